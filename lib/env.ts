@@ -1,0 +1,192 @@
+// All settings, parsed once. Every error names the variable it is about, so a
+// wrong deployment fails at start-up with a sentence an operator can act on.
+import { isAbsolute, resolve } from "node:path";
+import { z } from "zod";
+import { ConfigError } from "@/lib/errors";
+
+const HOSTNAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const SERVICE_KEY = /^(\*|[a-z]+)$/;
+// Docker image references: registry/name:tag or @digest; no spaces or shell characters.
+const IMAGE_REF = /^[a-z0-9][a-z0-9._\-/:@]*$/i;
+
+const bool = (def: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .optional()
+    .transform((v) => (v === undefined ? def : v === "true" || v === "1" || v === "yes"));
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    SUPAFLEET_DATA_DIR: z.string().min(1).default("./data"),
+    DATABASE_URL: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || /^(file:|postgres(ql)?:\/\/)/.test(v), {
+        message: "must start with file: (SQLite) or postgres:// / postgresql://",
+      }),
+    SUPAFLEET_ROOT_DOMAIN: z
+      .string()
+      .default("localhost")
+      .transform((v) => v.toLowerCase())
+      .refine((v) => HOSTNAME.test(v), { message: "must be a plain hostname such as supafleet.example.com" }),
+    SUPAFLEET_PUBLIC_SCHEME: z.enum(["http", "https"]).default("http"),
+    // Port the public reaches nginx on, when it is not the scheme's default.
+    SUPAFLEET_PUBLIC_PORT: port.optional(),
+    SUPAFLEET_PORT_RANGE: z
+      .string()
+      .default("54000-54999")
+      .transform((v, ctx) => {
+        const m = /^(\d{1,5})-(\d{1,5})$/.exec(v.trim());
+        const start = m ? Number(m[1]) : NaN;
+        const end = m ? Number(m[2]) : NaN;
+        if (!m || start < 1024 || end > 65535 || end - start < 2) {
+          ctx.addIssue({ code: "custom", message: "must be START-END within 1024-65535 holding at least 3 ports, e.g. 54000-54999" });
+          return z.NEVER;
+        }
+        return { start, end };
+      }),
+    SUPAFLEET_MASTER_KEY: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v === "") return undefined;
+        const key = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, "hex") : Buffer.from(v, "base64");
+        if (key.length !== 32) {
+          ctx.addIssue({ code: "custom", message: "must be 32 bytes, as 64 hex characters or base64 (openssl rand -base64 32)" });
+          return z.NEVER;
+        }
+        return key;
+      }),
+    NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    NEXTAUTH_URL: z.url().optional(),
+    SUPAFLEET_DOCKER_SOCKET: z.string().default("/var/run/docker.sock"),
+    SUPAFLEET_ADMIN_EMAIL: z.email().optional(),
+    SUPAFLEET_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+    SUPAFLEET_IMAGE_OVERRIDES: z
+      .string()
+      .default("")
+      .transform((v, ctx) => {
+        const out: Record<string, string> = {};
+        for (const part of v.split(",").map((p) => p.trim()).filter(Boolean)) {
+          const [service, image, ...rest] = part.split("=");
+          if (!service || !image || rest.length || !SERVICE_KEY.test(service) || !IMAGE_REF.test(image)) {
+            ctx.addIssue({ code: "custom", message: `bad entry "${part}"; expected service=image pairs separated by commas, e.g. db=my/postgres:15,*=my/standin:1` });
+            return z.NEVER;
+          }
+          out[service] = image;
+        }
+        return out;
+      }),
+    SUPAFLEET_NGINX_ENABLED: bool(true),
+    SUPAFLEET_NGINX_BIN: z.string().default("/usr/sbin/nginx"),
+    SUPAFLEET_NGINX_MAIN_CONF: z.string().default("/etc/nginx/nginx.conf"),
+    SUPAFLEET_NGINX_SITE_CONF: z.string().default("/etc/nginx/conf.d/supafleet.conf"),
+    SUPAFLEET_NGINX_HTTP_PORT: port.default(80),
+    SUPAFLEET_NGINX_HTTPS_PORT: port.default(443),
+    SUPAFLEET_TLS_CERT: z.string().optional(),
+    SUPAFLEET_TLS_KEY: z.string().optional(),
+    SUPAFLEET_APP_PORT: port.default(3000),
+    SUPAFLEET_UPLOAD_LIMIT: z.string().regex(/^\d{1,5}[km]?$/, "must look like 50m").default("50m"),
+  })
+  .superRefine((e, ctx) => {
+    if ((e.SUPAFLEET_ADMIN_EMAIL === undefined) !== (e.SUPAFLEET_ADMIN_PASSWORD === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["SUPAFLEET_ADMIN_PASSWORD"], message: "SUPAFLEET_ADMIN_EMAIL and SUPAFLEET_ADMIN_PASSWORD must be set together" });
+    }
+    if ((e.SUPAFLEET_TLS_CERT === undefined) !== (e.SUPAFLEET_TLS_KEY === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["SUPAFLEET_TLS_KEY"], message: "SUPAFLEET_TLS_CERT and SUPAFLEET_TLS_KEY must be set together" });
+    }
+    if (e.NODE_ENV === "production" && e.SUPAFLEET_MASTER_KEY === undefined) {
+      ctx.addIssue({ code: "custom", path: ["SUPAFLEET_MASTER_KEY"], message: "is required in production (openssl rand -base64 32); losing it makes every project's secrets unreadable" });
+    }
+  });
+
+type Parsed = z.output<typeof envSchema>;
+
+export interface Env {
+  nodeEnv: Parsed["NODE_ENV"];
+  dataDir: string;
+  databaseUrl: string;
+  databaseKind: "sqlite" | "postgres";
+  rootDomain: string;
+  publicScheme: "http" | "https";
+  publicPort: number | undefined;
+  portRange: { start: number; end: number };
+  /** undefined: generated once into <dataDir>/master.key (development only) */
+  masterKey: Buffer | undefined;
+  authSecret: string | undefined;
+  authUrl: string | undefined;
+  dockerSocket: string;
+  admin: { email: string; password: string } | undefined;
+  imageOverrides: Record<string, string>;
+  nginx: {
+    enabled: boolean;
+    bin: string;
+    mainConf: string;
+    siteConf: string;
+    httpPort: number;
+    httpsPort: number;
+    tls: { certPath: string; keyPath: string } | undefined;
+    uploadLimit: string;
+  };
+  appPort: number;
+}
+
+/** Pure: parse a given environment. Throws ConfigError naming each bad variable. */
+export function parseEnv(source: Record<string, string | undefined>, cwd = process.cwd()): Env {
+  // Treat empty strings as unset: docker-compose passes VAR= for blanks.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const e = result.data;
+  const dataDir = isAbsolute(e.SUPAFLEET_DATA_DIR) ? e.SUPAFLEET_DATA_DIR : resolve(cwd, e.SUPAFLEET_DATA_DIR);
+  const databaseUrl = e.DATABASE_URL ?? `file:${resolve(dataDir, "supafleet.db")}`;
+  return {
+    nodeEnv: e.NODE_ENV,
+    dataDir,
+    databaseUrl,
+    databaseKind: databaseUrl.startsWith("file:") ? "sqlite" : "postgres",
+    rootDomain: e.SUPAFLEET_ROOT_DOMAIN,
+    publicScheme: e.SUPAFLEET_PUBLIC_SCHEME,
+    publicPort: e.SUPAFLEET_PUBLIC_PORT,
+    portRange: e.SUPAFLEET_PORT_RANGE,
+    masterKey: e.SUPAFLEET_MASTER_KEY,
+    authSecret: e.NEXTAUTH_SECRET,
+    authUrl: e.NEXTAUTH_URL,
+    dockerSocket: e.SUPAFLEET_DOCKER_SOCKET,
+    admin:
+      e.SUPAFLEET_ADMIN_EMAIL && e.SUPAFLEET_ADMIN_PASSWORD
+        ? { email: e.SUPAFLEET_ADMIN_EMAIL.toLowerCase(), password: e.SUPAFLEET_ADMIN_PASSWORD }
+        : undefined,
+    imageOverrides: e.SUPAFLEET_IMAGE_OVERRIDES,
+    nginx: {
+      enabled: e.SUPAFLEET_NGINX_ENABLED,
+      bin: e.SUPAFLEET_NGINX_BIN,
+      mainConf: e.SUPAFLEET_NGINX_MAIN_CONF,
+      siteConf: e.SUPAFLEET_NGINX_SITE_CONF,
+      httpPort: e.SUPAFLEET_NGINX_HTTP_PORT,
+      httpsPort: e.SUPAFLEET_NGINX_HTTPS_PORT,
+      tls: e.SUPAFLEET_TLS_CERT && e.SUPAFLEET_TLS_KEY ? { certPath: e.SUPAFLEET_TLS_CERT, keyPath: e.SUPAFLEET_TLS_KEY } : undefined,
+      uploadLimit: e.SUPAFLEET_UPLOAD_LIMIT,
+    },
+    appPort: e.SUPAFLEET_APP_PORT,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The process's settings, parsed on first use. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,135 @@
+// Typed errors. Services throw these; app/ maps them to HTTP status and user
+// messages with toHttpError() — the only place that knows about HTTP.
+
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  /** Safe to show to the user (never contains secrets). */
+  readonly publicMessage: string;
+
+  constructor(code: string, status: number, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.status = status;
+    this.publicMessage = message;
+  }
+}
+
+// ---- input, auth, ownership -------------------------------------------------
+
+export class ValidationError extends AppError {
+  readonly fieldErrors: Record<string, string[]>;
+  constructor(message: string, fieldErrors: Record<string, string[]> = {}) {
+    super("validation_failed", 400, message);
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor(message = "You must be signed in.") {
+    super("unauthenticated", 401, message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = "You are not allowed to do that.") {
+    super("forbidden", 403, message);
+  }
+}
+
+/** Also used for "exists but not yours": never reveal other users' projects. */
+export class NotFoundError extends AppError {
+  constructor(message = "Not found.") {
+    super("not_found", 404, message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super("conflict", 409, message);
+  }
+}
+
+// ---- accounts ---------------------------------------------------------------
+
+export class EmailTakenError extends AppError {
+  constructor() {
+    super("email_taken", 409, "An account with this email already exists.");
+  }
+}
+
+export class SignupDisabledError extends AppError {
+  constructor() {
+    super("signup_disabled", 403, "Sign-up is switched off on this server.");
+  }
+}
+
+export class InvalidCredentialsError extends AppError {
+  constructor() {
+    super("invalid_credentials", 401, "Wrong email or password.");
+  }
+}
+
+export class AccountDisabledError extends AppError {
+  constructor() {
+    super("account_disabled", 403, "This account is disabled. Contact an administrator.");
+  }
+}
+
+// ---- projects and capacity ----------------------------------------------------
+
+export class QuotaExceededError extends AppError {
+  constructor(limit: number) {
+    super("quota_exceeded", 403, `Project limit reached (${limit}). Delete a project or ask an administrator for a higher quota.`);
+  }
+}
+
+export class NoFreePortError extends AppError {
+  constructor(range: string) {
+    super("no_free_port", 503, `No free port left in ${range}; the host is full.`);
+  }
+}
+
+export class InvalidStateError extends AppError {
+  constructor(message: string) {
+    super("invalid_state", 409, message);
+  }
+}
+
+// ---- configuration ------------------------------------------------------------
+
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super("config_error", 500, message);
+  }
+}
+
+// ---- secrets ------------------------------------------------------------------
+
+export class SecretDecryptError extends AppError {
+  constructor(message = "Secrets could not be decrypted (wrong master key or tampered data).") {
+    super("secret_decrypt_failed", 500, message);
+  }
+}
+
+// ---- mapping ------------------------------------------------------------------
+
+export interface HttpError {
+  status: number;
+  code: string;
+  message: string;
+  fieldErrors?: Record<string, string[]>;
+}
+
+/** The one mapper from any thrown value to an HTTP answer. Unknown errors
+ * become a generic 500 so internals (paths, SQL, secrets) never leak. */
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof ValidationError) {
+    return { status: err.status, code: err.code, message: err.publicMessage, fieldErrors: err.fieldErrors };
+  }
+  if (err instanceof AppError) {
+    return { status: err.status, code: err.code, message: err.publicMessage };
+  }
+  return { status: 500, code: "internal_error", message: "Something went wrong. Please try again." };
+}
