@@ -1,0 +1,11 @@
+"use server";
+import { getDb } from "@/lib/db/client";
+import { runAction, type ActionResult } from "@/lib/actions";
+import { signUp } from "@/lib/users/service";
+
+export async function signUpAction(input: { name?: string; email: string; password: string }): Promise<ActionResult<{ email: string }>> {
+  return runAction(async () => {
+    const user = await signUp(getDb(), input);
+    return { email: user.email };
+  });
+}

@@ -1,0 +1,50 @@
+"use client";
+import { useState, type FormEvent } from "react";
+import { useRouter } from "next/navigation";
+import { signIn } from "next-auth/react";
+import { Field } from "@/components/ui/field";
+import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+
+// authorize() throws our error codes; these are the sentences for them.
+const MESSAGES: Record<string, string> = {
+  invalid_credentials: "Wrong email or password.",
+  account_disabled: "This account is disabled. Contact an administrator.",
+  validation_failed: "Enter your email and password.",
+};
+
+export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    setPending(true);
+    setError(null);
+    const res = await signIn("credentials", {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      redirect: false,
+    });
+    if (!res || res.error) {
+      setPending(false);
+      setError(MESSAGES[res?.error ?? ""] ?? "Could not sign in. Please try again.");
+      return;
+    }
+    router.push(callbackUrl);
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4">
+      {error && <Alert>{error}</Alert>}
+      <Field label="Email" name="email" type="email" autoComplete="email" required />
+      <Field label="Password" name="password" type="password" autoComplete="current-password" required />
+      <Button type="submit" variant="brand" className="w-full" disabled={pending}>
+        {pending ? "Signing in…" : "Log in"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,59 @@
+"use client";
+import { useState, type FormEvent } from "react";
+import { useRouter } from "next/navigation";
+import { signIn } from "next-auth/react";
+import { signUpAction } from "@/app/signup/actions";
+import { signUpSchema } from "@/lib/validations/auth";
+import { Field } from "@/components/ui/field";
+import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+
+export function SignUpForm() {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const input = { name: String(form.get("name") ?? ""), email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") };
+    // Same schema as the server: instant feedback, the server still decides.
+    const parsed = signUpSchema.safeParse(input);
+    if (!parsed.success) {
+      setFieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), [i.message]])));
+      setError(null);
+      return;
+    }
+    setPending(true);
+    setFieldErrors({});
+    setError(null);
+    const res = await signUpAction(input);
+    if (!res.ok) {
+      setPending(false);
+      setError(res.message);
+      setFieldErrors(res.fieldErrors ?? {});
+      return;
+    }
+    const login = await signIn("credentials", { email: input.email, password: input.password, redirect: false });
+    if (login?.error) {
+      setPending(false);
+      setError("Account created, but signing in failed. Please log in.");
+      return;
+    }
+    router.push("/dashboard");
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      {error && <Alert>{error}</Alert>}
+      <Field label="Name" name="name" autoComplete="name" placeholder="Ada Lovelace" errors={fieldErrors.name} />
+      <Field label="Email" name="email" type="email" autoComplete="email" required errors={fieldErrors.email} />
+      <Field label="Password" name="password" type="password" autoComplete="new-password" required hint="At least 10 characters." errors={fieldErrors.password} />
+      <Button type="submit" variant="brand" className="w-full" disabled={pending}>
+        {pending ? "Creating account…" : "Create account"}
+      </Button>
+    </form>
+  );
+}

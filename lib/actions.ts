@@ -1,0 +1,17 @@
+// The result shape every server action returns, and the one place that turns
+// a thrown error into it (through the shared HTTP mapper).
+import { toHttpError } from "@/lib/errors";
+
+export type ActionResult<T = undefined> =
+  | { ok: true; data: T }
+  | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]> };
+
+export async function runAction<T>(fn: () => Promise<T>): Promise<ActionResult<T>> {
+  try {
+    return { ok: true, data: await fn() };
+  } catch (err) {
+    const mapped = toHttpError(err);
+    if (mapped.status >= 500) console.error("[supafleet] action failed:", err instanceof Error ? err.message : err);
+    return { ok: false, code: mapped.code, message: mapped.message, fieldErrors: mapped.fieldErrors };
+  }
+}

@@ -1,0 +1,55 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { getAuthSecret } from "@/lib/server-keys";
+import { authenticate, type Role } from "@/lib/users/service";
+
+/**
+ * Credentials `authorize`, separate so tests can call it. next-auth turns a
+ * thrown Error's message into `?error=<message>`; we throw our error codes
+ * (never raw messages) so the login page can show a precise sentence.
+ */
+export async function authorizeCredentials(credentials: Record<string, string> | undefined) {
+  try {
+    const user = await authenticate(getDb(), { email: credentials?.email ?? "", password: credentials?.password ?? "" });
+    return { id: user.id, email: user.email, name: user.name, role: user.role };
+  } catch (err) {
+    if (err instanceof AppError) throw new Error(err.code);
+    throw err;
+  }
+}
+
+let options: NextAuthOptions | undefined;
+
+export function getAuthOptions(): NextAuthOptions {
+  options ??= {
+    secret: getAuthSecret(),
+    session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
+    pages: { signIn: "/login" },
+    providers: [
+      CredentialsProvider({
+        name: "Email",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        authorize: authorizeCredentials,
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          token.sub = user.id;
+          token.role = (user as { role?: Role }).role ?? "USER";
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (session.user) {
+          session.user.id = token.sub ?? "";
+          session.user.role = token.role === "ADMIN" ? "ADMIN" : "USER";
+        }
+        return session;
+      },
+    },
+  };
+  return options;
+}

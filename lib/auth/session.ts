@@ -1,0 +1,32 @@
+// The guards every page, server action and route handler calls itself;
+// layouts are not trusted to have checked.
+import { getServerSession } from "next-auth";
+import { getAuthOptions } from "@/lib/auth/options";
+import { getDb } from "@/lib/db/client";
+import { AccountDisabledError, ForbiddenError, NotFoundError, UnauthenticatedError } from "@/lib/errors";
+import { loadActiveUser, type SessionUser } from "@/lib/users/service";
+
+/** The signed-in user, re-read from the database (role, disabled) each call. */
+export async function getCurrentUser(): Promise<SessionUser | null> {
+  const session = await getServerSession(getAuthOptions());
+  const id = session?.user?.id;
+  if (!id) return null;
+  try {
+    return await loadActiveUser(getDb(), id);
+  } catch (err) {
+    if (err instanceof AccountDisabledError || err instanceof NotFoundError) return null;
+    throw err;
+  }
+}
+
+export async function requireUser(): Promise<SessionUser> {
+  const user = await getCurrentUser();
+  if (!user) throw new UnauthenticatedError();
+  return user;
+}
+
+export async function requireAdmin(): Promise<SessionUser> {
+  const user = await requireUser();
+  if (user.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
+  return user;
+}

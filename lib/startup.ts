@@ -1,0 +1,27 @@
+// Work done once when the server process starts, before it serves requests:
+// schema migrations, the bootstrap admin, the settings row. Later steps
+// (reconcile, proxy apply) are registered by their modules via onStartup.
+import { getDb } from "@/lib/db/client";
+import { migrate } from "@/lib/db/migrate";
+import { getEnv } from "@/lib/env";
+import { getMasterKey, getAuthSecret } from "@/lib/server-keys";
+import { getSystemSettings } from "@/lib/settings/service";
+import { ensureBootstrapAdmin } from "@/lib/users/service";
+
+let started: Promise<void> | undefined;
+
+export function runStartup(): Promise<void> {
+  started ??= (async () => {
+    const env = getEnv();
+    // Fail at boot, not at first project, when keys are missing or corrupt.
+    getMasterKey(env);
+    getAuthSecret(env);
+    const result = await migrate(env.databaseUrl);
+    if (result.applied.length) console.info(`[supafleet] applied migrations: ${result.applied.join(", ")}`);
+    const db = getDb();
+    await getSystemSettings(db);
+    const admin = await ensureBootstrapAdmin(db, env.admin);
+    if (admin === "created" || admin === "promoted") console.info(`[supafleet] bootstrap admin ${env.admin?.email} ${admin}`);
+  })();
+  return started;
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
+import {
+  AccountDisabledError,
+  EmailTakenError,
+  InvalidCredentialsError,
+  NotFoundError,
+  SignupDisabledError,
+  ValidationError,
+} from "@/lib/errors";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
+import { getSystemSettings } from "@/lib/settings/service";
+import { signInSchema, signUpSchema } from "@/lib/validations/auth";
+import type { z } from "zod";
+
+export type Role = "USER" | "ADMIN";
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+}
+
+function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of r.error.issues) {
+      const key = String(issue.path[0] ?? "form");
+      (fieldErrors[key] ??= []).push(issue.message);
+    }
+    throw new ValidationError("Please correct the highlighted fields.", fieldErrors);
+  }
+  return r.data;
+}
+
+export { parseOrThrow };
+
+function toSessionUser(u: { id: string; email: string; name: string | null; role: string }): SessionUser {
+  return { id: u.id, email: u.email, name: u.name, role: u.role === "ADMIN" ? "ADMIN" : "USER" };
+}
+
+/** Public sign-up. Honors the admin's sign-up switch. */
+export async function signUp(db: Db, input: unknown): Promise<SessionUser> {
+  const data = parseOrThrow(signUpSchema, input);
+  const settings = await getSystemSettings(db);
+  if (!settings.signupEnabled) throw new SignupDisabledError();
+  const passwordHash = await hashPassword(data.password);
+  try {
+    const user = await db.user.create({
+      data: { id: randomUUID(), email: data.email, name: data.name ?? null, passwordHash },
+    });
+    return toSessionUser(user);
+  } catch (err) {
+    // The unique index decides, not a prior lookup: two parallel sign-ups
+    // with one email cannot both pass.
+    if (isUniqueViolation(err)) throw new EmailTakenError();
+    throw err;
+  }
+}
+
+/** Checks credentials; disabled users are refused even with the right password. */
+export async function authenticate(db: Db, input: unknown): Promise<SessionUser> {
+  const data = parseOrThrow(signInSchema, input);
+  const user = await db.user.findUnique({ where: { email: data.email } });
+  if (!user) {
+    await burnPasswordCheck(data.password);
+    throw new InvalidCredentialsError();
+  }
+  if (!(await verifyPassword(user.passwordHash, data.password))) throw new InvalidCredentialsError();
+  if (user.disabled) throw new AccountDisabledError();
+  return toSessionUser(user);
+}
+
+/** Loads the live user behind a session; a user disabled since login is out. */
+export async function loadActiveUser(db: Db, id: string): Promise<SessionUser> {
+  const user = await db.user.findUnique({ where: { id } });
+  if (!user) throw new NotFoundError("Account not found.");
+  if (user.disabled) throw new AccountDisabledError();
+  return toSessionUser(user);
+}
+
+/**
+ * First start: create the admin named by SUPAFLEET_ADMIN_EMAIL/PASSWORD when
+ * no such user exists. An existing account with that email is promoted but
+ * its password is left alone, so restarting never resets a changed password.
+ */
+export async function ensureBootstrapAdmin(db: Db, admin: { email: string; password: string } | undefined): Promise<"created" | "promoted" | "unchanged" | "skipped"> {
+  if (!admin) return "skipped";
+  const existing = await db.user.findUnique({ where: { email: admin.email } });
+  if (existing) {
+    if (existing.role === "ADMIN" && !existing.disabled) return "unchanged";
+    await db.user.update({ where: { id: existing.id }, data: { role: "ADMIN", disabled: false } });
+    return "promoted";
+  }
+  try {
+    await db.user.create({
+      data: { id: randomUUID(), email: admin.email, passwordHash: await hashPassword(admin.password), role: "ADMIN" },
+    });
+    return "created";
+  } catch (err) {
+    if (isUniqueViolation(err)) return "unchanged"; // another process won the race
+    throw err;
+  }
+}

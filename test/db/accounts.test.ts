@@ -1,0 +1,122 @@
+// Accounts against both supported databases: an SQLite file and a real
+// PostgreSQL server, through the same service code.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "@/lib/db/client";
+import { migrate } from "@/lib/db/migrate";
+import {
+  AccountDisabledError,
+  EmailTakenError,
+  InvalidCredentialsError,
+  SignupDisabledError,
+  ValidationError,
+} from "@/lib/errors";
+import { updateSystemSettings } from "@/lib/settings/service";
+import { authenticate, ensureBootstrapAdmin, loadActiveUser, signUp } from "@/lib/users/service";
+import { startPostgres, type PgServer } from "@/test/support/postgres-server";
+
+let pgServer: PgServer | undefined;
+const tmp = mkdtempSync(join(tmpdir(), "supafleet-accounts-"));
+
+afterAll(async () => {
+  await pgServer?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const backends: Array<[string, () => Promise<string>]> = [
+  ["sqlite", async () => `file:${join(tmp, `acc-${Math.random().toString(36).slice(2)}.db`)}`],
+  [
+    "postgres",
+    async () => {
+      pgServer ??= await startPostgres();
+      return pgServer.createDatabase(`acc_${Math.random().toString(36).slice(2, 10)}`);
+    },
+  ],
+];
+
+describe.each(backends)("accounts on %s", (_name, makeUrl) => {
+  let db: Db;
+  beforeAll(async () => {
+    const url = await makeUrl();
+    await migrate(url);
+    db = createDb(url);
+  });
+  afterAll(async () => {
+    await db?.$disconnect();
+  });
+
+  it("signs up a user with a hashed password and logs in", async () => {
+    const user = await signUp(db, { email: "  Ada@Example.com ", password: "analytical-engine", name: "Ada" });
+    expect(user).toMatchObject({ email: "ada@example.com", name: "Ada", role: "USER" });
+    const row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(row.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(row.passwordHash).not.toContain("analytical-engine");
+    const again = await authenticate(db, { email: "ADA@example.com", password: "analytical-engine" });
+    expect(again.id).toBe(user.id);
+  });
+
+  it("rejects a wrong password and an unknown email with the same error", async () => {
+    await signUp(db, { email: "grace@example.com", password: "compiler-first" });
+    await expect(authenticate(db, { email: "grace@example.com", password: "compiler-second" })).rejects.toBeInstanceOf(InvalidCredentialsError);
+    await expect(authenticate(db, { email: "nobody@example.com", password: "compiler-first" })).rejects.toBeInstanceOf(InvalidCredentialsError);
+  });
+
+  it("refuses a duplicate email, whatever its case, and leaves the first account intact", async () => {
+    await signUp(db, { email: "linus@example.com", password: "first-password" });
+    await expect(signUp(db, { email: "LINUS@example.com", password: "second-password" })).rejects.toBeInstanceOf(EmailTakenError);
+    expect(await db.user.count({ where: { email: "linus@example.com" } })).toBe(1);
+    await expect(authenticate(db, { email: "linus@example.com", password: "first-password" })).resolves.toMatchObject({ email: "linus@example.com" });
+  });
+
+  it("lets only one of two parallel sign-ups with one email through", async () => {
+    const results = await Promise.allSettled([
+      signUp(db, { email: "race@example.com", password: "parallel-one" }),
+      signUp(db, { email: "race@example.com", password: "parallel-two" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(rejected.reason).toBeInstanceOf(EmailTakenError);
+  });
+
+  it("validates input with field errors", async () => {
+    const err = await signUp(db, { email: "not-an-email", password: "short" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(Object.keys((err as ValidationError).fieldErrors).sort()).toEqual(["email", "password"]);
+  });
+
+  it("keeps a disabled user out even with the right password, and drops live sessions", async () => {
+    const user = await signUp(db, { email: "mallory@example.com", password: "right-password" });
+    await db.user.update({ where: { id: user.id }, data: { disabled: true } });
+    await expect(authenticate(db, { email: "mallory@example.com", password: "right-password" })).rejects.toBeInstanceOf(AccountDisabledError);
+    await expect(loadActiveUser(db, user.id)).rejects.toBeInstanceOf(AccountDisabledError);
+    // a wrong password still says "wrong password": no hint that the account exists
+    await expect(authenticate(db, { email: "mallory@example.com", password: "wrong-password" })).rejects.toBeInstanceOf(InvalidCredentialsError);
+  });
+
+  it("honours the admin's sign-up switch", async () => {
+    await updateSystemSettings(db, { signupEnabled: false });
+    await expect(signUp(db, { email: "late@example.com", password: "too-late-now" })).rejects.toBeInstanceOf(SignupDisabledError);
+    expect(await db.user.count({ where: { email: "late@example.com" } })).toBe(0);
+    await updateSystemSettings(db, { signupEnabled: true });
+    await expect(signUp(db, { email: "late@example.com", password: "too-late-now" })).resolves.toMatchObject({ email: "late@example.com" });
+  });
+
+  it("creates the first admin from settings once and never resets its password", async () => {
+    const admin = { email: "root@example.com", password: "bootstrap-password" };
+    expect(await ensureBootstrapAdmin(db, admin)).toBe("created");
+    expect(await ensureBootstrapAdmin(db, admin)).toBe("unchanged");
+    const row = await db.user.findUniqueOrThrow({ where: { email: admin.email } });
+    expect(row.role).toBe("ADMIN");
+    expect(await ensureBootstrapAdmin(db, { ...admin, password: "a-different-password" })).toBe("unchanged");
+    await expect(authenticate(db, admin)).resolves.toMatchObject({ role: "ADMIN" });
+    expect(await ensureBootstrapAdmin(db, undefined)).toBe("skipped");
+  });
+
+  it("promotes an existing account named as bootstrap admin", async () => {
+    await signUp(db, { email: "ops@example.com", password: "ops-password" });
+    expect(await ensureBootstrapAdmin(db, { email: "ops@example.com", password: "ignored-password" })).toBe("promoted");
+    await expect(authenticate(db, { email: "ops@example.com", password: "ops-password" })).resolves.toMatchObject({ role: "ADMIN" });
+  });
+});

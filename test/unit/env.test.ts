@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "@/lib/env";
+import { ConfigError } from "@/lib/errors";
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    parseEnv(env, "/srv");
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error("expected parseEnv to throw");
+}
+
+describe("parseEnv", () => {
+  it("gives working defaults for a bare development environment", () => {
+    const env = parseEnv({}, "/srv");
+    expect(env.dataDir).toBe("/srv/data");
+    expect(env.databaseUrl).toBe("file:/srv/data/supafleet.db");
+    expect(env.databaseKind).toBe("sqlite");
+    expect(env.rootDomain).toBe("localhost");
+    expect(env.portRange).toEqual({ start: 54000, end: 54999 });
+    expect(env.masterKey).toBeUndefined();
+    expect(env.imageOverrides).toEqual({});
+    expect(env.admin).toBeUndefined();
+  });
+
+  it("reads every setting", () => {
+    const key = Buffer.alloc(32, 7);
+    const env = parseEnv({
+      DATABASE_URL: "postgresql://u:p@db:5432/supafleet",
+      SUPAFLEET_ROOT_DOMAIN: "Cloud.Example.COM",
+      SUPAFLEET_PUBLIC_SCHEME: "https",
+      SUPAFLEET_PORT_RANGE: "60000-60100",
+      SUPAFLEET_MASTER_KEY: key.toString("base64"),
+      SUPAFLEET_ADMIN_EMAIL: "Root@Example.com",
+      SUPAFLEET_ADMIN_PASSWORD: "correct horse battery",
+      SUPAFLEET_IMAGE_OVERRIDES: "db=local/pg:15, *=local/standin:1",
+      SUPAFLEET_TLS_CERT: "/certs/full.pem",
+      SUPAFLEET_TLS_KEY: "/certs/key.pem",
+    });
+    expect(env.databaseKind).toBe("postgres");
+    expect(env.rootDomain).toBe("cloud.example.com");
+    expect(env.publicScheme).toBe("https");
+    expect(env.portRange).toEqual({ start: 60000, end: 60100 });
+    expect(env.masterKey?.equals(key)).toBe(true);
+    expect(env.admin).toEqual({ email: "root@example.com", password: "correct horse battery" });
+    expect(env.imageOverrides).toEqual({ db: "local/pg:15", "*": "local/standin:1" });
+    expect(env.nginx.tls).toEqual({ certPath: "/certs/full.pem", keyPath: "/certs/key.pem" });
+  });
+
+  it("accepts a hex master key", () => {
+    expect(parseEnv({ SUPAFLEET_MASTER_KEY: "ab".repeat(32) }).masterKey?.length).toBe(32);
+  });
+
+  it.each([
+    [{ SUPAFLEET_PORT_RANGE: "9000" }, "SUPAFLEET_PORT_RANGE"],
+    [{ SUPAFLEET_PORT_RANGE: "70000-70010" }, "SUPAFLEET_PORT_RANGE"],
+    [{ SUPAFLEET_PORT_RANGE: "54010-54000" }, "SUPAFLEET_PORT_RANGE"],
+    [{ SUPAFLEET_ROOT_DOMAIN: "evil.com; include /etc/passwd" }, "SUPAFLEET_ROOT_DOMAIN"],
+    [{ SUPAFLEET_ROOT_DOMAIN: "under_score.com" }, "SUPAFLEET_ROOT_DOMAIN"],
+    [{ SUPAFLEET_MASTER_KEY: "tooshort" }, "SUPAFLEET_MASTER_KEY"],
+    [{ SUPAFLEET_PUBLIC_SCHEME: "ftp" }, "SUPAFLEET_PUBLIC_SCHEME"],
+    [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ SUPAFLEET_ADMIN_EMAIL: "a@b.co" }, "SUPAFLEET_ADMIN_PASSWORD"],
+    [{ SUPAFLEET_ADMIN_EMAIL: "not-an-email", SUPAFLEET_ADMIN_PASSWORD: "long enough pw" }, "SUPAFLEET_ADMIN_EMAIL"],
+    [{ SUPAFLEET_ADMIN_EMAIL: "a@b.co", SUPAFLEET_ADMIN_PASSWORD: "short" }, "SUPAFLEET_ADMIN_PASSWORD"],
+    [{ SUPAFLEET_IMAGE_OVERRIDES: "db=bad image;rm -rf /" }, "SUPAFLEET_IMAGE_OVERRIDES"],
+    [{ SUPAFLEET_IMAGE_OVERRIDES: "justanimage" }, "SUPAFLEET_IMAGE_OVERRIDES"],
+    [{ SUPAFLEET_TLS_CERT: "/c.pem" }, "SUPAFLEET_TLS_KEY"],
+    [{ NODE_ENV: "production" }, "SUPAFLEET_MASTER_KEY"],
+    [{ SUPAFLEET_APP_PORT: "99999" }, "SUPAFLEET_APP_PORT"],
+  ])("rejects %j naming %s", (env, variable) => {
+    const message = errorOf(env);
+    expect(message).toContain(variable);
+  });
+
+  it("lists every bad variable at once", () => {
+    const message = errorOf({ SUPAFLEET_PORT_RANGE: "x", SUPAFLEET_PUBLIC_SCHEME: "ftp" });
+    expect(message).toContain("SUPAFLEET_PORT_RANGE");
+    expect(message).toContain("SUPAFLEET_PUBLIC_SCHEME");
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(parseEnv({ SUPAFLEET_MASTER_KEY: "", DATABASE_URL: "" }, "/x").databaseUrl).toBe("file:/x/data/supafleet.db");
+  });
+});

@@ -1,0 +1,26 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+const alias = { "@": root };
+
+// Three groups: fast unit tests in parallel; tests that drive the real Docker
+// engine / nginx / Postgres one file at a time (2 cores: parallel stacks only
+// slow each other down); browser tests last, against a built app.
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    reporters: ["default"],
+    projects: [
+      { resolve: { alias }, test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/db/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 120_000 } },
+      {
+        resolve: { alias },
+        test: { name: "integration", include: ["test/integration/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 900_000, fileParallelism: false },
+      },
+      {
+        resolve: { alias },
+        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 900_000, fileParallelism: false },
+      },
+    ],
+  },
+});
