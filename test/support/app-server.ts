@@ -1,0 +1,79 @@
+// Runs the built Supafleet app (`next start`) on a free loopback port with
+// its own data directory, for browser tests. Requires `next build` first
+// (scripts/test.sh does it); fails with that instruction otherwise.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "@/test/support/postgres-server";
+
+export interface AppServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  env: Record<string, string>;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export async function startApp(extraEnv: Record<string, string> = {}): Promise<AppServer> {
+  const root = process.cwd();
+  if (!existsSync(join(root, ".next", "BUILD_ID"))) {
+    throw new Error("The app is not built: run `npx next build` (scripts/test.sh does) before the browser tests");
+  }
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "supafleet-app-"));
+  const env: Record<string, string> = {
+    SUPAFLEET_DATA_DIR: dataDir,
+    SUPAFLEET_MASTER_KEY: randomBytes(32).toString("base64"),
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+    NEXTAUTH_URL: `http://localhost:${port}`,
+    SUPAFLEET_NGINX_ENABLED: "false",
+    ...extraEnv,
+  };
+  let output = "";
+  const child: ChildProcess = spawn(join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env: { ...process.env, ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const url = `http://localhost:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
+    try {
+      const res = await fetch(`${url}/login`);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  if (Date.now() >= deadline) throw new Error(`app did not answer on ${url} within 60 s:\n${output}`);
+  return {
+    url,
+    port,
+    dataDir,
+    env,
+    logs: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise<void>((r) => {
+          const t = setTimeout(() => {
+            child.kill("SIGKILL");
+            r();
+          }, 10_000);
+          child.once("exit", () => {
+            clearTimeout(t);
+            r();
+          });
+        });
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
