@@ -1,0 +1,129 @@
+// The admin console's operations. Every function checks the actor is an
+// admin itself: callers (server actions) also call requireAdmin(), but a
+// service that trusts its caller is one forgotten check away from a hole.
+import { statfs } from "node:fs/promises";
+import { freemem, totalmem, cpus, loadavg } from "node:os";
+import type { Db } from "@/lib/db/client";
+import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
+import { getSystemSettings, updateSystemSettings, type SystemSettingsView } from "@/lib/settings/service";
+import { parseOrThrow, type SessionUser } from "@/lib/users/service";
+import { setDisabledSchema, setQuotaSchema, setRoleSchema, settingsSchema, userSearchSchema } from "@/lib/validations/admin";
+
+function assertAdmin(actor: SessionUser): void {
+  if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
+}
+
+export interface AdminUserRow {
+  id: string;
+  email: string;
+  name: string | null;
+  role: "USER" | "ADMIN";
+  disabled: boolean;
+  projectQuota: number | null;
+  effectiveQuota: number;
+  projectCount: number;
+  createdAt: string;
+}
+
+const PAGE = 50;
+
+export async function listUsers(db: Db, actor: SessionUser, input: unknown): Promise<{ total: number; page: number; pageSize: number; users: AdminUserRow[] }> {
+  assertAdmin(actor);
+  const { query, page } = parseOrThrow(userSearchSchema, input ?? {});
+  const settings = await getSystemSettings(db);
+  const q = query?.toLowerCase();
+  const where = q ? { OR: [{ email: { contains: q } }, { name: { contains: query } }] } : {};
+  const [total, rows] = await Promise.all([
+    db.user.count({ where }),
+    db.user.findMany({
+      where,
+      orderBy: { createdAt: "asc" },
+      take: PAGE,
+      skip: (page - 1) * PAGE,
+      include: { _count: { select: { projects: { where: { status: { not: "REMOVED" } } } } } },
+    }),
+  ]);
+  return {
+    total,
+    page,
+    pageSize: PAGE,
+    users: rows.map((u) => ({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      role: u.role === "ADMIN" ? "ADMIN" : "USER",
+      disabled: u.disabled,
+      projectQuota: u.projectQuota,
+      effectiveQuota: u.projectQuota ?? settings.defaultProjectQuota,
+      projectCount: u._count.projects,
+      createdAt: u.createdAt.toISOString(),
+    })),
+  };
+}
+
+async function existing(db: Db, id: string) {
+  const u = await db.user.findUnique({ where: { id } });
+  if (!u) throw new NotFoundError("User not found.");
+  return u;
+}
+
+export async function setUserDisabled(db: Db, actor: SessionUser, input: unknown): Promise<void> {
+  assertAdmin(actor);
+  const { userId, disabled } = parseOrThrow(setDisabledSchema, input);
+  if (userId === actor.id && disabled) throw new InvalidStateError("You cannot disable your own account.");
+  await existing(db, userId);
+  await db.user.update({ where: { id: userId }, data: { disabled } });
+}
+
+export async function setUserRole(db: Db, actor: SessionUser, input: unknown): Promise<void> {
+  assertAdmin(actor);
+  const { userId, role } = parseOrThrow(setRoleSchema, input);
+  if (userId === actor.id && role !== "ADMIN") throw new InvalidStateError("You cannot remove your own admin role.");
+  await existing(db, userId);
+  await db.user.update({ where: { id: userId }, data: { role } });
+}
+
+export async function setUserQuota(db: Db, actor: SessionUser, input: unknown): Promise<void> {
+  assertAdmin(actor);
+  const { userId, projectQuota } = parseOrThrow(setQuotaSchema, input);
+  await existing(db, userId);
+  await db.user.update({ where: { id: userId }, data: { projectQuota } });
+}
+
+export async function getSettings(db: Db, actor: SessionUser): Promise<SystemSettingsView> {
+  assertAdmin(actor);
+  return getSystemSettings(db);
+}
+
+export async function saveSettings(db: Db, actor: SessionUser, input: unknown): Promise<SystemSettingsView> {
+  assertAdmin(actor);
+  return updateSystemSettings(db, parseOrThrow(settingsSchema, input));
+}
+
+export interface HostCapacity {
+  memory: { totalBytes: number; freeBytes: number };
+  disk: { path: string; totalBytes: number; freeBytes: number };
+  cpu: { cores: number; load1: number };
+  projects: Record<string, number>;
+  runningProjects: number;
+  ports: { leased: number; rangeSize: number };
+}
+
+export async function getHostCapacity(db: Db, actor: SessionUser, opts: { dataDir: string; portRange: { start: number; end: number } }): Promise<HostCapacity> {
+  assertAdmin(actor);
+  const [fs, grouped, leased] = await Promise.all([
+    statfs(opts.dataDir),
+    db.project.groupBy({ by: ["status"], _count: { _all: true } }),
+    db.portLease.count(),
+  ]);
+  const projects: Record<string, number> = {};
+  for (const g of grouped) projects[g.status] = g._count._all;
+  return {
+    memory: { totalBytes: totalmem(), freeBytes: freemem() },
+    disk: { path: opts.dataDir, totalBytes: fs.blocks * fs.bsize, freeBytes: fs.bavail * fs.bsize },
+    cpu: { cores: cpus().length, load1: loadavg()[0] ?? 0 },
+    projects,
+    runningProjects: (projects.ACTIVE_HEALTHY ?? 0) + (projects.ACTIVE_UNHEALTHY ?? 0) + (projects.COMING_UP ?? 0) + (projects.RESTORING ?? 0),
+    ports: { leased, rangeSize: opts.portRange.end - opts.portRange.start + 1 },
+  };
+}

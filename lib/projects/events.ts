@@ -1,0 +1,80 @@
+// The project event log: milestones are appended to ProjectEvent (append-only,
+// survives restarts); high-frequency progress (image pull percentages) only
+// goes to live subscribers, with the latest value kept for late joiners.
+import { EventEmitter } from "node:events";
+import type { Db } from "@/lib/db/client";
+
+export type EventLevel = "INFO" | "WARN" | "ERROR";
+
+export interface ProjectEventView {
+  id: number | null;
+  ref: string;
+  at: string;
+  level: EventLevel;
+  kind: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export interface LiveProgress {
+  images: Record<string, { percent: number; status: string }>;
+  services: Record<string, string>;
+}
+
+class ProjectEventBus {
+  private readonly emitter = new EventEmitter();
+  private readonly progress = new Map<string, LiveProgress>();
+
+  constructor() {
+    // One listener per open browser tab.
+    this.emitter.setMaxListeners(0);
+  }
+
+  publish(event: ProjectEventView): void {
+    const p = this.progress.get(event.ref) ?? { images: {}, services: {} };
+    if (event.kind === "image.pull" && typeof event.data?.image === "string") {
+      p.images[event.data.image] = { percent: Number(event.data.percent ?? 0), status: String(event.data.status ?? "") };
+    }
+    if (event.kind.startsWith("service.") && typeof event.data?.service === "string") {
+      p.services[event.data.service] = event.kind.slice("service.".length);
+    }
+    this.progress.set(event.ref, p);
+    this.emitter.emit(event.ref, event);
+  }
+
+  snapshot(ref: string): LiveProgress {
+    return this.progress.get(ref) ?? { images: {}, services: {} };
+  }
+
+  clear(ref: string): void {
+    this.progress.delete(ref);
+  }
+
+  subscribe(ref: string, fn: (e: ProjectEventView) => void): () => void {
+    this.emitter.on(ref, fn);
+    return () => this.emitter.off(ref, fn);
+  }
+}
+
+const globalBus = globalThis as unknown as { supafleetEventBus?: ProjectEventBus };
+export const eventBus: ProjectEventBus = (globalBus.supafleetEventBus ??= new ProjectEventBus());
+
+/** Appends a milestone to the log and tells live subscribers. */
+export async function recordEvent(
+  db: Db,
+  project: { id: string; ref: string },
+  level: EventLevel,
+  kind: string,
+  message: string,
+  data?: Record<string, unknown>,
+): Promise<void> {
+  const row = await db.projectEvent.create({
+    data: { projectId: project.id, level, kind, message, data: data ? JSON.stringify(data) : null },
+  });
+  eventBus.publish({ id: row.id, ref: project.ref, at: row.at.toISOString(), level, kind, message, data });
+}
+
+/** Progress only: not stored. */
+export function publishProgress(ref: string, kind: string, message: string, data: Record<string, unknown>): void {
+  eventBus.publish({ id: null, ref, at: new Date().toISOString(), level: "INFO", kind, message, data });
+}

@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+/** Supabase-style project ref: 20 lowercase letters. Nothing else ever reaches Docker names or nginx. */
+export const REF_PATTERN = /^[a-z]{20}$/;
+export const refSchema = z.string().regex(REF_PATTERN, "Not a valid project ref.");
+
+export const createProjectSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(2, "Use at least 2 characters.")
+    .max(64, "Use at most 64 characters.")
+    .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._'-]*$/u, "Use letters, digits, spaces and . _ ' - only."),
+  region: z
+    .string()
+    .trim()
+    .max(32, "Use at most 32 characters.")
+    .regex(/^[a-z0-9-]*$/, "Use lowercase letters, digits and - only.")
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+});
+export type CreateProjectInput = z.infer<typeof createProjectSchema>;
+
+export const deleteProjectSchema = z.object({ ref: refSchema, confirmRef: z.string() }).refine((v) => v.ref === v.confirmRef, {
+  message: "Type the project ref exactly to confirm.",
+  path: ["confirmRef"],
+});
