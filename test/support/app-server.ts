@@ -37,6 +37,9 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<A
     cwd: root,
     env: { ...process.env, ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "pipe"],
+    // Own process group: `next start` forks next-server, and stopping must
+    // take both down.
+    detached: true,
   });
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
@@ -60,11 +63,18 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<A
     env,
     logs: () => output,
     async stop() {
+      const group = (signal: NodeJS.Signals) => {
+        try {
+          if (child.pid) process.kill(-child.pid, signal);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+        }
+      };
       if (child.exitCode === null) {
-        child.kill("SIGTERM");
+        group("SIGTERM");
         await new Promise<void>((r) => {
           const t = setTimeout(() => {
-            child.kill("SIGKILL");
+            group("SIGKILL");
             r();
           }, 10_000);
           child.once("exit", () => {
@@ -73,6 +83,8 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<A
           });
         });
       }
+      // next-server may outlive its parent for a moment; make sure it is gone.
+      group("SIGKILL");
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
