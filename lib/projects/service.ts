@@ -70,6 +70,12 @@ export interface ProjectDetails extends ProjectSummary {
   dashboardPassword: string;
 }
 
+export interface ReconcileReport {
+  drift: string[];
+  repaired: string[];
+  errors: string[];
+}
+
 const PURPOSES: PortPurpose[] = ["KONG_HTTP", "POSTGRES", "POOLER"];
 const ACTIVE: ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY"];
 
@@ -387,6 +393,117 @@ export class ProjectService {
       await this.applyProxy();
     }
     return next;
+  }
+
+  // ---- reconcile -----------------------------------------------------------------
+
+  /**
+   * Start-up reconcile: compares what the engine runs (by label) with the
+   * database, reports every difference and repairs it:
+   * - resources of a ref the database does not know (or removed) are deleted;
+   * - an interrupted create is rolled back to INIT_FAILED (retry available);
+   * - an interrupted pause is finished; an interrupted resume/restart re-run;
+   * - an active project with containers gone is converged again;
+   * - a paused project with running containers is stopped again;
+   * - leftovers of failed creates and leases of removed projects are freed.
+   */
+  async reconcile(): Promise<ReconcileReport> {
+    const report: ReconcileReport = { drift: [], repaired: [], errors: [] };
+    const managed = await this.provisioner.listManaged();
+    const projects = await this.db.project.findMany({ where: { status: { not: "REMOVED" } }, include: { ports: true } });
+    const known = new Map(projects.map((p) => [p.ref, p]));
+    const attempt = async (what: string, fn: () => Promise<void>) => {
+      try {
+        await fn();
+        report.repaired.push(what);
+      } catch (err) {
+        report.errors.push(`${what}: ${describeError(err)}`);
+      }
+    };
+
+    for (const m of managed) {
+      if (known.has(m.ref)) continue;
+      report.drift.push(`${m.ref}: ${m.containers.length} container(s), ${m.volumes.length} volume(s), ${m.networks.length} network(s) on the engine but no live project in the database`);
+      await attempt(`${m.ref}: removed orphaned resources`, async () => {
+        await this.provisioner.destroy(m.ref);
+      });
+    }
+
+    const orphanLeases = await this.db.portLease.deleteMany({ where: { project: { status: "REMOVED" } } });
+    if (orphanLeases.count) report.repaired.push(`released ${orphanLeases.count} lease(s) of removed projects`);
+
+    for (const p of projects) {
+      if (this.jobs.has(p.ref)) continue;
+      const onEngine = managed.find((m) => m.ref === p.ref);
+      switch (p.status) {
+        case "COMING_UP":
+          report.drift.push(`${p.ref}: create was interrupted`);
+          await attempt(`${p.ref}: rolled back interrupted create`, async () => {
+            await this.provisioner.destroy(p.ref);
+            await this.db.portLease.deleteMany({ where: { projectId: p.id } });
+            const reason = "Creation was interrupted by a restart of Supafleet. Retry to create it again.";
+            await this.setStatus(p.id, "INIT_FAILED", reason);
+            await recordEvent(this.db, p, "ERROR", "create.failed", reason);
+          });
+          break;
+        case "INIT_FAILED":
+          if (onEngine || p.ports.length) {
+            report.drift.push(`${p.ref}: failed create left resources or leases behind`);
+            await attempt(`${p.ref}: cleaned up failed create`, async () => {
+              await this.provisioner.destroy(p.ref);
+              await this.db.portLease.deleteMany({ where: { projectId: p.id } });
+            });
+          }
+          break;
+        case "PAUSING":
+          report.drift.push(`${p.ref}: pause was interrupted`);
+          await attempt(`${p.ref}: finished pause`, async () => {
+            await this.provisioner.pause(p.ref);
+            await this.setStatus(p.id, "INACTIVE", null);
+            await recordEvent(this.db, p, "INFO", "pause.succeeded", "Pause finished after a restart of Supafleet");
+          });
+          break;
+        case "RESTORING":
+          report.drift.push(`${p.ref}: resume/restart was interrupted`);
+          await attempt(`${p.ref}: resuming again`, async () => {
+            await recordEvent(this.db, p, "INFO", "resume.requested", "Resuming again after a restart of Supafleet");
+            this.startJob(p.ref, (signal) => this.runProvision(p.id, "resume", signal));
+          });
+          break;
+        case "INACTIVE": {
+          const services = await this.provisioner.status(p.ref);
+          const running = services.filter((s) => s.state === "running").map((s) => s.service);
+          if (running.length) {
+            report.drift.push(`${p.ref}: paused but running ${running.join(", ")}`);
+            await attempt(`${p.ref}: stopped again`, () => this.provisioner.pause(p.ref));
+          }
+          break;
+        }
+        case "ACTIVE_HEALTHY":
+        case "ACTIVE_UNHEALTHY":
+        case "UNKNOWN": {
+          const services = await this.provisioner.status(p.ref);
+          const missing = SERVICE_NAMES.filter((name) => !services.some((s) => s.service === name && s.state !== "missing"));
+          const stopped = services.filter((s) => s.state !== "running" && s.state !== "missing").map((s) => s.service);
+          if (missing.length || stopped.length) {
+            report.drift.push(`${p.ref}: ${[missing.length ? `container(s) gone: ${missing.join(", ")}` : "", stopped.length ? `not running: ${stopped.join(", ")}` : ""].filter(Boolean).join("; ")}`);
+            await attempt(`${p.ref}: converging the stack again`, async () => {
+              await this.setStatus(p.id, "RESTORING", null);
+              await recordEvent(this.db, p, "WARN", "reconcile.repair", "Containers were missing or stopped; bringing the stack back");
+              this.startJob(p.ref, (signal) => this.runProvision(p.id, "resume", signal));
+            });
+          } else {
+            const next = deriveActiveStatus(services);
+            if (next !== p.status) await this.setStatus(p.id, next, next === "ACTIVE_UNHEALTHY" ? unhealthyReason(services) : null);
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    await this.applyProxy();
+    return report;
   }
 
   // ---- jobs ---------------------------------------------------------------------

@@ -1,0 +1,195 @@
+// buildStackSpec: a project's whole Supabase stack as data. Pure apart from
+// reading the (cached) template files: no Docker, no database.
+import { LABELS, SERVICE_NAMES, type FileSpec, type ServiceName, type ServiceSpec, type StackSpec, type MountSpec, type BindSpec, type PortSpec } from "@/lib/stack/types";
+import type { ProjectSecrets } from "@/lib/stack/secrets";
+import { durationMs, loadCompose, loadTemplateFile, STACK_VERSION, substitute, TemplateError } from "@/lib/stack/template";
+import { REF_PATTERN } from "@/lib/validations/project";
+
+export { STACK_VERSION };
+
+export interface StackInput {
+  ref: string;
+  name?: string;
+  secrets: ProjectSecrets;
+  ports: { kongHttp: number; postgres: number; pooler: number };
+  /** <scheme>://<ref>.<domain> */
+  publicUrl: string;
+  /** key = service name or "*" */
+  imageOverrides: Record<string, string>;
+  dockerSocketPath: string;
+}
+
+// Files that carry secrets, and the user the image reads them as (Kong runs
+// as uid 1000 in kong:2.8.1). Everything else is 0644 root: the SQL and
+// configs take their secrets from the container's environment.
+const FILE_OWNERS: Record<string, { mode: number; uid: number; gid: number }> = {
+  "/home/kong/kong.yml": { mode: 0o600, uid: 1000, gid: 1000 },
+};
+
+export function containerName(ref: string, service: string): string {
+  return `supafleet-${ref}-${service}`;
+}
+
+export function templateVars(input: StackInput): Record<string, string> {
+  const s = input.secrets;
+  return {
+    REF: input.ref,
+    CONTAINER_PREFIX: `supafleet-${input.ref}-`,
+    REALTIME_TENANT: input.ref,
+    POOLER_TENANT_ID: input.ref,
+    POSTGRES_HOST: "db",
+    POSTGRES_PORT: "5432",
+    POSTGRES_DB: "postgres",
+    POSTGRES_PASSWORD: s.postgresPassword,
+    JWT_SECRET: s.jwtSecret,
+    JWT_EXPIRY: "3600",
+    ANON_KEY: s.anonKey,
+    SERVICE_ROLE_KEY: s.serviceRoleKey,
+    SUPABASE_ANON_KEY: s.anonKey,
+    SUPABASE_SERVICE_KEY: s.serviceRoleKey,
+    DASHBOARD_USERNAME: s.dashboardUsername,
+    DASHBOARD_PASSWORD: s.dashboardPassword,
+    SECRET_KEY_BASE: s.secretKeyBase,
+    VAULT_ENC_KEY: s.vaultEncKey,
+    PG_META_CRYPTO_KEY: s.pgMetaCryptoKey,
+    LOGFLARE_PUBLIC_ACCESS_TOKEN: s.logflarePublicToken,
+    LOGFLARE_PRIVATE_ACCESS_TOKEN: s.logflarePrivateToken,
+    S3_PROTOCOL_ACCESS_KEY_ID: s.s3AccessKeyId,
+    S3_PROTOCOL_ACCESS_KEY_SECRET: s.s3AccessKeySecret,
+    SUPABASE_PUBLIC_URL: input.publicUrl,
+    API_EXTERNAL_URL: input.publicUrl,
+    SITE_URL: input.publicUrl,
+    ADDITIONAL_REDIRECT_URLS: "",
+    DISABLE_SIGNUP: "false",
+    ENABLE_EMAIL_SIGNUP: "true",
+    ENABLE_ANONYMOUS_USERS: "false",
+    ENABLE_EMAIL_AUTOCONFIRM: "false",
+    SMTP_ADMIN_EMAIL: "admin@example.com",
+    SMTP_HOST: "supabase-mail",
+    SMTP_PORT: "2500",
+    SMTP_USER: "fake_mail_user",
+    SMTP_PASS: "fake_mail_password",
+    SMTP_SENDER_NAME: "fake_sender",
+    MAILER_URLPATHS_INVITE: "/auth/v1/verify",
+    MAILER_URLPATHS_CONFIRMATION: "/auth/v1/verify",
+    MAILER_URLPATHS_RECOVERY: "/auth/v1/verify",
+    MAILER_URLPATHS_EMAIL_CHANGE: "/auth/v1/verify",
+    ENABLE_PHONE_SIGNUP: "true",
+    ENABLE_PHONE_AUTOCONFIRM: "true",
+    STUDIO_DEFAULT_ORGANIZATION: "Supafleet",
+    STUDIO_DEFAULT_PROJECT: input.name ?? input.ref,
+    PGRST_DB_SCHEMAS: "public,storage,graphql_public",
+    IMGPROXY_ENABLE_WEBP_DETECTION: "true",
+    FUNCTIONS_VERIFY_JWT: "false",
+    GLOBAL_S3_BUCKET: "stub",
+    STORAGE_TENANT_ID: "stub",
+    REGION: "local",
+    POOLER_DEFAULT_POOL_SIZE: "20",
+    POOLER_MAX_CLIENT_CONN: "100",
+    POOLER_DB_POOL_SIZE: "5",
+    KONG_HTTP_PORT: String(input.ports.kongHttp),
+    POSTGRES_PUBLIC_PORT: String(input.ports.postgres),
+    POOLER_PUBLIC_PORT: String(input.ports.pooler),
+    DOCKER_SOCKET_LOCATION: input.dockerSocketPath,
+  };
+}
+
+function parsePort(spec: string): PortSpec {
+  const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(\d+):(\d+)(?:\/tcp)?$/.exec(spec);
+  if (!m) throw new TemplateError(`unsupported port mapping "${spec}"`);
+  return { hostIp: m[1] ?? "0.0.0.0", hostPort: Number(m[2]), containerPort: Number(m[3]) };
+}
+
+// Only these carry Supafleet placeholders; the SQL, pooler script and edge
+// functions are copied verbatim (they read the container's environment, and
+// function code has its own "${...}" template literals).
+const RENDERED = new Set(["volumes/api/kong.yml", "volumes/logs/vector.yml"]);
+
+function fileSpec(source: string, target: string, vars: Record<string, string>): FileSpec {
+  const owner = FILE_OWNERS[target] ?? { mode: 0o644, uid: 0, gid: 0 };
+  const clean = source.replace(/^\.\//, "");
+  const text = loadTemplateFile(clean);
+  return { path: target, content: RENDERED.has(clean) ? substitute(text, vars, clean) : text, ...owner };
+}
+
+export function buildStackSpec(input: StackInput): StackSpec {
+  if (!REF_PATTERN.test(input.ref)) throw new TemplateError(`invalid ref "${input.ref}"`);
+  const compose = loadCompose();
+  const vars = templateVars(input);
+  const ref = input.ref;
+  const base = { [LABELS.managed]: "true", [LABELS.ref]: ref, [LABELS.stackVersion]: STACK_VERSION };
+  const volumeName = (name: string) => `supafleet-${ref}-${name}`;
+  const namedVolumes = new Set(Object.keys(compose.volumes ?? {}));
+
+  const services: ServiceSpec[] = [];
+  for (const [name, svc] of Object.entries(compose.services)) {
+    if (!(SERVICE_NAMES as readonly string[]).includes(name)) throw new TemplateError(`unknown service ${name}`);
+    const service = name as ServiceName;
+    const where = `service ${name}`;
+    const sub = (v: string) => substitute(v, vars, where);
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(svc.environment ?? {})) env[k] = sub(String(v));
+    env.SUPAFLEET_SERVICE = service;
+    env.SUPAFLEET_REF = ref;
+
+    const mounts: Array<MountSpec | BindSpec> = [];
+    const files: FileSpec[] = [];
+    for (const entry of svc.volumes ?? []) {
+      const [rawSource, target, opts] = sub(entry).split(":");
+      if (!rawSource || !target) throw new TemplateError(`${where}: bad volume "${entry}"`);
+      const readOnly = opts?.split(",").includes("ro") ?? false;
+      if (rawSource.startsWith("./")) files.push(fileSpec(rawSource, target, vars));
+      else if (namedVolumes.has(rawSource)) mounts.push({ type: "volume", source: volumeName(rawSource), target, readOnly });
+      else if (rawSource.startsWith("/")) mounts.push({ type: "bind", source: rawSource, target, readOnly });
+      else throw new TemplateError(`${where}: volume source "${rawSource}" is neither a template file, a named volume nor an absolute path`);
+    }
+    for (const entry of svc.files ?? []) {
+      const [source, target] = sub(entry).split(":");
+      if (!source || !target) throw new TemplateError(`${where}: bad file "${entry}"`);
+      files.push(fileSpec(source, target, vars));
+    }
+
+    const hc = svc.healthcheck;
+    services.push({
+      service,
+      containerName: containerName(ref, service),
+      image: input.imageOverrides[service] ?? input.imageOverrides["*"] ?? svc.image,
+      aliases: [service, ...(svc.aliases ?? []).map(sub)],
+      env,
+      entrypoint: svc.entrypoint?.map(sub),
+      cmd: svc.command?.map(sub),
+      mounts,
+      ports: (svc.ports ?? []).map((p) => parsePort(sub(p))),
+      files,
+      healthcheck: hc
+        ? {
+            test: hc.test.map(sub),
+            intervalMs: durationMs(hc.interval, 30_000),
+            timeoutMs: durationMs(hc.timeout, 30_000),
+            retries: hc.retries ?? 3,
+            startPeriodMs: durationMs(hc.start_period, 0),
+          }
+        : undefined,
+      dependsOn: Object.entries(svc.depends_on ?? {}).map(([dep, c]) => {
+        if (!(SERVICE_NAMES as readonly string[]).includes(dep)) throw new TemplateError(`${where}: depends on unknown ${dep}`);
+        return { service: dep as ServiceName, condition: c.condition };
+      }),
+      labels: { ...base, [LABELS.service]: service },
+    });
+  }
+  for (const required of SERVICE_NAMES) {
+    if (!services.some((s) => s.service === required)) throw new TemplateError(`service ${required} is missing`);
+  }
+  return {
+    ref,
+    stackVersion: STACK_VERSION,
+    network: { name: `supafleet-${ref}`, labels: { ...base } },
+    volumes: [...namedVolumes].map((v) => ({ name: volumeName(v), labels: { ...base, "supafleet.volume": v } })),
+    services,
+  };
+}
+
+/** The project's rendered kong.yml (what the gateway enforces). */
+export function renderKongConfig(input: StackInput): string {
+  return substitute(loadTemplateFile("volumes/api/kong.yml"), templateVars(input), "kong.yml");
+}

@@ -1,0 +1,268 @@
+// The provisioner end to end on the real Docker engine: whole Supabase stacks
+// per project, built from our templates, running stand-in images for the
+// Docker Hub ones (which cannot be pulled here) and real Postgres 15.
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type Docker from "dockerode";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "@/lib/db/client";
+import { migrate } from "@/lib/db/migrate";
+import { InvalidStateError, NotFoundError, QuotaExceededError } from "@/lib/errors";
+import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
+import { ProjectService, type ProjectServiceConfig } from "@/lib/projects/service";
+import { LABELS, SERVICE_NAMES } from "@/lib/stack/types";
+import type { SessionUser } from "@/lib/users/service";
+import { ensureDockerHost } from "@/test/support/docker-host";
+import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
+
+const tmp = mkdtempSync(join(tmpdir(), "supafleet-lifecycle-"));
+let docker: Docker;
+let db: Db;
+let service: ProjectService;
+let config: ProjectServiceConfig;
+const proxyApplies: number[] = [];
+// Records applies instead of reloading nginx: the proxy has its own tests
+// against a real nginx (test/integration/routing); here only "was it asked".
+const recordingProxy = { apply: async () => void proxyApplies.push(Date.now()) };
+
+async function makeUser(email: string, quota: number | null = null): Promise<SessionUser> {
+  const u = await db.user.create({ data: { id: randomUUID(), email, passwordHash: "x", projectQuota: quota } });
+  return { id: u.id, email: u.email, name: null, role: "USER" };
+}
+
+async function labelled(ref: string) {
+  const filters = JSON.stringify({ label: [`${LABELS.managed}=true`, `${LABELS.ref}=${ref}`] });
+  const [containers, volumes, networks] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listVolumes({ filters }),
+    docker.listNetworks({ filters }),
+  ]);
+  return { containers: containers.length, volumes: volumes.Volumes?.length ?? 0, networks: networks.length };
+}
+
+async function details(user: SessionUser, ref: string) {
+  return service.getProjectDetails(user, ref);
+}
+
+async function query(url: string, sql: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function localUrl(url: string): string {
+  // The project's hostname needs wildcard DNS; tests talk to the host directly.
+  return url.replace(/@[a-z]{20}\.[^:/]+:/, "@127.0.0.1:");
+}
+
+async function gateway(kongPort: number, path: string, apikey?: string): Promise<Response> {
+  return fetch(`http://127.0.0.1:${kongPort}${path}`, { headers: apikey ? { apikey, authorization: `Bearer ${apikey}` } : {} });
+}
+
+async function kongPort(ref: string): Promise<number> {
+  const lease = await db.portLease.findFirstOrThrow({ where: { project: { ref }, purpose: "KONG_HTTP" } });
+  return lease.port;
+}
+
+beforeAll(async () => {
+  docker = await ensureDockerHost();
+  await ensureStandinImages(docker);
+  const url = `file:${join(tmp, "supafleet.db")}`;
+  await migrate(url);
+  db = createDb(url);
+  config = {
+    portRange: { start: 55100, end: 55399 },
+    masterKey: randomBytes(32),
+    rootDomain: "supafleet.test",
+    publicScheme: "http",
+    imageOverrides: STANDIN_IMAGE_OVERRIDES,
+    dockerSocket: "/var/run/docker.sock",
+  };
+  service = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock"), recordingProxy, config);
+});
+
+afterAll(async () => {
+  // Whatever a failed assertion left: remove every project this file made.
+  const provisioner = createDockerProvisioner("/var/run/docker.sock");
+  const projects = await db?.project.findMany({ select: { ref: true } }) ?? [];
+  for (const p of projects) await provisioner.destroy(p.ref).catch(() => undefined);
+  await db?.$disconnect();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("project lifecycle on a real Docker engine", () => {
+  let alice: SessionUser;
+  let bob: SessionUser;
+  let refA: string;
+  let refB: string;
+
+  it("creates two projects side by side, both healthy, every service running", async () => {
+    alice = await makeUser("alice@example.com", 3);
+    bob = await makeUser("bob@example.com", 3);
+    const [a, b] = await Promise.all([
+      service.createProject(alice, { name: "Alice app", region: "home-lab" }),
+      service.createProject(bob, { name: "Bob app" }),
+    ]);
+    refA = a.ref;
+    refB = b.ref;
+    expect(a.status).toBe("COMING_UP");
+    expect(refA).toMatch(/^[a-z]{20}$/);
+    expect(refA).not.toBe(refB);
+    await Promise.all([service.waitForIdle(refA), service.waitForIdle(refB)]);
+    for (const [user, ref] of [[alice, refA], [bob, refB]] as const) {
+      const p = await service.getProject(user, ref);
+      expect(p.statusReason, `reason for ${ref}`).toBeNull();
+      expect(p.status).toBe("ACTIVE_HEALTHY");
+      const services = await service.serviceStatus(user, ref);
+      expect(services.map((s) => s.service).sort()).toEqual([...SERVICE_NAMES].sort());
+      for (const s of services) {
+        expect(s.state, s.service).toBe("running");
+        expect(s.health, s.service).not.toBe("unhealthy");
+      }
+    }
+    // the event log tells the story of the create
+    const events = await service.listEvents(alice, refA);
+    const kinds = events.map((e) => e.kind);
+    expect(kinds[0]).toBe("create.requested");
+    expect(kinds).toContain("create.started");
+    expect(kinds).toContain("service.healthy");
+    expect(kinds.at(-1)).toBe("create.succeeded");
+    // ports: three distinct leases per project, none shared
+    const leases = await db.portLease.findMany();
+    expect(leases).toHaveLength(6);
+    expect(new Set(leases.map((l) => l.port)).size).toBe(6);
+    expect(proxyApplies.length).toBeGreaterThan(0);
+  });
+
+  it("keeps the projects isolated: passwords, keys, names", async () => {
+    const a = await details(alice, refA);
+    const b = await details(bob, refB);
+    expect(a.anonKey).not.toBe(b.anonKey);
+    expect(a.dbPassword).not.toBe(b.dbPassword);
+    // A's own password works on A, through the direct port and the pooler
+    expect((await query(localUrl(a.directUrl!), "select current_user as u")).rows[0].u).toBe("postgres");
+    // The pooler stand-in forwards TCP to the project's db; real Supavisor
+    // reads the tenant from the "postgres.<ref>" user, the stand-in cannot.
+    expect((await query(localUrl(a.poolerUrl!).replace(`postgres.${refA}`, "postgres"), "select 1 as one")).rows[0].one).toBe(1);
+    // A's password on B's database is refused
+    const crossed = localUrl(b.directUrl!).replace(encodeURIComponent(b.dbPassword), encodeURIComponent(a.dbPassword));
+    await expect(query(crossed, "select 1")).rejects.toThrow(/password authentication failed/);
+    // gateway: no key 401, own key 200 (routed to rest), the other project's key 401
+    const portA = await kongPort(refA);
+    expect((await gateway(portA, "/rest/v1/")).status).toBe(401);
+    const ok = await gateway(portA, "/rest/v1/", a.anonKey);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { service: string }).service).toBe("rest");
+    expect((await gateway(portA, "/rest/v1/", b.anonKey)).status).toBe(401);
+    // ownership: Bob cannot see or touch Alice's project
+    await expect(service.getProject(bob, refA)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(service.pauseProject(bob, refA)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(service.getProjectDetails(bob, refA)).rejects.toBeInstanceOf(NotFoundError);
+    // names: nothing of A's is shared with B
+    const names = async (ref: string) => (await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`] }) })).map((c) => c.Names[0]);
+    const na = await names(refA);
+    const nb = await names(refB);
+    expect(na).toHaveLength(SERVICE_NAMES.length);
+    expect(na.filter((n) => nb.includes(n))).toEqual([]);
+    expect(na.every((n) => n?.includes(refA))).toBe(true);
+  });
+
+  it("pauses and resumes with the data written before", async () => {
+    const a = await details(alice, refA);
+    await query(localUrl(a.directUrl!), "create table notes (body text); insert into notes values ('written before pause')");
+    const paused = await service.pauseProject(alice, refA);
+    expect(paused.status).toBe("INACTIVE");
+    const states = await service.serviceStatus(alice, refA);
+    expect(states.every((s) => s.state !== "running")).toBe(true);
+    await expect(gateway(await kongPort(refA), "/rest/v1/", a.anonKey)).rejects.toThrow();
+    // volumes survive the pause
+    expect((await labelled(refA)).volumes).toBeGreaterThan(0);
+    await expect(service.pauseProject(alice, refA)).rejects.toBeInstanceOf(InvalidStateError);
+    const resumed = await service.resumeProject(alice, refA);
+    expect(resumed.status).toBe("RESTORING");
+    await service.waitForIdle(refA);
+    expect((await service.getProject(alice, refA)).status).toBe("ACTIVE_HEALTHY");
+    const rows = await query(localUrl(a.directUrl!), "select body from notes");
+    expect(rows.rows).toEqual([{ body: "written before pause" }]);
+  });
+
+  it("repairs drift at start-up: a container gone, resources the database forgot", async () => {
+    const rest = docker.getContainer(`supafleet-${refB}-rest`);
+    await rest.remove({ force: true });
+    const orphanRef = "orphanedprojectzzzz".padEnd(20, "z");
+    await docker.createVolume({ Name: `supafleet-${orphanRef}-db`, Labels: { [LABELS.managed]: "true", [LABELS.ref]: orphanRef } });
+    const report = await service.reconcile();
+    expect(report.drift.some((d) => d.includes(refB) && d.includes("rest"))).toBe(true);
+    expect(report.drift.some((d) => d.includes(orphanRef))).toBe(true);
+    expect(report.errors).toEqual([]);
+    await service.waitForIdle(refB);
+    expect((await service.getProject(bob, refB)).status).toBe("ACTIVE_HEALTHY");
+    expect((await labelled(orphanRef)).volumes).toBe(0);
+    const again = await service.reconcile();
+    expect(again.drift).toEqual([]);
+  });
+
+  it("deletes a project and leaves nothing labelled behind", async () => {
+    await expect(service.deleteProject(alice, { ref: refA, confirmRef: "wrong" })).rejects.toThrow(/Type the project ref/);
+    await service.deleteProject(alice, { ref: refA, confirmRef: refA });
+    expect(await labelled(refA)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+    expect(await db.portLease.count({ where: { project: { ref: refA } } })).toBe(0);
+    const row = await db.project.findUniqueOrThrow({ where: { ref: refA } });
+    expect(row.status).toBe("REMOVED");
+    expect(row.secrets).toBe("");
+    await expect(service.getProject(alice, refA)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await service.listProjects(alice)).map((p) => p.ref)).not.toContain(refA);
+  });
+
+  it("rolls back a create that fails midway, with a clear reason, and retries it", async () => {
+    const broken = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock"), recordingProxy, {
+      ...config,
+      imageOverrides: { ...STANDIN_IMAGE_OVERRIDES, storage: "supafleet-standin/does-not-exist:1" },
+    });
+    const p = await broken.createProject(alice, { name: "Doomed" });
+    await broken.waitForIdle(p.ref);
+    const failed = await broken.getProject(alice, p.ref);
+    expect(failed.status).toBe("INIT_FAILED");
+    expect(failed.statusReason).toContain("supafleet-standin/does-not-exist:1");
+    expect(await labelled(p.ref)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+    expect(await db.portLease.count({ where: { project: { ref: p.ref } } })).toBe(0);
+    const kinds = (await broken.listEvents(alice, p.ref)).map((e) => e.kind);
+    expect(kinds).toContain("create.failed");
+    expect(kinds).toContain("create.rolled_back");
+    // retry with working images: same ref, fresh leases, healthy
+    await service.retryProject(alice, p.ref);
+    await service.waitForIdle(p.ref);
+    expect((await service.getProject(alice, p.ref)).status).toBe("ACTIVE_HEALTHY");
+    await service.deleteProject(alice, { ref: p.ref, confirmRef: p.ref });
+    expect(await labelled(p.ref)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+  });
+
+  it("never lets parallel creates exceed a quota, and a delete cancels a create in flight", async () => {
+    const carol = await makeUser("carol@example.com", 1);
+    const results = await Promise.allSettled([1, 2, 3, 4].map((i) => service.createProject(carol, { name: `Race ${i}` })));
+    const created = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<ProjectService["createProject"]>>> => r.status === "fulfilled");
+    expect(created).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(QuotaExceededError);
+    const ref = created[0]!.value.ref;
+    // delete right away: the create is cancelled, rolled back, then deleted
+    await service.deleteProject(carol, { ref, confirmRef: ref });
+    expect(await labelled(ref)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+    expect((await db.project.findUniqueOrThrow({ where: { ref } })).status).toBe("REMOVED");
+    // the quota is free again
+    const next = await service.createProject(carol, { name: "After delete" });
+    await service.deleteProject(carol, { ref: next.ref, confirmRef: next.ref });
+  });
+
+  it("deletes the second project too and frees every port", async () => {
+    await service.deleteProject(bob, { ref: refB, confirmRef: refB });
+    expect(await labelled(refB)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+    expect(await db.portLease.count()).toBe(0);
+  });
+});
