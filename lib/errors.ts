@@ -133,3 +133,43 @@ export function toHttpError(err: unknown): HttpError {
   }
   return { status: 500, code: "internal_error", message: "Something went wrong. Please try again." };
 }
+
+// ---- Docker runtime -------------------------------------------------------------
+
+export class DockerUnavailableError extends AppError {
+  constructor(detail: string) {
+    super("docker_unavailable", 503, `The Docker engine is not reachable: ${detail}`);
+  }
+}
+
+export class ImagePullError extends AppError {
+  readonly image: string;
+  constructor(image: string, reason: string) {
+    super("image_pull_failed", 502, `Image ${image} could not be pulled: ${reason}`);
+    this.image = image;
+  }
+}
+
+export class ServiceUnhealthyError extends AppError {
+  constructor(service: string, output: string) {
+    super("service_unhealthy", 502, `Service ${service} failed its health check${output ? `: ${output}` : "."}`);
+  }
+}
+
+export class ServiceExitedError extends AppError {
+  constructor(service: string, exitCode: number, logTail: string) {
+    super("service_exited", 502, `Service ${service} exited with code ${exitCode}${logTail ? `. Last log lines:\n${logTail}` : "."}`);
+  }
+}
+
+export class StackTimeoutError extends AppError {
+  constructor(waitingFor: string[], seconds: number) {
+    super("stack_timeout", 504, `The stack was not healthy after ${seconds} s; still waiting for: ${waitingFor.join(", ")}.`);
+  }
+}
+
+export class ResourceConflictError extends AppError {
+  constructor(message: string) {
+    super("resource_conflict", 409, message);
+  }
+}

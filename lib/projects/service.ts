@@ -176,7 +176,9 @@ export class ProjectService {
       dbPort,
       poolerPort,
       dbPassword: s.postgresPassword,
-      directUrl: dbPort ? `postgresql://postgres:${pw}@${host}:${dbPort}/postgres` : null,
+      // Both go through Supavisor, as upstream publishes them: session mode
+      // (5432, behaves like a direct connection) and transaction mode (6543).
+      directUrl: dbPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${dbPort}/postgres` : null,
       poolerUrl: poolerPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${poolerPort}/postgres` : null,
       studioUrl: this.apiUrl(p.ref),
       dashboardUsername: s.dashboardUsername,

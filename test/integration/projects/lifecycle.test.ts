@@ -10,7 +10,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
-import { InvalidStateError, NotFoundError, QuotaExceededError } from "@/lib/errors";
+import { InvalidStateError, NotFoundError, QuotaExceededError, ValidationError } from "@/lib/errors";
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { ProjectService, type ProjectServiceConfig } from "@/lib/projects/service";
 import { LABELS, SERVICE_NAMES } from "@/lib/stack/types";
@@ -148,9 +148,9 @@ describe("project lifecycle on a real Docker engine", () => {
     expect(a.dbPassword).not.toBe(b.dbPassword);
     // A's own password works on A, through the direct port and the pooler
     expect((await query(localUrl(a.directUrl!), "select current_user as u")).rows[0].u).toBe("postgres");
-    // The pooler stand-in forwards TCP to the project's db; real Supavisor
-    // reads the tenant from the "postgres.<ref>" user, the stand-in cannot.
-    expect((await query(localUrl(a.poolerUrl!).replace(`postgres.${refA}`, "postgres"), "select 1 as one")).rows[0].one).toBe(1);
+    expect((await query(localUrl(a.poolerUrl!), "select 1 as one")).rows[0].one).toBe(1);
+    // A tenant that is not this project's is refused by the pooler
+    await expect(query(localUrl(a.directUrl!).replace(`postgres.${refA}`, `postgres.${refB}`), "select 1")).rejects.toThrow(/Tenant or user not found/);
     // A's password on B's database is refused
     const crossed = localUrl(b.directUrl!).replace(encodeURIComponent(b.dbPassword), encodeURIComponent(a.dbPassword));
     await expect(query(crossed, "select 1")).rejects.toThrow(/password authentication failed/);
@@ -210,7 +210,10 @@ describe("project lifecycle on a real Docker engine", () => {
   });
 
   it("deletes a project and leaves nothing labelled behind", async () => {
-    await expect(service.deleteProject(alice, { ref: refA, confirmRef: "wrong" })).rejects.toThrow(/Type the project ref/);
+    const refused = await service.deleteProject(alice, { ref: refA, confirmRef: "wrong" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect((refused as ValidationError).fieldErrors.confirmRef).toEqual(["Type the project ref exactly to confirm."]);
+    expect((await service.getProject(alice, refA)).status).toBe("ACTIVE_HEALTHY");
     await service.deleteProject(alice, { ref: refA, confirmRef: refA });
     expect(await labelled(refA)).toEqual({ containers: 0, volumes: 0, networks: 0 });
     expect(await db.portLease.count({ where: { project: { ref: refA } } })).toBe(0);

@@ -1,0 +1,25 @@
+-- STAND-IN for what the supabase/postgres image creates by itself before it
+-- runs the mounted init SQL: its roles and schemas. Not part of the product.
+\set pgpass `echo "$POSTGRES_PASSWORD"`
+CREATE ROLE postgres SUPERUSER CREATEDB CREATEROLE LOGIN REPLICATION BYPASSRLS PASSWORD :'pgpass';
+CREATE ROLE anon NOLOGIN NOINHERIT;
+CREATE ROLE authenticated NOLOGIN NOINHERIT;
+CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS;
+CREATE ROLE authenticator LOGIN NOINHERIT;
+GRANT anon, authenticated, service_role TO authenticator;
+CREATE ROLE supabase_auth_admin LOGIN NOINHERIT CREATEROLE;
+CREATE ROLE supabase_storage_admin LOGIN NOINHERIT CREATEROLE;
+CREATE ROLE supabase_replication_admin LOGIN REPLICATION;
+CREATE ROLE supabase_read_only_user LOGIN BYPASSRLS;
+CREATE ROLE supabase_functions_admin NOINHERIT CREATEROLE LOGIN NOREPLICATION;
+CREATE ROLE pgbouncer LOGIN;
+CREATE ROLE dashboard_user NOSUPERUSER CREATEDB CREATEROLE REPLICATION;
+CREATE SCHEMA extensions;
+CREATE SCHEMA auth AUTHORIZATION supabase_auth_admin;
+CREATE SCHEMA storage AUTHORIZATION supabase_storage_admin;
+CREATE SCHEMA realtime;
+CREATE SCHEMA graphql_public;
+CREATE SCHEMA pgbouncer AUTHORIZATION pgbouncer;
+GRANT USAGE ON SCHEMA public, extensions, graphql_public TO anon, authenticated, service_role;
+CREATE FUNCTION pgbouncer.get_auth(p_usename text) RETURNS TABLE(username text, password text)
+  LANGUAGE sql SECURITY DEFINER AS $$ SELECT usename::text, passwd::text FROM pg_catalog.pg_shadow WHERE usename = p_usename $$;

@@ -1,0 +1,89 @@
+// STAND-IN for Supabase's service images (test double). Listens where the
+// real service listens, satisfies the template's health checks, and echoes
+// each request so tests can see how the gateway routed it. As supavisor it
+// forwards Postgres connections for "<user>.<tenant>" to the project's db.
+"use strict";
+const http = require("http");
+const net = require("net");
+
+const service = process.env.SUPAFLEET_SERVICE || "unknown";
+const ref = process.env.SUPAFLEET_REF || "";
+const PORTS = { studio: 3000, auth: 9999, rest: 3000, realtime: 4000, storage: 5000, imgproxy: 5001, meta: 8080, functions: 9000, analytics: 4000, vector: 9001, supavisor: 4000 };
+const port = PORTS[service];
+if (!port) {
+  console.error(`service stand-in: unknown SUPAFLEET_SERVICE "${service}"`);
+  process.exit(2);
+}
+
+const server = http.createServer((req, res) => {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify({ service, ref, method: req.method, path: req.url, headers: req.headers }));
+});
+// Realtime's websocket endpoint: accept the upgrade and echo frames back raw.
+server.on("upgrade", (req, socket) => {
+  socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nx-standin-service: " + service + "\r\n\r\n");
+  socket.pipe(socket);
+});
+server.listen(port, "0.0.0.0", () => console.log(`${service} stand-in listening on ${port}`));
+
+if (service === "supavisor") {
+  const tenant = process.env.POOLER_TENANT_ID;
+  const dbPort = Number(process.env.POSTGRES_PORT || 5432);
+  const SSL_REQUEST = 80877103;
+  const GSS_REQUEST = 80877104;
+
+  function errorResponse(message) {
+    const fields = Buffer.concat([Buffer.from("SFATAL\0C28000\0M" + message + "\0"), Buffer.from([0])]);
+    const len = Buffer.alloc(4);
+    len.writeInt32BE(fields.length + 4);
+    return Buffer.concat([Buffer.from("E"), len, fields]);
+  }
+
+  function handle(client) {
+    let buf = Buffer.alloc(0);
+    const onData = (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      while (buf.length >= 8) {
+        const len = buf.readInt32BE(0);
+        if (buf.length < len) return;
+        const code = buf.readInt32BE(4);
+        const msg = buf.subarray(0, len);
+        buf = buf.subarray(len);
+        if (code === SSL_REQUEST || code === GSS_REQUEST) {
+          client.write("N");
+          continue;
+        }
+        client.removeListener("data", onData);
+        // Startup message: rewrite "user.tenant" to "user", as Supavisor does.
+        const parts = msg.subarray(8).toString("utf8").split("\0");
+        const params = {};
+        for (let i = 0; i + 1 < parts.length; i += 2) if (parts[i]) params[parts[i]] = parts[i + 1];
+        const m = /^(.+)\.([a-z0-9-]+)$/.exec(params.user || "");
+        if (!m || m[2] !== tenant) {
+          client.end(errorResponse(`Tenant or user not found: ${params.user || ""}`));
+          return;
+        }
+        params.user = m[1];
+        const body = Buffer.from(Object.entries(params).map(([k, v]) => `${k}\0${v}\0`).join("") + "\0");
+        const head = Buffer.alloc(8);
+        head.writeInt32BE(body.length + 8, 0);
+        head.writeInt32BE(code, 4);
+        const upstream = net.connect(dbPort, "db", () => {
+          upstream.write(Buffer.concat([head, body]));
+          if (buf.length) upstream.write(buf);
+          upstream.pipe(client);
+          client.pipe(upstream);
+        });
+        upstream.on("error", () => client.destroy());
+        client.on("error", () => upstream.destroy());
+        return;
+      }
+    };
+    client.on("data", onData);
+    client.on("error", () => undefined);
+  }
+  for (const p of [5432, 6543]) net.createServer(handle).listen(p, "0.0.0.0", () => console.log(`supavisor stand-in routing tenant ${tenant} on ${p}`));
+}
+
+// As PID 1, node ignores SIGTERM unless told: docker stop would wait out its grace period.
+process.on("SIGTERM", () => process.exit(0));
