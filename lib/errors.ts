@@ -173,3 +173,25 @@ export class ResourceConflictError extends AppError {
     super("resource_conflict", 409, message);
   }
 }
+
+// ---- proxy (nginx) ------------------------------------------------------------------
+
+export class InvalidProxyInputError extends AppError {
+  constructor(message: string) {
+    super("invalid_proxy_input", 500, `Refusing to render nginx config: ${message}`);
+  }
+}
+
+export class NginxConfigInvalidError extends AppError {
+  readonly nginxOutput: string;
+  constructor(output: string) {
+    super("nginx_config_invalid", 500, `nginx rejected the generated config; the previous one stays live. ${output.slice(0, 1000)}`);
+    this.nginxOutput = output;
+  }
+}
+
+export class NginxReloadError extends AppError {
+  constructor(output: string) {
+    super("nginx_reload_failed", 500, `nginx reload failed; the previous config was restored. ${output.slice(0, 1000)}`);
+  }
+}

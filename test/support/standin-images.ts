@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { Readable } from "node:stream";
 import type Docker from "dockerode";
 import { pack } from "tar-stream";
 import { BASE_IMAGE, ensureBaseImage } from "@/test/support/docker-host";
@@ -36,7 +37,9 @@ async function build(docker: Docker, dir: string, tag: string, hash: string): Pr
   const tar = pack();
   for (const f of filesOf(dir)) tar.entry({ name: relative(dir, f), mode: statSync(f).mode & 0o777 }, readFileSync(f));
   tar.finalize();
-  const stream = await docker.buildImage(tar, { t: tag, labels: { "supafleet.standin-hash": hash }, rm: true, forcerm: true });
+  const chunks: Buffer[] = [];
+  for await (const chunk of tar) chunks.push(chunk as Buffer);
+  const stream = await docker.buildImage(Readable.from([Buffer.concat(chunks)]), { t: tag, labels: { "supafleet.standin-hash": hash }, rm: true, forcerm: true });
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
       const failed = err ?? out.find((o) => o.error);

@@ -1,0 +1,46 @@
+// Production wiring of the proxy: the applier reads live projects from the
+// database. One applier per process so every apply goes through one queue.
+import { resolve } from "node:path";
+import type { Db } from "@/lib/db/client";
+import type { Env } from "@/lib/env";
+import { NginxApplier } from "@/lib/proxy/nginx-applier";
+import type { ProxySettings } from "@/lib/proxy/render-nginx-config";
+
+export function proxySettings(env: Env): ProxySettings {
+  return {
+    rootDomain: env.rootDomain,
+    scheme: env.publicScheme,
+    appUpstream: { host: "127.0.0.1", port: env.appPort },
+    httpListen: { port: env.nginx.httpPort },
+    tls: env.nginx.tls ? { ...env.nginx.tls, httpsListen: { port: env.nginx.httpsPort } } : undefined,
+    pagesDir: resolve(process.cwd(), "nginx/pages"),
+    clientMaxBodySize: env.nginx.uploadLimit,
+  };
+}
+
+export function loadProxyProjects(db: Db) {
+  return async () => {
+    const rows = await db.project.findMany({
+      where: { status: { not: "REMOVED" } },
+      select: { ref: true, status: true, ports: { where: { purpose: "KONG_HTTP" }, select: { port: true } } },
+    });
+    return rows.map((r) => ({ ref: r.ref, status: r.status, kongPort: r.ports[0]?.port ?? null }));
+  };
+}
+
+const g = globalThis as unknown as { supafleetProxy?: { apply(): Promise<unknown> } };
+
+export function createProxy(env: Env, db: Db): { apply(): Promise<unknown> } {
+  if (!g.supafleetProxy) {
+    g.supafleetProxy = env.nginx.enabled
+      ? new NginxApplier({
+          nginxBin: env.nginx.bin,
+          mainConfPath: env.nginx.mainConf,
+          siteConfPath: env.nginx.siteConf,
+          loadProjects: loadProxyProjects(db),
+          settings: proxySettings(env),
+        })
+      : { apply: async () => ({ changed: false, projects: 0, durationMs: 0, disabled: true }) };
+  }
+  return g.supafleetProxy;
+}

@@ -1,0 +1,131 @@
+// Applies the generated config: render → temp file → `nginx -t` on a main
+// config that includes the candidate → atomic rename → reload. A rejected
+// candidate never goes live; a failed reload puts the previous file back.
+// Applies are serialized and coalesced: callers that arrive while one runs
+// share the next run, which reads the projects afresh.
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
+import { ConfigError, NginxConfigInvalidError, NginxReloadError } from "@/lib/errors";
+import { renderNginxConfig, type ProxyProject, type ProxySettings } from "@/lib/proxy/render-nginx-config";
+
+const run = promisify(execFile);
+
+export interface ApplyResult {
+  changed: boolean;
+  projects: number;
+  durationMs: number;
+}
+
+export interface NginxApplierOptions {
+  nginxBin: string;
+  mainConfPath: string;
+  siteConfPath: string;
+  loadProjects: () => Promise<ProxyProject[]>;
+  settings: ProxySettings;
+  render?: typeof renderNginxConfig;
+}
+
+async function nginx(bin: string, args: string[]): Promise<{ ok: boolean; output: string }> {
+  try {
+    const r = await run(bin, args, { timeout: 30_000 });
+    return { ok: true, output: `${r.stdout}${r.stderr}` };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    return { ok: false, output: `${e.stderr ?? ""}${e.stdout ?? ""}`.trim() || e.message };
+  }
+}
+
+async function readOrNull(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw err;
+  }
+}
+
+export class NginxApplier {
+  private current: Promise<ApplyResult> | null = null;
+  private next: Promise<ApplyResult> | null = null;
+  /** How many renders actually ran (coalescing is observable in tests). */
+  runs = 0;
+
+  constructor(private readonly opts: NginxApplierOptions) {}
+
+  apply(): Promise<ApplyResult> {
+    if (!this.current) return this.start();
+    this.next ??= this.current
+      .catch(() => undefined)
+      .then(() => {
+        this.next = null;
+        return this.start();
+      });
+    return this.next;
+  }
+
+  private start(): Promise<ApplyResult> {
+    const p: Promise<ApplyResult> = this.runOnce().finally(() => {
+      if (this.current === p) this.current = null;
+    });
+    this.current = p;
+    return p;
+  }
+
+  private async runOnce(): Promise<ApplyResult> {
+    this.runs++;
+    const started = Date.now();
+    const { nginxBin, mainConfPath, siteConfPath, settings } = this.opts;
+    const projects = await this.opts.loadProjects();
+    const text = (this.opts.render ?? renderNginxConfig)(projects, settings);
+    const previous = await readOrNull(siteConfPath);
+    if (previous === text) return { changed: false, projects: projects.length, durationMs: Date.now() - started };
+
+    const main = await readFile(mainConfPath, "utf8");
+    if (!main.includes(siteConfPath)) throw new ConfigError(`${mainConfPath} does not include ${siteConfPath}`);
+    const tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
+    const candidate = `${siteConfPath}.${tag}.tmp`;
+    const testMain = `${mainConfPath}.${tag}.test`;
+    await writeFile(candidate, text, { mode: 0o644 });
+    try {
+      await writeFile(testMain, main.replaceAll(siteConfPath, candidate), { mode: 0o644 });
+      const test = await nginx(nginxBin, ["-t", "-q", "-c", testMain]);
+      if (!test.ok) throw new NginxConfigInvalidError(test.output.replaceAll(candidate, siteConfPath).replaceAll(testMain, mainConfPath));
+    } catch (err) {
+      await unlink(candidate).catch(() => undefined);
+      throw err;
+    } finally {
+      await unlink(testMain).catch(() => undefined);
+    }
+    // rename(2) in one directory is atomic: nginx never reads half a file.
+    await rename(candidate, siteConfPath);
+    const reload = await nginx(nginxBin, ["-s", "reload", "-c", mainConfPath]);
+    if (!reload.ok) {
+      if (previous === null) await unlink(siteConfPath).catch(() => undefined);
+      else await writeFile(siteConfPath, previous, { mode: 0o644 });
+      throw new NginxReloadError(reload.output);
+    }
+    return { changed: true, projects: projects.length, durationMs: Date.now() - started };
+  }
+
+  /** Starts the nginx master for this main config unless its pid file names a live process. */
+  async ensureRunning(pidPath: string): Promise<void> {
+    const pid = existsSync(pidPath) ? Number((await readFile(pidPath, "utf8")).trim()) : NaN;
+    if (Number.isInteger(pid) && pid > 0) {
+      try {
+        process.kill(pid, 0);
+        return;
+      } catch {
+        // stale pid file: start below
+      }
+    }
+    const r = await nginx(this.opts.nginxBin, ["-c", this.opts.mainConfPath]);
+    if (!r.ok) throw new NginxReloadError(`nginx did not start: ${r.output}`);
+  }
+
+  async stop(): Promise<void> {
+    await nginx(this.opts.nginxBin, ["-s", "quit", "-c", this.opts.mainConfPath]);
+  }
+}

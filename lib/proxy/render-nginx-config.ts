@@ -1,0 +1,186 @@
+// renderNginxConfig: the generated part of nginx's config, as a pure
+// function of the projects and settings. Every value that reaches the file is
+// validated against a strict pattern first, so nothing a user typed can
+// inject a directive (refs are generated, but the renderer does not rely on it).
+import { InvalidProxyInputError } from "@/lib/errors";
+import { REF_PATTERN } from "@/lib/validations/project";
+
+export interface ProxyProject {
+  ref: string;
+  status: string;
+  kongPort: number | null;
+}
+
+export interface ProxySettings {
+  rootDomain: string;
+  scheme: "http" | "https";
+  appUpstream: { host: string; port: number };
+  httpListen: { host?: string; port: number };
+  tls?: { certPath: string; keyPath: string; httpsListen: { host?: string; port: number } };
+  /** absolute directory holding paused.html, not-found.html, unavailable.html */
+  pagesDir: string;
+  clientMaxBodySize: string;
+}
+
+/** Statuses whose gateway may answer: routed to Kong. */
+export const ROUTED_STATUSES = new Set(["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "COMING_UP", "RESTORING"]);
+export const PAUSED_STATUSES = new Set(["INACTIVE", "PAUSING"]);
+
+const HOSTNAME = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const PATH = /^\/[A-Za-z0-9._\/-]*$/;
+const SIZE = /^\d{1,6}[km]?$/;
+
+function port(p: number, what: string): number {
+  if (!Number.isInteger(p) || p < 1 || p > 65535) throw new InvalidProxyInputError(`${what} must be a port number, got ${String(p)}`);
+  return p;
+}
+
+function host(h: string | undefined, what: string): string {
+  if (h === undefined) return "";
+  if (!IPV4.test(h) && !HOSTNAME.test(h)) throw new InvalidProxyInputError(`${what} is not a host: ${JSON.stringify(h)}`);
+  return h;
+}
+
+function path(p: string, what: string): string {
+  if (!PATH.test(p) || p.includes("..")) throw new InvalidProxyInputError(`${what} is not a safe absolute path: ${JSON.stringify(p)}`);
+  return p;
+}
+
+function listen(l: { host?: string; port: number }, what: string, extra = ""): string {
+  const h = host(l.host, `${what} host`);
+  return `listen ${h ? `${h}:` : ""}${port(l.port, `${what} port`)}${extra};`;
+}
+
+function validate(projects: ProxyProject[], s: ProxySettings): void {
+  if (!HOSTNAME.test(s.rootDomain)) throw new InvalidProxyInputError(`root domain is not a hostname: ${JSON.stringify(s.rootDomain)}`);
+  if (!SIZE.test(s.clientMaxBodySize)) throw new InvalidProxyInputError(`body size must look like 50m: ${JSON.stringify(s.clientMaxBodySize)}`);
+  path(s.pagesDir, "pages directory");
+  if (s.tls) {
+    path(s.tls.certPath, "TLS certificate path");
+    path(s.tls.keyPath, "TLS key path");
+  }
+  const seen = new Set<string>();
+  for (const p of projects) {
+    if (!REF_PATTERN.test(p.ref)) throw new InvalidProxyInputError(`project ref is not 20 lowercase letters: ${JSON.stringify(p.ref)}`);
+    if (seen.has(p.ref)) throw new InvalidProxyInputError(`project ref ${p.ref} appears twice`);
+    seen.add(p.ref);
+    if (p.kongPort !== null) port(p.kongPort, `gateway port of ${p.ref}`);
+  }
+}
+
+/**
+ * A status answer: a static HTML page (served by nginx itself, so it works
+ * while the app is down), or JSON for API clients (apikey header or
+ * Accept: application/json).
+ */
+function statusPage(status: 503 | 404, page: string, json: string, s: ProxySettings, retryAfter: boolean): string {
+  const retry = retryAfter ? "add_header Retry-After 60 always;\n      " : "";
+  return `  root ${s.pagesDir};
+  location = /${page} { internal; default_type text/html; ${retry}}
+  location = /__supafleet_status.json { internal; default_type application/json; ${retry}return ${status} '${json}'; }
+  location / {
+      ${retry}error_page ${status} /${page};
+      set $sf_api 0;
+      if ($http_apikey) { set $sf_api 1; }
+      if ($http_accept ~* "application/json") { set $sf_api 1; }
+      if ($sf_api) { rewrite ^ /__supafleet_status.json last; }
+      return ${status};
+  }`;
+}
+
+function listens(s: ProxySettings): string {
+  return s.tls
+    ? `${listen(s.tls.httpsListen, "HTTPS listen", " ssl")}
+  ssl_certificate ${s.tls.certPath};
+  ssl_certificate_key ${s.tls.keyPath};`
+    : listen(s.httpListen, "HTTP listen");
+}
+
+const PROXY_HEADERS = `    proxy_http_version 1.1;
+    proxy_set_header Host $host;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $sf_connection_upgrade;
+    proxy_set_header X-Real-IP $remote_addr;
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    proxy_set_header X-Forwarded-Proto $scheme;
+    proxy_set_header X-Forwarded-Host $host;
+    proxy_set_header X-Forwarded-Port $server_port;`;
+
+export function renderNginxConfig(projects: ProxyProject[], settings: ProxySettings): string {
+  validate(projects, settings);
+  const s = settings;
+  const domain = s.rootDomain;
+  const sorted = [...projects].sort((a, b) => a.ref.localeCompare(b.ref));
+  const out: string[] = [
+    "# Generated by Supafleet (lib/proxy/render-nginx-config.ts). Do not edit: it is rewritten after every project change.",
+    "map $http_upgrade $sf_connection_upgrade {\n  default upgrade;\n  ''      close;\n}",
+  ];
+
+  if (s.tls) {
+    out.push(`server {
+  ${listen(s.httpListen, "HTTP listen")}
+  server_name ${domain} *.${domain};
+  return 301 https://$host$request_uri;
+}`);
+  }
+
+  // The Supafleet app on the root domain.
+  out.push(`server {
+  ${listens(s)}
+  server_name ${domain};
+  client_max_body_size 10m;
+  location / {
+    proxy_pass http://${host(s.appUpstream.host, "app host")}:${port(s.appUpstream.port, "app port")};
+${PROXY_HEADERS}
+    proxy_buffering off;
+    proxy_read_timeout 3600s;
+  }
+}`);
+
+  for (const p of sorted) {
+    const name = `${p.ref}.${domain}`;
+    if (ROUTED_STATUSES.has(p.status) && p.kongPort !== null) {
+      out.push(`server {
+  ${listens(s)}
+  server_name ${name};
+  client_max_body_size ${s.clientMaxBodySize};
+  location / {
+    proxy_pass http://127.0.0.1:${p.kongPort};
+${PROXY_HEADERS}
+    proxy_request_buffering off;
+    proxy_buffering off;
+    proxy_read_timeout 3600s;
+    proxy_send_timeout 3600s;
+    proxy_intercept_errors off;
+    error_page 502 504 = @sf_unavailable;
+  }
+  location @sf_unavailable {
+    root ${s.pagesDir};
+    default_type text/html;
+    add_header Retry-After 30 always;
+    try_files /unavailable.html =503;
+  }
+}`);
+    } else if (PAUSED_STATUSES.has(p.status)) {
+      out.push(`server {
+  ${listens(s)}
+  server_name ${name};
+${statusPage(503, "paused.html", `{"code":503,"message":"Project ${p.ref} is paused. Resume it from the Supafleet dashboard."}`, s, true)}
+}`);
+    }
+  }
+
+  // Every other subdomain: unknown, removed or failed projects.
+  out.push(`server {
+  ${listens(s)}
+  server_name *.${domain};
+${statusPage(404, "not-found.html", `{"code":404,"message":"Project not found."}`, s, false)}
+}`);
+  return out.join("\n\n") + "\n";
+}
+
+export function projectUrl(ref: string, opts: { scheme: "http" | "https"; rootDomain: string; publicPort?: number }): string {
+  const def = opts.scheme === "https" ? 443 : 80;
+  return `${opts.scheme}://${ref}.${opts.rootDomain}${opts.publicPort && opts.publicPort !== def ? `:${opts.publicPort}` : ""}`;
+}
