@@ -9,7 +9,8 @@ import { existsSync } from "node:fs";
 import { readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { ConfigError, NginxConfigInvalidError, NginxReloadError } from "@/lib/errors";
-import { renderNginxConfig, type ProxyProject, type ProxySettings } from "@/lib/proxy/render-nginx-config";
+import { request } from "node:http";
+import { CONFIG_VERSION_HOST, renderNginxConfig, versionOf, type ProxyProject, type ProxySettings } from "@/lib/proxy/render-nginx-config";
 
 const run = promisify(execFile);
 
@@ -107,7 +108,31 @@ export class NginxApplier {
       else await writeFile(siteConfPath, previous, { mode: 0o644 });
       throw new NginxReloadError(reload.output);
     }
+    const version = versionOf(text);
+    if (version) await this.waitForVersion(version);
     return { changed: true, projects: projects.length, durationMs: Date.now() - started };
+  }
+
+  /** Polls nginx (new connection each time) until it serves the new config. */
+  private async waitForVersion(version: string, timeoutMs = 15_000): Promise<void> {
+    const { host, port } = this.opts.settings.httpListen;
+    const deadline = Date.now() + timeoutMs;
+    let seen = "";
+    while (Date.now() < deadline) {
+      seen = await new Promise<string>((resolve) => {
+        const req = request({ host: host ?? "127.0.0.1", port, path: "/version", headers: { host: CONFIG_VERSION_HOST }, agent: false, timeout: 2000 }, (res) => {
+          let body = "";
+          res.on("data", (d: Buffer) => (body += d.toString()));
+          res.on("end", () => resolve(body));
+        });
+        req.on("error", (e) => resolve(`error: ${e.message}`));
+        req.on("timeout", () => req.destroy(new Error("timeout")));
+        req.end();
+      });
+      if (seen === version) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new NginxReloadError(`nginx did not serve the new config within ${timeoutMs / 1000} s (last answer: ${seen.slice(0, 200)})`);
   }
 
   /** Starts the nginx master for this main config unless its pid file names a live process. */

@@ -2,6 +2,7 @@
 // function of the projects and settings. Every value that reaches the file is
 // validated against a strict pattern first, so nothing a user typed can
 // inject a directive (refs are generated, but the renderer does not rely on it).
+import { createHash } from "node:crypto";
 import { InvalidProxyInputError } from "@/lib/errors";
 import { REF_PATTERN } from "@/lib/validations/project";
 
@@ -177,7 +178,27 @@ ${statusPage(503, "paused.html", `{"code":503,"message":"Project ${p.ref} is pau
   server_name *.${domain};
 ${statusPage(404, "not-found.html", `{"code":404,"message":"Project not found."}`, s, false)}
 }`);
-  return out.join("\n\n") + "\n";
+  const body = out.join("\n\n") + "\n";
+  // The version marker lets the applier see when a reload has really taken
+  // effect (nginx -s reload only signals the master).
+  return `${body}
+server {
+  ${listen(s.httpListen, "HTTP listen")}
+  server_name ${CONFIG_VERSION_HOST};
+  location = /version { default_type text/plain; return 200 '${configVersion(body)}'; }
+}
+`;
+}
+
+/** A name no DNS resolves (.invalid is reserved), used only by the applier. */
+export const CONFIG_VERSION_HOST = "supafleet-config.invalid";
+
+export function configVersion(body: string): string {
+  return createHash("sha256").update(body).digest("hex").slice(0, 16);
+}
+
+export function versionOf(rendered: string): string | null {
+  return /location = \/version \{ default_type text\/plain; return 200 '([0-9a-f]{16})'; \}/.exec(rendered)?.[1] ?? null;
 }
 
 export function projectUrl(ref: string, opts: { scheme: "http" | "https"; rootDomain: string; publicPort?: number }): string {

@@ -1,0 +1,128 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { InvalidProxyInputError } from "@/lib/errors";
+import { renderMainConfig } from "@/lib/proxy/main-config";
+import { projectUrl, renderNginxConfig, type ProxySettings } from "@/lib/proxy/render-nginx-config";
+
+const A = "aaaaaaaaaaaaaaaaaaaa";
+const B = "bbbbbbbbbbbbbbbbbbbb";
+const C = "cccccccccccccccccccc";
+const settings: ProxySettings = {
+  rootDomain: "cloud.example.com",
+  scheme: "http",
+  appUpstream: { host: "127.0.0.1", port: 3000 },
+  httpListen: { port: 8080 },
+  pagesDir: "/srv/supafleet/nginx/pages",
+  clientMaxBodySize: "50m",
+};
+const tmp = mkdtempSync(join(tmpdir(), "supafleet-render-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The real nginx parses what we render. */
+function nginxAccepts(site: string): void {
+  const sitePath = join(tmp, `site-${Math.random().toString(36).slice(2)}.conf`);
+  writeFileSync(sitePath, site);
+  const main = join(tmp, "main.conf");
+  writeFileSync(main, renderMainConfig({ siteConfPath: sitePath, pidPath: join(tmp, "pid"), errorLogPath: join(tmp, "err.log"), accessLogPath: join(tmp, "acc.log"), tempDir: tmp, user: "root" }));
+  execFileSync("/usr/sbin/nginx", ["-t", "-q", "-c", main], { stdio: "pipe" });
+}
+
+function serverBlockFor(conf: string, name: string): string {
+  const start = conf.indexOf(`server_name ${name};`);
+  expect(start, `server block for ${name}`).toBeGreaterThan(-1);
+  return conf.slice(start, conf.indexOf("\n}\n", start));
+}
+
+describe("renderNginxConfig", () => {
+  const projects = [
+    { ref: B, status: "INACTIVE", kongPort: 54002 },
+    { ref: A, status: "ACTIVE_HEALTHY", kongPort: 54001 },
+    { ref: C, status: "INIT_FAILED", kongPort: null },
+  ];
+  const conf = renderNginxConfig(projects, settings);
+
+  it("proxies an active project to its gateway on loopback with websocket and upload settings", () => {
+    const block = serverBlockFor(conf, `${A}.cloud.example.com`);
+    expect(block).toContain("proxy_pass http://127.0.0.1:54001;");
+    expect(block).toContain("proxy_set_header Upgrade $http_upgrade;");
+    expect(block).toContain("proxy_set_header Connection $sf_connection_upgrade;");
+    expect(block).toContain("client_max_body_size 50m;");
+    expect(block).toContain("proxy_request_buffering off;");
+    expect(block).toContain("X-Forwarded-Proto");
+    expect(block).toContain("error_page 502 504 = @sf_unavailable;");
+  });
+
+  it("answers a paused project with the paused page (HTML or JSON), never its gateway", () => {
+    const block = serverBlockFor(conf, `${B}.cloud.example.com`);
+    expect(block).not.toContain("proxy_pass");
+    expect(block).toContain("error_page 503 /paused.html;");
+    expect(block).toContain("return 503 '{");
+    expect(block).toContain("Retry-After");
+  });
+
+  it("has no block for failed or unknown projects: the wildcard answers 404", () => {
+    expect(conf).not.toContain(C);
+    const wildcard = serverBlockFor(conf, "*.cloud.example.com");
+    expect(wildcard).toContain("error_page 404 /not-found.html;");
+  });
+
+  it("serves the app on the root domain", () => {
+    expect(serverBlockFor(conf, "cloud.example.com")).toContain("proxy_pass http://127.0.0.1:3000;");
+  });
+
+  it("is deterministic whatever the input order", () => {
+    expect(renderNginxConfig([...projects].reverse(), settings)).toBe(conf);
+    expect(conf.indexOf(A)).toBeLessThan(conf.indexOf(B));
+  });
+
+  it("is accepted by the real nginx, with and without TLS", () => {
+    nginxAccepts(conf);
+    const cert = join(tmp, "cert.pem");
+    const key = join(tmp, "key.pem");
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=*.cloud.example.com"], { stdio: "pipe" });
+    const tls = renderNginxConfig(projects, { ...settings, scheme: "https", tls: { certPath: cert, keyPath: key, httpsListen: { port: 8443 } } });
+    expect(tls).toContain("listen 8443 ssl;");
+    expect(tls).toContain(`ssl_certificate ${cert};`);
+    expect(tls).toContain("return 301 https://$host$request_uri;");
+    nginxAccepts(tls);
+  });
+
+  it.each([
+    ["a ref with a semicolon", { ref: "aaaaaaaaaa;aaaaaaaaa", status: "ACTIVE_HEALTHY", kongPort: 1 }],
+    ["a ref with a newline", { ref: "aaaaaaaaaa\naaaaaaaaa", status: "ACTIVE_HEALTHY", kongPort: 1 }],
+    ["a ref with a brace", { ref: "aaaaaaaaaa}aaaaaaaaa", status: "ACTIVE_HEALTHY", kongPort: 1 }],
+    ["a ref with spaces", { ref: "aaaaa aaaaa aaaaaaaa", status: "ACTIVE_HEALTHY", kongPort: 1 }],
+    ["a ref with a dollar", { ref: "aaaaaaaaa$aaaaaaaaaa", status: "ACTIVE_HEALTHY", kongPort: 1 }],
+    ["a ref with quotes", { ref: "aaaaaaaaa'aaaaaaaaa\"", status: "ACTIVE_HEALTHY", kongPort: 1 }],
+    ["a unicode ref", { ref: "ааааааааааааааааааа", status: "ACTIVE_HEALTHY", kongPort: 1 }],
+    ["an overlong ref", { ref: "a".repeat(300), status: "ACTIVE_HEALTHY", kongPort: 1 }],
+    ["a short ref", { ref: "abc", status: "ACTIVE_HEALTHY", kongPort: 1 }],
+    ["a non-integer port", { ref: A, status: "ACTIVE_HEALTHY", kongPort: 1.5 }],
+    ["a port out of range", { ref: A, status: "ACTIVE_HEALTHY", kongPort: 70000 }],
+  ])("refuses %s", (_label, project) => {
+    expect(() => renderNginxConfig([project], settings)).toThrow(InvalidProxyInputError);
+  });
+
+  it.each([
+    ["domain", { rootDomain: "evil.com; include /etc/passwd" }],
+    ["domain", { rootDomain: "evil.com\nserver {" }],
+    ["body size", { clientMaxBodySize: "50m; root /" }],
+    ["pages dir", { pagesDir: "/srv/pages; root /" }],
+    ["pages dir", { pagesDir: "relative/pages" }],
+    ["app host", { appUpstream: { host: "127.0.0.1;", port: 3000 } }],
+  ])("refuses a hostile %s", (_label, patch) => {
+    expect(() => renderNginxConfig([], { ...settings, ...patch } as ProxySettings)).toThrow(InvalidProxyInputError);
+  });
+
+  it("refuses a ref listed twice", () => {
+    expect(() => renderNginxConfig([projects[1]!, projects[1]!], settings)).toThrow(/twice/);
+  });
+
+  it("builds project URLs in the configured scheme", () => {
+    expect(projectUrl(A, { scheme: "https", rootDomain: "cloud.example.com" })).toBe(`https://${A}.cloud.example.com`);
+    expect(projectUrl(A, { scheme: "http", rootDomain: "localhost", publicPort: 8080 })).toBe(`http://${A}.localhost:8080`);
+  });
+});
