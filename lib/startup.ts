@@ -7,6 +7,8 @@ import { getEnv } from "@/lib/env";
 import { getMasterKey, getAuthSecret } from "@/lib/server-keys";
 import { getSystemSettings } from "@/lib/settings/service";
 import { ensureBootstrapAdmin } from "@/lib/users/service";
+import { getProjectService } from "@/lib/projects";
+import { describeError } from "@/lib/projects/service";
 
 let started: Promise<void> | undefined;
 
@@ -22,6 +24,16 @@ export function runStartup(): Promise<void> {
     await getSystemSettings(db);
     const admin = await ensureBootstrapAdmin(db, env.admin);
     if (admin === "created" || admin === "promoted") console.info(`[supafleet] bootstrap admin ${env.admin?.email} ${admin}`);
+    // Reconcile after a restart: an engine that is down must not keep the
+    // app from serving (users can still log in and see their projects).
+    try {
+      const report = await getProjectService().reconcile();
+      for (const d of report.drift) console.warn(`[supafleet] drift: ${d}`);
+      for (const r of report.repaired) console.info(`[supafleet] repaired: ${r}`);
+      for (const e of report.errors) console.error(`[supafleet] reconcile error: ${e}`);
+    } catch (err) {
+      console.error(`[supafleet] reconcile skipped: ${describeError(err)}`);
+    }
   })();
   return started;
 }

@@ -1,18 +1,57 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
+import { getProjectService } from "@/lib/projects";
 import { SiteHeader } from "@/components/site-header";
+import { StatusBadge } from "@/components/projects/status-badge";
+import { NewProjectDialog } from "@/components/projects/new-project-dialog";
 
 export const metadata = { title: "Projects" };
 
 export default async function DashboardPage() {
   const user = await getCurrentUser();
   if (!user) redirect("/login?callbackUrl=/dashboard");
+  const service = getProjectService();
+  const [projects, quota] = await Promise.all([service.listProjects(user), service.quotaFor(user)]);
+  const full = quota.used >= quota.limit;
   return (
     <>
       <SiteHeader user={user} />
       <main className="mx-auto max-w-6xl px-4 py-10">
-        <h1 className="text-2xl font-semibold tracking-tight">Projects</h1>
-        <p className="mt-1 text-sm text-zinc-500" data-testid="dashboard-welcome">Signed in as {user.email}.</p>
+        <div className="flex flex-wrap items-end justify-between gap-4">
+          <div>
+            <h1 className="text-2xl font-semibold tracking-tight">Projects</h1>
+            <p className="mt-1 text-sm text-zinc-500" data-testid="quota">
+              {quota.used} of {quota.limit} projects{full ? " · limit reached" : ""}
+            </p>
+          </div>
+          <NewProjectDialog disabled={false} reason={full ? "Project limit reached" : undefined} />
+        </div>
+        {projects.length === 0 ? (
+          <div className="mt-10 rounded-xl border border-dashed border-zinc-300 bg-white px-6 py-16 text-center">
+            <h2 className="font-medium">No projects yet</h2>
+            <p className="mt-1 text-sm text-zinc-500">Create one to get Postgres, Auth, REST, Realtime, Storage and Studio at your own subdomain.</p>
+          </div>
+        ) : (
+          <ul className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+            {projects.map((p) => (
+              <li key={p.ref}>
+                <Link href={`/project/${p.ref}`} data-testid="project-card" data-ref={p.ref} className="block rounded-xl border border-zinc-200 bg-white p-5 shadow-sm transition hover:border-zinc-300 hover:shadow">
+                  <div className="flex items-start justify-between gap-3">
+                    <h2 className="truncate font-medium">{p.name}</h2>
+                    <StatusBadge status={p.status} />
+                  </div>
+                  <p className="mt-1 font-mono text-xs text-zinc-500">{p.ref}</p>
+                  <p className="mt-4 truncate text-sm text-zinc-600">{p.apiUrl}</p>
+                  <div className="mt-3 flex items-center justify-between text-xs text-zinc-400">
+                    <span>{p.region ?? "default"}</span>
+                    <time dateTime={p.createdAt}>{new Date(p.createdAt).toLocaleDateString("en", { dateStyle: "medium" })}</time>
+                  </div>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
       </main>
     </>
   );

@@ -138,6 +138,16 @@ export class ProjectService {
     return rows.map((r) => this.summary(r));
   }
 
+  /** "2 of 3 projects": what the user has and may have. */
+  async quotaFor(actor: SessionUser): Promise<{ used: number; limit: number }> {
+    const [user, settings, used] = await Promise.all([
+      this.db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { projectQuota: true } }),
+      getSystemSettings(this.db),
+      this.db.project.count({ where: { ownerId: actor.id, status: { not: "REMOVED" } } }),
+    ]);
+    return { used, limit: user.projectQuota ?? settings.defaultProjectQuota };
+  }
+
   async listAllProjects(actor: SessionUser, opts: { query?: string; take?: number; skip?: number } = {}): Promise<{ total: number; projects: ProjectSummary[] }> {
     if (actor.role !== "ADMIN") throw new NotFoundError();
     const q = opts.query?.trim();

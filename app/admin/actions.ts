@@ -1,0 +1,43 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { runAction, type ActionResult } from "@/lib/actions";
+import { requireAdmin } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+import { getProjectService } from "@/lib/projects";
+import { saveSettings, setUserDisabled, setUserQuota, setUserRole } from "@/lib/admin/service";
+
+async function done<T>(fn: () => Promise<T>): Promise<ActionResult<undefined>> {
+  return runAction(async () => {
+    await fn();
+    revalidatePath("/admin");
+    return undefined;
+  });
+}
+
+export async function setUserDisabledAction(userId: string, disabled: boolean) {
+  return done(async () => setUserDisabled(getDb(), await requireAdmin(), { userId, disabled }));
+}
+
+export async function setUserRoleAction(userId: string, role: "USER" | "ADMIN") {
+  return done(async () => setUserRole(getDb(), await requireAdmin(), { userId, role }));
+}
+
+export async function setUserQuotaAction(userId: string, projectQuota: number | null) {
+  return done(async () => setUserQuota(getDb(), await requireAdmin(), { userId, projectQuota }));
+}
+
+export async function saveSettingsAction(input: { signupEnabled: boolean; defaultProjectQuota: number }) {
+  return done(async () => saveSettings(getDb(), await requireAdmin(), input));
+}
+
+export async function adminPauseAction(ref: string) {
+  return done(async () => getProjectService().pauseProject(await requireAdmin(), ref, { asAdmin: true }));
+}
+
+export async function adminResumeAction(ref: string) {
+  return done(async () => getProjectService().resumeProject(await requireAdmin(), ref, { asAdmin: true }));
+}
+
+export async function adminDeleteAction(input: { ref: string; confirmRef: string }) {
+  return done(async () => getProjectService().deleteProject(await requireAdmin(), input, { asAdmin: true }));
+}

@@ -1,0 +1,93 @@
+import { notFound, redirect } from "next/navigation";
+import { getCurrentUser } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
+import { getProjectService } from "@/lib/projects";
+import { getHostCapacity, getSettings, listUsers } from "@/lib/admin/service";
+import { SiteHeader } from "@/components/site-header";
+import { StatusBadge } from "@/components/projects/status-badge";
+import { ProjectControls, SettingsForm, UserControls } from "@/components/admin/admin-controls";
+
+export const metadata = { title: "Admin" };
+
+const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GiB`;
+
+export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const user = await getCurrentUser();
+  if (!user) redirect("/login?callbackUrl=/admin");
+  // Non-admins get the same answer as a page that does not exist.
+  if (user.role !== "ADMIN") notFound();
+  const { q, pq } = await searchParams;
+  const db = getDb();
+  const env = getEnv();
+  const [users, projects, settings, capacity] = await Promise.all([
+    listUsers(db, user, { query: q }),
+    getProjectService().listAllProjects(user, { query: pq, take: 100 }),
+    getSettings(db, user),
+    getHostCapacity(db, user, { dataDir: env.dataDir, portRange: env.portRange }),
+  ]);
+  const card = "rounded-xl border border-zinc-200 bg-white p-5 shadow-sm";
+  return (
+    <>
+      <SiteHeader user={user} />
+      <main className="mx-auto max-w-6xl space-y-6 px-4 py-10">
+        <h1 className="text-2xl font-semibold tracking-tight">Admin</h1>
+        <div className="grid gap-6 md:grid-cols-2">
+          <section className={card} data-testid="capacity">
+            <h2 className="mb-3 font-medium">Host capacity</h2>
+            <dl className="grid grid-cols-2 gap-y-2 text-sm">
+              <dt className="text-zinc-500">Memory free</dt><dd>{gib(capacity.memory.freeBytes)} of {gib(capacity.memory.totalBytes)}</dd>
+              <dt className="text-zinc-500">Disk free</dt><dd>{gib(capacity.disk.freeBytes)} of {gib(capacity.disk.totalBytes)}</dd>
+              <dt className="text-zinc-500">CPU load (1 min)</dt><dd>{capacity.cpu.load1.toFixed(2)} on {capacity.cpu.cores} cores</dd>
+              <dt className="text-zinc-500">Running projects</dt><dd data-testid="running-projects">{capacity.runningProjects}</dd>
+              <dt className="text-zinc-500">Ports leased</dt><dd>{capacity.ports.leased} of {capacity.ports.rangeSize}</dd>
+            </dl>
+          </section>
+          <section className={card}>
+            <h2 className="mb-3 font-medium">Defaults</h2>
+            <SettingsForm initial={settings} />
+          </section>
+        </div>
+        <section className={card}>
+          <div className="mb-3 flex items-center justify-between gap-4">
+            <h2 className="font-medium">Users ({users.total})</h2>
+            <form className="flex gap-2"><input name="q" defaultValue={q} placeholder="Search email" className="rounded-md border border-zinc-300 px-2 py-1 text-sm" /></form>
+          </div>
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Email</th><th>Role</th><th>Projects</th><th>Status</th><th className="text-right">Actions</th></tr></thead>
+            <tbody className="divide-y divide-zinc-100">
+              {users.users.map((u) => (
+                <tr key={u.id} data-testid={`user-${u.email}`}>
+                  <td className="py-2">{u.email}</td>
+                  <td>{u.role === "ADMIN" ? "Admin" : "User"}</td>
+                  <td>{u.projectCount} / {u.effectiveQuota}{u.projectQuota === null ? "" : " (custom)"}</td>
+                  <td>{u.disabled ? <span className="text-red-600">Disabled</span> : "Active"}</td>
+                  <td className="py-2"><UserControls user={u} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section className={card}>
+          <div className="mb-3 flex items-center justify-between gap-4">
+            <h2 className="font-medium">Projects ({projects.total})</h2>
+            <form className="flex gap-2"><input name="pq" defaultValue={pq} placeholder="Search ref, name, owner" className="rounded-md border border-zinc-300 px-2 py-1 text-sm" /></form>
+          </div>
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Project</th><th>Owner</th><th>Status</th><th className="text-right">Actions</th></tr></thead>
+            <tbody className="divide-y divide-zinc-100">
+              {projects.projects.map((p) => (
+                <tr key={p.ref} data-testid={`admin-project-${p.ref}`}>
+                  <td className="py-2"><div className="font-medium">{p.name}</div><div className="font-mono text-xs text-zinc-500">{p.ref}</div></td>
+                  <td>{p.owner?.email}</td>
+                  <td><StatusBadge status={p.status} /></td>
+                  <td className="py-2"><ProjectControls project={p} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+// Live provisioning progress: stored events after ?after=<id>, then live ones,
+// plus the project's status every few seconds. Owner only.
+import type { NextRequest } from "next/server";
+import { requireUser } from "@/lib/auth/session";
+import { toHttpError } from "@/lib/errors";
+import { getProjectService } from "@/lib/projects";
+import { eventBus } from "@/lib/projects/events";
+import { sseResponse } from "@/lib/sse";
+
+export async function GET(req: NextRequest, ctx: { params: Promise<{ ref: string }> }): Promise<Response> {
+  const { ref } = await ctx.params;
+  try {
+    const user = await requireUser();
+    const service = getProjectService();
+    const project = await service.getProject(user, ref);
+    const after = Number(req.nextUrl.searchParams.get("after") ?? 0) || undefined;
+    const stored = await service.listEvents(user, ref, { afterId: after });
+    return sseResponse(req.signal, (send) => {
+      send("status", project);
+      send("progress", eventBus.snapshot(ref));
+      for (const e of stored) send("event", e);
+      const unsubscribe = eventBus.subscribe(ref, (e) => send(e.id === null ? "progress-event" : "event", e));
+      const timer = setInterval(() => {
+        service
+          .refreshStatus(ref)
+          .then(() => service.getProject(user, ref))
+          .then((p) => send("status", p))
+          .catch(() => undefined);
+      }, 3000);
+      return () => {
+        unsubscribe();
+        clearInterval(timer);
+      };
+    });
+  } catch (err) {
+    const e = toHttpError(err);
+    return Response.json({ code: e.code, message: e.message }, { status: e.status });
+  }
+}

@@ -1,0 +1,47 @@
+"use server";
+import { runAction, type ActionResult } from "@/lib/actions";
+import { requireUser } from "@/lib/auth/session";
+import { getProjectService } from "@/lib/projects";
+import type { ProjectDetails, ProjectSummary } from "@/lib/projects/service";
+import type { ServiceStatus } from "@/lib/projects/provisioner";
+
+// Each action checks the session itself and passes the ref to the service,
+// whose every query is scoped to the caller's own projects.
+
+export async function pauseProjectAction(ref: string): Promise<ActionResult<ProjectSummary>> {
+  return runAction(async () => getProjectService().pauseProject(await requireUser(), ref));
+}
+
+export async function resumeProjectAction(ref: string): Promise<ActionResult<ProjectSummary>> {
+  return runAction(async () => getProjectService().resumeProject(await requireUser(), ref));
+}
+
+export async function restartProjectAction(ref: string): Promise<ActionResult<ProjectSummary>> {
+  return runAction(async () => getProjectService().restartProject(await requireUser(), ref));
+}
+
+export async function retryProjectAction(ref: string): Promise<ActionResult<ProjectSummary>> {
+  return runAction(async () => getProjectService().retryProject(await requireUser(), ref));
+}
+
+export async function deleteProjectAction(input: { ref: string; confirmRef: string }): Promise<ActionResult<undefined>> {
+  return runAction(async () => {
+    await getProjectService().deleteProject(await requireUser(), input);
+    return undefined;
+  });
+}
+
+/** Keys and passwords are fetched on "Reveal", so they are not in the page's HTML. */
+export async function revealProjectSecretsAction(ref: string): Promise<ActionResult<ProjectDetails>> {
+  return runAction(async () => getProjectService().getProjectDetails(await requireUser(), ref));
+}
+
+export async function serviceStatusAction(ref: string): Promise<ActionResult<{ project: ProjectSummary; services: ServiceStatus[] }>> {
+  return runAction(async () => {
+    const user = await requireUser();
+    const service = getProjectService();
+    await service.refreshStatus((await service.getProject(user, ref)).ref);
+    const [project, services] = await Promise.all([service.getProject(user, ref), service.serviceStatus(user, ref)]);
+    return { project, services };
+  });
+}

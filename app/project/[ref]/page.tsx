@@ -1,0 +1,32 @@
+import { notFound, redirect } from "next/navigation";
+import Link from "next/link";
+import { getCurrentUser } from "@/lib/auth/session";
+import { NotFoundError } from "@/lib/errors";
+import { getProjectService } from "@/lib/projects";
+import { SiteHeader } from "@/components/site-header";
+import { ProjectView } from "@/components/projects/project-view";
+
+export default async function ProjectPage({ params }: { params: Promise<{ ref: string }> }) {
+  const { ref } = await params;
+  const user = await getCurrentUser();
+  if (!user) redirect(`/login?callbackUrl=/project/${encodeURIComponent(ref)}`);
+  let project;
+  try {
+    project = await getProjectService().getProject(user, ref);
+  } catch (err) {
+    // Someone else's project and a missing one look the same.
+    if (err instanceof NotFoundError) notFound();
+    throw err;
+  }
+  return (
+    <>
+      <SiteHeader user={user} />
+      <main className="mx-auto max-w-6xl px-4 py-8">
+        <Link href="/dashboard" className="text-sm text-zinc-500 hover:text-zinc-800">← Projects</Link>
+        <div className="mt-4">
+          <ProjectView initial={project} />
+        </div>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,96 @@
+"use client";
+import { useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import {
+  adminDeleteAction,
+  adminPauseAction,
+  adminResumeAction,
+  saveSettingsAction,
+  setUserDisabledAction,
+  setUserQuotaAction,
+  setUserRoleAction,
+} from "@/app/admin/actions";
+import type { ActionResult } from "@/lib/actions";
+import { Button } from "@/components/ui/button";
+import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
+
+function useAction() {
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  const run = (fn: () => Promise<ActionResult<undefined>>) =>
+    start(async () => {
+      setError(null);
+      const res = await fn();
+      if (!res.ok) setError(res.message);
+      router.refresh();
+    });
+  return { pending, error, run };
+}
+
+export function UserControls({ user }: { user: { id: string; email: string; role: string; disabled: boolean; projectQuota: number | null } }) {
+  const { pending, error, run } = useAction();
+  const [quota, setQuota] = useState(user.projectQuota === null ? "" : String(user.projectQuota));
+  return (
+    <div className="flex flex-wrap items-center justify-end gap-2">
+      <form
+        className="flex items-center gap-1"
+        onSubmit={(e) => {
+          e.preventDefault();
+          run(() => setUserQuotaAction(user.id, quota.trim() === "" ? null : Number(quota)));
+        }}
+      >
+        <input aria-label={`Quota for ${user.email}`} value={quota} onChange={(e) => setQuota(e.target.value)} placeholder="default" inputMode="numeric" className="w-20 rounded-md border border-zinc-300 px-2 py-1 text-xs" />
+        <Button type="submit" variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending}>Set</Button>
+      </form>
+      <Button variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => run(() => setUserRoleAction(user.id, user.role === "ADMIN" ? "USER" : "ADMIN"))}>
+        {user.role === "ADMIN" ? "Demote" : "Promote"}
+      </Button>
+      <Button variant={user.disabled ? "secondary" : "danger"} className="!px-2 !py-1 text-xs" disabled={pending} data-testid={`toggle-${user.email}`} onClick={() => run(() => setUserDisabledAction(user.id, !user.disabled))}>
+        {user.disabled ? "Enable" : "Disable"}
+      </Button>
+      {error && <span role="alert" className="w-full text-right text-xs text-red-600">{error}</span>}
+    </div>
+  );
+}
+
+export function ProjectControls({ project }: { project: { ref: string; name: string; status: string } }) {
+  const { pending, error, run } = useAction();
+  const active = project.status === "ACTIVE_HEALTHY" || project.status === "ACTIVE_UNHEALTHY";
+  return (
+    <div className="flex flex-wrap items-center justify-end gap-2">
+      {active && <Button variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => run(() => adminPauseAction(project.ref))}>Pause</Button>}
+      {project.status === "INACTIVE" && <Button variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => run(() => adminResumeAction(project.ref))}>Resume</Button>}
+      <DeleteProjectDialog projectRef={project.ref} name={project.name} onDelete={async (confirmRef) => {
+        const res = await adminDeleteAction({ ref: project.ref, confirmRef });
+        return res;
+      }} />
+      {error && <span role="alert" className="w-full text-right text-xs text-red-600">{error}</span>}
+    </div>
+  );
+}
+
+export function SettingsForm({ initial }: { initial: { signupEnabled: boolean; defaultProjectQuota: number } }) {
+  const { pending, error, run } = useAction();
+  const [signup, setSignup] = useState(initial.signupEnabled);
+  const [quota, setQuota] = useState(String(initial.defaultProjectQuota));
+  return (
+    <form
+      className="space-y-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        run(() => saveSettingsAction({ signupEnabled: signup, defaultProjectQuota: Number(quota) }));
+      }}
+    >
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" data-testid="signup-enabled" checked={signup} onChange={(e) => setSignup(e.target.checked)} /> Public sign-up enabled
+      </label>
+      <label className="flex items-center gap-2 text-sm">
+        Default projects per user
+        <input data-testid="default-quota" value={quota} onChange={(e) => setQuota(e.target.value)} inputMode="numeric" className="w-20 rounded-md border border-zinc-300 px-2 py-1" />
+      </label>
+      <Button type="submit" variant="primary" disabled={pending} data-testid="save-settings">{pending ? "Saving…" : "Save"}</Button>
+      {error && <p role="alert" className="text-sm text-red-600">{error}</p>}
+    </form>
+  );
+}

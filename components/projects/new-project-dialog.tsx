@@ -1,0 +1,65 @@
+"use client";
+import { useState, type FormEvent } from "react";
+import { useRouter } from "next/navigation";
+import * as Dialog from "@radix-ui/react-dialog";
+import { createProjectAction } from "@/app/dashboard/actions";
+import { createProjectSchema } from "@/lib/validations/project";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { Alert } from "@/components/ui/alert";
+
+export function NewProjectDialog({ disabled, reason }: { disabled: boolean; reason?: string }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const input = { name: String(form.get("name") ?? ""), region: String(form.get("region") ?? "") };
+    const parsed = createProjectSchema.safeParse(input);
+    if (!parsed.success) {
+      setFieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), [i.message]])));
+      return;
+    }
+    setPending(true);
+    setError(null);
+    setFieldErrors({});
+    const res = await createProjectAction(input);
+    if (!res.ok) {
+      setPending(false);
+      setError(res.message);
+      setFieldErrors(res.fieldErrors ?? {});
+      return;
+    }
+    router.push(`/project/${res.data.ref}`);
+  }
+
+  return (
+    <Dialog.Root open={open} onOpenChange={(o) => { setOpen(o); setError(null); setFieldErrors({}); }}>
+      <Dialog.Trigger asChild>
+        <Button variant="brand" disabled={disabled} title={disabled ? reason : undefined}>+ New project</Button>
+      </Dialog.Trigger>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 bg-zinc-950/40" />
+        <Dialog.Content className="fixed left-1/2 top-1/2 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl bg-white p-6 shadow-xl">
+          <Dialog.Title className="text-lg font-semibold">New project</Dialog.Title>
+          <Dialog.Description className="mt-1 text-sm text-zinc-500">A complete Supabase stack with its own database, keys and subdomain.</Dialog.Description>
+          <form onSubmit={onSubmit} className="mt-5 space-y-4" noValidate>
+            {error && <Alert>{error}</Alert>}
+            <Field label="Project name" name="name" placeholder="My app" autoFocus required errors={fieldErrors.name} />
+            <Field label="Region label (optional)" name="region" placeholder="home-lab" hint="A label for your own bookkeeping." errors={fieldErrors.region} />
+            <div className="flex justify-end gap-2 pt-2">
+              <Dialog.Close asChild>
+                <Button type="button" variant="secondary">Cancel</Button>
+              </Dialog.Close>
+              <Button type="submit" variant="brand" disabled={pending}>{pending ? "Creating…" : "Create project"}</Button>
+            </div>
+          </form>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

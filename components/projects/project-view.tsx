@@ -1,0 +1,252 @@
+"use client";
+import { useCallback, useEffect, useState, type ReactNode } from "react";
+import { useRouter } from "next/navigation";
+import {
+  deleteProjectAction,
+  pauseProjectAction,
+  restartProjectAction,
+  resumeProjectAction,
+  retryProjectAction,
+  revealProjectSecretsAction,
+  serviceStatusAction,
+} from "@/app/project/[ref]/actions";
+import type { ProjectDetails, ProjectSummary } from "@/lib/projects/service";
+import type { ServiceStatus } from "@/lib/projects/provisioner";
+import type { ActionResult } from "@/lib/actions";
+import { StatusBadge } from "@/components/projects/status-badge";
+import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
+import { LogViewer } from "@/components/projects/log-viewer";
+import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { CopyButton } from "@/components/ui/copy-button";
+
+interface EventView {
+  id: number | null;
+  at: string;
+  level: string;
+  kind: string;
+  message: string;
+}
+interface Progress {
+  images: Record<string, { percent: number; status: string }>;
+  services: Record<string, string>;
+}
+
+const BUSY = new Set(["COMING_UP", "RESTORING", "PAUSING"]);
+
+function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
+  return (
+    <section data-testid={testId} className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">
+      <h2 className="mb-4 font-medium">{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function SecretRow({ label, value, revealed, testId }: { label: string; value: string | undefined; revealed: boolean; testId: string }) {
+  return (
+    <div className="space-y-1">
+      <div className="text-xs font-medium uppercase tracking-wide text-zinc-500">{label}</div>
+      <div className="flex items-center gap-2">
+        <code data-testid={testId} className="min-w-0 flex-1 truncate rounded-md bg-zinc-50 px-2 py-1.5 font-mono text-xs ring-1 ring-zinc-200">
+          {revealed && value ? value : "•".repeat(36)}
+        </code>
+        {revealed && value && <CopyButton value={value} testId={`${testId}-copy`} />}
+      </div>
+    </div>
+  );
+}
+
+export function ProjectView({ initial }: { initial: ProjectSummary }) {
+  const router = useRouter();
+  const [project, setProject] = useState(initial);
+  const [events, setEvents] = useState<EventView[]>([]);
+  const [progress, setProgress] = useState<Progress>({ images: {}, services: {} });
+  const [services, setServices] = useState<ServiceStatus[]>([]);
+  const [secrets, setSecrets] = useState<ProjectDetails | null>(null);
+  const [pending, setPending] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const ref = initial.ref;
+
+  useEffect(() => {
+    const es = new EventSource(`/api/projects/${ref}/events`);
+    es.addEventListener("status", (e) => setProject(JSON.parse((e as MessageEvent<string>).data) as ProjectSummary));
+    es.addEventListener("progress", (e) => setProgress(JSON.parse((e as MessageEvent<string>).data) as Progress));
+    es.addEventListener("event", (e) => {
+      const ev = JSON.parse((e as MessageEvent<string>).data) as EventView & { data?: { service?: string } };
+      setEvents((prev) => (prev.some((p) => p.id === ev.id) ? prev : [...prev.slice(-199), ev]));
+      if (ev.kind.startsWith("service.") && ev.data?.service) {
+        const service = ev.data.service;
+        setProgress((p) => ({ ...p, services: { ...p.services, [service]: ev.kind.slice(8) } }));
+      }
+    });
+    es.addEventListener("progress-event", (e) => {
+      const ev = JSON.parse((e as MessageEvent<string>).data) as { data?: { image?: string; percent?: number; status?: string } };
+      const image = ev.data?.image;
+      if (image) setProgress((p) => ({ ...p, images: { ...p.images, [image]: { percent: ev.data?.percent ?? 0, status: ev.data?.status ?? "" } } }));
+    });
+    return () => es.close();
+  }, [ref]);
+
+  const loadServices = useCallback(async () => {
+    const res = await serviceStatusAction(ref);
+    if (res.ok) {
+      setServices(res.data.services);
+      setProject(res.data.project);
+    }
+  }, [ref]);
+
+  useEffect(() => {
+    void loadServices();
+    const t = setInterval(() => void loadServices(), 5000);
+    return () => clearInterval(t);
+  }, [loadServices]);
+
+  async function act(name: string, fn: () => Promise<ActionResult<ProjectSummary>>) {
+    setPending(name);
+    setError(null);
+    const res = await fn();
+    setPending(null);
+    if (res.ok) setProject(res.data);
+    else setError(res.message);
+    void loadServices();
+  }
+
+  async function reveal() {
+    const res = await revealProjectSecretsAction(ref);
+    if (res.ok) setSecrets(res.data);
+    else setError(res.message);
+  }
+
+  const s = project.status;
+  const active = s === "ACTIVE_HEALTHY" || s === "ACTIVE_UNHEALTHY";
+  const snippet = `import { createClient } from "@supabase/supabase-js";\n\nconst supabase = createClient(\n  "${project.apiUrl}",\n  "${secrets?.anonKey ?? "<anon key: click Reveal>"}",\n);`;
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <div className="flex items-center gap-3">
+            <h1 className="text-2xl font-semibold tracking-tight" data-testid="project-name">{project.name}</h1>
+            <StatusBadge status={s} />
+          </div>
+          <p className="mt-1 font-mono text-xs text-zinc-500" data-testid="project-ref">{ref}</p>
+        </div>
+        <div className="flex flex-wrap gap-2">
+          {active && <Button variant="secondary" disabled={!!pending} onClick={() => act("pause", () => pauseProjectAction(ref))}>{pending === "pause" ? "Pausing…" : "Pause"}</Button>}
+          {active && <Button variant="secondary" disabled={!!pending} onClick={() => act("restart", () => restartProjectAction(ref))}>Restart</Button>}
+          {s === "INACTIVE" && <Button variant="brand" disabled={!!pending} onClick={() => act("resume", () => resumeProjectAction(ref))}>{pending === "resume" ? "Resuming…" : "Resume"}</Button>}
+          {s === "INIT_FAILED" && <Button variant="brand" disabled={!!pending} onClick={() => act("retry", () => retryProjectAction(ref))}>Retry</Button>}
+          <DeleteProjectDialog
+            projectRef={ref}
+            name={project.name}
+            onDelete={async (confirmRef) => {
+              const res = await deleteProjectAction({ ref, confirmRef });
+              if (res.ok) {
+                router.push("/dashboard");
+                router.refresh();
+              }
+              return res;
+            }}
+          />
+        </div>
+      </div>
+
+      {error && <Alert>{error}</Alert>}
+      {s === "INIT_FAILED" && project.statusReason && <Alert>Creation failed: {project.statusReason}</Alert>}
+      {s === "ACTIVE_UNHEALTHY" && project.statusReason && <Alert tone="info">{project.statusReason}</Alert>}
+      {s === "INACTIVE" && <Alert tone="info">This project is paused. Its data is kept; resume it to start its services again.</Alert>}
+
+      {(BUSY.has(s) || s === "INIT_FAILED") && (
+        <Section title="Progress" testId="progress">
+          {Object.entries(progress.images).map(([image, p]) => (
+            <div key={image} className="mb-2">
+              <div className="flex justify-between text-xs text-zinc-600"><span className="font-mono">{image}</span><span>{p.percent}%</span></div>
+              <div className="mt-1 h-1.5 rounded-full bg-zinc-100"><div className="h-1.5 rounded-full bg-brand-500" style={{ width: `${p.percent}%` }} /></div>
+            </div>
+          ))}
+          <div className="mb-4 flex flex-wrap gap-2">
+            {Object.entries(progress.services).map(([svc, state]) => (
+              <span key={svc} className={`rounded-md px-2 py-0.5 text-xs ring-1 ring-inset ${state === "healthy" ? "bg-emerald-50 text-emerald-700 ring-emerald-200" : state === "failed" ? "bg-red-50 text-red-700 ring-red-200" : "bg-sky-50 text-sky-700 ring-sky-200"}`}>
+                {svc}: {state}
+              </span>
+            ))}
+          </div>
+          <ol className="max-h-64 space-y-1 overflow-auto text-sm" data-testid="event-log">
+            {events.map((e) => (
+              <li key={e.id ?? e.at} className={e.level === "ERROR" ? "text-red-700" : "text-zinc-700"}>
+                <time className="mr-2 font-mono text-xs text-zinc-400">{new Date(e.at).toLocaleTimeString("en")}</time>
+                {e.message}
+              </li>
+            ))}
+          </ol>
+        </Section>
+      )}
+
+      {s !== "INIT_FAILED" && (
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Section title="API" testId="api-section">
+            <div className="space-y-4">
+              <div className="space-y-1">
+                <div className="text-xs font-medium uppercase tracking-wide text-zinc-500">Project URL</div>
+                <div className="flex items-center gap-2">
+                  <code data-testid="api-url" className="min-w-0 flex-1 truncate rounded-md bg-zinc-50 px-2 py-1.5 font-mono text-xs ring-1 ring-zinc-200">{project.apiUrl}</code>
+                  <CopyButton value={project.apiUrl} />
+                </div>
+              </div>
+              <SecretRow label="anon key (public)" value={secrets?.anonKey} revealed={!!secrets} testId="anon-key" />
+              <SecretRow label="service_role key (secret)" value={secrets?.serviceRoleKey} revealed={!!secrets} testId="service-key" />
+              {!secrets && <Button variant="secondary" onClick={reveal} data-testid="reveal">Reveal keys and passwords</Button>}
+            </div>
+          </Section>
+          <Section title="Database">
+            <div className="space-y-4">
+              <SecretRow label="Connection string (session)" value={secrets?.directUrl ?? undefined} revealed={!!secrets} testId="direct-url" />
+              <SecretRow label="Pooler (transaction mode)" value={secrets?.poolerUrl ?? undefined} revealed={!!secrets} testId="pooler-url" />
+              <SecretRow label="Database password" value={secrets?.dbPassword} revealed={!!secrets} testId="db-password" />
+            </div>
+          </Section>
+          <Section title="Studio">
+            <p className="mb-3 text-sm text-zinc-600">
+              Open <a className="font-medium text-brand-700 underline" href={project.apiUrl} target="_blank" rel="noreferrer">Supabase Studio</a> and sign in with:
+            </p>
+            <div className="space-y-3">
+              <SecretRow label="Username" value={secrets?.dashboardUsername} revealed={!!secrets} testId="studio-user" />
+              <SecretRow label="Password" value={secrets?.dashboardPassword} revealed={!!secrets} testId="studio-password" />
+            </div>
+          </Section>
+          <Section title="supabase-js">
+            <pre className="overflow-auto rounded-lg bg-zinc-950 p-3 font-mono text-xs leading-5 text-zinc-100">{snippet}</pre>
+          </Section>
+        </div>
+      )}
+
+      <Section title="Services" testId="services">
+        {services.length === 0 ? (
+          <p className="text-sm text-zinc-500">No containers.</p>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs uppercase tracking-wide text-zinc-500">
+              <tr><th className="py-1.5">Service</th><th>State</th><th>Health</th><th>Restarts</th><th>Started</th></tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100">
+              {services.map((svc) => (
+                <tr key={svc.service} data-testid={`service-${svc.service}`}>
+                  <td className="py-1.5 font-medium">{svc.service}</td>
+                  <td>{svc.state}</td>
+                  <td className={svc.health === "unhealthy" ? "text-red-600" : svc.health === "healthy" ? "text-emerald-700" : "text-zinc-500"}>{svc.health}</td>
+                  <td>{svc.restartCount}</td>
+                  <td className="text-zinc-500">{svc.startedAt ? new Date(svc.startedAt).toLocaleTimeString("en") : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Section>
+
+      <Section title="Logs">
+        <LogViewer projectRef={ref} />
+      </Section>
+    </div>
+  );
+}
