@@ -11,6 +11,10 @@ export default defineConfig({
   resolve: { alias },
   test: {
     reporters: ["default"],
+    // One file at a time across all groups: an app started by a browser test
+    // reconciles the engine at boot and would remove stacks that another
+    // file's database does not know (one Supafleet per engine, by design).
+    fileParallelism: false,
     projects: [
       { resolve: { alias }, test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/db/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 120_000 } },
       {

@@ -1,7 +1,19 @@
 // Typed errors. Services throw these; app/ maps them to HTTP status and user
 // messages with toHttpError() — the only place that knows about HTTP.
 
+// Next.js can load this module more than once (instrumentation, pages and
+// actions are separate bundles) while sharing the services on globalThis, so
+// `instanceof` across bundles is unreliable. A registered symbol is not.
+const BRAND = Symbol.for("supafleet.app-error");
+
+/** True for any AppError, from whichever copy of this module it came. */
+export function isAppError(err: unknown, code?: string): err is AppError {
+  if (typeof err !== "object" || err === null || (err as Record<symbol, unknown>)[BRAND] !== true) return false;
+  return code === undefined || (err as AppError).code === code;
+}
+
 export class AppError extends Error {
+  readonly [BRAND] = true;
   readonly code: string;
   readonly status: number;
   /** Safe to show to the user (never contains secrets). */
@@ -125,10 +137,10 @@ export interface HttpError {
 /** The one mapper from any thrown value to an HTTP answer. Unknown errors
  * become a generic 500 so internals (paths, SQL, secrets) never leak. */
 export function toHttpError(err: unknown): HttpError {
-  if (err instanceof ValidationError) {
-    return { status: err.status, code: err.code, message: err.publicMessage, fieldErrors: err.fieldErrors };
+  if (isAppError(err, "validation_failed")) {
+    return { status: err.status, code: err.code, message: err.publicMessage, fieldErrors: (err as ValidationError).fieldErrors };
   }
-  if (err instanceof AppError) {
+  if (isAppError(err)) {
     return { status: err.status, code: err.code, message: err.publicMessage };
   }
   return { status: 500, code: "internal_error", message: "Something went wrong. Please try again." };

@@ -1,7 +1,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
+import { isAppError } from "@/lib/errors";
 import { getAuthSecret } from "@/lib/server-keys";
 import { authenticate, type Role } from "@/lib/users/service";
 
@@ -15,7 +15,7 @@ export async function authorizeCredentials(credentials: Record<string, string> |
     const user = await authenticate(getDb(), { email: credentials?.email ?? "", password: credentials?.password ?? "" });
     return { id: user.id, email: user.email, name: user.name, role: user.role };
   } catch (err) {
-    if (err instanceof AppError) throw new Error(err.code);
+    if (isAppError(err)) throw new Error(err.code);
     throw err;
   }
 }

@@ -3,7 +3,7 @@
 import { getServerSession } from "next-auth";
 import { getAuthOptions } from "@/lib/auth/options";
 import { getDb } from "@/lib/db/client";
-import { AccountDisabledError, ForbiddenError, NotFoundError, UnauthenticatedError } from "@/lib/errors";
+import { ForbiddenError, isAppError, UnauthenticatedError } from "@/lib/errors";
 import { loadActiveUser, type SessionUser } from "@/lib/users/service";
 
 /** The signed-in user, re-read from the database (role, disabled) each call. */
@@ -14,7 +14,7 @@ export async function getCurrentUser(): Promise<SessionUser | null> {
   try {
     return await loadActiveUser(getDb(), id);
   } catch (err) {
-    if (err instanceof AccountDisabledError || err instanceof NotFoundError) return null;
+    if (isAppError(err, "account_disabled") || isAppError(err, "not_found")) return null;
     throw err;
   }
 }

@@ -8,7 +8,7 @@ import type { Prisma } from "@/lib/generated/prisma-sqlite/client";
 import type { PortPurpose, ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import {
   AccountDisabledError,
-  AppError,
+  isAppError,
   InvalidStateError,
   NoFreePortError,
   NotFoundError,
@@ -81,7 +81,7 @@ const ACTIVE: ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY"];
 
 /** A message safe for users and logs: our own errors speak for themselves; others are cut short. */
 export function describeError(err: unknown): string {
-  if (err instanceof AppError) return err.publicMessage;
+  if (isAppError(err)) return err.publicMessage;
   const msg = err instanceof Error ? err.message : String(err);
   return msg.length > 500 ? `${msg.slice(0, 500)}…` : msg;
 }

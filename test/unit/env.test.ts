@@ -85,3 +85,16 @@ describe("parseEnv", () => {
     expect(parseEnv({ SUPAFLEET_MASTER_KEY: "", DATABASE_URL: "" }, "/x").databaseUrl).toBe("file:/x/data/supafleet.db");
   });
 });
+
+describe("error mapping", () => {
+  it("recognises app errors by brand, even from another copy of the module", async () => {
+    const { toHttpError, QuotaExceededError, isAppError } = await import("@/lib/errors");
+    const real = new QuotaExceededError(2);
+    // What an error from a second bundle looks like: same brand, different class identity.
+    const foreign = Object.assign(new Error("x"), { [Symbol.for("supafleet.app-error")]: true, code: "not_found", status: 404, publicMessage: "Project not found." });
+    expect(toHttpError(real)).toMatchObject({ status: 403, code: "quota_exceeded" });
+    expect(toHttpError(foreign)).toEqual({ status: 404, code: "not_found", message: "Project not found." });
+    expect(isAppError(foreign, "not_found")).toBe(true);
+    expect(toHttpError(new Error("SELECT * FROM secrets"))).toEqual({ status: 500, code: "internal_error", message: "Something went wrong. Please try again." });
+  });
+});

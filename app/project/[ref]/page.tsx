@@ -1,7 +1,7 @@
 import { notFound, redirect } from "next/navigation";
 import Link from "next/link";
 import { getCurrentUser } from "@/lib/auth/session";
-import { NotFoundError } from "@/lib/errors";
+import { isAppError } from "@/lib/errors";
 import { getProjectService } from "@/lib/projects";
 import { SiteHeader } from "@/components/site-header";
 import { ProjectView } from "@/components/projects/project-view";
@@ -15,7 +15,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ ref: s
     project = await getProjectService().getProject(user, ref);
   } catch (err) {
     // Someone else's project and a missing one look the same.
-    if (err instanceof NotFoundError) notFound();
+    if (isAppError(err, "not_found")) notFound();
     throw err;
   }
   return (
