@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from "react";
 
 const SERVICES = ["db", "kong", "auth", "rest", "realtime", "storage", "imgproxy", "meta", "functions", "analytics", "vector", "supavisor", "studio"] as const;
 
-export function LogViewer({ projectRef }: { projectRef: string }) {
+/** Reconnects when the project status changes (containers come and go). */
+export function LogViewer({ projectRef, status }: { projectRef: string; status: string }) {
   const [service, setService] = useState<string>("db");
   const [follow, setFollow] = useState(true);
   const [lines, setLines] = useState<Array<{ stream: string; line: string; time?: string }>>([]);
@@ -25,7 +26,7 @@ export function LogViewer({ projectRef }: { projectRef: string }) {
     });
     es.addEventListener("end", () => es.close());
     return () => es.close();
-  }, [projectRef, service, follow]);
+  }, [projectRef, service, follow, status]);
 
   useEffect(() => {
     if (box.current) box.current.scrollTop = box.current.scrollHeight;

@@ -245,7 +245,7 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
       </Section>
 
       <Section title="Logs">
-        <LogViewer projectRef={ref} />
+        <LogViewer projectRef={ref} status={s} />
       </Section>
     </div>
   );

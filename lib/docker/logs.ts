@@ -1,6 +1,18 @@
 // Container logs as lines. Non-TTY containers multiplex stdout/stderr in
 // frames: 8-byte header (stream id, 3 zero bytes, big-endian length).
 import type Docker from "dockerode";
+import { NotFoundError } from "@/lib/errors";
+import { statusOf } from "@/lib/docker/client";
+
+async function openLogs<T>(fn: () => Promise<T>, containerName: string): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    // While a project is coming up (or after delete) a service may have no container.
+    if (statusOf(err) === 404) throw new NotFoundError(`${containerName} has no container yet.`);
+    throw err;
+  }
+}
 
 export interface LogLine {
   stream: "stdout" | "stderr";
@@ -55,12 +67,12 @@ export async function* containerLogs(
   const container = docker.getContainer(containerName);
   const decoder = new FrameDecoder();
   if (!opts.follow) {
-    const buf = (await container.logs({ follow: false, stdout: true, stderr: true, tail: opts.tail, timestamps: true })) as unknown as Buffer;
+    const buf = (await openLogs(() => container.logs({ follow: false, stdout: true, stderr: true, tail: opts.tail, timestamps: true }), containerName)) as unknown as Buffer;
     yield* decoder.push(buf, true);
     yield* decoder.flush(true);
     return;
   }
-  const stream = (await container.logs({ follow: true, stdout: true, stderr: true, tail: opts.tail, timestamps: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+  const stream = (await openLogs(() => container.logs({ follow: true, stdout: true, stderr: true, tail: opts.tail, timestamps: true }), containerName)) as unknown as NodeJS.ReadableStream & { destroy(): void };
   const onAbort = () => stream.destroy();
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {

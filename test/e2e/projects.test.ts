@@ -95,6 +95,8 @@ describe("projects in the browser", () => {
     await snap(alice, "projects-03-coming-up");
     await waitForStatus(alice, "ACTIVE_HEALTHY");
     await expect.poll(() => alice.locator("[data-testid=services] tbody tr").count(), { timeout: 20_000 }).toBe(13);
+    // the log viewer reconnects once containers exist and shows the db's output
+    await expect.poll(() => alice.textContent("[data-testid=log-lines]"), { timeout: 30_000 }).toContain("standin-db: initialised");
     await snap(alice, "projects-04-healthy");
   });
 

@@ -174,6 +174,21 @@ describe("project lifecycle on a real Docker engine", () => {
     expect(na.every((n) => n?.includes(refA))).toBe(true);
   });
 
+  it("streams a service's logs: tail, follow until aborted, and a clear error for unknown services", async () => {
+    const tail: string[] = [];
+    for await (const l of await service.logs(alice, refA, "db", { tail: 50, follow: false })) tail.push(l.line);
+    expect(tail.some((l) => l.includes("standin-db: initialised"))).toBe(true);
+    const abort = new AbortController();
+    const followed: string[] = [];
+    const timer = setTimeout(() => abort.abort(), 1500);
+    for await (const l of await service.logs(alice, refA, "db", { tail: 5, follow: true, signal: abort.signal })) followed.push(l.line);
+    clearTimeout(timer);
+    expect(abort.signal.aborted).toBe(true);
+    expect(followed.length).toBeGreaterThan(0);
+    await expect(service.logs(alice, refA, "nosuchservice", { tail: 5, follow: false })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(service.logs(bob, refA, "db", { tail: 5, follow: false })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
   it("pauses and resumes with the data written before", async () => {
     const a = await details(alice, refA);
     await query(localUrl(a.directUrl!), "create table notes (body text); insert into notes values ('written before pause')");
