@@ -30,13 +30,19 @@ export async function startNginx(initialSite = "# empty\n"): Promise<NginxHost> 
     siteConfPath: join(dir, "supafleet.conf"),
     pidPath: join(dir, "nginx.pid"),
     stop() {
+      // "nginx -s stop" makes the master end its workers; killing only the
+      // master would orphan them.
+      try {
+        execFileSync(NGINX_BIN, ["-s", "stop", "-c", host.mainConfPath], { stdio: "ignore" });
+      } catch {
+        // not running
+      }
+      for (let i = 0; i < 50 && existsSync(host.pidPath); i++) execFileSync("sleep", ["0.1"]);
       if (existsSync(host.pidPath)) {
         const pid = Number(readFileSync(host.pidPath, "utf8").trim());
         try {
-          process.kill(pid, "SIGKILL");
-          // workers exit with their master; give them a moment.
-          execFileSync("sleep", ["0.2"]);
           execFileSync("pkill", ["-KILL", "-P", String(pid)], { stdio: "ignore" });
+          process.kill(pid, "SIGKILL");
         } catch {
           // already gone
         }
