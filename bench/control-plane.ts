@@ -1,0 +1,108 @@
+// Control-plane scale: with 1,000 projects in the database, p95 of the
+// dashboard list and the admin list; nginx render + test + reload with 1,000
+// routed projects on a real nginx; start-up reconcile with 50 live projects.
+// The 50 "live projects" are 13 labelled lightweight containers each (650
+// containers): reconcile only lists and inspects, so the cost is the same as
+// with full stacks, which 2 cores cannot run 50 of.
+import { randomUUID } from "node:crypto";
+import { LABELS, SERVICE_NAMES } from "@/lib/stack/types";
+import { NginxApplier } from "@/lib/proxy/nginx-applier";
+import { renderNginxConfig, type ProxyProject } from "@/lib/proxy/render-nginx-config";
+import { removeStack } from "@/lib/docker/resources";
+import { BASE_IMAGE } from "@/test/support/docker-host";
+import { NGINX_BIN, startNginx } from "@/test/support/nginx-host";
+import { freePort } from "@/test/support/postgres-server";
+import { benchSetup, machine, makeUser, percentile } from "./common";
+import { resolve } from "node:path";
+import type { SessionUser } from "@/lib/users/service";
+
+const PROJECTS = 1000;
+const LIVE = Number(process.env.LIVE ?? 50);
+
+function ref(i: number): string {
+  let s = "";
+  let n = i;
+  for (let k = 0; k < 20; k++) {
+    s += String.fromCharCode(97 + (n % 26));
+    n = Math.floor(n / 26);
+  }
+  return s;
+}
+
+async function timeIt(n: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  console.log(`machine: ${machine()}`);
+  const { docker, db, service } = await benchSetup();
+  // 200 users × 5 projects
+  const users: SessionUser[] = [];
+  for (let u = 0; u < 200; u++) users.push(await makeUser(db, `user${u}@example.com`, 10));
+  const t0 = performance.now();
+  await db.project.createMany({
+    data: Array.from({ length: PROJECTS }, (_, i) => ({ id: randomUUID(), ref: ref(i), name: `Project ${i}`, ownerId: users[i % 200]!.id, status: i % 7 === 0 ? "INACTIVE" : "ACTIVE_HEALTHY", stackVersion: "bench", secrets: "v1.x.y.z" })),
+  });
+  console.log(`seed: ${PROJECTS} projects in ${(performance.now() - t0).toFixed(0)} ms`);
+  const admin = { ...users[0]!, role: "ADMIN" as const };
+  const dash = await timeIt(300, () => service.listProjects(users[Math.floor(Math.random() * 200)]!));
+  const adm = await timeIt(100, () => service.listAllProjects(admin, { take: 50 }));
+  const admSearch = await timeIt(100, () => service.listAllProjects(admin, { query: "user42", take: 50 }));
+  console.log(`dashboard list (5 of 1000): p50 ${percentile(dash, 50).toFixed(2)} ms, p95 ${percentile(dash, 95).toFixed(2)} ms`);
+  console.log(`admin list (50 of 1000 + count): p50 ${percentile(adm, 50).toFixed(2)} ms, p95 ${percentile(adm, 95).toFixed(2)} ms`);
+  console.log(`admin search by owner: p50 ${percentile(admSearch, 50).toFixed(2)} ms, p95 ${percentile(admSearch, 95).toFixed(2)} ms`);
+
+  // nginx with 1,000 routed projects
+  const nginx = await startNginx();
+  try {
+    const projects: ProxyProject[] = Array.from({ length: PROJECTS }, (_, i) => ({ ref: ref(i), status: "ACTIVE_HEALTHY", kongPort: 20000 + i }));
+    const settings = { rootDomain: "bench.test", scheme: "http" as const, appUpstream: { host: "127.0.0.1", port: await freePort() }, httpListen: { host: "127.0.0.1", port: nginx.port }, pagesDir: resolve("nginx/pages"), clientMaxBodySize: "50m" };
+    const render = await timeIt(20, async () => renderNginxConfig(projects, settings));
+    const applier = new NginxApplier({ nginxBin: NGINX_BIN, mainConfPath: nginx.mainConfPath, siteConfPath: nginx.siteConfPath, loadProjects: async () => projects, settings });
+    const applies: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      projects[i]!.status = projects[i]!.status === "INACTIVE" ? "ACTIVE_HEALTHY" : "INACTIVE";
+      applies.push((await applier.apply()).durationMs);
+    }
+    console.log(`nginx render (1000 projects): p50 ${percentile(render, 50).toFixed(1)} ms; apply = render + nginx -t + reload + served: p50 ${percentile(applies, 50)} ms, p95 ${percentile(applies, 95)} ms`);
+  } finally {
+    nginx.stop();
+  }
+
+  // reconcile with LIVE projects on the engine
+  await db.project.updateMany({ where: {}, data: { status: "REMOVED" } });
+  const live = Array.from({ length: LIVE }, (_, i) => ref(5000 + i));
+  await db.project.updateMany({ where: { ref: { in: live } }, data: { status: "ACTIVE_HEALTHY" } });
+  for (const r of live) await db.project.upsert({ where: { ref: r }, create: { id: randomUUID(), ref: r, name: r, ownerId: users[0]!.id, status: "ACTIVE_HEALTHY", stackVersion: "bench", secrets: "v1.x.y.z" }, update: { status: "ACTIVE_HEALTHY" } });
+  const t1 = performance.now();
+  try {
+    for (const r of live) {
+      await Promise.all(
+        SERVICE_NAMES.map(async (svc) => {
+          const c = await docker.createContainer({ name: `supafleet-${r}-${svc}`, Image: BASE_IMAGE, Cmd: ["sleep", "infinity"], Labels: { [LABELS.managed]: "true", [LABELS.ref]: r, [LABELS.service]: svc }, HostConfig: { Memory: 16 * 2 ** 20 } });
+          await c.start();
+        }),
+      );
+    }
+    console.log(`reconcile setup: ${LIVE * 13} containers in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    const rec = await timeIt(3, async () => {
+      const report = await service.reconcile();
+      if (report.drift.length || report.errors.length) throw new Error(`unexpected drift: ${JSON.stringify(report).slice(0, 500)}`);
+    });
+    console.log(`start-up reconcile with ${LIVE} live projects (${LIVE * 13} containers): runs ${rec.map((x) => x.toFixed(0)).join(", ")} ms, p50 ${percentile(rec, 50).toFixed(0)} ms`);
+  } finally {
+    await Promise.all(live.map((r) => removeStack(docker, r)));
+  }
+  await db.$disconnect();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,95 @@
+// Fault drills: kill the app (SIGKILL) at several points of a create and of
+// a delete; a restarted app's reconcile must leave no orphan container,
+// volume, network, lease or nginx entry, and every project must end
+// ACTIVE_HEALTHY or INIT_FAILED (with retry).
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { LABELS } from "@/lib/stack/types";
+import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
+import { ProjectService } from "@/lib/projects/service";
+import { renderNginxConfig } from "@/lib/proxy/render-nginx-config";
+import { loadProxyProjects } from "@/lib/proxy/app-proxy";
+import { STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
+import { benchSetup, makeUser } from "./common";
+import { join, resolve } from "node:path";
+
+const CREATE_KILL_AT_MS = [300, 3000, 12000, 25000];
+const DELETE_KILL_AT_MS = [100, 800];
+
+function runChild(args: string[], killAtMs: number, waitFor: RegExp): Promise<string> {
+  return new Promise((resolveOut, reject) => {
+    const child = spawn(join(process.cwd(), "node_modules/.bin/tsx"), ["bench/fault-child.ts", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    let timer: NodeJS.Timeout | undefined;
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (!timer && waitFor.test(out)) timer = setTimeout(() => child.kill("SIGKILL"), killAtMs);
+    });
+    child.on("exit", () => resolveOut(out));
+    child.on("error", reject);
+  });
+}
+
+async function main(): Promise<void> {
+  const { docker, db, dir } = await benchSetup();
+  const key = randomBytes(32);
+  const url = `file:${join(dir, "bench.db")}`;
+  const user = await makeUser(db, "drill@example.com", 100);
+  const restarted = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock"), { apply: async () => undefined }, {
+    portRange: { start: 57300, end: 57499 },
+    masterKey: key,
+    rootDomain: "bench.test",
+    publicScheme: "http",
+    imageOverrides: STANDIN_IMAGE_OVERRIDES,
+    dockerSocket: "/var/run/docker.sock",
+  });
+  const labelled = async (ref: string) => {
+    const filters = JSON.stringify({ label: [`${LABELS.ref}=${ref}`] });
+    const [c, v, n] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listVolumes({ filters }), docker.listNetworks({ filters })]);
+    return { containers: c.length, volumes: v.Volumes?.length ?? 0, networks: n.length };
+  };
+  let failures = 0;
+  const check = async (label: string, ref: string) => {
+    const report = await restarted.reconcile();
+    await restarted.waitForAllJobs();
+    const p = await db.project.findUniqueOrThrow({ where: { ref }, include: { ports: true } });
+    const res = await labelled(ref);
+    const conf = renderNginxConfig(await loadProxyProjects(db)(), { rootDomain: "bench.test", scheme: "http", appUpstream: { host: "127.0.0.1", port: 3000 }, httpListen: { port: 80 }, pagesDir: resolve("nginx/pages"), clientMaxBodySize: "50m" });
+    const inNginx = conf.includes(`server_name ${ref}.`);
+    let ok: boolean;
+    if (p.status === "INIT_FAILED") ok = res.containers + res.volumes + res.networks === 0 && p.ports.length === 0 && !inNginx;
+    else if (p.status === "REMOVED") ok = res.containers + res.volumes + res.networks === 0 && p.ports.length === 0 && !inNginx;
+    else ok = p.status === "ACTIVE_HEALTHY" && res.containers === 13 && p.ports.length === 3 && inNginx;
+    if (!ok) failures++;
+    console.log(`drill ${label}: drift ${report.drift.length}, ended ${p.status}, engine ${JSON.stringify(res)}, leases ${p.ports.length}, nginx entry ${inNginx} → ${ok ? "OK" : "FAIL"}`);
+    return p.status;
+  };
+
+  for (const at of CREATE_KILL_AT_MS) {
+    const out = await runChild(["create", url, key.toString("hex"), user.id], at, /REF [a-z]{20}/);
+    const ref = /REF ([a-z]{20})/.exec(out)![1]!;
+    const status = await check(`kill create at ${at} ms`, ref);
+    if (status === "INIT_FAILED") {
+      await restarted.retryProject(user, ref);
+      await restarted.waitForIdle(ref);
+      console.log(`  retry → ${(await db.project.findUniqueOrThrow({ where: { ref } })).status}`);
+    }
+    await restarted.deleteProject(user, { ref, confirmRef: ref });
+  }
+  for (const at of DELETE_KILL_AT_MS) {
+    const p = await restarted.createProject(user, { name: "To delete" });
+    await restarted.waitForIdle(p.ref);
+    await runChild(["delete", url, key.toString("hex"), user.id, p.ref], at, /DELETING/);
+    await check(`kill delete at ${at} ms`, p.ref);
+    if ((await db.project.findUniqueOrThrow({ where: { ref: p.ref } })).status !== "REMOVED") await restarted.deleteProject(user, { ref: p.ref, confirmRef: p.ref });
+  }
+  const left = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABELS.managed}=true`] }) });
+  console.log(`fault drills: ${failures} failed; ${left.length} labelled containers and ${await db.portLease.count()} leases left at the end`);
+  await db.$disconnect();
+  if (failures || left.length) process.exit(1);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
