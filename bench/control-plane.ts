@@ -66,11 +66,15 @@ async function main(): Promise<void> {
     const render = await timeIt(20, async () => renderNginxConfig(projects, settings));
     const applier = new NginxApplier({ nginxBin: NGINX_BIN, mainConfPath: nginx.mainConfPath, siteConfPath: nginx.siteConfPath, loadProjects: async () => projects, settings });
     const applies: number[] = [];
+    const phases: string[] = [];
     for (let i = 0; i < 10; i++) {
       projects[i]!.status = projects[i]!.status === "INACTIVE" ? "ACTIVE_HEALTHY" : "INACTIVE";
-      applies.push((await applier.apply()).durationMs);
+      const r = await applier.apply();
+      applies.push(r.durationMs);
+      phases.push(JSON.stringify(r.phasesMs));
     }
     console.log(`nginx render (1000 projects): p50 ${percentile(render, 50).toFixed(1)} ms; apply = render + nginx -t + reload + served: p50 ${percentile(applies, 50)} ms, p95 ${percentile(applies, 95)} ms`);
+    console.log(`nginx apply phases (ms): ${phases.slice(0, 3).join(" ")}`);
   } finally {
     nginx.stop();
   }
@@ -80,6 +84,8 @@ async function main(): Promise<void> {
   const live = Array.from({ length: LIVE }, (_, i) => ref(5000 + i));
   await db.project.updateMany({ where: { ref: { in: live } }, data: { status: "ACTIVE_HEALTHY" } });
   for (const r of live) await db.project.upsert({ where: { ref: r }, create: { id: randomUUID(), ref: r, name: r, ownerId: users[0]!.id, status: "ACTIVE_HEALTHY", stackVersion: "bench", secrets: "v1.x.y.z" }, update: { status: "ACTIVE_HEALTHY" } });
+  // leftovers of an interrupted earlier run
+  await Promise.all(live.map((r) => removeStack(docker, r)));
   const t1 = performance.now();
   try {
     for (const r of live) {

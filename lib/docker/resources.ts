@@ -47,7 +47,9 @@ async function retrying409(fn: () => Promise<unknown>, attempts = 20): Promise<v
       const status = statusOf(err);
       if (status === 404) return; // already gone
       // 409: removal in progress or still in use by a container being removed.
-      if (status === 409 && i < attempts) {
+      // 500: the engine under load sometimes fails a forced kill ("did not
+      // receive an exit event"); a later attempt succeeds.
+      if ((status === 409 || status === 500) && i < attempts) {
         await new Promise((r) => setTimeout(r, 500));
         continue;
       }

@@ -18,6 +18,8 @@ export interface ApplyResult {
   changed: boolean;
   projects: number;
   durationMs: number;
+  /** where the time went: render, nginx -t, reload signal, until served */
+  phasesMs?: { render: number; test: number; reload: number; served: number };
 }
 
 export interface NginxApplierOptions {
@@ -81,6 +83,7 @@ export class NginxApplier {
     const { nginxBin, mainConfPath, siteConfPath, settings } = this.opts;
     const projects = await this.opts.loadProjects();
     const text = (this.opts.render ?? renderNginxConfig)(projects, settings);
+    const tRender = Date.now();
     const previous = await readOrNull(siteConfPath);
     if (previous === text) return { changed: false, projects: projects.length, durationMs: Date.now() - started };
 
@@ -100,17 +103,45 @@ export class NginxApplier {
     } finally {
       await unlink(testMain).catch(() => undefined);
     }
+    const tTest = Date.now();
     // rename(2) in one directory is atomic: nginx never reads half a file.
     await rename(candidate, siteConfPath);
-    const reload = await nginx(nginxBin, ["-s", "reload", "-c", mainConfPath]);
+    const reload = await this.reload(main);
     if (!reload.ok) {
       if (previous === null) await unlink(siteConfPath).catch(() => undefined);
       else await writeFile(siteConfPath, previous, { mode: 0o644 });
       throw new NginxReloadError(reload.output);
     }
+    const tReload = Date.now();
     const version = versionOf(text);
     if (version) await this.waitForVersion(version);
-    return { changed: true, projects: projects.length, durationMs: Date.now() - started };
+    const tServed = Date.now();
+    return {
+      changed: true,
+      projects: projects.length,
+      durationMs: tServed - started,
+      phasesMs: { render: tRender - started, test: tTest - tRender, reload: tReload - tTest, served: tServed - tReload },
+    };
+  }
+
+  /**
+   * SIGHUP to the master named by the main config's pid file. "nginx -s
+   * reload" would do the same after parsing the whole config once more
+   * (about 0.35 s with 1,000 projects); it stays the fallback.
+   */
+  private async reload(mainConf: string): Promise<{ ok: boolean; output: string }> {
+    const pidPath = /^\s*pid\s+([^;\s]+);/m.exec(mainConf)?.[1];
+    const pid = pidPath ? Number((await readOrNull(pidPath))?.trim()) : NaN;
+    if (Number.isInteger(pid) && pid > 1) {
+      try {
+        process.kill(pid, "SIGHUP");
+        return { ok: true, output: "" };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+        // stale pid file: let nginx itself report the problem
+      }
+    }
+    return nginx(this.opts.nginxBin, ["-s", "reload", "-c", this.opts.mainConfPath]);
   }
 
   /** Polls nginx (new connection each time) until it serves the new config. */
