@@ -58,5 +58,11 @@ fi
 # JavaScript dependencies (better-sqlite3 compiles here: about a minute).
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "==> npm ci"
-  npm ci --no-audit --no-fund
+  if ! npm ci --no-audit --no-fund; then
+    # Some registries (this workplace's mirror among them) lack other
+    # platforms' optional packages at the locked versions, and npm ci then
+    # refuses the lock. npm install keeps the locked versions and skips them.
+    echo "==> npm ci refused the lock file; installing with npm install and the same lock"
+    npm install --no-audit --no-fund
+  fi
 fi
