@@ -43,16 +43,39 @@ fi
 
 # The Docker engine: systemd where there is one, else a background dockerd.
 docker_up() { node -e 'require("http").get({socketPath:process.env.SUPAFLEET_DOCKER_SOCKET||"/var/run/docker.sock",path:"/_ping"},r=>process.exit(r.statusCode===200?0:1)).on("error",()=>process.exit(1))' 2>/dev/null; }
+# A dockerd that was killed without a shutdown (a session or a CI runner
+# ending) leaves its runtime state under /var/run/docker. Where /run is not a
+# tmpfs that state survives, and containerd then spends minutes "cleaning up
+# dead shim"s until dockerd gives up ("timeout waiting for containerd to
+# start", measured: 248 stale shims, engine never came up in 107 s; after the
+# cleanup it answers in 1 s). With no engine process alive the state is stale
+# by definition, so drop it the way a reboot would.
+clear_stale_engine_state() {
+  if pgrep -x dockerd >/dev/null || pgrep -f '/var/run/docker/containerd/containerd.toml' >/dev/null; then return; fi
+  rm -rf /var/run/docker/containerd /var/run/docker.pid
+}
+start_dockerd() {
+  clear_stale_engine_state
+  echo "==> starting dockerd (log: /var/log/supafleet-dockerd.log)"
+  nohup dockerd >>/var/log/supafleet-dockerd.log 2>&1 &
+  for _ in $(seq 1 "$1"); do docker_up && return 0; sleep 1; done
+  return 1
+}
 if ! docker_up; then
   if [ "$(id -u)" -ne 0 ]; then echo "The Docker engine is not running and this user cannot start it." >&2; exit 1; fi
   if [ -d /run/systemd/system ]; then
     systemctl start docker
-  else
-    echo "==> starting dockerd (log: /var/log/supafleet-dockerd.log)"
-    nohup dockerd >/var/log/supafleet-dockerd.log 2>&1 &
+    for _ in $(seq 1 60); do docker_up && break; sleep 1; done
+  elif ! start_dockerd 60; then
+    echo "==> dockerd did not answer in 60 s; stopping it and starting again" >&2
+    pkill -x dockerd || true
+    for _ in $(seq 1 20); do pgrep -x dockerd >/dev/null || break; sleep 1; done
+    pkill -9 -x dockerd || true
+    pkill -f '/var/run/docker/containerd/containerd.toml' || true
+    sleep 1
+    start_dockerd 120 || true
   fi
-  for _ in $(seq 1 60); do docker_up && break; sleep 1; done
-  docker_up || { echo "Docker engine did not come up; see /var/log/supafleet-dockerd.log" >&2; exit 1; }
+  docker_up || { echo "Docker engine did not come up; last lines of /var/log/supafleet-dockerd.log:" >&2; tail -n 20 /var/log/supafleet-dockerd.log >&2; exit 1; }
 fi
 
 # JavaScript dependencies (better-sqlite3 compiles here: about a minute).
