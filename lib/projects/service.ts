@@ -366,6 +366,9 @@ export class ProjectService {
   async deleteProject(actor: SessionUser, input: { ref: string; confirmRef: string }, opts: ScopeOptions = {}): Promise<void> {
     const { ref } = parseOrThrow(deleteProjectSchema, input);
     const p = await this.findOwned(actor, ref, opts);
+    // This event is also the durable intent: a restart that finds it as the
+    // project's last delete event finishes the delete (see reconcile).
+    await recordEvent(this.db, p, "INFO", "delete.started", "Deleting project: containers, volumes, network, ports");
     // A create or resume in flight is cancelled first; it rolls itself back.
     const job = this.jobs.get(ref);
     if (job) {
@@ -373,24 +376,40 @@ export class ProjectService {
       await job.promise;
     }
     await this.withLock(ref, async () => {
-      await recordEvent(this.db, p, "INFO", "delete.started", "Deleting project: containers, volumes, network, ports");
       try {
-        await this.provisioner.destroy(ref);
+        await this.finishDelete(p);
       } catch (err) {
         const reason = describeError(err);
         await recordEvent(this.db, p, "ERROR", "delete.failed", reason);
         await this.setStatus(p.id, "UNKNOWN", `Delete failed, try again: ${reason}`);
         throw err;
       }
-      await this.db.$transaction(async (tx) => {
-        await tx.portLease.deleteMany({ where: { projectId: p.id } });
-        // Removed projects keep their history but no secrets.
-        await tx.project.update({ where: { id: p.id }, data: { status: "REMOVED", statusReason: null, removedAt: new Date(), secrets: "" } });
-      });
-      await recordEvent(this.db, p, "INFO", "delete.succeeded", "Project deleted");
-      eventBus.clear(ref);
       await this.applyProxy();
     });
+  }
+
+  /** Removes everything labelled with the ref, frees the leases and marks the row REMOVED. Idempotent. */
+  private async finishDelete(p: { id: string; ref: string }): Promise<void> {
+    await this.provisioner.destroy(p.ref);
+    await this.db.$transaction(async (tx) => {
+      await tx.portLease.deleteMany({ where: { projectId: p.id } });
+      // Removed projects keep their history but no secrets.
+      await tx.project.update({ where: { id: p.id }, data: { status: "REMOVED", statusReason: null, removedAt: new Date(), secrets: "" } });
+    });
+    await recordEvent(this.db, p, "INFO", "delete.succeeded", "Project deleted");
+    eventBus.clear(p.ref);
+  }
+
+  /** Projects whose last delete event is "delete.started": the app died while deleting them. */
+  private async interruptedDeletes(projectIds: string[]): Promise<Set<string>> {
+    const rows = await this.db.projectEvent.findMany({
+      where: { projectId: { in: projectIds }, kind: { in: ["delete.started", "delete.failed", "delete.succeeded"] } },
+      orderBy: { id: "asc" },
+      select: { projectId: true, kind: true },
+    });
+    const last = new Map<string, string>();
+    for (const r of rows) last.set(r.projectId, r.kind);
+    return new Set([...last].filter(([, kind]) => kind === "delete.started").map(([id]) => id));
   }
 
   /** Re-reads container state for an active project and stores the derived status. */
@@ -444,8 +463,15 @@ export class ProjectService {
     const orphanLeases = await this.db.portLease.deleteMany({ where: { project: { status: "REMOVED" } } });
     if (orphanLeases.count) report.repaired.push(`released ${orphanLeases.count} lease(s) of removed projects`);
 
+    const deleting = await this.interruptedDeletes(projects.map((p) => p.id));
     for (const p of projects) {
       if (this.jobs.has(p.ref)) continue;
+      // The owner asked for the delete; whatever state it was caught in, finish it.
+      if (deleting.has(p.id)) {
+        report.drift.push(`${p.ref}: delete was interrupted`);
+        await attempt(`${p.ref}: finished delete`, () => this.finishDelete(p));
+        continue;
+      }
       const onEngine = managed.find((m) => m.ref === p.ref);
       switch (p.status) {
         case "COMING_UP":

@@ -278,9 +278,31 @@ describe("project lifecycle on a real Docker engine", () => {
     await service.deleteProject(carol, { ref: next.ref, confirmRef: next.ref });
   });
 
-  it("deletes the second project too and frees every port", async () => {
-    await service.deleteProject(bob, { ref: refB, confirmRef: refB });
+  it("finishes a delete that a restart interrupted, and frees every port", async () => {
+    // An "app process" that dies in the middle of the delete: its destroy
+    // removes one container and then never returns.
+    const real = createDockerProvisioner("/var/run/docker.sock");
+    let partlyDone!: () => void;
+    const died = new Promise<void>((resolve) => (partlyDone = resolve));
+    const dying = new ProjectService(db, {
+      ...real,
+      destroy: async (ref) => {
+        await docker.getContainer(`supafleet-${ref}-rest`).remove({ force: true });
+        partlyDone();
+        return new Promise(() => undefined);
+      },
+    }, recordingProxy, config);
+    void dying.deleteProject(bob, { ref: refB, confirmRef: refB });
+    await died;
+    expect((await labelled(refB)).containers).toBeGreaterThan(0);
+    // The restarted app (another service instance) finishes what the owner asked for
+    // instead of bringing the stack back.
+    const report = await service.reconcile();
+    expect(report.drift).toContain(`${refB}: delete was interrupted`);
+    expect(report.errors).toEqual([]);
     expect(await labelled(refB)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+    expect((await db.project.findUniqueOrThrow({ where: { ref: refB } })).status).toBe("REMOVED");
     expect(await db.portLease.count()).toBe(0);
+    expect((await service.reconcile()).drift).toEqual([]);
   });
 });
