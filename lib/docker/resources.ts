@@ -64,16 +64,55 @@ export interface Removed {
   networks: number;
 }
 
-/** Removes every container, volume and network labelled for the ref. Idempotent. */
+const REMOVE_PASSES = 6;
+const PASS_PAUSE_MS = 500;
+
+/**
+ * Removes every container, volume and network labelled for the ref. Idempotent.
+ *
+ * Converges instead of making one sweep: when the app that was creating the
+ * stack died (or a create is being torn down), the engine may still be carrying
+ * out requests it had already received, so a container can appear after the
+ * listing and keep the network busy (403 "has active endpoints"). Each pass lists
+ * again; it ends when a listing comes back empty, or fails after REMOVE_PASSES.
+ */
 export async function removeStack(docker: Docker, ref: string): Promise<Removed> {
   const filters = labelFilter({ [LABELS.managed]: "true", [LABELS.ref]: ref });
-  const containers = await docker.listContainers({ all: true, filters });
-  await Promise.all(containers.map((c) => retrying409(() => docker.getContainer(c.Id).remove({ force: true }))));
-  const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
-  await Promise.all(volumes.map((v) => retrying409(() => docker.getVolume(v.Name).remove())));
-  const networks = await docker.listNetworks({ filters });
-  await Promise.all(networks.map((n) => retrying409(() => docker.getNetwork(n.Id).remove())));
-  return { containers: containers.length, volumes: volumes.length, networks: networks.length };
+  const removed: Removed = { containers: 0, volumes: 0, networks: 0 };
+  // Volumes our own containers mounted by our per-project name: a container
+  // created after its named volume was removed makes the engine re-create the
+  // volume without labels, and it would otherwise outlive the project.
+  const mountedByUs = new Set<string>();
+  const prefix = `supafleet-${ref}-`;
+  let busy = "";
+  for (let pass = 0; pass < REMOVE_PASSES; pass++) {
+    if (pass > 0) await new Promise((r) => setTimeout(r, PASS_PAUSE_MS));
+    const containers = await docker.listContainers({ all: true, filters });
+    for (const c of containers) for (const m of c.Mounts ?? []) if (m.Type === "volume" && m.Name?.startsWith(prefix)) mountedByUs.add(m.Name);
+    await Promise.all(containers.map((c) => retrying409(() => docker.getContainer(c.Id).remove({ force: true }))));
+    const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
+    const volumeNames = new Set([...volumes.map((v) => v.Name), ...mountedByUs]);
+    await Promise.all([...volumeNames].map((name) => retrying409(() => docker.getVolume(name).remove())));
+    const networks = await docker.listNetworks({ filters });
+    busy = "";
+    await Promise.all(
+      networks.map(async (n) => {
+        try {
+          await retrying409(() => docker.getNetwork(n.Id).remove());
+        } catch (err) {
+          // A container we have not seen yet is still attached: next pass.
+          if (statusOf(err) !== 403) throw err;
+          busy = `network ${n.Name} still has containers attached`;
+        }
+      }),
+    );
+    removed.containers += containers.length;
+    removed.volumes += volumes.length;
+    removed.networks += networks.length;
+    mountedByUs.clear();
+    if (!busy && containers.length + volumes.length + networks.length === 0) return removed;
+  }
+  throw new ResourceConflictError(`Could not remove every resource of ${ref} after ${REMOVE_PASSES} passes${busy ? `: ${busy}` : ""}.`);
 }
 
 export interface ManagedResources {

@@ -477,9 +477,18 @@ export class ProjectService {
         case "COMING_UP":
           report.drift.push(`${p.ref}: create was interrupted`);
           await attempt(`${p.ref}: rolled back interrupted create`, async () => {
-            await this.provisioner.destroy(p.ref);
-            await this.db.portLease.deleteMany({ where: { projectId: p.id } });
             const reason = "Creation was interrupted by a restart of Supafleet. Retry to create it again.";
+            try {
+              await this.provisioner.destroy(p.ref);
+            } catch (err) {
+              // Never leave it COMING_UP with no job behind it: it fails now,
+              // keeps its leases (its containers may still hold the ports) and
+              // the INIT_FAILED branch cleans up at the next start or retry.
+              await this.setStatus(p.id, "INIT_FAILED", `${reason} Cleaning up failed: ${describeError(err)}`);
+              await recordEvent(this.db, p, "ERROR", "create.failed", reason);
+              throw err;
+            }
+            await this.db.portLease.deleteMany({ where: { projectId: p.id } });
             await this.setStatus(p.id, "INIT_FAILED", reason);
             await recordEvent(this.db, p, "ERROR", "create.failed", reason);
           });

@@ -1,0 +1,79 @@
+// applyStack's health-check policy on the real Docker engine, with two tiny
+// services from the test base image: a service whose health check fails for
+// a while (as on a loaded host) must not fail the create if it recovers within
+// the grace period; one that never recovers fails it with the check's output.
+import { randomBytes } from "node:crypto";
+import type Docker from "dockerode";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ServiceUnhealthyError } from "@/lib/errors";
+import { removeStack } from "@/lib/docker/resources";
+import { applyStack, type StackEvent } from "@/lib/docker/stack-runner";
+import { LABELS, type ServiceName, type ServiceSpec, type StackSpec } from "@/lib/stack/types";
+import { BASE_IMAGE, ensureBaseImage, ensureDockerHost } from "@/test/support/docker-host";
+
+let docker: Docker;
+const refs: string[] = [];
+
+function newRef(): string {
+  const ref = Array.from(randomBytes(20), (b) => String.fromCharCode(97 + (b % 26))).join("");
+  refs.push(ref);
+  return ref;
+}
+
+/** A one-service stack whose health check passes once /tmp/ok exists. */
+function stack(ref: string, service: ServiceName, script: string): StackSpec {
+  const labels = { [LABELS.managed]: "true", [LABELS.ref]: ref };
+  const svc: ServiceSpec = {
+    service,
+    containerName: `supafleet-${ref}-${service}`,
+    image: BASE_IMAGE,
+    aliases: [service],
+    env: {},
+    entrypoint: ["sh", "-c", script],
+    mounts: [],
+    ports: [],
+    files: [],
+    healthcheck: { test: ["CMD-SHELL", "echo checking; test -f /tmp/ok"], intervalMs: 1000, timeoutMs: 1000, retries: 1, startPeriodMs: 0 },
+    dependsOn: [],
+    labels: { ...labels, [LABELS.service]: service },
+  };
+  return { ref, stackVersion: "test", network: { name: `supafleet-${ref}`, labels }, volumes: [], services: [svc] };
+}
+
+beforeAll(async () => {
+  docker = await ensureDockerHost();
+  await ensureBaseImage(docker);
+});
+
+afterEach(async () => {
+  for (const ref of refs.splice(0)) await removeStack(docker, ref);
+});
+
+describe("applyStack health checks", () => {
+  it("waits for a service that is unhealthy for a while and then recovers", async () => {
+    const events: StackEvent[] = [];
+    // Unhealthy after ~1 s (one missed check), healthy from ~6 s.
+    const spec = stack(newRef(), "auth", "sleep 6; touch /tmp/ok; exec sleep infinity");
+    await applyStack(docker, spec, { onEvent: (e) => events.push(e), unhealthyGraceMs: 30_000, pollMs: 200 });
+    const kinds = events.filter((e) => e.service === "auth").map((e) => e.kind);
+    expect(kinds).toContain("service.unhealthy");
+    expect(kinds.at(-1)).toBe("service.healthy");
+    expect(kinds.indexOf("service.unhealthy")).toBeLessThan(kinds.indexOf("service.healthy"));
+    const info = await docker.getContainer(spec.services[0]!.containerName).inspect();
+    expect(info.State.Health?.Status).toBe("healthy");
+  });
+
+  it("fails with the health check's output when the service stays unhealthy past the grace period", async () => {
+    const spec = stack(newRef(), "rest", "exec sleep infinity");
+    const started = Date.now();
+    const err = await applyStack(docker, spec, { unhealthyGraceMs: 3_000, pollMs: 200 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ServiceUnhealthyError);
+    expect((err as Error).message).toContain("rest");
+    expect((err as Error).message).toContain("checking");
+    // Gave it the grace period, not much more (first unhealthy after ~1-2 s).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
+  });
+});
