@@ -26,6 +26,8 @@ async function main(): Promise<void> {
   const statuses = await db.project.groupBy({ by: ["status"], _count: { _all: true } });
   console.log(`concurrency: all jobs done in ${elapsed} ms; statuses ${statuses.map((s) => `${s.status}=${s._count._all}`).join(" ")}`);
   console.log(`concurrency: duplicate ports ${dupPorts}; projects per user ${perUser.join(",")} (quota ${quota}); max ${Math.max(...perUser)}`);
+  const failedReasons = await db.project.groupBy({ by: ["statusReason"], where: { status: "INIT_FAILED" }, _count: { _all: true } });
+  for (const r of failedReasons) console.log(`  INIT_FAILED ×${r._count._all}: ${r.statusReason ?? "(no reason)"}`);
   const bad = statuses.filter((s) => s.status !== "ACTIVE_HEALTHY" && s.status !== "INIT_FAILED");
   for (const ref of created) await service.deleteProject({ id: "", email: "", name: null, role: "ADMIN" }, { ref, confirmRef: ref }, { asAdmin: true });
   const filters = JSON.stringify({ label: [`${LABELS.managed}=true`] });

@@ -21,6 +21,7 @@ export function getProjectService(): ProjectService {
       publicPort: env.publicPort,
       imageOverrides: env.imageOverrides,
       dockerSocket: env.dockerSocket,
+      maxParallelStarts: env.maxParallelStarts,
     });
   }
   return g.supafleetProjects;

@@ -20,6 +20,7 @@ import { parseOrThrow } from "@/lib/users/service";
 import { createProjectSchema, deleteProjectSchema, refSchema } from "@/lib/validations/project";
 import { generateRef } from "@/lib/projects/ref";
 import { isHostPortFree } from "@/lib/projects/host-ports";
+import { Slots, type Release } from "@/lib/projects/slots";
 import { eventBus, publishProgress, recordEvent } from "@/lib/projects/events";
 import type { Provisioner, ProvisionEvent, ServiceStatus, LogLine } from "@/lib/projects/provisioner";
 import type { ServiceName, StackSpec } from "@/lib/stack/types";
@@ -38,6 +39,8 @@ export interface ProjectServiceConfig {
   publicPort?: number;
   imageOverrides: Record<string, string>;
   dockerSocket: string;
+  /** Stacks that may start at once; default 8. See lib/projects/slots.ts. */
+  maxParallelStarts?: number;
 }
 
 export interface ProxyNotifier {
@@ -93,6 +96,7 @@ interface ScopeOptions {
 
 export class ProjectService {
   private readonly jobs = new Map<string, { promise: Promise<void>; abort: AbortController }>();
+  private readonly starts: Slots;
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -100,7 +104,9 @@ export class ProjectService {
     private readonly provisioner: Provisioner,
     private readonly proxy: ProxyNotifier,
     private readonly config: ProjectServiceConfig,
-  ) {}
+  ) {
+    this.starts = new Slots(config.maxParallelStarts ?? 8);
+  }
 
   // ---- reading ---------------------------------------------------------------
 
@@ -592,9 +598,15 @@ export class ProjectService {
 
   private async runProvision(projectId: string, mode: "create" | "resume" | "restart", signal: AbortSignal): Promise<void> {
     const p = await this.db.project.findUniqueOrThrow({ where: { id: projectId }, include: { ports: true } });
-    const started = Date.now();
-    await recordEvent(this.db, p, "INFO", `${mode}.started`, mode === "create" ? "Provisioning: images, network, volumes, services" : mode === "resume" ? "Starting services" : "Restarting services");
+    let started = Date.now();
+    let release: Release | undefined;
     try {
+      if (this.starts.running >= this.starts.size) {
+        await recordEvent(this.db, p, "INFO", `${mode}.queued`, `Queued: ${this.starts.running} stacks are starting on this host (${this.starts.waiting} waiting before this one); it starts when one finishes`);
+      }
+      release = await this.starts.acquire(signal);
+      started = Date.now();
+      await recordEvent(this.db, p, "INFO", `${mode}.started`, mode === "create" ? "Provisioning: images, network, volumes, services" : mode === "resume" ? "Starting services" : "Restarting services");
       const spec = this.specFor(p);
       const onEvent = (e: ProvisionEvent) => void this.onProvisionEvent(p, e);
       if (mode === "restart") await this.provisioner.restart(spec, { onEvent, signal });
@@ -622,6 +634,7 @@ export class ProjectService {
         await this.setStatus(p.id, "ACTIVE_UNHEALTHY", reason);
       }
     } finally {
+      release?.();
       eventBus.clear(p.ref);
       await this.applyProxy();
     }

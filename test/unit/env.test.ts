@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "@/lib/env";
 import { ConfigError } from "@/lib/errors";
@@ -23,6 +24,7 @@ describe("parseEnv", () => {
     expect(env.masterKey).toBeUndefined();
     expect(env.imageOverrides).toEqual({});
     expect(env.admin).toBeUndefined();
+    expect(env.maxParallelStarts).toBe(4 * availableParallelism());
   });
 
   it("reads every setting", () => {
@@ -38,6 +40,7 @@ describe("parseEnv", () => {
       SUPAFLEET_IMAGE_OVERRIDES: "db=local/pg:15, *=local/standin:1",
       SUPAFLEET_TLS_CERT: "/certs/full.pem",
       SUPAFLEET_TLS_KEY: "/certs/key.pem",
+      SUPAFLEET_MAX_PARALLEL_STARTS: "3",
     });
     expect(env.databaseKind).toBe("postgres");
     expect(env.rootDomain).toBe("cloud.example.com");
@@ -47,6 +50,7 @@ describe("parseEnv", () => {
     expect(env.admin).toEqual({ email: "root@example.com", password: "correct horse battery" });
     expect(env.imageOverrides).toEqual({ db: "local/pg:15", "*": "local/standin:1" });
     expect(env.nginx.tls).toEqual({ certPath: "/certs/full.pem", keyPath: "/certs/key.pem" });
+    expect(env.maxParallelStarts).toBe(3);
   });
 
   it("accepts a hex master key", () => {
@@ -70,6 +74,8 @@ describe("parseEnv", () => {
     [{ SUPAFLEET_TLS_CERT: "/c.pem" }, "SUPAFLEET_TLS_KEY"],
     [{ NODE_ENV: "production" }, "SUPAFLEET_MASTER_KEY"],
     [{ SUPAFLEET_APP_PORT: "99999" }, "SUPAFLEET_APP_PORT"],
+    [{ SUPAFLEET_MAX_PARALLEL_STARTS: "0" }, "SUPAFLEET_MAX_PARALLEL_STARTS"],
+    [{ SUPAFLEET_MAX_PARALLEL_STARTS: "many" }, "SUPAFLEET_MAX_PARALLEL_STARTS"],
   ])("rejects %j naming %s", (env, variable) => {
     const message = errorOf(env);
     expect(message).toContain(variable);

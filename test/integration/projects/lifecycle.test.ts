@@ -278,6 +278,29 @@ describe("project lifecycle on a real Docker engine", () => {
     await service.deleteProject(carol, { ref: next.ref, confirmRef: next.ref });
   });
 
+  it("queues starts beyond the host's limit, in order, and a delete takes a project out of the queue", async () => {
+    const dave = await makeUser("dave@example.com", 5);
+    const oneAtATime = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock"), recordingProxy, { ...config, maxParallelStarts: 1 });
+    const [a, b, c] = [await oneAtATime.createProject(dave, { name: "First" }), await oneAtATime.createProject(dave, { name: "Second" }), await oneAtATime.createProject(dave, { name: "Third" })];
+    const kindsOf = async (ref: string) => (await oneAtATime.listEvents(dave, ref)).map((e) => e.kind);
+    await expect.poll(() => kindsOf(a.ref), { timeout: 20_000 }).toContain("create.started");
+    await expect.poll(() => kindsOf(c.ref), { timeout: 20_000 }).toContain("create.queued");
+    expect(await kindsOf(b.ref)).toContain("create.queued");
+    expect(await kindsOf(b.ref)).not.toContain("create.started");
+    expect(await kindsOf(c.ref)).not.toContain("create.started");
+    // Deleting the queued third one does not wait for the first to finish.
+    await oneAtATime.deleteProject(dave, { ref: c.ref, confirmRef: c.ref });
+    expect((await db.project.findUniqueOrThrow({ where: { ref: c.ref } })).status).toBe("REMOVED");
+    expect(await labelled(c.ref)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+    expect(await kindsOf(b.ref)).not.toContain("create.started");
+    // Deleting the running first one hands its slot to the second.
+    await oneAtATime.deleteProject(dave, { ref: a.ref, confirmRef: a.ref });
+    await expect.poll(() => kindsOf(b.ref), { timeout: 20_000 }).toContain("create.started");
+    await oneAtATime.deleteProject(dave, { ref: b.ref, confirmRef: b.ref });
+    for (const ref of [a.ref, b.ref, c.ref]) expect(await labelled(ref)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+    expect(await db.portLease.count({ where: { project: { ownerId: dave.id } } })).toBe(0);
+  });
+
   it("finishes a delete that a restart interrupted, and frees every port", async () => {
     // An "app process" that dies in the middle of the delete: its destroy
     // removes one container and then never returns.
