@@ -27,7 +27,8 @@ async function main(): Promise<void> {
     await service.deleteProject(user, { ref: ref!, confirmRef: ref! });
     console.log("DONE");
   }
-  await new Promise(() => undefined); // wait to be killed
+  // Stay alive until killed (a pending promise alone does not keep node running).
+  setInterval(() => undefined, 60_000);
 }
 
 main().catch((err: unknown) => {

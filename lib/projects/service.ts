@@ -646,7 +646,7 @@ export class ProjectService {
     const message = e.message ?? [e.kind, e.service ?? e.image].filter(Boolean).join(" ");
     try {
       if (e.kind === "image.pull") publishProgress(p.ref, e.kind, message, data);
-      else await recordEvent(this.db, p, e.kind.endsWith("failed") ? "ERROR" : "INFO", e.kind, message, data);
+      else await recordEvent(this.db, p, e.kind.endsWith("failed") ? "ERROR" : e.kind.endsWith("unhealthy") ? "WARN" : "INFO", e.kind, message, data);
     } catch (err) {
       console.error(`[supafleet] could not record event for ${p.ref}: ${describeError(err)}`);
     }
