@@ -58,14 +58,19 @@ export async function ensureDockerHost(): Promise<Docker> {
   throw new Error(`dockerd did not answer on ${SOCKET} within 90 s; see ${join(tmpdir(), "supafleet-dockerd.log")}`);
 }
 
-export async function imageExists(docker: Docker, name: string): Promise<boolean> {
+/** true/false from an inspect call: 404 means absent, anything else is an error. */
+export async function existsOnEngine(inspect: () => Promise<unknown>): Promise<boolean> {
   try {
-    await docker.getImage(name).inspect();
+    await inspect();
     return true;
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 404) return false;
     throw err;
   }
+}
+
+export async function imageExists(docker: Docker, name: string): Promise<boolean> {
+  return existsOnEngine(() => docker.getImage(name).inspect());
 }
 
 /** debootstrap minbase bookworm, imported as BASE_IMAGE; cached. */

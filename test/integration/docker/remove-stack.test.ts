@@ -2,15 +2,15 @@
 // found: the app died while creating a stack, so the engine is still carrying
 // out a request it had already received, and a container appears after the
 // tear-down listed the project's resources.
-import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeStack } from "@/lib/docker/resources";
+import { generateRef } from "@/lib/projects/ref";
 import { LABELS } from "@/lib/stack/types";
-import { BASE_IMAGE, ensureBaseImage, ensureDockerHost } from "@/test/support/docker-host";
+import { BASE_IMAGE, ensureBaseImage, ensureDockerHost, existsOnEngine } from "@/test/support/docker-host";
 
 let docker: Docker;
-const ref = Array.from(randomBytes(20), (b) => String.fromCharCode(97 + (b % 26))).join("");
+const ref = generateRef();
 const labels = { [LABELS.managed]: "true", [LABELS.ref]: ref };
 const network = `supafleet-${ref}`;
 const foreignVolume = `supafleet-${ref}-not-ours`;
@@ -22,13 +22,7 @@ async function labelledCount() {
 }
 
 async function volumeExists(name: string): Promise<boolean> {
-  try {
-    await docker.getVolume(name).inspect();
-    return true;
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return false;
-    throw err;
-  }
+  return existsOnEngine(() => docker.getVolume(name).inspect());
 }
 
 async function startContainer(name: string, volume: string): Promise<void> {

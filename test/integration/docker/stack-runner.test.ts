@@ -2,12 +2,12 @@
 // services from the test base image: a service whose health check fails for
 // a while (as on a loaded host) must not fail the create if it recovers within
 // the grace period; one that never recovers fails it with the check's output.
-import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ServiceUnhealthyError } from "@/lib/errors";
 import { removeStack } from "@/lib/docker/resources";
 import { applyStack, type StackEvent } from "@/lib/docker/stack-runner";
+import { generateRef } from "@/lib/projects/ref";
 import { LABELS, type ServiceName, type ServiceSpec, type StackSpec } from "@/lib/stack/types";
 import { BASE_IMAGE, ensureBaseImage, ensureDockerHost } from "@/test/support/docker-host";
 
@@ -15,7 +15,7 @@ let docker: Docker;
 const refs: string[] = [];
 
 function newRef(): string {
-  const ref = Array.from(randomBytes(20), (b) => String.fromCharCode(97 + (b % 26))).join("");
+  const ref = generateRef();
   refs.push(ref);
   return ref;
 }
