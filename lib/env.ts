@@ -1,9 +1,9 @@
 // All settings, parsed once. Every error names the variable it is about, so a
 // wrong deployment fails at start-up with a sentence an operator can act on.
-import { availableParallelism } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "@/lib/errors";
+import { defaultMaxParallelStarts } from "@/lib/projects/slots";
 
 const HOSTNAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const SERVICE_KEY = /^(\*|[a-z]+)$/;
@@ -179,9 +179,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
       uploadLimit: e.SUPAFLEET_UPLOAD_LIMIT,
     },
     appPort: e.SUPAFLEET_APP_PORT,
-    // Measured (bench/concurrency.ts, 2 cores): 10 stand-in stacks starting at
-    // once all came up; 20 at once starved each other's health checks.
-    maxParallelStarts: e.SUPAFLEET_MAX_PARALLEL_STARTS ?? 4 * availableParallelism(),
+    maxParallelStarts: e.SUPAFLEET_MAX_PARALLEL_STARTS ?? defaultMaxParallelStarts(),
   };
 }
 

@@ -57,6 +57,13 @@ function SecretRow({ label, value, revealed, testId }: { label: string; value: s
   );
 }
 
+// Progress badge per service state (the suffix of a service.* event); others are "in progress".
+const SERVICE_STATE_STYLE: Record<string, string> = {
+  healthy: "bg-emerald-50 text-emerald-700 ring-emerald-200",
+  failed: "bg-red-50 text-red-700 ring-red-200",
+  unhealthy: "bg-amber-50 text-amber-800 ring-amber-200",
+};
+
 export function ProjectView({ initial }: { initial: ProjectSummary }) {
   const router = useRouter();
   const [project, setProject] = useState(initial);
@@ -167,7 +174,7 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
           ))}
           <div className="mb-4 flex flex-wrap gap-2">
             {Object.entries(progress.services).map(([svc, state]) => (
-              <span key={svc} className={`rounded-md px-2 py-0.5 text-xs ring-1 ring-inset ${state === "healthy" ? "bg-emerald-50 text-emerald-700 ring-emerald-200" : state === "failed" ? "bg-red-50 text-red-700 ring-red-200" : state === "unhealthy" ? "bg-amber-50 text-amber-800 ring-amber-200" : "bg-sky-50 text-sky-700 ring-sky-200"}`}>
+              <span key={svc} className={`rounded-md px-2 py-0.5 text-xs ring-1 ring-inset ${SERVICE_STATE_STYLE[state] ?? "bg-sky-50 text-sky-700 ring-sky-200"}`}>
                 {svc}: {state}
               </span>
             ))}

@@ -79,16 +79,15 @@ const PASS_PAUSE_MS = 500;
 export async function removeStack(docker: Docker, ref: string): Promise<Removed> {
   const filters = labelFilter({ [LABELS.managed]: "true", [LABELS.ref]: ref });
   const removed: Removed = { containers: 0, volumes: 0, networks: 0 };
-  // Volumes our own containers mounted by our per-project name: a container
-  // created after its named volume was removed makes the engine re-create the
-  // volume without labels, and it would otherwise outlive the project.
-  const mountedByUs = new Set<string>();
   const prefix = `supafleet-${ref}-`;
   let busy = "";
   for (let pass = 0; pass < REMOVE_PASSES; pass++) {
     if (pass > 0) await new Promise((r) => setTimeout(r, PASS_PAUSE_MS));
     const containers = await docker.listContainers({ all: true, filters });
-    for (const c of containers) for (const m of c.Mounts ?? []) if (m.Type === "volume" && m.Name?.startsWith(prefix)) mountedByUs.add(m.Name);
+    // Volumes our own containers mount by our per-project name: a container
+    // created after its named volume was removed makes the engine re-create the
+    // volume without labels, and it would otherwise outlive the project.
+    const mountedByUs = containers.flatMap((c) => (c.Mounts ?? []).filter((m) => m.Type === "volume" && m.Name?.startsWith(prefix)).map((m) => m.Name!));
     await Promise.all(containers.map((c) => retrying409(() => docker.getContainer(c.Id).remove({ force: true }))));
     const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
     const volumeNames = new Set([...volumes.map((v) => v.Name), ...mountedByUs]);
@@ -109,7 +108,6 @@ export async function removeStack(docker: Docker, ref: string): Promise<Removed>
     removed.containers += containers.length;
     removed.volumes += volumes.length;
     removed.networks += networks.length;
-    mountedByUs.clear();
     if (!busy && containers.length + volumes.length + networks.length === 0) return removed;
   }
   throw new ResourceConflictError(`Could not remove every resource of ${ref} after ${REMOVE_PASSES} passes${busy ? `: ${busy}` : ""}.`);

@@ -20,7 +20,7 @@ import { parseOrThrow } from "@/lib/users/service";
 import { createProjectSchema, deleteProjectSchema, refSchema } from "@/lib/validations/project";
 import { generateRef } from "@/lib/projects/ref";
 import { isHostPortFree } from "@/lib/projects/host-ports";
-import { Slots, type Release } from "@/lib/projects/slots";
+import { defaultMaxParallelStarts, Slots, type Release } from "@/lib/projects/slots";
 import { eventBus, publishProgress, recordEvent } from "@/lib/projects/events";
 import type { Provisioner, ProvisionEvent, ServiceStatus, LogLine } from "@/lib/projects/provisioner";
 import type { ServiceName, StackSpec } from "@/lib/stack/types";
@@ -39,7 +39,7 @@ export interface ProjectServiceConfig {
   publicPort?: number;
   imageOverrides: Record<string, string>;
   dockerSocket: string;
-  /** Stacks that may start at once; default 8. See lib/projects/slots.ts. */
+  /** Stacks that may start at once; default defaultMaxParallelStarts(). See lib/projects/slots.ts. */
   maxParallelStarts?: number;
 }
 
@@ -105,7 +105,7 @@ export class ProjectService {
     private readonly proxy: ProxyNotifier,
     private readonly config: ProjectServiceConfig,
   ) {
-    this.starts = new Slots(config.maxParallelStarts ?? 8);
+    this.starts = new Slots(config.maxParallelStarts ?? defaultMaxParallelStarts());
   }
 
   // ---- reading ---------------------------------------------------------------
@@ -484,19 +484,20 @@ export class ProjectService {
           report.drift.push(`${p.ref}: create was interrupted`);
           await attempt(`${p.ref}: rolled back interrupted create`, async () => {
             const reason = "Creation was interrupted by a restart of Supafleet. Retry to create it again.";
+            // Never leave it COMING_UP with no job behind it: if the clean-up
+            // fails it still fails now, keeps its leases (its containers may
+            // still hold the ports) and the INIT_FAILED branch cleans up at the
+            // next start or retry.
+            let cleanupError: unknown = null;
             try {
               await this.provisioner.destroy(p.ref);
+              await this.db.portLease.deleteMany({ where: { projectId: p.id } });
             } catch (err) {
-              // Never leave it COMING_UP with no job behind it: it fails now,
-              // keeps its leases (its containers may still hold the ports) and
-              // the INIT_FAILED branch cleans up at the next start or retry.
-              await this.setStatus(p.id, "INIT_FAILED", `${reason} Cleaning up failed: ${describeError(err)}`);
-              await recordEvent(this.db, p, "ERROR", "create.failed", reason);
-              throw err;
+              cleanupError = err;
             }
-            await this.db.portLease.deleteMany({ where: { projectId: p.id } });
-            await this.setStatus(p.id, "INIT_FAILED", reason);
+            await this.setStatus(p.id, "INIT_FAILED", cleanupError ? `${reason} Cleaning up failed: ${describeError(cleanupError)}` : reason);
             await recordEvent(this.db, p, "ERROR", "create.failed", reason);
+            if (cleanupError) throw cleanupError;
           });
           break;
         case "INIT_FAILED":

@@ -2,7 +2,16 @@
 // (a Postgres init and a dozen services probing each other); too many at once
 // on a small host starve one another's health checks and fail creates that
 // would have succeeded a minute later. Jobs beyond the limit wait in order.
+import { availableParallelism } from "node:os";
 import { InvalidStateError } from "@/lib/errors";
+
+/**
+ * 4 per core. Measured (bench/concurrency.ts, 2 cores): 10 stand-in stacks
+ * starting at once all came up; 20 at once starved each other's health checks.
+ */
+export function defaultMaxParallelStarts(): number {
+  return 4 * availableParallelism();
+}
 
 export type Release = () => void;
 
