@@ -328,4 +328,31 @@ describe("project lifecycle on a real Docker engine", () => {
     expect(await db.portLease.count()).toBe(0);
     expect((await service.reconcile()).drift).toEqual([]);
   });
+
+  it("an interrupted create whose clean-up fails ends INIT_FAILED, keeps its leases, and is cleaned up at the next start", async () => {
+    const erin = await makeUser("erin@example.com", 1);
+    const real = createDockerProvisioner("/var/run/docker.sock");
+    // An app that dies during the create: its stack start never returns.
+    let reachedUp!: () => void;
+    const upCalled = new Promise<void>((resolve) => (reachedUp = resolve));
+    const dying = new ProjectService(db, { ...real, up: async () => (reachedUp(), new Promise(() => undefined)) }, recordingProxy, config);
+    const p = await dying.createProject(erin, { name: "Interrupted" });
+    await upCalled;
+    // The restarted app cannot reach the engine for the clean-up this time.
+    const cannotClean = new ProjectService(db, { ...real, destroy: async () => Promise.reject(new Error("engine refused the removal")) }, recordingProxy, config);
+    const report = await cannotClean.reconcile();
+    expect(report.drift).toContain(`${p.ref}: create was interrupted`);
+    expect(report.errors.join("\n")).toContain("engine refused the removal");
+    const failed = await db.project.findUniqueOrThrow({ where: { ref: p.ref }, include: { ports: true } });
+    expect(failed.status).toBe("INIT_FAILED");
+    expect(failed.statusReason).toContain("Cleaning up failed: engine refused the removal");
+    expect(failed.ports).toHaveLength(3);
+    // The next start cleans it up; the retry stays available.
+    const next = await service.reconcile();
+    expect(next.drift).toContain(`${p.ref}: failed create left resources or leases behind`);
+    expect(next.errors).toEqual([]);
+    expect(await db.portLease.count({ where: { project: { ref: p.ref } } })).toBe(0);
+    expect(await labelled(p.ref)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+    await service.deleteProject(erin, { ref: p.ref, confirmRef: p.ref });
+  });
 });
