@@ -11,15 +11,23 @@ export default defineConfig({
   resolve: { alias },
   test: {
     reporters: ["default"],
-    // One file at a time across all groups: an app started by a browser test
-    // reconciles the engine at boot and would remove stacks that another
-    // file's database does not know (one Supafleet per engine, by design).
+    // One file at a time across all groups: two cores run one project stack's
+    // tests well and two badly. (Files no longer endanger each other: each is
+    // its own installation and touches only its own resources.)
     fileParallelism: false,
     projects: [
       { resolve: { alias }, test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/db/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 120_000 } },
       {
         resolve: { alias },
-        test: { name: "integration", include: ["test/integration/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 900_000, fileParallelism: false },
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
+          // A separate live installation beside the whole suite, checked untouched at the end.
+          globalSetup: ["test/global/live-installation.ts"],
+        },
       },
       {
         resolve: { alias },

@@ -1,33 +1,21 @@
 // Shared set-up for benchmarks: a fresh SQLite database, the real Docker
 // provisioner with stand-in images, and small statistics helpers.
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
-import { createDb, type Db } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
-import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
-import { ProjectService, type ProxyNotifier } from "@/lib/projects/service";
+// Every bench runs as its own installation (its own database and id): it
+// never touches the projects of a Supafleet running on the same engine.
+import { randomUUID } from "node:crypto";
+import { cpus, totalmem } from "node:os";
+import type { Db } from "@/lib/db/client";
+import type { ProxyNotifier } from "@/lib/projects/service";
 import type { SessionUser } from "@/lib/users/service";
 import { ensureDockerHost } from "@/test/support/docker-host";
-import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
+import { openInstallation } from "@/test/support/installation";
+import { ensureStandinImages } from "@/test/support/standin-images";
 
-export async function benchSetup(opts: { portRange?: { start: number; end: number }; proxy?: ProxyNotifier } = {}) {
+export async function benchSetup(opts: { portRange?: { start: number; end: number }; proxy?: ProxyNotifier; masterKey?: Buffer } = {}) {
   const docker = await ensureDockerHost();
   await ensureStandinImages(docker);
-  const dir = mkdtempSync(join(tmpdir(), "supafleet-bench-"));
-  const url = `file:${join(dir, "bench.db")}`;
-  await migrate(url);
-  const db = createDb(url);
-  const service = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock"), opts.proxy ?? { apply: async () => undefined }, {
-    portRange: opts.portRange ?? { start: 56000, end: 56999 },
-    masterKey: randomBytes(32),
-    rootDomain: "bench.test",
-    publicScheme: "http",
-    imageOverrides: STANDIN_IMAGE_OVERRIDES,
-    dockerSocket: "/var/run/docker.sock",
-  });
-  return { docker, db, service, dir };
+  const installation = await openInstallation({ portRange: opts.portRange ?? { start: 56000, end: 56999 }, proxy: opts.proxy, masterKey: opts.masterKey, config: { rootDomain: "bench.test" } });
+  return { docker, ...installation };
 }
 
 export async function makeUser(db: Db, email: string, quota: number | null = null): Promise<SessionUser> {

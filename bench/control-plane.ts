@@ -41,7 +41,7 @@ async function timeIt(n: number, fn: () => Promise<unknown>): Promise<number[]> 
 
 async function main(): Promise<void> {
   console.log(`machine: ${machine()}`);
-  const { docker, db, service } = await benchSetup();
+  const { docker, db, service, installationId } = await benchSetup();
   // 200 users × 5 projects
   const users: SessionUser[] = [];
   for (let u = 0; u < 200; u++) users.push(await makeUser(db, `user${u}@example.com`, 10));
@@ -85,13 +85,13 @@ async function main(): Promise<void> {
   await db.project.updateMany({ where: { ref: { in: live } }, data: { status: "ACTIVE_HEALTHY" } });
   for (const r of live) await db.project.upsert({ where: { ref: r }, create: { id: randomUUID(), ref: r, name: r, ownerId: users[0]!.id, status: "ACTIVE_HEALTHY", stackVersion: "bench", secrets: "v1.x.y.z" }, update: { status: "ACTIVE_HEALTHY" } });
   // leftovers of an interrupted earlier run
-  await Promise.all(live.map((r) => removeStack(docker, r)));
+  await Promise.all(live.map((r) => removeStack(docker, r, installationId, { volumes: true })));
   const t1 = performance.now();
   try {
     for (const r of live) {
       await Promise.all(
         SERVICE_NAMES.map(async (svc) => {
-          const c = await docker.createContainer({ name: `supafleet-${r}-${svc}`, Image: BASE_IMAGE, Cmd: ["sleep", "infinity"], Labels: { [LABELS.managed]: "true", [LABELS.ref]: r, [LABELS.service]: svc }, HostConfig: { Memory: 16 * 2 ** 20 } });
+          const c = await docker.createContainer({ name: `supafleet-${r}-${svc}`, Image: BASE_IMAGE, Cmd: ["sleep", "infinity"], Labels: { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: r, [LABELS.service]: svc }, HostConfig: { Memory: 16 * 2 ** 20 } });
           await c.start();
         }),
       );
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     });
     console.log(`start-up reconcile with ${LIVE} live projects (${LIVE * 13} containers): runs ${rec.map((x) => x.toFixed(0)).join(", ")} ms, p50 ${percentile(rec, 50).toFixed(0)} ms`);
   } finally {
-    await Promise.all(live.map((r) => removeStack(docker, r)));
+    await Promise.all(live.map((r) => removeStack(docker, r, installationId, { volumes: true })));
   }
   await db.$disconnect();
 }

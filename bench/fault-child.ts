@@ -1,21 +1,12 @@
 // Child for the fault drill: a Supafleet "app process" that starts a create
 // (or a delete) and keeps running until the parent kills it with SIGKILL.
-import { createDb } from "@/lib/db/client";
-import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
-import { ProjectService } from "@/lib/projects/service";
-import { STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
+import { openInstallation } from "@/test/support/installation";
+import { DRILL_PORTS } from "./fault-drill-config";
 
 async function main(): Promise<void> {
   const [mode, dbUrl, keyHex, userId, ref] = process.argv.slice(2);
-  const db = createDb(dbUrl!);
-  const service = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock"), { apply: async () => undefined }, {
-    portRange: { start: 57300, end: 57499 },
-    masterKey: Buffer.from(keyHex!, "hex"),
-    rootDomain: "bench.test",
-    publicScheme: "http",
-    imageOverrides: STANDIN_IMAGE_OVERRIDES,
-    dockerSocket: "/var/run/docker.sock",
-  });
+  // The same installation as the drill: its database, its master key.
+  const { service } = await openInstallation({ url: dbUrl!, portRange: DRILL_PORTS, masterKey: Buffer.from(keyHex!, "hex"), config: { rootDomain: "bench.test" } });
   const user = { id: userId!, email: "drill@example.com", name: null, role: "USER" as const };
   if (mode === "create") {
     const p = await service.createProject(user, { name: "Drill" });

@@ -5,13 +5,11 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { LABELS } from "@/lib/stack/types";
-import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
-import { ProjectService } from "@/lib/projects/service";
 import { renderNginxConfig } from "@/lib/proxy/render-nginx-config";
 import { loadProxyProjects } from "@/lib/proxy/app-proxy";
-import { STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
 import { benchSetup, makeUser } from "./common";
-import { join, resolve } from "node:path";
+import { DRILL_PORTS } from "./fault-drill-config";
+import { resolve } from "node:path";
 
 // Kill points in a create, counted from the child's "REF" line (the project
 // row exists): early (network/volumes), mid-way (services starting), late
@@ -44,20 +42,13 @@ function runChild(args: string[], killAtMs: number, waitFor: RegExp): Promise<st
 }
 
 async function main(): Promise<void> {
-  const { docker, db, dir } = await benchSetup();
   const key = randomBytes(32);
-  const url = `file:${join(dir, "bench.db")}`;
+  const { docker, db, url, installationId, restart } = await benchSetup({ portRange: DRILL_PORTS, masterKey: key });
   const user = await makeUser(db, "drill@example.com", 100);
-  const restarted = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock"), { apply: async () => undefined }, {
-    portRange: { start: 57300, end: 57499 },
-    masterKey: key,
-    rootDomain: "bench.test",
-    publicScheme: "http",
-    imageOverrides: STANDIN_IMAGE_OVERRIDES,
-    dockerSocket: "/var/run/docker.sock",
-  });
+  // The app after the kill: another process on the same database and key.
+  const restarted = restart();
   const labelled = async (ref: string) => {
-    const filters = JSON.stringify({ label: [`${LABELS.ref}=${ref}`] });
+    const filters = JSON.stringify({ label: [`${LABELS.installation}=${installationId}`, `${LABELS.ref}=${ref}`] });
     const [c, v, n] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listVolumes({ filters }), docker.listNetworks({ filters })]);
     return { containers: c.length, volumes: v.Volumes?.length ?? 0, networks: n.length };
   };
@@ -100,7 +91,7 @@ async function main(): Promise<void> {
     await check(`kill delete at ${at} ms`, p.ref);
     if ((await db.project.findUniqueOrThrow({ where: { ref: p.ref } })).status !== "REMOVED") await restarted.deleteProject(user, { ref: p.ref, confirmRef: p.ref });
   }
-  const left = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABELS.managed}=true`] }) });
+  const left = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABELS.installation}=${installationId}`] }) });
   console.log(`fault drills: ${failures} failed; ${left.length} labelled containers and ${await db.portLease.count()} leases left at the end`);
   await db.$disconnect();
   if (failures || left.length) process.exit(1);

@@ -29,7 +29,7 @@ async function directBaseline(docker: Docker, spec: StackSpec): Promise<number> 
 }
 
 async function main(): Promise<void> {
-  const { docker, db, service } = await benchSetup();
+  const { docker, db, service, installationId } = await benchSetup();
   const user = await makeUser(db, "bench@example.com", 100);
   const product: number[] = [];
   const direct: number[] = [];
@@ -43,11 +43,11 @@ async function main(): Promise<void> {
     await service.deleteProject(user, { ref: p.ref, confirmRef: p.ref });
 
     const ref = `benchdirect${"abcdefghi"[i]}`.padEnd(20, "x");
-    const spec = buildStackSpec({ ref, secrets: await generateProjectSecrets(), ports: { kongHttp: 56900 + i * 3, postgres: 56901 + i * 3, pooler: 56902 + i * 3 }, publicUrl: `http://${ref}.bench.test`, imageOverrides: STANDIN_IMAGE_OVERRIDES, dockerSocketPath: "/var/run/docker.sock" });
+    const spec = buildStackSpec({ ref, installationId, sealedMetadata: "bench", secrets: await generateProjectSecrets(), ports: { kongHttp: 56900 + i * 3, postgres: 56901 + i * 3, pooler: 56902 + i * 3 }, publicUrl: `http://${ref}.bench.test`, imageOverrides: STANDIN_IMAGE_OVERRIDES, dockerSocketPath: "/var/run/docker.sock" });
     try {
       direct.push(await directBaseline(docker, spec));
     } finally {
-      await removeStack(docker, ref);
+      await removeStack(docker, ref, installationId, { volumes: true });
     }
   }
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "@/lib/errors";
 import { defaultMaxParallelStarts } from "@/lib/projects/slots";
+import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
 
 const HOSTNAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const SERVICE_KEY = /^(\*|[a-z]+)$/;
@@ -92,6 +93,7 @@ export const envSchema = z
     SUPAFLEET_APP_PORT: port.default(3000),
     SUPAFLEET_UPLOAD_LIMIT: z.string().regex(/^\d{1,5}[km]?$/, "must look like 50m").default("50m"),
     SUPAFLEET_MAX_PARALLEL_STARTS: z.coerce.number().int().min(1).max(1000).optional(),
+    SUPAFLEET_INSTALLATION_ID: z.string().regex(INSTALLATION_ID_PATTERN, "must be 16 lowercase hex characters, as the admin console shows it").optional(),
   })
   .superRefine((e, ctx) => {
     if ((e.SUPAFLEET_ADMIN_EMAIL === undefined) !== (e.SUPAFLEET_ADMIN_PASSWORD === undefined)) {
@@ -136,6 +138,8 @@ export interface Env {
   appPort: number;
   /** Stacks that may start at once (create, resume, restart); more wait in order. */
   maxParallelStarts: number;
+  /** Only for a database restored from before its installation id existed: the id to take back. */
+  installationId: string | undefined;
 }
 
 /** Pure: parse a given environment. Throws ConfigError naming each bad variable. */
@@ -180,6 +184,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     },
     appPort: e.SUPAFLEET_APP_PORT,
     maxParallelStarts: e.SUPAFLEET_MAX_PARALLEL_STARTS ?? defaultMaxParallelStarts(),
+    installationId: e.SUPAFLEET_INSTALLATION_ID,
   };
 }
 

@@ -7,7 +7,8 @@ import { getEnv } from "@/lib/env";
 import { getMasterKey, getAuthSecret } from "@/lib/server-keys";
 import { getSystemSettings } from "@/lib/settings/service";
 import { ensureBootstrapAdmin } from "@/lib/users/service";
-import { getProjectService } from "@/lib/projects";
+import { ensureInstallationId } from "@/lib/installation/service";
+import { getProjectService, setInstallationId } from "@/lib/projects";
 import { describeError } from "@/lib/projects/service";
 
 let started: Promise<void> | undefined;
@@ -21,6 +22,7 @@ export function runStartup(): Promise<void> {
     const result = await migrate(env.databaseUrl);
     if (result.applied.length) console.info(`[supafleet] applied migrations: ${result.applied.join(", ")}`);
     const db = getDb();
+    setInstallationId(await ensureInstallationId(db, env.installationId));
     await getSystemSettings(db);
     const admin = await ensureBootstrapAdmin(db, env.admin);
     if (admin === "created" || admin === "promoted") console.info(`[supafleet] bootstrap admin ${env.admin?.email} ${admin}`);
@@ -31,6 +33,8 @@ export function runStartup(): Promise<void> {
       for (const d of report.drift) console.warn(`[supafleet] drift: ${d}`);
       for (const r of report.repaired) console.info(`[supafleet] repaired: ${r}`);
       for (const e of report.errors) console.error(`[supafleet] reconcile error: ${e}`);
+      for (const q of report.quarantined) console.warn(`[supafleet] quarantined (stopped, volumes kept; see the admin console): ${q}`);
+      for (const f of report.foreign) console.info(`[supafleet] another installation's stack: ${f}`);
     } catch (err) {
       console.error(`[supafleet] reconcile skipped: ${describeError(err)}`);
     }

@@ -41,3 +41,11 @@ export async function adminResumeAction(ref: string) {
 export async function adminDeleteAction(input: { ref: string; confirmRef: string }) {
   return done(async () => getProjectService().deleteProject(await requireAdmin(), input, { asAdmin: true }));
 }
+
+export async function adoptStackAction(input: { ref: string; ownerEmail?: string }) {
+  return done(async () => getProjectService().adoptStack(await requireAdmin(), input));
+}
+
+export async function purgeStackAction(input: { ref: string; confirmRef: string }) {
+  return done(async () => getProjectService().purgeStack(await requireAdmin(), input));
+}

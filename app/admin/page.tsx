@@ -7,6 +7,8 @@ import { getHostCapacity, getSettings, listUsers } from "@/lib/admin/service";
 import { SiteHeader } from "@/components/site-header";
 import { StatusBadge } from "@/components/projects/status-badge";
 import { ProjectControls, SettingsForm, UserControls } from "@/components/admin/admin-controls";
+import { EngineStacks } from "@/components/admin/engine-stacks";
+import { describeError } from "@/lib/projects/service";
 
 export const metadata = { title: "Admin" };
 
@@ -26,6 +28,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
     getSettings(db, user),
     getHostCapacity(db, user, { dataDir: env.dataDir, portRange: env.portRange }),
   ]);
+  const service = getProjectService();
+  // The engine may be down; the rest of the console still works.
+  const engine = await service.engineView(user).then((view) => ({ view }), (err: unknown) => ({ error: describeError(err) }));
   const card = "rounded-xl border border-zinc-200 bg-white p-5 shadow-sm";
   return (
     <>
@@ -86,6 +91,10 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
               ))}
             </tbody>
           </table>
+        </section>
+        <section className={card} data-testid="engine-stacks">
+          <h2 className="mb-3 font-medium">Engine</h2>
+          {"view" in engine ? <EngineStacks view={engine.view} installationId={service.installationId} /> : <p role="alert" className="text-sm text-red-600">The Docker engine could not be read: {engine.error}</p>}
         </section>
       </main>
     </>

@@ -6,21 +6,35 @@ import { Alert } from "@/components/ui/alert";
 import type { ActionResult } from "@/lib/actions";
 
 /** Deleting destroys data: the user types the ref to confirm. */
-export function DeleteProjectDialog({ projectRef, name, onDelete }: { projectRef: string; name: string; onDelete: (confirmRef: string) => Promise<ActionResult<undefined>> }) {
+export function DeleteProjectDialog({
+  projectRef,
+  name,
+  onDelete,
+  description = "This removes the project’s containers, database, storage and keys. It cannot be undone.",
+  confirmLabel = "Delete project",
+  triggerLabel = "Delete",
+}: {
+  projectRef: string;
+  name: string;
+  onDelete: (confirmRef: string) => Promise<ActionResult<undefined>>;
+  description?: string;
+  confirmLabel?: string;
+  triggerLabel?: string;
+}) {
   const [typed, setTyped] = useState("");
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
     <Dialog.Root onOpenChange={() => { setTyped(""); setError(null); }}>
       <Dialog.Trigger asChild>
-        <Button variant="danger">Delete</Button>
+        <Button variant="danger">{triggerLabel}</Button>
       </Dialog.Trigger>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 bg-zinc-950/40" />
         <Dialog.Content className="fixed left-1/2 top-1/2 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl bg-white p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">Delete “{name}”?</Dialog.Title>
           <Dialog.Description className="mt-2 text-sm text-zinc-600">
-            This removes the project’s containers, database, storage and keys. It cannot be undone. Type <span className="font-mono font-semibold text-zinc-900">{projectRef}</span> to confirm.
+            {description} Type <span className="font-mono font-semibold text-zinc-900">{projectRef}</span> to confirm.
           </Dialog.Description>
           <form
             className="mt-4 space-y-4"
@@ -48,7 +62,7 @@ export function DeleteProjectDialog({ projectRef, name, onDelete }: { projectRef
               <Dialog.Close asChild>
                 <Button type="button" variant="secondary">Cancel</Button>
               </Dialog.Close>
-              <Button type="submit" variant="danger" disabled={pending || typed !== projectRef}>{pending ? "Deleting…" : "Delete project"}</Button>
+              <Button type="submit" variant="danger" disabled={pending || typed !== projectRef}>{pending ? "Deleting…" : confirmLabel}</Button>
             </div>
           </form>
         </Dialog.Content>

@@ -1,18 +1,28 @@
-// Networks, volumes and removal. Everything is found by label and only what
-// carries Supafleet's labels for the ref is ever touched.
+// Networks, volumes and removal. Everything is found by label, and only what
+// carries Supafleet's labels for the ref AND this installation's id is ever
+// touched: another installation on the same engine (a test run, a bench, a
+// staging copy) is invisible to every function that changes anything.
 import type Docker from "dockerode";
 import { ResourceConflictError } from "@/lib/errors";
-import { LABELS, type StackSpec } from "@/lib/stack/types";
+import { LABELS, parseHostPorts, type StackSpec } from "@/lib/stack/types";
 import { labelFilter, statusOf } from "@/lib/docker/client";
 
-export function ownedBy(labels: Record<string, string> | undefined | null, ref: string): boolean {
-  return labels?.[LABELS.managed] === "true" && labels?.[LABELS.ref] === ref;
+/**
+ * Resources made before installation ids existed carry no installation label.
+ * They belong to the installation whose database knows their ref; every
+ * caller here acts only on refs its own database knows (reconcile treats an
+ * unlabelled ref it does not know as foreign), so accepting them is safe.
+ */
+export function ownedBy(labels: Record<string, string> | undefined | null, ref: string, installationId: string): boolean {
+  if (labels?.[LABELS.managed] !== "true" || labels?.[LABELS.ref] !== ref) return false;
+  const installation = labels[LABELS.installation];
+  return installation === installationId || installation === undefined;
 }
 
 export async function ensureNetwork(docker: Docker, spec: StackSpec): Promise<void> {
   try {
     const info = (await docker.getNetwork(spec.network.name).inspect()) as { Labels?: Record<string, string> };
-    if (!ownedBy(info.Labels, spec.ref)) throw new ResourceConflictError(`Network ${spec.network.name} exists and is not Supafleet's for ${spec.ref}; refusing to use it.`);
+    if (!ownedBy(info.Labels, spec.ref, spec.installationId)) throw new ResourceConflictError(`Network ${spec.network.name} exists and is not Supafleet's for ${spec.ref}; refusing to use it.`);
     return;
   } catch (err) {
     if (statusOf(err) !== 404) throw err;
@@ -23,19 +33,21 @@ export async function ensureNetwork(docker: Docker, spec: StackSpec): Promise<vo
     // A parallel converge created it first: fine if it is ours.
     if (statusOf(err) !== 409) throw err;
     const info = (await docker.getNetwork(spec.network.name).inspect()) as { Labels?: Record<string, string> };
-    if (!ownedBy(info.Labels, spec.ref)) throw new ResourceConflictError(`Network ${spec.network.name} exists and is not Supafleet's.`);
+    if (!ownedBy(info.Labels, spec.ref, spec.installationId)) throw new ResourceConflictError(`Network ${spec.network.name} exists and is not this installation's.`);
   }
 }
 
-export async function ensureVolume(docker: Docker, ref: string, volume: { name: string; labels: Record<string, string> }): Promise<void> {
+/** "created" when this call made the volume (an empty one), "existing" otherwise. */
+export async function ensureVolume(docker: Docker, spec: Pick<StackSpec, "ref" | "installationId">, volume: { name: string; labels: Record<string, string> }): Promise<"created" | "existing"> {
   try {
     const info = (await docker.getVolume(volume.name).inspect()) as { Labels?: Record<string, string> | null };
-    if (!ownedBy(info.Labels, ref)) throw new ResourceConflictError(`Volume ${volume.name} exists and is not Supafleet's for ${ref}; refusing to use it.`);
-    return;
+    if (!ownedBy(info.Labels, spec.ref, spec.installationId)) throw new ResourceConflictError(`Volume ${volume.name} exists and is not this installation's for ${spec.ref}; refusing to use it.`);
+    return "existing";
   } catch (err) {
     if (statusOf(err) !== 404) throw err;
   }
   await docker.createVolume({ Name: volume.name, Labels: volume.labels });
+  return "created";
 }
 
 async function retrying409(fn: () => Promise<unknown>, attempts = 20): Promise<void> {
@@ -67,8 +79,18 @@ export interface Removed {
 const REMOVE_PASSES = 6;
 const PASS_PAUSE_MS = 500;
 
+export interface RemoveOptions {
+  /**
+   * Volumes hold the project's data. Only an explicit delete of the project
+   * (or the rollback of a create that never became active) passes true;
+   * everything else (quarantine, re-creating containers) keeps them.
+   */
+  volumes: boolean;
+}
+
 /**
- * Removes every container, volume and network labelled for the ref. Idempotent.
+ * Removes every container and network (and, when asked, volume) labelled for
+ * the ref by this installation. Idempotent.
  *
  * Converges instead of making one sweep: when the app that was creating the
  * stack died (or a create is being torn down), the engine may still be carrying
@@ -76,23 +98,24 @@ const PASS_PAUSE_MS = 500;
  * listing and keep the network busy (403 "has active endpoints"). Each pass lists
  * again; it ends when a listing comes back empty, or fails after REMOVE_PASSES.
  */
-export async function removeStack(docker: Docker, ref: string): Promise<Removed> {
+export async function removeStack(docker: Docker, ref: string, installationId: string, opts: RemoveOptions): Promise<Removed> {
   const filters = labelFilter({ [LABELS.managed]: "true", [LABELS.ref]: ref });
+  const mine = <T extends { Labels?: Record<string, string> | null }>(items: T[]) => items.filter((i) => ownedBy(i.Labels, ref, installationId));
   const removed: Removed = { containers: 0, volumes: 0, networks: 0 };
   const prefix = `supafleet-${ref}-`;
   let busy = "";
   for (let pass = 0; pass < REMOVE_PASSES; pass++) {
     if (pass > 0) await new Promise((r) => setTimeout(r, PASS_PAUSE_MS));
-    const containers = await docker.listContainers({ all: true, filters });
+    const containers = mine(await docker.listContainers({ all: true, filters }));
     // Volumes our own containers mount by our per-project name: a container
     // created after its named volume was removed makes the engine re-create the
     // volume without labels, and it would otherwise outlive the project.
     const mountedByUs = containers.flatMap((c) => (c.Mounts ?? []).filter((m) => m.Type === "volume" && m.Name?.startsWith(prefix)).map((m) => m.Name!));
     await Promise.all(containers.map((c) => retrying409(() => docker.getContainer(c.Id).remove({ force: true }))));
-    const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
-    const volumeNames = new Set([...volumes.map((v) => v.Name), ...mountedByUs]);
+    const volumes = opts.volumes ? mine(((await docker.listVolumes({ filters })).Volumes ?? []) as Array<{ Name: string; Labels: Record<string, string> | null }>) : [];
+    const volumeNames = new Set([...volumes.map((v) => v.Name), ...(opts.volumes ? mountedByUs : [])]);
     await Promise.all([...volumeNames].map((name) => retrying409(() => docker.getVolume(name).remove())));
-    const networks = await docker.listNetworks({ filters });
+    const networks = opts.volumes ? mine(await docker.listNetworks({ filters })) : [];
     busy = "";
     await Promise.all(
       networks.map(async (n) => {
@@ -113,37 +136,98 @@ export async function removeStack(docker: Docker, ref: string): Promise<Removed>
   throw new ResourceConflictError(`Could not remove every resource of ${ref} after ${REMOVE_PASSES} passes${busy ? `: ${busy}` : ""}.`);
 }
 
-export interface ManagedResources {
-  ref: string;
-  containers: string[];
-  volumes: string[];
-  networks: string[];
+export interface EngineContainer {
+  id: string;
+  name: string;
+  service: string | null;
+  running: boolean;
+  /** "metadata" for the never-started containers that read and write the metadata volume. */
+  role: string | null;
 }
 
-export async function listManagedResources(docker: Docker): Promise<ManagedResources[]> {
+/** One project's resources on the engine, as their labels describe them. */
+export interface EngineStack {
+  ref: string;
+  /** null: made before installation ids existed. */
+  installation: string | null;
+  containers: EngineContainer[];
+  /** name and the template's volume key (db-data, storage, …, metadata) */
+  volumes: Array<{ name: string; key: string | null }>;
+  networks: string[];
+  /** The leased host ports its containers are bound to, from their labels. */
+  hostPorts: Partial<Record<"KONG_HTTP" | "POSTGRES" | "POOLER", number>>;
+}
+
+/** Every Supafleet-labelled stack on the engine, of every installation. Reads only. */
+export async function listEngineStacks(docker: Docker): Promise<EngineStack[]> {
   const filters = labelFilter({ [LABELS.managed]: "true" });
   const [containers, volumes, networks] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listVolumes({ filters }),
     docker.listNetworks({ filters }),
   ]);
-  const byRef = new Map<string, ManagedResources>();
-  const entry = (ref: string) => {
-    let e = byRef.get(ref);
-    if (!e) byRef.set(ref, (e = { ref, containers: [], volumes: [], networks: [] }));
+  const byKey = new Map<string, EngineStack>();
+  const entry = (labels: Record<string, string> | null | undefined): EngineStack | null => {
+    const ref = labels?.[LABELS.ref];
+    if (!ref) return null;
+    const installation = labels?.[LABELS.installation] ?? null;
+    const key = `${installation ?? ""}/${ref}`;
+    let e = byKey.get(key);
+    if (!e) byKey.set(key, (e = { ref, installation, containers: [], volumes: [], networks: [], hostPorts: {} }));
     return e;
   };
   for (const c of containers) {
-    const ref = c.Labels?.[LABELS.ref];
-    if (ref) entry(ref).containers.push((c.Names[0] ?? c.Id).replace(/^\//, ""));
+    const e = entry(c.Labels);
+    if (!e) continue;
+    e.containers.push({
+      id: c.Id,
+      name: (c.Names[0] ?? c.Id).replace(/^\//, ""),
+      service: c.Labels?.[LABELS.service] ?? null,
+      running: c.State === "running",
+      role: c.Labels?.[LABELS.role] ?? null,
+    });
+    const ports = parseHostPorts(c.Labels?.[LABELS.hostPorts]);
+    if (Object.keys(ports).length) e.hostPorts = { ...e.hostPorts, ...ports };
   }
   for (const v of volumes.Volumes ?? []) {
-    const ref = (v.Labels as Record<string, string> | null)?.[LABELS.ref];
-    if (ref) entry(ref).volumes.push(v.Name);
+    const labels = v.Labels as Record<string, string> | null;
+    entry(labels)?.volumes.push({ name: v.Name, key: labels?.[LABELS.volume] ?? null });
   }
-  for (const n of networks) {
-    const ref = n.Labels?.[LABELS.ref];
-    if (ref) entry(ref).networks.push(n.Name);
+  for (const n of networks) entry(n.Labels)?.networks.push(n.Name);
+  return [...byKey.values()].sort((a, b) => a.ref.localeCompare(b.ref));
+}
+
+/**
+ * Host ports that containers on this engine hold, running or stopped, made by
+ * any installation or by no Supafleet at all. A stopped container keeps its
+ * port bindings and takes them back when it starts, so a port it holds must
+ * not be leased to a new project even though nothing listens on it now.
+ */
+export async function usedHostPorts(docker: Docker): Promise<Set<number>> {
+  const used = new Set<number>();
+  const unlabelled: string[] = [];
+  for (const c of await docker.listContainers({ all: true })) {
+    const labelled = parseHostPorts(c.Labels?.[LABELS.hostPorts]);
+    for (const p of Object.values(labelled)) used.add(p);
+    for (const p of c.Ports ?? []) if (p.PublicPort) used.add(p.PublicPort);
+    if (!Object.keys(labelled).length && c.State !== "running") unlabelled.push(c.Id);
   }
-  return [...byRef.values()];
+  // Stopped containers without our label: only their configuration knows.
+  for (let i = 0; i < unlabelled.length; i += 8) {
+    await Promise.all(
+      unlabelled.slice(i, i + 8).map(async (id) => {
+        let info: { HostConfig?: { PortBindings?: Record<string, Array<{ HostPort?: string }> | null> } };
+        try {
+          info = (await docker.getContainer(id).inspect()) as typeof info;
+        } catch (err) {
+          if (statusOf(err) === 404) return; // removed since the listing
+          throw err;
+        }
+        for (const bindings of Object.values(info.HostConfig?.PortBindings ?? {})) {
+          for (const b of bindings ?? []) if (b.HostPort && /^\d+$/.test(b.HostPort)) used.add(Number(b.HostPort));
+        }
+      }),
+    );
+  }
+  return used;
 }

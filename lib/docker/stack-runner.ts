@@ -16,6 +16,7 @@ import { LABELS, type ServiceSpec, type StackSpec } from "@/lib/stack/types";
 import { labelFilter, statusOf } from "@/lib/docker/client";
 import { ensureImages } from "@/lib/docker/images";
 import { ensureNetwork, ensureVolume, ownedBy } from "@/lib/docker/resources";
+import { METADATA_ROLE, writeMetadata } from "@/lib/docker/metadata";
 import { logTail } from "@/lib/docker/logs";
 
 export interface StackEvent {
@@ -136,8 +137,8 @@ async function inspectOrNull(docker: Docker, name: string): Promise<ContainerInf
 
 async function ensureContainer(docker: Docker, spec: StackSpec, svc: ServiceSpec, emit: (e: StackEvent) => void): Promise<void> {
   const existing = await inspectOrNull(docker, svc.containerName);
-  if (existing && !ownedBy(existing.Config.Labels, spec.ref)) {
-    throw new ResourceConflictError(`A container named ${svc.containerName} exists and is not Supafleet's for ${spec.ref}; it was left untouched.`);
+  if (existing && !ownedBy(existing.Config.Labels, spec.ref, spec.installationId)) {
+    throw new ResourceConflictError(`A container named ${svc.containerName} exists and is not this installation's for ${spec.ref}; it was left untouched.`);
   }
   if (!existing) {
     emit({ kind: "service.creating", service: svc.service, message: `Creating ${svc.service}` });
@@ -147,7 +148,7 @@ async function ensureContainer(docker: Docker, spec: StackSpec, svc: ServiceSpec
       if (statusOf(err) !== 409) throw err;
       // Created by a parallel converge; check it is ours before using it.
       const raced = await inspectOrNull(docker, svc.containerName);
-      if (!raced || !ownedBy(raced.Config.Labels, spec.ref)) throw err;
+      if (!raced || !ownedBy(raced.Config.Labels, spec.ref, spec.installationId)) throw err;
     }
     // Config files go in before the first start, as bind mounts would be.
     if (svc.files.length) await docker.getContainer(svc.containerName).putArchive(await filesArchive(svc), { path: "/" });
@@ -217,13 +218,21 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
   const timeoutMs = opts.timeoutMs ?? 10 * 60_000;
   const pollMs = opts.pollMs ?? 500;
   const unhealthyGraceMs = opts.unhealthyGraceMs ?? DEFAULT_UNHEALTHY_GRACE_MS;
-  const started0 = Date.now();
-  const deadline = started0 + timeoutMs;
   dependencyOrder(spec.services); // validates before anything is created
 
+  // The start's deadline begins once the images are here: a first create
+  // pulls several GB, and that wait says nothing about the stack's health.
   await ensureImages(docker, spec.services.map((s) => s.image), (p) => emit({ kind: "image.pull", image: p.image, percent: p.percent, status: p.status }));
+  const deadline = Date.now() + timeoutMs;
   await ensureNetwork(docker, spec);
-  await Promise.all(spec.volumes.map((v) => ensureVolume(docker, spec.ref, v)));
+  const volumes = await Promise.all(spec.volumes.map(async (v) => ({ name: v.name, state: await ensureVolume(docker, spec, v) })));
+  // The metadata goes onto the engine before any container exists, so every
+  // stack that can hold data can also be rebuilt from the engine alone. A
+  // volume that already existed keeps what the project service last wrote.
+  if (volumes.some((v) => v.name === spec.metadata.volume && v.state === "created")) {
+    const db = spec.services.find((s) => s.service === "db") ?? spec.services[0];
+    await writeMetadata(docker, spec.ref, spec.installationId, spec.metadata.sealed, db?.image);
+  }
 
   const started = new Map(spec.services.map((s) => [s.service, new Gate()]));
   const healthy = new Map(spec.services.map((s) => [s.service, new Gate()]));
@@ -260,17 +269,25 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
     );
     // Services without a health check must still be running at the end.
     for (const svc of spec.services) await waitHealthy(docker, { ...svc, healthcheck: undefined }, { deadline, timeoutMs, pollMs, unhealthyGraceMs, failed, emit });
-  } catch {
-    throw firstError;
+  } catch (err) {
+    // firstError is the cause every other service failed with; err is the
+    // final running check's own failure when no service failed before it.
+    throw firstError ?? err;
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener("abort", onAbort);
   }
 }
 
-/** Pause: stop every container of the ref, keep volumes and network. */
-export async function stopStack(docker: Docker, ref: string, graceSeconds = 20): Promise<number> {
+/** The ref's service containers that this installation owns (never the metadata helpers). */
+async function serviceContainers(docker: Docker, ref: string, installationId: string): Promise<Docker.ContainerInfo[]> {
   const containers = await docker.listContainers({ all: true, filters: labelFilter({ [LABELS.managed]: "true", [LABELS.ref]: ref }) });
+  return containers.filter((c) => ownedBy(c.Labels, ref, installationId) && c.Labels?.[LABELS.role] !== METADATA_ROLE);
+}
+
+/** Pause: stop every container of the ref, keep volumes and network. */
+export async function stopStack(docker: Docker, ref: string, installationId: string, graceSeconds = 20): Promise<number> {
+  const containers = await serviceContainers(docker, ref, installationId);
   await Promise.all(
     containers.map(async (c) => {
       try {
@@ -294,8 +311,8 @@ export interface ServiceState {
   restartCount: number;
 }
 
-export async function inspectStack(docker: Docker, ref: string): Promise<ServiceState[]> {
-  const containers = await docker.listContainers({ all: true, filters: labelFilter({ [LABELS.managed]: "true", [LABELS.ref]: ref }) });
+export async function inspectStack(docker: Docker, ref: string, installationId: string): Promise<ServiceState[]> {
+  const containers = await serviceContainers(docker, ref, installationId);
   const states = await Promise.all(
     containers.map(async (c): Promise<ServiceState | null> => {
       const info = (await inspectOrNull(docker, c.Id)) as (ContainerInfo & { State: { StartedAt?: string } }) | null;

@@ -1,29 +1,41 @@
-// The Provisioner on a Docker engine through dockerode.
+// The Provisioner on a Docker engine through dockerode, for one installation.
 import type Docker from "dockerode";
 import { createDockerClient } from "@/lib/docker/client";
 import { containerLogs } from "@/lib/docker/logs";
-import { listManagedResources, removeStack } from "@/lib/docker/resources";
+import { readMetadata, writeMetadata } from "@/lib/docker/metadata";
+import { listEngineStacks, removeStack, usedHostPorts } from "@/lib/docker/resources";
 import { applyStack, inspectStack, stopStack } from "@/lib/docker/stack-runner";
 import { containerName } from "@/lib/stack/build-stack-spec";
 import type { Provisioner } from "@/lib/projects/provisioner";
 
-export function dockerProvisioner(docker: Docker): Provisioner {
+export interface DockerProvisionerOptions {
+  /** An image to read a metadata volume with when the stack has no container left
+   * (the template's db image); any image on the engine will do. */
+  helperImage?: string;
+}
+
+export function dockerProvisioner(docker: Docker, installationId: string, opts: DockerProvisionerOptions = {}): Provisioner {
   return {
+    installationId,
     up: (spec, { onEvent, signal }) => applyStack(docker, spec, { onEvent, signal }),
     pause: async (ref) => {
-      await stopStack(docker, ref);
+      await stopStack(docker, ref, installationId);
     },
     restart: async (spec, { onEvent, signal }) => {
-      await stopStack(docker, spec.ref);
+      await stopStack(docker, spec.ref, installationId);
       await applyStack(docker, spec, { onEvent, signal });
     },
-    destroy: (ref) => removeStack(docker, ref),
-    status: (ref) => inspectStack(docker, ref),
-    logs: (ref, service, opts) => containerLogs(docker, containerName(ref, service), opts),
-    listManaged: () => listManagedResources(docker),
+    destroy: (ref) => removeStack(docker, ref, installationId, { volumes: true }),
+    removeContainers: (ref) => removeStack(docker, ref, installationId, { volumes: false }),
+    status: (ref) => inspectStack(docker, ref, installationId),
+    logs: (ref, service, logOpts) => containerLogs(docker, containerName(ref, service), logOpts),
+    listStacks: () => listEngineStacks(docker),
+    usedHostPorts: () => usedHostPorts(docker),
+    readMetadata: (ref) => readMetadata(docker, ref, installationId, opts.helperImage),
+    writeMetadata: (ref, sealed) => writeMetadata(docker, ref, installationId, sealed, opts.helperImage),
   };
 }
 
-export function createDockerProvisioner(socketPath: string): Provisioner {
-  return dockerProvisioner(createDockerClient(socketPath));
+export function createDockerProvisioner(socketPath: string, installationId: string, opts: DockerProvisionerOptions = {}): Provisioner {
+  return dockerProvisioner(createDockerClient(socketPath), installationId, opts);
 }

@@ -1,19 +1,33 @@
 // Process-wide wiring: env → Docker provisioner + nginx applier → service.
-// Kept on globalThis so Next's dev reloads do not start a second job runner.
+// Kept on globalThis so Next's dev reloads do not start a second job runner,
+// and because instrumentation (lib/startup.ts) and the route bundles are
+// separate module graphs that share only globalThis.
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
+import { ConfigError } from "@/lib/errors";
 import { getMasterKey } from "@/lib/server-keys";
 import { createProxy } from "@/lib/proxy/app-proxy";
+import { templateImage } from "@/lib/stack/template";
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { ProjectService } from "@/lib/projects/service";
 
-const g = globalThis as unknown as { supafleetProjects?: ProjectService };
+const g = globalThis as unknown as { supafleetProjects?: ProjectService; supafleetInstallationId?: string };
+
+/** Called once by lib/startup.ts with the id from the database, before anything uses the service. */
+export function setInstallationId(id: string): void {
+  if (g.supafleetInstallationId && g.supafleetInstallationId !== id) throw new ConfigError("The installation id cannot change while Supafleet runs.");
+  g.supafleetInstallationId = id;
+}
 
 export function getProjectService(): ProjectService {
   if (!g.supafleetProjects) {
+    const installationId = g.supafleetInstallationId;
+    // Without its id the service could not tell its own resources from another installation's.
+    if (!installationId) throw new ConfigError("Supafleet has not finished starting (no installation id yet).");
     const env = getEnv();
     const db = getDb();
-    g.supafleetProjects = new ProjectService(db, createDockerProvisioner(env.dockerSocket), createProxy(env, db), {
+    const provisioner = createDockerProvisioner(env.dockerSocket, installationId, { helperImage: templateImage("db", env.imageOverrides) });
+    g.supafleetProjects = new ProjectService(db, provisioner, createProxy(env, db), {
       portRange: env.portRange,
       masterKey: getMasterKey(env),
       rootDomain: env.rootDomain,

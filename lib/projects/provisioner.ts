@@ -1,7 +1,13 @@
 // What the project service needs from a runtime. The Docker implementation is
 // lib/projects/docker-provisioner.ts; the interface keeps the service testable
-// and leaves room for another runtime (Swarm, a remote host) later.
+// (test/support/fake-provisioner.ts) and leaves room for another runtime
+// (Swarm, a remote host) later. A provisioner belongs to one installation:
+// everything that changes the engine acts only on that installation's
+// resources, and listStacks is the only view of anyone else's.
 import type { ServiceName, StackSpec } from "@/lib/stack/types";
+import type { EngineStack, Removed } from "@/lib/docker/resources";
+
+export type { EngineStack, EngineContainer, Removed } from "@/lib/docker/resources";
 
 export interface ProvisionEvent {
   kind: string; // image.pull, service.creating, service.started, service.healthy, service.failed, ...
@@ -30,22 +36,30 @@ export interface LogLine {
   time?: string;
 }
 
-export interface ManagedRef {
-  ref: string;
-  containers: string[];
-  volumes: string[];
-  networks: string[];
-}
-
 export interface Provisioner {
+  /** This provisioner's installation: the only one whose resources it changes. */
+  readonly installationId: string;
   /** Bring the whole stack up (idempotent converge); resolves when healthy. */
   up(spec: StackSpec, opts: { onEvent: OnProvisionEvent; signal?: AbortSignal }): Promise<void>;
   /** Stop containers, keep volumes. */
   pause(ref: string): Promise<void>;
   restart(spec: StackSpec, opts: { onEvent: OnProvisionEvent; signal?: AbortSignal }): Promise<void>;
-  /** Remove everything labelled with the ref; safe to repeat. */
-  destroy(ref: string): Promise<{ containers: number; volumes: number; networks: number }>;
+  /**
+   * Removes containers, network AND VOLUMES: the project's data. Only for an
+   * explicit delete of the project, or the rollback of a create that never
+   * became active (lib/projects/data-guard.ts decides which). Safe to repeat.
+   */
+  destroy(ref: string): Promise<Removed>;
+  /** Removes the containers only; data and network stay. Safe to repeat. */
+  removeContainers(ref: string): Promise<Removed>;
   status(ref: string): Promise<ServiceStatus[]>;
   logs(ref: string, service: ServiceName, opts: { tail: number; follow: boolean; signal?: AbortSignal }): AsyncIterable<LogLine>;
-  listManaged(): Promise<ManagedRef[]>;
+  /** Every Supafleet stack on the engine, this installation's and others'. Reads only. */
+  listStacks(): Promise<EngineStack[]>;
+  /** Host ports held by any container on the engine, running or stopped. */
+  usedHostPorts(): Promise<Set<number>>;
+  /** The ref's sealed metadata files, newest first; [] when it has none. */
+  readMetadata(ref: string): Promise<string[]>;
+  /** Adds a newer sealed metadata file to the ref's metadata volume. */
+  writeMetadata(ref: string, sealed: string): Promise<void>;
 }

@@ -1,14 +1,19 @@
 // buildStackSpec: a project's whole Supabase stack as data. Pure apart from
 // reading the (cached) template files: no Docker, no database.
-import { LABELS, SERVICE_NAMES, type FileSpec, type ServiceName, type ServiceSpec, type StackSpec, type MountSpec, type BindSpec, type PortSpec } from "@/lib/stack/types";
+import { formatHostPorts, LABELS, METADATA_VOLUME, SERVICE_NAMES, type FileSpec, type ServiceName, type ServiceSpec, type StackSpec, type MountSpec, type BindSpec, type PortSpec } from "@/lib/stack/types";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
-import { durationMs, loadCompose, loadTemplateFile, STACK_VERSION, substitute, TemplateError } from "@/lib/stack/template";
+import { durationMs, loadCompose, loadTemplateFile, STACK_VERSION, substitute, templateImage, TemplateError } from "@/lib/stack/template";
 import { REF_PATTERN } from "@/lib/validations/project";
+import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
 
 export { STACK_VERSION };
 
 export interface StackInput {
   ref: string;
+  /** The installation making the stack: on every resource's labels. */
+  installationId: string;
+  /** The project's metadata sealed under the master key (lib/projects/metadata.ts). */
+  sealedMetadata: string;
   name?: string;
   secrets: ProjectSecrets;
   ports: { kongHttp: number; postgres: number; pooler: number };
@@ -114,12 +119,20 @@ function fileSpec(source: string, target: string, vars: Record<string, string>):
 
 export function buildStackSpec(input: StackInput): StackSpec {
   if (!REF_PATTERN.test(input.ref)) throw new TemplateError(`invalid ref "${input.ref}"`);
+  if (!INSTALLATION_ID_PATTERN.test(input.installationId)) throw new TemplateError(`invalid installation id "${input.installationId}"`);
   const compose = loadCompose();
   const vars = templateVars(input);
   const ref = input.ref;
-  const base = { [LABELS.managed]: "true", [LABELS.ref]: ref, [LABELS.stackVersion]: STACK_VERSION };
+  const base = {
+    [LABELS.managed]: "true",
+    [LABELS.installation]: input.installationId,
+    [LABELS.ref]: ref,
+    [LABELS.stackVersion]: STACK_VERSION,
+  };
+  const hostPorts = formatHostPorts({ KONG_HTTP: input.ports.kongHttp, POSTGRES: input.ports.postgres, POOLER: input.ports.pooler });
   const volumeName = (name: string) => `supafleet-${ref}-${name}`;
   const namedVolumes = new Set(Object.keys(compose.volumes ?? {}));
+  if (namedVolumes.has(METADATA_VOLUME)) throw new TemplateError(`the volume name "${METADATA_VOLUME}" is Supafleet's own`);
 
   const services: ServiceSpec[] = [];
   for (const [name, svc] of Object.entries(compose.services)) {
@@ -153,7 +166,7 @@ export function buildStackSpec(input: StackInput): StackSpec {
     services.push({
       service,
       containerName: containerName(ref, service),
-      image: input.imageOverrides[service] ?? input.imageOverrides["*"] ?? svc.image,
+      image: templateImage(service, input.imageOverrides),
       aliases: [service, ...(svc.aliases ?? []).map(sub)],
       env,
       entrypoint: svc.entrypoint?.map(sub),
@@ -174,7 +187,7 @@ export function buildStackSpec(input: StackInput): StackSpec {
         if (!(SERVICE_NAMES as readonly string[]).includes(dep)) throw new TemplateError(`${where}: depends on unknown ${dep}`);
         return { service: dep as ServiceName, condition: c.condition };
       }),
-      labels: { ...base, [LABELS.service]: service },
+      labels: { ...base, [LABELS.service]: service, [LABELS.hostPorts]: hostPorts },
     });
   }
   for (const required of SERVICE_NAMES) {
@@ -182,10 +195,12 @@ export function buildStackSpec(input: StackInput): StackSpec {
   }
   return {
     ref,
+    installationId: input.installationId,
     stackVersion: STACK_VERSION,
     network: { name: `supafleet-${ref}`, labels: { ...base } },
-    volumes: [...namedVolumes].map((v) => ({ name: volumeName(v), labels: { ...base, "supafleet.volume": v } })),
+    volumes: [...namedVolumes, METADATA_VOLUME].map((v) => ({ name: volumeName(v), labels: { ...base, [LABELS.volume]: v } })),
     services,
+    metadata: { volume: volumeName(METADATA_VOLUME), sealed: input.sealedMetadata },
   };
 }
 

@@ -82,3 +82,10 @@ export function durationMs(value: string | undefined, fallback: number): number 
   if (!m) throw new TemplateError(`bad duration "${value}"`);
   return Number(m[1]) * UNITS[m[2]!]!;
 }
+
+/** The image a service runs: an override for it, else the "*" override, else the template's pin. */
+export function templateImage(service: string, overrides: Record<string, string>): string {
+  const pinned = loadCompose().services[service]?.image;
+  if (!pinned) throw new TemplateError(`no service ${service} in the template`);
+  return overrides[service] ?? overrides["*"] ?? pinned;
+}

@@ -22,10 +22,42 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export const LABELS = {
   managed: "supafleet.managed",
+  /** The installation that made it; it alone acts on it (lib/installation). */
+  installation: "supafleet.installation",
   ref: "supafleet.ref",
   service: "supafleet.service",
   stackVersion: "supafleet.stack-version",
+  /** Which named volume of the template a volume is (db-data, storage, …, metadata). */
+  volume: "supafleet.volume",
+  /** The project's leased host ports, "KONG_HTTP=54000,POSTGRES=54001,POOLER=54002",
+   * on every container: stopped containers keep their bindings, and this is
+   * how any installation sees them without inspecting each container. */
+  hostPorts: "supafleet.host-ports",
+  /** "metadata": a never-started container that reads or writes the metadata volume. */
+  role: "supafleet.role",
 } as const;
+
+/** The volume (and label value) that holds the project's sealed metadata. */
+export const METADATA_VOLUME = "metadata";
+export const METADATA_MOUNT = "/supafleet-metadata";
+export const METADATA_FILE = "project.sealed";
+
+export type PortPurposeName = "KONG_HTTP" | "POSTGRES" | "POOLER";
+export const PORT_PURPOSES: readonly PortPurposeName[] = ["KONG_HTTP", "POSTGRES", "POOLER"];
+
+export function formatHostPorts(ports: Record<PortPurposeName, number>): string {
+  return PORT_PURPOSES.map((p) => `${p}=${ports[p]}`).join(",");
+}
+
+/** The ports a hostPorts label names; unknown or malformed entries are skipped. */
+export function parseHostPorts(label: string | undefined): Partial<Record<PortPurposeName, number>> {
+  const out: Partial<Record<PortPurposeName, number>> = {};
+  for (const part of (label ?? "").split(",")) {
+    const m = /^(KONG_HTTP|POSTGRES|POOLER)=(\d{1,5})$/.exec(part.trim());
+    if (m && Number(m[2]) > 0 && Number(m[2]) < 65536) out[m[1] as PortPurposeName] = Number(m[2]);
+  }
+  return out;
+}
 
 export interface HealthcheckSpec {
   /** Docker form: ["CMD", ...] or ["CMD-SHELL", "..."] */
@@ -91,9 +123,13 @@ export interface ServiceSpec {
 
 export interface StackSpec {
   ref: string;
+  installationId: string;
   stackVersion: string;
   network: { name: string; labels: Record<string, string> };
   volumes: Array<{ name: string; labels: Record<string, string> }>;
   /** In dependency order is NOT guaranteed; the adapter orders by dependsOn. */
   services: ServiceSpec[];
+  /** Sealed project metadata, written to the metadata volume before any
+   * container exists, so the stack can be rebuilt from the engine alone. */
+  metadata: { volume: string; sealed: string };
 }

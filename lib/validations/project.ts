@@ -25,3 +25,22 @@ export const deleteProjectSchema = z.object({ ref: refSchema, confirmRef: z.stri
   message: "Type the project ref exactly to confirm.",
   path: ["confirmRef"],
 });
+
+/** Admin: adopt a quarantined stack, optionally for another account than its sealed owner. */
+export const adoptStackSchema = z.object({
+  ref: refSchema,
+  ownerEmail: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(320)
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || z.email().safeParse(v).success, { message: "Enter an email address." }),
+});
+
+/** Admin: delete a quarantined stack and its volumes for good, typed confirmation. */
+export const purgeStackSchema = z.object({ ref: refSchema, confirmRef: z.string() }).refine((v) => v.ref === v.confirmRef, {
+  message: "Type the ref exactly to confirm.",
+  path: ["confirmRef"],
+});

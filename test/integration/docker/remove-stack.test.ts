@@ -8,10 +8,12 @@ import { removeStack } from "@/lib/docker/resources";
 import { generateRef } from "@/lib/projects/ref";
 import { LABELS } from "@/lib/stack/types";
 import { BASE_IMAGE, ensureBaseImage, ensureDockerHost, existsOnEngine } from "@/test/support/docker-host";
+import { newInstallationId } from "@/test/support/installation";
 
 let docker: Docker;
 const ref = generateRef();
-const labels = { [LABELS.managed]: "true", [LABELS.ref]: ref };
+const installationId = newInstallationId();
+const labels = { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: ref };
 const network = `supafleet-${ref}`;
 const foreignVolume = `supafleet-${ref}-not-ours`;
 
@@ -48,7 +50,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await removeStack(docker, ref).catch(() => undefined);
+  await removeStack(docker, ref, installationId, { volumes: true }).catch(() => undefined);
   await docker.getVolume(foreignVolume).remove().catch(() => undefined);
 });
 
@@ -69,7 +71,7 @@ describe("removeStack", () => {
       return listed;
     };
 
-    const removed = await removeStack(hooked, ref);
+    const removed = await removeStack(hooked, ref, installationId, { volumes: true });
 
     expect(injected).toBe(true);
     expect(removed.containers).toBe(2);
@@ -79,6 +81,29 @@ describe("removeStack", () => {
   });
 
   it("is idempotent: a second call finds nothing and succeeds", async () => {
-    expect(await removeStack(docker, ref)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+    expect(await removeStack(docker, ref, installationId, { volumes: true })).toEqual({ containers: 0, volumes: 0, networks: 0 });
+  });
+
+  it("keeps the volumes unless asked, and never touches another installation's resources with the same ref", async () => {
+    const other = newInstallationId();
+    const otherLabels = { ...labels, [LABELS.installation]: other };
+    await docker.createVolume({ Name: `supafleet-${ref}-db-data`, Labels: labels });
+    await docker.createVolume({ Name: `supafleet-${ref}-theirs`, Labels: otherLabels });
+    const theirs = await docker.createContainer({ name: `supafleet-${ref}-theirs`, Image: BASE_IMAGE, Cmd: ["sleep", "infinity"], Labels: otherLabels });
+    const mine = await docker.createContainer({ name: `supafleet-${ref}-mine`, Image: BASE_IMAGE, Cmd: ["sleep", "infinity"], Labels: labels });
+    try {
+      const kept = await removeStack(docker, ref, installationId, { volumes: false });
+      expect(kept).toEqual({ containers: 1, volumes: 0, networks: 0 });
+      expect(await existsOnEngine(() => mine.inspect())).toBe(false);
+      expect(await volumeExists(`supafleet-${ref}-db-data`)).toBe(true);
+      const all = await removeStack(docker, ref, installationId, { volumes: true });
+      expect(all.volumes).toBe(1);
+      expect(await volumeExists(`supafleet-${ref}-db-data`)).toBe(false);
+      // The other installation's container and volume carry the same ref and are still there.
+      expect(await existsOnEngine(() => theirs.inspect())).toBe(true);
+      expect(await volumeExists(`supafleet-${ref}-theirs`)).toBe(true);
+    } finally {
+      await removeStack(docker, ref, other, { volumes: true });
+    }
   });
 });

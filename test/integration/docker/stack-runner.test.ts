@@ -9,10 +9,12 @@ import { removeStack } from "@/lib/docker/resources";
 import { applyStack, type StackEvent } from "@/lib/docker/stack-runner";
 import { generateRef } from "@/lib/projects/ref";
 import { LABELS, type ServiceName, type ServiceSpec, type StackSpec } from "@/lib/stack/types";
+import { newInstallationId } from "@/test/support/installation";
 import { BASE_IMAGE, ensureBaseImage, ensureDockerHost } from "@/test/support/docker-host";
 
 let docker: Docker;
 const refs: string[] = [];
+const installationId = newInstallationId();
 
 function newRef(): string {
   const ref = generateRef();
@@ -22,7 +24,7 @@ function newRef(): string {
 
 /** A one-service stack whose health check passes once /tmp/ok exists. */
 function stack(ref: string, service: ServiceName, script: string): StackSpec {
-  const labels = { [LABELS.managed]: "true", [LABELS.ref]: ref };
+  const labels = { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: ref };
   const svc: ServiceSpec = {
     service,
     containerName: `supafleet-${ref}-${service}`,
@@ -37,7 +39,8 @@ function stack(ref: string, service: ServiceName, script: string): StackSpec {
     dependsOn: [],
     labels: { ...labels, [LABELS.service]: service },
   };
-  return { ref, stackVersion: "test", network: { name: `supafleet-${ref}`, labels }, volumes: [], services: [svc] };
+  const metadata = { name: `supafleet-${ref}-metadata`, labels: { ...labels, [LABELS.volume]: "metadata" } };
+  return { ref, installationId, stackVersion: "test", network: { name: `supafleet-${ref}`, labels }, volumes: [metadata], services: [svc], metadata: { volume: metadata.name, sealed: "sealed-test-metadata" } };
 }
 
 beforeAll(async () => {
@@ -46,7 +49,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const ref of refs.splice(0)) await removeStack(docker, ref);
+  for (const ref of refs.splice(0)) await removeStack(docker, ref, installationId, { volumes: true });
 });
 
 describe("applyStack health checks", () => {

@@ -13,6 +13,7 @@ import { migrate } from "@/lib/db/migrate";
 import { InvalidStateError, NotFoundError, QuotaExceededError, ValidationError } from "@/lib/errors";
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { ProjectService, type ProjectServiceConfig } from "@/lib/projects/service";
+import { ensureInstallationId } from "@/lib/installation/service";
 import { LABELS, SERVICE_NAMES } from "@/lib/stack/types";
 import type { SessionUser } from "@/lib/users/service";
 import { ensureDockerHost } from "@/test/support/docker-host";
@@ -23,6 +24,7 @@ let docker: Docker;
 let db: Db;
 let service: ProjectService;
 let config: ProjectServiceConfig;
+let installationId: string;
 const proxyApplies: number[] = [];
 // Records applies instead of reloading nginx: the proxy has its own tests
 // against a real nginx (test/integration/routing); here only "was it asked".
@@ -77,6 +79,7 @@ beforeAll(async () => {
   const url = `file:${join(tmp, "supafleet.db")}`;
   await migrate(url);
   db = createDb(url);
+  installationId = await ensureInstallationId(db);
   config = {
     portRange: { start: 55100, end: 55399 },
     masterKey: randomBytes(32),
@@ -85,12 +88,12 @@ beforeAll(async () => {
     imageOverrides: STANDIN_IMAGE_OVERRIDES,
     dockerSocket: "/var/run/docker.sock",
   };
-  service = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock"), recordingProxy, config);
+  service = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock", installationId), recordingProxy, config);
 });
 
 afterAll(async () => {
   // Whatever a failed assertion left: remove every project this file made.
-  const provisioner = createDockerProvisioner("/var/run/docker.sock");
+  const provisioner = createDockerProvisioner("/var/run/docker.sock", installationId);
   const projects = await db?.project.findMany({ select: { ref: true } }) ?? [];
   for (const p of projects) await provisioner.destroy(p.ref).catch(() => undefined);
   await db?.$disconnect();
@@ -208,20 +211,47 @@ describe("project lifecycle on a real Docker engine", () => {
     expect(rows.rows).toEqual([{ body: "written before pause" }]);
   });
 
-  it("repairs drift at start-up: a container gone, resources the database forgot", async () => {
+  it("repairs drift at start-up: a container gone; quarantines what it cannot rebuild and leaves other installations alone", async () => {
     const rest = docker.getContainer(`supafleet-${refB}-rest`);
     await rest.remove({ force: true });
+    // This installation's volume with no metadata to rebuild a project from,
+    // another installation's volume, and one made before installation ids.
     const orphanRef = "orphanedprojectzzzz".padEnd(20, "z");
-    await docker.createVolume({ Name: `supafleet-${orphanRef}-db`, Labels: { [LABELS.managed]: "true", [LABELS.ref]: orphanRef } });
-    const report = await service.reconcile();
-    expect(report.drift.some((d) => d.includes(refB) && d.includes("rest"))).toBe(true);
-    expect(report.drift.some((d) => d.includes(orphanRef))).toBe(true);
-    expect(report.errors).toEqual([]);
-    await service.waitForIdle(refB);
-    expect((await service.getProject(bob, refB)).status).toBe("ACTIVE_HEALTHY");
-    expect((await labelled(orphanRef)).volumes).toBe(0);
-    const again = await service.reconcile();
-    expect(again.drift).toEqual([]);
+    const foreignRef = "foreignprojectzzzzz".padEnd(20, "z");
+    const legacyRef = "legacyprojectzzzzzz".padEnd(20, "z");
+    await docker.createVolume({ Name: `supafleet-${orphanRef}-db-data`, Labels: { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: orphanRef, [LABELS.volume]: "db-data" } });
+    await docker.createVolume({ Name: `supafleet-${foreignRef}-db-data`, Labels: { [LABELS.managed]: "true", [LABELS.installation]: "00000000000000ff", [LABELS.ref]: foreignRef } });
+    await docker.createVolume({ Name: `supafleet-${legacyRef}-db-data`, Labels: { [LABELS.managed]: "true", [LABELS.ref]: legacyRef } });
+    try {
+      const report = await service.reconcile();
+      expect(report.drift.some((d) => d.includes(refB) && d.includes("rest"))).toBe(true);
+      expect(report.drift.some((d) => d.includes(orphanRef))).toBe(true);
+      expect(report.quarantined).toEqual([`${orphanRef}: it has no Supafleet metadata on its volumes`]);
+      expect(report.foreign.some((f) => f.startsWith(`${foreignRef}: installation 00000000000000ff`))).toBe(true);
+      expect(report.foreign.some((f) => f.startsWith(`${legacyRef}: no installation label`))).toBe(true);
+      expect(report.errors).toEqual([]);
+      await service.waitForIdle(refB);
+      expect((await service.getProject(bob, refB)).status).toBe("ACTIVE_HEALTHY");
+      // Nothing was removed: the data stays until an admin decides.
+      for (const ref of [orphanRef, foreignRef, legacyRef]) expect((await labelled(ref)).volumes, ref).toBe(1);
+      const again = await service.reconcile();
+      expect(again.drift).toEqual([]);
+      expect(again.quarantined).toHaveLength(1);
+      // The admin sees it, and deleting it for good needs the typed ref.
+      const admin = { ...(await makeUser("root@example.com")), role: "ADMIN" as const };
+      const view = await service.engineView(admin);
+      expect(view.quarantined.map((q) => q.ref)).toEqual([orphanRef]);
+      expect(view.foreign.map((f) => f.ref).sort()).toEqual([foreignRef, legacyRef].sort());
+      await expect(service.purgeStack(admin, { ref: orphanRef, confirmRef: "nope" })).rejects.toBeInstanceOf(ValidationError);
+      await expect(service.purgeStack(admin, { ref: foreignRef, confirmRef: foreignRef })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(service.purgeStack(alice, { ref: orphanRef, confirmRef: orphanRef })).rejects.toThrow(/Administrators only/);
+      await service.purgeStack(admin, { ref: orphanRef, confirmRef: orphanRef });
+      expect((await labelled(orphanRef)).volumes).toBe(0);
+      expect((await labelled(foreignRef)).volumes).toBe(1);
+      expect((await service.engineView(admin)).quarantined).toEqual([]);
+    } finally {
+      for (const ref of [foreignRef, legacyRef]) await docker.getVolume(`supafleet-${ref}-db-data`).remove().catch(() => undefined);
+    }
   });
 
   it("deletes a project and leaves nothing labelled behind", async () => {
@@ -240,7 +270,7 @@ describe("project lifecycle on a real Docker engine", () => {
   });
 
   it("rolls back a create that fails midway, with a clear reason, and retries it", async () => {
-    const broken = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock"), recordingProxy, {
+    const broken = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock", installationId), recordingProxy, {
       ...config,
       imageOverrides: { ...STANDIN_IMAGE_OVERRIDES, storage: "supafleet-standin/does-not-exist:1" },
     });
@@ -280,7 +310,7 @@ describe("project lifecycle on a real Docker engine", () => {
 
   it("queues starts beyond the host's limit, in order, and a delete takes a project out of the queue", async () => {
     const dave = await makeUser("dave@example.com", 5);
-    const oneAtATime = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock"), recordingProxy, { ...config, maxParallelStarts: 1 });
+    const oneAtATime = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock", installationId), recordingProxy, { ...config, maxParallelStarts: 1 });
     const [a, b, c] = [await oneAtATime.createProject(dave, { name: "First" }), await oneAtATime.createProject(dave, { name: "Second" }), await oneAtATime.createProject(dave, { name: "Third" })];
     const kindsOf = async (ref: string) => (await oneAtATime.listEvents(dave, ref)).map((e) => e.kind);
     await expect.poll(() => kindsOf(a.ref), { timeout: 20_000 }).toContain("create.started");
@@ -304,7 +334,7 @@ describe("project lifecycle on a real Docker engine", () => {
   it("finishes a delete that a restart interrupted, and frees every port", async () => {
     // An "app process" that dies in the middle of the delete: its destroy
     // removes one container and then never returns.
-    const real = createDockerProvisioner("/var/run/docker.sock");
+    const real = createDockerProvisioner("/var/run/docker.sock", installationId);
     let partlyDone!: () => void;
     const died = new Promise<void>((resolve) => (partlyDone = resolve));
     const dying = new ProjectService(db, {
@@ -331,7 +361,7 @@ describe("project lifecycle on a real Docker engine", () => {
 
   it("an interrupted create whose clean-up fails ends INIT_FAILED, keeps its leases, and is cleaned up at the next start", async () => {
     const erin = await makeUser("erin@example.com", 1);
-    const real = createDockerProvisioner("/var/run/docker.sock");
+    const real = createDockerProvisioner("/var/run/docker.sock", installationId);
     // An app that dies during the create: its stack start never returns.
     let reachedUp!: () => void;
     const upCalled = new Promise<void>((resolve) => (reachedUp = resolve));

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { NginxConfigInvalidError } from "@/lib/errors";
+import { ensureInstallationId } from "@/lib/installation/service";
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { ProjectService } from "@/lib/projects/service";
 import { loadProxyProjects } from "@/lib/proxy/app-proxy";
@@ -134,6 +135,7 @@ describe("a real project behind nginx, through its lifecycle", () => {
   let user: SessionUser;
   let ref: string;
   let applier: NginxApplier;
+  let installationId: string;
 
   beforeAll(async () => {
     const docker = await ensureDockerHost();
@@ -141,8 +143,9 @@ describe("a real project behind nginx, through its lifecycle", () => {
     const url = `file:${join(tmp, "supafleet.db")}`;
     await migrate(url);
     db = createDb(url);
+    installationId = await ensureInstallationId(db);
     applier = new NginxApplier({ nginxBin: NGINX_BIN, mainConfPath: nginx.mainConfPath, siteConfPath: nginx.siteConfPath, loadProjects: loadProxyProjects(db), settings: settingsFor(nginx.port) });
-    service = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock"), applier, {
+    service = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock", installationId), applier, {
       portRange: { start: 55400, end: 55499 },
       masterKey: randomBytes(32),
       rootDomain: DOMAIN,
@@ -155,7 +158,7 @@ describe("a real project behind nginx, through its lifecycle", () => {
   });
 
   afterAll(async () => {
-    if (ref) await createDockerProvisioner("/var/run/docker.sock").destroy(ref).catch(() => undefined);
+    if (ref) await createDockerProvisioner("/var/run/docker.sock", installationId).destroy(ref).catch(() => undefined);
     await db?.$disconnect();
   });
 

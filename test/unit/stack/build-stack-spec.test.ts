@@ -7,7 +7,7 @@ import { LABELS, SERVICE_NAMES } from "@/lib/stack/types";
 import { parse } from "yaml";
 
 async function input(ref: string, ports = { kongHttp: 54001, postgres: 54002, pooler: 54003 }, overrides: Record<string, string> = {}): Promise<StackInput> {
-  return { ref, secrets: await generateProjectSecrets(), ports, publicUrl: `https://${ref}.cloud.test`, imageOverrides: overrides, dockerSocketPath: "/var/run/docker.sock" };
+  return { ref, installationId: "0123456789abcdef", sealedMetadata: "v1.sealed", secrets: await generateProjectSecrets(), ports, publicUrl: `https://${ref}.cloud.test`, imageOverrides: overrides, dockerSocketPath: "/var/run/docker.sock" };
 }
 
 describe("buildStackSpec", () => {
@@ -48,14 +48,24 @@ describe("buildStackSpec", () => {
     ]);
   });
 
+  it("refuses an installation id that is not one", async () => {
+    await expect(async () => buildStackSpec({ ...(await input("aaaaaaaaaaaaaaaaaaaa")), installationId: "x,supafleet.managed=true" })).rejects.toBeInstanceOf(TemplateError);
+  });
+
   it("labels everything and keeps secrets out of labels and names", async () => {
     const inp = await input("aaaaaaaaaaaaaaaaaaaa");
     const spec = buildStackSpec(inp);
     const labelled = [spec.network.labels, ...spec.volumes.map((v) => v.labels), ...spec.services.map((s) => s.labels)];
     for (const l of labelled) {
       expect(l[LABELS.managed]).toBe("true");
+      expect(l[LABELS.installation]).toBe("0123456789abcdef");
       expect(l[LABELS.ref]).toBe("aaaaaaaaaaaaaaaaaaaa");
     }
+    // Every container says which host ports the project holds, even stopped.
+    for (const s of spec.services) expect(s.labels[LABELS.hostPorts]).toBe("KONG_HTTP=54001,POSTGRES=54002,POOLER=54003");
+    // The sealed metadata goes to its own volume, made like the others.
+    expect(spec.metadata).toEqual({ volume: "supafleet-aaaaaaaaaaaaaaaaaaaa-metadata", sealed: "v1.sealed" });
+    expect(spec.volumes.find((v) => v.name === spec.metadata.volume)?.labels[LABELS.volume]).toBe("metadata");
     const visible = JSON.stringify({ labelled, names: spec.services.map((s) => [s.containerName, s.aliases]) });
     for (const secret of Object.values(inp.secrets)) if (secret.length > 12) expect(visible).not.toContain(secret);
   });

@@ -1,0 +1,98 @@
+"use client";
+// The engine as the admin sees it beside the projects: this installation's
+// quarantined stacks (stopped, volumes kept, waiting for a decision) and
+// other installations' stacks, which Supafleet never touches.
+import { useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { adoptStackAction, purgeStackAction } from "@/app/admin/actions";
+import type { EngineView } from "@/lib/projects/service";
+import { Button } from "@/components/ui/button";
+import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
+
+function QuarantineControls({ stack }: { stack: EngineView["quarantined"][number] }) {
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const [email, setEmail] = useState(stack.ownerEmail ?? "");
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div className="flex flex-wrap items-center justify-end gap-2">
+      <form
+        className="flex items-center gap-1"
+        onSubmit={(e) => {
+          e.preventDefault();
+          start(async () => {
+            setError(null);
+            const res = await adoptStackAction({ ref: stack.ref, ownerEmail: email.trim() || undefined });
+            if (!res.ok) setError(res.fieldErrors?.ownerEmail?.[0] ?? res.message);
+            router.refresh();
+          });
+        }}
+      >
+        <input aria-label={`Owner for ${stack.ref}`} value={email} onChange={(e) => setEmail(e.target.value)} placeholder="owner email" className="w-44 rounded-md border border-zinc-300 px-2 py-1 text-xs" />
+        <Button type="submit" variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} data-testid={`adopt-${stack.ref}`}>Adopt</Button>
+      </form>
+      <DeleteProjectDialog
+        projectRef={stack.ref}
+        name={stack.name ?? stack.ref}
+        triggerLabel="Delete for good"
+        confirmLabel="Delete containers and volumes"
+        description="This removes the stack’s containers and its volumes, with whatever data they hold. Supafleet never does this on its own. It cannot be undone."
+        onDelete={async (confirmRef) => {
+          const res = await purgeStackAction({ ref: stack.ref, confirmRef });
+          if (res.ok) router.refresh();
+          return res;
+        }}
+      />
+      {error && <span role="alert" className="w-full text-right text-xs text-red-600">{error}</span>}
+    </div>
+  );
+}
+
+export function EngineStacks({ view, installationId }: { view: EngineView; installationId: string }) {
+  return (
+    <div className="space-y-5 text-sm">
+      <p className="text-zinc-600">
+        This installation is <span className="font-mono">{installationId}</span>. It acts only on resources labelled with this id.
+      </p>
+      <div>
+        <h3 className="mb-2 font-medium">Quarantined ({view.quarantined.length})</h3>
+        {view.quarantined.length === 0 ? (
+          <p className="text-zinc-500">None. Stacks this installation made but its database does not know, and could not rebuild, appear here: stopped, with their volumes kept.</p>
+        ) : (
+          <table className="w-full text-left">
+            <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Stack</th><th>Why</th><th>Resources</th><th className="text-right">Decide</th></tr></thead>
+            <tbody className="divide-y divide-zinc-100">
+              {view.quarantined.map((q) => (
+                <tr key={q.ref} data-testid={`quarantined-${q.ref}`}>
+                  <td className="py-2"><div className="font-medium">{q.name ?? "unknown name"}</div><div className="font-mono text-xs text-zinc-500">{q.ref}</div></td>
+                  <td className="max-w-xs text-zinc-600">{q.reason}</td>
+                  <td>{q.containers} containers ({q.running} running), {q.volumes} volumes</td>
+                  <td className="py-2"><QuarantineControls stack={q} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <div>
+        <h3 className="mb-2 font-medium">Other installations ({view.foreign.length})</h3>
+        {view.foreign.length === 0 ? (
+          <p className="text-zinc-500">No other Supafleet’s resources on this engine.</p>
+        ) : (
+          <table className="w-full text-left">
+            <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Ref</th><th>Installation</th><th>Resources</th></tr></thead>
+            <tbody className="divide-y divide-zinc-100">
+              {view.foreign.map((f) => (
+                <tr key={`${f.installation ?? ""}/${f.ref}`} data-testid={`foreign-${f.ref}`}>
+                  <td className="py-2 font-mono text-xs">{f.ref}</td>
+                  <td className="font-mono text-xs">{f.installation ?? "none (made before installation ids)"}</td>
+                  <td>{f.containers} containers ({f.running} running), {f.volumes} volumes — never touched</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+// The metadata volume: a project's sealed metadata (lib/projects/metadata.ts)
+// kept on the engine beside its data, so an installation whose database lost
+// the project (a restored backup, a lost row) can rebuild it from the engine
+// alone. The volume is read and written through a container that is created
+// with the volume mounted and never started: the engine's archive API works on
+// created containers, no process runs, and any image will do.
+import { randomBytes } from "node:crypto";
+import type Docker from "dockerode";
+import { extract, pack } from "tar-stream";
+import { labelFilter, statusOf } from "@/lib/docker/client";
+import { ownedBy } from "@/lib/docker/resources";
+import { LABELS, METADATA_FILE, METADATA_MOUNT, METADATA_VOLUME } from "@/lib/stack/types";
+import { ResourceConflictError } from "@/lib/errors";
+
+export const METADATA_ROLE = "metadata";
+
+// Each write is a new file named by time, and readers take the newest one that
+// unseals: the archive API writes in place, so a write cut short leaves a
+// truncated file that fails its authentication tag, and the previous file is
+// still there. Writes are rare (create, first healthy start, a port change).
+const FILE_PATTERN = /^project-(\d{15})\.sealed$/;
+
+export function metadataVolumeName(ref: string): string {
+  return `supafleet-${ref}-${METADATA_VOLUME}`;
+}
+
+async function volumeOwned(docker: Docker, ref: string, installationId: string): Promise<boolean> {
+  try {
+    const info = (await docker.getVolume(metadataVolumeName(ref)).inspect()) as { Labels?: Record<string, string> | null };
+    if (!ownedBy(info.Labels, ref, installationId)) throw new ResourceConflictError(`Volume ${metadataVolumeName(ref)} is not this installation's.`);
+    return true;
+  } catch (err) {
+    if (statusOf(err) === 404) return false;
+    throw err;
+  }
+}
+
+/** An image already on the engine to create the helper from: the stack's own, else the fallback. */
+async function helperImage(docker: Docker, ref: string, installationId: string, fallback: string | undefined): Promise<string> {
+  const containers = await docker.listContainers({ all: true, filters: labelFilter({ [LABELS.managed]: "true", [LABELS.ref]: ref }) });
+  const own = containers.find((c) => ownedBy(c.Labels, ref, installationId) && c.Labels?.[LABELS.role] !== METADATA_ROLE);
+  const image = own?.Image ?? fallback;
+  if (!image) throw new ResourceConflictError(`No image on the engine to read ${ref}'s metadata volume with.`);
+  return image;
+}
+
+async function withHelper<T>(docker: Docker, ref: string, installationId: string, image: string, readOnly: boolean, fn: (c: Docker.Container) => Promise<T>): Promise<T> {
+  const container = await docker.createContainer({
+    name: `supafleet-${ref}-metadata-${randomBytes(4).toString("hex")}`,
+    Image: image,
+    // Never started: a command that cannot run makes sure of it.
+    Entrypoint: ["/supafleet-metadata-helper-is-never-started"],
+    Cmd: [],
+    Labels: { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: ref, [LABELS.role]: METADATA_ROLE },
+    HostConfig: { NetworkMode: "none", Mounts: [{ Type: "volume", Source: metadataVolumeName(ref), Target: METADATA_MOUNT, ReadOnly: readOnly }] },
+  });
+  try {
+    return await fn(container);
+  } finally {
+    try {
+      await container.remove({ force: true });
+    } catch (err) {
+      // Already gone; anything else leaves a labelled helper that the
+      // project's own removal takes with it.
+      if (statusOf(err) !== 404) console.error(`[supafleet] could not remove metadata helper of ${ref}: ${String(err)}`);
+    }
+  }
+}
+
+async function tarOf(name: string, content: string): Promise<Buffer> {
+  const tar = pack();
+  tar.entry({ name, mode: 0o600, uid: 0, gid: 0, mtime: new Date() }, content);
+  tar.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of tar) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Writes a new metadata file, making the volume first when the stack has none
+ * (stacks made before metadata volumes existed). */
+export async function writeMetadata(docker: Docker, ref: string, installationId: string, sealed: string, fallbackImage?: string): Promise<void> {
+  if (!(await volumeOwned(docker, ref, installationId))) {
+    await docker.createVolume({
+      Name: metadataVolumeName(ref),
+      Labels: { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: ref, [LABELS.volume]: METADATA_VOLUME },
+    });
+  }
+  const image = await helperImage(docker, ref, installationId, fallbackImage);
+  const name = `project-${String(Date.now()).padStart(15, "0")}.sealed`;
+  const archive = await tarOf(name, sealed);
+  await withHelper(docker, ref, installationId, image, false, (c) => c.putArchive(archive, { path: METADATA_MOUNT }));
+}
+
+/** Every metadata file on the volume, newest first; [] when the volume does not exist. */
+export async function readMetadata(docker: Docker, ref: string, installationId: string, fallbackImage?: string): Promise<string[]> {
+  // A missing volume must stay missing: mounting it would make an empty one.
+  if (!(await volumeOwned(docker, ref, installationId))) return [];
+  const image = await helperImage(docker, ref, installationId, fallbackImage);
+  const files = await withHelper(docker, ref, installationId, image, true, async (c) => {
+    const stream = (await c.getArchive({ path: `${METADATA_MOUNT}/.` })) as NodeJS.ReadableStream;
+    const found: Array<{ name: string; content: string }> = [];
+    const ex = extract();
+    ex.on("entry", (header, body, next) => {
+      const base = header.name.split("/").pop() ?? "";
+      const chunks: Buffer[] = [];
+      body.on("data", (d: unknown) => {
+        if (Buffer.isBuffer(d)) chunks.push(d);
+      });
+      body.on("end", () => {
+        if (header.type === "file" && FILE_PATTERN.test(base) && (header.size ?? 0) < 1_000_000) found.push({ name: base, content: Buffer.concat(chunks).toString("utf8") });
+        next();
+      });
+      body.resume();
+    });
+    await new Promise<void>((resolve, reject) => {
+      ex.on("finish", resolve);
+      ex.on("error", reject);
+      stream.on("error", reject);
+      stream.pipe(ex);
+    });
+    return found;
+  });
+  return files.sort((a, b) => b.name.localeCompare(a.name)).map((f) => f.content);
+}

@@ -1,0 +1,107 @@
+// What every part of the project service shares: the database, the runtime,
+// the proxy, the settings and the job runner; and the small helpers they all
+// use (status writes, the project's URL, its secrets and its stack spec).
+import type { Db } from "@/lib/db/client";
+import type { PortPurpose, ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import { InvalidStateError, isAppError } from "@/lib/errors";
+import { decryptSecrets } from "@/lib/crypto/secret-box";
+import { buildStackSpec } from "@/lib/stack/build-stack-spec";
+import type { ProjectSecrets } from "@/lib/stack/secrets";
+import type { StackSpec } from "@/lib/stack/types";
+import type { JobRunner } from "@/lib/projects/jobs";
+import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
+import type { Provisioner } from "@/lib/projects/provisioner";
+
+export interface ProjectServiceConfig {
+  portRange: { start: number; end: number };
+  masterKey: Buffer;
+  rootDomain: string;
+  publicScheme: "http" | "https";
+  publicPort?: number;
+  imageOverrides: Record<string, string>;
+  dockerSocket: string;
+  /** Stacks that may start at once; default defaultMaxParallelStarts(). See lib/projects/slots.ts. */
+  maxParallelStarts?: number;
+}
+
+export interface ProxyNotifier {
+  /** Re-render and reload the proxy from the database's current state. */
+  apply(): Promise<unknown>;
+}
+
+export interface ProjectContext {
+  db: Db;
+  provisioner: Provisioner;
+  proxy: ProxyNotifier;
+  config: ProjectServiceConfig;
+  jobs: JobRunner;
+}
+
+/** The project row with what building its stack needs. */
+export interface ProjectForSpec {
+  id: string;
+  ref: string;
+  name: string;
+  region: string | null;
+  createdAt: Date;
+  activatedAt: Date | null;
+  stackVersion: string;
+  secrets: string;
+  ports: Array<{ purpose: PortPurpose; port: number }>;
+  owner: { id: string; email: string };
+}
+
+export const PROJECT_FOR_SPEC = { ports: true, owner: { select: { id: true, email: true } } } as const;
+
+/** A message safe for users and logs: our own errors speak for themselves; others are cut short. */
+export function describeError(err: unknown): string {
+  if (isAppError(err)) return err.publicMessage;
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.length > 500 ? `${msg.slice(0, 500)}…` : msg;
+}
+
+export function apiUrl(config: ProjectServiceConfig, ref: string): string {
+  const { publicScheme, rootDomain, publicPort } = config;
+  const defaultPort = publicScheme === "https" ? 443 : 80;
+  return `${publicScheme}://${ref}.${rootDomain}${publicPort && publicPort !== defaultPort ? `:${publicPort}` : ""}`;
+}
+
+export async function setStatus(ctx: ProjectContext, id: string, status: ProjectStatus, reason: string | null): Promise<void> {
+  await ctx.db.project.update({ where: { id }, data: { status, statusReason: reason } });
+}
+
+export function secretsOf(ctx: ProjectContext, p: { ref: string; secrets: string }): ProjectSecrets {
+  return JSON.parse(decryptSecrets(ctx.config.masterKey, p.ref, p.secrets)) as ProjectSecrets;
+}
+
+export function sealedMetadataOf(ctx: ProjectContext, p: ProjectForSpec): string {
+  return sealMetadata(ctx.config.masterKey, metadataFor(ctx.provisioner.installationId, p, p.owner));
+}
+
+export function specFor(ctx: ProjectContext, p: ProjectForSpec): StackSpec {
+  const port = (purpose: PortPurpose) => {
+    const lease = p.ports.find((l) => l.purpose === purpose);
+    if (!lease) throw new InvalidStateError(`Project ${p.ref} has no ${purpose} port lease.`);
+    return lease.port;
+  };
+  return buildStackSpec({
+    ref: p.ref,
+    installationId: ctx.provisioner.installationId,
+    sealedMetadata: sealedMetadataOf(ctx, p),
+    secrets: secretsOf(ctx, p),
+    ports: { kongHttp: port("KONG_HTTP"), postgres: port("POSTGRES"), pooler: port("POOLER") },
+    publicUrl: apiUrl(ctx.config, p.ref),
+    imageOverrides: ctx.config.imageOverrides,
+    dockerSocketPath: ctx.config.dockerSocket,
+  });
+}
+
+export async function applyProxy(ctx: ProjectContext): Promise<void> {
+  try {
+    await ctx.proxy.apply();
+  } catch (err) {
+    // The previous config stays live (the applier guarantees it); the
+    // lifecycle change itself has happened and must not be reported failed.
+    console.error(`[supafleet] proxy apply failed: ${describeError(err)}`);
+  }
+}

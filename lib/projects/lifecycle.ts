@@ -1,0 +1,160 @@
+// The owner's (or admin's) lifecycle actions: create, retry, pause, resume,
+// restart, delete. Each checks ownership and state, records its intent, and
+// hands the long part to a background job (lib/projects/provision.ts).
+import { randomUUID } from "node:crypto";
+import { AccountDisabledError, InvalidStateError, QuotaExceededError } from "@/lib/errors";
+import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import { encryptSecrets } from "@/lib/crypto/secret-box";
+import { getSystemSettings } from "@/lib/settings/service";
+import { STACK_VERSION } from "@/lib/stack/build-stack-spec";
+import { generateProjectSecrets } from "@/lib/stack/secrets";
+import type { SessionUser } from "@/lib/users/service";
+import { parseOrThrow } from "@/lib/users/service";
+import { createProjectSchema, deleteProjectSchema } from "@/lib/validations/project";
+import { eventBus, recordEvent } from "@/lib/projects/events";
+import { applyProxy, describeError, setStatus, type ProjectContext } from "@/lib/projects/context";
+import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
+import { startProvision } from "@/lib/projects/provision";
+import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
+import { generateRef } from "@/lib/projects/ref";
+
+const ACTIVE: ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY"];
+
+export async function createProject(ctx: ProjectContext, actor: SessionUser, input: unknown): Promise<ProjectSummary> {
+  const data = parseOrThrow(createProjectSchema, input);
+  const settings = await getSystemSettings(ctx.db);
+  const secrets = await generateProjectSecrets();
+  // Ports that containers on the engine hold, running or not, of any installation.
+  const held = await ctx.provisioner.usedHostPorts();
+  // A ref or port taken by a parallel create: try again with fresh ones.
+  const project = await retryOnUnique(() => {
+    const ref = generateRef();
+    return ctx.db.$transaction(async (tx) => {
+      // Bumping the owner's row first takes its write lock: a second
+      // create by the same user waits here, then counts this project.
+      const user = await tx.user.update({ where: { id: actor.id }, data: { quotaVersion: { increment: 1 } } });
+      if (user.disabled) throw new AccountDisabledError();
+      const limit = user.projectQuota ?? settings.defaultProjectQuota;
+      const count = await tx.project.count({ where: { ownerId: actor.id, status: { not: "REMOVED" } } });
+      if (count >= limit) throw new QuotaExceededError(limit);
+      const created = await tx.project.create({
+        data: {
+          id: randomUUID(),
+          ref,
+          name: data.name,
+          region: data.region ?? null,
+          ownerId: actor.id,
+          status: "COMING_UP",
+          stackVersion: STACK_VERSION,
+          secrets: encryptSecrets(ctx.config.masterKey, ref, JSON.stringify(secrets)),
+        },
+      });
+      await leasePorts(tx, created.id, ctx.config.portRange, held);
+      return created;
+    });
+  });
+  await recordEvent(ctx.db, project, "INFO", "create.requested", `Project “${project.name}” requested`);
+  startProvision(ctx, project, "create");
+  return summary(ctx, project);
+}
+
+/** INIT_FAILED → COMING_UP again, with fresh port leases. */
+export async function retryProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {
+  return ctx.jobs.withLock(ref, async () => {
+    const p = await findOwned(ctx, actor, ref, opts);
+    if (p.status !== "INIT_FAILED") throw new InvalidStateError("Only a project whose creation failed can be retried.");
+    const held = await ctx.provisioner.usedHostPorts();
+    await retryOnUnique(() =>
+      ctx.db.$transaction(async (tx) => {
+        await tx.portLease.deleteMany({ where: { projectId: p.id } });
+        await leasePorts(tx, p.id, ctx.config.portRange, held);
+        await tx.project.update({ where: { id: p.id }, data: { status: "COMING_UP", statusReason: null } });
+      }),
+    );
+    await recordEvent(ctx.db, p, "INFO", "create.retry", "Retrying project creation");
+    startProvision(ctx, p, "create");
+    return summary(ctx, { ...p, status: "COMING_UP", statusReason: null });
+  });
+}
+
+export async function pauseProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {
+  return ctx.jobs.withLock(ref, async () => {
+    const p = await findOwned(ctx, actor, ref, opts);
+    if (!ACTIVE.includes(p.status)) throw new InvalidStateError(`A project that is ${p.status} cannot be paused.`);
+    await setStatus(ctx, p.id, "PAUSING", null);
+    await recordEvent(ctx.db, p, "INFO", "pause.started", "Pausing: stopping containers, keeping data");
+    await applyProxy(ctx);
+    try {
+      await ctx.provisioner.pause(p.ref);
+    } catch (err) {
+      const reason = describeError(err);
+      await recordEvent(ctx.db, p, "ERROR", "pause.failed", reason);
+      await setStatus(ctx, p.id, "ACTIVE_UNHEALTHY", `Pause failed: ${reason}`);
+      await applyProxy(ctx);
+      throw err;
+    }
+    await setStatus(ctx, p.id, "INACTIVE", null);
+    await recordEvent(ctx.db, p, "INFO", "pause.succeeded", "Project paused");
+    await applyProxy(ctx);
+    return summary(ctx, { ...p, status: "INACTIVE", statusReason: null });
+  });
+}
+
+async function startAgain(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions, mode: "resume" | "restart"): Promise<ProjectSummary> {
+  return ctx.jobs.withLock(ref, async () => {
+    const p = await findOwned(ctx, actor, ref, opts);
+    const allowed = mode === "resume" ? p.status === "INACTIVE" : ACTIVE.includes(p.status);
+    if (!allowed) throw new InvalidStateError(`A project that is ${p.status} cannot be ${mode === "resume" ? "resumed" : "restarted"}.`);
+    await setStatus(ctx, p.id, "RESTORING", null);
+    await recordEvent(ctx.db, p, "INFO", `${mode}.requested`, mode === "resume" ? "Resuming project" : "Restarting all services");
+    startProvision(ctx, p, mode);
+    return summary(ctx, { ...p, status: "RESTORING", statusReason: null });
+  });
+}
+
+export function resumeProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {
+  return startAgain(ctx, actor, ref, opts, "resume");
+}
+
+export function restartProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {
+  return startAgain(ctx, actor, ref, opts, "restart");
+}
+
+/** The durable delete intent: a restart that finds it as the project's last delete event finishes the delete. */
+export const DELETE_INTENT = "delete.started";
+
+export async function deleteProject(ctx: ProjectContext, actor: SessionUser, input: { ref: string; confirmRef: string }, opts: ScopeOptions = {}): Promise<void> {
+  const { ref } = parseOrThrow(deleteProjectSchema, input);
+  const p = await findOwned(ctx, actor, ref, opts);
+  await recordEvent(ctx.db, p, "INFO", DELETE_INTENT, "Deleting project: containers, volumes, network, ports");
+  // A create or resume in flight is cancelled first; it rolls itself back.
+  await ctx.jobs.cancel(ref);
+  await ctx.jobs.withLock(ref, async () => {
+    try {
+      await finishDelete(ctx, p);
+    } catch (err) {
+      const reason = describeError(err);
+      await recordEvent(ctx.db, p, "ERROR", "delete.failed", reason);
+      await setStatus(ctx, p.id, "UNKNOWN", `Delete failed, try again: ${reason}`);
+      throw err;
+    }
+    await applyProxy(ctx);
+  });
+}
+
+/**
+ * The owner asked for it: removes everything labelled with the ref by this
+ * installation, volumes included, frees the leases and marks the row
+ * REMOVED. The only path (with the rollback of a never-active create) that
+ * removes a project's volumes. Idempotent.
+ */
+export async function finishDelete(ctx: ProjectContext, p: { id: string; ref: string }): Promise<void> {
+  await ctx.provisioner.destroy(p.ref);
+  await ctx.db.$transaction(async (tx) => {
+    await tx.portLease.deleteMany({ where: { projectId: p.id } });
+    // Removed projects keep their history but no secrets.
+    await tx.project.update({ where: { id: p.id }, data: { status: "REMOVED", statusReason: null, removedAt: new Date(), secrets: "" } });
+  });
+  await recordEvent(ctx.db, p, "INFO", "delete.succeeded", "Project deleted");
+  eventBus.clear(p.ref);
+}

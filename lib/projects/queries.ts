@@ -1,0 +1,144 @@
+// Reading projects: ownership-scoped lookups and the views the app shows.
+// Nothing here changes state.
+import type { PortPurpose, ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import { NotFoundError } from "@/lib/errors";
+import { getSystemSettings } from "@/lib/settings/service";
+import type { SessionUser } from "@/lib/users/service";
+import { refSchema } from "@/lib/validations/project";
+import { apiUrl, secretsOf, type ProjectContext } from "@/lib/projects/context";
+
+export interface ProjectSummary {
+  ref: string;
+  name: string;
+  region: string | null;
+  status: ProjectStatus;
+  statusReason: string | null;
+  createdAt: string;
+  apiUrl: string;
+  owner?: { id: string; email: string };
+}
+
+export interface ProjectDetails extends ProjectSummary {
+  anonKey: string;
+  serviceRoleKey: string;
+  dbHost: string;
+  dbPort: number | null;
+  poolerPort: number | null;
+  dbPassword: string;
+  directUrl: string | null;
+  poolerUrl: string | null;
+  studioUrl: string;
+  dashboardUsername: string;
+  dashboardPassword: string;
+}
+
+export interface ScopeOptions {
+  /** Admin acting on any user's project. */
+  asAdmin?: boolean;
+}
+
+/** The where-clause for one project the actor may act on: ownership is part of every query. */
+export function scopeWhere(actor: SessionUser, ref: string, opts: ScopeOptions = {}) {
+  const parsed = refSchema.safeParse(ref);
+  if (!parsed.success) throw new NotFoundError("Project not found.");
+  // Only an admin acting as admin widens it.
+  return opts.asAdmin && actor.role === "ADMIN" ? { ref } : { ref, ownerId: actor.id };
+}
+
+/** The live (not removed) project, or NotFound: also for "exists but not yours". */
+export async function findOwned(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}) {
+  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref, opts), status: { not: "REMOVED" } } });
+  if (!p) throw new NotFoundError("Project not found.");
+  return p;
+}
+
+type SummaryRow = { ref: string; name: string; region: string | null; status: ProjectStatus; statusReason: string | null; createdAt: Date; owner?: { id: string; email: string } };
+
+export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
+  return {
+    ref: p.ref,
+    name: p.name,
+    region: p.region,
+    status: p.status,
+    statusReason: p.statusReason,
+    createdAt: p.createdAt.toISOString(),
+    apiUrl: apiUrl(ctx.config, p.ref),
+    ...(p.owner ? { owner: { id: p.owner.id, email: p.owner.email } } : {}),
+  };
+}
+
+export async function listProjects(ctx: ProjectContext, actor: SessionUser): Promise<ProjectSummary[]> {
+  const rows = await ctx.db.project.findMany({ where: { ownerId: actor.id, status: { not: "REMOVED" } }, orderBy: { createdAt: "desc" } });
+  return rows.map((r) => summary(ctx, r));
+}
+
+/** "2 of 3 projects": what the user has and may have. */
+export async function quotaFor(ctx: ProjectContext, actor: SessionUser): Promise<{ used: number; limit: number }> {
+  const [user, settings, used] = await Promise.all([
+    ctx.db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { projectQuota: true } }),
+    getSystemSettings(ctx.db),
+    ctx.db.project.count({ where: { ownerId: actor.id, status: { not: "REMOVED" } } }),
+  ]);
+  return { used, limit: user.projectQuota ?? settings.defaultProjectQuota };
+}
+
+export async function listAllProjects(ctx: ProjectContext, actor: SessionUser, opts: { query?: string; take?: number; skip?: number } = {}): Promise<{ total: number; projects: ProjectSummary[] }> {
+  if (actor.role !== "ADMIN") throw new NotFoundError();
+  const q = opts.query?.trim();
+  const where = {
+    status: { not: "REMOVED" as const },
+    ...(q ? { OR: [{ ref: { contains: q } }, { name: { contains: q } }, { owner: { email: { contains: q.toLowerCase() } } }] } : {}),
+  };
+  const [total, rows] = await Promise.all([
+    ctx.db.project.count({ where }),
+    ctx.db.project.findMany({ where, orderBy: { createdAt: "desc" }, take: opts.take ?? 50, skip: opts.skip ?? 0, include: { owner: { select: { id: true, email: true } } } }),
+  ]);
+  return { total, projects: rows.map((r) => summary(ctx, r)) };
+}
+
+/** Keys and connection strings: the owner only (never the admin console). */
+export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<ProjectDetails> {
+  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref), status: { not: "REMOVED" } }, include: { ports: true } });
+  if (!p) throw new NotFoundError("Project not found.");
+  const s = secretsOf(ctx, p);
+  const port = (purpose: PortPurpose) => p.ports.find((l) => l.purpose === purpose)?.port ?? null;
+  const dbPort = port("POSTGRES");
+  const poolerPort = port("POOLER");
+  const host = `${p.ref}.${ctx.config.rootDomain}`;
+  const pw = encodeURIComponent(s.postgresPassword);
+  return {
+    ...summary(ctx, p),
+    anonKey: s.anonKey,
+    serviceRoleKey: s.serviceRoleKey,
+    dbHost: host,
+    dbPort,
+    poolerPort,
+    dbPassword: s.postgresPassword,
+    // Both go through Supavisor, as upstream publishes them: session mode
+    // (5432, behaves like a direct connection) and transaction mode (6543).
+    directUrl: dbPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${dbPort}/postgres` : null,
+    poolerUrl: poolerPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${poolerPort}/postgres` : null,
+    studioUrl: apiUrl(ctx.config, p.ref),
+    dashboardUsername: s.dashboardUsername,
+    dashboardPassword: s.dashboardPassword,
+  };
+}
+
+export async function listEvents(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions & { afterId?: number; take?: number } = {}) {
+  const p = await ctx.db.project.findFirst({ where: scopeWhere(actor, ref, opts), select: { id: true } });
+  if (!p) throw new NotFoundError("Project not found.");
+  const rows = await ctx.db.projectEvent.findMany({
+    where: { projectId: p.id, ...(opts.afterId ? { id: { gt: opts.afterId } } : {}) },
+    orderBy: { id: "desc" },
+    take: opts.take ?? 200,
+  });
+  return rows.reverse().map((r) => ({
+    id: r.id,
+    ref,
+    at: r.at.toISOString(),
+    level: r.level,
+    kind: r.kind,
+    message: r.message,
+    data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : undefined,
+  }));
+}

@@ -1,0 +1,157 @@
+// A test double for the Docker provisioner: one engine's Supafleet stacks in
+// memory, shared by every installation that uses it (like the real engine).
+// It is as strict as the real adapter where the service depends on it: each
+// provisioner acts only on its own installation's resources (or unlabelled,
+// pre-installation ones), a metadata read of a missing volume finds nothing
+// and makes nothing, stop and removal of what is not there is a no-op, and a
+// destroy is the only call that removes volumes. Every call is logged so a
+// test can prove what was (never) done.
+import { ResourceConflictError } from "@/lib/errors";
+import { SERVICE_NAMES, type ServiceName, type StackSpec } from "@/lib/stack/types";
+import type { EngineStack, LogLine, Provisioner, Removed, ServiceStatus } from "@/lib/projects/provisioner";
+
+export interface FakeContainer {
+  service: ServiceName;
+  running: boolean;
+  health: ServiceStatus["health"];
+}
+
+export interface FakeStack {
+  ref: string;
+  /** null: made before installation ids. */
+  installation: string | null;
+  containers: FakeContainer[];
+  /** template volume keys (db-data, storage, …, metadata) */
+  volumes: Set<string>;
+  network: boolean;
+  hostPorts: Partial<Record<"KONG_HTTP" | "POSTGRES" | "POOLER", number>>;
+  /** sealed files, oldest first */
+  metadata: string[];
+}
+
+export interface Call {
+  installation: string;
+  op: string;
+  ref: string;
+}
+
+export class FakeEngine {
+  readonly stacks = new Map<string, FakeStack>();
+  readonly calls: Call[] = [];
+  /** Ports held by something that is not a Supafleet stack. */
+  readonly otherPorts = new Set<number>();
+
+  /** A stack as a full, running, healthy project would leave it. */
+  put(stack: Partial<FakeStack> & { ref: string; installation: string | null }): FakeStack {
+    const full: FakeStack = {
+      containers: SERVICE_NAMES.map((service) => ({ service, running: true, health: "healthy" as const })),
+      volumes: new Set(["db-data", "db-config", "storage", "functions", "snippets", "deno-cache", "metadata"]),
+      network: true,
+      hostPorts: {},
+      metadata: [],
+      ...stack,
+    };
+    this.stacks.set(this.key(full.installation, full.ref), full);
+    return full;
+  }
+
+  key(installation: string | null, ref: string): string {
+    return `${installation ?? ""}/${ref}`;
+  }
+
+  provisioner(installationId: string, hooks: { up?: (spec: StackSpec) => Promise<void> } = {}): Provisioner {
+    const engine = this;
+    const log = (op: string, ref: string) => engine.calls.push({ installation: installationId, op, ref });
+    // Own resources: labelled with this installation, or with none (pre-installation ids).
+    const own = (ref: string): FakeStack | undefined => engine.stacks.get(engine.key(installationId, ref)) ?? engine.stacks.get(engine.key(null, ref));
+    const remove = (ref: string, volumes: boolean): Removed => {
+      const s = own(ref);
+      if (!s) return { containers: 0, volumes: 0, networks: 0 };
+      const removed = { containers: s.containers.length, volumes: volumes ? s.volumes.size : 0, networks: volumes && s.network ? 1 : 0 };
+      s.containers = [];
+      if (volumes) {
+        engine.stacks.delete(engine.key(s.installation, ref));
+      }
+      return removed;
+    };
+    return {
+      installationId,
+      async up(spec) {
+        log("up", spec.ref);
+        if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
+        const foreign = [...engine.stacks.values()].find((s) => s.ref === spec.ref && s.installation !== null && s.installation !== installationId);
+        if (foreign) throw new ResourceConflictError(`resources of ${spec.ref} belong to another installation`);
+        await hooks.up?.(spec);
+        let s = own(spec.ref);
+        const metadataIsNew = !s?.volumes.has("metadata");
+        s ??= engine.put({ ref: spec.ref, installation: installationId, containers: [], volumes: new Set() });
+        for (const v of spec.volumes) s.volumes.add(v.labels["supafleet.volume"] ?? v.name);
+        if (metadataIsNew) s.metadata.push(spec.metadata.sealed);
+        s.network = true;
+        const ports = spec.services.find((x) => x.service === "kong")?.labels["supafleet.host-ports"];
+        for (const part of (ports ?? "").split(",")) {
+          const [k, v] = part.split("=");
+          if (k === "KONG_HTTP" || k === "POSTGRES" || k === "POOLER") s.hostPorts[k] = Number(v);
+        }
+        s.containers = SERVICE_NAMES.map((service) => ({ service, running: true, health: "healthy" as const }));
+      },
+      async pause(ref) {
+        log("pause", ref);
+        for (const c of own(ref)?.containers ?? []) c.running = false;
+      },
+      async restart(spec, opts) {
+        log("restart", spec.ref);
+        await this.up(spec, opts);
+      },
+      async destroy(ref) {
+        log("destroy", ref);
+        return remove(ref, true);
+      },
+      async removeContainers(ref) {
+        log("removeContainers", ref);
+        return remove(ref, false);
+      },
+      async status(ref) {
+        log("status", ref);
+        return (own(ref)?.containers ?? []).map((c) => ({
+          service: c.service,
+          containerName: `supafleet-${ref}-${c.service}`,
+          state: c.running ? "running" : "exited",
+          health: c.running ? c.health : "none",
+          exitCode: c.running ? null : 0,
+          startedAt: null,
+          restartCount: 0,
+        }));
+      },
+      logs(): AsyncIterable<LogLine> {
+        return (async function* () {})();
+      },
+      async listStacks(): Promise<EngineStack[]> {
+        return [...engine.stacks.values()].map((s) => ({
+          ref: s.ref,
+          installation: s.installation,
+          containers: s.containers.map((c) => ({ id: `${s.ref}-${c.service}`, name: `supafleet-${s.ref}-${c.service}`, service: c.service, running: c.running, role: null })),
+          volumes: [...s.volumes].map((key) => ({ name: `supafleet-${s.ref}-${key}`, key })),
+          networks: s.network ? [`supafleet-${s.ref}`] : [],
+          hostPorts: { ...s.hostPorts },
+        }));
+      },
+      async usedHostPorts() {
+        const used = new Set(engine.otherPorts);
+        for (const s of engine.stacks.values()) if (s.containers.length) for (const p of Object.values(s.hostPorts)) used.add(p);
+        return used;
+      },
+      async readMetadata(ref) {
+        log("readMetadata", ref);
+        const s = own(ref);
+        return s?.volumes.has("metadata") ? [...s.metadata].reverse() : [];
+      },
+      async writeMetadata(ref, sealed) {
+        log("writeMetadata", ref);
+        const s = own(ref) ?? engine.put({ ref, installation: installationId, containers: [], volumes: new Set(), network: false });
+        s.volumes.add("metadata");
+        s.metadata.push(sealed);
+      },
+    };
+  }
+}
