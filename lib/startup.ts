@@ -38,6 +38,8 @@ export function runStartup(): Promise<void> {
     } catch (err) {
       console.error(`[supafleet] reconcile skipped: ${describeError(err)}`);
     }
+    // From here on, status follows the engine whether or not anyone watches.
+    getProjectService().startMonitor();
   })();
   return started;
 }

@@ -9,6 +9,7 @@ import { buildStackSpec } from "@/lib/stack/build-stack-spec";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
 import type { StackSpec } from "@/lib/stack/types";
 import type { JobRunner } from "@/lib/projects/jobs";
+import { eventBus } from "@/lib/projects/events";
 import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
 import type { Provisioner } from "@/lib/projects/provisioner";
 
@@ -67,7 +68,8 @@ export function apiUrl(config: ProjectServiceConfig, ref: string): string {
 }
 
 export async function setStatus(ctx: ProjectContext, id: string, status: ProjectStatus, reason: string | null): Promise<void> {
-  await ctx.db.project.update({ where: { id }, data: { status, statusReason: reason } });
+  const p = await ctx.db.project.update({ where: { id }, data: { status, statusReason: reason }, select: { ref: true } });
+  eventBus.publishStatus(p.ref, { status, statusReason: reason });
 }
 
 export function secretsOf(ctx: ProjectContext, p: { ref: string; secrets: string }): ProjectSecrets {

@@ -1,6 +1,7 @@
 // The Provisioner on a Docker engine through dockerode, for one installation.
 import type Docker from "dockerode";
 import { createDockerClient } from "@/lib/docker/client";
+import { watchContainerEvents } from "@/lib/docker/events";
 import { containerLogs } from "@/lib/docker/logs";
 import { readMetadata, writeMetadata } from "@/lib/docker/metadata";
 import { listEngineStacks, removeStack, usedHostPorts } from "@/lib/docker/resources";
@@ -33,6 +34,7 @@ export function dockerProvisioner(docker: Docker, installationId: string, opts: 
     usedHostPorts: () => usedHostPorts(docker),
     readMetadata: (ref) => readMetadata(docker, ref, installationId, opts.helperImage),
     writeMetadata: (ref, sealed) => writeMetadata(docker, ref, installationId, sealed, opts.helperImage),
+    watch: (onChange, signal) => watchContainerEvents(docker, installationId, (e) => onChange(e.ref), signal),
   };
 }
 

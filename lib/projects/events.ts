@@ -54,6 +54,21 @@ class ProjectEventBus {
     this.emitter.on(ref, fn);
     return () => this.emitter.off(ref, fn);
   }
+
+  /** Every status write goes through here (lib/projects/context.ts setStatus): open pages follow it without polling. */
+  publishStatus(ref: string, change: StatusChange): void {
+    this.emitter.emit(`status:${ref}`, change);
+  }
+
+  subscribeStatus(ref: string, fn: (change: StatusChange) => void): () => void {
+    this.emitter.on(`status:${ref}`, fn);
+    return () => this.emitter.off(`status:${ref}`, fn);
+  }
+}
+
+export interface StatusChange {
+  status: string;
+  statusReason: string | null;
 }
 
 const globalBus = globalThis as unknown as { supafleetEventBus?: ProjectEventBus };

@@ -71,6 +71,7 @@ export async function retryProject(ctx: ProjectContext, actor: SessionUser, ref:
         await tx.project.update({ where: { id: p.id }, data: { status: "COMING_UP", statusReason: null } });
       }),
     );
+    eventBus.publishStatus(p.ref, { status: "COMING_UP", statusReason: null });
     await recordEvent(ctx.db, p, "INFO", "create.retry", "Retrying project creation");
     startProvision(ctx, p, "create");
     return summary(ctx, { ...p, status: "COMING_UP", statusReason: null });
@@ -155,6 +156,7 @@ export async function finishDelete(ctx: ProjectContext, p: { id: string; ref: st
     // Removed projects keep their history but no secrets.
     await tx.project.update({ where: { id: p.id }, data: { status: "REMOVED", statusReason: null, removedAt: new Date(), secrets: "" } });
   });
+  eventBus.publishStatus(p.ref, { status: "REMOVED", statusReason: null });
   await recordEvent(ctx.db, p, "INFO", "delete.succeeded", "Project deleted");
   eventBus.clear(p.ref);
 }

@@ -62,4 +62,10 @@ export interface Provisioner {
   readMetadata(ref: string): Promise<string[]>;
   /** Adds a newer sealed metadata file to the ref's metadata volume. */
   writeMetadata(ref: string, sealed: string): Promise<void>;
+  /**
+   * Calls onChange with the ref of every container of this installation that
+   * starts, dies, stops or changes health. Resolves when the event stream
+   * ends (the engine restarted) or `signal` aborts; rejects when it cannot be opened.
+   */
+  watch(onChange: (ref: string) => void, signal: AbortSignal): Promise<void>;
 }

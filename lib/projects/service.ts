@@ -10,15 +10,14 @@ import { SERVICE_NAMES, type ServiceName } from "@/lib/stack/types";
 import type { SessionUser } from "@/lib/users/service";
 import { parseOrThrow } from "@/lib/users/service";
 import { adoptStackSchema, purgeStackSchema } from "@/lib/validations/project";
-import { recordEvent } from "@/lib/projects/events";
-import { applyProxy, secretsOf, setStatus, specFor, type ProjectContext, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/context";
+import { applyProxy, secretsOf, specFor, type ProjectContext, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/context";
 import { JobRunner } from "@/lib/projects/jobs";
 import * as lifecycle from "@/lib/projects/lifecycle";
 import type { LogLine, Provisioner, ServiceStatus } from "@/lib/projects/provisioner";
 import * as queries from "@/lib/projects/queries";
 import { reconcile, type ReconcileReport } from "@/lib/projects/reconcile";
 import { adoptQuarantined, engineView, purgeQuarantined, type EngineView, type RecoveryOutcome } from "@/lib/projects/recovery";
-import { deriveActiveStatus, unhealthyReason } from "@/lib/projects/status";
+import { Monitor, type MonitorOptions } from "@/lib/projects/monitor";
 
 export { describeError } from "@/lib/projects/context";
 export { deriveActiveStatus } from "@/lib/projects/status";
@@ -29,14 +28,13 @@ export type { EngineView } from "@/lib/projects/recovery";
 
 type Scope = queries.ScopeOptions;
 
-const ACTIVE: ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY"];
-
 function assertAdmin(actor: SessionUser): void {
   if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
 }
 
 export class ProjectService {
   private readonly ctx: ProjectContext;
+  private monitor: Monitor | undefined;
 
   constructor(db: Db, provisioner: Provisioner, proxy: ProxyNotifier, config: ProjectServiceConfig) {
     this.ctx = { db, provisioner, proxy, config, jobs: new JobRunner(config.maxParallelStarts) };
@@ -78,18 +76,23 @@ export class ProjectService {
   restartProject = (actor: SessionUser, ref: string, opts?: Scope) => lifecycle.restartProject(this.ctx, actor, ref, opts);
   deleteProject = (actor: SessionUser, input: { ref: string; confirmRef: string }, opts?: Scope) => lifecycle.deleteProject(this.ctx, actor, input, opts);
 
-  /** Re-reads container state for an active project and stores the derived status. */
-  async refreshStatus(ref: string): Promise<ProjectStatus | null> {
-    const p = await this.ctx.db.project.findUnique({ where: { ref } });
-    if (!p || !ACTIVE.includes(p.status) || this.ctx.jobs.has(ref)) return p?.status ?? null;
-    const services = await this.ctx.provisioner.status(ref);
-    const next = deriveActiveStatus(services);
-    if (next !== p.status) {
-      await setStatus(this.ctx, p.id, next, next === "ACTIVE_UNHEALTHY" ? unhealthyReason(services) : null);
-      await recordEvent(this.ctx.db, p, next === "ACTIVE_HEALTHY" ? "INFO" : "WARN", "health.changed", next === "ACTIVE_HEALTHY" ? "All services healthy" : unhealthyReason(services));
-      await applyProxy(this.ctx);
+  /** Re-reads one project's state from the engine now and stores the derived status (the monitor's check). */
+  refreshStatus(ref: string): Promise<ProjectStatus | null> {
+    return (this.monitor ?? new Monitor(this.ctx)).check(ref);
+  }
+
+  /** Starts the process's health monitor (lib/projects/monitor.ts); one per service. */
+  startMonitor(opts?: MonitorOptions): Monitor {
+    if (!this.monitor) {
+      this.monitor = new Monitor(this.ctx, opts);
+      this.monitor.start();
     }
-    return next;
+    return this.monitor;
+  }
+
+  stopMonitor(): void {
+    this.monitor?.stop();
+    this.monitor = undefined;
   }
 
   // ---- the engine ---------------------------------------------------------------

@@ -40,6 +40,29 @@ export class FakeEngine {
   readonly calls: Call[] = [];
   /** Ports held by something that is not a Supafleet stack. */
   readonly otherPorts = new Set<number>();
+  private readonly watchers = new Set<{ installation: string; onChange: (ref: string) => void; end: () => void }>();
+  private isDown = false;
+
+  /** The engine stops answering (as during a restart): calls fail, event streams end. */
+  setDown(down: boolean): void {
+    this.isDown = down;
+    if (down) for (const w of [...this.watchers]) w.end();
+  }
+
+  /** A container dies (or anything else happens to it): its installation's watchers hear of it. */
+  kill(installation: string, ref: string, service: ServiceName): void {
+    const c = this.stacks.get(this.key(installation, ref))?.containers.find((x) => x.service === service);
+    if (c) c.running = false;
+    this.emit(installation, ref);
+  }
+
+  emit(installation: string, ref: string): void {
+    for (const w of this.watchers) if (w.installation === installation) w.onChange(ref);
+  }
+
+  checkUp(): void {
+    if (this.isDown) throw Object.assign(new Error("connect ECONNREFUSED /var/run/docker.sock"), { code: "ECONNREFUSED" });
+  }
 
   /** A stack as a full, running, healthy project would leave it. */
   put(stack: Partial<FakeStack> & { ref: string; installation: string | null }): FakeStack {
@@ -61,7 +84,10 @@ export class FakeEngine {
 
   provisioner(installationId: string, hooks: { up?: (spec: StackSpec) => Promise<void> } = {}): Provisioner {
     const engine = this;
-    const log = (op: string, ref: string) => engine.calls.push({ installation: installationId, op, ref });
+    const log = (op: string, ref: string) => {
+      engine.checkUp();
+      engine.calls.push({ installation: installationId, op, ref });
+    };
     // Own resources: labelled with this installation, or with none (pre-installation ids).
     const own = (ref: string): FakeStack | undefined => engine.stacks.get(engine.key(installationId, ref)) ?? engine.stacks.get(engine.key(null, ref));
     const remove = (ref: string, volumes: boolean): Removed => {
@@ -127,6 +153,7 @@ export class FakeEngine {
         return (async function* () {})();
       },
       async listStacks(): Promise<EngineStack[]> {
+        engine.checkUp();
         return [...engine.stacks.values()].map((s) => ({
           ref: s.ref,
           installation: s.installation,
@@ -145,6 +172,19 @@ export class FakeEngine {
         log("readMetadata", ref);
         const s = own(ref);
         return s?.volumes.has("metadata") ? [...s.metadata].reverse() : [];
+      },
+      async watch(onChange, signal) {
+        engine.checkUp();
+        await new Promise<void>((resolve) => {
+          const w = { installation: installationId, onChange, end: () => finish() };
+          const finish = () => {
+            engine.watchers.delete(w);
+            signal.removeEventListener("abort", finish);
+            resolve();
+          };
+          engine.watchers.add(w);
+          signal.addEventListener("abort", finish, { once: true });
+        });
       },
       async writeMetadata(ref, sealed) {
         log("writeMetadata", ref);
