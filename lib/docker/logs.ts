@@ -14,11 +14,9 @@ async function openLogs<T>(fn: () => Promise<T>, containerName: string): Promise
   }
 }
 
-export interface LogLine {
-  stream: "stdout" | "stderr";
-  line: string;
-  time?: string;
-}
+import type { LogLine } from "@/lib/stack/types";
+
+export type { LogLine } from "@/lib/stack/types";
 
 /** Splits a chunk sequence of multiplexed frames into lines (stateful). */
 export class FrameDecoder {

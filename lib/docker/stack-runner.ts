@@ -12,21 +12,15 @@ import {
   ServiceUnhealthyError,
   StackTimeoutError,
 } from "@/lib/errors";
-import { LABELS, type ServiceSpec, type StackSpec } from "@/lib/stack/types";
+import { LABELS, type ServiceSpec, type ServiceState, type StackEvent, type StackSpec } from "@/lib/stack/types";
+
+export type { ServiceState, StackEvent } from "@/lib/stack/types";
 import { labelFilter, statusOf } from "@/lib/docker/client";
 import { ensureImages } from "@/lib/docker/images";
 import { ensureNetwork, ensureVolume, ownedBy } from "@/lib/docker/resources";
 import { METADATA_ROLE, writeMetadata } from "@/lib/docker/metadata";
 import { logTail } from "@/lib/docker/logs";
-
-export interface StackEvent {
-  kind: "image.pull" | "service.creating" | "service.started" | "service.unhealthy" | "service.healthy" | "service.failed";
-  service?: string;
-  image?: string;
-  percent?: number;
-  status?: string;
-  message?: string;
-}
+import { probeOnce } from "@/lib/docker/probe";
 
 export interface ApplyOptions {
   onEvent?: (e: StackEvent) => void;
@@ -35,6 +29,8 @@ export interface ApplyOptions {
   pollMs?: number;
   /** How long a service may stay unhealthy before the create gives up on it. */
   unhealthyGraceMs?: number;
+  /** Probe services with their own health checks (default true); false waits for the engine's schedule. */
+  probe?: boolean;
 }
 
 // A health check that times out on a loaded host (many stacks starting at once
@@ -183,12 +179,20 @@ interface WaitOptions {
   timeoutMs: number;
   pollMs: number;
   unhealthyGraceMs: number;
+  /** Run the service's own check ourselves (probe.ts) instead of waiting for the engine's schedule. */
+  probe: boolean;
   failed: () => unknown;
   emit: (e: StackEvent) => void;
 }
 
-async function waitHealthy(docker: Docker, svc: ServiceSpec, { deadline, timeoutMs, pollMs, unhealthyGraceMs, failed, emit }: WaitOptions): Promise<void> {
+/** First probe right away, then with backoff: quick services are seen at once, slow ones are not hammered. */
+export const PROBE_FIRST_INTERVAL_MS = 250;
+export const PROBE_MAX_INTERVAL_MS = 2_000;
+
+async function waitHealthy(docker: Docker, svc: ServiceSpec, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, failed, emit }: WaitOptions): Promise<void> {
   let unhealthySince: number | null = null;
+  let probeEvery = PROBE_FIRST_INTERVAL_MS;
+  let nextProbe = Date.now();
   for (;;) {
     const stop = failed();
     if (stop) throw stop;
@@ -200,6 +204,12 @@ async function waitHealthy(docker: Docker, svc: ServiceSpec, { deadline, timeout
     }
     const health = st.Health?.Status;
     if (!svc.healthcheck || health === "healthy") return;
+    if (probe && st.Running && Date.now() >= nextProbe) {
+      const r = await probeOnce(docker, svc.containerName, svc.healthcheck.test, svc.healthcheck.timeoutMs);
+      if (r.ok) return;
+      nextProbe = Date.now() + probeEvery;
+      probeEvery = Math.min(Math.round(probeEvery * 1.5), PROBE_MAX_INTERVAL_MS);
+    }
     if (health === "unhealthy") {
       const output = (st.Health?.Log?.at(-1)?.Output ?? "").trim().slice(0, 500);
       if (unhealthySince === null) {
@@ -209,7 +219,7 @@ async function waitHealthy(docker: Docker, svc: ServiceSpec, { deadline, timeout
       if (Date.now() - unhealthySince >= unhealthyGraceMs) throw new ServiceUnhealthyError(svc.service, output);
     }
     if (Date.now() > deadline) throw new StackTimeoutError([svc.service], Math.round(timeoutMs / 1000));
-    await new Promise((r) => setTimeout(r, pollMs));
+    await new Promise((r) => setTimeout(r, probe ? Math.max(10, Math.min(pollMs, nextProbe - Date.now())) : pollMs));
   }
 }
 
@@ -218,6 +228,7 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
   const timeoutMs = opts.timeoutMs ?? 10 * 60_000;
   const pollMs = opts.pollMs ?? 500;
   const unhealthyGraceMs = opts.unhealthyGraceMs ?? DEFAULT_UNHEALTHY_GRACE_MS;
+  const probe = opts.probe ?? true;
   dependencyOrder(spec.services); // validates before anything is created
 
   // The start's deadline begins once the images are here: a first create
@@ -256,7 +267,7 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
           if (stop) throw stop;
           await ensureContainer(docker, spec, svc, emit);
           started.get(svc.service)!.resolve();
-          await waitHealthy(docker, svc, { deadline, timeoutMs, pollMs, unhealthyGraceMs, failed, emit });
+          await waitHealthy(docker, svc, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, failed, emit });
           if (svc.healthcheck) emit({ kind: "service.healthy", service: svc.service, message: `${svc.service} healthy` });
           healthy.get(svc.service)!.resolve();
           pending.delete(svc.service);
@@ -268,7 +279,7 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
       }),
     );
     // Services without a health check must still be running at the end.
-    for (const svc of spec.services) await waitHealthy(docker, { ...svc, healthcheck: undefined }, { deadline, timeoutMs, pollMs, unhealthyGraceMs, failed, emit });
+    for (const svc of spec.services) await waitHealthy(docker, { ...svc, healthcheck: undefined }, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, failed, emit });
   } catch (err) {
     // firstError is the cause every other service failed with; err is the
     // final running check's own failure when no service failed before it.
@@ -299,16 +310,6 @@ export async function stopStack(docker: Docker, ref: string, installationId: str
     }),
   );
   return containers.length;
-}
-
-export interface ServiceState {
-  service: string;
-  containerName: string;
-  state: string;
-  health: "healthy" | "unhealthy" | "starting" | "none";
-  exitCode: number | null;
-  startedAt: string | null;
-  restartCount: number;
 }
 
 export async function inspectStack(docker: Docker, ref: string, installationId: string): Promise<ServiceState[]> {

@@ -3,8 +3,9 @@
 // goes to live subscribers, with the latest value kept for late joiners.
 import { EventEmitter } from "node:events";
 import type { Db } from "@/lib/db/client";
+import type { EventKind, EventLevel } from "@/lib/domain";
 
-export type EventLevel = "INFO" | "WARN" | "ERROR";
+export type { EventLevel } from "@/lib/domain";
 
 export interface ProjectEventView {
   id: number | null;
@@ -79,7 +80,7 @@ export async function recordEvent(
   db: Db,
   project: { id: string; ref: string },
   level: EventLevel,
-  kind: string,
+  kind: EventKind,
   message: string,
   data?: Record<string, unknown>,
 ): Promise<void> {

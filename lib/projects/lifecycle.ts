@@ -1,6 +1,7 @@
 // The owner's (or admin's) lifecycle actions: create, retry, pause, resume,
 // restart, delete. Each checks ownership and state, records its intent, and
 // hands the long part to a background job (lib/projects/provision.ts).
+import { EVENT, startEvent } from "@/lib/domain";
 import { randomUUID } from "node:crypto";
 import { AccountDisabledError, InvalidStateError, QuotaExceededError } from "@/lib/errors";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
@@ -53,7 +54,7 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
       return created;
     });
   });
-  await recordEvent(ctx.db, project, "INFO", "create.requested", `Project “${project.name}” requested`);
+  await recordEvent(ctx.db, project, "INFO", EVENT.createRequested, `Project “${project.name}” requested`);
   startProvision(ctx, project, "create");
   return summary(ctx, project);
 }
@@ -72,7 +73,7 @@ export async function retryProject(ctx: ProjectContext, actor: SessionUser, ref:
       }),
     );
     eventBus.publishStatus(p.ref, { status: "COMING_UP", statusReason: null });
-    await recordEvent(ctx.db, p, "INFO", "create.retry", "Retrying project creation");
+    await recordEvent(ctx.db, p, "INFO", EVENT.createRetry, "Retrying project creation");
     startProvision(ctx, p, "create");
     return summary(ctx, { ...p, status: "COMING_UP", statusReason: null });
   });
@@ -83,19 +84,19 @@ export async function pauseProject(ctx: ProjectContext, actor: SessionUser, ref:
     const p = await findOwned(ctx, actor, ref, opts);
     if (!ACTIVE.includes(p.status)) throw new InvalidStateError(`A project that is ${p.status} cannot be paused.`);
     await setStatus(ctx, p.id, "PAUSING", null);
-    await recordEvent(ctx.db, p, "INFO", "pause.started", "Pausing: stopping containers, keeping data");
+    await recordEvent(ctx.db, p, "INFO", EVENT.pauseStarted, "Pausing: stopping containers, keeping data");
     await applyProxy(ctx);
     try {
       await ctx.provisioner.pause(p.ref);
     } catch (err) {
       const reason = describeError(err);
-      await recordEvent(ctx.db, p, "ERROR", "pause.failed", reason);
+      await recordEvent(ctx.db, p, "ERROR", EVENT.pauseFailed, reason);
       await setStatus(ctx, p.id, "ACTIVE_UNHEALTHY", `Pause failed: ${reason}`);
       await applyProxy(ctx);
       throw err;
     }
     await setStatus(ctx, p.id, "INACTIVE", null);
-    await recordEvent(ctx.db, p, "INFO", "pause.succeeded", "Project paused");
+    await recordEvent(ctx.db, p, "INFO", EVENT.pauseSucceeded, "Project paused");
     await applyProxy(ctx);
     return summary(ctx, { ...p, status: "INACTIVE", statusReason: null });
   });
@@ -107,7 +108,7 @@ async function startAgain(ctx: ProjectContext, actor: SessionUser, ref: string, 
     const allowed = mode === "resume" ? p.status === "INACTIVE" : ACTIVE.includes(p.status);
     if (!allowed) throw new InvalidStateError(`A project that is ${p.status} cannot be ${mode === "resume" ? "resumed" : "restarted"}.`);
     await setStatus(ctx, p.id, "RESTORING", null);
-    await recordEvent(ctx.db, p, "INFO", `${mode}.requested`, mode === "resume" ? "Resuming project" : "Restarting all services");
+    await recordEvent(ctx.db, p, "INFO", startEvent(mode, "requested"), mode === "resume" ? "Resuming project" : "Restarting all services");
     startProvision(ctx, p, mode);
     return summary(ctx, { ...p, status: "RESTORING", statusReason: null });
   });
@@ -121,13 +122,10 @@ export function restartProject(ctx: ProjectContext, actor: SessionUser, ref: str
   return startAgain(ctx, actor, ref, opts, "restart");
 }
 
-/** The durable delete intent: a restart that finds it as the project's last delete event finishes the delete. */
-export const DELETE_INTENT = "delete.started";
-
 export async function deleteProject(ctx: ProjectContext, actor: SessionUser, input: { ref: string; confirmRef: string }, opts: ScopeOptions = {}): Promise<void> {
   const { ref } = parseOrThrow(deleteProjectSchema, input);
   const p = await findOwned(ctx, actor, ref, opts);
-  await recordEvent(ctx.db, p, "INFO", DELETE_INTENT, "Deleting project: containers, volumes, network, ports");
+  await recordEvent(ctx.db, p, "INFO", EVENT.deleteIntent, "Deleting project: containers, volumes, network, ports");
   // A create or resume in flight is cancelled first; it rolls itself back.
   await ctx.jobs.cancel(ref);
   await ctx.jobs.withLock(ref, async () => {
@@ -135,7 +133,7 @@ export async function deleteProject(ctx: ProjectContext, actor: SessionUser, inp
       await finishDelete(ctx, p);
     } catch (err) {
       const reason = describeError(err);
-      await recordEvent(ctx.db, p, "ERROR", "delete.failed", reason);
+      await recordEvent(ctx.db, p, "ERROR", EVENT.deleteFailed, reason);
       await setStatus(ctx, p.id, "UNKNOWN", `Delete failed, try again: ${reason}`);
       throw err;
     }
@@ -157,6 +155,6 @@ export async function finishDelete(ctx: ProjectContext, p: { id: string; ref: st
     await tx.project.update({ where: { id: p.id }, data: { status: "REMOVED", statusReason: null, removedAt: new Date(), secrets: "" } });
   });
   eventBus.publishStatus(p.ref, { status: "REMOVED", statusReason: null });
-  await recordEvent(ctx.db, p, "INFO", "delete.succeeded", "Project deleted");
+  await recordEvent(ctx.db, p, "INFO", EVENT.deleteSucceeded, "Project deleted");
   eventBus.clear(p.ref);
 }

@@ -4,6 +4,7 @@
 // dies is seen within a second) and sweeps every project periodically as a
 // fallback; it writes the status and an event, and re-applies nginx when
 // routing must change. Pages and routes only read.
+import { EVENT } from "@/lib/domain";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { recordEvent } from "@/lib/projects/events";
 import { applyProxy, describeError, setStatus, type ProjectContext } from "@/lib/projects/context";
@@ -135,7 +136,7 @@ export class Monitor {
       await setStatus(ctx, p.id, next, reason);
       if (next !== p.status) {
         const message = next === "ACTIVE_HEALTHY" ? "All services healthy" : (reason ?? next);
-        await recordEvent(ctx.db, p, next === "ACTIVE_HEALTHY" ? "INFO" : "WARN", "health.changed", message);
+        await recordEvent(ctx.db, p, next === "ACTIVE_HEALTHY" ? "INFO" : "WARN", EVENT.healthChanged, message);
         await applyProxy(ctx);
       }
       return next;

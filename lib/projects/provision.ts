@@ -4,6 +4,7 @@
 // that never became active (checked against the database AND the sealed
 // metadata on the engine, so a restored database cannot make a live project
 // look like a failed create).
+import { EVENT, startEvent } from "@/lib/domain";
 import { InvalidStateError } from "@/lib/errors";
 import { eventBus, publishProgress, recordEvent } from "@/lib/projects/events";
 import { applyProxy, describeError, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
@@ -24,11 +25,11 @@ async function runProvision(ctx: ProjectContext, projectId: string, mode: StartM
   let release: Release | undefined;
   try {
     if (starts.running >= starts.size) {
-      await recordEvent(ctx.db, p, "INFO", `${mode}.queued`, `Queued: ${starts.running} stacks are starting on this host (${starts.waiting} waiting before this one); it starts when one finishes`);
+      await recordEvent(ctx.db, p, "INFO", startEvent(mode, "queued"), `Queued: ${starts.running} stacks are starting on this host (${starts.waiting} waiting before this one); it starts when one finishes`);
     }
     release = await starts.acquire(signal);
     started = Date.now();
-    await recordEvent(ctx.db, p, "INFO", `${mode}.started`, mode === "create" ? "Provisioning: images, network, volumes, services" : mode === "resume" ? "Starting services" : "Restarting services");
+    await recordEvent(ctx.db, p, "INFO", startEvent(mode, "started"), mode === "create" ? "Provisioning: images, network, volumes, services" : mode === "resume" ? "Starting services" : "Restarting services");
     const spec = specFor(ctx, p);
     const onEvent = (e: ProvisionEvent) => void onProvisionEvent(ctx, p, e);
     if (mode === "restart") await ctx.provisioner.restart(spec, { onEvent, signal });
@@ -42,20 +43,20 @@ async function runProvision(ctx: ProjectContext, projectId: string, mode: StartM
       await ctx.db.project.update({ where: { id: p.id }, data: { activatedAt } });
     }
     await setStatus(ctx, p.id, "ACTIVE_HEALTHY", null);
-    await recordEvent(ctx.db, p, "INFO", `${mode}.succeeded`, `All services healthy in ${((Date.now() - started) / 1000).toFixed(1)} s`, { durationMs: Date.now() - started });
+    await recordEvent(ctx.db, p, "INFO", startEvent(mode, "succeeded"), `All services healthy in ${((Date.now() - started) / 1000).toFixed(1)} s`, { durationMs: Date.now() - started });
   } catch (err) {
     const reason = signal.aborted ? "Cancelled by delete." : describeError(err);
-    await recordEvent(ctx.db, p, "ERROR", `${mode}.failed`, reason);
+    await recordEvent(ctx.db, p, "ERROR", startEvent(mode, "failed"), reason);
     if (mode === "create") {
       // Undo everything the create made; keep the row (and its secrets) for a retry.
       try {
         const outcome = await discardFailedCreate(ctx, p);
-        if (outcome === "discarded") await recordEvent(ctx.db, p, "INFO", "create.rolled_back", "Removed everything the failed create made");
-        else await recordEvent(ctx.db, p, "WARN", "create.rolled_back", `Removed the containers; kept the volumes: ${outcome.kept}`);
+        if (outcome === "discarded") await recordEvent(ctx.db, p, "INFO", EVENT.createRolledBack, "Removed everything the failed create made");
+        else await recordEvent(ctx.db, p, "WARN", EVENT.createRolledBack, `Removed the containers; kept the volumes: ${outcome.kept}`);
       } catch (cleanupErr) {
         // Leases stay so the ports are not handed out while containers may
         // still hold them; start-up reconcile finishes the cleanup.
-        await recordEvent(ctx.db, p, "ERROR", "create.rollback_failed", describeError(cleanupErr));
+        await recordEvent(ctx.db, p, "ERROR", EVENT.createRollbackFailed, describeError(cleanupErr));
       }
       await setStatus(ctx, p.id, "INIT_FAILED", reason);
     } else {

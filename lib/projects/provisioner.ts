@@ -4,37 +4,14 @@
 // (Swarm, a remote host) later. A provisioner belongs to one installation:
 // everything that changes the engine acts only on that installation's
 // resources, and listStacks is the only view of anyone else's.
-import type { ServiceName, StackSpec } from "@/lib/stack/types";
+import type { LogLine, ServiceName, ServiceState, StackEvent, StackSpec } from "@/lib/stack/types";
 import type { EngineStack, Removed } from "@/lib/docker/resources";
 
 export type { EngineStack, EngineContainer, Removed } from "@/lib/docker/resources";
 
-export interface ProvisionEvent {
-  kind: string; // image.pull, service.creating, service.started, service.healthy, service.failed, ...
-  service?: string;
-  image?: string;
-  percent?: number;
-  status?: string;
-  message?: string;
-}
-
-export type OnProvisionEvent = (e: ProvisionEvent) => void;
-
-export interface ServiceStatus {
-  service: string;
-  containerName: string;
-  state: string; // created | running | exited | paused | restarting | dead | missing
-  health: "healthy" | "unhealthy" | "starting" | "none";
-  exitCode: number | null;
-  startedAt: string | null;
-  restartCount: number;
-}
-
-export interface LogLine {
-  stream: "stdout" | "stderr";
-  line: string;
-  time?: string;
-}
+// The runtime's reports are the adapter contract's own types (lib/stack/types.ts).
+export type { StackEvent as ProvisionEvent, ServiceState as ServiceStatus, LogLine } from "@/lib/stack/types";
+export type OnProvisionEvent = (e: StackEvent) => void;
 
 export interface Provisioner {
   /** This provisioner's installation: the only one whose resources it changes. */
@@ -52,7 +29,7 @@ export interface Provisioner {
   destroy(ref: string): Promise<Removed>;
   /** Removes the containers only; data and network stay. Safe to repeat. */
   removeContainers(ref: string): Promise<Removed>;
-  status(ref: string): Promise<ServiceStatus[]>;
+  status(ref: string): Promise<ServiceState[]>;
   logs(ref: string, service: ServiceName, opts: { tail: number; follow: boolean; signal?: AbortSignal }): AsyncIterable<LogLine>;
   /** Every Supafleet stack on the engine, this installation's and others'. Reads only. */
   listStacks(): Promise<EngineStack[]>;

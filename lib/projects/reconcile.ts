@@ -6,10 +6,10 @@
 //   their sealed metadata, or quarantined (stopped, volumes kept);
 // - volumes go only with a delete the owner asked for, or with the rollback
 //   of a create that never became active (lib/projects/provision.ts).
+import { EVENT, startEvent } from "@/lib/domain";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { SERVICE_NAMES } from "@/lib/stack/types";
 import { recordEvent } from "@/lib/projects/events";
-import { DELETE_INTENT } from "@/lib/projects/lifecycle";
 import { applyProxy, describeError, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, type ProjectContext, type ProjectForSpec } from "@/lib/projects/context";
 import { unsealNewest } from "@/lib/projects/metadata";
 import { dataState, discardFailedCreate, startProvision } from "@/lib/projects/provision";
@@ -50,7 +50,7 @@ async function takeEngineState({ ctx, p, stack }: RepairInput, why: string): Pro
   const activatedAt = p.activatedAt ?? (sealed.ok && sealed.meta.activatedAt ? new Date(sealed.meta.activatedAt) : new Date());
   const running = stack?.containers.some((c) => c.running && c.role === null) ?? false;
   await ctx.db.project.update({ where: { id: p.id }, data: { activatedAt, status: running ? "RESTORING" : "INACTIVE", statusReason: null } });
-  await recordEvent(ctx.db, p, "WARN", "recovery.engine_state", `${why}; its data was kept and it is ${running ? "being started" : "paused"}`);
+  await recordEvent(ctx.db, p, "WARN", EVENT.recoveryEngineState, `${why}; its data was kept and it is ${running ? "being started" : "paused"}`);
   if (running) startProvision(ctx, p, "resume");
 }
 
@@ -72,7 +72,7 @@ async function rollBackCreate(input: RepairInput, reason: string): Promise<void>
   const next = cleanupError ? `${reason} Cleaning up failed: ${describeError(cleanupError)}` : `${reason}${kept}`;
   if (p.status !== "INIT_FAILED") {
     await setStatus(ctx, p.id, "INIT_FAILED", next);
-    await recordEvent(ctx.db, p, "ERROR", "create.failed", reason);
+    await recordEvent(ctx.db, p, "ERROR", startEvent("create", "failed"), reason);
   } else if (kept && p.statusReason !== next) {
     await setStatus(ctx, p.id, "INIT_FAILED", next);
   }
@@ -89,7 +89,7 @@ const converge: Repair = async (input) => {
       report.drift.push(`${p.ref}: data volumes missing`);
       await attempt(`${p.ref}: marked UNKNOWN (no data volumes)`, async () => {
         await setStatus(ctx, p.id, "UNKNOWN", reason);
-        await recordEvent(ctx.db, p, "ERROR", "reconcile.data_missing", reason);
+        await recordEvent(ctx.db, p, "ERROR", EVENT.reconcileDataMissing, reason);
       });
     }
     return;
@@ -101,7 +101,7 @@ const converge: Repair = async (input) => {
     report.drift.push(`${p.ref}: ${[missing.length ? `container(s) gone: ${missing.join(", ")}` : "", stopped.length ? `not running: ${stopped.join(", ")}` : ""].filter(Boolean).join("; ")}`);
     await attempt(`${p.ref}: converging the stack again`, async () => {
       await setStatus(ctx, p.id, "RESTORING", null);
-      await recordEvent(ctx.db, p, "WARN", "reconcile.repair", "Containers were missing or stopped; bringing the stack back");
+      await recordEvent(ctx.db, p, "WARN", EVENT.reconcileRepair, "Containers were missing or stopped; bringing the stack back");
       startProvision(ctx, p, "resume");
     });
     return;
@@ -133,13 +133,13 @@ export const REPAIRS: Record<ProjectStatus, Repair | null> = {
     await attempt(`${p.ref}: finished pause`, async () => {
       await ctx.provisioner.pause(p.ref);
       await setStatus(ctx, p.id, "INACTIVE", null);
-      await recordEvent(ctx.db, p, "INFO", "pause.succeeded", "Pause finished after a restart of Supafleet");
+      await recordEvent(ctx.db, p, "INFO", EVENT.pauseSucceeded, "Pause finished after a restart of Supafleet");
     });
   },
   RESTORING: async ({ ctx, p, report, attempt }) => {
     report.drift.push(`${p.ref}: resume/restart was interrupted`);
     await attempt(`${p.ref}: resuming again`, async () => {
-      await recordEvent(ctx.db, p, "INFO", "resume.requested", "Resuming again after a restart of Supafleet");
+      await recordEvent(ctx.db, p, "INFO", startEvent("resume", "requested"), "Resuming again after a restart of Supafleet");
       startProvision(ctx, p, "resume");
     });
   },
@@ -159,13 +159,13 @@ export const REPAIRS: Record<ProjectStatus, Repair | null> = {
 /** Projects whose last delete event is the delete intent: the app died while deleting them. */
 async function interruptedDeletes(ctx: ProjectContext, projectIds: string[]): Promise<Set<string>> {
   const rows = await ctx.db.projectEvent.findMany({
-    where: { projectId: { in: projectIds }, kind: { in: [DELETE_INTENT, "delete.failed", "delete.succeeded"] } },
+    where: { projectId: { in: projectIds }, kind: { in: [EVENT.deleteIntent, EVENT.deleteFailed, EVENT.deleteSucceeded] } },
     orderBy: { id: "asc" },
     select: { projectId: true, kind: true },
   });
   const last = new Map<string, string>();
   for (const r of rows) last.set(r.projectId, r.kind);
-  return new Set([...last].filter(([, kind]) => kind === DELETE_INTENT).map(([id]) => id));
+  return new Set([...last].filter(([, kind]) => kind === EVENT.deleteIntent).map(([id]) => id));
 }
 
 export async function reconcile(ctx: ProjectContext, finishDelete: (p: KnownProject) => Promise<void>): Promise<ReconcileReport> {

@@ -4,6 +4,7 @@
 // owner exists; otherwise they are quarantined: containers stopped, volumes
 // kept, shown to the admin with "adopt" and "delete for good". Nothing here
 // removes a volume except an admin's explicit "delete for good".
+import { EVENT } from "@/lib/domain";
 import { randomUUID } from "node:crypto";
 import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -76,7 +77,7 @@ async function rebuild(ctx: ProjectContext, stack: EngineStack, meta: ProjectMet
     note += "; its ports had been leased to another project, so it got new ones and its containers will be made again";
     if (status === "RESTORING") await ctx.db.project.update({ where: { id: project.id }, data: { status: "INACTIVE" } });
   }
-  await recordEvent(ctx.db, project, "WARN", "recovery.rebuilt", note);
+  await recordEvent(ctx.db, project, "WARN", EVENT.recoveryRebuilt, note);
   if (portsKept && status === "RESTORING") startProvision(ctx, project, "resume");
   return { kind: "recovered", status: !portsKept && status === "RESTORING" ? "INACTIVE" : status, note };
 }

@@ -133,3 +133,33 @@ export interface StackSpec {
    * container exists, so the stack can be rebuilt from the engine alone. */
   metadata: { volume: string; sealed: string };
 }
+
+// ---- what a runtime reports back (the same words on both sides of the adapter) ----
+
+/** Progress of a stack start: image pulls, and each service's steps. */
+export interface StackEvent {
+  kind: "image.pull" | "service.creating" | "service.started" | "service.unhealthy" | "service.healthy" | "service.failed";
+  service?: string;
+  image?: string;
+  percent?: number;
+  status?: string;
+  message?: string;
+}
+
+/** One service's container as the runtime sees it. */
+export interface ServiceState {
+  service: string;
+  containerName: string;
+  /** created | running | exited | paused | restarting | dead | missing */
+  state: string;
+  health: "healthy" | "unhealthy" | "starting" | "none";
+  exitCode: number | null;
+  startedAt: string | null;
+  restartCount: number;
+}
+
+export interface LogLine {
+  stream: "stdout" | "stderr";
+  line: string;
+  time?: string;
+}

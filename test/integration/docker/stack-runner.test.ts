@@ -62,8 +62,25 @@ describe("applyStack health checks", () => {
     expect(kinds).toContain("service.unhealthy");
     expect(kinds.at(-1)).toBe("service.healthy");
     expect(kinds.indexOf("service.unhealthy")).toBeLessThan(kinds.indexOf("service.healthy"));
-    const info = await docker.getContainer(spec.services[0]!.containerName).inspect();
-    expect(info.State.Health?.Status).toBe("healthy");
+    // The engine's own checker agrees soon after (its next scheduled check).
+    await expect.poll(async () => (await docker.getContainer(spec.services[0]!.containerName).inspect()).State.Health?.Status, { timeout: 5_000 }).toBe("healthy");
+  });
+
+  it("counts a service ready when its own check passes, without waiting for the engine's first scheduled check", async () => {
+    // Ready at once, but the engine would first check it only after 60 s.
+    const spec = stack(newRef(), "realtime", "touch /tmp/ok; exec sleep infinity");
+    spec.services[0]!.healthcheck = { ...spec.services[0]!.healthcheck!, intervalMs: 60_000 };
+    await applyStack(docker, spec, { pollMs: 200 });
+    // Still "starting" for the engine: readiness came from running the check ourselves.
+    expect((await docker.getContainer(spec.services[0]!.containerName).inspect()).State.Health?.Status).toBe("starting");
+    // And with probing off it would still be waiting (the engine's schedule decides).
+    const slow = stack(newRef(), "storage", "touch /tmp/ok; exec sleep infinity");
+    slow.services[0]!.healthcheck = { ...slow.services[0]!.healthcheck!, intervalMs: 60_000 };
+    const abort = new AbortController();
+    const waiting = applyStack(docker, slow, { pollMs: 200, probe: false, signal: abort.signal }).then(() => "ready", () => "cancelled");
+    await new Promise((r) => setTimeout(r, 5_000));
+    abort.abort();
+    expect(await waiting).toBe("cancelled");
   });
 
   it("fails with the health check's output when the service stays unhealthy past the grace period", async () => {

@@ -18,6 +18,7 @@ import { LABELS, SERVICE_NAMES } from "@/lib/stack/types";
 import type { SessionUser } from "@/lib/users/service";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
+import { startSocketProxy } from "@/test/support/socket-proxy";
 
 const tmp = mkdtempSync(join(tmpdir(), "supafleet-lifecycle-"));
 let docker: Docker;
@@ -209,6 +210,37 @@ describe("project lifecycle on a real Docker engine", () => {
     expect((await service.getProject(alice, refA)).status).toBe("ACTIVE_HEALTHY");
     const rows = await query(localUrl(a.directUrl!), "select body from notes");
     expect(rows.rows).toEqual([{ body: "written before pause" }]);
+  });
+
+  it("notices a killed container with no page open within 10 s, and its monitor survives an engine restart", async () => {
+    const relay = await startSocketProxy("/var/run/docker.sock");
+    // Another app process on the same database, talking to the engine through the relay.
+    const watched = new ProjectService(db, createDockerProvisioner(relay.path, installationId), recordingProxy, config);
+    const monitor = watched.startMonitor({ sweepMs: 60_000, debounceMs: 200, maxBackoffMs: 1_000 });
+    const statusOf = async () => (await db.project.findUniqueOrThrow({ where: { ref: refA } })).status;
+    try {
+      await expect.poll(() => monitor.watching, { timeout: 5_000 }).toBe(true);
+      expect(await statusOf()).toBe("ACTIVE_HEALTHY");
+      // The engine "restarts": every connection cut, nothing answers for a while.
+      await relay.stop();
+      await expect.poll(statusOf, { timeout: 10_000 }).toBe("UNKNOWN");
+      await relay.start();
+      await expect.poll(() => monitor.watching, { timeout: 10_000 }).toBe(true);
+      await expect.poll(statusOf, { timeout: 10_000 }).toBe("ACTIVE_HEALTHY");
+      // A crash nobody is watching: seen from the event stream opened after the restart.
+      const killedAt = Date.now();
+      await docker.getContainer(`supafleet-${refA}-rest`).kill();
+      await expect
+        .poll(async () => (await db.projectEvent.findMany({ where: { project: { ref: refA }, kind: "health.changed", at: { gte: new Date(killedAt) } } })).map((e) => e.message), { timeout: 10_000 })
+        .toContain("Not healthy: rest");
+      console.info(`monitor: killed container seen as unhealthy after ${Date.now() - killedAt} ms`);
+    } finally {
+      watched.stopMonitor();
+      await relay.close();
+    }
+    // Put it back for the tests that follow.
+    await docker.getContainer(`supafleet-${refA}-rest`).start().catch(() => undefined);
+    await expect.poll(async () => (await service.refreshStatus(refA)) ?? "", { timeout: 60_000, interval: 1_000 }).toBe("ACTIVE_HEALTHY");
   });
 
   it("repairs drift at start-up: a container gone; quarantines what it cannot rebuild and leaves other installations alone", async () => {

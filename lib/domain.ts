@@ -1,0 +1,70 @@
+// Supafleet's domain words, defined once: project status words (Supabase's
+// own) and their groups, event kinds, roles. Server, UI, proxy and admin
+// import them from here; nothing else spells them out. Plain data only, so
+// client components can import it too.
+
+export const PROJECT_STATUSES = [
+  "COMING_UP",
+  "ACTIVE_HEALTHY",
+  "ACTIVE_UNHEALTHY",
+  "PAUSING",
+  "INACTIVE",
+  "RESTORING",
+  "INIT_FAILED",
+  "REMOVED",
+  "UNKNOWN",
+] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
+/** Up and serving (healthy or not): can be paused or restarted. */
+export const ACTIVE_STATUSES: readonly ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY"];
+/** The gateway may answer: nginx routes the subdomain to it (else a status page). */
+export const ROUTED_STATUSES: readonly ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "COMING_UP", "RESTORING", "UNKNOWN"];
+/** Stopped on purpose, data kept: nginx answers "paused". */
+export const PAUSED_STATUSES: readonly ProjectStatus[] = ["INACTIVE", "PAUSING"];
+/** Containers running or starting: what holds the host's memory. */
+export const RUNNING_STATUSES: readonly ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "COMING_UP", "RESTORING", "PAUSING", "UNKNOWN"];
+/** A background job is (or should be) working on it. */
+export const TRANSITIONAL_STATUSES: readonly ProjectStatus[] = ["COMING_UP", "PAUSING", "RESTORING"];
+
+export const isStatusIn = (status: string, group: readonly ProjectStatus[]): boolean => (group as readonly string[]).includes(status);
+
+export const ROLES = ["USER", "ADMIN"] as const;
+export type Role = (typeof ROLES)[number];
+
+export type StartMode = "create" | "resume" | "restart";
+
+/**
+ * Every kind of project event. Lifecycle kinds are "<action>.<step>"; the
+ * delete intent ("delete.started") is durable: a restart that finds it as a
+ * project's last delete event finishes the delete.
+ */
+export const EVENT = {
+  createRequested: "create.requested",
+  createRetry: "create.retry",
+  createRolledBack: "create.rolled_back",
+  createRollbackFailed: "create.rollback_failed",
+  pauseStarted: "pause.started",
+  pauseSucceeded: "pause.succeeded",
+  pauseFailed: "pause.failed",
+  deleteIntent: "delete.started",
+  deleteSucceeded: "delete.succeeded",
+  deleteFailed: "delete.failed",
+  healthChanged: "health.changed",
+  reconcileRepair: "reconcile.repair",
+  reconcileDataMissing: "reconcile.data_missing",
+  recoveryRebuilt: "recovery.rebuilt",
+  recoveryEngineState: "recovery.engine_state",
+  imagePull: "image.pull",
+} as const;
+
+/** Steps of a stack start, per mode: "create.queued", "resume.succeeded", … */
+export type StartStep = "requested" | "queued" | "started" | "succeeded" | "failed";
+export const startEvent = (mode: StartMode, step: StartStep) => `${mode}.${step}` as const;
+
+/** What the Docker adapter reports while it converges a stack. */
+export type ServiceEventKind = "service.creating" | "service.started" | "service.unhealthy" | "service.healthy" | "service.failed";
+
+export type EventKind = (typeof EVENT)[keyof typeof EVENT] | ReturnType<typeof startEvent> | ServiceEventKind;
+
+export type EventLevel = "INFO" | "WARN" | "ERROR";
