@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ConfigError } from "@/lib/errors";
 import { defaultMaxParallelStarts } from "@/lib/projects/slots";
 import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
+import { parseCidr } from "@/lib/projects/subnets";
 
 const HOSTNAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const SERVICE_KEY = /^(\*|[a-z]+)$/;
@@ -93,6 +94,11 @@ export const envSchema = z
     SUPAFLEET_APP_PORT: port.default(3000),
     SUPAFLEET_UPLOAD_LIMIT: z.string().regex(/^\d{1,5}[km]?$/, "must look like 50m").default("50m"),
     SUPAFLEET_MAX_PARALLEL_STARTS: z.coerce.number().int().min(1).max(1000).optional(),
+    SUPAFLEET_SUBNET_POOL: z
+      .string()
+      .default("10.213.0.0/16")
+      .refine((v) => parseCidr(v) !== null, { message: "must be an IPv4 network such as 10.213.0.0/16" }),
+    SUPAFLEET_SUBNET_SIZE: z.coerce.number().int().min(8).max(28).default(26),
     SUPAFLEET_INSTALLATION_ID: z.string().regex(INSTALLATION_ID_PATTERN, "must be 16 lowercase hex characters, as the admin console shows it").optional(),
   })
   .superRefine((e, ctx) => {
@@ -101,6 +107,10 @@ export const envSchema = z
     }
     if ((e.SUPAFLEET_TLS_CERT === undefined) !== (e.SUPAFLEET_TLS_KEY === undefined)) {
       ctx.addIssue({ code: "custom", path: ["SUPAFLEET_TLS_KEY"], message: "SUPAFLEET_TLS_CERT and SUPAFLEET_TLS_KEY must be set together" });
+    }
+    const pool = parseCidr(e.SUPAFLEET_SUBNET_POOL);
+    if (pool && e.SUPAFLEET_SUBNET_SIZE < pool.prefix) {
+      ctx.addIssue({ code: "custom", path: ["SUPAFLEET_SUBNET_SIZE"], message: `must be at least the pool's prefix (/${pool.prefix}), e.g. 26` });
     }
     if (e.NODE_ENV === "production" && e.SUPAFLEET_MASTER_KEY === undefined) {
       ctx.addIssue({ code: "custom", path: ["SUPAFLEET_MASTER_KEY"], message: "is required in production (openssl rand -base64 32); losing it makes every project's secrets unreadable" });
@@ -118,6 +128,8 @@ export interface Env {
   publicScheme: "http" | "https";
   publicPort: number | undefined;
   portRange: { start: number; end: number };
+  /** Each project's network gets a subnet of this size from this pool (lib/projects/subnets.ts). */
+  subnetPool: { cidr: string; size: number };
   /** undefined: generated once into <dataDir>/master.key (development only) */
   masterKey: Buffer | undefined;
   authSecret: string | undefined;
@@ -163,6 +175,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     publicScheme: e.SUPAFLEET_PUBLIC_SCHEME,
     publicPort: e.SUPAFLEET_PUBLIC_PORT,
     portRange: e.SUPAFLEET_PORT_RANGE,
+    subnetPool: { cidr: e.SUPAFLEET_SUBNET_POOL, size: e.SUPAFLEET_SUBNET_SIZE },
     masterKey: e.SUPAFLEET_MASTER_KEY,
     authSecret: e.NEXTAUTH_SECRET,
     authUrl: e.NEXTAUTH_URL,

@@ -103,6 +103,12 @@ export class NoFreePortError extends AppError {
   }
 }
 
+export class NoFreeSubnetError extends AppError {
+  constructor(pool: string) {
+    super("no_free_subnet", 503, `No free network subnet left in ${pool}; the host is full.`);
+  }
+}
+
 export class InvalidStateError extends AppError {
   constructor(message: string) {
     super("invalid_state", 409, message);

@@ -19,16 +19,38 @@ export function ownedBy(labels: Record<string, string> | undefined | null, ref: 
   return installation === installationId || installation === undefined;
 }
 
+interface NetworkInfo {
+  Id: string;
+  Labels?: Record<string, string>;
+  IPAM?: { Config?: Array<{ Subnet?: string }> | null };
+}
+
 export async function ensureNetwork(docker: Docker, spec: StackSpec): Promise<void> {
   try {
-    const info = (await docker.getNetwork(spec.network.name).inspect()) as { Labels?: Record<string, string> };
-    if (!ownedBy(info.Labels, spec.ref, spec.installationId)) throw new ResourceConflictError(`Network ${spec.network.name} exists and is not Supafleet's for ${spec.ref}; refusing to use it.`);
-    return;
+    const info = (await docker.getNetwork(spec.network.name).inspect()) as NetworkInfo;
+    if (!ownedBy(info.Labels, spec.ref, spec.installationId)) throw new ResourceConflictError(`Network ${spec.network.name} exists and is not this installation's for ${spec.ref}; refusing to use it.`);
+    const subnet = info.IPAM?.Config?.[0]?.Subnet;
+    if (!spec.network.subnet || subnet === spec.network.subnet) return;
+    // Its project got another subnet (rebuilt after a restore, its old one
+    // taken): the network holds no data; with no container attached it is
+    // made again. 403 means containers still use it.
+    try {
+      await docker.getNetwork(info.Id).remove();
+    } catch (err) {
+      if (statusOf(err) === 403) throw new ResourceConflictError(`Network ${spec.network.name} is on ${subnet ?? "another subnet"} and still in use; its containers must go before it can move to ${spec.network.subnet}.`);
+      if (statusOf(err) !== 404) throw err;
+    }
   } catch (err) {
     if (statusOf(err) !== 404) throw err;
   }
   try {
-    await docker.createNetwork({ Name: spec.network.name, Driver: "bridge", Labels: spec.network.labels, CheckDuplicate: true });
+    await docker.createNetwork({
+      Name: spec.network.name,
+      Driver: "bridge",
+      Labels: spec.network.labels,
+      CheckDuplicate: true,
+      ...(spec.network.subnet ? { IPAM: { Driver: "default", Config: [{ Subnet: spec.network.subnet }] } } : {}),
+    });
   } catch (err) {
     // A parallel converge created it first: fine if it is ours.
     if (statusOf(err) !== 409) throw err;
@@ -195,6 +217,12 @@ export async function listEngineStacks(docker: Docker): Promise<EngineStack[]> {
   }
   for (const n of networks) entry(n.Labels)?.networks.push(n.Name);
   return [...byKey.values()].sort((a, b) => a.ref.localeCompare(b.ref));
+}
+
+/** The subnets of every network on the engine, of any installation or none. */
+export async function usedSubnets(docker: Docker): Promise<string[]> {
+  const networks = (await docker.listNetworks()) as NetworkInfo[];
+  return networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? "")).filter((s) => s !== "" && !s.includes(":"));
 }
 
 /**

@@ -12,6 +12,7 @@ import type { JobRunner } from "@/lib/projects/jobs";
 import { eventBus } from "@/lib/projects/events";
 import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
 import type { Provisioner } from "@/lib/projects/provisioner";
+import type { SubnetPool } from "@/lib/projects/subnets";
 
 export interface ProjectServiceConfig {
   portRange: { start: number; end: number };
@@ -23,6 +24,8 @@ export interface ProjectServiceConfig {
   dockerSocket: string;
   /** Stacks that may start at once; default defaultMaxParallelStarts(). See lib/projects/slots.ts. */
   maxParallelStarts?: number;
+  /** Where project networks get their subnets; without it Docker's default pools decide (about 30 networks). */
+  subnetPool?: SubnetPool;
 }
 
 export interface ProxyNotifier {
@@ -49,10 +52,11 @@ export interface ProjectForSpec {
   stackVersion: string;
   secrets: string;
   ports: Array<{ purpose: PortPurpose; port: number }>;
+  subnet: { subnet: string } | null;
   owner: { id: string; email: string };
 }
 
-export const PROJECT_FOR_SPEC = { ports: true, owner: { select: { id: true, email: true } } } as const;
+export const PROJECT_FOR_SPEC = { ports: true, subnet: true, owner: { select: { id: true, email: true } } } as const;
 
 /** A message safe for users and logs: our own errors speak for themselves; others are cut short. */
 export function describeError(err: unknown): string {
@@ -92,6 +96,7 @@ export function specFor(ctx: ProjectContext, p: ProjectForSpec): StackSpec {
     sealedMetadata: sealedMetadataOf(ctx, p),
     secrets: secretsOf(ctx, p),
     ports: { kongHttp: port("KONG_HTTP"), postgres: port("POSTGRES"), pooler: port("POOLER") },
+    subnet: p.subnet?.subnet,
     publicUrl: apiUrl(ctx.config, p.ref),
     imageOverrides: ctx.config.imageOverrides,
     dockerSocketPath: ctx.config.dockerSocket,

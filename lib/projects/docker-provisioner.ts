@@ -4,7 +4,7 @@ import { createDockerClient } from "@/lib/docker/client";
 import { watchContainerEvents } from "@/lib/docker/events";
 import { containerLogs } from "@/lib/docker/logs";
 import { readMetadata, writeMetadata } from "@/lib/docker/metadata";
-import { listEngineStacks, removeStack, usedHostPorts } from "@/lib/docker/resources";
+import { listEngineStacks, removeStack, usedHostPorts, usedSubnets } from "@/lib/docker/resources";
 import { applyStack, inspectStack, stopStack } from "@/lib/docker/stack-runner";
 import { containerName } from "@/lib/stack/build-stack-spec";
 import type { Provisioner } from "@/lib/projects/provisioner";
@@ -32,6 +32,7 @@ export function dockerProvisioner(docker: Docker, installationId: string, opts: 
     logs: (ref, service, logOpts) => containerLogs(docker, containerName(ref, service), logOpts),
     listStacks: () => listEngineStacks(docker),
     usedHostPorts: () => usedHostPorts(docker),
+    usedSubnets: () => usedSubnets(docker),
     readMetadata: (ref) => readMetadata(docker, ref, installationId, opts.helperImage),
     writeMetadata: (ref, sealed) => writeMetadata(docker, ref, installationId, sealed, opts.helperImage),
     watch: (onChange, signal) => watchContainerEvents(docker, installationId, (e) => onChange(e.ref), signal),

@@ -36,6 +36,7 @@ export function getProjectService(): ProjectService {
       imageOverrides: env.imageOverrides,
       dockerSocket: env.dockerSocket,
       maxParallelStarts: env.maxParallelStarts,
+      subnetPool: env.subnetPool,
     });
   }
   return g.supafleetProjects;

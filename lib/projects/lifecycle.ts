@@ -15,6 +15,7 @@ import { createProjectSchema, deleteProjectSchema } from "@/lib/validations/proj
 import { eventBus, recordEvent } from "@/lib/projects/events";
 import { applyProxy, describeError, setStatus, type ProjectContext } from "@/lib/projects/context";
 import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
+import { leaseSubnet } from "@/lib/projects/subnets";
 import { startProvision } from "@/lib/projects/provision";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import { generateRef } from "@/lib/projects/ref";
@@ -25,8 +26,8 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
   const data = parseOrThrow(createProjectSchema, input);
   const settings = await getSystemSettings(ctx.db);
   const secrets = await generateProjectSecrets();
-  // Ports that containers on the engine hold, running or not, of any installation.
-  const held = await ctx.provisioner.usedHostPorts();
+  // Ports and subnets the engine's containers and networks hold, running or not, of any installation.
+  const [held, subnetsInUse] = await Promise.all([ctx.provisioner.usedHostPorts(), ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : []]);
   // A ref or port taken by a parallel create: try again with fresh ones.
   const project = await retryOnUnique(() => {
     const ref = generateRef();
@@ -51,6 +52,7 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
         },
       });
       await leasePorts(tx, created.id, ctx.config.portRange, held);
+      if (ctx.config.subnetPool) await leaseSubnet(tx, created.id, ctx.config.subnetPool, subnetsInUse);
       return created;
     });
   });
@@ -64,11 +66,13 @@ export async function retryProject(ctx: ProjectContext, actor: SessionUser, ref:
   return ctx.jobs.withLock(ref, async () => {
     const p = await findOwned(ctx, actor, ref, opts);
     if (p.status !== "INIT_FAILED") throw new InvalidStateError("Only a project whose creation failed can be retried.");
-    const held = await ctx.provisioner.usedHostPorts();
+    const [held, subnetsInUse] = await Promise.all([ctx.provisioner.usedHostPorts(), ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : []]);
     await retryOnUnique(() =>
       ctx.db.$transaction(async (tx) => {
         await tx.portLease.deleteMany({ where: { projectId: p.id } });
+        await tx.subnetLease.deleteMany({ where: { projectId: p.id } });
         await leasePorts(tx, p.id, ctx.config.portRange, held);
+        if (ctx.config.subnetPool) await leaseSubnet(tx, p.id, ctx.config.subnetPool, subnetsInUse);
         await tx.project.update({ where: { id: p.id }, data: { status: "COMING_UP", statusReason: null } });
       }),
     );
@@ -151,6 +155,7 @@ export async function finishDelete(ctx: ProjectContext, p: { id: string; ref: st
   await ctx.provisioner.destroy(p.ref);
   await ctx.db.$transaction(async (tx) => {
     await tx.portLease.deleteMany({ where: { projectId: p.id } });
+    await tx.subnetLease.deleteMany({ where: { projectId: p.id } });
     // Removed projects keep their history but no secrets.
     await tx.project.update({ where: { id: p.id }, data: { status: "REMOVED", statusReason: null, removedAt: new Date(), secrets: "" } });
   });

@@ -28,6 +28,8 @@ export const projectMetadataSchema = z.object({
   /** The database's secrets envelope as is (AES-GCM under the master key, bound to the ref). */
   secrets: z.string().min(1).max(20_000),
   ports: z.object({ KONG_HTTP: port, POSTGRES: port, POOLER: port }),
+  /** The network's leased subnet; absent for projects made before subnet leases. */
+  subnet: z.string().max(32).nullable().optional(),
 });
 
 export type ProjectMetadata = z.infer<typeof projectMetadataSchema>;
@@ -58,7 +60,18 @@ export function unsealNewest(masterKey: Buffer, ref: string, files: string[]): U
 
 export function metadataFor(
   installationId: string,
-  p: { id: string; ref: string; name: string; region: string | null; createdAt: Date; activatedAt: Date | null; stackVersion: string; secrets: string; ports: Array<{ purpose: PortPurposeName; port: number }> },
+  p: {
+    id: string;
+    ref: string;
+    name: string;
+    region: string | null;
+    createdAt: Date;
+    activatedAt: Date | null;
+    stackVersion: string;
+    secrets: string;
+    ports: Array<{ purpose: PortPurposeName; port: number }>;
+    subnet?: { subnet: string } | null;
+  },
   owner: { id: string; email: string },
 ): ProjectMetadata {
   const ports = Object.fromEntries(PORT_PURPOSES.map((purpose) => [purpose, p.ports.find((l) => l.purpose === purpose)?.port ?? 0])) as Record<PortPurposeName, number>;
@@ -76,5 +89,6 @@ export function metadataFor(
     stackVersion: p.stackVersion,
     secrets: p.secrets,
     ports,
+    subnet: p.subnet?.subnet ?? null,
   };
 }

@@ -98,6 +98,7 @@ export async function discardFailedCreate(ctx: ProjectContext, p: { id: string; 
   }
   await ctx.provisioner.destroy(p.ref);
   await ctx.db.portLease.deleteMany({ where: { projectId: p.id } });
+  await ctx.db.subnetLease.deleteMany({ where: { projectId: p.id } });
   return "discarded";
 }
 

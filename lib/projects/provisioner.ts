@@ -35,6 +35,8 @@ export interface Provisioner {
   listStacks(): Promise<EngineStack[]>;
   /** Host ports held by any container on the engine, running or stopped. */
   usedHostPorts(): Promise<Set<number>>;
+  /** IPv4 subnets of every network on the engine. */
+  usedSubnets(): Promise<string[]>;
   /** The ref's sealed metadata files, newest first; [] when it has none. */
   readMetadata(ref: string): Promise<string[]>;
   /** Adds a newer sealed metadata file to the ref's metadata volume. */

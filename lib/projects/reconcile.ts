@@ -206,7 +206,8 @@ export async function reconcile(ctx: ProjectContext, finishDelete: (p: KnownProj
   }
 
   const orphanLeases = await ctx.db.portLease.deleteMany({ where: { project: { status: "REMOVED" } } });
-  if (orphanLeases.count) report.repaired.push(`released ${orphanLeases.count} lease(s) of removed projects`);
+  const orphanSubnets = await ctx.db.subnetLease.deleteMany({ where: { project: { status: "REMOVED" } } });
+  if (orphanLeases.count + orphanSubnets.count) report.repaired.push(`released ${orphanLeases.count + orphanSubnets.count} lease(s) of removed projects`);
 
   const deleting = await interruptedDeletes(ctx, projects.map((p) => p.id));
   for (const p of projects) {

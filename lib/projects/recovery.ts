@@ -13,6 +13,7 @@ import { InvalidStateError, NotFoundError } from "@/lib/errors";
 import { recordEvent } from "@/lib/projects/events";
 import { describeError, type ProjectContext } from "@/lib/projects/context";
 import { leaseExactPorts, leasePorts } from "@/lib/projects/leases";
+import { leaseExactSubnet, leaseSubnet } from "@/lib/projects/subnets";
 import { unsealNewest, type ProjectMetadata } from "@/lib/projects/metadata";
 import { startProvision } from "@/lib/projects/provision";
 import type { EngineStack } from "@/lib/projects/provisioner";
@@ -42,7 +43,7 @@ async function rebuild(ctx: ProjectContext, stack: EngineStack, meta: ProjectMet
   const activated = meta.activatedAt !== null;
   // Never active: the create was cut short and it holds no data; the owner retries or deletes it.
   const status: ProjectStatus = !activated ? "INIT_FAILED" : running ? "RESTORING" : "INACTIVE";
-  const held = await ctx.provisioner.usedHostPorts();
+  const [held, subnetsInUse] = await Promise.all([ctx.provisioner.usedHostPorts(), ctx.provisioner.usedSubnets()]);
   const { project, portsKept } = await ctx.db.$transaction(async (tx) => {
     const idTaken = await tx.project.findUnique({ where: { id: meta.projectId }, select: { id: true } });
     const project = await tx.project.create({
@@ -63,10 +64,15 @@ async function rebuild(ctx: ProjectContext, stack: EngineStack, meta: ProjectMet
     // The ports its containers are bound to are its own, unless another
     // project has leased one since: then it gets new ones, and its
     // containers are made again with them (its data stays).
-    const portsKept = await leaseExactPorts(tx, project.id, meta.ports);
+    let portsKept = await leaseExactPorts(tx, project.id, meta.ports);
     if (!portsKept) {
       const ownPorts = new Set(Object.values(meta.ports));
       await leasePorts(tx, project.id, ctx.config.portRange, new Set([...held].filter((p) => !ownPorts.has(p))));
+    }
+    // Its subnet too; a new one means its network (and so its containers) are made again.
+    if (meta.subnet && !(await leaseExactSubnet(tx, project.id, meta.subnet))) {
+      portsKept = false;
+      if (ctx.config.subnetPool) await leaseSubnet(tx, project.id, ctx.config.subnetPool, subnetsInUse.filter((s) => s !== meta.subnet));
     }
     await tx.quarantinedStack.deleteMany({ where: { ref: meta.ref } });
     return { project, portsKept };
@@ -74,7 +80,7 @@ async function rebuild(ctx: ProjectContext, stack: EngineStack, meta: ProjectMet
   let note = why;
   if (!portsKept) {
     await ctx.provisioner.removeContainers(project.ref);
-    note += "; its ports had been leased to another project, so it got new ones and its containers will be made again";
+    note += "; its ports or subnet had been leased to another project, so it got new ones and its containers will be made again";
     if (status === "RESTORING") await ctx.db.project.update({ where: { id: project.id }, data: { status: "INACTIVE" } });
   }
   await recordEvent(ctx.db, project, "WARN", EVENT.recoveryRebuilt, note);

@@ -17,6 +17,8 @@ export interface StackInput {
   name?: string;
   secrets: ProjectSecrets;
   ports: { kongHttp: number; postgres: number; pooler: number };
+  /** The project network's leased subnet; undefined: Docker's default pools (projects made before subnet leases). */
+  subnet?: string;
   /** <scheme>://<ref>.<domain> */
   publicUrl: string;
   /** key = service name or "*" */
@@ -197,7 +199,7 @@ export function buildStackSpec(input: StackInput): StackSpec {
     ref,
     installationId: input.installationId,
     stackVersion: STACK_VERSION,
-    network: { name: `supafleet-${ref}`, labels: { ...base } },
+    network: { name: `supafleet-${ref}`, labels: { ...base }, ...(input.subnet ? { subnet: input.subnet } : {}) },
     volumes: [...namedVolumes, METADATA_VOLUME].map((v) => ({ name: volumeName(v), labels: { ...base, [LABELS.volume]: v } })),
     services,
     metadata: { volume: volumeName(METADATA_VOLUME), sealed: input.sealedMetadata },

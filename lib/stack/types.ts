@@ -125,7 +125,7 @@ export interface StackSpec {
   ref: string;
   installationId: string;
   stackVersion: string;
-  network: { name: string; labels: Record<string, string> };
+  network: { name: string; labels: Record<string, string>; subnet?: string };
   volumes: Array<{ name: string; labels: Record<string, string> }>;
   /** In dependency order is NOT guaranteed; the adapter orders by dependsOn. */
   services: ServiceSpec[];

@@ -27,6 +27,7 @@ export interface FakeStack {
   hostPorts: Partial<Record<"KONG_HTTP" | "POSTGRES" | "POOLER", number>>;
   /** sealed files, oldest first */
   metadata: string[];
+  subnet?: string;
 }
 
 export interface Call {
@@ -114,6 +115,7 @@ export class FakeEngine {
         for (const v of spec.volumes) s.volumes.add(v.labels["supafleet.volume"] ?? v.name);
         if (metadataIsNew) s.metadata.push(spec.metadata.sealed);
         s.network = true;
+        if (spec.network.subnet) s.subnet = spec.network.subnet;
         const ports = spec.services.find((x) => x.service === "kong")?.labels["supafleet.host-ports"];
         for (const part of (ports ?? "").split(",")) {
           const [k, v] = part.split("=");
@@ -167,6 +169,10 @@ export class FakeEngine {
         const used = new Set(engine.otherPorts);
         for (const s of engine.stacks.values()) if (s.containers.length) for (const p of Object.values(s.hostPorts)) used.add(p);
         return used;
+      },
+      async usedSubnets() {
+        engine.checkUp();
+        return [...engine.stacks.values()].filter((s) => s.network && s.subnet).map((s) => s.subnet!);
       },
       async readMetadata(ref) {
         log("readMetadata", ref);

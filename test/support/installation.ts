@@ -15,6 +15,7 @@ import { ProjectService, type ProjectServiceConfig, type ProxyNotifier } from "@
 import { STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
 
 export const DOCKER_SOCKET = "/var/run/docker.sock";
+export const TEST_SUBNET_POOL = { cidr: "10.213.0.0/16", size: 26 };
 
 export function newInstallationId(): string {
   return randomBytes(8).toString("hex");
@@ -51,6 +52,8 @@ export async function openInstallation(opts: {
     publicScheme: "http",
     imageOverrides: STANDIN_IMAGE_OVERRIDES,
     dockerSocket: DOCKER_SOCKET,
+    // Test installations share a pool like a staging copy would: the engine's networks keep them apart.
+    subnetPool: TEST_SUBNET_POOL,
     ...opts.config,
   };
   const proxy = opts.proxy ?? { apply: async () => undefined };
