@@ -16,6 +16,8 @@ have_cmd curl || need+=(curl)
 if [ "$mode" = "test" ]; then
   have_cmd chromium || [ -x /usr/bin/chromium ] || need+=(chromium)
   have_cmd debootstrap || need+=(debootstrap)
+  # A local image registry: the image-pull tests pull from it (no Docker Hub here).
+  have_cmd docker-registry || need+=(docker-registry)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fi
 

@@ -4,6 +4,7 @@ import { runAction, type ActionResult } from "@/lib/actions";
 import { requireAdmin } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { getProjectService } from "@/lib/projects";
+import { getImagePuller } from "@/lib/images";
 import { saveSettings, setUserDisabled, setUserQuota, setUserRole } from "@/lib/admin/service";
 
 async function done<T>(fn: () => Promise<T>): Promise<ActionResult<undefined>> {
@@ -48,4 +49,18 @@ export async function adoptStackAction(input: { ref: string; ownerEmail?: string
 
 export async function purgeStackAction(input: { ref: string; confirmRef: string }) {
   return done(async () => getProjectService().purgeStack(await requireAdmin(), input));
+}
+
+export async function pullImagesAction() {
+  return runAction(async () => {
+    await requireAdmin();
+    return getImagePuller().start();
+  });
+}
+
+export async function imagesStatusAction() {
+  return runAction(async () => {
+    await requireAdmin();
+    return getImagePuller().status();
+  });
 }

@@ -8,6 +8,8 @@ import { SiteHeader } from "@/components/site-header";
 import { StatusBadge } from "@/components/projects/status-badge";
 import { ProjectControls, SettingsForm, UserControls } from "@/components/admin/admin-controls";
 import { EngineStacks } from "@/components/admin/engine-stacks";
+import { ImagesPanel } from "@/components/admin/images-panel";
+import { getImagePuller } from "@/lib/images";
 import { describeError } from "@/lib/projects/service";
 
 export const metadata = { title: "Admin" };
@@ -31,6 +33,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   const service = getProjectService();
   // The engine may be down; the rest of the console still works.
   const engine = await service.engineView(user).then((view) => ({ view }), (err: unknown) => ({ error: describeError(err) }));
+  const images = await getImagePuller().status().then((state) => ({ state }), (err: unknown) => ({ error: describeError(err) }));
   const card = "rounded-xl border border-zinc-200 bg-white p-5 shadow-sm";
   return (
     <>
@@ -91,6 +94,10 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
               ))}
             </tbody>
           </table>
+        </section>
+        <section className={card} data-testid="images">
+          <h2 className="mb-3 font-medium">Template images</h2>
+          {"state" in images ? <ImagesPanel initial={images.state} /> : <p role="alert" className="text-sm text-red-600">The Docker engine could not be read: {images.error}</p>}
         </section>
         <section className={card} data-testid="engine-stacks">
           <h2 className="mb-3 font-medium">Engine</h2>

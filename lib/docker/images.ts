@@ -8,7 +8,7 @@ export interface PullProgress {
   status: string;
 }
 
-async function present(docker: Docker, image: string): Promise<boolean> {
+export async function imagePresent(docker: Docker, image: string): Promise<boolean> {
   try {
     await docker.getImage(image).inspect();
     return true;
@@ -32,7 +32,7 @@ interface ProgressEvent {
 export async function ensureImages(docker: Docker, images: string[], onProgress: (p: PullProgress) => void): Promise<void> {
   await Promise.all(
     [...new Set(images)].map(async (image) => {
-      if (await present(docker, image)) return;
+      if (await imagePresent(docker, image)) return;
       let stream: NodeJS.ReadableStream;
       try {
         stream = await docker.pull(image);
@@ -64,7 +64,7 @@ export async function ensureImages(docker: Docker, images: string[], onProgress:
           },
         );
       });
-      if (!(await present(docker, image))) throw new ImagePullError(image, "the pull finished but the image is not there");
+      if (!(await imagePresent(docker, image))) throw new ImagePullError(image, "the pull finished but the image is not there");
       onProgress({ image, percent: 100, status: "Pulled" });
     }),
   );

@@ -89,3 +89,8 @@ export function templateImage(service: string, overrides: Record<string, string>
   if (!pinned) throw new TemplateError(`no service ${service} in the template`);
   return overrides[service] ?? overrides["*"] ?? pinned;
 }
+
+/** Every image the template runs, after overrides, once each: what a first create pulls. */
+export function templateImages(overrides: Record<string, string>): string[] {
+  return [...new Set(Object.keys(loadCompose().services).map((service) => templateImage(service, overrides)))].sort();
+}
