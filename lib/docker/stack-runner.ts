@@ -96,7 +96,11 @@ function createOptions(spec: StackSpec, svc: ServiceSpec): Docker.ContainerCreat
       RestartPolicy: { Name: "unless-stopped" },
       PortBindings: bindings,
       Mounts: svc.mounts.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
-      Memory: svc.memoryLimitBytes,
+      Memory: svc.limits.memoryBytes,
+      // Equal to Memory: no swap beyond the limit, so a tenant cannot push the host into swapping.
+      MemorySwap: svc.limits.memoryBytes,
+      NanoCpus: svc.limits.nanoCpus,
+      PidsLimit: svc.limits.pids,
       LogConfig: { Type: "json-file", Config: { "max-size": "10m", "max-file": "3" } },
     },
     NetworkingConfig: { EndpointsConfig: { [spec.network.name]: { Aliases: svc.aliases } } },

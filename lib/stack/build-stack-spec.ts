@@ -5,6 +5,7 @@ import type { ProjectSecrets } from "@/lib/stack/secrets";
 import { durationMs, loadCompose, loadTemplateFile, STACK_VERSION, substitute, templateImage, TemplateError } from "@/lib/stack/template";
 import { REF_PATTERN } from "@/lib/validations/project";
 import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
+import { defaultBudget, limitsFor, type ProjectBudget } from "@/lib/stack/limits";
 
 export { STACK_VERSION };
 
@@ -17,6 +18,8 @@ export interface StackInput {
   name?: string;
   secrets: ProjectSecrets;
   ports: { kongHttp: number; postgres: number; pooler: number };
+  /** Memory and CPU the project gets (its owner's plan); default: limits.yml's default plan. */
+  budget?: ProjectBudget;
   /** The project network's leased subnet; undefined: Docker's default pools (projects made before subnet leases). */
   subnet?: string;
   /** <scheme>://<ref>.<domain> */
@@ -190,6 +193,7 @@ export function buildStackSpec(input: StackInput): StackSpec {
         return { service: dep as ServiceName, condition: c.condition };
       }),
       labels: { ...base, [LABELS.service]: service, [LABELS.hostPorts]: hostPorts },
+      limits: limitsFor(service, input.budget ?? defaultBudget()),
     });
   }
   for (const required of SERVICE_NAMES) {

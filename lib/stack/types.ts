@@ -118,7 +118,8 @@ export interface ServiceSpec {
   healthcheck?: HealthcheckSpec;
   dependsOn: Array<{ service: ServiceName; condition: DependencyCondition }>;
   labels: Record<string, string>;
-  memoryLimitBytes?: number;
+  /** Hard limits (lib/stack/limits.ts): memory (no swap beyond it), CPU, processes. */
+  limits: { memoryBytes: number; nanoCpus: number; pids: number };
 }
 
 export interface StackSpec {

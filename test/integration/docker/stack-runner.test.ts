@@ -38,6 +38,7 @@ function stack(ref: string, service: ServiceName, script: string): StackSpec {
     healthcheck: { test: ["CMD-SHELL", "echo checking; test -f /tmp/ok"], intervalMs: 1000, timeoutMs: 1000, retries: 1, startPeriodMs: 0 },
     dependsOn: [],
     labels: { ...labels, [LABELS.service]: service },
+    limits: { memoryBytes: 64 * 1024 * 1024, nanoCpus: 500_000_000, pids: 64 },
   };
   const metadata = { name: `supafleet-${ref}-metadata`, labels: { ...labels, [LABELS.volume]: "metadata" } };
   return { ref, installationId, stackVersion: "test", network: { name: `supafleet-${ref}`, labels }, volumes: [metadata], services: [svc], metadata: { volume: metadata.name, sealed: "sealed-test-metadata" } };
@@ -81,6 +82,21 @@ describe("applyStack health checks", () => {
     await new Promise((r) => setTimeout(r, 5_000));
     abort.abort();
     expect(await waiting).toBe("cancelled");
+  });
+
+  it("runs each container inside its memory, swap, CPU and process limits", async () => {
+    const spec = stack(newRef(), "meta", "touch /tmp/ok; exec sleep infinity");
+    await applyStack(docker, spec, { pollMs: 200 });
+    const host = (await docker.getContainer(spec.services[0]!.containerName).inspect()).HostConfig as { Memory: number; MemorySwap: number; NanoCpus: number; PidsLimit: number };
+    expect(host).toMatchObject({ Memory: 64 * 1024 * 1024, MemorySwap: 64 * 1024 * 1024, NanoCpus: 500_000_000, PidsLimit: 64 });
+    // The kernel enforces the process limit: 200 background processes stop at it.
+    const exec = await docker.getContainer(spec.services[0]!.containerName).exec({ Cmd: ["sh", "-c", "for i in $(seq 1 200); do sleep 30 & done 2>/dev/null; true"], AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    stream.resume();
+    await new Promise((r) => stream.on("end", r));
+    const running = await docker.getContainer(spec.services[0]!.containerName).top();
+    expect(running.Processes.length).toBeGreaterThan(10);
+    expect(running.Processes.length).toBeLessThanOrEqual(64);
   });
 
   it("fails with the health check's output when the service stays unhealthy past the grace period", async () => {

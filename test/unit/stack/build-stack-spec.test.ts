@@ -125,3 +125,27 @@ describe("project secrets", () => {
     await expect(verifyProjectKey(a.jwtSecret, expired)).rejects.toBeInstanceOf(InvalidProjectKeyError);
   });
 });
+
+describe("resource limits", () => {
+  it("gives every service memory, CPU and process limits from its share of the project's budget", async () => {
+    const base = await input("aaaaaaaaaaaaaaaaaaaa");
+    const spec = buildStackSpec({ ...base, budget: { memoryMb: 4096, cpus: 2 } });
+    const db = spec.services.find((s) => s.service === "db")!;
+    expect(db.limits).toEqual({ memoryBytes: 1024 * 1024 * 1024, nanoCpus: 2e9, pids: 1024 });
+    for (const s of spec.services) {
+      expect(s.limits.memoryBytes, s.service).toBeGreaterThanOrEqual(64 * 1024 * 1024);
+      expect(s.limits.nanoCpus, s.service).toBeLessThanOrEqual(2e9);
+      expect(s.limits.pids, s.service).toBeGreaterThan(0);
+    }
+    // The shares add up to the budget (above each service's floor).
+    const total = spec.services.reduce((a, s) => a + s.limits.memoryBytes, 0);
+    expect(total).toBeGreaterThanOrEqual(4000 * 1024 * 1024);
+    expect(total).toBeLessThanOrEqual(4096 * 1024 * 1024);
+    // A small plan: floors hold, CPU is capped at the plan's.
+    const small = buildStackSpec({ ...base, budget: { memoryMb: 512, cpus: 0.25 } });
+    for (const s of small.services) expect(s.limits.nanoCpus, s.service).toBe(250_000_000);
+    expect(small.services.find((s) => s.service === "meta")!.limits.memoryBytes).toBe(64 * 1024 * 1024);
+    // No budget: the template's default plan.
+    expect(buildStackSpec(base).services.find((s) => s.service === "db")!.limits.memoryBytes).toBe(1024 * 1024 * 1024);
+  });
+});

@@ -1,0 +1,50 @@
+// Per-service resource limits from templates/supabase/limits.yml, scaled to a
+// project's budget (its owner's plan). Pure apart from reading the template.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { TEMPLATE_DIR, TemplateError } from "@/lib/stack/template";
+import { SERVICE_NAMES, type ServiceName } from "@/lib/stack/types";
+
+export interface ProjectBudget {
+  memoryMb: number;
+  cpus: number;
+}
+
+export interface ServiceLimits {
+  memoryBytes: number;
+  nanoCpus: number;
+  pids: number;
+}
+
+const serviceLimits = z.object({ memory_share: z.number().positive().max(100), memory_min_mb: z.number().int().min(32), cpus: z.number().positive().max(64), pids: z.number().int().min(16) });
+const limitsFile = z.object({
+  default_plan: z.object({ memory_mb: z.number().int().min(256), cpus: z.number().positive().max(64) }),
+  services: z.record(z.string(), serviceLimits),
+});
+
+let cached: z.infer<typeof limitsFile> | undefined;
+
+function load(): z.infer<typeof limitsFile> {
+  if (!cached) {
+    const parsed = limitsFile.safeParse(parse(readFileSync(join(TEMPLATE_DIR, "limits.yml"), "utf8")));
+    if (!parsed.success) throw new TemplateError(`limits.yml: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    for (const s of SERVICE_NAMES) if (!parsed.data.services[s]) throw new TemplateError(`limits.yml has no limits for ${s}`);
+    const total = Object.values(parsed.data.services).reduce((a, s) => a + s.memory_share, 0);
+    if (Math.abs(total - 100) > 0.001) throw new TemplateError(`limits.yml memory shares add up to ${total}, not 100`);
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+export function defaultBudget(): ProjectBudget {
+  const d = load().default_plan;
+  return { memoryMb: d.memory_mb, cpus: d.cpus };
+}
+
+export function limitsFor(service: ServiceName, budget: ProjectBudget): ServiceLimits {
+  const l = load().services[service]!;
+  const memoryMb = Math.max(l.memory_min_mb, Math.floor((budget.memoryMb * l.memory_share) / 100));
+  return { memoryBytes: memoryMb * 1024 * 1024, nanoCpus: Math.round(Math.min(l.cpus, budget.cpus) * 1e9), pids: l.pids };
+}
