@@ -60,7 +60,10 @@ function effectiveUser(svc: ServiceSpec, contract: ImageContract): Identity & { 
   if (svc.user === undefined) return { uid: contract.user.uid, gid: contract.user.gid, overridden: false };
   const [u, g] = svc.user.split(":");
   const num = (v: string | undefined): number | null => (v !== undefined && /^\d+$/.test(v) ? Number(v) : v === "root" ? 0 : null);
-  return { uid: num(u), gid: g === undefined ? null : num(g), overridden: true };
+  const uid = num(u);
+  // Without a group Docker takes the user's primary group from the image's passwd.
+  const gid = g !== undefined ? num(g) : uid !== null && uid === contract.user.uid ? contract.user.gid : null;
+  return { uid, gid, overridden: true };
 }
 
 /** The program a Docker health check runs first. */
