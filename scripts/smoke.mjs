@@ -122,7 +122,8 @@ await check("create a table through /pg/ (postgres-meta) with the service key", 
   const ddl = [
     `create table public.${table} (id bigint generated always as identity primary key, note text not null)`,
     `grant select, insert on public.${table} to anon, authenticated, service_role`,
-    `alter publication supabase_realtime add table public.${table}`,
+    // Supabase's image creates this publication; add the table when it exists.
+    `do $$ begin if exists (select 1 from pg_publication where pubname = 'supabase_realtime') then execute 'alter publication supabase_realtime add table public.${table}'; end if; end $$`,
     `notify pgrst, 'reload schema'`,
   ].join("; ");
   const created = await pgQuery(args.service, ddl);
