@@ -6,6 +6,7 @@ import { durationMs, loadCompose, loadTemplateFile, STACK_VERSION, substitute, t
 import { REF_PATTERN } from "@/lib/validations/project";
 import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
 import { defaultBudget, limitsFor, type ProjectBudget } from "@/lib/stack/limits";
+import { IMAGE_CONTRACTS } from "@/templates/supabase/images";
 
 export { STACK_VERSION };
 
@@ -29,11 +30,14 @@ export interface StackInput {
   dockerSocketPath: string;
 }
 
-// Files that carry secrets, and the user the image reads them as (Kong runs
-// as uid 1000 in kong:2.8.1). Everything else is 0644 root: the SQL and
-// configs take their secrets from the container's environment.
+// Files that carry secrets, owned by the account the image reads them as
+// (templates/supabase/images.ts: kong:2.8.1 runs as kong, uid 100, group
+// nogroup 65533) and unreadable to anyone else. Everything else is 0644 root:
+// the SQL and configs take their secrets from the container's environment.
+const KONG = IMAGE_CONTRACTS.kong.user;
+if (KONG.uid === null || KONG.gid === null) throw new Error("the kong image contract must name Kong's uid and gid");
 const FILE_OWNERS: Record<string, { mode: number; uid: number; gid: number }> = {
-  "/home/kong/kong.yml": { mode: 0o600, uid: 1000, gid: 1000 },
+  "/home/kong/kong.yml": { mode: 0o600, uid: KONG.uid, gid: KONG.gid },
 };
 
 export function containerName(ref: string, service: string): string {

@@ -11,19 +11,47 @@ import { BASE_IMAGE, ensureBaseImage } from "@/test/support/docker-host";
 
 const ROOT = join(process.cwd(), "test", "standins");
 
-export const STANDIN_IMAGES = {
-  postgres: "supafleet-standin/postgres:15",
-  gateway: "supafleet-standin/gateway:1",
-  service: "supafleet-standin/service:1",
-} as const;
+/**
+ * Each stand-in image, built from test/standins/<dir>, in build order: a
+ * child names its parent (another stand-in) so its cache hash covers it.
+ * One image per service whose contract differs (templates/supabase/images.ts).
+ */
+const STANDINS: Array<{ dir: string; tag: string; parent?: string; hostCa?: boolean }> = [
+  { dir: "postgres", tag: "supafleet-standin/postgres:15" },
+  { dir: "common", tag: "supafleet-standin/common:2" },
+  { dir: "common-wget", tag: "supafleet-standin/common-wget:2", parent: "common" },
+  { dir: "common-curl", tag: "supafleet-standin/common-curl:2", parent: "common" },
+  { dir: "kong", tag: "supafleet-standin/kong:2", parent: "common" },
+  { dir: "auth", tag: "supafleet-standin/auth:2", parent: "common-wget" },
+  { dir: "rest", tag: "supafleet-standin/rest:2", parent: "common" },
+  { dir: "realtime", tag: "supafleet-standin/realtime:2", parent: "common-curl" },
+  { dir: "storage", tag: "supafleet-standin/storage:2", parent: "common-wget" },
+  { dir: "imgproxy", tag: "supafleet-standin/imgproxy:2", parent: "common" },
+  { dir: "functions", tag: "supafleet-standin/functions:2", parent: "common" },
+  { dir: "analytics", tag: "supafleet-standin/analytics:2", parent: "common-curl" },
+  { dir: "vector", tag: "supafleet-standin/vector:2", parent: "common-wget" },
+  { dir: "supavisor", tag: "supafleet-standin/supavisor:2", parent: "common-curl" },
+  { dir: "studio", tag: "supafleet-standin/studio:2", parent: "common" },
+  // Not a double: the real postgres-meta from the npm registry.
+  { dir: "meta", tag: "supafleet-standin/meta:2", hostCa: true },
+];
 
-/** The documented override setting, as a map (for services) and as the env string. */
+export const STANDIN_IMAGES = Object.fromEntries(STANDINS.map((s) => [s.dir, s.tag])) as Record<string, string>;
+
+/** The documented override setting: every service gets its own image (db is the Postgres stand-in). */
 export const STANDIN_IMAGE_OVERRIDES: Record<string, string> = {
-  db: STANDIN_IMAGES.postgres,
-  kong: STANDIN_IMAGES.gateway,
-  "*": STANDIN_IMAGES.service,
+  db: STANDIN_IMAGES.postgres!,
+  ...Object.fromEntries(
+    ["kong", "auth", "rest", "realtime", "storage", "imgproxy", "meta", "functions", "analytics", "vector", "supavisor", "studio"].map((s) => [s, STANDIN_IMAGES[s]!]),
+  ),
 };
 export const STANDIN_OVERRIDES_ENV = Object.entries(STANDIN_IMAGE_OVERRIDES).map(([k, v]) => `${k}=${v}`).join(",");
+
+// npm inside a build must trust the same CAs as this host (these machines
+// reach the registry through a TLS-inspecting egress proxy whose CA only the
+// host's bundle has). Added to the build context as host-ca.crt, used by the
+// install stage only; never committed.
+const HOST_CA = "/etc/ssl/certs/ca-certificates.crt";
 
 function filesOf(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -32,10 +60,11 @@ function filesOf(dir: string): string[] {
   }).sort();
 }
 
-async function build(docker: Docker, dir: string, tag: string, hash: string): Promise<number> {
+async function build(docker: Docker, dir: string, tag: string, hash: string, hostCa: boolean): Promise<number> {
   const started = Date.now();
   const tar = pack();
   for (const f of filesOf(dir)) tar.entry({ name: relative(dir, f), mode: statSync(f).mode & 0o777 }, readFileSync(f));
+  if (hostCa) tar.entry({ name: "host-ca.crt", mode: 0o644 }, readFileSync(HOST_CA));
   tar.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of tar) chunks.push(chunk as Buffer);
@@ -55,9 +84,12 @@ export async function ensureStandinImages(docker: Docker): Promise<Record<string
   const baseId = (await docker.getImage(BASE_IMAGE).inspect()).Id;
   const timings: Record<string, number | "cached"> = {};
   // One at a time: two apt-get builds in parallel only fight over 2 cores.
-  for (const [name, tag] of Object.entries(STANDIN_IMAGES)) {
+  const ids = new Map<string, string>();
+  for (const { dir: name, tag, parent, hostCa = false } of STANDINS) {
     const dir = join(ROOT, name);
     const h = createHash("sha256").update(baseId);
+    if (parent) h.update(ids.get(parent) ?? "");
+    if (hostCa) h.update(readFileSync(HOST_CA));
     for (const f of filesOf(dir)) h.update(relative(dir, f)).update(readFileSync(f));
     const hash = h.digest("hex");
     let current: string | undefined;
@@ -66,7 +98,8 @@ export async function ensureStandinImages(docker: Docker): Promise<Record<string
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 404) throw err;
     }
-    timings[name] = current === hash ? "cached" : await build(docker, dir, tag, hash);
+    timings[name] = current === hash ? "cached" : await build(docker, dir, tag, hash, hostCa);
+    ids.set(name, (await docker.getImage(tag).inspect()).Id);
   }
   return timings;
 }

@@ -74,8 +74,10 @@ describe("buildStackSpec", () => {
     const inp = await input("aaaaaaaaaaaaaaaaaaaa");
     const spec = buildStackSpec(inp);
     const file = spec.services.find((s) => s.service === "kong")!.files.find((f) => f.path === "/home/kong/kong.yml")!;
+    // kong:2.8.1 runs as kong (uid 100, group nogroup 65533): see templates/supabase/images.ts.
     expect(file.mode).toBe(0o600);
-    expect(file.uid).toBe(1000);
+    expect(file.uid).toBe(100);
+    expect(file.gid).toBe(65533);
     const kong = parse(file.content) as { consumers: Array<{ username: string; keyauth_credentials?: Array<{ key: string }> }> };
     expect(kong.consumers.find((c) => c.username === "anon")!.keyauth_credentials![0]!.key).toBe(inp.secrets.anonKey);
     expect(kong.consumers.find((c) => c.username === "service_role")!.keyauth_credentials![0]!.key).toBe(inp.secrets.serviceRoleKey);

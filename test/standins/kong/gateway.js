@@ -4,10 +4,18 @@
 const fs = require("fs");
 const http = require("http");
 const net = require("net");
-const yaml = require("js-yaml");
+// Debian's node-js-yaml, by path: node was moved off the PATH (common/Dockerfile) and no longer finds Debian's module dirs.
+const yaml = require("/usr/share/nodejs/js-yaml");
 
 const file = process.env.KONG_DECLARATIVE_CONFIG || "/home/kong/kong.yml";
-const conf = yaml.load(fs.readFileSync(file, "utf8"));
+let conf;
+try {
+  // Read as the container's user (kong, 100:65533), as Kong reads it.
+  conf = yaml.load(fs.readFileSync(file, "utf8"));
+} catch (err) {
+  console.error(`gateway stand-in: cannot load declarative config ${file}: ${err.message}`);
+  process.exit(1);
+}
 
 const keyToConsumer = new Map();
 for (const c of conf.consumers || []) for (const k of c.keyauth_credentials || []) keyToConsumer.set(k.key, c.username);
@@ -20,8 +28,11 @@ const routes = [];
 for (const s of conf.services || []) for (const r of s.routes || []) for (const p of r.paths || []) routes.push({ prefix: p, strip: r.strip_path !== false, service: s });
 routes.sort((a, b) => b.prefix.length - a.prefix.length);
 
+// Marks every answer as coming through the stand-in gateway (scripts/smoke.mjs reports it).
+const MARK = { "x-supafleet-standin-gateway": "kong" };
+
 function send(res, status, body, headers = {}) {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...MARK, ...headers });
   res.end(JSON.stringify(body));
 }
 
@@ -101,7 +112,7 @@ const server = http.createServer((req, res) => {
   if (denied) return send(res, denied[0], denied[1], denied[2]);
   const t = target(route, url);
   const up = http.request({ host: t.host, port: t.port, path: t.path, method: req.method, headers: { ...req.headers, host: `${t.host}:${t.port}` } }, (ures) => {
-    res.writeHead(ures.statusCode || 502, ures.headers);
+    res.writeHead(ures.statusCode || 502, { ...ures.headers, ...MARK });
     ures.pipe(res);
   });
   up.on("error", (err) => send(res, 502, { message: "An invalid response was received from the upstream server", error: String(err.message) }));

@@ -1,14 +1,18 @@
 // STAND-IN for Supabase's service images (test double). Listens where the
 // real service listens, satisfies the template's health checks, and echoes
-// each request so tests can see how the gateway routed it. As supavisor it
-// forwards Postgres connections for "<user>.<tenant>" to the project's db.
+// each request so tests can see how the gateway routed it. Every answer
+// carries "x-supafleet-standin: <service>" so a client (scripts/smoke.mjs)
+// never mistakes an echo for the real service. As supavisor it forwards
+// Postgres connections for "<user>.<tenant>" to the project's db.
+// Each image's entry script (test/standins/<service>/) first does what the
+// real image's entrypoint does with its files (reads its config as its user).
 "use strict";
 const http = require("http");
 const net = require("net");
 
 const service = process.env.SUPAFLEET_SERVICE || "unknown";
 const ref = process.env.SUPAFLEET_REF || "";
-const PORTS = { studio: 3000, auth: 9999, rest: 3000, realtime: 4000, storage: 5000, imgproxy: 5001, meta: 8080, functions: 9000, analytics: 4000, vector: 9001, supavisor: 4000 };
+const PORTS = { studio: 3000, auth: 9999, rest: 3000, realtime: 4000, storage: 5000, imgproxy: 5001, functions: 9000, analytics: 4000, vector: 9001, supavisor: 4000 };
 const port = PORTS[service];
 if (!port) {
   console.error(`service stand-in: unknown SUPAFLEET_SERVICE "${service}"`);
@@ -16,12 +20,12 @@ if (!port) {
 }
 
 const server = http.createServer((req, res) => {
-  res.writeHead(200, { "content-type": "application/json" });
+  res.writeHead(200, { "content-type": "application/json", "x-supafleet-standin": service });
   res.end(JSON.stringify({ service, ref, method: req.method, path: req.url, headers: req.headers }));
 });
 // Realtime's websocket endpoint: accept the upgrade and echo frames back raw.
 server.on("upgrade", (req, socket) => {
-  socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nx-standin-service: " + service + "\r\n\r\n");
+  socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nx-supafleet-standin: " + service + "\r\n\r\n");
   socket.pipe(socket);
 });
 server.listen(port, "0.0.0.0", () => console.log(`${service} stand-in listening on ${port}`));

@@ -1,0 +1,108 @@
+// scripts/smoke.mjs against a stand-in project, through a real nginx by
+// subdomain (Host via --resolve), exactly as an operator runs it. Every check
+// a real component answers here must pass: /pg/ goes through the (stand-in)
+// gateway's key-auth/ACL to the REAL postgres-meta and the Postgres stand-in
+// (real PostgreSQL 15); the rest answer from stand-ins and must be reported as
+// "not checked (stand-in)", never as pass.
+import { execFile } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "@/lib/db/client";
+import { migrate } from "@/lib/db/migrate";
+import { ensureInstallationId } from "@/lib/installation/service";
+import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
+import type { Provisioner } from "@/lib/projects/provisioner";
+import { ProjectService } from "@/lib/projects/service";
+import { loadProxyProjects } from "@/lib/proxy/app-proxy";
+import { NginxApplier } from "@/lib/proxy/nginx-applier";
+import type { SessionUser } from "@/lib/users/service";
+import { ensureDockerHost } from "@/test/support/docker-host";
+import { NGINX_BIN, startNginx, type NginxHost } from "@/test/support/nginx-host";
+import { freePort } from "@/test/support/postgres-server";
+import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
+
+const run = promisify(execFile);
+const DOMAIN = "smoke.test";
+const tmp = mkdtempSync(join(tmpdir(), "supafleet-smoke-"));
+let nginx: NginxHost;
+let db: Db;
+let service: ProjectService;
+let user: SessionUser;
+let ref: string | undefined;
+let provisioner: Provisioner | undefined;
+
+beforeAll(async () => {
+  const docker = await ensureDockerHost();
+  await ensureStandinImages(docker);
+  nginx = await startNginx();
+  const appPort = await freePort();
+  const url = `file:${join(tmp, "supafleet.db")}`;
+  await migrate(url);
+  db = createDb(url);
+  const installationId = await ensureInstallationId(db);
+  provisioner = createDockerProvisioner("/var/run/docker.sock", installationId);
+  const applier = new NginxApplier({
+    nginxBin: NGINX_BIN,
+    mainConfPath: nginx.mainConfPath,
+    siteConfPath: nginx.siteConfPath,
+    loadProjects: loadProxyProjects(db),
+    settings: { rootDomain: DOMAIN, scheme: "http", appUpstream: { host: "127.0.0.1", port: appPort }, httpListen: { host: "127.0.0.1", port: nginx.port }, pagesDir: resolve("nginx/pages"), clientMaxBodySize: "50m" },
+  });
+  service = new ProjectService(db, provisioner, applier, {
+    portRange: { start: 55600, end: 55699 },
+    masterKey: randomBytes(32),
+    rootDomain: DOMAIN,
+    publicScheme: "http",
+    imageOverrides: STANDIN_IMAGE_OVERRIDES,
+    dockerSocket: "/var/run/docker.sock",
+  });
+  const u = await db.user.create({ data: { id: randomUUID(), email: "smoke@example.com", passwordHash: "x", projectQuota: 1 } });
+  user = { id: u.id, email: u.email, name: null, role: "USER" };
+});
+
+afterAll(async () => {
+  if (ref) await provisioner?.destroy(ref).catch(() => undefined);
+  await db?.$disconnect();
+  nginx?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("scripts/smoke.mjs against a stand-in project through nginx", () => {
+  it("passes /pg/ through the gateway to the real postgres-meta and Postgres, and reports the echoes as stand-ins", async () => {
+    ref = (await service.createProject(user, { name: "Smoke" })).ref;
+    await service.waitForIdle(ref);
+    expect((await service.getProject(user, ref)).status).toBe("ACTIVE_HEALTHY");
+    const { anonKey, serviceRoleKey } = await service.getProjectDetails(user, ref);
+    const host = `${ref}.${DOMAIN}`;
+    const out = await run(process.execPath, ["scripts/smoke.mjs", `http://${host}:${nginx.port}`, anonKey, serviceRoleKey, "--resolve", `${host}:${nginx.port}:127.0.0.1`], { timeout: 180_000 }).catch(
+      (err: { stdout?: string; stderr?: string; code?: number }) => ({ stdout: err.stdout ?? "", stderr: `${err.stderr ?? ""} (exit ${err.code})` }),
+    );
+    const lines = out.stdout.split("\n");
+    const line = (name: string) => lines.find((l) => l.includes(name)) ?? `(missing) ${name}`;
+    // Real components: must pass.
+    expect(line("gateway refuses /pg/ with the anon key"), out.stdout + out.stderr).toMatch(/^pass\b/);
+    expect(line("create a table through /pg/"), out.stdout + out.stderr).toMatch(/^pass\b/);
+    // Stand-ins: honestly not checked, never pass.
+    for (const name of ["insert and select through REST", "sign up a user with Auth", "upload and download a file with Storage", "receive a Realtime change", "call an Edge Function"]) {
+      expect(line(name), out.stdout + out.stderr).toMatch(/^not checked \(stand-in\)/);
+    }
+    expect(out.stdout).toMatch(/smoke: 2 passed, 0 failed, 5 not checked \(stand-in\)/);
+    expect(out.stderr).toBe("");
+  });
+
+  it("fails (exit 1) when the service key is wrong", async () => {
+    expect(ref).toBeDefined();
+    const { anonKey } = await service.getProjectDetails(user, ref!);
+    const host = `${ref}.${DOMAIN}`;
+    const err = await run(process.execPath, ["scripts/smoke.mjs", `http://${host}:${nginx.port}`, anonKey, anonKey, "--resolve", `${host}:${nginx.port}:127.0.0.1`], { timeout: 180_000 }).then(
+      () => null,
+      (e: { code?: number; stdout?: string }) => e,
+    );
+    expect(err?.code).toBe(1);
+    expect(err?.stdout).toMatch(/^fail\s+create a table through \/pg\//m);
+  });
+});

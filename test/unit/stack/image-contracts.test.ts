@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { buildStackSpec, type StackInput } from "@/lib/stack/build-stack-spec";
+import { checkStackAgainstContracts, permits } from "@/lib/stack/check-contracts";
+import { generateProjectSecrets } from "@/lib/stack/secrets";
+import { loadCompose } from "@/lib/stack/template";
+import { SERVICE_NAMES, type ServiceSpec, type StackSpec } from "@/lib/stack/types";
+import { IMAGE_CONTRACTS, type ImageContract } from "@/templates/supabase/images";
+
+async function sample(): Promise<{ spec: StackSpec; secrets: string[] }> {
+  const inp: StackInput = {
+    ref: "cccccccccccccccccccc",
+    installationId: "0123456789abcdef",
+    sealedMetadata: "v1.sealed",
+    secrets: await generateProjectSecrets(),
+    ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 },
+    publicUrl: "https://cccccccccccccccccccc.cloud.test",
+    imageOverrides: {},
+    dockerSocketPath: "/var/run/docker.sock",
+  };
+  // The dashboard user name ("supabase") is not a secret; every other value is.
+  const secrets = Object.entries(inp.secrets).filter(([k]) => k !== "dashboardUsername").map(([, v]) => v);
+  return { spec: buildStackSpec(inp), secrets };
+}
+
+/** A deep copy with one service changed, so each case starts from the real spec. */
+function withService(spec: StackSpec, name: string, change: (s: ServiceSpec) => void): StackSpec {
+  const copy = structuredClone(spec);
+  change(copy.services.find((s) => s.service === name)!);
+  return copy;
+}
+
+describe("image contracts", () => {
+  it("cover every service of the template, with the image the compose file pins, and cite every fact", () => {
+    const compose = loadCompose();
+    expect(Object.keys(IMAGE_CONTRACTS).sort()).toEqual([...SERVICE_NAMES].sort());
+    for (const name of SERVICE_NAMES) {
+      const c = IMAGE_CONTRACTS[name];
+      expect(c.service).toBe(name);
+      expect(c.image, name).toBe(compose.services[name]!.image);
+      expect(c.upstream.commit, name).toMatch(/^[0-9a-f]{40}$/);
+      const sources = [c.user.source, c.startsAsRoot.source, c.entrypoint.source, c.cmd.source, c.imageHealthcheck.source, ...Object.values(c.tools).map((t) => t.source), ...c.reads.map((r) => r.source), ...c.writes.map((w) => w.source)];
+      for (const s of sources) expect(s.trim().length, `${name}: empty source`).toBeGreaterThan(10);
+      // Unknown ids must say so.
+      if (c.user.uid === null || c.user.gid === null) expect(c.user.source).toMatch(/not found/);
+    }
+  });
+
+  it("Kong runs as uid 100, group nogroup (65533), as busybox adduser -S assigns on Alpine", () => {
+    expect(IMAGE_CONTRACTS.kong.user).toMatchObject({ uid: 100, gid: 65533, user: "kong", group: "nogroup" });
+  });
+});
+
+describe("checkStackAgainstContracts", () => {
+  it("finds nothing wrong with the stack buildStackSpec produces", async () => {
+    const { spec, secrets } = await sample();
+    expect(checkStackAgainstContracts(spec, { secrets })).toEqual([]);
+  });
+
+  it("fails on the old Kong file owner (kong.yml 0600 owned by 1000:1000)", async () => {
+    const { spec, secrets } = await sample();
+    const old = withService(spec, "kong", (s) => {
+      const f = s.files.find((x) => x.path === "/home/kong/kong.yml")!;
+      Object.assign(f, { mode: 0o600, uid: 1000, gid: 1000 });
+    });
+    const v = checkStackAgainstContracts(old, { secrets });
+    expect(v).toEqual([expect.objectContaining({ service: "kong", rule: "file-unreadable" })]);
+    expect(v[0]!.message).toContain("/home/kong/kong.yml");
+  });
+
+  it("refuses a world-readable file that holds a project secret", async () => {
+    const { spec, secrets } = await sample();
+    const open = withService(spec, "kong", (s) => {
+      s.files.find((x) => x.path === "/home/kong/kong.yml")!.mode = 0o644;
+    });
+    expect(checkStackAgainstContracts(open, { secrets }).map((x) => x.rule)).toEqual(["secret-exposed"]);
+  });
+
+  it("refuses a file the image is not known to read", async () => {
+    const { spec } = await sample();
+    const extra = withService(spec, "auth", (s) => s.files.push({ path: "/etc/gotrue.env", content: "x", mode: 0o644, uid: 0, gid: 0 }));
+    expect(checkStackAgainstContracts(extra).map((x) => x.rule)).toEqual(["file-undeclared"]);
+  });
+
+  it("refuses a health check whose tool the image lacks (curl in an Alpine image that has busybox wget only)", async () => {
+    const { spec } = await sample();
+    const curl = withService(spec, "auth", (s) => {
+      s.healthcheck!.test = ["CMD", "curl", "-f", "http://localhost:9999/health"];
+    });
+    expect(checkStackAgainstContracts(curl)).toEqual([expect.objectContaining({ service: "auth", rule: "health-tool-missing" })]);
+    const shell = withService(spec, "rest", (s) => {
+      s.healthcheck = { test: ["CMD-SHELL", "postgrest --ready"], intervalMs: 5000, timeoutMs: 5000, retries: 3, startPeriodMs: 0 };
+    });
+    // PostgREST's image is one static binary: no /bin/sh for CMD-SHELL.
+    expect(checkStackAgainstContracts(shell).map((x) => x.rule)).toEqual(["health-tool-missing"]);
+  });
+
+  it("refuses running as root what upstream runs unprivileged, and any other user override", async () => {
+    const { spec } = await sample();
+    expect(checkStackAgainstContracts(withService(spec, "kong", (s) => (s.user = "0:0"))).map((x) => x.rule)).toEqual(["runs-as-root"]);
+    expect(checkStackAgainstContracts(withService(spec, "auth", (s) => (s.user = "root"))).map((x) => x.rule)).toEqual(["runs-as-root"]);
+    expect(checkStackAgainstContracts(withService(spec, "auth", (s) => (s.user = "1000:1000")))).toEqual([]);
+    expect(checkStackAgainstContracts(withService(spec, "auth", (s) => (s.user = "1001")))[0]!.rule).toBe("user-mismatch");
+    // Root where upstream is root is fine.
+    expect(checkStackAgainstContracts(withService(spec, "storage", (s) => (s.user = "0")))).toEqual([]);
+  });
+
+  it("refuses a volume the image's user cannot write, and one the contract does not know", async () => {
+    const { spec } = await sample();
+    // storage's volume mount point is absent from the image: Docker makes it root:root 0755.
+    const contracts = structuredClone(IMAGE_CONTRACTS) as Record<string, ImageContract>;
+    contracts.storage!.user = { ...contracts.storage!.user, uid: 1000, gid: 1000, user: "node" };
+    const v = checkStackAgainstContracts(spec, { contracts: contracts as typeof IMAGE_CONTRACTS });
+    expect(v.filter((x) => x.rule === "volume-unwritable").map((x) => x.service)).toEqual(["storage", "storage"]);
+    const undeclared = withService(spec, "auth", (s) => s.mounts.push({ type: "volume", source: "supafleet-cccccccccccccccccccc-storage", target: "/data", readOnly: false }));
+    expect(checkStackAgainstContracts(undeclared).map((x) => x.rule)).toEqual(["volume-undeclared"]);
+  });
+
+  it("applies POSIX permission order (owner bits first, then group, then other; root bypasses)", () => {
+    const kong = { uid: 100, gid: 65533 };
+    expect(permits(kong, { uid: 100, gid: 65533, mode: 0o600 }, 4)).toBe(true);
+    expect(permits(kong, { uid: 1000, gid: 1000, mode: 0o600 }, 4)).toBe(false);
+    expect(permits(kong, { uid: 0, gid: 65533, mode: 0o640 }, 4)).toBe(true);
+    expect(permits(kong, { uid: 100, gid: 65533, mode: 0o060 }, 4)).toBe(false);
+    expect(permits({ uid: null, gid: null }, { uid: 0, gid: 0, mode: 0o644 }, 4)).toBe(true);
+    expect(permits({ uid: null, gid: null }, { uid: 0, gid: 0, mode: 0o640 }, 4)).toBe(false);
+    expect(permits({ uid: 0, gid: 0 }, { uid: 5, gid: 5, mode: 0o000 }, 2)).toBe(true);
+  });
+});
