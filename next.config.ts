@@ -12,6 +12,7 @@ const nextConfig: NextConfig = {
     "ssh2",
     "cpu-features",
     "@node-rs/argon2",
+    "rate-limiter-flexible",
   ],
   poweredByHeader: false,
 };

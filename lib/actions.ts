@@ -4,7 +4,7 @@ import { toHttpError } from "@/lib/errors";
 
 export type ActionResult<T = undefined> =
   | { ok: true; data: T }
-  | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]> };
+  | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]>; retryAfter?: number };
 
 export async function runAction<T>(fn: () => Promise<T>): Promise<ActionResult<T>> {
   try {
@@ -12,6 +12,6 @@ export async function runAction<T>(fn: () => Promise<T>): Promise<ActionResult<T
   } catch (err) {
     const mapped = toHttpError(err);
     if (mapped.status >= 500) console.error("[supafleet] action failed:", err instanceof Error ? err.message : err);
-    return { ok: false, code: mapped.code, message: mapped.message, fieldErrors: mapped.fieldErrors };
+    return { ok: false, code: mapped.code, message: mapped.message, fieldErrors: mapped.fieldErrors, retryAfter: mapped.retryAfter };
   }
 }

@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "@/lib/errors";
 import { defaultMaxParallelStarts } from "@/lib/projects/slots";
+import { DEFAULT_MAX_BLOCK_SEC, DEFAULT_RULES, parseRule, type RateLimitRule, type RateLimitRules } from "@/lib/rate-limit/rules";
 
 const HOSTNAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const SERVICE_KEY = /^(\*|[a-z]+)$/;
@@ -17,6 +18,19 @@ const bool = (def: boolean) =>
     .transform((v) => (v === undefined ? def : v === "true" || v === "1" || v === "yes"));
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+const limitRule = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((v, ctx): RateLimitRule => {
+      const rule = parseRule(v);
+      if (typeof rule === "string") {
+        ctx.addIssue({ code: "custom", message: rule });
+        return z.NEVER;
+      }
+      return rule;
+    });
 
 export const envSchema = z
   .object({
@@ -92,6 +106,15 @@ export const envSchema = z
     SUPAFLEET_APP_PORT: port.default(3000),
     SUPAFLEET_UPLOAD_LIMIT: z.string().regex(/^\d{1,5}[km]?$/, "must look like 50m").default("50m"),
     SUPAFLEET_MAX_PARALLEL_STARTS: z.coerce.number().int().min(1).max(1000).optional(),
+    SUPAFLEET_LIMIT_LOGIN_ACCOUNT: limitRule(DEFAULT_RULES.loginAccount),
+    SUPAFLEET_LIMIT_LOGIN_IP: limitRule(DEFAULT_RULES.loginIp),
+    SUPAFLEET_LIMIT_SIGNUP_IP: limitRule(DEFAULT_RULES.signupIp),
+    SUPAFLEET_LIMIT_CREATE_USER: limitRule(DEFAULT_RULES.createUser),
+    SUPAFLEET_LIMIT_CREATE_IP: limitRule(DEFAULT_RULES.createIp),
+    SUPAFLEET_LIMIT_MAX_BLOCK: z.coerce.number().int().min(1).max(30 * 86_400).default(DEFAULT_MAX_BLOCK_SEC),
+    // Believe X-Real-IP from a loopback peer (our nginx). Default: on when nginx is.
+    SUPAFLEET_TRUST_PROXY: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
+    SUPAFLEET_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(6),
   })
   .superRefine((e, ctx) => {
     if ((e.SUPAFLEET_ADMIN_EMAIL === undefined) !== (e.SUPAFLEET_ADMIN_PASSWORD === undefined)) {
@@ -136,6 +159,11 @@ export interface Env {
   appPort: number;
   /** Stacks that may start at once (create, resume, restart); more wait in order. */
   maxParallelStarts: number;
+  rateLimits: RateLimitRules;
+  /** Believe X-Real-IP when the TCP peer is loopback (our nginx in front). */
+  trustProxy: boolean;
+  /** Open event/log streams one user may hold at once. */
+  streamsPerUser: number;
 }
 
 /** Pure: parse a given environment. Throws ConfigError naming each bad variable. */
@@ -180,6 +208,18 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     },
     appPort: e.SUPAFLEET_APP_PORT,
     maxParallelStarts: e.SUPAFLEET_MAX_PARALLEL_STARTS ?? defaultMaxParallelStarts(),
+    rateLimits: {
+      rules: {
+        loginAccount: e.SUPAFLEET_LIMIT_LOGIN_ACCOUNT,
+        loginIp: e.SUPAFLEET_LIMIT_LOGIN_IP,
+        signupIp: e.SUPAFLEET_LIMIT_SIGNUP_IP,
+        createUser: e.SUPAFLEET_LIMIT_CREATE_USER,
+        createIp: e.SUPAFLEET_LIMIT_CREATE_IP,
+      },
+      maxBlockSec: e.SUPAFLEET_LIMIT_MAX_BLOCK,
+    },
+    trustProxy: e.SUPAFLEET_TRUST_PROXY === undefined ? e.SUPAFLEET_NGINX_ENABLED : ["true", "1", "yes"].includes(e.SUPAFLEET_TRUST_PROXY),
+    streamsPerUser: e.SUPAFLEET_STREAMS_PER_USER,
   };
 }
 

@@ -89,6 +89,24 @@ export class AccountDisabledError extends AppError {
   }
 }
 
+export class AccountPendingError extends AppError {
+  constructor() {
+    super("account_pending", 403, "Your account is waiting for an administrator's approval. You can log in once it is approved.");
+  }
+}
+
+// ---- throttling -----------------------------------------------------------------
+
+/** Too many attempts: the caller may retry after retryAfterSeconds (HTTP 429 + Retry-After). */
+export class RateLimitedError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number, what = "attempts") {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super("rate_limited", 429, `Too many ${what}. Try again in ${seconds} s.`);
+    this.retryAfterSeconds = seconds;
+  }
+}
+
 // ---- projects and capacity ----------------------------------------------------
 
 export class QuotaExceededError extends AppError {
@@ -132,6 +150,8 @@ export interface HttpError {
   code: string;
   message: string;
   fieldErrors?: Record<string, string[]>;
+  /** Seconds until a retry may succeed (429): the Retry-After header. */
+  retryAfter?: number;
 }
 
 /** The one mapper from any thrown value to an HTTP answer. Unknown errors
@@ -139,6 +159,9 @@ export interface HttpError {
 export function toHttpError(err: unknown): HttpError {
   if (isAppError(err, "validation_failed")) {
     return { status: err.status, code: err.code, message: err.publicMessage, fieldErrors: (err as ValidationError).fieldErrors };
+  }
+  if (isAppError(err, "rate_limited")) {
+    return { status: err.status, code: err.code, message: err.publicMessage, retryAfter: (err as RateLimitedError).retryAfterSeconds };
   }
   if (isAppError(err)) {
     return { status: err.status, code: err.code, message: err.publicMessage };

@@ -10,6 +10,7 @@ import {
   ValidationError,
 } from "@/lib/errors";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
+import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import { getSystemSettings } from "@/lib/settings/service";
 import { signInSchema, signUpSchema } from "@/lib/validations/auth";
 import type { z } from "zod";
@@ -38,15 +39,22 @@ function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.output<
 
 export { parseOrThrow };
 
+/** Who is asking, for the throttles: the client's address key and the limiter. */
+export interface ClientContext {
+  address: string;
+  limiter: RateLimiter;
+}
+
 function toSessionUser(u: { id: string; email: string; name: string | null; role: string }): SessionUser {
   return { id: u.id, email: u.email, name: u.name, role: u.role === "ADMIN" ? "ADMIN" : "USER" };
 }
 
-/** Public sign-up. Honors the admin's sign-up switch. */
-export async function signUp(db: Db, input: unknown): Promise<SessionUser> {
+/** Public sign-up. Honors the admin's sign-up switch; throttled per client address. */
+export async function signUp(db: Db, input: unknown, client: ClientContext): Promise<SessionUser> {
   const data = parseOrThrow(signUpSchema, input);
   const settings = await getSystemSettings(db);
   if (!settings.signupEnabled) throw new SignupDisabledError();
+  await client.limiter.consume("signupIp", client.address);
   const passwordHash = await hashPassword(data.password);
   try {
     const user = await db.user.create({
@@ -61,15 +69,26 @@ export async function signUp(db: Db, input: unknown): Promise<SessionUser> {
   }
 }
 
-/** Checks credentials; disabled users are refused even with the right password. */
-export async function authenticate(db: Db, input: unknown): Promise<SessionUser> {
+/**
+ * Checks credentials; disabled users are refused even with the right password.
+ * Every attempt is counted against the client's address and the account
+ * BEFORE the password is checked, and given back when it was right: parallel
+ * guesses cannot slip past the limit, and a locked account stays locked even
+ * for the right password. Unknown emails are counted the same way, so the
+ * lock-out does not reveal which accounts exist.
+ */
+export async function authenticate(db: Db, input: unknown, client: ClientContext): Promise<SessionUser> {
   const data = parseOrThrow(signInSchema, input);
+  await client.limiter.consume("loginIp", client.address);
+  await client.limiter.consume("loginAccount", data.email);
   const user = await db.user.findUnique({ where: { email: data.email } });
   if (!user) {
     await burnPasswordCheck(data.password);
     throw new InvalidCredentialsError();
   }
   if (!(await verifyPassword(user.passwordHash, data.password))) throw new InvalidCredentialsError();
+  await client.limiter.reset("loginAccount", data.email);
+  await client.limiter.refund("loginIp", client.address);
   if (user.disabled) throw new AccountDisabledError();
   return toSessionUser(user);
 }

@@ -13,8 +13,10 @@ import {
   SignupDisabledError,
   ValidationError,
 } from "@/lib/errors";
+import { RateLimiter } from "@/lib/rate-limit/limiter";
+import { DEFAULT_MAX_BLOCK_SEC, DEFAULT_RULES, parseRule, type RateLimitName, type RateLimitRule } from "@/lib/rate-limit/rules";
 import { updateSystemSettings } from "@/lib/settings/service";
-import { authenticate, ensureBootstrapAdmin, loadActiveUser, signUp } from "@/lib/users/service";
+import { authenticate, ensureBootstrapAdmin, loadActiveUser, signUp, type ClientContext } from "@/lib/users/service";
 import { startPostgres, type PgServer } from "@/test/support/postgres-server";
 
 let pgServer: PgServer | undefined;
@@ -36,44 +38,49 @@ const backends: Array<[string, () => Promise<string>]> = [
   ],
 ];
 
+const defaultRules = Object.fromEntries(Object.entries(DEFAULT_RULES).map(([k, v]) => [k, parseRule(v) as RateLimitRule])) as Record<RateLimitName, RateLimitRule>;
+
 describe.each(backends)("accounts on %s", (_name, makeUrl) => {
   let db: Db;
+  let client: ClientContext;
   beforeAll(async () => {
     const url = await makeUrl();
     await migrate(url);
     db = createDb(url);
+    // Generous per-address limits: these cases are about accounts, not throttling.
+    client = { address: "192.0.2.1", limiter: new RateLimiter(db, { rules: { ...defaultRules, loginIp: { points: 1000, windowSec: 60, blockSec: 1 }, signupIp: { points: 1000, windowSec: 60, blockSec: 1 } }, maxBlockSec: DEFAULT_MAX_BLOCK_SEC }) };
   });
   afterAll(async () => {
     await db?.$disconnect();
   });
 
   it("signs up a user with a hashed password and logs in", async () => {
-    const user = await signUp(db, { email: "  Ada@Example.com ", password: "analytical-engine", name: "Ada" });
+    const user = await signUp(db, { email: "  Ada@Example.com ", password: "analytical-engine", name: "Ada" }, client);
     expect(user).toMatchObject({ email: "ada@example.com", name: "Ada", role: "USER" });
     const row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
     expect(row.passwordHash).not.toContain("analytical-engine");
-    const again = await authenticate(db, { email: "ADA@example.com", password: "analytical-engine" });
+    const again = await authenticate(db, { email: "ADA@example.com", password: "analytical-engine" }, client);
     expect(again.id).toBe(user.id);
   });
 
   it("rejects a wrong password and an unknown email with the same error", async () => {
-    await signUp(db, { email: "grace@example.com", password: "compiler-first" });
-    await expect(authenticate(db, { email: "grace@example.com", password: "compiler-second" })).rejects.toBeInstanceOf(InvalidCredentialsError);
-    await expect(authenticate(db, { email: "nobody@example.com", password: "compiler-first" })).rejects.toBeInstanceOf(InvalidCredentialsError);
+    await signUp(db, { email: "grace@example.com", password: "compiler-first" }, client);
+    await expect(authenticate(db, { email: "grace@example.com", password: "compiler-second" }, client)).rejects.toBeInstanceOf(InvalidCredentialsError);
+    await expect(authenticate(db, { email: "nobody@example.com", password: "compiler-first" }, client)).rejects.toBeInstanceOf(InvalidCredentialsError);
   });
 
   it("refuses a duplicate email, whatever its case, and leaves the first account intact", async () => {
-    await signUp(db, { email: "linus@example.com", password: "first-password" });
-    await expect(signUp(db, { email: "LINUS@example.com", password: "second-password" })).rejects.toBeInstanceOf(EmailTakenError);
+    await signUp(db, { email: "linus@example.com", password: "first-password" }, client);
+    await expect(signUp(db, { email: "LINUS@example.com", password: "second-password" }, client)).rejects.toBeInstanceOf(EmailTakenError);
     expect(await db.user.count({ where: { email: "linus@example.com" } })).toBe(1);
-    await expect(authenticate(db, { email: "linus@example.com", password: "first-password" })).resolves.toMatchObject({ email: "linus@example.com" });
+    await expect(authenticate(db, { email: "linus@example.com", password: "first-password" }, client)).resolves.toMatchObject({ email: "linus@example.com" });
   });
 
   it("lets only one of two parallel sign-ups with one email through", async () => {
     const results = await Promise.allSettled([
-      signUp(db, { email: "race@example.com", password: "parallel-one" }),
-      signUp(db, { email: "race@example.com", password: "parallel-two" }),
+      signUp(db, { email: "race@example.com", password: "parallel-one" }, client),
+      signUp(db, { email: "race@example.com", password: "parallel-two" }, client),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
@@ -81,26 +88,26 @@ describe.each(backends)("accounts on %s", (_name, makeUrl) => {
   });
 
   it("validates input with field errors", async () => {
-    const err = await signUp(db, { email: "not-an-email", password: "short" }).catch((e: unknown) => e);
+    const err = await signUp(db, { email: "not-an-email", password: "short" }, client).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect(Object.keys((err as ValidationError).fieldErrors).sort()).toEqual(["email", "password"]);
   });
 
   it("keeps a disabled user out even with the right password, and drops live sessions", async () => {
-    const user = await signUp(db, { email: "mallory@example.com", password: "right-password" });
+    const user = await signUp(db, { email: "mallory@example.com", password: "right-password" }, client);
     await db.user.update({ where: { id: user.id }, data: { disabled: true } });
-    await expect(authenticate(db, { email: "mallory@example.com", password: "right-password" })).rejects.toBeInstanceOf(AccountDisabledError);
+    await expect(authenticate(db, { email: "mallory@example.com", password: "right-password" }, client)).rejects.toBeInstanceOf(AccountDisabledError);
     await expect(loadActiveUser(db, user.id)).rejects.toBeInstanceOf(AccountDisabledError);
     // a wrong password still says "wrong password": no hint that the account exists
-    await expect(authenticate(db, { email: "mallory@example.com", password: "wrong-password" })).rejects.toBeInstanceOf(InvalidCredentialsError);
+    await expect(authenticate(db, { email: "mallory@example.com", password: "wrong-password" }, client)).rejects.toBeInstanceOf(InvalidCredentialsError);
   });
 
   it("honours the admin's sign-up switch", async () => {
     await updateSystemSettings(db, { signupEnabled: false });
-    await expect(signUp(db, { email: "late@example.com", password: "too-late-now" })).rejects.toBeInstanceOf(SignupDisabledError);
+    await expect(signUp(db, { email: "late@example.com", password: "too-late-now" }, client)).rejects.toBeInstanceOf(SignupDisabledError);
     expect(await db.user.count({ where: { email: "late@example.com" } })).toBe(0);
     await updateSystemSettings(db, { signupEnabled: true });
-    await expect(signUp(db, { email: "late@example.com", password: "too-late-now" })).resolves.toMatchObject({ email: "late@example.com" });
+    await expect(signUp(db, { email: "late@example.com", password: "too-late-now" }, client)).resolves.toMatchObject({ email: "late@example.com" });
   });
 
   it("creates the first admin from settings once and never resets its password", async () => {
@@ -110,13 +117,13 @@ describe.each(backends)("accounts on %s", (_name, makeUrl) => {
     const row = await db.user.findUniqueOrThrow({ where: { email: admin.email } });
     expect(row.role).toBe("ADMIN");
     expect(await ensureBootstrapAdmin(db, { ...admin, password: "a-different-password" })).toBe("unchanged");
-    await expect(authenticate(db, admin)).resolves.toMatchObject({ role: "ADMIN" });
+    await expect(authenticate(db, admin, client)).resolves.toMatchObject({ role: "ADMIN" });
     expect(await ensureBootstrapAdmin(db, undefined)).toBe("skipped");
   });
 
   it("promotes an existing account named as bootstrap admin", async () => {
-    await signUp(db, { email: "ops@example.com", password: "ops-password" });
+    await signUp(db, { email: "ops@example.com", password: "ops-password" }, client);
     expect(await ensureBootstrapAdmin(db, { email: "ops@example.com", password: "ignored-password" })).toBe("promoted");
-    await expect(authenticate(db, { email: "ops@example.com", password: "ops-password" })).resolves.toMatchObject({ role: "ADMIN" });
+    await expect(authenticate(db, { email: "ops@example.com", password: "ops-password" }, client)).resolves.toMatchObject({ role: "ADMIN" });
   });
 });
