@@ -14,7 +14,7 @@ export async function getCurrentUser(): Promise<SessionUser | null> {
   try {
     return await loadActiveUser(getDb(), id);
   } catch (err) {
-    if (isAppError(err, "account_disabled") || isAppError(err, "not_found")) return null;
+    if (isAppError(err, "account_disabled") || isAppError(err, "account_pending") || isAppError(err, "not_found")) return null;
     throw err;
   }
 }

@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import {
   AccountDisabledError,
+  AccountPendingError,
   EmailTakenError,
   InvalidCredentialsError,
   NotFoundError,
@@ -23,6 +24,13 @@ export interface SessionUser {
   name: string | null;
   role: Role;
 }
+
+export interface SignUpResult extends SessionUser {
+  /** Held for an admin's approval: the account cannot log in yet. */
+  pendingApproval: boolean;
+}
+
+const DAY_SEC = 86_400;
 
 function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const r = schema.safeParse(input);
@@ -49,19 +57,26 @@ function toSessionUser(u: { id: string; email: string; name: string | null; role
   return { id: u.id, email: u.email, name: u.name, role: u.role === "ADMIN" ? "ADMIN" : "USER" };
 }
 
-/** Public sign-up. Honors the admin's sign-up switch; throttled per client address. */
-export async function signUp(db: Db, input: unknown, client: ClientContext): Promise<SessionUser> {
+/**
+ * Public sign-up. Honors the admin's settings: the sign-up switch, approval
+ * (the account is created held) and the daily cap per client address; the
+ * attempts themselves are throttled per address too.
+ */
+export async function signUp(db: Db, input: unknown, client: ClientContext): Promise<SignUpResult> {
   const data = parseOrThrow(signUpSchema, input);
   const settings = await getSystemSettings(db);
   if (!settings.signupEnabled) throw new SignupDisabledError();
   await client.limiter.consume("signupIp", client.address);
-  const passwordHash = await hashPassword(data.password);
+  // Reserved before the account exists (parallel sign-ups cannot overshoot), given back if it is not created.
+  const slot = await client.limiter.consumeCap("signupDay", client.address, settings.signupsPerIpPerDay, DAY_SEC, "new accounts from your address today");
   try {
+    const passwordHash = await hashPassword(data.password);
     const user = await db.user.create({
-      data: { id: randomUUID(), email: data.email, name: data.name ?? null, passwordHash },
+      data: { id: randomUUID(), email: data.email, name: data.name ?? null, passwordHash, pendingApproval: settings.signupRequiresApproval },
     });
-    return toSessionUser(user);
+    return { ...toSessionUser(user), pendingApproval: user.pendingApproval };
   } catch (err) {
+    await slot.refund();
     // The unique index decides, not a prior lookup: two parallel sign-ups
     // with one email cannot both pass.
     if (isUniqueViolation(err)) throw new EmailTakenError();
@@ -90,14 +105,16 @@ export async function authenticate(db: Db, input: unknown, client: ClientContext
   await client.limiter.reset("loginAccount", data.email);
   await client.limiter.refund("loginIp", client.address);
   if (user.disabled) throw new AccountDisabledError();
+  if (user.pendingApproval) throw new AccountPendingError();
   return toSessionUser(user);
 }
 
-/** Loads the live user behind a session; a user disabled since login is out. */
+/** Loads the live user behind a session; a user disabled (or not approved) since login is out. */
 export async function loadActiveUser(db: Db, id: string): Promise<SessionUser> {
   const user = await db.user.findUnique({ where: { id } });
   if (!user) throw new NotFoundError("Account not found.");
   if (user.disabled) throw new AccountDisabledError();
+  if (user.pendingApproval) throw new AccountPendingError();
   return toSessionUser(user);
 }
 

@@ -8,6 +8,9 @@ import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import {
   AccountDisabledError,
+  AccountPendingError,
+  ForbiddenError,
+  RateLimitedError,
   EmailTakenError,
   InvalidCredentialsError,
   SignupDisabledError,
@@ -15,6 +18,7 @@ import {
 } from "@/lib/errors";
 import { RateLimiter } from "@/lib/rate-limit/limiter";
 import { DEFAULT_MAX_BLOCK_SEC, DEFAULT_RULES, parseRule, type RateLimitName, type RateLimitRule } from "@/lib/rate-limit/rules";
+import { approveUser, listPendingUsers } from "@/lib/admin/service";
 import { updateSystemSettings } from "@/lib/settings/service";
 import { authenticate, ensureBootstrapAdmin, loadActiveUser, signUp, type ClientContext } from "@/lib/users/service";
 import { startPostgres, type PgServer } from "@/test/support/postgres-server";
@@ -49,6 +53,7 @@ describe.each(backends)("accounts on %s", (_name, makeUrl) => {
     db = createDb(url);
     // Generous per-address limits: these cases are about accounts, not throttling.
     client = { address: "192.0.2.1", limiter: new RateLimiter(db, { rules: { ...defaultRules, loginIp: { points: 1000, windowSec: 60, blockSec: 1 }, signupIp: { points: 1000, windowSec: 60, blockSec: 1 } }, maxBlockSec: DEFAULT_MAX_BLOCK_SEC }) };
+    await updateSystemSettings(db, { signupsPerIpPerDay: 1000 });
   });
   afterAll(async () => {
     await db?.$disconnect();
@@ -125,5 +130,44 @@ describe.each(backends)("accounts on %s", (_name, makeUrl) => {
     await signUp(db, { email: "ops@example.com", password: "ops-password" }, client);
     expect(await ensureBootstrapAdmin(db, { email: "ops@example.com", password: "ignored-password" })).toBe("promoted");
     await expect(authenticate(db, { email: "ops@example.com", password: "ops-password" }, client)).resolves.toMatchObject({ role: "ADMIN" });
+  });
+
+  it("holds new accounts for approval when the admin asks: no log-in, no session, until approved", async () => {
+    await updateSystemSettings(db, { signupRequiresApproval: true });
+    const held = await signUp(db, { email: "held@example.com", password: "held-password" }, client);
+    await updateSystemSettings(db, { signupRequiresApproval: false });
+    expect(held.pendingApproval).toBe(true);
+    const err = await authenticate(db, { email: "held@example.com", password: "held-password" }, client).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AccountPendingError);
+    expect((err as AccountPendingError).publicMessage).toContain("waiting for an administrator's approval");
+    await expect(loadActiveUser(db, held.id)).rejects.toBeInstanceOf(AccountPendingError);
+    // a wrong password still says only "wrong password"
+    await expect(authenticate(db, { email: "held@example.com", password: "not-the-password" }, client)).rejects.toBeInstanceOf(InvalidCredentialsError);
+    // accounts made while approval was off are not held
+    expect((await signUp(db, { email: "free@example.com", password: "free-password" }, client)).pendingApproval).toBe(false);
+
+    const admin = await db.user.findUniqueOrThrow({ where: { email: "root@example.com" } });
+    const adminUser = { id: admin.id, email: admin.email, name: null, role: "ADMIN" as const };
+    const pending = await listPendingUsers(db, adminUser);
+    expect(pending.users.map((u) => u.email)).toEqual(["held@example.com"]);
+    await expect(approveUser(db, { ...adminUser, role: "USER" }, { userId: held.id })).rejects.toBeInstanceOf(ForbiddenError);
+    await approveUser(db, adminUser, { userId: held.id });
+    await expect(authenticate(db, { email: "held@example.com", password: "held-password" }, client)).resolves.toMatchObject({ email: "held@example.com" });
+    expect((await listPendingUsers(db, adminUser)).total).toBe(0);
+  });
+
+  it("caps new accounts per address per day (admin setting); a refused sign-up does not use the allowance", async () => {
+    await updateSystemSettings(db, { signupsPerIpPerDay: 2 });
+    const here = { ...client, address: "198.51.100.77" };
+    await signUp(db, { email: "cap-1@example.com", password: "cap-password" }, here);
+    await expect(signUp(db, { email: "cap-1@example.com", password: "cap-password" }, here)).rejects.toBeInstanceOf(EmailTakenError);
+    await signUp(db, { email: "cap-2@example.com", password: "cap-password" }, here);
+    const err = await signUp(db, { email: "cap-3@example.com", password: "cap-password" }, here).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).publicMessage).toMatch(/^Too many new accounts from your address today\. Try again in \d+ s/);
+    expect(await db.user.count({ where: { email: "cap-3@example.com" } })).toBe(0);
+    // another address is not affected
+    await expect(signUp(db, { email: "cap-3@example.com", password: "cap-password" }, { ...client, address: "198.51.100.78" })).resolves.toMatchObject({ email: "cap-3@example.com" });
+    await updateSystemSettings(db, { signupsPerIpPerDay: 1000 });
   });
 });

@@ -118,6 +118,54 @@ describe("accounts in the browser", () => {
   });
 });
 
+describe("sign-up controls", () => {
+  it("holds new accounts for approval: a clear message, no log-in, listed in the admin console until approved", async () => {
+    const db = sqlite();
+    db.prepare(`UPDATE "SystemSettings" SET signupEnabled = 1 WHERE id = 1`).run();
+    db.close();
+    const admin = await newPage();
+    await logIn(admin, "admin@example.com", "admin-password-1");
+    await admin.waitForURL("**/dashboard");
+    await admin.goto(`${app.url}/admin`);
+    await admin.check("[data-testid=signup-approval]");
+    await admin.fill("[data-testid=signups-per-ip]", "20");
+    await admin.click("[data-testid=save-settings]");
+    await expect.poll(() => {
+      const d = sqlite();
+      const row = d.prepare(`SELECT signupRequiresApproval AS a, signupsPerIpPerDay AS n FROM "SystemSettings" WHERE id = 1`).get() as { a: number; n: number };
+      d.close();
+      return `${row.a}/${row.n}`;
+    }).toBe("1/20");
+
+    const newcomer = await newPage();
+    await newcomer.goto(`${app.url}/signup`);
+    await newcomer.fill("#field-email", "held@example.com");
+    await newcomer.fill("#field-password", "held-password");
+    await newcomer.click("button[type=submit]");
+    await expect.poll(() => newcomer.locator("[role=status]").textContent()).toContain("An administrator must approve it");
+    await snap(newcomer, "accounts-09-held-for-approval");
+    await logIn(newcomer, "held@example.com", "held-password");
+    await expect.poll(() => newcomer.locator(".border-red-200[role=alert]").textContent()).toBe("Your account is waiting for an administrator's approval. You can log in once it is approved.");
+    await newcomer.goto(`${app.url}/dashboard`);
+    await newcomer.waitForURL("**/login**");
+
+    await admin.goto(`${app.url}/admin`);
+    expect(await admin.textContent("[data-testid='pending-held@example.com']")).toContain("held@example.com");
+    expect(await admin.textContent("[data-testid='user-held@example.com']")).toContain("Pending approval");
+    await snap(admin, "accounts-10-admin-pending");
+    await admin.click("[data-testid='approve-held@example.com']");
+    await expect.poll(() => admin.locator("[data-testid='pending-held@example.com']").count()).toBe(0);
+    await admin.uncheck("[data-testid=signup-approval]");
+    await admin.click("[data-testid=save-settings]");
+    await expect.poll(() => admin.locator("[data-testid=signup-approval]").isChecked()).toBe(false);
+
+    await logIn(newcomer, "held@example.com", "held-password");
+    await newcomer.waitForURL("**/dashboard");
+    await admin.context().close();
+    await newcomer.context().close();
+  });
+});
+
 /** A credentials log-in over plain HTTP, as next-auth's client does it. */
 async function httpLogIn(email: string, password: string, headers: Record<string, string> = {}): Promise<Response> {
   const csrf = await fetch(`${app.url}/api/auth/csrf`);
