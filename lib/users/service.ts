@@ -118,26 +118,40 @@ export async function loadActiveUser(db: Db, id: string): Promise<SessionUser> {
   return toSessionUser(user);
 }
 
+export type BootstrapResult =
+  | { outcome: "created" | "unchanged" | "skipped" }
+  | { outcome: "refused"; reason: string };
+
 /**
  * First start: create the admin named by SUPAFLEET_ADMIN_EMAIL/PASSWORD when
- * no such user exists. An existing account with that email is promoted but
- * its password is left alone, so restarting never resets a changed password.
+ * no such user exists. An existing account with that email is never promoted
+ * or re-enabled: whoever registered the address first would otherwise become
+ * admin. Its password is never reset either, so restarts change nothing.
  */
-export async function ensureBootstrapAdmin(db: Db, admin: { email: string; password: string } | undefined): Promise<"created" | "promoted" | "unchanged" | "skipped"> {
-  if (!admin) return "skipped";
+export async function ensureBootstrapAdmin(db: Db, admin: { email: string; password: string } | undefined): Promise<BootstrapResult> {
+  if (!admin) return { outcome: "skipped" };
   const existing = await db.user.findUnique({ where: { email: admin.email } });
-  if (existing) {
-    if (existing.role === "ADMIN" && !existing.disabled) return "unchanged";
-    await db.user.update({ where: { id: existing.id }, data: { role: "ADMIN", disabled: false } });
-    return "promoted";
-  }
+  if (existing) return judgeExisting(existing, admin.email);
   try {
     await db.user.create({
       data: { id: randomUUID(), email: admin.email, passwordHash: await hashPassword(admin.password), role: "ADMIN" },
     });
-    return "created";
+    return { outcome: "created" };
   } catch (err) {
-    if (isUniqueViolation(err)) return "unchanged"; // another process won the race
+    // another process won the race: judge what it made
+    if (isUniqueViolation(err)) {
+      const row = await db.user.findUnique({ where: { email: admin.email } });
+      if (row) return judgeExisting(row, admin.email);
+    }
     throw err;
   }
+}
+
+function judgeExisting(u: { role: string; disabled: boolean; pendingApproval: boolean }, email: string): BootstrapResult {
+  if (u.role === "ADMIN" && !u.disabled && !u.pendingApproval) return { outcome: "unchanged" };
+  const state = u.role !== "ADMIN" ? "is not an administrator" : u.disabled ? "is a disabled administrator" : "is waiting for approval";
+  return {
+    outcome: "refused",
+    reason: `SUPAFLEET_ADMIN_EMAIL ${email} belongs to an existing account that ${state}; the bootstrap never promotes or re-enables an existing account (anyone could have registered that address). Promote it from the admin console as another admin, or set SUPAFLEET_ADMIN_EMAIL to an unused address.`,
+  };
 }

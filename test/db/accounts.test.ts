@@ -117,19 +117,30 @@ describe.each(backends)("accounts on %s", (_name, makeUrl) => {
 
   it("creates the first admin from settings once and never resets its password", async () => {
     const admin = { email: "root@example.com", password: "bootstrap-password" };
-    expect(await ensureBootstrapAdmin(db, admin)).toBe("created");
-    expect(await ensureBootstrapAdmin(db, admin)).toBe("unchanged");
+    expect(await ensureBootstrapAdmin(db, admin)).toEqual({ outcome: "created" });
+    expect(await ensureBootstrapAdmin(db, admin)).toEqual({ outcome: "unchanged" });
     const row = await db.user.findUniqueOrThrow({ where: { email: admin.email } });
     expect(row.role).toBe("ADMIN");
-    expect(await ensureBootstrapAdmin(db, { ...admin, password: "a-different-password" })).toBe("unchanged");
+    expect(await ensureBootstrapAdmin(db, { ...admin, password: "a-different-password" })).toEqual({ outcome: "unchanged" });
     await expect(authenticate(db, admin, client)).resolves.toMatchObject({ role: "ADMIN" });
-    expect(await ensureBootstrapAdmin(db, undefined)).toBe("skipped");
+    expect(await ensureBootstrapAdmin(db, undefined)).toEqual({ outcome: "skipped" });
   });
 
-  it("promotes an existing account named as bootstrap admin", async () => {
-    await signUp(db, { email: "ops@example.com", password: "ops-password" }, client);
-    expect(await ensureBootstrapAdmin(db, { email: "ops@example.com", password: "ignored-password" })).toBe("promoted");
-    await expect(authenticate(db, { email: "ops@example.com", password: "ops-password" }, client)).resolves.toMatchObject({ role: "ADMIN" });
+  it("never promotes or re-enables an existing account named as bootstrap admin, and says why", async () => {
+    // Someone registered the admin's address before the first start.
+    await signUp(db, { email: "ops@example.com", password: "squatter-password" }, client);
+    const result = await ensureBootstrapAdmin(db, { email: "ops@example.com", password: "the-real-admin-password" });
+    expect(result.outcome).toBe("refused");
+    expect(result.outcome === "refused" && result.reason).toMatch(/ops@example\.com .*is not an administrator.*never promotes/);
+    await expect(authenticate(db, { email: "ops@example.com", password: "squatter-password" }, client)).resolves.toMatchObject({ role: "USER" });
+    await expect(authenticate(db, { email: "ops@example.com", password: "the-real-admin-password" }, client)).rejects.toBeInstanceOf(InvalidCredentialsError);
+    // a disabled admin stays disabled
+    const row = await db.user.findUniqueOrThrow({ where: { email: "root@example.com" } });
+    await db.user.update({ where: { id: row.id }, data: { disabled: true } });
+    const again = await ensureBootstrapAdmin(db, { email: "root@example.com", password: "bootstrap-password" });
+    expect(again.outcome).toBe("refused");
+    expect((await db.user.findUniqueOrThrow({ where: { id: row.id } })).disabled).toBe(true);
+    await db.user.update({ where: { id: row.id }, data: { disabled: false } });
   });
 
   it("holds new accounts for approval when the admin asks: no log-in, no session, until approved", async () => {
