@@ -99,6 +99,7 @@ export const envSchema = z
     SUPAFLEET_NGINX_BIN: z.string().default("/usr/sbin/nginx"),
     SUPAFLEET_NGINX_MAIN_CONF: z.string().default("/etc/nginx/nginx.conf"),
     SUPAFLEET_NGINX_SITE_CONF: z.string().default("/etc/nginx/conf.d/supafleet.conf"),
+    SUPAFLEET_NGINX_TEMP_DIR: z.string().refine((v) => isAbsolute(v), { message: "must be an absolute path" }).optional(),
     SUPAFLEET_NGINX_HTTP_PORT: port.default(80),
     SUPAFLEET_NGINX_HTTPS_PORT: port.default(443),
     SUPAFLEET_TLS_CERT: z.string().optional(),
@@ -151,6 +152,8 @@ export interface Env {
     bin: string;
     mainConf: string;
     siteConf: string;
+    /** nginx's temp paths (request bodies); default outside the data dir, see lib/proxy/nginx-runtime.ts */
+    tempDir: string | undefined;
     httpPort: number;
     httpsPort: number;
     tls: { certPath: string; keyPath: string } | undefined;
@@ -201,6 +204,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
       bin: e.SUPAFLEET_NGINX_BIN,
       mainConf: e.SUPAFLEET_NGINX_MAIN_CONF,
       siteConf: e.SUPAFLEET_NGINX_SITE_CONF,
+      tempDir: e.SUPAFLEET_NGINX_TEMP_DIR,
       httpPort: e.SUPAFLEET_NGINX_HTTP_PORT,
       httpsPort: e.SUPAFLEET_NGINX_HTTPS_PORT,
       tls: e.SUPAFLEET_TLS_CERT && e.SUPAFLEET_TLS_KEY ? { certPath: e.SUPAFLEET_TLS_CERT, keyPath: e.SUPAFLEET_TLS_KEY } : undefined,
