@@ -4,6 +4,8 @@
 // Next.js can load this module more than once (instrumentation, pages and
 // actions are separate bundles) while sharing the services on globalThis, so
 // `instanceof` across bundles is unreliable. A registered symbol is not.
+import { randomUUID } from "node:crypto";
+
 const BRAND = Symbol.for("supafleet.app-error");
 
 /** True for any AppError, from whichever copy of this module it came. */
@@ -154,19 +156,36 @@ export interface HttpError {
   retryAfter?: number;
 }
 
-/** The one mapper from any thrown value to an HTTP answer. Unknown errors
- * become a generic 500 so internals (paths, SQL, secrets) never leak. */
+/**
+ * The one mapper from any thrown value to an HTTP answer. 4xx errors are the
+ * user's to fix and say what is wrong. Every 5xx (and every unknown error)
+ * gets a generic sentence with an error id: the details (nginx -t output,
+ * Docker and Prisma messages, log tails, paths) go to the server log under
+ * that id, never to the browser.
+ */
 export function toHttpError(err: unknown): HttpError {
-  if (isAppError(err, "validation_failed")) {
+  if (isAppError(err) && err.status < 500) return clientError(err);
+  const id = randomUUID().slice(0, 8);
+  const code = isAppError(err) ? err.code : "internal_error";
+  const status = isAppError(err) ? err.status : 500;
+  console.error(`[supafleet] error ${id} (${code}):`, describeForLog(err));
+  return { status, code, message: `Something went wrong on our side. Please try again; if it keeps happening, tell an administrator error id ${id}.` };
+}
+
+function describeForLog(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? `\n  caused by: ${err.cause.stack ?? err.cause.message}` : "";
+  return `${err.stack ?? err.message}${cause}`;
+}
+
+function clientError(err: AppError): HttpError {
+  if (err.code === "validation_failed") {
     return { status: err.status, code: err.code, message: err.publicMessage, fieldErrors: (err as ValidationError).fieldErrors };
   }
-  if (isAppError(err, "rate_limited")) {
+  if (err.code === "rate_limited") {
     return { status: err.status, code: err.code, message: err.publicMessage, retryAfter: (err as RateLimitedError).retryAfterSeconds };
   }
-  if (isAppError(err)) {
-    return { status: err.status, code: err.code, message: err.publicMessage };
-  }
-  return { status: 500, code: "internal_error", message: "Something went wrong. Please try again." };
+  return { status: err.status, code: err.code, message: err.publicMessage };
 }
 
 // ---- Docker runtime -------------------------------------------------------------

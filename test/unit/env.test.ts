@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseEnv } from "@/lib/env";
 import { ConfigError } from "@/lib/errors";
 
@@ -120,6 +120,34 @@ describe("error mapping", () => {
     expect(toHttpError(real)).toMatchObject({ status: 403, code: "quota_exceeded" });
     expect(toHttpError(foreign)).toEqual({ status: 404, code: "not_found", message: "Project not found." });
     expect(isAppError(foreign, "not_found")).toBe(true);
-    expect(toHttpError(new Error("SELECT * FROM secrets"))).toEqual({ status: 500, code: "internal_error", message: "Something went wrong. Please try again." });
+    const unknown = toHttpError(new Error("SELECT * FROM secrets"));
+    expect(unknown).toMatchObject({ status: 500, code: "internal_error" });
+    expect(unknown.message).not.toContain("secrets");
+  });
+
+  it("answers every 5xx with a generic message and an error id, and logs the details under that id", async () => {
+    const { toHttpError, NginxConfigInvalidError, ServiceExitedError, DockerUnavailableError, NotFoundError } = await import("@/lib/errors");
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
+    try {
+      const cases = [
+        new NginxConfigInvalidError('nginx: [emerg] unknown directive "x" in /var/lib/supafleet/nginx/supafleet.conf:12'),
+        new ServiceExitedError("db", 1, "FATAL: password authentication failed for user supabase_admin"),
+        new DockerUnavailableError("connect ENOENT /var/run/docker.sock"),
+      ];
+      for (const err of cases) {
+        const mapped = toHttpError(err);
+        expect(mapped.status).toBeGreaterThanOrEqual(500);
+        const id = /error id ([0-9a-f]{8})\.$/.exec(mapped.message)?.[1];
+        expect(mapped.message, mapped.message).toMatch(/^Something went wrong on our side\./);
+        expect(id).toBeDefined();
+        for (const secret of ["emerg", "/var/lib", "FATAL", "supabase_admin", "docker.sock"]) expect(mapped.message).not.toContain(secret);
+        expect(logged.find((l) => l.includes(id!))).toContain(err.message);
+      }
+      // 4xx stay precise: they are the user's to fix
+      expect(toHttpError(new NotFoundError("Project not found.")).message).toBe("Project not found.");
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
