@@ -1,11 +1,13 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
 import { isAppError, type RateLimitedError } from "@/lib/errors";
 import { addressOf, getRateLimiter } from "@/lib/rate-limit";
 import type { HeaderSource } from "@/lib/rate-limit/client-ip";
 import { getAuthSecret } from "@/lib/server-keys";
 import { authenticate, type Role } from "@/lib/users/service";
+import { sameOriginRedirect } from "@/lib/validations/redirect";
 
 /** `rate_limited:<seconds>`: the error next-auth carries to the login form and the 429 wrapper. */
 export const RATE_LIMITED_PREFIX = "rate_limited:";
@@ -32,6 +34,8 @@ let options: NextAuthOptions | undefined;
 export function getAuthOptions(): NextAuthOptions {
   options ??= {
     secret: getAuthSecret(),
+    // __Secure-/__Host- cookie names and the Secure flag whenever the public URL is https.
+    useSecureCookies: getEnv().publicScheme === "https",
     session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
     pages: { signIn: "/login" },
     providers: [
@@ -42,6 +46,7 @@ export function getAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      redirect: ({ url, baseUrl }) => sameOriginRedirect(url, baseUrl),
       jwt({ token, user }) {
         if (user) {
           token.sub = user.id;

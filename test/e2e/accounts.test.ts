@@ -179,6 +179,36 @@ async function httpLogIn(email: string, password: string, headers: Record<string
   });
 }
 
+describe("headers and redirects", () => {
+  it("forbids framing of the control panel", async () => {
+    for (const path of ["/", "/login", "/dashboard"]) {
+      const r = await fetch(`${app.url}${path}`, { redirect: "manual" });
+      expect(`${path} ${r.headers.get("x-frame-options")}`).toBe(`${path} DENY`);
+      expect(r.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    }
+  });
+
+  it("sends a user only to same-site paths after log-in (no /\\evil.com open redirect)", async () => {
+    const login = await httpLogIn("admin@example.com", "admin-password-1");
+    expect(login.status).toBe(200);
+    const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    for (const target of ["/%5Cevil.com", "//evil.com", "/%5C/evil.com", "https://evil.com/", "/%09/evil.com"]) {
+      const r = await fetch(`${app.url}/login?callbackUrl=${target}`, { redirect: "manual", headers: { cookie } });
+      expect(`${target} ${r.status} ${r.headers.get("location")}`).toBe(`${target} 307 /dashboard`);
+    }
+    const ok = await fetch(`${app.url}/login?callbackUrl=/admin`, { redirect: "manual", headers: { cookie } });
+    expect(ok.headers.get("location")).toBe("/admin");
+    // and in the browser, through the login form
+    const page = await newPage();
+    await page.goto(`${app.url}/login?callbackUrl=/%5Cevil.com`);
+    await page.fill("#field-email", "admin@example.com");
+    await page.fill("#field-password", "admin-password-1");
+    await page.click("button[type=submit]");
+    await page.waitForURL(`${app.url}/dashboard`);
+    await page.context().close();
+  });
+});
+
 describe("throttling in the browser and over HTTP", () => {
   it("locks an account after 5 wrong passwords and refuses the right one with a wait (429, Retry-After)", async () => {
     const db = sqlite();
