@@ -148,7 +148,7 @@ export function renderNginxConfig(projects: ProxyProject[], settings: ProxySetti
   out.push(`server {
   ${listens(s)}
   server_name ${domain};
-  client_max_body_size 10m;
+  client_max_body_size 10m;${s.tls ? "\n  add_header Strict-Transport-Security \"max-age=31536000\" always;" : ""}
   location / {
     proxy_pass http://${host(s.appUpstream.host, "app host")}:${port(s.appUpstream.port, "app port")};
 ${PROXY_HEADERS}

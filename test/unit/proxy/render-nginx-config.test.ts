@@ -100,6 +100,9 @@ describe("renderNginxConfig", () => {
     expect(tls).toContain("listen 8443 ssl;");
     expect(tls).toContain(`ssl_certificate ${cert};`);
     expect(tls).toContain("return 301 https://$host$request_uri;");
+    // HSTS on the app's TLS server only; none over plain HTTP
+    expect(serverBlockFor(tls, "cloud.example.com")).toContain('add_header Strict-Transport-Security "max-age=31536000" always;');
+    expect(conf).not.toContain("Strict-Transport-Security");
     expect(tls).toContain("listen 8443 ssl default_server;\n  server_name _;\n  ssl_reject_handshake on;\n  return 444;");
     nginxAccepts(tls);
   });
