@@ -30,3 +30,14 @@ export async function requireAdmin(): Promise<SessionUser> {
   if (user.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
   return user;
 }
+
+/** For long-lived responses (streams): is this user still allowed in? Re-read from the database. */
+export async function isStillActive(id: string): Promise<boolean> {
+  try {
+    await loadActiveUser(getDb(), id);
+    return true;
+  } catch (err) {
+    if (isAppError(err, "account_disabled") || isAppError(err, "account_pending") || isAppError(err, "not_found")) return false;
+    throw err;
+  }
+}
