@@ -12,8 +12,26 @@ const nextConfig: NextConfig = {
     "ssh2",
     "cpu-features",
     "@node-rs/argon2",
+    "rate-limiter-flexible",
   ],
   poweredByHeader: false,
+  // No other site may frame the control panel (clickjacking): tenant HTML
+  // from Storage or Functions is served on sibling subdomains. HSTS is added
+  // by nginx on the TLS server (lib/proxy/render-nginx-config.ts), where the
+  // scheme is known at run time; these headers are fixed at build time.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "same-origin" },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

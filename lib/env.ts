@@ -6,6 +6,7 @@ import { ConfigError } from "@/lib/errors";
 import { defaultMaxParallelStarts } from "@/lib/projects/slots";
 import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
 import { parseCidr } from "@/lib/projects/subnets";
+import { DEFAULT_MAX_BLOCK_SEC, DEFAULT_RULES, parseRule, type RateLimitRule, type RateLimitRules } from "@/lib/rate-limit/rules";
 
 const HOSTNAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const SERVICE_KEY = /^(\*|[a-z]+)$/;
@@ -19,6 +20,19 @@ const bool = (def: boolean) =>
     .transform((v) => (v === undefined ? def : v === "true" || v === "1" || v === "yes"));
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+const limitRule = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((v, ctx): RateLimitRule => {
+      const rule = parseRule(v);
+      if (typeof rule === "string") {
+        ctx.addIssue({ code: "custom", message: rule });
+        return z.NEVER;
+      }
+      return rule;
+    });
 
 export const envSchema = z
   .object({
@@ -87,6 +101,7 @@ export const envSchema = z
     SUPAFLEET_NGINX_BIN: z.string().default("/usr/sbin/nginx"),
     SUPAFLEET_NGINX_MAIN_CONF: z.string().default("/etc/nginx/nginx.conf"),
     SUPAFLEET_NGINX_SITE_CONF: z.string().default("/etc/nginx/conf.d/supafleet.conf"),
+    SUPAFLEET_NGINX_TEMP_DIR: z.string().refine((v) => isAbsolute(v), { message: "must be an absolute path" }).optional(),
     SUPAFLEET_NGINX_HTTP_PORT: port.default(80),
     SUPAFLEET_NGINX_HTTPS_PORT: port.default(443),
     SUPAFLEET_TLS_CERT: z.string().optional(),
@@ -100,6 +115,15 @@ export const envSchema = z
       .refine((v) => parseCidr(v) !== null, { message: "must be an IPv4 network such as 10.213.0.0/16" }),
     SUPAFLEET_SUBNET_SIZE: z.coerce.number().int().min(8).max(28).default(26),
     SUPAFLEET_INSTALLATION_ID: z.string().regex(INSTALLATION_ID_PATTERN, "must be 16 lowercase hex characters, as the admin console shows it").optional(),
+    SUPAFLEET_LIMIT_LOGIN_ACCOUNT: limitRule(DEFAULT_RULES.loginAccount),
+    SUPAFLEET_LIMIT_LOGIN_IP: limitRule(DEFAULT_RULES.loginIp),
+    SUPAFLEET_LIMIT_SIGNUP_IP: limitRule(DEFAULT_RULES.signupIp),
+    SUPAFLEET_LIMIT_CREATE_USER: limitRule(DEFAULT_RULES.createUser),
+    SUPAFLEET_LIMIT_CREATE_IP: limitRule(DEFAULT_RULES.createIp),
+    SUPAFLEET_LIMIT_MAX_BLOCK: z.coerce.number().int().min(1).max(30 * 86_400).default(DEFAULT_MAX_BLOCK_SEC),
+    // Believe X-Real-IP from a loopback peer (our nginx). Default: on when nginx is.
+    SUPAFLEET_TRUST_PROXY: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
+    SUPAFLEET_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(6),
   })
   .superRefine((e, ctx) => {
     if ((e.SUPAFLEET_ADMIN_EMAIL === undefined) !== (e.SUPAFLEET_ADMIN_PASSWORD === undefined)) {
@@ -142,6 +166,8 @@ export interface Env {
     bin: string;
     mainConf: string;
     siteConf: string;
+    /** nginx's temp paths (request bodies); default outside the data dir, see lib/proxy/nginx-runtime.ts */
+    tempDir: string | undefined;
     httpPort: number;
     httpsPort: number;
     tls: { certPath: string; keyPath: string } | undefined;
@@ -152,6 +178,11 @@ export interface Env {
   maxParallelStarts: number;
   /** Only for a database restored from before its installation id existed: the id to take back. */
   installationId: string | undefined;
+  rateLimits: RateLimitRules;
+  /** Believe X-Real-IP when the TCP peer is loopback (our nginx in front). */
+  trustProxy: boolean;
+  /** Open event/log streams one user may hold at once. */
+  streamsPerUser: number;
 }
 
 /** Pure: parse a given environment. Throws ConfigError naming each bad variable. */
@@ -190,6 +221,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
       bin: e.SUPAFLEET_NGINX_BIN,
       mainConf: e.SUPAFLEET_NGINX_MAIN_CONF,
       siteConf: e.SUPAFLEET_NGINX_SITE_CONF,
+      tempDir: e.SUPAFLEET_NGINX_TEMP_DIR,
       httpPort: e.SUPAFLEET_NGINX_HTTP_PORT,
       httpsPort: e.SUPAFLEET_NGINX_HTTPS_PORT,
       tls: e.SUPAFLEET_TLS_CERT && e.SUPAFLEET_TLS_KEY ? { certPath: e.SUPAFLEET_TLS_CERT, keyPath: e.SUPAFLEET_TLS_KEY } : undefined,
@@ -198,6 +230,18 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     appPort: e.SUPAFLEET_APP_PORT,
     maxParallelStarts: e.SUPAFLEET_MAX_PARALLEL_STARTS ?? defaultMaxParallelStarts(),
     installationId: e.SUPAFLEET_INSTALLATION_ID,
+    rateLimits: {
+      rules: {
+        loginAccount: e.SUPAFLEET_LIMIT_LOGIN_ACCOUNT,
+        loginIp: e.SUPAFLEET_LIMIT_LOGIN_IP,
+        signupIp: e.SUPAFLEET_LIMIT_SIGNUP_IP,
+        createUser: e.SUPAFLEET_LIMIT_CREATE_USER,
+        createIp: e.SUPAFLEET_LIMIT_CREATE_IP,
+      },
+      maxBlockSec: e.SUPAFLEET_LIMIT_MAX_BLOCK,
+    },
+    trustProxy: e.SUPAFLEET_TRUST_PROXY === undefined ? e.SUPAFLEET_NGINX_ENABLED : ["true", "1", "yes"].includes(e.SUPAFLEET_TRUST_PROXY),
+    streamsPerUser: e.SUPAFLEET_STREAMS_PER_USER,
   };
 }
 

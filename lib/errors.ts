@@ -4,6 +4,8 @@
 // Next.js can load this module more than once (instrumentation, pages and
 // actions are separate bundles) while sharing the services on globalThis, so
 // `instanceof` across bundles is unreliable. A registered symbol is not.
+import { randomUUID } from "node:crypto";
+
 const BRAND = Symbol.for("supafleet.app-error");
 
 /** True for any AppError, from whichever copy of this module it came. */
@@ -89,6 +91,24 @@ export class AccountDisabledError extends AppError {
   }
 }
 
+export class AccountPendingError extends AppError {
+  constructor() {
+    super("account_pending", 403, "Your account is waiting for an administrator's approval. You can log in once it is approved.");
+  }
+}
+
+// ---- throttling -----------------------------------------------------------------
+
+/** Too many attempts: the caller may retry after retryAfterSeconds (HTTP 429 + Retry-After). */
+export class RateLimitedError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number, what = "attempts") {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super("rate_limited", 429, `Too many ${what}. Try again in ${seconds} s.`);
+    this.retryAfterSeconds = seconds;
+  }
+}
+
 // ---- projects and capacity ----------------------------------------------------
 
 export class QuotaExceededError extends AppError {
@@ -138,18 +158,40 @@ export interface HttpError {
   code: string;
   message: string;
   fieldErrors?: Record<string, string[]>;
+  /** Seconds until a retry may succeed (429): the Retry-After header. */
+  retryAfter?: number;
 }
 
-/** The one mapper from any thrown value to an HTTP answer. Unknown errors
- * become a generic 500 so internals (paths, SQL, secrets) never leak. */
+/**
+ * The one mapper from any thrown value to an HTTP answer. 4xx errors are the
+ * user's to fix and say what is wrong. Every 5xx (and every unknown error)
+ * gets a generic sentence with an error id: the details (nginx -t output,
+ * Docker and Prisma messages, log tails, paths) go to the server log under
+ * that id, never to the browser.
+ */
 export function toHttpError(err: unknown): HttpError {
-  if (isAppError(err, "validation_failed")) {
+  if (isAppError(err) && err.status < 500) return clientError(err);
+  const id = randomUUID().slice(0, 8);
+  const code = isAppError(err) ? err.code : "internal_error";
+  const status = isAppError(err) ? err.status : 500;
+  console.error(`[supafleet] error ${id} (${code}):`, describeForLog(err));
+  return { status, code, message: `Something went wrong on our side. Please try again; if it keeps happening, tell an administrator error id ${id}.` };
+}
+
+function describeForLog(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? `\n  caused by: ${err.cause.stack ?? err.cause.message}` : "";
+  return `${err.stack ?? err.message}${cause}`;
+}
+
+function clientError(err: AppError): HttpError {
+  if (err.code === "validation_failed") {
     return { status: err.status, code: err.code, message: err.publicMessage, fieldErrors: (err as ValidationError).fieldErrors };
   }
-  if (isAppError(err)) {
-    return { status: err.status, code: err.code, message: err.publicMessage };
+  if (err.code === "rate_limited") {
+    return { status: err.status, code: err.code, message: err.publicMessage, retryAfter: (err as RateLimitedError).retryAfterSeconds };
   }
-  return { status: 500, code: "internal_error", message: "Something went wrong. Please try again." };
+  return { status: err.status, code: err.code, message: err.publicMessage };
 }
 
 // ---- Docker runtime -------------------------------------------------------------

@@ -1,20 +1,68 @@
 // Server-sent events over a web ReadableStream, closed when the client goes.
+// Streams are long-lived and cost a timer, a subscription or a Docker log
+// follow each, so one user may hold only a few at once (acquireStreamSlot),
+// and every open stream re-checks its session: a user disabled by an admin
+// stops receiving within one re-check interval.
+import { RateLimitedError } from "@/lib/errors";
 
 export type SseSend = (event: string, data: unknown, id?: string) => void;
 
 /** Idle proxies (nginx: 60 s by default) cut silent streams; a comment line keeps them open. */
 const HEARTBEAT_MS = 15_000;
+/** How often an open stream asks whether its user may still see it. */
+export const RECHECK_MS = 15_000;
 
-export function sseResponse(signal: AbortSignal, start: (send: SseSend, close: () => void) => (() => void) | void): Response {
+export interface SseOptions {
+  /** Resolves false when the user behind the stream lost access (disabled, removed). */
+  stillAllowed?: () => Promise<boolean>;
+  recheckMs?: number;
+  /** Runs once when the stream ends, whatever ended it. */
+  onClose?: () => void;
+}
+
+const g = globalThis as unknown as { supafleetStreams?: Map<string, number> };
+const openStreams = (g.supafleetStreams ??= new Map<string, number>());
+
+/**
+ * Takes one of `limit` stream slots of `userId` (in this process) or throws
+ * RateLimitedError. release() is idempotent.
+ */
+export function acquireStreamSlot(userId: string, limit: number): { release(): void } {
+  const n = openStreams.get(userId) ?? 0;
+  if (n >= limit) throw new RateLimitedError(5, "open live views (close other tabs of this account)");
+  openStreams.set(userId, n + 1);
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      const left = (openStreams.get(userId) ?? 1) - 1;
+      if (left > 0) openStreams.set(userId, left);
+      else openStreams.delete(userId);
+    },
+  };
+}
+
+export function openStreamCount(userId: string): number {
+  return openStreams.get(userId) ?? 0;
+}
+
+export function sseResponse(signal: AbortSignal, start: (send: SseSend, close: () => void) => (() => void) | void, opts: SseOptions = {}): Response {
   const encoder = new TextEncoder();
   let cleanup: (() => void) | void;
   let closed = false;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let recheck: ReturnType<typeof setInterval> | undefined;
+  let onClose = opts.onClose;
   const stop = () => {
     if (heartbeat) clearInterval(heartbeat);
+    if (recheck) clearInterval(recheck);
     const fn = cleanup;
     cleanup = undefined;
     fn?.();
+    const done = onClose;
+    onClose = undefined;
+    done?.();
   };
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -46,6 +94,19 @@ export function sseResponse(signal: AbortSignal, start: (send: SseSend, close: (
       }
       signal.addEventListener("abort", close, { once: true });
       heartbeat = setInterval(() => write(": keep-alive\n\n"), HEARTBEAT_MS);
+      if (opts.stillAllowed) {
+        const allowed = opts.stillAllowed;
+        recheck = setInterval(() => {
+          allowed().then(
+            (ok) => {
+              if (ok) return;
+              send("end", { reason: "signed_out" });
+              close();
+            },
+            () => undefined, // a failed check (database busy) is retried at the next tick
+          );
+        }, opts.recheckMs ?? RECHECK_MS);
+      }
       cleanup = start(send, close);
       // start() may have closed the stream synchronously; run its cleanup too.
       if (closed) stop();

@@ -25,7 +25,8 @@ export function runStartup(): Promise<void> {
     setInstallationId(await ensureInstallationId(db, env.installationId));
     await getSystemSettings(db);
     const admin = await ensureBootstrapAdmin(db, env.admin);
-    if (admin === "created" || admin === "promoted") console.info(`[supafleet] bootstrap admin ${env.admin?.email} ${admin}`);
+    if (admin.outcome === "created") console.info(`[supafleet] bootstrap admin ${env.admin?.email} created`);
+    if (admin.outcome === "refused") console.error(`[supafleet] bootstrap admin refused: ${admin.reason}`);
     // Reconcile after a restart: an engine that is down must not keep the
     // app from serving (users can still log in and see their projects).
     try {

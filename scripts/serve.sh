@@ -18,4 +18,5 @@ fi
 # With nginx in front, the app listens on loopback only.
 host=127.0.0.1
 [ "${SUPAFLEET_NGINX_ENABLED:-true}" = "false" ] && host=0.0.0.0
-exec npx next start -H "$host" -p "${SUPAFLEET_APP_PORT:-3000}"
+# scripts/start.mjs is `next start` plus the real client address (see there).
+exec node scripts/start.mjs -H "$host" -p "${SUPAFLEET_APP_PORT:-3000}"

@@ -5,7 +5,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { getProjectService } from "@/lib/projects";
 import { getImagePuller } from "@/lib/images";
-import { saveSettings, setUserDisabled, setUserQuota, setUserRole } from "@/lib/admin/service";
+import { approveUser, saveSettings, setUserDisabled, setUserQuota, setUserRole } from "@/lib/admin/service";
 
 async function done<T>(fn: () => Promise<T>): Promise<ActionResult<undefined>> {
   return runAction(async () => {
@@ -27,7 +27,11 @@ export async function setUserQuotaAction(userId: string, projectQuota: number | 
   return done(async () => setUserQuota(getDb(), await requireAdmin(), { userId, projectQuota }));
 }
 
-export async function saveSettingsAction(input: { signupEnabled: boolean; defaultProjectQuota: number }) {
+export async function approveUserAction(userId: string) {
+  return done(async () => approveUser(getDb(), await requireAdmin(), { userId }));
+}
+
+export async function saveSettingsAction(input: { signupEnabled: boolean; defaultProjectQuota: number; signupRequiresApproval: boolean; signupsPerIpPerDay: number }) {
   return done(async () => saveSettings(getDb(), await requireAdmin(), input));
 }
 

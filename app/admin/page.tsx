@@ -3,10 +3,10 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { getProjectService } from "@/lib/projects";
-import { getHostCapacity, getSettings, listUsers } from "@/lib/admin/service";
+import { getHostCapacity, getSettings, listPendingUsers, listUsers } from "@/lib/admin/service";
 import { SiteHeader } from "@/components/site-header";
 import { StatusBadge } from "@/components/projects/status-badge";
-import { ProjectControls, SettingsForm, UserControls } from "@/components/admin/admin-controls";
+import { ApproveButton, ProjectControls, SettingsForm, UserControls } from "@/components/admin/admin-controls";
 import { EngineStacks } from "@/components/admin/engine-stacks";
 import { ImagesPanel } from "@/components/admin/images-panel";
 import { getImagePuller } from "@/lib/images";
@@ -24,8 +24,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   const { q, pq } = await searchParams;
   const db = getDb();
   const env = getEnv();
-  const [users, projects, settings, capacity] = await Promise.all([
+  const [users, pending, projects, settings, capacity] = await Promise.all([
     listUsers(db, user, { query: q }),
+    listPendingUsers(db, user),
     getProjectService().listAllProjects(user, { query: pq, take: 100 }),
     getSettings(db, user),
     getHostCapacity(db, user, { dataDir: env.dataDir, portRange: env.portRange }),
@@ -56,6 +57,24 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
             <SettingsForm initial={settings} />
           </section>
         </div>
+        {pending.total > 0 && (
+          <section className={card} data-testid="pending-users">
+            <h2 className="mb-3 font-medium">Waiting for approval ({pending.total})</h2>
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Email</th><th>Name</th><th>Signed up</th><th className="text-right">Actions</th></tr></thead>
+              <tbody className="divide-y divide-zinc-100">
+                {pending.users.map((u) => (
+                  <tr key={u.id} data-testid={`pending-${u.email}`}>
+                    <td className="py-2">{u.email}</td>
+                    <td>{u.name ?? "–"}</td>
+                    <td>{new Date(u.createdAt).toUTCString()}</td>
+                    <td className="py-2"><ApproveButton user={u} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        )}
         <section className={card}>
           <div className="mb-3 flex items-center justify-between gap-4">
             <h2 className="font-medium">Users ({users.total})</h2>
@@ -69,7 +88,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
                   <td className="py-2">{u.email}</td>
                   <td>{u.role === "ADMIN" ? "Admin" : "User"}</td>
                   <td>{u.projectCount} / {u.effectiveQuota}{u.projectQuota === null ? "" : " (custom)"}</td>
-                  <td>{u.disabled ? <span className="text-red-600">Disabled</span> : "Active"}</td>
+                  <td>{u.disabled ? <span className="text-red-600">Disabled</span> : u.pendingApproval ? <span className="text-amber-600">Pending approval</span> : "Active"}</td>
                   <td className="py-2"><UserControls user={u} /></td>
                 </tr>
               ))}

@@ -2,6 +2,7 @@
 import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import {
+  approveUserAction,
   adminDeleteAction,
   adminPauseAction,
   adminResumeAction,
@@ -70,20 +71,41 @@ export function ProjectControls({ project }: { project: { ref: string; name: str
   );
 }
 
-export function SettingsForm({ initial }: { initial: { signupEnabled: boolean; defaultProjectQuota: number } }) {
+export function ApproveButton({ user }: { user: { id: string; email: string } }) {
+  const { pending, error, run } = useAction();
+  return (
+    <div className="flex flex-wrap items-center justify-end gap-2">
+      <Button variant="primary" className="!px-2 !py-1 text-xs" disabled={pending} data-testid={`approve-${user.email}`} onClick={() => run(() => approveUserAction(user.id))}>
+        Approve
+      </Button>
+      {error && <span role="alert" className="w-full text-right text-xs text-red-600">{error}</span>}
+    </div>
+  );
+}
+
+export function SettingsForm({ initial }: { initial: { signupEnabled: boolean; defaultProjectQuota: number; signupRequiresApproval: boolean; signupsPerIpPerDay: number } }) {
   const { pending, error, run } = useAction();
   const [signup, setSignup] = useState(initial.signupEnabled);
   const [quota, setQuota] = useState(String(initial.defaultProjectQuota));
+  const [approval, setApproval] = useState(initial.signupRequiresApproval);
+  const [perIp, setPerIp] = useState(String(initial.signupsPerIpPerDay));
   return (
     <form
       className="space-y-3"
       onSubmit={(e) => {
         e.preventDefault();
-        run(() => saveSettingsAction({ signupEnabled: signup, defaultProjectQuota: Number(quota) }));
+        run(() => saveSettingsAction({ signupEnabled: signup, defaultProjectQuota: Number(quota), signupRequiresApproval: approval, signupsPerIpPerDay: Number(perIp) }));
       }}
     >
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" data-testid="signup-enabled" checked={signup} onChange={(e) => setSignup(e.target.checked)} /> Public sign-up enabled
+      </label>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" data-testid="signup-approval" checked={approval} onChange={(e) => setApproval(e.target.checked)} /> Hold new accounts for approval
+      </label>
+      <label className="flex items-center gap-2 text-sm">
+        Sign-ups per address per day
+        <input data-testid="signups-per-ip" value={perIp} onChange={(e) => setPerIp(e.target.value)} inputMode="numeric" className="w-20 rounded-md border border-zinc-300 px-2 py-1" />
       </label>
       <label className="flex items-center gap-2 text-sm">
         Default projects per user

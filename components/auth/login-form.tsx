@@ -10,8 +10,16 @@ import { Alert } from "@/components/ui/alert";
 const MESSAGES: Record<string, string> = {
   invalid_credentials: "Wrong email or password.",
   account_disabled: "This account is disabled. Contact an administrator.",
+  account_pending: "Your account is waiting for an administrator's approval. You can log in once it is approved.",
   validation_failed: "Enter your email and password.",
 };
+
+/** "rate_limited:<seconds>" (see lib/auth/options.ts) → a sentence with the wait. */
+function messageFor(error: string): string {
+  const limited = /^rate_limited:(\d+)$/.exec(error);
+  if (limited) return `Too many failed log-ins. Try again in ${limited[1]} s.`;
+  return MESSAGES[error] ?? "Could not sign in. Please try again.";
+}
 
 export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
@@ -30,7 +38,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
     });
     if (!res || res.error) {
       setPending(false);
-      setError(MESSAGES[res?.error ?? ""] ?? "Could not sign in. Please try again.");
+      setError(messageFor(res?.error ?? ""));
       return;
     }
     router.push(callbackUrl);

@@ -13,6 +13,7 @@ export function SignUpForm() {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const [held, setHeld] = useState(false);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -35,6 +36,11 @@ export function SignUpForm() {
       setFieldErrors(res.fieldErrors ?? {});
       return;
     }
+    if (res.data.pendingApproval) {
+      setPending(false);
+      setHeld(true);
+      return;
+    }
     const login = await signIn("credentials", { email: input.email, password: input.password, redirect: false });
     if (login?.error) {
       setPending(false);
@@ -43,6 +49,14 @@ export function SignUpForm() {
     }
     router.push("/dashboard");
     router.refresh();
+  }
+
+  if (held) {
+    return (
+      <Alert tone="success">
+        Account created. An administrator must approve it before you can log in; try logging in later.
+      </Alert>
+    );
   }
 
   return (

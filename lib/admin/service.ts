@@ -7,7 +7,7 @@ import type { Db } from "@/lib/db/client";
 import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
 import { getSystemSettings, updateSystemSettings, type SystemSettingsView } from "@/lib/settings/service";
 import { parseOrThrow, type SessionUser } from "@/lib/users/service";
-import { setDisabledSchema, setQuotaSchema, setRoleSchema, settingsSchema, userSearchSchema } from "@/lib/validations/admin";
+import { approveSchema, setDisabledSchema, setQuotaSchema, setRoleSchema, settingsSchema, userSearchSchema } from "@/lib/validations/admin";
 
 function assertAdmin(actor: SessionUser): void {
   if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
@@ -19,6 +19,7 @@ export interface AdminUserRow {
   name: string | null;
   role: "USER" | "ADMIN";
   disabled: boolean;
+  pendingApproval: boolean;
   projectQuota: number | null;
   effectiveQuota: number;
   projectCount: number;
@@ -53,12 +54,36 @@ export async function listUsers(db: Db, actor: SessionUser, input: unknown): Pro
       name: u.name,
       role: u.role === "ADMIN" ? "ADMIN" : "USER",
       disabled: u.disabled,
+      pendingApproval: u.pendingApproval,
       projectQuota: u.projectQuota,
       effectiveQuota: u.projectQuota ?? settings.defaultProjectQuota,
       projectCount: u._count.projects,
       createdAt: u.createdAt.toISOString(),
     })),
   };
+}
+
+export interface PendingUserRow {
+  id: string;
+  email: string;
+  name: string | null;
+  createdAt: string;
+}
+
+/** Accounts held for approval, oldest first (bounded: the console shows a page). */
+export async function listPendingUsers(db: Db, actor: SessionUser): Promise<{ total: number; users: PendingUserRow[] }> {
+  assertAdmin(actor);
+  const where = { pendingApproval: true };
+  const [total, rows] = await Promise.all([db.user.count({ where }), db.user.findMany({ where, orderBy: { createdAt: "asc" }, take: PAGE })]);
+  return { total, users: rows.map((u) => ({ id: u.id, email: u.email, name: u.name, createdAt: u.createdAt.toISOString() })) };
+}
+
+/** Lets a held account log in. Idempotent. */
+export async function approveUser(db: Db, actor: SessionUser, input: unknown): Promise<void> {
+  assertAdmin(actor);
+  const { userId } = parseOrThrow(approveSchema, input);
+  await existing(db, userId);
+  await db.user.update({ where: { id: userId }, data: { pendingApproval: false } });
 }
 
 async function existing(db: Db, id: string) {

@@ -1,20 +1,29 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/lib/db/client";
-import { isAppError } from "@/lib/errors";
+import { getEnv } from "@/lib/env";
+import { isAppError, type RateLimitedError } from "@/lib/errors";
+import { addressOf, getRateLimiter } from "@/lib/rate-limit";
+import type { HeaderSource } from "@/lib/rate-limit/client-ip";
 import { getAuthSecret } from "@/lib/server-keys";
 import { authenticate, type Role } from "@/lib/users/service";
+import { sameOriginRedirect } from "@/lib/validations/redirect";
+
+/** `rate_limited:<seconds>`: the error next-auth carries to the login form and the 429 wrapper. */
+export const RATE_LIMITED_PREFIX = "rate_limited:";
 
 /**
  * Credentials `authorize`, separate so tests can call it. next-auth turns a
  * thrown Error's message into `?error=<message>`; we throw our error codes
  * (never raw messages) so the login page can show a precise sentence.
  */
-export async function authorizeCredentials(credentials: Record<string, string> | undefined) {
+export async function authorizeCredentials(credentials: Record<string, string> | undefined, req?: { headers?: HeaderSource }) {
   try {
-    const user = await authenticate(getDb(), { email: credentials?.email ?? "", password: credentials?.password ?? "" });
+    const client = { address: addressOf(req?.headers ?? {}), limiter: getRateLimiter() };
+    const user = await authenticate(getDb(), { email: credentials?.email ?? "", password: credentials?.password ?? "" }, client);
     return { id: user.id, email: user.email, name: user.name, role: user.role };
   } catch (err) {
+    if (isAppError(err, "rate_limited")) throw new Error(`${RATE_LIMITED_PREFIX}${(err as RateLimitedError).retryAfterSeconds}`);
     if (isAppError(err)) throw new Error(err.code);
     throw err;
   }
@@ -25,6 +34,8 @@ let options: NextAuthOptions | undefined;
 export function getAuthOptions(): NextAuthOptions {
   options ??= {
     secret: getAuthSecret(),
+    // __Secure-/__Host- cookie names and the Secure flag whenever the public URL is https.
+    useSecureCookies: getEnv().publicScheme === "https",
     session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
     pages: { signIn: "/login" },
     providers: [
@@ -35,6 +46,7 @@ export function getAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      redirect: ({ url, baseUrl }) => sameOriginRedirect(url, baseUrl),
       jwt({ token, user }) {
         if (user) {
           token.sub = user.id;

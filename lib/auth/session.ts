@@ -14,7 +14,7 @@ export async function getCurrentUser(): Promise<SessionUser | null> {
   try {
     return await loadActiveUser(getDb(), id);
   } catch (err) {
-    if (isAppError(err, "account_disabled") || isAppError(err, "not_found")) return null;
+    if (isAppError(err, "account_disabled") || isAppError(err, "account_pending") || isAppError(err, "not_found")) return null;
     throw err;
   }
 }
@@ -29,4 +29,15 @@ export async function requireAdmin(): Promise<SessionUser> {
   const user = await requireUser();
   if (user.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
   return user;
+}
+
+/** For long-lived responses (streams): is this user still allowed in? Re-read from the database. */
+export async function isStillActive(id: string): Promise<boolean> {
+  try {
+    await loadActiveUser(getDb(), id);
+    return true;
+  } catch (err) {
+    if (isAppError(err, "account_disabled") || isAppError(err, "account_pending") || isAppError(err, "not_found")) return false;
+    throw err;
+  }
 }

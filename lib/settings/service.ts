@@ -3,15 +3,28 @@ import type { Db } from "@/lib/db/client";
 export interface SystemSettingsView {
   signupEnabled: boolean;
   defaultProjectQuota: number;
+  /** New accounts wait for an admin's approval before they can log in. */
+  signupRequiresApproval: boolean;
+  /** Accounts one client address may create per day. */
+  signupsPerIpPerDay: number;
+}
+
+type Row = SystemSettingsView & { id: number };
+
+function view(row: Row): SystemSettingsView {
+  return {
+    signupEnabled: row.signupEnabled,
+    defaultProjectQuota: row.defaultProjectQuota,
+    signupRequiresApproval: row.signupRequiresApproval,
+    signupsPerIpPerDay: row.signupsPerIpPerDay,
+  };
 }
 
 /** The singleton settings row, created with defaults on first read. */
 export async function getSystemSettings(db: Db): Promise<SystemSettingsView> {
-  const row = await db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
-  return { signupEnabled: row.signupEnabled, defaultProjectQuota: row.defaultProjectQuota };
+  return view(await db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} }));
 }
 
 export async function updateSystemSettings(db: Db, patch: Partial<SystemSettingsView>): Promise<SystemSettingsView> {
-  const row = await db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1, ...patch }, update: patch });
-  return { signupEnabled: row.signupEnabled, defaultProjectQuota: row.defaultProjectQuota };
+  return view(await db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1, ...patch }, update: patch }));
 }

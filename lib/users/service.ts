@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import {
   AccountDisabledError,
+  AccountPendingError,
   EmailTakenError,
   InvalidCredentialsError,
   NotFoundError,
@@ -10,6 +11,7 @@ import {
   ValidationError,
 } from "@/lib/errors";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
+import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import { getSystemSettings } from "@/lib/settings/service";
 import { signInSchema, signUpSchema } from "@/lib/validations/auth";
 import type { z } from "zod";
@@ -22,6 +24,13 @@ export interface SessionUser {
   name: string | null;
   role: Role;
 }
+
+export interface SignUpResult extends SessionUser {
+  /** Held for an admin's approval: the account cannot log in yet. */
+  pendingApproval: boolean;
+}
+
+const DAY_SEC = 86_400;
 
 function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const r = schema.safeParse(input);
@@ -38,22 +47,36 @@ function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.output<
 
 export { parseOrThrow };
 
+/** Who is asking, for the throttles: the client's address key and the limiter. */
+export interface ClientContext {
+  address: string;
+  limiter: RateLimiter;
+}
+
 function toSessionUser(u: { id: string; email: string; name: string | null; role: string }): SessionUser {
   return { id: u.id, email: u.email, name: u.name, role: u.role === "ADMIN" ? "ADMIN" : "USER" };
 }
 
-/** Public sign-up. Honors the admin's sign-up switch. */
-export async function signUp(db: Db, input: unknown): Promise<SessionUser> {
+/**
+ * Public sign-up. Honors the admin's settings: the sign-up switch, approval
+ * (the account is created held) and the daily cap per client address; the
+ * attempts themselves are throttled per address too.
+ */
+export async function signUp(db: Db, input: unknown, client: ClientContext): Promise<SignUpResult> {
   const data = parseOrThrow(signUpSchema, input);
   const settings = await getSystemSettings(db);
   if (!settings.signupEnabled) throw new SignupDisabledError();
-  const passwordHash = await hashPassword(data.password);
+  await client.limiter.consume("signupIp", client.address);
+  // Reserved before the account exists (parallel sign-ups cannot overshoot), given back if it is not created.
+  const slot = await client.limiter.consumeCap("signupDay", client.address, settings.signupsPerIpPerDay, DAY_SEC, "new accounts from your address today");
   try {
+    const passwordHash = await hashPassword(data.password);
     const user = await db.user.create({
-      data: { id: randomUUID(), email: data.email, name: data.name ?? null, passwordHash },
+      data: { id: randomUUID(), email: data.email, name: data.name ?? null, passwordHash, pendingApproval: settings.signupRequiresApproval },
     });
-    return toSessionUser(user);
+    return { ...toSessionUser(user), pendingApproval: user.pendingApproval };
   } catch (err) {
+    await slot.refund();
     // The unique index decides, not a prior lookup: two parallel sign-ups
     // with one email cannot both pass.
     if (isUniqueViolation(err)) throw new EmailTakenError();
@@ -61,47 +84,74 @@ export async function signUp(db: Db, input: unknown): Promise<SessionUser> {
   }
 }
 
-/** Checks credentials; disabled users are refused even with the right password. */
-export async function authenticate(db: Db, input: unknown): Promise<SessionUser> {
+/**
+ * Checks credentials; disabled users are refused even with the right password.
+ * Every attempt is counted against the client's address and the account
+ * BEFORE the password is checked, and given back when it was right: parallel
+ * guesses cannot slip past the limit, and a locked account stays locked even
+ * for the right password. Unknown emails are counted the same way, so the
+ * lock-out does not reveal which accounts exist.
+ */
+export async function authenticate(db: Db, input: unknown, client: ClientContext): Promise<SessionUser> {
   const data = parseOrThrow(signInSchema, input);
+  await client.limiter.consume("loginIp", client.address);
+  await client.limiter.consume("loginAccount", data.email);
   const user = await db.user.findUnique({ where: { email: data.email } });
   if (!user) {
     await burnPasswordCheck(data.password);
     throw new InvalidCredentialsError();
   }
   if (!(await verifyPassword(user.passwordHash, data.password))) throw new InvalidCredentialsError();
+  await client.limiter.reset("loginAccount", data.email);
+  await client.limiter.refund("loginIp", client.address);
   if (user.disabled) throw new AccountDisabledError();
+  if (user.pendingApproval) throw new AccountPendingError();
   return toSessionUser(user);
 }
 
-/** Loads the live user behind a session; a user disabled since login is out. */
+/** Loads the live user behind a session; a user disabled (or not approved) since login is out. */
 export async function loadActiveUser(db: Db, id: string): Promise<SessionUser> {
   const user = await db.user.findUnique({ where: { id } });
   if (!user) throw new NotFoundError("Account not found.");
   if (user.disabled) throw new AccountDisabledError();
+  if (user.pendingApproval) throw new AccountPendingError();
   return toSessionUser(user);
 }
 
+export type BootstrapResult =
+  | { outcome: "created" | "unchanged" | "skipped" }
+  | { outcome: "refused"; reason: string };
+
 /**
  * First start: create the admin named by SUPAFLEET_ADMIN_EMAIL/PASSWORD when
- * no such user exists. An existing account with that email is promoted but
- * its password is left alone, so restarting never resets a changed password.
+ * no such user exists. An existing account with that email is never promoted
+ * or re-enabled: whoever registered the address first would otherwise become
+ * admin. Its password is never reset either, so restarts change nothing.
  */
-export async function ensureBootstrapAdmin(db: Db, admin: { email: string; password: string } | undefined): Promise<"created" | "promoted" | "unchanged" | "skipped"> {
-  if (!admin) return "skipped";
+export async function ensureBootstrapAdmin(db: Db, admin: { email: string; password: string } | undefined): Promise<BootstrapResult> {
+  if (!admin) return { outcome: "skipped" };
   const existing = await db.user.findUnique({ where: { email: admin.email } });
-  if (existing) {
-    if (existing.role === "ADMIN" && !existing.disabled) return "unchanged";
-    await db.user.update({ where: { id: existing.id }, data: { role: "ADMIN", disabled: false } });
-    return "promoted";
-  }
+  if (existing) return judgeExisting(existing, admin.email);
   try {
     await db.user.create({
       data: { id: randomUUID(), email: admin.email, passwordHash: await hashPassword(admin.password), role: "ADMIN" },
     });
-    return "created";
+    return { outcome: "created" };
   } catch (err) {
-    if (isUniqueViolation(err)) return "unchanged"; // another process won the race
+    // another process won the race: judge what it made
+    if (isUniqueViolation(err)) {
+      const row = await db.user.findUnique({ where: { email: admin.email } });
+      if (row) return judgeExisting(row, admin.email);
+    }
     throw err;
   }
+}
+
+function judgeExisting(u: { role: string; disabled: boolean; pendingApproval: boolean }, email: string): BootstrapResult {
+  if (u.role === "ADMIN" && !u.disabled && !u.pendingApproval) return { outcome: "unchanged" };
+  const state = u.role !== "ADMIN" ? "is not an administrator" : u.disabled ? "is a disabled administrator" : "is waiting for approval";
+  return {
+    outcome: "refused",
+    reason: `SUPAFLEET_ADMIN_EMAIL ${email} belongs to an existing account that ${state}; the bootstrap never promotes or re-enables an existing account (anyone could have registered that address). Promote it from the admin console as another admin, or set SUPAFLEET_ADMIN_EMAIL to an unused address.`,
+  };
 }

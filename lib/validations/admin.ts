@@ -14,7 +14,11 @@ export const setDisabledSchema = z.object({ userId: userIdSchema, disabled: z.bo
 export const settingsSchema = z.object({
   signupEnabled: z.boolean(),
   defaultProjectQuota: z.number().int().min(0, "Use 0 or more.").max(1000, "Use at most 1000."),
+  signupRequiresApproval: z.boolean(),
+  signupsPerIpPerDay: z.number().int().min(1, "Use 1 or more (switch sign-up off to allow none).").max(10_000, "Use at most 10000."),
 });
+
+export const approveSchema = z.object({ userId: userIdSchema });
 
 export const userSearchSchema = z.object({
   query: z.string().trim().max(100).optional(),

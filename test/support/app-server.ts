@@ -1,4 +1,4 @@
-// Runs the built Supafleet app (`next start`) on a free loopback port with
+// Runs the built Supafleet app (scripts/start.mjs, as serve.sh does) on a free loopback port with
 // its own data directory, for browser tests. Requires `next build` first
 // (scripts/test.sh does it); fails with that instruction otherwise.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -33,12 +33,11 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<A
     ...extraEnv,
   };
   let output = "";
-  const child: ChildProcess = spawn(join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child: ChildProcess = spawn(process.execPath, [join(root, "scripts/start.mjs"), "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: { ...process.env, ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "pipe"],
-    // Own process group: `next start` forks next-server, and stopping must
-    // take both down.
+    // Own process group: stopping must take down anything the server forked.
     detached: true,
   });
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
@@ -46,7 +45,7 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<A
   const url = `http://localhost:${port}`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
+    if (child.exitCode !== null) throw new Error(`the app server exited (${child.exitCode}):\n${output}`);
     try {
       const res = await fetch(`${url}/login`);
       if (res.status === 200) break;

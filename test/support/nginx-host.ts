@@ -1,9 +1,13 @@
-// A real nginx master for tests: own temp prefix, loopback port, pid file.
+// A real nginx master for tests, laid out as scripts/nginx-setup.ts lays out
+// production: its config inside a 0700 "data" directory, workers as
+// www-data (when we are root), temp paths from lib/proxy/nginx-runtime.ts.
+// Own loopback port and pid file.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderMainConfig } from "@/lib/proxy/main-config";
+import { nginxRuntimeLayout, nginxWorker, prepareNginxRuntime } from "@/lib/proxy/nginx-runtime";
 import { freePort } from "@/test/support/postgres-server";
 
 export const NGINX_BIN = "/usr/sbin/nginx";
@@ -19,16 +23,23 @@ export interface NginxHost {
 
 export async function startNginx(initialSite = "# empty\n"): Promise<NginxHost> {
   if (!existsSync(NGINX_BIN)) throw new Error(`nginx not found at ${NGINX_BIN}; apt-get install nginx`);
-  const dir = mkdtempSync(join(tmpdir(), "supafleet-nginx-"));
+  const root = mkdtempSync(join(tmpdir(), "supafleet-nginx-"));
+  // serve.sh: the data directory is 0700 (database, keys); nginx's files live in data/nginx.
+  chmodSync(root, 0o700);
+  const dir = join(root, "data", "nginx");
+  mkdirSync(dir, { recursive: true });
+  chmodSync(join(root, "data"), 0o700);
   const port = await freePort();
-  const tempDir = join(dir, "tmp");
-  mkdirSync(tempDir);
+  const worker = nginxWorker();
+  const mainConfPath = join(dir, "nginx.conf");
+  const layout = nginxRuntimeLayout({ mainConf: mainConfPath, worker });
+  prepareNginxRuntime(layout, worker);
   const host: NginxHost = {
     dir,
     port,
-    mainConfPath: join(dir, "nginx.conf"),
+    mainConfPath,
     siteConfPath: join(dir, "supafleet.conf"),
-    pidPath: join(dir, "nginx.pid"),
+    pidPath: layout.pidPath,
     stop() {
       // "nginx -s stop" makes the master end its workers; killing only the
       // master would orphan them.
@@ -47,12 +58,13 @@ export async function startNginx(initialSite = "# empty\n"): Promise<NginxHost> 
           // already gone
         }
       }
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
+      if (!layout.tempDir.startsWith(root)) rmSync(layout.tempDir, { recursive: true, force: true });
     },
   };
   writeFileSync(
     host.mainConfPath,
-    renderMainConfig({ siteConfPath: host.siteConfPath, pidPath: host.pidPath, errorLogPath: join(dir, "error.log"), accessLogPath: join(dir, "access.log"), tempDir, user: "root" }),
+    renderMainConfig({ siteConfPath: host.siteConfPath, pidPath: host.pidPath, errorLogPath: join(layout.logDir, "error.log"), accessLogPath: join(layout.logDir, "access.log"), tempDir: layout.tempDir, user: layout.user }),
   );
   writeFileSync(host.siteConfPath, initialSite);
   execFileSync(NGINX_BIN, ["-c", host.mainConfPath]);
@@ -70,5 +82,27 @@ export async function viaNginx(port: number, hostHeader: string, path = "/", hea
     });
     req.on("error", reject);
     req.end();
+  });
+}
+
+/** A request with a body through nginx; resolves with the status, or the error when nginx closes without answering. */
+export async function sendViaNginx(
+  port: number,
+  hostHeader: string,
+  opts: { method?: string; path?: string; body?: Buffer; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string; headers: Headers }> {
+  const { request } = await import("node:http");
+  return new Promise((resolve, reject) => {
+    const body = opts.body ?? Buffer.alloc(0);
+    const req = request(
+      { host: "127.0.0.1", port, path: opts.path ?? "/", method: opts.method ?? "POST", agent: false, headers: { host: hostHeader, "content-length": String(body.length), ...opts.headers } },
+      (res) => {
+        let text = "";
+        res.on("data", (d: Buffer) => (text += d.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, headers: new Headers(res.headers as Record<string, string>) }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
   });
 }

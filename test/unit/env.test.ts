@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseEnv } from "@/lib/env";
 import { ConfigError } from "@/lib/errors";
 
@@ -25,6 +25,12 @@ describe("parseEnv", () => {
     expect(env.imageOverrides).toEqual({});
     expect(env.admin).toBeUndefined();
     expect(env.maxParallelStarts).toBe(4 * availableParallelism());
+    expect(env.rateLimits.rules.loginAccount).toEqual({ points: 5, windowSec: 900, blockSec: 60 });
+    expect(env.rateLimits.maxBlockSec).toBe(3600);
+    // nginx is on by default, and it is the loopback proxy whose X-Real-IP is believed
+    expect(env.trustProxy).toBe(true);
+    expect(parseEnv({ SUPAFLEET_NGINX_ENABLED: "false" }, "/srv").trustProxy).toBe(false);
+    expect(env.streamsPerUser).toBe(6);
   });
 
   it("reads every setting", () => {
@@ -41,6 +47,10 @@ describe("parseEnv", () => {
       SUPAFLEET_TLS_CERT: "/certs/full.pem",
       SUPAFLEET_TLS_KEY: "/certs/key.pem",
       SUPAFLEET_MAX_PARALLEL_STARTS: "3",
+      SUPAFLEET_LIMIT_LOGIN_IP: "10/60/120",
+      SUPAFLEET_LIMIT_MAX_BLOCK: "600",
+      SUPAFLEET_TRUST_PROXY: "false",
+      SUPAFLEET_STREAMS_PER_USER: "2",
     });
     expect(env.databaseKind).toBe("postgres");
     expect(env.rootDomain).toBe("cloud.example.com");
@@ -51,6 +61,10 @@ describe("parseEnv", () => {
     expect(env.imageOverrides).toEqual({ db: "local/pg:15", "*": "local/standin:1" });
     expect(env.nginx.tls).toEqual({ certPath: "/certs/full.pem", keyPath: "/certs/key.pem" });
     expect(env.maxParallelStarts).toBe(3);
+    expect(env.rateLimits.rules.loginIp).toEqual({ points: 10, windowSec: 60, blockSec: 120 });
+    expect(env.rateLimits.maxBlockSec).toBe(600);
+    expect(env.trustProxy).toBe(false);
+    expect(env.streamsPerUser).toBe(2);
   });
 
   it("accepts a hex master key", () => {
@@ -76,6 +90,11 @@ describe("parseEnv", () => {
     [{ SUPAFLEET_APP_PORT: "99999" }, "SUPAFLEET_APP_PORT"],
     [{ SUPAFLEET_MAX_PARALLEL_STARTS: "0" }, "SUPAFLEET_MAX_PARALLEL_STARTS"],
     [{ SUPAFLEET_MAX_PARALLEL_STARTS: "many" }, "SUPAFLEET_MAX_PARALLEL_STARTS"],
+    [{ SUPAFLEET_LIMIT_LOGIN_ACCOUNT: "5 per minute" }, "SUPAFLEET_LIMIT_LOGIN_ACCOUNT"],
+    [{ SUPAFLEET_LIMIT_CREATE_IP: "0/60/60" }, "SUPAFLEET_LIMIT_CREATE_IP"],
+    [{ SUPAFLEET_LIMIT_MAX_BLOCK: "0" }, "SUPAFLEET_LIMIT_MAX_BLOCK"],
+    [{ SUPAFLEET_TRUST_PROXY: "maybe" }, "SUPAFLEET_TRUST_PROXY"],
+    [{ SUPAFLEET_STREAMS_PER_USER: "0" }, "SUPAFLEET_STREAMS_PER_USER"],
   ])("rejects %j naming %s", (env, variable) => {
     const message = errorOf(env);
     expect(message).toContain(variable);
@@ -101,6 +120,34 @@ describe("error mapping", () => {
     expect(toHttpError(real)).toMatchObject({ status: 403, code: "quota_exceeded" });
     expect(toHttpError(foreign)).toEqual({ status: 404, code: "not_found", message: "Project not found." });
     expect(isAppError(foreign, "not_found")).toBe(true);
-    expect(toHttpError(new Error("SELECT * FROM secrets"))).toEqual({ status: 500, code: "internal_error", message: "Something went wrong. Please try again." });
+    const unknown = toHttpError(new Error("SELECT * FROM secrets"));
+    expect(unknown).toMatchObject({ status: 500, code: "internal_error" });
+    expect(unknown.message).not.toContain("secrets");
+  });
+
+  it("answers every 5xx with a generic message and an error id, and logs the details under that id", async () => {
+    const { toHttpError, NginxConfigInvalidError, ServiceExitedError, DockerUnavailableError, NotFoundError } = await import("@/lib/errors");
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
+    try {
+      const cases = [
+        new NginxConfigInvalidError('nginx: [emerg] unknown directive "x" in /var/lib/supafleet/nginx/supafleet.conf:12'),
+        new ServiceExitedError("db", 1, "FATAL: password authentication failed for user supabase_admin"),
+        new DockerUnavailableError("connect ENOENT /var/run/docker.sock"),
+      ];
+      for (const err of cases) {
+        const mapped = toHttpError(err);
+        expect(mapped.status).toBeGreaterThanOrEqual(500);
+        const id = /error id ([0-9a-f]{8})\.$/.exec(mapped.message)?.[1];
+        expect(mapped.message, mapped.message).toMatch(/^Something went wrong on our side\./);
+        expect(id).toBeDefined();
+        for (const secret of ["emerg", "/var/lib", "FATAL", "supabase_admin", "docker.sock"]) expect(mapped.message).not.toContain(secret);
+        expect(logged.find((l) => l.includes(id!))).toContain(err.message);
+      }
+      // 4xx stay precise: they are the user's to fix
+      expect(toHttpError(new NotFoundError("Project not found.")).message).toBe("Project not found.");
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -1,9 +1,11 @@
 // Subdomain routing end to end: a real nginx (Debian) on a loopback port in
 // front of a real project stack (stand-in images), driven by the project
 // service, which re-applies the generated config after every change.
-import { randomBytes, randomUUID } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { connect as tlsConnect } from "node:tls";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +20,7 @@ import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import { renderNginxConfig, type ProxyProject, type ProxySettings } from "@/lib/proxy/render-nginx-config";
 import type { SessionUser } from "@/lib/users/service";
 import { ensureDockerHost } from "@/test/support/docker-host";
-import { NGINX_BIN, startNginx, viaNginx, type NginxHost } from "@/test/support/nginx-host";
+import { NGINX_BIN, sendViaNginx, startNginx, viaNginx, type NginxHost } from "@/test/support/nginx-host";
 import { freePort } from "@/test/support/postgres-server";
 import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
 
@@ -39,16 +41,31 @@ function settingsFor(port: number): ProxySettings {
   };
 }
 
+/** Reads the whole body, then answers with its size and digest (a server that really takes uploads). */
+function bodyEcho(greeting: (req: IncomingMessage) => string) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const hash = createHash("sha256");
+    let size = 0;
+    req.on("data", (d: Buffer) => {
+      size += d.length;
+      hash.update(d);
+    });
+    req.on("end", () => res.end(req.method === "GET" ? greeting(req) : `${greeting(req)}: ${size} bytes ${hash.digest("hex")}`));
+  };
+}
+const digest = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
 beforeAll(async () => {
   nginx = await startNginx();
   appPort = await freePort();
-  app = createServer((_req, res) => res.end("supafleet app"));
+  app = createServer(bodyEcho(() => "supafleet app"));
   await new Promise<void>((r) => app.listen(appPort, "127.0.0.1", r));
 });
 
 afterAll(async () => {
   nginx?.stop();
-  await new Promise((r) => app?.close(r));
+  // (a failed beforeAll leaves no app: do not wait for a close that never comes)
+  if (app) await new Promise((r) => app.close(r));
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -61,7 +78,7 @@ describe("the applier against a real nginx", () => {
 
   beforeAll(async () => {
     upstreamPort = await freePort();
-    upstream = createServer((req, res) => res.end(`gateway of A saw ${req.headers.host} ${req.headers["x-forwarded-proto"]}`));
+    upstream = createServer(bodyEcho((req) => `gateway of A saw ${req.headers.host} ${req.headers["x-forwarded-proto"]}`));
     await new Promise<void>((r) => upstream.listen(upstreamPort, "127.0.0.1", r));
     applier = new NginxApplier({ nginxBin: NGINX_BIN, mainConfPath: nginx.mainConfPath, siteConfPath: nginx.siteConfPath, loadProjects: async () => projects, settings: settingsFor(nginx.port) });
   });
@@ -120,12 +137,96 @@ describe("the applier against a real nginx", () => {
     expect(JSON.parse(unknownJson.body)).toEqual({ code: 404, message: "Project not found." });
   });
 
-  it("shows the unavailable page when an active project's gateway is down", async () => {
+  it("passes a 1 MB body to the app, and 20 MB bodies to a project ten times in a row (workers as in production)", async () => {
+    projects = [{ ref: A, status: "ACTIVE_HEALTHY", kongPort: upstreamPort }];
+    await applier.apply();
+    const mb = randomBytes(1024 * 1024);
+    const toApp = await sendViaNginx(nginx.port, DOMAIN, { path: "/signup", body: mb });
+    expect(toApp.status).toBe(200);
+    expect(toApp.body).toBe(`supafleet app: ${mb.length} bytes ${digest(mb)}`);
+    const big = randomBytes(20 * 1024 * 1024);
+    const answers: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await sendViaNginx(nginx.port, `${A}.${DOMAIN}`, { path: "/storage/v1/object/bucket/file.bin", body: big, headers: { apikey: "anon" } });
+      answers.push(`${r.status} ${r.body.split(": ")[1] ?? r.body.slice(0, 80)}`);
+    }
+    expect(answers).toEqual(Array(10).fill(`200 ${big.length} bytes ${digest(big)}`));
+  });
+
+  it("answers every method with 503, Retry-After and JSON for API clients when an active project's gateway is down, never 405", async () => {
     const deadPort = await freePort();
     projects = [{ ref: A, status: "ACTIVE_HEALTHY", kongPort: deadPort }];
     await applier.apply();
-    const r = await viaNginx(nginx.port, `${A}.${DOMAIN}`);
-    expect(r.body).toContain("starting or unavailable");
+    const page = await viaNginx(nginx.port, `${A}.${DOMAIN}`);
+    expect(page.status).toBe(503);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(page.body).toContain("starting or unavailable");
+    expect(page.headers.get("retry-after")).toBe("30");
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      const html = await sendViaNginx(nginx.port, `${A}.${DOMAIN}`, { method, path: "/rest/v1/todos", body: Buffer.from("{}") });
+      expect(`${method} ${html.status}`).toBe(`${method} 503`);
+      expect(html.headers.get("retry-after")).toBe("30");
+      const api = await sendViaNginx(nginx.port, `${A}.${DOMAIN}`, { method, path: "/rest/v1/todos", body: Buffer.from("{}"), headers: { apikey: "k", "content-type": "application/json" } });
+      expect(`${method} ${api.status}`).toBe(`${method} 503`);
+      expect(api.headers.get("content-type")).toContain("application/json");
+      expect(api.headers.get("retry-after")).toBe("30");
+      expect(JSON.parse(api.body)).toMatchObject({ code: 503 });
+    }
+    const accepts = await sendViaNginx(nginx.port, `${A}.${DOMAIN}`, { path: "/auth/v1/token", headers: { accept: "application/json" } });
+    expect(accepts.status).toBe(503);
+    expect(JSON.parse(accepts.body)).toMatchObject({ code: 503 });
+    // paused and unknown projects: POSTs get the status too, not 405
+    projects = [{ ref: A, status: "INACTIVE", kongPort: deadPort }];
+    await applier.apply();
+    expect((await sendViaNginx(nginx.port, `${A}.${DOMAIN}`, { body: Buffer.from("x") })).status).toBe(503);
+    expect((await sendViaNginx(nginx.port, `zzzzzzzzzzzzzzzzzzzz.${DOMAIN}`, { body: Buffer.from("x") })).status).toBe(404);
+  });
+
+  it("closes connections for unknown hosts and bare IPs without an answer", async () => {
+    for (const name of ["evil.example", "127.0.0.1", `${DOMAIN}.evil.example`, "localhost"]) {
+      const err = await viaNginx(nginx.port, name).then(
+        (r) => `answered ${r.status}`,
+        (e: unknown) => (e as NodeJS.ErrnoException).code ?? String(e),
+      );
+      expect(`${name}: ${err}`).toBe(`${name}: ECONNRESET`);
+    }
+    // the app and projects still answer
+    expect((await viaNginx(nginx.port, DOMAIN)).body).toBe("supafleet app");
+  });
+
+  it("with TLS, refuses the handshake for names it does not serve", async () => {
+    const certDir = mkdtempSync(join(tmpdir(), "supafleet-tls-"));
+    const cert = join(certDir, "cert.pem");
+    const key = join(certDir, "key.pem");
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=*.${DOMAIN}`, "-days", "1", "-keyout", key, "-out", cert], { stdio: "ignore" });
+    const httpsPort = await freePort();
+    const tls = new NginxApplier({
+      nginxBin: NGINX_BIN,
+      mainConfPath: nginx.mainConfPath,
+      siteConfPath: nginx.siteConfPath,
+      loadProjects: async () => [{ ref: A, status: "ACTIVE_HEALTHY", kongPort: upstreamPort }],
+      settings: { ...settingsFor(nginx.port), scheme: "https", tls: { certPath: cert, keyPath: key, httpsListen: { host: "127.0.0.1", port: httpsPort } } },
+    });
+    try {
+      await tls.apply();
+      const handshake = (servername: string | undefined) =>
+        new Promise<string>((resolve) => {
+          const socket = tlsConnect({ host: "127.0.0.1", port: httpsPort, servername, rejectUnauthorized: false }, () => {
+            socket.end();
+            resolve("handshake ok");
+          });
+          socket.on("error", (e: NodeJS.ErrnoException) => resolve(`refused ${e.code ?? e.message}`));
+        });
+      expect(await handshake(`${A}.${DOMAIN}`)).toBe("handshake ok");
+      expect(await handshake(DOMAIN)).toBe("handshake ok");
+      expect(await handshake("evil.example")).toMatch(/^refused/);
+      expect(await handshake(undefined)).toMatch(/^refused/);
+      // plain HTTP for an unknown name is closed too, not redirected
+      await expect(viaNginx(nginx.port, "evil.example")).rejects.toMatchObject({ code: "ECONNRESET" });
+    } finally {
+      await applier.apply();
+      rmSync(certDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -52,7 +52,20 @@ describe("renderNginxConfig", () => {
     expect(block).toContain("client_max_body_size 50m;");
     expect(block).toContain("proxy_request_buffering off;");
     expect(block).toContain("X-Forwarded-Proto");
-    expect(block).toContain("error_page 502 504 = @sf_unavailable;");
+    // gateway down: 503 for every method (error_page with a URI turns POST into GET), HTML or JSON
+    expect(block).toContain("error_page 502 504 =503 /__supafleet_unavailable_$sf_reply;");
+    expect(block).not.toContain("try_files");
+    expect(block).toMatch(/location = \/__supafleet_unavailable_json \{ internal; default_type application\/json; add_header Retry-After 30 always; return 503 '\{"code":503/);
+    expect(block).toContain("location = /__supafleet_unavailable_html { internal; default_type text/html; add_header Retry-After 30 always; alias /srv/supafleet/nginx/pages/unavailable.html; }");
+  });
+
+  it("closes connections for unknown hosts in a default server, and answers the version page to loopback only", () => {
+    const dflt = conf.slice(conf.indexOf("server {"), conf.indexOf("}\n", conf.indexOf("server {")));
+    expect(dflt).toContain("listen 8080 default_server;");
+    expect(dflt).toContain("return 444;");
+    expect(conf.match(/default_server/g)).toHaveLength(1);
+    expect(conf).toContain("geo $sf_loopback {\n  default 0;\n  127.0.0.0/8 1;\n  ::1 1;\n}");
+    expect(serverBlockFor(conf, "supafleet-config.invalid")).toContain("if ($sf_loopback = 0) { return 444; }");
   });
 
   it("answers a paused project with the paused page (HTML or JSON), never its gateway", () => {
@@ -87,6 +100,10 @@ describe("renderNginxConfig", () => {
     expect(tls).toContain("listen 8443 ssl;");
     expect(tls).toContain(`ssl_certificate ${cert};`);
     expect(tls).toContain("return 301 https://$host$request_uri;");
+    // HSTS on the app's TLS server only; none over plain HTTP
+    expect(serverBlockFor(tls, "cloud.example.com")).toContain('add_header Strict-Transport-Security "max-age=31536000" always;');
+    expect(conf).not.toContain("Strict-Transport-Security");
+    expect(tls).toContain("listen 8443 ssl default_server;\n  server_name _;\n  ssl_reject_handshake on;\n  return 444;");
     nginxAccepts(tls);
   });
 

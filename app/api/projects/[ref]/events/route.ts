@@ -1,20 +1,24 @@
 // Live provisioning progress: stored events after ?after=<id>, then live ones,
 // plus the project's status every few seconds. Owner only.
 import type { NextRequest } from "next/server";
-import { requireUser } from "@/lib/auth/session";
+import { isStillActive, requireUser } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
 import { toHttpError } from "@/lib/errors";
 import { getProjectService } from "@/lib/projects";
 import { eventBus } from "@/lib/projects/events";
-import { sseResponse } from "@/lib/sse";
+import { acquireStreamSlot, sseResponse } from "@/lib/sse";
 
 export async function GET(req: NextRequest, ctx: { params: Promise<{ ref: string }> }): Promise<Response> {
   const { ref } = await ctx.params;
+  let slot: { release(): void } | undefined;
   try {
     const user = await requireUser();
     const service = getProjectService();
     const project = await service.getProject(user, ref);
     const after = Number(req.nextUrl.searchParams.get("after") ?? 0) || undefined;
     const stored = await service.listEvents(user, ref, { afterId: after });
+    slot = acquireStreamSlot(user.id, getEnv().streamsPerUser);
+    const opts = { onClose: slot.release, stillAllowed: () => isStillActive(user.id) };
     return sseResponse(req.signal, (send) => {
       send("status", project);
       send("progress", eventBus.snapshot(ref));
@@ -31,9 +35,10 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ ref: string
         unsubscribe();
         clearInterval(timer);
       };
-    });
+    }, opts);
   } catch (err) {
+    slot?.release();
     const e = toHttpError(err);
-    return Response.json({ code: e.code, message: e.message }, { status: e.status });
+    return Response.json({ code: e.code, message: e.message }, { status: e.status, headers: e.retryAfter ? { "retry-after": String(e.retryAfter) } : undefined });
   }
 }

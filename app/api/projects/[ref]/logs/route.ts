@@ -1,10 +1,11 @@
 // A service's log, tail then follow, as server-sent events. Owner only.
 import type { NextRequest } from "next/server";
 import { z } from "zod";
-import { requireUser } from "@/lib/auth/session";
+import { isStillActive, requireUser } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
 import { toHttpError, ValidationError } from "@/lib/errors";
 import { getProjectService } from "@/lib/projects";
-import { sseResponse } from "@/lib/sse";
+import { acquireStreamSlot, sseResponse } from "@/lib/sse";
 import { SERVICE_NAMES } from "@/lib/stack/types";
 
 const query = z.object({
@@ -15,13 +16,16 @@ const query = z.object({
 
 export async function GET(req: NextRequest, ctx: { params: Promise<{ ref: string }> }): Promise<Response> {
   const { ref } = await ctx.params;
+  let slot: { release(): void } | undefined;
+  const abort = new AbortController();
   try {
     const user = await requireUser();
     const q = query.safeParse(Object.fromEntries(req.nextUrl.searchParams));
     if (!q.success) throw new ValidationError("Unknown service or bad parameters.");
-    const abort = new AbortController();
+    slot = acquireStreamSlot(user.id, getEnv().streamsPerUser);
     req.signal.addEventListener("abort", () => abort.abort(), { once: true });
     const lines = await getProjectService().logs(user, ref, q.data.service, { tail: q.data.tail, follow: q.data.follow === "1", signal: abort.signal });
+    const opts = { onClose: slot.release, stillAllowed: () => isStillActive(user.id) };
     return sseResponse(req.signal, (send, close) => {
       void (async () => {
         try {
@@ -34,9 +38,11 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ ref: string
         }
       })();
       return () => abort.abort();
-    });
+    }, opts);
   } catch (err) {
+    abort.abort();
+    slot?.release();
     const e = toHttpError(err);
-    return Response.json({ code: e.code, message: e.message }, { status: e.status });
+    return Response.json({ code: e.code, message: e.message }, { status: e.status, headers: e.retryAfter ? { "retry-after": String(e.retryAfter) } : undefined });
   }
 }

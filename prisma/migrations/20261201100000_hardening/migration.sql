@@ -1,0 +1,16 @@
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN "pendingApproval" BOOLEAN NOT NULL DEFAULT false;
+
+-- AlterTable
+ALTER TABLE "SystemSettings" ADD COLUMN "signupRequiresApproval" BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE "SystemSettings" ADD COLUMN "signupsPerIpPerDay" INTEGER NOT NULL DEFAULT 5;
+
+-- CreateTable
+CREATE TABLE "RateLimiterFlexible" (
+    "key" TEXT NOT NULL PRIMARY KEY,
+    "points" INTEGER NOT NULL,
+    "expire" DATETIME
+);
+
+-- CreateIndex
+CREATE INDEX "RateLimiterFlexible_expire_idx" ON "RateLimiterFlexible"("expire");

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { RateLimitedError } from "@/lib/errors";
+import { acquireStreamSlot, openStreamCount, sseResponse } from "@/lib/sse";
+
+async function readAll(res: Response, timeoutMs = 2000): Promise<string> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const chunk = await Promise.race([reader.read(), new Promise<"timeout">((r) => setTimeout(() => r("timeout"), deadline - Date.now()))]);
+    if (chunk === "timeout") throw new Error(`stream still open after ${timeoutMs} ms; got: ${text}`);
+    if (chunk.done) return text;
+    text += decoder.decode(chunk.value);
+  }
+  throw new Error(`stream still open after ${timeoutMs} ms; got: ${text}`);
+}
+
+describe("live streams", () => {
+  it("caps the streams one user holds at once, and frees a slot on release", () => {
+    const a = acquireStreamSlot("user-cap", 2);
+    const b = acquireStreamSlot("user-cap", 2);
+    let refused: unknown;
+    try {
+      acquireStreamSlot("user-cap", 2);
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect((refused as RateLimitedError).retryAfterSeconds).toBeGreaterThan(0);
+    // another user is not affected
+    acquireStreamSlot("someone-else", 2).release();
+    a.release();
+    a.release(); // idempotent
+    expect(openStreamCount("user-cap")).toBe(1);
+    acquireStreamSlot("user-cap", 2).release();
+    b.release();
+    expect(openStreamCount("user-cap")).toBe(0);
+  });
+
+  it("ends an open stream once its user is no longer allowed (disabled since it opened), and releases its slot", async () => {
+    let allowed = true;
+    let cleaned = 0;
+    const slot = acquireStreamSlot("user-disabled", 1);
+    const res = sseResponse(
+      new AbortController().signal,
+      (send) => {
+        send("status", { ok: true });
+        return () => void cleaned++;
+      },
+      { stillAllowed: async () => allowed, recheckMs: 20, onClose: slot.release },
+    );
+    setTimeout(() => (allowed = false), 100);
+    const text = await readAll(res);
+    expect(text).toContain("event: status");
+    expect(text).toContain('event: end\ndata: {"reason":"signed_out"}');
+    expect(cleaned).toBe(1);
+    expect(openStreamCount("user-disabled")).toBe(0);
+  });
+
+  it("releases the slot when the client goes away", async () => {
+    const abort = new AbortController();
+    const slot = acquireStreamSlot("user-leaves", 1);
+    sseResponse(abort.signal, () => undefined, { onClose: slot.release });
+    expect(openStreamCount("user-leaves")).toBe(1);
+    abort.abort();
+    expect(openStreamCount("user-leaves")).toBe(0);
+  });
+});
