@@ -146,7 +146,8 @@ describe("resource limits", () => {
     // A small plan: floors hold, CPU is capped at the plan's.
     const small = buildStackSpec({ ...base, budget: { memoryMb: 512, cpus: 0.25 } });
     for (const s of small.services) expect(s.limits.nanoCpus, s.service).toBe(250_000_000);
-    expect(small.services.find((s) => s.service === "meta")!.limits.memoryBytes).toBe(64 * 1024 * 1024);
+    expect(small.services.find((s) => s.service === "meta")!.limits.memoryBytes).toBe(192 * 1024 * 1024);
+    expect(small.services.find((s) => s.service === "vector")!.limits.memoryBytes).toBe(64 * 1024 * 1024);
     // No budget: the template's default plan.
     expect(buildStackSpec(base).services.find((s) => s.service === "db")!.limits.memoryBytes).toBe(1024 * 1024 * 1024);
   });
