@@ -20,13 +20,16 @@ export class AppError extends Error {
   readonly status: number;
   /** Safe to show to the user (never contains secrets). */
   readonly publicMessage: string;
+  /** A 5xx whose message is written for users (the host is full), shown instead of the generic one. */
+  readonly exposed: boolean;
 
-  constructor(code: string, status: number, message: string, options?: { cause?: unknown }) {
+  constructor(code: string, status: number, message: string, options?: { cause?: unknown; exposed?: boolean }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
     this.status = status;
     this.publicMessage = message;
+    this.exposed = options?.exposed ?? false;
   }
 }
 
@@ -119,13 +122,20 @@ export class QuotaExceededError extends AppError {
 
 export class NoFreePortError extends AppError {
   constructor(range: string) {
-    super("no_free_port", 503, `No free port left in ${range}; the host is full.`);
+    super("no_free_port", 503, `No free port left in ${range}; the host is full.`, { exposed: true });
+  }
+}
+
+/** The host cannot fit another running project (memory, disk): refused before anything is made. */
+export class CapacityExceededError extends AppError {
+  constructor(message: string) {
+    super("capacity_exceeded", 503, message, { exposed: true });
   }
 }
 
 export class NoFreeSubnetError extends AppError {
   constructor(pool: string) {
-    super("no_free_subnet", 503, `No free network subnet left in ${pool}; the host is full.`);
+    super("no_free_subnet", 503, `No free network subnet left in ${pool}; the host is full.`, { exposed: true });
   }
 }
 
@@ -170,7 +180,7 @@ export interface HttpError {
  * that id, never to the browser.
  */
 export function toHttpError(err: unknown): HttpError {
-  if (isAppError(err) && err.status < 500) return clientError(err);
+  if (isAppError(err) && (err.status < 500 || err.exposed)) return clientError(err);
   const id = randomUUID().slice(0, 8);
   const code = isAppError(err) ? err.code : "internal_error";
   const status = isAppError(err) ? err.status : 500;

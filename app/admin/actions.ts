@@ -5,6 +5,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { getProjectService } from "@/lib/projects";
 import { getImagePuller } from "@/lib/images";
+import { deletePlan, savePlan, setUserPlan } from "@/lib/admin/plans";
 import { approveUser, saveSettings, setUserDisabled, setUserQuota, setUserRole } from "@/lib/admin/service";
 
 async function done<T>(fn: () => Promise<T>): Promise<ActionResult<undefined>> {
@@ -31,7 +32,7 @@ export async function approveUserAction(userId: string) {
   return done(async () => approveUser(getDb(), await requireAdmin(), { userId }));
 }
 
-export async function saveSettingsAction(input: { signupEnabled: boolean; defaultProjectQuota: number; signupRequiresApproval: boolean; signupsPerIpPerDay: number }) {
+export async function saveSettingsAction(input: { signupEnabled: boolean; defaultProjectQuota: number; signupRequiresApproval: boolean; signupsPerIpPerDay: number; memoryCommitPercent: number; minFreeDiskMb: number }) {
   return done(async () => saveSettings(getDb(), await requireAdmin(), input));
 }
 
@@ -67,4 +68,16 @@ export async function imagesStatusAction() {
     await requireAdmin();
     return getImagePuller().status();
   });
+}
+
+export async function savePlanAction(input: { id?: string; name: string; memoryMb: number; cpus: number; makeDefault: boolean }) {
+  return done(async () => savePlan(getDb(), await requireAdmin(), input));
+}
+
+export async function deletePlanAction(id: string) {
+  return done(async () => deletePlan(getDb(), await requireAdmin(), { id }));
+}
+
+export async function setUserPlanAction(userId: string, planId: string | null) {
+  return done(async () => setUserPlan(getDb(), await requireAdmin(), { userId, planId }));
 }

@@ -9,6 +9,9 @@ import { StatusBadge } from "@/components/projects/status-badge";
 import { ApproveButton, ProjectControls, SettingsForm, UserControls } from "@/components/admin/admin-controls";
 import { EngineStacks } from "@/components/admin/engine-stacks";
 import { ImagesPanel } from "@/components/admin/images-panel";
+import { PlansPanel, UserPlanSelect } from "@/components/admin/plans-panel";
+import { listPlans } from "@/lib/admin/plans";
+import { defaultBudget } from "@/lib/stack/limits";
 import { getImagePuller } from "@/lib/images";
 import { describeError } from "@/lib/projects/service";
 
@@ -24,12 +27,13 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   const { q, pq } = await searchParams;
   const db = getDb();
   const env = getEnv();
-  const [users, pending, projects, settings, capacity] = await Promise.all([
+  const [users, pending, projects, settings, capacity, plans] = await Promise.all([
     listUsers(db, user, { query: q }),
     listPendingUsers(db, user),
     getProjectService().listAllProjects(user, { query: pq, take: 100 }),
     getSettings(db, user),
-    getHostCapacity(db, user, { dataDir: env.dataDir, portRange: env.portRange }),
+    getHostCapacity(db, user, { dataDir: env.dataDir, portRange: env.portRange, subnetPool: env.subnetPool }),
+    listPlans(db, user),
   ]);
   const service = getProjectService();
   // The engine may be down; the rest of the console still works.
@@ -49,7 +53,14 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
               <dt className="text-zinc-500">Disk free</dt><dd>{gib(capacity.disk.freeBytes)} of {gib(capacity.disk.totalBytes)}</dd>
               <dt className="text-zinc-500">CPU load (1 min)</dt><dd>{capacity.cpu.load1.toFixed(2)} on {capacity.cpu.cores} cores</dd>
               <dt className="text-zinc-500">Running projects</dt><dd data-testid="running-projects">{capacity.runningProjects}</dd>
-              <dt className="text-zinc-500">Ports leased</dt><dd>{capacity.ports.leased} of {capacity.ports.rangeSize}</dd>
+              <dt className="text-zinc-500">Memory committed</dt>
+              <dd data-testid="memory-committed">{gib(capacity.commitment.committedMb * 1024 ** 2)} of {gib(capacity.commitment.capacityMb * 1024 ** 2)} ({capacity.commitment.commitPercent} % of the host)</dd>
+              <dt className="text-zinc-500">Ports leased</dt><dd>{capacity.ports.leased} of {capacity.ports.rangeSize} ({Math.floor((capacity.ports.rangeSize - capacity.ports.leased) / 3)} more projects)</dd>
+              {capacity.subnets && (
+                <>
+                  <dt className="text-zinc-500">Subnets leased</dt><dd>{capacity.subnets.leased} of {capacity.subnets.poolSize} ({capacity.subnets.pool})</dd>
+                </>
+              )}
             </dl>
           </section>
           <section className={card}>
@@ -81,13 +92,14 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
             <form className="flex gap-2"><input name="q" defaultValue={q} placeholder="Search email" className="rounded-md border border-zinc-300 px-2 py-1 text-sm" /></form>
           </div>
           <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Email</th><th>Role</th><th>Projects</th><th>Status</th><th className="text-right">Actions</th></tr></thead>
+            <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Email</th><th>Role</th><th>Projects</th><th>Plan</th><th>Status</th><th className="text-right">Actions</th></tr></thead>
             <tbody className="divide-y divide-zinc-100">
               {users.users.map((u) => (
                 <tr key={u.id} data-testid={`user-${u.email}`}>
                   <td className="py-2">{u.email}</td>
                   <td>{u.role === "ADMIN" ? "Admin" : "User"}</td>
                   <td>{u.projectCount} / {u.effectiveQuota}{u.projectQuota === null ? "" : " (custom)"}</td>
+                  <td><UserPlanSelect userId={u.id} email={u.email} planId={u.planId} plans={plans} /></td>
                   <td>{u.disabled ? <span className="text-red-600">Disabled</span> : u.pendingApproval ? <span className="text-amber-600">Pending approval</span> : "Active"}</td>
                   <td className="py-2"><UserControls user={u} /></td>
                 </tr>
@@ -113,6 +125,10 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
               ))}
             </tbody>
           </table>
+        </section>
+        <section className={card} data-testid="plans">
+          <h2 className="mb-3 font-medium">Plans</h2>
+          <PlansPanel plans={plans} templateDefault={defaultBudget()} />
         </section>
         <section className={card} data-testid="images">
           <h2 className="mb-3 font-medium">Template images</h2>

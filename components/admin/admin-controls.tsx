@@ -83,18 +83,29 @@ export function ApproveButton({ user }: { user: { id: string; email: string } })
   );
 }
 
-export function SettingsForm({ initial }: { initial: { signupEnabled: boolean; defaultProjectQuota: number; signupRequiresApproval: boolean; signupsPerIpPerDay: number } }) {
+export function SettingsForm({ initial }: { initial: { signupEnabled: boolean; defaultProjectQuota: number; signupRequiresApproval: boolean; signupsPerIpPerDay: number; memoryCommitPercent: number; minFreeDiskMb: number } }) {
   const { pending, error, run } = useAction();
   const [signup, setSignup] = useState(initial.signupEnabled);
   const [quota, setQuota] = useState(String(initial.defaultProjectQuota));
   const [approval, setApproval] = useState(initial.signupRequiresApproval);
   const [perIp, setPerIp] = useState(String(initial.signupsPerIpPerDay));
+  const [commit, setCommit] = useState(String(initial.memoryCommitPercent));
+  const [disk, setDisk] = useState(String(initial.minFreeDiskMb));
   return (
     <form
       className="space-y-3"
       onSubmit={(e) => {
         e.preventDefault();
-        run(() => saveSettingsAction({ signupEnabled: signup, defaultProjectQuota: Number(quota), signupRequiresApproval: approval, signupsPerIpPerDay: Number(perIp) }));
+        run(() =>
+          saveSettingsAction({
+            signupEnabled: signup,
+            defaultProjectQuota: Number(quota),
+            signupRequiresApproval: approval,
+            signupsPerIpPerDay: Number(perIp),
+            memoryCommitPercent: Number(commit),
+            minFreeDiskMb: Number(disk),
+          }),
+        );
       }}
     >
       <label className="flex items-center gap-2 text-sm">
@@ -110,6 +121,16 @@ export function SettingsForm({ initial }: { initial: { signupEnabled: boolean; d
       <label className="flex items-center gap-2 text-sm">
         Default projects per user
         <input data-testid="default-quota" value={quota} onChange={(e) => setQuota(e.target.value)} inputMode="numeric" className="w-20 rounded-md border border-zinc-300 px-2 py-1" />
+      </label>
+      <label className="flex items-center gap-2 text-sm">
+        Running projects' plans may add up to
+        <input data-testid="commit-percent" value={commit} onChange={(e) => setCommit(e.target.value)} inputMode="numeric" className="w-20 rounded-md border border-zinc-300 px-2 py-1" />
+        % of the host's memory
+      </label>
+      <label className="flex items-center gap-2 text-sm">
+        Refuse creates below
+        <input data-testid="min-free-disk" value={disk} onChange={(e) => setDisk(e.target.value)} inputMode="numeric" className="w-24 rounded-md border border-zinc-300 px-2 py-1" />
+        MiB of free disk
       </label>
       <Button type="submit" variant="primary" disabled={pending} data-testid="save-settings">{pending ? "Saving…" : "Save"}</Button>
       {error && <p role="alert" className="text-sm text-red-600">{error}</p>}

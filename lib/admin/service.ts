@@ -6,6 +6,8 @@ import { freemem, totalmem, cpus, loadavg } from "node:os";
 import type { Db } from "@/lib/db/client";
 import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
 import { getSystemSettings, updateSystemSettings, type SystemSettingsView } from "@/lib/settings/service";
+import { commitment, hostResources } from "@/lib/projects/admission";
+import { poolSize, type SubnetPool } from "@/lib/projects/subnets";
 import { parseOrThrow, type SessionUser } from "@/lib/users/service";
 import { approveSchema, setDisabledSchema, setQuotaSchema, setRoleSchema, settingsSchema, userSearchSchema } from "@/lib/validations/admin";
 
@@ -23,6 +25,8 @@ export interface AdminUserRow {
   projectQuota: number | null;
   effectiveQuota: number;
   projectCount: number;
+  /** null: the default plan */
+  planId: string | null;
   createdAt: string;
 }
 
@@ -58,6 +62,7 @@ export async function listUsers(db: Db, actor: SessionUser, input: unknown): Pro
       projectQuota: u.projectQuota,
       effectiveQuota: u.projectQuota ?? settings.defaultProjectQuota,
       projectCount: u._count.projects,
+      planId: u.planId,
       createdAt: u.createdAt.toISOString(),
     })),
   };
@@ -127,6 +132,9 @@ export async function saveSettings(db: Db, actor: SessionUser, input: unknown): 
 
 export interface HostCapacity {
   memory: { totalBytes: number; freeBytes: number };
+  /** Admission: memory running projects commit (their plans) against what the host offers. */
+  commitment: { committedMb: number; capacityMb: number; commitPercent: number; minFreeDiskMb: number };
+  subnets: { leased: number; poolSize: number; pool: string } | null;
   disk: { path: string; totalBytes: number; freeBytes: number };
   cpu: { cores: number; load1: number };
   projects: Record<string, number>;
@@ -134,17 +142,22 @@ export interface HostCapacity {
   ports: { leased: number; rangeSize: number };
 }
 
-export async function getHostCapacity(db: Db, actor: SessionUser, opts: { dataDir: string; portRange: { start: number; end: number } }): Promise<HostCapacity> {
+export async function getHostCapacity(db: Db, actor: SessionUser, opts: { dataDir: string; portRange: { start: number; end: number }; subnetPool?: SubnetPool }): Promise<HostCapacity> {
   assertAdmin(actor);
-  const [fs, grouped, leased] = await Promise.all([
+  const [fs, grouped, leased, subnetsLeased, committed] = await Promise.all([
     statfs(opts.dataDir),
     db.project.groupBy({ by: ["status"], _count: { _all: true } }),
     db.portLease.count(),
+    db.subnetLease.count(),
+    db.$transaction(async (tx) => commitment(tx, await hostResources(opts.dataDir))),
   ]);
+  const settings = await getSystemSettings(db);
   const projects: Record<string, number> = {};
   for (const g of grouped) projects[g.status] = g._count._all;
   return {
     memory: { totalBytes: totalmem(), freeBytes: freemem() },
+    commitment: { committedMb: committed.committedMb, capacityMb: committed.capacityMb, commitPercent: settings.memoryCommitPercent, minFreeDiskMb: settings.minFreeDiskMb },
+    subnets: opts.subnetPool ? { leased: subnetsLeased, poolSize: poolSize(opts.subnetPool), pool: `${opts.subnetPool.cidr} in /${opts.subnetPool.size}s` } : null,
     disk: { path: opts.dataDir, totalBytes: fs.blocks * fs.bsize, freeBytes: fs.bavail * fs.bsize },
     cpu: { cores: cpus().length, load1: loadavg()[0] ?? 0 },
     projects,

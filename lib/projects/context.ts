@@ -13,6 +13,7 @@ import { eventBus } from "@/lib/projects/events";
 import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import type { SubnetPool } from "@/lib/projects/subnets";
+import { budgetOf } from "@/lib/projects/admission";
 
 export interface ProjectServiceConfig {
   portRange: { start: number; end: number };
@@ -24,6 +25,8 @@ export interface ProjectServiceConfig {
   dockerSocket: string;
   /** Stacks that may start at once; default defaultMaxParallelStarts(). See lib/projects/slots.ts. */
   maxParallelStarts?: number;
+  /** The filesystem the engine keeps volumes on (admission checks its free space); unset: not checked. */
+  diskPath?: string;
   /** Where project networks get their subnets; without it Docker's default pools decide (about 30 networks). */
   subnetPool?: SubnetPool;
 }
@@ -51,6 +54,8 @@ export interface ProjectForSpec {
   activatedAt: Date | null;
   stackVersion: string;
   secrets: string;
+  memoryMb: number | null;
+  milliCpus: number | null;
   ports: Array<{ purpose: PortPurpose; port: number }>;
   subnet: { subnet: string } | null;
   owner: { id: string; email: string };
@@ -97,6 +102,7 @@ export function specFor(ctx: ProjectContext, p: ProjectForSpec): StackSpec {
     secrets: secretsOf(ctx, p),
     ports: { kongHttp: port("KONG_HTTP"), postgres: port("POSTGRES"), pooler: port("POOLER") },
     subnet: p.subnet?.subnet,
+    budget: budgetOf(p),
     publicUrl: apiUrl(ctx.config, p.ref),
     imageOverrides: ctx.config.imageOverrides,
     dockerSocketPath: ctx.config.dockerSocket,

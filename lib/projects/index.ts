@@ -2,6 +2,7 @@
 // Kept on globalThis so Next's dev reloads do not start a second job runner,
 // and because instrumentation (lib/startup.ts) and the route bundles are
 // separate module graphs that share only globalThis.
+import { existsSync } from "node:fs";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { ConfigError } from "@/lib/errors";
@@ -37,6 +38,8 @@ export function getProjectService(): ProjectService {
       dockerSocket: env.dockerSocket,
       maxParallelStarts: env.maxParallelStarts,
       subnetPool: env.subnetPool,
+      // Where the engine keeps volumes, when Supafleet can see it (it runs on the host); else its own data folder.
+      diskPath: existsSync("/var/lib/docker") ? "/var/lib/docker" : env.dataDir,
     });
   }
   return g.supafleetProjects;

@@ -15,6 +15,7 @@ import { createProjectSchema, deleteProjectSchema } from "@/lib/validations/proj
 import { eventBus, recordEvent } from "@/lib/projects/events";
 import { applyProxy, describeError, setStatus, type ProjectContext } from "@/lib/projects/context";
 import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
+import { admit, budgetForUser, budgetOf, hostResources } from "@/lib/projects/admission";
 import { leaseSubnet } from "@/lib/projects/subnets";
 import { startProvision } from "@/lib/projects/provision";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
@@ -27,7 +28,7 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
   const settings = await getSystemSettings(ctx.db);
   const secrets = await generateProjectSecrets();
   // Ports and subnets the engine's containers and networks hold, running or not, of any installation.
-  const [held, subnetsInUse] = await Promise.all([ctx.provisioner.usedHostPorts(), ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : []]);
+  const [held, subnetsInUse, host] = await Promise.all([ctx.provisioner.usedHostPorts(), ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : [], hostResources(ctx.config.diskPath)]);
   // A ref or port taken by a parallel create: try again with fresh ones.
   const project = await retryOnUnique(() => {
     const ref = generateRef();
@@ -39,6 +40,8 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
       const limit = user.projectQuota ?? settings.defaultProjectQuota;
       const count = await tx.project.count({ where: { ownerId: actor.id, status: { not: "REMOVED" } } });
       if (count >= limit) throw new QuotaExceededError(limit);
+      const budget = await budgetForUser(tx, actor.id);
+      await admit(tx, host, budget.memoryMb);
       const created = await tx.project.create({
         data: {
           id: randomUUID(),
@@ -49,6 +52,8 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
           status: "COMING_UP",
           stackVersion: STACK_VERSION,
           secrets: encryptSecrets(ctx.config.masterKey, ref, JSON.stringify(secrets)),
+          memoryMb: budget.memoryMb,
+          milliCpus: budget.milliCpus,
         },
       });
       await leasePorts(tx, created.id, ctx.config.portRange, held);
@@ -66,9 +71,10 @@ export async function retryProject(ctx: ProjectContext, actor: SessionUser, ref:
   return ctx.jobs.withLock(ref, async () => {
     const p = await findOwned(ctx, actor, ref, opts);
     if (p.status !== "INIT_FAILED") throw new InvalidStateError("Only a project whose creation failed can be retried.");
-    const [held, subnetsInUse] = await Promise.all([ctx.provisioner.usedHostPorts(), ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : []]);
+    const [held, subnetsInUse, host] = await Promise.all([ctx.provisioner.usedHostPorts(), ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : [], hostResources(ctx.config.diskPath)]);
     await retryOnUnique(() =>
       ctx.db.$transaction(async (tx) => {
+        await admit(tx, host, budgetOf(p).memoryMb, p.id);
         await tx.portLease.deleteMany({ where: { projectId: p.id } });
         await tx.subnetLease.deleteMany({ where: { projectId: p.id } });
         await leasePorts(tx, p.id, ctx.config.portRange, held);
@@ -111,7 +117,17 @@ async function startAgain(ctx: ProjectContext, actor: SessionUser, ref: string, 
     const p = await findOwned(ctx, actor, ref, opts);
     const allowed = mode === "resume" ? p.status === "INACTIVE" : ACTIVE.includes(p.status);
     if (!allowed) throw new InvalidStateError(`A project that is ${p.status} cannot be ${mode === "resume" ? "resumed" : "restarted"}.`);
-    await setStatus(ctx, p.id, "RESTORING", null);
+    if (mode === "resume") {
+      // A paused project commits nothing; starting it again must fit like a create.
+      const host = await hostResources(ctx.config.diskPath);
+      await ctx.db.$transaction(async (tx) => {
+        await admit(tx, host, budgetOf(p).memoryMb, p.id);
+        await tx.project.update({ where: { id: p.id }, data: { status: "RESTORING", statusReason: null } });
+      });
+      eventBus.publishStatus(p.ref, { status: "RESTORING", statusReason: null });
+    } else {
+      await setStatus(ctx, p.id, "RESTORING", null);
+    }
     await recordEvent(ctx.db, p, "INFO", startEvent(mode, "requested"), mode === "resume" ? "Resuming project" : "Restarting all services");
     startProvision(ctx, p, mode);
     return summary(ctx, { ...p, status: "RESTORING", statusReason: null });

@@ -7,6 +7,10 @@ export interface SystemSettingsView {
   signupRequiresApproval: boolean;
   /** Accounts one client address may create per day. */
   signupsPerIpPerDay: number;
+  /** Admission: running projects' memory may add up to this percent of the host's. */
+  memoryCommitPercent: number;
+  /** Admission: a create or resume needs this much free disk. */
+  minFreeDiskMb: number;
 }
 
 type Row = SystemSettingsView & { id: number };
@@ -17,6 +21,8 @@ function view(row: Row): SystemSettingsView {
     defaultProjectQuota: row.defaultProjectQuota,
     signupRequiresApproval: row.signupRequiresApproval,
     signupsPerIpPerDay: row.signupsPerIpPerDay,
+    memoryCommitPercent: row.memoryCommitPercent,
+    minFreeDiskMb: row.minFreeDiskMb,
   };
 }
 

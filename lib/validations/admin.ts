@@ -16,6 +16,8 @@ export const settingsSchema = z.object({
   defaultProjectQuota: z.number().int().min(0, "Use 0 or more.").max(1000, "Use at most 1000."),
   signupRequiresApproval: z.boolean(),
   signupsPerIpPerDay: z.number().int().min(1, "Use 1 or more (switch sign-up off to allow none).").max(10_000, "Use at most 10000."),
+  memoryCommitPercent: z.number().int().min(10, "Use at least 10 %.").max(1000, "Use at most 1000 %.").optional(),
+  minFreeDiskMb: z.number().int().min(0).max(10_485_760).optional(),
 });
 
 export const approveSchema = z.object({ userId: userIdSchema });
@@ -24,3 +26,15 @@ export const userSearchSchema = z.object({
   query: z.string().trim().max(100).optional(),
   page: z.number().int().min(1).max(10_000).default(1),
 });
+
+export const planSchema = z.object({
+  id: z.string().uuid().optional(),
+  name: z.string().trim().min(1, "Give it a name.").max(40, "Use at most 40 characters.").regex(/^[\p{L}\p{N} ._-]+$/u, "Use letters, digits, spaces and . _ - only."),
+  memoryMb: z.number().int().min(512, "Use at least 512 MiB: below that the services cannot start.").max(1_048_576, "Use at most 1 TiB."),
+  cpus: z.number().min(0.25, "Use at least 0.25.").max(256, "Use at most 256."),
+  makeDefault: z.boolean().default(false),
+});
+
+export const deletePlanSchema = z.object({ id: z.string().uuid() });
+
+export const setUserPlanSchema = z.object({ userId: userIdSchema, planId: z.string().uuid().nullable() });

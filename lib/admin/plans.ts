@@ -1,0 +1,77 @@
+// Plans: the memory and CPU a user's projects get. The admin makes plans,
+// picks the default one, and gives users theirs; a user's live projects take
+// the new budget at their next start (their containers' limits are set then).
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
+import { parseOrThrow, type SessionUser } from "@/lib/users/service";
+import { deletePlanSchema, planSchema, setUserPlanSchema } from "@/lib/validations/admin";
+
+export interface PlanView {
+  id: string;
+  name: string;
+  memoryMb: number;
+  cpus: number;
+  users: number;
+  isDefault: boolean;
+}
+
+function assertAdmin(actor: SessionUser): void {
+  if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
+}
+
+export async function listPlans(db: Db, actor: SessionUser): Promise<PlanView[]> {
+  assertAdmin(actor);
+  const [plans, settings] = await Promise.all([
+    db.plan.findMany({ orderBy: { memoryMb: "asc" }, include: { _count: { select: { users: true } } } }),
+    db.systemSettings.findUnique({ where: { id: 1 }, select: { defaultPlanId: true } }),
+  ]);
+  return plans.map((p) => ({ id: p.id, name: p.name, memoryMb: p.memoryMb, cpus: p.milliCpus / 1000, users: p._count.users, isDefault: settings?.defaultPlanId === p.id }));
+}
+
+/** Creates a plan, or updates it when `id` is given. */
+export async function savePlan(db: Db, actor: SessionUser, input: unknown): Promise<void> {
+  assertAdmin(actor);
+  const { id, name, memoryMb, cpus, makeDefault } = parseOrThrow(planSchema, input);
+  const data = { name, memoryMb, milliCpus: Math.round(cpus * 1000) };
+  try {
+    await db.$transaction(async (tx) => {
+      const plan = id ? await tx.plan.update({ where: { id }, data }) : await tx.plan.create({ data: { id: randomUUID(), ...data } });
+      if (makeDefault) await tx.systemSettings.upsert({ where: { id: 1 }, create: { id: 1, defaultPlanId: plan.id }, update: { defaultPlanId: plan.id } });
+      // Users on it get the new budget for their live projects at their next start.
+      await tx.project.updateMany({ where: { owner: { planId: plan.id }, status: { not: "REMOVED" } }, data: { memoryMb: data.memoryMb, milliCpus: data.milliCpus } });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ValidationError("Please correct the highlighted fields.", { name: ["A plan with this name exists."] });
+    if ((err as { code?: string }).code === "P2025") throw new NotFoundError("Plan not found.");
+    throw err;
+  }
+}
+
+export async function deletePlan(db: Db, actor: SessionUser, input: unknown): Promise<void> {
+  assertAdmin(actor);
+  const { id } = parseOrThrow(deletePlanSchema, input);
+  await db.$transaction(async (tx) => {
+    const plan = await tx.plan.findUnique({ where: { id } });
+    if (!plan) throw new NotFoundError("Plan not found.");
+    // Its users fall back to the default plan (the relation sets planId to null).
+    await tx.systemSettings.updateMany({ where: { defaultPlanId: id }, data: { defaultPlanId: null } });
+    await tx.plan.delete({ where: { id } });
+  });
+}
+
+/** Gives a user a plan (null: the default one); their live projects take it at their next start. */
+export async function setUserPlan(db: Db, actor: SessionUser, input: unknown): Promise<void> {
+  assertAdmin(actor);
+  const { userId, planId } = parseOrThrow(setUserPlanSchema, input);
+  await db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId } });
+    if (!user) throw new NotFoundError("User not found.");
+    const settings = await tx.systemSettings.findUnique({ where: { id: 1 }, select: { defaultPlanId: true } });
+    const plan = planId ? await tx.plan.findUnique({ where: { id: planId } }) : settings?.defaultPlanId ? await tx.plan.findUnique({ where: { id: settings.defaultPlanId } }) : null;
+    if (planId && !plan) throw new NotFoundError("Plan not found.");
+    await tx.user.update({ where: { id: userId }, data: { planId } });
+    await tx.project.updateMany({ where: { ownerId: userId, status: { not: "REMOVED" } }, data: { memoryMb: plan?.memoryMb ?? null, milliCpus: plan?.milliCpus ?? null } });
+  });
+}
