@@ -109,6 +109,10 @@ export const envSchema = z
     SUPAFLEET_APP_PORT: port.default(3000),
     SUPAFLEET_UPLOAD_LIMIT: z.string().regex(/^\d{1,5}[km]?$/, "must look like 50m").default("50m"),
     SUPAFLEET_MAX_PARALLEL_STARTS: z.coerce.number().int().min(1).max(1000).optional(),
+    SUPAFLEET_DB_BIND_ADDRESS: z
+      .string()
+      .default("0.0.0.0")
+      .refine((v) => /^\d{1,3}(\.\d{1,3}){3}$/.test(v) && v.split(".").every((o) => Number(o) <= 255), { message: "must be an IPv4 address of this host, e.g. 0.0.0.0 (all) or 127.0.0.1 (this host only)" }),
     SUPAFLEET_SUBNET_POOL: z
       .string()
       .default("10.213.0.0/16")
@@ -152,6 +156,8 @@ export interface Env {
   publicScheme: "http" | "https";
   publicPort: number | undefined;
   portRange: { start: number; end: number };
+  /** Host address the projects' database ports (Supavisor session and transaction) listen on. */
+  dbBindAddress: string;
   /** Each project's network gets a subnet of this size from this pool (lib/projects/subnets.ts). */
   subnetPool: { cidr: string; size: number };
   /** undefined: generated once into <dataDir>/master.key (development only) */
@@ -207,6 +213,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     publicPort: e.SUPAFLEET_PUBLIC_PORT,
     portRange: e.SUPAFLEET_PORT_RANGE,
     subnetPool: { cidr: e.SUPAFLEET_SUBNET_POOL, size: e.SUPAFLEET_SUBNET_SIZE },
+    dbBindAddress: e.SUPAFLEET_DB_BIND_ADDRESS,
     masterKey: e.SUPAFLEET_MASTER_KEY,
     authSecret: e.NEXTAUTH_SECRET,
     authUrl: e.NEXTAUTH_URL,

@@ -1,6 +1,7 @@
 // What every part of the project service shares: the database, the runtime,
 // the proxy, the settings and the job runner; and the small helpers they all
 // use (status writes, the project's URL, its secrets and its stack spec).
+import { readFileSync } from "node:fs";
 import type { Db } from "@/lib/db/client";
 import type { PortPurpose, ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { InvalidStateError, isAppError } from "@/lib/errors";
@@ -25,6 +26,10 @@ export interface ProjectServiceConfig {
   dockerSocket: string;
   /** Stacks that may start at once; default defaultMaxParallelStarts(). See lib/projects/slots.ts. */
   maxParallelStarts?: number;
+  /** Host address for the database ports; default 0.0.0.0. */
+  dbBindAddress?: string;
+  /** The installation's certificate and key (files): the pooler then speaks TLS, and connection strings ask for it. */
+  poolerTls?: { certPath: string; keyPath: string };
   /** The filesystem the engine keeps volumes on (admission checks its free space); unset: not checked. */
   diskPath?: string;
   /** Where project networks get their subnets; without it Docker's default pools decide (about 30 networks). */
@@ -103,6 +108,9 @@ export function specFor(ctx: ProjectContext, p: ProjectForSpec): StackSpec {
     ports: { kongHttp: port("KONG_HTTP"), postgres: port("POSTGRES"), pooler: port("POOLER") },
     subnet: p.subnet?.subnet,
     budget: budgetOf(p),
+    dbBindAddress: ctx.config.dbBindAddress,
+    // Read at each start, so a renewed certificate reaches projects as they restart.
+    poolerTls: ctx.config.poolerTls ? { certPem: readFileSync(ctx.config.poolerTls.certPath, "utf8"), keyPem: readFileSync(ctx.config.poolerTls.keyPath, "utf8") } : undefined,
     publicUrl: apiUrl(ctx.config, p.ref),
     imageOverrides: ctx.config.imageOverrides,
     dockerSocketPath: ctx.config.dockerSocket,

@@ -38,6 +38,8 @@ export function getProjectService(): ProjectService {
       dockerSocket: env.dockerSocket,
       maxParallelStarts: env.maxParallelStarts,
       subnetPool: env.subnetPool,
+      dbBindAddress: env.dbBindAddress,
+      poolerTls: env.nginx.tls,
       // Where the engine keeps volumes, when Supafleet can see it (it runs on the host); else its own data folder.
       diskPath: existsSync("/var/lib/docker") ? "/var/lib/docker" : env.dataDir,
     });

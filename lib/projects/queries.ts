@@ -106,6 +106,8 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
   const poolerPort = port("POOLER");
   const host = `${p.ref}.${ctx.config.rootDomain}`;
   const pw = encodeURIComponent(s.postgresPassword);
+  // With the installation's certificate the pooler speaks TLS; clients should insist on it.
+  const params = ctx.config.poolerTls ? "?sslmode=require" : "";
   return {
     ...summary(ctx, p),
     anonKey: s.anonKey,
@@ -116,8 +118,8 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
     dbPassword: s.postgresPassword,
     // Both go through Supavisor, as upstream publishes them: session mode
     // (5432, behaves like a direct connection) and transaction mode (6543).
-    directUrl: dbPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${dbPort}/postgres` : null,
-    poolerUrl: poolerPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${poolerPort}/postgres` : null,
+    directUrl: dbPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${dbPort}/postgres${params}` : null,
+    poolerUrl: poolerPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${poolerPort}/postgres${params}` : null,
     studioUrl: apiUrl(ctx.config, p.ref),
     dashboardUsername: s.dashboardUsername,
     dashboardPassword: s.dashboardPassword,

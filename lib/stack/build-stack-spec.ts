@@ -21,6 +21,10 @@ export interface StackInput {
   ports: { kongHttp: number; postgres: number; pooler: number };
   /** Memory and CPU the project gets (its owner's plan); default: limits.yml's default plan. */
   budget?: ProjectBudget;
+  /** Host address the database ports (session and transaction pooler) are published on. Default 0.0.0.0. */
+  dbBindAddress?: string;
+  /** The installation's certificate (PEM): the pooler speaks TLS with it. */
+  poolerTls?: { certPem: string; keyPem: string };
   /** The project network's leased subnet; undefined: Docker's default pools (projects made before subnet leases). */
   subnet?: string;
   /** <scheme>://<ref>.<domain> */
@@ -39,6 +43,9 @@ if (KONG.uid === null || KONG.gid === null) throw new Error("the kong image cont
 const FILE_OWNERS: Record<string, { mode: number; uid: number; gid: number }> = {
   "/home/kong/kong.yml": { mode: 0o600, uid: KONG.uid, gid: KONG.gid },
 };
+
+const POOLER_TLS_CERT = "/etc/supavisor/tls/server.crt";
+const POOLER_TLS_KEY = "/etc/supavisor/tls/server.key";
 
 export function containerName(ref: string, service: string): string {
   return `supafleet-${ref}-${service}`;
@@ -105,6 +112,7 @@ export function templateVars(input: StackInput): Record<string, string> {
     POSTGRES_PUBLIC_PORT: String(input.ports.postgres),
     POOLER_PUBLIC_PORT: String(input.ports.pooler),
     DOCKER_SOCKET_LOCATION: input.dockerSocketPath,
+    DB_BIND_ADDRESS: input.dbBindAddress ?? "0.0.0.0",
   };
 }
 
@@ -199,6 +207,16 @@ export function buildStackSpec(input: StackInput): StackSpec {
       labels: { ...base, [LABELS.service]: service, [LABELS.hostPorts]: hostPorts },
       limits: limitsFor(service, input.budget ?? defaultBudget()),
     });
+  }
+  // Supavisor terminates TLS for Postgres clients when told where its
+  // certificate is (GLOBAL_DOWNSTREAM_*; it refuses to start if the files are
+  // missing, so the variables exist only together with the files).
+  if (input.poolerTls) {
+    const pooler = services.find((s) => s.service === "supavisor");
+    if (!pooler) throw new TemplateError("poolerTls needs a supavisor service");
+    pooler.env.GLOBAL_DOWNSTREAM_CERT_PATH = POOLER_TLS_CERT;
+    pooler.env.GLOBAL_DOWNSTREAM_KEY_PATH = POOLER_TLS_KEY;
+    pooler.files.push({ path: POOLER_TLS_CERT, content: input.poolerTls.certPem, mode: 0o644, uid: 0, gid: 0 }, { path: POOLER_TLS_KEY, content: input.poolerTls.keyPem, mode: 0o600, uid: 0, gid: 0 });
   }
   for (const required of SERVICE_NAMES) {
     if (!services.some((s) => s.service === required)) throw new TemplateError(`service ${required} is missing`);

@@ -384,7 +384,12 @@ export const IMAGE_CONTRACTS: Record<ServiceName, ImageContract> = {
       node: { value: false, source: "Dockerfile installs no node" },
     },
     imageHealthcheck: { value: null, source: "Dockerfile has no HEALTHCHECK" },
-    reads: [{ path: "/etc/pooler/pooler.exs", source: OURS("supavisor: command reads $(cat /etc/pooler/pooler.exs)") }],
+    reads: [
+      { path: "/etc/pooler/pooler.exs", source: OURS("supavisor: command reads $(cat /etc/pooler/pooler.exs)") },
+      // Only with an installation certificate (lib/stack/build-stack-spec.ts poolerTls).
+      { path: "/etc/supavisor/tls/server.crt", source: "supabase/supavisor config/runtime.exs@0490e97: GLOBAL_DOWNSTREAM_CERT_PATH must name an existing file (raises otherwise)" },
+      { path: "/etc/supavisor/tls/server.key", source: "supabase/supavisor config/runtime.exs@0490e97: GLOBAL_DOWNSTREAM_KEY_PATH must name an existing file (raises otherwise)" },
+    ],
     writes: [],
   },
 

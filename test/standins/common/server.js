@@ -9,6 +9,8 @@
 "use strict";
 const http = require("http");
 const net = require("net");
+const tls = require("tls");
+const fs = require("fs");
 
 const service = process.env.SUPAFLEET_SERVICE || "unknown";
 const ref = process.env.SUPAFLEET_REF || "";
@@ -35,6 +37,19 @@ if (service === "supavisor") {
   const dbPort = Number(process.env.POSTGRES_PORT || 5432);
   const SSL_REQUEST = 80877103;
   const GSS_REQUEST = 80877104;
+  // As the real Supavisor (config/runtime.exs): with GLOBAL_DOWNSTREAM_CERT_PATH
+  // and _KEY_PATH it answers SSLRequest with TLS; a path that names no file
+  // stops it at start.
+  let tlsOptions = null;
+  const certPath = process.env.GLOBAL_DOWNSTREAM_CERT_PATH;
+  const keyPath = process.env.GLOBAL_DOWNSTREAM_KEY_PATH;
+  for (const [name, path] of [["GLOBAL_DOWNSTREAM_CERT_PATH", certPath], ["GLOBAL_DOWNSTREAM_KEY_PATH", keyPath]]) {
+    if (path !== undefined && !fs.existsSync(path)) {
+      console.error(`There is no such file in $${name}`);
+      process.exit(1);
+    }
+  }
+  if (certPath && keyPath) tlsOptions = { cert: fs.readFileSync(certPath), key: fs.readFileSync(keyPath) };
 
   function errorResponse(message) {
     const fields = Buffer.concat([Buffer.from("SFATAL\0C28000\0M" + message + "\0"), Buffer.from([0])]);
@@ -43,7 +58,7 @@ if (service === "supavisor") {
     return Buffer.concat([Buffer.from("E"), len, fields]);
   }
 
-  function handle(client) {
+  function handle(client, secure) {
     let buf = Buffer.alloc(0);
     const onData = (chunk) => {
       buf = Buffer.concat([buf, chunk]);
@@ -53,6 +68,15 @@ if (service === "supavisor") {
         const code = buf.readInt32BE(4);
         const msg = buf.subarray(0, len);
         buf = buf.subarray(len);
+        if (code === SSL_REQUEST && tlsOptions && !secure) {
+          // Upgrade in place; the startup message follows inside TLS.
+          client.removeListener("data", onData);
+          client.write("S");
+          const tlsSocket = new tls.TLSSocket(client, { isServer: true, ...tlsOptions });
+          tlsSocket.on("error", () => client.destroy());
+          handle(tlsSocket, true);
+          return;
+        }
         if (code === SSL_REQUEST || code === GSS_REQUEST) {
           client.write("N");
           continue;
@@ -86,7 +110,7 @@ if (service === "supavisor") {
     client.on("data", onData);
     client.on("error", () => undefined);
   }
-  for (const p of [5432, 6543]) net.createServer(handle).listen(p, "0.0.0.0", () => console.log(`supavisor stand-in routing tenant ${tenant} on ${p}`));
+  for (const p of [5432, 6543]) net.createServer((c) => handle(c, false)).listen(p, "0.0.0.0", () => console.log(`supavisor stand-in routing tenant ${tenant} on ${p}${tlsOptions ? " (TLS)" : ""}`));
 }
 
 // As PID 1, node ignores SIGTERM unless told: docker stop would wait out its grace period.

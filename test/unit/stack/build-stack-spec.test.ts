@@ -5,6 +5,7 @@ import { substitute, TemplateError } from "@/lib/stack/template";
 import { dependencyOrder } from "@/lib/docker/stack-runner";
 import { LABELS, SERVICE_NAMES } from "@/lib/stack/types";
 import { parse } from "yaml";
+import { checkStackAgainstContracts } from "@/lib/stack/check-contracts";
 
 async function input(ref: string, ports = { kongHttp: 54001, postgres: 54002, pooler: 54003 }, overrides: Record<string, string> = {}): Promise<StackInput> {
   return { ref, installationId: "0123456789abcdef", sealedMetadata: "v1.sealed", secrets: await generateProjectSecrets(), ports, publicUrl: `https://${ref}.cloud.test`, imageOverrides: overrides, dockerSocketPath: "/var/run/docker.sock" };
@@ -150,5 +151,23 @@ describe("resource limits", () => {
     expect(small.services.find((s) => s.service === "vector")!.limits.memoryBytes).toBe(64 * 1024 * 1024);
     // No budget: the template's default plan.
     expect(buildStackSpec(base).services.find((s) => s.service === "db")!.limits.memoryBytes).toBe(1024 * 1024 * 1024);
+  });
+});
+
+describe("database ports", () => {
+  it("bind to the configured address, and carry the installation's certificate to the pooler when there is one", async () => {
+    const base = await input("aaaaaaaaaaaaaaaaaaaa");
+    const plain = buildStackSpec(base).services.find((s) => s.service === "supavisor")!;
+    expect(plain.ports.map((p) => p.hostIp)).toEqual(["0.0.0.0", "0.0.0.0"]);
+    expect(plain.env.GLOBAL_DOWNSTREAM_CERT_PATH).toBeUndefined();
+    const tls = buildStackSpec({ ...base, dbBindAddress: "10.0.0.5", poolerTls: { certPem: "CERT", keyPem: "KEY" } }).services.find((s) => s.service === "supavisor")!;
+    expect(tls.ports.map((p) => p.hostIp)).toEqual(["10.0.0.5", "10.0.0.5"]);
+    expect(tls.env.GLOBAL_DOWNSTREAM_CERT_PATH).toBe("/etc/supavisor/tls/server.crt");
+    const key = tls.files.find((f) => f.path === tls.env.GLOBAL_DOWNSTREAM_KEY_PATH)!;
+    expect(key).toMatchObject({ content: "KEY", mode: 0o600 });
+    expect(tls.files.find((f) => f.path === tls.env.GLOBAL_DOWNSTREAM_CERT_PATH)).toMatchObject({ content: "CERT", mode: 0o644 });
+    // And the image contracts still hold: Supavisor's user can read both, nobody else the key.
+    const spec = buildStackSpec({ ...base, poolerTls: { certPem: "CERT", keyPem: "KEY" } });
+    expect(checkStackAgainstContracts(spec, { secrets: ["KEY"] })).toEqual([]);
   });
 });
