@@ -44,6 +44,14 @@ const FILE_OWNERS: Record<string, { mode: number; uid: number; gid: number }> = 
   "/home/kong/kong.yml": { mode: 0o600, uid: KONG.uid, gid: KONG.gid },
 };
 
+// Docker's own checks only watch a running stack: a start is judged by
+// Supafleet running each check itself at once and with backoff
+// (lib/docker/probe.ts). Upstream's 5 s intervals cost a process start every 5 s
+// per service (Studio's check starts a Node.js process: about 0.4 s of CPU),
+// which at dozens of projects per host is whole cores; 30 s keeps the steady
+// state watched (a dead container is seen at once from the engine's events).
+export const STEADY_HEALTH_INTERVAL_MS = 30_000;
+
 const POOLER_TLS_CERT = "/etc/supavisor/tls/server.crt";
 const POOLER_TLS_KEY = "/etc/supavisor/tls/server.key";
 
@@ -194,7 +202,7 @@ export function buildStackSpec(input: StackInput): StackSpec {
       healthcheck: hc
         ? {
             test: hc.test.map(sub),
-            intervalMs: durationMs(hc.interval, 30_000),
+            intervalMs: Math.max(durationMs(hc.interval, 30_000), STEADY_HEALTH_INTERVAL_MS),
             timeoutMs: durationMs(hc.timeout, 30_000),
             retries: hc.retries ?? 3,
             startPeriodMs: durationMs(hc.start_period, 0),

@@ -171,3 +171,14 @@ describe("database ports", () => {
     expect(checkStackAgainstContracts(spec, { secrets: ["KEY"] })).toEqual([]);
   });
 });
+
+describe("steady-state health checks", () => {
+  it("run Docker's checks at most every 30 s; the start does not wait for them", async () => {
+    const spec = buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa"));
+    const checked = spec.services.filter((s) => s.healthcheck);
+    expect(checked.length).toBeGreaterThan(5);
+    for (const s of checked) expect(s.healthcheck!.intervalMs, s.service).toBeGreaterThanOrEqual(30_000);
+    // Upstream's own command, retries and timeout are kept.
+    expect(spec.services.find((s) => s.service === "db")!.healthcheck).toMatchObject({ test: ["CMD", "pg_isready", "-U", "postgres", "-h", "localhost"], retries: 10, timeoutMs: 5000 });
+  });
+});
