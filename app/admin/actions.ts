@@ -1,5 +1,6 @@
 "use server";
 import { revalidatePath } from "next/cache";
+import type { Role } from "@/lib/domain";
 import { runAction, type ActionResult } from "@/lib/actions";
 import { requireAdmin } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
@@ -20,7 +21,7 @@ export async function setUserDisabledAction(userId: string, disabled: boolean) {
   return done(async () => setUserDisabled(getDb(), await requireAdmin(), { userId, disabled }));
 }
 
-export async function setUserRoleAction(userId: string, role: "USER" | "ADMIN") {
+export async function setUserRoleAction(userId: string, role: Role) {
   return done(async () => setUserRole(getDb(), await requireAdmin(), { userId, role }));
 }
 

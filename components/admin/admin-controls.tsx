@@ -12,6 +12,7 @@ import {
   setUserRoleAction,
 } from "@/app/admin/actions";
 import type { ActionResult } from "@/lib/actions";
+import { ACTIVE_STATUSES, isStatusIn } from "@/lib/domain";
 import { Button } from "@/components/ui/button";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
 
@@ -57,7 +58,7 @@ export function UserControls({ user }: { user: { id: string; email: string; role
 
 export function ProjectControls({ project }: { project: { ref: string; name: string; status: string } }) {
   const { pending, error, run } = useAction();
-  const active = project.status === "ACTIVE_HEALTHY" || project.status === "ACTIVE_UNHEALTHY";
+  const active = isStatusIn(project.status, ACTIVE_STATUSES);
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">
       {active && <Button variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => run(() => adminPauseAction(project.ref))}>Pause</Button>}

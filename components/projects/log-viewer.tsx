@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 
-const SERVICES = ["db", "kong", "auth", "rest", "realtime", "storage", "imgproxy", "meta", "functions", "analytics", "vector", "supavisor", "studio"] as const;
+import { SERVICE_NAMES as SERVICES } from "@/lib/stack/types";
 
 /** Reconnects when the project status changes (containers come and go). */
 export function LogViewer({ projectRef, status }: { projectRef: string; status: string }) {

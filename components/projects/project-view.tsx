@@ -1,4 +1,5 @@
 "use client";
+import { ACTIVE_STATUSES, isStatusIn } from "@/lib/domain";
 import { useCallback, useEffect, useState, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import {
@@ -126,7 +127,7 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
   }
 
   const s = project.status;
-  const active = s === "ACTIVE_HEALTHY" || s === "ACTIVE_UNHEALTHY";
+  const active = isStatusIn(s, ACTIVE_STATUSES);
   const snippet = `import { createClient } from "@supabase/supabase-js";\n\nconst supabase = createClient(\n  "${project.apiUrl}",\n  "${secrets?.anonKey ?? "<anon key: click Reveal>"}",\n);`;
 
   return (

@@ -4,6 +4,7 @@
 import { statfs } from "node:fs/promises";
 import { freemem, totalmem, cpus, loadavg } from "node:os";
 import type { Db } from "@/lib/db/client";
+import { RUNNING_STATUSES, type Role } from "@/lib/domain";
 import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
 import { getSystemSettings, updateSystemSettings, type SystemSettingsView } from "@/lib/settings/service";
 import { commitment, hostResources } from "@/lib/projects/admission";
@@ -19,7 +20,7 @@ export interface AdminUserRow {
   id: string;
   email: string;
   name: string | null;
-  role: "USER" | "ADMIN";
+  role: Role;
   disabled: boolean;
   pendingApproval: boolean;
   projectQuota: number | null;
@@ -161,7 +162,7 @@ export async function getHostCapacity(db: Db, actor: SessionUser, opts: { dataDi
     disk: { path: opts.dataDir, totalBytes: fs.blocks * fs.bsize, freeBytes: fs.bavail * fs.bsize },
     cpu: { cores: cpus().length, load1: loadavg()[0] ?? 0 },
     projects,
-    runningProjects: (projects.ACTIVE_HEALTHY ?? 0) + (projects.ACTIVE_UNHEALTHY ?? 0) + (projects.COMING_UP ?? 0) + (projects.RESTORING ?? 0),
+    runningProjects: RUNNING_STATUSES.reduce((sum, s) => sum + (projects[s] ?? 0), 0),
     ports: { leased, rangeSize: opts.portRange.end - opts.portRange.start + 1 },
   };
 }

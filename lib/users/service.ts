@@ -16,7 +16,9 @@ import { getSystemSettings } from "@/lib/settings/service";
 import { signInSchema, signUpSchema } from "@/lib/validations/auth";
 import type { z } from "zod";
 
-export type Role = "USER" | "ADMIN";
+import type { Role } from "@/lib/domain";
+
+export type { Role } from "@/lib/domain";
 
 export interface SessionUser {
   id: string;

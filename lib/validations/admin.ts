@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLES } from "@/lib/domain";
 
 export const userIdSchema = z.string().uuid("Not a valid user id.");
 
@@ -8,7 +9,7 @@ export const setQuotaSchema = z.object({
   projectQuota: z.number().int().min(0, "Use 0 or more.").max(1000, "Use at most 1000.").nullable(),
 });
 
-export const setRoleSchema = z.object({ userId: userIdSchema, role: z.enum(["USER", "ADMIN"]) });
+export const setRoleSchema = z.object({ userId: userIdSchema, role: z.enum(ROLES) });
 export const setDisabledSchema = z.object({ userId: userIdSchema, disabled: z.boolean() });
 
 export const settingsSchema = z.object({
