@@ -113,6 +113,15 @@ export const envSchema = z
       .string()
       .default("0.0.0.0")
       .refine((v) => /^\d{1,3}(\.\d{1,3}){3}$/.test(v) && v.split(".").every((o) => Number(o) <= 255), { message: "must be an IPv4 address of this host, e.g. 0.0.0.0 (all) or 127.0.0.1 (this host only)" }),
+    SUPAFLEET_EGRESS_RULES: bool(false),
+    SUPAFLEET_EGRESS_DENY: z
+      .string()
+      .default("")
+      .transform((v, ctx) => {
+        const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+        for (const c of list) if (!parseCidr(c)) ctx.addIssue({ code: "custom", message: `"${c}" is not an IPv4 network; expected e.g. 10.0.0.0/8,192.168.0.0/16` });
+        return list;
+      }),
     SUPAFLEET_SUBNET_POOL: z
       .string()
       .default("10.213.0.0/16")
@@ -156,6 +165,8 @@ export interface Env {
   publicScheme: "http" | "https";
   publicPort: number | undefined;
   portRange: { start: number; end: number };
+  /** Firewall rules keeping tenant networks from link-local (cloud metadata), the host, and `deny`. */
+  egress: { enabled: boolean; deny: string[] };
   /** Host address the projects' database ports (Supavisor session and transaction) listen on. */
   dbBindAddress: string;
   /** Each project's network gets a subnet of this size from this pool (lib/projects/subnets.ts). */
@@ -214,6 +225,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     portRange: e.SUPAFLEET_PORT_RANGE,
     subnetPool: { cidr: e.SUPAFLEET_SUBNET_POOL, size: e.SUPAFLEET_SUBNET_SIZE },
     dbBindAddress: e.SUPAFLEET_DB_BIND_ADDRESS,
+    egress: { enabled: e.SUPAFLEET_EGRESS_RULES, deny: e.SUPAFLEET_EGRESS_DENY },
     masterKey: e.SUPAFLEET_MASTER_KEY,
     authSecret: e.NEXTAUTH_SECRET,
     authUrl: e.NEXTAUTH_URL,

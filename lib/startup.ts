@@ -4,6 +4,7 @@
 import { getDb } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { getEnv } from "@/lib/env";
+import { applyEgressRules } from "@/lib/network/egress";
 import { getMasterKey, getAuthSecret } from "@/lib/server-keys";
 import { getSystemSettings } from "@/lib/settings/service";
 import { ensureBootstrapAdmin } from "@/lib/users/service";
@@ -21,6 +22,11 @@ export function runStartup(): Promise<void> {
     getAuthSecret(env);
     const result = await migrate(env.databaseUrl);
     if (result.applied.length) console.info(`[supafleet] applied migrations: ${result.applied.join(", ")}`);
+    if (env.egress.enabled) {
+      // Before any project starts: tenants never run without them.
+      const applied = await applyEgressRules({ pools: [env.subnetPool.cidr], deny: env.egress.deny });
+      console.info(`[supafleet] egress rules applied for ${env.subnetPool.cidr}: ${applied.forward} forward, ${applied.input} input`);
+    }
     const db = getDb();
     setInstallationId(await ensureInstallationId(db, env.installationId));
     await getSystemSettings(db);
