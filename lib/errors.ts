@@ -62,12 +62,6 @@ export class NotFoundError extends AppError {
   }
 }
 
-export class ConflictError extends AppError {
-  constructor(message: string) {
-    super("conflict", 409, message);
-  }
-}
-
 // ---- accounts ---------------------------------------------------------------
 
 export class EmailTakenError extends AppError {
@@ -257,6 +251,13 @@ export class NginxConfigInvalidError extends AppError {
   constructor(output: string) {
     super("nginx_config_invalid", 500, `nginx rejected the generated config; the previous one stays live. ${output.slice(0, 1000)}`);
     this.nginxOutput = output;
+  }
+}
+
+/** The reload was signalled but nginx did not serve the new config in time; the new file stays (the next apply re-checks). */
+export class NginxNotServingError extends AppError {
+  constructor(output: string) {
+    super("nginx_not_serving", 500, `nginx did not serve the new config in time; the file is in place and the next change applies it again. ${output.slice(0, 1000)}`);
   }
 }
 

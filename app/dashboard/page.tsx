@@ -25,7 +25,7 @@ export default async function DashboardPage() {
               {quota.used} of {quota.limit} projects{full ? " · limit reached" : ""}
             </p>
           </div>
-          <NewProjectDialog disabled={false} reason={full ? "Project limit reached" : undefined} />
+          <NewProjectDialog notice={full ? "Project limit reached" : undefined} />
         </div>
         {projects.length === 0 ? (
           <div className="mt-10 rounded-xl border border-dashed border-zinc-300 bg-white px-6 py-16 text-center">

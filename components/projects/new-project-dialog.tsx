@@ -8,7 +8,12 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
 
-export function NewProjectDialog({ disabled, reason }: { disabled: boolean; reason?: string }) {
+/**
+ * The button stays clickable at the limit: the server's answer names the
+ * exact reason (quota, host capacity, rate limit), shown in the dialog;
+ * `notice` is a hint beside it beforehand.
+ */
+export function NewProjectDialog({ notice }: { notice?: string }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [pending, setPending] = useState(false);
@@ -40,8 +45,9 @@ export function NewProjectDialog({ disabled, reason }: { disabled: boolean; reas
   return (
     <Dialog.Root open={open} onOpenChange={(o) => { setOpen(o); setError(null); setFieldErrors({}); }}>
       <Dialog.Trigger asChild>
-        <Button variant="brand" disabled={disabled} title={disabled ? reason : undefined}>+ New project</Button>
+        <Button variant="brand" title={notice}>+ New project</Button>
       </Dialog.Trigger>
+      {notice && <span className="ml-2 text-xs text-zinc-500" data-testid="new-project-notice">{notice}</span>}
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 bg-zinc-950/40" />
         <Dialog.Content className="fixed left-1/2 top-1/2 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl bg-white p-6 shadow-xl">

@@ -12,7 +12,3 @@ function prismaCode(err: unknown): string | undefined {
 export function isUniqueViolation(err: unknown): boolean {
   return prismaCode(err) === "P2002";
 }
-
-export function isRecordNotFound(err: unknown): boolean {
-  return prismaCode(err) === "P2025";
-}

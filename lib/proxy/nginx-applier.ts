@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
-import { ConfigError, NginxConfigInvalidError, NginxReloadError } from "@/lib/errors";
+import { ConfigError, NginxConfigInvalidError, NginxNotServingError, NginxReloadError } from "@/lib/errors";
 import { request } from "node:http";
 import { CONFIG_VERSION_HOST, renderNginxConfig, versionOf, type ProxyProject, type ProxySettings } from "@/lib/proxy/render-nginx-config";
 
@@ -163,7 +163,7 @@ export class NginxApplier {
       if (seen === version) return;
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new NginxReloadError(`nginx did not serve the new config within ${timeoutMs / 1000} s (last answer: ${seen.slice(0, 200)})`);
+    throw new NginxNotServingError(`waited ${timeoutMs / 1000} s (last answer: ${seen.slice(0, 200)})`);
   }
 
   /** Starts the nginx master for this main config unless its pid file names a live process. */
