@@ -40,7 +40,7 @@ export async function serviceStatusAction(ref: string): Promise<ActionResult<{ p
   return runAction(async () => {
     const user = await requireUser();
     const service = getProjectService();
-    await service.refreshStatus((await service.getProject(user, ref)).ref);
+    // Reads only: the monitor keeps the stored status current.
     const [project, services] = await Promise.all([service.getProject(user, ref), service.serviceStatus(user, ref)]);
     return { project, services };
   });

@@ -1,5 +1,6 @@
 // Live provisioning progress: stored events after ?after=<id>, then live ones,
-// plus the project's status every few seconds. Owner only.
+// plus every status change as it is written (the monitor and the lifecycle
+// write status; this route only reads). Owner only.
 import type { NextRequest } from "next/server";
 import { isStillActive, requireUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
@@ -24,16 +25,11 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ ref: string
       send("progress", eventBus.snapshot(ref));
       for (const e of stored) send("event", e);
       const unsubscribe = eventBus.subscribe(ref, (e) => send(e.id === null ? "progress-event" : "event", e));
-      const timer = setInterval(() => {
-        service
-          .refreshStatus(ref)
-          .then(() => service.getProject(user, ref))
-          .then((p) => send("status", p))
-          .catch(() => undefined);
-      }, 3000);
+      // One publisher for every open tab: status writes (lib/projects/context.ts setStatus).
+      const unsubscribeStatus = eventBus.subscribeStatus(ref, (change) => send("status", { ...project, ...change }));
       return () => {
         unsubscribe();
-        clearInterval(timer);
+        unsubscribeStatus();
       };
     }, opts);
   } catch (err) {
