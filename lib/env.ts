@@ -93,6 +93,8 @@ export const envSchema = z
     SUPAFLEET_APP_PORT: port.default(3000),
     SUPAFLEET_UPLOAD_LIMIT: z.string().regex(/^\d{1,5}[km]?$/, "must look like 50m").default("50m"),
     SUPAFLEET_MAX_PARALLEL_STARTS: z.coerce.number().int().min(1).max(1000).optional(),
+    // Management API requests per minute and access token.
+    SUPAFLEET_API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
     SUPAFLEET_INSTALLATION_ID: z.string().regex(INSTALLATION_ID_PATTERN, "must be 16 lowercase hex characters, as the admin console shows it").optional(),
   })
   .superRefine((e, ctx) => {
@@ -140,6 +142,8 @@ export interface Env {
   maxParallelStarts: number;
   /** Only for a database restored from before its installation id existed: the id to take back. */
   installationId: string | undefined;
+  /** Management API requests allowed per minute and access token. */
+  apiRateLimit: number;
 }
 
 /** Pure: parse a given environment. Throws ConfigError naming each bad variable. */
@@ -185,6 +189,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     appPort: e.SUPAFLEET_APP_PORT,
     maxParallelStarts: e.SUPAFLEET_MAX_PARALLEL_STARTS ?? defaultMaxParallelStarts(),
     installationId: e.SUPAFLEET_INSTALLATION_ID,
+    apiRateLimit: e.SUPAFLEET_API_RATE_LIMIT,
   };
 }
 

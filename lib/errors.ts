@@ -109,6 +109,35 @@ export class InvalidStateError extends AppError {
   }
 }
 
+// ---- Management API (/v1) -------------------------------------------------------
+
+export class TooManyRequestsError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number, message = "Too many requests. Try again later.") {
+    super("rate_limited", 429, message);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(limitBytes: number) {
+    super("payload_too_large", 413, `The request body is larger than ${limitBytes} bytes.`);
+  }
+}
+
+/** SQL sent to a project's database failed there; the message is Postgres's own. */
+export class QueryFailedError extends AppError {
+  constructor(message: string) {
+    super("query_failed", 400, message);
+  }
+}
+
+export class DatabaseUnreachableError extends AppError {
+  constructor(detail: string) {
+    super("database_unreachable", 502, `The project's database did not answer: ${detail}`);
+  }
+}
+
 // ---- configuration ------------------------------------------------------------
 
 export class ConfigError extends AppError {
@@ -132,6 +161,8 @@ export interface HttpError {
   code: string;
   message: string;
   fieldErrors?: Record<string, string[]>;
+  /** For 429: when to try again (the Retry-After header). */
+  retryAfterSeconds?: number;
 }
 
 /** The one mapper from any thrown value to an HTTP answer. Unknown errors
@@ -139,6 +170,9 @@ export interface HttpError {
 export function toHttpError(err: unknown): HttpError {
   if (isAppError(err, "validation_failed")) {
     return { status: err.status, code: err.code, message: err.publicMessage, fieldErrors: (err as ValidationError).fieldErrors };
+  }
+  if (isAppError(err, "rate_limited")) {
+    return { status: err.status, code: err.code, message: err.publicMessage, retryAfterSeconds: (err as TooManyRequestsError).retryAfterSeconds };
   }
   if (isAppError(err)) {
     return { status: err.status, code: err.code, message: err.publicMessage };
