@@ -11,7 +11,7 @@ import type { ManagementApi } from "@/lib/api/management-api";
 import type { ApiOperation } from "@/lib/api/operations";
 import { parseInput, queryObject, readJsonBody } from "@/lib/api/request";
 
-/** What Next passes a route handler as its second argument. */
+/** What Next passes a route handler as its second argument (params is undefined on routes without dynamic segments). */
 export interface RouteContext {
   params: Promise<Record<string, string | string[] | undefined>>;
 }
@@ -48,7 +48,7 @@ export function apiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
       const principal = await authenticateToken(db, req.headers.get("authorization"));
       const decision = await limiter.consume(`token:${principal.tokenId}`);
       if (!decision.allowed) throw new TooManyRequestsError(decision.retryAfterSeconds, "Rate limit exceeded for this access token.");
-      const params = parseInput(op.params, await ctx.params, "path");
+      const params = parseInput(op.params, (await ctx?.params) ?? {}, "path");
       const query = parseInput(op.query, queryObject(new URL(req.url), op.query), "query");
       const body = (op.body ? parseInput(op.body, await readJsonBody(req, op.maxBodyBytes), "body") : undefined) as ApiCall<P, Q, B>["body"];
       const result = await fn({ principal, params, query, body, api });
