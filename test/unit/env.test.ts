@@ -25,6 +25,7 @@ describe("parseEnv", () => {
     expect(env.imageOverrides).toEqual({});
     expect(env.admin).toBeUndefined();
     expect(env.maxParallelStarts).toBe(4 * availableParallelism());
+    expect(env.apiRateLimit).toBe(120);
   });
 
   it("reads every setting", () => {
@@ -41,6 +42,7 @@ describe("parseEnv", () => {
       SUPAFLEET_TLS_CERT: "/certs/full.pem",
       SUPAFLEET_TLS_KEY: "/certs/key.pem",
       SUPAFLEET_MAX_PARALLEL_STARTS: "3",
+      SUPAFLEET_API_RATE_LIMIT: "30",
     });
     expect(env.databaseKind).toBe("postgres");
     expect(env.rootDomain).toBe("cloud.example.com");
@@ -51,6 +53,7 @@ describe("parseEnv", () => {
     expect(env.imageOverrides).toEqual({ db: "local/pg:15", "*": "local/standin:1" });
     expect(env.nginx.tls).toEqual({ certPath: "/certs/full.pem", keyPath: "/certs/key.pem" });
     expect(env.maxParallelStarts).toBe(3);
+    expect(env.apiRateLimit).toBe(30);
   });
 
   it("accepts a hex master key", () => {
@@ -76,6 +79,8 @@ describe("parseEnv", () => {
     [{ SUPAFLEET_APP_PORT: "99999" }, "SUPAFLEET_APP_PORT"],
     [{ SUPAFLEET_MAX_PARALLEL_STARTS: "0" }, "SUPAFLEET_MAX_PARALLEL_STARTS"],
     [{ SUPAFLEET_MAX_PARALLEL_STARTS: "many" }, "SUPAFLEET_MAX_PARALLEL_STARTS"],
+    [{ SUPAFLEET_API_RATE_LIMIT: "0" }, "SUPAFLEET_API_RATE_LIMIT"],
+    [{ SUPAFLEET_API_RATE_LIMIT: "lots" }, "SUPAFLEET_API_RATE_LIMIT"],
   ])("rejects %j naming %s", (env, variable) => {
     const message = errorOf(env);
     expect(message).toContain(variable);
