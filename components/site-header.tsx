@@ -14,6 +14,8 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
           {user ? (
             <>
               <Link href="/dashboard" className="text-zinc-600 hover:text-zinc-900">Projects</Link>
+              <Link href="/account/tokens" className="text-zinc-600 hover:text-zinc-900">Access tokens</Link>
+              <Link href="/docs/api" className="text-zinc-600 hover:text-zinc-900">API</Link>
               {user.role === "ADMIN" && <Link href="/admin" className="text-zinc-600 hover:text-zinc-900">Admin</Link>}
               <span className="hidden text-zinc-500 sm:inline" data-testid="current-user">{user.email}</span>
               <SignOutButton />

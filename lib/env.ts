@@ -127,6 +127,8 @@ export const envSchema = z
       .default("10.213.0.0/16")
       .refine((v) => parseCidr(v) !== null, { message: "must be an IPv4 network such as 10.213.0.0/16" }),
     SUPAFLEET_SUBNET_SIZE: z.coerce.number().int().min(8).max(28).default(26),
+    // Management API requests per minute and access token.
+    SUPAFLEET_API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
     SUPAFLEET_INSTALLATION_ID: z.string().regex(INSTALLATION_ID_PATTERN, "must be 16 lowercase hex characters, as the admin console shows it").optional(),
     SUPAFLEET_LIMIT_LOGIN_ACCOUNT: limitRule(DEFAULT_RULES.loginAccount),
     SUPAFLEET_LIMIT_LOGIN_IP: limitRule(DEFAULT_RULES.loginIp),
@@ -200,6 +202,8 @@ export interface Env {
   trustProxy: boolean;
   /** Open event/log streams one user may hold at once. */
   streamsPerUser: number;
+  /** Management API requests allowed per minute and access token. */
+  apiRateLimit: number;
 }
 
 /** Pure: parse a given environment. Throws ConfigError naming each bad variable. */
@@ -261,6 +265,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     },
     trustProxy: e.SUPAFLEET_TRUST_PROXY === undefined ? e.SUPAFLEET_NGINX_ENABLED : ["true", "1", "yes"].includes(e.SUPAFLEET_TRUST_PROXY),
     streamsPerUser: e.SUPAFLEET_STREAMS_PER_USER,
+    apiRateLimit: e.SUPAFLEET_API_RATE_LIMIT,
   };
 }
 

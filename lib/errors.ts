@@ -62,6 +62,12 @@ export class NotFoundError extends AppError {
   }
 }
 
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super("conflict", 409, message);
+  }
+}
+
 // ---- accounts ---------------------------------------------------------------
 
 export class EmailTakenError extends AppError {
@@ -136,6 +142,27 @@ export class NoFreeSubnetError extends AppError {
 export class InvalidStateError extends AppError {
   constructor(message: string) {
     super("invalid_state", 409, message);
+  }
+}
+
+// ---- Management API (/v1) -------------------------------------------------------
+
+export class PayloadTooLargeError extends AppError {
+  constructor(limitBytes: number) {
+    super("payload_too_large", 413, `The request body is larger than ${limitBytes} bytes.`);
+  }
+}
+
+/** SQL sent to a project's database failed there; the message is Postgres's own. */
+export class QueryFailedError extends AppError {
+  constructor(message: string) {
+    super("query_failed", 400, message);
+  }
+}
+
+export class DatabaseUnreachableError extends AppError {
+  constructor(detail: string) {
+    super("database_unreachable", 502, `The project's database did not answer: ${detail}`);
   }
 }
 

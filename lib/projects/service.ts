@@ -129,4 +129,13 @@ export class ProjectService {
   secretsOf = (p: { ref: string; secrets: string }) => secretsOf(this.ctx, p);
   specFor = (p: Parameters<typeof specFor>[1]) => specFor(this.ctx, p);
   applyProxy = () => applyProxy(this.ctx);
+
+  // ---- Management API (lib/api) ---------------------------------------------------
+
+  /** getProject plus the owner: the API names every project's organization, which is its owner's. */
+  async getProjectWithOwner(actor: SessionUser, ref: string, opts: Scope = {}): Promise<queries.ProjectSummary & { owner: { id: string; email: string } }> {
+    const p = await queries.findOwned(this.ctx, actor, ref, opts);
+    const owner = await this.ctx.db.user.findUniqueOrThrow({ where: { id: p.ownerId }, select: { id: true, email: true } });
+    return { ...queries.summary(this.ctx, p), owner };
+  }
 }

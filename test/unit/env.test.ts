@@ -31,6 +31,7 @@ describe("parseEnv", () => {
     expect(env.trustProxy).toBe(true);
     expect(parseEnv({ SUPAFLEET_NGINX_ENABLED: "false" }, "/srv").trustProxy).toBe(false);
     expect(env.streamsPerUser).toBe(6);
+    expect(env.apiRateLimit).toBe(120);
   });
 
   it("reads every setting", () => {
@@ -51,6 +52,7 @@ describe("parseEnv", () => {
       SUPAFLEET_LIMIT_MAX_BLOCK: "600",
       SUPAFLEET_TRUST_PROXY: "false",
       SUPAFLEET_STREAMS_PER_USER: "2",
+      SUPAFLEET_API_RATE_LIMIT: "30",
     });
     expect(env.databaseKind).toBe("postgres");
     expect(env.rootDomain).toBe("cloud.example.com");
@@ -65,6 +67,7 @@ describe("parseEnv", () => {
     expect(env.rateLimits.maxBlockSec).toBe(600);
     expect(env.trustProxy).toBe(false);
     expect(env.streamsPerUser).toBe(2);
+    expect(env.apiRateLimit).toBe(30);
   });
 
   it("accepts a hex master key", () => {
@@ -95,6 +98,8 @@ describe("parseEnv", () => {
     [{ SUPAFLEET_LIMIT_MAX_BLOCK: "0" }, "SUPAFLEET_LIMIT_MAX_BLOCK"],
     [{ SUPAFLEET_TRUST_PROXY: "maybe" }, "SUPAFLEET_TRUST_PROXY"],
     [{ SUPAFLEET_STREAMS_PER_USER: "0" }, "SUPAFLEET_STREAMS_PER_USER"],
+    [{ SUPAFLEET_API_RATE_LIMIT: "0" }, "SUPAFLEET_API_RATE_LIMIT"],
+    [{ SUPAFLEET_API_RATE_LIMIT: "lots" }, "SUPAFLEET_API_RATE_LIMIT"],
   ])("rejects %j naming %s", (env, variable) => {
     const message = errorOf(env);
     expect(message).toContain(variable);

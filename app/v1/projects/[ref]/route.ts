@@ -1,0 +1,6 @@
+// GET/DELETE /v1/projects/{ref} (Supabase Management API).
+import { apiRoute } from "@/lib/api/handler";
+import { operations } from "@/lib/api/operations";
+
+export const GET = apiRoute(operations.getProject, ({ api, principal, params }) => api.getProject(principal, params.ref));
+export const DELETE = apiRoute(operations.deleteProject, ({ api, principal, params }) => api.deleteProject(principal, params.ref));

@@ -1,0 +1,117 @@
+// The Management API's operations on top of the same ProjectService the web
+// UI uses: same ownership checks, quotas, state rules and status words. This
+// layer only translates: who acts (a token's principal), and the shapes of
+// Supabase's API.
+//
+// Scope: a user token acts on its owner's projects. An admin token (made by
+// an administrator, honoured while they still are one) also lists, reads,
+// pauses, restores and deletes anyone's project, as the admin console can;
+// it does not read other users' keys or run SQL in their databases, which
+// the admin console cannot either (lib/projects/queries.ts getProjectDetails
+// is owner-only).
+import { NotFoundError, InvalidStateError } from "@/lib/errors";
+import type { ProjectService } from "@/lib/projects/service";
+import type { TokenPrincipal } from "@/lib/tokens/service";
+import type { CreateProjectBody, HealthServiceName, RunQueryBody } from "@/lib/api/schemas";
+import { projectKeys, v1ApiKeys, type V1ApiKey } from "@/lib/api/api-keys";
+import { QueryGate, runSql, type QueryLimits, DEFAULT_QUERY_LIMITS } from "@/lib/api/database-query";
+import { serviceHealth, type V1ServiceHealth } from "@/lib/api/health";
+import {
+  organizationOf,
+  organizationSlugOf,
+  v1Project,
+  v1ProjectRef,
+  v1ProjectWithDatabase,
+  type V1Organization,
+  type V1Project,
+  type V1ProjectRef,
+  type V1ProjectWithDatabase,
+} from "@/lib/api/views";
+
+export interface ManagementApiConfig {
+  /** The image projects run for db: the API reports its Postgres version. */
+  dbImage: string;
+  /** Where the host reaches a project's Supavisor (its leased POSTGRES port). */
+  databaseHost: string;
+  queryLimits?: QueryLimits;
+}
+
+const PAGE = 100;
+
+export class ManagementApi {
+  private readonly queries = new QueryGate();
+
+  constructor(
+    private readonly projects: ProjectService,
+    private readonly config: ManagementApiConfig,
+  ) {}
+
+  private scope(p: TokenPrincipal) {
+    return { asAdmin: p.admin };
+  }
+
+  listOrganizations(p: TokenPrincipal): V1Organization[] {
+    return [organizationOf(p.user)];
+  }
+
+  async listProjects(p: TokenPrincipal): Promise<V1ProjectWithDatabase[]> {
+    if (!p.admin) {
+      const own = await this.projects.listProjects(p.user);
+      return own.map((s) => v1ProjectWithDatabase(s, p.user.id, this.config.dbImage));
+    }
+    const out: V1ProjectWithDatabase[] = [];
+    // Bounded by the number of projects; pages keep each query small.
+    for (let skip = 0; ; skip += PAGE) {
+      const page = await this.projects.listAllProjects(p.user, { take: PAGE, skip });
+      for (const s of page.projects) out.push(v1ProjectWithDatabase(s, s.owner?.id ?? p.user.id, this.config.dbImage));
+      if (page.projects.length < PAGE || skip + PAGE >= page.total) break;
+    }
+    return out;
+  }
+
+  async createProject(p: TokenPrincipal, body: CreateProjectBody): Promise<V1Project> {
+    const mine = organizationSlugOf(p.user.id);
+    // Projects are made in the caller's own organization, admin or not.
+    if (body.organization_slug !== mine || (body.organization_id !== undefined && body.organization_id !== mine)) {
+      throw new NotFoundError("Organization not found.");
+    }
+    const created = await this.projects.createProject(p.user, { name: body.name, region: body.region ?? body.region_selection?.code });
+    return v1Project(created, p.user.id);
+  }
+
+  async getProject(p: TokenPrincipal, ref: string): Promise<V1ProjectWithDatabase> {
+    const s = await this.projects.getProjectWithOwner(p.user, ref, this.scope(p));
+    return v1ProjectWithDatabase(s, s.owner.id, this.config.dbImage);
+  }
+
+  async deleteProject(p: TokenPrincipal, ref: string): Promise<V1ProjectRef> {
+    const s = await this.projects.getProject(p.user, ref, this.scope(p));
+    await this.projects.deleteProject(p.user, { ref, confirmRef: ref }, this.scope(p));
+    return v1ProjectRef(s);
+  }
+
+  async pauseProject(p: TokenPrincipal, ref: string): Promise<void> {
+    await this.projects.pauseProject(p.user, ref, this.scope(p));
+  }
+
+  async restoreProject(p: TokenPrincipal, ref: string): Promise<void> {
+    await this.projects.resumeProject(p.user, ref, this.scope(p));
+  }
+
+  async servicesHealth(p: TokenPrincipal, ref: string, services: HealthServiceName[]): Promise<V1ServiceHealth[]> {
+    return serviceHealth(services, await this.projects.serviceStatus(p.user, ref, this.scope(p)));
+  }
+
+  async apiKeys(p: TokenPrincipal, ref: string, reveal: boolean): Promise<V1ApiKey[]> {
+    const details = await this.projects.getProjectDetails(p.user, ref);
+    return v1ApiKeys(projectKeys(details), reveal);
+  }
+
+  async runQuery(p: TokenPrincipal, ref: string, body: RunQueryBody): Promise<Record<string, unknown>[]> {
+    const d = await this.projects.getProjectDetails(p.user, ref);
+    if (d.status !== "ACTIVE_HEALTHY" && d.status !== "ACTIVE_UNHEALTHY") throw new InvalidStateError(`The project is ${d.status}; its database runs only while it is active.`);
+    if (!d.dbPort) throw new InvalidStateError("The project has no database port.");
+    const target = { host: this.config.databaseHost, port: d.dbPort, user: `postgres.${d.ref}`, password: d.dbPassword, database: "postgres" };
+    return this.queries.run(p.tokenId, () => runSql(target, body, this.config.queryLimits ?? DEFAULT_QUERY_LIMITS));
+  }
+}

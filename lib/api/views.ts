@@ -1,0 +1,82 @@
+// Supafleet's own views (lib/projects, lib/users) in the shapes of Supabase's
+// Management API. Pure functions: no database, no Docker.
+import type { z } from "zod";
+import type { ProjectSummary } from "@/lib/projects/service";
+import type { SessionUser } from "@/lib/users/service";
+import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import type { organizationSchema, PROJECT_STATUSES, projectRefResponseSchema, projectSchema, projectWithDatabaseSchema } from "@/lib/api/schemas";
+
+export type V1Organization = z.output<typeof organizationSchema>;
+export type V1Project = z.output<typeof projectSchema>;
+export type V1ProjectWithDatabase = z.output<typeof projectWithDatabaseSchema>;
+export type V1ProjectRef = z.output<typeof projectRefResponseSchema>;
+
+/**
+ * Supafleet's statuses are Supabase's words; the map is spelled out so that a
+ * status added to the schema without an API word fails to compile.
+ */
+const STATUS: Record<ProjectStatus, (typeof PROJECT_STATUSES)[number]> = {
+  COMING_UP: "COMING_UP",
+  ACTIVE_HEALTHY: "ACTIVE_HEALTHY",
+  ACTIVE_UNHEALTHY: "ACTIVE_UNHEALTHY",
+  PAUSING: "PAUSING",
+  INACTIVE: "INACTIVE",
+  RESTORING: "RESTORING",
+  INIT_FAILED: "INIT_FAILED",
+  REMOVED: "REMOVED",
+  UNKNOWN: "UNKNOWN",
+};
+
+/** One organization per user: the slug is the user's id, which never changes. */
+export function organizationSlugOf(userId: string): string {
+  return userId;
+}
+
+export function organizationOf(user: SessionUser): V1Organization {
+  const slug = organizationSlugOf(user.id);
+  return { id: slug, slug, name: user.name?.trim() || user.email };
+}
+
+export function v1Project(p: ProjectSummary, ownerId: string): V1Project {
+  const slug = organizationSlugOf(ownerId);
+  return {
+    id: p.ref,
+    ref: p.ref,
+    organization_id: slug,
+    organization_slug: slug,
+    name: p.name,
+    region: p.region ?? "default",
+    created_at: p.createdAt,
+    status: STATUS[p.status],
+  };
+}
+
+/** Postgres version and engine from the image the server runs for db ("supabase/postgres:15.8.1.060" → 15.8.1.060, 15). */
+export function databaseInfo(dbImage: string): { version: string; postgres_engine: string } {
+  const tag = /:([\w][\w.-]*)$/.exec(dbImage.split("@")[0]!)?.[1] ?? "";
+  const version = /^\d+(\.\d+)*/.exec(tag)?.[0] ?? "unknown";
+  return { version, postgres_engine: version.split(".")[0]! };
+}
+
+export function v1ProjectWithDatabase(p: ProjectSummary, ownerId: string, dbImage: string): V1ProjectWithDatabase {
+  const info = databaseInfo(dbImage);
+  return {
+    ...v1Project(p, ownerId),
+    database: { host: new URL(p.apiUrl).hostname, version: info.version, postgres_engine: info.postgres_engine, release_channel: "ga" },
+  };
+}
+
+/**
+ * Supabase answers a delete with the project's numeric id; Supafleet has none,
+ * so this is a stable number from the ref: its first ten letters read in base
+ * 26 (below 2^48, an exact JSON number).
+ */
+export function numericProjectId(ref: string): number {
+  let n = 0;
+  for (const ch of ref.slice(0, 10)) n = n * 26 + (ch.charCodeAt(0) - 97);
+  return n;
+}
+
+export function v1ProjectRef(p: { ref: string; name: string }): V1ProjectRef {
+  return { id: numericProjectId(p.ref), ref: p.ref, name: p.name };
+}

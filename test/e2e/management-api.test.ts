@@ -1,0 +1,405 @@
+// The Management API as outside tools use it: tokens made on the account page
+// in a browser; supabase-management-js (from npm) pointed at the built app
+// drives a real stand-in project through list, create, keys, SQL, pause,
+// restore and delete; raw HTTP covers auth failures, another user's ref,
+// hostile refs and bodies, quotas, revocation and expiry taking effect at
+// once, rate limits and the admin scope. Stand-in images, real engine.
+import type Docker from "dockerode";
+import { decodeJwt } from "jose";
+import type { Browser, Page } from "playwright-core";
+import { SupabaseManagementAPI, SupabaseManagementAPIError } from "supabase-management-js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createDb, type Db } from "@/lib/db/client";
+import { apiKeySchema, errorSchema, organizationSchema, projectRefResponseSchema, projectSchema, projectWithDatabaseSchema, serviceHealthSchema } from "@/lib/api/schemas";
+import { allOperations } from "@/lib/api/operations";
+import { LABELS } from "@/lib/stack/types";
+import { startApp, type AppServer } from "@/test/support/app-server";
+import { launchBrowser, snap } from "@/test/support/browser";
+import { ensureDockerHost } from "@/test/support/docker-host";
+import { ensureStandinImages, STANDIN_OVERRIDES_ENV } from "@/test/support/standin-images";
+
+const RATE_LIMIT = 100;
+
+let app: AppServer;
+let browser: Browser;
+let docker: Docker;
+let db: Db;
+
+beforeAll(async () => {
+  docker = await ensureDockerHost();
+  await ensureStandinImages(docker);
+  app = await startApp({
+    SUPAFLEET_IMAGE_OVERRIDES: STANDIN_OVERRIDES_ENV,
+    SUPAFLEET_PORT_RANGE: "55800-55899",
+    SUPAFLEET_ADMIN_EMAIL: "root@example.com",
+    SUPAFLEET_ADMIN_PASSWORD: "root-password-1",
+    SUPAFLEET_API_RATE_LIMIT: String(RATE_LIMIT),
+  });
+  // The app's own database, to stand in for the passing of time (expiry) and an admin's quota change.
+  db = createDb(`file:${app.dataDir}/supafleet.db`);
+  browser = await launchBrowser();
+});
+
+const created: Array<{ ref: string; token: () => string }> = [];
+
+afterAll(async () => {
+  // Whatever a failed test left running goes, through the API itself.
+  for (const c of created) {
+    await fetch(`${app.url}/v1/projects/${c.ref}`, { method: "DELETE", headers: { authorization: `Bearer ${c.token()}` } }).catch(() => undefined);
+  }
+  await browser?.close();
+  await db?.$disconnect();
+  await app?.stop();
+});
+
+// ---- helpers ------------------------------------------------------------------------
+
+async function newPage(): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, permissions: ["clipboard-read", "clipboard-write"] });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(30_000);
+  return page;
+}
+
+async function signUp(page: Page, email: string, password: string): Promise<void> {
+  await page.goto(`${app.url}/signup`);
+  await page.fill("#field-email", email);
+  await page.fill("#field-password", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL("**/dashboard");
+}
+
+async function logIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto(`${app.url}/login`);
+  await page.fill("#field-email", email);
+  await page.fill("#field-password", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL("**/dashboard");
+}
+
+/** Makes a token on the account page and reads it from the one place it is ever shown. */
+async function createToken(page: Page, name: string, opts: { expiry?: string; admin?: boolean } = {}): Promise<string> {
+  await page.goto(`${app.url}/account/tokens`);
+  await page.fill("#field-name", name);
+  if (opts.expiry) await page.selectOption("#field-expiresInDays", opts.expiry);
+  if (opts.admin) await page.check("#field-admin");
+  await page.click("button:has-text('Create token')");
+  const token = (await (await page.waitForSelector("[data-testid=new-token]")).textContent()) ?? "";
+  expect(token).toMatch(/^sbp_[a-f0-9]{40}$/);
+  await page.waitForSelector(`[data-testid=token-row]:has-text("${name}")`);
+  return token;
+}
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  json: unknown;
+  text: string;
+}
+
+async function call(method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers };
+  let body: string | undefined = opts.raw;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const res = await fetch(`${app.url}${path}`, { method, headers, body });
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: the test that cares says so
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+/** An error answer: the status, Supabase's { message } shape, as JSON. */
+function expectError(r: Reply, status: number, message?: RegExp): void {
+  expect(r.status, r.text).toBe(status);
+  expect(r.headers.get("content-type")).toContain("application/json");
+  const body = errorSchema.strict().parse(r.json);
+  if (message) expect(body.message).toMatch(message);
+}
+
+async function labelled(ref: string): Promise<number> {
+  const filters = JSON.stringify({ label: [`${LABELS.ref}=${ref}`] });
+  const [c, v, n] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listVolumes({ filters }), docker.listNetworks({ filters })]);
+  return c.length + (v.Volumes?.length ?? 0) + n.length;
+}
+
+async function waitForStatus(api: SupabaseManagementAPI, ref: string, status: string, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    last = (await api.getProject(ref)).data.status;
+    if (last === status) return;
+    // Also a clear failure instead of a timeout when the stack cannot come up.
+    if (last === "INIT_FAILED") throw new Error(`project ${ref} is INIT_FAILED:\n${app.logs().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+  throw new Error(`project ${ref} stayed ${last}, expected ${status}`);
+}
+
+// ---- the tests ---------------------------------------------------------------------------
+
+describe("the Management API with real clients", () => {
+  let alice: Page;
+  let aliceToken = "";
+  let bobToken = "";
+  let api: SupabaseManagementAPI;
+  let ref = "";
+  let orgSlug = "";
+
+  it("issues tokens on the account page, shown once, listed by prefix", async () => {
+    alice = await newPage();
+    await signUp(alice, "alice@example.com", "alice-password");
+    aliceToken = await createToken(alice, "client tests", { expiry: "7" });
+    await snap(alice, "api-01-token-created");
+    // Shown once: a reload lists it by prefix only.
+    await alice.reload();
+    expect(await alice.locator("[data-testid=new-token]").count()).toBe(0);
+    expect(await alice.content()).not.toContain(aliceToken.slice(8));
+    expect(await alice.textContent("[data-testid=token-row]")).toContain(aliceToken.slice(0, 8));
+    expect(await alice.textContent("[data-testid=last-used]")).toBe("Never used");
+    const bob = await newPage();
+    await signUp(bob, "bob@example.com", "bob-password-1");
+    bobToken = await createToken(bob, "bob's token");
+    api = new SupabaseManagementAPI({ accessToken: aliceToken, baseUrl: app.url });
+  });
+
+  it("lists organizations and projects, and creates a project with supabase-management-js", async () => {
+    const orgs = await api.listAllOrganizations();
+    expect(orgs.status).toBe(200);
+    expect(orgs.data).toHaveLength(1);
+    orgSlug = organizationSchema.strict().parse(orgs.data[0]).slug;
+    expect((await api.listAllProjects()).data).toEqual([]);
+    const res = await api.createAProject({ db_pass: "ignored-by-supafleet", name: "Client app", organization_slug: orgSlug, region: "eu-west-1" });
+    expect(res.status).toBe(201);
+    const project = projectSchema.strict().parse(res.data);
+    ref = project.ref;
+    created.push({ ref, token: () => aliceToken });
+    expect(project).toMatchObject({ name: "Client app", region: "eu-west-1", status: "COMING_UP", organization_slug: orgSlug, id: ref });
+    const listed = (await api.listAllProjects()).data;
+    expect(listed.map((p) => projectWithDatabaseSchema.strict().parse(p).ref)).toEqual([ref]);
+    await waitForStatus(api, ref, "ACTIVE_HEALTHY");
+    const got = projectWithDatabaseSchema.strict().parse((await api.getProject(ref)).data);
+    expect(got.database).toMatchObject({ host: `${ref}.localhost`, postgres_engine: "15", release_channel: "ga" });
+  });
+
+  it("reports service health in Supabase's words", async () => {
+    const res = await api.getServicesHealth(ref, { services: ["db", "auth", "rest", "pooler", "realtime", "storage", "db_postgres_user"] });
+    const health = res.data.map((h) => serviceHealthSchema.strict().parse(h));
+    expect(health.map((h) => [h.name, h.status, h.healthy])).toEqual([
+      ["db", "ACTIVE_HEALTHY", true],
+      ["auth", "ACTIVE_HEALTHY", true],
+      ["rest", "ACTIVE_HEALTHY", true],
+      ["pooler", "ACTIVE_HEALTHY", true],
+      ["realtime", "ACTIVE_HEALTHY", true],
+      ["storage", "ACTIVE_HEALTHY", true],
+      ["db_postgres_user", "ACTIVE_HEALTHY", true],
+    ]);
+    // the repeated-parameter form works too, and the parameter is required
+    const repeated = await call("GET", `/v1/projects/${ref}/health?services=db&services=auth`, { token: aliceToken });
+    expect(repeated.status).toBe(200);
+    expect((repeated.json as Array<{ name: string }>).map((h) => h.name)).toEqual(["db", "auth"]);
+    expectError(await call("GET", `/v1/projects/${ref}/health`, { token: aliceToken }), 400, /query\.services/);
+  });
+
+  it("reads the project's API keys: the same legacy keys the dashboard shows", async () => {
+    const res = await api.getProjectApiKeys(ref);
+    const keys = res.data.map((k) => apiKeySchema.strict().parse(k));
+    expect(keys.map((k) => [k.name, k.type, k.id])).toEqual([
+      ["anon", "legacy", "anon"],
+      ["service_role", "legacy", "service_role"],
+    ]);
+    expect(decodeJwt(keys[0]!.api_key!).role).toBe("anon");
+    expect(decodeJwt(keys[1]!.api_key!).role).toBe("service_role");
+    // reveal=true changes nothing for legacy keys (as upstream); both answers match the dashboard
+    expect((await api.getProjectApiKeys(ref, { reveal: true })).data).toEqual(res.data);
+    await alice.goto(`${app.url}/project/${ref}`);
+    await alice.click("[data-testid=reveal]");
+    await expect.poll(() => alice.textContent("[data-testid=anon-key]")).toBe(keys[0]!.api_key);
+    expect(await alice.textContent("[data-testid=service-key]")).toBe(keys[1]!.api_key);
+  });
+
+  it("runs SQL in the project's database", async () => {
+    const rows = await api.runAQuery(ref, { query: "create table notes (id int primary key, body text); insert into notes values (1, 'hi'), (2, 'there'); select id, body from notes order by id; select 'done' as x where false" });
+    expect(rows.status).toBe(201);
+    // the rows of the last statement that returned any
+    expect(rows.data).toEqual([
+      { id: 1, body: "hi" },
+      { id: 2, body: "there" },
+    ]);
+    expect((await api.runAQuery(ref, { query: "select $1::int + 1 as n, current_user as who", parameters: [41] })).data).toEqual([{ n: 42, who: "postgres" }]);
+    expect((await api.runAQuery(ref, { query: "select count(*) as n from notes", read_only: true })).data).toEqual([{ n: 2 }]);
+    expectError(await call("POST", `/v1/projects/${ref}/database/query`, { token: aliceToken, body: { query: "delete from notes", read_only: true } }), 400, /read-only transaction/);
+    expectError(await call("POST", `/v1/projects/${ref}/database/query`, { token: aliceToken, body: { query: "select * from nowhere" } }), 400, /42P01.*nowhere/);
+    expect((await api.runAQuery(ref, { query: "select count(*)::int as n from notes" })).data).toEqual([{ n: 2 }]);
+  });
+
+  it("refuses requests without a valid token", async () => {
+    for (const token of [undefined, "garbage", `sbp_${"0".repeat(40)}`, `${aliceToken}x`, aliceToken.toUpperCase()]) {
+      expectError(await call("GET", "/v1/projects", { token }), 401);
+    }
+    expectError(await call("GET", "/v1/projects", { headers: { authorization: `Basic ${Buffer.from(`alice@example.com:alice-password`).toString("base64")}` } }), 401);
+    // a signed-in browser session is not a token
+    const viaSession = await alice.request.get(`${app.url}/v1/projects`);
+    expect(viaSession.status()).toBe(401);
+    const unknown = await call("GET", `/v1/projects/${ref}/config/auth`, { token: aliceToken });
+    expectError(unknown, 404, /does not serve/);
+  });
+
+  it("keeps another user away from the project, through every route", async () => {
+    const asBob = new SupabaseManagementAPI({ accessToken: bobToken, baseUrl: app.url });
+    expect((await asBob.listAllProjects()).data).toEqual([]);
+    const routes: Array<[string, string, unknown?]> = [
+      ["GET", `/v1/projects/${ref}`],
+      ["GET", `/v1/projects/${ref}/health?services=db`],
+      ["GET", `/v1/projects/${ref}/api-keys`],
+      ["POST", `/v1/projects/${ref}/database/query`, { query: "drop table notes" }],
+      ["POST", `/v1/projects/${ref}/pause`],
+      ["POST", `/v1/projects/${ref}/restore`],
+      ["DELETE", `/v1/projects/${ref}`],
+    ];
+    for (const [method, path, body] of routes) expectError(await call(method, path, { token: bobToken, body }), 404, /not found/i);
+    // nor may Bob create in Alice's organization
+    expectError(await call("POST", "/v1/projects", { token: bobToken, body: { db_pass: "x", name: "Intruder", organization_slug: orgSlug } }), 404, /Organization not found/);
+    // Alice's project is untouched
+    expect((await api.getProject(ref)).data.status).toBe("ACTIVE_HEALTHY");
+    expect((await api.runAQuery(ref, { query: "select count(*)::int as n from notes" })).data).toEqual([{ n: 2 }]);
+  });
+
+  it("refuses hostile refs and bodies, and creates nothing", async () => {
+    for (const bad of ["..%2F..%2Fetc%2Fpasswd", "ABCDEFGHIJKLMNOPQRST", "abcdefghijklmnopqrs%00", "a".repeat(21), "abcdefghij%3Bdrop", "%27%20or%201%3D1--"]) {
+      expectError(await call("GET", `/v1/projects/${bad}`, { token: aliceToken }), 400, /path\.ref/);
+      expectError(await call("POST", `/v1/projects/${bad}/pause`, { token: aliceToken }), 400, /path\.ref/);
+    }
+    const post = (body: unknown, extra: { raw?: string; headers?: Record<string, string> } = {}) => call("POST", "/v1/projects", { token: aliceToken, ...(extra.raw === undefined ? { body } : {}), ...extra });
+    expectError(await post(undefined, { raw: "{not json", headers: { "content-type": "application/json" } }), 400, /Not valid JSON/);
+    expectError(await post(undefined, { raw: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }), 400, /Content-Type: application\/json/);
+    expectError(await post({ db_pass: "x", name: "x".repeat(10), organization_slug: orgSlug, template_url: "https://evil.example" }), 400, /body\.template_url/);
+    expectError(await post({ db_pass: "x", name: "x".repeat(300), organization_slug: orgSlug }), 400, /body\.name/);
+    expectError(await post({ db_pass: "x", name: "<img src=x>", organization_slug: orgSlug }), 400, /name/);
+    expectError(await post({ db_pass: "x", name: "x", organization_slug: orgSlug }), 400, /at least 2 characters/);
+    expectError(await post({ db_pass: "x", name: "Two regions", organization_slug: orgSlug, region: "us-east-1", region_selection: { type: "specific", code: "us-east-1" } }), 400, /Only one of region/);
+    expectError(await post({ db_pass: "x", name: "Big", organization_slug: orgSlug, pad: "x".repeat(200_000) }), 413);
+    expectError(await post(["array"]), 400);
+    expectError(await call("POST", `/v1/projects/${ref}/database/query`, { token: aliceToken, body: { query: "x".repeat(1_200_000) } }), 413);
+    expect((await api.listAllProjects()).data.map((p) => p.ref)).toEqual([ref]);
+  });
+
+  it("applies the same quota as the dashboard", async () => {
+    const alicesRow = await db.user.findUniqueOrThrow({ where: { email: "alice@example.com" } });
+    await db.user.update({ where: { id: alicesRow.id }, data: { projectQuota: 1 } });
+    try {
+      expectError(await call("POST", "/v1/projects", { token: aliceToken, body: { db_pass: "x", name: "One too many", organization_slug: orgSlug } }), 403, /Project limit reached \(1\)/);
+    } finally {
+      await db.user.update({ where: { id: alicesRow.id }, data: { projectQuota: null } });
+    }
+    expect((await api.listAllProjects()).data).toHaveLength(1);
+  });
+
+  it("pauses and restores the project", async () => {
+    const paused = await api.pauseAProject(ref);
+    expect(paused.status).toBe(200);
+    expect((await api.getProject(ref)).data.status).toBe("INACTIVE");
+    // SQL needs a running database: a clear conflict, not a hang
+    expectError(await call("POST", `/v1/projects/${ref}/database/query`, { token: aliceToken, body: { query: "select 1" } }), 409, /INACTIVE/);
+    expectError(await call("POST", `/v1/projects/${ref}/pause`, { token: aliceToken }), 409, /cannot be paused/);
+    const restored = await api.restoreAProject(ref);
+    expect(restored.status).toBe(200);
+    expect(["RESTORING", "ACTIVE_HEALTHY"]).toContain((await api.getProject(ref)).data.status);
+    await waitForStatus(api, ref, "ACTIVE_HEALTHY");
+    // the data survived
+    expect((await api.runAQuery(ref, { query: "select count(*)::int as n from notes" })).data).toEqual([{ n: 2 }]);
+  });
+
+  it("lets an admin token act on every project, but not read others' keys", async () => {
+    const root = await newPage();
+    await logIn(root, "root@example.com", "root-password-1");
+    const wide = await createToken(root, "fleet automation", { admin: true });
+    const plain = await createToken(root, "root plain");
+    expect(await root.textContent(`[data-testid=token-row]:has-text("fleet automation")`)).toContain("All projects (admin)");
+    await snap(root, "api-02-admin-tokens");
+    const listed = await call("GET", "/v1/projects", { token: wide });
+    expect(listed.status).toBe(200);
+    expect((listed.json as Array<{ ref: string; organization_slug: string }>).find((p) => p.ref === ref)?.organization_slug).toBe(orgSlug);
+    expect((await call("GET", `/v1/projects/${ref}`, { token: wide })).status).toBe(200);
+    expect((await call("GET", `/v1/projects/${ref}/health?services=db`, { token: wide })).status).toBe(200);
+    expectError(await call("GET", `/v1/projects/${ref}/api-keys`, { token: wide }), 404);
+    expectError(await call("POST", `/v1/projects/${ref}/database/query`, { token: wide, body: { query: "select 1" } }), 404);
+    // the same administrator's plain token sees only their own projects
+    expect((await call("GET", "/v1/projects", { token: plain })).json).toEqual([]);
+    expectError(await call("GET", `/v1/projects/${ref}`, { token: plain }), 404);
+  });
+
+  it("refuses a revoked token at once, and an expired one", async () => {
+    const spare = await createToken(alice, "to revoke");
+    expect((await call("GET", "/v1/organizations", { token: spare })).status).toBe(200);
+    const row = alice.locator(`[data-testid=token-row]:has-text("to revoke")`);
+    await row.locator("[data-testid^=revoke-]").click();
+    await row.locator("[data-testid^=confirm-revoke-]").click();
+    await expect.poll(() => row.getAttribute("data-state")).toBe("revoked");
+    // the very next request, no waiting
+    expectError(await call("GET", "/v1/organizations", { token: spare }), 401, /revoked/);
+    await snap(alice, "api-03-token-revoked");
+
+    const shortLived = await createToken(alice, "short lived", { expiry: "1" });
+    expect((await call("GET", "/v1/organizations", { token: shortLived })).status).toBe(200);
+    // A day passes: the stored expiry moves into the past.
+    await db.apiToken.updateMany({ where: { name: "short lived" }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expectError(await call("GET", "/v1/organizations", { token: shortLived }), 401, /expired/);
+    // the first token still works, and its use was recorded
+    expect((await call("GET", "/v1/organizations", { token: aliceToken })).status).toBe(200);
+    await alice.reload();
+    expect(await alice.locator(`[data-testid=token-row]:has-text("client tests") [data-testid=last-used]`).textContent()).not.toBe("Never used");
+    expect(await alice.locator(`[data-testid=token-row]:has-text("short lived")`).getAttribute("data-state")).toBe("expired");
+  });
+
+  it("rate-limits each token and says when to retry", async () => {
+    const busy = await createToken(alice, "busy script");
+    const statuses: number[] = [];
+    for (let i = 0; i < RATE_LIMIT; i++) statuses.push((await call("GET", "/v1/organizations", { token: busy })).status);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const limited = await call("GET", "/v1/organizations", { token: busy });
+    expectError(limited, 429, /Rate limit/);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    // other tokens have their own budget
+    expect((await call("GET", "/v1/organizations", { token: aliceToken })).status).toBe(200);
+    // the client surfaces the 429 as an error with the status
+    const err = await new SupabaseManagementAPI({ accessToken: busy, baseUrl: app.url }).listAllOrganizations().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SupabaseManagementAPIError);
+    expect((err as SupabaseManagementAPIError).status).toBe(429);
+  });
+
+  it("serves its OpenAPI document and a reference page", async () => {
+    const res = await call("GET", "/v1/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = z.object({ openapi: z.string(), paths: z.record(z.string(), z.record(z.string(), z.object({ operationId: z.string() }))) }).parse(res.json);
+    expect(doc.openapi).toMatch(/^3\.0\./);
+    const ops = Object.entries(doc.paths).flatMap(([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`));
+    expect(ops.sort()).toEqual(allOperations.map((o) => `${o.method} ${o.path}`).sort());
+    const page = await newPage();
+    await page.goto(`${app.url}/docs/api`);
+    expect(await page.locator("[data-testid=operation]").count()).toBe(allOperations.length);
+    expect(await page.textContent("#v1-create-a-project")).toContain("/v1/projects");
+    await snap(page, "api-04-reference");
+  });
+
+  it("deletes the project, leaving nothing on the engine", async () => {
+    const res = await api.deleteAProject(ref);
+    expect(res.status).toBe(200);
+    expect(projectRefResponseSchema.strict().parse(res.data)).toMatchObject({ ref, name: "Client app" });
+    expect(Number.isSafeInteger(res.data.id)).toBe(true);
+    const gone = await api.getProject(ref).catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(SupabaseManagementAPIError);
+    expect((gone as SupabaseManagementAPIError).status).toBe(404);
+    expect((await api.listAllProjects()).data).toEqual([]);
+    expect(await labelled(ref)).toBe(0);
+    created.length = 0;
+  });
+});
