@@ -50,7 +50,8 @@ export async function startRegistry(): Promise<Registry> {
       const [repo, tag] = [`${host}/${name.split(":")[0]}`, name.split(":")[1] ?? "latest"];
       await docker.getImage(localImage).tag({ repo, tag });
       const ref = `${repo}:${tag}`;
-      const stream = await docker.getImage(ref).push({});
+      // The engine wants an X-Registry-Auth header even for a registry without auth.
+      const stream = await docker.getImage(ref).push({ authconfig: { serveraddress: host } });
       await new Promise<void>((resolve, reject) =>
         docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
           const failed = err ?? out.find((o) => o.error);
