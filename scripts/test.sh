@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh test
+echo "==> eslint"
+npx eslint . || { echo "eslint found problems (npm run lint)"; exit 1; }
 echo "==> next build"
 NEXT_TELEMETRY_DISABLED=1 npx next build >/tmp/supafleet-next-build.log 2>&1 || { cat /tmp/supafleet-next-build.log; exit 1; }
 mkdir -p test-artifacts

@@ -124,9 +124,9 @@ export function SettingsForm({ initial }: { initial: { signupEnabled: boolean; d
         <input data-testid="default-quota" value={quota} onChange={(e) => setQuota(e.target.value)} inputMode="numeric" className="w-20 rounded-md border border-zinc-300 px-2 py-1" />
       </label>
       <label className="flex items-center gap-2 text-sm">
-        Running projects' plans may add up to
+        Running projects’ plans may add up to
         <input data-testid="commit-percent" value={commit} onChange={(e) => setCommit(e.target.value)} inputMode="numeric" className="w-20 rounded-md border border-zinc-300 px-2 py-1" />
-        % of the host's memory
+        % of the host’s memory
       </label>
       <label className="flex items-center gap-2 text-sm">
         Refuse creates below

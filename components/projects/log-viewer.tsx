@@ -12,9 +12,12 @@ export function LogViewer({ projectRef, status }: { projectRef: string; status: 
   const box = useRef<HTMLPreElement>(null);
 
   useEffect(() => {
-    setLines([]);
-    setError(null);
     const es = new EventSource(`/api/projects/${projectRef}/logs?service=${service}&tail=200&follow=${follow ? 1 : 0}`);
+    // A new stream starts a new view: cleared when it opens, not in the effect body.
+    es.addEventListener("open", () => {
+      setLines([]);
+      setError(null);
+    });
     es.addEventListener("line", (e) => {
       const l = JSON.parse((e as MessageEvent<string>).data) as { stream: string; line: string; time?: string };
       setLines((prev) => [...prev.slice(-999), l]);

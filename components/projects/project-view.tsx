@@ -105,9 +105,13 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
   }, [ref]);
 
   useEffect(() => {
-    void loadServices();
+    // Loaded from timers (the first one right away), never synchronously in the effect.
+    const first = setTimeout(() => void loadServices(), 0);
     const t = setInterval(() => void loadServices(), 5000);
-    return () => clearInterval(t);
+    return () => {
+      clearTimeout(first);
+      clearInterval(t);
+    };
   }, [loadServices]);
 
   async function act(name: string, fn: () => Promise<ActionResult<ProjectSummary>>) {

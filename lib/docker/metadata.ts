@@ -9,7 +9,7 @@ import type Docker from "dockerode";
 import { extract, pack } from "tar-stream";
 import { labelFilter, statusOf } from "@/lib/docker/client";
 import { ownedBy } from "@/lib/docker/resources";
-import { LABELS, METADATA_FILE, METADATA_MOUNT, METADATA_VOLUME } from "@/lib/stack/types";
+import { LABELS, METADATA_MOUNT, METADATA_VOLUME } from "@/lib/stack/types";
 import { ResourceConflictError } from "@/lib/errors";
 
 export const METADATA_ROLE = "metadata";

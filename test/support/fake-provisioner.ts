@@ -41,8 +41,8 @@ export class FakeEngine {
   readonly calls: Call[] = [];
   /** Ports held by something that is not a Supafleet stack. */
   readonly otherPorts = new Set<number>();
-  private readonly watchers = new Set<{ installation: string; onChange: (ref: string) => void; end: () => void }>();
-  private isDown = false;
+  readonly watchers = new Set<{ installation: string; onChange: (ref: string) => void; end: () => void }>();
+  isDown = false;
 
   /** The engine stops answering (as during a restart): calls fail, event streams end. */
   setDown(down: boolean): void {
@@ -84,7 +84,11 @@ export class FakeEngine {
   }
 
   provisioner(installationId: string, hooks: { up?: (spec: StackSpec) => Promise<void> } = {}): Provisioner {
-    const engine = this;
+    return fakeProvisioner(this, installationId, hooks);
+  }
+}
+
+function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: { up?: (spec: StackSpec) => Promise<void> }): Provisioner {
     const log = (op: string, ref: string) => {
       engine.checkUp();
       engine.calls.push({ installation: installationId, op, ref });
@@ -199,5 +203,4 @@ export class FakeEngine {
         s.metadata.push(sealed);
       },
     };
-  }
 }
