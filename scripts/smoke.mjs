@@ -5,14 +5,18 @@
 //
 //   npm run smoke -- <project-url> <anon-key> <service-role-key> [--resolve host:port:addr]
 //
-// --resolve sends requests for host:port to addr instead (like curl's), with
-// the original Host header; Node cannot resolve *.localhost names itself.
+// --resolve sends connections for host:port to addr instead (like curl's): the
+// URL, Host header and TLS name stay the project's own, only the address a
+// name resolves to changes. (Node cannot resolve *.localhost names itself, and
+// its fetch will not send a Host header other than the URL's.)
 //
 // One line per check: "pass", "fail: <reason>", or "not checked (stand-in)"
 // when the answer carries the x-supafleet-standin header that Supafleet's test
 // doubles set (an echo is never counted as a pass). Exit code 1 on any fail.
 import { randomBytes } from "node:crypto";
+import { lookup as dnsLookup } from "node:dns";
 import { createClient } from "@supabase/supabase-js";
+import { Agent, fetch as undiciFetch } from "undici";
 import WebSocket from "ws";
 
 const USAGE = "usage: smoke.mjs <project-url> <anon-key> <service-role-key> [--resolve host:port:addr]";
@@ -43,31 +47,30 @@ const args = (() => {
   }
 })();
 
-/** Rewrites a URL per --resolve; returns [url, hostHeader|null]. */
-function route(input) {
-  const u = new URL(input);
-  const port = u.port || (u.protocol === "https:" ? "443" : "80");
-  if (!args.resolve || u.hostname.toLowerCase() !== args.resolve.host || port !== args.resolve.port) return [u.toString(), null];
-  const host = u.host;
-  u.hostname = args.resolve.addr;
-  return [u.toString(), host];
+/** DNS as usual, except the --resolve name, which resolves to its address. */
+function lookup(hostname, options, callback) {
+  const opts = typeof options === "function" ? {} : options;
+  const cb = typeof options === "function" ? options : callback;
+  if (args.resolve && hostname.toLowerCase() === args.resolve.host) {
+    const family = args.resolve.addr.includes(":") ? 6 : 4;
+    return opts.all ? cb(null, [{ address: args.resolve.addr, family }]) : cb(null, args.resolve.addr, family);
+  }
+  return dnsLookup(hostname, opts, cb);
 }
+
+const dispatcher = new Agent({ connect: { lookup } });
 
 // The last response's stand-in marker, per request kind, for honest reporting.
 let lastStandin = null;
 async function smokeFetch(input, init = {}) {
-  const [url, host] = route(typeof input === "string" ? input : input instanceof URL ? input.toString() : input.url);
-  const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
-  if (host) headers.set("host", host);
-  const res = await fetch(url, { ...init, headers, signal: init.signal ?? AbortSignal.timeout(TIMEOUT_MS) });
+  const res = await undiciFetch(input, { ...init, dispatcher, signal: init.signal ?? AbortSignal.timeout(TIMEOUT_MS) });
   lastStandin = res.headers.get("x-supafleet-standin");
   return res;
 }
 
 class ResolvingWebSocket extends WebSocket {
   constructor(address, protocols) {
-    const [url, host] = route(address);
-    super(url, protocols, host ? { headers: { host } } : {});
+    super(address, protocols, { lookup });
   }
 }
 

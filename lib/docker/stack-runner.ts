@@ -121,7 +121,8 @@ export async function filesArchive(svc: ServiceSpec): Promise<Buffer> {
 
 interface ContainerInfo {
   Id: string;
-  Config: { Labels?: Record<string, string> };
+  /** Healthcheck: the image's own when the template declares none (Test, Timeout in ns). */
+  Config: { Labels?: Record<string, string>; Healthcheck?: { Test?: string[]; Timeout?: number } };
   State: { Status: string; Running: boolean; Restarting: boolean; ExitCode: number; Health?: { Status: string; Log?: Array<{ Output: string; ExitCode: number }> } };
   RestartCount: number;
 }
@@ -185,6 +186,8 @@ interface WaitOptions {
   unhealthyGraceMs: number;
   /** Run the service's own check ourselves (probe.ts) instead of waiting for the engine's schedule. */
   probe: boolean;
+  /** Without a template health check, wait on the image's own HEALTHCHECK (e.g. postgres-meta's). */
+  imageCheck: boolean;
   failed: () => unknown;
   emit: (e: StackEvent) => void;
 }
@@ -193,7 +196,15 @@ interface WaitOptions {
 export const PROBE_FIRST_INTERVAL_MS = 250;
 export const PROBE_MAX_INTERVAL_MS = 2_000;
 
-async function waitHealthy(docker: Docker, svc: ServiceSpec, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, failed, emit }: WaitOptions): Promise<void> {
+/** The check a service is judged by: the template's, else (when asked) the image's own. */
+function checkOf(svc: ServiceSpec, info: ContainerInfo, imageCheck: boolean): { test: string[]; timeoutMs: number } | null {
+  if (svc.healthcheck) return { test: svc.healthcheck.test, timeoutMs: svc.healthcheck.timeoutMs };
+  const image = info.Config.Healthcheck;
+  if (!imageCheck || !image?.Test?.length || image.Test[0] === "NONE") return null;
+  return { test: image.Test, timeoutMs: image.Timeout ? Math.round(image.Timeout / 1e6) : 30_000 };
+}
+
+async function waitHealthy(docker: Docker, svc: ServiceSpec, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, imageCheck, failed, emit }: WaitOptions): Promise<void> {
   let unhealthySince: number | null = null;
   let probeEvery = PROBE_FIRST_INTERVAL_MS;
   let nextProbe = Date.now();
@@ -207,9 +218,10 @@ async function waitHealthy(docker: Docker, svc: ServiceSpec, { deadline, timeout
       throw new ServiceExitedError(svc.service, st.ExitCode, await logTail(docker, svc.containerName));
     }
     const health = st.Health?.Status;
-    if (!svc.healthcheck || health === "healthy") return;
+    const check = checkOf(svc, info, imageCheck);
+    if (!check || health === "healthy") return;
     if (probe && st.Running && Date.now() >= nextProbe) {
-      const r = await probeOnce(docker, svc.containerName, svc.healthcheck.test, svc.healthcheck.timeoutMs);
+      const r = await probeOnce(docker, svc.containerName, check.test, check.timeoutMs);
       if (r.ok) return;
       nextProbe = Date.now() + probeEvery;
       probeEvery = Math.min(Math.round(probeEvery * 1.5), PROBE_MAX_INTERVAL_MS);
@@ -271,7 +283,7 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
           if (stop) throw stop;
           await ensureContainer(docker, spec, svc, emit);
           started.get(svc.service)!.resolve();
-          await waitHealthy(docker, svc, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, failed, emit });
+          await waitHealthy(docker, svc, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, imageCheck: true, failed, emit });
           if (svc.healthcheck) emit({ kind: "service.healthy", service: svc.service, message: `${svc.service} healthy` });
           healthy.get(svc.service)!.resolve();
           pending.delete(svc.service);
@@ -283,7 +295,7 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
       }),
     );
     // Services without a health check must still be running at the end.
-    for (const svc of spec.services) await waitHealthy(docker, { ...svc, healthcheck: undefined }, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, failed, emit });
+    for (const svc of spec.services) await waitHealthy(docker, { ...svc, healthcheck: undefined }, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, imageCheck: false, failed, emit });
   } catch (err) {
     // firstError is the cause every other service failed with; err is the
     // final running check's own failure when no service failed before it.
