@@ -38,6 +38,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   const service = getProjectService();
   // The engine may be down; the rest of the console still works.
   const engine = await service.engineView(user).then((view) => ({ view }), (err: unknown) => ({ error: describeError(err) }));
+  const consumers = await service.topConsumers(user, 10);
   const images = await getImagePuller().status().then((state) => ({ state }), (err: unknown) => ({ error: describeError(err) }));
   const card = "rounded-xl border border-zinc-200 bg-white p-5 shadow-sm";
   return (
@@ -125,6 +126,28 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
               ))}
             </tbody>
           </table>
+        </section>
+        <section className={card} data-testid="top-consumers">
+          <h2 className="mb-3 font-medium">Top consumers (latest sample)</h2>
+          {consumers.length === 0 ? (
+            <p className="text-sm text-zinc-500">No samples yet: the monitor takes one every 5 minutes per running project.</p>
+          ) : (
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Project</th><th>Owner</th><th>Memory</th><th>CPU</th><th>Network (5 min)</th><th>Volumes</th></tr></thead>
+              <tbody className="divide-y divide-zinc-100">
+                {consumers.map((c) => (
+                  <tr key={c.ref} data-testid={`consumer-${c.ref}`}>
+                    <td className="py-2"><div className="font-medium">{c.name}</div><div className="font-mono text-xs text-zinc-500">{c.ref}</div></td>
+                    <td>{c.ownerEmail}</td>
+                    <td>{c.memoryMb} MiB</td>
+                    <td>{c.cpuPercent.toFixed(1)} %</td>
+                    <td>{c.netRxKb} / {c.netTxKb} KiB</td>
+                    <td>{c.diskMb === null ? "–" : `${c.diskMb} MiB`}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </section>
         <section className={card} data-testid="plans">
           <h2 className="mb-3 font-medium">Plans</h2>

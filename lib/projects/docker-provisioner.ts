@@ -3,6 +3,7 @@ import type Docker from "dockerode";
 import { createDockerClient } from "@/lib/docker/client";
 import { watchContainerEvents } from "@/lib/docker/events";
 import { containerLogs } from "@/lib/docker/logs";
+import { stackUsage, volumeSizes } from "@/lib/docker/stats";
 import { readMetadata, writeMetadata } from "@/lib/docker/metadata";
 import { listEngineStacks, removeStack, usedHostPorts, usedSubnets } from "@/lib/docker/resources";
 import { applyStack, inspectStack, stopStack } from "@/lib/docker/stack-runner";
@@ -36,6 +37,8 @@ export function dockerProvisioner(docker: Docker, installationId: string, opts: 
     readMetadata: (ref) => readMetadata(docker, ref, installationId, opts.helperImage),
     writeMetadata: (ref, sealed) => writeMetadata(docker, ref, installationId, sealed, opts.helperImage),
     watch: (onChange, signal) => watchContainerEvents(docker, installationId, (e) => onChange(e.ref), signal),
+    usage: (ref) => stackUsage(docker, ref, installationId),
+    volumeSizes: () => volumeSizes(docker, installationId),
   };
 }
 

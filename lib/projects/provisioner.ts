@@ -6,6 +6,9 @@
 // resources, and listStacks is the only view of anyone else's.
 import type { LogLine, ServiceName, ServiceState, StackEvent, StackSpec } from "@/lib/stack/types";
 import type { EngineStack, Removed } from "@/lib/docker/resources";
+import type { StackUsage } from "@/lib/docker/stats";
+
+export type { StackUsage } from "@/lib/docker/stats";
 
 export type { EngineStack, EngineContainer, Removed } from "@/lib/docker/resources";
 
@@ -47,4 +50,8 @@ export interface Provisioner {
    * ends (the engine restarted) or `signal` aborts; rejects when it cannot be opened.
    */
   watch(onChange: (ref: string) => void, signal: AbortSignal): Promise<void>;
+  /** CPU, memory and network of the ref's running containers; null when none runs. */
+  usage(ref: string): Promise<StackUsage | null>;
+  /** Bytes in volumes, per ref of this installation (expensive: the engine walks the volumes). */
+  volumeSizes(): Promise<Record<string, number>>;
 }

@@ -18,6 +18,7 @@ import * as queries from "@/lib/projects/queries";
 import { reconcile, type ReconcileReport } from "@/lib/projects/reconcile";
 import { adoptQuarantined, engineView, purgeQuarantined, type EngineView, type RecoveryOutcome } from "@/lib/projects/recovery";
 import { Monitor, type MonitorOptions } from "@/lib/projects/monitor";
+import { topConsumers, UsageSampler, usageOf, type UsageOptions } from "@/lib/projects/usage";
 
 export { describeError } from "@/lib/projects/context";
 export { deriveActiveStatus } from "@/lib/projects/status";
@@ -35,6 +36,8 @@ function assertAdmin(actor: SessionUser): void {
 export class ProjectService {
   private readonly ctx: ProjectContext;
   private monitor: Monitor | undefined;
+  private sampler: UsageSampler | undefined;
+  private manualSampler: UsageSampler | undefined;
 
   constructor(db: Db, provisioner: Provisioner, proxy: ProxyNotifier, config: ProjectServiceConfig) {
     this.ctx = { db, provisioner, proxy, config, jobs: new JobRunner(config.maxParallelStarts) };
@@ -81,19 +84,28 @@ export class ProjectService {
     return (this.monitor ?? new Monitor(this.ctx)).check(ref);
   }
 
-  /** Starts the process's health monitor (lib/projects/monitor.ts); one per service. */
-  startMonitor(opts?: MonitorOptions): Monitor {
+  /** Starts the process's health monitor (lib/projects/monitor.ts) and usage sampler; one each per service. */
+  startMonitor(opts?: MonitorOptions, usage?: UsageOptions): Monitor {
     if (!this.monitor) {
       this.monitor = new Monitor(this.ctx, opts);
       this.monitor.start();
+      this.sampler = new UsageSampler(this.ctx, usage);
+      this.sampler.start();
     }
     return this.monitor;
   }
 
   stopMonitor(): void {
     this.monitor?.stop();
+    this.sampler?.stop();
     this.monitor = undefined;
+    this.sampler = undefined;
   }
+
+  /** One usage sample of every running project now (the sampler's step; tests, benches). */
+  sampleUsage = (now?: Date) => (this.sampler ?? (this.manualSampler ??= new UsageSampler(this.ctx))).sampleOnce(now);
+  usageOf = (actor: SessionUser, ref: string) => usageOf(this.ctx, actor, ref);
+  topConsumers = (actor: SessionUser, take?: number) => topConsumers(this.ctx, actor, take);
 
   // ---- the engine ---------------------------------------------------------------
 

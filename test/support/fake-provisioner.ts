@@ -43,6 +43,8 @@ export class FakeEngine {
   readonly otherPorts = new Set<number>();
   readonly watchers = new Set<{ installation: string; onChange: (ref: string) => void; end: () => void }>();
   isDown = false;
+  /** Grows with each usage call: traffic between samples. */
+  netCounter = 0;
 
   /** The engine stops answering (as during a restart): calls fail, event streams end. */
   setDown(down: boolean): void {
@@ -196,7 +198,20 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: { up
           signal.addEventListener("abort", finish, { once: true });
         });
       },
-      async writeMetadata(ref, sealed) {
+      async usage(ref) {
+      log("usage", ref);
+      const s = own(ref);
+      const running = s?.containers.filter((c) => c.running).length ?? 0;
+      // A fixed, recognisable footprint per running container.
+      return running ? { cpuPercent: running * 1.5, memoryBytes: running * 20 * 1024 * 1024, netRxBytes: (engine.netCounter += 4096), netTxBytes: engine.netCounter / 2 } : null;
+    },
+    async volumeSizes() {
+      engine.checkUp();
+      const sizes: Record<string, number> = {};
+      for (const s of engine.stacks.values()) if (s.installation === installationId || s.installation === null) sizes[s.ref] = s.volumes.size * 1024 * 1024;
+      return sizes;
+    },
+    async writeMetadata(ref, sealed) {
         log("writeMetadata", ref);
         const s = own(ref) ?? engine.put({ ref, installation: installationId, containers: [], volumes: new Set(), network: false });
         s.volumes.add("metadata");

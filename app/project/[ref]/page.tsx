@@ -5,14 +5,17 @@ import { isAppError } from "@/lib/errors";
 import { getProjectService } from "@/lib/projects";
 import { SiteHeader } from "@/components/site-header";
 import { ProjectView } from "@/components/projects/project-view";
+import { UsageCharts } from "@/components/projects/usage-charts";
 
 export default async function ProjectPage({ params }: { params: Promise<{ ref: string }> }) {
   const { ref } = await params;
   const user = await getCurrentUser();
   if (!user) redirect(`/login?callbackUrl=/project/${encodeURIComponent(ref)}`);
   let project;
+  let usage;
   try {
     project = await getProjectService().getProject(user, ref);
+    usage = await getProjectService().usageOf(user, ref);
   } catch (err) {
     // Someone else's project and a missing one look the same.
     if (isAppError(err, "not_found")) notFound();
@@ -25,6 +28,9 @@ export default async function ProjectPage({ params }: { params: Promise<{ ref: s
         <Link href="/dashboard" className="text-sm text-zinc-500 hover:text-zinc-800">← Projects</Link>
         <div className="mt-4">
           <ProjectView initial={project} />
+        </div>
+        <div className="mt-6">
+          <UsageCharts points={usage} />
         </div>
       </main>
     </>

@@ -193,6 +193,16 @@ describe("project lifecycle on a real Docker engine", () => {
     await expect(service.logs(bob, refA, "db", { tail: 5, follow: false })).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it("samples real usage from the engine: memory, CPU, traffic and volume size", async () => {
+    expect(await service.sampleUsage()).toBeGreaterThanOrEqual(2);
+    const [point] = await service.usageOf(alice, refA);
+    // 13 real containers (Postgres among them) hold far more than nothing, far less than the host.
+    expect(point!.memoryMb).toBeGreaterThan(50);
+    expect(point!.memoryMb).toBeLessThan(8192);
+    expect(point!.cpuPercent).toBeGreaterThanOrEqual(0);
+    expect(point!.diskMb).toBeGreaterThan(1); // the Postgres data directory alone
+  });
+
   it("pauses and resumes with the data written before", async () => {
     const a = await details(alice, refA);
     await query(localUrl(a.directUrl!), "create table notes (body text); insert into notes values ('written before pause')");
