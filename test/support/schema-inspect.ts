@@ -31,8 +31,8 @@ interface DmmfModel { name: string; fields: DmmfField[]; primaryKey: { fields: s
 interface DmmfIndex { model: string; type: "id" | "unique" | "normal" | "fulltext"; fields: Array<{ name: string }> }
 interface Dmmf { datamodel: { models: DmmfModel[]; enums: Array<{ name: string; values: Array<{ name: string }> }>; indexes: DmmfIndex[] } }
 
-const SQLITE_TYPES: Record<string, string> = { String: "TEXT", Int: "INTEGER", Boolean: "BOOLEAN", DateTime: "DATETIME" };
-const PG_TYPES: Record<string, string> = { String: "text", Int: "integer", Boolean: "boolean", DateTime: "timestamp" };
+const SQLITE_TYPES: Record<string, string> = { String: "TEXT", Int: "INTEGER", BigInt: "BIGINT", Boolean: "BOOLEAN", DateTime: "DATETIME" };
+const PG_TYPES: Record<string, string> = { String: "text", Int: "integer", BigInt: "bigint", Boolean: "boolean", DateTime: "timestamp" };
 
 export function expectedShape(schemaText: string, kind: "sqlite" | "postgres"): SchemaShape {
   const dmmf = JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: [["schema.prisma", schemaText]] }))) as Dmmf;
