@@ -6,6 +6,7 @@ import type Docker from "dockerode";
 import { ResourceConflictError } from "@/lib/errors";
 import { LABELS, parseHostPorts, type StackSpec } from "@/lib/stack/types";
 import { labelFilter, statusOf } from "@/lib/docker/client";
+import { generationOf } from "@/lib/backups/generation";
 
 /**
  * Resources made before installation ids existed carry no installation label.
@@ -173,8 +174,8 @@ export interface EngineStack {
   /** null: made before installation ids existed. */
   installation: string | null;
   containers: EngineContainer[];
-  /** name and the template's volume key (db-data, storage, …, metadata) */
-  volumes: Array<{ name: string; key: string | null }>;
+  /** name, the template's volume key (db-data, storage, …, metadata) and its data generation (lib/backups/generation.ts) */
+  volumes: Array<{ name: string; key: string | null; generation: number }>;
   networks: string[];
   /** The leased host ports its containers are bound to, from their labels. */
   hostPorts: Partial<Record<"KONG_HTTP" | "POSTGRES" | "POOLER", number>>;
@@ -213,7 +214,7 @@ export async function listEngineStacks(docker: Docker): Promise<EngineStack[]> {
   }
   for (const v of volumes.Volumes ?? []) {
     const labels = v.Labels as Record<string, string> | null;
-    entry(labels)?.volumes.push({ name: v.Name, key: labels?.[LABELS.volume] ?? null });
+    entry(labels)?.volumes.push({ name: v.Name, key: labels?.[LABELS.volume] ?? null, generation: generationOf(labels) });
   }
   for (const n of networks) entry(n.Labels)?.networks.push(n.Name);
   return [...byKey.values()].sort((a, b) => a.ref.localeCompare(b.ref));

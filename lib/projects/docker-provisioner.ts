@@ -8,6 +8,11 @@ import { readMetadata, writeMetadata } from "@/lib/docker/metadata";
 import { listEngineStacks, removeStack, usedHostPorts, usedSubnets } from "@/lib/docker/resources";
 import { applyStack, inspectStack, stopStack } from "@/lib/docker/stack-runner";
 import { containerName } from "@/lib/stack/build-stack-spec";
+import { exportData, importData } from "@/lib/docker/data-archive";
+import { runExec } from "@/lib/docker/exec-stream";
+import { psqlCommand } from "@/lib/docker/psql-session";
+import { removeGenerationVolumes } from "@/lib/docker/volume-helper";
+import { ResourceConflictError } from "@/lib/errors";
 import type { Provisioner } from "@/lib/projects/provisioner";
 
 export interface DockerProvisionerOptions {
@@ -39,6 +44,21 @@ export function dockerProvisioner(docker: Docker, installationId: string, opts: 
     watch: (onChange, signal) => watchContainerEvents(docker, installationId, (e) => onChange(e.ref), signal),
     usage: (ref) => stackUsage(docker, ref, installationId),
     volumeSizes: () => volumeSizes(docker, installationId),
+    exportData: (spec, out) => {
+      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
+      return exportData(docker, spec, out);
+    },
+    importData: async (spec, entries) => {
+      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
+      await importData(docker, spec, entries);
+    },
+    removeGeneration: (ref, generation) => removeGenerationVolumes(docker, ref, installationId, generation),
+    runSql: async (ref, script, { password }) => {
+      // Only this installation's container: its labels are checked before anything runs in it.
+      const own = (await listEngineStacks(docker)).some((s) => s.ref === ref && s.installation === installationId && s.containers.some((c) => c.service === "db" && c.running));
+      if (!own) throw new ResourceConflictError(`No running db container of ${ref} belongs to this installation.`);
+      return runExec(docker, containerName(ref, "db"), psqlCommand(["-f", "-"]), { env: [`PGPASSWORD=${password}`], input: script });
+    },
   };
 }
 

@@ -7,6 +7,10 @@
 import type { LogLine, ServiceName, ServiceState, StackEvent, StackSpec } from "@/lib/stack/types";
 import type { EngineStack, Removed } from "@/lib/docker/resources";
 import type { StackUsage } from "@/lib/docker/stats";
+import type { Pack } from "tar-stream";
+import type { ExportMethod, ImportEntry } from "@/lib/docker/data-archive";
+
+export type { ExportMethod, ImportEntry } from "@/lib/docker/data-archive";
 
 export type { StackUsage } from "@/lib/docker/stats";
 
@@ -54,4 +58,25 @@ export interface Provisioner {
   usage(ref: string): Promise<StackUsage | null>;
   /** Bytes in volumes, per ref of this installation (expensive: the engine walks the volumes). */
   volumeSizes(): Promise<Record<string, number>>;
+  /**
+   * Writes a consistent copy of the spec's data volumes (all but metadata and
+   * caches) into `out` as data/<key>/<path> entries: "hot" (base backup of the
+   * running database) when the spec's db container runs, else "cold" (files).
+   * Reads only; the project keeps running.
+   */
+  exportData(spec: StackSpec, out: Pack): Promise<ExportMethod>;
+  /**
+   * Makes the spec's data volumes and fills them from exportData's entries.
+   * Every one must be new (a restore fills a new generation): an existing
+   * volume is refused, never written.
+   */
+  importData(spec: StackSpec, entries: AsyncIterable<ImportEntry>): Promise<void>;
+  /**
+   * Removes the ref's data volumes of one generation (never the metadata
+   * volume). Refused while a container mounts them. Only for the generation a
+   * restore left behind or one that never became live (lib/backups/restore.ts).
+   */
+  removeGeneration(ref: string, generation: number): Promise<number>;
+  /** Runs a psql script as the database superuser inside the ref's running db container. */
+  runSql(ref: string, script: string, opts: { password: string }): Promise<string>;
 }

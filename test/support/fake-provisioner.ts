@@ -6,8 +6,10 @@
 // and makes nothing, stop and removal of what is not there is a no-op, and a
 // destroy is the only call that removes volumes. Every call is logged so a
 // test can prove what was (never) done.
-import { ResourceConflictError } from "@/lib/errors";
-import { SERVICE_NAMES, type ServiceName, type StackSpec } from "@/lib/stack/types";
+import { pipeline } from "node:stream/promises";
+import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
+import { LABELS, SERVICE_NAMES, type ServiceName, type StackSpec } from "@/lib/stack/types";
+import { CACHE_VOLUMES, DB_VOLUME, dataVolumes, generationOf } from "@/lib/backups/generation";
 import type { EngineStack, LogLine, Provisioner, Removed, ServiceStatus } from "@/lib/projects/provisioner";
 
 export interface FakeContainer {
@@ -21,8 +23,16 @@ export interface FakeStack {
   /** null: made before installation ids. */
   installation: string | null;
   containers: FakeContainer[];
-  /** template volume keys (db-data, storage, …, metadata) */
+  /** volumes by name without the supafleet-<ref>- prefix: the template key (db-data, …, metadata), "g<n>-<key>" for generation n ≥ 1 */
   volumes: Set<string>;
+  /** Files in data volumes, by volume entry as in `volumes` (path → content). */
+  files: Map<string, Map<string, string>>;
+  /** The generation the containers mount (set by up). */
+  mountedGeneration: number;
+  /** The database superuser's password inside the cluster (set by the first start on an empty db-data, or by an import). */
+  dbPassword?: string;
+  /** psql scripts run in the db container. */
+  sql: string[];
   network: boolean;
   hostPorts: Partial<Record<"KONG_HTTP" | "POSTGRES" | "POOLER", number>>;
   /** sealed files, oldest first */
@@ -75,6 +85,9 @@ export class FakeEngine {
       network: true,
       hostPorts: {},
       metadata: [],
+      files: new Map(),
+      mountedGeneration: 0,
+      sql: [],
       ...stack,
     };
     this.stacks.set(this.key(full.installation, full.ref), full);
@@ -85,12 +98,24 @@ export class FakeEngine {
     return `${installation ?? ""}/${ref}`;
   }
 
-  provisioner(installationId: string, hooks: { up?: (spec: StackSpec) => Promise<void> } = {}): Provisioner {
+  provisioner(installationId: string, hooks: FakeHooks = {}): Provisioner {
     return fakeProvisioner(this, installationId, hooks);
   }
 }
 
-function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: { up?: (spec: StackSpec) => Promise<void> }): Provisioner {
+/** Steps a test can slow down or make fail (a process that dies there never returns). */
+export interface FakeHooks {
+  up?: (spec: StackSpec) => Promise<void>;
+  exportData?: (spec: StackSpec) => Promise<void>;
+  importEntry?: (spec: StackSpec, name: string) => Promise<void>;
+}
+
+/** A volume's entry in FakeStack.volumes: its name without "supafleet-<ref>-". */
+function entryName(ref: string, volumeName: string): string {
+  return volumeName.replace(`supafleet-${ref}-`, "");
+}
+
+function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: FakeHooks): Provisioner {
     const log = (op: string, ref: string) => {
       engine.checkUp();
       engine.calls.push({ installation: installationId, op, ref });
@@ -118,7 +143,21 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: { up
         let s = own(spec.ref);
         const metadataIsNew = !s?.volumes.has("metadata");
         s ??= engine.put({ ref: spec.ref, installation: installationId, containers: [], volumes: new Set() });
-        for (const v of spec.volumes) s.volumes.add(v.labels["supafleet.volume"] ?? v.name);
+        const db = spec.services.find((x) => x.service === "db");
+        const password = db?.env.POSTGRES_PASSWORD;
+        const generation = generationOf(spec.volumes.find((v) => v.labels[LABELS.volume] === DB_VOLUME)?.labels);
+        const dbEntry = entryName(spec.ref, dataVolumes(spec).find((v) => v.key === DB_VOLUME)?.name ?? "");
+        const freshDb = !s.volumes.has(dbEntry);
+        // As the real stack: services log in with the spec's password; a cluster that has another one refuses them.
+        if (!freshDb && s.dbPassword !== undefined && password !== undefined && s.dbPassword !== password) {
+          throw new ResourceConflictError(`password authentication failed for user "supabase_admin" (the cluster in ${dbEntry} has another password)`);
+        }
+        for (const v of spec.volumes) s.volumes.add(entryName(spec.ref, v.name));
+        if (freshDb) {
+          s.dbPassword = password;
+          s.files.set(dbEntry, new Map([["PG_VERSION", "15\n"]]));
+        }
+        s.mountedGeneration = generation;
         if (metadataIsNew) s.metadata.push(spec.metadata.sealed);
         s.network = true;
         if (spec.network.subnet) s.subnet = spec.network.subnet;
@@ -166,7 +205,10 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: { up
           ref: s.ref,
           installation: s.installation,
           containers: s.containers.map((c) => ({ id: `${s.ref}-${c.service}`, name: `supafleet-${s.ref}-${c.service}`, service: c.service, running: c.running, role: null })),
-          volumes: [...s.volumes].map((key) => ({ name: `supafleet-${s.ref}-${key}`, key })),
+          volumes: [...s.volumes].map((entry) => {
+            const m = /^g(\d+)-(.+)$/.exec(entry);
+            return { name: `supafleet-${s.ref}-${entry}`, key: m ? m[2]! : entry, generation: m ? Number(m[1]) : 0 };
+          }),
           networks: s.network ? [`supafleet-${s.ref}`] : [],
           hostPorts: { ...s.hostPorts },
         }));
@@ -217,5 +259,70 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: { up
         s.volumes.add("metadata");
         s.metadata.push(sealed);
       },
+    async exportData(spec, out) {
+      log("exportData", spec.ref);
+      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
+      await hooks.exportData?.(spec);
+      const s = own(spec.ref);
+      const volumes = dataVolumes(spec).filter((v) => !CACHE_VOLUMES.includes(v.key));
+      for (const v of volumes) if (!s?.volumes.has(entryName(spec.ref, v.name))) throw new ResourceConflictError(`Volume ${v.name} does not exist.`);
+      const gen = generationOf(volumes[0]?.labels);
+      const hot = !!s && s.mountedGeneration === gen && s.containers.some((c) => c.service === "db" && c.running);
+      for (const v of volumes) {
+        const files = s!.files.get(entryName(spec.ref, v.name)) ?? new Map<string, string>();
+        for (const [path, content] of files) {
+          await new Promise<void>((resolve, reject) => out.entry({ name: `data/${v.key}/${path}`, mode: 0o600 }, content, (err) => (err ? reject(err) : resolve())));
+        }
+        if (v.key === DB_VOLUME) await new Promise<void>((resolve, reject) => out.entry({ name: `data/${v.key}/.password`, mode: 0o600 }, s!.dbPassword ?? "", (err) => (err ? reject(err) : resolve())));
+      }
+      return hot ? "hot" : "cold";
+    },
+    async importData(spec, entries) {
+      log("importData", spec.ref);
+      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
+      const s = own(spec.ref) ?? engine.put({ ref: spec.ref, installation: installationId, containers: [], volumes: new Set(), network: false });
+      const volumes = dataVolumes(spec);
+      for (const v of volumes) if (s.volumes.has(entryName(spec.ref, v.name))) throw new ResourceConflictError(`Volume ${v.name} already exists; a restore fills new volumes only.`);
+      for (const v of volumes) {
+        s.volumes.add(entryName(spec.ref, v.name));
+        s.files.set(entryName(spec.ref, v.name), new Map());
+      }
+      let imported: string | undefined;
+      for await (const { header, body } of entries) {
+        const m = /^data\/([a-z0-9-]+)\/(.*)$/.exec(header.name);
+        const v = m ? volumes.find((x) => x.key === m[1]) : undefined;
+        if (!m || !v) throw new InvalidStateError(`Unexpected entry ${header.name} in the backup.`);
+        const chunks: Buffer[] = [];
+        await pipeline(body, async function* (src: AsyncIterable<Buffer>) {
+          for await (const c of src) chunks.push(c);
+        });
+        await hooks.importEntry?.(spec, header.name);
+        if (m[2] === ".password") imported = Buffer.concat(chunks).toString("utf8");
+        else s.files.get(entryName(spec.ref, v.name))!.set(m[2]!, Buffer.concat(chunks).toString("utf8"));
+      }
+      if (imported !== undefined) s.dbPassword = imported;
+    },
+    async removeGeneration(ref, generation) {
+      log("removeGeneration", ref);
+      const s = own(ref);
+      if (!s) return 0;
+      const doomed = [...s.volumes].filter((e) => e !== "metadata" && (/^g(\d+)-/.exec(e)?.[1] ?? "0") === String(generation));
+      if (doomed.length && s.containers.length && s.mountedGeneration === generation) throw new ResourceConflictError(`Volume ${doomed[0]} is still in use by a container.`);
+      for (const e of doomed) {
+        s.volumes.delete(e);
+        s.files.delete(e);
+      }
+      return doomed.length;
+    },
+    async runSql(ref, script, { password }) {
+      log("runSql", ref);
+      const s = own(ref);
+      if (!s?.containers.some((c) => c.service === "db" && c.running)) throw new ResourceConflictError(`No running db container of ${ref} belongs to this installation.`);
+      if (s.dbPassword !== undefined && s.dbPassword !== password) throw new InvalidStateError('psql failed: password authentication failed for user "supabase_admin"');
+      s.sql.push(script);
+      const rotated = /ALTER ROLE supabase_admin WITH PASSWORD '([^']*)'/.exec(script);
+      if (rotated) s.dbPassword = rotated[1];
+      return "";
+    },
     };
 }
