@@ -56,7 +56,23 @@ export const EVENT = {
   recoveryRebuilt: "recovery.rebuilt",
   recoveryEngineState: "recovery.engine_state",
   imagePull: "image.pull",
+  // Backups (lib/backups): a backup's steps, and a restore's (into the same
+  // project, a clone, or a deleted project brought back).
+  backupStarted: "backup.started",
+  backupSucceeded: "backup.succeeded",
+  backupFailed: "backup.failed",
+  restoreStarted: "restore.started",
+  restoreStep: "restore.step",
+  restoreSucceeded: "restore.succeeded",
+  restoreFailed: "restore.failed",
+  restoreRolledBack: "restore.rolled_back",
 } as const;
+
+/** Backup words shown in the UI. */
+export const BACKUP_KINDS = ["SCHEDULED", "MANUAL", "FINAL"] as const;
+export const BACKUP_STATUSES = ["RUNNING", "SUCCEEDED", "FAILED"] as const;
+export type BackupKindWord = (typeof BACKUP_KINDS)[number];
+export type BackupStatusWord = (typeof BACKUP_STATUSES)[number];
 
 /** Steps of a stack start, per mode: "create.queued", "resume.succeeded", … */
 export type StartStep = "requested" | "queued" | "started" | "succeeded" | "failed";

@@ -15,6 +15,7 @@ import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import type { SubnetPool } from "@/lib/projects/subnets";
 import { budgetOf } from "@/lib/projects/admission";
+import { withGeneration } from "@/lib/backups/generation";
 
 export interface ProjectServiceConfig {
   portRange: { start: number; end: number };
@@ -47,6 +48,8 @@ export interface ProjectContext {
   proxy: ProxyNotifier;
   config: ProjectServiceConfig;
   jobs: JobRunner;
+  /** Runs inside a delete's lock before anything is removed; a throw stops the delete (lib/backups keeps a final backup here). */
+  beforeDelete?: (p: { id: string; ref: string }) => Promise<void>;
 }
 
 /** The project row with what building its stack needs. */
@@ -64,6 +67,8 @@ export interface ProjectForSpec {
   ports: Array<{ purpose: PortPurpose; port: number }>;
   subnet: { subnet: string } | null;
   owner: { id: string; email: string };
+  /** Which set of data volumes the stack mounts (lib/backups/generation.ts). */
+  dataGeneration: number;
 }
 
 export const PROJECT_FOR_SPEC = { ports: true, subnet: true, owner: { select: { id: true, email: true } } } as const;
@@ -94,13 +99,13 @@ export function sealedMetadataOf(ctx: ProjectContext, p: ProjectForSpec): string
   return sealMetadata(ctx.config.masterKey, metadataFor(ctx.provisioner.installationId, p, p.owner));
 }
 
-export function specFor(ctx: ProjectContext, p: ProjectForSpec): StackSpec {
+export function specFor(ctx: ProjectContext, p: ProjectForSpec, generation = p.dataGeneration): StackSpec {
   const port = (purpose: PortPurpose) => {
     const lease = p.ports.find((l) => l.purpose === purpose);
     if (!lease) throw new InvalidStateError(`Project ${p.ref} has no ${purpose} port lease.`);
     return lease.port;
   };
-  return buildStackSpec({
+  const spec = buildStackSpec({
     ref: p.ref,
     installationId: ctx.provisioner.installationId,
     sealedMetadata: sealedMetadataOf(ctx, p),
@@ -115,6 +120,7 @@ export function specFor(ctx: ProjectContext, p: ProjectForSpec): StackSpec {
     imageOverrides: ctx.config.imageOverrides,
     dockerSocketPath: ctx.config.dockerSocket,
   });
+  return withGeneration(spec, generation);
 }
 
 export async function applyProxy(ctx: ProjectContext): Promise<void> {

@@ -71,6 +71,8 @@ export async function retryProject(ctx: ProjectContext, actor: SessionUser, ref:
   return ctx.jobs.withLock(ref, async () => {
     const p = await findOwned(ctx, actor, ref, opts);
     if (p.status !== "INIT_FAILED") throw new InvalidStateError("Only a project whose creation failed can be retried.");
+    // A retry makes an empty project; a failed clone must be cloned again instead.
+    if (await ctx.db.restore.findFirst({ where: { projectId: p.id, kind: "CLONE" } })) throw new InvalidStateError("A clone that failed cannot be retried: delete it and clone the backup again.");
     const [held, subnetsInUse, host] = await Promise.all([ctx.provisioner.usedHostPorts(), ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : [], hostResources(ctx.config.diskPath)]);
     await retryOnUnique(() =>
       ctx.db.$transaction(async (tx) => {
@@ -150,6 +152,7 @@ export async function deleteProject(ctx: ProjectContext, actor: SessionUser, inp
   await ctx.jobs.cancel(ref);
   await ctx.jobs.withLock(ref, async () => {
     try {
+      await ctx.beforeDelete?.(p);
       await finishDelete(ctx, p);
     } catch (err) {
       const reason = describeError(err);

@@ -30,6 +30,8 @@ export const projectMetadataSchema = z.object({
   ports: z.object({ KONG_HTTP: port, POSTGRES: port, POOLER: port }),
   /** The network's leased subnet; absent for projects made before subnet leases. */
   subnet: z.string().max(32).nullable().optional(),
+  /** The data volumes' generation (lib/backups/generation.ts); absent before restores existed: 0. */
+  dataGeneration: z.number().int().min(0).max(1_000_000_000).optional(),
 });
 
 export type ProjectMetadata = z.infer<typeof projectMetadataSchema>;
@@ -71,6 +73,7 @@ export function metadataFor(
     secrets: string;
     ports: Array<{ purpose: PortPurposeName; port: number }>;
     subnet?: { subnet: string } | null;
+    dataGeneration?: number;
   },
   owner: { id: string; email: string },
 ): ProjectMetadata {
@@ -90,5 +93,6 @@ export function metadataFor(
     secrets: p.secrets,
     ports,
     subnet: p.subnet?.subnet ?? null,
+    dataGeneration: p.dataGeneration ?? 0,
   };
 }

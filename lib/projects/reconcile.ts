@@ -42,7 +42,8 @@ type Repair = (input: RepairInput) => Promise<void>;
 
 const FAILED_CREATE = "Creation failed.";
 
-const hasData = (stack: EngineStack | null) => stack?.volumes.some((v) => v.key === "db-data") ?? false;
+// The database volume of the generation the project runs on (lib/backups/generation.ts).
+const hasData = (stack: EngineStack | null, generation: number) => stack?.volumes.some((v) => v.key === "db-data" && v.generation === generation) ?? false;
 
 /** The database is older than the engine: the project was active after all. Take the engine's word. */
 async function takeEngineState({ ctx, p, stack }: RepairInput, why: string): Promise<void> {
@@ -81,7 +82,7 @@ async function rollBackCreate(input: RepairInput, reason: string): Promise<void>
 
 const converge: Repair = async (input) => {
   const { ctx, p, stack, report, attempt } = input;
-  if (p.activatedAt && !hasData(stack)) {
+  if (p.activatedAt && !hasData(stack, p.dataGeneration)) {
     // Making the stack again here would put an empty database where the
     // project's data was, and call it healthy.
     const reason = "Its data volumes are gone from the engine. Supafleet did not make new, empty ones in their place: restore a backup, or delete the project.";

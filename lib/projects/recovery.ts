@@ -59,6 +59,7 @@ async function rebuild(ctx: ProjectContext, stack: EngineStack, meta: ProjectMet
         secrets: meta.secrets,
         createdAt: new Date(meta.createdAt),
         activatedAt: meta.activatedAt ? new Date(meta.activatedAt) : null,
+        dataGeneration: meta.dataGeneration ?? 0,
       },
     });
     // The ports its containers are bound to are its own, unless another

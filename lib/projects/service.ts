@@ -47,6 +47,11 @@ export class ProjectService {
     return this.ctx.provisioner.installationId;
   }
 
+  /** The shared context, for sibling services on the same runtime and locks (lib/backups). */
+  get context(): ProjectContext {
+    return this.ctx;
+  }
+
   // ---- reading ------------------------------------------------------------------
 
   listProjects = (actor: SessionUser) => queries.listProjects(this.ctx, actor);
@@ -111,7 +116,11 @@ export class ProjectService {
 
   /** Start-up repair (see lib/projects/reconcile.ts). */
   reconcile(): Promise<ReconcileReport> {
-    return reconcile(this.ctx, (p) => lifecycle.finishDelete(this.ctx, p));
+    // An interrupted delete keeps its final backup too (ctx.beforeDelete) before it finishes.
+    return reconcile(this.ctx, async (p) => {
+      await this.ctx.beforeDelete?.(p);
+      await lifecycle.finishDelete(this.ctx, p);
+    });
   }
 
   /** Admin: what is on the engine besides this installation's projects. */

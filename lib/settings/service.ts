@@ -11,9 +11,18 @@ export interface SystemSettingsView {
   memoryCommitPercent: number;
   /** Admission: a create or resume needs this much free disk. */
   minFreeDiskMb: number;
+  /** Days scheduled and manual backups are kept (a plan may say otherwise). */
+  backupRetentionDays: number;
+  /** Days a deleted project's final backup is kept; 0: deletes are final. */
+  softDeleteDays: number;
 }
 
 type Row = SystemSettingsView & { id: number };
+
+/** The settings row's default plan (not part of the view the settings form edits). */
+export async function defaultPlanId(db: Db): Promise<string | null> {
+  return (await db.systemSettings.findUnique({ where: { id: 1 }, select: { defaultPlanId: true } }))?.defaultPlanId ?? null;
+}
 
 function view(row: Row): SystemSettingsView {
   return {
@@ -23,6 +32,8 @@ function view(row: Row): SystemSettingsView {
     signupsPerIpPerDay: row.signupsPerIpPerDay,
     memoryCommitPercent: row.memoryCommitPercent,
     minFreeDiskMb: row.minFreeDiskMb,
+    backupRetentionDays: row.backupRetentionDays,
+    softDeleteDays: row.softDeleteDays,
   };
 }
 

@@ -1,0 +1,29 @@
+// What every part of lib/backups shares: the project service's context (the
+// database, the runtime, the master key, the per-project lock), the store,
+// and the host-wide slot that lets one backup or restore stream at a time
+// (2 cores: two gzip+AES streams at once only slow each other and the tenants).
+import type { ProjectContext } from "@/lib/projects/context";
+import { Slots } from "@/lib/projects/slots";
+import type { BackupStore } from "@/lib/backups/store";
+
+export interface BackupConfig {
+  /** gzip level of the backup stream (1: fastest; see bench/backup.ts for the measurements). */
+  gzipLevel: number;
+  /** Scheduled backups: how often the scheduler looks for due projects. */
+  scheduleEveryMs: number;
+}
+
+export const DEFAULT_BACKUP_CONFIG: BackupConfig = { gzipLevel: 1, scheduleEveryMs: 10 * 60_000 };
+
+export interface BackupContext {
+  projects: ProjectContext;
+  store: BackupStore;
+  config: BackupConfig;
+  slots: Slots;
+  /** Refs with a backup being taken by this process. */
+  running: Set<string>;
+}
+
+export function backupContext(projects: ProjectContext, store: BackupStore, config: Partial<BackupConfig> = {}): BackupContext {
+  return { projects, store, config: { ...DEFAULT_BACKUP_CONFIG, ...config }, slots: new Slots(1), running: new Set() };
+}

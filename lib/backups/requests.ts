@@ -1,0 +1,134 @@
+// The owner's (or admin's) requests that start a restore: checked, recorded
+// (a Restore row RUNNING, the project RESTORING or COMING_UP), then handed to
+// a background job under the project's lock, like a create.
+import { randomUUID } from "node:crypto";
+import { EVENT } from "@/lib/domain";
+import { AccountDisabledError, InvalidStateError, NotFoundError, QuotaExceededError } from "@/lib/errors";
+import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import { encryptSecrets } from "@/lib/crypto/secret-box";
+import { getSystemSettings } from "@/lib/settings/service";
+import { STACK_VERSION } from "@/lib/stack/build-stack-spec";
+import { generateProjectSecrets } from "@/lib/stack/secrets";
+import type { SessionUser } from "@/lib/users/service";
+import { admit, budgetForUser, budgetOf, hostResources } from "@/lib/projects/admission";
+import { eventBus, recordEvent } from "@/lib/projects/events";
+import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
+import { findOwned, scopeWhere, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
+import { generateRef } from "@/lib/projects/ref";
+import { leaseSubnet } from "@/lib/projects/subnets";
+import type { BackupContext } from "@/lib/backups/context";
+import { runClone, runRestore } from "@/lib/backups/restore";
+import { templateImage } from "@/lib/stack/template";
+
+const RESTORABLE: ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE", "UNKNOWN"];
+
+/** A backup of the project that can be restored into this installation's current template. */
+async function restorableBackup(b: BackupContext, projectId: string, backupId: string) {
+  const backup = await b.projects.db.backup.findFirst({ where: { id: backupId, projectId } });
+  if (!backup) throw new NotFoundError("Backup not found.");
+  if (backup.status !== "SUCCEEDED") throw new InvalidStateError("Only a finished backup can be restored.");
+  const dbImage = templateImage("db", b.projects.config.imageOverrides);
+  if (backup.stackVersion !== STACK_VERSION || backup.dbImage !== dbImage) {
+    throw new InvalidStateError(`This backup was taken with template ${backup.stackVersion} (${backup.dbImage}); it restores only into that template, and this installation runs ${STACK_VERSION} (${dbImage}).`);
+  }
+  return backup;
+}
+
+/** Replaces a project's data with a backup of it, after the typed confirmation. */
+export async function requestRestore(b: BackupContext, actor: SessionUser, input: { ref: string; backupId: string }, opts: ScopeOptions = {}): Promise<ProjectSummary> {
+  const { db, jobs } = b.projects;
+  return jobs.withLock(input.ref, async () => {
+    const p = await findOwned(b.projects, actor, input.ref, opts);
+    if (!RESTORABLE.includes(p.status)) throw new InvalidStateError(`A project that is ${p.status} cannot be restored now.`);
+    if (jobs.has(p.ref)) throw new InvalidStateError("Something else is running for this project; try again when it is done.");
+    await restorableBackup(b, p.id, input.backupId);
+    const host = p.status === "INACTIVE" ? await hostResources(b.projects.config.diskPath) : null;
+    const id = randomUUID();
+    await db.$transaction(async (tx) => {
+      // A paused project starts again: it must fit like a resume.
+      if (host) await admit(tx, host, budgetOf(p).memoryMb, p.id);
+      await tx.restore.create({ data: { id, projectId: p.id, backupId: input.backupId, kind: "RESTORE", fromGeneration: p.dataGeneration, toGeneration: p.dataGeneration + 1, previousStatus: p.status } });
+      await tx.project.update({ where: { id: p.id }, data: { status: "RESTORING", statusReason: null } });
+    });
+    eventBus.publishStatus(p.ref, { status: "RESTORING", statusReason: null });
+    await recordEvent(db, p, "INFO", EVENT.restoreStarted, "Restoring a backup: its data will replace the project's once the restored stack is healthy", { backupId: input.backupId });
+    jobs.start(p.ref, (signal) => runRestore(b, id, signal));
+    return summary(b.projects, { ...p, status: "RESTORING", statusReason: null });
+  });
+}
+
+/** A new project (new ref, new secrets) with the data of a backup of one of the actor's projects. */
+export async function requestClone(b: BackupContext, actor: SessionUser, input: { ref: string; backupId: string; name: string }): Promise<ProjectSummary> {
+  const { db, provisioner, config } = b.projects;
+  const source = await findOwned(b.projects, actor, input.ref);
+  await restorableBackup(b, source.id, input.backupId);
+  const settings = await getSystemSettings(db);
+  const secrets = await generateProjectSecrets();
+  const [held, subnetsInUse, host] = await Promise.all([provisioner.usedHostPorts(), config.subnetPool ? provisioner.usedSubnets() : [], hostResources(config.diskPath)]);
+  const restoreId = randomUUID();
+  // As a create (lib/projects/lifecycle.ts): quota and admission in the owner's locked transaction.
+  const project = await retryOnUnique(() => {
+    const ref = generateRef();
+    return db.$transaction(async (tx) => {
+      const user = await tx.user.update({ where: { id: actor.id }, data: { quotaVersion: { increment: 1 } } });
+      if (user.disabled) throw new AccountDisabledError();
+      const limit = user.projectQuota ?? settings.defaultProjectQuota;
+      if ((await tx.project.count({ where: { ownerId: actor.id, status: { not: "REMOVED" } } })) >= limit) throw new QuotaExceededError(limit);
+      const budget = await budgetForUser(tx, actor.id);
+      await admit(tx, host, budget.memoryMb);
+      const created = await tx.project.create({
+        data: { id: randomUUID(), ref, name: input.name, region: source.region, ownerId: actor.id, status: "COMING_UP", stackVersion: STACK_VERSION, secrets: encryptSecrets(config.masterKey, ref, JSON.stringify(secrets)), memoryMb: budget.memoryMb, milliCpus: budget.milliCpus },
+      });
+      await leasePorts(tx, created.id, config.portRange, held);
+      if (config.subnetPool) await leaseSubnet(tx, created.id, config.subnetPool, subnetsInUse);
+      await tx.restore.create({ data: { id: restoreId, projectId: created.id, backupId: input.backupId, kind: "CLONE", fromGeneration: 0, toGeneration: 0, previousStatus: "COMING_UP" } });
+      return created;
+    });
+  });
+  await recordEvent(db, project, "INFO", EVENT.createRequested, `Project “${project.name}” requested: a clone of ${source.ref}`, { backupId: input.backupId });
+  b.projects.jobs.start(project.ref, (signal) => runClone(b, restoreId, signal));
+  return summary(b.projects, project);
+}
+
+/** A deleted project within its soft-delete days, for its owner (or an admin). */
+export async function findDeleted(b: BackupContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}) {
+  const settings = await getSystemSettings(b.projects.db);
+  const p = await b.projects.db.project.findFirst({ where: { ...scopeWhere(actor, ref, opts), status: "REMOVED" } });
+  if (!p || !p.removedAt) throw new NotFoundError("Project not found.");
+  if (p.removedAt.getTime() + settings.softDeleteDays * 86_400_000 < Date.now()) throw new NotFoundError("This project was deleted too long ago; its backups are gone.");
+  return p;
+}
+
+/** Brings a deleted project back from its final backup: same ref, same secrets, new ports. */
+export async function requestUndelete(b: BackupContext, actor: SessionUser, input: { ref: string; backupId?: string }, opts: ScopeOptions = {}): Promise<ProjectSummary> {
+  const { db, provisioner, config, jobs } = b.projects;
+  return jobs.withLock(input.ref, async () => {
+    const p = await findDeleted(b, actor, input.ref, opts);
+    const chosen = input.backupId
+      ? await db.backup.findFirst({ where: { id: input.backupId, projectId: p.id, status: "SUCCEEDED" } })
+      : await db.backup.findFirst({ where: { projectId: p.id, status: "SUCCEEDED" }, orderBy: [{ kind: "asc" }, { startedAt: "desc" }] });
+    const finals = await db.backup.findFirst({ where: { projectId: p.id, status: "SUCCEEDED", kind: "FINAL" }, orderBy: { startedAt: "desc" } });
+    const backup = input.backupId ? chosen : (finals ?? chosen);
+    if (!backup) throw new NotFoundError("This project has no backup to bring it back from.");
+    await restorableBackup(b, p.id, backup.id);
+    const settings = await getSystemSettings(db);
+    const [held, subnetsInUse, host] = await Promise.all([provisioner.usedHostPorts(), config.subnetPool ? provisioner.usedSubnets() : [], hostResources(config.diskPath)]);
+    const id = randomUUID();
+    await retryOnUnique(() =>
+      db.$transaction(async (tx) => {
+        const owner = await tx.user.update({ where: { id: p.ownerId }, data: { quotaVersion: { increment: 1 } } });
+        const limit = owner.projectQuota ?? settings.defaultProjectQuota;
+        if ((await tx.project.count({ where: { ownerId: p.ownerId, status: { not: "REMOVED" } } })) >= limit) throw new QuotaExceededError(limit);
+        await admit(tx, host, budgetOf(p).memoryMb, p.id);
+        await leasePorts(tx, p.id, config.portRange, held);
+        if (config.subnetPool) await leaseSubnet(tx, p.id, config.subnetPool, subnetsInUse);
+        await tx.restore.create({ data: { id, projectId: p.id, backupId: backup.id, kind: "UNDELETE", fromGeneration: p.dataGeneration, toGeneration: p.dataGeneration + 1, previousStatus: "REMOVED" } });
+        await tx.project.update({ where: { id: p.id }, data: { status: "RESTORING", statusReason: null, removedAt: null, secrets: backup.secrets } });
+      }),
+    );
+    eventBus.publishStatus(p.ref, { status: "RESTORING", statusReason: null });
+    await recordEvent(db, p, "INFO", EVENT.restoreStarted, "Bringing the deleted project back from its backup", { backupId: backup.id });
+    jobs.start(p.ref, (signal) => runRestore(b, id, signal));
+    return summary(b.projects, { ...p, status: "RESTORING", statusReason: null });
+  });
+}

@@ -1,0 +1,234 @@
+// The backup service: one object for app/ and tests. Backups, restores and
+// clones of a project; deleted projects kept by their final backup and
+// brought back; the schedule; the admin's views. Ownership is checked here
+// the way the project service checks it (lib/projects/queries.ts).
+import type { Readable } from "node:stream";
+import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
+import type { BackupKind } from "@/lib/generated/prisma-sqlite/enums";
+import { PROJECT_FOR_SPEC, type ProjectContext } from "@/lib/projects/context";
+import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
+import type { ProjectService } from "@/lib/projects/service";
+import { getSystemSettings, updateSystemSettings } from "@/lib/settings/service";
+import { STACK_VERSION } from "@/lib/stack/build-stack-spec";
+import { templateImage } from "@/lib/stack/template";
+import { parseOrThrow, type SessionUser } from "@/lib/users/service";
+import { backupInput, backupSettingsSchema, cloneBackupSchema, planRetentionSchema, projectRefInput, restoreBackupSchema, undeleteProjectSchema } from "@/lib/validations/backup";
+import { backupContext, type BackupConfig, type BackupContext } from "@/lib/backups/context";
+import { decryptedStream } from "@/lib/backups/format";
+import { repairBackups, type BackupRepairReport } from "@/lib/backups/repair";
+import { findDeleted, requestClone, requestRestore, requestUndelete } from "@/lib/backups/requests";
+import { BackupScheduler, pruneBackups } from "@/lib/backups/schedule";
+import type { BackupStore } from "@/lib/backups/store";
+import { takeBackup } from "@/lib/backups/take";
+
+export interface BackupView {
+  id: string;
+  kind: BackupKind;
+  status: "RUNNING" | "SUCCEEDED" | "FAILED";
+  startedAt: string;
+  finishedAt: string | null;
+  sizeBytes: number | null;
+  durationMs: number | null;
+  stackVersion: string;
+  method: string | null;
+  checksum: string | null;
+  error: string | null;
+  /** Finished, and of the template this installation runs. */
+  restorable: boolean;
+}
+
+export interface DeletedProjectView extends ProjectSummary {
+  removedAt: string;
+  purgeAt: string;
+  backups: number;
+}
+
+export interface BackupAdminView {
+  storedBytes: number;
+  backups: number;
+  target: string;
+  failing: Array<{ ref: string; name: string; ownerEmail: string; at: string; error: string }>;
+  settings: { backupRetentionDays: number; softDeleteDays: number };
+  deleted: DeletedProjectView[];
+}
+
+type Row = { id: string; kind: BackupKind; status: "RUNNING" | "SUCCEEDED" | "FAILED"; startedAt: Date; finishedAt: Date | null; sizeBytes: bigint | null; durationMs: number | null; stackVersion: string; dbImage: string; method: string | null; checksum: string | null; error: string | null };
+
+function assertAdmin(actor: SessionUser): void {
+  if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
+}
+
+export class BackupService {
+  readonly ctx: BackupContext;
+  private scheduler: BackupScheduler | undefined;
+
+  constructor(projects: ProjectService, store: BackupStore, config: Partial<BackupConfig> = {}) {
+    this.ctx = backupContext(projects.context, store, config);
+    // A delete keeps a final backup (lib/projects/lifecycle.ts calls this before it removes anything).
+    projects.context.beforeDelete = (p) => this.finalBackup(p);
+  }
+
+  private get projects(): ProjectContext {
+    return this.ctx.projects;
+  }
+
+  private view(r: Row): BackupView {
+    const dbImage = templateImage("db", this.projects.config.imageOverrides);
+    return {
+      id: r.id,
+      kind: r.kind,
+      status: r.status,
+      startedAt: r.startedAt.toISOString(),
+      finishedAt: r.finishedAt?.toISOString() ?? null,
+      sizeBytes: r.sizeBytes === null ? null : Number(r.sizeBytes),
+      durationMs: r.durationMs,
+      stackVersion: r.stackVersion,
+      method: r.method,
+      checksum: r.checksum,
+      error: r.error,
+      restorable: r.status === "SUCCEEDED" && r.stackVersion === STACK_VERSION && r.dbImage === dbImage,
+    };
+  }
+
+  // ---- the owner's project page --------------------------------------------------
+
+  async listBackups(actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<BackupView[]> {
+    const p = await findOwned(this.projects, actor, ref, opts);
+    const rows = await this.projects.db.backup.findMany({ where: { projectId: p.id }, orderBy: { startedAt: "desc" }, take: 200 });
+    return rows.map((r) => this.view(r));
+  }
+
+  /** On-demand backup; resolves once it is finished (the page shows it RUNNING meanwhile). */
+  async createBackup(actor: SessionUser, input: unknown): Promise<BackupView> {
+    const { ref } = parseOrThrow(projectRefInput, input);
+    const found = await findOwned(this.projects, actor, ref);
+    if (!found.activatedAt) throw new InvalidStateError("This project has no data yet.");
+    if (!["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"].includes(found.status)) throw new InvalidStateError(`A project that is ${found.status} cannot be backed up now.`);
+    const p = await this.projects.db.project.findUniqueOrThrow({ where: { id: found.id }, include: PROJECT_FOR_SPEC });
+    const id = await takeBackup(this.ctx, p, "MANUAL");
+    return this.view(await this.projects.db.backup.findUniqueOrThrow({ where: { id } }));
+  }
+
+  restoreBackup = (actor: SessionUser, input: unknown): Promise<ProjectSummary> => requestRestore(this.ctx, actor, parseOrThrow(restoreBackupSchema, input));
+
+  cloneBackup = (actor: SessionUser, input: unknown): Promise<ProjectSummary> => requestClone(this.ctx, actor, parseOrThrow(cloneBackupSchema, input));
+
+  /** The decrypted backup (.tar.gz), only for the project's owner (not even an admin: it is the owner's data). */
+  async download(actor: SessionUser, input: unknown): Promise<{ filename: string; stream: Readable }> {
+    const { ref, backupId } = parseOrThrow(backupInput, input);
+    const p = await findOwned(this.projects, actor, ref);
+    const backup = await this.projects.db.backup.findFirst({ where: { id: backupId, projectId: p.id } });
+    if (!backup) throw new NotFoundError("Backup not found.");
+    if (backup.status !== "SUCCEEDED") throw new InvalidStateError("Only a finished backup can be downloaded.");
+    const stored = await this.ctx.store.read(backup.objectKey);
+    const stamp = backup.startedAt.toISOString().replace(/[-:]/g, "").slice(0, 15);
+    return { filename: `${p.ref}-${stamp}.tar.gz`, stream: decryptedStream(stored, this.projects.config.masterKey, p.ref, backup.checksum) };
+  }
+
+  // ---- deleted projects ----------------------------------------------------------
+
+  /** The final backup a delete keeps (when soft delete is on and the project ever held data). */
+  async finalBackup(p: { id: string; ref: string }): Promise<void> {
+    const settings = await getSystemSettings(this.projects.db);
+    const row = await this.projects.db.project.findUniqueOrThrow({ where: { id: p.id }, include: PROJECT_FOR_SPEC });
+    if (settings.softDeleteDays === 0 || !row.activatedAt) return;
+    const stacks = await this.projects.provisioner.listStacks();
+    const hasData = stacks.some((s) => s.ref === p.ref && s.installation === this.projects.provisioner.installationId && s.volumes.some((v) => v.key === "db-data" && v.generation === row.dataGeneration));
+    if (!hasData) return; // nothing left to keep
+    try {
+      await takeBackup(this.ctx, row, "FINAL");
+    } catch (err) {
+      throw new InvalidStateError(`The final backup failed, so nothing was deleted: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  async listDeleted(actor: SessionUser): Promise<DeletedProjectView[]> {
+    const settings = await getSystemSettings(this.projects.db);
+    const since = new Date(Date.now() - settings.softDeleteDays * 86_400_000);
+    const rows = await this.projects.db.project.findMany({
+      where: { status: "REMOVED", removedAt: { gte: since }, backups: { some: { status: "SUCCEEDED" } }, ...(actor.role === "ADMIN" ? {} : { ownerId: actor.id }) },
+      include: { owner: { select: { id: true, email: true } }, _count: { select: { backups: { where: { status: "SUCCEEDED" } } } } },
+      orderBy: { removedAt: "desc" },
+      take: 100,
+    });
+    return rows.map((p) => ({
+      ...summary(this.projects, p),
+      removedAt: p.removedAt!.toISOString(),
+      purgeAt: new Date(p.removedAt!.getTime() + settings.softDeleteDays * 86_400_000).toISOString(),
+      backups: p._count.backups,
+    }));
+  }
+
+  async undeleteProject(actor: SessionUser, input: unknown, opts: ScopeOptions = {}): Promise<ProjectSummary> {
+    const parsed = parseOrThrow(undeleteProjectSchema, input);
+    await findDeleted(this.ctx, actor, parsed.ref, opts);
+    return requestUndelete(this.ctx, actor, parsed, opts);
+  }
+
+  // ---- dashboard and admin ----------------------------------------------------------
+
+  /** The actor's projects whose latest scheduled backup failed. */
+  async failingBackups(actor: SessionUser): Promise<Array<{ ref: string; name: string; at: string; error: string }>> {
+    const projects = await this.projects.db.project.findMany({ where: { ownerId: actor.id, status: { not: "REMOVED" } }, select: { id: true, ref: true, name: true } });
+    const out = [];
+    for (const p of projects) {
+      const last = await this.projects.db.backup.findFirst({ where: { projectId: p.id, kind: "SCHEDULED", status: { not: "RUNNING" } }, orderBy: { startedAt: "desc" } });
+      if (last?.status === "FAILED") out.push({ ref: p.ref, name: p.name, at: last.startedAt.toISOString(), error: last.error ?? "failed" });
+    }
+    return out;
+  }
+
+  async adminView(actor: SessionUser): Promise<BackupAdminView> {
+    assertAdmin(actor);
+    const { db } = this.projects;
+    const [sum, settings, deleted] = await Promise.all([db.backup.aggregate({ where: { status: "SUCCEEDED" }, _sum: { sizeBytes: true }, _count: true }), getSystemSettings(db), this.listDeleted(actor)]);
+    const projects = await db.project.findMany({ where: { status: { not: "REMOVED" }, backups: { some: { status: "FAILED" } } }, include: { owner: { select: { email: true } } }, take: 200 });
+    const failing = [];
+    for (const p of projects) {
+      const last = await db.backup.findFirst({ where: { projectId: p.id, status: { not: "RUNNING" } }, orderBy: { startedAt: "desc" } });
+      const lastFailure = await db.backup.findFirst({ where: { projectId: p.id, status: "FAILED" }, orderBy: { startedAt: "desc" } });
+      if (lastFailure) failing.push({ ref: p.ref, name: p.name, ownerEmail: p.owner.email, at: lastFailure.startedAt.toISOString(), error: `${lastFailure.error ?? "failed"}${last?.status === "SUCCEEDED" ? " (a later backup succeeded)" : ""}` });
+    }
+    return {
+      storedBytes: Number(sum._sum.sizeBytes ?? 0n),
+      backups: sum._count,
+      target: this.ctx.store.kind,
+      failing,
+      settings: { backupRetentionDays: settings.backupRetentionDays, softDeleteDays: settings.softDeleteDays },
+      deleted,
+    };
+  }
+
+  async saveSettings(actor: SessionUser, input: unknown): Promise<void> {
+    assertAdmin(actor);
+    await updateSystemSettings(this.projects.db, parseOrThrow(backupSettingsSchema, input));
+  }
+
+  async setPlanRetention(actor: SessionUser, input: unknown): Promise<void> {
+    assertAdmin(actor);
+    const { planId, backupRetentionDays } = parseOrThrow(planRetentionSchema, input);
+    const r = await this.projects.db.plan.updateMany({ where: { id: planId }, data: { backupRetentionDays } });
+    if (!r.count) throw new NotFoundError("Plan not found.");
+  }
+
+  // ---- process -------------------------------------------------------------------------
+
+  /** Start-up repair; run before the projects' reconcile. */
+  repair(): Promise<BackupRepairReport> {
+    return repairBackups(this.ctx);
+  }
+
+  startScheduler(): BackupScheduler {
+    this.scheduler ??= new BackupScheduler(this.ctx);
+    this.scheduler.start();
+    return this.scheduler;
+  }
+
+  stopScheduler(): void {
+    this.scheduler?.stop();
+  }
+
+  /** One scheduler pass now (tests, benches). */
+  runSchedule = (now?: Date) => (this.scheduler ??= new BackupScheduler(this.ctx)).tick(now);
+  prune = (now?: Date) => pruneBackups(this.ctx, now);
+}
