@@ -60,8 +60,8 @@ export interface OpenedBackup {
   manifest: Manifest;
   /** The data entries after the manifest, in order; each body must be read or resumed. */
   entries: AsyncIterable<ImportEntry>;
-  /** Resolves once the whole object was read; rejects when its checksum or any layer is wrong. */
-  finished: Promise<void>;
+  /** Call after the entries were read: resolves once the whole object was read; rejects when its checksum or any layer is wrong. */
+  finish(): Promise<void>;
 }
 
 /**
@@ -82,14 +82,15 @@ export async function openBackup(
   const iterator = ex[Symbol.asyncIterator]();
   const first = await Promise.race([iterator.next(), piping.then(() => ({ done: true as const, value: undefined }))]);
   if (first.done || first.value.header.name !== MANIFEST) throw new InvalidStateError("The backup has no manifest.");
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of first.value) {
-    size += (c as Buffer).length;
-    if (size > MANIFEST_MAX) throw new InvalidStateError("The backup's manifest is too large.");
-    chunks.push(c as Buffer);
-  }
-  const parsed = manifestSchema.safeParse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+  if ((first.value.header.size ?? 0) > MANIFEST_MAX) throw new InvalidStateError("The backup's manifest is too large.");
+  // Read with events: ending a for-await early would destroy the entry, and with it the extractor.
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    first.value.on("data", (c: Buffer) => chunks.push(c));
+    first.value.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    first.value.on("error", reject);
+  });
+  const parsed = manifestSchema.safeParse(JSON.parse(text));
   if (!parsed.success || parsed.data.backupId !== expect.id || parsed.data.ref !== ref) throw new InvalidStateError("The backup's manifest does not match its record.");
   const entries: AsyncIterable<ImportEntry> = {
     [Symbol.asyncIterator]: () => ({
@@ -99,14 +100,13 @@ export async function openBackup(
       },
     }),
   };
-  const finished = (async () => {
+  const finish = async () => {
     // Drain whatever follows the entries the caller read (nothing, normally).
     for (let r = await iterator.next(); !r.done; r = await iterator.next()) r.value.resume();
     await piping;
     if (expect.checksum && tap.digest() !== expect.checksum) throw new InvalidStateError("The backup's checksum does not match: it was changed or damaged.");
-  })();
-  finished.catch(() => undefined);
-  return { manifest: parsed.data, entries, finished };
+  };
+  return { manifest: parsed.data, entries, finish };
 }
 
 /** The decrypted backup (a .tar.gz) as a stream, checked against its checksum at the end. */

@@ -53,7 +53,7 @@ export async function fillFromBackup(b: BackupContext, backup: BackupRow, spec: 
     });
     if (opened.manifest.stackVersion !== backup.stackVersion) throw new InvalidStateError("The backup's manifest names another template version than its record.");
     await b.projects.provisioner.importData(spec, opened.entries);
-    await opened.finished;
+    await opened.finish();
     publishProgress(progressRef, "restore.progress", label, { image: label, percent: 100, status: "restored" });
     return opened.manifest;
   } finally {

@@ -109,9 +109,13 @@ export class BackupService {
     return this.view(await this.projects.db.backup.findUniqueOrThrow({ where: { id } }));
   }
 
-  restoreBackup = (actor: SessionUser, input: unknown): Promise<ProjectSummary> => requestRestore(this.ctx, actor, parseOrThrow(restoreBackupSchema, input));
+  async restoreBackup(actor: SessionUser, input: unknown): Promise<ProjectSummary> {
+    return requestRestore(this.ctx, actor, parseOrThrow(restoreBackupSchema, input));
+  }
 
-  cloneBackup = (actor: SessionUser, input: unknown): Promise<ProjectSummary> => requestClone(this.ctx, actor, parseOrThrow(cloneBackupSchema, input));
+  async cloneBackup(actor: SessionUser, input: unknown): Promise<ProjectSummary> {
+    return requestClone(this.ctx, actor, parseOrThrow(cloneBackupSchema, input));
+  }
 
   /** The decrypted backup (.tar.gz), only for the project's owner (not even an admin: it is the owner's data). */
   async download(actor: SessionUser, input: unknown): Promise<{ filename: string; stream: Readable }> {

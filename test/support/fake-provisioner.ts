@@ -149,10 +149,14 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: Fake
         const dbEntry = entryName(spec.ref, dataVolumes(spec).find((v) => v.key === DB_VOLUME)?.name ?? "");
         const freshDb = !s.volumes.has(dbEntry);
         // As the real stack: services log in with the spec's password; a cluster that has another one refuses them.
-        if (!freshDb && s.dbPassword !== undefined && password !== undefined && s.dbPassword !== password) {
+        const logsIn = spec.services.some((x) => x.service !== "db");
+        if (!freshDb && logsIn && s.dbPassword !== undefined && password !== undefined && s.dbPassword !== password) {
           throw new ResourceConflictError(`password authentication failed for user "supabase_admin" (the cluster in ${dbEntry} has another password)`);
         }
-        for (const v of spec.volumes) s.volumes.add(entryName(spec.ref, v.name));
+        for (const v of spec.volumes) {
+          s.volumes.add(entryName(spec.ref, v.name));
+          if (!s.files.has(entryName(spec.ref, v.name))) s.files.set(entryName(spec.ref, v.name), new Map());
+        }
         if (freshDb) {
           s.dbPassword = password;
           s.files.set(dbEntry, new Map([["PG_VERSION", "15\n"]]));
