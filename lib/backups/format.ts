@@ -86,7 +86,7 @@ export async function openBackup(
   // Read with events: ending a for-await early would destroy the entry, and with it the extractor.
   const text = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
-    first.value.on("data", (c: Buffer) => chunks.push(c));
+    first.value.on("data", (c: unknown) => chunks.push(c as Buffer));
     first.value.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     first.value.on("error", reject);
   });
