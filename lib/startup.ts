@@ -11,6 +11,7 @@ import { ensureBootstrapAdmin } from "@/lib/users/service";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { getProjectService, setInstallationId } from "@/lib/projects";
 import { describeError } from "@/lib/projects/service";
+import { getBackupService } from "@/lib/backups";
 
 let started: Promise<void> | undefined;
 
@@ -36,6 +37,10 @@ export function runStartup(): Promise<void> {
     // Reconcile after a restart: an engine that is down must not keep the
     // app from serving (users can still log in and see their projects).
     try {
+      // Backups and restores first: every project must be on its recorded data generation before the reconcile looks at it.
+      const repaired = await getBackupService().repair();
+      for (const r of repaired.repaired) console.info(`[supafleet] repaired: ${r}`);
+      for (const e of repaired.errors) console.error(`[supafleet] backup repair error: ${e}`);
       const report = await getProjectService().reconcile();
       for (const d of report.drift) console.warn(`[supafleet] drift: ${d}`);
       for (const r of report.repaired) console.info(`[supafleet] repaired: ${r}`);
@@ -47,6 +52,7 @@ export function runStartup(): Promise<void> {
     }
     // From here on, status follows the engine whether or not anyone watches.
     getProjectService().startMonitor();
+    if (env.backups.schedule) getBackupService().startScheduler();
   })();
   return started;
 }
