@@ -14,6 +14,8 @@ import { listPlans } from "@/lib/admin/plans";
 import { defaultBudget } from "@/lib/stack/limits";
 import { getImagePuller } from "@/lib/images";
 import { describeError } from "@/lib/projects/service";
+import { getBackupService } from "@/lib/backups";
+import { BackupsAdmin } from "@/components/admin/backups-admin";
 
 export const metadata = { title: "Admin" };
 
@@ -39,6 +41,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   // The engine may be down; the rest of the console still works.
   const engine = await service.engineView(user).then((view) => ({ view }), (err: unknown) => ({ error: describeError(err) }));
   const consumers = await service.topConsumers(user, 10);
+  const backups = await getBackupService().adminView(user);
   const images = await getImagePuller().status().then((state) => ({ state }), (err: unknown) => ({ error: describeError(err) }));
   const card = "rounded-xl border border-zinc-200 bg-white p-5 shadow-sm";
   return (
@@ -148,6 +151,10 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
               </tbody>
             </table>
           )}
+        </section>
+        <section className={card} data-testid="backups-admin">
+          <h2 className="mb-3 font-medium">Backups</h2>
+          <BackupsAdmin view={backups} />
         </section>
         <section className={card} data-testid="plans">
           <h2 className="mb-3 font-medium">Plans</h2>

@@ -5,6 +5,10 @@ import { getProjectService } from "@/lib/projects";
 import { SiteHeader } from "@/components/site-header";
 import { StatusBadge } from "@/components/projects/status-badge";
 import { NewProjectDialog } from "@/components/projects/new-project-dialog";
+import { getBackupService } from "@/lib/backups";
+import { DeletedProjects } from "@/components/backups/deleted-projects";
+import { Alert } from "@/components/ui/alert";
+import { undeleteProjectAction } from "@/app/dashboard/backup-actions";
 
 export const metadata = { title: "Projects" };
 
@@ -12,7 +16,8 @@ export default async function DashboardPage() {
   const user = await getCurrentUser();
   if (!user) redirect("/login?callbackUrl=/dashboard");
   const service = getProjectService();
-  const [projects, quota] = await Promise.all([service.listProjects(user), service.quotaFor(user)]);
+  const backups = getBackupService();
+  const [projects, quota, failing, deleted] = await Promise.all([service.listProjects(user), service.quotaFor(user), backups.failingBackups(user), backups.listDeleted({ ...user, role: "USER" })]);
   const full = quota.used >= quota.limit;
   return (
     <>
@@ -27,6 +32,15 @@ export default async function DashboardPage() {
           </div>
           <NewProjectDialog notice={full ? "Project limit reached" : undefined} />
         </div>
+        {failing.length > 0 && (
+          <div className="mt-6" data-testid="backup-failures">
+            <Alert>
+              The last scheduled backup failed for {failing.map((f, i) => (
+                <span key={f.ref}>{i > 0 && ", "}<a className="font-medium underline" href={`/project/${f.ref}`}>{f.name}</a> ({new Date(f.at).toLocaleString("en")}: {f.error.slice(0, 120)})</span>
+              ))}. It is tried again within the hour.
+            </Alert>
+          </div>
+        )}
         {projects.length === 0 ? (
           <div className="mt-10 rounded-xl border border-dashed border-zinc-300 bg-white px-6 py-16 text-center">
             <h2 className="font-medium">No projects yet</h2>
@@ -51,6 +65,12 @@ export default async function DashboardPage() {
               </li>
             ))}
           </ul>
+        )}
+        {deleted.length > 0 && (
+          <section className="mt-10 rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">
+            <h2 className="mb-3 font-medium">Recently deleted</h2>
+            <DeletedProjects projects={deleted} onRestore={undeleteProjectAction} />
+          </section>
         )}
       </main>
     </>

@@ -49,6 +49,7 @@ export interface BackupAdminView {
   target: string;
   failing: Array<{ ref: string; name: string; ownerEmail: string; at: string; error: string }>;
   settings: { backupRetentionDays: number; softDeleteDays: number };
+  plans: Array<{ id: string; name: string; backupRetentionDays: number | null }>;
   deleted: DeletedProjectView[];
 }
 
@@ -185,7 +186,12 @@ export class BackupService {
   async adminView(actor: SessionUser): Promise<BackupAdminView> {
     assertAdmin(actor);
     const { db } = this.projects;
-    const [sum, settings, deleted] = await Promise.all([db.backup.aggregate({ where: { status: "SUCCEEDED" }, _sum: { sizeBytes: true }, _count: true }), getSystemSettings(db), this.listDeleted(actor)]);
+    const [sum, settings, deleted, plans] = await Promise.all([
+      db.backup.aggregate({ where: { status: "SUCCEEDED" }, _sum: { sizeBytes: true }, _count: true }),
+      getSystemSettings(db),
+      this.listDeleted(actor),
+      db.plan.findMany({ orderBy: { memoryMb: "asc" }, select: { id: true, name: true, backupRetentionDays: true } }),
+    ]);
     const projects = await db.project.findMany({ where: { status: { not: "REMOVED" }, backups: { some: { status: "FAILED" } } }, include: { owner: { select: { email: true } } }, take: 200 });
     const failing = [];
     for (const p of projects) {
@@ -199,6 +205,7 @@ export class BackupService {
       target: this.ctx.store.kind,
       failing,
       settings: { backupRetentionDays: settings.backupRetentionDays, softDeleteDays: settings.softDeleteDays },
+      plans,
       deleted,
     };
   }

@@ -6,6 +6,7 @@ import { getProjectService } from "@/lib/projects";
 import { SiteHeader } from "@/components/site-header";
 import { ProjectView } from "@/components/projects/project-view";
 import { UsageCharts } from "@/components/projects/usage-charts";
+import { BackupsPanel } from "@/components/backups/backups-panel";
 
 export default async function ProjectPage({ params }: { params: Promise<{ ref: string }> }) {
   const { ref } = await params;
@@ -32,6 +33,10 @@ export default async function ProjectPage({ params }: { params: Promise<{ ref: s
         <div className="mt-6">
           <UsageCharts points={usage} />
         </div>
+        <section className="mt-6 rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">
+          <h2 className="mb-4 font-medium">Backups</h2>
+          <BackupsPanel projectRef={project.ref} projectName={project.name} canBackUp={["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"].includes(project.status)} />
+        </section>
       </main>
     </>
   );

@@ -1,0 +1,38 @@
+"use server";
+import { runAction, type ActionResult } from "@/lib/actions";
+import { requireUser } from "@/lib/auth/session";
+import { getBackupService } from "@/lib/backups";
+import type { BackupView } from "@/lib/backups/service";
+import { throttleBackups } from "@/lib/backups/throttle";
+import type { ProjectSummary } from "@/lib/projects/service";
+
+// Each action checks the session and hands the raw input to the service,
+// which validates it (lib/validations/backup.ts) and scopes it to the owner.
+
+export async function listBackupsAction(ref: string): Promise<ActionResult<BackupView[]>> {
+  return runAction(async () => getBackupService().listBackups(await requireUser(), ref));
+}
+
+export async function createBackupAction(ref: string): Promise<ActionResult<BackupView>> {
+  return runAction(async () => {
+    const user = await requireUser();
+    await throttleBackups("backup", user.id);
+    return getBackupService().createBackup(user, { ref });
+  });
+}
+
+export async function restoreBackupAction(input: { ref: string; backupId: string; confirmRef: string }): Promise<ActionResult<ProjectSummary>> {
+  return runAction(async () => {
+    const user = await requireUser();
+    await throttleBackups("restore", user.id);
+    return getBackupService().restoreBackup(user, input);
+  });
+}
+
+export async function cloneBackupAction(input: { ref: string; backupId: string; name: string }): Promise<ActionResult<ProjectSummary>> {
+  return runAction(async () => {
+    const user = await requireUser();
+    await throttleBackups("restore", user.id);
+    return getBackupService().cloneBackup(user, input);
+  });
+}

@@ -1,0 +1,128 @@
+"use client";
+import { useCallback, useEffect, useState } from "react";
+import { useRouter } from "next/navigation";
+import { cloneBackupAction, createBackupAction, listBackupsAction, restoreBackupAction } from "@/app/project/[ref]/backup-actions";
+import type { BackupView } from "@/lib/backups/service";
+import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
+import { CloneBackupDialog } from "@/components/backups/clone-backup-dialog";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+
+export function formatBytes(n: number | null): string {
+  if (n === null) return "–";
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+const STATUS_STYLE: Record<BackupView["status"], string> = {
+  SUCCEEDED: "text-emerald-700",
+  RUNNING: "text-sky-700",
+  FAILED: "text-red-700",
+};
+
+const KIND_LABEL: Record<BackupView["kind"], string> = { SCHEDULED: "daily", MANUAL: "on demand", FINAL: "final" };
+
+/** The project's backups: take one now, restore one (typed confirmation), clone one, download one. */
+export function BackupsPanel({ projectRef, projectName, canBackUp }: { projectRef: string; projectName: string; canBackUp: boolean }) {
+  const router = useRouter();
+  const [backups, setBackups] = useState<BackupView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  const load = useCallback(async () => {
+    const res = await listBackupsAction(projectRef);
+    if (res.ok) setBackups(res.data);
+    else setError(res.message);
+  }, [projectRef]);
+
+  useEffect(() => {
+    // Loaded from timers, never synchronously in the effect; every 5 s while one runs.
+    const first = setTimeout(() => void load(), 0);
+    const t = setInterval(() => void load(), 5000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(t);
+    };
+  }, [load]);
+
+  async function backUpNow() {
+    setPending(true);
+    setError(null);
+    const res = await createBackupAction(projectRef);
+    setPending(false);
+    if (!res.ok) setError(res.message);
+    void load();
+  }
+
+  return (
+    <div className="space-y-4" data-testid="backups">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <p className="text-sm text-zinc-600">Daily backups of the database (roles included) and Storage files, encrypted. Restoring replaces the project’s data once the restored stack is healthy.</p>
+        <Button variant="secondary" disabled={pending || !canBackUp} onClick={backUpNow} data-testid="backup-now">{pending ? "Backing up…" : "Back up now"}</Button>
+      </div>
+      {error && <Alert>{error}</Alert>}
+      {backups === null ? (
+        <p className="text-sm text-zinc-500">Loading…</p>
+      ) : backups.length === 0 ? (
+        <p className="text-sm text-zinc-500">No backups yet.</p>
+      ) : (
+        <table className="w-full text-left text-sm">
+          <thead className="text-xs uppercase tracking-wide text-zinc-500">
+            <tr><th className="py-1.5">Time</th><th>Kind</th><th>Size</th><th>Took</th><th>Status</th><th className="text-right">Actions</th></tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {backups.map((b) => (
+              <tr key={b.id} data-testid={`backup-${b.id}`}>
+                <td className="py-2"><time dateTime={b.startedAt}>{new Date(b.startedAt).toLocaleString("en")}</time></td>
+                <td>{KIND_LABEL[b.kind]}</td>
+                <td>{formatBytes(b.sizeBytes)}</td>
+                <td>{b.durationMs === null ? "–" : `${(b.durationMs / 1000).toFixed(1)} s`}</td>
+                <td className={STATUS_STYLE[b.status]} title={b.error ?? undefined}>{b.status === "FAILED" ? `failed: ${(b.error ?? "").slice(0, 80)}` : b.status.toLowerCase()}</td>
+                <td className="py-2">
+                  {b.status === "SUCCEEDED" && (
+                    <div className="flex justify-end gap-2">
+                      <a className="rounded-md px-2 py-1 text-sm font-medium text-brand-700 hover:underline" href={`/api/projects/${projectRef}/backups/${b.id}/download`} data-testid="backup-download">Download</a>
+                      {b.restorable ? (
+                        <>
+                          <CloneBackupDialog
+                            sourceName={projectName}
+                            onClone={async (name) => {
+                              const res = await cloneBackupAction({ ref: projectRef, backupId: b.id, name });
+                              if (res.ok) router.push(`/project/${res.data.ref}`);
+                              return res;
+                            }}
+                          />
+                          <DeleteProjectDialog
+                            projectRef={projectRef}
+                            name={projectName}
+                            triggerLabel="Restore"
+                            confirmLabel="Replace the data"
+                            description={`The project's database and files will be replaced by this backup of ${new Date(b.startedAt).toLocaleString("en")}; everything written since is lost. If the restored project does not come up healthy, it keeps its current data.`}
+                            onDelete={async (confirmRef) => {
+                              const res = await restoreBackupAction({ ref: projectRef, backupId: b.id, confirmRef });
+                              if (res.ok) router.refresh();
+                              return res.ok ? { ok: true, data: undefined } : res;
+                            }}
+                          />
+                        </>
+                      ) : (
+                        <span className="text-xs text-zinc-500" title="Backups restore only into the template version they were taken with.">template {b.stackVersion}</span>
+                      )}
+                    </div>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
