@@ -8,6 +8,7 @@
 //   reconcile: RESTORING projects are started again there);
 // - a restore that SUCCEEDED but had not yet removed the generation it
 //   replaced removes it now; its metadata is written again.
+import { rm } from "node:fs/promises";
 import { EVENT } from "@/lib/domain";
 import { describeError, PROJECT_FOR_SPEC, sealedMetadataOf } from "@/lib/projects/context";
 import { recordEvent } from "@/lib/projects/events";
@@ -43,10 +44,7 @@ export async function repairBackups(b: BackupContext): Promise<BackupRepairRepor
   }
   if (b.store instanceof LocalStore) {
     for (const partial of await b.store.partials()) {
-      await attempt(`removed partial backup file ${partial}`, async () => {
-        const { rm } = await import("node:fs/promises");
-        await rm(partial, { force: true });
-      });
+      await attempt(`removed partial backup file ${partial}`, () => rm(partial, { force: true }));
     }
   }
 
@@ -55,13 +53,10 @@ export async function repairBackups(b: BackupContext): Promise<BackupRepairRepor
     const p = r.project;
     await attempt(`${p.ref}: interrupted ${r.kind.toLowerCase()} rolled back`, async () => {
       await recordEvent(db, p, "WARN", EVENT.restoreFailed, "The restore was interrupted by a restart of Supafleet; rolling it back");
+      // Back on its recorded generation (started again when it ran before); a clone is left to the create's rollback in the reconcile.
       await rollBackRestore(b, r, { ...p, status: p.status as ProjectStatus }, "Interrupted by a restart of Supafleet.");
-      // Running before: the reconcile resumes RESTORING projects on their recorded generation.
-      const now = await db.project.findUniqueOrThrow({ where: { id: p.id }, select: { status: true } });
-      if (r.kind === "RESTORE" && now.status === "ACTIVE_HEALTHY") {
-        // rollBackRestore started it already; nothing more.
-      }
-      await provisioner.writeMetadata(p.ref, sealedMetadataOf(b.projects, p)).catch(() => undefined);
+      // The metadata may already name the generation that was being filled.
+      if (r.kind === "RESTORE") await provisioner.writeMetadata(p.ref, sealedMetadataOf(b.projects, p));
     });
   }
 

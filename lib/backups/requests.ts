@@ -104,11 +104,11 @@ export async function requestUndelete(b: BackupContext, actor: SessionUser, inpu
   const { db, provisioner, config, jobs } = b.projects;
   return jobs.withLock(input.ref, async () => {
     const p = await findDeleted(b, actor, input.ref, opts);
-    const chosen = input.backupId
+    // The one asked for, else the final backup the delete took, else the newest good one.
+    const backup = input.backupId
       ? await db.backup.findFirst({ where: { id: input.backupId, projectId: p.id, status: "SUCCEEDED" } })
-      : await db.backup.findFirst({ where: { projectId: p.id, status: "SUCCEEDED" }, orderBy: [{ kind: "asc" }, { startedAt: "desc" }] });
-    const finals = await db.backup.findFirst({ where: { projectId: p.id, status: "SUCCEEDED", kind: "FINAL" }, orderBy: { startedAt: "desc" } });
-    const backup = input.backupId ? chosen : (finals ?? chosen);
+      : ((await db.backup.findFirst({ where: { projectId: p.id, status: "SUCCEEDED", kind: "FINAL" }, orderBy: { startedAt: "desc" } })) ??
+        (await db.backup.findFirst({ where: { projectId: p.id, status: "SUCCEEDED" }, orderBy: { startedAt: "desc" } })));
     if (!backup) throw new NotFoundError("This project has no backup to bring it back from.");
     await restorableBackup(b, p.id, backup.id);
     const settings = await getSystemSettings(db);

@@ -225,7 +225,7 @@ describe("backup drill on the stand-in stack", () => {
   });
 
   it("a process that dies mid-restore: the restart removes the half-filled volumes and the project runs on its data as it was", async () => {
-    const good = (await inst.db.backup.findFirstOrThrow({ where: { status: "SUCCEEDED", target: "local" }, orderBy: { startedAt: "desc" } })).id;
+    const good = (await inst.db.backup.findFirstOrThrow({ where: { status: "SUCCEEDED", target: "local", project: { ref } }, orderBy: { startedAt: "desc" } })).id;
     await sql(ref, "insert into drill values (5, 'after the last backup')");
     const generation = (await inst.db.project.findUniqueOrThrow({ where: { ref } })).dataGeneration;
     const dying = backups(local, (real) => ({
