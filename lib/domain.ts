@@ -34,6 +34,10 @@ export type Role = (typeof ROLES)[number];
 
 export type StartMode = "create" | "resume" | "restart";
 
+/** Why a project is paused: only an idle pause is undone by the next request. */
+export const PAUSED_BY = ["idle", "owner", "admin"] as const;
+export type PausedBy = (typeof PAUSED_BY)[number];
+
 /**
  * Every kind of project event. Lifecycle kinds are "<action>.<step>"; the
  * delete intent ("delete.started") is durable: a restart that finds it as a
@@ -47,6 +51,8 @@ export const EVENT = {
   pauseStarted: "pause.started",
   pauseSucceeded: "pause.succeeded",
   pauseFailed: "pause.failed",
+  pauseIdle: "pause.idle",
+  wakeRequested: "wake.requested",
   deleteIntent: "delete.started",
   deleteSucceeded: "delete.succeeded",
   deleteFailed: "delete.failed",

@@ -14,6 +14,7 @@ import { eventBus } from "@/lib/projects/events";
 import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import type { SubnetPool } from "@/lib/projects/subnets";
+import type { ActivitySource } from "@/lib/proxy/activity";
 import { budgetOf } from "@/lib/projects/admission";
 
 export interface ProjectServiceConfig {
@@ -47,6 +48,8 @@ export interface ProjectContext {
   proxy: ProxyNotifier;
   config: ProjectServiceConfig;
   jobs: JobRunner;
+  /** Where requests to projects are seen (nginx's activity log); without it only starts count as activity. */
+  activity?: ActivitySource;
 }
 
 /** The project row with what building its stack needs. */

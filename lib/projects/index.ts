@@ -7,7 +7,8 @@ import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { ConfigError } from "@/lib/errors";
 import { getMasterKey } from "@/lib/server-keys";
-import { createProxy } from "@/lib/proxy/app-proxy";
+import { activityLogPath, createProxy } from "@/lib/proxy/app-proxy";
+import { NginxActivityLog } from "@/lib/proxy/activity";
 import { templateImage } from "@/lib/stack/template";
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { ProjectService } from "@/lib/projects/service";
@@ -42,7 +43,7 @@ export function getProjectService(): ProjectService {
       poolerTls: env.nginx.tls,
       // Where the engine keeps volumes, when Supafleet can see it (it runs on the host); else its own data folder.
       diskPath: existsSync("/var/lib/docker") ? "/var/lib/docker" : env.dataDir,
-    });
+    }, { activity: env.nginx.enabled ? new NginxActivityLog(activityLogPath(env), env.rootDomain) : undefined });
   }
   return g.supafleetProjects;
 }

@@ -11,6 +11,8 @@ export interface SystemSettingsView {
   memoryCommitPercent: number;
   /** Admission: a create or resume needs this much free disk. */
   minFreeDiskMb: number;
+  /** Projects idle this many minutes are paused (woken by their next request); 0 = never. */
+  idleTimeoutMin: number;
 }
 
 type Row = SystemSettingsView & { id: number };
@@ -23,6 +25,7 @@ function view(row: Row): SystemSettingsView {
     signupsPerIpPerDay: row.signupsPerIpPerDay,
     memoryCommitPercent: row.memoryCommitPercent,
     minFreeDiskMb: row.minFreeDiskMb,
+    idleTimeoutMin: row.idleTimeoutMin,
   };
 }
 

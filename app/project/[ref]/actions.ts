@@ -45,3 +45,10 @@ export async function serviceStatusAction(ref: string): Promise<ActionResult<{ p
     return { project, services };
   });
 }
+
+export async function setIdleTimeoutAction(ref: string, minutes: number | null): Promise<ActionResult<undefined>> {
+  return runAction(async () => {
+    await getProjectService().setIdleTimeout(await requireUser(), { ref, minutes });
+    return undefined;
+  });
+}
