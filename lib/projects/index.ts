@@ -7,7 +7,7 @@ import { getEnv } from "@/lib/env";
 import { ConfigError } from "@/lib/errors";
 import { getMasterKey } from "@/lib/server-keys";
 import { createProxy } from "@/lib/proxy/app-proxy";
-import { templateImage } from "@/lib/stack/template";
+import { LATEST_STACK_VERSION, templateImage } from "@/lib/stack/template";
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { ProjectService } from "@/lib/projects/service";
 
@@ -26,7 +26,7 @@ export function getProjectService(): ProjectService {
     if (!installationId) throw new ConfigError("Supafleet has not finished starting (no installation id yet).");
     const env = getEnv();
     const db = getDb();
-    const provisioner = createDockerProvisioner(env.dockerSocket, installationId, { helperImage: templateImage("db", env.imageOverrides) });
+    const provisioner = createDockerProvisioner(env.dockerSocket, installationId, { helperImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides) });
     g.supafleetProjects = new ProjectService(db, provisioner, createProxy(env, db), {
       portRange: env.portRange,
       masterKey: getMasterKey(env),
@@ -34,7 +34,7 @@ export function getProjectService(): ProjectService {
       publicScheme: env.publicScheme,
       publicPort: env.publicPort,
       imageOverrides: env.imageOverrides,
-      dockerSocket: env.dockerSocket,
+      analytics: env.analytics,
       maxParallelStarts: env.maxParallelStarts,
       subnetPool: env.subnetPool,
     });

@@ -87,7 +87,6 @@ beforeAll(async () => {
     rootDomain: "supafleet.test",
     publicScheme: "http",
     imageOverrides: STANDIN_IMAGE_OVERRIDES,
-    dockerSocket: "/var/run/docker.sock",
   };
   service = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock", installationId), recordingProxy, config);
 });

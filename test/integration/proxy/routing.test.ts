@@ -151,7 +151,6 @@ describe("a real project behind nginx, through its lifecycle", () => {
       rootDomain: DOMAIN,
       publicScheme: "http",
       imageOverrides: STANDIN_IMAGE_OVERRIDES,
-      dockerSocket: "/var/run/docker.sock",
     });
     const u = await db.user.create({ data: { id: randomUUID(), email: "router@example.com", passwordHash: "x", projectQuota: 2 } });
     user = { id: u.id, email: u.email, name: null, role: "USER" };
