@@ -11,6 +11,7 @@ import { Field } from "@/components/ui/field";
 export function AuthSettingsForm({ projectRef }: { projectRef: string }) {
   const [view, setView] = useState<AuthSettingsView | null>(null);
   const [smtpOn, setSmtpOn] = useState(false);
+  // Keyed by the top-level field (lib/users/service.ts parseOrThrow): all SMTP problems under "smtp".
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [message, setMessage] = useState<{ tone: "info" | "error"; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
@@ -69,12 +70,13 @@ export function AuthSettingsForm({ projectRef }: { projectRef: string }) {
       </label>
       {smtpOn && (
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field label="SMTP host" name="smtpHost" defaultValue={s.smtp?.host ?? ""} errors={err("smtp.host")} />
-          <Field label="SMTP port" name="smtpPort" type="number" defaultValue={s.smtp?.port ?? 587} errors={err("smtp.port")} />
-          <Field label="SMTP user" name="smtpUser" defaultValue={s.smtp?.user ?? ""} errors={err("smtp.user")} />
-          <Field label="SMTP password" name="smtpPassword" type="password" autoComplete="new-password" placeholder={view.smtpPasswordSet ? "(stored; leave empty to keep)" : ""} errors={err("smtp.password")} />
-          <Field label="Sender email" name="smtpSenderEmail" type="email" defaultValue={s.smtp?.senderEmail ?? ""} errors={err("smtp.senderEmail")} />
-          <Field label="Sender name" name="smtpSenderName" defaultValue={s.smtp?.senderName ?? ""} errors={err("smtp.senderName")} />
+          <Field label="SMTP host" name="smtpHost" defaultValue={s.smtp?.host ?? ""} />
+          <Field label="SMTP port" name="smtpPort" type="number" defaultValue={s.smtp?.port ?? 587} />
+          <Field label="SMTP user" name="smtpUser" defaultValue={s.smtp?.user ?? ""} />
+          <Field label="SMTP password" name="smtpPassword" type="password" autoComplete="new-password" placeholder={view.smtpPasswordSet ? "(stored; leave empty to keep)" : ""} />
+          <Field label="Sender email" name="smtpSenderEmail" type="email" defaultValue={s.smtp?.senderEmail ?? ""} />
+          <Field label="Sender name" name="smtpSenderName" defaultValue={s.smtp?.senderName ?? ""} />
+          {err("smtp")?.map((e) => <p key={e} className="text-xs text-red-600 sm:col-span-2">{e}</p>)}
         </div>
       )}
       <label className="flex items-center gap-2 text-sm">
