@@ -4,13 +4,13 @@
 import { createHash } from "node:crypto";
 import { formatHostPorts, LABELS, METADATA_VOLUME, type FileSpec, type ServiceName, type ServiceSpec, type StackSpec, type MountSpec, type PortSpec } from "@/lib/stack/types";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
-import { durationMs, LATEST_STACK_VERSION, loadTemplate, STACK_VERSION, substitute, templateImage, templateServices, TemplateError, type Template } from "@/lib/stack/template";
+import { durationMs, LATEST_STACK_VERSION, loadTemplate, substitute, templateImage, templateServices, TemplateError, type Template } from "@/lib/stack/template";
 import { REF_PATTERN } from "@/lib/validations/project";
 import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
 import { defaultBudget, limitsFor, type ProjectBudget } from "@/lib/stack/limits";
 import { authTemplateVars, type AuthSettings } from "@/lib/stack/auth-config";
 
-export { LATEST_STACK_VERSION, STACK_VERSION };
+export { LATEST_STACK_VERSION };
 
 export interface StackInput {
   ref: string;

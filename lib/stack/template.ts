@@ -22,8 +22,6 @@ export const TEMPLATES_ROOT = resolve(process.cwd(), "templates/supabase");
 
 /** The version new projects get: the newest one. */
 export const LATEST_STACK_VERSION: string = TEMPLATE_VERSIONS[TEMPLATE_VERSIONS.length - 1]!;
-/** @deprecated name kept for callers that mean "what a create uses". */
-export const STACK_VERSION = LATEST_STACK_VERSION;
 export { TEMPLATE_VERSIONS };
 
 /** Compose's own optional-service switch; the only profile Supafleet knows. */
