@@ -52,8 +52,10 @@ describe("Auth settings in the browser", () => {
     ref = page.url().split("/").pop()!;
     await page.waitForSelector("[data-testid=status-badge][data-status=ACTIVE_HEALTHY]", { timeout: 600_000 });
     expect(await page.textContent("[data-testid=stack-version]")).toContain("2026.09-r1");
+    expect(await page.textContent("[data-testid=secret-key]")).toMatch(/^•+$/);
     await page.click("[data-testid=reveal]");
-    expect(await page.textContent("[data-testid=publishable-key]")).toMatch(/sb_publishable_/);
+    await expect.poll(() => page.textContent("[data-testid=publishable-key]")).toMatch(/^sb_publishable_/);
+    expect(await page.textContent("[data-testid=jwks-url]")).toBe(`http://${ref}.localhost/auth/v1/.well-known/jwks.json`);
     expect(await page.textContent("[data-testid=secret-key]")).toMatch(/sb_secret_/);
     expect(await page.isChecked("[data-testid=confirm-email]")).toBe(false);
     expect(await page.inputValue("#field-siteUrl")).toBe("http://localhost:3000");
