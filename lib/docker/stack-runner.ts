@@ -300,26 +300,6 @@ async function serviceContainers(docker: Docker, ref: string, installationId: st
   return containers.filter((c) => ownedBy(c.Labels, ref, installationId) && c.Labels?.[LABELS.role] !== METADATA_ROLE);
 }
 
-/**
- * Removes one service's container (this installation's, for the ref) so the
- * next converge makes it again from the spec; volumes, network and every other
- * container stay as they are. 404 (already gone) is fine.
- */
-export async function removeServiceContainer(docker: Docker, spec: StackSpec, service: string): Promise<void> {
-  const svc = spec.services.find((s) => s.service === service);
-  if (!svc) throw new InvalidStateError(`${service} is not a service of this stack.`);
-  const existing = await inspectOrNull(docker, svc.containerName);
-  if (!existing) return;
-  if (!ownedBy(existing.Config.Labels, spec.ref, spec.installationId)) {
-    throw new ResourceConflictError(`A container named ${svc.containerName} exists and is not this installation's for ${spec.ref}; it was left untouched.`);
-  }
-  try {
-    await docker.getContainer(existing.Id).remove({ force: true });
-  } catch (err) {
-    if (statusOf(err) !== 404) throw err;
-  }
-}
-
 /** Pause: stop every container of the ref, keep volumes and network. */
 export async function stopStack(docker: Docker, ref: string, installationId: string, graceSeconds = 20): Promise<number> {
   const containers = await serviceContainers(docker, ref, installationId);

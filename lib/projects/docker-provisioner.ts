@@ -4,8 +4,8 @@ import { createDockerClient } from "@/lib/docker/client";
 import { watchContainerEvents } from "@/lib/docker/events";
 import { containerLogs } from "@/lib/docker/logs";
 import { readMetadata, writeMetadata } from "@/lib/docker/metadata";
-import { listEngineStacks, removeStack, usedHostPorts, usedSubnets } from "@/lib/docker/resources";
-import { applyStack, inspectStack, removeServiceContainer, stopStack } from "@/lib/docker/stack-runner";
+import { listEngineStacks, removeServiceContainer, removeStack, usedHostPorts, usedSubnets } from "@/lib/docker/resources";
+import { applyStack, inspectStack, stopStack } from "@/lib/docker/stack-runner";
 import { containerName } from "@/lib/stack/build-stack-spec";
 import type { Provisioner } from "@/lib/projects/provisioner";
 
