@@ -7,6 +7,7 @@ import type Docker from "dockerode";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABELS } from "@/lib/stack/types";
+import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { startApp, type AppServer } from "@/test/support/app-server";
 import { launchBrowser, snap } from "@/test/support/browser";
 import { ensureDockerHost } from "@/test/support/docker-host";
@@ -30,7 +31,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
-});
+  // The app's database goes with it: remove the project's stack by its labels, as its installation would.
+  if (ref) {
+    const [c] = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`] }) });
+    const installation = c?.Labels[LABELS.installation];
+    if (installation) await createDockerProvisioner("/var/run/docker.sock", installation).destroy(ref);
+  }
+}, 120_000);
 
 async function authEnv(): Promise<Record<string, string>> {
   const [c] = await docker.listContainers({ filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`, `${LABELS.service}=auth`] }) });
