@@ -62,6 +62,16 @@ export const EVENT = {
   recoveryRebuilt: "recovery.rebuilt",
   recoveryEngineState: "recovery.engine_state",
   imagePull: "image.pull",
+  upgradeRequested: "upgrade.requested",
+  upgradeStarted: "upgrade.started",
+  upgradeBackup: "upgrade.backup",
+  upgradeSucceeded: "upgrade.succeeded",
+  upgradeFailed: "upgrade.failed",
+  upgradeRolledBack: "upgrade.rolled_back",
+  upgradeRollbackFailed: "upgrade.rollback_failed",
+  authSettingsSaved: "auth_settings.saved",
+  authRestartSucceeded: "auth_settings.applied",
+  authRestartFailed: "auth_settings.apply_failed",
 } as const;
 
 /** Steps of a stack start, per mode: "create.queued", "resume.succeeded", … */

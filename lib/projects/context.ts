@@ -8,6 +8,7 @@ import { InvalidStateError, isAppError } from "@/lib/errors";
 import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { buildStackSpec } from "@/lib/stack/build-stack-spec";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
+import type { AuthSettings } from "@/lib/stack/auth-config";
 import type { StackSpec } from "@/lib/stack/types";
 import type { JobRunner } from "@/lib/projects/jobs";
 import { eventBus } from "@/lib/projects/events";
@@ -24,7 +25,8 @@ export interface ProjectServiceConfig {
   publicScheme: "http" | "https";
   publicPort?: number;
   imageOverrides: Record<string, string>;
-  dockerSocket: string;
+  /** Logs and analytics (Logflare + Vector) in every stack; off by default, as upstream (SUPAFLEET_ANALYTICS). */
+  analytics?: boolean;
   /** Stacks that may start at once; default defaultMaxParallelStarts(). See lib/projects/slots.ts. */
   maxParallelStarts?: number;
   /** Host address for the database ports; default 0.0.0.0. */
@@ -64,6 +66,8 @@ export interface ProjectForSpec {
   secrets: string;
   memoryMb: number | null;
   milliCpus: number | null;
+  /** JSON of the project's Auth settings (lib/stack/auth-config.ts); null: defaults. */
+  authSettings: string | null;
   ports: Array<{ purpose: PortPurpose; port: number }>;
   subnet: { subnet: string } | null;
   owner: { id: string; email: string };
@@ -97,7 +101,12 @@ export function sealedMetadataOf(ctx: ProjectContext, p: ProjectForSpec): string
   return sealMetadata(ctx.config.masterKey, metadataFor(ctx.provisioner.installationId, p, p.owner));
 }
 
-export function specFor(ctx: ProjectContext, p: ProjectForSpec): StackSpec {
+export function authSettingsOf(p: { authSettings: string | null }): AuthSettings | undefined {
+  return p.authSettings ? (JSON.parse(p.authSettings) as AuthSettings) : undefined;
+}
+
+/** The project's stack, from the template version it runs (never the newest by default). */
+export function specFor(ctx: ProjectContext, p: ProjectForSpec, opts: { stackVersion?: string; secrets?: ProjectSecrets } = {}): StackSpec {
   const port = (purpose: PortPurpose) => {
     const lease = p.ports.find((l) => l.purpose === purpose);
     if (!lease) throw new InvalidStateError(`Project ${p.ref} has no ${purpose} port lease.`);
@@ -107,7 +116,10 @@ export function specFor(ctx: ProjectContext, p: ProjectForSpec): StackSpec {
     ref: p.ref,
     installationId: ctx.provisioner.installationId,
     sealedMetadata: sealedMetadataOf(ctx, p),
-    secrets: secretsOf(ctx, p),
+    stackVersion: opts.stackVersion ?? p.stackVersion,
+    secrets: opts.secrets ?? secretsOf(ctx, p),
+    auth: authSettingsOf(p),
+    analytics: ctx.config.analytics ?? false,
     ports: { kongHttp: port("KONG_HTTP"), postgres: port("POSTGRES"), pooler: port("POOLER") },
     subnet: p.subnet?.subnet,
     budget: budgetOf(p),
@@ -116,7 +128,6 @@ export function specFor(ctx: ProjectContext, p: ProjectForSpec): StackSpec {
     poolerTls: ctx.config.poolerTls ? { certPem: readFileSync(ctx.config.poolerTls.certPath, "utf8"), keyPem: readFileSync(ctx.config.poolerTls.keyPath, "utf8") } : undefined,
     publicUrl: apiUrl(ctx.config, p.ref),
     imageOverrides: ctx.config.imageOverrides,
-    dockerSocketPath: ctx.config.dockerSocket,
   });
 }
 

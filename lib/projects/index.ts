@@ -9,7 +9,7 @@ import { ConfigError } from "@/lib/errors";
 import { getMasterKey } from "@/lib/server-keys";
 import { activityLogPath, createProxy } from "@/lib/proxy/app-proxy";
 import { NginxActivityLog } from "@/lib/proxy/activity";
-import { templateImage } from "@/lib/stack/template";
+import { LATEST_STACK_VERSION, templateImage } from "@/lib/stack/template";
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { ProjectService } from "@/lib/projects/service";
 
@@ -28,7 +28,7 @@ export function getProjectService(): ProjectService {
     if (!installationId) throw new ConfigError("Supafleet has not finished starting (no installation id yet).");
     const env = getEnv();
     const db = getDb();
-    const provisioner = createDockerProvisioner(env.dockerSocket, installationId, { helperImage: templateImage("db", env.imageOverrides) });
+    const provisioner = createDockerProvisioner(env.dockerSocket, installationId, { helperImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides) });
     g.supafleetProjects = new ProjectService(db, provisioner, createProxy(env, db), {
       portRange: env.portRange,
       masterKey: getMasterKey(env),
@@ -36,7 +36,7 @@ export function getProjectService(): ProjectService {
       publicScheme: env.publicScheme,
       publicPort: env.publicPort,
       imageOverrides: env.imageOverrides,
-      dockerSocket: env.dockerSocket,
+      analytics: env.analytics,
       maxParallelStarts: env.maxParallelStarts,
       subnetPool: env.subnetPool,
       dbBindAddress: env.dbBindAddress,

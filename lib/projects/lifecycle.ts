@@ -7,7 +7,7 @@ import { AccountDisabledError, InvalidStateError, QuotaExceededError } from "@/l
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { getSystemSettings } from "@/lib/settings/service";
-import { STACK_VERSION } from "@/lib/stack/build-stack-spec";
+import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import type { SessionUser } from "@/lib/users/service";
 import { parseOrThrow } from "@/lib/users/service";
@@ -51,7 +51,8 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
           region: data.region ?? null,
           ownerId: actor.id,
           status: "COMING_UP",
-          stackVersion: STACK_VERSION,
+          // New projects get the newest template; they keep it until upgraded.
+          stackVersion: LATEST_STACK_VERSION,
           secrets: encryptSecrets(ctx.config.masterKey, ref, JSON.stringify(secrets)),
           memoryMb: budget.memoryMb,
           milliCpus: budget.milliCpus,

@@ -15,6 +15,8 @@ import type { ActivitySource } from "@/lib/proxy/activity";
 import { applyProxy, describeError, secretsOf, specFor, type ProjectContext, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/context";
 import { JobRunner } from "@/lib/projects/jobs";
 import * as lifecycle from "@/lib/projects/lifecycle";
+import * as upgrade from "@/lib/projects/upgrade";
+import * as authSettings from "@/lib/projects/auth-settings";
 import type { LogLine, Provisioner, ServiceStatus } from "@/lib/projects/provisioner";
 import * as queries from "@/lib/projects/queries";
 import { reconcile, type ReconcileReport } from "@/lib/projects/reconcile";
@@ -81,6 +83,15 @@ export class ProjectService {
   resumeProject = (actor: SessionUser, ref: string, opts?: Scope) => lifecycle.resumeProject(this.ctx, actor, ref, opts);
   restartProject = (actor: SessionUser, ref: string, opts?: Scope) => lifecycle.restartProject(this.ctx, actor, ref, opts);
   deleteProject = (actor: SessionUser, input: { ref: string; confirmRef: string }, opts?: Scope) => lifecycle.deleteProject(this.ctx, actor, input, opts);
+
+  // ---- template upgrades and Auth settings ----------------------------------------
+
+  /** Owner (or admin with asAdmin): move a running or paused project to the newest template, rolling back if it is not healthy. */
+  upgradeProject = (actor: SessionUser, ref: string, opts?: Scope) => upgrade.upgradeProject(this.ctx, actor, ref, opts);
+  /** Admin: upgrade every running or paused project that is not on the newest template. */
+  upgradeAllProjects = (actor: SessionUser) => upgrade.upgradeAllProjects(this.ctx, actor);
+  getAuthSettings = (actor: SessionUser, ref: string) => authSettings.getAuthSettings(this.ctx, actor, ref);
+  saveAuthSettings = (actor: SessionUser, ref: string, input: unknown) => authSettings.saveAuthSettings(this.ctx, actor, ref, input);
 
   /** Re-reads one project's state from the engine now and stores the derived status (the monitor's check). */
   refreshStatus(ref: string): Promise<ProjectStatus | null> {

@@ -7,7 +7,8 @@
 // destroy is the only call that removes volumes. Every call is logged so a
 // test can prove what was (never) done.
 import { ResourceConflictError } from "@/lib/errors";
-import { SERVICE_NAMES, type ServiceName, type StackSpec } from "@/lib/stack/types";
+import type { ServiceName, StackSpec } from "@/lib/stack/types";
+import { LATEST_STACK_VERSION, templateServices } from "@/lib/stack/template";
 import type { EngineStack, LogLine, Provisioner, Removed, ServiceStatus } from "@/lib/projects/provisioner";
 
 export interface FakeContainer {
@@ -27,6 +28,10 @@ export interface FakeStack {
   hostPorts: Partial<Record<"KONG_HTTP" | "POSTGRES" | "POOLER", number>>;
   /** sealed files, oldest first */
   metadata: string[];
+  /** The template version its containers were last made from. */
+  stackVersion?: string;
+  /** The spec its containers were last made from (tests read env and files from it). */
+  lastSpec?: StackSpec;
   subnet?: string;
 }
 
@@ -70,7 +75,7 @@ export class FakeEngine {
   /** A stack as a full, running, healthy project would leave it. */
   put(stack: Partial<FakeStack> & { ref: string; installation: string | null }): FakeStack {
     const full: FakeStack = {
-      containers: SERVICE_NAMES.map((service) => ({ service, running: true, health: "healthy" as const })),
+      containers: templateServices(LATEST_STACK_VERSION, { analytics: false }).map((service) => ({ service, running: true, health: "healthy" as const })),
       volumes: new Set(["db-data", "db-config", "storage", "functions", "snippets", "deno-cache", "metadata"]),
       network: true,
       hostPorts: {},
@@ -85,12 +90,17 @@ export class FakeEngine {
     return `${installation ?? ""}/${ref}`;
   }
 
-  provisioner(installationId: string, hooks: { up?: (spec: StackSpec) => Promise<void> } = {}): Provisioner {
+  provisioner(installationId: string, hooks: FakeHooks = {}): Provisioner {
     return fakeProvisioner(this, installationId, hooks);
   }
 }
 
-function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: { up?: (spec: StackSpec) => Promise<void> }): Provisioner {
+export interface FakeHooks {
+  up?: (spec: StackSpec) => Promise<void>;
+  replaceService?: (spec: StackSpec, service: string) => Promise<void>;
+}
+
+function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: FakeHooks): Provisioner {
     const log = (op: string, ref: string) => {
       engine.checkUp();
       engine.calls.push({ installation: installationId, op, ref });
@@ -122,12 +132,14 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: { up
         if (metadataIsNew) s.metadata.push(spec.metadata.sealed);
         s.network = true;
         if (spec.network.subnet) s.subnet = spec.network.subnet;
-        const ports = spec.services.find((x) => x.service === "kong")?.labels["supafleet.host-ports"];
+        const ports = spec.services[0]?.labels["supafleet.host-ports"];
         for (const part of (ports ?? "").split(",")) {
           const [k, v] = part.split("=");
           if (k === "KONG_HTTP" || k === "POSTGRES" || k === "POOLER") s.hostPorts[k] = Number(v);
         }
-        s.containers = SERVICE_NAMES.map((service) => ({ service, running: true, health: "healthy" as const }));
+        s.containers = spec.services.map((x) => ({ service: x.service, running: true, health: "healthy" as const }));
+        s.stackVersion = spec.stackVersion;
+        s.lastSpec = spec;
       },
       async pause(ref) {
         log("pause", ref);
@@ -136,6 +148,17 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: { up
       async restart(spec, opts) {
         log("restart", spec.ref);
         await this.up(spec, opts);
+      },
+      async replaceService(spec, service) {
+        log(`replaceService:${service}`, spec.ref);
+        const s = own(spec.ref);
+        if (!s) throw new ResourceConflictError(`no stack ${spec.ref}`);
+        if (!spec.services.some((x) => x.service === service)) throw new ResourceConflictError(`${service} is not in the spec`);
+        await hooks.replaceService?.(spec, service);
+        s.containers = [...s.containers.filter((c) => c.service !== service), { service, running: true, health: "healthy" as const }];
+        // As the real converge: whatever else is stopped starts again.
+        for (const c of s.containers) c.running = true;
+        s.lastSpec = spec;
       },
       async destroy(ref) {
         log("destroy", ref);

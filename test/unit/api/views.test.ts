@@ -7,6 +7,8 @@ import type { ServiceStatus } from "@/lib/projects/provisioner";
 import type { ProjectSummary } from "@/lib/projects/service";
 
 const summary: ProjectSummary = {
+  stackVersion: "2026.09-r1",
+  upgradeTo: null,
   ref: "abcdefghijklmnopqrst",
   name: "Shop",
   region: null,

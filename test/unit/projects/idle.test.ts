@@ -62,7 +62,7 @@ describe("auto-pause and wake", () => {
       db,
       engine.provisioner(await ensureInstallationId(db)),
       { apply: async () => undefined },
-      { portRange: { start: 45000, end: 45099 }, masterKey: randomBytes(32), rootDomain: "cloud.test", publicScheme: "http", imageOverrides: {}, dockerSocket: "/var/run/docker.sock" },
+      { portRange: { start: 45000, end: 45099 }, masterKey: randomBytes(32), rootDomain: "cloud.test", publicScheme: "http", imageOverrides: {} },
       { activity: { read: async () => new Map(seen) } },
     );
     const u = await db.user.create({ data: { id: randomUUID(), email: "o@example.com", passwordHash: "x", projectQuota: 10 } });
