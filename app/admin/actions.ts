@@ -82,3 +82,7 @@ export async function deletePlanAction(id: string) {
 export async function setUserPlanAction(userId: string, planId: string | null) {
   return done(async () => setUserPlan(getDb(), await requireAdmin(), { userId, planId }));
 }
+
+export async function upgradeAllProjectsAction() {
+  return runAction(async () => getProjectService().upgradeAllProjects(await requireAdmin()));
+}

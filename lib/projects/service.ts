@@ -4,6 +4,7 @@
 // starts and rollback), reconcile (start-up repair), recovery (unknown stacks
 // and quarantine), leases, jobs.
 import type { Db } from "@/lib/db/client";
+import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { SERVICE_NAMES, type ServiceName } from "@/lib/stack/types";
@@ -90,6 +91,12 @@ export class ProjectService {
   upgradeProject = (actor: SessionUser, ref: string, opts?: Scope) => upgrade.upgradeProject(this.ctx, actor, ref, opts);
   /** Admin: upgrade every running or paused project that is not on the newest template. */
   upgradeAllProjects = (actor: SessionUser) => upgrade.upgradeAllProjects(this.ctx, actor);
+
+  /** Admin: live projects still on an older template version than the newest. */
+  async projectsBehindLatest(actor: SessionUser): Promise<number> {
+    assertAdmin(actor);
+    return this.ctx.db.project.count({ where: { status: { not: "REMOVED" }, stackVersion: { not: LATEST_STACK_VERSION } } });
+  }
   getAuthSettings = (actor: SessionUser, ref: string) => authSettings.getAuthSettings(this.ctx, actor, ref);
   saveAuthSettings = (actor: SessionUser, ref: string, input: unknown) => authSettings.saveAuthSettings(this.ctx, actor, ref, input);
 
