@@ -4,6 +4,7 @@
 // The 50 "live projects" are 13 labelled lightweight containers each (650
 // containers): reconcile only lists and inspects, so the cost is the same as
 // with full stacks, which 2 cores cannot run 50 of.
+import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { randomUUID } from "node:crypto";
 import { LABELS, SERVICE_NAMES } from "@/lib/stack/types";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   for (let u = 0; u < 200; u++) users.push(await makeUser(db, `user${u}@example.com`, 10));
   const t0 = performance.now();
   await db.project.createMany({
-    data: Array.from({ length: PROJECTS }, (_, i) => ({ id: randomUUID(), ref: ref(i), name: `Project ${i}`, ownerId: users[i % 200]!.id, status: i % 7 === 0 ? "INACTIVE" : "ACTIVE_HEALTHY", stackVersion: "bench", secrets: "v1.x.y.z" })),
+    data: Array.from({ length: PROJECTS }, (_, i) => ({ id: randomUUID(), ref: ref(i), name: `Project ${i}`, ownerId: users[i % 200]!.id, status: i % 7 === 0 ? "INACTIVE" : "ACTIVE_HEALTHY", stackVersion: LATEST_STACK_VERSION, secrets: "v1.x.y.z" })),
   });
   console.log(`seed: ${PROJECTS} projects in ${(performance.now() - t0).toFixed(0)} ms`);
   const admin = { ...users[0]!, role: "ADMIN" as const };
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   await db.project.updateMany({ where: {}, data: { status: "REMOVED" } });
   const live = Array.from({ length: LIVE }, (_, i) => ref(5000 + i));
   await db.project.updateMany({ where: { ref: { in: live } }, data: { status: "ACTIVE_HEALTHY" } });
-  for (const r of live) await db.project.upsert({ where: { ref: r }, create: { id: randomUUID(), ref: r, name: r, ownerId: users[0]!.id, status: "ACTIVE_HEALTHY", stackVersion: "bench", secrets: "v1.x.y.z" }, update: { status: "ACTIVE_HEALTHY" } });
+  for (const r of live) await db.project.upsert({ where: { ref: r }, create: { id: randomUUID(), ref: r, name: r, ownerId: users[0]!.id, status: "ACTIVE_HEALTHY", stackVersion: LATEST_STACK_VERSION, secrets: "v1.x.y.z" }, update: { status: "ACTIVE_HEALTHY" } });
   // leftovers of an interrupted earlier run
   await Promise.all(live.map((r) => removeStack(docker, r, installationId, { volumes: true })));
   const t1 = performance.now();

@@ -34,6 +34,10 @@ export type Role = (typeof ROLES)[number];
 
 export type StartMode = "create" | "resume" | "restart";
 
+/** Why a project is paused: only an idle pause is undone by the next request. */
+export const PAUSED_BY = ["idle", "owner", "admin"] as const;
+export type PausedBy = (typeof PAUSED_BY)[number];
+
 /**
  * Every kind of project event. Lifecycle kinds are "<action>.<step>"; the
  * delete intent ("delete.started") is durable: a restart that finds it as a
@@ -47,6 +51,8 @@ export const EVENT = {
   pauseStarted: "pause.started",
   pauseSucceeded: "pause.succeeded",
   pauseFailed: "pause.failed",
+  pauseIdle: "pause.idle",
+  wakeRequested: "wake.requested",
   deleteIntent: "delete.started",
   deleteSucceeded: "delete.succeeded",
   deleteFailed: "delete.failed",
@@ -56,6 +62,16 @@ export const EVENT = {
   recoveryRebuilt: "recovery.rebuilt",
   recoveryEngineState: "recovery.engine_state",
   imagePull: "image.pull",
+  upgradeRequested: "upgrade.requested",
+  upgradeStarted: "upgrade.started",
+  upgradeBackup: "upgrade.backup",
+  upgradeSucceeded: "upgrade.succeeded",
+  upgradeFailed: "upgrade.failed",
+  upgradeRolledBack: "upgrade.rolled_back",
+  upgradeRollbackFailed: "upgrade.rollback_failed",
+  authSettingsSaved: "auth_settings.saved",
+  authRestartSucceeded: "auth_settings.applied",
+  authRestartFailed: "auth_settings.apply_failed",
   // Backups (lib/backups): a backup's steps, and a restore's (into the same
   // project, a clone, or a deleted project brought back).
   backupStarted: "backup.started",

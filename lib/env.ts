@@ -9,7 +9,8 @@ import { parseCidr } from "@/lib/projects/subnets";
 import { DEFAULT_MAX_BLOCK_SEC, DEFAULT_RULES, parseRule, type RateLimitRule, type RateLimitRules } from "@/lib/rate-limit/rules";
 
 const HOSTNAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-const SERVICE_KEY = /^(\*|[a-z]+)$/;
+// "service", "service@template-version" (one version only) or "*".
+const SERVICE_KEY = /^(\*|[a-z][a-z-]*(@[0-9a-z][0-9a-z.-]*)?)$/;
 // Docker image references: registry/name:tag or @digest; no spaces or shell characters.
 const IMAGE_REF = /^[a-z0-9][a-z0-9._\-/:@]*$/i;
 
@@ -90,7 +91,7 @@ export const envSchema = z
         for (const part of v.split(",").map((p) => p.trim()).filter(Boolean)) {
           const [service, image, ...rest] = part.split("=");
           if (!service || !image || rest.length || !SERVICE_KEY.test(service) || !IMAGE_REF.test(image)) {
-            ctx.addIssue({ code: "custom", message: `bad entry "${part}"; expected service=image pairs separated by commas, e.g. db=my/postgres:15,*=my/standin:1` });
+            ctx.addIssue({ code: "custom", message: `bad entry "${part}"; expected service=image pairs separated by commas, e.g. db=my/postgres:15,db@2026.09-r1=my/postgres:17,*=my/standin:1` });
             return z.NEVER;
           }
           out[service] = image;
@@ -129,6 +130,7 @@ export const envSchema = z
     SUPAFLEET_SUBNET_SIZE: z.coerce.number().int().min(8).max(28).default(26),
     // Management API requests per minute and access token.
     SUPAFLEET_API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+    SUPAFLEET_ANALYTICS: bool(false),
     SUPAFLEET_INSTALLATION_ID: z.string().regex(INSTALLATION_ID_PATTERN, "must be 16 lowercase hex characters, as the admin console shows it").optional(),
     SUPAFLEET_LIMIT_LOGIN_ACCOUNT: limitRule(DEFAULT_RULES.loginAccount),
     SUPAFLEET_LIMIT_LOGIN_IP: limitRule(DEFAULT_RULES.loginIp),
@@ -191,6 +193,8 @@ export interface Env {
   authSecret: string | undefined;
   authUrl: string | undefined;
   dockerSocket: string;
+  /** Logs and analytics (Logflare + Vector) in every project's stack; off by default, as upstream. */
+  analytics: boolean;
   admin: { email: string; password: string } | undefined;
   imageOverrides: Record<string, string>;
   nginx: {
@@ -254,6 +258,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     authSecret: e.NEXTAUTH_SECRET,
     authUrl: e.NEXTAUTH_URL,
     dockerSocket: e.SUPAFLEET_DOCKER_SOCKET,
+    analytics: e.SUPAFLEET_ANALYTICS,
     admin:
       e.SUPAFLEET_ADMIN_EMAIL && e.SUPAFLEET_ADMIN_PASSWORD
         ? { email: e.SUPAFLEET_ADMIN_EMAIL.toLowerCase(), password: e.SUPAFLEET_ADMIN_PASSWORD }

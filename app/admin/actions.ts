@@ -33,7 +33,7 @@ export async function approveUserAction(userId: string) {
   return done(async () => approveUser(getDb(), await requireAdmin(), { userId }));
 }
 
-export async function saveSettingsAction(input: { signupEnabled: boolean; defaultProjectQuota: number; signupRequiresApproval: boolean; signupsPerIpPerDay: number; memoryCommitPercent: number; minFreeDiskMb: number }) {
+export async function saveSettingsAction(input: { signupEnabled: boolean; defaultProjectQuota: number; signupRequiresApproval: boolean; signupsPerIpPerDay: number; memoryCommitPercent: number; minFreeDiskMb: number; idleTimeoutMin: number }) {
   return done(async () => saveSettings(getDb(), await requireAdmin(), input));
 }
 
@@ -81,4 +81,8 @@ export async function deletePlanAction(id: string) {
 
 export async function setUserPlanAction(userId: string, planId: string | null) {
   return done(async () => setUserPlan(getDb(), await requireAdmin(), { userId, planId }));
+}
+
+export async function upgradeAllProjectsAction() {
+  return runAction(async () => getProjectService().upgradeAllProjects(await requireAdmin()));
 }

@@ -9,6 +9,8 @@ import { StatusBadge } from "@/components/projects/status-badge";
 import { ApproveButton, ProjectControls, SettingsForm, UserControls } from "@/components/admin/admin-controls";
 import { EngineStacks } from "@/components/admin/engine-stacks";
 import { ImagesPanel } from "@/components/admin/images-panel";
+import { UpgradeAll } from "@/components/admin/upgrade-all";
+import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { PlansPanel, UserPlanSelect } from "@/components/admin/plans-panel";
 import { listPlans } from "@/lib/admin/plans";
 import { defaultBudget } from "@/lib/stack/limits";
@@ -159,6 +161,10 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         <section className={card} data-testid="plans">
           <h2 className="mb-3 font-medium">Plans</h2>
           <PlansPanel plans={plans} templateDefault={defaultBudget()} />
+        </section>
+        <section className={card} data-testid="templates">
+          <h2 className="mb-3 font-medium">Template versions</h2>
+          <UpgradeAll latest={LATEST_STACK_VERSION} behind={await service.projectsBehindLatest(user)} />
         </section>
         <section className={card} data-testid="images">
           <h2 className="mb-3 font-medium">Template images</h2>

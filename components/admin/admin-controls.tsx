@@ -84,7 +84,7 @@ export function ApproveButton({ user }: { user: { id: string; email: string } })
   );
 }
 
-export function SettingsForm({ initial }: { initial: { signupEnabled: boolean; defaultProjectQuota: number; signupRequiresApproval: boolean; signupsPerIpPerDay: number; memoryCommitPercent: number; minFreeDiskMb: number } }) {
+export function SettingsForm({ initial }: { initial: { signupEnabled: boolean; defaultProjectQuota: number; signupRequiresApproval: boolean; signupsPerIpPerDay: number; memoryCommitPercent: number; minFreeDiskMb: number; idleTimeoutMin: number } }) {
   const { pending, error, run } = useAction();
   const [signup, setSignup] = useState(initial.signupEnabled);
   const [quota, setQuota] = useState(String(initial.defaultProjectQuota));
@@ -92,6 +92,7 @@ export function SettingsForm({ initial }: { initial: { signupEnabled: boolean; d
   const [perIp, setPerIp] = useState(String(initial.signupsPerIpPerDay));
   const [commit, setCommit] = useState(String(initial.memoryCommitPercent));
   const [disk, setDisk] = useState(String(initial.minFreeDiskMb));
+  const [idle, setIdle] = useState(String(initial.idleTimeoutMin));
   return (
     <form
       className="space-y-3"
@@ -105,6 +106,7 @@ export function SettingsForm({ initial }: { initial: { signupEnabled: boolean; d
             signupsPerIpPerDay: Number(perIp),
             memoryCommitPercent: Number(commit),
             minFreeDiskMb: Number(disk),
+            idleTimeoutMin: Number(idle),
           }),
         );
       }}
@@ -132,6 +134,11 @@ export function SettingsForm({ initial }: { initial: { signupEnabled: boolean; d
         Refuse creates below
         <input data-testid="min-free-disk" value={disk} onChange={(e) => setDisk(e.target.value)} inputMode="numeric" className="w-24 rounded-md border border-zinc-300 px-2 py-1" />
         MiB of free disk
+      </label>
+      <label className="flex items-center gap-2 text-sm">
+        Pause projects idle for
+        <input data-testid="idle-timeout" value={idle} onChange={(e) => setIdle(e.target.value)} inputMode="numeric" className="w-24 rounded-md border border-zinc-300 px-2 py-1" />
+        minutes (0 = never; the next request wakes them)
       </label>
       <Button type="submit" variant="primary" disabled={pending} data-testid="save-settings">{pending ? "Saving…" : "Save"}</Button>
       {error && <p role="alert" className="text-sm text-red-600">{error}</p>}

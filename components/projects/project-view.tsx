@@ -10,6 +10,7 @@ import {
   retryProjectAction,
   revealProjectSecretsAction,
   serviceStatusAction,
+  upgradeProjectAction,
 } from "@/app/project/[ref]/actions";
 import type { ProjectDetails, ProjectSummary } from "@/lib/projects/service";
 import type { ServiceStatus } from "@/lib/projects/provisioner";
@@ -17,6 +18,7 @@ import type { ActionResult } from "@/lib/actions";
 import { StatusBadge } from "@/components/projects/status-badge";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
 import { LogViewer } from "@/components/projects/log-viewer";
+import { AuthSettingsForm } from "@/components/projects/auth-settings-form";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -143,12 +145,18 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
             <StatusBadge status={s} />
           </div>
           <p className="mt-1 font-mono text-xs text-zinc-500" data-testid="project-ref">{ref}</p>
+          <p className="mt-1 text-xs text-zinc-500" data-testid="stack-version">Template {project.stackVersion}{project.upgradeTo ? ` · ${project.upgradeTo} available` : ""}</p>
         </div>
         <div className="flex flex-wrap gap-2">
           {active && <Button variant="secondary" disabled={!!pending} onClick={() => act("pause", () => pauseProjectAction(ref))}>{pending === "pause" ? "Pausing…" : "Pause"}</Button>}
           {active && <Button variant="secondary" disabled={!!pending} onClick={() => act("restart", () => restartProjectAction(ref))}>Restart</Button>}
           {s === "INACTIVE" && <Button variant="brand" disabled={!!pending} onClick={() => act("resume", () => resumeProjectAction(ref))}>{pending === "resume" ? "Resuming…" : "Resume"}</Button>}
           {s === "INIT_FAILED" && <Button variant="brand" disabled={!!pending} onClick={() => act("retry", () => retryProjectAction(ref))}>Retry</Button>}
+          {project.upgradeTo && (active || s === "INACTIVE") && (
+            <Button variant="secondary" disabled={!!pending} onClick={() => act("upgrade", () => upgradeProjectAction(ref))} data-testid="upgrade">
+              {pending === "upgrade" ? "Upgrading…" : `Upgrade to ${project.upgradeTo}`}
+            </Button>
+          )}
           <DeleteProjectDialog
             projectRef={ref}
             name={project.name}
@@ -208,6 +216,10 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
               </div>
               <SecretRow label="anon key (public)" value={secrets?.anonKey} revealed={!!secrets} testId="anon-key" />
               <SecretRow label="service_role key (secret)" value={secrets?.serviceRoleKey} revealed={!!secrets} testId="service-key" />
+              {(!secrets || secrets.publishableKey) && <SecretRow label="Publishable key (public)" value={secrets?.publishableKey ?? undefined} revealed={!!secrets} testId="publishable-key" />}
+              {(!secrets || secrets.secretKey) && <SecretRow label="Secret key (server only)" value={secrets?.secretKey ?? undefined} revealed={!!secrets} testId="secret-key" />}
+              {secrets && !secrets.publishableKey && <p className="text-xs text-zinc-500">Publishable and secret keys come with the template upgrade.</p>}
+              {secrets && <p className="text-xs text-zinc-500">JWKS (public signing keys): <code className="font-mono" data-testid="jwks-url">{secrets.jwksUrl}</code></p>}
               {!secrets && <Button variant="secondary" onClick={reveal} data-testid="reveal">Reveal keys and passwords</Button>}
             </div>
           </Section>
@@ -226,6 +238,9 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
               <SecretRow label="Username" value={secrets?.dashboardUsername} revealed={!!secrets} testId="studio-user" />
               <SecretRow label="Password" value={secrets?.dashboardPassword} revealed={!!secrets} testId="studio-password" />
             </div>
+          </Section>
+          <Section title="Auth settings" testId="auth-section">
+            <AuthSettingsForm projectRef={ref} />
           </Section>
           <Section title="supabase-js">
             <pre className="overflow-auto rounded-lg bg-zinc-950 p-3 font-mono text-xs leading-5 text-zinc-100">{snippet}</pre>

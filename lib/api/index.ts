@@ -5,7 +5,7 @@
 import { getDb, type Db } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { getProjectService } from "@/lib/projects";
-import { templateImage } from "@/lib/stack/template";
+import { LATEST_STACK_VERSION, templateImage } from "@/lib/stack/template";
 import { ManagementApi } from "@/lib/api/management-api";
 import { MemoryWindowLimiter, type RequestLimiter } from "@/lib/api/rate-limit";
 
@@ -24,7 +24,7 @@ export function getApiRuntime(): ApiRuntime {
     g.supafleetApi = {
       db: getDb(),
       api: new ManagementApi(getProjectService(), {
-        dbImage: templateImage("db", env.imageOverrides),
+        dbImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides),
         // Each project's Supavisor publishes its POSTGRES port on the host (lib/docker).
         databaseHost: "127.0.0.1",
       }),

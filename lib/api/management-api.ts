@@ -9,6 +9,7 @@
 // it does not read other users' keys or run SQL in their databases, which
 // the admin console cannot either (lib/projects/queries.ts getProjectDetails
 // is owner-only).
+import { isStatusIn, TRANSITIONAL_STATUSES } from "@/lib/domain";
 import { NotFoundError, InvalidStateError } from "@/lib/errors";
 import type { ProjectService } from "@/lib/projects/service";
 import type { TokenPrincipal } from "@/lib/tokens/service";
@@ -99,7 +100,8 @@ export class ManagementApi {
   }
 
   async servicesHealth(p: TokenPrincipal, ref: string, services: HealthServiceName[]): Promise<V1ServiceHealth[]> {
-    return serviceHealth(services, await this.projects.serviceStatus(p.user, ref, this.scope(p)));
+    const project = await this.projects.getProject(p.user, ref, this.scope(p));
+    return serviceHealth(services, await this.projects.serviceStatus(p.user, ref, this.scope(p)), isStatusIn(project.status, TRANSITIONAL_STATUSES));
   }
 
   async apiKeys(p: TokenPrincipal, ref: string, reveal: boolean): Promise<V1ApiKey[]> {

@@ -7,7 +7,6 @@ import { AccountDisabledError, InvalidStateError, NotFoundError, QuotaExceededEr
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { getSystemSettings } from "@/lib/settings/service";
-import { STACK_VERSION } from "@/lib/stack/build-stack-spec";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import type { SessionUser } from "@/lib/users/service";
 import { admit, budgetForUser, budgetOf, hostResources } from "@/lib/projects/admission";
@@ -18,18 +17,28 @@ import { generateRef } from "@/lib/projects/ref";
 import { leaseSubnet } from "@/lib/projects/subnets";
 import type { BackupContext } from "@/lib/backups/context";
 import { runClone, runRestore } from "@/lib/backups/restore";
-import { templateImage } from "@/lib/stack/template";
+import { isTemplateVersion, templateImage } from "@/lib/stack/template";
 
 const RESTORABLE: ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE", "UNKNOWN"];
 
-/** A backup of the project that can be restored into this installation's current template. */
-async function restorableBackup(b: BackupContext, projectId: string, backupId: string) {
+/**
+ * Whether a backup can go back into a stack of the given template version: a
+ * physical copy of a cluster starts only under the Postgres it was taken with,
+ * so the version and its db image must both match (an upgrade since, or an
+ * image override changed, makes older backups unrestorable here).
+ */
+export function restorableInto(backup: { stackVersion: string; dbImage: string }, stackVersion: string, imageOverrides: Record<string, string>): boolean {
+  return backup.stackVersion === stackVersion && isTemplateVersion(stackVersion) && backup.dbImage === templateImage(stackVersion, "db", imageOverrides);
+}
+
+/** A finished backup of the project that restores into a stack of `stackVersion`. */
+async function restorableBackup(b: BackupContext, projectId: string, backupId: string, stackVersion: string) {
   const backup = await b.projects.db.backup.findFirst({ where: { id: backupId, projectId } });
   if (!backup) throw new NotFoundError("Backup not found.");
   if (backup.status !== "SUCCEEDED") throw new InvalidStateError("Only a finished backup can be restored.");
-  const dbImage = templateImage("db", b.projects.config.imageOverrides);
-  if (backup.stackVersion !== STACK_VERSION || backup.dbImage !== dbImage) {
-    throw new InvalidStateError(`This backup was taken with template ${backup.stackVersion} (${backup.dbImage}); it restores only into that template, and this installation runs ${STACK_VERSION} (${dbImage}).`);
+  if (!restorableInto(backup, stackVersion, b.projects.config.imageOverrides)) {
+    const now = isTemplateVersion(stackVersion) ? `${stackVersion} (${templateImage(stackVersion, "db", b.projects.config.imageOverrides)})` : `${stackVersion}, which this installation no longer has`;
+    throw new InvalidStateError(`This backup was taken with template ${backup.stackVersion} (${backup.dbImage}); it restores only into that template, and the project runs ${now}.`);
   }
   return backup;
 }
@@ -41,7 +50,7 @@ export async function requestRestore(b: BackupContext, actor: SessionUser, input
     const p = await findOwned(b.projects, actor, input.ref, opts);
     if (!RESTORABLE.includes(p.status)) throw new InvalidStateError(`A project that is ${p.status} cannot be restored now.`);
     if (jobs.has(p.ref)) throw new InvalidStateError("Something else is running for this project; try again when it is done.");
-    await restorableBackup(b, p.id, input.backupId);
+    await restorableBackup(b, p.id, input.backupId, p.stackVersion);
     const host = p.status === "INACTIVE" ? await hostResources(b.projects.config.diskPath) : null;
     const id = randomUUID();
     await db.$transaction(async (tx) => {
@@ -61,7 +70,10 @@ export async function requestRestore(b: BackupContext, actor: SessionUser, input
 export async function requestClone(b: BackupContext, actor: SessionUser, input: { ref: string; backupId: string; name: string }): Promise<ProjectSummary> {
   const { db, provisioner, config } = b.projects;
   const source = await findOwned(b.projects, actor, input.ref);
-  await restorableBackup(b, source.id, input.backupId);
+  // The clone runs the template the backup was taken with (upgradable afterwards like any project).
+  const taken = await db.backup.findFirst({ where: { id: input.backupId, projectId: source.id }, select: { stackVersion: true } });
+  if (!taken) throw new NotFoundError("Backup not found.");
+  const backupRow = await restorableBackup(b, source.id, input.backupId, taken.stackVersion);
   const settings = await getSystemSettings(db);
   const secrets = await generateProjectSecrets();
   const [held, subnetsInUse, host] = await Promise.all([provisioner.usedHostPorts(), config.subnetPool ? provisioner.usedSubnets() : [], hostResources(config.diskPath)]);
@@ -77,7 +89,7 @@ export async function requestClone(b: BackupContext, actor: SessionUser, input: 
       const budget = await budgetForUser(tx, actor.id);
       await admit(tx, host, budget.memoryMb);
       const created = await tx.project.create({
-        data: { id: randomUUID(), ref, name: input.name, region: source.region, ownerId: actor.id, status: "COMING_UP", stackVersion: STACK_VERSION, secrets: encryptSecrets(config.masterKey, ref, JSON.stringify(secrets)), memoryMb: budget.memoryMb, milliCpus: budget.milliCpus },
+        data: { id: randomUUID(), ref, name: input.name, region: source.region, ownerId: actor.id, status: "COMING_UP", stackVersion: backupRow.stackVersion, secrets: encryptSecrets(config.masterKey, ref, JSON.stringify(secrets)), memoryMb: budget.memoryMb, milliCpus: budget.milliCpus },
       });
       await leasePorts(tx, created.id, config.portRange, held);
       if (config.subnetPool) await leaseSubnet(tx, created.id, config.subnetPool, subnetsInUse);
@@ -110,7 +122,8 @@ export async function requestUndelete(b: BackupContext, actor: SessionUser, inpu
       : ((await db.backup.findFirst({ where: { projectId: p.id, status: "SUCCEEDED", kind: "FINAL" }, orderBy: { startedAt: "desc" } })) ??
         (await db.backup.findFirst({ where: { projectId: p.id, status: "SUCCEEDED" }, orderBy: { startedAt: "desc" } })));
     if (!backup) throw new NotFoundError("This project has no backup to bring it back from.");
-    await restorableBackup(b, p.id, backup.id);
+    // Back on the template the backup was taken with (the project may have been upgraded after it).
+    await restorableBackup(b, p.id, backup.id, backup.stackVersion);
     const settings = await getSystemSettings(db);
     const [held, subnetsInUse, host] = await Promise.all([provisioner.usedHostPorts(), config.subnetPool ? provisioner.usedSubnets() : [], hostResources(config.diskPath)]);
     const id = randomUUID();
@@ -123,7 +136,7 @@ export async function requestUndelete(b: BackupContext, actor: SessionUser, inpu
         await leasePorts(tx, p.id, config.portRange, held);
         if (config.subnetPool) await leaseSubnet(tx, p.id, config.subnetPool, subnetsInUse);
         await tx.restore.create({ data: { id, projectId: p.id, backupId: backup.id, kind: "UNDELETE", fromGeneration: p.dataGeneration, toGeneration: p.dataGeneration + 1, previousStatus: "REMOVED" } });
-        await tx.project.update({ where: { id: p.id }, data: { status: "RESTORING", statusReason: null, removedAt: null, secrets: backup.secrets } });
+        await tx.project.update({ where: { id: p.id }, data: { status: "RESTORING", statusReason: null, removedAt: null, secrets: backup.secrets, stackVersion: backup.stackVersion } });
       }),
     );
     eventBus.publishStatus(p.ref, { status: "RESTORING", statusReason: null });

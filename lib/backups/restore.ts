@@ -119,7 +119,7 @@ export async function rollBackRestore(b: BackupContext, r: { id: string; kind: s
     return;
   }
   try {
-    await startStack(b, p, specFor(b.projects, p, r.fromGeneration), signal ?? new AbortController().signal);
+    await startStack(b, p, specFor(b.projects, p, { generation: r.fromGeneration }), signal ?? new AbortController().signal);
     await setStatus(b.projects, p.id, "ACTIVE_HEALTHY", null);
     await recordEvent(db, p, "WARN", EVENT.restoreRolledBack, "The restored volumes were removed; the project runs on its data as it was");
   } catch (err) {
@@ -163,11 +163,11 @@ export async function runRestore(b: BackupContext, restoreId: string, signal: Ab
   const started = Date.now();
   try {
     await step(b, p, "Reading the backup into new volumes (the project keeps running on its current data)");
-    await fillFromBackup(b, backup, specFor(b.projects, p, r.toGeneration), p.ref);
+    await fillFromBackup(b, backup, specFor(b.projects, p, { generation: r.toGeneration }), p.ref);
     if (signal.aborted) throw new InvalidStateError("Cancelled.");
     await step(b, p, "Starting the project on the restored data");
     await b.projects.provisioner.removeContainers(p.ref);
-    await startStack(b, p, specFor(b.projects, p, r.toGeneration), signal);
+    await startStack(b, p, specFor(b.projects, p, { generation: r.toGeneration }), signal);
     await commit(b, r, p);
     await recordEvent(b.projects.db, p, "INFO", EVENT.restoreSucceeded, `Restored the backup of ${backup.startedAt.toISOString()} in ${((Date.now() - started) / 1000).toFixed(1)} s`, { backupId: backup.id });
   } catch (err) {
@@ -190,7 +190,7 @@ export async function runClone(b: BackupContext, restoreId: string, signal: Abor
   const started = Date.now();
   try {
     await step(b, p, `Reading the backup of ${backup.project.ref} into the new project's volumes`);
-    const spec = specFor(b.projects, p, r.toGeneration);
+    const spec = specFor(b.projects, p, { generation: r.toGeneration });
     const manifest = await fillFromBackup(b, backup, spec, p.ref);
     await step(b, p, "Starting the database alone and giving it this project's passwords and JWT secret");
     await startStack(b, p, onlyServices(spec, ["db"]), signal);

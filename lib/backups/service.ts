@@ -9,14 +9,12 @@ import { PROJECT_FOR_SPEC, type ProjectContext } from "@/lib/projects/context";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import type { ProjectService } from "@/lib/projects/service";
 import { getSystemSettings, updateSystemSettings } from "@/lib/settings/service";
-import { STACK_VERSION } from "@/lib/stack/build-stack-spec";
-import { templateImage } from "@/lib/stack/template";
 import { parseOrThrow, type SessionUser } from "@/lib/users/service";
 import { backupInput, backupSettingsSchema, cloneBackupSchema, planRetentionSchema, projectRefInput, restoreBackupSchema, undeleteProjectSchema } from "@/lib/validations/backup";
 import { backupContext, type BackupConfig, type BackupContext } from "@/lib/backups/context";
 import { decryptedStream } from "@/lib/backups/format";
 import { repairBackups, type BackupRepairReport } from "@/lib/backups/repair";
-import { findDeleted, requestClone, requestRestore, requestUndelete } from "@/lib/backups/requests";
+import { findDeleted, restorableInto, requestClone, requestRestore, requestUndelete } from "@/lib/backups/requests";
 import { BackupScheduler, pruneBackups } from "@/lib/backups/schedule";
 import type { BackupStore } from "@/lib/backups/store";
 import { takeBackup } from "@/lib/backups/take";
@@ -33,7 +31,7 @@ export interface BackupView {
   method: string | null;
   checksum: string | null;
   error: string | null;
-  /** Finished, and of the template this installation runs. */
+  /** Finished, and of the template the project runs (the only one it restores into). */
   restorable: boolean;
 }
 
@@ -73,8 +71,8 @@ export class BackupService {
     return this.ctx.projects;
   }
 
-  private view(r: Row): BackupView {
-    const dbImage = templateImage("db", this.projects.config.imageOverrides);
+  /** `stackVersion`: the template the project runs now, the only one its backups restore into. */
+  private view(r: Row, stackVersion: string): BackupView {
     return {
       id: r.id,
       kind: r.kind,
@@ -87,7 +85,7 @@ export class BackupService {
       method: r.method,
       checksum: r.checksum,
       error: r.error,
-      restorable: r.status === "SUCCEEDED" && r.stackVersion === STACK_VERSION && r.dbImage === dbImage,
+      restorable: r.status === "SUCCEEDED" && restorableInto(r, stackVersion, this.projects.config.imageOverrides),
     };
   }
 
@@ -96,7 +94,7 @@ export class BackupService {
   async listBackups(actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<BackupView[]> {
     const p = await findOwned(this.projects, actor, ref, opts);
     const rows = await this.projects.db.backup.findMany({ where: { projectId: p.id }, orderBy: { startedAt: "desc" }, take: 200 });
-    return rows.map((r) => this.view(r));
+    return rows.map((r) => this.view(r, p.stackVersion));
   }
 
   /** On-demand backup; resolves once it is finished (the page shows it RUNNING meanwhile). */
@@ -107,7 +105,7 @@ export class BackupService {
     if (!["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"].includes(found.status)) throw new InvalidStateError(`A project that is ${found.status} cannot be backed up now.`);
     const p = await this.projects.db.project.findUniqueOrThrow({ where: { id: found.id }, include: PROJECT_FOR_SPEC });
     const id = await takeBackup(this.ctx, p, "MANUAL");
-    return this.view(await this.projects.db.backup.findUniqueOrThrow({ where: { id } }));
+    return this.view(await this.projects.db.backup.findUniqueOrThrow({ where: { id } }), p.stackVersion);
   }
 
   async restoreBackup(actor: SessionUser, input: unknown): Promise<ProjectSummary> {

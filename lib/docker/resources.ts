@@ -260,3 +260,28 @@ export async function usedHostPorts(docker: Docker): Promise<Set<number>> {
   }
   return used;
 }
+
+/**
+ * Removes one service's container (this installation's, for the ref) so the
+ * next converge makes it again from the spec; volumes, network and every other
+ * container stay as they are. 404 (already gone) is fine.
+ */
+export async function removeServiceContainer(docker: Docker, spec: StackSpec, service: string): Promise<void> {
+  const svc = spec.services.find((s) => s.service === service);
+  if (!svc) throw new ResourceConflictError(`${service} is not a service of this stack.`);
+  let info: { Id: string; Config: { Labels?: Record<string, string> } };
+  try {
+    info = (await docker.getContainer(svc.containerName).inspect()) as typeof info;
+  } catch (err) {
+    if (statusOf(err) === 404) return;
+    throw err;
+  }
+  if (!ownedBy(info.Config.Labels, spec.ref, spec.installationId)) {
+    throw new ResourceConflictError(`A container named ${svc.containerName} exists and is not this installation's for ${spec.ref}; it was left untouched.`);
+  }
+  try {
+    await docker.getContainer(info.Id).remove({ force: true });
+  } catch (err) {
+    if (statusOf(err) !== 404) throw err;
+  }
+}

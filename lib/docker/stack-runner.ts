@@ -4,23 +4,18 @@
 // depends_on condition; resolves when every health-checked service is
 // healthy. It never deletes: on failure the caller removes by label.
 import type Docker from "dockerode";
-import { pack } from "tar-stream";
-import {
-  InvalidStateError,
-  ResourceConflictError,
-  ServiceExitedError,
-  ServiceUnhealthyError,
-  StackTimeoutError,
-} from "@/lib/errors";
+import { InvalidStateError, StackTimeoutError } from "@/lib/errors";
 import { LABELS, type ServiceSpec, type ServiceState, type StackEvent, type StackSpec } from "@/lib/stack/types";
+import { labelFilter, statusOf } from "@/lib/docker/client";
+import { ensureContainer, inspectOrNull, type ContainerInfo } from "@/lib/docker/containers";
+import { ensureImages } from "@/lib/docker/images";
+import { METADATA_ROLE, writeMetadata } from "@/lib/docker/metadata";
+import { DEFAULT_UNHEALTHY_GRACE_MS, waitHealthy } from "@/lib/docker/readiness";
+import { ensureNetwork, ensureVolume, ownedBy } from "@/lib/docker/resources";
 
 export type { ServiceState, StackEvent } from "@/lib/stack/types";
-import { labelFilter, statusOf } from "@/lib/docker/client";
-import { ensureImages } from "@/lib/docker/images";
-import { ensureNetwork, ensureVolume, ownedBy } from "@/lib/docker/resources";
-import { METADATA_ROLE, writeMetadata } from "@/lib/docker/metadata";
-import { logTail } from "@/lib/docker/logs";
-import { probeOnce } from "@/lib/docker/probe";
+export { DEFAULT_UNHEALTHY_GRACE_MS } from "@/lib/docker/readiness";
+export { filesArchive } from "@/lib/docker/containers";
 
 export interface ApplyOptions {
   onEvent?: (e: StackEvent) => void;
@@ -32,13 +27,6 @@ export interface ApplyOptions {
   /** Probe services with their own health checks (default true); false waits for the engine's schedule. */
   probe?: boolean;
 }
-
-// A health check that times out on a loaded host (many stacks starting at once
-// on few cores) turns the container "unhealthy" after `retries` misses, yet the
-// service is fine and Docker keeps probing. Failing at once, as compose does,
-// failed 14 of 20 parallel creates in bench/concurrency.ts; waiting this long
-// for a recovery costs a really broken service only this much more.
-export const DEFAULT_UNHEALTHY_GRACE_MS = 90_000;
 
 /** Dependency levels; throws on unknown dependencies and cycles. */
 export function dependencyOrder(services: ServiceSpec[]): ServiceSpec[][] {
@@ -62,109 +50,6 @@ export function dependencyOrder(services: ServiceSpec[]): ServiceSpec[][] {
   return levels;
 }
 
-const ns = (ms: number) => ms * 1_000_000;
-
-function createOptions(spec: StackSpec, svc: ServiceSpec): Docker.ContainerCreateOptions {
-  const exposed: Record<string, object> = {};
-  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
-  for (const p of svc.ports) {
-    const key = `${p.containerPort}/tcp`;
-    exposed[key] = {};
-    (bindings[key] ??= []).push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
-  }
-  return {
-    name: svc.containerName,
-    Image: svc.image,
-    Hostname: svc.service,
-    Env: Object.entries(svc.env).map(([k, v]) => `${k}=${v}`),
-    Cmd: svc.cmd,
-    Entrypoint: svc.entrypoint,
-    User: svc.user,
-    Labels: svc.labels,
-    ExposedPorts: exposed,
-    Healthcheck: svc.healthcheck
-      ? {
-          Test: svc.healthcheck.test,
-          Interval: ns(svc.healthcheck.intervalMs),
-          Timeout: ns(svc.healthcheck.timeoutMs),
-          Retries: svc.healthcheck.retries,
-          StartPeriod: ns(svc.healthcheck.startPeriodMs),
-        }
-      : undefined,
-    HostConfig: {
-      NetworkMode: spec.network.name,
-      RestartPolicy: { Name: "unless-stopped" },
-      PortBindings: bindings,
-      Mounts: svc.mounts.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
-      Memory: svc.limits.memoryBytes,
-      // Equal to Memory: no swap beyond the limit, so a tenant cannot push the host into swapping.
-      MemorySwap: svc.limits.memoryBytes,
-      NanoCpus: svc.limits.nanoCpus,
-      PidsLimit: svc.limits.pids,
-      LogConfig: { Type: "json-file", Config: { "max-size": "10m", "max-file": "3" } },
-    },
-    NetworkingConfig: { EndpointsConfig: { [spec.network.name]: { Aliases: svc.aliases } } },
-  };
-}
-
-/** Tar of the service's files with exact mode and owner, for putArchive at "/". */
-export async function filesArchive(svc: ServiceSpec): Promise<Buffer> {
-  const tar = pack();
-  for (const f of svc.files) {
-    tar.entry({ name: f.path.replace(/^\/+/, ""), mode: f.mode, uid: f.uid, gid: f.gid, mtime: new Date(0) }, f.content);
-  }
-  tar.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of tar) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-interface ContainerInfo {
-  Id: string;
-  /** Healthcheck: the image's own when the template declares none (Test, Timeout in ns). */
-  Config: { Labels?: Record<string, string>; Healthcheck?: { Test?: string[]; Timeout?: number } };
-  State: { Status: string; Running: boolean; Restarting: boolean; ExitCode: number; Health?: { Status: string; Log?: Array<{ Output: string; ExitCode: number }> } };
-  RestartCount: number;
-}
-
-async function inspectOrNull(docker: Docker, name: string): Promise<ContainerInfo | null> {
-  try {
-    return (await docker.getContainer(name).inspect()) as unknown as ContainerInfo;
-  } catch (err) {
-    if (statusOf(err) === 404) return null;
-    throw err;
-  }
-}
-
-async function ensureContainer(docker: Docker, spec: StackSpec, svc: ServiceSpec, emit: (e: StackEvent) => void): Promise<void> {
-  const existing = await inspectOrNull(docker, svc.containerName);
-  if (existing && !ownedBy(existing.Config.Labels, spec.ref, spec.installationId)) {
-    throw new ResourceConflictError(`A container named ${svc.containerName} exists and is not this installation's for ${spec.ref}; it was left untouched.`);
-  }
-  if (!existing) {
-    emit({ kind: "service.creating", service: svc.service, message: `Creating ${svc.service}` });
-    try {
-      await docker.createContainer(createOptions(spec, svc));
-    } catch (err) {
-      if (statusOf(err) !== 409) throw err;
-      // Created by a parallel converge; check it is ours before using it.
-      const raced = await inspectOrNull(docker, svc.containerName);
-      if (!raced || !ownedBy(raced.Config.Labels, spec.ref, spec.installationId)) throw err;
-    }
-    // Config files go in before the first start, as bind mounts would be.
-    if (svc.files.length) await docker.getContainer(svc.containerName).putArchive(await filesArchive(svc), { path: "/" });
-  }
-  const state = existing?.State;
-  if (!state?.Running) {
-    try {
-      await docker.getContainer(svc.containerName).start();
-    } catch (err) {
-      if (statusOf(err) !== 304) throw err; // 304: already started
-    }
-  }
-  emit({ kind: "service.started", service: svc.service, message: `${svc.service} started` });
-}
-
 class Gate {
   readonly promise: Promise<void>;
   resolve!: () => void;
@@ -176,66 +61,6 @@ class Gate {
     });
     // Gates nobody waits on must not become unhandled rejections.
     this.promise.catch(() => undefined);
-  }
-}
-
-interface WaitOptions {
-  deadline: number;
-  timeoutMs: number;
-  pollMs: number;
-  unhealthyGraceMs: number;
-  /** Run the service's own check ourselves (probe.ts) instead of waiting for the engine's schedule. */
-  probe: boolean;
-  /** Without a template health check, wait on the image's own HEALTHCHECK (e.g. postgres-meta's). */
-  imageCheck: boolean;
-  failed: () => unknown;
-  emit: (e: StackEvent) => void;
-}
-
-/** First probe right away, then with backoff: quick services are seen at once, slow ones are not hammered. */
-export const PROBE_FIRST_INTERVAL_MS = 250;
-export const PROBE_MAX_INTERVAL_MS = 2_000;
-
-/** The check a service is judged by: the template's, else (when asked) the image's own. */
-function checkOf(svc: ServiceSpec, info: ContainerInfo, imageCheck: boolean): { test: string[]; timeoutMs: number } | null {
-  if (svc.healthcheck) return { test: svc.healthcheck.test, timeoutMs: svc.healthcheck.timeoutMs };
-  const image = info.Config.Healthcheck;
-  if (!imageCheck || !image?.Test?.length || image.Test[0] === "NONE") return null;
-  return { test: image.Test, timeoutMs: image.Timeout ? Math.round(image.Timeout / 1e6) : 30_000 };
-}
-
-async function waitHealthy(docker: Docker, svc: ServiceSpec, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, imageCheck, failed, emit }: WaitOptions): Promise<void> {
-  let unhealthySince: number | null = null;
-  let probeEvery = PROBE_FIRST_INTERVAL_MS;
-  let nextProbe = Date.now();
-  for (;;) {
-    const stop = failed();
-    if (stop) throw stop;
-    const info = await inspectOrNull(docker, svc.containerName);
-    if (!info) throw new ServiceExitedError(svc.service, -1, "the container disappeared");
-    const st = info.State;
-    if (st.Status === "exited" || st.Status === "dead" || st.Restarting || info.RestartCount > 0) {
-      throw new ServiceExitedError(svc.service, st.ExitCode, await logTail(docker, svc.containerName));
-    }
-    const health = st.Health?.Status;
-    const check = checkOf(svc, info, imageCheck);
-    if (!check || health === "healthy") return;
-    if (probe && st.Running && Date.now() >= nextProbe) {
-      const r = await probeOnce(docker, svc.containerName, check.test, check.timeoutMs);
-      if (r.ok) return;
-      nextProbe = Date.now() + probeEvery;
-      probeEvery = Math.min(Math.round(probeEvery * 1.5), PROBE_MAX_INTERVAL_MS);
-    }
-    if (health === "unhealthy") {
-      const output = (st.Health?.Log?.at(-1)?.Output ?? "").trim().slice(0, 500);
-      if (unhealthySince === null) {
-        unhealthySince = Date.now();
-        emit({ kind: "service.unhealthy", service: svc.service, message: `${svc.service} failed its health check (${output || "no output"}); waiting up to ${Math.round(unhealthyGraceMs / 1000)} s for it to recover` });
-      }
-      if (Date.now() - unhealthySince >= unhealthyGraceMs) throw new ServiceUnhealthyError(svc.service, output);
-    }
-    if (Date.now() > deadline) throw new StackTimeoutError([svc.service], Math.round(timeoutMs / 1000));
-    await new Promise((r) => setTimeout(r, probe ? Math.max(10, Math.min(pollMs, nextProbe - Date.now())) : pollMs));
   }
 }
 

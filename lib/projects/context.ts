@@ -8,12 +8,14 @@ import { InvalidStateError, isAppError } from "@/lib/errors";
 import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { buildStackSpec } from "@/lib/stack/build-stack-spec";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
+import type { AuthSettings } from "@/lib/stack/auth-config";
 import type { StackSpec } from "@/lib/stack/types";
 import type { JobRunner } from "@/lib/projects/jobs";
 import { eventBus } from "@/lib/projects/events";
 import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import type { SubnetPool } from "@/lib/projects/subnets";
+import type { ActivitySource } from "@/lib/proxy/activity";
 import { budgetOf } from "@/lib/projects/admission";
 import { withGeneration } from "@/lib/backups/generation";
 
@@ -24,7 +26,8 @@ export interface ProjectServiceConfig {
   publicScheme: "http" | "https";
   publicPort?: number;
   imageOverrides: Record<string, string>;
-  dockerSocket: string;
+  /** Logs and analytics (Logflare + Vector) in every stack; off by default, as upstream (SUPAFLEET_ANALYTICS). */
+  analytics?: boolean;
   /** Stacks that may start at once; default defaultMaxParallelStarts(). See lib/projects/slots.ts. */
   maxParallelStarts?: number;
   /** Host address for the database ports; default 0.0.0.0. */
@@ -48,6 +51,8 @@ export interface ProjectContext {
   proxy: ProxyNotifier;
   config: ProjectServiceConfig;
   jobs: JobRunner;
+  /** Where requests to projects are seen (nginx's activity log); without it only starts count as activity. */
+  activity?: ActivitySource;
   /** Runs inside a delete's lock before anything is removed; a throw stops the delete (lib/backups keeps a final backup here). */
   beforeDelete?: (p: { id: string; ref: string }) => Promise<void>;
 }
@@ -64,6 +69,8 @@ export interface ProjectForSpec {
   secrets: string;
   memoryMb: number | null;
   milliCpus: number | null;
+  /** JSON of the project's Auth settings (lib/stack/auth-config.ts); null: defaults. */
+  authSettings: string | null;
   ports: Array<{ purpose: PortPurpose; port: number }>;
   subnet: { subnet: string } | null;
   owner: { id: string; email: string };
@@ -99,7 +106,16 @@ export function sealedMetadataOf(ctx: ProjectContext, p: ProjectForSpec): string
   return sealMetadata(ctx.config.masterKey, metadataFor(ctx.provisioner.installationId, p, p.owner));
 }
 
-export function specFor(ctx: ProjectContext, p: ProjectForSpec, generation = p.dataGeneration): StackSpec {
+export function authSettingsOf(p: { authSettings: string | null }): AuthSettings | undefined {
+  return p.authSettings ? (JSON.parse(p.authSettings) as AuthSettings) : undefined;
+}
+
+/**
+ * The project's stack, from the template version it runs (never the newest by
+ * default), on the data volumes of its recorded generation unless a restore
+ * asks for the set it is filling.
+ */
+export function specFor(ctx: ProjectContext, p: ProjectForSpec, opts: { stackVersion?: string; secrets?: ProjectSecrets; generation?: number } = {}): StackSpec {
   const port = (purpose: PortPurpose) => {
     const lease = p.ports.find((l) => l.purpose === purpose);
     if (!lease) throw new InvalidStateError(`Project ${p.ref} has no ${purpose} port lease.`);
@@ -109,7 +125,10 @@ export function specFor(ctx: ProjectContext, p: ProjectForSpec, generation = p.d
     ref: p.ref,
     installationId: ctx.provisioner.installationId,
     sealedMetadata: sealedMetadataOf(ctx, p),
-    secrets: secretsOf(ctx, p),
+    stackVersion: opts.stackVersion ?? p.stackVersion,
+    secrets: opts.secrets ?? secretsOf(ctx, p),
+    auth: authSettingsOf(p),
+    analytics: ctx.config.analytics ?? false,
     ports: { kongHttp: port("KONG_HTTP"), postgres: port("POSTGRES"), pooler: port("POOLER") },
     subnet: p.subnet?.subnet,
     budget: budgetOf(p),
@@ -118,9 +137,8 @@ export function specFor(ctx: ProjectContext, p: ProjectForSpec, generation = p.d
     poolerTls: ctx.config.poolerTls ? { certPem: readFileSync(ctx.config.poolerTls.certPath, "utf8"), keyPem: readFileSync(ctx.config.poolerTls.keyPath, "utf8") } : undefined,
     publicUrl: apiUrl(ctx.config, p.ref),
     imageOverrides: ctx.config.imageOverrides,
-    dockerSocketPath: ctx.config.dockerSocket,
   });
-  return withGeneration(spec, generation);
+  return withGeneration(spec, opts.generation ?? p.dataGeneration);
 }
 
 export async function applyProxy(ctx: ProjectContext): Promise<void> {

@@ -5,7 +5,7 @@ import { watchContainerEvents } from "@/lib/docker/events";
 import { containerLogs } from "@/lib/docker/logs";
 import { stackUsage, volumeSizes } from "@/lib/docker/stats";
 import { readMetadata, writeMetadata } from "@/lib/docker/metadata";
-import { listEngineStacks, removeStack, usedHostPorts, usedSubnets } from "@/lib/docker/resources";
+import { listEngineStacks, removeServiceContainer, removeStack, usedHostPorts, usedSubnets } from "@/lib/docker/resources";
 import { applyStack, inspectStack, stopStack } from "@/lib/docker/stack-runner";
 import { containerName } from "@/lib/stack/build-stack-spec";
 import { exportData, importData } from "@/lib/docker/data-archive";
@@ -30,6 +30,11 @@ export function dockerProvisioner(docker: Docker, installationId: string, opts: 
     },
     restart: async (spec, { onEvent, signal }) => {
       await stopStack(docker, spec.ref, installationId);
+      await applyStack(docker, spec, { onEvent, signal });
+    },
+    replaceService: async (spec, service, { onEvent, signal }) => {
+      await removeServiceContainer(docker, spec, service);
+      // Makes only what is missing (the one container) and starts nothing else anew.
       await applyStack(docker, spec, { onEvent, signal });
     },
     destroy: (ref) => removeStack(docker, ref, installationId, { volumes: true }),

@@ -7,8 +7,9 @@ import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { ConfigError } from "@/lib/errors";
 import { getMasterKey } from "@/lib/server-keys";
-import { createProxy } from "@/lib/proxy/app-proxy";
-import { templateImage } from "@/lib/stack/template";
+import { activityLogPath, createProxy } from "@/lib/proxy/app-proxy";
+import { NginxActivityLog } from "@/lib/proxy/activity";
+import { LATEST_STACK_VERSION, templateImage } from "@/lib/stack/template";
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { ProjectService } from "@/lib/projects/service";
 
@@ -27,7 +28,7 @@ export function getProjectService(): ProjectService {
     if (!installationId) throw new ConfigError("Supafleet has not finished starting (no installation id yet).");
     const env = getEnv();
     const db = getDb();
-    const provisioner = createDockerProvisioner(env.dockerSocket, installationId, { helperImage: templateImage("db", env.imageOverrides) });
+    const provisioner = createDockerProvisioner(env.dockerSocket, installationId, { helperImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides) });
     g.supafleetProjects = new ProjectService(db, provisioner, createProxy(env, db), {
       portRange: env.portRange,
       masterKey: getMasterKey(env),
@@ -35,14 +36,14 @@ export function getProjectService(): ProjectService {
       publicScheme: env.publicScheme,
       publicPort: env.publicPort,
       imageOverrides: env.imageOverrides,
-      dockerSocket: env.dockerSocket,
+      analytics: env.analytics,
       maxParallelStarts: env.maxParallelStarts,
       subnetPool: env.subnetPool,
       dbBindAddress: env.dbBindAddress,
       poolerTls: env.nginx.tls,
       // Where the engine keeps volumes, when Supafleet can see it (it runs on the host); else its own data folder.
       diskPath: existsSync("/var/lib/docker") ? "/var/lib/docker" : env.dataDir,
-    });
+    }, { activity: env.nginx.enabled ? new NginxActivityLog(activityLogPath(env), env.rootDomain) : undefined });
   }
   return g.supafleetProjects;
 }

@@ -7,11 +7,12 @@ import { AccountDisabledError, InvalidStateError, QuotaExceededError } from "@/l
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { getSystemSettings } from "@/lib/settings/service";
-import { STACK_VERSION } from "@/lib/stack/build-stack-spec";
+import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import type { SessionUser } from "@/lib/users/service";
 import { parseOrThrow } from "@/lib/users/service";
 import { createProjectSchema, deleteProjectSchema } from "@/lib/validations/project";
+import type { EventKind, PausedBy } from "@/lib/domain";
 import { eventBus, recordEvent } from "@/lib/projects/events";
 import { applyProxy, describeError, setStatus, type ProjectContext } from "@/lib/projects/context";
 import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
@@ -50,7 +51,8 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
           region: data.region ?? null,
           ownerId: actor.id,
           status: "COMING_UP",
-          stackVersion: STACK_VERSION,
+          // New projects get the newest template; they keep it until upgraded.
+          stackVersion: LATEST_STACK_VERSION,
           secrets: encryptSecrets(ctx.config.masterKey, ref, JSON.stringify(secrets)),
           memoryMb: budget.memoryMb,
           milliCpus: budget.milliCpus,
@@ -95,23 +97,34 @@ export async function pauseProject(ctx: ProjectContext, actor: SessionUser, ref:
   return ctx.jobs.withLock(ref, async () => {
     const p = await findOwned(ctx, actor, ref, opts);
     if (!ACTIVE.includes(p.status)) throw new InvalidStateError(`A project that is ${p.status} cannot be paused.`);
-    await setStatus(ctx, p.id, "PAUSING", null);
-    await recordEvent(ctx.db, p, "INFO", EVENT.pauseStarted, "Pausing: stopping containers, keeping data");
-    await applyProxy(ctx);
-    try {
-      await ctx.provisioner.pause(p.ref);
-    } catch (err) {
-      const reason = describeError(err);
-      await recordEvent(ctx.db, p, "ERROR", EVENT.pauseFailed, reason);
-      await setStatus(ctx, p.id, "ACTIVE_UNHEALTHY", `Pause failed: ${reason}`);
-      await applyProxy(ctx);
-      throw err;
-    }
-    await setStatus(ctx, p.id, "INACTIVE", null);
-    await recordEvent(ctx.db, p, "INFO", EVENT.pauseSucceeded, "Project paused");
-    await applyProxy(ctx);
+    const by: PausedBy = opts.asAdmin && actor.role === "ADMIN" && p.ownerId !== actor.id ? "admin" : "owner";
+    await pauseStack(ctx, p, by, by === "admin" ? "Paused by an administrator" : "Project paused");
     return summary(ctx, { ...p, status: "INACTIVE", statusReason: null });
   });
+}
+
+/**
+ * Stops the stack, keeps its data, and records who paused it: only a pause
+ * for idleness is undone by the project's next request (lib/projects/idle.ts).
+ * Call under the project's lock, on an active project.
+ */
+export async function pauseStack(ctx: ProjectContext, p: { id: string; ref: string }, by: PausedBy, message: string): Promise<void> {
+  await setStatus(ctx, p.id, "PAUSING", null);
+  await recordEvent(ctx.db, p, "INFO", EVENT.pauseStarted, "Pausing: stopping containers, keeping data");
+  await applyProxy(ctx);
+  try {
+    await ctx.provisioner.pause(p.ref);
+  } catch (err) {
+    const reason = describeError(err);
+    await recordEvent(ctx.db, p, "ERROR", EVENT.pauseFailed, reason);
+    await setStatus(ctx, p.id, "ACTIVE_UNHEALTHY", `Pause failed: ${reason}`);
+    await applyProxy(ctx);
+    throw err;
+  }
+  await ctx.db.project.update({ where: { id: p.id }, data: { pausedBy: by, pausedAt: new Date() } });
+  await setStatus(ctx, p.id, "INACTIVE", null);
+  await recordEvent(ctx.db, p, "INFO", by === "idle" ? EVENT.pauseIdle : EVENT.pauseSucceeded, message);
+  await applyProxy(ctx);
 }
 
 async function startAgain(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions, mode: "resume" | "restart"): Promise<ProjectSummary> {
@@ -120,20 +133,30 @@ async function startAgain(ctx: ProjectContext, actor: SessionUser, ref: string, 
     const allowed = mode === "resume" ? p.status === "INACTIVE" : ACTIVE.includes(p.status);
     if (!allowed) throw new InvalidStateError(`A project that is ${p.status} cannot be ${mode === "resume" ? "resumed" : "restarted"}.`);
     if (mode === "resume") {
-      // A paused project commits nothing; starting it again must fit like a create.
-      const host = await hostResources(ctx.config.diskPath);
-      await ctx.db.$transaction(async (tx) => {
-        await admit(tx, host, budgetOf(p).memoryMb, p.id);
-        await tx.project.update({ where: { id: p.id }, data: { status: "RESTORING", statusReason: null } });
-      });
-      eventBus.publishStatus(p.ref, { status: "RESTORING", statusReason: null });
+      await resumeStack(ctx, p, startEvent("resume", "requested"), "Resuming project");
     } else {
       await setStatus(ctx, p.id, "RESTORING", null);
+      await recordEvent(ctx.db, p, "INFO", startEvent(mode, "requested"), "Restarting all services");
+      startProvision(ctx, p, mode);
     }
-    await recordEvent(ctx.db, p, "INFO", startEvent(mode, "requested"), mode === "resume" ? "Resuming project" : "Restarting all services");
-    startProvision(ctx, p, mode);
     return summary(ctx, { ...p, status: "RESTORING", statusReason: null });
   });
+}
+
+/**
+ * Starts a paused project again (call under its lock). A paused project
+ * commits nothing, so its start must fit like a create: admission runs in the
+ * same transaction that marks it RESTORING, and refuses before anything runs.
+ */
+export async function resumeStack(ctx: ProjectContext, p: { id: string; ref: string; memoryMb: number | null; milliCpus: number | null }, kind: EventKind, message: string): Promise<void> {
+  const host = await hostResources(ctx.config.diskPath);
+  await ctx.db.$transaction(async (tx) => {
+    await admit(tx, host, budgetOf(p).memoryMb, p.id);
+    await tx.project.update({ where: { id: p.id }, data: { status: "RESTORING", statusReason: null, pausedBy: null, pausedAt: null, lastActivityAt: new Date() } });
+  });
+  eventBus.publishStatus(p.ref, { status: "RESTORING", statusReason: null });
+  await recordEvent(ctx.db, p, "INFO", kind, message);
+  startProvision(ctx, p, "resume");
 }
 
 export function resumeProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {

@@ -27,6 +27,8 @@ export const projectMetadataSchema = z.object({
   stackVersion: z.string().min(1).max(64),
   /** The database's secrets envelope as is (AES-GCM under the master key, bound to the ref). */
   secrets: z.string().min(1).max(20_000),
+  /** Auth settings JSON (no secrets: the SMTP password is in `secrets`); absent before Auth settings existed. */
+  authSettings: z.string().max(20_000).nullable().optional(),
   ports: z.object({ KONG_HTTP: port, POSTGRES: port, POOLER: port }),
   /** The network's leased subnet; absent for projects made before subnet leases. */
   subnet: z.string().max(32).nullable().optional(),
@@ -71,6 +73,7 @@ export function metadataFor(
     activatedAt: Date | null;
     stackVersion: string;
     secrets: string;
+    authSettings?: string | null;
     ports: Array<{ purpose: PortPurposeName; port: number }>;
     subnet?: { subnet: string } | null;
     dataGeneration?: number;
@@ -91,6 +94,7 @@ export function metadataFor(
     activatedAt: p.activatedAt?.toISOString() ?? null,
     stackVersion: p.stackVersion,
     secrets: p.secrets,
+    authSettings: p.authSettings ?? null,
     ports,
     subnet: p.subnet?.subnet ?? null,
     dataGeneration: p.dataGeneration ?? 0,

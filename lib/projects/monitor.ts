@@ -8,7 +8,7 @@ import { EVENT } from "@/lib/domain";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { recordEvent } from "@/lib/projects/events";
 import { applyProxy, describeError, setStatus, type ProjectContext } from "@/lib/projects/context";
-import { deriveActiveStatus, unhealthyReason } from "@/lib/projects/status";
+import { deriveActiveStatus, expectedServices, unhealthyReason } from "@/lib/projects/status";
 
 export interface MonitorOptions {
   /** Full sweep period, the fallback for missed events. */
@@ -121,8 +121,9 @@ export class Monitor {
     let reason: string | null;
     try {
       const services = await ctx.provisioner.status(ref);
-      next = deriveActiveStatus(services);
-      reason = next === "ACTIVE_UNHEALTHY" ? unhealthyReason(services) : null;
+      const expected = expectedServices(ctx, p);
+      next = deriveActiveStatus(services, expected);
+      reason = next === "ACTIVE_UNHEALTHY" ? unhealthyReason(services, expected) : null;
     } catch (err) {
       next = "UNKNOWN";
       reason = ENGINE_UNREACHABLE;

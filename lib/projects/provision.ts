@@ -42,6 +42,8 @@ async function runProvision(ctx: ProjectContext, projectId: string, mode: StartM
       await ctx.provisioner.writeMetadata(p.ref, sealedMetadataOf(ctx, { ...p, activatedAt }));
       await ctx.db.project.update({ where: { id: p.id }, data: { activatedAt } });
     }
+    // A start counts as activity: the idle clock begins now.
+    await ctx.db.project.update({ where: { id: p.id }, data: { lastActivityAt: new Date() } });
     await setStatus(ctx, p.id, "ACTIVE_HEALTHY", null);
     await recordEvent(ctx.db, p, "INFO", startEvent(mode, "succeeded"), `All services healthy in ${((Date.now() - started) / 1000).toFixed(1)} s`, { durationMs: Date.now() - started });
   } catch (err) {

@@ -29,6 +29,12 @@ export interface Provisioner {
   pause(ref: string): Promise<void>;
   restart(spec: StackSpec, opts: { onEvent: OnProvisionEvent; signal?: AbortSignal }): Promise<void>;
   /**
+   * Makes one service's container again from the spec (e.g. new Auth
+   * settings) and waits until the stack is healthy. Volumes, the network and
+   * every other container are left as they are.
+   */
+  replaceService(spec: StackSpec, service: ServiceName, opts: { onEvent: OnProvisionEvent; signal?: AbortSignal }): Promise<void>;
+  /**
    * Removes containers, network AND VOLUMES: the project's data. Only for an
    * explicit delete of the project, or the rollback of a create that never
    * became active (lib/projects/data-guard.ts decides which). Safe to repeat.

@@ -6,6 +6,7 @@ import { getSystemSettings } from "@/lib/settings/service";
 import type { SessionUser } from "@/lib/users/service";
 import { refSchema } from "@/lib/validations/project";
 import { apiUrl, secretsOf, type ProjectContext } from "@/lib/projects/context";
+import { upgradeTarget } from "@/lib/projects/upgrade";
 
 export interface ProjectSummary {
   ref: string;
@@ -15,12 +16,19 @@ export interface ProjectSummary {
   statusReason: string | null;
   createdAt: string;
   apiUrl: string;
+  /** The template version the project runs, and the newer one it may upgrade to (null: it runs the newest). */
+  stackVersion: string;
+  upgradeTo: string | null;
   owner?: { id: string; email: string };
 }
 
 export interface ProjectDetails extends ProjectSummary {
   anonKey: string;
   serviceRoleKey: string;
+  /** The new API keys (null on projects created before them, until their upgrade). */
+  publishableKey: string | null;
+  secretKey: string | null;
+  jwksUrl: string;
   dbHost: string;
   dbPort: number | null;
   poolerPort: number | null;
@@ -52,7 +60,7 @@ export async function findOwned(ctx: ProjectContext, actor: SessionUser, ref: st
   return p;
 }
 
-type SummaryRow = { ref: string; name: string; region: string | null; status: ProjectStatus; statusReason: string | null; createdAt: Date; owner?: { id: string; email: string } };
+type SummaryRow = { ref: string; name: string; region: string | null; status: ProjectStatus; statusReason: string | null; createdAt: Date; stackVersion: string; owner?: { id: string; email: string } };
 
 export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
   return {
@@ -63,6 +71,8 @@ export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
     statusReason: p.statusReason,
     createdAt: p.createdAt.toISOString(),
     apiUrl: apiUrl(ctx.config, p.ref),
+    stackVersion: p.stackVersion,
+    upgradeTo: upgradeTarget(p.stackVersion),
     ...(p.owner ? { owner: { id: p.owner.id, email: p.owner.email } } : {}),
   };
 }
@@ -112,6 +122,10 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
     ...summary(ctx, p),
     anonKey: s.anonKey,
     serviceRoleKey: s.serviceRoleKey,
+    publishableKey: s.apiKeys?.publishableKey ?? null,
+    secretKey: s.apiKeys?.secretKey ?? null,
+    // Served by Auth through the gateway (upstream's open route /auth/v1/.well-known/jwks.json).
+    jwksUrl: `${apiUrl(ctx.config, p.ref)}/auth/v1/.well-known/jwks.json`,
     dbHost: host,
     dbPort,
     poolerPort,

@@ -8,14 +8,13 @@
 //   of a create that never became active (lib/projects/provision.ts).
 import { EVENT, startEvent } from "@/lib/domain";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
-import { SERVICE_NAMES } from "@/lib/stack/types";
 import { recordEvent } from "@/lib/projects/events";
 import { applyProxy, describeError, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, type ProjectContext, type ProjectForSpec } from "@/lib/projects/context";
 import { unsealNewest } from "@/lib/projects/metadata";
 import { dataState, discardFailedCreate, startProvision } from "@/lib/projects/provision";
 import type { EngineStack, ServiceStatus } from "@/lib/projects/provisioner";
 import { recoverOrQuarantine } from "@/lib/projects/recovery";
-import { deriveActiveStatus, unhealthyReason } from "@/lib/projects/status";
+import { deriveActiveStatus, expectedServices, unhealthyReason } from "@/lib/projects/status";
 
 export interface ReconcileReport {
   drift: string[];
@@ -96,7 +95,7 @@ const converge: Repair = async (input) => {
     return;
   }
   const services = await ctx.provisioner.status(p.ref);
-  const missing = SERVICE_NAMES.filter((name) => !services.some((s) => s.service === name && s.state !== "missing"));
+  const missing = expectedServices(ctx, p).filter((name) => !services.some((s) => s.service === name && s.state !== "missing"));
   const stopped = services.filter((s) => s.state !== "running" && s.state !== "missing").map((s) => s.service);
   if (missing.length || stopped.length) {
     report.drift.push(`${p.ref}: ${[missing.length ? `container(s) gone: ${missing.join(", ")}` : "", stopped.length ? `not running: ${stopped.join(", ")}` : ""].filter(Boolean).join("; ")}`);
@@ -111,8 +110,9 @@ const converge: Repair = async (input) => {
 };
 
 async function storeDerivedStatus(ctx: ProjectContext, p: KnownProject, services: ServiceStatus[]): Promise<void> {
-  const next = deriveActiveStatus(services);
-  if (next !== p.status) await setStatus(ctx, p.id, next, next === "ACTIVE_UNHEALTHY" ? unhealthyReason(services) : null);
+  const expected = expectedServices(ctx, p);
+  const next = deriveActiveStatus(services, expected);
+  if (next !== p.status) await setStatus(ctx, p.id, next, next === "ACTIVE_UNHEALTHY" ? unhealthyReason(services, expected) : null);
 }
 
 /** Each status and what a restart that finds a project in it must do. */

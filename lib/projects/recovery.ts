@@ -57,6 +57,7 @@ async function rebuild(ctx: ProjectContext, stack: EngineStack, meta: ProjectMet
         statusReason: !activated ? "Its creation had not finished when it was rebuilt from the engine. Retry or delete it." : null,
         stackVersion: meta.stackVersion,
         secrets: meta.secrets,
+        authSettings: meta.authSettings ?? null,
         createdAt: new Date(meta.createdAt),
         activatedAt: meta.activatedAt ? new Date(meta.activatedAt) : null,
         dataGeneration: meta.dataGeneration ?? 0,

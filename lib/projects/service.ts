@@ -4,15 +4,20 @@
 // starts and rollback), reconcile (start-up repair), recovery (unknown stacks
 // and quarantine), leases, jobs.
 import type { Db } from "@/lib/db/client";
+import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { SERVICE_NAMES, type ServiceName } from "@/lib/stack/types";
 import type { SessionUser } from "@/lib/users/service";
 import { parseOrThrow } from "@/lib/users/service";
-import { adoptStackSchema, purgeStackSchema } from "@/lib/validations/project";
-import { applyProxy, secretsOf, specFor, type ProjectContext, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/context";
+import { adoptStackSchema, idleTimeoutSchema, purgeStackSchema } from "@/lib/validations/project";
+import { sweepIdle, wakeProject } from "@/lib/projects/idle";
+import type { ActivitySource } from "@/lib/proxy/activity";
+import { applyProxy, describeError, secretsOf, specFor, type ProjectContext, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/context";
 import { JobRunner } from "@/lib/projects/jobs";
 import * as lifecycle from "@/lib/projects/lifecycle";
+import * as upgrade from "@/lib/projects/upgrade";
+import * as authSettings from "@/lib/projects/auth-settings";
 import type { LogLine, Provisioner, ServiceStatus } from "@/lib/projects/provisioner";
 import * as queries from "@/lib/projects/queries";
 import { reconcile, type ReconcileReport } from "@/lib/projects/reconcile";
@@ -38,9 +43,10 @@ export class ProjectService {
   private monitor: Monitor | undefined;
   private sampler: UsageSampler | undefined;
   private manualSampler: UsageSampler | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(db: Db, provisioner: Provisioner, proxy: ProxyNotifier, config: ProjectServiceConfig) {
-    this.ctx = { db, provisioner, proxy, config, jobs: new JobRunner(config.maxParallelStarts) };
+  constructor(db: Db, provisioner: Provisioner, proxy: ProxyNotifier, config: ProjectServiceConfig, opts: { activity?: ActivitySource } = {}) {
+    this.ctx = { db, provisioner, proxy, config, jobs: new JobRunner(config.maxParallelStarts), activity: opts.activity };
   }
 
   get installationId(): string {
@@ -84,18 +90,34 @@ export class ProjectService {
   restartProject = (actor: SessionUser, ref: string, opts?: Scope) => lifecycle.restartProject(this.ctx, actor, ref, opts);
   deleteProject = (actor: SessionUser, input: { ref: string; confirmRef: string }, opts?: Scope) => lifecycle.deleteProject(this.ctx, actor, input, opts);
 
+  // ---- template upgrades and Auth settings ----------------------------------------
+
+  /** Owner (or admin with asAdmin): move a running or paused project to the newest template, rolling back if it is not healthy. */
+  upgradeProject = (actor: SessionUser, ref: string, opts?: Scope) => upgrade.upgradeProject(this.ctx, actor, ref, opts);
+  /** Admin: upgrade every running or paused project that is not on the newest template. */
+  upgradeAllProjects = (actor: SessionUser) => upgrade.upgradeAllProjects(this.ctx, actor);
+
+  /** Admin: live projects still on an older template version than the newest. */
+  async projectsBehindLatest(actor: SessionUser): Promise<number> {
+    assertAdmin(actor);
+    return this.ctx.db.project.count({ where: { status: { not: "REMOVED" }, stackVersion: { not: LATEST_STACK_VERSION } } });
+  }
+  getAuthSettings = (actor: SessionUser, ref: string) => authSettings.getAuthSettings(this.ctx, actor, ref);
+  saveAuthSettings = (actor: SessionUser, ref: string, input: unknown) => authSettings.saveAuthSettings(this.ctx, actor, ref, input);
+
   /** Re-reads one project's state from the engine now and stores the derived status (the monitor's check). */
   refreshStatus(ref: string): Promise<ProjectStatus | null> {
     return (this.monitor ?? new Monitor(this.ctx)).check(ref);
   }
 
-  /** Starts the process's health monitor (lib/projects/monitor.ts) and usage sampler; one each per service. */
-  startMonitor(opts?: MonitorOptions, usage?: UsageOptions): Monitor {
+  /** Starts the process's health monitor (lib/projects/monitor.ts), usage sampler and idle sweep; one each per service. */
+  startMonitor(opts?: MonitorOptions, usage?: UsageOptions, idleEveryMs = 60_000): Monitor {
     if (!this.monitor) {
       this.monitor = new Monitor(this.ctx, opts);
       this.monitor.start();
       this.sampler = new UsageSampler(this.ctx, usage);
       this.sampler.start();
+      this.idleTimer = setInterval(() => void this.sweepIdle().catch((err: unknown) => console.error(`[supafleet] idle sweep: ${describeError(err)}`)), idleEveryMs);
     }
     return this.monitor;
   }
@@ -103,8 +125,26 @@ export class ProjectService {
   stopMonitor(): void {
     this.monitor?.stop();
     this.sampler?.stop();
+    clearInterval(this.idleTimer);
     this.monitor = undefined;
     this.sampler = undefined;
+  }
+
+  /** Pauses the projects idle past their timeout (lib/projects/idle.ts). */
+  sweepIdle = (now?: Date) => sweepIdle(this.ctx, now);
+  /** A request arrived for a sleeping project: wake it if it sleeps for idleness. */
+  wakeProject = (ref: string) => wakeProject(this.ctx, ref);
+
+  /** The project's own idle timeout (null: the default). */
+  async idleTimeoutOf(actor: SessionUser, ref: string): Promise<number | null> {
+    return (await queries.findOwned(this.ctx, actor, ref)).idleTimeoutMin;
+  }
+
+  /** The owner's (or admin's) idle timeout for a project: minutes, 0 = never, null = the default. */
+  async setIdleTimeout(actor: SessionUser, input: unknown, opts: Scope = {}): Promise<void> {
+    const { ref, minutes } = parseOrThrow(idleTimeoutSchema, input);
+    const p = await queries.findOwned(this.ctx, actor, ref, opts);
+    await this.ctx.db.project.update({ where: { id: p.id }, data: { idleTimeoutMin: minutes } });
   }
 
   /** One usage sample of every running project now (the sampler's step; tests, benches). */

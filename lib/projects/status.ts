@@ -1,22 +1,28 @@
 // Status derived from the services' states: one rule for reconcile, refresh
-// and (later) the monitor.
-import { SERVICE_NAMES } from "@/lib/stack/types";
+// and the monitor. What "every service" means depends on the project's
+// template version and on whether this installation runs analytics.
+import { templateServices } from "@/lib/stack/template";
 import type { ServiceStatus } from "@/lib/projects/provisioner";
+import type { ProjectContext } from "@/lib/projects/context";
 
-/**
- * Healthy when every service runs and none is judged unhealthy. "starting"
- * counts as fine: a start finishes when each service's own check passes
- * (lib/docker/probe.ts), often before the engine's first scheduled check, and
- * a service that really fails turns "unhealthy" after its retries.
- */
-export function deriveActiveStatus(services: ServiceStatus[]): "ACTIVE_HEALTHY" | "ACTIVE_UNHEALTHY" {
-  const expected = new Set<string>(SERVICE_NAMES);
-  const ok = services.filter((s) => s.state === "running" && s.health !== "unhealthy");
-  return ok.length >= expected.size && [...expected].every((name) => ok.some((s) => s.service === name)) ? "ACTIVE_HEALTHY" : "ACTIVE_UNHEALTHY";
+/** The services a project's stack runs (its own template version, this installation's optional services). */
+export function expectedServices(ctx: ProjectContext, p: { stackVersion: string }): string[] {
+  return templateServices(p.stackVersion, { analytics: ctx.config.analytics ?? false });
 }
 
-export function unhealthyReason(services: ServiceStatus[]): string {
-  const bad = SERVICE_NAMES.filter((name) => {
+/**
+ * Healthy when every expected service runs and none is judged unhealthy.
+ * "starting" counts as fine: a start finishes when each service's own check
+ * passes (lib/docker/probe.ts), often before the engine's first scheduled
+ * check, and a service that really fails turns "unhealthy" after its retries.
+ */
+export function deriveActiveStatus(services: ServiceStatus[], expected: readonly string[]): "ACTIVE_HEALTHY" | "ACTIVE_UNHEALTHY" {
+  const ok = services.filter((s) => s.state === "running" && s.health !== "unhealthy");
+  return expected.every((name) => ok.some((s) => s.service === name)) ? "ACTIVE_HEALTHY" : "ACTIVE_UNHEALTHY";
+}
+
+export function unhealthyReason(services: ServiceStatus[], expected: readonly string[]): string {
+  const bad = expected.filter((name) => {
     const s = services.find((x) => x.service === name);
     return !s || s.state !== "running" || s.health === "unhealthy";
   });

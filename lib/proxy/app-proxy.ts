@@ -1,10 +1,15 @@
 // Production wiring of the proxy: the applier reads live projects from the
 // database. One applier per process so every apply goes through one queue.
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Db } from "@/lib/db/client";
 import type { Env } from "@/lib/env";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import type { ProxySettings } from "@/lib/proxy/render-nginx-config";
+
+/** nginx's activity log, beside its other logs (the master opens it as root). */
+export function activityLogPath(env: Env): string {
+  return join(dirname(env.nginx.mainConf), "log", "activity.log");
+}
 
 export function proxySettings(env: Env): ProxySettings {
   return {
@@ -15,6 +20,7 @@ export function proxySettings(env: Env): ProxySettings {
     tls: env.nginx.tls ? { ...env.nginx.tls, httpsListen: { port: env.nginx.httpsPort } } : undefined,
     pagesDir: resolve(process.cwd(), "nginx/pages"),
     clientMaxBodySize: env.nginx.uploadLimit,
+    activityLog: activityLogPath(env),
   };
 }
 
@@ -22,9 +28,9 @@ export function loadProxyProjects(db: Db) {
   return async () => {
     const rows = await db.project.findMany({
       where: { status: { not: "REMOVED" } },
-      select: { ref: true, status: true, ports: { where: { purpose: "KONG_HTTP" }, select: { port: true } } },
+      select: { ref: true, status: true, pausedBy: true, ports: { where: { purpose: "KONG_HTTP" }, select: { port: true } } },
     });
-    return rows.map((r) => ({ ref: r.ref, status: r.status, kongPort: r.ports[0]?.port ?? null }));
+    return rows.map((r) => ({ ref: r.ref, status: r.status, pausedBy: r.pausedBy, kongPort: r.ports[0]?.port ?? null }));
   };
 }
 

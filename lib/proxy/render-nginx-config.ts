@@ -5,12 +5,15 @@
 import { createHash } from "node:crypto";
 import { isStatusIn, PAUSED_STATUSES, ROUTED_STATUSES } from "@/lib/domain";
 import { InvalidProxyInputError } from "@/lib/errors";
+import { ACTIVITY_LOG_FORMAT } from "@/lib/proxy/activity";
 import { REF_PATTERN } from "@/lib/validations/project";
 
 export interface ProxyProject {
   ref: string;
   status: string;
   kongPort: number | null;
+  /** "idle": paused for idleness, its requests go to the app's wake route. */
+  pausedBy?: string | null;
 }
 
 export interface ProxySettings {
@@ -21,6 +24,8 @@ export interface ProxySettings {
   tls?: { certPath: string; keyPath: string; httpsListen: { host?: string; port: number } };
   /** absolute directory holding paused.html, not-found.html, unavailable.html */
   pagesDir: string;
+  /** Where every project request is logged as "<msec> <host>" (lib/proxy/activity.ts): the idle clock. */
+  activityLog?: string;
   clientMaxBodySize: string;
 }
 
@@ -55,6 +60,7 @@ function validate(projects: ProxyProject[], s: ProxySettings): void {
   if (!HOSTNAME.test(s.rootDomain)) throw new InvalidProxyInputError(`root domain is not a hostname: ${JSON.stringify(s.rootDomain)}`);
   if (!SIZE.test(s.clientMaxBodySize)) throw new InvalidProxyInputError(`body size must look like 50m: ${JSON.stringify(s.clientMaxBodySize)}`);
   path(s.pagesDir, "pages directory");
+  if (s.activityLog !== undefined) path(s.activityLog, "activity log");
   if (s.tls) {
     path(s.tls.certPath, "TLS certificate path");
     path(s.tls.keyPath, "TLS key path");
@@ -117,6 +123,7 @@ export function renderNginxConfig(projects: ProxyProject[], settings: ProxySetti
     // API clients (an apikey header, or asking for JSON) get JSON status answers, browsers HTML.
     'map "$http_apikey|$http_accept" $sf_reply {\n  default html;\n  "~^[^|]+\\|" json;\n  "~*\\|.*application/json" json;\n}',
     "geo $sf_loopback {\n  default 0;\n  127.0.0.0/8 1;\n  ::1 1;\n}",
+    ...(s.activityLog ? [`log_format sf_activity '${ACTIVITY_LOG_FORMAT}';`] : []),
     // Unknown Host values and bare IPs: close the connection without an answer.
     `server {
   ${listen(s.httpListen, "HTTP listen", " default_server")}
@@ -155,6 +162,8 @@ ${PROXY_HEADERS}
   }
 }`);
 
+  // Buffered: nginx writes it every few seconds, not per request.
+  const activity = s.activityLog ? `\n  access_log ${s.activityLog} sf_activity buffer=16k flush=5s;` : "";
   for (const p of sorted) {
     const name = `${p.ref}.${domain}`;
     // UNKNOWN (the engine did not answer) is routed too: if the gateway is
@@ -162,7 +171,7 @@ ${PROXY_HEADERS}
     if (isStatusIn(p.status, ROUTED_STATUSES) && p.kongPort !== null) {
       out.push(`server {
   ${listens(s)}
-  server_name ${name};
+  server_name ${name};${activity}
   client_max_body_size ${s.clientMaxBodySize};
   location / {
     proxy_pass http://127.0.0.1:${p.kongPort};
@@ -180,6 +189,19 @@ ${PROXY_HEADERS}
   }
   location = /__supafleet_unavailable_html { internal; default_type text/html; add_header Retry-After 30 always; alias ${s.pagesDir}/unavailable.html; }
   location = /__supafleet_unavailable_json { internal; default_type application/json; add_header Retry-After 30 always; return 503 '{"code":503,"message":"Project ${p.ref} is starting or unavailable. Retry shortly."}'; }
+}`);
+    } else if (p.status === "INACTIVE" && p.pausedBy === "idle") {
+      // Asleep for idleness: any request goes to the app, which wakes it and
+      // answers "waking up" (lib/projects/wake-http.ts), whatever the path or method.
+      out.push(`server {
+  ${listens(s)}
+  server_name ${name};${activity}
+  client_max_body_size 1m;
+  location / {
+    rewrite ^ /api/wake/${p.ref} break;
+    proxy_pass http://${host(s.appUpstream.host, "app host")}:${port(s.appUpstream.port, "app port")};
+${PROXY_HEADERS}
+  }
 }`);
     } else if (isStatusIn(p.status, PAUSED_STATUSES)) {
       out.push(`server {

@@ -11,6 +11,8 @@ export interface SystemSettingsView {
   memoryCommitPercent: number;
   /** Admission: a create or resume needs this much free disk. */
   minFreeDiskMb: number;
+  /** Projects idle this many minutes are paused (woken by their next request); 0 = never. */
+  idleTimeoutMin: number;
   /** Days scheduled and manual backups are kept (a plan may say otherwise). */
   backupRetentionDays: number;
   /** Days a deleted project's final backup is kept; 0: deletes are final. */
@@ -32,6 +34,7 @@ function view(row: Row): SystemSettingsView {
     signupsPerIpPerDay: row.signupsPerIpPerDay,
     memoryCommitPercent: row.memoryCommitPercent,
     minFreeDiskMb: row.minFreeDiskMb,
+    idleTimeoutMin: row.idleTimeoutMin,
     backupRetentionDays: row.backupRetentionDays,
     softDeleteDays: row.softDeleteDays,
   };

@@ -1,14 +1,16 @@
-// buildStackSpec: a project's whole Supabase stack as data. Pure apart from
-// reading the (cached) template files: no Docker, no database.
-import { formatHostPorts, LABELS, METADATA_VOLUME, SERVICE_NAMES, type FileSpec, type ServiceName, type ServiceSpec, type StackSpec, type MountSpec, type BindSpec, type PortSpec } from "@/lib/stack/types";
+// buildStackSpec: a project's whole Supabase stack as data, from the template
+// version the project runs. Pure apart from reading the (cached) template
+// files: no Docker, no database.
+import { createHash } from "node:crypto";
+import { formatHostPorts, LABELS, METADATA_VOLUME, type FileSpec, type ServiceName, type ServiceSpec, type StackSpec, type MountSpec, type PortSpec } from "@/lib/stack/types";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
-import { durationMs, loadCompose, loadTemplateFile, STACK_VERSION, substitute, templateImage, TemplateError } from "@/lib/stack/template";
+import { durationMs, LATEST_STACK_VERSION, loadTemplate, substitute, templateImage, templateServices, TemplateError, type Template } from "@/lib/stack/template";
 import { REF_PATTERN } from "@/lib/validations/project";
 import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
 import { defaultBudget, limitsFor, type ProjectBudget } from "@/lib/stack/limits";
-import { IMAGE_CONTRACTS } from "@/templates/supabase/images";
+import { authTemplateVars, type AuthSettings } from "@/lib/stack/auth-config";
 
-export { STACK_VERSION };
+export { LATEST_STACK_VERSION };
 
 export interface StackInput {
   ref: string;
@@ -17,7 +19,13 @@ export interface StackInput {
   /** The project's metadata sealed under the master key (lib/projects/metadata.ts). */
   sealedMetadata: string;
   name?: string;
+  /** The template version the project runs (Project.stackVersion), never "the newest" implicitly. */
+  stackVersion: string;
   secrets: ProjectSecrets;
+  /** The project's Auth settings; undefined: DEFAULT_AUTH_SETTINGS. */
+  auth?: AuthSettings;
+  /** Logs and analytics (Logflare + Vector): an installation setting, off by default as upstream. */
+  analytics: boolean;
   ports: { kongHttp: number; postgres: number; pooler: number };
   /** Memory and CPU the project gets (its owner's plan); default: limits.yml's default plan. */
   budget?: ProjectBudget;
@@ -31,18 +39,21 @@ export interface StackInput {
   publicUrl: string;
   /** key = service name or "*" */
   imageOverrides: Record<string, string>;
-  dockerSocketPath: string;
 }
 
-// Files that carry secrets, owned by the account the image reads them as
-// (templates/supabase/images.ts: kong:2.8.1 runs as kong, uid 100, group
-// nogroup 65533) and unreadable to anyone else. Everything else is 0644 root:
-// the SQL and configs take their secrets from the container's environment.
-const KONG = IMAGE_CONTRACTS.kong.user;
-if (KONG.uid === null || KONG.gid === null) throw new Error("the kong image contract must name Kong's uid and gid");
-const FILE_OWNERS: Record<string, { mode: number; uid: number; gid: number }> = {
-  "/home/kong/kong.yml": { mode: 0o600, uid: KONG.uid, gid: KONG.gid },
-};
+/**
+ * Who owns a file we hand a service: a path its image contract marks as
+ * holding secrets is 0600 and owned by the account the image reads it as
+ * (e.g. kong:2.8.1 runs as kong, 100:65533); everything else is 0644 root (the
+ * SQL and configs take their secrets from the container's environment).
+ */
+function fileOwner(template: Template, service: ServiceName, path: string): { mode: number; uid: number; gid: number } {
+  const contract = template.contracts[service];
+  if (!contract?.reads.find((r) => r.path === path)?.secret) return { mode: 0o644, uid: 0, gid: 0 };
+  const { uid, gid } = contract.user;
+  if (uid === null || gid === null) throw new TemplateError(`${template.version}: ${path} holds secrets, but the ${service} contract does not name its uid and gid`);
+  return { mode: 0o600, uid, gid };
+}
 
 // Docker's own checks only watch a running stack: a start is judged by
 // Supafleet running each check itself at once and with backoff
@@ -59,8 +70,14 @@ export function containerName(ref: string, service: string): string {
   return `supafleet-${ref}-${service}`;
 }
 
+/** Envoy's basic_auth user list entry: "user:{SHA}base64(sha1(password))" (upstream volumes/api/envoy/docker-entrypoint.sh). */
+function htpasswdSha(user: string, password: string): string {
+  return `${user}:{SHA}${createHash("sha1").update(password).digest("base64")}`;
+}
+
 export function templateVars(input: StackInput): Record<string, string> {
   const s = input.secrets;
+  const keys = s.apiKeys;
   return {
     REF: input.ref,
     CONTAINER_PREFIX: `supafleet-${input.ref}-`,
@@ -85,20 +102,31 @@ export function templateVars(input: StackInput): Record<string, string> {
     LOGFLARE_PRIVATE_ACCESS_TOKEN: s.logflarePrivateToken,
     S3_PROTOCOL_ACCESS_KEY_ID: s.s3AccessKeyId,
     S3_PROTOCOL_ACCESS_KEY_SECRET: s.s3AccessKeySecret,
+    // Only where a version uses them; a version that needs them and a project without them fails the build.
+    ...(keys
+      ? {
+          SUPABASE_PUBLISHABLE_KEY: keys.publishableKey,
+          SUPABASE_SECRET_KEY: keys.secretKey,
+          ANON_KEY_ASYMMETRIC: keys.anonKeyAsymmetric,
+          SERVICE_ROLE_KEY_ASYMMETRIC: keys.serviceRoleKeyAsymmetric,
+          JWT_KEYS: keys.jwtKeys,
+          JWT_JWKS: keys.jwtJwks,
+        }
+      : {}),
+    DASHBOARD_BASIC_AUTH: htpasswdSha(s.dashboardUsername, s.dashboardPassword),
     SUPABASE_PUBLIC_URL: input.publicUrl,
     API_EXTERNAL_URL: input.publicUrl,
-    SITE_URL: input.publicUrl,
-    ADDITIONAL_REDIRECT_URLS: "",
+    // Upstream from June 2026 (docker/.env.example): Auth's external URL includes /auth/v1.
+    AUTH_EXTERNAL_URL: `${input.publicUrl}/auth/v1`,
+    // RFC 8414 3.1: the well-known segment goes between host and path (upstream's Envoy entrypoint derives it from JWT_ISSUER).
+    WELL_KNOWN_OAUTH_PATH: "/.well-known/oauth-authorization-server/auth/v1",
+    // Upstream's default (docker/.env.example) for the Realtime DB_ENC_KEY it falls back to.
+    REALTIME_DB_ENC_KEY: "supabaserealtime",
+    LOGS_ENABLED: input.analytics ? "true" : "false",
     DISABLE_SIGNUP: "false",
     ENABLE_EMAIL_SIGNUP: "true",
     ENABLE_ANONYMOUS_USERS: "false",
-    ENABLE_EMAIL_AUTOCONFIRM: "false",
-    SMTP_ADMIN_EMAIL: "admin@example.com",
-    SMTP_HOST: "supabase-mail",
-    SMTP_PORT: "2500",
-    SMTP_USER: "fake_mail_user",
-    SMTP_PASS: "fake_mail_password",
-    SMTP_SENDER_NAME: "fake_sender",
+    ...authTemplateVars(input.auth, s.smtpPassword),
     MAILER_URLPATHS_INVITE: "/auth/v1/verify",
     MAILER_URLPATHS_CONFIRMATION: "/auth/v1/verify",
     MAILER_URLPATHS_RECOVERY: "/auth/v1/verify",
@@ -109,6 +137,7 @@ export function templateVars(input: StackInput): Record<string, string> {
     STUDIO_DEFAULT_PROJECT: input.name ?? input.ref,
     PGRST_DB_SCHEMAS: "public,storage,graphql_public",
     IMGPROXY_ENABLE_WEBP_DETECTION: "true",
+    IMGPROXY_AUTO_WEBP: "true",
     FUNCTIONS_VERIFY_JWT: "false",
     GLOBAL_S3_BUCKET: "stub",
     STORAGE_TENANT_ID: "stub",
@@ -119,7 +148,6 @@ export function templateVars(input: StackInput): Record<string, string> {
     KONG_HTTP_PORT: String(input.ports.kongHttp),
     POSTGRES_PUBLIC_PORT: String(input.ports.postgres),
     POOLER_PUBLIC_PORT: String(input.ports.pooler),
-    DOCKER_SOCKET_LOCATION: input.dockerSocketPath,
     DB_BIND_ADDRESS: input.dbBindAddress ?? "0.0.0.0",
   };
 }
@@ -130,29 +158,30 @@ function parsePort(spec: string): PortSpec {
   return { hostIp: m[1] ?? "0.0.0.0", hostPort: Number(m[2]), containerPort: Number(m[3]) };
 }
 
-// Only these carry Supafleet placeholders; the SQL, pooler script and edge
-// functions are copied verbatim (they read the container's environment, and
-// function code has its own "${...}" template literals).
-const RENDERED = new Set(["volumes/api/kong.yml", "volumes/logs/vector.yml"]);
-
-function fileSpec(source: string, target: string, vars: Record<string, string>): FileSpec {
-  const owner = FILE_OWNERS[target] ?? { mode: 0o644, uid: 0, gid: 0 };
+// Only the files a version lists under x-supafleet.rendered carry Supafleet
+// placeholders; the SQL, pooler script and edge functions are copied verbatim
+// (they read the container's environment, and function code has its own
+// "${...}" template literals).
+function fileSpec(template: Template, service: ServiceName, source: string, target: string, vars: Record<string, string>): FileSpec {
   const clean = source.replace(/^\.\//, "");
-  const text = loadTemplateFile(clean);
-  return { path: target, content: RENDERED.has(clean) ? substitute(text, vars, clean) : text, ...owner };
+  const text = template.file(clean);
+  return { path: target, content: template.rendered.has(clean) ? substitute(text, vars, clean) : text, ...fileOwner(template, service, target) };
 }
 
 export function buildStackSpec(input: StackInput): StackSpec {
   if (!REF_PATTERN.test(input.ref)) throw new TemplateError(`invalid ref "${input.ref}"`);
   if (!INSTALLATION_ID_PATTERN.test(input.installationId)) throw new TemplateError(`invalid installation id "${input.installationId}"`);
-  const compose = loadCompose();
+  const template = loadTemplate(input.stackVersion);
+  const version = template.version;
+  const compose = template.compose;
+  const enabled = new Set<string>(templateServices(version, { analytics: input.analytics }));
   const vars = templateVars(input);
   const ref = input.ref;
   const base = {
     [LABELS.managed]: "true",
     [LABELS.installation]: input.installationId,
     [LABELS.ref]: ref,
-    [LABELS.stackVersion]: STACK_VERSION,
+    [LABELS.stackVersion]: version,
   };
   const hostPorts = formatHostPorts({ KONG_HTTP: input.ports.kongHttp, POSTGRES: input.ports.postgres, POOLER: input.ports.pooler });
   const volumeName = (name: string) => `supafleet-${ref}-${name}`;
@@ -161,7 +190,7 @@ export function buildStackSpec(input: StackInput): StackSpec {
 
   const services: ServiceSpec[] = [];
   for (const [name, svc] of Object.entries(compose.services)) {
-    if (!(SERVICE_NAMES as readonly string[]).includes(name)) throw new TemplateError(`unknown service ${name}`);
+    if (!enabled.has(name)) continue;
     const service = name as ServiceName;
     const where = `service ${name}`;
     const sub = (v: string) => substitute(v, vars, where);
@@ -170,28 +199,28 @@ export function buildStackSpec(input: StackInput): StackSpec {
     env.SUPAFLEET_SERVICE = service;
     env.SUPAFLEET_REF = ref;
 
-    const mounts: Array<MountSpec | BindSpec> = [];
+    const mounts: MountSpec[] = [];
     const files: FileSpec[] = [];
     for (const entry of svc.volumes ?? []) {
       const [rawSource, target, opts] = sub(entry).split(":");
       if (!rawSource || !target) throw new TemplateError(`${where}: bad volume "${entry}"`);
       const readOnly = opts?.split(",").includes("ro") ?? false;
-      if (rawSource.startsWith("./")) files.push(fileSpec(rawSource, target, vars));
+      if (rawSource.startsWith("./")) files.push(fileSpec(template, service, rawSource, target, vars));
       else if (namedVolumes.has(rawSource)) mounts.push({ type: "volume", source: volumeName(rawSource), target, readOnly });
-      else if (rawSource.startsWith("/")) mounts.push({ type: "bind", source: rawSource, target, readOnly });
-      else throw new TemplateError(`${where}: volume source "${rawSource}" is neither a template file, a named volume nor an absolute path`);
+      // No host paths: a tenant container never sees the host (least of all the Docker socket).
+      else throw new TemplateError(`${where}: volume source "${rawSource}" is neither a template file nor a named volume`);
     }
     for (const entry of svc.files ?? []) {
       const [source, target] = sub(entry).split(":");
       if (!source || !target) throw new TemplateError(`${where}: bad file "${entry}"`);
-      files.push(fileSpec(source, target, vars));
+      files.push(fileSpec(template, service, source, target, vars));
     }
 
     const hc = svc.healthcheck;
     services.push({
       service,
       containerName: containerName(ref, service),
-      image: templateImage(service, input.imageOverrides),
+      image: templateImage(version, service, input.imageOverrides),
       aliases: [service, ...(svc.aliases ?? []).map(sub)],
       env,
       entrypoint: svc.entrypoint?.map(sub),
@@ -208,12 +237,18 @@ export function buildStackSpec(input: StackInput): StackSpec {
             startPeriodMs: durationMs(hc.start_period, 0),
           }
         : undefined,
-      dependsOn: Object.entries(svc.depends_on ?? {}).map(([dep, c]) => {
-        if (!(SERVICE_NAMES as readonly string[]).includes(dep)) throw new TemplateError(`${where}: depends on unknown ${dep}`);
-        return { service: dep as ServiceName, condition: c.condition };
+      dependsOn: Object.entries(svc.depends_on ?? {}).flatMap(([dep, c]) => {
+        const target = compose.services[dep];
+        if (!target) throw new TemplateError(`${where}: depends on unknown ${dep}`);
+        // An optional service that is off is not waited for (compose would refuse; upstream moved them to an overlay file).
+        if (!enabled.has(dep)) {
+          if (!target.profiles?.length) throw new TemplateError(`${where}: depends on ${dep}, which is not in the stack`);
+          return [];
+        }
+        return [{ service: dep as ServiceName, condition: c.condition }];
       }),
       labels: { ...base, [LABELS.service]: service, [LABELS.hostPorts]: hostPorts },
-      limits: limitsFor(service, input.budget ?? defaultBudget()),
+      limits: limitsFor(version, service, input.budget ?? defaultBudget()),
     });
   }
   // Supavisor terminates TLS for Postgres clients when told where its
@@ -226,13 +261,10 @@ export function buildStackSpec(input: StackInput): StackSpec {
     pooler.env.GLOBAL_DOWNSTREAM_KEY_PATH = POOLER_TLS_KEY;
     pooler.files.push({ path: POOLER_TLS_CERT, content: input.poolerTls.certPem, mode: 0o644, uid: 0, gid: 0 }, { path: POOLER_TLS_KEY, content: input.poolerTls.keyPem, mode: 0o600, uid: 0, gid: 0 });
   }
-  for (const required of SERVICE_NAMES) {
-    if (!services.some((s) => s.service === required)) throw new TemplateError(`service ${required} is missing`);
-  }
   return {
     ref,
     installationId: input.installationId,
-    stackVersion: STACK_VERSION,
+    stackVersion: version,
     network: { name: `supafleet-${ref}`, labels: { ...base }, ...(input.subnet ? { subnet: input.subnet } : {}) },
     volumes: [...namedVolumes, METADATA_VOLUME].map((v) => ({ name: volumeName(v), labels: { ...base, [LABELS.volume]: v } })),
     services,
@@ -240,7 +272,7 @@ export function buildStackSpec(input: StackInput): StackSpec {
   };
 }
 
-/** The project's rendered kong.yml (what the gateway enforces). */
-export function renderKongConfig(input: StackInput): string {
-  return substitute(loadTemplateFile("volumes/api/kong.yml"), templateVars(input), "kong.yml");
+/** One of the project's rendered template files (e.g. the gateway config it enforces). */
+export function renderTemplateFile(input: StackInput, relative: string): string {
+  return substitute(loadTemplate(input.stackVersion).file(relative), templateVars(input), relative);
 }

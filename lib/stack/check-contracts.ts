@@ -1,9 +1,11 @@
-// Holds a StackSpec to the image contracts (templates/supabase/images.ts):
+// Holds a StackSpec to the image contracts of its template version
+// (templates/supabase/<version>/images.ts):
 // would each real image be able to read the files we hand it, write the
 // volumes it writes, run its health check, and does it run as the user
 // upstream runs it as? Pure: no Docker. Stand-ins cannot show these failures
 // unless they copy the contracts exactly, so this is the first line of defence.
-import { IMAGE_CONTRACTS, type ImageContract, type PathOwner } from "@/templates/supabase/images";
+import type { ImageContract, PathOwner } from "@/templates/supabase/contract-types";
+import { loadTemplate } from "@/lib/stack/template";
 import type { ServiceName, ServiceSpec, StackSpec } from "@/lib/stack/types";
 
 export type ContractRule =
@@ -15,7 +17,8 @@ export type ContractRule =
   | "volume-unreadable"
   | "health-tool-missing"
   | "runs-as-root"
-  | "user-mismatch";
+  | "user-mismatch"
+  | "contract-missing";
 
 export interface ContractViolation {
   service: ServiceName;
@@ -81,11 +84,12 @@ function healthTools(test: string[]): string[] {
 export interface CheckOptions {
   /** Secret values; any file holding one must not be readable by "other". */
   secrets?: string[];
-  contracts?: Record<ServiceName, ImageContract>;
+  /** default: the contracts of the spec's own template version */
+  contracts?: Record<string, ImageContract>;
 }
 
 export function checkStackAgainstContracts(spec: StackSpec, opts: CheckOptions = {}): ContractViolation[] {
-  const contracts = opts.contracts ?? IMAGE_CONTRACTS;
+  const contracts = opts.contracts ?? loadTemplate(spec.stackVersion).contracts;
   const secrets = (opts.secrets ?? []).filter((s) => s.length >= 8);
   const out: ContractViolation[] = [];
   const add = (service: ServiceName, rule: ContractRule, message: string) => out.push({ service, rule, message });
@@ -95,6 +99,7 @@ export function checkStackAgainstContracts(spec: StackSpec, opts: CheckOptions =
   const volumeOwners = new Map<string, Array<{ service: ServiceName; owner: Owner }>>();
   for (const svc of spec.services) {
     const c = contracts[svc.service];
+    if (!c) continue; // reported below
     for (const m of svc.mounts) {
       if (m.type !== "volume") continue;
       const declared = c.writes.find((w) => w.path === m.target);
@@ -107,6 +112,10 @@ export function checkStackAgainstContracts(spec: StackSpec, opts: CheckOptions =
 
   for (const svc of spec.services) {
     const c = contracts[svc.service];
+    if (!c) {
+      add(svc.service, "contract-missing", `${spec.stackVersion} has no image contract for ${svc.service} (${svc.image})`);
+      continue;
+    }
     const who = effectiveUser(svc, c);
 
     if (who.uid === 0 && c.user.uid !== 0) {

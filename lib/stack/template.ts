@@ -1,10 +1,16 @@
-// Loads the stack template (templates/supabase) once and fills its ${VARS}.
-// Substitution is strict: a placeholder without a value is a template bug and
-// fails the build of the spec, never a silently empty setting.
+// Loads the stack templates (templates/supabase/<version>/) and fills their
+// ${VARS}. Every project runs the template version it was created with (or
+// last upgraded to): a newer Supafleet adds versions, it never changes what an
+// existing version builds. Substitution is strict: a placeholder without a
+// value is a template bug and fails the build of the spec, never a silently
+// empty setting.
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
 import { AppError } from "@/lib/errors";
+import { SERVICE_NAMES, type ServiceName } from "@/lib/stack/types";
+import { TEMPLATE_CONTRACTS, TEMPLATE_VERSIONS } from "@/templates/supabase";
+import type { ImageContract } from "@/templates/supabase/contract-types";
 
 export class TemplateError extends AppError {
   constructor(message: string) {
@@ -12,7 +18,14 @@ export class TemplateError extends AppError {
   }
 }
 
-export const TEMPLATE_DIR = resolve(process.cwd(), "templates/supabase");
+export const TEMPLATES_ROOT = resolve(process.cwd(), "templates/supabase");
+
+/** The version new projects get: the newest one. */
+export const LATEST_STACK_VERSION: string = TEMPLATE_VERSIONS[TEMPLATE_VERSIONS.length - 1]!;
+export { TEMPLATE_VERSIONS };
+
+/** Compose's own optional-service switch; the only profile Supafleet knows. */
+export const ANALYTICS_PROFILE = "analytics";
 
 export interface ComposeService {
   image: string;
@@ -25,43 +38,76 @@ export interface ComposeService {
   entrypoint?: string[];
   healthcheck?: { test: string[]; interval?: string; timeout?: string; retries?: number; start_period?: string };
   depends_on?: Record<string, { condition: "service_healthy" | "service_started" }>;
+  profiles?: string[];
 }
 
 export interface ComposeFile {
   services: Record<string, ComposeService>;
   volumes: Record<string, unknown>;
+  /** Supafleet's extension (compose ignores x- keys): files filled with the project's ${VARS}. */
+  "x-supafleet"?: { rendered?: string[] };
 }
 
-const KNOWN_KEYS = new Set(["image", "aliases", "ports", "volumes", "files", "environment", "command", "entrypoint", "healthcheck", "depends_on"]);
+export interface Template {
+  version: string;
+  dir: string;
+  compose: ComposeFile;
+  contracts: Record<string, ImageContract>;
+  /** Template-relative paths of the files that carry placeholders. */
+  rendered: Set<string>;
+  file(relative: string): string;
+}
 
-let compose: ComposeFile | undefined;
-const files = new Map<string, string>();
+const KNOWN_KEYS = new Set(["image", "aliases", "ports", "volumes", "files", "environment", "command", "entrypoint", "healthcheck", "depends_on", "profiles"]);
 
-export function loadCompose(): ComposeFile {
-  if (!compose) {
-    const raw = parse(readFileSync(join(TEMPLATE_DIR, "docker-compose.yml"), "utf8")) as ComposeFile;
-    for (const [name, svc] of Object.entries(raw.services)) {
-      for (const key of Object.keys(svc)) {
-        if (!KNOWN_KEYS.has(key)) throw new TemplateError(`service ${name} uses "${key}", which the builder does not translate`);
-      }
+const cache = new Map<string, Template>();
+
+export function isTemplateVersion(version: string): boolean {
+  return (TEMPLATE_VERSIONS as readonly string[]).includes(version);
+}
+
+/** A version's template, loaded once. Unknown versions are refused (the version comes from the database). */
+export function loadTemplate(version: string): Template {
+  const hit = cache.get(version);
+  if (hit) return hit;
+  if (!isTemplateVersion(version)) throw new TemplateError(`no template version "${version}" in this Supafleet (it has ${TEMPLATE_VERSIONS.join(", ")})`);
+  const dir = join(TEMPLATES_ROOT, version);
+  const compose = parse(readFileSync(join(dir, "docker-compose.yml"), "utf8")) as ComposeFile;
+  for (const [name, svc] of Object.entries(compose.services)) {
+    if (!(SERVICE_NAMES as readonly string[]).includes(name)) throw new TemplateError(`${version}: unknown service ${name}`);
+    for (const key of Object.keys(svc)) {
+      if (!KNOWN_KEYS.has(key)) throw new TemplateError(`${version}: service ${name} uses "${key}", which the builder does not translate`);
     }
-    compose = raw;
+    for (const p of svc.profiles ?? []) if (p !== ANALYTICS_PROFILE) throw new TemplateError(`${version}: service ${name} uses profile "${p}"; only "${ANALYTICS_PROFILE}" is known`);
   }
-  return compose;
+  const files = new Map<string, string>();
+  const template: Template = {
+    version,
+    dir,
+    compose,
+    contracts: (TEMPLATE_CONTRACTS as Record<string, Record<string, ImageContract>>)[version]!,
+    rendered: new Set(compose["x-supafleet"]?.rendered ?? []),
+    file(relative) {
+      const clean = relative.replace(/^\.\//, "");
+      if (clean.includes("..")) throw new TemplateError(`file path escapes the template: ${relative}`);
+      let text = files.get(clean);
+      if (text === undefined) {
+        text = readFileSync(join(dir, clean), "utf8");
+        files.set(clean, text);
+      }
+      return text;
+    },
+  };
+  cache.set(version, template);
+  return template;
 }
 
-export function loadTemplateFile(relative: string): string {
-  const clean = relative.replace(/^\.\//, "");
-  if (clean.includes("..")) throw new TemplateError(`file path escapes the template: ${relative}`);
-  let text = files.get(clean);
-  if (text === undefined) {
-    text = readFileSync(join(TEMPLATE_DIR, clean), "utf8");
-    files.set(clean, text);
-  }
-  return text;
+/** The services a version runs; optional (profiled) ones only when their profile is on. */
+export function templateServices(version: string, opts: { analytics: boolean }): ServiceName[] {
+  return Object.entries(loadTemplate(version).compose.services)
+    .filter(([, svc]) => !svc.profiles?.length || (opts.analytics && svc.profiles.includes(ANALYTICS_PROFILE)))
+    .map(([name]) => name as ServiceName);
 }
-
-export const STACK_VERSION = readFileSync(join(TEMPLATE_DIR, "VERSION"), "utf8").trim();
 
 /** Fills ${NAME} and ${NAME:-default}; "$$" stands for a literal "$". */
 export function substitute(text: string, vars: Record<string, string>, where: string): string {
@@ -83,14 +129,21 @@ export function durationMs(value: string | undefined, fallback: number): number 
   return Number(m[1]) * UNITS[m[2]!]!;
 }
 
-/** The image a service runs: an override for it, else the "*" override, else the template's pin. */
-export function templateImage(service: string, overrides: Record<string, string>): string {
-  const pinned = loadCompose().services[service]?.image;
-  if (!pinned) throw new TemplateError(`no service ${service} in the template`);
-  return overrides[service] ?? overrides["*"] ?? pinned;
+/**
+ * The image a service of a version runs: an override for "service@version",
+ * else for the service, else the "*" override, else the version's pin.
+ */
+export function templateImage(version: string, service: string, overrides: Record<string, string>): string {
+  const pinned = loadTemplate(version).compose.services[service]?.image;
+  if (!pinned) throw new TemplateError(`no service ${service} in template ${version}`);
+  return overrides[`${service}@${version}`] ?? overrides[service] ?? overrides["*"] ?? pinned;
 }
 
-/** Every image the template runs, after overrides, once each: what a first create pulls. */
-export function templateImages(overrides: Record<string, string>): string[] {
-  return [...new Set(Object.keys(loadCompose().services).map((service) => templateImage(service, overrides)))].sort();
+/** Every image the given versions run (default: the newest, what a create pulls), after overrides, once each. */
+export function templateImages(overrides: Record<string, string>, versions: readonly string[] = [LATEST_STACK_VERSION]): string[] {
+  const out = new Set<string>();
+  for (const version of versions) {
+    for (const service of Object.keys(loadTemplate(version).compose.services)) out.add(templateImage(version, service, overrides));
+  }
+  return [...out].sort();
 }

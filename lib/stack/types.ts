@@ -2,11 +2,13 @@
 // adapter (lib/docker): a project's whole Supabase stack as plain data.
 // Nothing here talks to Docker; everything is serialisable and testable.
 
+/** Every service any template version runs (each version runs a subset: see lib/stack/template.ts). */
 export const SERVICE_NAMES = [
   "db",
   "vector",
   "analytics",
   "kong",
+  "api-gw",
   "auth",
   "rest",
   "realtime",

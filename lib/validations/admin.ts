@@ -19,6 +19,7 @@ export const settingsSchema = z.object({
   signupsPerIpPerDay: z.number().int().min(1, "Use 1 or more (switch sign-up off to allow none).").max(10_000, "Use at most 10000."),
   memoryCommitPercent: z.number().int().min(10, "Use at least 10 %.").max(1000, "Use at most 1000 %.").optional(),
   minFreeDiskMb: z.number().int().min(0).max(10_485_760).optional(),
+  idleTimeoutMin: z.number().int().min(0, "Use 0 (never) or more minutes.").max(525_600, "Use at most a year.").optional(),
 });
 
 export const approveSchema = z.object({ userId: userIdSchema });

@@ -44,3 +44,9 @@ export const purgeStackSchema = z.object({ ref: refSchema, confirmRef: z.string(
   message: "Type the ref exactly to confirm.",
   path: ["confirmRef"],
 });
+
+/** A project's idle timeout: minutes (0 = never pause), or null for the installation's default. */
+export const idleTimeoutSchema = z.object({
+  ref: refSchema,
+  minutes: z.number().int().min(0).max(525_600, "Use at most a year.").nullable(),
+});

@@ -365,7 +365,7 @@ describe("the Management API with real clients", () => {
     for (let i = 0; i < RATE_LIMIT; i++) statuses.push((await call("GET", "/v1/organizations", { token: busy })).status);
     expect(statuses.every((s) => s === 200)).toBe(true);
     const limited = await call("GET", "/v1/organizations", { token: busy });
-    expectError(limited, 429, /Rate limit/);
+    expectError(limited, 429, /Too many requests with this access token/);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(60);
     // other tokens have their own budget

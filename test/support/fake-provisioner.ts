@@ -8,7 +8,8 @@
 // test can prove what was (never) done.
 import { pipeline } from "node:stream/promises";
 import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
-import { LABELS, SERVICE_NAMES, type ServiceName, type StackSpec } from "@/lib/stack/types";
+import { LABELS, type ServiceName, type StackSpec } from "@/lib/stack/types";
+import { LATEST_STACK_VERSION, templateServices } from "@/lib/stack/template";
 import { CACHE_VOLUMES, DB_VOLUME, dataVolumes, generationOf } from "@/lib/backups/generation";
 import type { EngineStack, LogLine, Provisioner, Removed, ServiceStatus } from "@/lib/projects/provisioner";
 
@@ -37,6 +38,10 @@ export interface FakeStack {
   hostPorts: Partial<Record<"KONG_HTTP" | "POSTGRES" | "POOLER", number>>;
   /** sealed files, oldest first */
   metadata: string[];
+  /** The template version its containers were last made from. */
+  stackVersion?: string;
+  /** The spec its containers were last made from (tests read env and files from it). */
+  lastSpec?: StackSpec;
   subnet?: string;
 }
 
@@ -80,7 +85,7 @@ export class FakeEngine {
   /** A stack as a full, running, healthy project would leave it. */
   put(stack: Partial<FakeStack> & { ref: string; installation: string | null }): FakeStack {
     const full: FakeStack = {
-      containers: SERVICE_NAMES.map((service) => ({ service, running: true, health: "healthy" as const })),
+      containers: templateServices(LATEST_STACK_VERSION, { analytics: false }).map((service) => ({ service, running: true, health: "healthy" as const })),
       volumes: new Set(["db-data", "db-config", "storage", "functions", "snippets", "deno-cache", "metadata"]),
       network: true,
       hostPorts: {},
@@ -106,6 +111,7 @@ export class FakeEngine {
 /** Steps a test can slow down or make fail (a process that dies there never returns). */
 export interface FakeHooks {
   up?: (spec: StackSpec) => Promise<void>;
+  replaceService?: (spec: StackSpec, service: string) => Promise<void>;
   exportData?: (spec: StackSpec) => Promise<void>;
   importEntry?: (spec: StackSpec, name: string) => Promise<void>;
 }
@@ -165,12 +171,14 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: Fake
         if (metadataIsNew) s.metadata.push(spec.metadata.sealed);
         s.network = true;
         if (spec.network.subnet) s.subnet = spec.network.subnet;
-        const ports = spec.services.find((x) => x.service === "kong")?.labels["supafleet.host-ports"];
+        const ports = spec.services[0]?.labels["supafleet.host-ports"];
         for (const part of (ports ?? "").split(",")) {
           const [k, v] = part.split("=");
           if (k === "KONG_HTTP" || k === "POSTGRES" || k === "POOLER") s.hostPorts[k] = Number(v);
         }
-        s.containers = SERVICE_NAMES.map((service) => ({ service, running: true, health: "healthy" as const }));
+        s.containers = spec.services.map((x) => ({ service: x.service, running: true, health: "healthy" as const }));
+        s.stackVersion = spec.stackVersion;
+        s.lastSpec = spec;
       },
       async pause(ref) {
         log("pause", ref);
@@ -179,6 +187,17 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: Fake
       async restart(spec, opts) {
         log("restart", spec.ref);
         await this.up(spec, opts);
+      },
+      async replaceService(spec, service) {
+        log(`replaceService:${service}`, spec.ref);
+        const s = own(spec.ref);
+        if (!s) throw new ResourceConflictError(`no stack ${spec.ref}`);
+        if (!spec.services.some((x) => x.service === service)) throw new ResourceConflictError(`${service} is not in the spec`);
+        await hooks.replaceService?.(spec, service);
+        s.containers = [...s.containers.filter((c) => c.service !== service), { service, running: true, health: "healthy" as const }];
+        // As the real converge: whatever else is stopped starts again.
+        for (const c of s.containers) c.running = true;
+        s.lastSpec = spec;
       },
       async destroy(ref) {
         log("destroy", ref);

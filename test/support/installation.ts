@@ -51,7 +51,6 @@ export async function openInstallation(opts: {
     rootDomain: "supafleet.test",
     publicScheme: "http",
     imageOverrides: STANDIN_IMAGE_OVERRIDES,
-    dockerSocket: DOCKER_SOCKET,
     // Test installations share a pool like a staging copy would: the engine's networks keep them apart.
     subnetPool: TEST_SUBNET_POOL,
     ...opts.config,

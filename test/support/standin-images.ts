@@ -14,7 +14,7 @@ const ROOT = join(process.cwd(), "test", "standins");
 /**
  * Each stand-in image, built from test/standins/<dir>, in build order: a
  * child names its parent (another stand-in) so its cache hash covers it.
- * One image per service whose contract differs (templates/supabase/images.ts).
+ * One image per service whose contract differs (templates/supabase/<version>/images.ts).
  */
 const STANDINS: Array<{ dir: string; tag: string; parent?: string; hostCa?: boolean }> = [
   { dir: "postgres", tag: "supafleet-standin/postgres:15" },
@@ -22,6 +22,7 @@ const STANDINS: Array<{ dir: string; tag: string; parent?: string; hostCa?: bool
   { dir: "common-wget", tag: "supafleet-standin/common-wget:2", parent: "common" },
   { dir: "common-curl", tag: "supafleet-standin/common-curl:2", parent: "common" },
   { dir: "kong", tag: "supafleet-standin/kong:2", parent: "common" },
+  { dir: "envoy", tag: "supafleet-standin/envoy:1", parent: "common" },
   { dir: "auth", tag: "supafleet-standin/auth:2", parent: "common-wget" },
   { dir: "rest", tag: "supafleet-standin/rest:2", parent: "common" },
   { dir: "realtime", tag: "supafleet-standin/realtime:2", parent: "common-curl" },
@@ -38,13 +39,20 @@ const STANDINS: Array<{ dir: string; tag: string; parent?: string; hostCa?: bool
 
 export const STANDIN_IMAGES = Object.fromEntries(STANDINS.map((s) => [s.dir, s.tag])) as Record<string, string>;
 
-/** The documented override setting: every service gets its own image (db is the Postgres stand-in). */
-export const STANDIN_IMAGE_OVERRIDES: Record<string, string> = {
-  db: STANDIN_IMAGES.postgres!,
-  ...Object.fromEntries(
-    ["kong", "auth", "rest", "realtime", "storage", "imgproxy", "meta", "functions", "analytics", "vector", "supavisor", "studio"].map((s) => [s, STANDIN_IMAGES[s]!]),
-  ),
+/**
+ * The stand-in folder for each template service ("service@version" where one
+ * version's image needs another stand-in than the others). db is the Postgres
+ * stand-in (PostgreSQL 15 from Debian) for both versions: Debian 12 has no
+ * PostgreSQL 17 (test/standins/README.md).
+ */
+export const STANDIN_DIRS: Record<string, string> = {
+  db: "postgres",
+  "api-gw": "envoy",
+  ...Object.fromEntries(["kong", "auth", "rest", "realtime", "storage", "imgproxy", "meta", "functions", "analytics", "vector", "supavisor", "studio"].map((s) => [s, s])),
 };
+
+/** The documented override setting: every service gets its own image. */
+export const STANDIN_IMAGE_OVERRIDES: Record<string, string> = Object.fromEntries(Object.entries(STANDIN_DIRS).map(([service, dir]) => [service, STANDIN_IMAGES[dir]!]));
 export const STANDIN_OVERRIDES_ENV = Object.entries(STANDIN_IMAGE_OVERRIDES).map(([k, v]) => `${k}=${v}`).join(",");
 
 // npm inside a build must trust the same CAs as this host (these machines

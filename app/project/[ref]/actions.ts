@@ -4,6 +4,7 @@ import { requireUser } from "@/lib/auth/session";
 import { getProjectService } from "@/lib/projects";
 import type { ProjectDetails, ProjectSummary } from "@/lib/projects/service";
 import type { ServiceStatus } from "@/lib/projects/provisioner";
+import type { AuthSettingsView } from "@/lib/projects/auth-settings";
 
 // Each action checks the session itself and passes the ref to the service,
 // whose every query is scoped to the caller's own projects.
@@ -44,4 +45,23 @@ export async function serviceStatusAction(ref: string): Promise<ActionResult<{ p
     const [project, services] = await Promise.all([service.getProject(user, ref), service.serviceStatus(user, ref)]);
     return { project, services };
   });
+}
+
+export async function setIdleTimeoutAction(ref: string, minutes: number | null): Promise<ActionResult<undefined>> {
+  return runAction(async () => {
+    await getProjectService().setIdleTimeout(await requireUser(), { ref, minutes });
+    return undefined;
+  });
+}
+
+export async function upgradeProjectAction(ref: string): Promise<ActionResult<ProjectSummary>> {
+  return runAction(async () => getProjectService().upgradeProject(await requireUser(), ref));
+}
+
+export async function getAuthSettingsAction(ref: string): Promise<ActionResult<AuthSettingsView>> {
+  return runAction(async () => getProjectService().getAuthSettings(await requireUser(), ref));
+}
+
+export async function saveAuthSettingsAction(ref: string, input: unknown): Promise<ActionResult<AuthSettingsView>> {
+  return runAction(async () => getProjectService().saveAuthSettings(await requireUser(), ref, input));
 }

@@ -7,6 +7,9 @@ import { SiteHeader } from "@/components/site-header";
 import { ProjectView } from "@/components/projects/project-view";
 import { UsageCharts } from "@/components/projects/usage-charts";
 import { BackupsPanel } from "@/components/backups/backups-panel";
+import { IdleSetting } from "@/components/projects/idle-setting";
+import { getDb } from "@/lib/db/client";
+import { getSystemSettings } from "@/lib/settings/service";
 
 export default async function ProjectPage({ params }: { params: Promise<{ ref: string }> }) {
   const { ref } = await params;
@@ -14,9 +17,11 @@ export default async function ProjectPage({ params }: { params: Promise<{ ref: s
   if (!user) redirect(`/login?callbackUrl=/project/${encodeURIComponent(ref)}`);
   let project;
   let usage;
+  let idle;
   try {
     project = await getProjectService().getProject(user, ref);
     usage = await getProjectService().usageOf(user, ref);
+    idle = await getProjectService().idleTimeoutOf(user, ref);
   } catch (err) {
     // Someone else's project and a missing one look the same.
     if (isAppError(err, "not_found")) notFound();
@@ -31,6 +36,9 @@ export default async function ProjectPage({ params }: { params: Promise<{ ref: s
           <ProjectView initial={project} />
         </div>
         <div className="mt-6">
+          <IdleSetting projectRef={ref} initial={idle} defaultMinutes={(await getSystemSettings(getDb())).idleTimeoutMin} />
+        </div>
+        <div className="mt-4">
           <UsageCharts points={usage} />
         </div>
         <section className="mt-6 rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">

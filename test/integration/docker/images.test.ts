@@ -19,8 +19,8 @@ beforeAll(async () => {
   docker = await ensureDockerHost();
   await ensureStandinImages(docker);
   registry = await startRegistry();
-  // The stand-in gateway, published under a fresh name: the host does not have it.
-  image = await registry.publish(docker, STANDIN_IMAGE_OVERRIDES.kong!, `supafleet-pulltest/gateway:${randomBytes(4).toString("hex")}`);
+  // The stand-in rest image, published under a fresh name: the host does not have it.
+  image = await registry.publish(docker, STANDIN_IMAGE_OVERRIDES.rest!, `supafleet-pulltest/rest:${randomBytes(4).toString("hex")}`);
 });
 
 afterAll(async () => {
@@ -31,7 +31,7 @@ afterAll(async () => {
 describe("pre-pulling the template's images", () => {
   it("shows the missing image, pulls it with progress, then shows it present", async () => {
     expect(await imagePresent(docker, image)).toBe(false);
-    const puller = new ImagePuller(docker, { ...STANDIN_IMAGE_OVERRIDES, kong: image });
+    const puller = new ImagePuller(docker, { ...STANDIN_IMAGE_OVERRIDES, rest: image });
     const before = await puller.status();
     expect(before.images.find((i) => i.image === image)).toMatchObject({ present: false });
     expect(before.images.filter((i) => i.image !== image).every((i) => i.present)).toBe(true);
@@ -47,7 +47,7 @@ describe("pre-pulling the template's images", () => {
   });
 
   it("reports a pull that fails, by image", async () => {
-    const puller = new ImagePuller(docker, { ...STANDIN_IMAGE_OVERRIDES, kong: `${registry.host}/supafleet-pulltest/does-not-exist:1` });
+    const puller = new ImagePuller(docker, { ...STANDIN_IMAGE_OVERRIDES, rest: `${registry.host}/supafleet-pulltest/does-not-exist:1` });
     await puller.start();
     await expect.poll(async () => (await puller.status()).running, { timeout: 60_000 }).toBe(false);
     expect((await puller.status()).error).toContain("does-not-exist");

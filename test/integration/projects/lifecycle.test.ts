@@ -14,7 +14,8 @@ import { InvalidStateError, NotFoundError, QuotaExceededError, ValidationError }
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { ProjectService, type ProjectServiceConfig } from "@/lib/projects/service";
 import { ensureInstallationId } from "@/lib/installation/service";
-import { LABELS, SERVICE_NAMES } from "@/lib/stack/types";
+import { LABELS } from "@/lib/stack/types";
+import { LATEST_STACK_VERSION, templateServices } from "@/lib/stack/template";
 import type { SessionUser } from "@/lib/users/service";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
@@ -87,7 +88,6 @@ beforeAll(async () => {
     rootDomain: "supafleet.test",
     publicScheme: "http",
     imageOverrides: STANDIN_IMAGE_OVERRIDES,
-    dockerSocket: "/var/run/docker.sock",
   };
   service = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock", installationId), recordingProxy, config);
 });
@@ -125,7 +125,8 @@ describe("project lifecycle on a real Docker engine", () => {
       expect(p.statusReason, `reason for ${ref}`).toBeNull();
       expect(p.status).toBe("ACTIVE_HEALTHY");
       const services = await service.serviceStatus(user, ref);
-      expect(services.map((s) => s.service).sort()).toEqual([...SERVICE_NAMES].sort());
+      // The newest template's services; analytics is off by default.
+      expect(services.map((s) => s.service).sort()).toEqual(templateServices(LATEST_STACK_VERSION, { analytics: false }).sort());
       for (const s of services) {
         expect(s.state, s.service).toBe("running");
         expect(s.health, s.service).not.toBe("unhealthy");
@@ -160,11 +161,14 @@ describe("project lifecycle on a real Docker engine", () => {
     await expect(query(crossed, "select 1")).rejects.toThrow(/password authentication failed/);
     // gateway: no key 401, own key 200 (routed to rest), the other project's key 401
     const portA = await kongPort(refA);
-    expect((await gateway(portA, "/rest/v1/")).status).toBe(401);
-    const ok = await gateway(portA, "/rest/v1/", a.anonKey);
+    expect((await gateway(portA, "/rest/v1/todos")).status).toBe(401);
+    const ok = await gateway(portA, "/rest/v1/todos", a.anonKey);
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { service: string }).service).toBe("rest");
-    expect((await gateway(portA, "/rest/v1/", b.anonKey)).status).toBe(401);
+    expect((await gateway(portA, "/rest/v1/todos", b.anonKey)).status).toBe(401);
+    // Upstream (2026.09-r1): PostgREST's OpenAPI document at /rest/v1/ is for the service role only.
+    expect((await gateway(portA, "/rest/v1/", a.anonKey)).status).toBe(403);
+    expect((await gateway(portA, "/rest/v1/", a.serviceRoleKey)).status).toBe(200);
     // ownership: Bob cannot see or touch Alice's project
     await expect(service.getProject(bob, refA)).rejects.toBeInstanceOf(NotFoundError);
     await expect(service.pauseProject(bob, refA)).rejects.toBeInstanceOf(NotFoundError);
@@ -173,7 +177,7 @@ describe("project lifecycle on a real Docker engine", () => {
     const names = async (ref: string) => (await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`] }) })).map((c) => c.Names[0]);
     const na = await names(refA);
     const nb = await names(refB);
-    expect(na).toHaveLength(SERVICE_NAMES.length);
+    expect(na).toHaveLength(templateServices(LATEST_STACK_VERSION, { analytics: false }).length);
     expect(na.filter((n) => nb.includes(n))).toEqual([]);
     expect(na.every((n) => n?.includes(refA))).toBe(true);
   });

@@ -19,6 +19,7 @@ import { loadProxyProjects } from "@/lib/proxy/app-proxy";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import { renderNginxConfig, type ProxyProject, type ProxySettings } from "@/lib/proxy/render-nginx-config";
 import type { SessionUser } from "@/lib/users/service";
+import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { NGINX_BIN, sendViaNginx, startNginx, viaNginx, type NginxHost } from "@/test/support/nginx-host";
 import { freePort } from "@/test/support/postgres-server";
@@ -252,7 +253,6 @@ describe("a real project behind nginx, through its lifecycle", () => {
       rootDomain: DOMAIN,
       publicScheme: "http",
       imageOverrides: STANDIN_IMAGE_OVERRIDES,
-      dockerSocket: "/var/run/docker.sock",
     });
     const u = await db.user.create({ data: { id: randomUUID(), email: "router@example.com", passwordHash: "x", projectQuota: 2 } });
     user = { id: u.id, email: u.email, name: null, role: "USER" };
@@ -273,6 +273,22 @@ describe("a real project behind nginx, through its lifecycle", () => {
     const ok = await viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/todos?select=*", { apikey: anonKey });
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toMatchObject({ service: "rest", ref, path: "/todos?select=*" });
+  });
+
+  it("answers 403 on upstream's blocked routes (Realtime's tenant API and OpenAPI document) through the subdomain, whatever the key", async () => {
+    const d = await service.getProjectDetails(user, ref);
+    expect(d.stackVersion).toBe(LATEST_STACK_VERSION);
+    for (const path of ["/realtime/v1/api/tenants", "/realtime/v1/api/tenants/" + ref, "/realtime/v1/api/openapi"]) {
+      for (const key of [d.anonKey, d.serviceRoleKey, d.publishableKey!, d.secretKey!]) {
+        const r = await viaNginx(nginx.port, `${ref}.${DOMAIN}`, path, { apikey: key });
+        expect(r.status, `${path} with ${key.slice(0, 14)}…`).toBe(403);
+        expect(r.body).not.toContain('"service":"realtime"');
+      }
+    }
+    // The route next to them still reaches Realtime: the 403 is the block, not a broken route.
+    const open = await viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/realtime/v1/api/ping", { apikey: d.anonKey });
+    expect(open.status).toBe(200);
+    expect(JSON.parse(open.body)).toMatchObject({ service: "realtime" });
   });
 
   it("serves the paused page after pause", async () => {

@@ -58,7 +58,6 @@ beforeAll(async () => {
     rootDomain: DOMAIN,
     publicScheme: "http",
     imageOverrides: STANDIN_IMAGE_OVERRIDES,
-    dockerSocket: "/var/run/docker.sock",
   });
   const u = await db.user.create({ data: { id: randomUUID(), email: "smoke@example.com", passwordHash: "x", projectQuota: 1 } });
   user = { id: u.id, email: u.email, name: null, role: "USER" };

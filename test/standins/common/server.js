@@ -32,6 +32,17 @@ server.on("upgrade", (req, socket) => {
 });
 server.listen(port, "0.0.0.0", () => console.log(`${service} stand-in listening on ${port}`));
 
+// PostgREST's admin server (/live, /ready), only where the template enables it.
+if (service === "rest" && process.env.PGRST_ADMIN_SERVER_PORT) {
+  const host = process.env.PGRST_ADMIN_SERVER_HOST || "0.0.0.0";
+  http
+    .createServer((req, res) => {
+      res.writeHead(req.url === "/ready" || req.url === "/live" ? 200 : 404, { "x-supafleet-standin": service });
+      res.end();
+    })
+    .listen(Number(process.env.PGRST_ADMIN_SERVER_PORT), host === "localhost" ? "127.0.0.1" : host);
+}
+
 if (service === "supavisor") {
   const tenant = process.env.POOLER_TENANT_ID;
   const dbPort = Number(process.env.POSTGRES_PORT || 5432);

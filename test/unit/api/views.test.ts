@@ -7,6 +7,8 @@ import type { ServiceStatus } from "@/lib/projects/provisioner";
 import type { ProjectSummary } from "@/lib/projects/service";
 
 const summary: ProjectSummary = {
+  stackVersion: "2026.09-r1",
+  upgradeTo: null,
   ref: "abcdefghijklmnopqrst",
   name: "Shop",
   region: null,
@@ -86,8 +88,13 @@ describe("service health", () => {
   const st = (service: string, state: string, health: ServiceStatus["health"], exitCode: number | null = null): ServiceStatus => ({ service, containerName: `x-${service}`, state, health, exitCode, startedAt: null, restartCount: 0 });
   const statuses = [st("db", "running", "healthy"), st("auth", "running", "starting"), st("rest", "exited", "none", 1), st("supavisor", "running", "unhealthy"), st("realtime", "running", "none")];
 
+  it("counts a service Docker has not checked yet as healthy once the project is up (it passed its own check to get there)", () => {
+    expect(serviceHealth(["auth"], statuses, false).map((h) => h.status)).toEqual(["ACTIVE_HEALTHY"]);
+    expect(serviceHealth(["auth"], statuses, true).map((h) => h.status)).toEqual(["COMING_UP"]);
+  });
+
   it("maps container state to Supabase's three words, one entry per asked name", () => {
-    const out = serviceHealth(["db", "db_postgres_user", "auth", "rest", "pooler", "realtime", "storage", "pg_bouncer", "db"], statuses);
+    const out = serviceHealth(["db", "db_postgres_user", "auth", "rest", "pooler", "realtime", "storage", "pg_bouncer", "db"], statuses, true);
     expect(out.map((h) => serviceHealthSchema.strict().parse(h))).toHaveLength(8);
     expect(out.map((h) => [h.name, h.status, h.healthy])).toEqual([
       ["db", "ACTIVE_HEALTHY", true],

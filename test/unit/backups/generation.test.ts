@@ -8,66 +8,70 @@ import { LABELS } from "@/lib/stack/types";
 import { dataVolumeName, dataVolumes, GENERATION_LABEL, generationOf, onlyServices, withGeneration } from "@/lib/backups/generation";
 import { rotationScript, secretScripts } from "@/lib/backups/rotate";
 import { checkStackAgainstContracts } from "@/lib/stack/check-contracts";
+import { TEMPLATE_VERSIONS } from "@/lib/stack/template";
 
 const ref = "abcdefghijklmnopqrst";
 
-async function spec() {
-  return buildStackSpec({ ref, installationId: "0123456789abcdef", sealedMetadata: "v1.sealed", secrets: await generateProjectSecrets(), ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 }, publicUrl: `https://${ref}.cloud.test`, imageOverrides: {}, dockerSocketPath: "/var/run/docker.sock" });
-}
+// Every template version a project may run: backups and restores work on each.
+describe.each([...TEMPLATE_VERSIONS])("template %s", (stackVersion) => {
+  async function spec() {
+    return buildStackSpec({ ref, installationId: "0123456789abcdef", sealedMetadata: "v1.sealed", stackVersion, analytics: false, secrets: await generateProjectSecrets(), ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 }, publicUrl: `https://${ref}.cloud.test`, imageOverrides: {} });
+  }
 
-describe("data generations", () => {
-  it("generation 0 is the template's own names", async () => {
-    const s = await spec();
-    expect(withGeneration(s, 0)).toBe(s);
-    expect(dataVolumeName(ref, "db-data", 0)).toBe(`supafleet-${ref}-db-data`);
-  });
+  describe("data generations", () => {
+    it("generation 0 is the template's own names", async () => {
+      const s = await spec();
+      expect(withGeneration(s, 0)).toBe(s);
+      expect(dataVolumeName(ref, "db-data", 0)).toBe(`supafleet-${ref}-db-data`);
+    });
 
-  it("moves every data volume and its mounts, never the metadata volume", async () => {
-    const s = await spec();
-    const g = withGeneration(s, 3);
-    for (const v of g.volumes) {
-      const key = v.labels[LABELS.volume]!;
-      if (key === "metadata") {
-        expect(v.name).toBe(`supafleet-${ref}-metadata`);
-        expect(generationOf(v.labels)).toBe(0);
-      } else {
-        expect(v.name).toBe(`supafleet-${ref}-g3-${key}`);
-        expect(v.labels[GENERATION_LABEL]).toBe("3");
+    it("moves every data volume and its mounts, never the metadata volume", async () => {
+      const s = await spec();
+      const g = withGeneration(s, 3);
+      for (const v of g.volumes) {
+        const key = v.labels[LABELS.volume]!;
+        if (key === "metadata") {
+          expect(v.name).toBe(`supafleet-${ref}-metadata`);
+          expect(generationOf(v.labels)).toBe(0);
+        } else {
+          expect(v.name).toBe(`supafleet-${ref}-g3-${key}`);
+          expect(v.labels[GENERATION_LABEL]).toBe("3");
+        }
       }
-    }
-    const names = new Set(g.volumes.map((v) => v.name));
-    for (const svc of g.services) for (const m of svc.mounts) if (m.type === "volume") expect(names.has(m.source), `${svc.service} ${m.source}`).toBe(true);
-    const db = g.services.find((x) => x.service === "db")!;
-    expect(db.mounts.find((m) => m.target === "/var/lib/postgresql/data")?.source).toBe(`supafleet-${ref}-g3-db-data`);
-    // nothing else changes, and the stack still meets the image contracts
-    expect(g.services.map((x) => x.env)).toEqual(s.services.map((x) => x.env));
-    expect(checkStackAgainstContracts(g)).toEqual(checkStackAgainstContracts(s));
-    expect(dataVolumes(g).map((v) => v.key).sort()).toEqual(dataVolumes(s).map((v) => v.key).sort());
-    expect(() => withGeneration(s, -1)).toThrow();
+      const names = new Set(g.volumes.map((v) => v.name));
+      for (const svc of g.services) for (const m of svc.mounts) if (m.type === "volume") expect(names.has(m.source), `${svc.service} ${m.source}`).toBe(true);
+      const db = g.services.find((x) => x.service === "db")!;
+      expect(db.mounts.find((m) => m.target === "/var/lib/postgresql/data")?.source).toBe(`supafleet-${ref}-g3-db-data`);
+      // nothing else changes, and the stack still meets the image contracts
+      expect(g.services.map((x) => x.env)).toEqual(s.services.map((x) => x.env));
+      expect(checkStackAgainstContracts(g)).toEqual(checkStackAgainstContracts(s));
+      expect(dataVolumes(g).map((v) => v.key).sort()).toEqual(dataVolumes(s).map((v) => v.key).sort());
+      expect(() => withGeneration(s, -1)).toThrow();
+    });
+
+    it("starts the database alone without its dependencies", async () => {
+      const only = onlyServices(await spec(), ["db"]);
+      expect(only.services.map((x) => x.service)).toEqual(["db"]);
+      expect(only.services[0]!.dependsOn).toEqual([]);
+    });
   });
 
-  it("starts the database alone without its dependencies", async () => {
-    const only = onlyServices(await spec(), ["db"]);
-    expect(only.services.map((x) => x.service)).toEqual(["db"]);
-    expect(only.services[0]!.dependsOn).toEqual([]);
-  });
-});
-
-describe("a clone's new secrets", () => {
-  it("re-runs the template's roles and JWT init scripts, which only ALTER", async () => {
-    const s = await spec();
-    const paths = secretScripts(s);
-    expect(paths).toHaveLength(2);
-    const db = s.services.find((x) => x.service === "db")!;
-    for (const p of paths) {
-      const body = db.files.find((f) => f.path === p)!.content;
-      const statements = body.split("\n").filter((l) => l.trim() && !l.startsWith("--") && !l.startsWith("\\set"));
-      for (const st of statements) expect(st, p).toMatch(/^ALTER (USER|ROLE|DATABASE) /);
-    }
-    const secrets = await generateProjectSecrets();
-    const script = rotationScript(s, secrets);
-    expect(script).toContain(`ALTER ROLE supabase_admin WITH PASSWORD '${secrets.postgresPassword}'`);
-    for (const p of paths) expect(script).toContain(`\\i ${p}`);
-    expect(() => rotationScript(s, { ...secrets, postgresPassword: "x'; drop table y; --" })).toThrow();
+  describe("a clone's new secrets", () => {
+    it("re-runs the template's roles and JWT init scripts, which only ALTER", async () => {
+      const s = await spec();
+      const paths = secretScripts(s);
+      expect(paths).toHaveLength(2);
+      const db = s.services.find((x) => x.service === "db")!;
+      for (const p of paths) {
+        const body = db.files.find((f) => f.path === p)!.content;
+        const statements = body.split("\n").filter((l) => l.trim() && !l.startsWith("--") && !l.startsWith("\\set"));
+        for (const st of statements) expect(st, p).toMatch(/^ALTER (USER|ROLE|DATABASE) /);
+      }
+      const secrets = await generateProjectSecrets();
+      const script = rotationScript(s, secrets);
+      expect(script).toContain(`ALTER ROLE supabase_admin WITH PASSWORD '${secrets.postgresPassword}'`);
+      for (const p of paths) expect(script).toContain(`\\i ${p}`);
+      expect(() => rotationScript(s, { ...secrets, postgresPassword: "x'; drop table y; --" })).toThrow();
+    });
   });
 });

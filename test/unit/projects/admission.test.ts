@@ -40,7 +40,6 @@ beforeEach(async () => {
     rootDomain: "supafleet.test",
     publicScheme: "http",
     imageOverrides: {},
-    dockerSocket: "/var/run/docker.sock",
     diskPath: tmp,
   });
   const u = await db.user.create({ data: { id: randomUUID(), email: "o@example.com", passwordHash: "x", projectQuota: 10 } });

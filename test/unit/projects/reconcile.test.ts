@@ -2,6 +2,7 @@
 // fake-provisioner.ts) and a real SQLite database: every repair in the
 // status table, the unknown-stack recovery and quarantine, and the rule that
 // no reconcile path removes a volume of a project that may hold data.
+import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,7 +39,7 @@ async function freshInstallation(): Promise<void> {
   db = createDb(url);
   installationId = await ensureInstallationId(db);
   engine = new FakeEngine();
-  config = { portRange: { start: 40000, end: 40099 }, masterKey: randomBytes(32), rootDomain: "supafleet.test", publicScheme: "http", imageOverrides: {}, dockerSocket: "/var/run/docker.sock" };
+  config = { portRange: { start: 40000, end: 40099 }, masterKey: randomBytes(32), rootDomain: "supafleet.test", publicScheme: "http", imageOverrides: {} };
   service = new ProjectService(db, engine.provisioner(installationId), { apply: async () => undefined }, config);
   const u = await db.user.create({ data: { id: randomUUID(), email: "owner@example.com", passwordHash: "x", projectQuota: 50 } });
   owner = { id: u.id, email: u.email, name: null, role: "USER" };
@@ -61,7 +62,7 @@ async function project(status: ProjectStatus, opts: { activated?: boolean; onEng
       name: `P ${ref}`,
       ownerId: owner.id,
       status,
-      stackVersion: "test",
+      stackVersion: LATEST_STACK_VERSION,
       secrets,
       activatedAt: opts.activated === false ? null : new Date(),
       ports: { create: [{ port: k, purpose: "KONG_HTTP" }, { port: p, purpose: "POSTGRES" }, { port: q, purpose: "POOLER" }] },

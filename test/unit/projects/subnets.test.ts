@@ -56,7 +56,6 @@ describe("subnet leases", () => {
       rootDomain: "supafleet.test",
       publicScheme: "http",
       imageOverrides: {},
-      dockerSocket: "/var/run/docker.sock",
       subnetPool,
     });
     const u = await db.user.create({ data: { id: randomUUID(), email: "s@example.com", passwordHash: "x", projectQuota: 10 } });

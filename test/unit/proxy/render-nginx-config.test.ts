@@ -91,6 +91,25 @@ describe("renderNginxConfig", () => {
     expect(conf.indexOf(A)).toBeLessThan(conf.indexOf(B));
   });
 
+  it("sends an idle-paused project's requests to the app's wake route, logs activity, and leaves owner-paused ones on the paused page", () => {
+    const withActivity = renderNginxConfig(
+      [
+        { ref: "iiiiiiiiiiiiiiiiiiii", status: "INACTIVE", kongPort: 54100, pausedBy: "idle" },
+        { ref: "oooooooooooooooooooo", status: "INACTIVE", kongPort: 54200, pausedBy: "owner" },
+        { ref: "rrrrrrrrrrrrrrrrrrrr", status: "ACTIVE_HEALTHY", kongPort: 54300 },
+      ],
+      { ...settings, activityLog: join(tmp, "activity.log") },
+    );
+    const idle = serverBlockFor(withActivity, "iiiiiiiiiiiiiiiiiiii.cloud.example.com");
+    expect(idle).toContain("rewrite ^ /api/wake/iiiiiiiiiiiiiiiiiiii break;");
+    expect(idle).toContain("proxy_pass http://127.0.0.1:3000;");
+    expect(serverBlockFor(withActivity, "oooooooooooooooooooo.cloud.example.com")).toContain("paused.html");
+    expect(withActivity).toContain("log_format sf_activity '$msec $host';");
+    expect(serverBlockFor(withActivity, "rrrrrrrrrrrrrrrrrrrr.cloud.example.com")).toContain(`access_log ${join(tmp, "activity.log")} sf_activity buffer=16k flush=5s;`);
+    nginxAccepts(withActivity);
+    expect(() => renderNginxConfig([], { ...settings, activityLog: "relative/activity.log" })).toThrow(InvalidProxyInputError);
+  });
+
   it("is accepted by the real nginx, with and without TLS", () => {
     nginxAccepts(conf);
     const cert = join(tmp, "cert.pem");

@@ -1,20 +1,77 @@
 import { describe, expect, it } from "vitest";
-import { buildStackSpec, renderKongConfig, STACK_VERSION, type StackInput } from "@/lib/stack/build-stack-spec";
+import { createPublicKey, verify } from "node:crypto";
+import { buildStackSpec, LATEST_STACK_VERSION, renderTemplateFile, type StackInput } from "@/lib/stack/build-stack-spec";
 import { generateProjectSecrets, signProjectKey, verifyProjectKey, InvalidProjectKeyError } from "@/lib/stack/secrets";
-import { substitute, TemplateError } from "@/lib/stack/template";
+import { substitute, TEMPLATE_VERSIONS, templateServices, TemplateError } from "@/lib/stack/template";
 import { dependencyOrder } from "@/lib/docker/stack-runner";
-import { LABELS, SERVICE_NAMES } from "@/lib/stack/types";
+import { LABELS } from "@/lib/stack/types";
 import { parse } from "yaml";
 import { checkStackAgainstContracts } from "@/lib/stack/check-contracts";
 
-async function input(ref: string, ports = { kongHttp: 54001, postgres: 54002, pooler: 54003 }, overrides: Record<string, string> = {}): Promise<StackInput> {
-  return { ref, installationId: "0123456789abcdef", sealedMetadata: "v1.sealed", secrets: await generateProjectSecrets(), ports, publicUrl: `https://${ref}.cloud.test`, imageOverrides: overrides, dockerSocketPath: "/var/run/docker.sock" };
+const OLD = "2026.02-r1";
+
+async function input(ref: string, ports = { kongHttp: 54001, postgres: 54002, pooler: 54003 }, overrides: Record<string, string> = {}, stackVersion = OLD, analytics = true): Promise<StackInput> {
+  return { ref, installationId: "0123456789abcdef", sealedMetadata: "v1.sealed", stackVersion, analytics, secrets: await generateProjectSecrets(), ports, publicUrl: `https://${ref}.cloud.test`, imageOverrides: overrides };
 }
 
+describe("template versions", () => {
+  it("are the previous one (2026.02-r1) and the newest (2026.09-r1), which new projects get", () => {
+    expect([...TEMPLATE_VERSIONS]).toEqual(["2026.02-r1", "2026.09-r1"]);
+    expect(LATEST_STACK_VERSION).toBe("2026.09-r1");
+  });
+
+  it("build each project from its own version: the old one keeps Kong 2.8.1 and Postgres 15, the new one runs Envoy and Postgres 17", async () => {
+    const old = buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, OLD));
+    const next = buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, LATEST_STACK_VERSION));
+    const image = (spec: typeof old, svc: string) => spec.services.find((s) => s.service === svc)?.image;
+    expect(old.stackVersion).toBe(OLD);
+    expect(image(old, "kong")).toBe("kong:2.8.1");
+    expect(image(old, "db")).toBe("supabase/postgres:15.8.1.085");
+    expect(image(old, "api-gw")).toBeUndefined();
+    expect(next.stackVersion).toBe("2026.09-r1");
+    expect(image(next, "api-gw")).toBe("envoyproxy/envoy:v1.39.1");
+    expect(image(next, "db")).toBe("supabase/postgres:17.6.1.136");
+    expect(image(next, "kong")).toBeUndefined();
+    for (const spec of [old, next]) for (const s of spec.services) expect(s.labels[LABELS.stackVersion]).toBe(spec.stackVersion);
+  });
+
+  it("refuse a version this Supafleet does not have (the value comes from the database)", async () => {
+    await expect(async () => buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, "../2026.02-r1"))).rejects.toThrow(/no template version/);
+    await expect(async () => buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, "2099.01-r1"))).rejects.toThrow(TemplateError);
+  });
+
+  it("take per-version image overrides before per-service ones", async () => {
+    const overrides = { db: "local/pg:15", "db@2026.09-r1": "local/pg:17" };
+    expect(buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, overrides, OLD)).services.find((s) => s.service === "db")!.image).toBe("local/pg:15");
+    expect(buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, overrides, LATEST_STACK_VERSION)).services.find((s) => s.service === "db")!.image).toBe("local/pg:17");
+  });
+});
+
+describe.each(TEMPLATE_VERSIONS)("analytics in %s", (version) => {
+  it("is off: no analytics or vector container, nobody waits for them, and no host path (no Docker socket) anywhere", async () => {
+    const spec = buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, version, false));
+    const names = spec.services.map((s) => s.service);
+    expect(names).not.toContain("analytics");
+    expect(names).not.toContain("vector");
+    expect(names.sort()).toEqual(templateServices(version, { analytics: false }).sort());
+    for (const s of spec.services) for (const d of s.dependsOn) expect(names, `${s.service} waits for ${d.service}`).toContain(d.service);
+    expect(() => dependencyOrder(spec.services)).not.toThrow();
+    expect(JSON.stringify(spec)).not.toContain("docker.sock");
+  });
+
+  it("is on: analytics and vector run, still without the Docker socket or any host path", async () => {
+    const spec = buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, version, true));
+    expect(spec.services.map((s) => s.service)).toEqual(expect.arrayContaining(["analytics", "vector"]));
+    for (const s of spec.services) for (const m of s.mounts) expect(m.type, `${s.service} ${m.target}`).toBe("volume");
+    expect(JSON.stringify(spec)).not.toContain("docker.sock");
+  });
+});
+
 describe("buildStackSpec", () => {
-  it("has all 13 services, pinned images, and a valid dependency order", async () => {
+  it("has all 13 services of the old version, pinned images, and a valid dependency order", async () => {
     const spec = buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa"));
-    expect(spec.services.map((s) => s.service).sort()).toEqual([...SERVICE_NAMES].sort());
+    expect(spec.services.map((s) => s.service).sort()).toEqual(templateServices(OLD, { analytics: true }).sort());
+    expect(spec.services).toHaveLength(13);
     for (const s of spec.services) {
       expect(s.image, s.service).toMatch(/^[a-z0-9./-]+:[A-Za-z0-9._-]+$/);
       expect(s.image, s.service).not.toMatch(/:latest$/);
@@ -22,7 +79,14 @@ describe("buildStackSpec", () => {
     const levels = dependencyOrder(spec.services);
     expect(levels[0]!.map((s) => s.service).sort()).toEqual(["imgproxy", "vector"]);
     expect(levels.flat()).toHaveLength(13);
-    expect(spec.stackVersion).toBe(STACK_VERSION);
+    expect(spec.stackVersion).toBe(OLD);
+  });
+
+  it("the newest version has upstream's 11 services plus the optional two, pinned images, and a valid order", async () => {
+    const spec = buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, LATEST_STACK_VERSION, false));
+    expect(spec.services).toHaveLength(11);
+    for (const s of spec.services) expect(s.image, s.service).not.toMatch(/:latest$/);
+    expect(dependencyOrder(spec.services).flat()).toHaveLength(11);
   });
 
   it("never lets two projects collide in any Docker name", async () => {
@@ -68,22 +132,102 @@ describe("buildStackSpec", () => {
     expect(spec.metadata).toEqual({ volume: "supafleet-aaaaaaaaaaaaaaaaaaaa-metadata", sealed: "v1.sealed" });
     expect(spec.volumes.find((v) => v.name === spec.metadata.volume)?.labels[LABELS.volume]).toBe("metadata");
     const visible = JSON.stringify({ labelled, names: spec.services.map((s) => [s.containerName, s.aliases]) });
-    for (const secret of Object.values(inp.secrets)) if (secret.length > 12) expect(visible).not.toContain(secret);
+    for (const secret of Object.values(inp.secrets)) if (typeof secret === "string" && secret.length > 12) expect(visible).not.toContain(secret);
   });
 
-  it("renders kong.yml with this project's keys, readable only by Kong's user", async () => {
+  it("renders kong.yml (old version) with this project's keys, readable only by Kong's user, and upstream's 403 routes", async () => {
     const inp = await input("aaaaaaaaaaaaaaaaaaaa");
     const spec = buildStackSpec(inp);
     const file = spec.services.find((s) => s.service === "kong")!.files.find((f) => f.path === "/home/kong/kong.yml")!;
-    // kong:2.8.1 runs as kong (uid 100, group nogroup 65533): see templates/supabase/images.ts.
+    // kong:2.8.1 runs as kong (uid 100, group nogroup 65533): see templates/supabase/2026.02-r1/images.ts.
     expect(file.mode).toBe(0o600);
     expect(file.uid).toBe(100);
     expect(file.gid).toBe(65533);
     const kong = parse(file.content) as { consumers: Array<{ username: string; keyauth_credentials?: Array<{ key: string }> }> };
     expect(kong.consumers.find((c) => c.username === "anon")!.keyauth_credentials![0]!.key).toBe(inp.secrets.anonKey);
     expect(kong.consumers.find((c) => c.username === "service_role")!.keyauth_credentials![0]!.key).toBe(inp.secrets.serviceRoleKey);
-    expect(renderKongConfig(inp)).toBe(file.content);
+    expect(renderTemplateFile(inp, "volumes/api/kong.yml")).toBe(file.content);
     expect(file.content).not.toMatch(/\$\{/);
+    const services = (parse(file.content) as { services: Array<{ routes: Array<{ paths: string[] }>; plugins?: Array<{ name: string; config?: { status_code?: number } }> }> }).services;
+    for (const path of ["/realtime/v1/api/tenants", "/realtime/v1/api/openapi"]) {
+      const svc = services.find((x) => x.routes.some((r) => r.paths.includes(path)))!;
+      expect(svc.plugins, path).toEqual([{ name: "request-termination", config: { status_code: 403, message: "Access is forbidden." } }]);
+    }
+  });
+
+  it("renders Envoy's listener (newest version) with the project's keys, 0600 root as Envoy reads it, and upstream's 403 routes", async () => {
+    const inp = await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, LATEST_STACK_VERSION, false);
+    const spec = buildStackSpec(inp);
+    const gw = spec.services.find((s) => s.service === "api-gw")!;
+    const lds = gw.files.find((f) => f.path === "/etc/envoy/lds.yaml")!;
+    expect({ mode: lds.mode, uid: lds.uid, gid: lds.gid }).toEqual({ mode: 0o600, uid: 0, gid: 0 });
+    expect(lds.content).not.toMatch(/\$\{/);
+    const keys = inp.secrets.apiKeys!;
+    for (const v of [inp.secrets.anonKey, inp.secrets.serviceRoleKey, keys.publishableKey, keys.secretKey, keys.anonKeyAsymmetric, keys.serviceRoleKeyAsymmetric]) expect(lds.content).toContain(v);
+    type Route = { name?: string; match: { prefix?: string; path?: string }; typed_per_filter_config?: Record<string, { rbac?: { rules: { action: string } } }> };
+    const listener = parse(lds.content) as { resources: Array<{ filter_chains: Array<{ filters: Array<{ typed_config: { route_config: { virtual_hosts: Array<{ routes: Route[] }> } } }> }> }> };
+    const routes = listener.resources[0]!.filter_chains[0]!.filters[0]!.typed_config.route_config.virtual_hosts[0]!.routes;
+    for (const prefix of ["/realtime/v1/api/tenants", "/realtime/v1/api/openapi"]) {
+      const i = routes.findIndex((r) => r.match.prefix === prefix);
+      expect(routes[i]!.typed_per_filter_config!["envoy.filters.http.rbac"]!.rbac!.rules.action, prefix).toBe("DENY");
+      // Envoy takes the first matching route: the block must come before the general /realtime/v1/api route.
+      expect(i).toBeLessThan(routes.findIndex((r) => r.match.prefix === "/realtime/v1/api"));
+    }
+    expect(gw.files.find((f) => f.path === "/etc/envoy/cds.yaml")!.content).toContain("aaaaaaaaaaaaaaaaaaaa.supabase-realtime");
+  });
+
+  it("wires the new API keys as upstream: Auth signs with the EC key, verifiers get the public JWKS", async () => {
+    const inp = await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, LATEST_STACK_VERSION, false);
+    const spec = buildStackSpec(inp);
+    const env = (svc: string) => spec.services.find((s) => s.service === svc)!.env;
+    const keys = inp.secrets.apiKeys!;
+    expect(keys.publishableKey).toMatch(/^sb_publishable_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{8}$/);
+    expect(keys.secretKey).toMatch(/^sb_secret_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{8}$/);
+    expect(env("auth").GOTRUE_JWT_KEYS).toBe(keys.jwtKeys);
+    expect(JSON.parse(keys.jwtKeys)[0]).toMatchObject({ kty: "EC", crv: "P-256", alg: "ES256", d: expect.any(String) });
+    for (const [svc, key] of [["rest", "PGRST_JWT_SECRET"], ["realtime", "API_JWT_JWKS"], ["storage", "JWT_JWKS"], ["functions", "SUPABASE_JWKS"]] as const) {
+      expect(env(svc)[key], `${svc} ${key}`).toBe(keys.jwtJwks);
+    }
+    const jwks = JSON.parse(keys.jwtJwks) as { keys: Array<Record<string, unknown>> };
+    expect(jwks.keys[0]).not.toHaveProperty("d");
+    expect(jwks.keys[1]).toMatchObject({ kty: "oct", alg: "HS256", k: Buffer.from(inp.secrets.jwtSecret).toString("base64url") });
+    // The internal ES256 anon JWT verifies with the published key.
+    const [h, p, sig] = keys.anonKeyAsymmetric.split(".");
+    const pub = createPublicKey({ key: jwks.keys[0] as unknown as import("node:crypto").JsonWebKey, format: "jwk" });
+    expect(verify("SHA256", Buffer.from(`${h}.${p}`), { key: pub, dsaEncoding: "ieee-p1363" }, Buffer.from(sig!, "base64url"))).toBe(true);
+    expect(JSON.parse(Buffer.from(p!, "base64url").toString())).toMatchObject({ role: "anon", iss: "supabase" });
+    expect(env("functions").SUPABASE_SECRET_KEYS).toBe(JSON.stringify({ default: keys.secretKey }));
+  });
+
+  it("a version that needs the new keys refuses a project that lacks them (an upgrade adds them first)", async () => {
+    const inp = await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, LATEST_STACK_VERSION, false);
+    delete inp.secrets.apiKeys;
+    expect(() => buildStackSpec(inp)).toThrow(/no value for \$\{SUPABASE_PUBLISHABLE_KEY\}/);
+    expect(() => buildStackSpec({ ...inp, stackVersion: OLD })).not.toThrow();
+  });
+
+  it.each(TEMPLATE_VERSIONS)("%s: Auth settings: confirmation off and the app's URL by default; SMTP and confirmation as the owner sets them", async (version) => {
+    const inp = await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, version, false);
+    const auth = (i: StackInput) => buildStackSpec(i).services.find((s) => s.service === "auth")!.env;
+    expect(auth(inp).GOTRUE_MAILER_AUTOCONFIRM).toBe("true");
+    expect(auth(inp).GOTRUE_SITE_URL).toBe("http://localhost:3000");
+    expect(auth(inp).GOTRUE_SITE_URL).not.toBe(inp.publicUrl);
+    const withSmtp: StackInput = {
+      ...inp,
+      secrets: { ...inp.secrets, smtpPassword: "s3cret-pass" },
+      auth: { siteUrl: "https://app.example.com", redirectUrls: ["https://app.example.com/**", "http://localhost:5173"], confirmEmail: true, smtp: { host: "smtp.example.com", port: 587, user: "mailer", senderEmail: "no-reply@example.com", senderName: "Example" } },
+    };
+    expect(auth(withSmtp)).toMatchObject({
+      GOTRUE_SITE_URL: "https://app.example.com",
+      GOTRUE_URI_ALLOW_LIST: "https://app.example.com/**,http://localhost:5173",
+      GOTRUE_MAILER_AUTOCONFIRM: "false",
+      GOTRUE_SMTP_HOST: "smtp.example.com",
+      GOTRUE_SMTP_PORT: "587",
+      GOTRUE_SMTP_USER: "mailer",
+      GOTRUE_SMTP_PASS: "s3cret-pass",
+      GOTRUE_SMTP_ADMIN_EMAIL: "no-reply@example.com",
+      GOTRUE_SMTP_SENDER_NAME: "Example",
+    });
   });
 
   it("applies image overrides per service, then the wildcard", async () => {
@@ -112,7 +256,8 @@ describe("buildStackSpec", () => {
 describe("project secrets", () => {
   it("are unique per project and strong", async () => {
     const [a, b] = await Promise.all([generateProjectSecrets(), generateProjectSecrets()]);
-    for (const k of Object.keys(a) as Array<keyof typeof a>) if (k !== "dashboardUsername") expect(a[k]).not.toBe(b[k]);
+    for (const k of Object.keys(a) as Array<keyof typeof a>) if (k !== "dashboardUsername") expect(a[k]).not.toEqual(b[k]);
+    for (const k of Object.keys(a.apiKeys!) as Array<keyof NonNullable<typeof a.apiKeys>>) expect(a.apiKeys![k]).not.toBe(b.apiKeys![k]);
     expect(a.jwtSecret.length).toBeGreaterThanOrEqual(40);
     expect(a.postgresPassword).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(a.vaultEncKey).toHaveLength(32);

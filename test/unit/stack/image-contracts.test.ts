@@ -2,23 +2,29 @@ import { describe, expect, it } from "vitest";
 import { buildStackSpec, type StackInput } from "@/lib/stack/build-stack-spec";
 import { checkStackAgainstContracts, permits } from "@/lib/stack/check-contracts";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
-import { loadCompose } from "@/lib/stack/template";
-import { SERVICE_NAMES, type ServiceSpec, type StackSpec } from "@/lib/stack/types";
-import { IMAGE_CONTRACTS, type ImageContract } from "@/templates/supabase/images";
+import { loadTemplate, TEMPLATE_VERSIONS } from "@/lib/stack/template";
+import type { ServiceSpec, StackSpec } from "@/lib/stack/types";
+import type { ImageContract } from "@/templates/supabase/contract-types";
 
-async function sample(): Promise<{ spec: StackSpec; secrets: string[] }> {
+const OLD = "2026.02-r1";
+const IMAGE_CONTRACTS = loadTemplate(OLD).contracts;
+
+async function sample(stackVersion = OLD, analytics = true): Promise<{ spec: StackSpec; secrets: string[] }> {
   const inp: StackInput = {
     ref: "cccccccccccccccccccc",
     installationId: "0123456789abcdef",
     sealedMetadata: "v1.sealed",
-    secrets: await generateProjectSecrets(),
+    stackVersion,
+    analytics,
+    secrets: { ...(await generateProjectSecrets()), smtpPassword: "smtp-password-1" },
+    auth: { siteUrl: "https://app.example.com", redirectUrls: [], confirmEmail: true, smtp: { host: "smtp.example.com", port: 587, user: "mailer", senderEmail: "a@example.com" } },
     ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 },
     publicUrl: "https://cccccccccccccccccccc.cloud.test",
     imageOverrides: {},
-    dockerSocketPath: "/var/run/docker.sock",
   };
-  // The dashboard user name ("supabase") is not a secret; every other value is.
-  const secrets = Object.entries(inp.secrets).filter(([k]) => k !== "dashboardUsername").map(([, v]) => v);
+  // The dashboard user name ("supabase") is not a secret; every other value is, the new API keys included.
+  const { apiKeys, ...rest } = inp.secrets;
+  const secrets = [...Object.entries(rest).filter(([k]) => k !== "dashboardUsername").map(([, v]) => String(v)), ...Object.values(apiKeys!)];
   return { spec: buildStackSpec(inp), secrets };
 }
 
@@ -29,12 +35,12 @@ function withService(spec: StackSpec, name: string, change: (s: ServiceSpec) => 
   return copy;
 }
 
-describe("image contracts", () => {
+describe.each(TEMPLATE_VERSIONS)("image contracts of %s", (version) => {
   it("cover every service of the template, with the image the compose file pins, and cite every fact", () => {
-    const compose = loadCompose();
-    expect(Object.keys(IMAGE_CONTRACTS).sort()).toEqual([...SERVICE_NAMES].sort());
-    for (const name of SERVICE_NAMES) {
-      const c = IMAGE_CONTRACTS[name];
+    const { compose, contracts } = loadTemplate(version);
+    expect(Object.keys(contracts).sort()).toEqual(Object.keys(compose.services).sort());
+    for (const name of Object.keys(compose.services)) {
+      const c = contracts[name]!;
       expect(c.service).toBe(name);
       expect(c.image, name).toBe(compose.services[name]!.image);
       expect(c.upstream.commit, name).toMatch(/^[0-9a-f]{40}$/);
@@ -45,17 +51,33 @@ describe("image contracts", () => {
     }
   });
 
-  it("Kong runs as uid 100, group nogroup (65533), as busybox adduser -S assigns on Alpine", () => {
-    expect(IMAGE_CONTRACTS.kong.user).toMatchObject({ uid: 100, gid: 65533, user: "kong", group: "nogroup" });
+  it.each([true, false])("hold the stack buildStackSpec produces (analytics %s) with nothing wrong", async (analytics) => {
+    const { spec, secrets } = await sample(version, analytics);
+    expect(checkStackAgainstContracts(spec, { secrets })).toEqual([]);
+  });
+
+  it("would notice a stack service without a contract", async () => {
+    const { spec } = await sample(version);
+    const contracts = { ...loadTemplate(version).contracts };
+    delete contracts.auth;
+    expect(checkStackAgainstContracts(spec, { contracts }).map((x) => x.rule)).toEqual(["contract-missing"]);
+  });
+});
+
+describe("contract facts", () => {
+  it("Kong 2.8.1 runs as uid 100, group nogroup (65533), as busybox adduser -S assigns on Alpine", () => {
+    expect(IMAGE_CONTRACTS.kong!.user).toMatchObject({ uid: 100, gid: 65533, user: "kong", group: "nogroup" });
+  });
+
+  it("Envoy (2026.09-r1) runs as root under upstream's entrypoint, with bash and timeout for its TCP health check and no curl or wget", () => {
+    const envoy = loadTemplate("2026.09-r1").contracts["api-gw"]!;
+    expect(envoy.user).toMatchObject({ uid: 0, gid: 0 });
+    expect(envoy.tools.bash!.value && envoy.tools.timeout!.value).toBe(true);
+    expect(envoy.tools.curl!.value || envoy.tools.wget!.value).toBe(false);
   });
 });
 
 describe("checkStackAgainstContracts", () => {
-  it("finds nothing wrong with the stack buildStackSpec produces", async () => {
-    const { spec, secrets } = await sample();
-    expect(checkStackAgainstContracts(spec, { secrets })).toEqual([]);
-  });
-
   it("fails on the old Kong file owner (kong.yml 0600 owned by 1000:1000)", async () => {
     const { spec, secrets } = await sample();
     const old = withService(spec, "kong", (s) => {
@@ -109,7 +131,7 @@ describe("checkStackAgainstContracts", () => {
     // storage's volume mount point is absent from the image: Docker makes it root:root 0755.
     const contracts = structuredClone(IMAGE_CONTRACTS) as Record<string, ImageContract>;
     contracts.storage!.user = { ...contracts.storage!.user, uid: 1000, gid: 1000, user: "node" };
-    const v = checkStackAgainstContracts(spec, { contracts: contracts as typeof IMAGE_CONTRACTS });
+    const v = checkStackAgainstContracts(spec, { contracts });
     expect(v.filter((x) => x.rule === "volume-unwritable").map((x) => x.service)).toEqual(["storage", "storage"]);
     const undeclared = withService(spec, "auth", (s) => s.mounts.push({ type: "volume", source: "supafleet-cccccccccccccccccccc-storage", target: "/data", readOnly: false }));
     expect(checkStackAgainstContracts(undeclared).map((x) => x.rule)).toEqual(["volume-undeclared"]);

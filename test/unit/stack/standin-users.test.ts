@@ -5,14 +5,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SERVICE_NAMES } from "@/lib/stack/types";
-import { IMAGE_CONTRACTS } from "@/templates/supabase/images";
-
-const DIR: Record<string, string> = { db: "postgres" };
+import { loadTemplate, TEMPLATE_VERSIONS } from "@/lib/stack/template";
+import { STANDIN_DIRS } from "@/test/support/standin-images";
 
 /** uid:gid the image's processes start as, from its USER line and the useradd that created that user. */
-function dockerfileUser(service: string): { uid: number; gid: number | null } {
-  const text = readFileSync(join("test/standins", DIR[service] ?? service, "Dockerfile"), "utf8");
+function dockerfileUser(dir: string): { uid: number; gid: number | null } {
+  const text = readFileSync(join("test/standins", dir, "Dockerfile"), "utf8");
   const user = [...text.matchAll(/^USER\s+(\S+)/gm)].at(-1)?.[1];
   if (!user) return { uid: 0, gid: 0 };
   if (/^\d+$/.test(user)) {
@@ -22,17 +20,20 @@ function dockerfileUser(service: string): { uid: number; gid: number | null } {
     return { uid: Number(user), gid: add ? (gid ? Number(gid) : null) : 0 };
   }
   const add = new RegExp(`useradd([^\\n]*) ${user}\\b`).exec(text);
-  if (!add) throw new Error(`${service}: USER ${user} is not created by a useradd line`);
+  if (!add) throw new Error(`${dir}: USER ${user} is not created by a useradd line`);
   const uid = Number(/-u (\d+)/.exec(add[1]!)?.[1]);
   const g = /-g (\d+)/.exec(add[1]!)?.[1];
   return { uid, gid: g ? Number(g) : /-U\b/.test(add[1]!) ? uid : null };
 }
 
-describe("stand-in images", () => {
+describe.each(TEMPLATE_VERSIONS)("stand-in images for %s", (version) => {
   it("start as the user and group of their image contract", () => {
-    for (const service of SERVICE_NAMES) {
-      const c = IMAGE_CONTRACTS[service];
-      const got = dockerfileUser(service);
+    const { contracts, compose } = loadTemplate(version);
+    for (const service of Object.keys(compose.services)) {
+      const c = contracts[service]!;
+      const dir = STANDIN_DIRS[`${service}@${version}`] ?? STANDIN_DIRS[service];
+      expect(dir, `${service}@${version} has a stand-in`).toBeDefined();
+      const got = dockerfileUser(dir!);
       if (c.startsAsRoot.value) {
         expect(got, service).toEqual({ uid: 0, gid: 0 });
         continue;

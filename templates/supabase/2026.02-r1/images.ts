@@ -1,78 +1,19 @@
-// Image contracts: what each image pinned in docker-compose.yml does, as read
-// from its upstream Dockerfile/entrypoint. lib/stack/check-contracts.ts holds
-// buildStackSpec's output to these facts, and the stand-in images
-// (test/standins/) follow them. Every fact names its source; where none could
-// be found the source says "not found: ..." and the value is the strictest
-// assumption (null ids: the checker credits only the "other" permission bits).
+// Image contracts of template 2026.02-r1: what each image pinned in this
+// folder's docker-compose.yml does, as read from its upstream
+// Dockerfile/entrypoint. lib/stack/check-contracts.ts holds buildStackSpec's
+// output to these facts, and the stand-in images (test/standins/) follow them.
+// Every fact names its source; where none could be found the source says
+// "not found: ..." and the value is the strictest assumption (null ids: the
+// checker credits only the "other" permission bits).
 //
 // Upstream repositories were read as snapshots at the tags the compose file
 // pins (commit in `upstream`), except where `upstream.note` says otherwise.
-import type { ServiceName } from "@/lib/stack/types";
+import type { ImageContract } from "@/templates/supabase/contract-types";
+import { ALPINE_BUSYBOX_WGET, DOCKER_USER_ROOT_GROUP, NO_USER, ROOT } from "@/templates/supabase/contract-types";
 
-export interface Cited<T> {
-  value: T;
-  source: string;
-}
+const OURS = (what: string) => `ours: templates/supabase/2026.02-r1/docker-compose.yml ${what}`;
 
-export interface ProcessUser {
-  /** null: not stated by any source we could read (treated as matching no owner). */
-  uid: number | null;
-  gid: number | null;
-  user: string;
-  group: string;
-  source: string;
-}
-
-/** Owner of a path in the image before anything is mounted over it. */
-export type PathOwner =
-  /** The directory does not exist in the image: Docker creates the mount point root:root 0755. */
-  | "absent"
-  /** Owned by the contract's process user (same account, ids possibly unknown). */
-  | { account: "process-user"; mode: number }
-  | { uid: number; gid: number; mode: number };
-
-export interface WritePath {
-  path: string;
-  owner: PathOwner;
-  /** The image's entrypoint starts as root and prepares (chowns) this path before dropping privileges. */
-  preparedByEntrypoint?: string;
-  source: string;
-}
-
-export interface ReadPath {
-  path: string;
-  source: string;
-}
-
-export interface ImageContract {
-  service: ServiceName;
-  /** as pinned in templates/supabase/docker-compose.yml */
-  image: string;
-  upstream: { repo: string; ref: string; commit: string; files: string[]; note?: string };
-  /** The account that runs the service process and reads the files we hand it. */
-  user: ProcessUser;
-  /** The container's first process runs as root (the service itself may drop privileges later). */
-  startsAsRoot: Cited<boolean>;
-  entrypoint: Cited<string[] | null>;
-  cmd: Cited<string[] | null>;
-  /** Health-check tools and whether the image has them (absent key: unknown, treated as missing). */
-  tools: Record<string, Cited<boolean>>;
-  /** HEALTHCHECK baked into the image (applies when the template sets none). */
-  imageHealthcheck: Cited<string[] | null>;
-  reads: ReadPath[];
-  writes: WritePath[];
-}
-
-// Shared facts, cited once.
-const ALPINE_BUSYBOX_WGET =
-  "Alpine's base is busybox; alpinelinux/aports@05253d2c main/busybox/busyboxconfig: CONFIG_WGET=y (busybox wget)";
-const DOCKER_USER_ROOT_GROUP =
-  "docker/cli docs/reference/builder.md (USER, docker/cli#2091): when the user has no primary group the image runs with the root group";
-const NO_USER = (file: string) => `${file} has no USER instruction, so the process runs as root (0:0)`;
-const ROOT: Omit<ProcessUser, "source"> = { uid: 0, gid: 0, user: "root", group: "root" };
-const OURS = (what: string) => `ours: templates/supabase/docker-compose.yml ${what}`;
-
-export const IMAGE_CONTRACTS: Record<ServiceName, ImageContract> = {
+export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
   kong: {
     service: "kong",
     image: "kong:2.8.1",
@@ -100,7 +41,7 @@ export const IMAGE_CONTRACTS: Record<ServiceName, ImageContract> = {
       node: { value: false, source: "alpine/Dockerfile installs no node" },
     },
     imageHealthcheck: { value: ["CMD-SHELL", "kong health"], source: "alpine/Dockerfile HEALTHCHECK --interval=10s --timeout=10s --retries=10 CMD kong health" },
-    reads: [{ path: "/home/kong/kong.yml", source: OURS("kong: KONG_DECLARATIVE_CONFIG=/home/kong/kong.yml (upstream renders it to ~/kong.yml as the kong user)") }],
+    reads: [{ path: "/home/kong/kong.yml", secret: true, source: OURS("kong: KONG_DECLARATIVE_CONFIG=/home/kong/kong.yml (upstream renders it to ~/kong.yml as the kong user)") }],
     writes: [
       { path: "/usr/local/kong", owner: { uid: 100, gid: 0, mode: 0o775 }, source: "alpine/Dockerfile: chown -R kong:0 /usr/local/kong; chmod -R g=u (the prefix `kong prepare` writes)" },
       { path: "/home/kong", owner: { uid: 100, gid: 65533, mode: 0o2755 }, source: "busybox adduser.c: creates the home, chown uid:gid, chmod 02755" },
@@ -422,12 +363,3 @@ export const IMAGE_CONTRACTS: Record<ServiceName, ImageContract> = {
     ],
   },
 };
-
-/** Docker's behaviour that the volume checks rely on, cited once. */
-export const DOCKER_VOLUME_FACTS = {
-  namedVolumeInheritsOwner:
-    "Docker populates an empty named volume from the image's directory at the mount point and copies that directory's uid:gid and mode onto the volume " +
-    "(docs.docker.com/engine/storage/volumes, \"Populate a volume using a container\"; moby daemon copyExistingContents -> copyOwnership)",
-  absentMountPoint: "A mount point missing from the image is created by Docker as root:root 0755 (the volume keeps the local driver's root-owned directory)",
-  putArchiveOwner: "PUT /containers/{id}/archive without copyUIDGID keeps the tar entries' uid/gid/mode (moby pkg/archive Unpack, Lchown from the header); missing parents are created root 0755",
-} as const;

@@ -1,0 +1,49 @@
+"use client";
+// The project's idle timeout: paused after this long without a request, and
+// woken by the next one. "Default" follows the installation's setting.
+import { useState, useTransition } from "react";
+import { setIdleTimeoutAction } from "@/app/project/[ref]/actions";
+
+const CHOICES: Array<{ label: string; minutes: number | null }> = [
+  { label: "Default", minutes: null },
+  { label: "Never", minutes: 0 },
+  { label: "1 hour", minutes: 60 },
+  { label: "1 day", minutes: 1440 },
+  { label: "7 days", minutes: 10080 },
+];
+
+export function IdleSetting({ projectRef, initial, defaultMinutes }: { projectRef: string; initial: number | null; defaultMinutes: number }) {
+  const [value, setValue] = useState(initial);
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  const known = CHOICES.some((c) => c.minutes === value);
+  return (
+    <label className="flex flex-wrap items-center gap-2 text-sm text-zinc-600">
+      Pause when idle for
+      <select
+        data-testid="idle-setting"
+        disabled={pending}
+        value={value === null ? "default" : String(value)}
+        onChange={(e) => {
+          const minutes = e.target.value === "default" ? null : Number(e.target.value);
+          setValue(minutes);
+          start(async () => {
+            setError(null);
+            const res = await setIdleTimeoutAction(projectRef, minutes);
+            if (!res.ok) setError(res.message);
+          });
+        }}
+        className="rounded-md border border-zinc-300 bg-white px-2 py-1"
+      >
+        {CHOICES.map((c) => (
+          <option key={c.label} value={c.minutes === null ? "default" : String(c.minutes)}>
+            {c.minutes === null ? `Default (${defaultMinutes === 0 ? "never" : `${defaultMinutes} min`})` : c.label}
+          </option>
+        ))}
+        {!known && value !== null && <option value={String(value)}>{value} minutes</option>}
+      </select>
+      <span className="text-xs text-zinc-400">the next request wakes it</span>
+      {error && <span role="alert" className="text-xs text-red-600">{error}</span>}
+    </label>
+  );
+}

@@ -1,0 +1,88 @@
+// Auto-pause and wake. Idle means no request reached the project through
+// nginx (its activity log, lib/proxy/activity.ts) for longer than its idle
+// timeout (its own, else the installation's default; 0 = never). The sweep
+// pauses such projects, marked as paused for idleness; nginx then sends their
+// requests to the app's wake route, which starts them again: the first
+// request wakes the project, concurrent ones find it waking. A project paused
+// by its owner or an admin stays paused.
+import { isStatusIn, ACTIVE_STATUSES, EVENT } from "@/lib/domain";
+import { isAppError } from "@/lib/errors";
+import { describeError, type ProjectContext } from "@/lib/projects/context";
+import { pauseStack, resumeStack } from "@/lib/projects/lifecycle";
+
+export interface IdleReport {
+  /** projects whose activity time moved */
+  seen: number;
+  /** refs paused for idleness by this sweep */
+  paused: string[];
+}
+
+/** Minutes of idleness a project is allowed; 0 = never paused. */
+export function effectiveIdleMinutes(project: { idleTimeoutMin: number | null }, defaultMin: number): number {
+  return project.idleTimeoutMin ?? defaultMin;
+}
+
+export async function sweepIdle(ctx: ProjectContext, now = new Date()): Promise<IdleReport> {
+  const report: IdleReport = { seen: 0, paused: [] };
+  if (ctx.activity) {
+    for (const [ref, at] of await ctx.activity.read()) {
+      const r = await ctx.db.project.updateMany({ where: { ref, OR: [{ lastActivityAt: null }, { lastActivityAt: { lt: at } }] }, data: { lastActivityAt: at } });
+      report.seen += r.count;
+    }
+  }
+  const settings = await ctx.db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
+  const candidates = await ctx.db.project.findMany({
+    where: { status: { in: [...ACTIVE_STATUSES] } },
+    select: { id: true, ref: true, idleTimeoutMin: true, lastActivityAt: true, activatedAt: true, createdAt: true },
+  });
+  for (const p of candidates) {
+    const minutes = effectiveIdleMinutes(p, settings.idleTimeoutMin);
+    if (minutes <= 0 || ctx.jobs.has(p.ref)) continue;
+    const last = p.lastActivityAt ?? p.activatedAt ?? p.createdAt;
+    if (now.getTime() - last.getTime() < minutes * 60_000) continue;
+    try {
+      await ctx.jobs.withLock(p.ref, async () => {
+        // Re-read under the lock: a request or an owner may have got there first.
+        const fresh = await ctx.db.project.findUnique({ where: { id: p.id } });
+        if (!fresh || !isStatusIn(fresh.status, ACTIVE_STATUSES) || (fresh.lastActivityAt && fresh.lastActivityAt > last)) return;
+        await pauseStack(ctx, fresh, "idle", `Paused after ${formatMinutes(minutes)} without a request; the next request wakes it`);
+        report.paused.push(p.ref);
+      });
+    } catch (err) {
+      console.error(`[supafleet] idle pause of ${p.ref} failed: ${describeError(err)}`);
+    }
+  }
+  return report;
+}
+
+export type WakeState = "awake" | "waking" | "paused" | "no_room" | "unavailable" | "not_found";
+
+/** A request for `ref` arrived while it was not running: start it if it only sleeps. Idempotent. */
+export async function wakeProject(ctx: ProjectContext, ref: string): Promise<WakeState> {
+  const quick = await ctx.db.project.findFirst({ where: { ref, status: { not: "REMOVED" } }, select: { status: true, pausedBy: true } });
+  if (!quick) return "not_found";
+  if (isStatusIn(quick.status, ACTIVE_STATUSES)) return "awake";
+  if (quick.status === "RESTORING" || quick.status === "COMING_UP") return "waking";
+  if (quick.status !== "INACTIVE") return "unavailable";
+  if (quick.pausedBy !== "idle") return "paused";
+  return ctx.jobs.withLock(ref, async (): Promise<WakeState> => {
+    // Many requests race here; the first one through the lock wakes it.
+    const p = await ctx.db.project.findFirst({ where: { ref, status: { not: "REMOVED" } } });
+    if (!p) return "not_found";
+    if (p.status !== "INACTIVE") return isStatusIn(p.status, ACTIVE_STATUSES) ? "awake" : "waking";
+    if (p.pausedBy !== "idle") return "paused";
+    try {
+      await resumeStack(ctx, p, EVENT.wakeRequested, "Woken by a request after an idle pause");
+      return "waking";
+    } catch (err) {
+      if (isAppError(err, "capacity_exceeded")) return "no_room";
+      throw err;
+    }
+  });
+}
+
+function formatMinutes(m: number): string {
+  if (m % 1440 === 0) return `${m / 1440} day${m === 1440 ? "" : "s"}`;
+  if (m % 60 === 0) return `${m / 60} hour${m === 60 ? "" : "s"}`;
+  return `${m} minute${m === 1 ? "" : "s"}`;
+}

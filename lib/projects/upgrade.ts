@@ -1,0 +1,150 @@
+// Moving a project to the newest template version, on its owner's (or an
+// admin's) request. A project never changes version by itself: pause, resume,
+// restart and reconcile all build the version it records. An upgrade takes a
+// backup first (when Supafleet has backups: see backupBeforeUpgrade), makes
+// the containers again from the new version's spec on the same volumes, and
+// when that stack does not come up healthy makes them again from the old spec.
+// Only a healthy new stack moves the project's recorded version.
+import { ACTIVE_STATUSES, EVENT, isStatusIn, PAUSED_STATUSES } from "@/lib/domain";
+import { ForbiddenError, InvalidStateError } from "@/lib/errors";
+import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import { encryptSecrets } from "@/lib/crypto/secret-box";
+import { generateApiKeys, type ProjectSecrets } from "@/lib/stack/secrets";
+import { LATEST_STACK_VERSION } from "@/lib/stack/template";
+import type { SessionUser } from "@/lib/users/service";
+import { applyProxy, describeError, PROJECT_FOR_SPEC, sealedMetadataOf, secretsOf, setStatus, specFor, type ProjectContext, type ProjectForSpec } from "@/lib/projects/context";
+import { eventBus, recordEvent } from "@/lib/projects/events";
+import type { ProvisionEvent } from "@/lib/projects/provisioner";
+import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
+import type { Release } from "@/lib/projects/slots";
+
+/** Upgrades may start from a running or a paused project (a paused one is paused again afterwards). */
+function upgradable(status: ProjectStatus): boolean {
+  return isStatusIn(status, ACTIVE_STATUSES) || status === "INACTIVE";
+}
+
+export type BackupOutcome = { kind: "taken"; id: string } | { kind: "unavailable"; why: string };
+
+/**
+ * THE HOOK for backups: when Supafleet gains project backups, take one here
+ * and return its id; a failed backup must throw (the upgrade then does not
+ * start). Until then the upgrade records that none was taken.
+ */
+export async function backupBeforeUpgrade(_ctx: ProjectContext, _p: { id: string; ref: string }): Promise<BackupOutcome> {
+  return { kind: "unavailable", why: "this Supafleet has no project backups yet" };
+}
+
+/** The newest template version, or null when the project already runs it. */
+export function upgradeTarget(stackVersion: string): string | null {
+  return stackVersion === LATEST_STACK_VERSION ? null : LATEST_STACK_VERSION;
+}
+
+export async function upgradeProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {
+  return ctx.jobs.withLock(ref, async () => {
+    const p = await findOwned(ctx, actor, ref, opts);
+    if (!upgradable(p.status)) throw new InvalidStateError(`A project that is ${p.status} cannot be upgraded; it must be running or paused.`);
+    const target = upgradeTarget(p.stackVersion);
+    if (!target) throw new InvalidStateError(`The project already runs the newest template (${p.stackVersion}).`);
+    const before = p.status;
+    await setStatus(ctx, p.id, "RESTORING", null);
+    await recordEvent(ctx.db, p, "INFO", EVENT.upgradeRequested, `Upgrading from template ${p.stackVersion} to ${target}`, { from: p.stackVersion, to: target });
+    ctx.jobs.start(p.ref, (signal) => runUpgrade(ctx, p.id, target, before, signal));
+    return summary(ctx, { ...p, status: "RESTORING", statusReason: null });
+  });
+}
+
+/** Admin: starts the upgrade of every running or paused project not on the newest template; returns their refs. */
+export async function upgradeAllProjects(ctx: ProjectContext, actor: SessionUser): Promise<string[]> {
+  if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
+  const rows = await ctx.db.project.findMany({
+    where: { stackVersion: { not: LATEST_STACK_VERSION }, status: { in: [...ACTIVE_STATUSES, "INACTIVE"] } },
+    select: { ref: true },
+    orderBy: { createdAt: "asc" },
+  });
+  const started: string[] = [];
+  for (const r of rows) {
+    try {
+      await upgradeProject(ctx, actor, r.ref, { asAdmin: true });
+      started.push(r.ref);
+    } catch (err) {
+      // Its state changed meanwhile (a delete, a pause in progress): the others go on.
+      console.warn(`[supafleet] upgrade of ${r.ref} not started: ${describeError(err)}`);
+    }
+  }
+  return started;
+}
+
+/** Old projects get the new API keys the moment a version that uses them is built for them. */
+function withApiKeys(secrets: ProjectSecrets): { secrets: ProjectSecrets; added: boolean } {
+  if (secrets.apiKeys) return { secrets, added: false };
+  return { secrets: { ...secrets, apiKeys: generateApiKeys(secrets.jwtSecret) }, added: true };
+}
+
+async function runUpgrade(ctx: ProjectContext, projectId: string, target: string, before: ProjectStatus, signal: AbortSignal): Promise<void> {
+  const p = await ctx.db.project.findUniqueOrThrow({ where: { id: projectId }, include: PROJECT_FOR_SPEC });
+  const from = p.stackVersion;
+  const onEvent = (e: ProvisionEvent) => {
+    if (e.kind !== "image.pull") void recordEvent(ctx.db, p, e.kind.endsWith("failed") ? "ERROR" : "INFO", e.kind, e.message ?? e.kind, e.service ? { service: e.service } : undefined).catch(() => undefined);
+  };
+  const started = Date.now();
+  let release: Release | undefined;
+  let finalStatus: ProjectStatus = before;
+  let finalReason: string | null = null;
+  try {
+    release = await ctx.jobs.starts.acquire(signal);
+    const backup = await backupBeforeUpgrade(ctx, p);
+    await recordEvent(ctx.db, p, backup.kind === "taken" ? "INFO" : "WARN", EVENT.upgradeBackup, backup.kind === "taken" ? `Backup ${backup.id} taken` : `No backup taken: ${backup.why}`);
+
+    const { secrets, added } = withApiKeys(secretsOf(ctx, p));
+    let current: ProjectForSpec = p;
+    if (added) {
+      const envelope = encryptSecrets(ctx.config.masterKey, p.ref, JSON.stringify(secrets));
+      await ctx.db.project.update({ where: { id: p.id }, data: { secrets: envelope } });
+      current = { ...p, secrets: envelope };
+    }
+    const oldSpec = specFor(ctx, current);
+    const newSpec = specFor(ctx, current, { stackVersion: target });
+    await recordEvent(ctx.db, p, "INFO", EVENT.upgradeStarted, `Making the containers again from template ${target}; data volumes stay`);
+    try {
+      await ctx.provisioner.removeContainers(p.ref);
+      await ctx.provisioner.up(newSpec, { onEvent, signal });
+      if (signal.aborted) throw new InvalidStateError("Cancelled.");
+    } catch (err) {
+      const reason = signal.aborted ? "Cancelled." : describeError(err);
+      await recordEvent(ctx.db, p, "ERROR", EVENT.upgradeFailed, `Template ${target} did not come up healthy: ${reason}`);
+      try {
+        await ctx.provisioner.removeContainers(p.ref);
+        await ctx.provisioner.up(oldSpec, { onEvent, signal });
+        await recordEvent(ctx.db, p, "WARN", EVENT.upgradeRolledBack, `Back on template ${from}; nothing changed`);
+        await settle(ctx, p, before);
+        finalStatus = before === "INACTIVE" ? "INACTIVE" : "ACTIVE_HEALTHY";
+      } catch (rollbackErr) {
+        finalStatus = "ACTIVE_UNHEALTHY";
+        finalReason = `Upgrade to ${target} failed and so did going back to ${from}: ${describeError(rollbackErr)}`;
+        await recordEvent(ctx.db, p, "ERROR", EVENT.upgradeRollbackFailed, finalReason);
+      }
+      return;
+    }
+    // Healthy on the new version: only now does the project record it, on the engine first (recovery reads it there).
+    const upgraded = { ...current, stackVersion: target };
+    await ctx.provisioner.writeMetadata(p.ref, sealedMetadataOf(ctx, upgraded));
+    await ctx.db.project.update({ where: { id: p.id }, data: { stackVersion: target } });
+    await settle(ctx, p, before);
+    finalStatus = before === "INACTIVE" ? "INACTIVE" : "ACTIVE_HEALTHY";
+    await recordEvent(ctx.db, p, "INFO", EVENT.upgradeSucceeded, `Now on template ${target} (${((Date.now() - started) / 1000).toFixed(1)} s)`, { from, to: target, durationMs: Date.now() - started });
+  } catch (err) {
+    // Before anything on the engine changed (slots, backup, secrets): the project is as it was.
+    finalStatus = before;
+    await recordEvent(ctx.db, p, "ERROR", EVENT.upgradeFailed, `Upgrade not started: ${describeError(err)}`);
+  } finally {
+    release?.();
+    await setStatus(ctx, p.id, finalStatus, finalReason);
+    eventBus.clear(p.ref);
+    await applyProxy(ctx);
+  }
+}
+
+/** A project that was paused is paused again once its upgrade (or rollback) has been seen healthy. */
+async function settle(ctx: ProjectContext, p: { ref: string }, before: ProjectStatus): Promise<void> {
+  if (isStatusIn(before, PAUSED_STATUSES)) await ctx.provisioner.pause(p.ref);
+}

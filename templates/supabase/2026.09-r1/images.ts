@@ -1,0 +1,90 @@
+// Image contracts of template 2026.09-r1 (see contract-types.ts for the shape
+// and lib/stack/check-contracts.ts for how stacks are held to them).
+//
+// The gateway (Envoy) is new and was read from its own Dockerfile. For the
+// images that only moved to a newer tag, the facts below were read at the
+// previous pin (template 2026.02-r1, commit in `upstream`) and NOT re-read at
+// the new tag: the stored snapshots of those repositories do not reach the
+// new tags. `upstream.note` says so for each; the health checks upstream's
+// compose file (supabase/supabase docker/docker-compose.yml @1f37f2a9) runs
+// against these tags use only tools these facts list.
+import type { ImageContract } from "@/templates/supabase/contract-types";
+import { NO_USER, ROOT } from "@/templates/supabase/contract-types";
+import { IMAGE_CONTRACTS as PREVIOUS } from "@/templates/supabase/2026.02-r1/images";
+
+const OURS = (what: string) => `ours: templates/supabase/2026.09-r1/docker-compose.yml ${what}`;
+const COMPOSE = "supabase/supabase docker/docker-compose.yml @1f37f2a9";
+
+/** The previous version's contract for the same image at a newer tag, marked as such. */
+function newerTag(service: string, image: string, change: Partial<ImageContract> = {}): ImageContract {
+  const prev = PREVIOUS[service]!;
+  return {
+    ...prev,
+    image,
+    upstream: { ...prev.upstream, note: `not found: ${image} is not in the stored snapshots; facts read at ${prev.image} (${prev.upstream.ref})${prev.upstream.note ? `; ${prev.upstream.note}` : ""}` },
+    ...change,
+  };
+}
+
+const prev = (service: string) => PREVIOUS[service]!;
+
+export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
+  "api-gw": {
+    service: "api-gw",
+    image: "envoyproxy/envoy:v1.39.1",
+    upstream: {
+      repo: "envoyproxy/envoy",
+      ref: "ci/Dockerfile-envoy (newest stored), ci/docker-entrypoint.sh",
+      commit: "019f458bf978aa5559491871896282c9122630a2",
+      files: ["ci/Dockerfile-envoy", "ci/docker-entrypoint.sh"],
+      note: "not found: the v1.39.1 tag itself; the stage that builds the envoy image (FROM ubuntu, adduser --group --system envoy, no USER) was read at the commit named",
+    },
+    user: { ...ROOT, source: `envoyproxy/envoy@019f458 ${NO_USER("ci/Dockerfile-envoy (envoy stage)")}; ${COMPOSE} replaces the entrypoint with /bin/sh /docker-entrypoint.sh, which execs envoy without su-exec, so Envoy runs as root` },
+    startsAsRoot: { value: true, source: "ci/Dockerfile-envoy: no USER" },
+    entrypoint: { value: ["envoy", "-c", "/etc/envoy/envoy.yaml"], source: `${COMPOSE} api-gw entrypoint /docker-entrypoint.sh (volumes/api/envoy/docker-entrypoint.sh @1f37f2a9) ends in \`exec envoy -c /etc/envoy/envoy.yaml\`; ours runs that directly` },
+    cmd: { value: null, source: "ours: no command" },
+    tools: {
+      envoy: { value: true, source: "ci/Dockerfile-envoy: COPY --from=binary /usr/local/bin/envoy*" },
+      sh: { value: true, source: "ubuntu base (ci/Dockerfile-envoy FROM ${BUILD_OS}:${BUILD_TAG}, ubuntu)" },
+      bash: { value: true, source: "ubuntu base image ships bash; upstream's health check runs `bash -c '</dev/tcp/127.0.0.1/8000'`" },
+      timeout: { value: true, source: "ubuntu base: coreutils (timeout); upstream's health check runs `timeout 1 bash -c ...`" },
+      curl: { value: false, source: `${COMPOSE}: "this image does not include curl or wget"` },
+      wget: { value: false, source: `${COMPOSE}: "this image does not include curl or wget"` },
+      node: { value: false, source: "ci/Dockerfile-envoy installs ca-certificates only" },
+    },
+    imageHealthcheck: { value: null, source: "ci/Dockerfile-envoy has no HEALTHCHECK" },
+    reads: [
+      { path: "/etc/envoy/envoy.yaml", source: OURS("api-gw files (upstream mounts volumes/api/envoy/envoy.yaml there)") },
+      { path: "/etc/envoy/cds.yaml", source: OURS("api-gw files (envoy.yaml: cds_config path)") },
+      { path: "/etc/envoy/lds.yaml", secret: true, source: OURS("api-gw files: the rendered listener with the project's keys (envoy.yaml: lds_config path; upstream's entrypoint writes it)") },
+    ],
+    writes: [],
+  },
+
+  auth: newerTag("auth", "supabase/gotrue:v2.196.0"),
+  rest: newerTag("rest", "postgrest/postgrest:v14.17"),
+  realtime: newerTag("realtime", "supabase/realtime:v2.134.10"),
+  storage: newerTag("storage", "supabase/storage-api:v1.74.0"),
+  imgproxy: newerTag("imgproxy", "darthsim/imgproxy:v3.31.4"),
+  meta: newerTag("meta", "supabase/postgres-meta:v0.99.0"),
+  functions: newerTag("functions", "supabase/edge-runtime:v1.76.2", {
+    tools: {
+      ...prev("functions").tools,
+      sh: { value: true, source: "debian:bookworm-slim base (edge-runtime stage)" },
+      bash: { value: true, source: `debian:bookworm-slim ships bash; ${COMPOSE} functions health check runs bash` },
+      timeout: { value: true, source: "debian:bookworm-slim: coreutils (timeout)" },
+    },
+  }),
+  analytics: newerTag("analytics", "supabase/logflare:1.42.0"),
+  db: newerTag("db", "supabase/postgres:17.6.1.136", {
+    upstream: {
+      ...prev("db").upstream,
+      note: "not found: tag 17.6.1.136 and Dockerfile-17 are not in the stored snapshot; facts read from Dockerfile-15 at the commit named (same docker-library entrypoint and postgres account)",
+    },
+  }),
+  vector: newerTag("vector", "timberio/vector:0.53.0-alpine", { upstream: prev("vector").upstream }),
+  supavisor: newerTag("supavisor", "supabase/supavisor:2.9.12"),
+  studio: newerTag("studio", "supabase/studio:2026.09.07-sha-7996410", {
+    tools: { ...prev("studio").tools, sh: { value: true, source: "node:22-slim (debian) base: /bin/sh; upstream's health check is CMD-SHELL" } },
+  }),
+};

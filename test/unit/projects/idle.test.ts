@@ -1,0 +1,126 @@
+// Auto-pause and wake against a fake engine and a real SQLite database, the
+// activity log reader on a real file, and the wake answers.
+import { randomBytes, randomUUID } from "node:crypto";
+import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { createDb, type Db } from "@/lib/db/client";
+import { migrate } from "@/lib/db/migrate";
+import { ensureInstallationId } from "@/lib/installation/service";
+import { ProjectService } from "@/lib/projects/service";
+import { wakeReply } from "@/lib/projects/wake-http";
+import { NginxActivityLog, parseActivity } from "@/lib/proxy/activity";
+import type { SessionUser } from "@/lib/users/service";
+import { FakeEngine } from "@/test/support/fake-provisioner";
+
+const tmp = mkdtempSync(join(tmpdir(), "supafleet-idle-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe("the activity log", () => {
+  it("parses the latest request per project of the domain, ignoring everything else", () => {
+    const m = parseActivity(
+      ["1767225600.123 aaaaaaaaaaaaaaaaaaaa.cloud.test", "1767225605.000 aaaaaaaaaaaaaaaaaaaa.cloud.test:8080", "1767225601.000 bbbbbbbbbbbbbbbbbbbb.cloud.test", "1767225609.000 cloud.test", "1767225609.000 evil.test", "garbage", "1767225609.000 toolong-aaaaaaaaaaaaaaa.cloud.test"].join("\n"),
+      "cloud.test",
+    );
+    expect([...m.keys()].sort()).toEqual(["aaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbb"]);
+    expect(m.get("aaaaaaaaaaaaaaaaaaaa")!.getTime()).toBe(1767225605000);
+  });
+
+  it("reads only new whole lines, and empties the file once it is large", async () => {
+    const path = join(tmp, "activity.log");
+    writeFileSync(path, "");
+    const log = new NginxActivityLog(path, "cloud.test", 100);
+    appendFileSync(path, "1767225600.000 aaaaaaaaaaaaaaaaaaaa.cloud.test\n1767225601.000 bbbbbbbbbb");
+    expect([...(await log.read()).keys()]).toEqual(["aaaaaaaaaaaaaaaaaaaa"]);
+    appendFileSync(path, "bbbbbbbbbb.cloud.test\n");
+    expect([...(await log.read()).keys()]).toEqual(["bbbbbbbbbbbbbbbbbbbb"]);
+    expect((await log.read()).size).toBe(0);
+    appendFileSync(path, "1767225602.000 cccccccccccccccccccc.cloud.test\n".repeat(3));
+    expect([...(await log.read()).keys()]).toEqual(["cccccccccccccccccccc"]);
+    expect(statSync(path).size).toBe(0); // past 100 bytes: emptied after reading
+    appendFileSync(path, "1767225603.000 dddddddddddddddddddd.cloud.test\n");
+    expect([...(await log.read()).keys()]).toEqual(["dddddddddddddddddddd"]);
+  });
+});
+
+describe("auto-pause and wake", () => {
+  let db: Db;
+  let engine: FakeEngine;
+  let service: ProjectService;
+  let owner: SessionUser;
+  let n = 0;
+  const seen = new Map<string, Date>();
+
+  beforeEach(async () => {
+    const url = `file:${join(tmp, `i-${n++}.sqlite`)}`;
+    await migrate(url);
+    db = createDb(url);
+    engine = new FakeEngine();
+    seen.clear();
+    service = new ProjectService(
+      db,
+      engine.provisioner(await ensureInstallationId(db)),
+      { apply: async () => undefined },
+      { portRange: { start: 45000, end: 45099 }, masterKey: randomBytes(32), rootDomain: "cloud.test", publicScheme: "http", imageOverrides: {} },
+      { activity: { read: async () => new Map(seen) } },
+    );
+    const u = await db.user.create({ data: { id: randomUUID(), email: "o@example.com", passwordHash: "x", projectQuota: 10 } });
+    owner = { id: u.id, email: u.email, name: null, role: "USER" };
+  });
+
+  async function running(): Promise<string> {
+    const { ref } = await service.createProject(owner, { name: "Sleeper" });
+    await service.waitForIdle(ref);
+    return ref;
+  }
+  const row = (ref: string) => db.project.findUniqueOrThrow({ where: { ref } });
+
+  it("pauses a project idle past its timeout, and keeps one that was asked for", async () => {
+    const idle = await running();
+    const busy = await running();
+    const never = await running();
+    await service.setIdleTimeout(owner, { ref: never, minutes: 0 });
+    const later = new Date(Date.now() + 8 * 24 * 3600_000); // past the 7-day default
+    seen.set(busy, new Date(later.getTime() - 60_000));
+    const report = await service.sweepIdle(later);
+    expect(report.paused).toEqual([idle]);
+    expect(await row(idle)).toMatchObject({ status: "INACTIVE", pausedBy: "idle" });
+    expect((await row(busy)).status).toBe("ACTIVE_HEALTHY");
+    expect((await row(never)).status).toBe("ACTIVE_HEALTHY");
+    const kinds = (await db.projectEvent.findMany({ where: { project: { ref: idle } } })).map((e) => e.kind);
+    expect(kinds).toContain("pause.idle");
+  });
+
+  it("wakes an idle-paused project once however many requests race, and never one its owner paused", async () => {
+    const ref = await running();
+    await service.setIdleTimeout(owner, { ref, minutes: 1 });
+    await service.sweepIdle(new Date(Date.now() + 120_000));
+    expect((await row(ref)).pausedBy).toBe("idle");
+    const states = await Promise.all([1, 2, 3, 4, 5].map(() => service.wakeProject(ref)));
+    expect(states.every((s) => s === "waking" || s === "awake")).toBe(true);
+    await service.waitForIdle(ref);
+    expect(await row(ref)).toMatchObject({ status: "ACTIVE_HEALTHY", pausedBy: null });
+    const wakes = (await db.projectEvent.findMany({ where: { project: { ref }, kind: "wake.requested" } })).length;
+    expect(wakes).toBe(1);
+    expect(engine.calls.filter((c) => c.op === "up" && c.ref === ref)).toHaveLength(2); // create + one wake
+
+    await service.pauseProject(owner, ref);
+    expect((await row(ref)).pausedBy).toBe("owner");
+    expect(await service.wakeProject(ref)).toBe("paused");
+    expect((await row(ref)).status).toBe("INACTIVE");
+    expect(await service.wakeProject("zzzzzzzzzzzzzzzzzzzz")).toBe("not_found");
+  });
+
+  it("answers browsers with a page that reloads itself and API clients with 503 and Retry-After", () => {
+    const page = wakeReply("waking", false);
+    expect(page.status).toBe(503);
+    expect(page.headers["content-type"]).toContain("text/html");
+    expect(page.body).toContain('http-equiv="refresh"');
+    const api = wakeReply("waking", true);
+    expect(api.headers["retry-after"]).toBe("3");
+    expect(JSON.parse(api.body)).toMatchObject({ code: 503 });
+    expect(wakeReply("paused", true).headers["retry-after"]).toBeUndefined();
+    expect(wakeReply("not_found", false).status).toBe(404);
+  });
+});

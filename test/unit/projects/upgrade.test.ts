@@ -1,0 +1,239 @@
+// Template versions, upgrades and Auth settings through the project service,
+// on the fake engine (test/support/fake-provisioner.ts) and a real SQLite
+// database: an old project keeps building its own version after Supafleet
+// gained a newer one; an upgrade converges to the new spec or goes back to the
+// old one; Auth settings are validated, stored encrypted and applied by
+// remaking only the auth container. The same flows run on the real engine
+// with stand-in images in test/integration/projects/upgrade.test.ts.
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { createDb, type Db } from "@/lib/db/client";
+import { migrate } from "@/lib/db/migrate";
+import { ValidationError } from "@/lib/errors";
+import { ensureInstallationId } from "@/lib/installation/service";
+import { ProjectService } from "@/lib/projects/service";
+import { LATEST_STACK_VERSION } from "@/lib/stack/template";
+import type { StackSpec } from "@/lib/stack/types";
+import type { SessionUser } from "@/lib/users/service";
+import { FakeEngine } from "@/test/support/fake-provisioner";
+
+const OLD = "2026.02-r1";
+const tmp = mkdtempSync(join(tmpdir(), "supafleet-upgrade-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+let n = 0;
+let db: Db;
+let engine: FakeEngine;
+let service: ProjectService;
+let owner: SessionUser;
+let admin: SessionUser;
+let stranger: SessionUser;
+/** When set, an up() of a spec of this version fails as an unhealthy stack would. */
+let failVersion: string | null;
+const masterKey = randomBytes(32);
+
+beforeEach(async () => {
+  const url = `file:${join(tmp, `u-${n++}.sqlite`)}`;
+  await migrate(url);
+  db = createDb(url);
+  const installationId = await ensureInstallationId(db);
+  engine = new FakeEngine();
+  failVersion = null;
+  const up = async (spec: StackSpec) => {
+    if (spec.stackVersion === failVersion) throw new Error(`auth exited (1) on ${spec.stackVersion}`);
+  };
+  service = new ProjectService(db, engine.provisioner(installationId, { up }), { apply: async () => undefined }, {
+    portRange: { start: 42000, end: 42099 },
+    masterKey,
+    rootDomain: "supafleet.test",
+    publicScheme: "http",
+    imageOverrides: {},
+  });
+  const mk = async (email: string, role: "USER" | "ADMIN") => {
+    const u = await db.user.create({ data: { id: randomUUID(), email, passwordHash: "x", projectQuota: 10, role } });
+    return { id: u.id, email: u.email, name: null, role } as SessionUser;
+  };
+  owner = await mk("o@example.com", "USER");
+  admin = await mk("a@example.com", "ADMIN");
+  stranger = await mk("s@example.com", "USER");
+});
+
+/** A project created by an older Supafleet: the previous template, no new API keys in its secrets. */
+async function oldProject(): Promise<string> {
+  const { ref } = await service.createProject(owner, { name: "Old one" });
+  await service.waitForIdle(ref);
+  const p = await db.project.findUniqueOrThrow({ where: { ref } });
+  const { apiKeys: _dropped, ...secrets } = service.secretsOf(p);
+  const { encryptSecrets } = await import("@/lib/crypto/secret-box");
+  await db.project.update({ where: { ref }, data: { stackVersion: OLD, secrets: encryptSecrets(masterKey, ref, JSON.stringify(secrets)) } });
+  await service.restartProject(owner, ref);
+  await service.waitForIdle(ref);
+  return ref;
+}
+
+const row = (ref: string) => db.project.findUniqueOrThrow({ where: { ref } });
+const stack = (ref: string) => [...engine.stacks.values()].find((s) => s.ref === ref)!;
+const kinds = async (ref: string) => (await db.projectEvent.findMany({ where: { project: { ref } }, orderBy: { id: "asc" } })).map((e) => e.kind);
+
+describe("template versions", () => {
+  it("a new project gets the newest template, with the new API keys", async () => {
+    const { ref } = await service.createProject(owner, { name: "New one" });
+    await service.waitForIdle(ref);
+    expect((await row(ref)).stackVersion).toBe(LATEST_STACK_VERSION);
+    expect(stack(ref).stackVersion).toBe(LATEST_STACK_VERSION);
+    expect(stack(ref).containers.map((c) => c.service)).toContain("api-gw");
+    const details = await service.getProjectDetails(owner, ref);
+    expect(details.publishableKey).toMatch(/^sb_publishable_/);
+    expect(details.secretKey).toMatch(/^sb_secret_/);
+    expect(details.jwksUrl).toBe(`http://${ref}.supafleet.test/auth/v1/.well-known/jwks.json`);
+    expect(details.upgradeTo).toBeNull();
+  });
+
+  it("an old project keeps its version through restart, pause, resume and reconcile", async () => {
+    const ref = await oldProject();
+    expect(stack(ref).stackVersion).toBe(OLD);
+    expect(stack(ref).containers.map((c) => c.service)).toContain("kong");
+    await service.pauseProject(owner, ref);
+    await service.resumeProject(owner, ref);
+    await service.waitForIdle(ref);
+    expect(stack(ref).stackVersion).toBe(OLD);
+    stack(ref).containers = stack(ref).containers.filter((c) => c.service !== "rest");
+    await service.reconcile();
+    await service.waitForIdle(ref);
+    expect(stack(ref).stackVersion).toBe(OLD);
+    expect((await row(ref)).status).toBe("ACTIVE_HEALTHY");
+    const details = await service.getProjectDetails(owner, ref);
+    expect(details).toMatchObject({ stackVersion: OLD, upgradeTo: LATEST_STACK_VERSION, publishableKey: null, secretKey: null });
+  });
+});
+
+describe("upgrades", () => {
+  it("move a running project to the newest template on the same volumes, adding the new keys, and record it on the engine first", async () => {
+    const ref = await oldProject();
+    const volumes = [...stack(ref).volumes];
+    await service.upgradeProject(owner, ref);
+    await service.waitForIdle(ref);
+    const p = await row(ref);
+    expect(p).toMatchObject({ stackVersion: LATEST_STACK_VERSION, status: "ACTIVE_HEALTHY" });
+    expect(stack(ref).stackVersion).toBe(LATEST_STACK_VERSION);
+    expect([...stack(ref).volumes]).toEqual(volumes);
+    expect(engine.calls.filter((c) => c.ref === ref && c.op === "destroy")).toEqual([]);
+    expect(service.secretsOf(p).apiKeys?.publishableKey).toMatch(/^sb_publishable_/);
+    expect(await kinds(ref)).toEqual(expect.arrayContaining(["upgrade.requested", "upgrade.backup", "upgrade.started", "upgrade.succeeded"]));
+    const { unsealNewest } = await import("@/lib/projects/metadata");
+    const sealed = unsealNewest(masterKey, ref, [...stack(ref).metadata].reverse());
+    expect(sealed.ok && sealed.meta.stackVersion).toBe(LATEST_STACK_VERSION);
+  });
+
+  it("roll back to the old spec when the new stack does not come up healthy; the project keeps its version", async () => {
+    const ref = await oldProject();
+    failVersion = LATEST_STACK_VERSION;
+    await service.upgradeProject(owner, ref);
+    await service.waitForIdle(ref);
+    expect(await row(ref)).toMatchObject({ stackVersion: OLD, status: "ACTIVE_HEALTHY" });
+    expect(stack(ref).stackVersion).toBe(OLD);
+    expect(await kinds(ref)).toEqual(expect.arrayContaining(["upgrade.failed", "upgrade.rolled_back"]));
+    expect(await kinds(ref)).not.toContain("upgrade.succeeded");
+  });
+
+  it("say so when even the rollback fails, and leave the data", async () => {
+    const ref = await oldProject();
+    failVersion = LATEST_STACK_VERSION;
+    const provisioner = (service as unknown as { ctx: { provisioner: { up: (s: StackSpec, o: unknown) => Promise<void> } } }).ctx.provisioner;
+    const up = provisioner.up.bind(provisioner);
+    provisioner.up = async (spec, o) => {
+      if (spec.stackVersion === OLD && (await kinds(ref)).includes("upgrade.failed")) throw new Error("db exited (1)");
+      return up(spec, o);
+    };
+    await service.upgradeProject(owner, ref);
+    await service.waitForIdle(ref);
+    const p = await row(ref);
+    expect(p).toMatchObject({ stackVersion: OLD, status: "ACTIVE_UNHEALTHY" });
+    expect(p.statusReason).toMatch(/failed and so did going back/);
+    expect(stack(ref).volumes.has("db-data")).toBe(true);
+  });
+
+  it("of a paused project leave it paused", async () => {
+    const ref = await oldProject();
+    await service.pauseProject(owner, ref);
+    await service.upgradeProject(owner, ref);
+    await service.waitForIdle(ref);
+    expect(await row(ref)).toMatchObject({ stackVersion: LATEST_STACK_VERSION, status: "INACTIVE" });
+    expect(stack(ref).containers.every((c) => !c.running)).toBe(true);
+  });
+
+  it("are refused on the newest version, in other states, and to strangers; an admin can upgrade all", async () => {
+    const { ref: fresh } = await service.createProject(owner, { name: "Fresh" });
+    await service.waitForIdle(fresh);
+    await expect(service.upgradeProject(owner, fresh)).rejects.toThrow(/already runs the newest/);
+    const ref = await oldProject();
+    await expect(service.upgradeProject(stranger, ref)).rejects.toThrow(/not found/i);
+    await expect(service.upgradeAllProjects(owner)).rejects.toThrow(/Administrators only/);
+    expect(await service.upgradeAllProjects(admin)).toEqual([ref]);
+    await service.waitForAllJobs();
+    expect((await row(ref)).stackVersion).toBe(LATEST_STACK_VERSION);
+  });
+});
+
+describe("Auth settings", () => {
+  const smtp = { host: "smtp.example.com", port: 587, user: "mailer", password: "s3cret-smtp-pass", senderEmail: "no-reply@example.com", senderName: "Example" };
+
+  it("default to confirmation off and the app URL placeholder", async () => {
+    const { ref } = await service.createProject(owner, { name: "Auth" });
+    await service.waitForIdle(ref);
+    expect(await service.getAuthSettings(owner, ref)).toEqual({ settings: { siteUrl: "http://localhost:3000", redirectUrls: [], confirmEmail: false, smtp: null }, smtpPasswordSet: false, applied: true });
+    const auth = stack(ref).lastSpec!.services.find((s) => s.service === "auth")!.env;
+    expect(auth.GOTRUE_MAILER_AUTOCONFIRM).toBe("true");
+  });
+
+  it("save, store the SMTP password encrypted, and remake only the auth container", async () => {
+    const { ref } = await service.createProject(owner, { name: "Auth" });
+    await service.waitForIdle(ref);
+    const calls = engine.calls.length;
+    const saved = await service.saveAuthSettings(owner, ref, { siteUrl: "https://app.example.com", redirectUrls: "https://app.example.com/**\nhttp://localhost:5173", confirmEmail: true, smtp });
+    expect(saved.settings).toEqual({ siteUrl: "https://app.example.com", redirectUrls: ["https://app.example.com/**", "http://localhost:5173"], confirmEmail: true, smtp: { host: "smtp.example.com", port: 587, user: "mailer", senderEmail: "no-reply@example.com", senderName: "Example" } });
+    await service.waitForIdle(ref);
+    expect(engine.calls.slice(calls).map((c) => c.op)).toEqual(["replaceService:auth"]);
+    const p = await row(ref);
+    expect(p.authSettings).not.toContain("s3cret-smtp-pass");
+    expect(p.secrets).not.toContain("s3cret-smtp-pass");
+    expect(service.secretsOf(p).smtpPassword).toBe("s3cret-smtp-pass");
+    const env = stack(ref).lastSpec!.services.find((s) => s.service === "auth")!.env;
+    expect(env).toMatchObject({ GOTRUE_SITE_URL: "https://app.example.com", GOTRUE_MAILER_AUTOCONFIRM: "false", GOTRUE_SMTP_PASS: "s3cret-smtp-pass", GOTRUE_URI_ALLOW_LIST: "https://app.example.com/**,http://localhost:5173" });
+    // Saving again without a password keeps the stored one.
+    await service.saveAuthSettings(owner, ref, { siteUrl: "https://app.example.com", redirectUrls: [], confirmEmail: true, smtp: { ...smtp, password: "" } });
+    await service.waitForIdle(ref);
+    expect(service.secretsOf(await row(ref)).smtpPassword).toBe("s3cret-smtp-pass");
+    expect((await service.getAuthSettings(owner, ref)).smtpPasswordSet).toBe(true);
+  });
+
+  it("refuse bad input and keep what was stored", async () => {
+    const { ref } = await service.createProject(owner, { name: "Auth" });
+    await service.waitForIdle(ref);
+    const bad = [
+      { siteUrl: "javascript:alert(1)", redirectUrls: [], confirmEmail: false, smtp: null },
+      { siteUrl: "https://app.example.com", redirectUrls: [], confirmEmail: true, smtp: null },
+      { siteUrl: "https://app.example.com", redirectUrls: ["https://a.example.com,https://b.example.com"], confirmEmail: false, smtp: null },
+      { siteUrl: "https://app.example.com", redirectUrls: [], confirmEmail: false, smtp: { ...smtp, host: "smtp.example.com\nGOTRUE_X=1" } },
+      { siteUrl: "https://app.example.com", redirectUrls: [], confirmEmail: false, smtp: { ...smtp, port: 70000 } },
+    ];
+    for (const input of bad) await expect(service.saveAuthSettings(owner, ref, input), JSON.stringify(input)).rejects.toBeInstanceOf(ValidationError);
+    await expect(service.saveAuthSettings(stranger, ref, { siteUrl: "https://x.example.com", redirectUrls: [], confirmEmail: false, smtp: null })).rejects.toThrow(/not found/i);
+    expect((await row(ref)).authSettings).toBeNull();
+  });
+
+  it("on a paused project are stored and apply at its next start, without starting anything now", async () => {
+    const { ref } = await service.createProject(owner, { name: "Auth" });
+    await service.waitForIdle(ref);
+    await service.pauseProject(owner, ref);
+    const calls = engine.calls.length;
+    await service.saveAuthSettings(owner, ref, { siteUrl: "https://later.example.com", redirectUrls: [], confirmEmail: false, smtp: null });
+    expect(engine.calls.slice(calls)).toEqual([]);
+    await service.resumeProject(owner, ref);
+    await service.waitForIdle(ref);
+    expect(stack(ref).lastSpec!.services.find((s) => s.service === "auth")!.env.GOTRUE_SITE_URL).toBe("https://later.example.com");
+  });
+});
