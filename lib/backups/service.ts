@@ -65,6 +65,8 @@ export class BackupService {
     this.ctx = backupContext(projects.context, store, config);
     // A delete keeps a final backup (lib/projects/lifecycle.ts calls this before it removes anything).
     projects.context.beforeDelete = (p) => this.finalBackup(p);
+    // An upgrade keeps a backup on the old template: a clone of it runs that template again.
+    projects.context.beforeUpgrade = (p) => this.upgradeBackup(p);
   }
 
   private get projects(): ProjectContext {
@@ -143,6 +145,13 @@ export class BackupService {
     } catch (err) {
       throw new InvalidStateError(`The final backup failed, so nothing was deleted: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+
+  /** Before an upgrade: a backup of a project that holds data (a throw stops the upgrade). */
+  async upgradeBackup(p: { id: string; ref: string }): Promise<{ kind: "taken"; id: string } | { kind: "unavailable"; why: string }> {
+    const row = await this.projects.db.project.findUniqueOrThrow({ where: { id: p.id }, include: PROJECT_FOR_SPEC });
+    if (!row.activatedAt) return { kind: "unavailable", why: "the project holds no data yet" };
+    return { kind: "taken", id: await takeBackup(this.ctx, row, "MANUAL") };
   }
 
   async listDeleted(actor: SessionUser): Promise<DeletedProjectView[]> {

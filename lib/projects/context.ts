@@ -55,6 +55,8 @@ export interface ProjectContext {
   activity?: ActivitySource;
   /** Runs inside a delete's lock before anything is removed; a throw stops the delete (lib/backups keeps a final backup here). */
   beforeDelete?: (p: { id: string; ref: string }) => Promise<void>;
+  /** Runs before an upgrade changes anything: a backup of the project as it is (lib/backups); a throw stops the upgrade. */
+  beforeUpgrade?: (p: { id: string; ref: string }) => Promise<{ kind: "taken"; id: string } | { kind: "unavailable"; why: string }>;
 }
 
 /** The project row with what building its stack needs. */

@@ -26,12 +26,12 @@ function upgradable(status: ProjectStatus): boolean {
 export type BackupOutcome = { kind: "taken"; id: string } | { kind: "unavailable"; why: string };
 
 /**
- * THE HOOK for backups: when Supafleet gains project backups, take one here
- * and return its id; a failed backup must throw (the upgrade then does not
- * start). Until then the upgrade records that none was taken.
+ * A backup of the project on its old template before anything changes
+ * (lib/backups sets ctx.beforeUpgrade): a failed backup throws, and the
+ * upgrade does not start. Without backups the upgrade records that none was taken.
  */
-export async function backupBeforeUpgrade(_ctx: ProjectContext, _p: { id: string; ref: string }): Promise<BackupOutcome> {
-  return { kind: "unavailable", why: "this Supafleet has no project backups yet" };
+export async function backupBeforeUpgrade(ctx: ProjectContext, p: { id: string; ref: string }): Promise<BackupOutcome> {
+  return ctx.beforeUpgrade ? ctx.beforeUpgrade(p) : { kind: "unavailable", why: "this Supafleet runs without project backups" };
 }
 
 /** The newest template version, or null when the project already runs it. */

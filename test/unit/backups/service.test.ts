@@ -18,6 +18,7 @@ import { BackupService } from "@/lib/backups/service";
 import { LocalStore } from "@/lib/backups/store";
 import type { SessionUser } from "@/lib/users/service";
 import { FakeEngine, type FakeHooks, type FakeStack } from "@/test/support/fake-provisioner";
+import { LATEST_STACK_VERSION, TEMPLATE_VERSIONS } from "@/lib/stack/template";
 
 const tmp = mkdtempSync(join(tmpdir(), "supafleet-backups-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -140,6 +141,29 @@ describe("backups on the fake engine", () => {
     expect(d.jwtSecret).not.toBe(a.jwtSecret);
     expect(stack(clone.ref).dbPassword).toBe(d.postgresPassword);
     expect(stack(clone.ref).sql[0]).toMatch(/\\i \/docker-entrypoint-initdb\.d\/init-scripts\/\d+-jwt\.sql/);
+  });
+
+  it("an upgrade backs up the old template first; that backup restores no more into the project, but clones onto the old template", async () => {
+    const ref = await activeProject();
+    const old = TEMPLATE_VERSIONS[0]!;
+    expect(old).not.toBe(LATEST_STACK_VERSION);
+    await db.project.update({ where: { ref }, data: { stackVersion: old } });
+    await projects.restartProject(owner, ref);
+    await projects.waitForIdle(ref);
+    await projects.upgradeProject(owner, ref);
+    await projects.waitForIdle(ref);
+    expect((await row(ref)).stackVersion).toBe(LATEST_STACK_VERSION);
+    const [taken] = await backups.listBackups(owner, ref);
+    expect(taken).toMatchObject({ status: "SUCCEEDED", stackVersion: old, restorable: false });
+    const upgradeEvent = await db.projectEvent.findFirstOrThrow({ where: { kind: "upgrade.backup", project: { ref } } });
+    expect(upgradeEvent.message).toBe(`Backup ${taken!.id} taken`);
+    // A physical copy starts only under the Postgres it was taken with.
+    await expect(backups.restoreBackup(owner, { ref, backupId: taken!.id, confirmRef: ref })).rejects.toThrow(/restores only into that template/);
+    const clone = await backups.cloneBackup(owner, { ref, backupId: taken!.id, name: "Before the upgrade" });
+    await projects.waitForIdle(clone.ref);
+    expect(await row(clone.ref)).toMatchObject({ status: "ACTIVE_HEALTHY", stackVersion: old });
+    expect(stack(clone.ref).stackVersion).toBe(old);
+    expect(files(clone.ref, "db-data").get("base/5/16384")).toBe("rows: 1,2,3");
   });
 
   it("a process that dies mid-backup leaves no backup marked good", async () => {
