@@ -21,13 +21,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackupService } from "@/lib/backups/service";
 import { S3Store } from "@/lib/backups/s3-store";
 import { LocalStore, type BackupStore } from "@/lib/backups/store";
+import { dockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { ProjectService } from "@/lib/projects/service";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import { containerName } from "@/lib/stack/build-stack-spec";
 import type { SessionUser } from "@/lib/users/service";
 import { ensureDockerHost } from "@/test/support/docker-host";
-import { openInstallation, type Installation } from "@/test/support/installation";
-import { ensureStandinImages } from "@/test/support/standin-images";
+import { dyingEngineClient } from "@/test/support/dying-engine-client";
+import { DOCKER_SOCKET, openInstallation, type Installation } from "@/test/support/installation";
+import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
 
 const tmp = mkdtempSync(join(tmpdir(), "supafleet-drill-"));
 const FILE_DIR = "/var/lib/storage/stub/stub/drill";
@@ -198,13 +200,18 @@ describe("backup drill on the stand-in stack", () => {
     const client = new pg.Client({ connectionString: crossed, connectionTimeoutMillis: 10_000 });
     await expect(client.connect().then(() => client.query("select 1"))).rejects.toThrow(/password authentication failed/);
     await client.end().catch(() => undefined);
-    const jwt = (await sql(clone.ref, "select current_setting('app.settings.jwt_secret') as s")).rows[0].s;
-    expect(jwt).toBe(inst.service.secretsOf(c).jwtSecret);
+    // 2026.02-r1's jwt.sql puts the JWT secret into the database; 2026.09-r1's no longer does. Never the source's.
+    const jwt = (await sql(clone.ref, "select coalesce(current_setting('app.settings.jwt_secret', true), '') as s")).rows[0].s;
+    expect(["", inst.service.secretsOf(c).jwtSecret]).toContain(jwt);
     await inst.service.deleteProject(user, { ref: clone.ref, confirmRef: clone.ref });
   });
 
-  it("a process that dies mid-backup leaves no backup marked good", async () => {
-    const dying = backups(local, (real) => ({
+  it.each([
+    ["local folder", () => local],
+    ["S3 server", () => s3],
+  ] as const)("a process that dies mid-backup into the %s leaves no backup marked good", async (_where, storeOf) => {
+    const store: BackupStore = storeOf();
+    const dying = backups(store, (real) => ({
       ...real,
       // Writes a first entry, then never returns: the process is gone.
       exportData: async (_spec, out) => {
@@ -214,13 +221,14 @@ describe("backup drill on the stand-in stack", () => {
     }));
     void dying.backups.createBackup(user, { ref }).catch(() => undefined);
     await expect.poll(async () => (await inst.db.backup.findFirst({ orderBy: { startedAt: "desc" } }))?.status).toBe("RUNNING");
-    await expect.poll(async () => (await local.partials()).length, { timeout: 30_000 }).toBe(1);
-    const { backups: restarted } = backups(local, (real) => real);
+    if (store instanceof LocalStore) await expect.poll(async () => (await store.partials()).length, { timeout: 30_000 }).toBe(1);
+    const { backups: restarted } = backups(store, (real) => real);
     expect((await restarted.repair()).errors).toEqual([]);
     const last = await inst.db.backup.findFirstOrThrow({ orderBy: { startedAt: "desc" } });
     expect(last.status).toBe("FAILED");
-    expect(await local.size(last.objectKey)).toBeNull();
-    expect(await local.partials()).toEqual([]);
+    expect(last.target).toBe(store.kind);
+    expect(await store.size(last.objectKey)).toBeNull();
+    if (store instanceof LocalStore) expect(await store.partials()).toEqual([]);
     expect((await restarted.listBackups(user, ref)).find((x) => x.id === last.id)?.restorable).toBe(false);
   });
 
@@ -228,23 +236,33 @@ describe("backup drill on the stand-in stack", () => {
     const good = (await inst.db.backup.findFirstOrThrow({ where: { status: "SUCCEEDED", target: "local", project: { ref } }, orderBy: { startedAt: "desc" } })).id;
     await sql(ref, "insert into drill values (5, 'after the last backup')");
     const generation = (await inst.db.project.findUniqueOrThrow({ where: { ref } })).dataGeneration;
-    const dying = backups(local, (real) => ({
-      ...real,
-      // Fills the database volume, then stops before Storage's files, for good.
+    // A runtime on its own engine connections, which it loses when it dies (as a killed process does).
+    const engine = dyingEngineClient(DOCKER_SOCKET);
+    const ownEngine = dockerProvisioner(engine.docker, inst.installationId, { helperImage: STANDIN_IMAGE_OVERRIDES.db });
+    let died: () => void = () => undefined;
+    const death = new Promise<void>((resolve) => (died = resolve));
+    const dying = backups(local, () => ({
+      ...ownEngine,
+      // Fills the database volume and dies when Storage's files come, mid-upload.
       importData: async (spec, entries) => {
         async function* until() {
           for await (const e of entries) {
-            if (e.header.name.startsWith("data/storage/")) await new Promise(() => undefined);
+            if (e.header.name.startsWith("data/storage/")) {
+              engine.die();
+              died();
+              await new Promise(() => undefined);
+            }
             yield e;
           }
         }
-        await real.importData(spec, until());
+        await ownEngine.importData(spec, until());
       },
     }));
     await dying.backups.restoreBackup(user, { ref, backupId: good, confirmRef: ref });
-    await expect
-      .poll(async () => (await inst.provisioner.listStacks()).find((s) => s.ref === ref && s.installation === inst.installationId)?.volumes.some((v) => v.generation === generation + 1), { timeout: 120_000 })
-      .toBe(true);
+    await death;
+    // What it left: the new generation's volumes, and the helper that was filling one.
+    const left = (await inst.provisioner.listStacks()).find((s) => s.ref === ref && s.installation === inst.installationId)!;
+    expect(left.volumes.some((v) => v.generation === generation + 1)).toBe(true);
     // The process is gone; a new one starts: repair, then reconcile.
     const restarted = backups(local, (real) => real);
     expect((await restarted.backups.repair()).errors).toEqual([]);
