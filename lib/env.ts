@@ -6,6 +6,8 @@ import { ConfigError } from "@/lib/errors";
 import { defaultMaxParallelStarts } from "@/lib/projects/slots";
 import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
 import { parseCidr } from "@/lib/projects/subnets";
+import { bool } from "@/lib/env-common";
+import { backupEnvOf, backupEnvShape, checkBackupEnv, type BackupEnv } from "@/lib/env-backups";
 import { DEFAULT_MAX_BLOCK_SEC, DEFAULT_RULES, parseRule, type RateLimitRule, type RateLimitRules } from "@/lib/rate-limit/rules";
 
 const HOSTNAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -14,11 +16,6 @@ const SERVICE_KEY = /^(\*|[a-z][a-z-]*(@[0-9a-z][0-9a-z.-]*)?)$/;
 // Docker image references: registry/name:tag or @digest; no spaces or shell characters.
 const IMAGE_REF = /^[a-z0-9][a-z0-9._\-/:@]*$/i;
 
-const bool = (def: boolean) =>
-  z
-    .enum(["true", "false", "1", "0", "yes", "no"])
-    .optional()
-    .transform((v) => (v === undefined ? def : v === "true" || v === "1" || v === "yes"));
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -141,16 +138,7 @@ export const envSchema = z
     // Believe X-Real-IP from a loopback peer (our nginx). Default: on when nginx is.
     SUPAFLEET_TRUST_PROXY: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
     SUPAFLEET_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(6),
-    // Backups (lib/backups): a local folder (default <data dir>/backups), or an S3-compatible bucket.
-    SUPAFLEET_BACKUP_DIR: z.string().refine((v) => isAbsolute(v), { message: "must be an absolute path" }).optional(),
-    SUPAFLEET_BACKUP_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name").optional(),
-    SUPAFLEET_BACKUP_S3_ENDPOINT: z.url().optional(),
-    SUPAFLEET_BACKUP_S3_REGION: z.string().regex(/^[a-z0-9-]{1,32}$/, "must look like us-east-1").default("us-east-1"),
-    SUPAFLEET_BACKUP_S3_PREFIX: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, "must be empty or end with / (e.g. supafleet/)").default(""),
-    SUPAFLEET_BACKUP_S3_FORCE_PATH_STYLE: bool(true),
-    SUPAFLEET_BACKUP_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-    SUPAFLEET_BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-    SUPAFLEET_BACKUP_SCHEDULE: bool(true),
+    ...backupEnvShape,
   })
   .superRefine((e, ctx) => {
     if ((e.SUPAFLEET_ADMIN_EMAIL === undefined) !== (e.SUPAFLEET_ADMIN_PASSWORD === undefined)) {
@@ -163,9 +151,7 @@ export const envSchema = z
     if (pool && e.SUPAFLEET_SUBNET_SIZE < pool.prefix) {
       ctx.addIssue({ code: "custom", path: ["SUPAFLEET_SUBNET_SIZE"], message: `must be at least the pool's prefix (/${pool.prefix}), e.g. 26` });
     }
-    if ((e.SUPAFLEET_BACKUP_S3_ACCESS_KEY_ID === undefined) !== (e.SUPAFLEET_BACKUP_S3_SECRET_ACCESS_KEY === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["SUPAFLEET_BACKUP_S3_SECRET_ACCESS_KEY"], message: "SUPAFLEET_BACKUP_S3_ACCESS_KEY_ID and SUPAFLEET_BACKUP_S3_SECRET_ACCESS_KEY must be set together" });
-    }
+    checkBackupEnv(e, ctx);
     if (e.NODE_ENV === "production" && e.SUPAFLEET_MASTER_KEY === undefined) {
       ctx.addIssue({ code: "custom", path: ["SUPAFLEET_MASTER_KEY"], message: "is required in production (openssl rand -base64 32); losing it makes every project's secrets unreadable" });
     }
@@ -221,13 +207,7 @@ export interface Env {
   streamsPerUser: number;
   /** Management API requests allowed per minute and access token. */
   apiRateLimit: number;
-  backups: {
-    /** Local folder (used when no bucket is set). */
-    dir: string;
-    s3: { bucket: string; endpoint: string | undefined; region: string; prefix: string; forcePathStyle: boolean; accessKeyId: string | undefined; secretAccessKey: string | undefined } | undefined;
-    /** Daily scheduled backups on. */
-    schedule: boolean;
-  };
+  backups: BackupEnv;
 }
 
 /** Pure: parse a given environment. Throws ConfigError naming each bad variable. */
@@ -291,21 +271,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     trustProxy: e.SUPAFLEET_TRUST_PROXY === undefined ? e.SUPAFLEET_NGINX_ENABLED : ["true", "1", "yes"].includes(e.SUPAFLEET_TRUST_PROXY),
     streamsPerUser: e.SUPAFLEET_STREAMS_PER_USER,
     apiRateLimit: e.SUPAFLEET_API_RATE_LIMIT,
-    backups: {
-      dir: e.SUPAFLEET_BACKUP_DIR ?? resolve(dataDir, "backups"),
-      s3: e.SUPAFLEET_BACKUP_S3_BUCKET
-        ? {
-            bucket: e.SUPAFLEET_BACKUP_S3_BUCKET,
-            endpoint: e.SUPAFLEET_BACKUP_S3_ENDPOINT,
-            region: e.SUPAFLEET_BACKUP_S3_REGION,
-            prefix: e.SUPAFLEET_BACKUP_S3_PREFIX,
-            forcePathStyle: e.SUPAFLEET_BACKUP_S3_FORCE_PATH_STYLE,
-            accessKeyId: e.SUPAFLEET_BACKUP_S3_ACCESS_KEY_ID,
-            secretAccessKey: e.SUPAFLEET_BACKUP_S3_SECRET_ACCESS_KEY,
-          }
-        : undefined,
-      schedule: e.SUPAFLEET_BACKUP_SCHEDULE,
-    },
+    backups: backupEnvOf(e, dataDir),
   };
 }
 

@@ -6,11 +6,11 @@
 // and makes nothing, stop and removal of what is not there is a no-op, and a
 // destroy is the only call that removes volumes. Every call is logged so a
 // test can prove what was (never) done.
-import { pipeline } from "node:stream/promises";
-import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
+import { ResourceConflictError } from "@/lib/errors";
 import { LABELS, type ServiceName, type StackSpec } from "@/lib/stack/types";
 import { LATEST_STACK_VERSION, templateServices } from "@/lib/stack/template";
-import { CACHE_VOLUMES, DB_VOLUME, dataVolumes, generationOf } from "@/lib/backups/generation";
+import { DB_VOLUME, dataVolumes, generationOf } from "@/lib/backups/generation";
+import { entryName, fakeDataOps } from "@/test/support/fake-data-ops";
 import type { EngineStack, LogLine, Provisioner, Removed, ServiceStatus } from "@/lib/projects/provisioner";
 
 export interface FakeContainer {
@@ -114,11 +114,6 @@ export interface FakeHooks {
   replaceService?: (spec: StackSpec, service: string) => Promise<void>;
   exportData?: (spec: StackSpec) => Promise<void>;
   importEntry?: (spec: StackSpec, name: string) => Promise<void>;
-}
-
-/** A volume's entry in FakeStack.volumes: its name without "supafleet-<ref>-". */
-function entryName(ref: string, volumeName: string): string {
-  return volumeName.replace(`supafleet-${ref}-`, "");
 }
 
 function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: FakeHooks): Provisioner {
@@ -282,70 +277,6 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: Fake
         s.volumes.add("metadata");
         s.metadata.push(sealed);
       },
-    async exportData(spec, out) {
-      log("exportData", spec.ref);
-      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
-      await hooks.exportData?.(spec);
-      const s = own(spec.ref);
-      const volumes = dataVolumes(spec).filter((v) => !CACHE_VOLUMES.includes(v.key));
-      for (const v of volumes) if (!s?.volumes.has(entryName(spec.ref, v.name))) throw new ResourceConflictError(`Volume ${v.name} does not exist.`);
-      const gen = generationOf(volumes[0]?.labels);
-      const hot = !!s && s.mountedGeneration === gen && s.containers.some((c) => c.service === "db" && c.running);
-      for (const v of volumes) {
-        const files = s!.files.get(entryName(spec.ref, v.name)) ?? new Map<string, string>();
-        for (const [path, content] of files) {
-          await new Promise<void>((resolve, reject) => out.entry({ name: `data/${v.key}/${path}`, mode: 0o600 }, content, (err) => (err ? reject(err) : resolve())));
-        }
-        if (v.key === DB_VOLUME) await new Promise<void>((resolve, reject) => out.entry({ name: `data/${v.key}/.password`, mode: 0o600 }, s!.dbPassword ?? "", (err) => (err ? reject(err) : resolve())));
-      }
-      return hot ? "hot" : "cold";
-    },
-    async importData(spec, entries) {
-      log("importData", spec.ref);
-      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
-      const s = own(spec.ref) ?? engine.put({ ref: spec.ref, installation: installationId, containers: [], volumes: new Set(), network: false });
-      const volumes = dataVolumes(spec);
-      for (const v of volumes) if (s.volumes.has(entryName(spec.ref, v.name))) throw new ResourceConflictError(`Volume ${v.name} already exists; a restore fills new volumes only.`);
-      for (const v of volumes) {
-        s.volumes.add(entryName(spec.ref, v.name));
-        s.files.set(entryName(spec.ref, v.name), new Map());
-      }
-      let imported: string | undefined;
-      for await (const { header, body } of entries) {
-        const m = /^data\/([a-z0-9-]+)\/(.*)$/.exec(header.name);
-        const v = m ? volumes.find((x) => x.key === m[1]) : undefined;
-        if (!m || !v) throw new InvalidStateError(`Unexpected entry ${header.name} in the backup.`);
-        const chunks: Buffer[] = [];
-        await pipeline(body, async function* (src: AsyncIterable<Buffer>) {
-          for await (const c of src) chunks.push(c);
-        });
-        await hooks.importEntry?.(spec, header.name);
-        if (m[2] === ".password") imported = Buffer.concat(chunks).toString("utf8");
-        else s.files.get(entryName(spec.ref, v.name))!.set(m[2]!, Buffer.concat(chunks).toString("utf8"));
-      }
-      if (imported !== undefined) s.dbPassword = imported;
-    },
-    async removeGeneration(ref, generation) {
-      log("removeGeneration", ref);
-      const s = own(ref);
-      if (!s) return 0;
-      const doomed = [...s.volumes].filter((e) => e !== "metadata" && (/^g(\d+)-/.exec(e)?.[1] ?? "0") === String(generation));
-      if (doomed.length && s.containers.length && s.mountedGeneration === generation) throw new ResourceConflictError(`Volume ${doomed[0]} is still in use by a container.`);
-      for (const e of doomed) {
-        s.volumes.delete(e);
-        s.files.delete(e);
-      }
-      return doomed.length;
-    },
-    async runSql(ref, script, { password }) {
-      log("runSql", ref);
-      const s = own(ref);
-      if (!s?.containers.some((c) => c.service === "db" && c.running)) throw new ResourceConflictError(`No running db container of ${ref} belongs to this installation.`);
-      if (s.dbPassword !== undefined && s.dbPassword !== password) throw new InvalidStateError('psql failed: password authentication failed for user "supabase_admin"');
-      s.sql.push(script);
-      const rotated = /ALTER ROLE supabase_admin WITH PASSWORD '([^']*)'/.exec(script);
-      if (rotated) s.dbPassword = rotated[1];
-      return "";
-    },
+    ...fakeDataOps({ engine, installationId, hooks, own, log }),
     };
 }
