@@ -216,7 +216,12 @@ export function buildStackSpec(input: StackInput): StackSpec {
       files.push(fileSpec(template, service, source, target, vars));
     }
 
-    const hc = svc.healthcheck;
+    // Where the template sets no check but the image has its own (postgres-meta:
+    // a Node.js process every 5 s), the image's command is run on our steady
+    // cadence: at 5 s with a 5 s timeout, a busy 2-core host failed it three
+    // times in a row and a healthy meta was reported unhealthy.
+    const imageCheck = template.contracts[service]?.imageHealthcheck.value;
+    const hc = svc.healthcheck ?? (imageCheck ? { test: imageCheck, interval: "30s", timeout: "10s", retries: 3 } : undefined);
     services.push({
       service,
       containerName: containerName(ref, service),

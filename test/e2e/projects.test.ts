@@ -4,6 +4,7 @@
 import type Docker from "dockerode";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LATEST_STACK_VERSION, templateServices } from "@/lib/stack/template";
 import { LABELS } from "@/lib/stack/types";
 import { startApp, type AppServer } from "@/test/support/app-server";
 import { launchBrowser, snap } from "@/test/support/browser";
@@ -94,7 +95,9 @@ describe("projects in the browser", () => {
     await alice.waitForSelector("[data-testid=event-log] li");
     await snap(alice, "projects-03-coming-up");
     await waitForStatus(alice, "ACTIVE_HEALTHY");
-    await expect.poll(() => alice.locator("[data-testid=services] tbody tr").count(), { timeout: 20_000 }).toBe(13);
+    await expect.poll(() => alice.locator("[data-testid=services] tbody tr").count(), { timeout: 20_000 })
+      // the app runs with analytics off (the default): no analytics or vector rows
+      .toBe(templateServices(LATEST_STACK_VERSION, { analytics: false }).length);
     // the log viewer reconnects once containers exist and shows the db's output
     await expect.poll(() => alice.textContent("[data-testid=log-lines]"), { timeout: 30_000 }).toContain("standin-db: initialised");
     await snap(alice, "projects-04-healthy");

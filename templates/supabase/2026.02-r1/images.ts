@@ -37,6 +37,7 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
       kong: { value: true, source: "alpine/Dockerfile installs /usr/local/bin/kong (HEALTHCHECK CMD kong health)" },
       bash: { value: true, source: "alpine/Dockerfile: apk add ... bash; docker-entrypoint.sh is #!/usr/bin/env bash" },
       wget: { value: true, source: ALPINE_BUSYBOX_WGET },
+      sh: { value: true, source: "alpine base: busybox /bin/sh; the Dockerfile's HEALTHCHECK is in shell form, run by /bin/sh -c" },
       curl: { value: false, source: "alpine/Dockerfile: curl is in .build-deps, removed by `apk del .build-deps`" },
       node: { value: false, source: "alpine/Dockerfile installs no node" },
     },
@@ -181,6 +182,7 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
     cmd: { value: ["node", "dist/server/server.js"], source: "Dockerfile CMD (WORKDIR /usr/src/app); package.json engines node >=20" },
     tools: {
       node: { value: true, source: "node:20-slim base" },
+      sh: { value: true, source: "node:20-slim (Debian) base: /bin/sh; the Dockerfile's own HEALTHCHECK is in shell form, run by /bin/sh -c" },
       curl: { value: false, source: "Dockerfile installs only ca-certificates" },
       wget: { value: false, source: "Dockerfile installs only ca-certificates" },
     },

@@ -69,7 +69,8 @@ async function restartRepeatedly(inst: Installation, times: number, until: () =>
 
 async function healthy(inst: Installation, user: SessionUser, ref: string): Promise<void> {
   await inst.service.refreshStatus(ref);
-  expect((await inst.service.getProject(user, ref)).status, ref).toBe("ACTIVE_HEALTHY");
+  const p = await inst.service.getProject(user, ref);
+  expect(p.status, `${ref}: ${p.statusReason ?? ""}`).toBe("ACTIVE_HEALTHY");
 }
 
 beforeAll(async () => {

@@ -12,6 +12,7 @@ import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { InvalidStateError, NotFoundError, QuotaExceededError, ValidationError } from "@/lib/errors";
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
+import { generateRef } from "@/lib/projects/ref";
 import { ProjectService, type ProjectServiceConfig } from "@/lib/projects/service";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { LABELS } from "@/lib/stack/types";
@@ -262,9 +263,11 @@ describe("project lifecycle on a real Docker engine", () => {
     await rest.remove({ force: true });
     // This installation's volume with no metadata to rebuild a project from,
     // another installation's volume, and one made before installation ids.
-    const orphanRef = "orphanedprojectzzzz".padEnd(20, "z");
-    const foreignRef = "foreignprojectzzzzz".padEnd(20, "z");
-    const legacyRef = "legacyprojectzzzzzz".padEnd(20, "z");
+    // Fresh refs each run: a volume left by an interrupted run must not make
+    // this one's createVolume a no-op with another run's labels.
+    const orphanRef = generateRef();
+    const foreignRef = generateRef();
+    const legacyRef = generateRef();
     await docker.createVolume({ Name: `supafleet-${orphanRef}-db-data`, Labels: { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: orphanRef, [LABELS.volume]: "db-data" } });
     await docker.createVolume({ Name: `supafleet-${foreignRef}-db-data`, Labels: { [LABELS.managed]: "true", [LABELS.installation]: "00000000000000ff", [LABELS.ref]: foreignRef } });
     await docker.createVolume({ Name: `supafleet-${legacyRef}-db-data`, Labels: { [LABELS.managed]: "true", [LABELS.ref]: legacyRef } });
@@ -298,7 +301,9 @@ describe("project lifecycle on a real Docker engine", () => {
       expect((await labelled(foreignRef)).volumes).toBe(1);
       expect((await service.engineView(admin)).quarantined).toEqual([]);
     } finally {
-      for (const ref of [foreignRef, legacyRef]) await docker.getVolume(`supafleet-${ref}-db-data`).remove().catch(() => undefined);
+      // Only the volumes this test made (the orphan too, when an assertion stopped it before its purge).
+      for (const ref of [orphanRef, foreignRef, legacyRef]) await docker.getVolume(`supafleet-${ref}-db-data`).remove().catch(() => undefined);
+      await db.quarantinedStack.deleteMany({ where: { ref: orphanRef } });
     }
   });
 

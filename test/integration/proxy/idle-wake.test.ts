@@ -28,7 +28,8 @@ let inst: Installation;
 let service: ProjectService;
 let user: SessionUser;
 let ref: string;
-let anonKey: string;
+// The service role key: upstream (2026.09-r1) answers /rest/v1/ (the OpenAPI document) to that role only.
+let apiKey: string;
 
 beforeAll(async () => {
   const docker = await ensureDockerHost();
@@ -74,9 +75,9 @@ describe("auto-pause and wake through nginx", () => {
     ref = (await service.createProject(user, { name: "Sleepy" })).ref;
     await service.waitForIdle(ref);
     expect((await row()).status).toBe("ACTIVE_HEALTHY");
-    anonKey = (await service.getProjectDetails(user, ref)).anonKey;
+    apiKey = (await service.getProjectDetails(user, ref)).serviceRoleKey;
     const before = Date.now();
-    expect((await viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/", { apikey: anonKey })).status).toBe(200);
+    expect((await viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/", { apikey: apiKey })).status).toBe(200);
     // nginx flushes the activity log every 5 s.
     await expect.poll(async () => (await service.sweepIdle()).seen, { timeout: 15_000, interval: 1_000 }).toBeGreaterThan(0);
     expect((await row()).lastActivityAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
@@ -91,7 +92,7 @@ describe("auto-pause and wake through nginx", () => {
 
     const t0 = Date.now();
     // Requests race: API clients get 503 + Retry-After (JSON), a browser a page that reloads itself.
-    const answers = await Promise.all([1, 2, 3, 4].map(() => viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/todos", { apikey: anonKey })));
+    const answers = await Promise.all([1, 2, 3, 4].map(() => viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/todos", { apikey: apiKey })));
     for (const a of answers) {
       expect(a.status).toBe(503);
       expect(a.headers.get("retry-after")).toBe("3");
@@ -102,7 +103,7 @@ describe("auto-pause and wake through nginx", () => {
     // Through nginx until the gateway answers again.
     let status = 0;
     while (Date.now() - t0 < 120_000) {
-      status = (await viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/", { apikey: anonKey })).status;
+      status = (await viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/", { apikey: apiKey })).status;
       if (status === 200) break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -115,7 +116,7 @@ describe("auto-pause and wake through nginx", () => {
 
   it("leaves a project its owner paused on the paused page", async () => {
     await service.pauseProject(user, ref);
-    const r = await viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/", { apikey: anonKey });
+    const r = await viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/", { apikey: apiKey });
     expect(r.status).toBe(503);
     expect(JSON.parse(r.body).message).toContain("paused");
     expect((await row()).status).toBe("INACTIVE");

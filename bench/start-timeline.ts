@@ -1,0 +1,53 @@
+// Where a start's time goes: one stack applied with readiness probes (the
+// product path) and once waiting on Docker's own health status only (the code
+// before probes), each service's "created/started/healthy" printed relative to
+// the start, then a stop and a second start of the same containers (what a
+// wake does). Run: npx tsx bench/start-timeline.ts
+import { applyStack, stopStack } from "@/lib/docker/stack-runner";
+import { removeStack } from "@/lib/docker/resources";
+import { generateProjectSecrets } from "@/lib/stack/secrets";
+import { buildStackSpec, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
+import type { StackEvent } from "@/lib/stack/types";
+import { randomBytes } from "node:crypto";
+import { ensureDockerHost } from "@/test/support/docker-host";
+import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
+import { machine } from "./common";
+
+async function timeline(label: string, run: (onEvent: (e: StackEvent) => void) => Promise<void>): Promise<number> {
+  const t0 = Date.now();
+  const lines: string[] = [];
+  await run((e) => {
+    if (e.kind === "image.pull") return;
+    lines.push(`  ${String(Date.now() - t0).padStart(6)} ms  ${e.kind}${e.service ? ` ${e.service}` : ""}`);
+  });
+  const total = Date.now() - t0;
+  console.log(`${label}: ${total} ms`);
+  for (const l of lines) console.log(l);
+  return total;
+}
+
+async function main(): Promise<void> {
+  const docker = await ensureDockerHost();
+  await ensureStandinImages(docker);
+  const installationId = randomBytes(8).toString("hex");
+  console.log(`machine: ${machine()}`);
+  const figures: string[] = [];
+  for (const probe of [true, false]) {
+    const ref = `benchtimeline${probe ? "p" : "d"}`.padEnd(20, "x");
+    const spec = buildStackSpec({ ref, installationId, sealedMetadata: "bench", secrets: await generateProjectSecrets(), ports: { kongHttp: 56950, postgres: 56951, pooler: 56952 }, publicUrl: `http://${ref}.bench.test`, imageOverrides: STANDIN_IMAGE_OVERRIDES, stackVersion: LATEST_STACK_VERSION, analytics: false });
+    try {
+      const first = await timeline(`first start, probes ${probe ? "on" : "off"}`, (onEvent) => applyStack(docker, spec, { onEvent, probe, pollMs: 100 }));
+      await stopStack(docker, ref, installationId);
+      const again = await timeline(`start of the stopped stack (wake), probes ${probe ? "on" : "off"}`, (onEvent) => applyStack(docker, spec, { onEvent, probe, pollMs: 100 }));
+      figures.push(`probes ${probe ? "on " : "off"}: first start ${first} ms, start of the stopped stack ${again} ms`);
+    } finally {
+      await removeStack(docker, ref, installationId, { volumes: true });
+    }
+  }
+  for (const f of figures) console.log(f);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
