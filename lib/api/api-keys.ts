@@ -1,15 +1,26 @@
 // A project's API keys in the shape of GET /v1/projects/{ref}/api-keys.
 //
-// Supafleet projects have the legacy pair only: the anon and service_role
-// JWTs. Supabase's newer publishable (sb_publishable_…) and secret
-// (sb_secret_…) keys do not exist in Supafleet yet. When they do, a source
-// adds them to projectKeys() as ProjectApiKey entries of type "publishable"
-// or "secret", and v1ApiKeys() already masks secret ones unless `reveal`.
+// Every project has the legacy pair (the anon and service_role HS256 JWTs).
+// Projects on a template with the new keys (2026.09-r1 and later, or
+// upgraded to it) also have a publishable (sb_publishable_…) and a secret
+// (sb_secret_…) key.
 //
-// Upstream behaviour followed here: legacy keys come back in full whatever
-// `reveal` says (the Supabase CLI reads service_role from a request without
-// reveal: supabase/cli internal/utils/tenant/client.go, commit 064c806a),
-// with id = name, type "legacy" and "Legacy … API key" descriptions.
+// Upstream behaviour followed here:
+// - Legacy keys come back in full whatever `reveal` says (the Supabase CLI
+//   reads service_role from a request without reveal: supabase/cli
+//   internal/utils/tenant/client.go, commit 064c806a), with id = name, type
+//   "legacy" and "Legacy … API key" descriptions.
+// - The new keys as upstream's self-hosted Studio lists them
+//   (supabase/supabase apps/studio/lib/api/self-hosted/api-keys.ts @13b01457):
+//   name = id = "publishable" / "secret", descriptions "Publishable API key
+//   (anon role)" / "Secret API key (service_role)"; a secret key's prefix is
+//   its first 15 characters ("sb_secret_" + 5), always shown, and without
+//   reveal=true api_key is that prefix only (the platform answers the same:
+//   apps/studio/components/interfaces/APIKeys/ApiKeyPill.test.tsx @07cd8695).
+// - The secret key carries secret_jwt_template {"role": "service_role"}: the
+//   Supabase CLI takes a secret key for the service role only when that
+//   template says so (supabase/cli apps/cli-go/internal/utils/tenant/client.go
+//   isServiceRole, @1d1e7191).
 import type { z } from "zod";
 import type { ProjectDetails } from "@/lib/projects/service";
 import type { apiKeySchema } from "@/lib/api/schemas";
@@ -26,12 +37,13 @@ export interface ProjectApiKey {
   description: string;
   /** The JWT claims template a secret key mints (non-legacy keys). */
   jwtTemplate: Record<string, unknown> | null;
-  insertedAt: string;
-  updatedAt: string;
+  /** null: not recorded (new keys may have been added by an upgrade, after the project was made). */
+  insertedAt: string | null;
+  updatedAt: string | null;
 }
 
-/** The keys a project has today: the legacy pair, made with the project. */
-export function projectKeys(details: Pick<ProjectDetails, "anonKey" | "serviceRoleKey" | "createdAt">): ProjectApiKey[] {
+/** The keys a project has: the legacy pair, made with the project, then the new keys where it has them. */
+export function projectKeys(details: Pick<ProjectDetails, "anonKey" | "serviceRoleKey" | "createdAt" | "publishableKey" | "secretKey">): ProjectApiKey[] {
   const legacy = (name: "anon" | "service_role", value: string, secret: boolean): ProjectApiKey => ({
     id: name,
     name,
@@ -43,17 +55,26 @@ export function projectKeys(details: Pick<ProjectDetails, "anonKey" | "serviceRo
     insertedAt: details.createdAt,
     updatedAt: details.createdAt,
   });
-  return [legacy("anon", details.anonKey, false), legacy("service_role", details.serviceRoleKey, true)];
+  const keys = [legacy("anon", details.anonKey, false), legacy("service_role", details.serviceRoleKey, true)];
+  if (details.publishableKey) {
+    keys.push({ id: "publishable", name: "publishable", type: "publishable", value: details.publishableKey, secret: false, description: "Publishable API key (anon role)", jwtTemplate: null, insertedAt: null, updatedAt: null });
+  }
+  if (details.secretKey) {
+    keys.push({ id: "secret", name: "secret", type: "secret", value: details.secretKey, secret: true, description: "Secret API key (service_role)", jwtTemplate: { role: "service_role" }, insertedAt: null, updatedAt: null });
+  }
+  return keys;
 }
 
-const PREFIX_LENGTH = 15;
+/** "sb_secret_" (10) + 5 identifying characters, as upstream shows a secret key before it is revealed. */
+export const SECRET_KEY_PREFIX_LENGTH = 15;
 
 export function v1ApiKeys(keys: ProjectApiKey[], reveal: boolean): V1ApiKey[] {
   return keys.map((k) => {
-    const prefix = k.type === "legacy" ? null : k.value.slice(0, PREFIX_LENGTH);
-    const hidden = k.type !== "legacy" && k.secret && !reveal;
+    // Only secret keys have a prefix upstream: it is what identifies them while masked.
+    const prefix = k.type === "secret" ? k.value.slice(0, SECRET_KEY_PREFIX_LENGTH) : null;
+    const hidden = k.type === "secret" && !reveal;
     return {
-      api_key: hidden ? `${prefix}${"•".repeat(8)}` : k.value,
+      api_key: hidden ? prefix : k.value,
       id: k.id,
       type: k.type,
       prefix,

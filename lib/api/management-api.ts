@@ -6,15 +6,17 @@
 // Scope: a user token acts on its owner's projects. An admin token (made by
 // an administrator, honoured while they still are one) also lists, reads,
 // pauses, restores and deletes anyone's project, as the admin console can;
-// it does not read other users' keys or run SQL in their databases, which
-// the admin console cannot either (lib/projects/queries.ts getProjectDetails
-// is owner-only).
+// it does not read other users' keys, read or change their Auth settings
+// (their SMTP account) or run SQL in their databases, which the admin console
+// cannot either (lib/projects/queries.ts getProjectDetails and
+// lib/projects/auth-settings.ts are owner-only).
 import { isStatusIn, TRANSITIONAL_STATUSES } from "@/lib/domain";
 import { NotFoundError, InvalidStateError } from "@/lib/errors";
 import type { ProjectService } from "@/lib/projects/service";
 import type { TokenPrincipal } from "@/lib/tokens/service";
-import type { CreateProjectBody, HealthServiceName, RunQueryBody } from "@/lib/api/schemas";
+import type { CreateProjectBody, HealthServiceName, RunQueryBody, UpdateAuthConfigBody } from "@/lib/api/schemas";
 import { projectKeys, v1ApiKeys, type V1ApiKey } from "@/lib/api/api-keys";
+import { authSettingsFromPatch, v1AuthConfig, type V1AuthConfig } from "@/lib/api/auth-config";
 import { QueryGate, runSql, type QueryLimits, DEFAULT_QUERY_LIMITS } from "@/lib/api/database-query";
 import { serviceHealth, type V1ServiceHealth } from "@/lib/api/health";
 import {
@@ -107,6 +109,21 @@ export class ManagementApi {
   async apiKeys(p: TokenPrincipal, ref: string, reveal: boolean): Promise<V1ApiKey[]> {
     const details = await this.projects.getProjectDetails(p.user, ref);
     return v1ApiKeys(projectKeys(details), reveal);
+  }
+
+  /** Owner only, as on the project page: the service scopes by owner, so others (admins too) get 404. */
+  async authConfig(p: TokenPrincipal, ref: string): Promise<V1AuthConfig> {
+    return v1AuthConfig(await this.projects.getAuthSettings(p.user, ref));
+  }
+
+  async updateAuthConfig(p: TokenPrincipal, ref: string, body: UpdateAuthConfigBody): Promise<V1AuthConfig> {
+    const current = await this.projects.getAuthSettings(p.user, ref);
+    // Nothing to change: no save, so auth is not restarted for nothing.
+    if (Object.keys(body).length === 0) return v1AuthConfig(current);
+    // The service saves under the project's lock and restarts only auth; a save
+    // by someone else between this read and that write is overwritten, as on the page.
+    const saved = await this.projects.saveAuthSettings(p.user, ref, authSettingsFromPatch(current, body));
+    return v1AuthConfig(saved);
   }
 
   async runQuery(p: TokenPrincipal, ref: string, body: RunQueryBody): Promise<Record<string, unknown>[]> {

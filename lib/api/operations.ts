@@ -6,6 +6,7 @@ import { z } from "zod";
 import {
   apiKeySchema,
   apiKeysQuerySchema,
+  authConfigSchema,
   createProjectBodySchema,
   healthQuerySchema,
   noParams,
@@ -18,6 +19,7 @@ import {
   refParams,
   runQueryBodySchema,
   serviceHealthSchema,
+  updateAuthConfigBodySchema,
 } from "@/lib/api/schemas";
 
 export type HttpMethod = "GET" | "POST" | "DELETE" | "PATCH";
@@ -29,7 +31,7 @@ export interface ApiOperation<P extends z.ZodType = z.ZodType, Q extends z.ZodTy
   operationId: string;
   summary: string;
   description?: string;
-  tag: "Projects" | "Organizations" | "Database" | "Secrets" | "Meta";
+  tag: "Projects" | "Organizations" | "Database" | "Secrets" | "Auth" | "Meta";
   /** false only for the document itself. */
   auth: boolean;
   params: P;
@@ -142,13 +144,46 @@ export const operations = {
     path: "/v1/projects/{ref}/api-keys",
     operationId: "v1-get-project-api-keys",
     summary: "Get project api keys",
-    description: "The legacy anon and service_role keys. Owner only: an admin token does not read other users' keys (the admin console does not show them either).",
+    description:
+      "The legacy anon and service_role keys, and on projects with the new keys (template 2026.09-r1, or upgraded to it) the publishable and secret keys. " +
+      "The secret key's api_key is its 15-character prefix unless reveal=true. Owner only: an admin token does not read other users' keys (the admin console does not show them either).",
     tag: "Secrets",
     auth: true,
     params: refParams,
     query: apiKeysQuerySchema,
     success: { status: 200, description: "The project's API keys.", schema: z.array(apiKeySchema) },
     errors: [400, 404],
+  }),
+  getAuthConfig: op({
+    method: "GET",
+    path: "/v1/projects/{ref}/config/auth",
+    operationId: "v1-get-auth-service-config",
+    summary: "Gets project's auth config",
+    description:
+      "The project's Auth settings, as on the project page: site_url, uri_allow_list, mailer_autoconfirm and the smtp_ fields (smtp_pass always null). " +
+      "Supabase's other Auth fields are not part of the answer: Supafleet does not have them. Owner only.",
+    tag: "Auth",
+    auth: true,
+    params: refParams,
+    query: noQuery,
+    success: { status: 200, description: "The supported subset of Supabase's AuthConfigResponse.", schema: authConfigSchema },
+    errors: [400, 404],
+  }),
+  updateAuthConfig: op({
+    method: "PATCH",
+    path: "/v1/projects/{ref}/config/auth",
+    operationId: "v1-update-auth-service-config",
+    summary: "Updates a project's auth config",
+    description:
+      "Changes the given Auth settings and keeps the others. Only site_url, uri_allow_list, mailer_autoconfirm and the smtp_ fields (admin_email, host, port, user, pass, sender_name) are supported; " +
+      "any other field of Supabase's UpdateAuthConfigBody is refused with 400 naming it. Saving makes only the project's auth container again (a paused project gets the settings when it starts). Owner only.",
+    tag: "Auth",
+    auth: true,
+    params: refParams,
+    query: noQuery,
+    body: updateAuthConfigBodySchema,
+    success: { status: 200, description: "The settings now stored (auth may still be restarting with them).", schema: authConfigSchema },
+    errors: [400, 404, 409, 413],
   }),
   runQuery: op({
     method: "POST",

@@ -13,7 +13,9 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown, where
     const keys = issue.code === "unrecognized_keys" ? issue.keys : [null];
     for (const k of keys) {
       const key = [where, ...issue.path.map(String), ...(k === null ? [] : [k])].join(".");
-      (fieldErrors[key] ??= []).push(issue.code === "unrecognized_keys" ? "Unknown field." : issue.message);
+      // zod's own wording ("Unrecognized key: …") becomes "Unknown field."; a schema's own message is kept.
+      const message = issue.code === "unrecognized_keys" && issue.message.startsWith("Unrecognized key") ? "Unknown field." : issue.message;
+      (fieldErrors[key] ??= []).push(message);
     }
   }
   throw new ValidationError("Invalid request.", fieldErrors);

@@ -1,6 +1,7 @@
 // The Management API as outside tools use it: tokens made on the account page
 // in a browser; supabase-management-js (from npm) pointed at the built app
-// drives a real stand-in project through list, create, keys, SQL, pause,
+// drives a real stand-in project through list, create, keys (legacy and
+// new), Auth config (PATCH replaces only the auth container), SQL, pause,
 // restore and delete; raw HTTP covers auth failures, another user's ref,
 // hostile refs and bodies, quotas, revocation and expiry taking effect at
 // once, rate limits and the admin scope. Stand-in images, real engine.
@@ -11,7 +12,7 @@ import { SupabaseManagementAPI, SupabaseManagementAPIError } from "supabase-mana
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createDb, type Db } from "@/lib/db/client";
-import { apiKeySchema, errorSchema, organizationSchema, projectRefResponseSchema, projectSchema, projectWithDatabaseSchema, serviceHealthSchema } from "@/lib/api/schemas";
+import { apiKeySchema, authConfigSchema, errorSchema, organizationSchema, projectRefResponseSchema, projectSchema, projectWithDatabaseSchema, serviceHealthSchema } from "@/lib/api/schemas";
 import { allOperations } from "@/lib/api/operations";
 import { LABELS } from "@/lib/stack/types";
 import { startApp, type AppServer } from "@/test/support/app-server";
@@ -130,6 +131,15 @@ async function labelled(ref: string): Promise<number> {
   return c.length + (v.Volumes?.length ?? 0) + n.length;
 }
 
+/** Each service's container id, and the auth container's environment and health, read from the engine. */
+async function stackState(ref: string): Promise<{ ids: Record<string, string>; authEnv: Record<string, string>; authHealth: string }> {
+  const list = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`] }) });
+  const ids = Object.fromEntries(list.map((c) => [c.Labels[LABELS.service] ?? "?", c.Id]));
+  const info = await docker.getContainer(ids.auth!).inspect();
+  const authEnv = Object.fromEntries(info.Config.Env.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+  return { ids, authEnv, authHealth: info.State.Health?.Status ?? (info.State.Running ? "running" : info.State.Status) };
+}
+
 async function waitForStatus(api: SupabaseManagementAPI, ref: string, status: string, timeoutMs = 300_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
@@ -208,21 +218,66 @@ describe("the Management API with real clients", () => {
     expectError(await call("GET", `/v1/projects/${ref}/health`, { token: aliceToken }), 400, /query\.services/);
   });
 
-  it("reads the project's API keys: the same legacy keys the dashboard shows", async () => {
+  it("reads the project's API keys: the legacy pair and the new keys, the same the dashboard shows", async () => {
     const res = await api.getProjectApiKeys(ref);
     const keys = res.data.map((k) => apiKeySchema.strict().parse(k));
     expect(keys.map((k) => [k.name, k.type, k.id])).toEqual([
       ["anon", "legacy", "anon"],
       ["service_role", "legacy", "service_role"],
+      ["publishable", "publishable", "publishable"],
+      ["secret", "secret", "secret"],
     ]);
     expect(decodeJwt(keys[0]!.api_key!).role).toBe("anon");
     expect(decodeJwt(keys[1]!.api_key!).role).toBe("service_role");
-    // reveal=true changes nothing for legacy keys (as upstream); both answers match the dashboard
-    expect((await api.getProjectApiKeys(ref, { reveal: true })).data).toEqual(res.data);
+    expect(keys[2]!.api_key).toMatch(/^sb_publishable_[\w-]{22}_[\w-]{8}$/);
+    // without reveal the secret key is only its identifying prefix
+    expect(keys[3]!.api_key).toMatch(/^sb_secret_[\w-]{5}$/);
+    expect(keys[3]!.prefix).toBe(keys[3]!.api_key);
+    expect(keys[3]!.secret_jwt_template).toEqual({ role: "service_role" });
+    // reveal=true unmasks the secret key only (legacy and publishable keys are always whole, as upstream)
+    const revealed = (await api.getProjectApiKeys(ref, { reveal: true })).data.map((k) => apiKeySchema.strict().parse(k));
+    expect(revealed.slice(0, 3)).toEqual(keys.slice(0, 3));
+    expect(revealed[3]!.api_key).toMatch(/^sb_secret_[\w-]{22}_[\w-]{8}$/);
+    expect(revealed[3]!.api_key!.startsWith(keys[3]!.prefix!)).toBe(true);
+    // both answers match the dashboard
     await alice.goto(`${app.url}/project/${ref}`);
     await alice.click("[data-testid=reveal]");
     await expect.poll(() => alice.textContent("[data-testid=anon-key]")).toBe(keys[0]!.api_key);
     expect(await alice.textContent("[data-testid=service-key]")).toBe(keys[1]!.api_key);
+    expect(await alice.textContent("[data-testid=publishable-key]")).toBe(keys[2]!.api_key);
+    expect(await alice.textContent("[data-testid=secret-key]")).toBe(revealed[3]!.api_key);
+  });
+
+  it("reads and changes the Auth config; saving replaces only the auth container", async () => {
+    const got = authConfigSchema.strict().parse((await api.getAuthServiceConfig(ref)).data);
+    // a new project: upstream's default site URL, autoconfirm on, no SMTP; never a password
+    expect(got).toMatchObject({ site_url: "http://localhost:3000", uri_allow_list: "", mailer_autoconfirm: true, smtp_host: null, smtp_pass: null });
+    const before = await stackState(ref);
+    expect(before.authEnv.GOTRUE_SITE_URL).toBe("http://localhost:3000");
+
+    const patched = await api.updateAuthServiceConfig(ref, { site_url: "https://client-app.example.com", uri_allow_list: "https://client-app.example.com/**,http://localhost:5173" });
+    expect(patched.status).toBe(200);
+    expect(authConfigSchema.strict().parse(patched.data)).toMatchObject({ site_url: "https://client-app.example.com", mailer_autoconfirm: true, smtp_host: null });
+    expect((await api.getAuthServiceConfig(ref)).data).toMatchObject({ site_url: "https://client-app.example.com", uri_allow_list: "https://client-app.example.com/**,http://localhost:5173" });
+    // the engine: a new auth container with the settings, healthy; every other container untouched
+    await expect.poll(async () => { const st = await stackState(ref); return [st.authEnv.GOTRUE_SITE_URL, st.authHealth]; }, { timeout: 180_000, interval: 2000 }).toEqual(["https://client-app.example.com", "healthy"]);
+    const after = await stackState(ref);
+    expect(after.authEnv.GOTRUE_URI_ALLOW_LIST).toBe("https://client-app.example.com/**,http://localhost:5173");
+    expect(Object.keys(after.ids).sort()).toEqual(Object.keys(before.ids).sort());
+    for (const [svc, id] of Object.entries(before.ids)) {
+      if (svc === "auth") expect(after.ids[svc]).not.toBe(id);
+      else expect(after.ids[svc], svc).toBe(id);
+    }
+    await expect.poll(async () => (await api.getProject(ref)).data.status, { timeout: 60_000 }).toBe("ACTIVE_HEALTHY");
+
+    // Supabase's other settings are refused by name, bad values by field; nothing changes
+    const unknown = await call("PATCH", `/v1/projects/${ref}/config/auth`, { token: aliceToken, body: { site_url: "https://other.example.com", jwt_exp: 7200 } });
+    expectError(unknown, 400, /body\.jwt_exp: Not supported by Supafleet\. Supafleet supports these Auth settings only: site_url/);
+    expectError(await call("PATCH", `/v1/projects/${ref}/config/auth`, { token: aliceToken, body: { site_url: "javascript:alert(1)" } }), 400, /body\.site_url/);
+    expectError(await call("PATCH", `/v1/projects/${ref}/config/auth`, { token: aliceToken, body: { mailer_autoconfirm: false } }), 400, /body\.mailer_autoconfirm: .*needs custom SMTP/);
+    expectError(await call("PATCH", `/v1/projects/${ref}/config/auth`, { token: aliceToken, body: { smtp_port: 587 } }), 400, /body\.smtp_port/);
+    expect((await api.getAuthServiceConfig(ref)).data.site_url).toBe("https://client-app.example.com");
+    expect((await stackState(ref)).ids.auth).toBe(after.ids.auth);
   });
 
   it("runs SQL in the project's database", async () => {
@@ -248,7 +303,7 @@ describe("the Management API with real clients", () => {
     // a signed-in browser session is not a token
     const viaSession = await alice.request.get(`${app.url}/v1/projects`);
     expect(viaSession.status()).toBe(401);
-    const unknown = await call("GET", `/v1/projects/${ref}/config/auth`, { token: aliceToken });
+    const unknown = await call("GET", `/v1/projects/${ref}/config/database/postgres`, { token: aliceToken });
     expectError(unknown, 404, /does not serve/);
   });
 
@@ -259,6 +314,8 @@ describe("the Management API with real clients", () => {
       ["GET", `/v1/projects/${ref}`],
       ["GET", `/v1/projects/${ref}/health?services=db`],
       ["GET", `/v1/projects/${ref}/api-keys`],
+      ["GET", `/v1/projects/${ref}/config/auth`],
+      ["PATCH", `/v1/projects/${ref}/config/auth`, { site_url: "https://evil.example.com" }],
       ["POST", `/v1/projects/${ref}/database/query`, { query: "drop table notes" }],
       ["POST", `/v1/projects/${ref}/pause`],
       ["POST", `/v1/projects/${ref}/restore`],
@@ -269,6 +326,7 @@ describe("the Management API with real clients", () => {
     expectError(await call("POST", "/v1/projects", { token: bobToken, body: { db_pass: "x", name: "Intruder", organization_slug: orgSlug } }), 404, /Organization not found/);
     // Alice's project is untouched
     expect((await api.getProject(ref)).data.status).toBe("ACTIVE_HEALTHY");
+    expect((await api.getAuthServiceConfig(ref)).data.site_url).toBe("https://client-app.example.com");
     expect((await api.runAQuery(ref, { query: "select count(*)::int as n from notes" })).data).toEqual([{ n: 2 }]);
   });
 
@@ -317,7 +375,7 @@ describe("the Management API with real clients", () => {
     expect((await api.runAQuery(ref, { query: "select count(*)::int as n from notes" })).data).toEqual([{ n: 2 }]);
   });
 
-  it("lets an admin token act on every project, but not read others' keys", async () => {
+  it("lets an admin token act on every project, but not read others' keys or Auth settings", async () => {
     const root = await newPage();
     await logIn(root, "root@example.com", "root-password-1");
     const wide = await createToken(root, "fleet automation", { admin: true });
@@ -330,6 +388,9 @@ describe("the Management API with real clients", () => {
     expect((await call("GET", `/v1/projects/${ref}`, { token: wide })).status).toBe(200);
     expect((await call("GET", `/v1/projects/${ref}/health?services=db`, { token: wide })).status).toBe(200);
     expectError(await call("GET", `/v1/projects/${ref}/api-keys`, { token: wide }), 404);
+    expectError(await call("GET", `/v1/projects/${ref}/api-keys?reveal=true`, { token: wide }), 404);
+    expectError(await call("GET", `/v1/projects/${ref}/config/auth`, { token: wide }), 404);
+    expectError(await call("PATCH", `/v1/projects/${ref}/config/auth`, { token: wide, body: { site_url: "https://admin.example.com" } }), 404);
     expectError(await call("POST", `/v1/projects/${ref}/database/query`, { token: wide, body: { query: "select 1" } }), 404);
     // the same administrator's plain token sees only their own projects
     expect((await call("GET", "/v1/projects", { token: plain })).json).toEqual([]);

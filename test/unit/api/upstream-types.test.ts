@@ -9,6 +9,7 @@ import {
   V1ProjectWithDatabaseResponseStatus,
   V1ServiceHealthResponseStatus,
   type ApiKeyResponse,
+  type AuthConfigResponse,
   type OrganizationResponseV1,
   type V1CreateProjectBody,
   type V1ProjectRefResponse,
@@ -16,12 +17,14 @@ import {
   type V1ProjectWithDatabaseResponse,
   type V1RunQueryBody,
   type V1ServiceHealthResponse,
+  type UpdateAuthConfigBody,
 } from "supabase-management-js";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
 import type { V1ApiKey } from "@/lib/api/api-keys";
+import type { V1AuthConfig } from "@/lib/api/auth-config";
 import type { V1ServiceHealth } from "@/lib/api/health";
-import { createProjectBodySchema, HEALTH_SERVICES, PROJECT_STATUSES, SERVICE_HEALTH_STATUSES, type runQueryBodySchema } from "@/lib/api/schemas";
+import { AUTH_CONFIG_FIELDS, createProjectBodySchema, HEALTH_SERVICES, PROJECT_STATUSES, SERVICE_HEALTH_STATUSES, updateAuthConfigBodySchema, type runQueryBodySchema } from "@/lib/api/schemas";
 import type { V1Organization, V1Project, V1ProjectRef, V1ProjectWithDatabase } from "@/lib/api/views";
 
 describe("responses have the upstream shapes", () => {
@@ -34,6 +37,11 @@ describe("responses have the upstream shapes", () => {
     expectTypeOf<V1Organization>().toExtend<OrganizationResponseV1>();
     // and what the run-query body accepts is what clients may send
     expectTypeOf<z.output<typeof runQueryBodySchema>>().toExtend<V1RunQueryBody>();
+    // auth config: a subset of upstream's fields, each with upstream's type
+    expectTypeOf<keyof V1AuthConfig>().toExtend<keyof AuthConfigResponse>();
+    expectTypeOf<V1AuthConfig>().toExtend<Pick<AuthConfigResponse, keyof V1AuthConfig>>();
+    expectTypeOf<keyof z.input<typeof updateAuthConfigBodySchema>>().toExtend<keyof UpdateAuthConfigBody>();
+    expectTypeOf<z.output<typeof updateAuthConfigBodySchema>>().toExtend<UpdateAuthConfigBody>();
   });
 
   it("uses only upstream's status and service words", () => {
@@ -46,6 +54,12 @@ describe("responses have the upstream shapes", () => {
 });
 
 describe("requests clients build from the generated types", () => {
+  it("accepts an auth config update typed with upstream's body, in the supported fields", () => {
+    const update: UpdateAuthConfigBody = { site_url: "https://app.example.com", uri_allow_list: "https://app.example.com/**", mailer_autoconfirm: true, smtp_port: "587", smtp_pass: null };
+    expect(updateAuthConfigBodySchema.safeParse(update).success).toBe(true);
+    expect([...AUTH_CONFIG_FIELDS].sort()).toEqual(Object.keys(updateAuthConfigBodySchema.shape).sort());
+  });
+
   it("accepts a create body with every upstream region code", () => {
     for (const region of Object.values(V1CreateProjectBodyRegion)) {
       const body: V1CreateProjectBody = { db_pass: "pw", name: "Typed app", organization_slug: "org-1", region };

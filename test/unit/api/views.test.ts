@@ -60,7 +60,8 @@ describe("projects in Supabase's shape", () => {
 });
 
 describe("API keys", () => {
-  const details = { anonKey: "eyJanon", serviceRoleKey: "eyJservice", createdAt: summary.createdAt };
+  const details = { anonKey: "eyJanon", serviceRoleKey: "eyJservice", createdAt: summary.createdAt, publishableKey: null, secretKey: null };
+  const withNew = { ...details, publishableKey: "sb_publishable_AbCdEfGhIjKlMnOpQrStUv_12345678", secretKey: "sb_secret_ZyXwVuTsRqPoNmLkJiHgFe_87654321" };
 
   it("returns the legacy pair in full, with or without reveal, as Supabase does", () => {
     for (const reveal of [false, true]) {
@@ -73,13 +74,34 @@ describe("API keys", () => {
     }
   });
 
-  it("masks a secret (non-legacy) key unless revealed, for when Supafleet has them", () => {
-    const secret: ProjectApiKey = { id: "k1", name: "default", type: "secret", value: "sb_secret_0123456789abcdef", secret: true, description: "", jwtTemplate: { role: "service_role" }, insertedAt: summary.createdAt, updatedAt: summary.createdAt };
-    const publishable: ProjectApiKey = { ...secret, id: "k2", type: "publishable", value: "sb_publishable_0123456789", secret: false, jwtTemplate: null };
-    const [hidden, open] = v1ApiKeys([secret, publishable], false);
-    expect(hidden!.api_key).toBe("sb_secret_01234••••••••");
-    expect(hidden!.api_key).not.toContain("56789abcdef");
-    expect(open!.api_key).toBe(publishable.value);
+  it("adds the publishable and secret keys where the project has them, named as upstream's self-hosted Studio names them", () => {
+    const keys = v1ApiKeys(projectKeys(withNew), true).map((k) => apiKeySchema.strict().parse(k));
+    expect(keys.map((k) => [k.name, k.id, k.type, k.api_key, k.description])).toEqual([
+      ["anon", "anon", "legacy", "eyJanon", "Legacy anon API key"],
+      ["service_role", "service_role", "legacy", "eyJservice", "Legacy service_role API key"],
+      ["publishable", "publishable", "publishable", withNew.publishableKey, "Publishable API key (anon role)"],
+      ["secret", "secret", "secret", withNew.secretKey, "Secret API key (service_role)"],
+    ]);
+    // the Supabase CLI takes a secret key as service_role only with this template
+    expect(keys[3]!.secret_jwt_template).toEqual({ role: "service_role" });
+    expect(keys[2]!.secret_jwt_template).toBeNull();
+  });
+
+  it("masks the secret key to its 15-character prefix unless revealed; the publishable key is always whole", () => {
+    const [, , publishable, secret] = v1ApiKeys(projectKeys(withNew), false);
+    expect(secret!.api_key).toBe("sb_secret_ZyXwV");
+    expect(secret!.prefix).toBe("sb_secret_ZyXwV");
+    expect(JSON.stringify(secret)).not.toContain("uTsRqPoNm");
+    expect(publishable!.api_key).toBe(withNew.publishableKey);
+    expect(publishable!.prefix).toBeNull();
+    const revealed = v1ApiKeys(projectKeys(withNew), true)[3]!;
+    expect(revealed.api_key).toBe(withNew.secretKey);
+    expect(revealed.prefix).toBe("sb_secret_ZyXwV");
+  });
+
+  it("masks any secret-type key, whatever its source", () => {
+    const secret: ProjectApiKey = { id: "k1", name: "default", type: "secret", value: "sb_secret_0123456789abcdef", secret: true, description: "", jwtTemplate: { role: "service_role" }, insertedAt: null, updatedAt: null };
+    expect(v1ApiKeys([secret], false)[0]!.api_key).toBe("sb_secret_01234");
     expect(v1ApiKeys([secret], true)[0]!.api_key).toBe(secret.value);
   });
 });
