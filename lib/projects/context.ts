@@ -71,6 +71,8 @@ export interface ProjectForSpec {
   ports: Array<{ purpose: PortPurpose; port: number }>;
   subnet: { subnet: string } | null;
   owner: { id: string; email: string };
+  /** Swarm only: the node it is pinned to (lib/projects/provision.ts places it). */
+  nodeId?: string | null;
 }
 
 export const PROJECT_FOR_SPEC = { ports: true, subnet: true, owner: { select: { id: true, email: true } } } as const;
@@ -112,7 +114,7 @@ export function specFor(ctx: ProjectContext, p: ProjectForSpec, opts: { stackVer
     if (!lease) throw new InvalidStateError(`Project ${p.ref} has no ${purpose} port lease.`);
     return lease.port;
   };
-  return buildStackSpec({
+  const spec = buildStackSpec({
     ref: p.ref,
     installationId: ctx.provisioner.installationId,
     sealedMetadata: sealedMetadataOf(ctx, p),
@@ -129,6 +131,7 @@ export function specFor(ctx: ProjectContext, p: ProjectForSpec, opts: { stackVer
     publicUrl: apiUrl(ctx.config, p.ref),
     imageOverrides: ctx.config.imageOverrides,
   });
+  return p.nodeId ? { ...spec, placement: { nodeId: p.nodeId } } : spec;
 }
 
 export async function applyProxy(ctx: ProjectContext): Promise<void> {

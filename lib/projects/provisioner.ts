@@ -7,6 +7,7 @@
 import type { LogLine, ServiceName, ServiceState, StackEvent, StackSpec } from "@/lib/stack/types";
 import type { EngineStack, Removed } from "@/lib/docker/resources";
 import type { StackUsage } from "@/lib/docker/stats";
+import type { SwarmNodeView } from "@/lib/swarm/nodes";
 
 export type { StackUsage } from "@/lib/docker/stats";
 
@@ -15,6 +16,15 @@ export type { EngineStack, EngineContainer, Removed } from "@/lib/docker/resourc
 // The runtime's reports are the adapter contract's own types (lib/stack/types.ts).
 export type { StackEvent as ProvisionEvent, ServiceState as ServiceStatus, LogLine } from "@/lib/stack/types";
 export type OnProvisionEvent = (e: StackEvent) => void;
+
+/** One host of a multi-node runtime (Swarm), as the admin console shows it. */
+export type NodeView = SwarmNodeView;
+
+/** Where a project runs: its node, and the address nginx reaches it at (null: this host, 127.0.0.1). */
+export interface Placement {
+  nodeId: string;
+  address: string | null;
+}
 
 export interface Provisioner {
   /** This provisioner's installation: the only one whose resources it changes. */
@@ -60,4 +70,11 @@ export interface Provisioner {
   usage(ref: string): Promise<StackUsage | null>;
   /** Bytes in volumes, per ref of this installation (expensive: the engine walks the volumes). */
   volumeSizes(): Promise<Record<string, number>>;
+  // ---- multi-node runtimes only (Swarm); a single engine has none of these ----
+  /** Chooses the node a new project goes to; fails (CapacityExceededError) before anything is made. */
+  place?(need: { ref: string; memoryBytes: number }): Promise<Placement>;
+  /** Every node with its capacity, projects and state. */
+  nodes?(): Promise<NodeView[]>;
+  /** Drained: the node keeps its projects and takes no new ones. */
+  setNodeDrained?(nodeId: string, drained: boolean): Promise<void>;
 }
