@@ -6,6 +6,7 @@ import { ServiceExitedError, StackTimeoutError } from "@/lib/errors";
 import { LABELS, type ServiceState } from "@/lib/stack/types";
 import { labelFilter } from "@/lib/docker/client";
 import { swarmOwned } from "@/lib/swarm/service-specs";
+import { pinnedNode } from "@/lib/swarm/nodes";
 
 export interface SwarmTask {
   ID: string;
@@ -64,8 +65,11 @@ export function serviceStateOf(svc: SwarmServiceInfo, tasks: SwarmTask[], nodes:
   const replicas = svc.Spec.Mode?.Replicated?.Replicas ?? 1;
   const current = tasks.find((t) => t.DesiredState === "running") ?? tasks[0];
   if (replicas === 0 || !current) return { ...base, state: "exited", health: "none", exitCode: current?.Status?.ContainerStatus?.ExitCode ?? null, startedAt: null };
-  // A node that stopped reporting: whatever its tasks last said is stale.
-  if (current.NodeID && nodes.get(current.NodeID) !== "ready") return { ...base, state: "unknown", health: "none", exitCode: null, startedAt: null };
+  // A node that stopped reporting: whatever its tasks last said is stale. The
+  // service's own pin counts first: once its node is down, Swarm replaces the
+  // task with one that waits, unassigned, for the node to return.
+  const node = pinnedNode(svc) ?? current.NodeID;
+  if (node && nodes.get(node) !== "ready") return { ...base, state: "unknown", health: "none", exitCode: null, startedAt: null };
   const taskState = current.Status?.State ?? "pending";
   const state = TASK_TO_CONTAINER[taskState] ?? "created";
   const hasCheck = Boolean(svc.Spec.TaskTemplate && "ContainerSpec" in svc.Spec.TaskTemplate && svc.Spec.TaskTemplate.ContainerSpec?.HealthCheck);

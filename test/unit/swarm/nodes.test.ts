@@ -80,5 +80,7 @@ describe("serviceStateOf", () => {
     const s = serviceStateOf(service("aaaaaaaaaaaaaaaaaaaa", "a", 1), [{ ID: "t1", NodeID: "a", DesiredState: "running", Status: { State: "running" } }], new Map([["a", "down"]]));
     expect(s.state).toBe("unknown");
     expect(s.health).toBe("none");
+    // Swarm's replacement task waits unassigned for the node: still unknown, not "starting".
+    expect(serviceStateOf(service("aaaaaaaaaaaaaaaaaaaa", "a", 1), [{ ID: "t2", DesiredState: "running", Status: { State: "pending" } }], new Map([["a", "down"]])).state).toBe("unknown");
   });
 });
