@@ -45,10 +45,14 @@ export async function writeSwarmMetadata(docker: Docker, ref: string, installati
   let stamp = Date.now();
   for (let attempt = 0; attempt < 5; attempt++, stamp++) {
     try {
+      // The body only (see lib/swarm/stack.ts): nothing sealed goes into a URL.
       await docker.createConfig({
-        Name: `supafleet-${ref}-meta-${String(stamp).padStart(15, "0")}`,
-        Labels: { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: ref, [LABELS.role]: SWARM_METADATA_ROLE, [LABELS.volume]: METADATA_VOLUME },
-        Data: Buffer.from(sealed, "utf8").toString("base64"),
+        _query: {},
+        _body: {
+          Name: `supafleet-${ref}-meta-${String(stamp).padStart(15, "0")}`,
+          Labels: { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: ref, [LABELS.role]: SWARM_METADATA_ROLE, [LABELS.volume]: METADATA_VOLUME },
+          Data: Buffer.from(sealed, "utf8").toString("base64"),
+        },
       });
       return;
     } catch (err) {

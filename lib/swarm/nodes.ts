@@ -117,5 +117,6 @@ export async function setNodeDrained(docker: Docker, nodeId: string, drained: bo
   const labels = { ...(node.Spec?.Labels ?? {}) };
   if (drained) labels[DRAIN_LABEL] = "true";
   else delete labels[DRAIN_LABEL];
-  await docker.getNode(node.ID).update({ version: node.Version.Index, ...node.Spec, Labels: labels });
+  // Version in the query, spec as the body (see updateService in lib/swarm/stack.ts).
+  await docker.getNode(node.ID).update({ _query: { version: node.Version.Index }, _body: { ...node.Spec, Labels: labels } });
 }

@@ -49,7 +49,8 @@ async function ensureConfigs(docker: Docker, spec: StackSpec, configs: SwarmConf
   for (const c of configs) {
     if (ids.has(c.name)) continue;
     try {
-      const made = (await docker.createConfig({ Name: c.name, Labels: c.labels, Data: c.data })) as { id?: string; ID?: string };
+      // The body only: dockerode would also copy the options (the file, secrets included) into the URL's query.
+      const made = (await docker.createConfig({ _query: {}, _body: { Name: c.name, Labels: c.labels, Data: c.data } })) as { id?: string; ID?: string };
       ids.set(c.name, made.id ?? made.ID ?? "");
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
@@ -101,8 +102,17 @@ async function ensureService(docker: Docker, spec: StackSpec, plan: SwarmService
   if (sameSpec && replicas === 1 && !force) return { id: existing.ID, changed: false };
   const current = existing.Spec.TaskTemplate as Docker.ContainerTaskSpec | undefined;
   const forceUpdate = (current?.ForceUpdate ?? 0) + (force ? 1 : 0);
-  await docker.getService(existing.ID).update({ version: existing.Version.Index, ...body, TaskTemplate: { ...body.TaskTemplate, ForceUpdate: forceUpdate } });
+  await updateService(docker, existing.ID, existing.Version.Index, { ...body, TaskTemplate: { ...body.TaskTemplate, ForceUpdate: forceUpdate } });
   return { id: existing.ID, changed: true };
+}
+
+/**
+ * POST /services/{id}/update with the version in the query and the spec as
+ * the body only: dockerode would otherwise also copy every option (the env,
+ * secrets included) into the URL's query string.
+ */
+export async function updateService(docker: Docker, id: string, version: number, spec: Docker.CreateServiceOptions): Promise<void> {
+  await docker.getService(id).update({ _query: { version }, _body: spec });
 }
 
 /** Resolves once its gate opens; rejects with the first failure of the start. */
@@ -175,7 +185,7 @@ export async function scaleSwarmStack(docker: Docker, ref: string, installationI
   for (const s of services) {
     if ((s.Spec.Mode?.Replicated?.Replicas ?? 1) === replicas) continue;
     try {
-      await docker.getService(s.ID).update({ version: s.Version.Index, ...s.Spec, Mode: { Replicated: { Replicas: replicas } } });
+      await updateService(docker, s.ID, s.Version.Index, { ...s.Spec, Mode: { Replicated: { Replicas: replicas } } });
     } catch (err) {
       if (statusOf(err) !== 404) throw err; // removed meanwhile
     }
