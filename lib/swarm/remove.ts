@@ -11,8 +11,10 @@ import { labelFilter, statusOf } from "@/lib/docker/client";
 import type { Removed } from "@/lib/docker/resources";
 import { swarmOwned } from "@/lib/swarm/service-specs";
 import { ownedServices, tasksOf } from "@/lib/swarm/tasks";
+import { scaleSwarmStack } from "@/lib/swarm/stack";
 
-const PASSES = 40;
+// 60 s of passes: a node under load takes its time to let go of a network.
+const PASSES = 120;
 const PAUSE_MS = 500;
 
 async function removing(fn: () => Promise<unknown>): Promise<"gone" | "busy"> {
@@ -51,6 +53,11 @@ export async function removeSwarmStack(docker: Docker, ref: string, installation
   const removed: Removed = { containers: 0, volumes: 0, networks: 0 };
   const filters = labelFilter({ [LABELS.managed]: "true", [LABELS.ref]: ref });
   const services = await ownedServices(docker, ref, installationId);
+  // Tasks first: a removed service's containers linger on their node while
+  // they stop (20 s grace each), holding the volumes, configs and network.
+  // Scaled to 0 and waited for, they are gone when the service goes.
+  await scaleSwarmStack(docker, ref, installationId, 0);
+  await waitTasksGone(docker, services.map((s) => s.ID)).catch(() => undefined); // the passes below wait too
   for (const s of services) if ((await removing(() => docker.getService(s.ID).remove())) === "gone") removed.containers++;
   if (!opts.volumes) return removed;
 

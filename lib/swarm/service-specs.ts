@@ -15,12 +15,21 @@
 // - Health checks run at upstream's 5 s interval (not the 30 s steady one):
 //   the manager cannot exec a probe into a task on another node, so the
 //   engine's own schedule is the only judge of "healthy", and a task counts as
-//   running only after its first passing check.
+//   running only after its first passing check. Failing checks are tolerated
+//   as long as the single engine's grace period before Swarm replaces a task.
 import { createHash } from "node:crypto";
 import type Docker from "dockerode";
+import { DEFAULT_UNHEALTHY_GRACE_MS } from "@/lib/docker/readiness";
 import { LABELS, type FileSpec, type ServiceName, type ServiceSpec, type StackSpec } from "@/lib/stack/types";
 
 export const SWARM_HEALTH_INTERVAL_MS = 5_000;
+/**
+ * How long checks may keep failing before Swarm calls a task unhealthy (and
+ * replaces it): the single engine's grace (DEFAULT_UNHEALTHY_GRACE_MS, 90 s).
+ * Upstream's 3 retries at 5 s had Swarm kill postgres-meta and PostgREST
+ * over and over on a loaded 2-core host, where they were only slow.
+ */
+export const SWARM_UNHEALTHY_AFTER_MS = DEFAULT_UNHEALTHY_GRACE_MS;
 /** Written on every service: the hash of its spec, so a converge updates only what changed. */
 export const SPEC_HASH_LABEL = "supafleet.spec-hash";
 /** On configs: which file of which service it is. */
@@ -107,7 +116,7 @@ function serviceSpec(spec: StackSpec, svc: ServiceSpec, nodeId: string): Docker.
                 Test: hc.test,
                 Interval: ns(Math.min(hc.intervalMs, SWARM_HEALTH_INTERVAL_MS)),
                 Timeout: ns(hc.timeoutMs),
-                Retries: hc.retries,
+                Retries: Math.max(hc.retries, Math.ceil(SWARM_UNHEALTHY_AFTER_MS / SWARM_HEALTH_INTERVAL_MS)),
                 StartPeriod: ns(hc.startPeriodMs),
               },
             }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type Docker from "dockerode";
+import { DEFAULT_UNHEALTHY_GRACE_MS } from "@/lib/docker/readiness";
 import { buildStackSpec, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import { LABELS, type StackSpec } from "@/lib/stack/types";
@@ -89,12 +90,15 @@ describe("buildSwarmServiceSpecs", () => {
     expect(plan.configs.length).toBe(new Set(s.services.flatMap((x) => x.files.map((f) => configName(REF, f)))).size);
   });
 
-  it("runs health checks at upstream's 5 s (the only judge of a start on another node), never slower than asked", async () => {
+  it("runs health checks at upstream's 5 s (the only judge of a start on another node), and tolerates failures for the single engine's grace", async () => {
     const s = await spec();
     for (const p of buildSwarmServiceSpecs(s, { id: NODE }).services) {
       const hc = s.services.find((x) => x.service === p.service)!.healthcheck;
       if (!hc) expect(container(p.spec).HealthCheck).toBeUndefined();
-      else expect(container(p.spec).HealthCheck).toMatchObject({ Test: hc.test, Interval: SWARM_HEALTH_INTERVAL_MS * 1e6, Retries: hc.retries });
+      else {
+        expect(container(p.spec).HealthCheck).toMatchObject({ Test: hc.test, Interval: SWARM_HEALTH_INTERVAL_MS * 1e6, Timeout: hc.timeoutMs * 1e6 });
+        expect(container(p.spec).HealthCheck!.Retries! * SWARM_HEALTH_INTERVAL_MS).toBeGreaterThanOrEqual(DEFAULT_UNHEALTHY_GRACE_MS);
+      }
     }
   });
 
