@@ -74,6 +74,9 @@ export async function removeSwarmStack(docker: Docker, ref: string, installation
     }
     let volumes = 0;
     for (const engine of opts.volumeEngines) {
+      // Swarm removes a removed service's containers itself, a little later: wait for them.
+      const lingering = (await engine.listContainers({ all: true, filters })).filter((c) => swarmOwned(c.Labels, ref, installationId));
+      if (lingering.length) busy = `${lingering.length} container(s) of removed services still on their node`;
       const found = ((await engine.listVolumes({ filters })).Volumes ?? []).filter((v) => swarmOwned(v.Labels as Record<string, string> | null, ref, installationId));
       volumes += found.length;
       for (const v of found) {

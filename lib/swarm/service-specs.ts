@@ -133,7 +133,10 @@ function serviceSpec(spec: StackSpec, svc: ServiceSpec, nodeId: string): Docker.
     // One task at a time, the old one first: two tasks would share the node-local volumes.
     UpdateConfig: { Parallelism: 1, Order: "stop-first", FailureAction: "pause" },
     EndpointSpec: {
-      Mode: "vip",
+      // DNS answers with the task's own address: one task per service needs no
+      // virtual IP, and the VIP's load balancer (IPVS) is missing from some
+      // kernels (this machine's), where every connection through a VIP fails.
+      Mode: "dnsrr",
       Ports: svc.ports.map((p) => ({ Protocol: "tcp" as const, TargetPort: p.containerPort, PublishedPort: p.hostPort, PublishMode: "host" as const })),
     },
   };

@@ -64,7 +64,11 @@ beforeAll(async () => {
   const images = [...new Set(templateServices(LATEST_STACK_VERSION, { analytics: false }).map((s) => STANDIN_IMAGE_OVERRIDES[s]!))];
   await timed("images save/load", () => worker.loadImages(docker, images));
   workerNodeId = await worker.joinSwarm(swarm.managerAddress, swarm.workerToken);
-  await expect.poll(async () => ((await docker.getNode(workerNodeId).inspect()) as { Status: { State: string } }).Status.State, { timeout: 30_000 }).toBe("ready");
+  // (expect.poll works only inside a test.)
+  for (let i = 0; ((await docker.getNode(workerNodeId).inspect()) as { Status: { State: string } }).Status.State !== "ready"; i++) {
+    if (i > 60) throw new Error(`The worker node ${workerNodeId} did not become ready within 30 s.`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 
   nginx = await startNginx();
   const url = `file:${join(tmp, "supafleet.db")}`;

@@ -71,6 +71,8 @@ describe("buildSwarmServiceSpecs", () => {
     const published = plan.services.flatMap((p) => p.spec.EndpointSpec?.Ports ?? []);
     expect(published.map((p) => p.PublishedPort).sort()).toEqual([54001, 54002, 54003]);
     for (const p of published) expect(p.PublishMode).toBe("host");
+    // Service names resolve to the task itself (no IPVS virtual IP).
+    for (const p of plan.services) expect(p.spec.EndpointSpec?.Mode).toBe("dnsrr");
   });
 
   it("turns each file into a Swarm config with the file's path, owner and mode; the name changes with the content", async () => {
