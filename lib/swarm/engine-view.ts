@@ -80,8 +80,13 @@ export async function watchSwarm(docker: Docker, installationId: string, onChang
   let previous = await fingerprints(docker, installationId);
   while (!signal.aborted) {
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, pollMs);
-      signal.addEventListener("abort", () => { clearTimeout(t); resolve(); }, { once: true });
+      const done = () => {
+        clearTimeout(t);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const t = setTimeout(done, pollMs);
+      signal.addEventListener("abort", done, { once: true });
     });
     if (signal.aborted) return;
     const now = await fingerprints(docker, installationId);
