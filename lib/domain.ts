@@ -47,6 +47,7 @@ export const EVENT = {
   createRequested: "create.requested",
   createRetry: "create.retry",
   createRolledBack: "create.rolled_back",
+  nodePlaced: "node.placed",
   createRollbackFailed: "create.rollback_failed",
   pauseStarted: "pause.started",
   pauseSucceeded: "pause.succeeded",

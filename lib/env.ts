@@ -78,6 +78,25 @@ export const envSchema = z
     NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     NEXTAUTH_URL: z.url().optional(),
     SUPAFLEET_DOCKER_SOCKET: z.string().default("/var/run/docker.sock"),
+    // docker: one engine; swarm: services on a Swarm whose manager is SUPAFLEET_DOCKER_SOCKET (docs/scale-out.md).
+    SUPAFLEET_ENGINE: z.enum(["docker", "swarm"]).default("docker"),
+    SUPAFLEET_SWARM_ENCRYPT: bool(false),
+    // "node=/path/to/docker.sock,…": the engines of other nodes (node id or address), for their volumes and statistics.
+    SUPAFLEET_SWARM_NODE_ENGINES: z
+      .string()
+      .default("")
+      .transform((v, ctx) => {
+        const out: Record<string, string> = {};
+        for (const part of v.split(",").map((p) => p.trim()).filter(Boolean)) {
+          const m = /^([A-Za-z0-9.:-]{1,64})=((unix:\/\/)?\/[A-Za-z0-9._\/-]+)$/.exec(part);
+          if (!m) {
+            ctx.addIssue({ code: "custom", message: `"${part}" is not node=/path/to/docker.sock (unix sockets only)` });
+            return z.NEVER;
+          }
+          out[m[1]!] = m[2]!;
+        }
+        return out;
+      }),
     SUPAFLEET_ADMIN_EMAIL: z.email().optional(),
     SUPAFLEET_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
     SUPAFLEET_IMAGE_OVERRIDES: z
@@ -179,6 +198,9 @@ export interface Env {
   authSecret: string | undefined;
   authUrl: string | undefined;
   dockerSocket: string;
+  /** Which runtime runs projects: one Docker engine, or Docker Swarm (lib/projects/swarm-provisioner.ts). */
+  engine: "docker" | "swarm";
+  swarm: { encrypted: boolean; nodeEngines: Record<string, string> };
   /** Logs and analytics (Logflare + Vector) in every project's stack; off by default, as upstream. */
   analytics: boolean;
   admin: { email: string; password: string } | undefined;
@@ -238,6 +260,8 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     authSecret: e.NEXTAUTH_SECRET,
     authUrl: e.NEXTAUTH_URL,
     dockerSocket: e.SUPAFLEET_DOCKER_SOCKET,
+    engine: e.SUPAFLEET_ENGINE,
+    swarm: { encrypted: e.SUPAFLEET_SWARM_ENCRYPT, nodeEngines: e.SUPAFLEET_SWARM_NODE_ENGINES },
     analytics: e.SUPAFLEET_ANALYTICS,
     admin:
       e.SUPAFLEET_ADMIN_EMAIL && e.SUPAFLEET_ADMIN_PASSWORD

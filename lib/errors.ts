@@ -265,6 +265,13 @@ export class ResourceConflictError extends AppError {
   }
 }
 
+/** A Swarm node that holds a project stopped reporting: its tasks' states are stale. */
+export class NodeUnavailableError extends AppError {
+  constructor(node: string, state: string) {
+    super("node_unavailable", 503, `Swarm node ${node} is ${state}; the state of the projects on it is unknown until it reports again.`);
+  }
+}
+
 // ---- proxy (nginx) ------------------------------------------------------------------
 
 export class InvalidProxyInputError extends AppError {

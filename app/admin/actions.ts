@@ -86,3 +86,7 @@ export async function setUserPlanAction(userId: string, planId: string | null) {
 export async function upgradeAllProjectsAction() {
   return runAction(async () => getProjectService().upgradeAllProjects(await requireAdmin()));
 }
+
+export async function setNodeDrainedAction(input: { nodeId: string; drained: boolean }) {
+  return done(async () => getProjectService().setNodeDrained(await requireAdmin(), input));
+}

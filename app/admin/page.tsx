@@ -10,6 +10,7 @@ import { ApproveButton, ProjectControls, SettingsForm, UserControls } from "@/co
 import { EngineStacks } from "@/components/admin/engine-stacks";
 import { ImagesPanel } from "@/components/admin/images-panel";
 import { UpgradeAll } from "@/components/admin/upgrade-all";
+import { NodesPanel } from "@/components/admin/nodes-panel";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { PlansPanel, UserPlanSelect } from "@/components/admin/plans-panel";
 import { listPlans } from "@/lib/admin/plans";
@@ -42,6 +43,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   const service = getProjectService();
   // The engine may be down; the rest of the console still works.
   const engine = await service.engineView(user).then((view) => ({ view }), (err: unknown) => ({ error: describeError(err) }));
+  const nodes = await service.nodes(user).then((list) => ({ list }), (err: unknown) => ({ error: describeError(err) }));
   const consumers = await service.topConsumers(user, 10);
   const backups = await getBackupService().adminView(user);
   const images = await getImagePuller().status().then((state) => ({ state }), (err: unknown) => ({ error: describeError(err) }));
@@ -170,6 +172,12 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           <h2 className="mb-3 font-medium">Template images</h2>
           {"state" in images ? <ImagesPanel initial={images.state} /> : <p role="alert" className="text-sm text-red-600">The Docker engine could not be read: {images.error}</p>}
         </section>
+        {!("list" in nodes && nodes.list === null) && (
+          <section className={card} data-testid="nodes">
+            <h2 className="mb-3 font-medium">Swarm nodes</h2>
+            {"list" in nodes ? <NodesPanel nodes={nodes.list ?? []} /> : <p role="alert" className="text-sm text-red-600">The Swarm could not be read: {nodes.error}</p>}
+          </section>
+        )}
         <section className={card} data-testid="engine-stacks">
           <h2 className="mb-3 font-medium">Engine</h2>
           {"view" in engine ? <EngineStacks view={engine.view} installationId={service.installationId} /> : <p role="alert" className="text-sm text-red-600">The Docker engine could not be read: {engine.error}</p>}

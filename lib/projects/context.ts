@@ -78,6 +78,8 @@ export interface ProjectForSpec {
   owner: { id: string; email: string };
   /** Which set of data volumes the stack mounts (lib/backups/generation.ts). */
   dataGeneration: number;
+  /** Swarm only: the node it is pinned to (lib/projects/provision.ts places it). */
+  nodeId?: string | null;
 }
 
 export const PROJECT_FOR_SPEC = { ports: true, subnet: true, owner: { select: { id: true, email: true } } } as const;
@@ -140,7 +142,8 @@ export function specFor(ctx: ProjectContext, p: ProjectForSpec, opts: { stackVer
     publicUrl: apiUrl(ctx.config, p.ref),
     imageOverrides: ctx.config.imageOverrides,
   });
-  return withGeneration(spec, opts.generation ?? p.dataGeneration);
+  const placed = p.nodeId ? { ...spec, placement: { nodeId: p.nodeId } } : spec;
+  return withGeneration(placed, opts.generation ?? p.dataGeneration);
 }
 
 export async function applyProxy(ctx: ProjectContext): Promise<void> {

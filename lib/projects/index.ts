@@ -11,6 +11,7 @@ import { activityLogPath, createProxy } from "@/lib/proxy/app-proxy";
 import { NginxActivityLog } from "@/lib/proxy/activity";
 import { LATEST_STACK_VERSION, templateImage } from "@/lib/stack/template";
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
+import { createSwarmProvisioner } from "@/lib/projects/swarm-provisioner";
 import { ProjectService } from "@/lib/projects/service";
 
 const g = globalThis as unknown as { supafleetProjects?: ProjectService; supafleetInstallationId?: string };
@@ -28,7 +29,10 @@ export function getProjectService(): ProjectService {
     if (!installationId) throw new ConfigError("Supafleet has not finished starting (no installation id yet).");
     const env = getEnv();
     const db = getDb();
-    const provisioner = createDockerProvisioner(env.dockerSocket, installationId, { helperImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides) });
+    const provisioner =
+      env.engine === "swarm"
+        ? createSwarmProvisioner(env.dockerSocket, installationId, env.swarm)
+        : createDockerProvisioner(env.dockerSocket, installationId, { helperImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides) });
     g.supafleetProjects = new ProjectService(db, provisioner, createProxy(env, db), {
       portRange: env.portRange,
       masterKey: getMasterKey(env),

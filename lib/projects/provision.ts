@@ -11,6 +11,7 @@ import { applyProxy, describeError, PROJECT_FOR_SPEC, sealedMetadataOf, setStatu
 import { unsealNewest } from "@/lib/projects/metadata";
 import type { ProvisionEvent } from "@/lib/projects/provisioner";
 import type { Release } from "@/lib/projects/slots";
+import type { StackSpec } from "@/lib/stack/types";
 
 export type StartMode = "create" | "resume" | "restart";
 
@@ -30,7 +31,7 @@ async function runProvision(ctx: ProjectContext, projectId: string, mode: StartM
     release = await starts.acquire(signal);
     started = Date.now();
     await recordEvent(ctx.db, p, "INFO", startEvent(mode, "started"), mode === "create" ? "Provisioning: images, network, volumes, services" : mode === "resume" ? "Starting services" : "Restarting services");
-    const spec = specFor(ctx, p);
+    const spec = await placed(ctx, p, specFor(ctx, p));
     const onEvent = (e: ProvisionEvent) => void onProvisionEvent(ctx, p, e);
     if (mode === "restart") await ctx.provisioner.restart(spec, { onEvent, signal });
     else await ctx.provisioner.up(spec, { onEvent, signal });
@@ -70,6 +71,20 @@ async function runProvision(ctx: ProjectContext, projectId: string, mode: StartM
     eventBus.clear(p.ref);
     await applyProxy(ctx);
   }
+}
+
+/**
+ * On a multi-node runtime, a project without a node gets one now, before
+ * anything is made: the node with the most free memory (lib/swarm/nodes.ts).
+ * It stays there for good (its volumes are that node's).
+ */
+async function placed(ctx: ProjectContext, p: { id: string; ref: string; nodeId: string | null }, spec: StackSpec): Promise<StackSpec> {
+  if (!ctx.provisioner.place || spec.placement) return spec;
+  const memoryBytes = spec.services.reduce((sum, s) => sum + s.limits.memoryBytes, 0);
+  const where = await ctx.provisioner.place({ ref: p.ref, memoryBytes });
+  await ctx.db.project.update({ where: { id: p.id }, data: { nodeId: where.nodeId, nodeAddress: where.address } });
+  await recordEvent(ctx.db, p, "INFO", EVENT.nodePlaced, `Placed on Swarm node ${where.nodeId}${where.address ? ` (${where.address})` : " (this host)"}`);
+  return { ...spec, placement: { nodeId: where.nodeId } };
 }
 
 /** Whether a project that is not known to be active may hold data. */

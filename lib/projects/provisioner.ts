@@ -11,6 +11,7 @@ import type { Pack } from "tar-stream";
 import type { ExportMethod, ImportEntry } from "@/lib/docker/data-archive";
 
 export type { ExportMethod, ImportEntry } from "@/lib/docker/data-archive";
+import type { SwarmNodeView } from "@/lib/swarm/nodes";
 
 export type { StackUsage } from "@/lib/docker/stats";
 
@@ -19,6 +20,15 @@ export type { EngineStack, EngineContainer, Removed } from "@/lib/docker/resourc
 // The runtime's reports are the adapter contract's own types (lib/stack/types.ts).
 export type { StackEvent as ProvisionEvent, ServiceState as ServiceStatus, LogLine } from "@/lib/stack/types";
 export type OnProvisionEvent = (e: StackEvent) => void;
+
+/** One host of a multi-node runtime (Swarm), as the admin console shows it. */
+export type NodeView = SwarmNodeView;
+
+/** Where a project runs: its node, and the address nginx reaches it at (null: this host, 127.0.0.1). */
+export interface Placement {
+  nodeId: string;
+  address: string | null;
+}
 
 export interface Provisioner {
   /** This provisioner's installation: the only one whose resources it changes. */
@@ -85,4 +95,11 @@ export interface Provisioner {
   removeGeneration(ref: string, generation: number): Promise<number>;
   /** Runs a psql script as the database superuser inside the ref's running db container. */
   runSql(ref: string, script: string, opts: { password: string }): Promise<string>;
+  // ---- multi-node runtimes only (Swarm); a single engine has none of these ----
+  /** Chooses the node a new project goes to; fails (CapacityExceededError) before anything is made. */
+  place?(need: { ref: string; memoryBytes: number }): Promise<Placement>;
+  /** Every node with its capacity, projects and state. */
+  nodes?(): Promise<NodeView[]>;
+  /** Drained: the node keeps its projects and takes no new ones. */
+  setNodeDrained?(nodeId: string, drained: boolean): Promise<void>;
 }

@@ -6,11 +6,11 @@
 import type { Db } from "@/lib/db/client";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
-import { ForbiddenError, NotFoundError } from "@/lib/errors";
+import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
 import { SERVICE_NAMES, type ServiceName } from "@/lib/stack/types";
 import type { SessionUser } from "@/lib/users/service";
 import { parseOrThrow } from "@/lib/users/service";
-import { adoptStackSchema, idleTimeoutSchema, purgeStackSchema } from "@/lib/validations/project";
+import { adoptStackSchema, idleTimeoutSchema, nodeDrainSchema, purgeStackSchema } from "@/lib/validations/project";
 import { sweepIdle, wakeProject } from "@/lib/projects/idle";
 import type { ActivitySource } from "@/lib/proxy/activity";
 import { applyProxy, describeError, secretsOf, specFor, type ProjectContext, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/context";
@@ -18,7 +18,7 @@ import { JobRunner } from "@/lib/projects/jobs";
 import * as lifecycle from "@/lib/projects/lifecycle";
 import * as upgrade from "@/lib/projects/upgrade";
 import * as authSettings from "@/lib/projects/auth-settings";
-import type { LogLine, Provisioner, ServiceStatus } from "@/lib/projects/provisioner";
+import type { LogLine, NodeView, Provisioner, ServiceStatus } from "@/lib/projects/provisioner";
 import * as queries from "@/lib/projects/queries";
 import { reconcile, type ReconcileReport } from "@/lib/projects/reconcile";
 import { adoptQuarantined, engineView, purgeQuarantined, type EngineView, type RecoveryOutcome } from "@/lib/projects/recovery";
@@ -167,6 +167,20 @@ export class ProjectService {
   async engineView(actor: SessionUser): Promise<EngineView> {
     assertAdmin(actor);
     return engineView(this.ctx);
+  }
+
+  /** Admin: the runtime's nodes (capacity, projects, state); null when it has none (one Docker engine). */
+  async nodes(actor: SessionUser): Promise<NodeView[] | null> {
+    assertAdmin(actor);
+    return this.ctx.provisioner.nodes ? this.ctx.provisioner.nodes() : null;
+  }
+
+  /** Admin: a drained node keeps its projects and takes no new ones. */
+  async setNodeDrained(actor: SessionUser, input: unknown): Promise<void> {
+    assertAdmin(actor);
+    const { nodeId, drained } = parseOrThrow(nodeDrainSchema, input);
+    if (!this.ctx.provisioner.setNodeDrained) throw new InvalidStateError("This installation runs on one Docker engine: it has no nodes to drain (SUPAFLEET_ENGINE=swarm).");
+    await this.ctx.provisioner.setNodeDrained(nodeId, drained);
   }
 
   /** Admin: give a quarantined stack back to an owner (rebuilt from its sealed metadata). */

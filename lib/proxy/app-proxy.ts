@@ -28,9 +28,9 @@ export function loadProxyProjects(db: Db) {
   return async () => {
     const rows = await db.project.findMany({
       where: { status: { not: "REMOVED" } },
-      select: { ref: true, status: true, pausedBy: true, ports: { where: { purpose: "KONG_HTTP" }, select: { port: true } } },
+      select: { ref: true, status: true, pausedBy: true, nodeAddress: true, ports: { where: { purpose: "KONG_HTTP" }, select: { port: true } } },
     });
-    return rows.map((r) => ({ ref: r.ref, status: r.status, pausedBy: r.pausedBy, kongPort: r.ports[0]?.port ?? null }));
+    return rows.map((r) => ({ ref: r.ref, status: r.status, pausedBy: r.pausedBy, kongPort: r.ports[0]?.port ?? null, upstreamHost: r.nodeAddress }));
   };
 }
 

@@ -14,6 +14,8 @@ export interface ProxyProject {
   kongPort: number | null;
   /** "idle": paused for idleness, its requests go to the app's wake route. */
   pausedBy?: string | null;
+  /** The Swarm node address its gateway is published on; null/undefined: this host (127.0.0.1). */
+  upstreamHost?: string | null;
 }
 
 export interface ProxySettings {
@@ -71,6 +73,7 @@ function validate(projects: ProxyProject[], s: ProxySettings): void {
     if (seen.has(p.ref)) throw new InvalidProxyInputError(`project ref ${p.ref} appears twice`);
     seen.add(p.ref);
     if (p.kongPort !== null) port(p.kongPort, `gateway port of ${p.ref}`);
+    if (p.upstreamHost) host(p.upstreamHost, `node address of ${p.ref}`);
   }
 }
 
@@ -174,7 +177,7 @@ ${PROXY_HEADERS}
   server_name ${name};${activity}
   client_max_body_size ${s.clientMaxBodySize};
   location / {
-    proxy_pass http://127.0.0.1:${p.kongPort};
+    proxy_pass http://${p.upstreamHost || "127.0.0.1"}:${p.kongPort};
 ${PROXY_HEADERS}
     proxy_request_buffering off;
     proxy_buffering off;

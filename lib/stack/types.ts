@@ -135,6 +135,8 @@ export interface StackSpec {
   /** Sealed project metadata, written to the metadata volume before any
    * container exists, so the stack can be rebuilt from the engine alone. */
   metadata: { volume: string; sealed: string };
+  /** The node the project is pinned to, on a multi-node runtime (lib/swarm); unset on one engine. */
+  placement?: { nodeId: string };
 }
 
 // ---- what a runtime reports back (the same words on both sides of the adapter) ----

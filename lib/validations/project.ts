@@ -50,3 +50,9 @@ export const idleTimeoutSchema = z.object({
   ref: refSchema,
   minutes: z.number().int().min(0).max(525_600, "Use at most a year.").nullable(),
 });
+
+/** Admin: drain a Swarm node (no new projects) or take it back. */
+export const nodeDrainSchema = z.object({
+  nodeId: z.string().regex(/^[a-z0-9]{1,64}$/i, { message: "Not a Swarm node id." }),
+  drained: z.boolean(),
+});

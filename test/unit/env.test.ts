@@ -14,6 +14,15 @@ function errorOf(env: Record<string, string>): string {
 }
 
 describe("parseEnv", () => {
+  it("runs projects on one Docker engine unless SUPAFLEET_ENGINE=swarm; node engines are unix sockets only", () => {
+    expect(parseEnv({}, "/srv").engine).toBe("docker");
+    const swarm = parseEnv({ SUPAFLEET_ENGINE: "swarm", SUPAFLEET_SWARM_ENCRYPT: "true", SUPAFLEET_SWARM_NODE_ENGINES: "10.99.0.2=/run/w.sock, abc123=unix:///run/x.sock" }, "/srv");
+    expect(swarm.engine).toBe("swarm");
+    expect(swarm.swarm).toEqual({ encrypted: true, nodeEngines: { "10.99.0.2": "/run/w.sock", abc123: "unix:///run/x.sock" } });
+    expect(errorOf({ SUPAFLEET_ENGINE: "kubernetes" })).toMatch(/SUPAFLEET_ENGINE/);
+    expect(errorOf({ SUPAFLEET_SWARM_NODE_ENGINES: "w=tcp://10.0.0.2:2375" })).toMatch(/SUPAFLEET_SWARM_NODE_ENGINES.*unix sockets only/);
+  });
+
   it("gives working defaults for a bare development environment", () => {
     const env = parseEnv({}, "/srv");
     expect(env.dataDir).toBe("/srv/data");

@@ -1,6 +1,14 @@
 // The provisioner end to end on the real Docker engine: whole Supabase stacks
 // per project, built from our templates, running stand-in images for the
 // Docker Hub ones (which cannot be pulled here) and real Postgres 15.
+// The same suite runs against both provisioners (SUPAFLEET_TEST_ENGINES,
+// default "docker,swarm"): on Swarm, the engine becomes a single-node manager
+// for the run (left again afterwards, test/support/swarm.ts). Swarm runs the
+// representative subset (create, isolation, logs, usage, pause/resume, delete,
+// rolled-back create, quota race); the tests that kill or remove containers
+// behind the engine's back, cut the engine's socket, or fake a dying app
+// around createDockerProvisioner stay Docker-only (the two-node test,
+// test/integration/swarm/two-nodes.test.ts, covers a lost Swarm node).
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +21,8 @@ import { migrate } from "@/lib/db/migrate";
 import { InvalidStateError, NotFoundError, QuotaExceededError, ValidationError } from "@/lib/errors";
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { generateRef } from "@/lib/projects/ref";
+import { createSwarmProvisioner } from "@/lib/projects/swarm-provisioner";
+import type { Provisioner } from "@/lib/projects/provisioner";
 import { ProjectService, type ProjectServiceConfig } from "@/lib/projects/service";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { LABELS } from "@/lib/stack/types";
@@ -21,8 +31,16 @@ import type { SessionUser } from "@/lib/users/service";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
 import { startSocketProxy } from "@/test/support/socket-proxy";
+import { joinSwarm, type TestSwarm } from "@/test/support/swarm";
+
+type Engine = "docker" | "swarm";
+const ENGINES = (process.env.SUPAFLEET_TEST_ENGINES ?? "docker,swarm").split(",").map((e) => e.trim()) as Engine[];
+for (const e of ENGINES) if (e !== "docker" && e !== "swarm") throw new Error(`SUPAFLEET_TEST_ENGINES: unknown engine ${e}`);
 
 const tmp = mkdtempSync(join(tmpdir(), "supafleet-lifecycle-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let engine: Engine;
+let swarm: TestSwarm | undefined;
 let docker: Docker;
 let db: Db;
 let service: ProjectService;
@@ -38,14 +56,21 @@ async function makeUser(email: string, quota: number | null = null): Promise<Ses
   return { id: u.id, email: u.email, name: null, role: "USER" };
 }
 
+/** What the engine holds for the ref; on Swarm, its services and configs count as containers. */
 async function labelled(ref: string) {
   const filters = JSON.stringify({ label: [`${LABELS.managed}=true`, `${LABELS.ref}=${ref}`] });
-  const [containers, volumes, networks] = await Promise.all([
+  const [containers, volumes, networks, services, configs] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listVolumes({ filters }),
     docker.listNetworks({ filters }),
+    engine === "swarm" ? docker.listServices({ filters }) : [],
+    engine === "swarm" ? docker.listConfigs({ filters }) : [],
   ]);
-  return { containers: containers.length, volumes: volumes.Volumes?.length ?? 0, networks: networks.length };
+  return { containers: containers.length + services.length + configs.length, volumes: volumes.Volumes?.length ?? 0, networks: networks.length };
+}
+
+function makeProvisioner(socket = "/var/run/docker.sock"): Provisioner {
+  return engine === "swarm" ? createSwarmProvisioner(socket, installationId) : createDockerProvisioner(socket, installationId);
 }
 
 async function details(user: SessionUser, ref: string) {
@@ -76,33 +101,40 @@ async function kongPort(ref: string): Promise<number> {
   return lease.port;
 }
 
-beforeAll(async () => {
-  docker = await ensureDockerHost();
-  await ensureStandinImages(docker);
-  const url = `file:${join(tmp, "supafleet.db")}`;
-  await migrate(url);
-  db = createDb(url);
-  installationId = await ensureInstallationId(db);
-  config = {
-    portRange: { start: 55100, end: 55399 },
-    masterKey: randomBytes(32),
-    rootDomain: "supafleet.test",
-    publicScheme: "http",
-    imageOverrides: STANDIN_IMAGE_OVERRIDES,
-  };
-  service = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock", installationId), recordingProxy, config);
-});
+describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisioner)", (engineName) => {
+  // Docker-only tests (see the header): not registered on Swarm.
+  const dockerOnly = (engineName === "docker" ? it : () => undefined) as typeof it;
+  beforeAll(() => {
+    engine = engineName;
+  });
+  beforeAll(async () => {
+    docker = await ensureDockerHost();
+    await ensureStandinImages(docker);
+    if (engine === "swarm") swarm = await joinSwarm(docker);
+    const url = `file:${join(tmp, `${engine}.db`)}`;
+    await migrate(url);
+    db = createDb(url);
+    installationId = await ensureInstallationId(db);
+    config = {
+      portRange: { start: 55100, end: 55399 },
+      masterKey: randomBytes(32),
+      rootDomain: "supafleet.test",
+      publicScheme: "http",
+      imageOverrides: STANDIN_IMAGE_OVERRIDES,
+    };
+    service = new ProjectService(db, makeProvisioner(), recordingProxy, config);
+  });
 
-afterAll(async () => {
-  // Whatever a failed assertion left: remove every project this file made.
-  const provisioner = createDockerProvisioner("/var/run/docker.sock", installationId);
-  const projects = await db?.project.findMany({ select: { ref: true } }) ?? [];
-  for (const p of projects) await provisioner.destroy(p.ref).catch(() => undefined);
-  await db?.$disconnect();
-  rmSync(tmp, { recursive: true, force: true });
-});
+  afterAll(async () => {
+    // Whatever a failed assertion left: remove every project this file made.
+    const provisioner = makeProvisioner();
+    const projects = await db?.project.findMany({ select: { ref: true } }) ?? [];
+    for (const p of projects) await provisioner.destroy(p.ref).catch(() => undefined);
+    await db?.$disconnect();
+    await swarm?.release();
+    swarm = undefined;
+  });
 
-describe("project lifecycle on a real Docker engine", () => {
   let alice: SessionUser;
   let bob: SessionUser;
   let refA: string;
@@ -175,7 +207,9 @@ describe("project lifecycle on a real Docker engine", () => {
     await expect(service.pauseProject(bob, refA)).rejects.toBeInstanceOf(NotFoundError);
     await expect(service.getProjectDetails(bob, refA)).rejects.toBeInstanceOf(NotFoundError);
     // names: nothing of A's is shared with B
-    const names = async (ref: string) => (await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`] }) })).map((c) => c.Names[0]);
+    // Swarm keeps a replaced task's exited container as history (a task that a
+    // loaded host restarted during the create): the running ones are the stack.
+    const names = async (ref: string) => (await docker.listContainers({ all: engine === "docker", filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`] }) })).map((c) => c.Names[0]);
     const na = await names(refA);
     const nb = await names(refB);
     expect(na).toHaveLength(templateServices(LATEST_STACK_VERSION, { analytics: false }).length);
@@ -227,7 +261,7 @@ describe("project lifecycle on a real Docker engine", () => {
     expect(rows.rows).toEqual([{ body: "written before pause" }]);
   });
 
-  it("notices a killed container with no page open within 10 s, and its monitor survives an engine restart", async () => {
+  dockerOnly("notices a killed container with no page open within 10 s, and its monitor survives an engine restart", async () => {
     const relay = await startSocketProxy("/var/run/docker.sock");
     // Another app process on the same database, talking to the engine through the relay.
     const watched = new ProjectService(db, createDockerProvisioner(relay.path, installationId), recordingProxy, config);
@@ -258,7 +292,7 @@ describe("project lifecycle on a real Docker engine", () => {
     await expect.poll(async () => (await service.refreshStatus(refA)) ?? "", { timeout: 60_000, interval: 1_000 }).toBe("ACTIVE_HEALTHY");
   });
 
-  it("repairs drift at start-up: a container gone; quarantines what it cannot rebuild and leaves other installations alone", async () => {
+  dockerOnly("repairs drift at start-up: a container gone; quarantines what it cannot rebuild and leaves other installations alone", async () => {
     const rest = docker.getContainer(`supafleet-${refB}-rest`);
     await rest.remove({ force: true });
     // This installation's volume with no metadata to rebuild a project from,
@@ -323,7 +357,7 @@ describe("project lifecycle on a real Docker engine", () => {
   });
 
   it("rolls back a create that fails midway, with a clear reason, and retries it", async () => {
-    const broken = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock", installationId), recordingProxy, {
+    const broken = new ProjectService(db, makeProvisioner(), recordingProxy, {
       ...config,
       imageOverrides: { ...STANDIN_IMAGE_OVERRIDES, storage: "supafleet-standin/does-not-exist:1" },
     });
@@ -361,7 +395,7 @@ describe("project lifecycle on a real Docker engine", () => {
     await service.deleteProject(carol, { ref: next.ref, confirmRef: next.ref });
   });
 
-  it("queues starts beyond the host's limit, in order, and a delete takes a project out of the queue", async () => {
+  dockerOnly("queues starts beyond the host's limit, in order, and a delete takes a project out of the queue", async () => {
     const dave = await makeUser("dave@example.com", 5);
     const oneAtATime = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock", installationId), recordingProxy, { ...config, maxParallelStarts: 1 });
     const [a, b, c] = [await oneAtATime.createProject(dave, { name: "First" }), await oneAtATime.createProject(dave, { name: "Second" }), await oneAtATime.createProject(dave, { name: "Third" })];
@@ -384,7 +418,7 @@ describe("project lifecycle on a real Docker engine", () => {
     expect(await db.portLease.count({ where: { project: { ownerId: dave.id } } })).toBe(0);
   });
 
-  it("finishes a delete that a restart interrupted, and frees every port", async () => {
+  dockerOnly("finishes a delete that a restart interrupted, and frees every port", async () => {
     // An "app process" that dies in the middle of the delete: its destroy
     // removes one container and then never returns.
     const real = createDockerProvisioner("/var/run/docker.sock", installationId);
@@ -412,7 +446,7 @@ describe("project lifecycle on a real Docker engine", () => {
     expect((await service.reconcile()).drift).toEqual([]);
   });
 
-  it("an interrupted create whose clean-up fails ends INIT_FAILED, keeps its leases, and is cleaned up at the next start", async () => {
+  dockerOnly("an interrupted create whose clean-up fails ends INIT_FAILED, keeps its leases, and is cleaned up at the next start", async () => {
     const erin = await makeUser("erin@example.com", 1);
     const real = createDockerProvisioner("/var/run/docker.sock", installationId);
     // An app that dies during the create: its stack start never returns.

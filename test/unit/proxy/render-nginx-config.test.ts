@@ -59,6 +59,14 @@ describe("renderNginxConfig", () => {
     expect(block).toContain("location = /__supafleet_unavailable_html { internal; default_type text/html; add_header Retry-After 30 always; alias /srv/supafleet/nginx/pages/unavailable.html; }");
   });
 
+  it("routes a project on another Swarm node to that node's address, and refuses an address that is not one", () => {
+    const remote = renderNginxConfig([{ ref: A, status: "ACTIVE_HEALTHY", kongPort: 54001, upstreamHost: "10.99.0.2" }, { ref: B, status: "ACTIVE_HEALTHY", kongPort: 54002, upstreamHost: null }], settings);
+    expect(serverBlockFor(remote, `${A}.cloud.example.com`)).toContain("proxy_pass http://10.99.0.2:54001;");
+    expect(serverBlockFor(remote, `${B}.cloud.example.com`)).toContain("proxy_pass http://127.0.0.1:54002;");
+    nginxAccepts(remote);
+    expect(() => renderNginxConfig([{ ref: A, status: "ACTIVE_HEALTHY", kongPort: 54001, upstreamHost: "10.0.0.1; return 200" }], settings)).toThrow(InvalidProxyInputError);
+  });
+
   it("closes connections for unknown hosts in a default server, and answers the version page to loopback only", () => {
     const dflt = conf.slice(conf.indexOf("server {"), conf.indexOf("}\n", conf.indexOf("server {")));
     expect(dflt).toContain("listen 8080 default_server;");
