@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     console.log(`# ${machine()}; ${rows.toLocaleString("en")} rows`);
 
     const [, genMs] = await timed(() =>
-      psql(`CREATE TABLE bench AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) || md5((g * 13)::text) AS payload FROM generate_series(1, ${rows}) g; ALTER TABLE bench ADD PRIMARY KEY (id); CHECKPOINT;`),
+      psql(
+        `CREATE TABLE bench AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) || md5((g * 13)::text) AS payload FROM generate_series(1, ${rows}) g; ALTER TABLE bench ADD PRIMARY KEY (id); CHECKPOINT;`,
+      ),
     );
     const size = Number((await psql("SELECT pg_database_size('postgres');")).trim().split("\n").pop());
     console.log(`generated: database ${gb(size)} in ${s(genMs)}`);
@@ -88,7 +90,12 @@ async function main(): Promise<void> {
 
     await runExec(docker, containerName(ref, "db"), psqlCommand(["-c", "CREATE DATABASE bench_restore;"]), { user: "postgres" });
     const [, pgRestoreMs] = await timed(async () => {
-      const h = await startExec(docker, containerName(ref, "db"), ["pg_restore", "-h", "127.0.0.1", "-U", "supabase_admin", "-d", "bench_restore", "--no-owner"], { user: "postgres", stdin: true });
+      const h = await startExec(
+        docker,
+        containerName(ref, "db"),
+        ["pg_restore", "-h", "127.0.0.1", "-U", "supabase_admin", "-d", "bench_restore", "--no-owner"],
+        { user: "postgres", stdin: true },
+      );
       h.stdout.resume();
       await pipeline(createReadStream(dumpFile), h.socket);
       const code = await h.exitCode();
@@ -98,7 +105,9 @@ async function main(): Promise<void> {
 
     console.log("");
     console.log(`| database | supafleet backup | pg_dump -Fc | ratio | supafleet restore (data / until healthy) | pg_restore | ratio (data) |`);
-    console.log(`| ${gb(size)} | ${s(backupMs)}, ${mb(b.sizeBytes ?? 0)} | ${s(dumpMs)}, ${mb(dumpSize)} | ${(backupMs / dumpMs).toFixed(2)} | ${s(importedAt)} / ${s(restoreMs)} | ${s(pgRestoreMs)} | ${(importedAt / pgRestoreMs).toFixed(2)} |`);
+    console.log(
+      `| ${gb(size)} | ${s(backupMs)}, ${mb(b.sizeBytes ?? 0)} | ${s(dumpMs)}, ${mb(dumpSize)} | ${(backupMs / dumpMs).toFixed(2)} | ${s(importedAt)} / ${s(restoreMs)} | ${s(pgRestoreMs)} | ${(importedAt / pgRestoreMs).toFixed(2)} |`,
+    );
   } finally {
     await service.deleteProject(user, { ref, confirmRef: ref }).catch(() => undefined);
     await provisioner.destroy(ref).catch(() => undefined);

@@ -14,7 +14,12 @@ import { ensureStandinImages } from "@/test/support/standin-images";
 export async function benchSetup(opts: { portRange?: { start: number; end: number }; proxy?: ProxyNotifier; masterKey?: Buffer } = {}) {
   const docker = await ensureDockerHost();
   await ensureStandinImages(docker);
-  const installation = await openInstallation({ portRange: opts.portRange ?? { start: 56000, end: 56999 }, proxy: opts.proxy, masterKey: opts.masterKey, config: { rootDomain: "bench.test" } });
+  const installation = await openInstallation({
+    portRange: opts.portRange ?? { start: 56000, end: 56999 },
+    proxy: opts.proxy,
+    masterKey: opts.masterKey,
+    config: { rootDomain: "bench.test" },
+  });
   // Benches measure how many stacks the host runs, so admission must not stop them first.
   await installation.db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1, memoryCommitPercent: 1000 }, update: { memoryCommitPercent: 1000 } });
   return { docker, ...installation };

@@ -31,7 +31,11 @@ async function main(): Promise<void> {
   const bad = statuses.filter((s) => s.status !== "ACTIVE_HEALTHY" && s.status !== "INIT_FAILED");
   for (const ref of created) await service.deleteProject({ id: "", email: "", name: null, role: "ADMIN" }, { ref, confirmRef: ref }, { asAdmin: true });
   const filters = JSON.stringify({ label: [`${LABELS.managed}=true`] });
-  const [left, vols, nets] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listVolumes({ filters }), docker.listNetworks({ filters })]);
+  const [left, vols, nets] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listVolumes({ filters }),
+    docker.listNetworks({ filters }),
+  ]);
   const leftVolumes = vols.Volumes?.length ?? 0;
   const leases = await db.portLease.count();
   console.log(`concurrency: after deleting all, ${left.length} labelled containers, ${leftVolumes} volumes, ${nets.length} networks and ${leases} leases left`);

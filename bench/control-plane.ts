@@ -48,7 +48,15 @@ async function main(): Promise<void> {
   for (let u = 0; u < 200; u++) users.push(await makeUser(db, `user${u}@example.com`, 10));
   const t0 = performance.now();
   await db.project.createMany({
-    data: Array.from({ length: PROJECTS }, (_, i) => ({ id: randomUUID(), ref: ref(i), name: `Project ${i}`, ownerId: users[i % 200]!.id, status: i % 7 === 0 ? "INACTIVE" : "ACTIVE_HEALTHY", stackVersion: LATEST_STACK_VERSION, secrets: "v1.x.y.z" })),
+    data: Array.from({ length: PROJECTS }, (_, i) => ({
+      id: randomUUID(),
+      ref: ref(i),
+      name: `Project ${i}`,
+      ownerId: users[i % 200]!.id,
+      status: i % 7 === 0 ? "INACTIVE" : "ACTIVE_HEALTHY",
+      stackVersion: LATEST_STACK_VERSION,
+      secrets: "v1.x.y.z",
+    })),
   });
   console.log(`seed: ${PROJECTS} projects in ${(performance.now() - t0).toFixed(0)} ms`);
   const admin = { ...users[0]!, role: "ADMIN" as const };
@@ -63,9 +71,22 @@ async function main(): Promise<void> {
   const nginx = await startNginx();
   try {
     const projects: ProxyProject[] = Array.from({ length: PROJECTS }, (_, i) => ({ ref: ref(i), status: "ACTIVE_HEALTHY", kongPort: 20000 + i }));
-    const settings = { rootDomain: "bench.test", scheme: "http" as const, appUpstream: { host: "127.0.0.1", port: await freePort() }, httpListen: { host: "127.0.0.1", port: nginx.port }, pagesDir: resolve("nginx/pages"), clientMaxBodySize: "50m" };
+    const settings = {
+      rootDomain: "bench.test",
+      scheme: "http" as const,
+      appUpstream: { host: "127.0.0.1", port: await freePort() },
+      httpListen: { host: "127.0.0.1", port: nginx.port },
+      pagesDir: resolve("nginx/pages"),
+      clientMaxBodySize: "50m",
+    };
     const render = await timeIt(20, async () => renderNginxConfig(projects, settings));
-    const applier = new NginxApplier({ nginxBin: NGINX_BIN, mainConfPath: nginx.mainConfPath, siteConfPath: nginx.siteConfPath, loadProjects: async () => projects, settings });
+    const applier = new NginxApplier({
+      nginxBin: NGINX_BIN,
+      mainConfPath: nginx.mainConfPath,
+      siteConfPath: nginx.siteConfPath,
+      loadProjects: async () => projects,
+      settings,
+    });
     const applies: number[] = [];
     const phases: string[] = [];
     for (let i = 0; i < 10; i++) {
@@ -74,7 +95,9 @@ async function main(): Promise<void> {
       applies.push(r.durationMs);
       phases.push(JSON.stringify(r.phasesMs));
     }
-    console.log(`nginx render (1000 projects): p50 ${percentile(render, 50).toFixed(1)} ms; apply = render + nginx -t + reload + served: p50 ${percentile(applies, 50)} ms, p95 ${percentile(applies, 95)} ms`);
+    console.log(
+      `nginx render (1000 projects): p50 ${percentile(render, 50).toFixed(1)} ms; apply = render + nginx -t + reload + served: p50 ${percentile(applies, 50)} ms, p95 ${percentile(applies, 95)} ms`,
+    );
     console.log(`nginx apply phases (ms): ${phases.slice(0, 3).join(" ")}`);
   } finally {
     nginx.stop();
@@ -84,7 +107,12 @@ async function main(): Promise<void> {
   await db.project.updateMany({ where: {}, data: { status: "REMOVED" } });
   const live = Array.from({ length: LIVE }, (_, i) => ref(5000 + i));
   await db.project.updateMany({ where: { ref: { in: live } }, data: { status: "ACTIVE_HEALTHY" } });
-  for (const r of live) await db.project.upsert({ where: { ref: r }, create: { id: randomUUID(), ref: r, name: r, ownerId: users[0]!.id, status: "ACTIVE_HEALTHY", stackVersion: LATEST_STACK_VERSION, secrets: "v1.x.y.z" }, update: { status: "ACTIVE_HEALTHY" } });
+  for (const r of live)
+    await db.project.upsert({
+      where: { ref: r },
+      create: { id: randomUUID(), ref: r, name: r, ownerId: users[0]!.id, status: "ACTIVE_HEALTHY", stackVersion: LATEST_STACK_VERSION, secrets: "v1.x.y.z" },
+      update: { status: "ACTIVE_HEALTHY" },
+    });
   // leftovers of an interrupted earlier run
   await Promise.all(live.map((r) => removeStack(docker, r, installationId, { volumes: true })));
   const t1 = performance.now();
@@ -92,7 +120,13 @@ async function main(): Promise<void> {
     for (const r of live) {
       await Promise.all(
         SERVICE_NAMES.map(async (svc) => {
-          const c = await docker.createContainer({ name: `supafleet-${r}-${svc}`, Image: BASE_IMAGE, Cmd: ["sleep", "infinity"], Labels: { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: r, [LABELS.service]: svc }, HostConfig: { Memory: 16 * 2 ** 20 } });
+          const c = await docker.createContainer({
+            name: `supafleet-${r}-${svc}`,
+            Image: BASE_IMAGE,
+            Cmd: ["sleep", "infinity"],
+            Labels: { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: r, [LABELS.service]: svc },
+            HostConfig: { Memory: 16 * 2 ** 20 },
+          });
           await c.start();
         }),
       );
@@ -102,7 +136,9 @@ async function main(): Promise<void> {
       const report = await service.reconcile();
       if (report.drift.length || report.errors.length) throw new Error(`unexpected drift: ${JSON.stringify(report).slice(0, 500)}`);
     });
-    console.log(`start-up reconcile with ${LIVE} live projects (${LIVE * 13} containers): runs ${rec.map((x) => x.toFixed(0)).join(", ")} ms, p50 ${percentile(rec, 50).toFixed(0)} ms`);
+    console.log(
+      `start-up reconcile with ${LIVE} live projects (${LIVE * 13} containers): runs ${rec.map((x) => x.toFixed(0)).join(", ")} ms, p50 ${percentile(rec, 50).toFixed(0)} ms`,
+    );
   } finally {
     await Promise.all(live.map((r) => removeStack(docker, r, installationId, { volumes: true })));
   }

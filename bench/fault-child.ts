@@ -6,7 +6,12 @@ import { DRILL_PORTS } from "./fault-drill-config";
 async function main(): Promise<void> {
   const [mode, dbUrl, keyHex, userId, ref] = process.argv.slice(2);
   // The same installation as the drill: its database, its master key.
-  const { service } = await openInstallation({ url: dbUrl!, portRange: DRILL_PORTS, masterKey: Buffer.from(keyHex!, "hex"), config: { rootDomain: "bench.test" } });
+  const { service } = await openInstallation({
+    url: dbUrl!,
+    portRange: DRILL_PORTS,
+    masterKey: Buffer.from(keyHex!, "hex"),
+    config: { rootDomain: "bench.test" },
+  });
   const user = { id: userId!, email: "drill@example.com", name: null, role: "USER" as const };
   if (mode === "create") {
     const p = await service.createProject(user, { name: "Drill" });

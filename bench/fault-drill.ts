@@ -58,14 +58,23 @@ async function main(): Promise<void> {
     await restarted.waitForAllJobs();
     const p = await db.project.findUniqueOrThrow({ where: { ref }, include: { ports: true } });
     const res = await labelled(ref);
-    const conf = renderNginxConfig(await loadProxyProjects(db)(), { rootDomain: "bench.test", scheme: "http", appUpstream: { host: "127.0.0.1", port: 3000 }, httpListen: { port: 80 }, pagesDir: resolve("nginx/pages"), clientMaxBodySize: "50m" });
+    const conf = renderNginxConfig(await loadProxyProjects(db)(), {
+      rootDomain: "bench.test",
+      scheme: "http",
+      appUpstream: { host: "127.0.0.1", port: 3000 },
+      httpListen: { port: 80 },
+      pagesDir: resolve("nginx/pages"),
+      clientMaxBodySize: "50m",
+    });
     const inNginx = conf.includes(`server_name ${ref}.`);
     let ok: boolean;
     if (p.status === "INIT_FAILED") ok = res.containers + res.volumes + res.networks === 0 && p.ports.length === 0 && !inNginx;
     else if (p.status === "REMOVED") ok = res.containers + res.volumes + res.networks === 0 && p.ports.length === 0 && !inNginx;
     else ok = p.status === "ACTIVE_HEALTHY" && res.containers === 13 && p.ports.length === 3 && inNginx && report.drift.length === 0;
     if (!ok) failures++;
-    console.log(`drill ${label}: drift ${report.drift.length}, ended ${p.status}, engine ${JSON.stringify(res)}, leases ${p.ports.length}, nginx entry ${inNginx} → ${ok ? "OK" : "FAIL"}`);
+    console.log(
+      `drill ${label}: drift ${report.drift.length}, ended ${p.status}, engine ${JSON.stringify(res)}, leases ${p.ports.length}, nginx entry ${inNginx} → ${ok ? "OK" : "FAIL"}`,
+    );
     for (const e of report.errors) console.log(`  reconcile error: ${e}`);
     return p.status;
   };
@@ -89,7 +98,8 @@ async function main(): Promise<void> {
     await restarted.waitForIdle(p.ref);
     await runChild(["delete", url, key.toString("hex"), user.id, p.ref], at, /DELETING/);
     await check(`kill delete at ${at} ms`, p.ref);
-    if ((await db.project.findUniqueOrThrow({ where: { ref: p.ref } })).status !== "REMOVED") await restarted.deleteProject(user, { ref: p.ref, confirmRef: p.ref });
+    if ((await db.project.findUniqueOrThrow({ where: { ref: p.ref } })).status !== "REMOVED")
+      await restarted.deleteProject(user, { ref: p.ref, confirmRef: p.ref });
   }
   const left = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABELS.installation}=${installationId}`] }) });
   console.log(`fault drills: ${failures} failed; ${left.length} labelled containers and ${await db.portLease.count()} leases left at the end`);

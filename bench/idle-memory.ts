@@ -39,9 +39,14 @@ async function main(): Promise<void> {
     const paused = await Promise.all(refs.map(async (ref) => (await provisioner.usage(ref))?.memoryBytes ?? 0));
     const availPaused = memAvailable();
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    console.log(`idle memory: ${N} running: containers ${mib(sum(running))} (${mib(sum(running) / N)} per project); host MemAvailable ${mib(baseline - availRunning)} below the start`);
-    console.log(`idle memory: ${N} paused:  containers ${mib(sum(paused))} (${mib(sum(paused) / N)} per project); host MemAvailable ${mib(baseline - availPaused)} below the start`);
-    const engineContainers = (await docker.listContainers({ filters: JSON.stringify({ label: [`supafleet.installation=${provisioner.installationId}`] }) })).length;
+    console.log(
+      `idle memory: ${N} running: containers ${mib(sum(running))} (${mib(sum(running) / N)} per project); host MemAvailable ${mib(baseline - availRunning)} below the start`,
+    );
+    console.log(
+      `idle memory: ${N} paused:  containers ${mib(sum(paused))} (${mib(sum(paused) / N)} per project); host MemAvailable ${mib(baseline - availPaused)} below the start`,
+    );
+    const engineContainers = (await docker.listContainers({ filters: JSON.stringify({ label: [`supafleet.installation=${provisioner.installationId}`] }) }))
+      .length;
     console.log(`idle memory: running containers of this bench after pausing: ${engineContainers}`);
   } finally {
     for (const ref of refs) await service.deleteProject(user, { ref, confirmRef: ref }).catch((err: unknown) => console.error(`delete ${ref}:`, err));

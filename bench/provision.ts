@@ -43,7 +43,17 @@ async function main(): Promise<void> {
     await service.deleteProject(user, { ref: p.ref, confirmRef: p.ref });
 
     const ref = `benchdirect${"abcdefghi"[i]}`.padEnd(20, "x");
-    const spec = buildStackSpec({ ref, installationId, sealedMetadata: "bench", secrets: await generateProjectSecrets(), ports: { kongHttp: 56900 + i * 3, postgres: 56901 + i * 3, pooler: 56902 + i * 3 }, publicUrl: `http://${ref}.bench.test`, imageOverrides: STANDIN_IMAGE_OVERRIDES, stackVersion: LATEST_STACK_VERSION, analytics: false });
+    const spec = buildStackSpec({
+      ref,
+      installationId,
+      sealedMetadata: "bench",
+      secrets: await generateProjectSecrets(),
+      ports: { kongHttp: 56900 + i * 3, postgres: 56901 + i * 3, pooler: 56902 + i * 3 },
+      publicUrl: `http://${ref}.bench.test`,
+      imageOverrides: STANDIN_IMAGE_OVERRIDES,
+      stackVersion: LATEST_STACK_VERSION,
+      analytics: false,
+    });
     try {
       direct.push(await directBaseline(docker, spec));
     } finally {

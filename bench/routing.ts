@@ -25,8 +25,21 @@ async function main(): Promise<void> {
   const { db, service } = await benchSetup({ portRange: { start: 57000, end: 57099 } });
   let ref = "";
   try {
-    const settings = { rootDomain: "bench.test", scheme: "http" as const, appUpstream: { host: "127.0.0.1", port: await freePort() }, httpListen: { host: "127.0.0.1", port: nginx.port }, pagesDir: resolve("nginx/pages"), clientMaxBodySize: "50m" };
-    const applier = new NginxApplier({ nginxBin: NGINX_BIN, mainConfPath: nginx.mainConfPath, siteConfPath: nginx.siteConfPath, loadProjects: loadProxyProjects(db), settings });
+    const settings = {
+      rootDomain: "bench.test",
+      scheme: "http" as const,
+      appUpstream: { host: "127.0.0.1", port: await freePort() },
+      httpListen: { host: "127.0.0.1", port: nginx.port },
+      pagesDir: resolve("nginx/pages"),
+      clientMaxBodySize: "50m",
+    };
+    const applier = new NginxApplier({
+      nginxBin: NGINX_BIN,
+      mainConfPath: nginx.mainConfPath,
+      siteConfPath: nginx.siteConfPath,
+      loadProjects: loadProxyProjects(db),
+      settings,
+    });
     const user = await makeUser(db, "router@example.com", 2);
     ref = (await service.createProject(user, { name: "Routing bench" })).ref;
     await service.waitForIdle(ref);
@@ -38,7 +51,10 @@ async function main(): Promise<void> {
     console.log(`routing: direct to gateway ${direct.toFixed(0)} req/s; through nginx by subdomain ${proxied.toFixed(0)} req/s`);
     console.log(`routing: ratio nginx/direct = ${(proxied / direct).toFixed(3)} (goal ≥ 0.90)`);
   } finally {
-    if (ref) await service.deleteProject({ id: "", email: "", name: null, role: "ADMIN" }, { ref, confirmRef: ref }, { asAdmin: true }).catch((e: unknown) => console.error(e));
+    if (ref)
+      await service
+        .deleteProject({ id: "", email: "", name: null, role: "ADMIN" }, { ref, confirmRef: ref }, { asAdmin: true })
+        .catch((e: unknown) => console.error(e));
     nginx.stop();
     await db.$disconnect();
   }

@@ -34,11 +34,23 @@ async function main(): Promise<void> {
   const figures: string[] = [];
   for (const probe of [true, false]) {
     const ref = `benchtimeline${probe ? "p" : "d"}`.padEnd(20, "x");
-    const spec = buildStackSpec({ ref, installationId, sealedMetadata: "bench", secrets: await generateProjectSecrets(), ports: { kongHttp: 56950, postgres: 56951, pooler: 56952 }, publicUrl: `http://${ref}.bench.test`, imageOverrides: STANDIN_IMAGE_OVERRIDES, stackVersion: LATEST_STACK_VERSION, analytics: false });
+    const spec = buildStackSpec({
+      ref,
+      installationId,
+      sealedMetadata: "bench",
+      secrets: await generateProjectSecrets(),
+      ports: { kongHttp: 56950, postgres: 56951, pooler: 56952 },
+      publicUrl: `http://${ref}.bench.test`,
+      imageOverrides: STANDIN_IMAGE_OVERRIDES,
+      stackVersion: LATEST_STACK_VERSION,
+      analytics: false,
+    });
     try {
       const first = await timeline(`first start, probes ${probe ? "on" : "off"}`, (onEvent) => applyStack(docker, spec, { onEvent, probe, pollMs: 100 }));
       await stopStack(docker, ref, installationId);
-      const again = await timeline(`start of the stopped stack (wake), probes ${probe ? "on" : "off"}`, (onEvent) => applyStack(docker, spec, { onEvent, probe, pollMs: 100 }));
+      const again = await timeline(`start of the stopped stack (wake), probes ${probe ? "on" : "off"}`, (onEvent) =>
+        applyStack(docker, spec, { onEvent, probe, pollMs: 100 }),
+      );
       figures.push(`probes ${probe ? "on " : "off"}: first start ${first} ms, start of the stopped stack ${again} ms`);
     } finally {
       await removeStack(docker, ref, installationId, { volumes: true });

@@ -13,17 +13,33 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
         <nav className="flex items-center gap-4 text-sm">
           {user ? (
             <>
-              <Link href="/dashboard" className="text-zinc-600 hover:text-zinc-900">Projects</Link>
-              <Link href="/account/tokens" className="text-zinc-600 hover:text-zinc-900">Access tokens</Link>
-              <Link href="/docs/api" className="text-zinc-600 hover:text-zinc-900">API</Link>
-              {user.role === "ADMIN" && <Link href="/admin" className="text-zinc-600 hover:text-zinc-900">Admin</Link>}
-              <span className="hidden text-zinc-500 sm:inline" data-testid="current-user">{user.email}</span>
+              <Link href="/dashboard" className="text-zinc-600 hover:text-zinc-900">
+                Projects
+              </Link>
+              <Link href="/account/tokens" className="text-zinc-600 hover:text-zinc-900">
+                Access tokens
+              </Link>
+              <Link href="/docs/api" className="text-zinc-600 hover:text-zinc-900">
+                API
+              </Link>
+              {user.role === "ADMIN" && (
+                <Link href="/admin" className="text-zinc-600 hover:text-zinc-900">
+                  Admin
+                </Link>
+              )}
+              <span className="hidden text-zinc-500 sm:inline" data-testid="current-user">
+                {user.email}
+              </span>
               <SignOutButton />
             </>
           ) : (
             <>
-              <Link href="/login" className="text-zinc-600 hover:text-zinc-900">Log in</Link>
-              <Link href="/signup" className="rounded-md bg-zinc-900 px-3 py-1.5 font-medium text-white hover:bg-zinc-700">Sign up</Link>
+              <Link href="/login" className="text-zinc-600 hover:text-zinc-900">
+                Log in
+              </Link>
+              <Link href="/signup" className="rounded-md bg-zinc-900 px-3 py-1.5 font-medium text-white hover:bg-zinc-700">
+                Sign up
+              </Link>
             </>
           )}
         </nav>

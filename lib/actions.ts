@@ -3,8 +3,7 @@
 import { toHttpError } from "@/lib/errors";
 
 export type ActionResult<T = undefined> =
-  | { ok: true; data: T }
-  | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]>; retryAfter?: number };
+  { ok: true; data: T } | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]>; retryAfter?: number };
 
 export async function runAction<T>(fn: () => Promise<T>): Promise<ActionResult<T>> {
   try {

@@ -6,11 +6,23 @@ import { z } from "zod";
 import { bool } from "@/lib/env-common";
 
 export const backupEnvShape = {
-  SUPAFLEET_BACKUP_DIR: z.string().refine((v) => isAbsolute(v), { message: "must be an absolute path" }).optional(),
-  SUPAFLEET_BACKUP_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name").optional(),
+  SUPAFLEET_BACKUP_DIR: z
+    .string()
+    .refine((v) => isAbsolute(v), { message: "must be an absolute path" })
+    .optional(),
+  SUPAFLEET_BACKUP_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name")
+    .optional(),
   SUPAFLEET_BACKUP_S3_ENDPOINT: z.url().optional(),
-  SUPAFLEET_BACKUP_S3_REGION: z.string().regex(/^[a-z0-9-]{1,32}$/, "must look like us-east-1").default("us-east-1"),
-  SUPAFLEET_BACKUP_S3_PREFIX: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, "must be empty or end with / (e.g. supafleet/)").default(""),
+  SUPAFLEET_BACKUP_S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/, "must look like us-east-1")
+    .default("us-east-1"),
+  SUPAFLEET_BACKUP_S3_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9._-]+\/)*$/, "must be empty or end with / (e.g. supafleet/)")
+    .default(""),
   SUPAFLEET_BACKUP_S3_FORCE_PATH_STYLE: bool(true),
   SUPAFLEET_BACKUP_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   SUPAFLEET_BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
@@ -22,7 +34,17 @@ type Parsed = z.infer<z.ZodObject<typeof backupEnvShape>>;
 export interface BackupEnv {
   /** Local folder (used when no bucket is set). */
   dir: string;
-  s3: { bucket: string; endpoint: string | undefined; region: string; prefix: string; forcePathStyle: boolean; accessKeyId: string | undefined; secretAccessKey: string | undefined } | undefined;
+  s3:
+    | {
+        bucket: string;
+        endpoint: string | undefined;
+        region: string;
+        prefix: string;
+        forcePathStyle: boolean;
+        accessKeyId: string | undefined;
+        secretAccessKey: string | undefined;
+      }
+    | undefined;
   /** Daily scheduled backups on. */
   schedule: boolean;
 }
@@ -31,7 +53,11 @@ export interface BackupEnv {
 export function checkBackupEnv(e: Parsed, ctx: z.RefinementCtx): void {
   // One key without the other would fall back to the SDK's default credentials without saying so.
   if ((e.SUPAFLEET_BACKUP_S3_ACCESS_KEY_ID === undefined) !== (e.SUPAFLEET_BACKUP_S3_SECRET_ACCESS_KEY === undefined)) {
-    ctx.addIssue({ code: "custom", path: ["SUPAFLEET_BACKUP_S3_SECRET_ACCESS_KEY"], message: "SUPAFLEET_BACKUP_S3_ACCESS_KEY_ID and SUPAFLEET_BACKUP_S3_SECRET_ACCESS_KEY must be set together" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["SUPAFLEET_BACKUP_S3_SECRET_ACCESS_KEY"],
+      message: "SUPAFLEET_BACKUP_S3_ACCESS_KEY_ID and SUPAFLEET_BACKUP_S3_SECRET_ACCESS_KEY must be set together",
+    });
   }
 }
 

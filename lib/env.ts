@@ -16,7 +16,6 @@ const SERVICE_KEY = /^(\*|[a-z][a-z-]*(@[0-9a-z][0-9a-z.-]*)?)$/;
 // Docker image references: registry/name:tag or @digest; no spaces or shell characters.
 const IMAGE_REF = /^[a-z0-9][a-z0-9._\-/:@]*$/i;
 
-
 const port = z.coerce.number().int().min(1).max(65535);
 
 const limitRule = (def: string) =>
@@ -87,7 +86,10 @@ export const envSchema = z
       .default("")
       .transform((v, ctx) => {
         const out: Record<string, string> = {};
-        for (const part of v.split(",").map((p) => p.trim()).filter(Boolean)) {
+        for (const part of v
+          .split(",")
+          .map((p) => p.trim())
+          .filter(Boolean)) {
           const m = /^([A-Za-z0-9.:-]{1,64})=((unix:\/\/)?\/[A-Za-z0-9._\/-]+)$/.exec(part);
           if (!m) {
             ctx.addIssue({ code: "custom", message: `"${part}" is not node=/path/to/docker.sock (unix sockets only)` });
@@ -104,10 +106,16 @@ export const envSchema = z
       .default("")
       .transform((v, ctx) => {
         const out: Record<string, string> = {};
-        for (const part of v.split(",").map((p) => p.trim()).filter(Boolean)) {
+        for (const part of v
+          .split(",")
+          .map((p) => p.trim())
+          .filter(Boolean)) {
           const [service, image, ...rest] = part.split("=");
           if (!service || !image || rest.length || !SERVICE_KEY.test(service) || !IMAGE_REF.test(image)) {
-            ctx.addIssue({ code: "custom", message: `bad entry "${part}"; expected service=image pairs separated by commas, e.g. db=my/postgres:15,db@2026.09-r1=my/postgres:17,*=my/standin:1` });
+            ctx.addIssue({
+              code: "custom",
+              message: `bad entry "${part}"; expected service=image pairs separated by commas, e.g. db=my/postgres:15,db@2026.09-r1=my/postgres:17,*=my/standin:1`,
+            });
             return z.NEVER;
           }
           out[service] = image;
@@ -118,25 +126,37 @@ export const envSchema = z
     SUPAFLEET_NGINX_BIN: z.string().default("/usr/sbin/nginx"),
     SUPAFLEET_NGINX_MAIN_CONF: z.string().default("/etc/nginx/nginx.conf"),
     SUPAFLEET_NGINX_SITE_CONF: z.string().default("/etc/nginx/conf.d/supafleet.conf"),
-    SUPAFLEET_NGINX_TEMP_DIR: z.string().refine((v) => isAbsolute(v), { message: "must be an absolute path" }).optional(),
+    SUPAFLEET_NGINX_TEMP_DIR: z
+      .string()
+      .refine((v) => isAbsolute(v), { message: "must be an absolute path" })
+      .optional(),
     SUPAFLEET_NGINX_HTTP_PORT: port.default(80),
     SUPAFLEET_NGINX_HTTPS_PORT: port.default(443),
     SUPAFLEET_TLS_CERT: z.string().optional(),
     SUPAFLEET_TLS_KEY: z.string().optional(),
     SUPAFLEET_APP_PORT: port.default(3000),
-    SUPAFLEET_UPLOAD_LIMIT: z.string().regex(/^\d{1,5}[km]?$/, "must look like 50m").default("50m"),
+    SUPAFLEET_UPLOAD_LIMIT: z
+      .string()
+      .regex(/^\d{1,5}[km]?$/, "must look like 50m")
+      .default("50m"),
     SUPAFLEET_MAX_PARALLEL_STARTS: z.coerce.number().int().min(1).max(1000).optional(),
     SUPAFLEET_DB_BIND_ADDRESS: z
       .string()
       .default("0.0.0.0")
-      .refine((v) => /^\d{1,3}(\.\d{1,3}){3}$/.test(v) && v.split(".").every((o) => Number(o) <= 255), { message: "must be an IPv4 address of this host, e.g. 0.0.0.0 (all) or 127.0.0.1 (this host only)" }),
+      .refine((v) => /^\d{1,3}(\.\d{1,3}){3}$/.test(v) && v.split(".").every((o) => Number(o) <= 255), {
+        message: "must be an IPv4 address of this host, e.g. 0.0.0.0 (all) or 127.0.0.1 (this host only)",
+      }),
     SUPAFLEET_EGRESS_RULES: bool(false),
     SUPAFLEET_EGRESS_DENY: z
       .string()
       .default("")
       .transform((v, ctx) => {
-        const list = v.split(",").map((s) => s.trim()).filter(Boolean);
-        for (const c of list) if (!parseCidr(c)) ctx.addIssue({ code: "custom", message: `"${c}" is not an IPv4 network; expected e.g. 10.0.0.0/8,192.168.0.0/16` });
+        const list = v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
+        for (const c of list)
+          if (!parseCidr(c)) ctx.addIssue({ code: "custom", message: `"${c}" is not an IPv4 network; expected e.g. 10.0.0.0/8,192.168.0.0/16` });
         return list;
       }),
     SUPAFLEET_SUBNET_POOL: z
@@ -153,7 +173,12 @@ export const envSchema = z
     SUPAFLEET_LIMIT_SIGNUP_IP: limitRule(DEFAULT_RULES.signupIp),
     SUPAFLEET_LIMIT_CREATE_USER: limitRule(DEFAULT_RULES.createUser),
     SUPAFLEET_LIMIT_CREATE_IP: limitRule(DEFAULT_RULES.createIp),
-    SUPAFLEET_LIMIT_MAX_BLOCK: z.coerce.number().int().min(1).max(30 * 86_400).default(DEFAULT_MAX_BLOCK_SEC),
+    SUPAFLEET_LIMIT_MAX_BLOCK: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86_400)
+      .default(DEFAULT_MAX_BLOCK_SEC),
     // Believe X-Real-IP from a loopback peer (our nginx). Default: on when nginx is.
     SUPAFLEET_TRUST_PROXY: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
     SUPAFLEET_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(6),
@@ -172,7 +197,11 @@ export const envSchema = z
     }
     checkBackupEnv(e, ctx);
     if (e.NODE_ENV === "production" && e.SUPAFLEET_MASTER_KEY === undefined) {
-      ctx.addIssue({ code: "custom", path: ["SUPAFLEET_MASTER_KEY"], message: "is required in production (openssl rand -base64 32); losing it makes every project's secrets unreadable" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["SUPAFLEET_MASTER_KEY"],
+        message: "is required in production (openssl rand -base64 32); losing it makes every project's secrets unreadable",
+      });
     }
   });
 

@@ -291,7 +291,11 @@ export class NginxConfigInvalidError extends AppError {
 /** The reload was signalled but nginx did not serve the new config in time; the new file stays (the next apply re-checks). */
 export class NginxNotServingError extends AppError {
   constructor(output: string) {
-    super("nginx_not_serving", 500, `nginx did not serve the new config in time; the file is in place and the next change applies it again. ${output.slice(0, 1000)}`);
+    super(
+      "nginx_not_serving",
+      500,
+      `nginx did not serve the new config in time; the file is in place and the next change applies it again. ${output.slice(0, 1000)}`,
+    );
   }
 }
 

@@ -19,11 +19,24 @@ async function main(): Promise<void> {
   prepareNginxRuntime(layout, worker);
   writeFileSync(
     env.nginx.mainConf,
-    renderMainConfig({ siteConfPath: env.nginx.siteConf, pidPath: layout.pidPath, errorLogPath: join(layout.logDir, "error.log"), accessLogPath: join(layout.logDir, "access.log"), tempDir: layout.tempDir, user: layout.user }),
+    renderMainConfig({
+      siteConfPath: env.nginx.siteConf,
+      pidPath: layout.pidPath,
+      errorLogPath: join(layout.logDir, "error.log"),
+      accessLogPath: join(layout.logDir, "access.log"),
+      tempDir: layout.tempDir,
+      user: layout.user,
+    }),
   );
   if (!existsSync(env.nginx.siteConf)) writeFileSync(env.nginx.siteConf, renderNginxConfig([], proxySettings(env)));
   execFileSync(env.nginx.bin, ["-t", "-q", "-c", env.nginx.mainConf], { stdio: "inherit" });
-  const applier = new NginxApplier({ nginxBin: env.nginx.bin, mainConfPath: env.nginx.mainConf, siteConfPath: env.nginx.siteConf, loadProjects: async () => [], settings: proxySettings(env) });
+  const applier = new NginxApplier({
+    nginxBin: env.nginx.bin,
+    mainConfPath: env.nginx.mainConf,
+    siteConfPath: env.nginx.siteConf,
+    loadProjects: async () => [],
+    settings: proxySettings(env),
+  });
   await applier.ensureRunning(layout.pidPath);
   console.info(`[supafleet] nginx serving ${env.publicScheme}://${env.rootDomain} on port ${env.nginx.tls ? env.nginx.httpsPort : env.nginx.httpPort}`);
 }

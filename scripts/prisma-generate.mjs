@@ -9,8 +9,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export function postgresSchemaFrom(sqliteSchema) {
-  const header =
-    "// GENERATED from prisma/schema.prisma by scripts/prisma-generate.mjs. Do not edit.\n";
+  const header = "// GENERATED from prisma/schema.prisma by scripts/prisma-generate.mjs. Do not edit.\n";
   return (
     header +
     sqliteSchema

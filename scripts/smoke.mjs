@@ -132,7 +132,10 @@ await check("create a table through /pg/ (postgres-meta) with the service key", 
   const created = await pgQuery(args.service, ddl);
   standinGuard();
   if (!created.res.ok) throw new Error(`HTTP ${created.res.status}: ${created.text.slice(0, 200)}`);
-  const seen = await pgQuery(args.service, `select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name = '${table}'`);
+  const seen = await pgQuery(
+    args.service,
+    `select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name = '${table}'`,
+  );
   standinGuard();
   if (!seen.res.ok) throw new Error(`HTTP ${seen.res.status}: ${seen.text.slice(0, 200)}`);
   const rows = JSON.parse(seen.text);
@@ -182,10 +185,23 @@ await check("receive a Realtime change", async () => {
   const probeUrl = `${args.url.replace(/^http/, "ws")}/realtime/v1/websocket?apikey=${encodeURIComponent(args.anon)}&vsn=1.0.0`;
   const marker = await new Promise((resolve, reject) => {
     const ws = new ResolvingWebSocket(probeUrl);
-    const timer = setTimeout(() => { ws.terminate(); reject(new Error("websocket did not open")); }, TIMEOUT_MS);
-    ws.on("upgrade", (res) => { clearTimeout(timer); resolve(res.headers["x-supafleet-standin"] ?? null); ws.terminate(); });
-    ws.on("unexpected-response", (_req, res) => { clearTimeout(timer); reject(new Error(`websocket refused: HTTP ${res.statusCode}`)); });
-    ws.on("error", (err) => { clearTimeout(timer); reject(err); });
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error("websocket did not open"));
+    }, TIMEOUT_MS);
+    ws.on("upgrade", (res) => {
+      clearTimeout(timer);
+      resolve(res.headers["x-supafleet-standin"] ?? null);
+      ws.terminate();
+    });
+    ws.on("unexpected-response", (_req, res) => {
+      clearTimeout(timer);
+      reject(new Error(`websocket refused: HTTP ${res.statusCode}`));
+    });
+    ws.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
   });
   if (marker) throw new StandIn(marker);
   if (!tableReady) throw new Error("needs the table from the /pg/ check");
@@ -193,12 +209,21 @@ await check("receive a Realtime change", async () => {
     const timer = setTimeout(() => reject(new Error("no change received within 15 s")), TIMEOUT_MS);
     const channel = admin
       .channel(`smoke-${table}`)
-      .on("postgres_changes", { event: "INSERT", schema: "public", table }, (payload) => { clearTimeout(timer); resolve(payload); })
+      .on("postgres_changes", { event: "INSERT", schema: "public", table }, (payload) => {
+        clearTimeout(timer);
+        resolve(payload);
+      })
       .subscribe(async (status) => {
         if (status === "SUBSCRIBED") {
           const ins = await admin.from(table).insert({ note: "realtime" });
-          if (ins.error) { clearTimeout(timer); reject(new Error(`insert: ${ins.error.message}`)); }
-        } else if (status === "CHANNEL_ERROR" || status === "TIMED_OUT") { clearTimeout(timer); reject(new Error(`channel ${status}`)); }
+          if (ins.error) {
+            clearTimeout(timer);
+            reject(new Error(`insert: ${ins.error.message}`));
+          }
+        } else if (status === "CHANNEL_ERROR" || status === "TIMED_OUT") {
+          clearTimeout(timer);
+          reject(new Error(`channel ${status}`));
+        }
       });
     return channel;
   });

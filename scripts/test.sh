@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh test
 echo "==> eslint"
 npx eslint . || { echo "eslint found problems (npm run lint)"; exit 1; }
+echo "==> prettier --check"
+npx prettier --check . >/tmp/supafleet-prettier.log 2>&1 || { cat /tmp/supafleet-prettier.log; echo "prettier found unformatted files (npm run format)"; exit 1; }
 echo "==> next build"
 NEXT_TELEMETRY_DISABLED=1 npx next build >/tmp/supafleet-next-build.log 2>&1 || { cat /tmp/supafleet-next-build.log; exit 1; }
 mkdir -p test-artifacts

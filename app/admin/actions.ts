@@ -33,7 +33,15 @@ export async function approveUserAction(userId: string) {
   return done(async () => approveUser(getDb(), await requireAdmin(), { userId }));
 }
 
-export async function saveSettingsAction(input: { signupEnabled: boolean; defaultProjectQuota: number; signupRequiresApproval: boolean; signupsPerIpPerDay: number; memoryCommitPercent: number; minFreeDiskMb: number; idleTimeoutMin: number }) {
+export async function saveSettingsAction(input: {
+  signupEnabled: boolean;
+  defaultProjectQuota: number;
+  signupRequiresApproval: boolean;
+  signupsPerIpPerDay: number;
+  memoryCommitPercent: number;
+  minFreeDiskMb: number;
+  idleTimeoutMin: number;
+}) {
   return done(async () => saveSettings(getDb(), await requireAdmin(), input));
 }
 

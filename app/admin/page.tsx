@@ -42,11 +42,22 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   ]);
   const service = getProjectService();
   // The engine may be down; the rest of the console still works.
-  const engine = await service.engineView(user).then((view) => ({ view }), (err: unknown) => ({ error: describeError(err) }));
-  const nodes = await service.nodes(user).then((list) => ({ list }), (err: unknown) => ({ error: describeError(err) }));
+  const engine = await service.engineView(user).then(
+    (view) => ({ view }),
+    (err: unknown) => ({ error: describeError(err) }),
+  );
+  const nodes = await service.nodes(user).then(
+    (list) => ({ list }),
+    (err: unknown) => ({ error: describeError(err) }),
+  );
   const consumers = await service.topConsumers(user, 10);
   const backups = await getBackupService().adminView(user);
-  const images = await getImagePuller().status().then((state) => ({ state }), (err: unknown) => ({ error: describeError(err) }));
+  const images = await getImagePuller()
+    .status()
+    .then(
+      (state) => ({ state }),
+      (err: unknown) => ({ error: describeError(err) }),
+    );
   const card = "rounded-xl border border-zinc-200 bg-white p-5 shadow-sm";
   return (
     <>
@@ -57,16 +68,35 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           <section className={card} data-testid="capacity">
             <h2 className="mb-3 font-medium">Host capacity</h2>
             <dl className="grid grid-cols-2 gap-y-2 text-sm">
-              <dt className="text-zinc-500">Memory free</dt><dd>{gib(capacity.memory.freeBytes)} of {gib(capacity.memory.totalBytes)}</dd>
-              <dt className="text-zinc-500">Disk free</dt><dd>{gib(capacity.disk.freeBytes)} of {gib(capacity.disk.totalBytes)}</dd>
-              <dt className="text-zinc-500">CPU load (1 min)</dt><dd>{capacity.cpu.load1.toFixed(2)} on {capacity.cpu.cores} cores</dd>
-              <dt className="text-zinc-500">Running projects</dt><dd data-testid="running-projects">{capacity.runningProjects}</dd>
+              <dt className="text-zinc-500">Memory free</dt>
+              <dd>
+                {gib(capacity.memory.freeBytes)} of {gib(capacity.memory.totalBytes)}
+              </dd>
+              <dt className="text-zinc-500">Disk free</dt>
+              <dd>
+                {gib(capacity.disk.freeBytes)} of {gib(capacity.disk.totalBytes)}
+              </dd>
+              <dt className="text-zinc-500">CPU load (1 min)</dt>
+              <dd>
+                {capacity.cpu.load1.toFixed(2)} on {capacity.cpu.cores} cores
+              </dd>
+              <dt className="text-zinc-500">Running projects</dt>
+              <dd data-testid="running-projects">{capacity.runningProjects}</dd>
               <dt className="text-zinc-500">Memory committed</dt>
-              <dd data-testid="memory-committed">{gib(capacity.commitment.committedMb * 1024 ** 2)} of {gib(capacity.commitment.capacityMb * 1024 ** 2)} ({capacity.commitment.commitPercent} % of the host)</dd>
-              <dt className="text-zinc-500">Ports leased</dt><dd>{capacity.ports.leased} of {capacity.ports.rangeSize} ({Math.floor((capacity.ports.rangeSize - capacity.ports.leased) / 3)} more projects)</dd>
+              <dd data-testid="memory-committed">
+                {gib(capacity.commitment.committedMb * 1024 ** 2)} of {gib(capacity.commitment.capacityMb * 1024 ** 2)} ({capacity.commitment.commitPercent} %
+                of the host)
+              </dd>
+              <dt className="text-zinc-500">Ports leased</dt>
+              <dd>
+                {capacity.ports.leased} of {capacity.ports.rangeSize} ({Math.floor((capacity.ports.rangeSize - capacity.ports.leased) / 3)} more projects)
+              </dd>
               {capacity.subnets && (
                 <>
-                  <dt className="text-zinc-500">Subnets leased</dt><dd>{capacity.subnets.leased} of {capacity.subnets.poolSize} ({capacity.subnets.pool})</dd>
+                  <dt className="text-zinc-500">Subnets leased</dt>
+                  <dd>
+                    {capacity.subnets.leased} of {capacity.subnets.poolSize} ({capacity.subnets.pool})
+                  </dd>
                 </>
               )}
             </dl>
@@ -80,14 +110,23 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           <section className={card} data-testid="pending-users">
             <h2 className="mb-3 font-medium">Waiting for approval ({pending.total})</h2>
             <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Email</th><th>Name</th><th>Signed up</th><th className="text-right">Actions</th></tr></thead>
+              <thead className="text-xs uppercase tracking-wide text-zinc-500">
+                <tr>
+                  <th className="py-1.5">Email</th>
+                  <th>Name</th>
+                  <th>Signed up</th>
+                  <th className="text-right">Actions</th>
+                </tr>
+              </thead>
               <tbody className="divide-y divide-zinc-100">
                 {pending.users.map((u) => (
                   <tr key={u.id} data-testid={`pending-${u.email}`}>
                     <td className="py-2">{u.email}</td>
                     <td>{u.name ?? "–"}</td>
                     <td>{new Date(u.createdAt).toUTCString()}</td>
-                    <td className="py-2"><ApproveButton user={u} /></td>
+                    <td className="py-2">
+                      <ApproveButton user={u} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -97,19 +136,45 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         <section className={card}>
           <div className="mb-3 flex items-center justify-between gap-4">
             <h2 className="font-medium">Users ({users.total})</h2>
-            <form className="flex gap-2"><input name="q" defaultValue={q} placeholder="Search email" className="rounded-md border border-zinc-300 px-2 py-1 text-sm" /></form>
+            <form className="flex gap-2">
+              <input name="q" defaultValue={q} placeholder="Search email" className="rounded-md border border-zinc-300 px-2 py-1 text-sm" />
+            </form>
           </div>
           <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Email</th><th>Role</th><th>Projects</th><th>Plan</th><th>Status</th><th className="text-right">Actions</th></tr></thead>
+            <thead className="text-xs uppercase tracking-wide text-zinc-500">
+              <tr>
+                <th className="py-1.5">Email</th>
+                <th>Role</th>
+                <th>Projects</th>
+                <th>Plan</th>
+                <th>Status</th>
+                <th className="text-right">Actions</th>
+              </tr>
+            </thead>
             <tbody className="divide-y divide-zinc-100">
               {users.users.map((u) => (
                 <tr key={u.id} data-testid={`user-${u.email}`}>
                   <td className="py-2">{u.email}</td>
                   <td>{u.role === "ADMIN" ? "Admin" : "User"}</td>
-                  <td>{u.projectCount} / {u.effectiveQuota}{u.projectQuota === null ? "" : " (custom)"}</td>
-                  <td><UserPlanSelect userId={u.id} email={u.email} planId={u.planId} plans={plans} /></td>
-                  <td>{u.disabled ? <span className="text-red-600">Disabled</span> : u.pendingApproval ? <span className="text-amber-600">Pending approval</span> : "Active"}</td>
-                  <td className="py-2"><UserControls user={u} /></td>
+                  <td>
+                    {u.projectCount} / {u.effectiveQuota}
+                    {u.projectQuota === null ? "" : " (custom)"}
+                  </td>
+                  <td>
+                    <UserPlanSelect userId={u.id} email={u.email} planId={u.planId} plans={plans} />
+                  </td>
+                  <td>
+                    {u.disabled ? (
+                      <span className="text-red-600">Disabled</span>
+                    ) : u.pendingApproval ? (
+                      <span className="text-amber-600">Pending approval</span>
+                    ) : (
+                      "Active"
+                    )}
+                  </td>
+                  <td className="py-2">
+                    <UserControls user={u} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -118,17 +183,33 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         <section className={card}>
           <div className="mb-3 flex items-center justify-between gap-4">
             <h2 className="font-medium">Projects ({projects.total})</h2>
-            <form className="flex gap-2"><input name="pq" defaultValue={pq} placeholder="Search ref, name, owner" className="rounded-md border border-zinc-300 px-2 py-1 text-sm" /></form>
+            <form className="flex gap-2">
+              <input name="pq" defaultValue={pq} placeholder="Search ref, name, owner" className="rounded-md border border-zinc-300 px-2 py-1 text-sm" />
+            </form>
           </div>
           <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Project</th><th>Owner</th><th>Status</th><th className="text-right">Actions</th></tr></thead>
+            <thead className="text-xs uppercase tracking-wide text-zinc-500">
+              <tr>
+                <th className="py-1.5">Project</th>
+                <th>Owner</th>
+                <th>Status</th>
+                <th className="text-right">Actions</th>
+              </tr>
+            </thead>
             <tbody className="divide-y divide-zinc-100">
               {projects.projects.map((p) => (
                 <tr key={p.ref} data-testid={`admin-project-${p.ref}`}>
-                  <td className="py-2"><div className="font-medium">{p.name}</div><div className="font-mono text-xs text-zinc-500">{p.ref}</div></td>
+                  <td className="py-2">
+                    <div className="font-medium">{p.name}</div>
+                    <div className="font-mono text-xs text-zinc-500">{p.ref}</div>
+                  </td>
                   <td>{p.owner?.email}</td>
-                  <td><StatusBadge status={p.status} /></td>
-                  <td className="py-2"><ProjectControls project={p} /></td>
+                  <td>
+                    <StatusBadge status={p.status} />
+                  </td>
+                  <td className="py-2">
+                    <ProjectControls project={p} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -140,15 +221,29 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
             <p className="text-sm text-zinc-500">No samples yet: the monitor takes one every 5 minutes per running project.</p>
           ) : (
             <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Project</th><th>Owner</th><th>Memory</th><th>CPU</th><th>Network (5 min)</th><th>Volumes</th></tr></thead>
+              <thead className="text-xs uppercase tracking-wide text-zinc-500">
+                <tr>
+                  <th className="py-1.5">Project</th>
+                  <th>Owner</th>
+                  <th>Memory</th>
+                  <th>CPU</th>
+                  <th>Network (5 min)</th>
+                  <th>Volumes</th>
+                </tr>
+              </thead>
               <tbody className="divide-y divide-zinc-100">
                 {consumers.map((c) => (
                   <tr key={c.ref} data-testid={`consumer-${c.ref}`}>
-                    <td className="py-2"><div className="font-medium">{c.name}</div><div className="font-mono text-xs text-zinc-500">{c.ref}</div></td>
+                    <td className="py-2">
+                      <div className="font-medium">{c.name}</div>
+                      <div className="font-mono text-xs text-zinc-500">{c.ref}</div>
+                    </td>
                     <td>{c.ownerEmail}</td>
                     <td>{c.memoryMb} MiB</td>
                     <td>{c.cpuPercent.toFixed(1)} %</td>
-                    <td>{c.netRxKb} / {c.netTxKb} KiB</td>
+                    <td>
+                      {c.netRxKb} / {c.netTxKb} KiB
+                    </td>
                     <td>{c.diskMb === null ? "–" : `${c.diskMb} MiB`}</td>
                   </tr>
                 ))}
@@ -170,17 +265,35 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         </section>
         <section className={card} data-testid="images">
           <h2 className="mb-3 font-medium">Template images</h2>
-          {"state" in images ? <ImagesPanel initial={images.state} /> : <p role="alert" className="text-sm text-red-600">The Docker engine could not be read: {images.error}</p>}
+          {"state" in images ? (
+            <ImagesPanel initial={images.state} />
+          ) : (
+            <p role="alert" className="text-sm text-red-600">
+              The Docker engine could not be read: {images.error}
+            </p>
+          )}
         </section>
         {!("list" in nodes && nodes.list === null) && (
           <section className={card} data-testid="nodes">
             <h2 className="mb-3 font-medium">Swarm nodes</h2>
-            {"list" in nodes ? <NodesPanel nodes={nodes.list ?? []} /> : <p role="alert" className="text-sm text-red-600">The Swarm could not be read: {nodes.error}</p>}
+            {"list" in nodes ? (
+              <NodesPanel nodes={nodes.list ?? []} />
+            ) : (
+              <p role="alert" className="text-sm text-red-600">
+                The Swarm could not be read: {nodes.error}
+              </p>
+            )}
           </section>
         )}
         <section className={card} data-testid="engine-stacks">
           <h2 className="mb-3 font-medium">Engine</h2>
-          {"view" in engine ? <EngineStacks view={engine.view} installationId={service.installationId} /> : <p role="alert" className="text-sm text-red-600">The Docker engine could not be read: {engine.error}</p>}
+          {"view" in engine ? (
+            <EngineStacks view={engine.view} installationId={service.installationId} />
+          ) : (
+            <p role="alert" className="text-sm text-red-600">
+              The Docker engine could not be read: {engine.error}
+            </p>
+          )}
         </section>
       </main>
     </>

@@ -17,7 +17,12 @@ export default async function DashboardPage() {
   if (!user) redirect("/login?callbackUrl=/dashboard");
   const service = getProjectService();
   const backups = getBackupService();
-  const [projects, quota, failing, deleted] = await Promise.all([service.listProjects(user), service.quotaFor(user), backups.failingBackups(user), backups.listDeleted({ ...user, role: "USER" })]);
+  const [projects, quota, failing, deleted] = await Promise.all([
+    service.listProjects(user),
+    service.quotaFor(user),
+    backups.failingBackups(user),
+    backups.listDeleted({ ...user, role: "USER" }),
+  ]);
   const full = quota.used >= quota.limit;
   return (
     <>
@@ -35,9 +40,17 @@ export default async function DashboardPage() {
         {failing.length > 0 && (
           <div className="mt-6" data-testid="backup-failures">
             <Alert>
-              The last scheduled backup failed for {failing.map((f, i) => (
-                <span key={f.ref}>{i > 0 && ", "}<a className="font-medium underline" href={`/project/${f.ref}`}>{f.name}</a> ({new Date(f.at).toLocaleString("en")}: {f.error.slice(0, 120)})</span>
-              ))}. It is tried again within the hour.
+              The last scheduled backup failed for{" "}
+              {failing.map((f, i) => (
+                <span key={f.ref}>
+                  {i > 0 && ", "}
+                  <a className="font-medium underline" href={`/project/${f.ref}`}>
+                    {f.name}
+                  </a>{" "}
+                  ({new Date(f.at).toLocaleString("en")}: {f.error.slice(0, 120)})
+                </span>
+              ))}
+              . It is tried again within the hour.
             </Alert>
           </div>
         )}
@@ -50,7 +63,12 @@ export default async function DashboardPage() {
           <ul className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {projects.map((p) => (
               <li key={p.ref}>
-                <Link href={`/project/${p.ref}`} data-testid="project-card" data-ref={p.ref} className="block rounded-xl border border-zinc-200 bg-white p-5 shadow-sm transition hover:border-zinc-300 hover:shadow">
+                <Link
+                  href={`/project/${p.ref}`}
+                  data-testid="project-card"
+                  data-ref={p.ref}
+                  className="block rounded-xl border border-zinc-200 bg-white p-5 shadow-sm transition hover:border-zinc-300 hover:shadow"
+                >
                   <div className="flex items-start justify-between gap-3">
                     <h2 className="truncate font-medium">{p.name}</h2>
                     <StatusBadge status={p.status} />

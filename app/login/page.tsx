@@ -13,7 +13,18 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const callbackUrl = safeRedirectPath(params.callbackUrl);
   if (await getCurrentUser()) redirect(callbackUrl);
   return (
-    <AuthCard title="Welcome back" subtitle="Log in to manage your projects." footer={<>No account yet? <Link className="font-medium text-zinc-900 underline" href="/signup">Sign up</Link></>}>
+    <AuthCard
+      title="Welcome back"
+      subtitle="Log in to manage your projects."
+      footer={
+        <>
+          No account yet?{" "}
+          <Link className="font-medium text-zinc-900 underline" href="/signup">
+            Sign up
+          </Link>
+        </>
+      }
+    >
       <LoginForm callbackUrl={callbackUrl} />
     </AuthCard>
   );

@@ -13,7 +13,18 @@ export default async function SignUpPage() {
   if (await getCurrentUser()) redirect("/dashboard");
   const { signupEnabled } = await getSystemSettings(getDb());
   return (
-    <AuthCard title="Create your account" subtitle="Get a complete Supabase stack in a minute." footer={<>Already have an account? <Link className="font-medium text-zinc-900 underline" href="/login">Log in</Link></>}>
+    <AuthCard
+      title="Create your account"
+      subtitle="Get a complete Supabase stack in a minute."
+      footer={
+        <>
+          Already have an account?{" "}
+          <Link className="font-medium text-zinc-900 underline" href="/login">
+            Log in
+          </Link>
+        </>
+      }
+    >
       {signupEnabled ? <SignUpForm /> : <Alert tone="info">Sign-up is switched off on this server. Ask an administrator for an account.</Alert>}
     </AuthCard>
   );

@@ -57,25 +57,46 @@ export function NewTokenForm({ isAdmin }: { isAdmin: boolean }) {
         <div className="space-y-2 rounded-md border border-emerald-200 bg-emerald-50 p-3" data-testid="new-token-box">
           <p className="text-sm font-medium text-emerald-900">Copy your new token now. It is shown once and cannot be shown again.</p>
           <div className="flex items-center gap-2">
-            <code className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1 font-mono text-sm" data-testid="new-token">{created}</code>
+            <code className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1 font-mono text-sm" data-testid="new-token">
+              {created}
+            </code>
             <CopyButton value={created} testId="new-token-copy" />
           </div>
         </div>
       )}
       <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-[2fr_1fr_auto] sm:items-start" noValidate>
-        {error && <div className="sm:col-span-3"><Alert>{error}</Alert></div>}
+        {error && (
+          <div className="sm:col-span-3">
+            <Alert>{error}</Alert>
+          </div>
+        )}
         <Field label="Name" name="name" placeholder="CI deploys" required errors={fieldErrors.name} />
         <div className="space-y-1.5">
-          <label htmlFor="field-expiresInDays" className="block text-sm font-medium text-zinc-700">Expires after</label>
-          <select id="field-expiresInDays" name="expiresInDays" defaultValue="30" className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm">
+          <label htmlFor="field-expiresInDays" className="block text-sm font-medium text-zinc-700">
+            Expires after
+          </label>
+          <select
+            id="field-expiresInDays"
+            name="expiresInDays"
+            defaultValue="30"
+            className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm"
+          >
             {TOKEN_EXPIRY_CHOICES.map((c) => (
-              <option key={c} value={c}>{EXPIRY_LABEL[c]}</option>
+              <option key={c} value={c}>
+                {EXPIRY_LABEL[c]}
+              </option>
             ))}
           </select>
-          {fieldErrors.expiresInDays?.map((m) => <p key={m} className="text-xs text-red-600">{m}</p>)}
+          {fieldErrors.expiresInDays?.map((m) => (
+            <p key={m} className="text-xs text-red-600">
+              {m}
+            </p>
+          ))}
         </div>
         <div className="pt-6">
-          <Button type="submit" variant="brand" disabled={pending}>{pending ? "Creating…" : "Create token"}</Button>
+          <Button type="submit" variant="brand" disabled={pending}>
+            {pending ? "Creating…" : "Create token"}
+          </Button>
         </div>
         {isAdmin && (
           <label className="flex items-center gap-2 text-sm text-zinc-700 sm:col-span-3">
@@ -97,11 +118,19 @@ function RevokeButton({ id }: { id: string }) {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   if (!confirming) {
-    return <Button variant="secondary" data-testid={`revoke-${id}`} onClick={() => setConfirming(true)}>Revoke</Button>;
+    return (
+      <Button variant="secondary" data-testid={`revoke-${id}`} onClick={() => setConfirming(true)}>
+        Revoke
+      </Button>
+    );
   }
   return (
     <span className="inline-flex items-center gap-2">
-      {error && <span className="text-xs text-red-600" role="alert">{error}</span>}
+      {error && (
+        <span className="text-xs text-red-600" role="alert">
+          {error}
+        </span>
+      )}
       <Button
         variant="danger"
         data-testid={`confirm-revoke-${id}`}
@@ -113,7 +142,9 @@ function RevokeButton({ id }: { id: string }) {
       >
         Revoke now
       </Button>
-      <Button variant="ghost" onClick={() => setConfirming(false)}>Cancel</Button>
+      <Button variant="ghost" onClick={() => setConfirming(false)}>
+        Cancel
+      </Button>
     </span>
   );
 }
@@ -143,8 +174,12 @@ export function TokenList({ tokens }: { tokens: TokenView[] }) {
               <td className="py-2 pr-4">{t.admin ? "All projects (admin)" : "Your projects"}</td>
               <td className="py-2 pr-4">{when(t.createdAt, "")}</td>
               <td className="py-2 pr-4">{when(t.expiresAt, "Never")}</td>
-              <td className="py-2 pr-4" data-testid="last-used" title="Recorded at most once a minute">{when(t.lastUsedAt, "Never used")}</td>
-              <td className="py-2 pr-4" data-testid="token-state">{t.state}</td>
+              <td className="py-2 pr-4" data-testid="last-used" title="Recorded at most once a minute">
+                {when(t.lastUsedAt, "Never used")}
+              </td>
+              <td className="py-2 pr-4" data-testid="token-state">
+                {t.state}
+              </td>
               <td className="py-2 text-right">{t.state === "active" && <RevokeButton id={t.id} />}</td>
             </tr>
           ))}

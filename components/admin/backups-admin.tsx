@@ -19,7 +19,10 @@ export function BackupsAdmin({ view }: { view: BackupAdminView }) {
   return (
     <div className="space-y-5">
       <dl className="grid grid-cols-2 gap-y-2 text-sm" data-testid="backup-storage">
-        <dt className="text-zinc-500">Stored in backups</dt><dd>{formatBytes(view.storedBytes)} in {view.backups} backup(s), {view.target === "s3" ? "S3 bucket" : "local folder"}</dd>
+        <dt className="text-zinc-500">Stored in backups</dt>
+        <dd>
+          {formatBytes(view.storedBytes)} in {view.backups} backup(s), {view.target === "s3" ? "S3 bucket" : "local folder"}
+        </dd>
       </dl>
       {message && <Alert tone={message.tone}>{message.text}</Alert>}
       <form
@@ -30,13 +33,26 @@ export function BackupsAdmin({ view }: { view: BackupAdminView }) {
           setMessage(res.ok ? { tone: "success", text: "Saved." } : { tone: "error", text: Object.values(res.fieldErrors ?? {}).flat()[0] ?? res.message });
         }}
       >
-        <label className="space-y-1"><span className="block text-zinc-500">Keep backups (days, default)</span><input className={input} type="number" min={1} max={3650} value={retention} onChange={(e) => setRetention(e.target.value)} /></label>
-        <label className="space-y-1"><span className="block text-zinc-500">Keep deleted projects (days; 0: deletes are final)</span><input className={input} type="number" min={0} max={365} value={softDelete} onChange={(e) => setSoftDelete(e.target.value)} /></label>
-        <Button type="submit" variant="secondary">Save</Button>
+        <label className="space-y-1">
+          <span className="block text-zinc-500">Keep backups (days, default)</span>
+          <input className={input} type="number" min={1} max={3650} value={retention} onChange={(e) => setRetention(e.target.value)} />
+        </label>
+        <label className="space-y-1">
+          <span className="block text-zinc-500">Keep deleted projects (days; 0: deletes are final)</span>
+          <input className={input} type="number" min={0} max={365} value={softDelete} onChange={(e) => setSoftDelete(e.target.value)} />
+        </label>
+        <Button type="submit" variant="secondary">
+          Save
+        </Button>
       </form>
       {view.plans.length > 0 && (
         <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Plan</th><th>Keep backups (days; empty: default)</th></tr></thead>
+          <thead className="text-xs uppercase tracking-wide text-zinc-500">
+            <tr>
+              <th className="py-1.5">Plan</th>
+              <th>Keep backups (days; empty: default)</th>
+            </tr>
+          </thead>
           <tbody className="divide-y divide-zinc-100">
             {view.plans.map((p) => (
               <tr key={p.id}>
@@ -66,11 +82,21 @@ export function BackupsAdmin({ view }: { view: BackupAdminView }) {
           <p className="text-sm text-zinc-500">No failed backups.</p>
         ) : (
           <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Project</th><th>Owner</th><th>When</th><th>Error</th></tr></thead>
+            <thead className="text-xs uppercase tracking-wide text-zinc-500">
+              <tr>
+                <th className="py-1.5">Project</th>
+                <th>Owner</th>
+                <th>When</th>
+                <th>Error</th>
+              </tr>
+            </thead>
             <tbody className="divide-y divide-zinc-100">
               {view.failing.map((f) => (
                 <tr key={f.ref}>
-                  <td className="py-2"><div className="font-medium">{f.name}</div><div className="font-mono text-xs text-zinc-500">{f.ref}</div></td>
+                  <td className="py-2">
+                    <div className="font-medium">{f.name}</div>
+                    <div className="font-mono text-xs text-zinc-500">{f.ref}</div>
+                  </td>
                   <td>{f.ownerEmail}</td>
                   <td>{new Date(f.at).toLocaleString("en")}</td>
                   <td className="text-red-700">{f.error.slice(0, 200)}</td>

@@ -28,8 +28,16 @@ function QuarantineControls({ stack }: { stack: EngineView["quarantined"][number
           });
         }}
       >
-        <input aria-label={`Owner for ${stack.ref}`} value={email} onChange={(e) => setEmail(e.target.value)} placeholder="owner email" className="w-44 rounded-md border border-zinc-300 px-2 py-1 text-xs" />
-        <Button type="submit" variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} data-testid={`adopt-${stack.ref}`}>Adopt</Button>
+        <input
+          aria-label={`Owner for ${stack.ref}`}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          placeholder="owner email"
+          className="w-44 rounded-md border border-zinc-300 px-2 py-1 text-xs"
+        />
+        <Button type="submit" variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} data-testid={`adopt-${stack.ref}`}>
+          Adopt
+        </Button>
       </form>
       <DeleteProjectDialog
         projectRef={stack.ref}
@@ -43,7 +51,11 @@ function QuarantineControls({ stack }: { stack: EngineView["quarantined"][number
           return res;
         }}
       />
-      {error && <span role="alert" className="w-full text-right text-xs text-red-600">{error}</span>}
+      {error && (
+        <span role="alert" className="w-full text-right text-xs text-red-600">
+          {error}
+        </span>
+      )}
     </div>
   );
 }
@@ -57,17 +69,33 @@ export function EngineStacks({ view, installationId }: { view: EngineView; insta
       <div>
         <h3 className="mb-2 font-medium">Quarantined ({view.quarantined.length})</h3>
         {view.quarantined.length === 0 ? (
-          <p className="text-zinc-500">None. Stacks this installation made but its database does not know, and could not rebuild, appear here: stopped, with their volumes kept.</p>
+          <p className="text-zinc-500">
+            None. Stacks this installation made but its database does not know, and could not rebuild, appear here: stopped, with their volumes kept.
+          </p>
         ) : (
           <table className="w-full text-left">
-            <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Stack</th><th>Why</th><th>Resources</th><th className="text-right">Decide</th></tr></thead>
+            <thead className="text-xs uppercase tracking-wide text-zinc-500">
+              <tr>
+                <th className="py-1.5">Stack</th>
+                <th>Why</th>
+                <th>Resources</th>
+                <th className="text-right">Decide</th>
+              </tr>
+            </thead>
             <tbody className="divide-y divide-zinc-100">
               {view.quarantined.map((q) => (
                 <tr key={q.ref} data-testid={`quarantined-${q.ref}`}>
-                  <td className="py-2"><div className="font-medium">{q.name ?? "unknown name"}</div><div className="font-mono text-xs text-zinc-500">{q.ref}</div></td>
+                  <td className="py-2">
+                    <div className="font-medium">{q.name ?? "unknown name"}</div>
+                    <div className="font-mono text-xs text-zinc-500">{q.ref}</div>
+                  </td>
                   <td className="max-w-xs text-zinc-600">{q.reason}</td>
-                  <td>{q.containers} containers ({q.running} running), {q.volumes} volumes</td>
-                  <td className="py-2"><QuarantineControls stack={q} /></td>
+                  <td>
+                    {q.containers} containers ({q.running} running), {q.volumes} volumes
+                  </td>
+                  <td className="py-2">
+                    <QuarantineControls stack={q} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -80,13 +108,21 @@ export function EngineStacks({ view, installationId }: { view: EngineView; insta
           <p className="text-zinc-500">No other Supafleet’s resources on this engine.</p>
         ) : (
           <table className="w-full text-left">
-            <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Ref</th><th>Installation</th><th>Resources</th></tr></thead>
+            <thead className="text-xs uppercase tracking-wide text-zinc-500">
+              <tr>
+                <th className="py-1.5">Ref</th>
+                <th>Installation</th>
+                <th>Resources</th>
+              </tr>
+            </thead>
             <tbody className="divide-y divide-zinc-100">
               {view.foreign.map((f) => (
                 <tr key={`${f.installation ?? ""}/${f.ref}`} data-testid={`foreign-${f.ref}`}>
                   <td className="py-2 font-mono text-xs">{f.ref}</td>
                   <td className="font-mono text-xs">{f.installation ?? "none (made before installation ids)"}</td>
-                  <td>{f.containers} containers ({f.running} running), {f.volumes} volumes — never touched</td>
+                  <td>
+                    {f.containers} containers ({f.running} running), {f.volumes} volumes — never touched
+                  </td>
                 </tr>
               ))}
             </tbody>

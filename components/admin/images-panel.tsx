@@ -21,18 +21,30 @@ export function ImagesPanel({ initial }: { initial: PullState }) {
   return (
     <div className="space-y-3 text-sm">
       <p className="text-zinc-600">
-        {missing === 0 ? "Every image of the stack template is on this host." : `${missing} of ${state.images.length} images are not on this host yet; the first create would pull them.`}
+        {missing === 0
+          ? "Every image of the stack template is on this host."
+          : `${missing} of ${state.images.length} images are not on this host yet; the first create would pull them.`}
       </p>
       <ul className="space-y-1 font-mono text-xs" data-testid="template-images">
         {state.images.map((i) => (
           <li key={i.image} className="flex justify-between gap-4">
             <span>{i.image}</span>
-            <span className={i.present ? "text-emerald-700" : "text-zinc-500"}>{i.present ? "present" : state.running ? `${i.percent ?? 0}% ${i.status}` : "missing"}</span>
+            <span className={i.present ? "text-emerald-700" : "text-zinc-500"}>
+              {i.present ? "present" : state.running ? `${i.percent ?? 0}% ${i.status}` : "missing"}
+            </span>
           </li>
         ))}
       </ul>
-      {state.error && <p role="alert" className="text-red-600">Pull failed: {state.error}</p>}
-      {error && <p role="alert" className="text-red-600">{error}</p>}
+      {state.error && (
+        <p role="alert" className="text-red-600">
+          Pull failed: {state.error}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="text-red-600">
+          {error}
+        </p>
+      )}
       <Button
         variant="secondary"
         disabled={state.running || missing === 0}

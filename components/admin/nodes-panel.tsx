@@ -44,7 +44,11 @@ function DrainButton({ node }: { node: NodeRow }) {
       >
         {node.drained ? "Take new projects" : "Drain"}
       </Button>
-      {error && <span role="alert" className="text-xs text-red-600">{error}</span>}
+      {error && (
+        <span role="alert" className="text-xs text-red-600">
+          {error}
+        </span>
+      )}
     </span>
   );
 }
@@ -53,20 +57,40 @@ export function NodesPanel({ nodes }: { nodes: NodeRow[] }) {
   return (
     <table className="w-full text-left text-sm">
       <thead className="text-xs uppercase tracking-wide text-zinc-500">
-        <tr><th className="py-1.5">Node</th><th>State</th><th>Memory committed</th><th>CPUs</th><th>Projects</th><th className="text-right">New projects</th></tr>
+        <tr>
+          <th className="py-1.5">Node</th>
+          <th>State</th>
+          <th>Memory committed</th>
+          <th>CPUs</th>
+          <th>Projects</th>
+          <th className="text-right">New projects</th>
+        </tr>
       </thead>
       <tbody className="divide-y divide-zinc-100">
         {nodes.map((n) => (
           <tr key={n.id} data-testid={`node-${n.id}`}>
             <td className="py-2">
-              <div className="font-medium">{n.hostname}{n.local ? " (this host)" : ""}</div>
-              <div className="font-mono text-xs text-zinc-500">{n.id.slice(0, 12)} · {n.address} · {n.role}</div>
+              <div className="font-medium">
+                {n.hostname}
+                {n.local ? " (this host)" : ""}
+              </div>
+              <div className="font-mono text-xs text-zinc-500">
+                {n.id.slice(0, 12)} · {n.address} · {n.role}
+              </div>
             </td>
-            <td className={n.state === "ready" ? "" : "text-red-600"}>{n.state}{n.availability !== "active" ? ` (${n.availability})` : ""}{n.drained ? " · drained" : ""}</td>
-            <td>{gib(n.committedMemoryBytes)} of {gib(n.memoryBytes)}</td>
+            <td className={n.state === "ready" ? "" : "text-red-600"}>
+              {n.state}
+              {n.availability !== "active" ? ` (${n.availability})` : ""}
+              {n.drained ? " · drained" : ""}
+            </td>
+            <td>
+              {gib(n.committedMemoryBytes)} of {gib(n.memoryBytes)}
+            </td>
             <td>{(n.nanoCpus / 1e9).toFixed(0)}</td>
             <td title={n.projects.join(", ")}>{n.projects.length}</td>
-            <td className="py-2 text-right"><DrainButton node={n} /></td>
+            <td className="py-2 text-right">
+              <DrainButton node={n} />
+            </td>
           </tr>
         ))}
       </tbody>

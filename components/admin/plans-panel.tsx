@@ -32,20 +32,50 @@ export function PlansPanel({ plans, templateDefault }: { plans: PlanView[]; temp
   return (
     <div className="space-y-3 text-sm">
       <table className="w-full text-left">
-        <thead className="text-xs uppercase tracking-wide text-zinc-500"><tr><th className="py-1.5">Plan</th><th>Memory</th><th>CPUs</th><th>Users</th><th className="text-right" /></tr></thead>
+        <thead className="text-xs uppercase tracking-wide text-zinc-500">
+          <tr>
+            <th className="py-1.5">Plan</th>
+            <th>Memory</th>
+            <th>CPUs</th>
+            <th>Users</th>
+            <th className="text-right" />
+          </tr>
+        </thead>
         <tbody className="divide-y divide-zinc-100">
           {!hasDefault && (
-            <tr><td className="py-2">Template default <span className="text-xs text-zinc-500">(default)</span></td><td>{templateDefault.memoryMb} MiB</td><td>{templateDefault.cpus}</td><td>–</td><td /></tr>
+            <tr>
+              <td className="py-2">
+                Template default <span className="text-xs text-zinc-500">(default)</span>
+              </td>
+              <td>{templateDefault.memoryMb} MiB</td>
+              <td>{templateDefault.cpus}</td>
+              <td>–</td>
+              <td />
+            </tr>
           )}
           {plans.map((p) => (
             <tr key={p.id} data-testid={`plan-${p.name}`}>
-              <td className="py-2">{p.name}{p.isDefault && <span className="text-xs text-zinc-500"> (default)</span>}</td>
+              <td className="py-2">
+                {p.name}
+                {p.isDefault && <span className="text-xs text-zinc-500"> (default)</span>}
+              </td>
               <td>{p.memoryMb} MiB</td>
               <td>{p.cpus}</td>
               <td>{p.users}</td>
               <td className="space-x-1 text-right">
-                {!p.isDefault && <Button variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => run(() => savePlanAction({ id: p.id, name: p.name, memoryMb: p.memoryMb, cpus: p.cpus, makeDefault: true }))}>Make default</Button>}
-                <Button variant="ghost" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => run(() => deletePlanAction(p.id))}>Delete</Button>
+                {!p.isDefault && (
+                  <Button
+                    variant="secondary"
+                    className="!px-2 !py-1 text-xs"
+                    disabled={pending}
+                    onClick={() => run(() => savePlanAction({ id: p.id, name: p.name, memoryMb: p.memoryMb, cpus: p.cpus, makeDefault: true }))}
+                  >
+                    Make default
+                  </Button>
+                )}
+                <Button variant="ghost" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => run(() => deletePlanAction(p.id))}>
+                  Delete
+                </Button>
               </td>
             </tr>
           ))}
@@ -58,18 +88,59 @@ export function PlansPanel({ plans, templateDefault }: { plans: PlanView[]; temp
           run(() => savePlanAction({ name, memoryMb: Number(memory), cpus: Number(cpus), makeDefault }));
         }}
       >
-        <input aria-label="Plan name" data-testid="plan-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="name" className="w-28 rounded-md border border-zinc-300 px-2 py-1" />
-        <input aria-label="Memory (MiB)" data-testid="plan-memory" value={memory} onChange={(e) => setMemory(e.target.value)} inputMode="numeric" className="w-20 rounded-md border border-zinc-300 px-2 py-1" /> MiB
-        <input aria-label="CPUs" data-testid="plan-cpus" value={cpus} onChange={(e) => setCpus(e.target.value)} inputMode="decimal" className="w-14 rounded-md border border-zinc-300 px-2 py-1" /> CPUs
-        <label className="flex items-center gap-1"><input type="checkbox" checked={makeDefault} onChange={(e) => setMakeDefault(e.target.checked)} /> default</label>
-        <Button type="submit" variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} data-testid="add-plan">Add plan</Button>
+        <input
+          aria-label="Plan name"
+          data-testid="plan-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="name"
+          className="w-28 rounded-md border border-zinc-300 px-2 py-1"
+        />
+        <input
+          aria-label="Memory (MiB)"
+          data-testid="plan-memory"
+          value={memory}
+          onChange={(e) => setMemory(e.target.value)}
+          inputMode="numeric"
+          className="w-20 rounded-md border border-zinc-300 px-2 py-1"
+        />{" "}
+        MiB
+        <input
+          aria-label="CPUs"
+          data-testid="plan-cpus"
+          value={cpus}
+          onChange={(e) => setCpus(e.target.value)}
+          inputMode="decimal"
+          className="w-14 rounded-md border border-zinc-300 px-2 py-1"
+        />{" "}
+        CPUs
+        <label className="flex items-center gap-1">
+          <input type="checkbox" checked={makeDefault} onChange={(e) => setMakeDefault(e.target.checked)} /> default
+        </label>
+        <Button type="submit" variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} data-testid="add-plan">
+          Add plan
+        </Button>
       </form>
-      {error && <p role="alert" className="text-red-600">{error}</p>}
+      {error && (
+        <p role="alert" className="text-red-600">
+          {error}
+        </p>
+      )}
     </div>
   );
 }
 
-export function UserPlanSelect({ userId, email, planId, plans }: { userId: string; email: string; planId: string | null; plans: Array<{ id: string; name: string }> }) {
+export function UserPlanSelect({
+  userId,
+  email,
+  planId,
+  plans,
+}: {
+  userId: string;
+  email: string;
+  planId: string | null;
+  plans: Array<{ id: string; name: string }>;
+}) {
   const { pending, error, run } = useRun();
   return (
     <span className="inline-flex items-center gap-1">
@@ -83,10 +154,16 @@ export function UserPlanSelect({ userId, email, planId, plans }: { userId: strin
       >
         <option value="">default</option>
         {plans.map((p) => (
-          <option key={p.id} value={p.id}>{p.name}</option>
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
         ))}
       </select>
-      {error && <span role="alert" className="text-xs text-red-600">{error}</span>}
+      {error && (
+        <span role="alert" className="text-xs text-red-600">
+          {error}
+        </span>
+      )}
     </span>
   );
 }

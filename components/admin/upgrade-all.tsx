@@ -32,7 +32,11 @@ export function UpgradeAll({ latest, behind }: { latest: string; behind: number 
           {pending ? "Starting…" : `Upgrade all to ${latest}`}
         </Button>
       )}
-      {message && <span role="status" className="text-zinc-600">{message}</span>}
+      {message && (
+        <span role="status" className="text-zinc-600">
+          {message}
+        </span>
+      )}
     </div>
   );
 }

@@ -52,11 +52,7 @@ export function SignUpForm() {
   }
 
   if (held) {
-    return (
-      <Alert tone="success">
-        Account created. An administrator must approve it before you can log in; try logging in later.
-      </Alert>
-    );
+    return <Alert tone="success">Account created. An administrator must approve it before you can log in; try logging in later.</Alert>;
   }
 
   return (
@@ -64,7 +60,15 @@ export function SignUpForm() {
       {error && <Alert>{error}</Alert>}
       <Field label="Name" name="name" autoComplete="name" placeholder="Ada Lovelace" errors={fieldErrors.name} />
       <Field label="Email" name="email" type="email" autoComplete="email" required errors={fieldErrors.email} />
-      <Field label="Password" name="password" type="password" autoComplete="new-password" required hint="At least 10 characters." errors={fieldErrors.password} />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 10 characters."
+        errors={fieldErrors.password}
+      />
       <Button type="submit" variant="brand" className="w-full" disabled={pending}>
         {pending ? "Creating account…" : "Create account"}
       </Button>

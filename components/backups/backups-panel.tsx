@@ -64,8 +64,12 @@ export function BackupsPanel({ projectRef, projectName, canBackUp }: { projectRe
   return (
     <div className="space-y-4" data-testid="backups">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <p className="text-sm text-zinc-600">Daily backups of the database (roles included) and Storage files, encrypted. Restoring replaces the project’s data once the restored stack is healthy.</p>
-        <Button variant="secondary" disabled={pending || !canBackUp} onClick={backUpNow} data-testid="backup-now">{pending ? "Backing up…" : "Back up now"}</Button>
+        <p className="text-sm text-zinc-600">
+          Daily backups of the database (roles included) and Storage files, encrypted. Restoring replaces the project’s data once the restored stack is healthy.
+        </p>
+        <Button variant="secondary" disabled={pending || !canBackUp} onClick={backUpNow} data-testid="backup-now">
+          {pending ? "Backing up…" : "Back up now"}
+        </Button>
       </div>
       {error && <Alert>{error}</Alert>}
       {backups === null ? (
@@ -75,20 +79,37 @@ export function BackupsPanel({ projectRef, projectName, canBackUp }: { projectRe
       ) : (
         <table className="w-full text-left text-sm">
           <thead className="text-xs uppercase tracking-wide text-zinc-500">
-            <tr><th className="py-1.5">Time</th><th>Kind</th><th>Size</th><th>Took</th><th>Status</th><th className="text-right">Actions</th></tr>
+            <tr>
+              <th className="py-1.5">Time</th>
+              <th>Kind</th>
+              <th>Size</th>
+              <th>Took</th>
+              <th>Status</th>
+              <th className="text-right">Actions</th>
+            </tr>
           </thead>
           <tbody className="divide-y divide-zinc-100">
             {backups.map((b) => (
               <tr key={b.id} data-testid={`backup-${b.id}`}>
-                <td className="py-2"><time dateTime={b.startedAt}>{new Date(b.startedAt).toLocaleString("en")}</time></td>
+                <td className="py-2">
+                  <time dateTime={b.startedAt}>{new Date(b.startedAt).toLocaleString("en")}</time>
+                </td>
                 <td>{KIND_LABEL[b.kind]}</td>
                 <td>{formatBytes(b.sizeBytes)}</td>
                 <td>{b.durationMs === null ? "–" : `${(b.durationMs / 1000).toFixed(1)} s`}</td>
-                <td className={STATUS_STYLE[b.status]} title={b.error ?? undefined}>{b.status === "FAILED" ? `failed: ${(b.error ?? "").slice(0, 80)}` : b.status.toLowerCase()}</td>
+                <td className={STATUS_STYLE[b.status]} title={b.error ?? undefined}>
+                  {b.status === "FAILED" ? `failed: ${(b.error ?? "").slice(0, 80)}` : b.status.toLowerCase()}
+                </td>
                 <td className="py-2">
                   {b.status === "SUCCEEDED" && (
                     <div className="flex justify-end gap-2">
-                      <a className="rounded-md px-2 py-1 text-sm font-medium text-brand-700 hover:underline" href={`/api/projects/${projectRef}/backups/${b.id}/download`} data-testid="backup-download">Download</a>
+                      <a
+                        className="rounded-md px-2 py-1 text-sm font-medium text-brand-700 hover:underline"
+                        href={`/api/projects/${projectRef}/backups/${b.id}/download`}
+                        data-testid="backup-download"
+                      >
+                        Download
+                      </a>
                       {b.restorable ? (
                         <>
                           <CloneBackupDialog
@@ -113,7 +134,9 @@ export function BackupsPanel({ projectRef, projectName, canBackUp }: { projectRe
                           />
                         </>
                       ) : (
-                        <span className="text-xs text-zinc-500" title="Backups restore only into the template version they were taken with.">template {b.stackVersion}</span>
+                        <span className="text-xs text-zinc-500" title="Backups restore only into the template version they were taken with.">
+                          template {b.stackVersion}
+                        </span>
                       )}
                     </div>
                   )}

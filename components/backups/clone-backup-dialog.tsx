@@ -13,13 +13,17 @@ export function CloneBackupDialog({ sourceName, onClone }: { sourceName: string;
   return (
     <Dialog.Root onOpenChange={() => setError(null)}>
       <Dialog.Trigger asChild>
-        <Button variant="secondary" data-testid="backup-clone">Clone</Button>
+        <Button variant="secondary" data-testid="backup-clone">
+          Clone
+        </Button>
       </Dialog.Trigger>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 bg-zinc-950/40" />
         <Dialog.Content className="fixed left-1/2 top-1/2 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl bg-white p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">Clone into a new project</Dialog.Title>
-          <Dialog.Description className="mt-2 text-sm text-zinc-600">The new project gets this backup’s data and its own keys and passwords. It counts towards your project limit.</Dialog.Description>
+          <Dialog.Description className="mt-2 text-sm text-zinc-600">
+            The new project gets this backup’s data and its own keys and passwords. It counts towards your project limit.
+          </Dialog.Description>
           <form
             className="mt-4 space-y-4"
             onSubmit={async (e) => {
@@ -32,12 +36,23 @@ export function CloneBackupDialog({ sourceName, onClone }: { sourceName: string;
             }}
           >
             {error && <Alert>{error}</Alert>}
-            <input aria-label="Name" data-testid="clone-name" value={name} maxLength={64} onChange={(e) => setName(e.target.value)} className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-100" />
+            <input
+              aria-label="Name"
+              data-testid="clone-name"
+              value={name}
+              maxLength={64}
+              onChange={(e) => setName(e.target.value)}
+              className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-100"
+            />
             <div className="flex justify-end gap-2">
               <Dialog.Close asChild>
-                <Button type="button" variant="secondary">Cancel</Button>
+                <Button type="button" variant="secondary">
+                  Cancel
+                </Button>
               </Dialog.Close>
-              <Button type="submit" variant="brand" disabled={pending || name.trim().length < 2}>{pending ? "Cloning…" : "Clone"}</Button>
+              <Button type="submit" variant="brand" disabled={pending || name.trim().length < 2}>
+                {pending ? "Cloning…" : "Clone"}
+              </Button>
             </div>
           </form>
         </Dialog.Content>

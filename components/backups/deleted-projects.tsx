@@ -21,7 +21,9 @@ export function DeletedProjects({ projects, onRestore }: { projects: DeletedProj
             <div>
               <span className="font-medium">{p.name}</span> <span className="font-mono text-xs text-zinc-500">{p.ref}</span>
               {p.owner && <span className="ml-2 text-zinc-500">{p.owner.email}</span>}
-              <div className="text-xs text-zinc-500">Deleted {new Date(p.removedAt).toLocaleString("en")}; kept until {new Date(p.purgeAt).toLocaleString("en")}</div>
+              <div className="text-xs text-zinc-500">
+                Deleted {new Date(p.removedAt).toLocaleString("en")}; kept until {new Date(p.purgeAt).toLocaleString("en")}
+              </div>
             </div>
             <Button
               variant="secondary"

@@ -34,7 +34,14 @@ export function AuthSettingsForm({ projectRef }: { projectRef: string }) {
       redirectUrls: text("redirectUrls"),
       confirmEmail: f.get("confirmEmail") === "on",
       smtp: smtpOn
-        ? { host: text("smtpHost"), port: text("smtpPort"), user: text("smtpUser"), password: text("smtpPassword"), senderEmail: text("smtpSenderEmail"), senderName: text("smtpSenderName") }
+        ? {
+            host: text("smtpHost"),
+            port: text("smtpPort"),
+            user: text("smtpUser"),
+            password: text("smtpPassword"),
+            senderEmail: text("smtpSenderEmail"),
+            senderName: text("smtpSenderName"),
+          }
         : null,
     };
     setSaving(true);
@@ -57,12 +64,30 @@ export function AuthSettingsForm({ projectRef }: { projectRef: string }) {
   return (
     <form onSubmit={onSubmit} className="space-y-4" data-testid="auth-settings" noValidate>
       {message && <Alert tone={message.tone === "info" ? "info" : undefined}>{message.text}</Alert>}
-      <Field label="Site URL (your app)" name="siteUrl" defaultValue={s.siteUrl} errors={err("siteUrl")} hint="Where confirmation and sign-in links send people back to." />
+      <Field
+        label="Site URL (your app)"
+        name="siteUrl"
+        defaultValue={s.siteUrl}
+        errors={err("siteUrl")}
+        hint="Where confirmation and sign-in links send people back to."
+      />
       <div className="space-y-1.5">
-        <label htmlFor="field-redirectUrls" className="block text-sm font-medium text-zinc-700">Additional redirect URLs</label>
-        <textarea id="field-redirectUrls" name="redirectUrls" rows={3} defaultValue={s.redirectUrls.join("\n")} className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs" />
+        <label htmlFor="field-redirectUrls" className="block text-sm font-medium text-zinc-700">
+          Additional redirect URLs
+        </label>
+        <textarea
+          id="field-redirectUrls"
+          name="redirectUrls"
+          rows={3}
+          defaultValue={s.redirectUrls.join("\n")}
+          className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs"
+        />
         <p className="text-xs text-zinc-500">One per line; * and ** match parts of a URL.</p>
-        {err("redirectUrls")?.map((e) => <p key={e} className="text-xs text-red-600">{e}</p>)}
+        {err("redirectUrls")?.map((e) => (
+          <p key={e} className="text-xs text-red-600">
+            {e}
+          </p>
+        ))}
       </div>
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="smtpOn" checked={smtpOn} onChange={(e) => setSmtpOn(e.target.checked)} data-testid="smtp-on" />
@@ -73,18 +98,34 @@ export function AuthSettingsForm({ projectRef }: { projectRef: string }) {
           <Field label="SMTP host" name="smtpHost" defaultValue={s.smtp?.host ?? ""} />
           <Field label="SMTP port" name="smtpPort" type="number" defaultValue={s.smtp?.port ?? 587} />
           <Field label="SMTP user" name="smtpUser" defaultValue={s.smtp?.user ?? ""} />
-          <Field label="SMTP password" name="smtpPassword" type="password" autoComplete="new-password" placeholder={view.smtpPasswordSet ? "(stored; leave empty to keep)" : ""} />
+          <Field
+            label="SMTP password"
+            name="smtpPassword"
+            type="password"
+            autoComplete="new-password"
+            placeholder={view.smtpPasswordSet ? "(stored; leave empty to keep)" : ""}
+          />
           <Field label="Sender email" name="smtpSenderEmail" type="email" defaultValue={s.smtp?.senderEmail ?? ""} />
           <Field label="Sender name" name="smtpSenderName" defaultValue={s.smtp?.senderName ?? ""} />
-          {err("smtp")?.map((e) => <p key={e} className="text-xs text-red-600 sm:col-span-2">{e}</p>)}
+          {err("smtp")?.map((e) => (
+            <p key={e} className="text-xs text-red-600 sm:col-span-2">
+              {e}
+            </p>
+          ))}
         </div>
       )}
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="confirmEmail" defaultChecked={s.confirmEmail} data-testid="confirm-email" />
         Confirm email: new users must click the link we mail them (needs SMTP)
       </label>
-      {err("confirmEmail")?.map((e) => <p key={e} className="text-xs text-red-600">{e}</p>)}
-      <Button type="submit" variant="brand" disabled={saving} data-testid="auth-save">{saving ? "Saving…" : "Save Auth settings"}</Button>
+      {err("confirmEmail")?.map((e) => (
+        <p key={e} className="text-xs text-red-600">
+          {e}
+        </p>
+      ))}
+      <Button type="submit" variant="brand" disabled={saving} data-testid="auth-save">
+        {saving ? "Saving…" : "Save Auth settings"}
+      </Button>
     </form>
   );
 }

@@ -25,7 +25,12 @@ export function DeleteProjectDialog({
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
-    <Dialog.Root onOpenChange={() => { setTyped(""); setError(null); }}>
+    <Dialog.Root
+      onOpenChange={() => {
+        setTyped("");
+        setError(null);
+      }}
+    >
       <Dialog.Trigger asChild>
         <Button variant="danger">{triggerLabel}</Button>
       </Dialog.Trigger>
@@ -60,9 +65,13 @@ export function DeleteProjectDialog({
             />
             <div className="flex justify-end gap-2">
               <Dialog.Close asChild>
-                <Button type="button" variant="secondary">Cancel</Button>
+                <Button type="button" variant="secondary">
+                  Cancel
+                </Button>
               </Dialog.Close>
-              <Button type="submit" variant="danger" disabled={pending || typed !== projectRef}>{pending ? "Deleting…" : confirmLabel}</Button>
+              <Button type="submit" variant="danger" disabled={pending || typed !== projectRef}>
+                {pending ? "Deleting…" : confirmLabel}
+              </Button>
             </div>
           </form>
         </Dialog.Content>

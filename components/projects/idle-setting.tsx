@@ -43,7 +43,11 @@ export function IdleSetting({ projectRef, initial, defaultMinutes }: { projectRe
         {!known && value !== null && <option value={String(value)}>{value} minutes</option>}
       </select>
       <span className="text-xs text-zinc-400">the next request wakes it</span>
-      {error && <span role="alert" className="text-xs text-red-600">{error}</span>}
+      {error && (
+        <span role="alert" className="text-xs text-red-600">
+          {error}
+        </span>
+      )}
     </label>
   );
 }

@@ -40,8 +40,15 @@ export function LogViewer({ projectRef, status }: { projectRef: string; status: 
       <div className="mb-2 flex items-center gap-3 text-sm">
         <label className="flex items-center gap-2">
           Service
-          <select data-testid="log-service" value={service} onChange={(e) => setService(e.target.value)} className="rounded-md border border-zinc-300 bg-white px-2 py-1">
-            {SERVICES.map((s) => <option key={s}>{s}</option>)}
+          <select
+            data-testid="log-service"
+            value={service}
+            onChange={(e) => setService(e.target.value)}
+            className="rounded-md border border-zinc-300 bg-white px-2 py-1"
+          >
+            {SERVICES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
           </select>
         </label>
         <label className="flex items-center gap-2">
@@ -50,12 +57,16 @@ export function LogViewer({ projectRef, status }: { projectRef: string; status: 
       </div>
       {error && <p className="mb-2 text-sm text-red-600">{error}</p>}
       <pre ref={box} data-testid="log-lines" className="h-64 overflow-auto rounded-lg bg-zinc-950 p-3 font-mono text-xs leading-5 text-zinc-100">
-        {lines.length === 0 ? <span className="text-zinc-500">No log lines yet.</span> : lines.map((l, i) => (
-          <div key={i} className={l.stream === "stderr" ? "text-amber-300" : undefined}>
-            {l.time && <span className="text-zinc-500">{l.time.slice(11, 19)} </span>}
-            {l.line}
-          </div>
-        ))}
+        {lines.length === 0 ? (
+          <span className="text-zinc-500">No log lines yet.</span>
+        ) : (
+          lines.map((l, i) => (
+            <div key={i} className={l.stream === "stderr" ? "text-amber-300" : undefined}>
+              {l.time && <span className="text-zinc-500">{l.time.slice(11, 19)} </span>}
+              {l.line}
+            </div>
+          ))
+        )}
       </pre>
     </div>
   );

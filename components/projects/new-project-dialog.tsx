@@ -43,11 +43,24 @@ export function NewProjectDialog({ notice }: { notice?: string }) {
   }
 
   return (
-    <Dialog.Root open={open} onOpenChange={(o) => { setOpen(o); setError(null); setFieldErrors({}); }}>
+    <Dialog.Root
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        setError(null);
+        setFieldErrors({});
+      }}
+    >
       <Dialog.Trigger asChild>
-        <Button variant="brand" title={notice}>+ New project</Button>
+        <Button variant="brand" title={notice}>
+          + New project
+        </Button>
       </Dialog.Trigger>
-      {notice && <span className="ml-2 text-xs text-zinc-500" data-testid="new-project-notice">{notice}</span>}
+      {notice && (
+        <span className="ml-2 text-xs text-zinc-500" data-testid="new-project-notice">
+          {notice}
+        </span>
+      )}
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 bg-zinc-950/40" />
         <Dialog.Content className="fixed left-1/2 top-1/2 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl bg-white p-6 shadow-xl">
@@ -59,9 +72,13 @@ export function NewProjectDialog({ notice }: { notice?: string }) {
             <Field label="Region label (optional)" name="region" placeholder="home-lab" hint="A label for your own bookkeeping." errors={fieldErrors.region} />
             <div className="flex justify-end gap-2 pt-2">
               <Dialog.Close asChild>
-                <Button type="button" variant="secondary">Cancel</Button>
+                <Button type="button" variant="secondary">
+                  Cancel
+                </Button>
               </Dialog.Close>
-              <Button type="submit" variant="brand" disabled={pending}>{pending ? "Creating…" : "Create project"}</Button>
+              <Button type="submit" variant="brand" disabled={pending}>
+                {pending ? "Creating…" : "Create project"}
+              </Button>
             </div>
           </form>
         </Dialog.Content>

@@ -141,17 +141,40 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <div className="flex items-center gap-3">
-            <h1 className="text-2xl font-semibold tracking-tight" data-testid="project-name">{project.name}</h1>
+            <h1 className="text-2xl font-semibold tracking-tight" data-testid="project-name">
+              {project.name}
+            </h1>
             <StatusBadge status={s} />
           </div>
-          <p className="mt-1 font-mono text-xs text-zinc-500" data-testid="project-ref">{ref}</p>
-          <p className="mt-1 text-xs text-zinc-500" data-testid="stack-version">Template {project.stackVersion}{project.upgradeTo ? ` · ${project.upgradeTo} available` : ""}</p>
+          <p className="mt-1 font-mono text-xs text-zinc-500" data-testid="project-ref">
+            {ref}
+          </p>
+          <p className="mt-1 text-xs text-zinc-500" data-testid="stack-version">
+            Template {project.stackVersion}
+            {project.upgradeTo ? ` · ${project.upgradeTo} available` : ""}
+          </p>
         </div>
         <div className="flex flex-wrap gap-2">
-          {active && <Button variant="secondary" disabled={!!pending} onClick={() => act("pause", () => pauseProjectAction(ref))}>{pending === "pause" ? "Pausing…" : "Pause"}</Button>}
-          {active && <Button variant="secondary" disabled={!!pending} onClick={() => act("restart", () => restartProjectAction(ref))}>Restart</Button>}
-          {s === "INACTIVE" && <Button variant="brand" disabled={!!pending} onClick={() => act("resume", () => resumeProjectAction(ref))}>{pending === "resume" ? "Resuming…" : "Resume"}</Button>}
-          {s === "INIT_FAILED" && <Button variant="brand" disabled={!!pending} onClick={() => act("retry", () => retryProjectAction(ref))}>Retry</Button>}
+          {active && (
+            <Button variant="secondary" disabled={!!pending} onClick={() => act("pause", () => pauseProjectAction(ref))}>
+              {pending === "pause" ? "Pausing…" : "Pause"}
+            </Button>
+          )}
+          {active && (
+            <Button variant="secondary" disabled={!!pending} onClick={() => act("restart", () => restartProjectAction(ref))}>
+              Restart
+            </Button>
+          )}
+          {s === "INACTIVE" && (
+            <Button variant="brand" disabled={!!pending} onClick={() => act("resume", () => resumeProjectAction(ref))}>
+              {pending === "resume" ? "Resuming…" : "Resume"}
+            </Button>
+          )}
+          {s === "INIT_FAILED" && (
+            <Button variant="brand" disabled={!!pending} onClick={() => act("retry", () => retryProjectAction(ref))}>
+              Retry
+            </Button>
+          )}
           {project.upgradeTo && (active || s === "INACTIVE") && (
             <Button variant="secondary" disabled={!!pending} onClick={() => act("upgrade", () => upgradeProjectAction(ref))} data-testid="upgrade">
               {pending === "upgrade" ? "Upgrading…" : `Upgrade to ${project.upgradeTo}`}
@@ -181,13 +204,21 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
         <Section title="Progress" testId="progress">
           {Object.entries(progress.images).map(([image, p]) => (
             <div key={image} className="mb-2">
-              <div className="flex justify-between text-xs text-zinc-600"><span className="font-mono">{image}</span><span>{p.percent}%</span></div>
-              <div className="mt-1 h-1.5 rounded-full bg-zinc-100"><div className="h-1.5 rounded-full bg-brand-500" style={{ width: `${p.percent}%` }} /></div>
+              <div className="flex justify-between text-xs text-zinc-600">
+                <span className="font-mono">{image}</span>
+                <span>{p.percent}%</span>
+              </div>
+              <div className="mt-1 h-1.5 rounded-full bg-zinc-100">
+                <div className="h-1.5 rounded-full bg-brand-500" style={{ width: `${p.percent}%` }} />
+              </div>
             </div>
           ))}
           <div className="mb-4 flex flex-wrap gap-2">
             {Object.entries(progress.services).map(([svc, state]) => (
-              <span key={svc} className={`rounded-md px-2 py-0.5 text-xs ring-1 ring-inset ${SERVICE_STATE_STYLE[state] ?? "bg-sky-50 text-sky-700 ring-sky-200"}`}>
+              <span
+                key={svc}
+                className={`rounded-md px-2 py-0.5 text-xs ring-1 ring-inset ${SERVICE_STATE_STYLE[state] ?? "bg-sky-50 text-sky-700 ring-sky-200"}`}
+              >
                 {svc}: {state}
               </span>
             ))}
@@ -210,17 +241,34 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
               <div className="space-y-1">
                 <div className="text-xs font-medium uppercase tracking-wide text-zinc-500">Project URL</div>
                 <div className="flex items-center gap-2">
-                  <code data-testid="api-url" className="min-w-0 flex-1 truncate rounded-md bg-zinc-50 px-2 py-1.5 font-mono text-xs ring-1 ring-zinc-200">{project.apiUrl}</code>
+                  <code data-testid="api-url" className="min-w-0 flex-1 truncate rounded-md bg-zinc-50 px-2 py-1.5 font-mono text-xs ring-1 ring-zinc-200">
+                    {project.apiUrl}
+                  </code>
                   <CopyButton value={project.apiUrl} />
                 </div>
               </div>
               <SecretRow label="anon key (public)" value={secrets?.anonKey} revealed={!!secrets} testId="anon-key" />
               <SecretRow label="service_role key (secret)" value={secrets?.serviceRoleKey} revealed={!!secrets} testId="service-key" />
-              {(!secrets || secrets.publishableKey) && <SecretRow label="Publishable key (public)" value={secrets?.publishableKey ?? undefined} revealed={!!secrets} testId="publishable-key" />}
-              {(!secrets || secrets.secretKey) && <SecretRow label="Secret key (server only)" value={secrets?.secretKey ?? undefined} revealed={!!secrets} testId="secret-key" />}
+              {(!secrets || secrets.publishableKey) && (
+                <SecretRow label="Publishable key (public)" value={secrets?.publishableKey ?? undefined} revealed={!!secrets} testId="publishable-key" />
+              )}
+              {(!secrets || secrets.secretKey) && (
+                <SecretRow label="Secret key (server only)" value={secrets?.secretKey ?? undefined} revealed={!!secrets} testId="secret-key" />
+              )}
               {secrets && !secrets.publishableKey && <p className="text-xs text-zinc-500">Publishable and secret keys come with the template upgrade.</p>}
-              {secrets && <p className="text-xs text-zinc-500">JWKS (public signing keys): <code className="font-mono" data-testid="jwks-url">{secrets.jwksUrl}</code></p>}
-              {!secrets && <Button variant="secondary" onClick={reveal} data-testid="reveal">Reveal keys and passwords</Button>}
+              {secrets && (
+                <p className="text-xs text-zinc-500">
+                  JWKS (public signing keys):{" "}
+                  <code className="font-mono" data-testid="jwks-url">
+                    {secrets.jwksUrl}
+                  </code>
+                </p>
+              )}
+              {!secrets && (
+                <Button variant="secondary" onClick={reveal} data-testid="reveal">
+                  Reveal keys and passwords
+                </Button>
+              )}
             </div>
           </Section>
           <Section title="Database">
@@ -232,7 +280,11 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
           </Section>
           <Section title="Studio">
             <p className="mb-3 text-sm text-zinc-600">
-              Open <a className="font-medium text-brand-700 underline" href={project.apiUrl} target="_blank" rel="noreferrer">Supabase Studio</a> and sign in with:
+              Open{" "}
+              <a className="font-medium text-brand-700 underline" href={project.apiUrl} target="_blank" rel="noreferrer">
+                Supabase Studio
+              </a>{" "}
+              and sign in with:
             </p>
             <div className="space-y-3">
               <SecretRow label="Username" value={secrets?.dashboardUsername} revealed={!!secrets} testId="studio-user" />
@@ -254,14 +306,22 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
         ) : (
           <table className="w-full text-left text-sm">
             <thead className="text-xs uppercase tracking-wide text-zinc-500">
-              <tr><th className="py-1.5">Service</th><th>State</th><th>Health</th><th>Restarts</th><th>Started</th></tr>
+              <tr>
+                <th className="py-1.5">Service</th>
+                <th>State</th>
+                <th>Health</th>
+                <th>Restarts</th>
+                <th>Started</th>
+              </tr>
             </thead>
             <tbody className="divide-y divide-zinc-100">
               {services.map((svc) => (
                 <tr key={svc.service} data-testid={`service-${svc.service}`}>
                   <td className="py-1.5 font-medium">{svc.service}</td>
                   <td>{svc.state}</td>
-                  <td className={svc.health === "unhealthy" ? "text-red-600" : svc.health === "healthy" ? "text-emerald-700" : "text-zinc-500"}>{svc.health}</td>
+                  <td className={svc.health === "unhealthy" ? "text-red-600" : svc.health === "healthy" ? "text-emerald-700" : "text-zinc-500"}>
+                    {svc.health}
+                  </td>
                   <td>{svc.restartCount}</td>
                   <td className="text-zinc-500">{svc.startedAt ? new Date(svc.startedAt).toLocaleTimeString("en") : "—"}</td>
                 </tr>

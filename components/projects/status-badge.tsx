@@ -18,7 +18,11 @@ export function StatusBadge({ status }: { status: string }) {
   const s = STYLES[known ? (status as ProjectStatus) : "UNKNOWN"];
   const pulse = isStatusIn(status, TRANSITIONAL_STATUSES);
   return (
-    <span data-testid="status-badge" data-status={status} className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${s.className}`}>
+    <span
+      data-testid="status-badge"
+      data-status={status}
+      className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${s.className}`}
+    >
       <span className={`h-1.5 w-1.5 rounded-full bg-current ${pulse ? "animate-pulse" : ""}`} aria-hidden />
       {s.label}
     </span>

@@ -6,7 +6,17 @@ import type { UsagePoint } from "@/lib/projects/usage";
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
-function Chart({ title, unit, data, keys }: { title: string; unit: string; data: UsagePoint[]; keys: Array<{ key: keyof UsagePoint; color: string; name: string }> }) {
+function Chart({
+  title,
+  unit,
+  data,
+  keys,
+}: {
+  title: string;
+  unit: string;
+  data: UsagePoint[];
+  keys: Array<{ key: keyof UsagePoint; color: string; name: string }>;
+}) {
   return (
     <figure className="rounded-lg border border-zinc-200 p-3">
       <figcaption className="mb-2 text-xs font-medium uppercase tracking-wide text-zinc-500">{title}</figcaption>

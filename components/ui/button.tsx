@@ -8,11 +8,7 @@ const variants = {
   ghost: "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
 } as const;
 
-export function Button({
-  variant = "primary",
-  className = "",
-  ...props
-}: { variant?: keyof typeof variants } & ButtonHTMLAttributes<HTMLButtonElement>) {
+export function Button({ variant = "primary", className = "", ...props }: { variant?: keyof typeof variants } & ButtonHTMLAttributes<HTMLButtonElement>) {
   return (
     <button
       className={`inline-flex items-center justify-center gap-2 rounded-md px-3.5 py-2 text-sm font-medium transition-colors disabled:cursor-not-allowed ${variants[variant]} ${className}`}

@@ -11,7 +11,9 @@ export function Field({
   const errorId = errors?.length ? `${id}-error` : undefined;
   return (
     <div className="space-y-1.5">
-      <label htmlFor={id} className="block text-sm font-medium text-zinc-700">{label}</label>
+      <label htmlFor={id} className="block text-sm font-medium text-zinc-700">
+        {label}
+      </label>
       <input
         id={id}
         name={name}
@@ -22,7 +24,9 @@ export function Field({
       />
       {hint && !errors?.length && <p className="text-xs text-zinc-500">{hint}</p>}
       {errors?.map((e) => (
-        <p key={e} id={errorId} className="text-xs text-red-600">{e}</p>
+        <p key={e} id={errorId} className="text-xs text-red-600">
+          {e}
+        </p>
       ))}
     </div>
   );

@@ -27,7 +27,14 @@ export async function listPlans(db: Db, actor: SessionUser): Promise<PlanView[]>
     db.plan.findMany({ orderBy: { memoryMb: "asc" }, include: { _count: { select: { users: true } } } }),
     db.systemSettings.findUnique({ where: { id: 1 }, select: { defaultPlanId: true } }),
   ]);
-  return plans.map((p) => ({ id: p.id, name: p.name, memoryMb: p.memoryMb, cpus: p.milliCpus / 1000, users: p._count.users, isDefault: settings?.defaultPlanId === p.id }));
+  return plans.map((p) => ({
+    id: p.id,
+    name: p.name,
+    memoryMb: p.memoryMb,
+    cpus: p.milliCpus / 1000,
+    users: p._count.users,
+    isDefault: settings?.defaultPlanId === p.id,
+  }));
 }
 
 /** Creates a plan, or updates it when `id` is given. */
@@ -40,7 +47,10 @@ export async function savePlan(db: Db, actor: SessionUser, input: unknown): Prom
       const plan = id ? await tx.plan.update({ where: { id }, data }) : await tx.plan.create({ data: { id: randomUUID(), ...data } });
       if (makeDefault) await tx.systemSettings.upsert({ where: { id: 1 }, create: { id: 1, defaultPlanId: plan.id }, update: { defaultPlanId: plan.id } });
       // Users on it get the new budget for their live projects at their next start.
-      await tx.project.updateMany({ where: { owner: { planId: plan.id }, status: { not: "REMOVED" } }, data: { memoryMb: data.memoryMb, milliCpus: data.milliCpus } });
+      await tx.project.updateMany({
+        where: { owner: { planId: plan.id }, status: { not: "REMOVED" } },
+        data: { memoryMb: data.memoryMb, milliCpus: data.milliCpus },
+      });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new ValidationError("Please correct the highlighted fields.", { name: ["A plan with this name exists."] });
@@ -69,9 +79,16 @@ export async function setUserPlan(db: Db, actor: SessionUser, input: unknown): P
     const user = await tx.user.findUnique({ where: { id: userId } });
     if (!user) throw new NotFoundError("User not found.");
     const settings = await tx.systemSettings.findUnique({ where: { id: 1 }, select: { defaultPlanId: true } });
-    const plan = planId ? await tx.plan.findUnique({ where: { id: planId } }) : settings?.defaultPlanId ? await tx.plan.findUnique({ where: { id: settings.defaultPlanId } }) : null;
+    const plan = planId
+      ? await tx.plan.findUnique({ where: { id: planId } })
+      : settings?.defaultPlanId
+        ? await tx.plan.findUnique({ where: { id: settings.defaultPlanId } })
+        : null;
     if (planId && !plan) throw new NotFoundError("Plan not found.");
     await tx.user.update({ where: { id: userId }, data: { planId } });
-    await tx.project.updateMany({ where: { ownerId: userId, status: { not: "REMOVED" } }, data: { memoryMb: plan?.memoryMb ?? null, milliCpus: plan?.milliCpus ?? null } });
+    await tx.project.updateMany({
+      where: { ownerId: userId, status: { not: "REMOVED" } },
+      data: { memoryMb: plan?.memoryMb ?? null, milliCpus: plan?.milliCpus ?? null },
+    });
   });
 }

@@ -143,7 +143,11 @@ export interface HostCapacity {
   ports: { leased: number; rangeSize: number };
 }
 
-export async function getHostCapacity(db: Db, actor: SessionUser, opts: { dataDir: string; portRange: { start: number; end: number }; subnetPool?: SubnetPool }): Promise<HostCapacity> {
+export async function getHostCapacity(
+  db: Db,
+  actor: SessionUser,
+  opts: { dataDir: string; portRange: { start: number; end: number }; subnetPool?: SubnetPool },
+): Promise<HostCapacity> {
   assertAdmin(actor);
   const [fs, grouped, leased, subnetsLeased, committed] = await Promise.all([
     statfs(opts.dataDir),
@@ -157,8 +161,15 @@ export async function getHostCapacity(db: Db, actor: SessionUser, opts: { dataDi
   for (const g of grouped) projects[g.status] = g._count._all;
   return {
     memory: { totalBytes: totalmem(), freeBytes: freemem() },
-    commitment: { committedMb: committed.committedMb, capacityMb: committed.capacityMb, commitPercent: settings.memoryCommitPercent, minFreeDiskMb: settings.minFreeDiskMb },
-    subnets: opts.subnetPool ? { leased: subnetsLeased, poolSize: poolSize(opts.subnetPool), pool: `${opts.subnetPool.cidr} in /${opts.subnetPool.size}s` } : null,
+    commitment: {
+      committedMb: committed.committedMb,
+      capacityMb: committed.capacityMb,
+      commitPercent: settings.memoryCommitPercent,
+      minFreeDiskMb: settings.minFreeDiskMb,
+    },
+    subnets: opts.subnetPool
+      ? { leased: subnetsLeased, poolSize: poolSize(opts.subnetPool), pool: `${opts.subnetPool.cidr} in /${opts.subnetPool.size}s` }
+      : null,
     disk: { path: opts.dataDir, totalBytes: fs.blocks * fs.bsize, freeBytes: fs.bavail * fs.bsize },
     cpu: { cores: cpus().length, load1: loadavg()[0] ?? 0 },
     projects,

@@ -57,10 +57,30 @@ export function projectKeys(details: Pick<ProjectDetails, "anonKey" | "serviceRo
   });
   const keys = [legacy("anon", details.anonKey, false), legacy("service_role", details.serviceRoleKey, true)];
   if (details.publishableKey) {
-    keys.push({ id: "publishable", name: "publishable", type: "publishable", value: details.publishableKey, secret: false, description: "Publishable API key (anon role)", jwtTemplate: null, insertedAt: null, updatedAt: null });
+    keys.push({
+      id: "publishable",
+      name: "publishable",
+      type: "publishable",
+      value: details.publishableKey,
+      secret: false,
+      description: "Publishable API key (anon role)",
+      jwtTemplate: null,
+      insertedAt: null,
+      updatedAt: null,
+    });
   }
   if (details.secretKey) {
-    keys.push({ id: "secret", name: "secret", type: "secret", value: details.secretKey, secret: true, description: "Secret API key (service_role)", jwtTemplate: { role: "service_role" }, insertedAt: null, updatedAt: null });
+    keys.push({
+      id: "secret",
+      name: "secret",
+      type: "secret",
+      value: details.secretKey,
+      secret: true,
+      description: "Secret API key (service_role)",
+      jwtTemplate: { role: "service_role" },
+      insertedAt: null,
+      updatedAt: null,
+    });
   }
   return keys;
 }

@@ -43,7 +43,14 @@ function upstreamField(path: readonly PropertyKey[]): AuthConfigField {
   if (top === "siteUrl") return "site_url";
   if (top === "redirectUrls") return "uri_allow_list";
   if (top === "confirmEmail") return "mailer_autoconfirm";
-  const smtp: Record<string, AuthConfigField> = { host: "smtp_host", port: "smtp_port", user: "smtp_user", password: "smtp_pass", senderEmail: "smtp_admin_email", senderName: "smtp_sender_name" };
+  const smtp: Record<string, AuthConfigField> = {
+    host: "smtp_host",
+    port: "smtp_port",
+    user: "smtp_user",
+    password: "smtp_pass",
+    senderEmail: "smtp_admin_email",
+    senderName: "smtp_sender_name",
+  };
   return (sub && smtp[sub]) || "smtp_host";
 }
 
@@ -52,7 +59,8 @@ function mergeSmtp(view: AuthSettingsView, patch: UpdateAuthConfigBody, errors: 
   if (!SMTP_FIELDS.some((f) => patch[f] !== undefined)) return cur ? { ...cur, password: undefined } : null;
   if (patch.smtp_host !== undefined && blank(patch.smtp_host)) {
     // Custom SMTP off. A value beside it would be lost: refused, not ignored.
-    for (const f of SMTP_FIELDS) if (f !== "smtp_host" && !blank(patch[f])) errors[`body.${f}`] = ["smtp_host clears custom SMTP in this request: leave this field null or out."];
+    for (const f of SMTP_FIELDS)
+      if (f !== "smtp_host" && !blank(patch[f])) errors[`body.${f}`] = ["smtp_host clears custom SMTP in this request: leave this field null or out."];
     return null;
   }
   // null on a required field clears it, which SMTP cannot run without: named below by the rules.
@@ -99,7 +107,10 @@ export function authSettingsFromPatch(view: AuthSettingsView, patch: UpdateAuthC
   for (const issue of r.error.issues) {
     const key = `body.${upstreamField(issue.path)}`;
     // The page says "Email confirmation needs SMTP"; here the switch is mailer_autoconfirm=false.
-    const message = key === "body.mailer_autoconfirm" ? "mailer_autoconfirm=false (email confirmation) needs custom SMTP: set smtp_host and the other smtp_ fields." : issue.message;
+    const message =
+      key === "body.mailer_autoconfirm"
+        ? "mailer_autoconfirm=false (email confirmation) needs custom SMTP: set smtp_host and the other smtp_ fields."
+        : issue.message;
     (errors[key] ??= []).push(message);
   }
   throw new ValidationError("Invalid request.", errors);

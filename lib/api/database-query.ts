@@ -108,7 +108,10 @@ export class QueryGate {
   private readonly running = new Map<string, number>();
   private total = 0;
 
-  constructor(private readonly perKey = 2, private readonly overall = 8) {}
+  constructor(
+    private readonly perKey = 2,
+    private readonly overall = 8,
+  ) {}
 
   async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const mine = this.running.get(key) ?? 0;

@@ -52,7 +52,9 @@ export function apiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
       const query = parseInput(op.query, queryObject(new URL(req.url), op.query), "query");
       const body = (op.body ? parseInput(op.body, await readJsonBody(req, op.maxBodyBytes), "body") : undefined) as ApiCall<P, Q, B>["body"];
       const result = await fn({ principal, params, query, body, api });
-      return result === undefined ? new Response(null, { status: op.success.status, headers: HEADERS }) : Response.json(result, { status: op.success.status, headers: HEADERS });
+      return result === undefined
+        ? new Response(null, { status: op.success.status, headers: HEADERS })
+        : Response.json(result, { status: op.success.status, headers: HEADERS });
     } catch (err) {
       return errorResponse(err);
     }

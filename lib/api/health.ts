@@ -9,12 +9,17 @@ export type V1ServiceHealth = z.output<typeof serviceHealthSchema>;
 function one(name: HealthServiceName, statuses: ServiceStatus[], projectStarting: boolean): V1ServiceHealth {
   const container = HEALTH_SERVICE_CONTAINERS[name];
   if (!container) {
-    return { name, healthy: false, status: "UNHEALTHY", error: "Supafleet stacks have no PgBouncer; the pooler is Supavisor (ask for \"pooler\")." };
+    return { name, healthy: false, status: "UNHEALTHY", error: 'Supafleet stacks have no PgBouncer; the pooler is Supavisor (ask for "pooler").' };
   }
   const s = statuses.find((x) => x.service === container);
   if (!s || s.state === "missing") return { name, healthy: false, status: "UNHEALTHY", error: `The ${container} container does not exist.` };
   if (s.state !== "running") {
-    return { name, healthy: false, status: "UNHEALTHY", error: `The ${container} container is ${s.state}${s.exitCode !== null && s.state === "exited" ? ` (exit code ${s.exitCode})` : ""}.` };
+    return {
+      name,
+      healthy: false,
+      status: "UNHEALTHY",
+      error: `The ${container} container is ${s.state}${s.exitCode !== null && s.state === "exited" ? ` (exit code ${s.exitCode})` : ""}.`,
+    };
   }
   // "starting" is Docker not having run its check yet. While the project
   // starts, that is what it means; once it is up, each service already passed

@@ -128,7 +128,8 @@ export class ManagementApi {
 
   async runQuery(p: TokenPrincipal, ref: string, body: RunQueryBody): Promise<Record<string, unknown>[]> {
     const d = await this.projects.getProjectDetails(p.user, ref);
-    if (d.status !== "ACTIVE_HEALTHY" && d.status !== "ACTIVE_UNHEALTHY") throw new InvalidStateError(`The project is ${d.status}; its database runs only while it is active.`);
+    if (d.status !== "ACTIVE_HEALTHY" && d.status !== "ACTIVE_UNHEALTHY")
+      throw new InvalidStateError(`The project is ${d.status}; its database runs only while it is active.`);
     if (!d.dbPort) throw new InvalidStateError("The project has no database port.");
     const target = { host: this.config.databaseHost, port: d.dbPort, user: `postgres.${d.ref}`, password: d.dbPassword, database: "postgres" };
     return this.queries.run(p.tokenId, () => runSql(target, body, this.config.queryLimits ?? DEFAULT_QUERY_LIMITS));

@@ -32,9 +32,14 @@ function toSchema(schema: z.ZodType, io: "input" | "output"): JsonObject {
 }
 
 function components(): Record<string, Json> {
-  const { schemas } = z.toJSONSchema(apiRegistry, { target: TARGET, metadata: apiRegistry, uri: (id) => `${COMPONENTS}${id}`, unrepresentable: "any" }) as { schemas: Record<string, JsonObject> };
+  const { schemas } = z.toJSONSchema(apiRegistry, { target: TARGET, metadata: apiRegistry, uri: (id) => `${COMPONENTS}${id}`, unrepresentable: "any" }) as {
+    schemas: Record<string, JsonObject>;
+  };
   for (const s of Object.values(schemas)) delete s.$id;
-  return { schemas, securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "A personal access token (sbp_…) from your account page, /account/tokens." } } };
+  return {
+    schemas,
+    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "A personal access token (sbp_…) from your account page, /account/tokens." } },
+  };
 }
 
 /** The fields of an object schema, each with whether it is required. */
@@ -45,12 +50,22 @@ function fields(schema: z.ZodType): Array<{ name: string; schema: z.ZodType; req
 
 function parameters(o: ApiOperation): Json[] {
   const out: Json[] = [];
-  for (const [where, schema] of [["path", o.params], ["query", o.query]] as const) {
+  for (const [where, schema] of [
+    ["path", o.params],
+    ["query", o.query],
+  ] as const) {
     for (const f of fields(schema)) {
       const s = toSchema(f.schema, "input");
       const description = typeof s.description === "string" ? s.description : undefined;
       delete s.description;
-      out.push({ name: f.name, in: where, required: where === "path" || f.required, ...(description ? { description } : {}), schema: s, ...(s.type === "array" ? { style: "form", explode: true } : {}) });
+      out.push({
+        name: f.name,
+        in: where,
+        required: where === "path" || f.required,
+        ...(description ? { description } : {}),
+        schema: s,
+        ...(s.type === "array" ? { style: "form", explode: true } : {}),
+      });
     }
   }
   return out;

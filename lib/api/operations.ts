@@ -44,7 +44,9 @@ export interface ApiOperation<P extends z.ZodType = z.ZodType, Q extends z.ZodTy
   errors: number[];
 }
 
-function op<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType | undefined = undefined>(o: Omit<ApiOperation<P, Q, B>, "maxBodyBytes" | "body"> & { body?: B; maxBodyBytes?: number }): ApiOperation<P, Q, B> {
+function op<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType | undefined = undefined>(
+  o: Omit<ApiOperation<P, Q, B>, "maxBodyBytes" | "body"> & { body?: B; maxBodyBytes?: number },
+): ApiOperation<P, Q, B> {
   return { ...o, body: o.body as B, maxBodyBytes: o.maxBodyBytes ?? 64 * 1024 };
 }
 

@@ -39,7 +39,11 @@ export function queryObject(url: URL, schema: z.ZodType): Record<string, unknown
   for (const key of new Set(url.searchParams.keys())) {
     const values = url.searchParams.getAll(key);
     const field = shape[key];
-    if (field && isArrayField(field)) out[key] = values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+    if (field && isArrayField(field))
+      out[key] = values
+        .flatMap((v) => v.split(","))
+        .map((v) => v.trim())
+        .filter(Boolean);
     else if (values.length > 1) throw new ValidationError("Invalid request.", { [`query.${key}`]: ["Give this parameter once."] });
     else out[key] = values[0];
   }

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { SERVICE_NAMES } from "@/lib/stack/types";
 import { REF_PATTERN } from "@/lib/validations/project";
+import { PROJECT_STATUSES } from "@/lib/domain";
 
 /** Schemas with an id become components (#/components/schemas/<id>) of the document. */
 export const apiRegistry = z.registry<{ id?: string; description?: string; deprecated?: boolean }>();
@@ -16,7 +17,10 @@ export const apiRegistry = z.registry<{ id?: string; description?: string; depre
 
 // ---- shared ---------------------------------------------------------------------
 
-export const projectRefSchema = z.string().regex(REF_PATTERN, "Not a valid project ref.").register(apiRegistry, { description: "Project ref: 20 lowercase letters." });
+export const projectRefSchema = z
+  .string()
+  .regex(REF_PATTERN, "Not a valid project ref.")
+  .register(apiRegistry, { description: "Project ref: 20 lowercase letters." });
 export const refParams = z.strictObject({ ref: projectRefSchema });
 
 /** One organization per user: its slug is the user's id (letters, digits, -). */
@@ -26,8 +30,8 @@ export const organizationSlugSchema = z
   .regex(/^[\w-]+$/, "Not a valid organization slug.")
   .register(apiRegistry, { description: "Organization slug (GET /v1/organizations). Each Supafleet user has exactly one organization." });
 
-/** Supafleet's project statuses: Supabase's own words (a subset of its list). */
-export const PROJECT_STATUSES = ["COMING_UP", "ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "PAUSING", "INACTIVE", "RESTORING", "INIT_FAILED", "REMOVED", "UNKNOWN"] as const;
+// Supafleet's project statuses, Supabase's own words: defined once in lib/domain.ts.
+export { PROJECT_STATUSES };
 export const projectStatusSchema = z.enum(PROJECT_STATUSES).register(apiRegistry, { id: "ProjectStatus", description: "Supabase's project status words." });
 
 export const errorSchema = z
@@ -52,7 +56,7 @@ const projectFields = {
   organization_id: z.string().register(apiRegistry, { description: "Deprecated: use organization_slug. Same value.", deprecated: true }),
   organization_slug: organizationSlugSchema,
   name: z.string(),
-  region: z.string().register(apiRegistry, { description: "The project's region label; \"default\" when none was given." }),
+  region: z.string().register(apiRegistry, { description: 'The project\'s region label; "default" when none was given.' }),
   created_at: z.string().register(apiRegistry, { description: "Creation time, ISO 8601." }),
   status: projectStatusSchema,
 };
@@ -63,7 +67,9 @@ export const projectWithDatabaseSchema = z
   .object({
     ...projectFields,
     database: z.object({
-      host: z.string().register(apiRegistry, { description: "The project's host name; Postgres answers there on the project's own port (see the project page)." }),
+      host: z
+        .string()
+        .register(apiRegistry, { description: "The project's host name; Postgres answers there on the project's own port (see the project page)." }),
       version: z.string().register(apiRegistry, { description: "Postgres version, from the image tag the project runs." }),
       postgres_engine: z.string(),
       release_channel: z.string(),
@@ -83,15 +89,17 @@ const REGION_LABEL = z
   .string()
   .max(32)
   .regex(/^[a-z0-9-]+$/, "Use lowercase letters, digits and - only.")
-  .register(apiRegistry, { description: "A region label. Every Supafleet project runs on this server; the label is kept for your bookkeeping. Supabase's region codes (us-east-1, …) are valid labels." });
+  .register(apiRegistry, {
+    description:
+      "A region label. Every Supafleet project runs on this server; the label is kept for your bookkeeping. Supabase's region codes (us-east-1, …) are valid labels.",
+  });
 
 export const createProjectBodySchema = z
   .strictObject({
-    db_pass: z
-      .string()
-      .min(1)
-      .max(1024)
-      .register(apiRegistry, { description: "Required as in Supabase's API, but not applied: Supafleet generates a strong database password for every project. Read it on the project page." }),
+    db_pass: z.string().min(1).max(1024).register(apiRegistry, {
+      description:
+        "Required as in Supabase's API, but not applied: Supafleet generates a strong database password for every project. Read it on the project page.",
+    }),
     name: z.string().max(256).register(apiRegistry, { description: "Name of your project (Supafleet: 2–64 letters, digits, spaces and . _ ' -)." }),
     organization_slug: organizationSlugSchema,
     organization_id: z.string().max(64).optional().register(apiRegistry, { description: "Deprecated: use organization_slug.", deprecated: true }),
@@ -123,8 +131,18 @@ export type HealthServiceName = (typeof HEALTH_SERVICES)[number];
 export const SERVICE_HEALTH_STATUSES = ["COMING_UP", "ACTIVE_HEALTHY", "UNHEALTHY"] as const;
 
 export const healthQuerySchema = z.strictObject({
-  services: z.array(z.enum(HEALTH_SERVICES)).min(1).max(HEALTH_SERVICES.length * 2).register(apiRegistry, { description: "Services to check: repeat the parameter or separate names with commas." }),
-  timeout_ms: z.coerce.number().int().min(0).max(10_000).optional().register(apiRegistry, { description: "Accepted for compatibility; Supafleet reads container state and does not wait." }),
+  services: z
+    .array(z.enum(HEALTH_SERVICES))
+    .min(1)
+    .max(HEALTH_SERVICES.length * 2)
+    .register(apiRegistry, { description: "Services to check: repeat the parameter or separate names with commas." }),
+  timeout_ms: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .optional()
+    .register(apiRegistry, { description: "Accepted for compatibility; Supafleet reads container state and does not wait." }),
 });
 
 export const serviceHealthSchema = z
@@ -155,7 +173,9 @@ export const apiKeysQuerySchema = z.strictObject({
     .enum(["true", "false"])
     .optional()
     .transform((v) => v === "true")
-    .register(apiRegistry, { description: "Boolean string, true or false. Legacy and publishable keys are always returned in full (as Supabase does); true unmasks the secret key." }),
+    .register(apiRegistry, {
+      description: "Boolean string, true or false. Legacy and publishable keys are always returned in full (as Supabase does); true unmasks the secret key.",
+    }),
 });
 
 export const apiKeySchema = z
@@ -179,7 +199,17 @@ export const apiKeySchema = z
 // them). Names and types are upstream's (openapi/v1.json in
 // supabase-management-js @e8943b6): smtp_port is a string there.
 
-export const AUTH_CONFIG_FIELDS = ["site_url", "uri_allow_list", "mailer_autoconfirm", "smtp_admin_email", "smtp_host", "smtp_port", "smtp_user", "smtp_pass", "smtp_sender_name"] as const;
+export const AUTH_CONFIG_FIELDS = [
+  "site_url",
+  "uri_allow_list",
+  "mailer_autoconfirm",
+  "smtp_admin_email",
+  "smtp_host",
+  "smtp_port",
+  "smtp_user",
+  "smtp_pass",
+  "smtp_sender_name",
+] as const;
 export type AuthConfigField = (typeof AUTH_CONFIG_FIELDS)[number];
 
 const AUTH_CONFIG_SUBSET = `Supafleet supports these Auth settings only: ${AUTH_CONFIG_FIELDS.join(", ")}.`;
@@ -188,7 +218,10 @@ export const authConfigSchema = z
   .object({
     site_url: z.string().nullable(),
     uri_allow_list: z.string().nullable().register(apiRegistry, { description: "Additional redirect URLs, comma-separated." }),
-    mailer_autoconfirm: z.boolean().nullable().register(apiRegistry, { description: "true: sign-ups need not confirm their email address (Supafleet's \"Confirm email\" off)." }),
+    mailer_autoconfirm: z
+      .boolean()
+      .nullable()
+      .register(apiRegistry, { description: 'true: sign-ups need not confirm their email address (Supafleet\'s "Confirm email" off).' }),
     smtp_admin_email: z.string().nullable(),
     smtp_host: z.string().nullable().register(apiRegistry, { description: "null: no SMTP server is set up (then confirmation is off)." }),
     smtp_port: z.string().nullable(),
@@ -196,7 +229,10 @@ export const authConfigSchema = z
     smtp_pass: z.null().register(apiRegistry, { description: "Never returned: always null." }),
     smtp_sender_name: z.string().nullable(),
   })
-  .register(apiRegistry, { id: "AuthConfigResponse", description: `The Auth (GoTrue) settings of a project: ${AUTH_CONFIG_SUBSET} Supabase's other fields are not part of the answer.` });
+  .register(apiRegistry, {
+    id: "AuthConfigResponse",
+    description: `The Auth (GoTrue) settings of a project: ${AUTH_CONFIG_SUBSET} Supabase's other fields are not part of the answer.`,
+  });
 
 // Upstream's field types (strings, nullable); the values are then checked by
 // the same rules as the project page (lib/validations/auth-settings.ts).
@@ -205,20 +241,35 @@ const patchString = (max: number) => z.string().max(max).nullable().optional();
 export const updateAuthConfigBodySchema = z
   .strictObject(
     {
-      site_url: z.string().max(2000).optional().register(apiRegistry, { description: "Your app's URL: where confirmation and OAuth flows send people back to. Cannot be null." }),
-      uri_allow_list: patchString(110_000).register(apiRegistry, { description: "Additional redirect URLs, comma-separated (at most 50); null or \"\" clears them." }),
+      site_url: z
+        .string()
+        .max(2000)
+        .optional()
+        .register(apiRegistry, { description: "Your app's URL: where confirmation and OAuth flows send people back to. Cannot be null." }),
+      uri_allow_list: patchString(110_000).register(apiRegistry, {
+        description: 'Additional redirect URLs, comma-separated (at most 50); null or "" clears them.',
+      }),
       mailer_autoconfirm: z.boolean().optional().register(apiRegistry, { description: "false turns email confirmation on, which needs SMTP. Cannot be null." }),
       smtp_admin_email: patchString(320).register(apiRegistry, { description: "The sender's address." }),
-      smtp_host: patchString(253).register(apiRegistry, { description: "null or \"\" turns custom SMTP off (then the other smtp_ fields must be null or absent)." }),
-      smtp_port: z.string().regex(/^\d{1,5}$/, "A port number, as a string.").nullable().optional(),
+      smtp_host: patchString(253).register(apiRegistry, {
+        description: 'null or "" turns custom SMTP off (then the other smtp_ fields must be null or absent).',
+      }),
+      smtp_port: z
+        .string()
+        .regex(/^\d{1,5}$/, "A port number, as a string.")
+        .nullable()
+        .optional(),
       smtp_user: patchString(320),
       smtp_pass: patchString(1000).register(apiRegistry, { description: "null or absent keeps the stored password (GET never returns it)." }),
-      smtp_sender_name: patchString(200).register(apiRegistry, { description: "null or \"\" clears it." }),
+      smtp_sender_name: patchString(200).register(apiRegistry, { description: 'null or "" clears it.' }),
     },
     // Not "Unknown field.": a client sending Supabase's other settings learns which ones this server has.
     { error: (iss) => (iss.code === "unrecognized_keys" ? `Not supported by Supafleet. ${AUTH_CONFIG_SUBSET}` : undefined) },
   )
-  .register(apiRegistry, { id: "UpdateAuthConfigBody", description: `Changes the given settings, keeps the rest. ${AUTH_CONFIG_SUBSET} Any other field is refused with 400. Saving makes the project's auth container again (nothing else restarts).` });
+  .register(apiRegistry, {
+    id: "UpdateAuthConfigBody",
+    description: `Changes the given settings, keeps the rest. ${AUTH_CONFIG_SUBSET} Any other field is refused with 400. Saving makes the project's auth container again (nothing else restarts).`,
+  });
 export type UpdateAuthConfigBody = z.output<typeof updateAuthConfigBodySchema>;
 
 // ---- database ------------------------------------------------------------------------
@@ -229,7 +280,11 @@ export const MAX_QUERY_LENGTH = 1_000_000;
 export const runQueryBodySchema = z
   .strictObject({
     query: z.string().min(1).max(MAX_QUERY_LENGTH),
-    parameters: z.array(z.unknown()).max(1000).optional().register(apiRegistry, { description: "Values for $1, $2, … (then the query must be one statement)." }),
+    parameters: z
+      .array(z.unknown())
+      .max(1000)
+      .optional()
+      .register(apiRegistry, { description: "Values for $1, $2, … (then the query must be one statement)." }),
     read_only: z.boolean().optional().register(apiRegistry, { description: "Run in a READ ONLY transaction that is rolled back (one statement)." }),
   })
   .register(apiRegistry, { id: "V1RunQueryBody" });

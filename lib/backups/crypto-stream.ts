@@ -160,7 +160,8 @@ export class DecryptStream extends Transform {
 
   private readHeader(): boolean {
     const fixedLen = MAGIC.length + 1 + 4 + SALT + PREFIX + 2;
-    if (!this.buf.subarray(0, MAGIC.length).equals(MAGIC.subarray(0, Math.min(MAGIC.length, this.buf.length)))) throw new BackupDecryptError("not a Supafleet backup");
+    if (!this.buf.subarray(0, MAGIC.length).equals(MAGIC.subarray(0, Math.min(MAGIC.length, this.buf.length))))
+      throw new BackupDecryptError("not a Supafleet backup");
     if (this.buf.length < fixedLen) return false;
     if (this.buf[MAGIC.length] !== VERSION) throw new BackupDecryptError(`unknown format version ${this.buf[MAGIC.length]}`);
     const chunkSize = this.buf.readUInt32BE(MAGIC.length + 1);

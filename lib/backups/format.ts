@@ -35,7 +35,9 @@ export type Manifest = z.infer<typeof manifestSchema>;
 
 export function addManifest(out: Pack, manifest: Manifest): Promise<void> {
   const body = JSON.stringify(manifestSchema.parse(manifest));
-  return new Promise((resolve, reject) => out.entry({ name: MANIFEST, mode: 0o600, mtime: new Date(manifest.createdAt) }, body, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    out.entry({ name: MANIFEST, mode: 0o600, mtime: new Date(manifest.createdAt) }, body, (err) => (err ? reject(err) : resolve())),
+  );
 }
 
 /** Counts and hashes what passes through. */
@@ -91,7 +93,8 @@ export async function openBackup(
     first.value.on("error", reject);
   });
   const parsed = manifestSchema.safeParse(JSON.parse(text));
-  if (!parsed.success || parsed.data.backupId !== expect.id || parsed.data.ref !== ref) throw new InvalidStateError("The backup's manifest does not match its record.");
+  if (!parsed.success || parsed.data.backupId !== expect.id || parsed.data.ref !== ref)
+    throw new InvalidStateError("The backup's manifest does not match its record.");
   const entries: AsyncIterable<ImportEntry> = {
     [Symbol.asyncIterator]: () => ({
       next: async () => {

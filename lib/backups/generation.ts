@@ -48,9 +48,7 @@ export function withGeneration(spec: StackSpec, generation: number): StackSpec {
 
 /** The spec's data volumes as key → name (metadata excluded). */
 export function dataVolumes(spec: StackSpec): Array<{ key: string; name: string; labels: Record<string, string> }> {
-  return spec.volumes
-    .map((v) => ({ key: v.labels[LABELS.volume] ?? "", name: v.name, labels: v.labels }))
-    .filter((v) => v.key && v.key !== METADATA_VOLUME);
+  return spec.volumes.map((v) => ({ key: v.labels[LABELS.volume] ?? "", name: v.name, labels: v.labels })).filter((v) => v.key && v.key !== METADATA_VOLUME);
 }
 
 /** Only the given services, with dependencies on the others dropped (to start the database alone). */

@@ -37,14 +37,23 @@ async function restorableBackup(b: BackupContext, projectId: string, backupId: s
   if (!backup) throw new NotFoundError("Backup not found.");
   if (backup.status !== "SUCCEEDED") throw new InvalidStateError("Only a finished backup can be restored.");
   if (!restorableInto(backup, stackVersion, b.projects.config.imageOverrides)) {
-    const now = isTemplateVersion(stackVersion) ? `${stackVersion} (${templateImage(stackVersion, "db", b.projects.config.imageOverrides)})` : `${stackVersion}, which this installation no longer has`;
-    throw new InvalidStateError(`This backup was taken with template ${backup.stackVersion} (${backup.dbImage}); it restores only into that template, and the project runs ${now}.`);
+    const now = isTemplateVersion(stackVersion)
+      ? `${stackVersion} (${templateImage(stackVersion, "db", b.projects.config.imageOverrides)})`
+      : `${stackVersion}, which this installation no longer has`;
+    throw new InvalidStateError(
+      `This backup was taken with template ${backup.stackVersion} (${backup.dbImage}); it restores only into that template, and the project runs ${now}.`,
+    );
   }
   return backup;
 }
 
 /** Replaces a project's data with a backup of it, after the typed confirmation. */
-export async function requestRestore(b: BackupContext, actor: SessionUser, input: { ref: string; backupId: string }, opts: ScopeOptions = {}): Promise<ProjectSummary> {
+export async function requestRestore(
+  b: BackupContext,
+  actor: SessionUser,
+  input: { ref: string; backupId: string },
+  opts: ScopeOptions = {},
+): Promise<ProjectSummary> {
   const { db, jobs } = b.projects;
   return jobs.withLock(input.ref, async () => {
     const p = await findOwned(b.projects, actor, input.ref, opts);
@@ -56,11 +65,23 @@ export async function requestRestore(b: BackupContext, actor: SessionUser, input
     await db.$transaction(async (tx) => {
       // A paused project starts again: it must fit like a resume.
       if (host) await admit(tx, host, budgetOf(p).memoryMb, p.id);
-      await tx.restore.create({ data: { id, projectId: p.id, backupId: input.backupId, kind: "RESTORE", fromGeneration: p.dataGeneration, toGeneration: p.dataGeneration + 1, previousStatus: p.status } });
+      await tx.restore.create({
+        data: {
+          id,
+          projectId: p.id,
+          backupId: input.backupId,
+          kind: "RESTORE",
+          fromGeneration: p.dataGeneration,
+          toGeneration: p.dataGeneration + 1,
+          previousStatus: p.status,
+        },
+      });
       await tx.project.update({ where: { id: p.id }, data: { status: "RESTORING", statusReason: null } });
     });
     eventBus.publishStatus(p.ref, { status: "RESTORING", statusReason: null });
-    await recordEvent(db, p, "INFO", EVENT.restoreStarted, "Restoring a backup: its data will replace the project's once the restored stack is healthy", { backupId: input.backupId });
+    await recordEvent(db, p, "INFO", EVENT.restoreStarted, "Restoring a backup: its data will replace the project's once the restored stack is healthy", {
+      backupId: input.backupId,
+    });
     jobs.start(p.ref, (signal) => runRestore(b, id, signal));
     return summary(b.projects, { ...p, status: "RESTORING", statusReason: null });
   });
@@ -76,7 +97,11 @@ export async function requestClone(b: BackupContext, actor: SessionUser, input: 
   const backupRow = await restorableBackup(b, source.id, input.backupId, taken.stackVersion);
   const settings = await getSystemSettings(db);
   const secrets = await generateProjectSecrets();
-  const [held, subnetsInUse, host] = await Promise.all([provisioner.usedHostPorts(), config.subnetPool ? provisioner.usedSubnets() : [], hostResources(config.diskPath)]);
+  const [held, subnetsInUse, host] = await Promise.all([
+    provisioner.usedHostPorts(),
+    config.subnetPool ? provisioner.usedSubnets() : [],
+    hostResources(config.diskPath),
+  ]);
   const restoreId = randomUUID();
   // As a create (lib/projects/lifecycle.ts): quota and admission in the owner's locked transaction.
   const project = await retryOnUnique(() => {
@@ -89,11 +114,32 @@ export async function requestClone(b: BackupContext, actor: SessionUser, input: 
       const budget = await budgetForUser(tx, actor.id);
       await admit(tx, host, budget.memoryMb);
       const created = await tx.project.create({
-        data: { id: randomUUID(), ref, name: input.name, region: source.region, ownerId: actor.id, status: "COMING_UP", stackVersion: backupRow.stackVersion, secrets: encryptSecrets(config.masterKey, ref, JSON.stringify(secrets)), memoryMb: budget.memoryMb, milliCpus: budget.milliCpus },
+        data: {
+          id: randomUUID(),
+          ref,
+          name: input.name,
+          region: source.region,
+          ownerId: actor.id,
+          status: "COMING_UP",
+          stackVersion: backupRow.stackVersion,
+          secrets: encryptSecrets(config.masterKey, ref, JSON.stringify(secrets)),
+          memoryMb: budget.memoryMb,
+          milliCpus: budget.milliCpus,
+        },
       });
       await leasePorts(tx, created.id, config.portRange, held);
       if (config.subnetPool) await leaseSubnet(tx, created.id, config.subnetPool, subnetsInUse);
-      await tx.restore.create({ data: { id: restoreId, projectId: created.id, backupId: input.backupId, kind: "CLONE", fromGeneration: 0, toGeneration: 0, previousStatus: "COMING_UP" } });
+      await tx.restore.create({
+        data: {
+          id: restoreId,
+          projectId: created.id,
+          backupId: input.backupId,
+          kind: "CLONE",
+          fromGeneration: 0,
+          toGeneration: 0,
+          previousStatus: "COMING_UP",
+        },
+      });
       return created;
     });
   });
@@ -107,12 +153,18 @@ export async function findDeleted(b: BackupContext, actor: SessionUser, ref: str
   const settings = await getSystemSettings(b.projects.db);
   const p = await b.projects.db.project.findFirst({ where: { ...scopeWhere(actor, ref, opts), status: "REMOVED" } });
   if (!p || !p.removedAt) throw new NotFoundError("Project not found.");
-  if (p.removedAt.getTime() + settings.softDeleteDays * 86_400_000 < Date.now()) throw new NotFoundError("This project was deleted too long ago; its backups are gone.");
+  if (p.removedAt.getTime() + settings.softDeleteDays * 86_400_000 < Date.now())
+    throw new NotFoundError("This project was deleted too long ago; its backups are gone.");
   return p;
 }
 
 /** Brings a deleted project back from its final backup: same ref, same secrets, new ports. */
-export async function requestUndelete(b: BackupContext, actor: SessionUser, input: { ref: string; backupId?: string }, opts: ScopeOptions = {}): Promise<ProjectSummary> {
+export async function requestUndelete(
+  b: BackupContext,
+  actor: SessionUser,
+  input: { ref: string; backupId?: string },
+  opts: ScopeOptions = {},
+): Promise<ProjectSummary> {
   const { db, provisioner, config, jobs } = b.projects;
   return jobs.withLock(input.ref, async () => {
     const p = await findDeleted(b, actor, input.ref, opts);
@@ -125,7 +177,11 @@ export async function requestUndelete(b: BackupContext, actor: SessionUser, inpu
     // Back on the template the backup was taken with (the project may have been upgraded after it).
     await restorableBackup(b, p.id, backup.id, backup.stackVersion);
     const settings = await getSystemSettings(db);
-    const [held, subnetsInUse, host] = await Promise.all([provisioner.usedHostPorts(), config.subnetPool ? provisioner.usedSubnets() : [], hostResources(config.diskPath)]);
+    const [held, subnetsInUse, host] = await Promise.all([
+      provisioner.usedHostPorts(),
+      config.subnetPool ? provisioner.usedSubnets() : [],
+      hostResources(config.diskPath),
+    ]);
     const id = randomUUID();
     await retryOnUnique(() =>
       db.$transaction(async (tx) => {
@@ -135,8 +191,21 @@ export async function requestUndelete(b: BackupContext, actor: SessionUser, inpu
         await admit(tx, host, budgetOf(p).memoryMb, p.id);
         await leasePorts(tx, p.id, config.portRange, held);
         if (config.subnetPool) await leaseSubnet(tx, p.id, config.subnetPool, subnetsInUse);
-        await tx.restore.create({ data: { id, projectId: p.id, backupId: backup.id, kind: "UNDELETE", fromGeneration: p.dataGeneration, toGeneration: p.dataGeneration + 1, previousStatus: "REMOVED" } });
-        await tx.project.update({ where: { id: p.id }, data: { status: "RESTORING", statusReason: null, removedAt: null, secrets: backup.secrets, stackVersion: backup.stackVersion } });
+        await tx.restore.create({
+          data: {
+            id,
+            projectId: p.id,
+            backupId: backup.id,
+            kind: "UNDELETE",
+            fromGeneration: p.dataGeneration,
+            toGeneration: p.dataGeneration + 1,
+            previousStatus: "REMOVED",
+          },
+        });
+        await tx.project.update({
+          where: { id: p.id },
+          data: { status: "RESTORING", statusReason: null, removedAt: null, secrets: backup.secrets, stackVersion: backup.stackVersion },
+        });
       }),
     );
     eventBus.publishStatus(p.ref, { status: "RESTORING", statusReason: null });

@@ -49,9 +49,14 @@ export async function fillFromBackup(b: BackupContext, backup: BackupRow, spec: 
       if (Date.now() - last < 1000) return;
       last = Date.now();
       // Shown as a progress bar on the project page (the same channel as image pulls).
-      publishProgress(progressRef, "restore.progress", label, { image: label, percent: total ? Math.min(99, Math.floor((bytes / total) * 100)) : 0, status: "restoring" });
+      publishProgress(progressRef, "restore.progress", label, {
+        image: label,
+        percent: total ? Math.min(99, Math.floor((bytes / total) * 100)) : 0,
+        status: "restoring",
+      });
     });
-    if (opened.manifest.stackVersion !== backup.stackVersion) throw new InvalidStateError("The backup's manifest names another template version than its record.");
+    if (opened.manifest.stackVersion !== backup.stackVersion)
+      throw new InvalidStateError("The backup's manifest names another template version than its record.");
     await b.projects.provisioner.importData(spec, opened.entries);
     await opened.finish();
     publishProgress(progressRef, "restore.progress", label, { image: label, percent: 100, status: "restored" });
@@ -65,7 +70,9 @@ function onProvisionEvent(b: BackupContext, p: { id: string; ref: string }) {
   return (e: ProvisionEvent) => {
     if (e.kind === "image.pull") return;
     const level = e.kind.endsWith("failed") ? "ERROR" : e.kind.endsWith("unhealthy") ? "WARN" : "INFO";
-    void recordEvent(b.projects.db, p, level, e.kind, e.message ?? `${e.kind} ${e.service ?? ""}`, e.service ? { service: e.service } : undefined).catch(() => undefined);
+    void recordEvent(b.projects.db, p, level, e.kind, e.message ?? `${e.kind} ${e.service ?? ""}`, e.service ? { service: e.service } : undefined).catch(
+      () => undefined,
+    );
   };
 }
 
@@ -91,7 +98,13 @@ async function hasDatabase(b: BackupContext, ref: string, generation: number): P
  * volumes go, and the project runs on its old generation again (or stays
  * stopped, if it was). Used on failure and by the restart repair.
  */
-export async function rollBackRestore(b: BackupContext, r: { id: string; kind: string; fromGeneration: number; toGeneration: number; previousStatus: ProjectStatus }, p: Project, reason: string, signal?: AbortSignal): Promise<void> {
+export async function rollBackRestore(
+  b: BackupContext,
+  r: { id: string; kind: string; fromGeneration: number; toGeneration: number; previousStatus: ProjectStatus },
+  p: Project,
+  reason: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const { db, provisioner } = b.projects;
   await db.restore.update({ where: { id: r.id }, data: { status: "FAILED", error: reason.slice(0, 2000), finishedAt: new Date() } });
   if (r.kind === "CLONE") return; // a clone is a create: the create's own rollback takes it away
@@ -128,13 +141,21 @@ export async function rollBackRestore(b: BackupContext, r: { id: string; kind: s
 }
 
 async function load(b: BackupContext, restoreId: string) {
-  const r = await b.projects.db.restore.findUniqueOrThrow({ where: { id: restoreId }, include: { project: { include: PROJECT_FOR_SPEC }, backup: { include: { project: { select: { ref: true } } } } } });
+  const r = await b.projects.db.restore.findUniqueOrThrow({
+    where: { id: restoreId },
+    include: { project: { include: PROJECT_FOR_SPEC }, backup: { include: { project: { select: { ref: true } } } } },
+  });
   if (!r.backup) throw new InvalidStateError("The backup of this restore is gone.");
   return { r, p: r.project as Project, backup: r.backup as BackupRow };
 }
 
 /** Commit: the new generation is the project's; its metadata says so; the old generation goes. */
-async function commit(b: BackupContext, r: { id: string; fromGeneration: number; toGeneration: number }, p: Project, extra: { activatedAt?: Date; status?: ProjectStatus } = {}): Promise<void> {
+async function commit(
+  b: BackupContext,
+  r: { id: string; fromGeneration: number; toGeneration: number },
+  p: Project,
+  extra: { activatedAt?: Date; status?: ProjectStatus } = {},
+): Promise<void> {
   const { db, provisioner } = b.projects;
   const activatedAt = extra.activatedAt ?? p.activatedAt;
   if (extra.activatedAt) {
@@ -169,14 +190,26 @@ export async function runRestore(b: BackupContext, restoreId: string, signal: Ab
     await b.projects.provisioner.removeContainers(p.ref);
     await startStack(b, p, specFor(b.projects, p, { generation: r.toGeneration }), signal);
     await commit(b, r, p);
-    await recordEvent(b.projects.db, p, "INFO", EVENT.restoreSucceeded, `Restored the backup of ${backup.startedAt.toISOString()} in ${((Date.now() - started) / 1000).toFixed(1)} s`, { backupId: backup.id });
+    await recordEvent(
+      b.projects.db,
+      p,
+      "INFO",
+      EVENT.restoreSucceeded,
+      `Restored the backup of ${backup.startedAt.toISOString()} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      { backupId: backup.id },
+    );
   } catch (err) {
     const reason = signal.aborted ? "Cancelled by delete." : describeError(err);
     await recordEvent(b.projects.db, p, "ERROR", EVENT.restoreFailed, `Restore failed: ${reason}`, { backupId: backup.id });
     try {
       await rollBackRestore(b, r, p, reason);
     } catch (rollbackErr) {
-      await setStatus(b.projects, p.id, "UNKNOWN", `Restore failed and its clean-up failed (a restart of Supafleet finishes it): ${describeError(rollbackErr)}`);
+      await setStatus(
+        b.projects,
+        p.id,
+        "UNKNOWN",
+        `Restore failed and its clean-up failed (a restart of Supafleet finishes it): ${describeError(rollbackErr)}`,
+      );
     }
   } finally {
     eventBus.clear(p.ref);
@@ -199,7 +232,9 @@ export async function runClone(b: BackupContext, restoreId: string, signal: Abor
     await step(b, p, "Starting every service");
     await startStack(b, p, spec, signal);
     await commit(b, r, p, { activatedAt: new Date() });
-    await recordEvent(b.projects.db, p, "INFO", "create.succeeded", `Cloned from ${backup.project.ref} in ${((Date.now() - started) / 1000).toFixed(1)} s`, { backupId: backup.id });
+    await recordEvent(b.projects.db, p, "INFO", "create.succeeded", `Cloned from ${backup.project.ref} in ${((Date.now() - started) / 1000).toFixed(1)} s`, {
+      backupId: backup.id,
+    });
   } catch (err) {
     const reason = signal.aborted ? "Cancelled by delete." : describeError(err);
     await recordEvent(b.projects.db, p, "ERROR", "create.failed", `Clone failed: ${reason}`, { backupId: backup.id });

@@ -17,8 +17,12 @@ export const SECRET_SCRIPTS = /\/docker-entrypoint-initdb\.d\/init-scripts\/\d+-
 
 export function secretScripts(spec: StackSpec): string[] {
   const db = spec.services.find((s) => s.service === "db");
-  const paths = (db?.files ?? []).map((f) => f.path).filter((p) => SECRET_SCRIPTS.test(p)).sort();
-  if (paths.length !== 2) throw new InvalidStateError("The template's db init scripts for roles and the JWT secret were not found; a clone cannot give its database new secrets.");
+  const paths = (db?.files ?? [])
+    .map((f) => f.path)
+    .filter((p) => SECRET_SCRIPTS.test(p))
+    .sort();
+  if (paths.length !== 2)
+    throw new InvalidStateError("The template's db init scripts for roles and the JWT secret were not found; a clone cannot give its database new secrets.");
   return paths;
 }
 

@@ -32,7 +32,14 @@ export async function pruneBackups(b: BackupContext, now = new Date()): Promise<
   const settings = await getSystemSettings(db);
   let removed = 0;
   let purged = 0;
-  const deleted = await db.project.findMany({ where: { status: "REMOVED", removedAt: { lt: new Date(now.getTime() - settings.softDeleteDays * DAY) }, OR: [{ backups: { some: {} } }, { backupKey: { not: null } }] }, take: PER_TICK });
+  const deleted = await db.project.findMany({
+    where: {
+      status: "REMOVED",
+      removedAt: { lt: new Date(now.getTime() - settings.softDeleteDays * DAY) },
+      OR: [{ backups: { some: {} } }, { backupKey: { not: null } }],
+    },
+    take: PER_TICK,
+  });
   for (const p of deleted) {
     for (const backup of await db.backup.findMany({ where: { projectId: p.id, status: { not: "RUNNING" } } })) {
       await removeBackup(b, backup);
@@ -40,11 +47,16 @@ export async function pruneBackups(b: BackupContext, now = new Date()): Promise<
     }
     if (!(await db.backup.count({ where: { projectId: p.id } }))) await db.project.update({ where: { id: p.id }, data: { backupKey: null } });
   }
-  const live = await db.project.findMany({ where: { status: { not: "REMOVED" }, backups: { some: { status: { not: "RUNNING" } } } }, select: { id: true, ownerId: true } });
+  const live = await db.project.findMany({
+    where: { status: { not: "REMOVED" }, backups: { some: { status: { not: "RUNNING" } } } },
+    select: { id: true, ownerId: true },
+  });
   for (const p of live) {
     const cutoff = new Date(now.getTime() - (await retentionDays(db, p.ownerId)) * DAY);
     const newestGood = await db.backup.findFirst({ where: { projectId: p.id, status: "SUCCEEDED" }, orderBy: { startedAt: "desc" }, select: { id: true } });
-    const old = await db.backup.findMany({ where: { projectId: p.id, status: { not: "RUNNING" }, startedAt: { lt: cutoff }, id: { not: newestGood?.id ?? "" } } });
+    const old = await db.backup.findMany({
+      where: { projectId: p.id, status: { not: "RUNNING" }, startedAt: { lt: cutoff }, id: { not: newestGood?.id ?? "" } },
+    });
     for (const backup of old) {
       await removeBackup(b, backup);
       removed++;
@@ -55,7 +67,11 @@ export async function pruneBackups(b: BackupContext, now = new Date()): Promise<
 
 /** Live, once-active projects whose last scheduled backup is a day old (or failed over an hour ago). */
 export async function dueProjects(db: Db, now = new Date()) {
-  const candidates = await db.project.findMany({ where: { status: { in: ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"] }, activatedAt: { not: null } }, include: PROJECT_FOR_SPEC, orderBy: { createdAt: "asc" } });
+  const candidates = await db.project.findMany({
+    where: { status: { in: ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"] }, activatedAt: { not: null } },
+    include: PROJECT_FOR_SPEC,
+    orderBy: { createdAt: "asc" },
+  });
   const due = [];
   for (const p of candidates) {
     const lastGood = await db.backup.findFirst({ where: { projectId: p.id, kind: "SCHEDULED", status: "SUCCEEDED" }, orderBy: { startedAt: "desc" } });

@@ -10,7 +10,15 @@ import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/li
 import type { ProjectService } from "@/lib/projects/service";
 import { getSystemSettings, updateSystemSettings } from "@/lib/settings/service";
 import { parseOrThrow, type SessionUser } from "@/lib/users/service";
-import { backupInput, backupSettingsSchema, cloneBackupSchema, planRetentionSchema, projectRefInput, restoreBackupSchema, undeleteProjectSchema } from "@/lib/validations/backup";
+import {
+  backupInput,
+  backupSettingsSchema,
+  cloneBackupSchema,
+  planRetentionSchema,
+  projectRefInput,
+  restoreBackupSchema,
+  undeleteProjectSchema,
+} from "@/lib/validations/backup";
 import { backupContext, type BackupConfig, type BackupContext } from "@/lib/backups/context";
 import { decryptedStream } from "@/lib/backups/format";
 import { repairBackups, type BackupRepairReport } from "@/lib/backups/repair";
@@ -51,7 +59,20 @@ export interface BackupAdminView {
   deleted: DeletedProjectView[];
 }
 
-type Row = { id: string; kind: BackupKind; status: "RUNNING" | "SUCCEEDED" | "FAILED"; startedAt: Date; finishedAt: Date | null; sizeBytes: bigint | null; durationMs: number | null; stackVersion: string; dbImage: string; method: string | null; checksum: string | null; error: string | null };
+type Row = {
+  id: string;
+  kind: BackupKind;
+  status: "RUNNING" | "SUCCEEDED" | "FAILED";
+  startedAt: Date;
+  finishedAt: Date | null;
+  sizeBytes: bigint | null;
+  durationMs: number | null;
+  stackVersion: string;
+  dbImage: string;
+  method: string | null;
+  checksum: string | null;
+  error: string | null;
+};
 
 function assertAdmin(actor: SessionUser): void {
   if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
@@ -104,7 +125,8 @@ export class BackupService {
     const { ref } = parseOrThrow(projectRefInput, input);
     const found = await findOwned(this.projects, actor, ref);
     if (!found.activatedAt) throw new InvalidStateError("This project has no data yet.");
-    if (!["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"].includes(found.status)) throw new InvalidStateError(`A project that is ${found.status} cannot be backed up now.`);
+    if (!["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"].includes(found.status))
+      throw new InvalidStateError(`A project that is ${found.status} cannot be backed up now.`);
     const p = await this.projects.db.project.findUniqueOrThrow({ where: { id: found.id }, include: PROJECT_FOR_SPEC });
     const id = await takeBackup(this.ctx, p, "MANUAL");
     return this.view(await this.projects.db.backup.findUniqueOrThrow({ where: { id } }), p.stackVersion);
@@ -138,7 +160,12 @@ export class BackupService {
     const row = await this.projects.db.project.findUniqueOrThrow({ where: { id: p.id }, include: PROJECT_FOR_SPEC });
     if (settings.softDeleteDays === 0 || !row.activatedAt) return;
     const stacks = await this.projects.provisioner.listStacks();
-    const hasData = stacks.some((s) => s.ref === p.ref && s.installation === this.projects.provisioner.installationId && s.volumes.some((v) => v.key === "db-data" && v.generation === row.dataGeneration));
+    const hasData = stacks.some(
+      (s) =>
+        s.ref === p.ref &&
+        s.installation === this.projects.provisioner.installationId &&
+        s.volumes.some((v) => v.key === "db-data" && v.generation === row.dataGeneration),
+    );
     if (!hasData) return; // nothing left to keep
     try {
       await takeBackup(this.ctx, row, "FINAL");
@@ -158,7 +185,12 @@ export class BackupService {
     const settings = await getSystemSettings(this.projects.db);
     const since = new Date(Date.now() - settings.softDeleteDays * 86_400_000);
     const rows = await this.projects.db.project.findMany({
-      where: { status: "REMOVED", removedAt: { gte: since }, backups: { some: { status: "SUCCEEDED" } }, ...(actor.role === "ADMIN" ? {} : { ownerId: actor.id }) },
+      where: {
+        status: "REMOVED",
+        removedAt: { gte: since },
+        backups: { some: { status: "SUCCEEDED" } },
+        ...(actor.role === "ADMIN" ? {} : { ownerId: actor.id }),
+      },
       include: { owner: { select: { id: true, email: true } }, _count: { select: { backups: { where: { status: "SUCCEEDED" } } } } },
       orderBy: { removedAt: "desc" },
       take: 100,
@@ -181,10 +213,16 @@ export class BackupService {
 
   /** The actor's projects whose latest scheduled backup failed. */
   async failingBackups(actor: SessionUser): Promise<Array<{ ref: string; name: string; at: string; error: string }>> {
-    const projects = await this.projects.db.project.findMany({ where: { ownerId: actor.id, status: { not: "REMOVED" } }, select: { id: true, ref: true, name: true } });
+    const projects = await this.projects.db.project.findMany({
+      where: { ownerId: actor.id, status: { not: "REMOVED" } },
+      select: { id: true, ref: true, name: true },
+    });
     const out = [];
     for (const p of projects) {
-      const last = await this.projects.db.backup.findFirst({ where: { projectId: p.id, kind: "SCHEDULED", status: { not: "RUNNING" } }, orderBy: { startedAt: "desc" } });
+      const last = await this.projects.db.backup.findFirst({
+        where: { projectId: p.id, kind: "SCHEDULED", status: { not: "RUNNING" } },
+        orderBy: { startedAt: "desc" },
+      });
       if (last?.status === "FAILED") out.push({ ref: p.ref, name: p.name, at: last.startedAt.toISOString(), error: last.error ?? "failed" });
     }
     return out;
@@ -199,12 +237,23 @@ export class BackupService {
       this.listDeleted(actor),
       db.plan.findMany({ orderBy: { memoryMb: "asc" }, select: { id: true, name: true, backupRetentionDays: true } }),
     ]);
-    const projects = await db.project.findMany({ where: { status: { not: "REMOVED" }, backups: { some: { status: "FAILED" } } }, include: { owner: { select: { email: true } } }, take: 200 });
+    const projects = await db.project.findMany({
+      where: { status: { not: "REMOVED" }, backups: { some: { status: "FAILED" } } },
+      include: { owner: { select: { email: true } } },
+      take: 200,
+    });
     const failing = [];
     for (const p of projects) {
       const last = await db.backup.findFirst({ where: { projectId: p.id, status: { not: "RUNNING" } }, orderBy: { startedAt: "desc" } });
       const lastFailure = await db.backup.findFirst({ where: { projectId: p.id, status: "FAILED" }, orderBy: { startedAt: "desc" } });
-      if (lastFailure) failing.push({ ref: p.ref, name: p.name, ownerEmail: p.owner.email, at: lastFailure.startedAt.toISOString(), error: `${lastFailure.error ?? "failed"}${last?.status === "SUCCEEDED" ? " (a later backup succeeded)" : ""}` });
+      if (lastFailure)
+        failing.push({
+          ref: p.ref,
+          name: p.name,
+          ownerEmail: p.owner.email,
+          at: lastFailure.startedAt.toISOString(),
+          error: `${lastFailure.error ?? "failed"}${last?.status === "SUCCEEDED" ? " (a later backup succeeded)" : ""}`,
+        });
     }
     return {
       storedBytes: Number(sum._sum.sizeBytes ?? 0n),

@@ -38,7 +38,11 @@ export function dbImageOf(b: BackupContext, p: ProjectForSpec): string {
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 /** Takes one backup of the project now; resolves with the backup's id once it SUCCEEDED, throws when it FAILED. */
-export async function takeBackup(b: BackupContext, p: ProjectForSpec & { name: string; stackVersion: string; secrets: string }, kind: BackupKind): Promise<string> {
+export async function takeBackup(
+  b: BackupContext,
+  p: ProjectForSpec & { name: string; stackVersion: string; secrets: string },
+  kind: BackupKind,
+): Promise<string> {
   if (b.running.has(p.ref)) throw new ConflictError("A backup of this project is already being taken.");
   b.running.add(p.ref);
   const { db, provisioner } = b.projects;
@@ -48,7 +52,19 @@ export async function takeBackup(b: BackupContext, p: ProjectForSpec & { name: s
     const spec = specFor(b.projects, p);
     const dbImage = dbImageOf(b, p);
     const objectKey = objectKeyFor(provisioner.installationId, p.ref, id);
-    await db.backup.create({ data: { id, projectId: p.id, kind, target: b.store.kind, objectKey, stackVersion: p.stackVersion, dbImage, secrets: p.secrets, dataGeneration: p.dataGeneration } });
+    await db.backup.create({
+      data: {
+        id,
+        projectId: p.id,
+        kind,
+        target: b.store.kind,
+        objectKey,
+        stackVersion: p.stackVersion,
+        dbImage,
+        secrets: p.secrets,
+        dataGeneration: p.dataGeneration,
+      },
+    });
     await recordEvent(db, p, "INFO", EVENT.backupStarted, `${kind === "FINAL" ? "Final backup" : "Backup"} started`, { backupId: id });
     const release = await b.slots.acquire();
     const started = Date.now();
@@ -63,7 +79,19 @@ export async function takeBackup(b: BackupContext, p: ProjectForSpec & { name: s
       const body = streamPipeline(out, createGzip({ level: b.config.gzipLevel }), new EncryptStream(key, p.ref, sealed), tap, () => undefined);
       const writing = b.store.write(objectKey, body);
       const producing = (async () => {
-        await addManifest(out, { format: 1, backupId: id, projectId: p.id, ref: p.ref, name: p.name, kind, createdAt: new Date(started).toISOString(), stackVersion: p.stackVersion, dbImage, dataGeneration: p.dataGeneration, secrets: p.secrets });
+        await addManifest(out, {
+          format: 1,
+          backupId: id,
+          projectId: p.id,
+          ref: p.ref,
+          name: p.name,
+          kind,
+          createdAt: new Date(started).toISOString(),
+          stackVersion: p.stackVersion,
+          dbImage,
+          dataGeneration: p.dataGeneration,
+          secrets: p.secrets,
+        });
         const method = await provisioner.exportData(spec, out);
         out.finalize();
         return method;
@@ -71,13 +99,24 @@ export async function takeBackup(b: BackupContext, p: ProjectForSpec & { name: s
       producing.catch((err: unknown) => out.destroy(err as Error));
       const [, method] = await Promise.all([writing, producing]);
       const durationMs = Date.now() - started;
-      await db.backup.update({ where: { id }, data: { status: "SUCCEEDED", method, sizeBytes: BigInt(tap.bytes), durationMs, checksum: tap.digest(), finishedAt: new Date() } });
-      await recordEvent(db, p, "INFO", EVENT.backupSucceeded, `Backup done: ${mb(tap.bytes)} in ${(durationMs / 1000).toFixed(1)} s (${method})`, { backupId: id, sizeBytes: tap.bytes, durationMs, method });
+      await db.backup.update({
+        where: { id },
+        data: { status: "SUCCEEDED", method, sizeBytes: BigInt(tap.bytes), durationMs, checksum: tap.digest(), finishedAt: new Date() },
+      });
+      await recordEvent(db, p, "INFO", EVENT.backupSucceeded, `Backup done: ${mb(tap.bytes)} in ${(durationMs / 1000).toFixed(1)} s (${method})`, {
+        backupId: id,
+        sizeBytes: tap.bytes,
+        durationMs,
+        method,
+      });
       return id;
     } catch (err) {
       const reason = describeError(err);
       await b.store.remove(objectKey).catch(() => undefined);
-      await db.backup.update({ where: { id }, data: { status: "FAILED", error: reason.slice(0, 2000), durationMs: Date.now() - started, finishedAt: new Date() } });
+      await db.backup.update({
+        where: { id },
+        data: { status: "FAILED", error: reason.slice(0, 2000), durationMs: Date.now() - started, finishedAt: new Date() },
+      });
       await recordEvent(db, p, "ERROR", EVENT.backupFailed, `Backup failed: ${reason}`, { backupId: id });
       throw err;
     } finally {

@@ -55,7 +55,10 @@ function plan(files: MigrationFile[], rows: AppliedRow[]): { pending: MigrationF
   const byName = new Map(live.map((r) => [r.migration_name, r]));
   for (const row of live) {
     const file = files.find((f) => f.name === row.migration_name);
-    if (!file) throw new ConfigError(`Database has migration ${row.migration_name} that this version does not know; refusing to run an older Supafleet on a newer database.`);
+    if (!file)
+      throw new ConfigError(
+        `Database has migration ${row.migration_name} that this version does not know; refusing to run an older Supafleet on a newer database.`,
+      );
     if (file.checksum !== row.checksum) throw new ConfigError(`Migration ${row.migration_name} was edited after it was applied (checksum differs).`);
   }
   return { pending: files.filter((f) => !byName.has(f.name)), done: [...byName.keys()] };

@@ -69,7 +69,13 @@ export interface ContainerInfo {
   Id: string;
   /** Healthcheck: the image's own when the template declares none (Test, Timeout in ns). */
   Config: { Labels?: Record<string, string>; Healthcheck?: { Test?: string[]; Timeout?: number } };
-  State: { Status: string; Running: boolean; Restarting: boolean; ExitCode: number; Health?: { Status: string; Log?: Array<{ Output: string; ExitCode: number }> } };
+  State: {
+    Status: string;
+    Running: boolean;
+    Restarting: boolean;
+    ExitCode: number;
+    Health?: { Status: string; Log?: Array<{ Output: string; ExitCode: number }> };
+  };
   RestartCount: number;
 }
 
@@ -110,4 +116,3 @@ export async function ensureContainer(docker: Docker, spec: StackSpec, svc: Serv
   }
   emit({ kind: "service.started", service: svc.service, message: `${svc.service} started` });
 }
-

@@ -55,8 +55,13 @@ function dbImage(spec: StackSpec): string {
 
 async function dbRunning(docker: Docker, spec: StackSpec): Promise<boolean> {
   try {
-    const info = (await docker.getContainer(containerName(spec.ref, "db")).inspect()) as { State: { Running: boolean }; Config: { Labels?: Record<string, string> }; Mounts?: Array<{ Name?: string; Destination: string }> };
-    if (!ownedBy(info.Config.Labels, spec.ref, spec.installationId)) throw new ResourceConflictError(`The db container of ${spec.ref} is not this installation's.`);
+    const info = (await docker.getContainer(containerName(spec.ref, "db")).inspect()) as {
+      State: { Running: boolean };
+      Config: { Labels?: Record<string, string> };
+      Mounts?: Array<{ Name?: string; Destination: string }>;
+    };
+    if (!ownedBy(info.Config.Labels, spec.ref, spec.installationId))
+      throw new ResourceConflictError(`The db container of ${spec.ref} is not this installation's.`);
     const dataVolume = dataVolumes(spec).find((v) => v.key === DB_VOLUME)?.name;
     // A db container on another generation's volume is not this data.
     if (!info.Mounts?.some((m) => m.Name === dataVolume)) return false;
@@ -68,7 +73,12 @@ async function dbRunning(docker: Docker, spec: StackSpec): Promise<boolean> {
 }
 
 /** Adds the entries of a tar stream to `out` under `prefix`; returns the first entry's owner. */
-async function copyEntries(source: Readable, out: Pack, prefix: string, skip: (rel: string) => boolean = () => false): Promise<{ uid: number; gid: number } | null> {
+async function copyEntries(
+  source: Readable,
+  out: Pack,
+  prefix: string,
+  skip: (rel: string) => boolean = () => false,
+): Promise<{ uid: number; gid: number } | null> {
   const ex = extract();
   let owner: { uid: number; gid: number } | null = null;
   const reading = pipeline(source, ex);
@@ -80,7 +90,18 @@ async function copyEntries(source: Readable, out: Pack, prefix: string, skip: (r
       entry.resume();
       continue;
     }
-    const header: Headers = { name: `${prefix}${rel}`, size: h.size, mode: h.mode, mtime: h.mtime, type: h.type, linkname: h.linkname, uid: h.uid, gid: h.gid, uname: h.uname, gname: h.gname };
+    const header: Headers = {
+      name: `${prefix}${rel}`,
+      size: h.size,
+      mode: h.mode,
+      mtime: h.mtime,
+      type: h.type,
+      linkname: h.linkname,
+      uid: h.uid,
+      gid: h.gid,
+      uname: h.uname,
+      gname: h.gname,
+    };
     if (h.type === "file") await pipeline(entry, out.entry(header));
     else {
       entry.resume();
@@ -92,7 +113,9 @@ async function copyEntries(source: Readable, out: Pack, prefix: string, skip: (r
 }
 
 function addFile(out: Pack, name: string, content: string, owner: { uid: number; gid: number }): Promise<void> {
-  return new Promise((resolve, reject) => out.entry({ name, mode: 0o600, uid: owner.uid, gid: owner.gid, mtime: new Date() }, content, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    out.entry({ name, mode: 0o600, uid: owner.uid, gid: owner.gid, mtime: new Date() }, content, (err) => (err ? reject(err) : resolve())),
+  );
 }
 
 /** Streams a program's tar output (exit 0, or 1: files changed while read) into `out`. */
@@ -132,12 +155,21 @@ async function exportDatabaseHot(docker: Docker, spec: StackSpec, out: Pack): Pr
     const dataDir = (await s.query("SHOW data_directory;")).trim();
     const segmentBytes = parseSize(await s.query("SHOW wal_segment_size;"));
     await s.query("SELECT pg_backup_start('supafleet', true);");
-    const owner = await tarFromExec(docker, container, ["tar", "-C", dataDir, ...TAR_EXCLUDES, "--warning=no-file-changed", "--warning=no-file-removed", "--warning=no-file-shrank", "-cf", "-", "."], out, prefix);
+    const owner = await tarFromExec(
+      docker,
+      container,
+      ["tar", "-C", dataDir, ...TAR_EXCLUDES, "--warning=no-file-changed", "--warning=no-file-removed", "--warning=no-file-shrank", "-cf", "-", "."],
+      out,
+      prefix,
+    );
     if (!owner) throw new InvalidStateError("tar of the database files was empty.");
     const slotState = (await s.query(`SELECT coalesce(wal_status, 'none') FROM pg_replication_slots WHERE slot_name = '${slot}';`)).trim();
-    if (slotState !== "reserved" && slotState !== "extended") throw new InvalidStateError(`The WAL the backup needs was not kept (slot ${slotState || "gone"}).`);
+    if (slotState !== "reserved" && slotState !== "extended")
+      throw new InvalidStateError(`The WAL the backup needs was not kept (slot ${slotState || "gone"}).`);
     const [label64 = "", map64 = "", stopFile = ""] = (
-      await s.query(`SELECT translate(encode(convert_to(labelfile, 'UTF8'), 'base64'), E'\\n', ''), translate(encode(convert_to(coalesce(spcmapfile, ''), 'UTF8'), 'base64'), E'\\n', ''), pg_walfile_name(lsn) FROM pg_backup_stop(false);`)
+      await s.query(
+        `SELECT translate(encode(convert_to(labelfile, 'UTF8'), 'base64'), E'\\n', ''), translate(encode(convert_to(coalesce(spcmapfile, ''), 'UTF8'), 'base64'), E'\\n', ''), pg_walfile_name(lsn) FROM pg_backup_stop(false);`,
+      )
     )
       .trim()
       .split("|");
@@ -145,13 +177,18 @@ async function exportDatabaseHot(docker: Docker, spec: StackSpec, out: Pack): Pr
     const label = b64(label64);
     const startFile = /START WAL LOCATION: \S+ \(file ([0-9A-F]{24})\)/.exec(label)?.[1];
     if (!startFile || !/^[0-9A-F]{24}$/.test(stopFile)) throw new InvalidStateError("pg_backup_stop returned an unexpected backup label.");
-    const files = (await s.query(`SELECT name FROM pg_ls_waldir() WHERE (name ~ '^[0-9A-F]{24}$' AND name >= '${startFile}' AND name <= '${stopFile}') OR name ~ '^[0-9A-F]{8}\\.history$' ORDER BY name;`))
+    const files = (
+      await s.query(
+        `SELECT name FROM pg_ls_waldir() WHERE (name ~ '^[0-9A-F]{24}$' AND name >= '${startFile}' AND name <= '${stopFile}') OR name ~ '^[0-9A-F]{8}\\.history$' ORDER BY name;`,
+      )
+    )
       .split("\n")
       .map((l) => l.trim())
       .filter(Boolean);
     const segments = files.filter((f) => f.length === 24);
     const expected = segmentNumber(stopFile, segmentBytes) - segmentNumber(startFile, segmentBytes) + 1n;
-    if (BigInt(segments.length) !== expected || segments[0] !== startFile) throw new InvalidStateError(`WAL segments ${startFile}..${stopFile} are not all on disk (${segments.length} of ${expected}).`);
+    if (BigInt(segments.length) !== expected || segments[0] !== startFile)
+      throw new InvalidStateError(`WAL segments ${startFile}..${stopFile} are not all on disk (${segments.length} of ${expected}).`);
     await addFile(out, `${prefix}backup_label`, label, owner);
     await tarFromExec(docker, container, ["tar", "-C", dataDir, "-cf", "-", ...files.map((f) => `pg_wal/${f}`)], out, prefix);
   } finally {
@@ -159,7 +196,14 @@ async function exportDatabaseHot(docker: Docker, spec: StackSpec, out: Pack): Pr
   }
 }
 
-async function exportVolume(docker: Docker, spec: StackSpec, v: { key: string; name: string }, image: string, out: Pack, skip?: (rel: string) => boolean): Promise<void> {
+async function exportVolume(
+  docker: Docker,
+  spec: StackSpec,
+  v: { key: string; name: string },
+  image: string,
+  out: Pack,
+  skip?: (rel: string) => boolean,
+): Promise<void> {
   await assertOwnVolume(docker, v.name, spec.ref, spec.installationId);
   await withVolumeHelper(docker, { ref: spec.ref, installationId: spec.installationId, image, volume: v.name, readOnly: true }, async (c) => {
     const stream = (await c.getArchive({ path: `${HELPER_MOUNT}/.` })) as unknown as Readable;

@@ -57,7 +57,9 @@ export async function startExec(
 ): Promise<ExecHandle> {
   let exec: Docker.Exec;
   try {
-    exec = await docker.getContainer(containerName).exec({ Cmd: cmd, User: opts.user, Env: opts.env, AttachStdin: !!opts.stdin, AttachStdout: true, AttachStderr: true, Tty: false });
+    exec = await docker
+      .getContainer(containerName)
+      .exec({ Cmd: cmd, User: opts.user, Env: opts.env, AttachStdin: !!opts.stdin, AttachStdout: true, AttachStderr: true, Tty: false });
   } catch (err) {
     if (statusOf(err) === 409 || statusOf(err) === 404) throw new InvalidStateError(`${containerName} is not running.`);
     throw err;
@@ -89,7 +91,12 @@ export async function startExec(
 }
 
 /** Runs a program to the end with `input` on stdin; returns its stdout as text. Fails on a non-zero exit. */
-export async function runExec(docker: Docker, containerName: string, cmd: string[], opts: { user?: string; env?: string[]; input?: string } = {}): Promise<string> {
+export async function runExec(
+  docker: Docker,
+  containerName: string,
+  cmd: string[],
+  opts: { user?: string; env?: string[]; input?: string } = {},
+): Promise<string> {
   const h = await startExec(docker, containerName, cmd, { ...opts, stdin: opts.input !== undefined });
   if (opts.input !== undefined) h.socket.end(opts.input);
   const out: Buffer[] = [];

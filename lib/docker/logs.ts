@@ -65,12 +65,18 @@ export async function* containerLogs(
   const container = docker.getContainer(containerName);
   const decoder = new FrameDecoder();
   if (!opts.follow) {
-    const buf = (await openLogs(() => container.logs({ follow: false, stdout: true, stderr: true, tail: opts.tail, timestamps: true }), containerName)) as unknown as Buffer;
+    const buf = (await openLogs(
+      () => container.logs({ follow: false, stdout: true, stderr: true, tail: opts.tail, timestamps: true }),
+      containerName,
+    )) as unknown as Buffer;
     yield* decoder.push(buf, true);
     yield* decoder.flush(true);
     return;
   }
-  const stream = (await openLogs(() => container.logs({ follow: true, stdout: true, stderr: true, tail: opts.tail, timestamps: true }), containerName)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+  const stream = (await openLogs(
+    () => container.logs({ follow: true, stdout: true, stderr: true, tail: opts.tail, timestamps: true }),
+    containerName,
+  )) as unknown as NodeJS.ReadableStream & { destroy(): void };
   const onAbort = () => stream.destroy();
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {

@@ -44,7 +44,14 @@ async function helperImage(docker: Docker, ref: string, installationId: string, 
   return image;
 }
 
-async function withHelper<T>(docker: Docker, ref: string, installationId: string, image: string, readOnly: boolean, fn: (c: Docker.Container) => Promise<T>): Promise<T> {
+async function withHelper<T>(
+  docker: Docker,
+  ref: string,
+  installationId: string,
+  image: string,
+  readOnly: boolean,
+  fn: (c: Docker.Container) => Promise<T>,
+): Promise<T> {
   const container = await docker.createContainer({
     name: `supafleet-${ref}-metadata-${randomBytes(4).toString("hex")}`,
     Image: image,
@@ -107,7 +114,8 @@ export async function readMetadata(docker: Docker, ref: string, installationId: 
         if (Buffer.isBuffer(d)) chunks.push(d);
       });
       body.on("end", () => {
-        if (header.type === "file" && FILE_PATTERN.test(base) && (header.size ?? 0) < 1_000_000) found.push({ name: base, content: Buffer.concat(chunks).toString("utf8") });
+        if (header.type === "file" && FILE_PATTERN.test(base) && (header.size ?? 0) < 1_000_000)
+          found.push({ name: base, content: Buffer.concat(chunks).toString("utf8") });
         next();
       });
       body.resume();

@@ -41,7 +41,11 @@ function checkOf(svc: ServiceSpec, info: ContainerInfo, imageCheck: boolean): { 
   return { test: image.Test, timeoutMs: image.Timeout ? Math.round(image.Timeout / 1e6) : 30_000 };
 }
 
-export async function waitHealthy(docker: Docker, svc: ServiceSpec, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, imageCheck, failed, emit }: WaitOptions): Promise<void> {
+export async function waitHealthy(
+  docker: Docker,
+  svc: ServiceSpec,
+  { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, imageCheck, failed, emit }: WaitOptions,
+): Promise<void> {
   let unhealthySince: number | null = null;
   let probeEvery = PROBE_FIRST_INTERVAL_MS;
   let nextProbe = Date.now();
@@ -67,7 +71,11 @@ export async function waitHealthy(docker: Docker, svc: ServiceSpec, { deadline, 
       const output = (st.Health?.Log?.at(-1)?.Output ?? "").trim().slice(0, 500);
       if (unhealthySince === null) {
         unhealthySince = Date.now();
-        emit({ kind: "service.unhealthy", service: svc.service, message: `${svc.service} failed its health check (${output || "no output"}); waiting up to ${Math.round(unhealthyGraceMs / 1000)} s for it to recover` });
+        emit({
+          kind: "service.unhealthy",
+          service: svc.service,
+          message: `${svc.service} failed its health check (${output || "no output"}); waiting up to ${Math.round(unhealthyGraceMs / 1000)} s for it to recover`,
+        });
       }
       if (Date.now() - unhealthySince >= unhealthyGraceMs) throw new ServiceUnhealthyError(svc.service, output);
     }
@@ -75,4 +83,3 @@ export async function waitHealthy(docker: Docker, svc: ServiceSpec, { deadline, 
     await new Promise((r) => setTimeout(r, probe ? Math.max(10, Math.min(pollMs, nextProbe - Date.now())) : pollMs));
   }
 }
-

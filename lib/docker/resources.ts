@@ -29,7 +29,8 @@ interface NetworkInfo {
 export async function ensureNetwork(docker: Docker, spec: StackSpec): Promise<void> {
   try {
     const info = (await docker.getNetwork(spec.network.name).inspect()) as NetworkInfo;
-    if (!ownedBy(info.Labels, spec.ref, spec.installationId)) throw new ResourceConflictError(`Network ${spec.network.name} exists and is not this installation's for ${spec.ref}; refusing to use it.`);
+    if (!ownedBy(info.Labels, spec.ref, spec.installationId))
+      throw new ResourceConflictError(`Network ${spec.network.name} exists and is not this installation's for ${spec.ref}; refusing to use it.`);
     const subnet = info.IPAM?.Config?.[0]?.Subnet;
     if (!spec.network.subnet || subnet === spec.network.subnet) return;
     // Its project got another subnet (rebuilt after a restore, its old one
@@ -38,7 +39,10 @@ export async function ensureNetwork(docker: Docker, spec: StackSpec): Promise<vo
     try {
       await docker.getNetwork(info.Id).remove();
     } catch (err) {
-      if (statusOf(err) === 403) throw new ResourceConflictError(`Network ${spec.network.name} is on ${subnet ?? "another subnet"} and still in use; its containers must go before it can move to ${spec.network.subnet}.`);
+      if (statusOf(err) === 403)
+        throw new ResourceConflictError(
+          `Network ${spec.network.name} is on ${subnet ?? "another subnet"} and still in use; its containers must go before it can move to ${spec.network.subnet}.`,
+        );
       if (statusOf(err) !== 404) throw err;
     }
   } catch (err) {
@@ -56,15 +60,21 @@ export async function ensureNetwork(docker: Docker, spec: StackSpec): Promise<vo
     // A parallel converge created it first: fine if it is ours.
     if (statusOf(err) !== 409) throw err;
     const info = (await docker.getNetwork(spec.network.name).inspect()) as { Labels?: Record<string, string> };
-    if (!ownedBy(info.Labels, spec.ref, spec.installationId)) throw new ResourceConflictError(`Network ${spec.network.name} exists and is not this installation's.`);
+    if (!ownedBy(info.Labels, spec.ref, spec.installationId))
+      throw new ResourceConflictError(`Network ${spec.network.name} exists and is not this installation's.`);
   }
 }
 
 /** "created" when this call made the volume (an empty one), "existing" otherwise. */
-export async function ensureVolume(docker: Docker, spec: Pick<StackSpec, "ref" | "installationId">, volume: { name: string; labels: Record<string, string> }): Promise<"created" | "existing"> {
+export async function ensureVolume(
+  docker: Docker,
+  spec: Pick<StackSpec, "ref" | "installationId">,
+  volume: { name: string; labels: Record<string, string> },
+): Promise<"created" | "existing"> {
   try {
     const info = (await docker.getVolume(volume.name).inspect()) as { Labels?: Record<string, string> | null };
-    if (!ownedBy(info.Labels, spec.ref, spec.installationId)) throw new ResourceConflictError(`Volume ${volume.name} exists and is not this installation's for ${spec.ref}; refusing to use it.`);
+    if (!ownedBy(info.Labels, spec.ref, spec.installationId))
+      throw new ResourceConflictError(`Volume ${volume.name} exists and is not this installation's for ${spec.ref}; refusing to use it.`);
     return "existing";
   } catch (err) {
     if (statusOf(err) !== 404) throw err;
@@ -135,7 +145,9 @@ export async function removeStack(docker: Docker, ref: string, installationId: s
     // volume without labels, and it would otherwise outlive the project.
     const mountedByUs = containers.flatMap((c) => (c.Mounts ?? []).filter((m) => m.Type === "volume" && m.Name?.startsWith(prefix)).map((m) => m.Name!));
     await Promise.all(containers.map((c) => retrying409(() => docker.getContainer(c.Id).remove({ force: true }))));
-    const volumes = opts.volumes ? mine(((await docker.listVolumes({ filters })).Volumes ?? []) as Array<{ Name: string; Labels: Record<string, string> | null }>) : [];
+    const volumes = opts.volumes
+      ? mine(((await docker.listVolumes({ filters })).Volumes ?? []) as Array<{ Name: string; Labels: Record<string, string> | null }>)
+      : [];
     const volumeNames = new Set([...volumes.map((v) => v.Name), ...(opts.volumes ? mountedByUs : [])]);
     await Promise.all([...volumeNames].map((name) => retrying409(() => docker.getVolume(name).remove())));
     const networks = opts.volumes ? mine(await docker.listNetworks({ filters })) : [];

@@ -74,7 +74,11 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
 
   // The start's deadline begins once the images are here: a first create
   // pulls several GB, and that wait says nothing about the stack's health.
-  await ensureImages(docker, spec.services.map((s) => s.image), (p) => emit({ kind: "image.pull", image: p.image, percent: p.percent, status: p.status }));
+  await ensureImages(
+    docker,
+    spec.services.map((s) => s.image),
+    (p) => emit({ kind: "image.pull", image: p.image, percent: p.percent, status: p.status }),
+  );
   const deadline = Date.now() + timeoutMs;
   await ensureNetwork(docker, spec);
   const volumes = await Promise.all(spec.volumes.map(async (v) => ({ name: v.name, state: await ensureVolume(docker, spec, v) })));
@@ -113,14 +117,16 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
           healthy.get(svc.service)!.resolve();
           pending.delete(svc.service);
         } catch (err) {
-          if (err !== firstError) emit({ kind: "service.failed", service: svc.service, message: err instanceof Error ? err.message.slice(0, 300) : String(err) });
+          if (err !== firstError)
+            emit({ kind: "service.failed", service: svc.service, message: err instanceof Error ? err.message.slice(0, 300) : String(err) });
           fail(err);
           throw err;
         }
       }),
     );
     // Services without a health check must still be running at the end.
-    for (const svc of spec.services) await waitHealthy(docker, { ...svc, healthcheck: undefined }, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, imageCheck: false, failed, emit });
+    for (const svc of spec.services)
+      await waitHealthy(docker, { ...svc, healthcheck: undefined }, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, imageCheck: false, failed, emit });
   } catch (err) {
     // firstError is the cause every other service failed with; err is the
     // final running check's own failure when no service failed before it.

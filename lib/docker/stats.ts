@@ -46,7 +46,9 @@ export function usageOf(s: Stats): StackUsage {
 
 /** Sums over the ref's running service containers; null when none runs. */
 export async function stackUsage(docker: Docker, ref: string, installationId: string): Promise<StackUsage | null> {
-  const containers = (await docker.listContainers({ filters: labelFilter({ [LABELS.managed]: "true", [LABELS.ref]: ref }) })).filter((c) => ownedBy(c.Labels, ref, installationId) && !c.Labels?.[LABELS.role]);
+  const containers = (await docker.listContainers({ filters: labelFilter({ [LABELS.managed]: "true", [LABELS.ref]: ref }) })).filter(
+    (c) => ownedBy(c.Labels, ref, installationId) && !c.Labels?.[LABELS.role],
+  );
   if (!containers.length) return null;
   const each = await Promise.all(
     containers.map(async (c) => {

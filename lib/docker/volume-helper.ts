@@ -64,7 +64,13 @@ export async function withVolumeHelper<T>(
 export async function removeGenerationVolumes(docker: Docker, ref: string, installationId: string, generation: number): Promise<number> {
   const filters = JSON.stringify({ label: [`${LABELS.managed}=true`, `${LABELS.ref}=${ref}`] });
   const volumes = ((await docker.listVolumes({ filters })).Volumes ?? []) as Array<{ Name: string; Labels: Record<string, string> | null }>;
-  const doomed = volumes.filter((v) => ownedBy(v.Labels, ref, installationId) && v.Labels?.[LABELS.volume] && v.Labels[LABELS.volume] !== METADATA_VOLUME && generationOf(v.Labels) === generation);
+  const doomed = volumes.filter(
+    (v) =>
+      ownedBy(v.Labels, ref, installationId) &&
+      v.Labels?.[LABELS.volume] &&
+      v.Labels[LABELS.volume] !== METADATA_VOLUME &&
+      generationOf(v.Labels) === generation,
+  );
   for (const v of doomed) {
     try {
       await docker.getVolume(v.Name).remove();

@@ -34,7 +34,9 @@ export class ImagePuller {
   /** Which of the template's images the engine has, and the current pull's progress. */
   async status(): Promise<PullState> {
     if (this.state.running) return structuredClone(this.state);
-    const images = await Promise.all(templateImages(this.overrides).map(async (image) => ({ image, present: await imagePresent(this.docker, image), percent: null, status: "" })));
+    const images = await Promise.all(
+      templateImages(this.overrides).map(async (image) => ({ image, present: await imagePresent(this.docker, image), percent: null, status: "" })),
+    );
     return { ...structuredClone(this.state), images };
   }
 
@@ -49,7 +51,9 @@ export class ImagePuller {
       startedAt: new Date().toISOString(),
       finishedAt: null,
       error: null,
-      images: images.map((image, i) => (present[i] ? { image, present: true, percent: 100, status: "present" } : { image, present: false, percent: 0, status: "waiting" })),
+      images: images.map((image, i) =>
+        present[i] ? { image, present: true, percent: 100, status: "present" } : { image, present: false, percent: 0, status: "waiting" },
+      ),
     };
     void ensureImages(this.docker, images, (p) => {
       const entry = this.state.images.find((i) => i.image === p.image);

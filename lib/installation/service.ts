@@ -16,7 +16,9 @@ export async function ensureInstallationId(db: Db, preferred?: string): Promise<
   const existing = await db.installation.findUnique({ where: { slot: 1 } });
   if (existing) {
     if (preferred && preferred !== existing.installationId) {
-      throw new ConfigError(`SUPAFLEET_INSTALLATION_ID is ${preferred}, but this database belongs to installation ${existing.installationId}. Unset it, or use the database of ${preferred}.`);
+      throw new ConfigError(
+        `SUPAFLEET_INSTALLATION_ID is ${preferred}, but this database belongs to installation ${existing.installationId}. Unset it, or use the database of ${preferred}.`,
+      );
     }
     return existing.installationId;
   }

@@ -74,7 +74,8 @@ async function ensureChain(chain: string, parent: string): Promise<void> {
 export async function applyEgressRules(policy: EgressPolicy): Promise<{ forward: number; input: number }> {
   const rules = egressRules(policy);
   // Docker makes DOCKER-USER at start; make sure it exists even if the engine has not yet.
-  if (!(await iptables(["-L", "DOCKER-USER", "-n"])).ok) throw new ConfigError("egress rules: the DOCKER-USER chain does not exist; start the Docker engine first");
+  if (!(await iptables(["-L", "DOCKER-USER", "-n"])).ok)
+    throw new ConfigError("egress rules: the DOCKER-USER chain does not exist; start the Docker engine first");
   await ensureChain(FORWARD_CHAIN, "DOCKER-USER");
   await ensureChain(INPUT_CHAIN, "INPUT");
   for (const r of rules.forward) await must(["-A", FORWARD_CHAIN, ...r]);

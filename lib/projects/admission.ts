@@ -71,7 +71,9 @@ export async function admit(tx: Tx, host: HostResources, memoryMb: number, exclu
   await tx.systemSettings.upsert({ where: { id: 1 }, create: { id: 1, admissionVersion: 1 }, update: { admissionVersion: { increment: 1 } } });
   const c = await commitment(tx, host, excludeProjectId);
   if (c.committedMb + memoryMb > c.capacityMb) {
-    throw new CapacityExceededError(`This host has no room for another running project right now (${gib(c.committedMb)} of ${gib(c.capacityMb)} committed; this one needs ${gib(memoryMb)}). Pause or delete a project, or ask an administrator.`);
+    throw new CapacityExceededError(
+      `This host has no room for another running project right now (${gib(c.committedMb)} of ${gib(c.capacityMb)} committed; this one needs ${gib(memoryMb)}). Pause or delete a project, or ask an administrator.`,
+    );
   }
   if (c.freeDiskMb !== null && c.freeDiskMb < c.minFreeDiskMb) {
     throw new CapacityExceededError(`This host is low on disk space (${gib(c.freeDiskMb)} free, ${gib(c.minFreeDiskMb)} needed). Ask an administrator.`);

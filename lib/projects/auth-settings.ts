@@ -45,7 +45,15 @@ export async function saveAuthSettings(ctx: ProjectContext, actor: SessionUser, 
       siteUrl: parsed.siteUrl,
       redirectUrls: parsed.redirectUrls,
       confirmEmail: parsed.confirmEmail,
-      smtp: parsed.smtp ? { host: parsed.smtp.host, port: parsed.smtp.port, user: parsed.smtp.user, senderEmail: parsed.smtp.senderEmail, ...(parsed.smtp.senderName ? { senderName: parsed.smtp.senderName } : {}) } : null,
+      smtp: parsed.smtp
+        ? {
+            host: parsed.smtp.host,
+            port: parsed.smtp.port,
+            user: parsed.smtp.user,
+            senderEmail: parsed.smtp.senderEmail,
+            ...(parsed.smtp.senderName ? { senderName: parsed.smtp.senderName } : {}),
+          }
+        : null,
     };
     const next: ProjectSecrets = { ...secrets };
     if (password) next.smtpPassword = password;
@@ -55,7 +63,13 @@ export async function saveAuthSettings(ctx: ProjectContext, actor: SessionUser, 
       data: { authSettings: JSON.stringify(settings), secrets: encryptSecrets(ctx.config.masterKey, p.ref, JSON.stringify(next)) },
     });
     const running = isStatusIn(p.status, ACTIVE_STATUSES);
-    await recordEvent(ctx.db, p, "INFO", EVENT.authSettingsSaved, running ? "Auth settings saved; restarting auth only" : "Auth settings saved; they apply when the project starts");
+    await recordEvent(
+      ctx.db,
+      p,
+      "INFO",
+      EVENT.authSettingsSaved,
+      running ? "Auth settings saved; restarting auth only" : "Auth settings saved; they apply when the project starts",
+    );
     if (running) ctx.jobs.start(p.ref, (signal) => applyToAuth(ctx, p.id, signal));
     return { settings, smtpPasswordSet: Boolean(password), applied: !running };
   });
@@ -64,7 +78,8 @@ export async function saveAuthSettings(ctx: ProjectContext, actor: SessionUser, 
 async function applyToAuth(ctx: ProjectContext, projectId: string, signal: AbortSignal): Promise<void> {
   const p = await ctx.db.project.findUniqueOrThrow({ where: { id: projectId }, include: PROJECT_FOR_SPEC });
   const onEvent = (e: ProvisionEvent) => {
-    if (e.service === "auth" && e.kind !== "image.pull") void recordEvent(ctx.db, p, e.kind.endsWith("failed") ? "ERROR" : "INFO", e.kind, e.message ?? e.kind, { service: "auth" }).catch(() => undefined);
+    if (e.service === "auth" && e.kind !== "image.pull")
+      void recordEvent(ctx.db, p, e.kind.endsWith("failed") ? "ERROR" : "INFO", e.kind, e.message ?? e.kind, { service: "auth" }).catch(() => undefined);
   };
   try {
     await ctx.provisioner.replaceService(specFor(ctx, p), "auth", { onEvent, signal });

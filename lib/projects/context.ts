@@ -119,7 +119,11 @@ export function authSettingsOf(p: { authSettings: string | null }): AuthSettings
  * default), on the data volumes of its recorded generation unless a restore
  * asks for the set it is filling.
  */
-export function specFor(ctx: ProjectContext, p: ProjectForSpec, opts: { stackVersion?: string; secrets?: ProjectSecrets; generation?: number } = {}): StackSpec {
+export function specFor(
+  ctx: ProjectContext,
+  p: ProjectForSpec,
+  opts: { stackVersion?: string; secrets?: ProjectSecrets; generation?: number } = {},
+): StackSpec {
   const port = (purpose: PortPurpose) => {
     const lease = p.ports.find((l) => l.purpose === purpose);
     if (!lease) throw new InvalidStateError(`Project ${p.ref} has no ${purpose} port lease.`);
@@ -138,7 +142,9 @@ export function specFor(ctx: ProjectContext, p: ProjectForSpec, opts: { stackVer
     budget: budgetOf(p),
     dbBindAddress: ctx.config.dbBindAddress,
     // Read at each start, so a renewed certificate reaches projects as they restart.
-    poolerTls: ctx.config.poolerTls ? { certPem: readFileSync(ctx.config.poolerTls.certPath, "utf8"), keyPem: readFileSync(ctx.config.poolerTls.keyPath, "utf8") } : undefined,
+    poolerTls: ctx.config.poolerTls
+      ? { certPem: readFileSync(ctx.config.poolerTls.certPath, "utf8"), keyPem: readFileSync(ctx.config.poolerTls.keyPath, "utf8") }
+      : undefined,
     publicUrl: apiUrl(ctx.config, p.ref),
     imageOverrides: ctx.config.imageOverrides,
   });

@@ -60,7 +60,9 @@ export function dockerProvisioner(docker: Docker, installationId: string, opts: 
     removeGeneration: (ref, generation) => removeGenerationVolumes(docker, ref, installationId, generation),
     runSql: async (ref, script, { password }) => {
       // Only this installation's container: its labels are checked before anything runs in it.
-      const own = (await listEngineStacks(docker)).some((s) => s.ref === ref && s.installation === installationId && s.containers.some((c) => c.service === "db" && c.running));
+      const own = (await listEngineStacks(docker)).some(
+        (s) => s.ref === ref && s.installation === installationId && s.containers.some((c) => c.service === "db" && c.running),
+      );
       if (!own) throw new ResourceConflictError(`No running db container of ${ref} belongs to this installation.`);
       return runExec(docker, containerName(ref, "db"), psqlCommand(["-f", "-"]), { env: [`PGPASSWORD=${password}`], input: script });
     },

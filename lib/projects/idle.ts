@@ -26,7 +26,10 @@ export async function sweepIdle(ctx: ProjectContext, now = new Date()): Promise<
   const report: IdleReport = { seen: 0, paused: [] };
   if (ctx.activity) {
     for (const [ref, at] of await ctx.activity.read()) {
-      const r = await ctx.db.project.updateMany({ where: { ref, OR: [{ lastActivityAt: null }, { lastActivityAt: { lt: at } }] }, data: { lastActivityAt: at } });
+      const r = await ctx.db.project.updateMany({
+        where: { ref, OR: [{ lastActivityAt: null }, { lastActivityAt: { lt: at } }] },
+        data: { lastActivityAt: at },
+      });
       report.seen += r.count;
     }
   }

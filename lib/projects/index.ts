@@ -33,21 +33,27 @@ export function getProjectService(): ProjectService {
       env.engine === "swarm"
         ? createSwarmProvisioner(env.dockerSocket, installationId, env.swarm)
         : createDockerProvisioner(env.dockerSocket, installationId, { helperImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides) });
-    g.supafleetProjects = new ProjectService(db, provisioner, createProxy(env, db), {
-      portRange: env.portRange,
-      masterKey: getMasterKey(env),
-      rootDomain: env.rootDomain,
-      publicScheme: env.publicScheme,
-      publicPort: env.publicPort,
-      imageOverrides: env.imageOverrides,
-      analytics: env.analytics,
-      maxParallelStarts: env.maxParallelStarts,
-      subnetPool: env.subnetPool,
-      dbBindAddress: env.dbBindAddress,
-      poolerTls: env.nginx.tls,
-      // Where the engine keeps volumes, when Supafleet can see it (it runs on the host); else its own data folder.
-      diskPath: existsSync("/var/lib/docker") ? "/var/lib/docker" : env.dataDir,
-    }, { activity: env.nginx.enabled ? new NginxActivityLog(activityLogPath(env), env.rootDomain) : undefined });
+    g.supafleetProjects = new ProjectService(
+      db,
+      provisioner,
+      createProxy(env, db),
+      {
+        portRange: env.portRange,
+        masterKey: getMasterKey(env),
+        rootDomain: env.rootDomain,
+        publicScheme: env.publicScheme,
+        publicPort: env.publicPort,
+        imageOverrides: env.imageOverrides,
+        analytics: env.analytics,
+        maxParallelStarts: env.maxParallelStarts,
+        subnetPool: env.subnetPool,
+        dbBindAddress: env.dbBindAddress,
+        poolerTls: env.nginx.tls,
+        // Where the engine keeps volumes, when Supafleet can see it (it runs on the host); else its own data folder.
+        diskPath: existsSync("/var/lib/docker") ? "/var/lib/docker" : env.dataDir,
+      },
+      { activity: env.nginx.enabled ? new NginxActivityLog(activityLogPath(env), env.rootDomain) : undefined },
+    );
   }
   return g.supafleetProjects;
 }

@@ -25,7 +25,12 @@ export async function retryOnUnique<T>(fn: () => Promise<T>, attempts = 8): Prom
 }
 
 /** Leases one free port per purpose for the project, skipping `held` (ports the engine's containers hold). */
-export async function leasePorts(tx: Tx, projectId: string, range: { start: number; end: number }, held: ReadonlySet<number>): Promise<Record<PortPurposeName, number>> {
+export async function leasePorts(
+  tx: Tx,
+  projectId: string,
+  range: { start: number; end: number },
+  held: ReadonlySet<number>,
+): Promise<Record<PortPurposeName, number>> {
   const { start, end } = range;
   const size = end - start + 1;
   const taken = new Set((await tx.portLease.findMany({ select: { port: true } })).map((l) => l.port));

@@ -29,7 +29,11 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
   const settings = await getSystemSettings(ctx.db);
   const secrets = await generateProjectSecrets();
   // Ports and subnets the engine's containers and networks hold, running or not, of any installation.
-  const [held, subnetsInUse, host] = await Promise.all([ctx.provisioner.usedHostPorts(), ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : [], hostResources(ctx.config.diskPath)]);
+  const [held, subnetsInUse, host] = await Promise.all([
+    ctx.provisioner.usedHostPorts(),
+    ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : [],
+    hostResources(ctx.config.diskPath),
+  ]);
   // A ref or port taken by a parallel create: try again with fresh ones.
   const project = await retryOnUnique(() => {
     const ref = generateRef();
@@ -74,8 +78,13 @@ export async function retryProject(ctx: ProjectContext, actor: SessionUser, ref:
     const p = await findOwned(ctx, actor, ref, opts);
     if (p.status !== "INIT_FAILED") throw new InvalidStateError("Only a project whose creation failed can be retried.");
     // A retry makes an empty project; a failed clone must be cloned again instead.
-    if (await ctx.db.restore.findFirst({ where: { projectId: p.id, kind: "CLONE" } })) throw new InvalidStateError("A clone that failed cannot be retried: delete it and clone the backup again.");
-    const [held, subnetsInUse, host] = await Promise.all([ctx.provisioner.usedHostPorts(), ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : [], hostResources(ctx.config.diskPath)]);
+    if (await ctx.db.restore.findFirst({ where: { projectId: p.id, kind: "CLONE" } }))
+      throw new InvalidStateError("A clone that failed cannot be retried: delete it and clone the backup again.");
+    const [held, subnetsInUse, host] = await Promise.all([
+      ctx.provisioner.usedHostPorts(),
+      ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : [],
+      hostResources(ctx.config.diskPath),
+    ]);
     await retryOnUnique(() =>
       ctx.db.$transaction(async (tx) => {
         await admit(tx, host, budgetOf(p).memoryMb, p.id);
@@ -148,11 +157,19 @@ async function startAgain(ctx: ProjectContext, actor: SessionUser, ref: string, 
  * commits nothing, so its start must fit like a create: admission runs in the
  * same transaction that marks it RESTORING, and refuses before anything runs.
  */
-export async function resumeStack(ctx: ProjectContext, p: { id: string; ref: string; memoryMb: number | null; milliCpus: number | null }, kind: EventKind, message: string): Promise<void> {
+export async function resumeStack(
+  ctx: ProjectContext,
+  p: { id: string; ref: string; memoryMb: number | null; milliCpus: number | null },
+  kind: EventKind,
+  message: string,
+): Promise<void> {
   const host = await hostResources(ctx.config.diskPath);
   await ctx.db.$transaction(async (tx) => {
     await admit(tx, host, budgetOf(p).memoryMb, p.id);
-    await tx.project.update({ where: { id: p.id }, data: { status: "RESTORING", statusReason: null, pausedBy: null, pausedAt: null, lastActivityAt: new Date() } });
+    await tx.project.update({
+      where: { id: p.id },
+      data: { status: "RESTORING", statusReason: null, pausedBy: null, pausedAt: null, lastActivityAt: new Date() },
+    });
   });
   eventBus.publishStatus(p.ref, { status: "RESTORING", statusReason: null });
   await recordEvent(ctx.db, p, "INFO", kind, message);
@@ -167,7 +184,12 @@ export function restartProject(ctx: ProjectContext, actor: SessionUser, ref: str
   return startAgain(ctx, actor, ref, opts, "restart");
 }
 
-export async function deleteProject(ctx: ProjectContext, actor: SessionUser, input: { ref: string; confirmRef: string }, opts: ScopeOptions = {}): Promise<void> {
+export async function deleteProject(
+  ctx: ProjectContext,
+  actor: SessionUser,
+  input: { ref: string; confirmRef: string },
+  opts: ScopeOptions = {},
+): Promise<void> {
   const { ref } = parseOrThrow(deleteProjectSchema, input);
   const p = await findOwned(ctx, actor, ref, opts);
   await recordEvent(ctx.db, p, "INFO", EVENT.deleteIntent, "Deleting project: containers, volumes, network, ports");

@@ -80,7 +80,10 @@ export function metadataFor(
   },
   owner: { id: string; email: string },
 ): ProjectMetadata {
-  const ports = Object.fromEntries(PORT_PURPOSES.map((purpose) => [purpose, p.ports.find((l) => l.purpose === purpose)?.port ?? 0])) as Record<PortPurposeName, number>;
+  const ports = Object.fromEntries(PORT_PURPOSES.map((purpose) => [purpose, p.ports.find((l) => l.purpose === purpose)?.port ?? 0])) as Record<
+    PortPurposeName,
+    number
+  >;
   return {
     v: 1,
     installationId,

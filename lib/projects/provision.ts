@@ -26,11 +26,23 @@ async function runProvision(ctx: ProjectContext, projectId: string, mode: StartM
   let release: Release | undefined;
   try {
     if (starts.running >= starts.size) {
-      await recordEvent(ctx.db, p, "INFO", startEvent(mode, "queued"), `Queued: ${starts.running} stacks are starting on this host (${starts.waiting} waiting before this one); it starts when one finishes`);
+      await recordEvent(
+        ctx.db,
+        p,
+        "INFO",
+        startEvent(mode, "queued"),
+        `Queued: ${starts.running} stacks are starting on this host (${starts.waiting} waiting before this one); it starts when one finishes`,
+      );
     }
     release = await starts.acquire(signal);
     started = Date.now();
-    await recordEvent(ctx.db, p, "INFO", startEvent(mode, "started"), mode === "create" ? "Provisioning: images, network, volumes, services" : mode === "resume" ? "Starting services" : "Restarting services");
+    await recordEvent(
+      ctx.db,
+      p,
+      "INFO",
+      startEvent(mode, "started"),
+      mode === "create" ? "Provisioning: images, network, volumes, services" : mode === "resume" ? "Starting services" : "Restarting services",
+    );
     const spec = await placed(ctx, p, specFor(ctx, p));
     const onEvent = (e: ProvisionEvent) => void onProvisionEvent(ctx, p, e);
     if (mode === "restart") await ctx.provisioner.restart(spec, { onEvent, signal });
@@ -46,7 +58,9 @@ async function runProvision(ctx: ProjectContext, projectId: string, mode: StartM
     // A start counts as activity: the idle clock begins now.
     await ctx.db.project.update({ where: { id: p.id }, data: { lastActivityAt: new Date() } });
     await setStatus(ctx, p.id, "ACTIVE_HEALTHY", null);
-    await recordEvent(ctx.db, p, "INFO", startEvent(mode, "succeeded"), `All services healthy in ${((Date.now() - started) / 1000).toFixed(1)} s`, { durationMs: Date.now() - started });
+    await recordEvent(ctx.db, p, "INFO", startEvent(mode, "succeeded"), `All services healthy in ${((Date.now() - started) / 1000).toFixed(1)} s`, {
+      durationMs: Date.now() - started,
+    });
   } catch (err) {
     const reason = signal.aborted ? "Cancelled by delete." : describeError(err);
     await recordEvent(ctx.db, p, "ERROR", startEvent(mode, "failed"), reason);
@@ -106,7 +120,11 @@ export async function dataState(ctx: ProjectContext, p: { ref: string; activated
  * when neither the database nor the sealed metadata says the project may hold
  * data; otherwise only the containers go, and the reason is returned.
  */
-export async function discardFailedCreate(ctx: ProjectContext, p: { id: string; ref: string; activatedAt: Date | null }, known?: DataState): Promise<"discarded" | { kept: string }> {
+export async function discardFailedCreate(
+  ctx: ProjectContext,
+  p: { id: string; ref: string; activatedAt: Date | null },
+  known?: DataState,
+): Promise<"discarded" | { kept: string }> {
   const data = known ?? (await dataState(ctx, p));
   if (data.kind !== "none") {
     await ctx.provisioner.removeContainers(p.ref);

@@ -60,7 +60,16 @@ export async function findOwned(ctx: ProjectContext, actor: SessionUser, ref: st
   return p;
 }
 
-type SummaryRow = { ref: string; name: string; region: string | null; status: ProjectStatus; statusReason: string | null; createdAt: Date; stackVersion: string; owner?: { id: string; email: string } };
+type SummaryRow = {
+  ref: string;
+  name: string;
+  region: string | null;
+  status: ProjectStatus;
+  statusReason: string | null;
+  createdAt: Date;
+  stackVersion: string;
+  owner?: { id: string; email: string };
+};
 
 export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
   return {
@@ -92,7 +101,11 @@ export async function quotaFor(ctx: ProjectContext, actor: SessionUser): Promise
   return { used, limit: user.projectQuota ?? settings.defaultProjectQuota };
 }
 
-export async function listAllProjects(ctx: ProjectContext, actor: SessionUser, opts: { query?: string; take?: number; skip?: number } = {}): Promise<{ total: number; projects: ProjectSummary[] }> {
+export async function listAllProjects(
+  ctx: ProjectContext,
+  actor: SessionUser,
+  opts: { query?: string; take?: number; skip?: number } = {},
+): Promise<{ total: number; projects: ProjectSummary[] }> {
   if (actor.role !== "ADMIN") throw new NotFoundError();
   const q = opts.query?.trim();
   const where = {
@@ -101,7 +114,13 @@ export async function listAllProjects(ctx: ProjectContext, actor: SessionUser, o
   };
   const [total, rows] = await Promise.all([
     ctx.db.project.count({ where }),
-    ctx.db.project.findMany({ where, orderBy: { createdAt: "desc" }, take: opts.take ?? 50, skip: opts.skip ?? 0, include: { owner: { select: { id: true, email: true } } } }),
+    ctx.db.project.findMany({
+      where,
+      orderBy: { createdAt: "desc" },
+      take: opts.take ?? 50,
+      skip: opts.skip ?? 0,
+      include: { owner: { select: { id: true, email: true } } },
+    }),
   ]);
   return { total, projects: rows.map((r) => summary(ctx, r)) };
 }

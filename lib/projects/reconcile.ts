@@ -98,7 +98,9 @@ const converge: Repair = async (input) => {
   const missing = expectedServices(ctx, p).filter((name) => !services.some((s) => s.service === name && s.state !== "missing"));
   const stopped = services.filter((s) => s.state !== "running" && s.state !== "missing").map((s) => s.service);
   if (missing.length || stopped.length) {
-    report.drift.push(`${p.ref}: ${[missing.length ? `container(s) gone: ${missing.join(", ")}` : "", stopped.length ? `not running: ${stopped.join(", ")}` : ""].filter(Boolean).join("; ")}`);
+    report.drift.push(
+      `${p.ref}: ${[missing.length ? `container(s) gone: ${missing.join(", ")}` : "", stopped.length ? `not running: ${stopped.join(", ")}` : ""].filter(Boolean).join("; ")}`,
+    );
     await attempt(`${p.ref}: converging the stack again`, async () => {
       await setStatus(ctx, p.id, "RESTORING", null);
       await recordEvent(ctx.db, p, "WARN", EVENT.reconcileRepair, "Containers were missing or stopped; bringing the stack back");
@@ -119,7 +121,9 @@ async function storeDerivedStatus(ctx: ProjectContext, p: KnownProject, services
 export const REPAIRS: Record<ProjectStatus, Repair | null> = {
   COMING_UP: async (input) => {
     input.report.drift.push(`${input.p.ref}: create was interrupted`);
-    await input.attempt(`${input.p.ref}: rolled back interrupted create`, () => rollBackCreate(input, "Creation was interrupted by a restart of Supafleet. Retry to create it again."));
+    await input.attempt(`${input.p.ref}: rolled back interrupted create`, () =>
+      rollBackCreate(input, "Creation was interrupted by a restart of Supafleet. Retry to create it again."),
+    );
   },
   INIT_FAILED: async (input) => {
     const { stack, p } = input;
@@ -188,7 +192,9 @@ export async function reconcile(ctx: ProjectContext, finishDelete: (p: KnownProj
 
   for (const s of stacks) {
     if (ownStack.get(s.ref) === s) continue;
-    report.foreign.push(`${s.ref}: ${s.installation ? `installation ${s.installation}` : "no installation label, not in this database"} (${s.containers.length} container(s), ${s.volumes.length} volume(s)); not touched`);
+    report.foreign.push(
+      `${s.ref}: ${s.installation ? `installation ${s.installation}` : "no installation label, not in this database"} (${s.containers.length} container(s), ${s.volumes.length} volume(s)); not touched`,
+    );
   }
 
   const alreadyQuarantined = new Set((await ctx.db.quarantinedStack.findMany({ select: { ref: true } })).map((q) => q.ref));
@@ -196,7 +202,10 @@ export async function reconcile(ctx: ProjectContext, finishDelete: (p: KnownProj
     if (known.has(s.ref)) continue;
     // A quarantined stack is tried again (its owner may have an account now) but is no news.
     const isNew = !alreadyQuarantined.has(s.ref);
-    if (isNew) report.drift.push(`${s.ref}: ${s.containers.length} container(s), ${s.volumes.length} volume(s), ${s.networks.length} network(s) on the engine but no live project in the database`);
+    if (isNew)
+      report.drift.push(
+        `${s.ref}: ${s.containers.length} container(s), ${s.volumes.length} volume(s), ${s.networks.length} network(s) on the engine but no live project in the database`,
+      );
     try {
       const outcome = await recoverOrQuarantine(ctx, s);
       if (outcome.kind === "recovered") report.repaired.push(`${s.ref}: rebuilt from its metadata (${outcome.status})`);
@@ -210,7 +219,10 @@ export async function reconcile(ctx: ProjectContext, finishDelete: (p: KnownProj
   const orphanSubnets = await ctx.db.subnetLease.deleteMany({ where: { project: { status: "REMOVED" } } });
   if (orphanLeases.count + orphanSubnets.count) report.repaired.push(`released ${orphanLeases.count + orphanSubnets.count} lease(s) of removed projects`);
 
-  const deleting = await interruptedDeletes(ctx, projects.map((p) => p.id));
+  const deleting = await interruptedDeletes(
+    ctx,
+    projects.map((p) => p.id),
+  );
   for (const p of projects) {
     if (ctx.jobs.has(p.ref)) continue;
     const input: RepairInput = { ctx, p, stack: ownStack.get(p.ref) ?? null, report, attempt };
@@ -224,7 +236,12 @@ export async function reconcile(ctx: ProjectContext, finishDelete: (p: KnownProj
       await REPAIRS[p.status]?.(input);
       // Stacks made before metadata volumes existed get one, so they too can be rebuilt from the engine.
       const stack = input.stack;
-      if (stack && p.activatedAt && !stack.volumes.some((v) => v.key === "metadata") && (await ctx.db.project.findUnique({ where: { id: p.id } }))?.status !== "REMOVED") {
+      if (
+        stack &&
+        p.activatedAt &&
+        !stack.volumes.some((v) => v.key === "metadata") &&
+        (await ctx.db.project.findUnique({ where: { id: p.id } }))?.status !== "REMOVED"
+      ) {
         await attempt(`${p.ref}: wrote its metadata to the engine`, () => ctx.provisioner.writeMetadata(p.ref, sealedMetadataOf(ctx, p)));
       }
     } catch (err) {

@@ -32,11 +32,18 @@ export async function recoverOrQuarantine(ctx: ProjectContext, stack: EngineStac
   const meta = sealed.meta;
   const owner = (await ctx.db.user.findUnique({ where: { id: meta.ownerId } })) ?? (await ctx.db.user.findUnique({ where: { email: meta.ownerEmail } }));
   if (!owner) return quarantine(ctx, stack, `its owner ${meta.ownerEmail} has no account in this database`, meta);
-  return rebuild(ctx, stack, meta, owner.id, "Rebuilt from its metadata on the engine: the database did not have it (restored from a backup, or the row was lost)");
+  return rebuild(
+    ctx,
+    stack,
+    meta,
+    owner.id,
+    "Rebuilt from its metadata on the engine: the database did not have it (restored from a backup, or the row was lost)",
+  );
 }
 
 async function rebuild(ctx: ProjectContext, stack: EngineStack, meta: ProjectMetadata, ownerId: string, why: string): Promise<RecoveryOutcome> {
-  if (meta.installationId !== ctx.provisioner.installationId) throw new InvalidStateError(`${stack.ref}'s metadata belongs to installation ${meta.installationId}.`);
+  if (meta.installationId !== ctx.provisioner.installationId)
+    throw new InvalidStateError(`${stack.ref}'s metadata belongs to installation ${meta.installationId}.`);
   // The secrets must open before the project is handed back to anyone.
   decryptSecrets(ctx.config.masterKey, meta.ref, meta.secrets);
   const running = stack.containers.some((c) => c.running && c.role === null);
@@ -74,7 +81,13 @@ async function rebuild(ctx: ProjectContext, stack: EngineStack, meta: ProjectMet
     // Its subnet too; a new one means its network (and so its containers) are made again.
     if (meta.subnet && !(await leaseExactSubnet(tx, project.id, meta.subnet))) {
       portsKept = false;
-      if (ctx.config.subnetPool) await leaseSubnet(tx, project.id, ctx.config.subnetPool, subnetsInUse.filter((s) => s !== meta.subnet));
+      if (ctx.config.subnetPool)
+        await leaseSubnet(
+          tx,
+          project.id,
+          ctx.config.subnetPool,
+          subnetsInUse.filter((s) => s !== meta.subnet),
+        );
     }
     await tx.quarantinedStack.deleteMany({ where: { ref: meta.ref } });
     return { project, portsKept };
@@ -100,7 +113,16 @@ async function quarantine(ctx: ProjectContext, stack: EngineStack, reason: strin
 
 export interface EngineView {
   /** This installation's stacks that its database does not know and could not rebuild. */
-  quarantined: Array<{ ref: string; reason: string; detectedAt: string; name: string | null; ownerEmail: string | null; containers: number; running: number; volumes: number }>;
+  quarantined: Array<{
+    ref: string;
+    reason: string;
+    detectedAt: string;
+    name: string | null;
+    ownerEmail: string | null;
+    containers: number;
+    running: number;
+    volumes: number;
+  }>;
   /** Stacks of other installations (or made before installation ids by a Supafleet whose database does not know them). Never touched. */
   foreign: Array<{ ref: string; installation: string | null; containers: number; running: number; volumes: number; networks: number }>;
 }
@@ -114,7 +136,11 @@ export async function engineView(ctx: ProjectContext): Promise<EngineView> {
   ]);
   const knownRefs = new Set(known.map((p) => p.ref));
   const mine = ctx.provisioner.installationId;
-  const count = (s: EngineStack) => ({ containers: s.containers.filter((c) => c.role === null).length, running: s.containers.filter((c) => c.running).length, volumes: s.volumes.length });
+  const count = (s: EngineStack) => ({
+    containers: s.containers.filter((c) => c.role === null).length,
+    running: s.containers.filter((c) => c.running).length,
+    volumes: s.volumes.length,
+  });
   return {
     quarantined: quarantined
       .map((q) => {
@@ -156,7 +182,8 @@ export async function adoptQuarantined(ctx: ProjectContext, ref: string, ownerEm
 /** Admin: removes a quarantined stack and its data, for good. */
 export async function purgeQuarantined(ctx: ProjectContext, ref: string): Promise<void> {
   await quarantinedStack(ctx, ref);
-  if (await ctx.db.project.findFirst({ where: { ref, status: { not: "REMOVED" } } })) throw new InvalidStateError("That ref belongs to a live project; delete the project instead.");
+  if (await ctx.db.project.findFirst({ where: { ref, status: { not: "REMOVED" } } }))
+    throw new InvalidStateError("That ref belongs to a live project; delete the project instead.");
   await ctx.provisioner.destroy(ref);
   await ctx.db.quarantinedStack.delete({ where: { ref } });
 }

@@ -117,7 +117,10 @@ export class ProjectService {
       this.monitor.start();
       this.sampler = new UsageSampler(this.ctx, usage);
       this.sampler.start();
-      this.idleTimer = setInterval(() => void this.sweepIdle().catch((err: unknown) => console.error(`[supafleet] idle sweep: ${describeError(err)}`)), idleEveryMs);
+      this.idleTimer = setInterval(
+        () => void this.sweepIdle().catch((err: unknown) => console.error(`[supafleet] idle sweep: ${describeError(err)}`)),
+        idleEveryMs,
+      );
     }
     return this.monitor;
   }
@@ -179,7 +182,8 @@ export class ProjectService {
   async setNodeDrained(actor: SessionUser, input: unknown): Promise<void> {
     assertAdmin(actor);
     const { nodeId, drained } = parseOrThrow(nodeDrainSchema, input);
-    if (!this.ctx.provisioner.setNodeDrained) throw new InvalidStateError("This installation runs on one Docker engine: it has no nodes to drain (SUPAFLEET_ENGINE=swarm).");
+    if (!this.ctx.provisioner.setNodeDrained)
+      throw new InvalidStateError("This installation runs on one Docker engine: it has no nodes to drain (SUPAFLEET_ENGINE=swarm).");
     await this.ctx.provisioner.setNodeDrained(nodeId, drained);
   }
 

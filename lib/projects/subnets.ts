@@ -57,7 +57,7 @@ export function overlaps(a: string, b: string): boolean {
   if (!x || !y) return false;
   const prefix = Math.min(x.prefix, y.prefix);
   const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
-  return ((x.base & mask) >>> 0) === ((y.base & mask) >>> 0);
+  return (x.base & mask) >>> 0 === (y.base & mask) >>> 0;
 }
 
 /**

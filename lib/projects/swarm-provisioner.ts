@@ -41,13 +41,20 @@ export function swarmProvisioner(docker: Docker, installationId: string, opts: S
     const all = (await nodes()).map(engineOf).filter((e): e is Docker => e !== null);
     return [...new Set(all)];
   };
-  const up = (spec: Parameters<Provisioner["up"]>[0], o: { onEvent: Parameters<Provisioner["up"]>[1]["onEvent"]; signal?: AbortSignal }, force?: Parameters<Provisioner["replaceService"]>[1]) => {
+  const up = (
+    spec: Parameters<Provisioner["up"]>[0],
+    o: { onEvent: Parameters<Provisioner["up"]>[1]["onEvent"]; signal?: AbortSignal },
+    force?: Parameters<Provisioner["replaceService"]>[1],
+  ) => {
     if (!spec.placement) throw new InvalidStateError(`Project ${spec.ref} has no Swarm node; it must be placed before it starts.`);
     return applySwarmStack(docker, spec, spec.placement.nodeId, { onEvent: o.onEvent, signal: o.signal, encrypted: opts.encrypted, force });
   };
   const pause = async (ref: string) => {
     await scaleSwarmStack(docker, ref, installationId, 0);
-    await waitTasksGone(docker, (await ownedServices(docker, ref, installationId)).map((s) => s.ID));
+    await waitTasksGone(
+      docker,
+      (await ownedServices(docker, ref, installationId)).map((s) => s.ID),
+    );
   };
   return {
     installationId,
@@ -95,7 +102,8 @@ export function swarmProvisioner(docker: Docker, installationId: string, opts: S
     },
     volumeSizes: async () => {
       const out: Record<string, number> = {};
-      for (const e of await reachableEngines()) for (const [ref, bytes] of Object.entries(await volumeSizes(e, installationId))) out[ref] = (out[ref] ?? 0) + bytes;
+      for (const e of await reachableEngines())
+        for (const [ref, bytes] of Object.entries(await volumeSizes(e, installationId))) out[ref] = (out[ref] ?? 0) + bytes;
       return out;
     },
     place: async ({ memoryBytes }) => {
@@ -112,7 +120,11 @@ export function swarmProvisioner(docker: Docker, installationId: string, opts: S
  * (a unix socket path, e.g. forwarded over SSH). TCP engines are not accepted:
  * an engine API without TLS client certificates is root on that host.
  */
-export function createSwarmProvisioner(socketPath: string, installationId: string, opts: { encrypted?: boolean; nodeEngines?: Record<string, string> } = {}): Provisioner {
+export function createSwarmProvisioner(
+  socketPath: string,
+  installationId: string,
+  opts: { encrypted?: boolean; nodeEngines?: Record<string, string> } = {},
+): Provisioner {
   const nodeEngines = Object.fromEntries(Object.entries(opts.nodeEngines ?? {}).map(([k, v]) => [k, createDockerClient(v.replace(/^unix:\/\//, ""))]));
   return swarmProvisioner(createDockerClient(socketPath), installationId, { encrypted: opts.encrypted, nodeEngines });
 }

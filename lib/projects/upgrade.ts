@@ -12,7 +12,17 @@ import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { generateApiKeys, type ProjectSecrets } from "@/lib/stack/secrets";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import type { SessionUser } from "@/lib/users/service";
-import { applyProxy, describeError, PROJECT_FOR_SPEC, sealedMetadataOf, secretsOf, setStatus, specFor, type ProjectContext, type ProjectForSpec } from "@/lib/projects/context";
+import {
+  applyProxy,
+  describeError,
+  PROJECT_FOR_SPEC,
+  sealedMetadataOf,
+  secretsOf,
+  setStatus,
+  specFor,
+  type ProjectContext,
+  type ProjectForSpec,
+} from "@/lib/projects/context";
 import { eventBus, recordEvent } from "@/lib/projects/events";
 import type { ProvisionEvent } from "@/lib/projects/provisioner";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
@@ -47,7 +57,10 @@ export async function upgradeProject(ctx: ProjectContext, actor: SessionUser, re
     if (!target) throw new InvalidStateError(`The project already runs the newest template (${p.stackVersion}).`);
     const before = p.status;
     await setStatus(ctx, p.id, "RESTORING", null);
-    await recordEvent(ctx.db, p, "INFO", EVENT.upgradeRequested, `Upgrading from template ${p.stackVersion} to ${target}`, { from: p.stackVersion, to: target });
+    await recordEvent(ctx.db, p, "INFO", EVENT.upgradeRequested, `Upgrading from template ${p.stackVersion} to ${target}`, {
+      from: p.stackVersion,
+      to: target,
+    });
     ctx.jobs.start(p.ref, (signal) => runUpgrade(ctx, p.id, target, before, signal));
     return summary(ctx, { ...p, status: "RESTORING", statusReason: null });
   });
@@ -84,7 +97,15 @@ async function runUpgrade(ctx: ProjectContext, projectId: string, target: string
   const p = await ctx.db.project.findUniqueOrThrow({ where: { id: projectId }, include: PROJECT_FOR_SPEC });
   const from = p.stackVersion;
   const onEvent = (e: ProvisionEvent) => {
-    if (e.kind !== "image.pull") void recordEvent(ctx.db, p, e.kind.endsWith("failed") ? "ERROR" : "INFO", e.kind, e.message ?? e.kind, e.service ? { service: e.service } : undefined).catch(() => undefined);
+    if (e.kind !== "image.pull")
+      void recordEvent(
+        ctx.db,
+        p,
+        e.kind.endsWith("failed") ? "ERROR" : "INFO",
+        e.kind,
+        e.message ?? e.kind,
+        e.service ? { service: e.service } : undefined,
+      ).catch(() => undefined);
   };
   const started = Date.now();
   let release: Release | undefined;
@@ -93,7 +114,13 @@ async function runUpgrade(ctx: ProjectContext, projectId: string, target: string
   try {
     release = await ctx.jobs.starts.acquire(signal);
     const backup = await backupBeforeUpgrade(ctx, p);
-    await recordEvent(ctx.db, p, backup.kind === "taken" ? "INFO" : "WARN", EVENT.upgradeBackup, backup.kind === "taken" ? `Backup ${backup.id} taken` : `No backup taken: ${backup.why}`);
+    await recordEvent(
+      ctx.db,
+      p,
+      backup.kind === "taken" ? "INFO" : "WARN",
+      EVENT.upgradeBackup,
+      backup.kind === "taken" ? `Backup ${backup.id} taken` : `No backup taken: ${backup.why}`,
+    );
 
     const { secrets, added } = withApiKeys(secretsOf(ctx, p));
     let current: ProjectForSpec = p;
@@ -131,7 +158,11 @@ async function runUpgrade(ctx: ProjectContext, projectId: string, target: string
     await ctx.db.project.update({ where: { id: p.id }, data: { stackVersion: target } });
     await settle(ctx, p, before);
     finalStatus = before === "INACTIVE" ? "INACTIVE" : "ACTIVE_HEALTHY";
-    await recordEvent(ctx.db, p, "INFO", EVENT.upgradeSucceeded, `Now on template ${target} (${((Date.now() - started) / 1000).toFixed(1)} s)`, { from, to: target, durationMs: Date.now() - started });
+    await recordEvent(ctx.db, p, "INFO", EVENT.upgradeSucceeded, `Now on template ${target} (${((Date.now() - started) / 1000).toFixed(1)} s)`, {
+      from,
+      to: target,
+      durationMs: Date.now() - started,
+    });
   } catch (err) {
     // Before anything on the engine changed (slots, backup, secrets): the project is as it was.
     finalStatus = before;

@@ -44,7 +44,13 @@ export class UsageSampler {
 
   start(): void {
     const tick = () => {
-      this.timer = setTimeout(() => void this.sampleOnce().catch((err: unknown) => console.error(`[supafleet] usage: ${describeError(err)}`)).finally(tick), this.stepMs);
+      this.timer = setTimeout(
+        () =>
+          void this.sampleOnce()
+            .catch((err: unknown) => console.error(`[supafleet] usage: ${describeError(err)}`))
+            .finally(tick),
+        this.stepMs,
+      );
     };
     tick();
   }
@@ -93,7 +99,11 @@ function point(s: { at: Date; cpuCentiPct: number; memoryMb: number; netRxKb: nu
 /** The project's last 24 hours, oldest first (owner only). */
 export async function usageOf(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<UsagePoint[]> {
   const p = await findOwned(ctx, actor, ref);
-  const rows = await ctx.db.usageSample.findMany({ where: { projectId: p.id, at: { gte: new Date(Date.now() - DAY_MS) } }, orderBy: { at: "asc" }, take: 2000 });
+  const rows = await ctx.db.usageSample.findMany({
+    where: { projectId: p.id, at: { gte: new Date(Date.now() - DAY_MS) } },
+    orderBy: { at: "asc" },
+    take: 2000,
+  });
   return rows.map(point);
 }
 
@@ -109,7 +119,10 @@ export async function topConsumers(ctx: ProjectContext, actor: SessionUser, take
   const latest = await ctx.db.usageSample.groupBy({ by: ["projectId"], _max: { at: true }, where: { at: { gte: new Date(Date.now() - DAY_MS) } } });
   const rows = await Promise.all(
     latest.map((l) =>
-      ctx.db.usageSample.findFirst({ where: { projectId: l.projectId, at: l._max.at ?? undefined }, include: { project: { select: { ref: true, name: true, status: true, owner: { select: { email: true } } } } } }),
+      ctx.db.usageSample.findFirst({
+        where: { projectId: l.projectId, at: l._max.at ?? undefined },
+        include: { project: { select: { ref: true, name: true, status: true, owner: { select: { email: true } } } } },
+      }),
     ),
   );
   return rows

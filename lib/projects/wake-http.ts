@@ -28,7 +28,8 @@ export function wakeReply(state: WakeState, wantsJson: boolean): WakeReply {
   const m = MESSAGES[state];
   const headers: Record<string, string> = { "cache-control": "no-store" };
   if (m.retry) headers["retry-after"] = String(RETRY_SECONDS);
-  if (wantsJson) return { status: m.status, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ code: m.status, message: m.message }) };
+  if (wantsJson)
+    return { status: m.status, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ code: m.status, message: m.message }) };
   // Reloads itself while there is something to wait for.
   const refresh = m.retry ? `<meta http-equiv="refresh" content="${RETRY_SECONDS}">` : "";
   return {

@@ -151,11 +151,14 @@ export class NginxApplier {
     let seen = "";
     while (Date.now() < deadline) {
       seen = await new Promise<string>((resolve) => {
-        const req = request({ host: host ?? "127.0.0.1", port, path: "/version", headers: { host: CONFIG_VERSION_HOST }, agent: false, timeout: 2000 }, (res) => {
-          let body = "";
-          res.on("data", (d: Buffer) => (body += d.toString()));
-          res.on("end", () => resolve(body));
-        });
+        const req = request(
+          { host: host ?? "127.0.0.1", port, path: "/version", headers: { host: CONFIG_VERSION_HOST }, agent: false, timeout: 2000 },
+          (res) => {
+            let body = "";
+            res.on("data", (d: Buffer) => (body += d.toString()));
+            res.on("end", () => resolve(body));
+          },
+        );
         req.on("error", (e) => resolve(`error: ${e.message}`));
         req.on("timeout", () => req.destroy(new Error("timeout")));
         req.end();

@@ -31,7 +31,6 @@ export interface ProxySettings {
   clientMaxBodySize: string;
 }
 
-
 const HOSTNAME = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const PATH = /^\/[A-Za-z0-9._\/-]*$/;
@@ -156,7 +155,7 @@ export function renderNginxConfig(projects: ProxyProject[], settings: ProxySetti
   out.push(`server {
   ${listens(s)}
   server_name ${domain};
-  client_max_body_size 10m;${s.tls ? "\n  add_header Strict-Transport-Security \"max-age=31536000\" always;" : ""}
+  client_max_body_size 10m;${s.tls ? '\n  add_header Strict-Transport-Security "max-age=31536000" always;' : ""}
   location / {
     proxy_pass http://${host(s.appUpstream.host, "app host")}:${port(s.appUpstream.port, "app port")};
 ${PROXY_HEADERS}

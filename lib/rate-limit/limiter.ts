@@ -12,7 +12,12 @@ const DAY = 86_400;
 
 /** A rejection from the library (over the limit), as opposed to a store failure. */
 function isRejection(err: unknown): err is RateLimiterRes {
-  return typeof err === "object" && err !== null && typeof (err as RateLimiterRes).msBeforeNext === "number" && typeof (err as RateLimiterRes).consumedPoints === "number";
+  return (
+    typeof err === "object" &&
+    err !== null &&
+    typeof (err as RateLimiterRes).msBeforeNext === "number" &&
+    typeof (err as RateLimiterRes).consumedPoints === "number"
+  );
 }
 
 /** Keys are hashed: no email or address an attacker typed is stored as is, and every key has one length. */

@@ -21,7 +21,14 @@ export interface AuthSettings {
 export const DEFAULT_AUTH_SETTINGS: AuthSettings = { siteUrl: "http://localhost:3000", redirectUrls: [], confirmEmail: false, smtp: null };
 
 // upstream .env.example placeholders, used while SMTP is not set up (nothing is sent then: autoconfirm is on).
-const SMTP_PLACEHOLDER = { SMTP_ADMIN_EMAIL: "admin@example.com", SMTP_HOST: "supabase-mail", SMTP_PORT: "2500", SMTP_USER: "fake_mail_user", SMTP_PASS: "fake_mail_password", SMTP_SENDER_NAME: "fake_sender" };
+const SMTP_PLACEHOLDER = {
+  SMTP_ADMIN_EMAIL: "admin@example.com",
+  SMTP_HOST: "supabase-mail",
+  SMTP_PORT: "2500",
+  SMTP_USER: "fake_mail_user",
+  SMTP_PASS: "fake_mail_password",
+  SMTP_SENDER_NAME: "fake_sender",
+};
 
 export function authTemplateVars(settings: AuthSettings | undefined, smtpPassword: string | undefined): Record<string, string> {
   const s = settings ?? DEFAULT_AUTH_SETTINGS;

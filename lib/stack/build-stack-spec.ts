@@ -2,9 +2,28 @@
 // version the project runs. Pure apart from reading the (cached) template
 // files: no Docker, no database.
 import { createHash } from "node:crypto";
-import { formatHostPorts, LABELS, METADATA_VOLUME, type FileSpec, type ServiceName, type ServiceSpec, type StackSpec, type MountSpec, type PortSpec } from "@/lib/stack/types";
+import {
+  formatHostPorts,
+  LABELS,
+  METADATA_VOLUME,
+  type FileSpec,
+  type ServiceName,
+  type ServiceSpec,
+  type StackSpec,
+  type MountSpec,
+  type PortSpec,
+} from "@/lib/stack/types";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
-import { durationMs, LATEST_STACK_VERSION, loadTemplate, substitute, templateImage, templateServices, TemplateError, type Template } from "@/lib/stack/template";
+import {
+  durationMs,
+  LATEST_STACK_VERSION,
+  loadTemplate,
+  substitute,
+  templateImage,
+  templateServices,
+  TemplateError,
+  type Template,
+} from "@/lib/stack/template";
 import { REF_PATTERN } from "@/lib/validations/project";
 import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
 import { defaultBudget, limitsFor, type ProjectBudget } from "@/lib/stack/limits";
@@ -51,7 +70,8 @@ function fileOwner(template: Template, service: ServiceName, path: string): { mo
   const contract = template.contracts[service];
   if (!contract?.reads.find((r) => r.path === path)?.secret) return { mode: 0o644, uid: 0, gid: 0 };
   const { uid, gid } = contract.user;
-  if (uid === null || gid === null) throw new TemplateError(`${template.version}: ${path} holds secrets, but the ${service} contract does not name its uid and gid`);
+  if (uid === null || gid === null)
+    throw new TemplateError(`${template.version}: ${path} holds secrets, but the ${service} contract does not name its uid and gid`);
   return { mode: 0o600, uid, gid };
 }
 
@@ -264,7 +284,10 @@ export function buildStackSpec(input: StackInput): StackSpec {
     if (!pooler) throw new TemplateError("poolerTls needs a supavisor service");
     pooler.env.GLOBAL_DOWNSTREAM_CERT_PATH = POOLER_TLS_CERT;
     pooler.env.GLOBAL_DOWNSTREAM_KEY_PATH = POOLER_TLS_KEY;
-    pooler.files.push({ path: POOLER_TLS_CERT, content: input.poolerTls.certPem, mode: 0o644, uid: 0, gid: 0 }, { path: POOLER_TLS_KEY, content: input.poolerTls.keyPem, mode: 0o600, uid: 0, gid: 0 });
+    pooler.files.push(
+      { path: POOLER_TLS_CERT, content: input.poolerTls.certPem, mode: 0o644, uid: 0, gid: 0 },
+      { path: POOLER_TLS_KEY, content: input.poolerTls.keyPem, mode: 0o600, uid: 0, gid: 0 },
+    );
   }
   return {
     ref,

@@ -125,9 +125,14 @@ export function checkStackAgainstContracts(spec: StackSpec, opts: CheckOptions =
     }
 
     for (const f of svc.files) {
-      if (!c.reads.some((r) => r.path === f.path)) add(svc.service, "file-undeclared", `${f.path} is not a path ${c.image} is known to read (add it to the contract with a source)`);
+      if (!c.reads.some((r) => r.path === f.path))
+        add(svc.service, "file-undeclared", `${f.path} is not a path ${c.image} is known to read (add it to the contract with a source)`);
       if (!permits(who, f, READ)) {
-        add(svc.service, "file-unreadable", `${f.path} is ${f.mode.toString(8).padStart(4, "0")} ${f.uid}:${f.gid}; ${c.image} reads it as ${c.user.user} (${who.uid ?? "?"}:${who.gid ?? "?"})`);
+        add(
+          svc.service,
+          "file-unreadable",
+          `${f.path} is ${f.mode.toString(8).padStart(4, "0")} ${f.uid}:${f.gid}; ${c.image} reads it as ${c.user.user} (${who.uid ?? "?"}:${who.gid ?? "?"})`,
+        );
       }
       if ((f.mode & 0o004) !== 0 && secrets.some((s) => f.content.includes(s))) {
         add(svc.service, "secret-exposed", `${f.path} holds a secret and is readable by every user (mode ${f.mode.toString(8).padStart(4, "0")})`);
@@ -161,7 +166,11 @@ export function checkStackAgainstContracts(spec: StackSpec, opts: CheckOptions =
       for (const tool of healthTools(svc.healthcheck.test)) {
         const fact = c.tools[tool];
         if (!fact?.value) {
-          add(svc.service, "health-tool-missing", `health check runs ${tool}, which ${c.image} ${fact ? "does not have" : "is not known to have"} (${fact?.source ?? "no contract fact"})`);
+          add(
+            svc.service,
+            "health-tool-missing",
+            `health check runs ${tool}, which ${c.image} ${fact ? "does not have" : "is not known to have"} (${fact?.source ?? "no contract fact"})`,
+          );
         }
       }
     }

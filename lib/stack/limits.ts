@@ -19,7 +19,12 @@ export interface ServiceLimits {
   pids: number;
 }
 
-const serviceLimits = z.object({ memory_share: z.number().positive().max(100), memory_min_mb: z.number().int().min(32), cpus: z.number().positive().max(64), pids: z.number().int().min(16) });
+const serviceLimits = z.object({
+  memory_share: z.number().positive().max(100),
+  memory_min_mb: z.number().int().min(32),
+  cpus: z.number().positive().max(64),
+  pids: z.number().int().min(16),
+});
 const limitsFile = z.object({
   default_plan: z.object({ memory_mb: z.number().int().min(256), cpus: z.number().positive().max(64) }),
   services: z.record(z.string(), serviceLimits),
@@ -33,7 +38,8 @@ function load(version: string): z.infer<typeof limitsFile> {
     const template = loadTemplate(version);
     const parsed = limitsFile.safeParse(parse(readFileSync(join(template.dir, "limits.yml"), "utf8")));
     if (!parsed.success) throw new TemplateError(`${version}/limits.yml: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-    for (const s of Object.keys(template.compose.services)) if (!parsed.data.services[s]) throw new TemplateError(`${version}/limits.yml has no limits for ${s}`);
+    for (const s of Object.keys(template.compose.services))
+      if (!parsed.data.services[s]) throw new TemplateError(`${version}/limits.yml has no limits for ${s}`);
     // Shares are of the whole stack with every optional service on.
     const total = Object.values(parsed.data.services).reduce((a, s) => a + s.memory_share, 0);
     if (Math.abs(total - 100) > 0.001) throw new TemplateError(`${version}/limits.yml memory shares add up to ${total}, not 100`);

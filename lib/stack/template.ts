@@ -78,7 +78,8 @@ export function loadTemplate(version: string): Template {
     for (const key of Object.keys(svc)) {
       if (!KNOWN_KEYS.has(key)) throw new TemplateError(`${version}: service ${name} uses "${key}", which the builder does not translate`);
     }
-    for (const p of svc.profiles ?? []) if (p !== ANALYTICS_PROFILE) throw new TemplateError(`${version}: service ${name} uses profile "${p}"; only "${ANALYTICS_PROFILE}" is known`);
+    for (const p of svc.profiles ?? [])
+      if (p !== ANALYTICS_PROFILE) throw new TemplateError(`${version}: service ${name} uses profile "${p}"; only "${ANALYTICS_PROFILE}" is known`);
   }
   const files = new Map<string, string>();
   const template: Template = {

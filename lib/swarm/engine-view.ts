@@ -13,7 +13,10 @@ import { generationOf } from "@/lib/backups/generation";
 
 export async function listSwarmStacks(docker: Docker, engines: () => Promise<Docker[]>): Promise<EngineStack[]> {
   const filters = labelFilter({ [LABELS.managed]: "true" });
-  const [services, networks] = await Promise.all([docker.listServices({ filters }) as unknown as Promise<SwarmServiceInfo[]>, docker.listNetworks({ filters })]);
+  const [services, networks] = await Promise.all([
+    docker.listServices({ filters }) as unknown as Promise<SwarmServiceInfo[]>,
+    docker.listNetworks({ filters }),
+  ]);
   const byKey = new Map<string, EngineStack>();
   const entry = (labels: Record<string, string> | null | undefined): EngineStack | null => {
     const ref = labels?.[LABELS.ref];
@@ -29,7 +32,13 @@ export async function listSwarmStacks(docker: Docker, engines: () => Promise<Doc
     const e = entry(labels);
     if (!e) continue;
     // A service stands for the container it keeps running.
-    e.containers.push({ id: s.ID, name: s.Spec.Name ?? s.ID, service: labels[LABELS.service] ?? null, running: (s.Spec.Mode?.Replicated?.Replicas ?? 1) > 0, role: labels[LABELS.role] ?? null });
+    e.containers.push({
+      id: s.ID,
+      name: s.Spec.Name ?? s.ID,
+      service: labels[LABELS.service] ?? null,
+      running: (s.Spec.Mode?.Replicated?.Replicas ?? 1) > 0,
+      role: labels[LABELS.role] ?? null,
+    });
     e.hostPorts = { ...e.hostPorts, ...parseHostPorts(labels[LABELS.hostPorts]) };
   }
   for (const n of networks) if (n.Driver === "overlay") entry(n.Labels)?.networks.push(n.Name);
@@ -58,7 +67,9 @@ export async function swarmHostPorts(docker: Docker): Promise<number[]> {
 /** Per ref of this installation: its services' current task states and their nodes' states. */
 async function fingerprints(docker: Docker, installationId: string): Promise<Map<string, string>> {
   const [services, tasks, nodes] = await Promise.all([
-    docker.listServices({ filters: labelFilter({ [LABELS.managed]: "true", [LABELS.installation]: installationId }) }) as unknown as Promise<SwarmServiceInfo[]>,
+    docker.listServices({ filters: labelFilter({ [LABELS.managed]: "true", [LABELS.installation]: installationId }) }) as unknown as Promise<
+      SwarmServiceInfo[]
+    >,
     docker.listTasks({ filters: JSON.stringify({ "desired-state": ["running"] }) }) as Promise<Array<SwarmTask & { ServiceID?: string }>>,
     docker.listNodes() as Promise<SwarmNodeInfo[]>,
   ]);

@@ -18,7 +18,9 @@ interface ConfigInfo {
 }
 
 async function metadataConfigs(docker: Docker, ref: string, installationId: string): Promise<ConfigInfo[]> {
-  const configs = (await docker.listConfigs({ filters: labelFilter({ [LABELS.managed]: "true", [LABELS.ref]: ref, [LABELS.role]: SWARM_METADATA_ROLE }) })) as ConfigInfo[];
+  const configs = (await docker.listConfigs({
+    filters: labelFilter({ [LABELS.managed]: "true", [LABELS.ref]: ref, [LABELS.role]: SWARM_METADATA_ROLE }),
+  })) as ConfigInfo[];
   return configs.filter((c) => swarmOwned(c.Spec.Labels, ref, installationId) && NAME.test(c.Spec.Name));
 }
 
@@ -50,7 +52,13 @@ export async function writeSwarmMetadata(docker: Docker, ref: string, installati
         _query: {},
         _body: {
           Name: `supafleet-${ref}-meta-${String(stamp).padStart(15, "0")}`,
-          Labels: { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: ref, [LABELS.role]: SWARM_METADATA_ROLE, [LABELS.volume]: METADATA_VOLUME },
+          Labels: {
+            [LABELS.managed]: "true",
+            [LABELS.installation]: installationId,
+            [LABELS.ref]: ref,
+            [LABELS.role]: SWARM_METADATA_ROLE,
+            [LABELS.volume]: METADATA_VOLUME,
+          },
           Data: Buffer.from(sealed, "utf8").toString("base64"),
         },
       });

@@ -34,7 +34,13 @@ async function removing(fn: () => Promise<unknown>): Promise<"gone" | "busy"> {
 export async function waitTasksGone(docker: Docker, serviceIds: string[], timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const live = await Promise.all(serviceIds.map(async (id) => (await tasksOf(docker, id).catch(() => [])).some((t) => ["running", "starting", "preparing", "assigned", "accepted", "ready"].includes(t.Status?.State ?? ""))));
+    const live = await Promise.all(
+      serviceIds.map(async (id) =>
+        (await tasksOf(docker, id).catch(() => [])).some((t) =>
+          ["running", "starting", "preparing", "assigned", "accepted", "ready"].includes(t.Status?.State ?? ""),
+        ),
+      ),
+    );
     if (!live.some(Boolean)) return;
     if (Date.now() > deadline) throw new ResourceConflictError(`Swarm tasks were still running after ${timeoutMs / 1000} s.`);
     await new Promise((r) => setTimeout(r, PAUSE_MS));
@@ -57,7 +63,10 @@ export async function removeSwarmStack(docker: Docker, ref: string, installation
   // they stop (20 s grace each), holding the volumes, configs and network.
   // Scaled to 0 and waited for, they are gone when the service goes.
   await scaleSwarmStack(docker, ref, installationId, 0);
-  await waitTasksGone(docker, services.map((s) => s.ID)).catch(() => undefined); // the passes below wait too
+  await waitTasksGone(
+    docker,
+    services.map((s) => s.ID),
+  ).catch(() => undefined); // the passes below wait too
   for (const s of services) if ((await removing(() => docker.getService(s.ID).remove())) === "gone") removed.containers++;
   if (!opts.volumes) return removed;
 
@@ -65,7 +74,9 @@ export async function removeSwarmStack(docker: Docker, ref: string, installation
   for (let pass = 0; pass < PASSES; pass++) {
     if (pass > 0) await new Promise((r) => setTimeout(r, PAUSE_MS));
     busy = "";
-    const configs = ((await docker.listConfigs({ filters })) as Array<{ ID: string; Spec: { Name: string; Labels?: Record<string, string> } }>).filter((c) => swarmOwned(c.Spec.Labels, ref, installationId));
+    const configs = ((await docker.listConfigs({ filters })) as Array<{ ID: string; Spec: { Name: string; Labels?: Record<string, string> } }>).filter((c) =>
+      swarmOwned(c.Spec.Labels, ref, installationId),
+    );
     for (const c of configs) if ((await removing(() => docker.getConfig(c.ID).remove())) === "busy") busy = `config ${c.Spec.Name} still in use`;
     const networks = (await docker.listNetworks({ filters })).filter((n) => swarmOwned(n.Labels, ref, installationId));
     for (const n of networks) {
@@ -77,7 +88,9 @@ export async function removeSwarmStack(docker: Docker, ref: string, installation
       // Swarm removes a removed service's containers itself, a little later: wait for them.
       const lingering = (await engine.listContainers({ all: true, filters })).filter((c) => swarmOwned(c.Labels, ref, installationId));
       if (lingering.length) busy = `${lingering.length} container(s) of removed services still on their node`;
-      const found = ((await engine.listVolumes({ filters })).Volumes ?? []).filter((v) => swarmOwned(v.Labels as Record<string, string> | null, ref, installationId));
+      const found = ((await engine.listVolumes({ filters })).Volumes ?? []).filter((v) =>
+        swarmOwned(v.Labels as Record<string, string> | null, ref, installationId),
+      );
       volumes += found.length;
       for (const v of found) {
         if ((await removing(() => engine.getVolume(v.Name).remove())) === "busy") busy = `volume ${v.Name} still in use`;
@@ -88,7 +101,9 @@ export async function removeSwarmStack(docker: Docker, ref: string, installation
   }
   if (busy) throw new ResourceConflictError(`Could not remove every resource of ${ref} after ${PASSES} passes: ${busy}.`);
   if (opts.unreachableNode) {
-    throw new ConfigError(`The volumes of ${ref} are on Swarm node ${opts.unreachableNode}, whose engine Supafleet cannot reach (SUPAFLEET_SWARM_NODE_ENGINES names none for it); its services, configs and network are gone, its volumes stay on that node.`);
+    throw new ConfigError(
+      `The volumes of ${ref} are on Swarm node ${opts.unreachableNode}, whose engine Supafleet cannot reach (SUPAFLEET_SWARM_NODE_ENGINES names none for it); its services, configs and network are gone, its volumes stay on that node.`,
+    );
   }
   return removed;
 }

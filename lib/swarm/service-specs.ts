@@ -102,7 +102,9 @@ function serviceSpec(spec: StackSpec, svc: ServiceSpec, nodeId: string): Docker.
           Target: m.target,
           ReadOnly: m.readOnly,
           // The node makes the volume on first use: these labels make it ours.
-          ...(m.type === "volume" ? { VolumeOptions: { NoCopy: false, Labels: volumeLabels.get(m.source) ?? {}, DriverConfig: { Name: "local", Options: {} } } } : {}),
+          ...(m.type === "volume"
+            ? { VolumeOptions: { NoCopy: false, Labels: volumeLabels.get(m.source) ?? {}, DriverConfig: { Name: "local", Options: {} } } }
+            : {}),
         })),
         Configs: svc.files.map((f) => ({
           File: { Name: f.path, UID: String(f.uid), GID: String(f.gid), Mode: f.mode },

@@ -8,7 +8,14 @@ import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
 import type { ServiceName, StackEvent, StackSpec } from "@/lib/stack/types";
 import { labelFilter, statusOf } from "@/lib/docker/client";
 import { dependencyOrder } from "@/lib/docker/stack-runner";
-import { buildSwarmServiceSpecs, SPEC_HASH_LABEL, swarmOwned, type SwarmBuildOptions, type SwarmConfigPlan, type SwarmServicePlan } from "@/lib/swarm/service-specs";
+import {
+  buildSwarmServiceSpecs,
+  SPEC_HASH_LABEL,
+  swarmOwned,
+  type SwarmBuildOptions,
+  type SwarmConfigPlan,
+  type SwarmServicePlan,
+} from "@/lib/swarm/service-specs";
 import { ownedServices, waitTaskRunning, type SwarmServiceInfo } from "@/lib/swarm/tasks";
 import { LABELS } from "@/lib/stack/types";
 
@@ -44,7 +51,10 @@ export async function ensureSwarmNetwork(docker: Docker, spec: StackSpec, body: 
 
 async function ensureConfigs(docker: Docker, spec: StackSpec, configs: SwarmConfigPlan[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  const existing = (await docker.listConfigs({ filters: labelFilter({ [LABELS.managed]: "true", [LABELS.ref]: spec.ref }) })) as Array<{ ID: string; Spec: { Name: string; Labels?: Record<string, string> } }>;
+  const existing = (await docker.listConfigs({ filters: labelFilter({ [LABELS.managed]: "true", [LABELS.ref]: spec.ref }) })) as Array<{
+    ID: string;
+    Spec: { Name: string; Labels?: Record<string, string> };
+  }>;
   for (const c of existing) if (swarmOwned(c.Spec.Labels, spec.ref, spec.installationId)) ids.set(c.Spec.Name, c.ID);
   for (const c of configs) {
     if (ids.has(c.name)) continue;
@@ -81,7 +91,13 @@ async function inspectService(docker: Docker, name: string): Promise<SwarmServic
 }
 
 /** Creates or updates one service; returns its id and whether a new task is coming. */
-async function ensureService(docker: Docker, spec: StackSpec, plan: SwarmServicePlan, body: Docker.CreateServiceOptions, force: boolean): Promise<{ id: string; changed: boolean }> {
+async function ensureService(
+  docker: Docker,
+  spec: StackSpec,
+  plan: SwarmServicePlan,
+  body: Docker.CreateServiceOptions,
+  force: boolean,
+): Promise<{ id: string; changed: boolean }> {
   const existing = await inspectService(docker, plan.name);
   if (existing && !swarmOwned(existing.Spec.Labels, spec.ref, spec.installationId)) {
     throw new ResourceConflictError(`A Swarm service named ${plan.name} exists and is not this installation's for ${spec.ref}; it was left untouched.`);
@@ -166,7 +182,8 @@ export async function applySwarmStack(docker: Docker, spec: StackSpec, nodeId: s
           emit({ kind: "service.healthy", service: svc.service, message: `${svc.service} healthy` });
           healthy.get(svc.service)!.resolve();
         } catch (err) {
-          if (err !== firstError) emit({ kind: "service.failed", service: svc.service, message: err instanceof Error ? err.message.slice(0, 300) : String(err) });
+          if (err !== firstError)
+            emit({ kind: "service.failed", service: svc.service, message: err instanceof Error ? err.message.slice(0, 300) : String(err) });
           fail(err);
           throw err;
         }

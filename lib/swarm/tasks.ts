@@ -61,10 +61,15 @@ const TASK_TO_CONTAINER: Record<string, string> = {
 
 export function serviceStateOf(svc: SwarmServiceInfo, tasks: SwarmTask[], nodes: Map<string, string>): ServiceState {
   const labels = svc.Spec.Labels ?? {};
-  const base = { service: labels[LABELS.service] ?? "unknown", containerName: svc.Spec.Name ?? svc.ID, restartCount: Math.max(0, tasks.filter((t) => t.Status?.State === "failed").length) };
+  const base = {
+    service: labels[LABELS.service] ?? "unknown",
+    containerName: svc.Spec.Name ?? svc.ID,
+    restartCount: Math.max(0, tasks.filter((t) => t.Status?.State === "failed").length),
+  };
   const replicas = svc.Spec.Mode?.Replicated?.Replicas ?? 1;
   const current = tasks.find((t) => t.DesiredState === "running") ?? tasks[0];
-  if (replicas === 0 || !current) return { ...base, state: "exited", health: "none", exitCode: current?.Status?.ContainerStatus?.ExitCode ?? null, startedAt: null };
+  if (replicas === 0 || !current)
+    return { ...base, state: "exited", health: "none", exitCode: current?.Status?.ContainerStatus?.ExitCode ?? null, startedAt: null };
   // A node that stopped reporting: whatever its tasks last said is stale. The
   // service's own pin counts first: once its node is down, Swarm replaces the
   // task with one that waits, unassigned, for the node to return.
@@ -98,7 +103,12 @@ export const MAX_FAILED_TASKS = 3;
  * Resolves when the service's current task runs (past its health check).
  * Fails when its tasks keep failing, or at the deadline.
  */
-export async function waitTaskRunning(docker: Docker, service: string, serviceId: string, opts: { deadline: number; timeoutMs: number; pollMs: number; since: string; failed: () => unknown }): Promise<void> {
+export async function waitTaskRunning(
+  docker: Docker,
+  service: string,
+  serviceId: string,
+  opts: { deadline: number; timeoutMs: number; pollMs: number; since: string; failed: () => unknown },
+): Promise<void> {
   for (;;) {
     const stop = opts.failed();
     if (stop) throw stop;
@@ -108,7 +118,11 @@ export async function waitTaskRunning(docker: Docker, service: string, serviceId
     const failures = tasks.filter((t) => t.Status?.State === "failed" || t.Status?.State === "rejected");
     if (failures.length >= MAX_FAILED_TASKS) {
       const last = failures[0]!;
-      throw new ServiceExitedError(service, last.Status?.ContainerStatus?.ExitCode ?? -1, `${failures.length} tasks failed; Swarm says: ${last.Status?.Err ?? "no error given"}`);
+      throw new ServiceExitedError(
+        service,
+        last.Status?.ContainerStatus?.ExitCode ?? -1,
+        `${failures.length} tasks failed; Swarm says: ${last.Status?.Err ?? "no error given"}`,
+      );
     }
     if (Date.now() > opts.deadline) throw new StackTimeoutError([service], Math.round(opts.timeoutMs / 1000));
     await new Promise((r) => setTimeout(r, opts.pollMs));

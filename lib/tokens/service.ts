@@ -38,7 +38,16 @@ export interface TokenPrincipal {
   admin: boolean;
 }
 
-type TokenRow = { id: string; name: string; prefix: string; admin: boolean; createdAt: Date; expiresAt: Date | null; lastUsedAt: Date | null; revokedAt: Date | null };
+type TokenRow = {
+  id: string;
+  name: string;
+  prefix: string;
+  admin: boolean;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+};
 
 function stateOf(row: Pick<TokenRow, "expiresAt" | "revokedAt">, now: Date): TokenState {
   if (row.revokedAt) return "revoked";

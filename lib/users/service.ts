@@ -120,9 +120,7 @@ export async function loadActiveUser(db: Db, id: string): Promise<SessionUser> {
   return toSessionUser(user);
 }
 
-export type BootstrapResult =
-  | { outcome: "created" | "unchanged" | "skipped" }
-  | { outcome: "refused"; reason: string };
+export type BootstrapResult = { outcome: "created" | "unchanged" | "skipped" } | { outcome: "refused"; reason: string };
 
 /**
  * First start: create the admin named by SUPAFLEET_ADMIN_EMAIL/PASSWORD when

@@ -31,7 +31,12 @@ export const userSearchSchema = z.object({
 
 export const planSchema = z.object({
   id: z.string().uuid().optional(),
-  name: z.string().trim().min(1, "Give it a name.").max(40, "Use at most 40 characters.").regex(/^[\p{L}\p{N} ._-]+$/u, "Use letters, digits, spaces and . _ - only."),
+  name: z
+    .string()
+    .trim()
+    .min(1, "Give it a name.")
+    .max(40, "Use at most 40 characters.")
+    .regex(/^[\p{L}\p{N} ._-]+$/u, "Use letters, digits, spaces and . _ - only."),
   memoryMb: z.number().int().min(512, "Use at least 512 MiB: below that the services cannot start.").max(1_048_576, "Use at most 1 TiB."),
   cpus: z.number().min(0.25, "Use at least 0.25.").max(256, "Use at most 256."),
   makeDefault: z.boolean().default(false),

@@ -44,7 +44,10 @@ export const smtpSchema = z.object({
   /** Empty on an update: keep the stored password. */
   password: printable(1000).optional(),
   senderEmail: z.email("Enter the sender's email address.").max(320),
-  senderName: printable(200).trim().optional().transform((v) => (v ? v : undefined)),
+  senderName: printable(200)
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
 });
 
 export const authSettingsSchema = z
@@ -52,7 +55,14 @@ export const authSettingsSchema = z
     siteUrl: httpUrl,
     redirectUrls: z
       .union([z.array(redirectPattern), z.string()])
-      .transform((v) => (typeof v === "string" ? v.split(/\r?\n/).map((x) => x.trim()).filter(Boolean) : v))
+      .transform((v) =>
+        typeof v === "string"
+          ? v
+              .split(/\r?\n/)
+              .map((x) => x.trim())
+              .filter(Boolean)
+          : v,
+      )
       .pipe(z.array(redirectPattern).max(50, "Use at most 50 redirect URLs.")),
     confirmEmail: z.boolean(),
     smtp: smtpSchema.nullable(),

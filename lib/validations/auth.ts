@@ -1,18 +1,16 @@
 import { z } from "zod";
 
-export const emailSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.email("Enter a valid email address.").max(254, "Email is too long."));
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address.").max(254, "Email is too long."));
 
-export const passwordSchema = z
-  .string()
-  .min(10, "Use at least 10 characters.")
-  .max(200, "Use at most 200 characters.");
+export const passwordSchema = z.string().min(10, "Use at least 10 characters.").max(200, "Use at most 200 characters.");
 
 export const signUpSchema = z.object({
-  name: z.string().trim().max(80, "Name is too long.").optional().transform((v) => (v ? v : undefined)),
+  name: z
+    .string()
+    .trim()
+    .max(80, "Name is too long.")
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   email: emailSchema,
   password: passwordSchema,
 });

@@ -8,10 +8,12 @@ export const projectRefInput = z.object({ ref: refSchema });
 export const backupInput = z.object({ ref: refSchema, backupId: backupIdSchema });
 
 /** Replacing a project's data: the ref typed again. */
-export const restoreBackupSchema = z.object({ ref: refSchema, backupId: backupIdSchema, confirmRef: z.string().max(64) }).refine((v) => v.ref === v.confirmRef, {
-  message: "Type the project ref exactly to confirm that its data will be replaced.",
-  path: ["confirmRef"],
-});
+export const restoreBackupSchema = z
+  .object({ ref: refSchema, backupId: backupIdSchema, confirmRef: z.string().max(64) })
+  .refine((v) => v.ref === v.confirmRef, {
+    message: "Type the project ref exactly to confirm that its data will be replaced.",
+    path: ["confirmRef"],
+  });
 
 export const cloneBackupSchema = z.object({ ref: refSchema, backupId: backupIdSchema, name: createProjectSchema.shape.name });
 

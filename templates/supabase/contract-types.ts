@@ -59,8 +59,7 @@ export interface ImageContract {
 }
 
 // Shared facts, cited once.
-export const ALPINE_BUSYBOX_WGET =
-  "Alpine's base is busybox; alpinelinux/aports@05253d2c main/busybox/busyboxconfig: CONFIG_WGET=y (busybox wget)";
+export const ALPINE_BUSYBOX_WGET = "Alpine's base is busybox; alpinelinux/aports@05253d2c main/busybox/busyboxconfig: CONFIG_WGET=y (busybox wget)";
 export const DOCKER_USER_ROOT_GROUP =
   "docker/cli docs/reference/builder.md (USER, docker/cli#2091): when the user has no primary group the image runs with the root group";
 export const NO_USER = (file: string) => `${file} has no USER instruction, so the process runs as root (0:0)`;
@@ -70,7 +69,8 @@ export const ROOT: Omit<ProcessUser, "source"> = { uid: 0, gid: 0, user: "root",
 export const DOCKER_VOLUME_FACTS = {
   namedVolumeInheritsOwner:
     "Docker populates an empty named volume from the image's directory at the mount point and copies that directory's uid:gid and mode onto the volume " +
-    "(docs.docker.com/engine/storage/volumes, \"Populate a volume using a container\"; moby daemon copyExistingContents -> copyOwnership)",
+    '(docs.docker.com/engine/storage/volumes, "Populate a volume using a container"; moby daemon copyExistingContents -> copyOwnership)',
   absentMountPoint: "A mount point missing from the image is created by Docker as root:root 0755 (the volume keeps the local driver's root-owned directory)",
-  putArchiveOwner: "PUT /containers/{id}/archive without copyUIDGID keeps the tar entries' uid/gid/mode (moby pkg/archive Unpack, Lchown from the header); missing parents are created root 0755",
+  putArchiveOwner:
+    "PUT /containers/{id}/archive without copyUIDGID keeps the tar entries' uid/gid/mode (moby pkg/archive Unpack, Lchown from the header); missing parents are created root 0755",
 } as const;

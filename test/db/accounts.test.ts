@@ -42,7 +42,10 @@ const backends: Array<[string, () => Promise<string>]> = [
   ],
 ];
 
-const defaultRules = Object.fromEntries(Object.entries(DEFAULT_RULES).map(([k, v]) => [k, parseRule(v) as RateLimitRule])) as Record<RateLimitName, RateLimitRule>;
+const defaultRules = Object.fromEntries(Object.entries(DEFAULT_RULES).map(([k, v]) => [k, parseRule(v) as RateLimitRule])) as Record<
+  RateLimitName,
+  RateLimitRule
+>;
 
 describe.each(backends)("accounts on %s", (_name, makeUrl) => {
   let db: Db;
@@ -52,7 +55,13 @@ describe.each(backends)("accounts on %s", (_name, makeUrl) => {
     await migrate(url);
     db = createDb(url);
     // Generous per-address limits: these cases are about accounts, not throttling.
-    client = { address: "192.0.2.1", limiter: new RateLimiter(db, { rules: { ...defaultRules, loginIp: { points: 1000, windowSec: 60, blockSec: 1 }, signupIp: { points: 1000, windowSec: 60, blockSec: 1 } }, maxBlockSec: DEFAULT_MAX_BLOCK_SEC }) };
+    client = {
+      address: "192.0.2.1",
+      limiter: new RateLimiter(db, {
+        rules: { ...defaultRules, loginIp: { points: 1000, windowSec: 60, blockSec: 1 }, signupIp: { points: 1000, windowSec: 60, blockSec: 1 } },
+        maxBlockSec: DEFAULT_MAX_BLOCK_SEC,
+      }),
+    };
     await updateSystemSettings(db, { signupsPerIpPerDay: 1000 });
   });
   afterAll(async () => {
@@ -178,7 +187,9 @@ describe.each(backends)("accounts on %s", (_name, makeUrl) => {
     expect((err as RateLimitedError).publicMessage).toMatch(/^Too many new accounts from your address today\. Try again in \d+ s/);
     expect(await db.user.count({ where: { email: "cap-3@example.com" } })).toBe(0);
     // another address is not affected
-    await expect(signUp(db, { email: "cap-3@example.com", password: "cap-password" }, { ...client, address: "198.51.100.78" })).resolves.toMatchObject({ email: "cap-3@example.com" });
+    await expect(signUp(db, { email: "cap-3@example.com", password: "cap-password" }, { ...client, address: "198.51.100.78" })).resolves.toMatchObject({
+      email: "cap-3@example.com",
+    });
     await updateSystemSettings(db, { signupsPerIpPerDay: 1000 });
   });
 });

@@ -65,7 +65,14 @@ describe.each(backends)("access tokens on %s", (_name, makeUrl) => {
     const now = new Date("2026-12-01T12:00:00Z");
     const { token, view } = await createToken(db, ada, { name: "CI deploys", expiresInDays: "30" }, now);
     expect(token).toMatch(/^sbp_[a-f0-9]{40}$/);
-    expect(view).toMatchObject({ name: "CI deploys", admin: false, state: "active", lastUsedAt: null, revokedAt: null, expiresAt: new Date(now.getTime() + 30 * DAY).toISOString() });
+    expect(view).toMatchObject({
+      name: "CI deploys",
+      admin: false,
+      state: "active",
+      lastUsedAt: null,
+      revokedAt: null,
+      expiresAt: new Date(now.getTime() + 30 * DAY).toISOString(),
+    });
     const row = await db.apiToken.findUniqueOrThrow({ where: { id: view.id } });
     expect(row.tokenHash).toBe(hashToken(token));
     expect(JSON.stringify(row)).not.toContain(token.slice(4));
@@ -98,7 +105,16 @@ describe.each(backends)("access tokens on %s", (_name, makeUrl) => {
   });
 
   it("refuses missing, malformed and unknown tokens", async () => {
-    for (const header of [null, "", "Basic abc", "Bearer", "Bearer sbp_short", `Bearer sbp_${"g".repeat(40)}`, `Bearer sbp_${"a".repeat(40)}`, `Bearer sbp_oauth_${"a".repeat(40)}`]) {
+    for (const header of [
+      null,
+      "",
+      "Basic abc",
+      "Bearer",
+      "Bearer sbp_short",
+      `Bearer sbp_${"g".repeat(40)}`,
+      `Bearer sbp_${"a".repeat(40)}`,
+      `Bearer sbp_oauth_${"a".repeat(40)}`,
+    ]) {
       await expect(authenticateToken(db, header)).rejects.toBeInstanceOf(UnauthenticatedError);
     }
   });

@@ -82,16 +82,22 @@ describe("the installation-identity migration on an existing SQLite database", (
     migrateSqlite(url, firstOnly);
     const raw = new Database(url.slice("file:".length));
     raw.prepare(`INSERT INTO "User" (id, email, passwordHash, updatedAt) VALUES ('u', 'u@example.com', 'x', 0)`).run();
-    const insert = raw.prepare(`INSERT INTO "Project" (id, ref, name, ownerId, status, stackVersion, secrets, updatedAt) VALUES (?, ?, 'n', 'u', ?, 'v', 's', 1700000000000)`);
+    const insert = raw.prepare(
+      `INSERT INTO "Project" (id, ref, name, ownerId, status, stackVersion, secrets, updatedAt) VALUES (?, ?, 'n', 'u', ?, 'v', 's', 1700000000000)`,
+    );
     insert.run("healthy-once", "aaaaaaaaaaaaaaaaaaaa", "ACTIVE_UNHEALTHY");
     insert.run("paused", "bbbbbbbbbbbbbbbbbbbb", "INACTIVE");
     insert.run("unfinished", "cccccccccccccccccccc", "COMING_UP");
     insert.run("failed", "dddddddddddddddddddd", "INIT_FAILED");
-    raw.prepare(`INSERT INTO "ProjectEvent" (projectId, at, level, kind, message) VALUES ('healthy-once', 1600000000000, 'INFO', 'create.succeeded', 'ok')`).run();
+    raw
+      .prepare(`INSERT INTO "ProjectEvent" (projectId, at, level, kind, message) VALUES ('healthy-once', 1600000000000, 'INFO', 'create.succeeded', 'ok')`)
+      .run();
     raw.close();
     migrateSqlite(url);
     const after = new Database(url.slice("file:".length), { readonly: true });
-    const rows = Object.fromEntries((after.prepare(`SELECT id, activatedAt FROM "Project"`).all() as Array<{ id: string; activatedAt: number | null }>).map((r) => [r.id, r.activatedAt]));
+    const rows = Object.fromEntries(
+      (after.prepare(`SELECT id, activatedAt FROM "Project"`).all() as Array<{ id: string; activatedAt: number | null }>).map((r) => [r.id, r.activatedAt]),
+    );
     after.close();
     expect(rows["healthy-once"]).toBe(1600000000000);
     expect(rows.paused).toBe(1700000000000);

@@ -38,11 +38,18 @@ describe("migrations on a fresh SQLite file", () => {
 
   it("records Prisma's own history rows with sha256 checksums", () => {
     const db = new Database(file, { readonly: true });
-    const rows = db.prepare(`SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations`).all() as Array<{ migration_name: string; checksum: string; finished_at: number | null; applied_steps_count: number }>;
+    const rows = db.prepare(`SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations`).all() as Array<{
+      migration_name: string;
+      checksum: string;
+      finished_at: number | null;
+      applied_steps_count: number;
+    }>;
     db.close();
     for (const m of readMigrations(migrationsDir("sqlite"))) {
       const row = rows.find((r) => r.migration_name === m.name);
-      const expected = createHash("sha256").update(readFileSync(join(migrationsDir("sqlite"), m.name, "migration.sql"))).digest("hex");
+      const expected = createHash("sha256")
+        .update(readFileSync(join(migrationsDir("sqlite"), m.name, "migration.sql")))
+        .digest("hex");
       expect(row?.checksum).toBe(expected);
       expect(row?.finished_at).not.toBeNull();
       expect(row?.applied_steps_count).toBe(1);

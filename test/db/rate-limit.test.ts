@@ -33,7 +33,14 @@ const backends: Array<[string, () => Promise<string>]> = [
 const rule = (points: number, windowSec: number, blockSec: number): RateLimitRule => ({ points, windowSec, blockSec });
 function rules(overrides: Partial<Record<RateLimitName, RateLimitRule>> = {}): RateLimitRules {
   return {
-    rules: { loginAccount: rule(5, 900, 60), loginIp: rule(30, 900, 300), signupIp: rule(10, 3600, 600), createUser: rule(10, 3600, 300), createIp: rule(20, 3600, 300), ...overrides },
+    rules: {
+      loginAccount: rule(5, 900, 60),
+      loginIp: rule(30, 900, 300),
+      signupIp: rule(10, 3600, 600),
+      createUser: rule(10, 3600, 300),
+      createIp: rule(20, 3600, 300),
+      ...overrides,
+    },
     maxBlockSec: 3600,
   };
 }
@@ -60,7 +67,8 @@ describe.each(backends)("throttling on %s", (_name, makeUrl) => {
     await migrate(url);
     db = createDb(url);
     const u = { address: "198.51.100.200", limiter: new RateLimiter(db, rules({ signupIp: rule(100, 60, 1) })) };
-    for (const email of ["victim@example.com", "parallel@example.com", "steady@example.com", "backoff@example.com"]) await signUp(db, { email, password: "the-right-password" }, u);
+    for (const email of ["victim@example.com", "parallel@example.com", "steady@example.com", "backoff@example.com"])
+      await signUp(db, { email, password: "the-right-password" }, u);
   });
   afterAll(async () => {
     await db?.$disconnect();
@@ -84,7 +92,9 @@ describe.each(backends)("throttling on %s", (_name, makeUrl) => {
   it("keeps the lock across a restart and in a second app process (the database holds it)", async () => {
     const restarted = createDb(url);
     others.push(restarted);
-    await expect(authenticate(restarted, { email: "victim@example.com", password: "the-right-password" }, ctx("198.51.100.2", rules(), restarted))).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(
+      authenticate(restarted, { email: "victim@example.com", password: "the-right-password" }, ctx("198.51.100.2", rules(), restarted)),
+    ).rejects.toBeInstanceOf(RateLimitedError);
   });
 
   it("lets only 5 of 20 parallel guesses reach the password check", async () => {
@@ -92,7 +102,9 @@ describe.each(backends)("throttling on %s", (_name, makeUrl) => {
     others.push(two);
     const a = ctx("203.0.113.8");
     const b = ctx("203.0.113.8", rules(), two);
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => outcome(authenticate(i % 2 ? two : db, { email: "parallel@example.com", password: `guess-${i}` }, i % 2 ? b : a))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => outcome(authenticate(i % 2 ? two : db, { email: "parallel@example.com", password: `guess-${i}` }, i % 2 ? b : a))),
+    );
     expect(results.filter((r) => r === "wrong")).toHaveLength(5);
     expect(results.filter((r) => r === "limited")).toHaveLength(15);
   });

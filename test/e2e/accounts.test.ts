@@ -130,12 +130,17 @@ describe("sign-up controls", () => {
     await admin.check("[data-testid=signup-approval]");
     await admin.fill("[data-testid=signups-per-ip]", "20");
     await admin.click("[data-testid=save-settings]");
-    await expect.poll(() => {
-      const d = sqlite();
-      const row = d.prepare(`SELECT signupRequiresApproval AS a, signupsPerIpPerDay AS n FROM "SystemSettings" WHERE id = 1`).get() as { a: number; n: number };
-      d.close();
-      return `${row.a}/${row.n}`;
-    }).toBe("1/20");
+    await expect
+      .poll(() => {
+        const d = sqlite();
+        const row = d.prepare(`SELECT signupRequiresApproval AS a, signupsPerIpPerDay AS n FROM "SystemSettings" WHERE id = 1`).get() as {
+          a: number;
+          n: number;
+        };
+        d.close();
+        return `${row.a}/${row.n}`;
+      })
+      .toBe("1/20");
 
     const newcomer = await newPage();
     await newcomer.goto(`${app.url}/signup`);
@@ -145,7 +150,9 @@ describe("sign-up controls", () => {
     await expect.poll(() => newcomer.locator("[role=status]").textContent()).toContain("An administrator must approve it");
     await snap(newcomer, "accounts-09-held-for-approval");
     await logIn(newcomer, "held@example.com", "held-password");
-    await expect.poll(() => newcomer.locator(".border-red-200[role=alert]").textContent()).toBe("Your account is waiting for an administrator's approval. You can log in once it is approved.");
+    await expect
+      .poll(() => newcomer.locator(".border-red-200[role=alert]").textContent())
+      .toBe("Your account is waiting for an administrator's approval. You can log in once it is approved.");
     await newcomer.goto(`${app.url}/dashboard`);
     await newcomer.waitForURL("**/login**");
 
@@ -170,7 +177,10 @@ describe("sign-up controls", () => {
 async function httpLogIn(email: string, password: string, headers: Record<string, string> = {}): Promise<Response> {
   const csrf = await fetch(`${app.url}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   return fetch(`${app.url}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
@@ -191,7 +201,10 @@ describe("headers and redirects", () => {
   it("sends a user only to same-site paths after log-in (no /\\evil.com open redirect)", async () => {
     const login = await httpLogIn("admin@example.com", "admin-password-1");
     expect(login.status).toBe(200);
-    const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     for (const target of ["/%5Cevil.com", "//evil.com", "/%5C/evil.com", "https://evil.com/", "/%09/evil.com"]) {
       const r = await fetch(`${app.url}/login?callbackUrl=${target}`, { redirect: "manual", headers: { cookie } });
       expect(`${target} ${r.status} ${r.headers.get("location")}`).toBe(`${target} 307 /dashboard`);
@@ -282,7 +295,8 @@ describe("throttling in the browser and over HTTP", () => {
     while (status !== 429 && tries < 15) {
       tries++;
       const forged = `198.51.100.${tries}`;
-      status = (await httpLogIn(`nobody-${tries}@example.com`, "whatever", { "x-real-ip": forged, "x-forwarded-for": forged, "x-supafleet-peer": forged })).status;
+      status = (await httpLogIn(`nobody-${tries}@example.com`, "whatever", { "x-real-ip": forged, "x-forwarded-for": forged, "x-supafleet-peer": forged }))
+        .status;
     }
     // 14 failures per address are allowed; some were spent by the cases above
     expect(status).toBe(429);

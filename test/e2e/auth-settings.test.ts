@@ -82,7 +82,9 @@ describe("Auth settings in the browser", () => {
   });
 
   it("saves site URL, redirect URLs, SMTP and confirmation; a reload shows them; only auth restarts with them", async () => {
-    const before = Object.fromEntries((await docker.listContainers({ filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`] }) })).map((c) => [c.Labels[LABELS.service], c.Id]));
+    const before = Object.fromEntries(
+      (await docker.listContainers({ filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`] }) })).map((c) => [c.Labels[LABELS.service], c.Id]),
+    );
     await page.fill("#field-siteUrl", "https://app.example.com");
     await page.fill("#field-redirectUrls", "https://app.example.com/**\nhttp://localhost:5173");
     await page.check("[data-testid=smtp-on]");
@@ -96,8 +98,16 @@ describe("Auth settings in the browser", () => {
     await page.waitForSelector("text=Auth is restarting with the new settings");
     await expect.poll(async () => (await authEnv()).GOTRUE_SITE_URL, { timeout: 120_000 }).toBe("https://app.example.com");
     const env = await authEnv();
-    expect(env).toMatchObject({ GOTRUE_MAILER_AUTOCONFIRM: "false", GOTRUE_SMTP_HOST: "smtp.example.com", GOTRUE_SMTP_PORT: "587", GOTRUE_SMTP_PASS: "smtp-secret-pass", GOTRUE_URI_ALLOW_LIST: "https://app.example.com/**,http://localhost:5173" });
-    const after = Object.fromEntries((await docker.listContainers({ filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`] }) })).map((c) => [c.Labels[LABELS.service], c.Id]));
+    expect(env).toMatchObject({
+      GOTRUE_MAILER_AUTOCONFIRM: "false",
+      GOTRUE_SMTP_HOST: "smtp.example.com",
+      GOTRUE_SMTP_PORT: "587",
+      GOTRUE_SMTP_PASS: "smtp-secret-pass",
+      GOTRUE_URI_ALLOW_LIST: "https://app.example.com/**,http://localhost:5173",
+    });
+    const after = Object.fromEntries(
+      (await docker.listContainers({ filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`] }) })).map((c) => [c.Labels[LABELS.service], c.Id]),
+    );
     for (const [svc, id] of Object.entries(before)) {
       if (svc === "auth") expect(after[svc]).not.toBe(id);
       else expect(after[svc], svc).toBe(id);

@@ -12,7 +12,16 @@ import { SupabaseManagementAPI, SupabaseManagementAPIError } from "supabase-mana
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createDb, type Db } from "@/lib/db/client";
-import { apiKeySchema, authConfigSchema, errorSchema, organizationSchema, projectRefResponseSchema, projectSchema, projectWithDatabaseSchema, serviceHealthSchema } from "@/lib/api/schemas";
+import {
+  apiKeySchema,
+  authConfigSchema,
+  errorSchema,
+  organizationSchema,
+  projectRefResponseSchema,
+  projectSchema,
+  projectWithDatabaseSchema,
+  serviceHealthSchema,
+} from "@/lib/api/schemas";
 import { allOperations } from "@/lib/api/operations";
 import { LABELS } from "@/lib/stack/types";
 import { startApp, type AppServer } from "@/test/support/app-server";
@@ -99,7 +108,11 @@ interface Reply {
   text: string;
 }
 
-async function call(method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+async function call(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers };
   let body: string | undefined = opts.raw;
   if (opts.body !== undefined) {
@@ -255,12 +268,30 @@ describe("the Management API with real clients", () => {
     const before = await stackState(ref);
     expect(before.authEnv.GOTRUE_SITE_URL).toBe("http://localhost:3000");
 
-    const patched = await api.updateAuthServiceConfig(ref, { site_url: "https://client-app.example.com", uri_allow_list: "https://client-app.example.com/**,http://localhost:5173" });
+    const patched = await api.updateAuthServiceConfig(ref, {
+      site_url: "https://client-app.example.com",
+      uri_allow_list: "https://client-app.example.com/**,http://localhost:5173",
+    });
     expect(patched.status).toBe(200);
-    expect(authConfigSchema.strict().parse(patched.data)).toMatchObject({ site_url: "https://client-app.example.com", mailer_autoconfirm: true, smtp_host: null });
-    expect((await api.getAuthServiceConfig(ref)).data).toMatchObject({ site_url: "https://client-app.example.com", uri_allow_list: "https://client-app.example.com/**,http://localhost:5173" });
+    expect(authConfigSchema.strict().parse(patched.data)).toMatchObject({
+      site_url: "https://client-app.example.com",
+      mailer_autoconfirm: true,
+      smtp_host: null,
+    });
+    expect((await api.getAuthServiceConfig(ref)).data).toMatchObject({
+      site_url: "https://client-app.example.com",
+      uri_allow_list: "https://client-app.example.com/**,http://localhost:5173",
+    });
     // the engine: a new auth container with the settings, healthy; every other container untouched
-    await expect.poll(async () => { const st = await stackState(ref); return [st.authEnv.GOTRUE_SITE_URL, st.authHealth]; }, { timeout: 180_000, interval: 2000 }).toEqual(["https://client-app.example.com", "healthy"]);
+    await expect
+      .poll(
+        async () => {
+          const st = await stackState(ref);
+          return [st.authEnv.GOTRUE_SITE_URL, st.authHealth];
+        },
+        { timeout: 180_000, interval: 2000 },
+      )
+      .toEqual(["https://client-app.example.com", "healthy"]);
     const after = await stackState(ref);
     expect(after.authEnv.GOTRUE_URI_ALLOW_LIST).toBe("https://client-app.example.com/**,http://localhost:5173");
     expect(Object.keys(after.ids).sort()).toEqual(Object.keys(before.ids).sort());
@@ -271,17 +302,31 @@ describe("the Management API with real clients", () => {
     await expect.poll(async () => (await api.getProject(ref)).data.status, { timeout: 60_000 }).toBe("ACTIVE_HEALTHY");
 
     // Supabase's other settings are refused by name, bad values by field; nothing changes
-    const unknown = await call("PATCH", `/v1/projects/${ref}/config/auth`, { token: aliceToken, body: { site_url: "https://other.example.com", jwt_exp: 7200 } });
+    const unknown = await call("PATCH", `/v1/projects/${ref}/config/auth`, {
+      token: aliceToken,
+      body: { site_url: "https://other.example.com", jwt_exp: 7200 },
+    });
     expectError(unknown, 400, /body\.jwt_exp: Not supported by Supafleet\. Supafleet supports these Auth settings only: site_url/);
-    expectError(await call("PATCH", `/v1/projects/${ref}/config/auth`, { token: aliceToken, body: { site_url: "javascript:alert(1)" } }), 400, /body\.site_url/);
-    expectError(await call("PATCH", `/v1/projects/${ref}/config/auth`, { token: aliceToken, body: { mailer_autoconfirm: false } }), 400, /body\.mailer_autoconfirm: .*needs custom SMTP/);
+    expectError(
+      await call("PATCH", `/v1/projects/${ref}/config/auth`, { token: aliceToken, body: { site_url: "javascript:alert(1)" } }),
+      400,
+      /body\.site_url/,
+    );
+    expectError(
+      await call("PATCH", `/v1/projects/${ref}/config/auth`, { token: aliceToken, body: { mailer_autoconfirm: false } }),
+      400,
+      /body\.mailer_autoconfirm: .*needs custom SMTP/,
+    );
     expectError(await call("PATCH", `/v1/projects/${ref}/config/auth`, { token: aliceToken, body: { smtp_port: 587 } }), 400, /body\.smtp_port/);
     expect((await api.getAuthServiceConfig(ref)).data.site_url).toBe("https://client-app.example.com");
     expect((await stackState(ref)).ids.auth).toBe(after.ids.auth);
   });
 
   it("runs SQL in the project's database", async () => {
-    const rows = await api.runAQuery(ref, { query: "create table notes (id int primary key, body text); insert into notes values (1, 'hi'), (2, 'there'); select id, body from notes order by id; select 'done' as x where false" });
+    const rows = await api.runAQuery(ref, {
+      query:
+        "create table notes (id int primary key, body text); insert into notes values (1, 'hi'), (2, 'there'); select id, body from notes order by id; select 'done' as x where false",
+    });
     expect(rows.status).toBe(201);
     // the rows of the last statement that returned any
     expect(rows.data).toEqual([
@@ -290,8 +335,16 @@ describe("the Management API with real clients", () => {
     ]);
     expect((await api.runAQuery(ref, { query: "select $1::int + 1 as n, current_user as who", parameters: [41] })).data).toEqual([{ n: 42, who: "postgres" }]);
     expect((await api.runAQuery(ref, { query: "select count(*) as n from notes", read_only: true })).data).toEqual([{ n: 2 }]);
-    expectError(await call("POST", `/v1/projects/${ref}/database/query`, { token: aliceToken, body: { query: "delete from notes", read_only: true } }), 400, /read-only transaction/);
-    expectError(await call("POST", `/v1/projects/${ref}/database/query`, { token: aliceToken, body: { query: "select * from nowhere" } }), 400, /42P01.*nowhere/);
+    expectError(
+      await call("POST", `/v1/projects/${ref}/database/query`, { token: aliceToken, body: { query: "delete from notes", read_only: true } }),
+      400,
+      /read-only transaction/,
+    );
+    expectError(
+      await call("POST", `/v1/projects/${ref}/database/query`, { token: aliceToken, body: { query: "select * from nowhere" } }),
+      400,
+      /42P01.*nowhere/,
+    );
     expect((await api.runAQuery(ref, { query: "select count(*)::int as n from notes" })).data).toEqual([{ n: 2 }]);
   });
 
@@ -299,7 +352,10 @@ describe("the Management API with real clients", () => {
     for (const token of [undefined, "garbage", `sbp_${"0".repeat(40)}`, `${aliceToken}x`, aliceToken.toUpperCase()]) {
       expectError(await call("GET", "/v1/projects", { token }), 401);
     }
-    expectError(await call("GET", "/v1/projects", { headers: { authorization: `Basic ${Buffer.from(`alice@example.com:alice-password`).toString("base64")}` } }), 401);
+    expectError(
+      await call("GET", "/v1/projects", { headers: { authorization: `Basic ${Buffer.from(`alice@example.com:alice-password`).toString("base64")}` } }),
+      401,
+    );
     // a signed-in browser session is not a token
     const viaSession = await alice.request.get(`${app.url}/v1/projects`);
     expect(viaSession.status()).toBe(401);
@@ -323,7 +379,11 @@ describe("the Management API with real clients", () => {
     ];
     for (const [method, path, body] of routes) expectError(await call(method, path, { token: bobToken, body }), 404, /not found/i);
     // nor may Bob create in Alice's organization
-    expectError(await call("POST", "/v1/projects", { token: bobToken, body: { db_pass: "x", name: "Intruder", organization_slug: orgSlug } }), 404, /Organization not found/);
+    expectError(
+      await call("POST", "/v1/projects", { token: bobToken, body: { db_pass: "x", name: "Intruder", organization_slug: orgSlug } }),
+      404,
+      /Organization not found/,
+    );
     // Alice's project is untouched
     expect((await api.getProject(ref)).data.status).toBe("ACTIVE_HEALTHY");
     expect((await api.getAuthServiceConfig(ref)).data.site_url).toBe("https://client-app.example.com");
@@ -335,14 +395,33 @@ describe("the Management API with real clients", () => {
       expectError(await call("GET", `/v1/projects/${bad}`, { token: aliceToken }), 400, /path\.ref/);
       expectError(await call("POST", `/v1/projects/${bad}/pause`, { token: aliceToken }), 400, /path\.ref/);
     }
-    const post = (body: unknown, extra: { raw?: string; headers?: Record<string, string> } = {}) => call("POST", "/v1/projects", { token: aliceToken, ...(extra.raw === undefined ? { body } : {}), ...extra });
+    const post = (body: unknown, extra: { raw?: string; headers?: Record<string, string> } = {}) =>
+      call("POST", "/v1/projects", { token: aliceToken, ...(extra.raw === undefined ? { body } : {}), ...extra });
     expectError(await post(undefined, { raw: "{not json", headers: { "content-type": "application/json" } }), 400, /Not valid JSON/);
-    expectError(await post(undefined, { raw: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }), 400, /Content-Type: application\/json/);
-    expectError(await post({ db_pass: "x", name: "x".repeat(10), organization_slug: orgSlug, template_url: "https://evil.example" }), 400, /body\.template_url/);
+    expectError(
+      await post(undefined, { raw: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      400,
+      /Content-Type: application\/json/,
+    );
+    expectError(
+      await post({ db_pass: "x", name: "x".repeat(10), organization_slug: orgSlug, template_url: "https://evil.example" }),
+      400,
+      /body\.template_url/,
+    );
     expectError(await post({ db_pass: "x", name: "x".repeat(300), organization_slug: orgSlug }), 400, /body\.name/);
     expectError(await post({ db_pass: "x", name: "<img src=x>", organization_slug: orgSlug }), 400, /name/);
     expectError(await post({ db_pass: "x", name: "x", organization_slug: orgSlug }), 400, /at least 2 characters/);
-    expectError(await post({ db_pass: "x", name: "Two regions", organization_slug: orgSlug, region: "us-east-1", region_selection: { type: "specific", code: "us-east-1" } }), 400, /Only one of region/);
+    expectError(
+      await post({
+        db_pass: "x",
+        name: "Two regions",
+        organization_slug: orgSlug,
+        region: "us-east-1",
+        region_selection: { type: "specific", code: "us-east-1" },
+      }),
+      400,
+      /Only one of region/,
+    );
     expectError(await post({ db_pass: "x", name: "Big", organization_slug: orgSlug, pad: "x".repeat(200_000) }), 413);
     expectError(await post(["array"]), 400);
     expectError(await call("POST", `/v1/projects/${ref}/database/query`, { token: aliceToken, body: { query: "x".repeat(1_200_000) } }), 413);
@@ -353,7 +432,11 @@ describe("the Management API with real clients", () => {
     const alicesRow = await db.user.findUniqueOrThrow({ where: { email: "alice@example.com" } });
     await db.user.update({ where: { id: alicesRow.id }, data: { projectQuota: 1 } });
     try {
-      expectError(await call("POST", "/v1/projects", { token: aliceToken, body: { db_pass: "x", name: "One too many", organization_slug: orgSlug } }), 403, /Project limit reached \(1\)/);
+      expectError(
+        await call("POST", "/v1/projects", { token: aliceToken, body: { db_pass: "x", name: "One too many", organization_slug: orgSlug } }),
+        403,
+        /Project limit reached \(1\)/,
+      );
     } finally {
       await db.user.update({ where: { id: alicesRow.id }, data: { projectQuota: null } });
     }

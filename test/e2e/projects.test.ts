@@ -95,7 +95,8 @@ describe("projects in the browser", () => {
     await alice.waitForSelector("[data-testid=event-log] li");
     await snap(alice, "projects-03-coming-up");
     await waitForStatus(alice, "ACTIVE_HEALTHY");
-    await expect.poll(() => alice.locator("[data-testid=services] tbody tr").count(), { timeout: 20_000 })
+    await expect
+      .poll(() => alice.locator("[data-testid=services] tbody tr").count(), { timeout: 20_000 })
       // the app runs with analytics off (the default): no analytics or vector rows
       .toBe(templateServices(LATEST_STACK_VERSION, { analytics: false }).length);
     // the log viewer reconnects once containers exist and shows the db's output

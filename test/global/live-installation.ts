@@ -36,7 +36,10 @@ async function fingerprint(inst: Installation, ref: string) {
   const filters = JSON.stringify({ label: [`${LABELS.installation}=${inst.installationId}`, `${LABELS.ref}=${ref}`] });
   const [c, v] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listVolumes({ filters })]);
   return {
-    containers: c.filter((x) => !x.Labels?.[LABELS.role]).map((x) => `${x.Names[0]} ${x.Id} ${x.State}`).sort(),
+    containers: c
+      .filter((x) => !x.Labels?.[LABELS.role])
+      .map((x) => `${x.Names[0]} ${x.Id} ${x.State}`)
+      .sort(),
     volumes: (v.Volumes ?? []).map((x) => x.Name).sort(),
   };
 }
@@ -95,7 +98,8 @@ async function teardown(): Promise<void> {
     const before = await live.ready;
     const problems: string[] = [];
     const after = await fingerprint(inst, ref);
-    if (JSON.stringify(after) !== JSON.stringify(before)) problems.push(`its resources changed:\n before ${JSON.stringify(before)}\n after  ${JSON.stringify(after)}`);
+    if (JSON.stringify(after) !== JSON.stringify(before))
+      problems.push(`its resources changed:\n before ${JSON.stringify(before)}\n after  ${JSON.stringify(after)}`);
     await inst.service.refreshStatus(ref);
     const status = (await inst.service.getProject(user, ref)).status;
     if (status !== "ACTIVE_HEALTHY") problems.push(`it is ${status}`);
@@ -108,11 +112,18 @@ async function teardown(): Promise<void> {
     // Its own restart finds nothing of its own to repair.
     const report = await inst.restart().reconcile();
     if (report.drift.length || report.errors.length || report.quarantined.length) problems.push(`its reconcile found ${JSON.stringify(report)}`);
-    verdict(problems.length === 0, problems.length ? problems.join("; ") : `${ref} of installation ${inst.installationId} came through the whole suite untouched: ${before.containers.length} containers, ${before.volumes.length} volumes, data intact, healthy`);
+    verdict(
+      problems.length === 0,
+      problems.length
+        ? problems.join("; ")
+        : `${ref} of installation ${inst.installationId} came through the whole suite untouched: ${before.containers.length} containers, ${before.volumes.length} volumes, data intact, healthy`,
+    );
   } catch (err) {
     verdict(false, err instanceof Error ? err.message : String(err));
   } finally {
-    await inst.service.deleteProject(user, { ref, confirmRef: ref }).catch((err: unknown) => console.error(`[live installation] delete failed: ${String(err)}`));
+    await inst.service
+      .deleteProject(user, { ref, confirmRef: ref })
+      .catch((err: unknown) => console.error(`[live installation] delete failed: ${String(err)}`));
     await inst.db.$disconnect();
   }
 }

@@ -17,7 +17,13 @@ export function entryName(ref: string, volumeName: string): string {
 
 type DataOps = Pick<Provisioner, "exportData" | "importData" | "removeGeneration" | "runSql">;
 
-export function fakeDataOps(c: { engine: FakeEngine; installationId: string; hooks: FakeHooks; own: (ref: string) => FakeStack | undefined; log: (op: string, ref: string) => void }): DataOps {
+export function fakeDataOps(c: {
+  engine: FakeEngine;
+  installationId: string;
+  hooks: FakeHooks;
+  own: (ref: string) => FakeStack | undefined;
+  log: (op: string, ref: string) => void;
+}): DataOps {
   const { engine, installationId, hooks, own, log } = c;
   return {
     async exportData(spec, out) {
@@ -32,9 +38,14 @@ export function fakeDataOps(c: { engine: FakeEngine; installationId: string; hoo
       for (const v of volumes) {
         const files = s!.files.get(entryName(spec.ref, v.name)) ?? new Map<string, string>();
         for (const [path, content] of files) {
-          await new Promise<void>((resolve, reject) => out.entry({ name: `data/${v.key}/${path}`, mode: 0o600 }, content, (err) => (err ? reject(err) : resolve())));
+          await new Promise<void>((resolve, reject) =>
+            out.entry({ name: `data/${v.key}/${path}`, mode: 0o600 }, content, (err) => (err ? reject(err) : resolve())),
+          );
         }
-        if (v.key === DB_VOLUME) await new Promise<void>((resolve, reject) => out.entry({ name: `data/${v.key}/.password`, mode: 0o600 }, s!.dbPassword ?? "", (err) => (err ? reject(err) : resolve())));
+        if (v.key === DB_VOLUME)
+          await new Promise<void>((resolve, reject) =>
+            out.entry({ name: `data/${v.key}/.password`, mode: 0o600 }, s!.dbPassword ?? "", (err) => (err ? reject(err) : resolve())),
+          );
       }
       return hot ? "hot" : "cold";
     },
@@ -43,7 +54,8 @@ export function fakeDataOps(c: { engine: FakeEngine; installationId: string; hoo
       if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
       const s = own(spec.ref) ?? engine.put({ ref: spec.ref, installation: installationId, containers: [], volumes: new Set(), network: false });
       const volumes = dataVolumes(spec);
-      for (const v of volumes) if (s.volumes.has(entryName(spec.ref, v.name))) throw new ResourceConflictError(`Volume ${v.name} already exists; a restore fills new volumes only.`);
+      for (const v of volumes)
+        if (s.volumes.has(entryName(spec.ref, v.name))) throw new ResourceConflictError(`Volume ${v.name} already exists; a restore fills new volumes only.`);
       for (const v of volumes) {
         s.volumes.add(entryName(spec.ref, v.name));
         s.files.set(entryName(spec.ref, v.name), new Map());
@@ -68,7 +80,8 @@ export function fakeDataOps(c: { engine: FakeEngine; installationId: string; hoo
       const s = own(ref);
       if (!s) return 0;
       const doomed = [...s.volumes].filter((e) => e !== "metadata" && (/^g(\d+)-/.exec(e)?.[1] ?? "0") === String(generation));
-      if (doomed.length && s.containers.length && s.mountedGeneration === generation) throw new ResourceConflictError(`Volume ${doomed[0]} is still in use by a container.`);
+      if (doomed.length && s.containers.length && s.mountedGeneration === generation)
+        throw new ResourceConflictError(`Volume ${doomed[0]} is still in use by a container.`);
       for (const e of doomed) {
         s.volumes.delete(e);
         s.files.delete(e);
@@ -78,8 +91,10 @@ export function fakeDataOps(c: { engine: FakeEngine; installationId: string; hoo
     async runSql(ref, script, { password }) {
       log("runSql", ref);
       const s = own(ref);
-      if (!s?.containers.some((c) => c.service === "db" && c.running)) throw new ResourceConflictError(`No running db container of ${ref} belongs to this installation.`);
-      if (s.dbPassword !== undefined && s.dbPassword !== password) throw new InvalidStateError('psql failed: password authentication failed for user "supabase_admin"');
+      if (!s?.containers.some((c) => c.service === "db" && c.running))
+        throw new ResourceConflictError(`No running db container of ${ref} belongs to this installation.`);
+      if (s.dbPassword !== undefined && s.dbPassword !== password)
+        throw new InvalidStateError('psql failed: password authentication failed for user "supabase_admin"');
       s.sql.push(script);
       const rotated = /ALTER ROLE supabase_admin WITH PASSWORD '([^']*)'/.exec(script);
       if (rotated) s.dbPassword = rotated[1];

@@ -117,153 +117,161 @@ export interface FakeHooks {
 }
 
 function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: FakeHooks): Provisioner {
-    const log = (op: string, ref: string) => {
-      engine.checkUp();
-      engine.calls.push({ installation: installationId, op, ref });
-    };
-    // Own resources: labelled with this installation, or with none (pre-installation ids).
-    const own = (ref: string): FakeStack | undefined => engine.stacks.get(engine.key(installationId, ref)) ?? engine.stacks.get(engine.key(null, ref));
-    const remove = (ref: string, volumes: boolean): Removed => {
-      const s = own(ref);
-      if (!s) return { containers: 0, volumes: 0, networks: 0 };
-      const removed = { containers: s.containers.length, volumes: volumes ? s.volumes.size : 0, networks: volumes && s.network ? 1 : 0 };
-      s.containers = [];
-      if (volumes) {
-        engine.stacks.delete(engine.key(s.installation, ref));
+  const log = (op: string, ref: string) => {
+    engine.checkUp();
+    engine.calls.push({ installation: installationId, op, ref });
+  };
+  // Own resources: labelled with this installation, or with none (pre-installation ids).
+  const own = (ref: string): FakeStack | undefined => engine.stacks.get(engine.key(installationId, ref)) ?? engine.stacks.get(engine.key(null, ref));
+  const remove = (ref: string, volumes: boolean): Removed => {
+    const s = own(ref);
+    if (!s) return { containers: 0, volumes: 0, networks: 0 };
+    const removed = { containers: s.containers.length, volumes: volumes ? s.volumes.size : 0, networks: volumes && s.network ? 1 : 0 };
+    s.containers = [];
+    if (volumes) {
+      engine.stacks.delete(engine.key(s.installation, ref));
+    }
+    return removed;
+  };
+  return {
+    installationId,
+    async up(spec) {
+      log("up", spec.ref);
+      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
+      const foreign = [...engine.stacks.values()].find((s) => s.ref === spec.ref && s.installation !== null && s.installation !== installationId);
+      if (foreign) throw new ResourceConflictError(`resources of ${spec.ref} belong to another installation`);
+      await hooks.up?.(spec);
+      let s = own(spec.ref);
+      const metadataIsNew = !s?.volumes.has("metadata");
+      s ??= engine.put({ ref: spec.ref, installation: installationId, containers: [], volumes: new Set() });
+      const db = spec.services.find((x) => x.service === "db");
+      const password = db?.env.POSTGRES_PASSWORD;
+      const generation = generationOf(spec.volumes.find((v) => v.labels[LABELS.volume] === DB_VOLUME)?.labels);
+      const dbEntry = entryName(spec.ref, dataVolumes(spec).find((v) => v.key === DB_VOLUME)?.name ?? "");
+      const freshDb = !s.volumes.has(dbEntry);
+      // As the real stack: services log in with the spec's password; a cluster that has another one refuses them.
+      const logsIn = spec.services.some((x) => x.service !== "db");
+      if (!freshDb && logsIn && s.dbPassword !== undefined && password !== undefined && s.dbPassword !== password) {
+        throw new ResourceConflictError(`password authentication failed for user "supabase_admin" (the cluster in ${dbEntry} has another password)`);
       }
-      return removed;
-    };
-    return {
-      installationId,
-      async up(spec) {
-        log("up", spec.ref);
-        if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
-        const foreign = [...engine.stacks.values()].find((s) => s.ref === spec.ref && s.installation !== null && s.installation !== installationId);
-        if (foreign) throw new ResourceConflictError(`resources of ${spec.ref} belong to another installation`);
-        await hooks.up?.(spec);
-        let s = own(spec.ref);
-        const metadataIsNew = !s?.volumes.has("metadata");
-        s ??= engine.put({ ref: spec.ref, installation: installationId, containers: [], volumes: new Set() });
-        const db = spec.services.find((x) => x.service === "db");
-        const password = db?.env.POSTGRES_PASSWORD;
-        const generation = generationOf(spec.volumes.find((v) => v.labels[LABELS.volume] === DB_VOLUME)?.labels);
-        const dbEntry = entryName(spec.ref, dataVolumes(spec).find((v) => v.key === DB_VOLUME)?.name ?? "");
-        const freshDb = !s.volumes.has(dbEntry);
-        // As the real stack: services log in with the spec's password; a cluster that has another one refuses them.
-        const logsIn = spec.services.some((x) => x.service !== "db");
-        if (!freshDb && logsIn && s.dbPassword !== undefined && password !== undefined && s.dbPassword !== password) {
-          throw new ResourceConflictError(`password authentication failed for user "supabase_admin" (the cluster in ${dbEntry} has another password)`);
-        }
-        for (const v of spec.volumes) {
-          s.volumes.add(entryName(spec.ref, v.name));
-          if (!s.files.has(entryName(spec.ref, v.name))) s.files.set(entryName(spec.ref, v.name), new Map());
-        }
-        if (freshDb) {
-          s.dbPassword = password;
-          s.files.set(dbEntry, new Map([["PG_VERSION", "15\n"]]));
-        }
-        s.mountedGeneration = generation;
-        if (metadataIsNew) s.metadata.push(spec.metadata.sealed);
-        s.network = true;
-        if (spec.network.subnet) s.subnet = spec.network.subnet;
-        const ports = spec.services[0]?.labels["supafleet.host-ports"];
-        for (const part of (ports ?? "").split(",")) {
-          const [k, v] = part.split("=");
-          if (k === "KONG_HTTP" || k === "POSTGRES" || k === "POOLER") s.hostPorts[k] = Number(v);
-        }
-        s.containers = spec.services.map((x) => ({ service: x.service, running: true, health: "healthy" as const }));
-        s.stackVersion = spec.stackVersion;
-        s.lastSpec = spec;
-      },
-      async pause(ref) {
-        log("pause", ref);
-        for (const c of own(ref)?.containers ?? []) c.running = false;
-      },
-      async restart(spec, opts) {
-        log("restart", spec.ref);
-        await this.up(spec, opts);
-      },
-      async replaceService(spec, service) {
-        log(`replaceService:${service}`, spec.ref);
-        const s = own(spec.ref);
-        if (!s) throw new ResourceConflictError(`no stack ${spec.ref}`);
-        if (!spec.services.some((x) => x.service === service)) throw new ResourceConflictError(`${service} is not in the spec`);
-        await hooks.replaceService?.(spec, service);
-        s.containers = [...s.containers.filter((c) => c.service !== service), { service, running: true, health: "healthy" as const }];
-        // As the real converge: whatever else is stopped starts again.
-        for (const c of s.containers) c.running = true;
-        s.lastSpec = spec;
-      },
-      async destroy(ref) {
-        log("destroy", ref);
-        return remove(ref, true);
-      },
-      async removeContainers(ref) {
-        log("removeContainers", ref);
-        return remove(ref, false);
-      },
-      async status(ref) {
-        log("status", ref);
-        return (own(ref)?.containers ?? []).map((c) => ({
+      for (const v of spec.volumes) {
+        s.volumes.add(entryName(spec.ref, v.name));
+        if (!s.files.has(entryName(spec.ref, v.name))) s.files.set(entryName(spec.ref, v.name), new Map());
+      }
+      if (freshDb) {
+        s.dbPassword = password;
+        s.files.set(dbEntry, new Map([["PG_VERSION", "15\n"]]));
+      }
+      s.mountedGeneration = generation;
+      if (metadataIsNew) s.metadata.push(spec.metadata.sealed);
+      s.network = true;
+      if (spec.network.subnet) s.subnet = spec.network.subnet;
+      const ports = spec.services[0]?.labels["supafleet.host-ports"];
+      for (const part of (ports ?? "").split(",")) {
+        const [k, v] = part.split("=");
+        if (k === "KONG_HTTP" || k === "POSTGRES" || k === "POOLER") s.hostPorts[k] = Number(v);
+      }
+      s.containers = spec.services.map((x) => ({ service: x.service, running: true, health: "healthy" as const }));
+      s.stackVersion = spec.stackVersion;
+      s.lastSpec = spec;
+    },
+    async pause(ref) {
+      log("pause", ref);
+      for (const c of own(ref)?.containers ?? []) c.running = false;
+    },
+    async restart(spec, opts) {
+      log("restart", spec.ref);
+      await this.up(spec, opts);
+    },
+    async replaceService(spec, service) {
+      log(`replaceService:${service}`, spec.ref);
+      const s = own(spec.ref);
+      if (!s) throw new ResourceConflictError(`no stack ${spec.ref}`);
+      if (!spec.services.some((x) => x.service === service)) throw new ResourceConflictError(`${service} is not in the spec`);
+      await hooks.replaceService?.(spec, service);
+      s.containers = [...s.containers.filter((c) => c.service !== service), { service, running: true, health: "healthy" as const }];
+      // As the real converge: whatever else is stopped starts again.
+      for (const c of s.containers) c.running = true;
+      s.lastSpec = spec;
+    },
+    async destroy(ref) {
+      log("destroy", ref);
+      return remove(ref, true);
+    },
+    async removeContainers(ref) {
+      log("removeContainers", ref);
+      return remove(ref, false);
+    },
+    async status(ref) {
+      log("status", ref);
+      return (own(ref)?.containers ?? []).map((c) => ({
+        service: c.service,
+        containerName: `supafleet-${ref}-${c.service}`,
+        state: c.running ? "running" : "exited",
+        health: c.running ? c.health : "none",
+        exitCode: c.running ? null : 0,
+        startedAt: null,
+        restartCount: 0,
+      }));
+    },
+    logs(): AsyncIterable<LogLine> {
+      return (async function* () {})();
+    },
+    async listStacks(): Promise<EngineStack[]> {
+      engine.checkUp();
+      return [...engine.stacks.values()].map((s) => ({
+        ref: s.ref,
+        installation: s.installation,
+        containers: s.containers.map((c) => ({
+          id: `${s.ref}-${c.service}`,
+          name: `supafleet-${s.ref}-${c.service}`,
           service: c.service,
-          containerName: `supafleet-${ref}-${c.service}`,
-          state: c.running ? "running" : "exited",
-          health: c.running ? c.health : "none",
-          exitCode: c.running ? null : 0,
-          startedAt: null,
-          restartCount: 0,
-        }));
-      },
-      logs(): AsyncIterable<LogLine> {
-        return (async function* () {})();
-      },
-      async listStacks(): Promise<EngineStack[]> {
-        engine.checkUp();
-        return [...engine.stacks.values()].map((s) => ({
-          ref: s.ref,
-          installation: s.installation,
-          containers: s.containers.map((c) => ({ id: `${s.ref}-${c.service}`, name: `supafleet-${s.ref}-${c.service}`, service: c.service, running: c.running, role: null })),
-          volumes: [...s.volumes].map((entry) => {
-            const m = /^g(\d+)-(.+)$/.exec(entry);
-            return { name: `supafleet-${s.ref}-${entry}`, key: m ? m[2]! : entry, generation: m ? Number(m[1]) : 0 };
-          }),
-          networks: s.network ? [`supafleet-${s.ref}`] : [],
-          hostPorts: { ...s.hostPorts },
-        }));
-      },
-      async usedHostPorts() {
-        const used = new Set(engine.otherPorts);
-        for (const s of engine.stacks.values()) if (s.containers.length) for (const p of Object.values(s.hostPorts)) used.add(p);
-        return used;
-      },
-      async usedSubnets() {
-        engine.checkUp();
-        return [...engine.stacks.values()].filter((s) => s.network && s.subnet).map((s) => s.subnet!);
-      },
-      async readMetadata(ref) {
-        log("readMetadata", ref);
-        const s = own(ref);
-        return s?.volumes.has("metadata") ? [...s.metadata].reverse() : [];
-      },
-      async watch(onChange, signal) {
-        engine.checkUp();
-        await new Promise<void>((resolve) => {
-          const w = { installation: installationId, onChange, end: () => finish() };
-          const finish = () => {
-            engine.watchers.delete(w);
-            signal.removeEventListener("abort", finish);
-            resolve();
-          };
-          engine.watchers.add(w);
-          signal.addEventListener("abort", finish, { once: true });
-        });
-      },
-      async usage(ref) {
+          running: c.running,
+          role: null,
+        })),
+        volumes: [...s.volumes].map((entry) => {
+          const m = /^g(\d+)-(.+)$/.exec(entry);
+          return { name: `supafleet-${s.ref}-${entry}`, key: m ? m[2]! : entry, generation: m ? Number(m[1]) : 0 };
+        }),
+        networks: s.network ? [`supafleet-${s.ref}`] : [],
+        hostPorts: { ...s.hostPorts },
+      }));
+    },
+    async usedHostPorts() {
+      const used = new Set(engine.otherPorts);
+      for (const s of engine.stacks.values()) if (s.containers.length) for (const p of Object.values(s.hostPorts)) used.add(p);
+      return used;
+    },
+    async usedSubnets() {
+      engine.checkUp();
+      return [...engine.stacks.values()].filter((s) => s.network && s.subnet).map((s) => s.subnet!);
+    },
+    async readMetadata(ref) {
+      log("readMetadata", ref);
+      const s = own(ref);
+      return s?.volumes.has("metadata") ? [...s.metadata].reverse() : [];
+    },
+    async watch(onChange, signal) {
+      engine.checkUp();
+      await new Promise<void>((resolve) => {
+        const w = { installation: installationId, onChange, end: () => finish() };
+        const finish = () => {
+          engine.watchers.delete(w);
+          signal.removeEventListener("abort", finish);
+          resolve();
+        };
+        engine.watchers.add(w);
+        signal.addEventListener("abort", finish, { once: true });
+      });
+    },
+    async usage(ref) {
       log("usage", ref);
       const s = own(ref);
       const running = s?.containers.filter((c) => c.running).length ?? 0;
       // A fixed, recognisable footprint per running container.
-      return running ? { cpuPercent: running * 1.5, memoryBytes: running * 20 * 1024 * 1024, netRxBytes: (engine.netCounter += 4096), netTxBytes: engine.netCounter / 2 } : null;
+      return running
+        ? { cpuPercent: running * 1.5, memoryBytes: running * 20 * 1024 * 1024, netRxBytes: (engine.netCounter += 4096), netTxBytes: engine.netCounter / 2 }
+        : null;
     },
     async volumeSizes() {
       engine.checkUp();
@@ -272,11 +280,11 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: Fake
       return sizes;
     },
     async writeMetadata(ref, sealed) {
-        log("writeMetadata", ref);
-        const s = own(ref) ?? engine.put({ ref, installation: installationId, containers: [], volumes: new Set(), network: false });
-        s.volumes.add("metadata");
-        s.metadata.push(sealed);
-      },
+      log("writeMetadata", ref);
+      const s = own(ref) ?? engine.put({ ref, installation: installationId, containers: [], volumes: new Set(), network: false });
+      s.volumes.add("metadata");
+      s.metadata.push(sealed);
+    },
     ...fakeDataOps({ engine, installationId, hooks, own, log }),
-    };
+  };
 }

@@ -64,7 +64,14 @@ export async function startNginx(initialSite = "# empty\n"): Promise<NginxHost> 
   };
   writeFileSync(
     host.mainConfPath,
-    renderMainConfig({ siteConfPath: host.siteConfPath, pidPath: host.pidPath, errorLogPath: join(layout.logDir, "error.log"), accessLogPath: join(layout.logDir, "access.log"), tempDir: layout.tempDir, user: layout.user }),
+    renderMainConfig({
+      siteConfPath: host.siteConfPath,
+      pidPath: host.pidPath,
+      errorLogPath: join(layout.logDir, "error.log"),
+      accessLogPath: join(layout.logDir, "access.log"),
+      tempDir: layout.tempDir,
+      user: layout.user,
+    }),
   );
   writeFileSync(host.siteConfPath, initialSite);
   execFileSync(NGINX_BIN, ["-c", host.mainConfPath]);
@@ -72,7 +79,12 @@ export async function startNginx(initialSite = "# empty\n"): Promise<NginxHost> 
 }
 
 /** An HTTP request to nginx with a chosen Host header. */
-export async function viaNginx(port: number, hostHeader: string, path = "/", headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Headers }> {
+export async function viaNginx(
+  port: number,
+  hostHeader: string,
+  path = "/",
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Headers }> {
   const { request } = await import("node:http");
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, path, agent: false, headers: { host: hostHeader, ...headers } }, (res) => {
@@ -95,7 +107,14 @@ export async function sendViaNginx(
   return new Promise((resolve, reject) => {
     const body = opts.body ?? Buffer.alloc(0);
     const req = request(
-      { host: "127.0.0.1", port, path: opts.path ?? "/", method: opts.method ?? "POST", agent: false, headers: { host: hostHeader, "content-length": String(body.length), ...opts.headers } },
+      {
+        host: "127.0.0.1",
+        port,
+        path: opts.path ?? "/",
+        method: opts.method ?? "POST",
+        agent: false,
+        headers: { host: hostHeader, "content-length": String(body.length), ...opts.headers },
+      },
       (res) => {
         let text = "";
         res.on("data", (d: Buffer) => (text += d.toString()));

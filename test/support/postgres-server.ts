@@ -48,7 +48,8 @@ export async function startPostgres(): Promise<PgServer> {
   const initdb = findBin("initdb");
   const pgCtl = findBin("pg_ctl");
   const dir = mkdtempSync(join(tmpdir(), "supafleet-pg-"));
-  if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync("id", ["-u", "postgres"]).toString().trim()), Number(execFileSync("id", ["-g", "postgres"]).toString().trim()));
+  if (process.getuid?.() === 0)
+    chownSync(dir, Number(execFileSync("id", ["-u", "postgres"]).toString().trim()), Number(execFileSync("id", ["-g", "postgres"]).toString().trim()));
   const data = join(dir, "data");
   const port = await freePort();
   const password = "test-" + Math.random().toString(36).slice(2);

@@ -27,9 +27,20 @@ interface DmmfField {
   relationToFields?: string[];
   relationOnDelete?: string;
 }
-interface DmmfModel { name: string; fields: DmmfField[]; primaryKey: { fields: string[] } | null; uniqueFields: string[][] }
-interface DmmfIndex { model: string; type: "id" | "unique" | "normal" | "fulltext"; fields: Array<{ name: string }> }
-interface Dmmf { datamodel: { models: DmmfModel[]; enums: Array<{ name: string; values: Array<{ name: string }> }>; indexes: DmmfIndex[] } }
+interface DmmfModel {
+  name: string;
+  fields: DmmfField[];
+  primaryKey: { fields: string[] } | null;
+  uniqueFields: string[][];
+}
+interface DmmfIndex {
+  model: string;
+  type: "id" | "unique" | "normal" | "fulltext";
+  fields: Array<{ name: string }>;
+}
+interface Dmmf {
+  datamodel: { models: DmmfModel[]; enums: Array<{ name: string; values: Array<{ name: string }> }>; indexes: DmmfIndex[] };
+}
 
 const SQLITE_TYPES: Record<string, string> = { String: "TEXT", Int: "INTEGER", BigInt: "BIGINT", Boolean: "BOOLEAN", DateTime: "DATETIME" };
 const PG_TYPES: Record<string, string> = { String: "text", Int: "integer", BigInt: "bigint", Boolean: "boolean", DateTime: "timestamp" };
@@ -43,7 +54,9 @@ export function expectedShape(schemaText: string, kind: "sqlite" | "postgres"): 
       if (f.kind === "object") {
         if (f.relationFromFields?.length) {
           const target = dmmf.datamodel.models.find((x) => x.name === f.type)!;
-          keys.push(`fk ${m.name}(${f.relationFromFields.join(",")})->${target.name}(${(f.relationToFields ?? []).join(",")}) ${(f.relationOnDelete ?? "Restrict").toUpperCase()}`);
+          keys.push(
+            `fk ${m.name}(${f.relationFromFields.join(",")})->${target.name}(${(f.relationToFields ?? []).join(",")}) ${(f.relationOnDelete ?? "Restrict").toUpperCase()}`,
+          );
         }
         continue;
       }
@@ -66,17 +79,32 @@ export function expectedShape(schemaText: string, kind: "sqlite" | "postgres"): 
 export function sqliteShape(file: string): SchemaShape {
   const db = new Database(file, { readonly: true });
   try {
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name != '_prisma_migrations'`).all() as Array<{ name: string }>).map((r) => r.name);
+    const tables = (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name != '_prisma_migrations'`).all() as Array<{
+        name: string;
+      }>
+    ).map((r) => r.name);
     const columns: string[] = [];
     const keys: string[] = [];
     for (const t of tables) {
-      const cols = db.prepare(`PRAGMA table_info("${t}")`).all() as Array<{ name: string; type: string; notnull: number; dflt_value: string | null; pk: number }>;
+      const cols = db.prepare(`PRAGMA table_info("${t}")`).all() as Array<{
+        name: string;
+        type: string;
+        notnull: number;
+        dflt_value: string | null;
+        pk: number;
+      }>;
       for (const c of cols) {
         // AUTOINCREMENT keys carry their "default" in the rowid mechanism.
         const autoinc = c.pk > 0 && /AUTOINCREMENT/i.test(String((db.prepare(`SELECT sql FROM sqlite_master WHERE name=?`).get(t) as { sql: string }).sql));
-        columns.push(`${t}.${c.name} ${c.type.toUpperCase()} ${c.notnull || c.pk ? "notnull" : "null"} ${c.dflt_value !== null || autoinc ? "default" : "nodefault"}`);
+        columns.push(
+          `${t}.${c.name} ${c.type.toUpperCase()} ${c.notnull || c.pk ? "notnull" : "null"} ${c.dflt_value !== null || autoinc ? "default" : "nodefault"}`,
+        );
       }
-      const pk = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+      const pk = cols
+        .filter((c) => c.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((c) => c.name);
       if (pk.length) keys.push(`pk ${t}(${pk.join(",")})`);
       for (const idx of db.prepare(`PRAGMA index_list("${t}")`).all() as Array<{ name: string; unique: number; origin: string }>) {
         if (idx.origin === "pk") continue;
@@ -87,7 +115,9 @@ export function sqliteShape(file: string): SchemaShape {
       const grouped = new Map<number, typeof fks>();
       for (const fk of fks) grouped.set(fk.id, [...(grouped.get(fk.id) ?? []), fk]);
       for (const group of grouped.values()) {
-        keys.push(`fk ${t}(${group.map((g) => g.from).join(",")})->${group[0]!.table}(${group.map((g) => g.to).join(",")}) ${group[0]!.on_delete.replace(" ", "")}`);
+        keys.push(
+          `fk ${t}(${group.map((g) => g.from).join(",")})->${group[0]!.table}(${group.map((g) => g.to).join(",")}) ${group[0]!.on_delete.replace(" ", "")}`,
+        );
       }
     }
     return { columns: columns.sort(), keys: keys.sort(), enums: [] };
@@ -100,7 +130,14 @@ export async function postgresShape(url: string): Promise<SchemaShape> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const cols = await client.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string; column_default: string | null }>(
+    const cols = await client.query<{
+      table_name: string;
+      column_name: string;
+      data_type: string;
+      udt_name: string;
+      is_nullable: string;
+      column_default: string | null;
+    }>(
       `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default FROM information_schema.columns WHERE table_schema='public' AND table_name <> '_prisma_migrations'`,
     );
     const columns = cols.rows.map((c) => {

@@ -52,7 +52,8 @@ async function waitPing(docker: Docker, log: string, timeoutMs = 60_000): Promis
 export async function startSecondEngine(): Promise<SecondEngine> {
   if (process.getuid?.() !== 0) throw new Error("A second Docker engine needs root (network namespace, dockerd).");
   for (const cmd of ["nsenter", "dockerd", "ip"]) {
-    if (!["/usr/bin", "/usr/sbin", "/bin", "/sbin"].some((d) => existsSync(join(d, cmd)))) throw new Error(`${cmd} is missing: the second engine needs util-linux, docker.io and iproute2.`);
+    if (!["/usr/bin", "/usr/sbin", "/bin", "/sbin"].some((d) => existsSync(join(d, cmd))))
+      throw new Error(`${cmd} is missing: the second engine needs util-linux, docker.io and iproute2.`);
   }
   const tag = randomBytes(3).toString("hex");
   const ns = `sf-worker-${tag}`;
@@ -82,7 +83,21 @@ export async function startSecondEngine(): Promise<SecondEngine> {
     const out = openSync(log, "a");
     child = spawn(
       "nsenter",
-      [`--net=/var/run/netns/${ns}`, "dockerd", "--data-root", join(root, "data"), "--exec-root", join(root, "exec"), "-H", `unix://${socket}`, "--pidfile", join(root, "docker.pid"), "--bridge", "none", "--iptables=false"],
+      [
+        `--net=/var/run/netns/${ns}`,
+        "dockerd",
+        "--data-root",
+        join(root, "data"),
+        "--exec-root",
+        join(root, "exec"),
+        "-H",
+        `unix://${socket}`,
+        "--pidfile",
+        join(root, "docker.pid"),
+        "--bridge",
+        "none",
+        "--iptables=false",
+      ],
       { stdio: ["ignore", out, out] },
     );
     await waitPing(docker, log);

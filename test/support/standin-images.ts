@@ -48,12 +48,18 @@ export const STANDIN_IMAGES = Object.fromEntries(STANDINS.map((s) => [s.dir, s.t
 export const STANDIN_DIRS: Record<string, string> = {
   db: "postgres",
   "api-gw": "envoy",
-  ...Object.fromEntries(["kong", "auth", "rest", "realtime", "storage", "imgproxy", "meta", "functions", "analytics", "vector", "supavisor", "studio"].map((s) => [s, s])),
+  ...Object.fromEntries(
+    ["kong", "auth", "rest", "realtime", "storage", "imgproxy", "meta", "functions", "analytics", "vector", "supavisor", "studio"].map((s) => [s, s]),
+  ),
 };
 
 /** The documented override setting: every service gets its own image. */
-export const STANDIN_IMAGE_OVERRIDES: Record<string, string> = Object.fromEntries(Object.entries(STANDIN_DIRS).map(([service, dir]) => [service, STANDIN_IMAGES[dir]!]));
-export const STANDIN_OVERRIDES_ENV = Object.entries(STANDIN_IMAGE_OVERRIDES).map(([k, v]) => `${k}=${v}`).join(",");
+export const STANDIN_IMAGE_OVERRIDES: Record<string, string> = Object.fromEntries(
+  Object.entries(STANDIN_DIRS).map(([service, dir]) => [service, STANDIN_IMAGES[dir]!]),
+);
+export const STANDIN_OVERRIDES_ENV = Object.entries(STANDIN_IMAGE_OVERRIDES)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(",");
 
 // npm inside a build must trust the same CAs as this host (these machines
 // reach the registry through a TLS-inspecting egress proxy whose CA only the
@@ -62,10 +68,12 @@ export const STANDIN_OVERRIDES_ENV = Object.entries(STANDIN_IMAGE_OVERRIDES).map
 const HOST_CA = "/etc/ssl/certs/ca-certificates.crt";
 
 function filesOf(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? filesOf(p) : [p];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? filesOf(p) : [p];
+    })
+    .sort();
 }
 
 async function build(docker: Docker, dir: string, tag: string, hash: string, hostCa: boolean): Promise<number> {
@@ -76,7 +84,12 @@ async function build(docker: Docker, dir: string, tag: string, hash: string, hos
   tar.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of tar) chunks.push(chunk as Buffer);
-  const stream = await docker.buildImage(Readable.from([Buffer.concat(chunks)]), { t: tag, labels: { "supafleet.standin-hash": hash }, rm: true, forcerm: true });
+  const stream = await docker.buildImage(Readable.from([Buffer.concat(chunks)]), {
+    t: tag,
+    labels: { "supafleet.standin-hash": hash },
+    rm: true,
+    forcerm: true,
+  });
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
       const failed = err ?? out.find((o) => o.error);

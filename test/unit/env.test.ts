@@ -16,7 +16,10 @@ function errorOf(env: Record<string, string>): string {
 describe("parseEnv", () => {
   it("runs projects on one Docker engine unless SUPAFLEET_ENGINE=swarm; node engines are unix sockets only", () => {
     expect(parseEnv({}, "/srv").engine).toBe("docker");
-    const swarm = parseEnv({ SUPAFLEET_ENGINE: "swarm", SUPAFLEET_SWARM_ENCRYPT: "true", SUPAFLEET_SWARM_NODE_ENGINES: "10.99.0.2=/run/w.sock, abc123=unix:///run/x.sock" }, "/srv");
+    const swarm = parseEnv(
+      { SUPAFLEET_ENGINE: "swarm", SUPAFLEET_SWARM_ENCRYPT: "true", SUPAFLEET_SWARM_NODE_ENGINES: "10.99.0.2=/run/w.sock, abc123=unix:///run/x.sock" },
+      "/srv",
+    );
     expect(swarm.engine).toBe("swarm");
     expect(swarm.swarm).toEqual({ encrypted: true, nodeEngines: { "10.99.0.2": "/run/w.sock", abc123: "unix:///run/x.sock" } });
     expect(errorOf({ SUPAFLEET_ENGINE: "kubernetes" })).toMatch(/SUPAFLEET_ENGINE/);
@@ -130,7 +133,12 @@ describe("error mapping", () => {
     const { toHttpError, QuotaExceededError, isAppError } = await import("@/lib/errors");
     const real = new QuotaExceededError(2);
     // What an error from a second bundle looks like: same brand, different class identity.
-    const foreign = Object.assign(new Error("x"), { [Symbol.for("supafleet.app-error")]: true, code: "not_found", status: 404, publicMessage: "Project not found." });
+    const foreign = Object.assign(new Error("x"), {
+      [Symbol.for("supafleet.app-error")]: true,
+      code: "not_found",
+      status: 404,
+      publicMessage: "Project not found.",
+    });
     expect(toHttpError(real)).toMatchObject({ status: 403, code: "quota_exceeded" });
     expect(toHttpError(foreign)).toEqual({ status: 404, code: "not_found", message: "Project not found." });
     expect(isAppError(foreign, "not_found")).toBe(true);

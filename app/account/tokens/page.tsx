@@ -21,7 +21,10 @@ export default async function TokensPage() {
           <p className="mt-1 max-w-3xl text-sm text-zinc-500">
             Personal access tokens let scripts, CI and Supabase tools use this server&apos;s Management API (<code>/v1</code>, the same calls as
             api.supabase.com). A token acts as you: it can create, pause, restore and delete your projects and read their keys. See the{" "}
-            <Link href="/docs/api" className="text-brand-700 underline">API reference</Link>.
+            <Link href="/docs/api" className="text-brand-700 underline">
+              API reference
+            </Link>
+            .
           </p>
         </div>
         <section className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">

@@ -31,7 +31,9 @@ export default async function ProjectPage({ params }: { params: Promise<{ ref: s
     <>
       <SiteHeader user={user} />
       <main className="mx-auto max-w-6xl px-4 py-8">
-        <Link href="/dashboard" className="text-sm text-zinc-500 hover:text-zinc-800">← Projects</Link>
+        <Link href="/dashboard" className="text-sm text-zinc-500 hover:text-zinc-800">
+          ← Projects
+        </Link>
         <div className="mt-4">
           <ProjectView initial={project} />
         </div>
@@ -43,7 +45,11 @@ export default async function ProjectPage({ params }: { params: Promise<{ ref: s
         </div>
         <section className="mt-6 rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">
           <h2 className="mb-4 font-medium">Backups</h2>
-          <BackupsPanel projectRef={project.ref} projectName={project.name} canBackUp={["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"].includes(project.status)} />
+          <BackupsPanel
+            projectRef={project.ref}
+            projectName={project.name}
+            canBackUp={["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"].includes(project.status)}
+          />
         </section>
       </main>
     </>

@@ -17,7 +17,12 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
   kong: {
     service: "kong",
     image: "kong:2.8.1",
-    upstream: { repo: "Kong/docker-kong", ref: "2.8.1", commit: "8a361ad78d4f84b67e893588fd3a6108bea67fe7", files: ["alpine/Dockerfile", "docker-entrypoint.sh"] },
+    upstream: {
+      repo: "Kong/docker-kong",
+      ref: "2.8.1",
+      commit: "8a361ad78d4f84b67e893588fd3a6108bea67fe7",
+      files: ["alpine/Dockerfile", "docker-entrypoint.sh"],
+    },
     user: {
       uid: 100,
       gid: 65533,
@@ -25,7 +30,7 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
       group: "nogroup",
       source:
         "Kong/docker-kong@8a361ad alpine/Dockerfile: `adduser -S kong` then `USER kong` (FROM alpine:3.16). " +
-        "busybox loginutils/adduser.c (mirror/busybox@38d3e64d): -S without -G uses group \"nogroup\" and the first free uid from CONFIG_FIRST_SYSTEM_ID; " +
+        'busybox loginutils/adduser.c (mirror/busybox@38d3e64d): -S without -G uses group "nogroup" and the first free uid from CONFIG_FIRST_SYSTEM_ID; ' +
         "alpinelinux/aports@05253d2c main/busybox/busyboxconfig: CONFIG_FIRST_SYSTEM_ID=100; " +
         "aports@0e733c2d main/alpine-baselayout/passwd: uid 100 is free; group: nogroup:x:65533. " +
         "(`addgroup -S kong` creates a kong group that is not the user's primary group.)",
@@ -41,10 +46,23 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
       curl: { value: false, source: "alpine/Dockerfile: curl is in .build-deps, removed by `apk del .build-deps`" },
       node: { value: false, source: "alpine/Dockerfile installs no node" },
     },
-    imageHealthcheck: { value: ["CMD-SHELL", "kong health"], source: "alpine/Dockerfile HEALTHCHECK --interval=10s --timeout=10s --retries=10 CMD kong health" },
-    reads: [{ path: "/home/kong/kong.yml", secret: true, source: OURS("kong: KONG_DECLARATIVE_CONFIG=/home/kong/kong.yml (upstream renders it to ~/kong.yml as the kong user)") }],
+    imageHealthcheck: {
+      value: ["CMD-SHELL", "kong health"],
+      source: "alpine/Dockerfile HEALTHCHECK --interval=10s --timeout=10s --retries=10 CMD kong health",
+    },
+    reads: [
+      {
+        path: "/home/kong/kong.yml",
+        secret: true,
+        source: OURS("kong: KONG_DECLARATIVE_CONFIG=/home/kong/kong.yml (upstream renders it to ~/kong.yml as the kong user)"),
+      },
+    ],
     writes: [
-      { path: "/usr/local/kong", owner: { uid: 100, gid: 0, mode: 0o775 }, source: "alpine/Dockerfile: chown -R kong:0 /usr/local/kong; chmod -R g=u (the prefix `kong prepare` writes)" },
+      {
+        path: "/usr/local/kong",
+        owner: { uid: 100, gid: 0, mode: 0o775 },
+        source: "alpine/Dockerfile: chown -R kong:0 /usr/local/kong; chmod -R g=u (the prefix `kong prepare` writes)",
+      },
       { path: "/home/kong", owner: { uid: 100, gid: 65533, mode: 0o2755 }, source: "busybox adduser.c: creates the home, chown uid:gid, chmod 02755" },
     ],
   },
@@ -58,11 +76,12 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
       gid: 1000,
       user: "supabase",
       group: "supabase",
-      source: "supabase/auth@effd662 Dockerfile: `adduser -D -u 1000 supabase`, `USER supabase` (FROM alpine:3); busybox adduser.c passwd_study: without -G the new group's gid = uid",
+      source:
+        "supabase/auth@effd662 Dockerfile: `adduser -D -u 1000 supabase`, `USER supabase` (FROM alpine:3); busybox adduser.c passwd_study: without -G the new group's gid = uid",
     },
     startsAsRoot: { value: false, source: "Dockerfile: USER supabase" },
     entrypoint: { value: null, source: "Dockerfile sets no ENTRYPOINT" },
-    cmd: { value: ["auth"], source: "Dockerfile CMD [\"auth\"] (/usr/local/bin/auth, symlinked as gotrue)" },
+    cmd: { value: ["auth"], source: 'Dockerfile CMD ["auth"] (/usr/local/bin/auth, symlinked as gotrue)' },
     tools: {
       wget: { value: true, source: ALPINE_BUSYBOX_WGET },
       curl: { value: false, source: "Dockerfile adds only ca-certificates to alpine:3" },
@@ -91,9 +110,9 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
       group: "root",
       source: `nix/tools/docker/default.nix: config.User = "1000", copyToRoot = postgrest only (no /etc/passwd); ${DOCKER_USER_ROOT_GROUP}`,
     },
-    startsAsRoot: { value: false, source: "default.nix User = \"1000\"" },
+    startsAsRoot: { value: false, source: 'default.nix User = "1000"' },
     entrypoint: { value: null, source: "default.nix sets no Entrypoint" },
-    cmd: { value: ["/bin/postgrest"], source: "default.nix Cmd = [ \"/bin/postgrest\" ] (our template passes [\"postgrest\"], found on Docker's default PATH)" },
+    cmd: { value: ["/bin/postgrest"], source: 'default.nix Cmd = [ "/bin/postgrest" ] (our template passes ["postgrest"], found on Docker\'s default PATH)' },
     tools: {
       postgrest: { value: true, source: "default.nix copyToRoot = postgrest" },
       sh: { value: false, source: "default.nix: a single static binary, no shell" },
@@ -110,7 +129,10 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
     service: "realtime",
     image: "supabase/realtime:v2.78.15",
     upstream: { repo: "supabase/realtime", ref: "v2.78.15", commit: "eeba89e1245556dc94d4a7851114c13e82c6718f", files: ["Dockerfile", "run.sh"] },
-    user: { ...ROOT, source: `supabase/realtime@eeba89e ${NO_USER("Dockerfile")}; run.sh runs migrations as \`sudo -E -u nobody\` and then \`exec "$@"\` (the server) as root` },
+    user: {
+      ...ROOT,
+      source: `supabase/realtime@eeba89e ${NO_USER("Dockerfile")}; run.sh runs migrations as \`sudo -E -u nobody\` and then \`exec "$@"\` (the server) as root`,
+    },
     startsAsRoot: { value: true, source: "Dockerfile: no USER" },
     entrypoint: { value: ["/usr/bin/tini", "-s", "-g", "--", "/app/run.sh"], source: "Dockerfile ENTRYPOINT" },
     cmd: { value: ["/app/bin/server"], source: "Dockerfile CMD" },
@@ -129,7 +151,10 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
     service: "storage",
     image: "supabase/storage-api:v1.44.2",
     upstream: { repo: "supabase/storage", ref: "v1.44.2", commit: "757edbe4cde0d893d725435127863a2c66d0c2fd", files: ["Dockerfile"] },
-    user: { ...ROOT, source: `supabase/storage@757edbe ${NO_USER("Dockerfile")}; base node:24-alpine3.23 (nodejs/docker-node@0001669c 24/alpine3.23/Dockerfile) creates user node but sets no USER` },
+    user: {
+      ...ROOT,
+      source: `supabase/storage@757edbe ${NO_USER("Dockerfile")}; base node:24-alpine3.23 (nodejs/docker-node@0001669c 24/alpine3.23/Dockerfile) creates user node but sets no USER`,
+    },
     startsAsRoot: { value: true, source: "no USER in Dockerfile or its node base" },
     entrypoint: { value: ["docker-entrypoint.sh"], source: "inherited from node:24-alpine3.23 (nodejs/docker-node 24/alpine3.23/Dockerfile ENTRYPOINT)" },
     cmd: { value: ["node", "dist/start/server.js"], source: "Dockerfile CMD" },
@@ -141,7 +166,13 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
     },
     imageHealthcheck: { value: null, source: "Dockerfile has no HEALTHCHECK" },
     reads: [],
-    writes: [{ path: "/var/lib/storage", owner: "absent", source: `${OURS("storage: FILE_STORAGE_BACKEND_PATH=/var/lib/storage")}; the Dockerfile creates no such directory` }],
+    writes: [
+      {
+        path: "/var/lib/storage",
+        owner: "absent",
+        source: `${OURS("storage: FILE_STORAGE_BACKEND_PATH=/var/lib/storage")}; the Dockerfile creates no such directory`,
+      },
+    ],
   },
 
   imgproxy: {
@@ -200,7 +231,7 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
     upstream: { repo: "supabase/edge-runtime", ref: "v1.70.3", commit: "5e81d99895e79abc8c1f9e95601efbad3c079cbf", files: ["Dockerfile"] },
     user: { ...ROOT, source: `supabase/edge-runtime@5e81d99 ${NO_USER("Dockerfile (edge-runtime stage FROM debian:bookworm-slim)")}` },
     startsAsRoot: { value: true, source: "Dockerfile: no USER" },
-    entrypoint: { value: ["edge-runtime"], source: "Dockerfile ENTRYPOINT [\"edge-runtime\"]" },
+    entrypoint: { value: ["edge-runtime"], source: 'Dockerfile ENTRYPOINT ["edge-runtime"]' },
     cmd: { value: null, source: "Dockerfile sets no CMD (our template passes start --main-service /home/deno/functions/main)" },
     tools: {
       "edge-runtime": { value: true, source: "Dockerfile: /usr/local/bin/edge-runtime" },
@@ -210,7 +241,10 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
     },
     imageHealthcheck: { value: null, source: "Dockerfile has no HEALTHCHECK" },
     reads: [
-      { path: "/home/deno/functions/main/index.ts", source: OURS("functions: --main-service /home/deno/functions/main (upstream mounts ./volumes/functions there)") },
+      {
+        path: "/home/deno/functions/main/index.ts",
+        source: OURS("functions: --main-service /home/deno/functions/main (upstream mounts ./volumes/functions there)"),
+      },
       { path: "/home/deno/functions/hello/index.ts", source: OURS("functions: files") },
     ],
     writes: [
@@ -258,7 +292,10 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
         "ENTRYPOINT docker-entrypoint.sh from docker-library/postgres (15/bullseye, read at docker-library/postgres@7e5e7ece) re-execs itself as postgres via gosu. " +
         "not found: the numeric uid/gid (adduser --system assigns them at build time)",
     },
-    startsAsRoot: { value: true, source: "Dockerfile-15: no USER; the docker-library entrypoint runs as root, prepares directories, then `exec gosu postgres`" },
+    startsAsRoot: {
+      value: true,
+      source: "Dockerfile-15: no USER; the docker-library entrypoint runs as root, prepares directories, then `exec gosu postgres`",
+    },
     entrypoint: { value: ["docker-entrypoint.sh"], source: "Dockerfile-15 ENTRYPOINT" },
     cmd: { value: ["postgres", "-D", "/etc/postgresql"], source: "Dockerfile-15 CMD" },
     tools: {
@@ -268,7 +305,10 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
       wget: { value: true, source: "Dockerfile-15 base stage: apt install ... wget" },
       sh: { value: true, source: "ubuntu:focal base" },
     },
-    imageHealthcheck: { value: ["CMD-SHELL", "pg_isready -U postgres -h localhost"], source: "Dockerfile-15 HEALTHCHECK --interval=2s --timeout=2s --retries=10" },
+    imageHealthcheck: {
+      value: ["CMD-SHELL", "pg_isready -U postgres -h localhost"],
+      source: "Dockerfile-15 HEALTHCHECK --interval=2s --timeout=2s --retries=10",
+    },
     reads: [
       { path: "/docker-entrypoint-initdb.d/migrations/99-realtime.sql", source: OURS("db volumes (init SQL, read by the entrypoint as postgres)") },
       { path: "/docker-entrypoint-initdb.d/init-scripts/98-webhooks.sql", source: OURS("db volumes") },
@@ -282,13 +322,15 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
       {
         path: "/var/lib/postgresql/data",
         owner: "absent",
-        preparedByEntrypoint: "docker-library/postgres docker-entrypoint.sh docker_create_db_directories: as root, mkdir/chmod 700/chown postgres on PGDATA before gosu",
+        preparedByEntrypoint:
+          "docker-library/postgres docker-entrypoint.sh docker_create_db_directories: as root, mkdir/chmod 700/chown postgres on PGDATA before gosu",
         source: "Dockerfile-15: PGDATA default; ours: db-data volume",
       },
       {
         path: "/etc/postgresql-custom",
         owner: { account: "process-user", mode: 0o755 },
-        source: "Dockerfile-15: `mkdir -p /etc/postgresql-custom && chown postgres:postgres /etc/postgresql-custom` (mode not stated: mkdir default 0755); ours: db-config volume",
+        source:
+          "Dockerfile-15: `mkdir -p /etc/postgresql-custom && chown postgres:postgres /etc/postgresql-custom` (mode not stated: mkdir default 0755); ours: db-config volume",
       },
     ],
   },
@@ -296,7 +338,12 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
   vector: {
     service: "vector",
     image: "timberio/vector:0.53.0-alpine",
-    upstream: { repo: "vectordotdev/vector", ref: "v0.53.0", commit: "2b51b40a7a0b40996350d73cf46791c7e991fcb6", files: ["distribution/docker/alpine/Dockerfile"] },
+    upstream: {
+      repo: "vectordotdev/vector",
+      ref: "v0.53.0",
+      commit: "2b51b40a7a0b40996350d73cf46791c7e991fcb6",
+      files: ["distribution/docker/alpine/Dockerfile"],
+    },
     user: { ...ROOT, source: `vectordotdev/vector@2b51b40 ${NO_USER("distribution/docker/alpine/Dockerfile (FROM alpine:3.23)")}` },
     startsAsRoot: { value: true, source: "Dockerfile: no USER" },
     entrypoint: { value: ["/usr/local/bin/vector"], source: "Dockerfile ENTRYPOINT" },
@@ -316,7 +363,10 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
     service: "supavisor",
     image: "supabase/supavisor:2.7.4",
     upstream: { repo: "supabase/supavisor", ref: "v2.7.4", commit: "0224a24c809e091aa1fd13333669a85c8b5f29f2", files: ["Dockerfile", "limits.sh"] },
-    user: { ...ROOT, source: `supabase/supavisor@0224a24 ${NO_USER("Dockerfile (runner FROM debian bullseye-slim)")}; limits.sh sets ulimit and \`exec "$@"\`` },
+    user: {
+      ...ROOT,
+      source: `supabase/supavisor@0224a24 ${NO_USER("Dockerfile (runner FROM debian bullseye-slim)")}; limits.sh sets ulimit and \`exec "$@"\``,
+    },
     startsAsRoot: { value: true, source: "Dockerfile: no USER" },
     entrypoint: { value: ["/usr/bin/tini", "-s", "-g", "--", "/app/limits.sh"], source: "Dockerfile ENTRYPOINT" },
     cmd: { value: ["/app/bin/server"], source: "Dockerfile CMD (our template runs /bin/sh -c migrate, eval pooler.exs, server)" },
@@ -330,8 +380,14 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
     reads: [
       { path: "/etc/pooler/pooler.exs", source: OURS("supavisor: command reads $(cat /etc/pooler/pooler.exs)") },
       // Only with an installation certificate (lib/stack/build-stack-spec.ts poolerTls).
-      { path: "/etc/supavisor/tls/server.crt", source: "supabase/supavisor config/runtime.exs@0490e97: GLOBAL_DOWNSTREAM_CERT_PATH must name an existing file (raises otherwise)" },
-      { path: "/etc/supavisor/tls/server.key", source: "supabase/supavisor config/runtime.exs@0490e97: GLOBAL_DOWNSTREAM_KEY_PATH must name an existing file (raises otherwise)" },
+      {
+        path: "/etc/supavisor/tls/server.crt",
+        source: "supabase/supavisor config/runtime.exs@0490e97: GLOBAL_DOWNSTREAM_CERT_PATH must name an existing file (raises otherwise)",
+      },
+      {
+        path: "/etc/supavisor/tls/server.key",
+        source: "supabase/supavisor config/runtime.exs@0490e97: GLOBAL_DOWNSTREAM_KEY_PATH must name an existing file (raises otherwise)",
+      },
     ],
     writes: [],
   },

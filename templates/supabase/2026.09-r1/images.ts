@@ -21,7 +21,10 @@ function newerTag(service: string, image: string, change: Partial<ImageContract>
   return {
     ...prev,
     image,
-    upstream: { ...prev.upstream, note: `not found: ${image} is not in the stored snapshots; facts read at ${prev.image} (${prev.upstream.ref})${prev.upstream.note ? `; ${prev.upstream.note}` : ""}` },
+    upstream: {
+      ...prev.upstream,
+      note: `not found: ${image} is not in the stored snapshots; facts read at ${prev.image} (${prev.upstream.ref})${prev.upstream.note ? `; ${prev.upstream.note}` : ""}`,
+    },
     ...change,
   };
 }
@@ -39,9 +42,15 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
       files: ["ci/Dockerfile-envoy", "ci/docker-entrypoint.sh"],
       note: "not found: the v1.39.1 tag itself; the stage that builds the envoy image (FROM ubuntu, adduser --group --system envoy, no USER) was read at the commit named",
     },
-    user: { ...ROOT, source: `envoyproxy/envoy@019f458 ${NO_USER("ci/Dockerfile-envoy (envoy stage)")}; ${COMPOSE} replaces the entrypoint with /bin/sh /docker-entrypoint.sh, which execs envoy without su-exec, so Envoy runs as root` },
+    user: {
+      ...ROOT,
+      source: `envoyproxy/envoy@019f458 ${NO_USER("ci/Dockerfile-envoy (envoy stage)")}; ${COMPOSE} replaces the entrypoint with /bin/sh /docker-entrypoint.sh, which execs envoy without su-exec, so Envoy runs as root`,
+    },
     startsAsRoot: { value: true, source: "ci/Dockerfile-envoy: no USER" },
-    entrypoint: { value: ["envoy", "-c", "/etc/envoy/envoy.yaml"], source: `${COMPOSE} api-gw entrypoint /docker-entrypoint.sh (volumes/api/envoy/docker-entrypoint.sh @1f37f2a9) ends in \`exec envoy -c /etc/envoy/envoy.yaml\`; ours runs that directly` },
+    entrypoint: {
+      value: ["envoy", "-c", "/etc/envoy/envoy.yaml"],
+      source: `${COMPOSE} api-gw entrypoint /docker-entrypoint.sh (volumes/api/envoy/docker-entrypoint.sh @1f37f2a9) ends in \`exec envoy -c /etc/envoy/envoy.yaml\`; ours runs that directly`,
+    },
     cmd: { value: null, source: "ours: no command" },
     tools: {
       envoy: { value: true, source: "ci/Dockerfile-envoy: COPY --from=binary /usr/local/bin/envoy*" },
@@ -56,7 +65,11 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
     reads: [
       { path: "/etc/envoy/envoy.yaml", source: OURS("api-gw files (upstream mounts volumes/api/envoy/envoy.yaml there)") },
       { path: "/etc/envoy/cds.yaml", source: OURS("api-gw files (envoy.yaml: cds_config path)") },
-      { path: "/etc/envoy/lds.yaml", secret: true, source: OURS("api-gw files: the rendered listener with the project's keys (envoy.yaml: lds_config path; upstream's entrypoint writes it)") },
+      {
+        path: "/etc/envoy/lds.yaml",
+        secret: true,
+        source: OURS("api-gw files: the rendered listener with the project's keys (envoy.yaml: lds_config path; upstream's entrypoint writes it)"),
+      },
     ],
     writes: [],
   },

@@ -116,8 +116,21 @@ beforeAll(async () => {
   local = new LocalStore(join(tmp, "backups"));
   s3server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: join(tmp, "s3") });
   const { port } = await s3server.run();
-  const settings = { bucket: "supafleet-drill", region: "us-east-1", endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, accessKeyId: "S3RVER", secretAccessKey: "S3RVER", prefix: "backups/" };
-  await new S3Client({ region: settings.region, endpoint: settings.endpoint, forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } }).send(new CreateBucketCommand({ Bucket: settings.bucket }));
+  const settings = {
+    bucket: "supafleet-drill",
+    region: "us-east-1",
+    endpoint: `http://127.0.0.1:${port}`,
+    forcePathStyle: true,
+    accessKeyId: "S3RVER",
+    secretAccessKey: "S3RVER",
+    prefix: "backups/",
+  };
+  await new S3Client({
+    region: settings.region,
+    endpoint: settings.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+  }).send(new CreateBucketCommand({ Bucket: settings.bucket }));
   s3 = new S3Store(settings);
 });
 
@@ -233,7 +246,8 @@ describe("backup drill on the stand-in stack", () => {
   });
 
   it("a process that dies mid-restore: the restart removes the half-filled volumes and the project runs on its data as it was", async () => {
-    const good = (await inst.db.backup.findFirstOrThrow({ where: { status: "SUCCEEDED", target: "local", project: { ref } }, orderBy: { startedAt: "desc" } })).id;
+    const good = (await inst.db.backup.findFirstOrThrow({ where: { status: "SUCCEEDED", target: "local", project: { ref } }, orderBy: { startedAt: "desc" } }))
+      .id;
     await sql(ref, "insert into drill values (5, 'after the last backup')");
     const generation = (await inst.db.project.findUniqueOrThrow({ where: { ref } })).dataGeneration;
     // A runtime on its own engine connections, which it loses when it dies (as a killed process does).

@@ -24,7 +24,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (image) await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+  if (image)
+    await docker
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
   await registry?.stop();
 });
 

@@ -19,7 +19,15 @@ let docker: Docker;
 
 function spec(ref: string, subnet: string): StackSpec {
   const labels = { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: ref };
-  return { ref, installationId, stackVersion: "test", network: { name: `supafleet-${ref}`, labels, subnet }, volumes: [], services: [], metadata: { volume: "", sealed: "" } };
+  return {
+    ref,
+    installationId,
+    stackVersion: "test",
+    network: { name: `supafleet-${ref}`, labels, subnet },
+    volumes: [],
+    services: [],
+    metadata: { volume: "", sealed: "" },
+  };
 }
 
 beforeAll(async () => {

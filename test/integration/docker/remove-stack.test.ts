@@ -51,7 +51,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await removeStack(docker, ref, installationId, { volumes: true }).catch(() => undefined);
-  await docker.getVolume(foreignVolume).remove().catch(() => undefined);
+  await docker
+    .getVolume(foreignVolume)
+    .remove()
+    .catch(() => undefined);
 });
 
 describe("removeStack", () => {

@@ -41,7 +41,15 @@ function stack(ref: string, service: ServiceName, script: string): StackSpec {
     limits: { memoryBytes: 64 * 1024 * 1024, nanoCpus: 500_000_000, pids: 64 },
   };
   const metadata = { name: `supafleet-${ref}-metadata`, labels: { ...labels, [LABELS.volume]: "metadata" } };
-  return { ref, installationId, stackVersion: "test", network: { name: `supafleet-${ref}`, labels }, volumes: [metadata], services: [svc], metadata: { volume: metadata.name, sealed: "sealed-test-metadata" } };
+  return {
+    ref,
+    installationId,
+    stackVersion: "test",
+    network: { name: `supafleet-${ref}`, labels },
+    volumes: [metadata],
+    services: [svc],
+    metadata: { volume: metadata.name, sealed: "sealed-test-metadata" },
+  };
 }
 
 beforeAll(async () => {
@@ -64,7 +72,9 @@ describe("applyStack health checks", () => {
     expect(kinds.at(-1)).toBe("service.healthy");
     expect(kinds.indexOf("service.unhealthy")).toBeLessThan(kinds.indexOf("service.healthy"));
     // The engine's own checker agrees soon after (its next scheduled check).
-    await expect.poll(async () => (await docker.getContainer(spec.services[0]!.containerName).inspect()).State.Health?.Status, { timeout: 5_000 }).toBe("healthy");
+    await expect
+      .poll(async () => (await docker.getContainer(spec.services[0]!.containerName).inspect()).State.Health?.Status, { timeout: 5_000 })
+      .toBe("healthy");
   });
 
   it("counts a service ready when its own check passes, without waiting for the engine's first scheduled check", async () => {
@@ -78,7 +88,10 @@ describe("applyStack health checks", () => {
     const slow = stack(newRef(), "storage", "touch /tmp/ok; exec sleep infinity");
     slow.services[0]!.healthcheck = { ...slow.services[0]!.healthcheck!, intervalMs: 60_000 };
     const abort = new AbortController();
-    const waiting = applyStack(docker, slow, { pollMs: 200, probe: false, signal: abort.signal }).then(() => "ready", () => "cancelled");
+    const waiting = applyStack(docker, slow, { pollMs: 200, probe: false, signal: abort.signal }).then(
+      () => "ready",
+      () => "cancelled",
+    );
     await new Promise((r) => setTimeout(r, 5_000));
     abort.abort();
     expect(await waiting).toBe("cancelled");
@@ -87,10 +100,17 @@ describe("applyStack health checks", () => {
   it("runs each container inside its memory, swap, CPU and process limits", async () => {
     const spec = stack(newRef(), "meta", "touch /tmp/ok; exec sleep infinity");
     await applyStack(docker, spec, { pollMs: 200 });
-    const host = (await docker.getContainer(spec.services[0]!.containerName).inspect()).HostConfig as { Memory: number; MemorySwap: number; NanoCpus: number; PidsLimit: number };
+    const host = (await docker.getContainer(spec.services[0]!.containerName).inspect()).HostConfig as {
+      Memory: number;
+      MemorySwap: number;
+      NanoCpus: number;
+      PidsLimit: number;
+    };
     expect(host).toMatchObject({ Memory: 64 * 1024 * 1024, MemorySwap: 64 * 1024 * 1024, NanoCpus: 500_000_000, PidsLimit: 64 });
     // The kernel enforces the process limit: 200 background processes stop at it.
-    const exec = await docker.getContainer(spec.services[0]!.containerName).exec({ Cmd: ["sh", "-c", "for i in $(seq 1 200); do sleep 30 & done 2>/dev/null; true"], AttachStdout: true, AttachStderr: true });
+    const exec = await docker
+      .getContainer(spec.services[0]!.containerName)
+      .exec({ Cmd: ["sh", "-c", "for i in $(seq 1 200); do sleep 30 & done 2>/dev/null; true"], AttachStdout: true, AttachStderr: true });
     const stream = await exec.start({ hijack: true, stdin: false });
     stream.resume();
     await new Promise((r) => stream.on("end", r));

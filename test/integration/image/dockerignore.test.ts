@@ -32,7 +32,16 @@ const MUST_STAY_OUT = [
   "test-artifacts/screenshots/x.png",
   "tsconfig.tsbuildinfo",
 ];
-const MUST_GO_IN = ["package.json", "package-lock.json", "app/page.tsx", "lib/env.ts", "prisma/schema.prisma", "scripts/serve.sh", "nginx/nginx.conf", "templates/supabase/docker-compose.yml"];
+const MUST_GO_IN = [
+  "package.json",
+  "package-lock.json",
+  "app/page.tsx",
+  "lib/env.ts",
+  "prisma/schema.prisma",
+  "scripts/serve.sh",
+  "nginx/nginx.conf",
+  "templates/supabase/docker-compose.yml",
+];
 
 let files: string[] = [];
 
@@ -67,7 +76,10 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await testDocker().getImage(tag).remove({ force: true }).catch(() => undefined);
+  await testDocker()
+    .getImage(tag)
+    .remove({ force: true })
+    .catch(() => undefined);
   rmSync(ctx, { recursive: true, force: true });
 });
 

@@ -100,7 +100,10 @@ describe("two installations on one engine", () => {
   it("each keeps a project with data while the other creates, pauses, deletes and restarts", async () => {
     // A's keeper gets exactly the last three ports of the range (see the next test).
     const narrowA = a.restart({ config: { portRange: NARROW } });
-    [keepA, keepB] = await Promise.all([narrowA.createProject(alice, { name: "A keeps" }).then((p) => p.ref), b.service.createProject(bob, { name: "B keeps" }).then((p) => p.ref)]);
+    [keepA, keepB] = await Promise.all([
+      narrowA.createProject(alice, { name: "A keeps" }).then((p) => p.ref),
+      b.service.createProject(bob, { name: "B keeps" }).then((p) => p.ref),
+    ]);
     await Promise.all([narrowA.waitForIdle(keepA), b.service.waitForIdle(keepB)]);
     await healthy(a, alice, keepA);
     await healthy(b, bob, keepB);
@@ -108,7 +111,10 @@ describe("two installations on one engine", () => {
     await query(b.service, bob, keepB, "create table precious (v text); insert into precious values ('b-data')");
     before = { [keepA]: await fingerprint(keepA), [keepB]: await fingerprint(keepB) };
 
-    for (const [actor, other, user] of [[a, b, alice], [b, a, bob]] as const) {
+    for (const [actor, other, user] of [
+      [a, b, alice],
+      [b, a, bob],
+    ] as const) {
       // The other installation restarts again and again during this one's whole lifecycle.
       const reports = await restartRepeatedly(other, 2, async () => {
         const p = await actor.service.createProject(user, { name: "Comes and goes" });

@@ -37,7 +37,12 @@ const ip = (...args: string[]) => execFileSync("ip", args, { stdio: ["ignore", "
 /** Exit 0 when a container on NET_A can open a TCP connection to host:port within 3 s. */
 async function reach(host: string, port: number): Promise<boolean> {
   const script = `const s=require("net").connect(${port},"${host}",()=>process.exit(0));s.on("error",()=>process.exit(1));setTimeout(()=>process.exit(1),3000)`;
-  const c = await docker.createContainer({ Image: STANDIN_IMAGES.common!, Entrypoint: ["/standin/bin/node", "-e", script], Labels: labels, HostConfig: { NetworkMode: NET_A.name } });
+  const c = await docker.createContainer({
+    Image: STANDIN_IMAGES.common!,
+    Entrypoint: ["/standin/bin/node", "-e", script],
+    Labels: labels,
+    HostConfig: { NetworkMode: NET_A.name },
+  });
   try {
     await c.start();
     const { StatusCode } = (await c.wait()) as { StatusCode: number };
@@ -60,7 +65,9 @@ beforeAll(async () => {
   for (const a of [OUTSIDE, OUTSIDE_OK]) ip("netns", "exec", NS, "ip", "addr", "add", `${a}/24`, "dev", VETH_NS);
   ip("netns", "exec", NS, "ip", "link", "set", VETH_NS, "up");
   ip("netns", "exec", NS, "ip", "link", "set", "lo", "up");
-  nsServer = spawn("nsenter", [`--net=/var/run/netns/${NS}`, process.execPath, "-e", `require("net").createServer((s)=>s.end()).listen(8080,"0.0.0.0")`], { stdio: "ignore" });
+  nsServer = spawn("nsenter", [`--net=/var/run/netns/${NS}`, process.execPath, "-e", `require("net").createServer((s)=>s.end()).listen(8080,"0.0.0.0")`], {
+    stdio: "ignore",
+  });
   // On the host: a service listening on every address.
   hostServer = createServer((s) => s.end());
   await new Promise<void>((r) => hostServer!.listen(0, "0.0.0.0", r));
@@ -70,7 +77,12 @@ beforeAll(async () => {
     await docker.createNetwork({ Name: n.name, Labels: labels, IPAM: { Driver: "default", Config: [{ Subnet: n.subnet }] } });
     made.push(n.name);
   }
-  const peer = await docker.createContainer({ Image: STANDIN_IMAGES.common!, Entrypoint: ["/standin/bin/node", "-e", `require("net").createServer((s)=>s.end()).listen(8080)`], Labels: labels, HostConfig: { NetworkMode: NET_B.name } });
+  const peer = await docker.createContainer({
+    Image: STANDIN_IMAGES.common!,
+    Entrypoint: ["/standin/bin/node", "-e", `require("net").createServer((s)=>s.end()).listen(8080)`],
+    Labels: labels,
+    HostConfig: { NetworkMode: NET_B.name },
+  });
   await peer.start();
   peerIp = ((await peer.inspect()).NetworkSettings.Networks[NET_B.name] as { IPAddress: string }).IPAddress;
   await new Promise((r) => setTimeout(r, 500));
@@ -78,8 +90,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await removeEgressRules().catch(() => undefined);
-  for (const c of await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABELS.installation}=${installationId}`] }) })) await docker.getContainer(c.Id).remove({ force: true });
-  for (const n of made) await docker.getNetwork(n).remove().catch(() => undefined);
+  for (const c of await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABELS.installation}=${installationId}`] }) }))
+    await docker.getContainer(c.Id).remove({ force: true });
+  for (const n of made)
+    await docker
+      .getNetwork(n)
+      .remove()
+      .catch(() => undefined);
   nsServer?.kill();
   hostServer?.close();
   try {

@@ -128,7 +128,7 @@ describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisione
   afterAll(async () => {
     // Whatever a failed assertion left: remove every project this file made.
     const provisioner = makeProvisioner();
-    const projects = await db?.project.findMany({ select: { ref: true } }) ?? [];
+    const projects = (await db?.project.findMany({ select: { ref: true } })) ?? [];
     for (const p of projects) await provisioner.destroy(p.ref).catch(() => undefined);
     await db?.$disconnect();
     await swarm?.release();
@@ -153,7 +153,10 @@ describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisione
     expect(refA).toMatch(/^[a-z]{20}$/);
     expect(refA).not.toBe(refB);
     await Promise.all([service.waitForIdle(refA), service.waitForIdle(refB)]);
-    for (const [user, ref] of [[alice, refA], [bob, refB]] as const) {
+    for (const [user, ref] of [
+      [alice, refA],
+      [bob, refB],
+    ] as const) {
       const p = await service.getProject(user, ref);
       expect(p.statusReason, `reason for ${ref}`).toBeNull();
       expect(p.status).toBe("ACTIVE_HEALTHY");
@@ -209,7 +212,8 @@ describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisione
     // names: nothing of A's is shared with B
     // Swarm keeps a replaced task's exited container as history (a task that a
     // loaded host restarted during the create): the running ones are the stack.
-    const names = async (ref: string) => (await docker.listContainers({ all: engine === "docker", filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`] }) })).map((c) => c.Names[0]);
+    const names = async (ref: string) =>
+      (await docker.listContainers({ all: engine === "docker", filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`] }) })).map((c) => c.Names[0]);
     const na = await names(refA);
     const nb = await names(refB);
     expect(na).toHaveLength(templateServices(LATEST_STACK_VERSION, { analytics: false }).length);
@@ -280,7 +284,13 @@ describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisione
       const killedAt = Date.now();
       await docker.getContainer(`supafleet-${refA}-rest`).kill();
       await expect
-        .poll(async () => (await db.projectEvent.findMany({ where: { project: { ref: refA }, kind: "health.changed", at: { gte: new Date(killedAt) } } })).map((e) => e.message), { timeout: 10_000 })
+        .poll(
+          async () =>
+            (await db.projectEvent.findMany({ where: { project: { ref: refA }, kind: "health.changed", at: { gte: new Date(killedAt) } } })).map(
+              (e) => e.message,
+            ),
+          { timeout: 10_000 },
+        )
         .toContain("Not healthy: rest");
       console.info(`monitor: killed container seen as unhealthy after ${Date.now() - killedAt} ms`);
     } finally {
@@ -288,7 +298,10 @@ describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisione
       await relay.close();
     }
     // Put it back for the tests that follow.
-    await docker.getContainer(`supafleet-${refA}-rest`).start().catch(() => undefined);
+    await docker
+      .getContainer(`supafleet-${refA}-rest`)
+      .start()
+      .catch(() => undefined);
     await expect.poll(async () => (await service.refreshStatus(refA)) ?? "", { timeout: 60_000, interval: 1_000 }).toBe("ACTIVE_HEALTHY");
   });
 
@@ -302,8 +315,14 @@ describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisione
     const orphanRef = generateRef();
     const foreignRef = generateRef();
     const legacyRef = generateRef();
-    await docker.createVolume({ Name: `supafleet-${orphanRef}-db-data`, Labels: { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: orphanRef, [LABELS.volume]: "db-data" } });
-    await docker.createVolume({ Name: `supafleet-${foreignRef}-db-data`, Labels: { [LABELS.managed]: "true", [LABELS.installation]: "00000000000000ff", [LABELS.ref]: foreignRef } });
+    await docker.createVolume({
+      Name: `supafleet-${orphanRef}-db-data`,
+      Labels: { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: orphanRef, [LABELS.volume]: "db-data" },
+    });
+    await docker.createVolume({
+      Name: `supafleet-${foreignRef}-db-data`,
+      Labels: { [LABELS.managed]: "true", [LABELS.installation]: "00000000000000ff", [LABELS.ref]: foreignRef },
+    });
     await docker.createVolume({ Name: `supafleet-${legacyRef}-db-data`, Labels: { [LABELS.managed]: "true", [LABELS.ref]: legacyRef } });
     try {
       const report = await service.reconcile();
@@ -336,7 +355,11 @@ describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisione
       expect((await service.engineView(admin)).quarantined).toEqual([]);
     } finally {
       // Only the volumes this test made (the orphan too, when an assertion stopped it before its purge).
-      for (const ref of [orphanRef, foreignRef, legacyRef]) await docker.getVolume(`supafleet-${ref}-db-data`).remove().catch(() => undefined);
+      for (const ref of [orphanRef, foreignRef, legacyRef])
+        await docker
+          .getVolume(`supafleet-${ref}-db-data`)
+          .remove()
+          .catch(() => undefined);
       await db.quarantinedStack.deleteMany({ where: { ref: orphanRef } });
     }
   });
@@ -397,8 +420,15 @@ describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisione
 
   dockerOnly("queues starts beyond the host's limit, in order, and a delete takes a project out of the queue", async () => {
     const dave = await makeUser("dave@example.com", 5);
-    const oneAtATime = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock", installationId), recordingProxy, { ...config, maxParallelStarts: 1 });
-    const [a, b, c] = [await oneAtATime.createProject(dave, { name: "First" }), await oneAtATime.createProject(dave, { name: "Second" }), await oneAtATime.createProject(dave, { name: "Third" })];
+    const oneAtATime = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock", installationId), recordingProxy, {
+      ...config,
+      maxParallelStarts: 1,
+    });
+    const [a, b, c] = [
+      await oneAtATime.createProject(dave, { name: "First" }),
+      await oneAtATime.createProject(dave, { name: "Second" }),
+      await oneAtATime.createProject(dave, { name: "Third" }),
+    ];
     const kindsOf = async (ref: string) => (await oneAtATime.listEvents(dave, ref)).map((e) => e.kind);
     await expect.poll(() => kindsOf(a.ref), { timeout: 20_000 }).toContain("create.started");
     await expect.poll(() => kindsOf(c.ref), { timeout: 20_000 }).toContain("create.queued");
@@ -424,14 +454,19 @@ describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisione
     const real = createDockerProvisioner("/var/run/docker.sock", installationId);
     let partlyDone!: () => void;
     const died = new Promise<void>((resolve) => (partlyDone = resolve));
-    const dying = new ProjectService(db, {
-      ...real,
-      destroy: async (ref) => {
-        await docker.getContainer(`supafleet-${ref}-rest`).remove({ force: true });
-        partlyDone();
-        return new Promise(() => undefined);
+    const dying = new ProjectService(
+      db,
+      {
+        ...real,
+        destroy: async (ref) => {
+          await docker.getContainer(`supafleet-${ref}-rest`).remove({ force: true });
+          partlyDone();
+          return new Promise(() => undefined);
+        },
       },
-    }, recordingProxy, config);
+      recordingProxy,
+      config,
+    );
     void dying.deleteProject(bob, { ref: refB, confirmRef: refB });
     await died;
     expect((await labelled(refB)).containers).toBeGreaterThan(0);
@@ -456,7 +491,12 @@ describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisione
     const p = await dying.createProject(erin, { name: "Interrupted" });
     await upCalled;
     // The restarted app cannot reach the engine for the clean-up this time.
-    const cannotClean = new ProjectService(db, { ...real, destroy: async () => Promise.reject(new Error("engine refused the removal")) }, recordingProxy, config);
+    const cannotClean = new ProjectService(
+      db,
+      { ...real, destroy: async () => Promise.reject(new Error("engine refused the removal")) },
+      recordingProxy,
+      config,
+    );
     const report = await cannotClean.reconcile();
     expect(report.drift).toContain(`${p.ref}: create was interrupted`);
     expect(report.errors.join("\n")).toContain("engine refused the removal");

@@ -30,8 +30,31 @@ beforeAll(async () => {
   docker = await ensureDockerHost();
   await ensureStandinImages(docker);
   // The installation's wildcard certificate, as an operator would have one.
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=*.${DOMAIN}`, "-addext", `subjectAltName=DNS:*.${DOMAIN}`, "-keyout", keyPath, "-out", certPath], { stdio: "ignore" });
-  inst = await openInstallation({ portRange: { start: 55700, end: 55799 }, config: { rootDomain: DOMAIN, poolerTls: { certPath, keyPath }, dbBindAddress: "127.0.0.1" } });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      `/CN=*.${DOMAIN}`,
+      "-addext",
+      `subjectAltName=DNS:*.${DOMAIN}`,
+      "-keyout",
+      keyPath,
+      "-out",
+      certPath,
+    ],
+    { stdio: "ignore" },
+  );
+  inst = await openInstallation({
+    portRange: { start: 55700, end: 55799 },
+    config: { rootDomain: DOMAIN, poolerTls: { certPath, keyPath }, dbBindAddress: "127.0.0.1" },
+  });
   const u = await inst.db.user.create({ data: { id: randomUUID(), email: "tls@example.com", passwordHash: "x" } });
   user = { id: u.id, email: u.email, name: null, role: "USER" };
 });
@@ -60,7 +83,12 @@ describe("the pooler with the installation's certificate", () => {
       database: "postgres",
       connectionTimeoutMillis: 10_000,
       // verify-full: our CA, and the project's own host name.
-      ssl: { ca: readFileSync(certPath, "utf8"), servername: `${ref}.${DOMAIN}`, rejectUnauthorized: true, checkServerIdentity: (_host, cert) => void (seen = cert) },
+      ssl: {
+        ca: readFileSync(certPath, "utf8"),
+        servername: `${ref}.${DOMAIN}`,
+        rejectUnauthorized: true,
+        checkServerIdentity: (_host, cert) => void (seen = cert),
+      },
     });
     await client.connect();
     try {
@@ -71,7 +99,15 @@ describe("the pooler with the installation's certificate", () => {
     expect(seen?.subject.CN).toBe(`*.${DOMAIN}`);
 
     // A client that trusts another CA is refused the handshake.
-    const other = new pg.Client({ host: "127.0.0.1", port: d.dbPort!, user: `postgres.${ref}`, password: d.dbPassword, database: "postgres", ssl: { rejectUnauthorized: true }, connectionTimeoutMillis: 10_000 });
+    const other = new pg.Client({
+      host: "127.0.0.1",
+      port: d.dbPort!,
+      user: `postgres.${ref}`,
+      password: d.dbPassword,
+      database: "postgres",
+      ssl: { rejectUnauthorized: true },
+      connectionTimeoutMillis: 10_000,
+    });
     await expect(other.connect()).rejects.toThrow(/self[- ]signed|certificate/i);
     await other.end().catch(() => undefined);
 

@@ -34,7 +34,10 @@ afterAll(async () => {
 });
 
 async function containerVersions(): Promise<Record<string, string>> {
-  const list = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`, `${LABELS.installation}=${inst.installationId}`] }) });
+  const list = await docker.listContainers({
+    all: true,
+    filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`, `${LABELS.installation}=${inst.installationId}`] }),
+  });
   return Object.fromEntries(list.filter((c) => c.Labels[LABELS.service]).map((c) => [c.Labels[LABELS.service]!, c.Labels[LABELS.stackVersion]!]));
 }
 
@@ -78,7 +81,7 @@ describe("a project on the previous template", () => {
     expect(versions.kong).toBe(OLD);
     expect(versions["api-gw"]).toBeUndefined();
     expect(new Set(Object.values(versions))).toEqual(new Set([OLD]));
-    expect((await next.getProject(user, ref))).toMatchObject({ status: "ACTIVE_HEALTHY", stackVersion: OLD, upgradeTo: LATEST_STACK_VERSION });
+    expect(await next.getProject(user, ref)).toMatchObject({ status: "ACTIVE_HEALTHY", stackVersion: OLD, upgradeTo: LATEST_STACK_VERSION });
     // Upstream's security routes are in the old version too.
     const { anonKey } = await next.getProjectDetails(user, ref);
     expect(await gateway("/realtime/v1/api/tenants", { apikey: anonKey })).toBe(403);
@@ -87,7 +90,9 @@ describe("a project on the previous template", () => {
 
   it("goes back to the old spec when the new one does not come up healthy, data intact", async () => {
     // The new version's rest gets an image without postgrest: its container cannot start.
-    const broken = inst.restart({ config: { imageOverrides: { ...STANDIN_IMAGE_OVERRIDES, [`rest@${LATEST_STACK_VERSION}`]: STANDIN_IMAGE_OVERRIDES.auth! } } });
+    const broken = inst.restart({
+      config: { imageOverrides: { ...STANDIN_IMAGE_OVERRIDES, [`rest@${LATEST_STACK_VERSION}`]: STANDIN_IMAGE_OVERRIDES.auth! } },
+    });
     await broken.upgradeProject(user, ref);
     await broken.waitForIdle(ref);
     expect(await broken.getProject(user, ref)).toMatchObject({ status: "ACTIVE_HEALTHY", stackVersion: OLD });

@@ -53,7 +53,15 @@ beforeAll(async () => {
     mainConfPath: nginx.mainConfPath,
     siteConfPath: nginx.siteConfPath,
     loadProjects: loadProxyProjects(base.db),
-    settings: { rootDomain: DOMAIN, scheme: "http", appUpstream: { host: "127.0.0.1", port: appPort }, httpListen: { host: "127.0.0.1", port: nginx.port }, pagesDir: resolve("nginx/pages"), clientMaxBodySize: "50m", activityLog },
+    settings: {
+      rootDomain: DOMAIN,
+      scheme: "http",
+      appUpstream: { host: "127.0.0.1", port: appPort },
+      httpListen: { host: "127.0.0.1", port: nginx.port },
+      pagesDir: resolve("nginx/pages"),
+      clientMaxBodySize: "50m",
+      activityLog,
+    },
   });
   inst = base;
   service = new ProjectService(base.db, base.provisioner, applier, base.config, { activity: new NginxActivityLog(activityLog, DOMAIN) });

@@ -81,7 +81,13 @@ describe("the applier against a real nginx", () => {
     upstreamPort = await freePort();
     upstream = createServer(bodyEcho((req) => `gateway of A saw ${req.headers.host} ${req.headers["x-forwarded-proto"]}`));
     await new Promise<void>((r) => upstream.listen(upstreamPort, "127.0.0.1", r));
-    applier = new NginxApplier({ nginxBin: NGINX_BIN, mainConfPath: nginx.mainConfPath, siteConfPath: nginx.siteConfPath, loadProjects: async () => projects, settings: settingsFor(nginx.port) });
+    applier = new NginxApplier({
+      nginxBin: NGINX_BIN,
+      mainConfPath: nginx.mainConfPath,
+      siteConfPath: nginx.siteConfPath,
+      loadProjects: async () => projects,
+      settings: settingsFor(nginx.port),
+    });
   });
   afterAll(() => new Promise((r) => upstream.close(r)));
 
@@ -167,7 +173,12 @@ describe("the applier against a real nginx", () => {
       const html = await sendViaNginx(nginx.port, `${A}.${DOMAIN}`, { method, path: "/rest/v1/todos", body: Buffer.from("{}") });
       expect(`${method} ${html.status}`).toBe(`${method} 503`);
       expect(html.headers.get("retry-after")).toBe("30");
-      const api = await sendViaNginx(nginx.port, `${A}.${DOMAIN}`, { method, path: "/rest/v1/todos", body: Buffer.from("{}"), headers: { apikey: "k", "content-type": "application/json" } });
+      const api = await sendViaNginx(nginx.port, `${A}.${DOMAIN}`, {
+        method,
+        path: "/rest/v1/todos",
+        body: Buffer.from("{}"),
+        headers: { apikey: "k", "content-type": "application/json" },
+      });
       expect(`${method} ${api.status}`).toBe(`${method} 503`);
       expect(api.headers.get("content-type")).toContain("application/json");
       expect(api.headers.get("retry-after")).toBe("30");
@@ -199,7 +210,9 @@ describe("the applier against a real nginx", () => {
     const certDir = mkdtempSync(join(tmpdir(), "supafleet-tls-"));
     const cert = join(certDir, "cert.pem");
     const key = join(certDir, "key.pem");
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=*.${DOMAIN}`, "-days", "1", "-keyout", key, "-out", cert], { stdio: "ignore" });
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=*.${DOMAIN}`, "-days", "1", "-keyout", key, "-out", cert], {
+      stdio: "ignore",
+    });
     const httpsPort = await freePort();
     const tls = new NginxApplier({
       nginxBin: NGINX_BIN,
@@ -246,7 +259,13 @@ describe("a real project behind nginx, through its lifecycle", () => {
     await migrate(url);
     db = createDb(url);
     installationId = await ensureInstallationId(db);
-    applier = new NginxApplier({ nginxBin: NGINX_BIN, mainConfPath: nginx.mainConfPath, siteConfPath: nginx.siteConfPath, loadProjects: loadProxyProjects(db), settings: settingsFor(nginx.port) });
+    applier = new NginxApplier({
+      nginxBin: NGINX_BIN,
+      mainConfPath: nginx.mainConfPath,
+      siteConfPath: nginx.siteConfPath,
+      loadProjects: loadProxyProjects(db),
+      settings: settingsFor(nginx.port),
+    });
     service = new ProjectService(db, createDockerProvisioner("/var/run/docker.sock", installationId), applier, {
       portRange: { start: 55400, end: 55499 },
       masterKey: randomBytes(32),
@@ -259,7 +278,10 @@ describe("a real project behind nginx, through its lifecycle", () => {
   });
 
   afterAll(async () => {
-    if (ref) await createDockerProvisioner("/var/run/docker.sock", installationId).destroy(ref).catch(() => undefined);
+    if (ref)
+      await createDockerProvisioner("/var/run/docker.sock", installationId)
+        .destroy(ref)
+        .catch(() => undefined);
     await db?.$disconnect();
   });
 

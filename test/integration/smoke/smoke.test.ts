@@ -50,7 +50,14 @@ beforeAll(async () => {
     mainConfPath: nginx.mainConfPath,
     siteConfPath: nginx.siteConfPath,
     loadProjects: loadProxyProjects(db),
-    settings: { rootDomain: DOMAIN, scheme: "http", appUpstream: { host: "127.0.0.1", port: appPort }, httpListen: { host: "127.0.0.1", port: nginx.port }, pagesDir: resolve("nginx/pages"), clientMaxBodySize: "50m" },
+    settings: {
+      rootDomain: DOMAIN,
+      scheme: "http",
+      appUpstream: { host: "127.0.0.1", port: appPort },
+      httpListen: { host: "127.0.0.1", port: nginx.port },
+      pagesDir: resolve("nginx/pages"),
+      clientMaxBodySize: "50m",
+    },
   });
   service = new ProjectService(db, provisioner, applier, {
     portRange: { start: 55600, end: 55699 },
@@ -77,28 +84,45 @@ describe("scripts/smoke.mjs against a stand-in project through nginx", () => {
     expect((await service.getProject(user, ref)).status).toBe("ACTIVE_HEALTHY");
     const { anonKey, serviceRoleKey } = await service.getProjectDetails(user, ref);
     const host = `${ref}.${DOMAIN}`;
-    const out = await run(process.execPath, ["scripts/smoke.mjs", `http://${host}:${nginx.port}`, anonKey, serviceRoleKey, "--resolve", `${host}:${nginx.port}:127.0.0.1`], { timeout: 180_000 }).catch(
-      (err: { stdout?: string; stderr?: string; code?: number }) => ({ stdout: err.stdout ?? "", stderr: `${err.stderr ?? ""} (exit ${err.code})` }),
-    );
+    const out = await run(
+      process.execPath,
+      ["scripts/smoke.mjs", `http://${host}:${nginx.port}`, anonKey, serviceRoleKey, "--resolve", `${host}:${nginx.port}:127.0.0.1`],
+      { timeout: 180_000 },
+    ).catch((err: { stdout?: string; stderr?: string; code?: number }) => ({ stdout: err.stdout ?? "", stderr: `${err.stderr ?? ""} (exit ${err.code})` }));
     const lines = out.stdout.split("\n");
     const line = (name: string) => lines.find((l) => l.includes(name)) ?? `(missing) ${name}`;
     // Real components: must pass.
     expect(line("gateway refuses /pg/ with the anon key"), out.stdout + out.stderr).toMatch(/^pass\b/);
     expect(line("create a table through /pg/"), out.stdout + out.stderr).toMatch(/^pass\b/);
     // Stand-ins: honestly not checked, never pass.
-    for (const name of ["insert and select through REST", "sign up a user with Auth", "upload and download a file with Storage", "receive a Realtime change", "call an Edge Function"]) {
+    for (const name of [
+      "insert and select through REST",
+      "sign up a user with Auth",
+      "upload and download a file with Storage",
+      "receive a Realtime change",
+      "call an Edge Function",
+    ]) {
       expect(line(name), out.stdout + out.stderr).toMatch(/^not checked \(stand-in\)/);
     }
     expect(out.stdout).toMatch(/smoke: 2 passed, 0 failed, 5 not checked \(stand-in\)/);
     // Nothing on stderr but supabase-js's own notice about Node.js 20 (this machine's Node).
-    expect(out.stderr.split("\n").filter((l) => l.trim() && !l.includes("Node.js 20 and below are deprecated")).join("\n")).toBe("");
+    expect(
+      out.stderr
+        .split("\n")
+        .filter((l) => l.trim() && !l.includes("Node.js 20 and below are deprecated"))
+        .join("\n"),
+    ).toBe("");
   });
 
   it("fails (exit 1) when the service key is wrong", async () => {
     expect(ref).toBeDefined();
     const { anonKey } = await service.getProjectDetails(user, ref!);
     const host = `${ref}.${DOMAIN}`;
-    const err = await run(process.execPath, ["scripts/smoke.mjs", `http://${host}:${nginx.port}`, anonKey, anonKey, "--resolve", `${host}:${nginx.port}:127.0.0.1`], { timeout: 180_000 }).then(
+    const err = await run(
+      process.execPath,
+      ["scripts/smoke.mjs", `http://${host}:${nginx.port}`, anonKey, anonKey, "--resolve", `${host}:${nginx.port}:127.0.0.1`],
+      { timeout: 180_000 },
+    ).then(
       () => null,
       (e: { code?: number; stdout?: string }) => e,
     );

@@ -44,7 +44,14 @@ const timings: Record<string, number> = {};
 
 function settings(port: number): ProxySettings {
   // The app upstream is never reached here: only the project's own block is.
-  return { rootDomain: DOMAIN, scheme: "http", appUpstream: { host: "127.0.0.1", port: 9 }, httpListen: { host: "127.0.0.1", port }, pagesDir: resolve("nginx/pages"), clientMaxBodySize: "50m" };
+  return {
+    rootDomain: DOMAIN,
+    scheme: "http",
+    appUpstream: { host: "127.0.0.1", port: 9 },
+    httpListen: { host: "127.0.0.1", port },
+    pagesDir: resolve("nginx/pages"),
+    clientMaxBodySize: "50m",
+  };
 }
 
 async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -77,8 +84,20 @@ beforeAll(async () => {
   const installationId = await ensureInstallationId(db);
   // The worker's engine is known by its address, as SUPAFLEET_SWARM_NODE_ENGINES would name it.
   provisioner = swarmProvisioner(docker, installationId, { nodeEngines: { [worker.address]: worker.docker }, watchPollMs: 1_000 });
-  const applier = new NginxApplier({ nginxBin: NGINX_BIN, mainConfPath: nginx.mainConfPath, siteConfPath: nginx.siteConfPath, loadProjects: loadProxyProjects(db), settings: settings(nginx.port) });
-  service = new ProjectService(db, provisioner, applier, { portRange: { start: 55700, end: 55799 }, masterKey: randomBytes(32), rootDomain: DOMAIN, publicScheme: "http", imageOverrides: STANDIN_IMAGE_OVERRIDES });
+  const applier = new NginxApplier({
+    nginxBin: NGINX_BIN,
+    mainConfPath: nginx.mainConfPath,
+    siteConfPath: nginx.siteConfPath,
+    loadProjects: loadProxyProjects(db),
+    settings: settings(nginx.port),
+  });
+  service = new ProjectService(db, provisioner, applier, {
+    portRange: { start: 55700, end: 55799 },
+    masterKey: randomBytes(32),
+    rootDomain: DOMAIN,
+    publicScheme: "http",
+    imageOverrides: STANDIN_IMAGE_OVERRIDES,
+  });
   const u = await db.user.create({ data: { id: randomUUID(), email: "ops@example.com", passwordHash: "x", role: "ADMIN", projectQuota: 3 } });
   admin = { id: u.id, email: u.email, name: null, role: "ADMIN" };
 }, 600_000);
@@ -86,12 +105,17 @@ beforeAll(async () => {
 afterAll(async () => {
   service?.stopMonitor();
   if (db && provisioner) {
-    for (const p of await db.project.findMany({ select: { ref: true } })) await provisioner.destroy(p.ref).catch((err: unknown) => console.error(`two-nodes cleanup ${p.ref}: ${String(err)}`));
+    for (const p of await db.project.findMany({ select: { ref: true } }))
+      await provisioner.destroy(p.ref).catch((err: unknown) => console.error(`two-nodes cleanup ${p.ref}: ${String(err)}`));
   }
   if (swarm) await provisioner?.setNodeDrained?.(swarm.nodeId, false).catch(() => undefined);
   await worker?.remove();
   // The worker's node entry stays on the manager as "down" until removed.
-  if (workerNodeId) await docker.getNode(workerNodeId).remove({ force: true }).catch(() => undefined);
+  if (workerNodeId)
+    await docker
+      .getNode(workerNodeId)
+      .remove({ force: true })
+      .catch(() => undefined);
   nginx?.stop();
   await db?.$disconnect();
   await swarm?.release();

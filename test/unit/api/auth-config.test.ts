@@ -51,7 +51,14 @@ describe("GET: stored settings in upstream's names", () => {
   });
 
   it("shows a fresh project: upstream's default site URL, autoconfirm on, no SMTP", () => {
-    expect(v1AuthConfig(fresh)).toMatchObject({ site_url: "http://localhost:3000", uri_allow_list: "", mailer_autoconfirm: true, smtp_host: null, smtp_port: null, smtp_pass: null });
+    expect(v1AuthConfig(fresh)).toMatchObject({
+      site_url: "http://localhost:3000",
+      uri_allow_list: "",
+      mailer_autoconfirm: true,
+      smtp_host: null,
+      smtp_port: null,
+      smtp_pass: null,
+    });
   });
 });
 
@@ -72,7 +79,10 @@ describe("PATCH: merged into the stored settings", () => {
   });
 
   it("splits uri_allow_list on commas; null or empty clears it", () => {
-    expect(authSettingsFromPatch(fresh, body({ uri_allow_list: " https://a.example.com/** , https://b.example.com ," })).redirectUrls).toEqual(["https://a.example.com/**", "https://b.example.com"]);
+    expect(authSettingsFromPatch(fresh, body({ uri_allow_list: " https://a.example.com/** , https://b.example.com ," })).redirectUrls).toEqual([
+      "https://a.example.com/**",
+      "https://b.example.com",
+    ]);
     expect(authSettingsFromPatch(withSmtp, body({ uri_allow_list: null })).redirectUrls).toEqual([]);
     expect(authSettingsFromPatch(withSmtp, body({ uri_allow_list: "" })).redirectUrls).toEqual([]);
   });
@@ -80,7 +90,15 @@ describe("PATCH: merged into the stored settings", () => {
   it("sets up SMTP from the smtp_ fields (port from upstream's string) and turns confirmation on", () => {
     const out = authSettingsFromPatch(
       fresh,
-      body({ smtp_host: "mail.example.org", smtp_port: "2525", smtp_user: "u", smtp_pass: "p4ss", smtp_admin_email: "a@example.org", smtp_sender_name: "App", mailer_autoconfirm: false }),
+      body({
+        smtp_host: "mail.example.org",
+        smtp_port: "2525",
+        smtp_user: "u",
+        smtp_pass: "p4ss",
+        smtp_admin_email: "a@example.org",
+        smtp_sender_name: "App",
+        mailer_autoconfirm: false,
+      }),
     );
     expect(out.smtp).toEqual({ host: "mail.example.org", port: 2525, user: "u", password: "p4ss", senderEmail: "a@example.org", senderName: "App" });
     expect(out.confirmEmail).toBe(true);
@@ -88,19 +106,30 @@ describe("PATCH: merged into the stored settings", () => {
 
   it("turns SMTP off with smtp_host null (confirmation has to go too)", () => {
     expect(authSettingsFromPatch(withSmtp, body({ smtp_host: null, mailer_autoconfirm: true }))).toMatchObject({ smtp: null, confirmEmail: false });
-    expect(errorsOf(() => authSettingsFromPatch(withSmtp, body({ smtp_host: null })))).toEqual({ "body.mailer_autoconfirm": [expect.stringContaining("needs custom SMTP")] });
+    expect(errorsOf(() => authSettingsFromPatch(withSmtp, body({ smtp_host: null })))).toEqual({
+      "body.mailer_autoconfirm": [expect.stringContaining("needs custom SMTP")],
+    });
     // a value beside the switch-off would be lost: refused
-    expect(Object.keys(errorsOf(() => authSettingsFromPatch(withSmtp, body({ smtp_host: "", smtp_user: "x", mailer_autoconfirm: true }))))).toEqual(["body.smtp_user"]);
+    expect(Object.keys(errorsOf(() => authSettingsFromPatch(withSmtp, body({ smtp_host: "", smtp_user: "x", mailer_autoconfirm: true }))))).toEqual([
+      "body.smtp_user",
+    ]);
   });
 });
 
 describe("PATCH: refused, naming upstream's field", () => {
   it("names every missing SMTP field when SMTP is set up half", () => {
-    expect(Object.keys(errorsOf(() => authSettingsFromPatch(fresh, body({ smtp_host: "mail.example.org" })))).sort()).toEqual(["body.smtp_admin_email", "body.smtp_pass", "body.smtp_port", "body.smtp_user"]);
+    expect(Object.keys(errorsOf(() => authSettingsFromPatch(fresh, body({ smtp_host: "mail.example.org" })))).sort()).toEqual([
+      "body.smtp_admin_email",
+      "body.smtp_pass",
+      "body.smtp_port",
+      "body.smtp_user",
+    ]);
   });
 
   it("refuses confirmation without SMTP", () => {
-    expect(errorsOf(() => authSettingsFromPatch(fresh, body({ mailer_autoconfirm: false })))).toEqual({ "body.mailer_autoconfirm": [expect.stringContaining("needs custom SMTP")] });
+    expect(errorsOf(() => authSettingsFromPatch(fresh, body({ mailer_autoconfirm: false })))).toEqual({
+      "body.mailer_autoconfirm": [expect.stringContaining("needs custom SMTP")],
+    });
   });
 
   it("checks values with the project page's rules, reported under upstream's names", () => {
@@ -121,6 +150,8 @@ describe("PATCH: refused, naming upstream's field", () => {
   it("refuses Supabase's fields Supafleet does not have, naming each and the supported ones", () => {
     const errors = errorsOf(() => body({ site_url: "https://a.example.com", jwt_exp: 3600, external_google_enabled: true }));
     expect(Object.keys(errors).sort()).toEqual(["body.external_google_enabled", "body.jwt_exp"]);
-    expect(errors["body.jwt_exp"]![0]).toMatch(/Not supported by Supafleet\. Supafleet supports these Auth settings only: site_url, uri_allow_list, mailer_autoconfirm/);
+    expect(errors["body.jwt_exp"]![0]).toMatch(
+      /Not supported by Supafleet\. Supafleet supports these Auth settings only: site_url, uri_allow_list, mailer_autoconfirm/,
+    );
   });
 });

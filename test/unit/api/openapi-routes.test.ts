@@ -32,7 +32,10 @@ function exportedMethods(file: string): string[] {
   return METHODS.filter((m) => new RegExp(`export\\s+(const|(async\\s+)?function)\\s+${m}\\b`).test(text));
 }
 
-type Doc = { paths: Record<string, Record<string, { operationId: string; parameters: Array<{ name: string; in: string }> }>>; components: { schemas: Record<string, unknown> } };
+type Doc = {
+  paths: Record<string, Record<string, { operationId: string; parameters: Array<{ name: string; in: string }> }>>;
+  components: { schemas: Record<string, unknown> };
+};
 const doc = buildOpenApiDocument() as unknown as Doc;
 
 const fromRoutes = routeFiles(V1)
@@ -74,7 +77,9 @@ describe("the OpenAPI document against the routes", () => {
   });
 
   it("uses Supabase's operation ids for Supabase's operations", () => {
-    const byRoute = Object.fromEntries(Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([m, op]) => [`${m.toUpperCase()} ${path}`, op.operationId])));
+    const byRoute = Object.fromEntries(
+      Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([m, op]) => [`${m.toUpperCase()} ${path}`, op.operationId])),
+    );
     expect(byRoute).toMatchObject({
       "GET /v1/projects": "v1-list-all-projects",
       "POST /v1/projects": "v1-create-a-project",

@@ -34,7 +34,9 @@ describe("queryObject", () => {
   });
 
   it("refuses a single-valued parameter given twice", () => {
-    expect(fieldErrorsOf(() => queryObject(new URL("http://x/?timeout_ms=1&timeout_ms=2"), healthQuerySchema))).toEqual({ "query.timeout_ms": ["Give this parameter once."] });
+    expect(fieldErrorsOf(() => queryObject(new URL("http://x/?timeout_ms=1&timeout_ms=2"), healthQuerySchema))).toEqual({
+      "query.timeout_ms": ["Give this parameter once."],
+    });
   });
 });
 
@@ -51,7 +53,12 @@ describe("readJsonBody", () => {
         c.close();
       },
     });
-    const streamed = new Request("http://x/", { method: "POST", body: stream, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit & { duplex: "half" });
+    const streamed = new Request("http://x/", {
+      method: "POST",
+      body: stream,
+      headers: { "content-type": "application/json" },
+      duplex: "half",
+    } as RequestInit & { duplex: "half" });
     await expect(readJsonBody(streamed, 100)).rejects.toBeInstanceOf(PayloadTooLargeError);
   });
 

@@ -52,10 +52,21 @@ describe("create project body", () => {
 
 describe("run query body", () => {
   it("takes a query, parameters and read_only", () => {
-    expect(runQueryBodySchema.parse({ query: "select $1", parameters: [1], read_only: true })).toEqual({ query: "select $1", parameters: [1], read_only: true });
+    expect(runQueryBodySchema.parse({ query: "select $1", parameters: [1], read_only: true })).toEqual({
+      query: "select $1",
+      parameters: [1],
+      read_only: true,
+    });
   });
 
-  it.each([[{}], [{ query: "" }], [{ query: "select 1", extra: 1 }], [{ query: ["select 1"] }], [{ query: "x".repeat(1_000_001) }], [{ query: "select 1", parameters: "1" }]])("refuses %j", (body) => {
+  it.each([
+    [{}],
+    [{ query: "" }],
+    [{ query: "select 1", extra: 1 }],
+    [{ query: ["select 1"] }],
+    [{ query: "x".repeat(1_000_001) }],
+    [{ query: "select 1", parameters: "1" }],
+  ])("refuses %j", (body) => {
     expect(runQueryBodySchema.safeParse(body).success).toBe(false);
   });
 });

@@ -24,7 +24,15 @@ import type { z } from "zod";
 import type { V1ApiKey } from "@/lib/api/api-keys";
 import type { V1AuthConfig } from "@/lib/api/auth-config";
 import type { V1ServiceHealth } from "@/lib/api/health";
-import { AUTH_CONFIG_FIELDS, createProjectBodySchema, HEALTH_SERVICES, PROJECT_STATUSES, SERVICE_HEALTH_STATUSES, updateAuthConfigBodySchema, type runQueryBodySchema } from "@/lib/api/schemas";
+import {
+  AUTH_CONFIG_FIELDS,
+  createProjectBodySchema,
+  HEALTH_SERVICES,
+  PROJECT_STATUSES,
+  SERVICE_HEALTH_STATUSES,
+  updateAuthConfigBodySchema,
+  type runQueryBodySchema,
+} from "@/lib/api/schemas";
 import type { V1Organization, V1Project, V1ProjectRef, V1ProjectWithDatabase } from "@/lib/api/views";
 
 describe("responses have the upstream shapes", () => {
@@ -55,7 +63,13 @@ describe("responses have the upstream shapes", () => {
 
 describe("requests clients build from the generated types", () => {
   it("accepts an auth config update typed with upstream's body, in the supported fields", () => {
-    const update: UpdateAuthConfigBody = { site_url: "https://app.example.com", uri_allow_list: "https://app.example.com/**", mailer_autoconfirm: true, smtp_port: "587", smtp_pass: null };
+    const update: UpdateAuthConfigBody = {
+      site_url: "https://app.example.com",
+      uri_allow_list: "https://app.example.com/**",
+      mailer_autoconfirm: true,
+      smtp_port: "587",
+      smtp_pass: null,
+    };
     expect(updateAuthConfigBodySchema.safeParse(update).success).toBe(true);
     expect([...AUTH_CONFIG_FIELDS].sort()).toEqual(Object.keys(updateAuthConfigBodySchema.shape).sort());
   });
@@ -64,7 +78,12 @@ describe("requests clients build from the generated types", () => {
     for (const region of Object.values(V1CreateProjectBodyRegion)) {
       const body: V1CreateProjectBody = { db_pass: "pw", name: "Typed app", organization_slug: "org-1", region };
       expect(createProjectBodySchema.safeParse(body).success).toBe(true);
-      const selected: V1CreateProjectBody = { db_pass: "pw", name: "Typed app", organization_slug: "org-1", region_selection: { type: "specific", code: region } };
+      const selected: V1CreateProjectBody = {
+        db_pass: "pw",
+        name: "Typed app",
+        organization_slug: "org-1",
+        region_selection: { type: "specific", code: region },
+      };
       expect(createProjectBodySchema.safeParse(selected).success).toBe(true);
     }
   });

@@ -39,7 +39,12 @@ describe("projects in Supabase's shape", () => {
 
   it("reports the database host and the Postgres version of the db image", () => {
     const p = v1ProjectWithDatabase({ ...summary, region: "home-lab" }, owner, "supabase/postgres:15.8.1.060");
-    expect(projectWithDatabaseSchema.parse(p).database).toEqual({ host: "abcdefghijklmnopqrst.supafleet.test", version: "15.8.1.060", postgres_engine: "15", release_channel: "ga" });
+    expect(projectWithDatabaseSchema.parse(p).database).toEqual({
+      host: "abcdefghijklmnopqrst.supafleet.test",
+      version: "15.8.1.060",
+      postgres_engine: "15",
+      release_channel: "ga",
+    });
     expect(p.region).toBe("home-lab");
     expect(databaseInfo("supafleet-standin/postgres:15")).toEqual({ version: "15", postgres_engine: "15" });
     expect(databaseInfo("registry:5000/pg@sha256:abc")).toEqual({ version: "unknown", postgres_engine: "unknown" });
@@ -100,15 +105,39 @@ describe("API keys", () => {
   });
 
   it("masks any secret-type key, whatever its source", () => {
-    const secret: ProjectApiKey = { id: "k1", name: "default", type: "secret", value: "sb_secret_0123456789abcdef", secret: true, description: "", jwtTemplate: { role: "service_role" }, insertedAt: null, updatedAt: null };
+    const secret: ProjectApiKey = {
+      id: "k1",
+      name: "default",
+      type: "secret",
+      value: "sb_secret_0123456789abcdef",
+      secret: true,
+      description: "",
+      jwtTemplate: { role: "service_role" },
+      insertedAt: null,
+      updatedAt: null,
+    };
     expect(v1ApiKeys([secret], false)[0]!.api_key).toBe("sb_secret_01234");
     expect(v1ApiKeys([secret], true)[0]!.api_key).toBe(secret.value);
   });
 });
 
 describe("service health", () => {
-  const st = (service: string, state: string, health: ServiceStatus["health"], exitCode: number | null = null): ServiceStatus => ({ service, containerName: `x-${service}`, state, health, exitCode, startedAt: null, restartCount: 0 });
-  const statuses = [st("db", "running", "healthy"), st("auth", "running", "starting"), st("rest", "exited", "none", 1), st("supavisor", "running", "unhealthy"), st("realtime", "running", "none")];
+  const st = (service: string, state: string, health: ServiceStatus["health"], exitCode: number | null = null): ServiceStatus => ({
+    service,
+    containerName: `x-${service}`,
+    state,
+    health,
+    exitCode,
+    startedAt: null,
+    restartCount: 0,
+  });
+  const statuses = [
+    st("db", "running", "healthy"),
+    st("auth", "running", "starting"),
+    st("rest", "exited", "none", 1),
+    st("supavisor", "running", "unhealthy"),
+    st("realtime", "running", "none"),
+  ];
 
   it("counts a service Docker has not checked yet as healthy once the project is up (it passed its own check to get there)", () => {
     expect(serviceHealth(["auth"], statuses, false).map((h) => h.status)).toEqual(["ACTIVE_HEALTHY"]);

@@ -15,7 +15,17 @@ const ref = "abcdefghijklmnopqrst";
 // Every template version a project may run: backups and restores work on each.
 describe.each([...TEMPLATE_VERSIONS])("template %s", (stackVersion) => {
   async function spec() {
-    return buildStackSpec({ ref, installationId: "0123456789abcdef", sealedMetadata: "v1.sealed", stackVersion, analytics: false, secrets: await generateProjectSecrets(), ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 }, publicUrl: `https://${ref}.cloud.test`, imageOverrides: {} });
+    return buildStackSpec({
+      ref,
+      installationId: "0123456789abcdef",
+      sealedMetadata: "v1.sealed",
+      stackVersion,
+      analytics: false,
+      secrets: await generateProjectSecrets(),
+      ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 },
+      publicUrl: `https://${ref}.cloud.test`,
+      imageOverrides: {},
+    });
   }
 
   describe("data generations", () => {
@@ -45,7 +55,15 @@ describe.each([...TEMPLATE_VERSIONS])("template %s", (stackVersion) => {
       // nothing else changes, and the stack still meets the image contracts
       expect(g.services.map((x) => x.env)).toEqual(s.services.map((x) => x.env));
       expect(checkStackAgainstContracts(g)).toEqual(checkStackAgainstContracts(s));
-      expect(dataVolumes(g).map((v) => v.key).sort()).toEqual(dataVolumes(s).map((v) => v.key).sort());
+      expect(
+        dataVolumes(g)
+          .map((v) => v.key)
+          .sort(),
+      ).toEqual(
+        dataVolumes(s)
+          .map((v) => v.key)
+          .sort(),
+      );
       expect(() => withGeneration(s, -1)).toThrow();
     });
 

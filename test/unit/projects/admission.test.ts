@@ -34,14 +34,19 @@ beforeEach(async () => {
   const installationId = await ensureInstallationId(db);
   const engine = new FakeEngine();
   specs.length = 0;
-  service = new ProjectService(db, engine.provisioner(installationId, { up: async (spec) => void specs.push(spec) }), { apply: async () => undefined }, {
-    portRange: { start: 43000, end: 43099 },
-    masterKey: randomBytes(32),
-    rootDomain: "supafleet.test",
-    publicScheme: "http",
-    imageOverrides: {},
-    diskPath: tmp,
-  });
+  service = new ProjectService(
+    db,
+    engine.provisioner(installationId, { up: async (spec) => void specs.push(spec) }),
+    { apply: async () => undefined },
+    {
+      portRange: { start: 43000, end: 43099 },
+      masterKey: randomBytes(32),
+      rootDomain: "supafleet.test",
+      publicScheme: "http",
+      imageOverrides: {},
+      diskPath: tmp,
+    },
+  );
   const u = await db.user.create({ data: { id: randomUUID(), email: "o@example.com", passwordHash: "x", projectQuota: 10 } });
   owner = { id: u.id, email: u.email, name: null, role: "USER" };
   const a = await db.user.create({ data: { id: randomUUID(), email: "a@example.com", passwordHash: "x", role: "ADMIN" } });

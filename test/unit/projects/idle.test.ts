@@ -20,7 +20,15 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe("the activity log", () => {
   it("parses the latest request per project of the domain, ignoring everything else", () => {
     const m = parseActivity(
-      ["1767225600.123 aaaaaaaaaaaaaaaaaaaa.cloud.test", "1767225605.000 aaaaaaaaaaaaaaaaaaaa.cloud.test:8080", "1767225601.000 bbbbbbbbbbbbbbbbbbbb.cloud.test", "1767225609.000 cloud.test", "1767225609.000 evil.test", "garbage", "1767225609.000 toolong-aaaaaaaaaaaaaaa.cloud.test"].join("\n"),
+      [
+        "1767225600.123 aaaaaaaaaaaaaaaaaaaa.cloud.test",
+        "1767225605.000 aaaaaaaaaaaaaaaaaaaa.cloud.test:8080",
+        "1767225601.000 bbbbbbbbbbbbbbbbbbbb.cloud.test",
+        "1767225609.000 cloud.test",
+        "1767225609.000 evil.test",
+        "garbage",
+        "1767225609.000 toolong-aaaaaaaaaaaaaaa.cloud.test",
+      ].join("\n"),
       "cloud.test",
     );
     expect([...m.keys()].sort()).toEqual(["aaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbb"]);

@@ -34,13 +34,18 @@ beforeEach(async () => {
   installationId = await ensureInstallationId(db);
   engine = new FakeEngine();
   applies = 0;
-  service = new ProjectService(db, engine.provisioner(installationId), { apply: async () => void applies++ }, {
-    portRange: { start: 41000, end: 41099 },
-    masterKey: randomBytes(32),
-    rootDomain: "supafleet.test",
-    publicScheme: "http",
-    imageOverrides: {},
-  });
+  service = new ProjectService(
+    db,
+    engine.provisioner(installationId),
+    { apply: async () => void applies++ },
+    {
+      portRange: { start: 41000, end: 41099 },
+      masterKey: randomBytes(32),
+      rootDomain: "supafleet.test",
+      publicScheme: "http",
+      imageOverrides: {},
+    },
+  );
   const u = await db.user.create({ data: { id: randomUUID(), email: "o@example.com", passwordHash: "x", projectQuota: 10 } });
   owner = { id: u.id, email: u.email, name: null, role: "USER" };
 });

@@ -65,14 +65,22 @@ async function project(status: ProjectStatus, opts: { activated?: boolean; onEng
       stackVersion: LATEST_STACK_VERSION,
       secrets,
       activatedAt: opts.activated === false ? null : new Date(),
-      ports: { create: [{ port: k, purpose: "KONG_HTTP" }, { port: p, purpose: "POSTGRES" }, { port: q, purpose: "POOLER" }] },
+      ports: {
+        create: [
+          { port: k, purpose: "KONG_HTTP" },
+          { port: p, purpose: "POSTGRES" },
+          { port: q, purpose: "POOLER" },
+        ],
+      },
     },
     include: { ports: true },
   });
   if (opts.onEngine !== false) {
     const stack = engine.put({ ref, installation: installationId, hostPorts: { KONG_HTTP: k, POSTGRES: p, POOLER: q } });
     for (const c of stack.containers) c.running = opts.running ?? true;
-    stack.metadata.push(sealMetadata(config.masterKey, metadataFor(installationId, { ...row, activatedAt: opts.activated === false ? null : row.createdAt }, owner)));
+    stack.metadata.push(
+      sealMetadata(config.masterKey, metadataFor(installationId, { ...row, activatedAt: opts.activated === false ? null : row.createdAt }, owner)),
+    );
   }
   return row;
 }
@@ -208,10 +216,15 @@ describe("reconcile: stacks the database does not know", () => {
     const noMeta = await forgotten();
     engine.stacks.get(engine.key(installationId, noMeta.ref))!.volumes.delete("metadata");
     const otherKey = await forgotten();
-    engine.stacks.get(engine.key(installationId, otherKey.ref))!.metadata = [sealMetadata(randomBytes(32), metadataFor(installationId, { ...otherKey, activatedAt: new Date() }, owner))];
+    engine.stacks.get(engine.key(installationId, otherKey.ref))!.metadata = [
+      sealMetadata(randomBytes(32), metadataFor(installationId, { ...otherKey, activatedAt: new Date() }, owner)),
+    ];
     const report = await service.reconcile();
     expect(report.quarantined).toEqual(
-      expect.arrayContaining([`${noMeta.ref}: it has no Supafleet metadata on its volumes`, `${otherKey.ref}: its metadata cannot be unsealed with this installation's master key`]),
+      expect.arrayContaining([
+        `${noMeta.ref}: it has no Supafleet metadata on its volumes`,
+        `${otherKey.ref}: its metadata cannot be unsealed with this installation's master key`,
+      ]),
     );
     for (const p of [noMeta, otherKey]) {
       const s = engine.stacks.get(engine.key(installationId, p.ref))!;
@@ -274,7 +287,12 @@ describe("reconcile: stacks the database does not know", () => {
 
 describe("a create that fails", () => {
   it("removes its volumes only when it never became active", async () => {
-    const failing = new ProjectService(db, engine.provisioner(installationId, { up: async () => Promise.reject(new Error("boom")) }), { apply: async () => undefined }, config);
+    const failing = new ProjectService(
+      db,
+      engine.provisioner(installationId, { up: async () => Promise.reject(new Error("boom")) }),
+      { apply: async () => undefined },
+      config,
+    );
     const p = await failing.createProject(owner, { name: "Doomed" });
     await failing.waitForIdle(p.ref);
     expect(await statusOf(p.ref)).toBe("INIT_FAILED");

@@ -50,14 +50,19 @@ describe("subnet leases", () => {
     // A tiny pool: four /28s, one of them already used by a network on the engine.
     engine.put({ ref: "zzzzzzzzzzzzzzzzzzzz", installation: "00000000000000ff", subnet: "10.99.0.16/28" });
     const subnetPool = { cidr: "10.99.0.0/26", size: 28 };
-    const service = new ProjectService(db, engine.provisioner(installationId), { apply: async () => undefined }, {
-      portRange: { start: 42000, end: 42099 },
-      masterKey: randomBytes(32),
-      rootDomain: "supafleet.test",
-      publicScheme: "http",
-      imageOverrides: {},
-      subnetPool,
-    });
+    const service = new ProjectService(
+      db,
+      engine.provisioner(installationId),
+      { apply: async () => undefined },
+      {
+        portRange: { start: 42000, end: 42099 },
+        masterKey: randomBytes(32),
+        rootDomain: "supafleet.test",
+        publicScheme: "http",
+        imageOverrides: {},
+        subnetPool,
+      },
+    );
     const u = await db.user.create({ data: { id: randomUUID(), email: "s@example.com", passwordHash: "x", projectQuota: 10 } });
     const owner = { id: u.id, email: u.email, name: null, role: "USER" as const };
     const refs: string[] = [];

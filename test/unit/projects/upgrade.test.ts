@@ -45,13 +45,18 @@ beforeEach(async () => {
   const up = async (spec: StackSpec) => {
     if (spec.stackVersion === failVersion) throw new Error(`auth exited (1) on ${spec.stackVersion}`);
   };
-  service = new ProjectService(db, engine.provisioner(installationId, { up }), { apply: async () => undefined }, {
-    portRange: { start: 42000, end: 42099 },
-    masterKey,
-    rootDomain: "supafleet.test",
-    publicScheme: "http",
-    imageOverrides: {},
-  });
+  service = new ProjectService(
+    db,
+    engine.provisioner(installationId, { up }),
+    { apply: async () => undefined },
+    {
+      portRange: { start: 42000, end: 42099 },
+      masterKey,
+      rootDomain: "supafleet.test",
+      publicScheme: "http",
+      imageOverrides: {},
+    },
+  );
   const mk = async (email: string, role: "USER" | "ADMIN") => {
     const u = await db.user.create({ data: { id: randomUUID(), email, passwordHash: "x", projectQuota: 10, role } });
     return { id: u.id, email: u.email, name: null, role } as SessionUser;
@@ -179,12 +184,23 @@ describe("upgrades", () => {
 });
 
 describe("Auth settings", () => {
-  const smtp = { host: "smtp.example.com", port: 587, user: "mailer", password: "s3cret-smtp-pass", senderEmail: "no-reply@example.com", senderName: "Example" };
+  const smtp = {
+    host: "smtp.example.com",
+    port: 587,
+    user: "mailer",
+    password: "s3cret-smtp-pass",
+    senderEmail: "no-reply@example.com",
+    senderName: "Example",
+  };
 
   it("default to confirmation off and the app URL placeholder", async () => {
     const { ref } = await service.createProject(owner, { name: "Auth" });
     await service.waitForIdle(ref);
-    expect(await service.getAuthSettings(owner, ref)).toEqual({ settings: { siteUrl: "http://localhost:3000", redirectUrls: [], confirmEmail: false, smtp: null }, smtpPasswordSet: false, applied: true });
+    expect(await service.getAuthSettings(owner, ref)).toEqual({
+      settings: { siteUrl: "http://localhost:3000", redirectUrls: [], confirmEmail: false, smtp: null },
+      smtpPasswordSet: false,
+      applied: true,
+    });
     const auth = stack(ref).lastSpec!.services.find((s) => s.service === "auth")!.env;
     expect(auth.GOTRUE_MAILER_AUTOCONFIRM).toBe("true");
   });
@@ -193,8 +209,18 @@ describe("Auth settings", () => {
     const { ref } = await service.createProject(owner, { name: "Auth" });
     await service.waitForIdle(ref);
     const calls = engine.calls.length;
-    const saved = await service.saveAuthSettings(owner, ref, { siteUrl: "https://app.example.com", redirectUrls: "https://app.example.com/**\nhttp://localhost:5173", confirmEmail: true, smtp });
-    expect(saved.settings).toEqual({ siteUrl: "https://app.example.com", redirectUrls: ["https://app.example.com/**", "http://localhost:5173"], confirmEmail: true, smtp: { host: "smtp.example.com", port: 587, user: "mailer", senderEmail: "no-reply@example.com", senderName: "Example" } });
+    const saved = await service.saveAuthSettings(owner, ref, {
+      siteUrl: "https://app.example.com",
+      redirectUrls: "https://app.example.com/**\nhttp://localhost:5173",
+      confirmEmail: true,
+      smtp,
+    });
+    expect(saved.settings).toEqual({
+      siteUrl: "https://app.example.com",
+      redirectUrls: ["https://app.example.com/**", "http://localhost:5173"],
+      confirmEmail: true,
+      smtp: { host: "smtp.example.com", port: 587, user: "mailer", senderEmail: "no-reply@example.com", senderName: "Example" },
+    });
     await service.waitForIdle(ref);
     expect(engine.calls.slice(calls).map((c) => c.op)).toEqual(["replaceService:auth"]);
     const p = await row(ref);
@@ -202,7 +228,12 @@ describe("Auth settings", () => {
     expect(p.secrets).not.toContain("s3cret-smtp-pass");
     expect(service.secretsOf(p).smtpPassword).toBe("s3cret-smtp-pass");
     const env = stack(ref).lastSpec!.services.find((s) => s.service === "auth")!.env;
-    expect(env).toMatchObject({ GOTRUE_SITE_URL: "https://app.example.com", GOTRUE_MAILER_AUTOCONFIRM: "false", GOTRUE_SMTP_PASS: "s3cret-smtp-pass", GOTRUE_URI_ALLOW_LIST: "https://app.example.com/**,http://localhost:5173" });
+    expect(env).toMatchObject({
+      GOTRUE_SITE_URL: "https://app.example.com",
+      GOTRUE_MAILER_AUTOCONFIRM: "false",
+      GOTRUE_SMTP_PASS: "s3cret-smtp-pass",
+      GOTRUE_URI_ALLOW_LIST: "https://app.example.com/**,http://localhost:5173",
+    });
     // Saving again without a password keeps the stored one.
     await service.saveAuthSettings(owner, ref, { siteUrl: "https://app.example.com", redirectUrls: [], confirmEmail: true, smtp: { ...smtp, password: "" } });
     await service.waitForIdle(ref);
@@ -221,7 +252,9 @@ describe("Auth settings", () => {
       { siteUrl: "https://app.example.com", redirectUrls: [], confirmEmail: false, smtp: { ...smtp, port: 70000 } },
     ];
     for (const input of bad) await expect(service.saveAuthSettings(owner, ref, input), JSON.stringify(input)).rejects.toBeInstanceOf(ValidationError);
-    await expect(service.saveAuthSettings(stranger, ref, { siteUrl: "https://x.example.com", redirectUrls: [], confirmEmail: false, smtp: null })).rejects.toThrow(/not found/i);
+    await expect(
+      service.saveAuthSettings(stranger, ref, { siteUrl: "https://x.example.com", redirectUrls: [], confirmEmail: false, smtp: null }),
+    ).rejects.toThrow(/not found/i);
     expect((await row(ref)).authSettings).toBeNull();
   });
 

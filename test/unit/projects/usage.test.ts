@@ -22,13 +22,18 @@ describe("usage samples", () => {
     await migrate(url);
     const db = createDb(url);
     const engine = new FakeEngine();
-    const service = new ProjectService(db, engine.provisioner(await ensureInstallationId(db)), { apply: async () => undefined }, {
-      portRange: { start: 44000, end: 44099 },
-      masterKey: randomBytes(32),
-      rootDomain: "supafleet.test",
-      publicScheme: "http",
-      imageOverrides: {},
-    });
+    const service = new ProjectService(
+      db,
+      engine.provisioner(await ensureInstallationId(db)),
+      { apply: async () => undefined },
+      {
+        portRange: { start: 44000, end: 44099 },
+        masterKey: randomBytes(32),
+        rootDomain: "supafleet.test",
+        publicScheme: "http",
+        imageOverrides: {},
+      },
+    );
     const mk = async (email: string, role: "USER" | "ADMIN" = "USER") => {
       const u = await db.user.create({ data: { id: randomUUID(), email, passwordHash: "x", role, projectQuota: 5 } });
       return { id: u.id, email, name: null, role };

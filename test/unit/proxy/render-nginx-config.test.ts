@@ -26,7 +26,17 @@ function nginxAccepts(site: string): void {
   const sitePath = join(tmp, `site-${Math.random().toString(36).slice(2)}.conf`);
   writeFileSync(sitePath, site);
   const main = join(tmp, "main.conf");
-  writeFileSync(main, renderMainConfig({ siteConfPath: sitePath, pidPath: join(tmp, "pid"), errorLogPath: join(tmp, "err.log"), accessLogPath: join(tmp, "acc.log"), tempDir: tmp, user: "root" }));
+  writeFileSync(
+    main,
+    renderMainConfig({
+      siteConfPath: sitePath,
+      pidPath: join(tmp, "pid"),
+      errorLogPath: join(tmp, "err.log"),
+      accessLogPath: join(tmp, "acc.log"),
+      tempDir: tmp,
+      user: "root",
+    }),
+  );
   execFileSync("/usr/sbin/nginx", ["-t", "-q", "-c", main], { stdio: "pipe" });
 }
 
@@ -55,16 +65,28 @@ describe("renderNginxConfig", () => {
     // gateway down: 503 for every method (error_page with a URI turns POST into GET), HTML or JSON
     expect(block).toContain("error_page 502 504 =503 /__supafleet_unavailable_$sf_reply;");
     expect(block).not.toContain("try_files");
-    expect(block).toMatch(/location = \/__supafleet_unavailable_json \{ internal; default_type application\/json; add_header Retry-After 30 always; return 503 '\{"code":503/);
-    expect(block).toContain("location = /__supafleet_unavailable_html { internal; default_type text/html; add_header Retry-After 30 always; alias /srv/supafleet/nginx/pages/unavailable.html; }");
+    expect(block).toMatch(
+      /location = \/__supafleet_unavailable_json \{ internal; default_type application\/json; add_header Retry-After 30 always; return 503 '\{"code":503/,
+    );
+    expect(block).toContain(
+      "location = /__supafleet_unavailable_html { internal; default_type text/html; add_header Retry-After 30 always; alias /srv/supafleet/nginx/pages/unavailable.html; }",
+    );
   });
 
   it("routes a project on another Swarm node to that node's address, and refuses an address that is not one", () => {
-    const remote = renderNginxConfig([{ ref: A, status: "ACTIVE_HEALTHY", kongPort: 54001, upstreamHost: "10.99.0.2" }, { ref: B, status: "ACTIVE_HEALTHY", kongPort: 54002, upstreamHost: null }], settings);
+    const remote = renderNginxConfig(
+      [
+        { ref: A, status: "ACTIVE_HEALTHY", kongPort: 54001, upstreamHost: "10.99.0.2" },
+        { ref: B, status: "ACTIVE_HEALTHY", kongPort: 54002, upstreamHost: null },
+      ],
+      settings,
+    );
     expect(serverBlockFor(remote, `${A}.cloud.example.com`)).toContain("proxy_pass http://10.99.0.2:54001;");
     expect(serverBlockFor(remote, `${B}.cloud.example.com`)).toContain("proxy_pass http://127.0.0.1:54002;");
     nginxAccepts(remote);
-    expect(() => renderNginxConfig([{ ref: A, status: "ACTIVE_HEALTHY", kongPort: 54001, upstreamHost: "10.0.0.1; return 200" }], settings)).toThrow(InvalidProxyInputError);
+    expect(() => renderNginxConfig([{ ref: A, status: "ACTIVE_HEALTHY", kongPort: 54001, upstreamHost: "10.0.0.1; return 200" }], settings)).toThrow(
+      InvalidProxyInputError,
+    );
   });
 
   it("closes connections for unknown hosts in a default server, and answers the version page to loopback only", () => {
@@ -113,7 +135,9 @@ describe("renderNginxConfig", () => {
     expect(idle).toContain("proxy_pass http://127.0.0.1:3000;");
     expect(serverBlockFor(withActivity, "oooooooooooooooooooo.cloud.example.com")).toContain("paused.html");
     expect(withActivity).toContain("log_format sf_activity '$msec $host';");
-    expect(serverBlockFor(withActivity, "rrrrrrrrrrrrrrrrrrrr.cloud.example.com")).toContain(`access_log ${join(tmp, "activity.log")} sf_activity buffer=16k flush=5s;`);
+    expect(serverBlockFor(withActivity, "rrrrrrrrrrrrrrrrrrrr.cloud.example.com")).toContain(
+      `access_log ${join(tmp, "activity.log")} sf_activity buffer=16k flush=5s;`,
+    );
     nginxAccepts(withActivity);
     expect(() => renderNginxConfig([], { ...settings, activityLog: "relative/activity.log" })).toThrow(InvalidProxyInputError);
   });
@@ -122,7 +146,9 @@ describe("renderNginxConfig", () => {
     nginxAccepts(conf);
     const cert = join(tmp, "cert.pem");
     const key = join(tmp, "key.pem");
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=*.cloud.example.com"], { stdio: "pipe" });
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=*.cloud.example.com"], {
+      stdio: "pipe",
+    });
     const tls = renderNginxConfig(projects, { ...settings, scheme: "https", tls: { certPath: cert, keyPath: key, httpsListen: { port: 8443 } } });
     expect(tls).toContain("listen 8443 ssl;");
     expect(tls).toContain(`ssl_certificate ${cert};`);

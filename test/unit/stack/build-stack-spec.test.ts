@@ -10,8 +10,24 @@ import { checkStackAgainstContracts } from "@/lib/stack/check-contracts";
 
 const OLD = "2026.02-r1";
 
-async function input(ref: string, ports = { kongHttp: 54001, postgres: 54002, pooler: 54003 }, overrides: Record<string, string> = {}, stackVersion = OLD, analytics = true): Promise<StackInput> {
-  return { ref, installationId: "0123456789abcdef", sealedMetadata: "v1.sealed", stackVersion, analytics, secrets: await generateProjectSecrets(), ports, publicUrl: `https://${ref}.cloud.test`, imageOverrides: overrides };
+async function input(
+  ref: string,
+  ports = { kongHttp: 54001, postgres: 54002, pooler: 54003 },
+  overrides: Record<string, string> = {},
+  stackVersion = OLD,
+  analytics = true,
+): Promise<StackInput> {
+  return {
+    ref,
+    installationId: "0123456789abcdef",
+    sealedMetadata: "v1.sealed",
+    stackVersion,
+    analytics,
+    secrets: await generateProjectSecrets(),
+    ports,
+    publicUrl: `https://${ref}.cloud.test`,
+    imageOverrides: overrides,
+  };
 }
 
 describe("template versions", () => {
@@ -43,7 +59,9 @@ describe("template versions", () => {
   it("take per-version image overrides before per-service ones", async () => {
     const overrides = { db: "local/pg:15", "db@2026.09-r1": "local/pg:17" };
     expect(buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, overrides, OLD)).services.find((s) => s.service === "db")!.image).toBe("local/pg:15");
-    expect(buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, overrides, LATEST_STACK_VERSION)).services.find((s) => s.service === "db")!.image).toBe("local/pg:17");
+    expect(
+      buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, overrides, LATEST_STACK_VERSION)).services.find((s) => s.service === "db")!.image,
+    ).toBe("local/pg:17");
   });
 });
 
@@ -114,7 +132,9 @@ describe("buildStackSpec", () => {
   });
 
   it("refuses an installation id that is not one", async () => {
-    await expect(async () => buildStackSpec({ ...(await input("aaaaaaaaaaaaaaaaaaaa")), installationId: "x,supafleet.managed=true" })).rejects.toBeInstanceOf(TemplateError);
+    await expect(async () => buildStackSpec({ ...(await input("aaaaaaaaaaaaaaaaaaaa")), installationId: "x,supafleet.managed=true" })).rejects.toBeInstanceOf(
+      TemplateError,
+    );
   });
 
   it("labels everything and keeps secrets out of labels and names", async () => {
@@ -148,7 +168,9 @@ describe("buildStackSpec", () => {
     expect(kong.consumers.find((c) => c.username === "service_role")!.keyauth_credentials![0]!.key).toBe(inp.secrets.serviceRoleKey);
     expect(renderTemplateFile(inp, "volumes/api/kong.yml")).toBe(file.content);
     expect(file.content).not.toMatch(/\$\{/);
-    const services = (parse(file.content) as { services: Array<{ routes: Array<{ paths: string[] }>; plugins?: Array<{ name: string; config?: { status_code?: number } }> }> }).services;
+    const services = (
+      parse(file.content) as { services: Array<{ routes: Array<{ paths: string[] }>; plugins?: Array<{ name: string; config?: { status_code?: number } }> }> }
+    ).services;
     for (const path of ["/realtime/v1/api/tenants", "/realtime/v1/api/openapi"]) {
       const svc = services.find((x) => x.routes.some((r) => r.paths.includes(path)))!;
       expect(svc.plugins, path).toEqual([{ name: "request-termination", config: { status_code: 403, message: "Access is forbidden." } }]);
@@ -163,9 +185,23 @@ describe("buildStackSpec", () => {
     expect({ mode: lds.mode, uid: lds.uid, gid: lds.gid }).toEqual({ mode: 0o600, uid: 0, gid: 0 });
     expect(lds.content).not.toMatch(/\$\{/);
     const keys = inp.secrets.apiKeys!;
-    for (const v of [inp.secrets.anonKey, inp.secrets.serviceRoleKey, keys.publishableKey, keys.secretKey, keys.anonKeyAsymmetric, keys.serviceRoleKeyAsymmetric]) expect(lds.content).toContain(v);
-    type Route = { name?: string; match: { prefix?: string; path?: string }; typed_per_filter_config?: Record<string, { rbac?: { rules: { action: string } } }> };
-    const listener = parse(lds.content) as { resources: Array<{ filter_chains: Array<{ filters: Array<{ typed_config: { route_config: { virtual_hosts: Array<{ routes: Route[] }> } } }> }> }> };
+    for (const v of [
+      inp.secrets.anonKey,
+      inp.secrets.serviceRoleKey,
+      keys.publishableKey,
+      keys.secretKey,
+      keys.anonKeyAsymmetric,
+      keys.serviceRoleKeyAsymmetric,
+    ])
+      expect(lds.content).toContain(v);
+    type Route = {
+      name?: string;
+      match: { prefix?: string; path?: string };
+      typed_per_filter_config?: Record<string, { rbac?: { rules: { action: string } } }>;
+    };
+    const listener = parse(lds.content) as {
+      resources: Array<{ filter_chains: Array<{ filters: Array<{ typed_config: { route_config: { virtual_hosts: Array<{ routes: Route[] }> } } }> }> }>;
+    };
     const routes = listener.resources[0]!.filter_chains[0]!.filters[0]!.typed_config.route_config.virtual_hosts[0]!.routes;
     for (const prefix of ["/realtime/v1/api/tenants", "/realtime/v1/api/openapi"]) {
       const i = routes.findIndex((r) => r.match.prefix === prefix);
@@ -185,7 +221,12 @@ describe("buildStackSpec", () => {
     expect(keys.secretKey).toMatch(/^sb_secret_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{8}$/);
     expect(env("auth").GOTRUE_JWT_KEYS).toBe(keys.jwtKeys);
     expect(JSON.parse(keys.jwtKeys)[0]).toMatchObject({ kty: "EC", crv: "P-256", alg: "ES256", d: expect.any(String) });
-    for (const [svc, key] of [["rest", "PGRST_JWT_SECRET"], ["realtime", "API_JWT_JWKS"], ["storage", "JWT_JWKS"], ["functions", "SUPABASE_JWKS"]] as const) {
+    for (const [svc, key] of [
+      ["rest", "PGRST_JWT_SECRET"],
+      ["realtime", "API_JWT_JWKS"],
+      ["storage", "JWT_JWKS"],
+      ["functions", "SUPABASE_JWKS"],
+    ] as const) {
       expect(env(svc)[key], `${svc} ${key}`).toBe(keys.jwtJwks);
     }
     const jwks = JSON.parse(keys.jwtJwks) as { keys: Array<Record<string, unknown>> };
@@ -206,29 +247,37 @@ describe("buildStackSpec", () => {
     expect(() => buildStackSpec({ ...inp, stackVersion: OLD })).not.toThrow();
   });
 
-  it.each(TEMPLATE_VERSIONS)("%s: Auth settings: confirmation off and the app's URL by default; SMTP and confirmation as the owner sets them", async (version) => {
-    const inp = await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, version, false);
-    const auth = (i: StackInput) => buildStackSpec(i).services.find((s) => s.service === "auth")!.env;
-    expect(auth(inp).GOTRUE_MAILER_AUTOCONFIRM).toBe("true");
-    expect(auth(inp).GOTRUE_SITE_URL).toBe("http://localhost:3000");
-    expect(auth(inp).GOTRUE_SITE_URL).not.toBe(inp.publicUrl);
-    const withSmtp: StackInput = {
-      ...inp,
-      secrets: { ...inp.secrets, smtpPassword: "s3cret-pass" },
-      auth: { siteUrl: "https://app.example.com", redirectUrls: ["https://app.example.com/**", "http://localhost:5173"], confirmEmail: true, smtp: { host: "smtp.example.com", port: 587, user: "mailer", senderEmail: "no-reply@example.com", senderName: "Example" } },
-    };
-    expect(auth(withSmtp)).toMatchObject({
-      GOTRUE_SITE_URL: "https://app.example.com",
-      GOTRUE_URI_ALLOW_LIST: "https://app.example.com/**,http://localhost:5173",
-      GOTRUE_MAILER_AUTOCONFIRM: "false",
-      GOTRUE_SMTP_HOST: "smtp.example.com",
-      GOTRUE_SMTP_PORT: "587",
-      GOTRUE_SMTP_USER: "mailer",
-      GOTRUE_SMTP_PASS: "s3cret-pass",
-      GOTRUE_SMTP_ADMIN_EMAIL: "no-reply@example.com",
-      GOTRUE_SMTP_SENDER_NAME: "Example",
-    });
-  });
+  it.each(TEMPLATE_VERSIONS)(
+    "%s: Auth settings: confirmation off and the app's URL by default; SMTP and confirmation as the owner sets them",
+    async (version) => {
+      const inp = await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, version, false);
+      const auth = (i: StackInput) => buildStackSpec(i).services.find((s) => s.service === "auth")!.env;
+      expect(auth(inp).GOTRUE_MAILER_AUTOCONFIRM).toBe("true");
+      expect(auth(inp).GOTRUE_SITE_URL).toBe("http://localhost:3000");
+      expect(auth(inp).GOTRUE_SITE_URL).not.toBe(inp.publicUrl);
+      const withSmtp: StackInput = {
+        ...inp,
+        secrets: { ...inp.secrets, smtpPassword: "s3cret-pass" },
+        auth: {
+          siteUrl: "https://app.example.com",
+          redirectUrls: ["https://app.example.com/**", "http://localhost:5173"],
+          confirmEmail: true,
+          smtp: { host: "smtp.example.com", port: 587, user: "mailer", senderEmail: "no-reply@example.com", senderName: "Example" },
+        },
+      };
+      expect(auth(withSmtp)).toMatchObject({
+        GOTRUE_SITE_URL: "https://app.example.com",
+        GOTRUE_URI_ALLOW_LIST: "https://app.example.com/**,http://localhost:5173",
+        GOTRUE_MAILER_AUTOCONFIRM: "false",
+        GOTRUE_SMTP_HOST: "smtp.example.com",
+        GOTRUE_SMTP_PORT: "587",
+        GOTRUE_SMTP_USER: "mailer",
+        GOTRUE_SMTP_PASS: "s3cret-pass",
+        GOTRUE_SMTP_ADMIN_EMAIL: "no-reply@example.com",
+        GOTRUE_SMTP_SENDER_NAME: "Example",
+      });
+    },
+  );
 
   it("applies image overrides per service, then the wildcard", async () => {
     const spec = buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, { db: "local/pg:15", "*": "local/standin:1" }));
@@ -247,7 +296,9 @@ describe("buildStackSpec", () => {
 
   it("rejects dependency cycles and unknown dependencies", async () => {
     const spec = buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa"));
-    const cyclic = spec.services.map((s) => (s.service === "vector" ? { ...s, dependsOn: [{ service: "db" as const, condition: "service_healthy" as const }] } : s));
+    const cyclic = spec.services.map((s) =>
+      s.service === "vector" ? { ...s, dependsOn: [{ service: "db" as const, condition: "service_healthy" as const }] } : s,
+    );
     expect(() => dependencyOrder(cyclic)).toThrow(/cycle/);
     expect(() => dependencyOrder(spec.services.filter((s) => s.service !== "vector"))).toThrow(/not in the stack/);
   });
@@ -305,7 +356,9 @@ describe("database ports", () => {
     const plain = buildStackSpec(base).services.find((s) => s.service === "supavisor")!;
     expect(plain.ports.map((p) => p.hostIp)).toEqual(["0.0.0.0", "0.0.0.0"]);
     expect(plain.env.GLOBAL_DOWNSTREAM_CERT_PATH).toBeUndefined();
-    const tls = buildStackSpec({ ...base, dbBindAddress: "10.0.0.5", poolerTls: { certPem: "CERT", keyPem: "KEY" } }).services.find((s) => s.service === "supavisor")!;
+    const tls = buildStackSpec({ ...base, dbBindAddress: "10.0.0.5", poolerTls: { certPem: "CERT", keyPem: "KEY" } }).services.find(
+      (s) => s.service === "supavisor",
+    )!;
     expect(tls.ports.map((p) => p.hostIp)).toEqual(["10.0.0.5", "10.0.0.5"]);
     expect(tls.env.GLOBAL_DOWNSTREAM_CERT_PATH).toBe("/etc/supavisor/tls/server.crt");
     const key = tls.files.find((f) => f.path === tls.env.GLOBAL_DOWNSTREAM_KEY_PATH)!;
@@ -324,6 +377,10 @@ describe("steady-state health checks", () => {
     expect(checked.length).toBeGreaterThan(5);
     for (const s of checked) expect(s.healthcheck!.intervalMs, s.service).toBeGreaterThanOrEqual(30_000);
     // Upstream's own command, retries and timeout are kept.
-    expect(spec.services.find((s) => s.service === "db")!.healthcheck).toMatchObject({ test: ["CMD", "pg_isready", "-U", "postgres", "-h", "localhost"], retries: 10, timeoutMs: 5000 });
+    expect(spec.services.find((s) => s.service === "db")!.healthcheck).toMatchObject({
+      test: ["CMD", "pg_isready", "-U", "postgres", "-h", "localhost"],
+      retries: 10,
+      timeoutMs: 5000,
+    });
   });
 });

@@ -17,14 +17,24 @@ async function sample(stackVersion = OLD, analytics = true): Promise<{ spec: Sta
     stackVersion,
     analytics,
     secrets: { ...(await generateProjectSecrets()), smtpPassword: "smtp-password-1" },
-    auth: { siteUrl: "https://app.example.com", redirectUrls: [], confirmEmail: true, smtp: { host: "smtp.example.com", port: 587, user: "mailer", senderEmail: "a@example.com" } },
+    auth: {
+      siteUrl: "https://app.example.com",
+      redirectUrls: [],
+      confirmEmail: true,
+      smtp: { host: "smtp.example.com", port: 587, user: "mailer", senderEmail: "a@example.com" },
+    },
     ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 },
     publicUrl: "https://cccccccccccccccccccc.cloud.test",
     imageOverrides: {},
   };
   // The dashboard user name ("supabase") is not a secret; every other value is, the new API keys included.
   const { apiKeys, ...rest } = inp.secrets;
-  const secrets = [...Object.entries(rest).filter(([k]) => k !== "dashboardUsername").map(([, v]) => String(v)), ...Object.values(apiKeys!)];
+  const secrets = [
+    ...Object.entries(rest)
+      .filter(([k]) => k !== "dashboardUsername")
+      .map(([, v]) => String(v)),
+    ...Object.values(apiKeys!),
+  ];
   return { spec: buildStackSpec(inp), secrets };
 }
 
@@ -44,7 +54,16 @@ describe.each(TEMPLATE_VERSIONS)("image contracts of %s", (version) => {
       expect(c.service).toBe(name);
       expect(c.image, name).toBe(compose.services[name]!.image);
       expect(c.upstream.commit, name).toMatch(/^[0-9a-f]{40}$/);
-      const sources = [c.user.source, c.startsAsRoot.source, c.entrypoint.source, c.cmd.source, c.imageHealthcheck.source, ...Object.values(c.tools).map((t) => t.source), ...c.reads.map((r) => r.source), ...c.writes.map((w) => w.source)];
+      const sources = [
+        c.user.source,
+        c.startsAsRoot.source,
+        c.entrypoint.source,
+        c.cmd.source,
+        c.imageHealthcheck.source,
+        ...Object.values(c.tools).map((t) => t.source),
+        ...c.reads.map((r) => r.source),
+        ...c.writes.map((w) => w.source),
+      ];
       for (const s of sources) expect(s.trim().length, `${name}: empty source`).toBeGreaterThan(10);
       // Unknown ids must say so.
       if (c.user.uid === null || c.user.gid === null) expect(c.user.source).toMatch(/not found/);
@@ -133,7 +152,9 @@ describe("checkStackAgainstContracts", () => {
     contracts.storage!.user = { ...contracts.storage!.user, uid: 1000, gid: 1000, user: "node" };
     const v = checkStackAgainstContracts(spec, { contracts });
     expect(v.filter((x) => x.rule === "volume-unwritable").map((x) => x.service)).toEqual(["storage", "storage"]);
-    const undeclared = withService(spec, "auth", (s) => s.mounts.push({ type: "volume", source: "supafleet-cccccccccccccccccccc-storage", target: "/data", readOnly: false }));
+    const undeclared = withService(spec, "auth", (s) =>
+      s.mounts.push({ type: "volume", source: "supafleet-cccccccccccccccccccc-storage", target: "/data", readOnly: false }),
+    );
     expect(checkStackAgainstContracts(undeclared).map((x) => x.rule)).toEqual(["volume-undeclared"]);
   });
 

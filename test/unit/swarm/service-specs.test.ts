@@ -82,7 +82,11 @@ describe("buildSwarmServiceSpecs", () => {
     const key = pooler.files.find((f) => f.content === "KEY")!;
     expect(key.mode).toBe(0o600);
     const refs = container(plan.services.find((p) => p.service === "supavisor")!.spec).Configs!;
-    expect(refs).toContainEqual({ File: { Name: key.path, UID: String(key.uid), GID: String(key.gid), Mode: 0o600 }, ConfigID: "", ConfigName: configName(REF, key) });
+    expect(refs).toContainEqual({
+      File: { Name: key.path, UID: String(key.uid), GID: String(key.gid), Mode: 0o600 },
+      ConfigID: "",
+      ConfigName: configName(REF, key),
+    });
     const config = plan.configs.find((c) => c.name === configName(REF, key))!;
     expect(Buffer.from(config.data, "base64").toString()).toBe("KEY");
     expect(config.name.length).toBeLessThanOrEqual(64);

@@ -12,8 +12,11 @@ type Ctx = { params: Promise<{ nextauth: string[] }> };
  */
 async function asTooManyRequests(res: Response): Promise<Response> {
   if (res.status !== 401 || !res.headers.get("content-type")?.includes("application/json")) return res;
-  const body = (await res.clone().json().catch(() => null)) as { url?: unknown } | null;
-  const error = typeof body?.url === "string" ? URL.canParse(body.url) ? new URL(body.url).searchParams.get("error") : null : null;
+  const body = (await res
+    .clone()
+    .json()
+    .catch(() => null)) as { url?: unknown } | null;
+  const error = typeof body?.url === "string" ? (URL.canParse(body.url) ? new URL(body.url).searchParams.get("error") : null) : null;
   if (!error?.startsWith(RATE_LIMITED_PREFIX)) return res;
   const seconds = Number(error.slice(RATE_LIMITED_PREFIX.length));
   const headers = new Headers(res.headers);

@@ -20,21 +20,28 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ ref: string
     const stored = await service.listEvents(user, ref, { afterId: after });
     slot = acquireStreamSlot(user.id, getEnv().streamsPerUser);
     const opts = { onClose: slot.release, stillAllowed: () => isStillActive(user.id) };
-    return sseResponse(req.signal, (send) => {
-      send("status", project);
-      send("progress", eventBus.snapshot(ref));
-      for (const e of stored) send("event", e);
-      const unsubscribe = eventBus.subscribe(ref, (e) => send(e.id === null ? "progress-event" : "event", e));
-      // One publisher for every open tab: status writes (lib/projects/context.ts setStatus).
-      const unsubscribeStatus = eventBus.subscribeStatus(ref, (change) => send("status", { ...project, ...change }));
-      return () => {
-        unsubscribe();
-        unsubscribeStatus();
-      };
-    }, opts);
+    return sseResponse(
+      req.signal,
+      (send) => {
+        send("status", project);
+        send("progress", eventBus.snapshot(ref));
+        for (const e of stored) send("event", e);
+        const unsubscribe = eventBus.subscribe(ref, (e) => send(e.id === null ? "progress-event" : "event", e));
+        // One publisher for every open tab: status writes (lib/projects/context.ts setStatus).
+        const unsubscribeStatus = eventBus.subscribeStatus(ref, (change) => send("status", { ...project, ...change }));
+        return () => {
+          unsubscribe();
+          unsubscribeStatus();
+        };
+      },
+      opts,
+    );
   } catch (err) {
     slot?.release();
     const e = toHttpError(err);
-    return Response.json({ code: e.code, message: e.message }, { status: e.status, headers: e.retryAfter ? { "retry-after": String(e.retryAfter) } : undefined });
+    return Response.json(
+      { code: e.code, message: e.message },
+      { status: e.status, headers: e.retryAfter ? { "retry-after": String(e.retryAfter) } : undefined },
+    );
   }
 }

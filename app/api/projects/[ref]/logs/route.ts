@@ -26,23 +26,30 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ ref: string
     req.signal.addEventListener("abort", () => abort.abort(), { once: true });
     const lines = await getProjectService().logs(user, ref, q.data.service, { tail: q.data.tail, follow: q.data.follow === "1", signal: abort.signal });
     const opts = { onClose: slot.release, stillAllowed: () => isStillActive(user.id) };
-    return sseResponse(req.signal, (send, close) => {
-      void (async () => {
-        try {
-          for await (const l of lines) send("line", l);
-          send("end", {});
-        } catch (err) {
-          send("error", { message: toHttpError(err).message });
-        } finally {
-          close();
-        }
-      })();
-      return () => abort.abort();
-    }, opts);
+    return sseResponse(
+      req.signal,
+      (send, close) => {
+        void (async () => {
+          try {
+            for await (const l of lines) send("line", l);
+            send("end", {});
+          } catch (err) {
+            send("error", { message: toHttpError(err).message });
+          } finally {
+            close();
+          }
+        })();
+        return () => abort.abort();
+      },
+      opts,
+    );
   } catch (err) {
     abort.abort();
     slot?.release();
     const e = toHttpError(err);
-    return Response.json({ code: e.code, message: e.message }, { status: e.status, headers: e.retryAfter ? { "retry-after": String(e.retryAfter) } : undefined });
+    return Response.json(
+      { code: e.code, message: e.message },
+      { status: e.status, headers: e.retryAfter ? { "retry-after": String(e.retryAfter) } : undefined },
+    );
   }
 }

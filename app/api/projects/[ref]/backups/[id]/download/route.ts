@@ -21,6 +21,9 @@ export async function GET(_req: Request, ctx: { params: Promise<{ ref: string; i
     });
   } catch (err) {
     const e = toHttpError(err);
-    return Response.json({ code: e.code, message: e.message }, { status: e.status, headers: e.retryAfter ? { "retry-after": String(e.retryAfter) } : undefined });
+    return Response.json(
+      { code: e.code, message: e.message },
+      { status: e.status, headers: e.retryAfter ? { "retry-after": String(e.retryAfter) } : undefined },
+    );
   }
 }
