@@ -3,7 +3,7 @@
 // goes to live subscribers, with the latest value kept for late joiners.
 import { EventEmitter } from "node:events";
 import type { Db } from "@/lib/db/client";
-import type { EventKind, EventLevel } from "@/lib/domain";
+import { EVENT, type EventKind, type EventLevel } from "@/lib/domain";
 
 export type { EventLevel } from "@/lib/domain";
 
@@ -93,4 +93,16 @@ export async function recordEvent(
 /** Progress only: not stored. */
 export function publishProgress(ref: string, kind: string, message: string, data: Record<string, unknown>): void {
   eventBus.publish({ id: null, ref, at: new Date().toISOString(), level: "INFO", kind, message, data });
+}
+
+/** Projects whose last delete event is the delete intent: the app died while deleting them. */
+export async function interruptedDeletes(db: Db, projectIds: string[]): Promise<Set<string>> {
+  const rows = await db.projectEvent.findMany({
+    where: { projectId: { in: projectIds }, kind: { in: [EVENT.deleteIntent, EVENT.deleteFailed, EVENT.deleteSucceeded] } },
+    orderBy: { id: "asc" },
+    select: { projectId: true, kind: true },
+  });
+  const last = new Map<string, string>();
+  for (const r of rows) last.set(r.projectId, r.kind);
+  return new Set([...last].filter(([, kind]) => kind === EVENT.deleteIntent).map(([id]) => id));
 }

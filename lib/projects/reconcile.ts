@@ -15,6 +15,7 @@ import { dataState, discardFailedCreate, startProvision } from "@/lib/projects/p
 import type { EngineStack, ServiceStatus } from "@/lib/projects/provisioner";
 import { recoverOrQuarantine } from "@/lib/projects/recovery";
 import { deriveActiveStatus, expectedServices, unhealthyReason } from "@/lib/projects/status";
+import { interruptedDeletes } from "@/lib/projects/events";
 
 export interface ReconcileReport {
   drift: string[];
@@ -161,18 +162,6 @@ export const REPAIRS: Record<ProjectStatus, Repair | null> = {
   REMOVED: null,
 };
 
-/** Projects whose last delete event is the delete intent: the app died while deleting them. */
-async function interruptedDeletes(ctx: ProjectContext, projectIds: string[]): Promise<Set<string>> {
-  const rows = await ctx.db.projectEvent.findMany({
-    where: { projectId: { in: projectIds }, kind: { in: [EVENT.deleteIntent, EVENT.deleteFailed, EVENT.deleteSucceeded] } },
-    orderBy: { id: "asc" },
-    select: { projectId: true, kind: true },
-  });
-  const last = new Map<string, string>();
-  for (const r of rows) last.set(r.projectId, r.kind);
-  return new Set([...last].filter(([, kind]) => kind === EVENT.deleteIntent).map(([id]) => id));
-}
-
 export async function reconcile(ctx: ProjectContext, finishDelete: (p: KnownProject) => Promise<void>): Promise<ReconcileReport> {
   const report: ReconcileReport = { drift: [], repaired: [], errors: [], foreign: [], quarantined: [] };
   const attempt = async (what: string, fn: () => Promise<void>) => {
@@ -220,7 +209,7 @@ export async function reconcile(ctx: ProjectContext, finishDelete: (p: KnownProj
   if (orphanLeases.count + orphanSubnets.count) report.repaired.push(`released ${orphanLeases.count + orphanSubnets.count} lease(s) of removed projects`);
 
   const deleting = await interruptedDeletes(
-    ctx,
+    ctx.db,
     projects.map((p) => p.id),
   );
   for (const p of projects) {
