@@ -1,5 +1,5 @@
 "use client";
-import { ACTIVE_STATUSES, isStatusIn } from "@/lib/domain";
+import { ACTIVE_STATUSES, isStatusIn, TRANSITIONAL_STATUSES } from "@/lib/domain";
 import { useCallback, useEffect, useState, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import {
@@ -34,8 +34,6 @@ interface Progress {
   images: Record<string, { percent: number; status: string }>;
   services: Record<string, string>;
 }
-
-const BUSY = new Set(["COMING_UP", "RESTORING", "PAUSING"]);
 
 function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
   return (
@@ -200,7 +198,7 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
       {s === "ACTIVE_UNHEALTHY" && project.statusReason && <Alert tone="info">{project.statusReason}</Alert>}
       {s === "INACTIVE" && <Alert tone="info">This project is paused. Its data is kept; resume it to start its services again.</Alert>}
 
-      {(BUSY.has(s) || s === "INIT_FAILED") && (
+      {(isStatusIn(s, TRANSITIONAL_STATUSES) || s === "INIT_FAILED") && (
         <Section title="Progress" testId="progress">
           {Object.entries(progress.images).map(([image, p]) => (
             <div key={image} className="mb-2">

@@ -1,10 +1,9 @@
 // The owner's (or admin's) lifecycle actions: create, retry, pause, resume,
 // restart, delete. Each checks ownership and state, records its intent, and
 // hands the long part to a background job (lib/projects/provision.ts).
-import { EVENT, startEvent } from "@/lib/domain";
+import { ACTIVE_STATUSES, EVENT, isStatusIn, startEvent } from "@/lib/domain";
 import { randomUUID } from "node:crypto";
 import { AccountDisabledError, InvalidStateError, QuotaExceededError } from "@/lib/errors";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { getSystemSettings } from "@/lib/settings/service";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
@@ -21,8 +20,6 @@ import { leaseSubnet } from "@/lib/projects/subnets";
 import { startProvision } from "@/lib/projects/provision";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import { generateRef } from "@/lib/projects/ref";
-
-const ACTIVE: ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY"];
 
 export async function createProject(ctx: ProjectContext, actor: SessionUser, input: unknown): Promise<ProjectSummary> {
   const data = parseOrThrow(createProjectSchema, input);
@@ -105,7 +102,7 @@ export async function retryProject(ctx: ProjectContext, actor: SessionUser, ref:
 export async function pauseProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {
   return ctx.jobs.withLock(ref, async () => {
     const p = await findOwned(ctx, actor, ref, opts);
-    if (!ACTIVE.includes(p.status)) throw new InvalidStateError(`A project that is ${p.status} cannot be paused.`);
+    if (!isStatusIn(p.status, ACTIVE_STATUSES)) throw new InvalidStateError(`A project that is ${p.status} cannot be paused.`);
     const by: PausedBy = opts.asAdmin && actor.role === "ADMIN" && p.ownerId !== actor.id ? "admin" : "owner";
     await pauseStack(ctx, p, by, by === "admin" ? "Paused by an administrator" : "Project paused");
     return summary(ctx, { ...p, status: "INACTIVE", statusReason: null });
@@ -139,7 +136,7 @@ export async function pauseStack(ctx: ProjectContext, p: { id: string; ref: stri
 async function startAgain(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions, mode: "resume" | "restart"): Promise<ProjectSummary> {
   return ctx.jobs.withLock(ref, async () => {
     const p = await findOwned(ctx, actor, ref, opts);
-    const allowed = mode === "resume" ? p.status === "INACTIVE" : ACTIVE.includes(p.status);
+    const allowed = mode === "resume" ? p.status === "INACTIVE" : isStatusIn(p.status, ACTIVE_STATUSES);
     if (!allowed) throw new InvalidStateError(`A project that is ${p.status} cannot be ${mode === "resume" ? "resumed" : "restarted"}.`);
     if (mode === "resume") {
       await resumeStack(ctx, p, startEvent("resume", "requested"), "Resuming project");
