@@ -1,6 +1,6 @@
 "use client";
 import { ACTIVE_STATUSES, isStatusIn, TRANSITIONAL_STATUSES } from "@/lib/domain";
-import { useCallback, useEffect, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import {
   deleteProjectAction,
@@ -16,6 +16,8 @@ import type { ProjectDetails, ProjectSummary } from "@/lib/projects/service";
 import type { ServiceStatus } from "@/lib/projects/provisioner";
 import type { ActionResult } from "@/lib/actions";
 import { StatusBadge } from "@/components/projects/status-badge";
+import { Section, SecretRow } from "@/components/projects/section";
+import { ServicesTable } from "@/components/projects/services-table";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
 import { LogViewer } from "@/components/projects/log-viewer";
 import { AuthSettingsForm } from "@/components/projects/auth-settings-form";
@@ -33,29 +35,6 @@ interface EventView {
 interface Progress {
   images: Record<string, { percent: number; status: string }>;
   services: Record<string, string>;
-}
-
-function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
-  return (
-    <section data-testid={testId} className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">
-      <h2 className="mb-4 font-medium">{title}</h2>
-      {children}
-    </section>
-  );
-}
-
-function SecretRow({ label, value, revealed, testId }: { label: string; value: string | undefined; revealed: boolean; testId: string }) {
-  return (
-    <div className="space-y-1">
-      <div className="text-xs font-medium uppercase tracking-wide text-zinc-500">{label}</div>
-      <div className="flex items-center gap-2">
-        <code data-testid={testId} className="min-w-0 flex-1 truncate rounded-md bg-zinc-50 px-2 py-1.5 font-mono text-xs ring-1 ring-zinc-200">
-          {revealed && value ? value : "•".repeat(36)}
-        </code>
-        {revealed && value && <CopyButton value={value} testId={`${testId}-copy`} />}
-      </div>
-    </div>
-  );
 }
 
 // Progress badge per service state (the suffix of a service.* event); others are "in progress".
@@ -299,34 +278,7 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
       )}
 
       <Section title="Services" testId="services">
-        {services.length === 0 ? (
-          <p className="text-sm text-zinc-500">No containers.</p>
-        ) : (
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase tracking-wide text-zinc-500">
-              <tr>
-                <th className="py-1.5">Service</th>
-                <th>State</th>
-                <th>Health</th>
-                <th>Restarts</th>
-                <th>Started</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {services.map((svc) => (
-                <tr key={svc.service} data-testid={`service-${svc.service}`}>
-                  <td className="py-1.5 font-medium">{svc.service}</td>
-                  <td>{svc.state}</td>
-                  <td className={svc.health === "unhealthy" ? "text-red-600" : svc.health === "healthy" ? "text-emerald-700" : "text-zinc-500"}>
-                    {svc.health}
-                  </td>
-                  <td>{svc.restartCount}</td>
-                  <td className="text-zinc-500">{svc.startedAt ? new Date(svc.startedAt).toLocaleTimeString("en") : "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ServicesTable services={services} />
       </Section>
 
       <Section title="Logs">
