@@ -22,12 +22,23 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          // The two-node drill is its own project (below): it is not run beside live installations.
+          exclude: ["test/integration/swarm/**"],
           testTimeout: 600_000,
           hookTimeout: 900_000,
           fileParallelism: false,
           // A separate live installation beside the whole suite, checked untouched at the end.
           globalSetup: ["test/global/live-installation.ts"],
         },
+      },
+      {
+        // A second dockerd in a network namespace joining this engine's swarm.
+        // Measured: a project of another installation on the same engine could
+        // no longer be reached on its published ports afterwards ("Connection
+        // terminated unexpectedly"), so it runs only when asked for:
+        // `npx vitest run --project multinode` (see docs/scale-out.md).
+        resolve: { alias },
+        test: { name: "multinode", include: ["test/integration/swarm/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 900_000, fileParallelism: false },
       },
       {
         resolve: { alias },
