@@ -22,8 +22,9 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
-          // The two-node drill is its own project (below): it is not run beside live installations.
+          // Swarm runs are their own project (below): they are not run beside live installations.
           exclude: ["test/integration/swarm/**"],
+          env: { SUPAFLEET_TEST_ENGINES: "docker" },
           testTimeout: 600_000,
           hookTimeout: 900_000,
           fileParallelism: false,
@@ -32,13 +33,21 @@ export default defineConfig({
         },
       },
       {
-        // A second dockerd in a network namespace joining this engine's swarm.
-        // Measured: a project of another installation on the same engine could
-        // no longer be reached on its published ports afterwards ("Connection
-        // terminated unexpectedly"), so it runs only when asked for:
+        // Swarm on this engine: the lifecycle on the Swarm provisioner, and a
+        // second dockerd in a network namespace joining as a worker. Measured:
+        // after either, a project of another installation on the same engine
+        // could no longer be reached on its published ports ("Connection
+        // terminated unexpectedly"), so these run only when asked for:
         // `npx vitest run --project multinode` (see docs/scale-out.md).
         resolve: { alias },
-        test: { name: "multinode", include: ["test/integration/swarm/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 900_000, fileParallelism: false },
+        test: {
+          name: "multinode",
+          include: ["test/integration/swarm/**/*.test.ts", "test/integration/projects/lifecycle.test.ts"],
+          env: { SUPAFLEET_TEST_ENGINES: "swarm" },
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
+        },
       },
       {
         resolve: { alias },

@@ -2,7 +2,8 @@
 // per project, built from our templates, running stand-in images for the
 // Docker Hub ones (which cannot be pulled here) and real Postgres 15.
 // The same suite runs against both provisioners (SUPAFLEET_TEST_ENGINES,
-// default "docker,swarm"): on Swarm, the engine becomes a single-node manager
+// default "docker,swarm"; the suite's integration project runs docker, the
+// multinode project swarm — vitest.config.ts says why): on Swarm, the engine becomes a single-node manager
 // for the run (left again afterwards, test/support/swarm.ts). Swarm runs the
 // representative subset (create, isolation, logs, usage, pause/resume, delete,
 // rolled-back create, quota race); the tests that kill or remove containers
