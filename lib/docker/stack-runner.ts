@@ -12,6 +12,7 @@ import { ensureImages } from "@/lib/docker/images";
 import { METADATA_ROLE, writeMetadata } from "@/lib/docker/metadata";
 import { DEFAULT_UNHEALTHY_GRACE_MS, waitHealthy } from "@/lib/docker/readiness";
 import { ensureNetwork, ensureVolume, ownedBy } from "@/lib/docker/resources";
+import { Gate } from "@/lib/docker/gate";
 
 export type { ServiceState, StackEvent } from "@/lib/stack/types";
 export { DEFAULT_UNHEALTHY_GRACE_MS } from "@/lib/docker/readiness";
@@ -48,20 +49,6 @@ export function dependencyOrder(services: ServiceSpec[]): ServiceSpec[][] {
     levels.push(level);
   }
   return levels;
-}
-
-class Gate {
-  readonly promise: Promise<void>;
-  resolve!: () => void;
-  reject!: (err: unknown) => void;
-  constructor() {
-    this.promise = new Promise<void>((res, rej) => {
-      this.resolve = res;
-      this.reject = rej;
-    });
-    // Gates nobody waits on must not become unhandled rejections.
-    this.promise.catch(() => undefined);
-  }
 }
 
 export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOptions = {}): Promise<void> {

@@ -18,6 +18,7 @@ import {
 } from "@/lib/swarm/service-specs";
 import { ownedServices, waitTaskRunning, type SwarmServiceInfo } from "@/lib/swarm/tasks";
 import { LABELS } from "@/lib/stack/types";
+import { Gate } from "@/lib/docker/gate";
 
 export interface SwarmApplyOptions extends SwarmBuildOptions {
   onEvent?: (e: StackEvent) => void;
@@ -129,20 +130,6 @@ async function ensureService(
  */
 export async function updateService(docker: Docker, id: string, version: number, spec: Docker.CreateServiceOptions): Promise<void> {
   await docker.getService(id).update({ _query: { version }, _body: spec });
-}
-
-/** Resolves once its gate opens; rejects with the first failure of the start. */
-class Gate {
-  readonly promise: Promise<void>;
-  resolve!: () => void;
-  reject!: (err: unknown) => void;
-  constructor() {
-    this.promise = new Promise<void>((res, rej) => {
-      this.resolve = res;
-      this.reject = rej;
-    });
-    this.promise.catch(() => undefined);
-  }
 }
 
 export async function applySwarmStack(docker: Docker, spec: StackSpec, nodeId: string, opts: SwarmApplyOptions = {}): Promise<void> {
