@@ -22,31 +22,14 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
-          // Swarm runs are their own project (below): they are not run beside live installations.
-          exclude: ["test/integration/swarm/**"],
-          env: { SUPAFLEET_TEST_ENGINES: "docker" },
+          // Every lifecycle test runs on both provisioners (SUPAFLEET_TEST_ENGINES, default "docker,swarm").
           testTimeout: 600_000,
           hookTimeout: 900_000,
           fileParallelism: false,
-          // A separate live installation beside the whole suite, checked untouched at the end.
-          globalSetup: ["test/global/live-installation.ts"],
-        },
-      },
-      {
-        // Swarm on this engine: the lifecycle on the Swarm provisioner, and a
-        // second dockerd in a network namespace joining as a worker. Measured:
-        // after either, a project of another installation on the same engine
-        // could no longer be reached on its published ports ("Connection
-        // terminated unexpectedly"), so these run only when asked for:
-        // `npx vitest run --project multinode` (see docs/scale-out.md).
-        resolve: { alias },
-        test: {
-          name: "multinode",
-          include: ["test/integration/swarm/**/*.test.ts", "test/integration/projects/lifecycle.test.ts"],
-          env: { SUPAFLEET_TEST_ENGINES: "swarm" },
-          testTimeout: 600_000,
-          hookTimeout: 900_000,
-          fileParallelism: false,
+          // The run's one swarm (made first, left last: a leave breaks running
+          // bridge projects' names, test/global/swarm.ts), then a separate live
+          // installation beside the whole suite, checked untouched at the end.
+          globalSetup: ["test/global/swarm.ts", "test/global/live-installation.ts"],
         },
       },
       {

@@ -1,10 +1,13 @@
-// Child for the fault drill: a Supafleet "app process" that starts a create
-// (or a delete) and keeps running until the parent kills it with SIGKILL.
+// Child for the fault drills: a Supafleet "app process" that starts a create,
+// a delete, a backup or a restore and keeps running until the parent kills it
+// with SIGKILL (bench/fault-drill.ts, bench/backup-fault-drill.ts).
+import { BackupService } from "@/lib/backups/service";
+import { LocalStore } from "@/lib/backups/store";
 import { openInstallation } from "@/test/support/installation";
 import { DRILL_PORTS } from "./fault-drill-config";
 
 async function main(): Promise<void> {
-  const [mode, dbUrl, keyHex, userId, ref] = process.argv.slice(2);
+  const [mode, dbUrl, keyHex, userId, ref, storeDir, backupId] = process.argv.slice(2);
   // The same installation as the drill: its database, its master key.
   const { service } = await openInstallation({
     url: dbUrl!,
@@ -17,6 +20,17 @@ async function main(): Promise<void> {
     const p = await service.createProject(user, { name: "Drill" });
     console.log(`REF ${p.ref}`);
     await service.waitForIdle(p.ref);
+    console.log("DONE");
+  } else if (mode === "backup") {
+    const backups = new BackupService(service, new LocalStore(storeDir!));
+    console.log("BACKING UP");
+    await backups.createBackup(user, { ref: ref! });
+    console.log("DONE");
+  } else if (mode === "restore") {
+    const backups = new BackupService(service, new LocalStore(storeDir!));
+    await backups.restoreBackup(user, { ref: ref!, backupId: backupId!, confirmRef: ref! });
+    console.log("RESTORING");
+    await service.waitForIdle(ref!);
     console.log("DONE");
   } else {
     console.log("DELETING");

@@ -2,13 +2,13 @@
 // a delete; a restarted app's reconcile must leave no orphan container,
 // volume, network, lease or nginx entry, and every project must end
 // ACTIVE_HEALTHY or INIT_FAILED (with retry).
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { LABELS } from "@/lib/stack/types";
 import { renderNginxConfig } from "@/lib/proxy/render-nginx-config";
 import { loadProxyProjects } from "@/lib/proxy/app-proxy";
 import { benchSetup, makeUser } from "./common";
 import { DRILL_PORTS } from "./fault-drill-config";
+import { runChild } from "./kill-child";
 import { resolve } from "node:path";
 
 // Kill points in a create, counted from the child's "REF" line (the project
@@ -20,26 +20,6 @@ const CREATE_KILLS: { label: string; waitFor: RegExp; at: number }[] = [
   { label: "kill after create finished", waitFor: /DONE/, at: 0 },
 ];
 const DELETE_KILL_AT_MS = [100, 800, 2500];
-
-function runChild(args: string[], killAtMs: number, waitFor: RegExp): Promise<string> {
-  return new Promise((resolveOut, reject) => {
-    // One process, killed as a group: the tsx CLI runs the script in a second
-    // node process, and a SIGKILL to the CLI alone left that one running (the
-    // first drill runs "killed" an app that went on creating and rolling back).
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/fault-child.ts", ...args], { stdio: ["ignore", "pipe", "inherit"], detached: true });
-    let out = "";
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (!timer && waitFor.test(out)) timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), killAtMs);
-    });
-    child.on("exit", (code, signal) => {
-      if (signal !== "SIGKILL") reject(new Error(`the app process ended by itself (code ${code}, signal ${signal}) instead of being killed`));
-      else resolveOut(out);
-    });
-    child.on("error", reject);
-  });
-}
 
 async function main(): Promise<void> {
   const key = randomBytes(32);

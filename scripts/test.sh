@@ -15,7 +15,6 @@ status=0
 rm -f test-artifacts/live-installation.json
 # The live installation beside the suite is part of every full run.
 export SUPAFLEET_TEST_LIVE_INSTALLATION=1
-# The multinode drill (vitest.config.ts) is not part of the suite: run it with --project multinode.
 npx vitest run --project unit --project integration --project e2e --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@" || status=$?
 # One plain closing line for CI.
 node -e '

@@ -3,6 +3,15 @@
 // the returned release() leaves the swarm again (and removes the
 // docker_gwbridge network that Swarm made, if it was not there before).
 // When the engine already is a manager, it is used as it is and left alone.
+//
+// Leaving a swarm is not harmless on Docker 20.10: every running container on
+// a user-defined bridge network loses its names in the engine's embedded DNS
+// ("db" no longer resolves; moby/moby#45144, open; reproduced here: a live
+// project's pooler could no longer reach its database after a leave, and only
+// restarting the named container brought its record back). So release()
+// leaves only when no such container is running; otherwise it keeps the
+// swarm and says why. The suite makes one swarm for the whole run
+// (test/global/swarm.ts) so that no test leaves it while projects run.
 import { networkInterfaces } from "node:os";
 import type Docker from "dockerode";
 
@@ -54,6 +63,14 @@ export async function joinSwarm(docker: Docker): Promise<TestSwarm> {
     managerAddress,
     release: async () => {
       if (!initialised) return;
+      const wouldLoseNames = await containersThatWouldLoseNames(docker);
+      if (wouldLoseNames.length) {
+        console.warn(
+          `[swarm] the engine stays a single-node swarm manager: leaving would break name resolution of ${wouldLoseNames.length} running container(s) ` +
+            `on user-defined networks (moby/moby#45144), e.g. ${wouldLoseNames.slice(0, 3).join(", ")}. Leave with \`docker swarm leave --force\` once they are stopped.`,
+        );
+        return;
+      }
       await docker.swarmLeave({ force: true });
       if (!hadGwbridge) {
         try {
@@ -65,4 +82,14 @@ export async function joinSwarm(docker: Docker): Promise<TestSwarm> {
       }
     },
   };
+}
+
+/** Running containers (not swarm tasks, which go with the swarm) attached to a user-defined network. */
+async function containersThatWouldLoseNames(docker: Docker): Promise<string[]> {
+  const builtIn = new Set(["bridge", "host", "none", "docker_gwbridge", "ingress"]);
+  const running = await docker.listContainers();
+  return running
+    .filter((c) => !c.Labels?.["com.docker.swarm.task.id"])
+    .filter((c) => Object.keys(c.NetworkSettings?.Networks ?? {}).some((n) => !builtIn.has(n)))
+    .map((c) => (c.Names[0] ?? c.Id).replace(/^\//, ""));
 }

@@ -2,9 +2,9 @@
 // per project, built from our templates, running stand-in images for the
 // Docker Hub ones (which cannot be pulled here) and real Postgres 15.
 // The same suite runs against both provisioners (SUPAFLEET_TEST_ENGINES,
-// default "docker,swarm"; the suite's integration project runs docker, the
-// multinode project swarm — vitest.config.ts says why): on Swarm, the engine becomes a single-node manager
-// for the run (left again afterwards, test/support/swarm.ts). Swarm runs the
+// default "docker,swarm"): on Swarm, the suite's one swarm is used
+// (test/global/swarm.ts; alone, the file makes its own and leaves it only if
+// that cannot break running projects, test/support/swarm.ts). Swarm runs the
 // representative subset (create, isolation, logs, usage, pause/resume, delete,
 // rolled-back create, quota race); the tests that kill or remove containers
 // behind the engine's back, cut the engine's socket, or fake a dying app
