@@ -5,20 +5,22 @@
 import { randomUUID } from "node:crypto";
 import { cpus, totalmem } from "node:os";
 import type { Db } from "@/lib/db/client";
-import type { ProxyNotifier } from "@/lib/projects/service";
+import type { ProjectServiceConfig, ProxyNotifier } from "@/lib/projects/service";
 import type { SessionUser } from "@/lib/users/service";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { openInstallation } from "@/test/support/installation";
 import { ensureStandinImages } from "@/test/support/standin-images";
 
-export async function benchSetup(opts: { portRange?: { start: number; end: number }; proxy?: ProxyNotifier; masterKey?: Buffer } = {}) {
+export async function benchSetup(
+  opts: { portRange?: { start: number; end: number }; proxy?: ProxyNotifier; masterKey?: Buffer; config?: Partial<ProjectServiceConfig> } = {},
+) {
   const docker = await ensureDockerHost();
   await ensureStandinImages(docker);
   const installation = await openInstallation({
     portRange: opts.portRange ?? { start: 56000, end: 56999 },
     proxy: opts.proxy,
     masterKey: opts.masterKey,
-    config: { rootDomain: "bench.test" },
+    config: { rootDomain: "bench.test", ...opts.config },
   });
   // Benches measure how many stacks the host runs, so admission must not stop them first.
   await installation.db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1, memoryCommitPercent: 1000 }, update: { memoryCommitPercent: 1000 } });

@@ -21,6 +21,8 @@ import { benchSetup, machine, makeUser, percentile } from "./common";
 const N = Number(process.env.N ?? 40);
 const KNOWN = Number(process.env.KNOWN ?? 1000);
 const SETTLE_MS = Number(process.env.SETTLE_MS ?? 60_000);
+// Docker's steady-state health-check interval (SUPAFLEET_HEALTH_INTERVAL), seconds.
+const HEALTH_INTERVAL_S = Number(process.env.HEALTH_INTERVAL ?? 30);
 // Stop creating (and say so) before the host itself runs short.
 const MIN_AVAILABLE = 2 * 2 ** 30;
 
@@ -28,6 +30,22 @@ function memAvailable(): number {
   const m = /MemAvailable:\s+(\d+) kB/.exec(readFileSync("/proc/meminfo", "utf8"));
   if (!m) throw new Error("/proc/meminfo has no MemAvailable");
   return Number(m[1]) * 1024;
+}
+
+/** CPU time (ns) the whole host and the engine's containers used, from cgroup v1's cpuacct. */
+function cpuNs(): { all: number; containers: number } {
+  const read = (p: string) => Number(readFileSync(p, "utf8").trim());
+  return { all: read("/sys/fs/cgroup/cpuacct/cpuacct.usage"), containers: read("/sys/fs/cgroup/cpuacct/docker/cpuacct.usage") };
+}
+
+/** Cores busy over `ms` of idleness: the host in all, and inside the containers (the rest is the engine, shims and runc for the checks). */
+async function idleCores(ms: number): Promise<{ all: number; containers: number }> {
+  const a = cpuNs();
+  const t = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = cpuNs();
+  const wallNs = (performance.now() - t) * 1e6;
+  return { all: (b.all - a.all) / wallNs, containers: (b.containers - a.containers) / wallNs };
 }
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
@@ -45,9 +63,12 @@ function knownRef(i: number): string {
 }
 
 async function main(): Promise<void> {
-  console.log(`machine: ${machine()}; N = ${N} live, ${KNOWN} more known`);
+  console.log(`machine: ${machine()}; N = ${N} live, ${KNOWN} more known; health checks every ${HEALTH_INTERVAL_S} s`);
   const nginx = await startNginx();
-  const { docker, db, service, provisioner } = await benchSetup({ portRange: { start: 56000, end: 56000 + 3 * N + 20 } });
+  const { docker, db, service, provisioner } = await benchSetup({
+    portRange: { start: 56000, end: 56000 + 3 * N + 20 },
+    config: { healthIntervalMs: HEALTH_INTERVAL_S * 1000 },
+  });
   const user = await makeUser(db, "scale@example.com", N + 1);
   const before = memAvailable();
   const networksBefore = (await docker.listNetworks()).length;
@@ -88,8 +109,12 @@ async function main(): Promise<void> {
     console.log(
       `idle memory: containers ${mib(total)} in all, ${mib(total / refs.length)} per project (min ${mib(Math.min(...usage))}, max ${mib(Math.max(...usage))}); host MemAvailable ${mib(before - memAvailable())} below the start (${mib((before - memAvailable()) / refs.length)} per project)`,
     );
+    const cores = await idleCores(30_000);
     console.log(
-      `create time: 1st ${secs(createMs[0] ?? NaN)}, ${createMs.length}th ${secs(createMs.at(-1) ?? NaN)}; p50 ${secs(percentile(createMs, 50))}, max ${secs(Math.max(...createMs))}`,
+      `idle CPU over 30 s: ${cores.all.toFixed(2)} cores busy in all (${(cores.all / refs.length).toFixed(3)} per project), ${cores.containers.toFixed(2)} inside containers (${(cores.containers / refs.length).toFixed(3)} per project)`,
+    );
+    console.log(
+      `create time: #1 ${secs(createMs[0] ?? NaN)}, #${createMs.length} ${secs(createMs.at(-1) ?? NaN)}; p50 ${secs(percentile(createMs, 50))}, max ${secs(Math.max(...createMs))}`,
     );
 
     // nginx: the live projects from the database plus KNOWN more (6 of 7 routed to a port, 1 of 7 paused).

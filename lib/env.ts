@@ -140,6 +140,7 @@ export const envSchema = z
       .regex(/^\d{1,5}[km]?$/, "must look like 50m")
       .default("50m"),
     SUPAFLEET_MAX_PARALLEL_STARTS: z.coerce.number().int().min(1).max(1000).optional(),
+    SUPAFLEET_HEALTH_INTERVAL: z.coerce.number().int().min(10).max(3600).default(30),
     SUPAFLEET_DB_BIND_ADDRESS: z
       .string()
       .default("0.0.0.0")
@@ -249,6 +250,8 @@ export interface Env {
   appPort: number;
   /** Stacks that may start at once (create, resume, restart); more wait in order. */
   maxParallelStarts: number;
+  /** Docker's steady-state health-check interval for every service (ms); starts are judged by Supafleet's own probes. */
+  healthIntervalMs: number;
   /** Only for a database restored from before its installation id existed: the id to take back. */
   installationId: string | undefined;
   rateLimits: RateLimitRules;
@@ -310,6 +313,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     },
     appPort: e.SUPAFLEET_APP_PORT,
     maxParallelStarts: e.SUPAFLEET_MAX_PARALLEL_STARTS ?? defaultMaxParallelStarts(),
+    healthIntervalMs: e.SUPAFLEET_HEALTH_INTERVAL * 1000,
     installationId: e.SUPAFLEET_INSTALLATION_ID,
     rateLimits: {
       rules: {

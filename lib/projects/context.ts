@@ -38,6 +38,8 @@ export interface ProjectServiceConfig {
   diskPath?: string;
   /** Where project networks get their subnets; without it Docker's default pools decide (about 30 networks). */
   subnetPool?: SubnetPool;
+  /** Docker's steady-state health-check interval; default STEADY_HEALTH_INTERVAL_MS (SUPAFLEET_HEALTH_INTERVAL). */
+  healthIntervalMs?: number;
 }
 
 export interface ProxyNotifier {
@@ -147,6 +149,7 @@ export function specFor(
       : undefined,
     publicUrl: apiUrl(ctx.config, p.ref),
     imageOverrides: ctx.config.imageOverrides,
+    healthIntervalMs: ctx.config.healthIntervalMs,
   });
   const placed = p.nodeId ? { ...spec, placement: { nodeId: p.nodeId } } : spec;
   return withGeneration(placed, opts.generation ?? p.dataGeneration);

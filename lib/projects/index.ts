@@ -46,6 +46,7 @@ export function getProjectService(): ProjectService {
         imageOverrides: env.imageOverrides,
         analytics: env.analytics,
         maxParallelStarts: env.maxParallelStarts,
+        healthIntervalMs: env.healthIntervalMs,
         subnetPool: env.subnetPool,
         dbBindAddress: env.dbBindAddress,
         poolerTls: env.nginx.tls,

@@ -56,6 +56,8 @@ export interface StackInput {
   subnet?: string;
   /** <scheme>://<ref>.<domain> */
   publicUrl: string;
+  /** Docker's steady-state health-check interval (at least; a template's longer one stays); default STEADY_HEALTH_INTERVAL_MS. */
+  healthIntervalMs?: number;
   /** key = service name or "*" */
   imageOverrides: Record<string, string>;
 }
@@ -81,6 +83,11 @@ function fileOwner(template: Template, service: ServiceName, path: string): { mo
 // per service (Studio's check starts a Node.js process: about 0.4 s of CPU),
 // which at dozens of projects per host is whole cores; 30 s keeps the steady
 // state watched (a dead container is seen at once from the engine's events).
+// Measured (bench/live-scale.ts): even at 30 s, an idle stand-in stack costs
+// about 0.16 of a core, most of it these checks (a Node.js start for meta and
+// studio, runc for every exec), so 2 cores saturate near a dozen live
+// projects; SUPAFLEET_HEALTH_INTERVAL trades the time to notice a hung (not
+// dead) service for projects per host.
 export const STEADY_HEALTH_INTERVAL_MS = 30_000;
 
 const POOLER_TLS_CERT = "/etc/supavisor/tls/server.crt";
@@ -256,7 +263,7 @@ export function buildStackSpec(input: StackInput): StackSpec {
       healthcheck: hc
         ? {
             test: hc.test.map(sub),
-            intervalMs: Math.max(durationMs(hc.interval, 30_000), STEADY_HEALTH_INTERVAL_MS),
+            intervalMs: Math.max(durationMs(hc.interval, 30_000), input.healthIntervalMs ?? STEADY_HEALTH_INTERVAL_MS),
             timeoutMs: durationMs(hc.timeout, 30_000),
             retries: hc.retries ?? 3,
             startPeriodMs: durationMs(hc.start_period, 0),

@@ -37,6 +37,7 @@ describe("parseEnv", () => {
     expect(env.imageOverrides).toEqual({});
     expect(env.admin).toBeUndefined();
     expect(env.maxParallelStarts).toBe(4 * availableParallelism());
+    expect(env.healthIntervalMs).toBe(30_000);
     expect(env.rateLimits.rules.loginAccount).toEqual({ points: 5, windowSec: 900, blockSec: 60 });
     expect(env.rateLimits.maxBlockSec).toBe(3600);
     // nginx is on by default, and it is the loopback proxy whose X-Real-IP is believed
@@ -60,6 +61,7 @@ describe("parseEnv", () => {
       SUPAFLEET_TLS_CERT: "/certs/full.pem",
       SUPAFLEET_TLS_KEY: "/certs/key.pem",
       SUPAFLEET_MAX_PARALLEL_STARTS: "3",
+      SUPAFLEET_HEALTH_INTERVAL: "120",
       SUPAFLEET_LIMIT_LOGIN_IP: "10/60/120",
       SUPAFLEET_LIMIT_MAX_BLOCK: "600",
       SUPAFLEET_TRUST_PROXY: "false",
@@ -75,6 +77,7 @@ describe("parseEnv", () => {
     expect(env.imageOverrides).toEqual({ db: "local/pg:15", "*": "local/standin:1" });
     expect(env.nginx.tls).toEqual({ certPath: "/certs/full.pem", keyPath: "/certs/key.pem" });
     expect(env.maxParallelStarts).toBe(3);
+    expect(env.healthIntervalMs).toBe(120_000);
     expect(env.rateLimits.rules.loginIp).toEqual({ points: 10, windowSec: 60, blockSec: 120 });
     expect(env.rateLimits.maxBlockSec).toBe(600);
     expect(env.trustProxy).toBe(false);
@@ -105,6 +108,8 @@ describe("parseEnv", () => {
     [{ SUPAFLEET_APP_PORT: "99999" }, "SUPAFLEET_APP_PORT"],
     [{ SUPAFLEET_MAX_PARALLEL_STARTS: "0" }, "SUPAFLEET_MAX_PARALLEL_STARTS"],
     [{ SUPAFLEET_MAX_PARALLEL_STARTS: "many" }, "SUPAFLEET_MAX_PARALLEL_STARTS"],
+    [{ SUPAFLEET_HEALTH_INTERVAL: "5" }, "SUPAFLEET_HEALTH_INTERVAL"],
+    [{ SUPAFLEET_HEALTH_INTERVAL: "1m" }, "SUPAFLEET_HEALTH_INTERVAL"],
     [{ SUPAFLEET_LIMIT_LOGIN_ACCOUNT: "5 per minute" }, "SUPAFLEET_LIMIT_LOGIN_ACCOUNT"],
     [{ SUPAFLEET_LIMIT_CREATE_IP: "0/60/60" }, "SUPAFLEET_LIMIT_CREATE_IP"],
     [{ SUPAFLEET_LIMIT_MAX_BLOCK: "0" }, "SUPAFLEET_LIMIT_MAX_BLOCK"],

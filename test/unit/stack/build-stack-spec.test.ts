@@ -383,4 +383,15 @@ describe("steady-state health checks", () => {
       timeoutMs: 5000,
     });
   });
+
+  it("run at the installation's interval when one is set (SUPAFLEET_HEALTH_INTERVAL), a template's longer one kept", async () => {
+    const spec = buildStackSpec({ ...(await input("aaaaaaaaaaaaaaaaaaaa")), healthIntervalMs: 120_000 });
+    const checked = spec.services.filter((s) => s.healthcheck);
+    expect(checked.length).toBeGreaterThan(5);
+    for (const s of checked) expect(s.healthcheck!.intervalMs, s.service).toBe(120_000);
+    const short = buildStackSpec({ ...(await input("aaaaaaaaaaaaaaaaaaaa")), healthIntervalMs: 10_000 });
+    // realtime's upstream interval (30 s) is longer than 10 s: kept; db's 5 s becomes 10 s.
+    expect(short.services.find((s) => s.service === "realtime")!.healthcheck!.intervalMs).toBe(30_000);
+    expect(short.services.find((s) => s.service === "db")!.healthcheck!.intervalMs).toBe(10_000);
+  });
 });
