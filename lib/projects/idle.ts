@@ -7,7 +7,7 @@
 // by its owner or an admin stays paused.
 import { isStatusIn, ACTIVE_STATUSES, EVENT } from "@/lib/domain";
 import { isAppError } from "@/lib/errors";
-import { describeError, type ProjectContext } from "@/lib/projects/context";
+import { applyProxy, describeError, type ProjectContext } from "@/lib/projects/context";
 import { pauseStack, resumeStack } from "@/lib/projects/lifecycle";
 
 export interface IdleReport {
@@ -76,6 +76,12 @@ export async function wakeProject(ctx: ProjectContext, ref: string): Promise<Wak
     if (p.pausedBy !== "idle") return "paused";
     try {
       await resumeStack(ctx, p, EVENT.wakeRequested, "Woken by a request after an idle pause");
+      // Route the project to its gateway now, not once every service is
+      // healthy: a request is answered as soon as the gateway and the service
+      // behind it are up (the database and PostgREST come up well before
+      // Studio or postgres-meta), and until the gateway listens nginx answers
+      // 503 with a short Retry-After (lib/proxy/render-nginx-config.ts).
+      await applyProxy(ctx);
       return "waking";
     } catch (err) {
       if (isAppError(err, "capacity_exceeded")) return "no_room";

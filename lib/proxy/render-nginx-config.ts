@@ -8,6 +8,12 @@ import { InvalidProxyInputError } from "@/lib/errors";
 import { ACTIVITY_LOG_FORMAT } from "@/lib/proxy/activity";
 import { REF_PATTERN } from "@/lib/validations/project";
 
+// A routed project whose gateway does not answer is usually starting (a
+// wake routes a project to its gateway as soon as the start begins,
+// lib/projects/idle.ts): clients are told to come back in seconds, and the
+// HTML page reloads itself at the same pace.
+export const UNAVAILABLE_RETRY_S = 5;
+
 export interface ProxyProject {
   ref: string;
   status: string;
@@ -189,8 +195,8 @@ ${PROXY_HEADERS}
     # keep the method, and nginx answers a POST to a static file with 405).
     error_page 502 504 =503 /__supafleet_unavailable_$sf_reply;
   }
-  location = /__supafleet_unavailable_html { internal; default_type text/html; add_header Retry-After 30 always; alias ${s.pagesDir}/unavailable.html; }
-  location = /__supafleet_unavailable_json { internal; default_type application/json; add_header Retry-After 30 always; return 503 '{"code":503,"message":"Project ${p.ref} is starting or unavailable. Retry shortly."}'; }
+  location = /__supafleet_unavailable_html { internal; default_type text/html; add_header Retry-After ${UNAVAILABLE_RETRY_S} always; alias ${s.pagesDir}/unavailable.html; }
+  location = /__supafleet_unavailable_json { internal; default_type application/json; add_header Retry-After ${UNAVAILABLE_RETRY_S} always; return 503 '{"code":503,"message":"Project ${p.ref} is starting or unavailable. Retry shortly."}'; }
 }`);
     } else if (p.status === "INACTIVE" && p.pausedBy === "idle") {
       // Asleep for idleness: any request goes to the app, which wakes it and

@@ -168,11 +168,12 @@ describe("the applier against a real nginx", () => {
     expect(page.status).toBe(503);
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(page.body).toContain("starting or unavailable");
-    expect(page.headers.get("retry-after")).toBe("30");
+    expect(page.headers.get("retry-after")).toBe("5");
+    expect(page.body).toContain('<meta http-equiv="refresh" content="5">');
     for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
       const html = await sendViaNginx(nginx.port, `${A}.${DOMAIN}`, { method, path: "/rest/v1/todos", body: Buffer.from("{}") });
       expect(`${method} ${html.status}`).toBe(`${method} 503`);
-      expect(html.headers.get("retry-after")).toBe("30");
+      expect(html.headers.get("retry-after")).toBe("5");
       const api = await sendViaNginx(nginx.port, `${A}.${DOMAIN}`, {
         method,
         path: "/rest/v1/todos",
@@ -181,7 +182,7 @@ describe("the applier against a real nginx", () => {
       });
       expect(`${method} ${api.status}`).toBe(`${method} 503`);
       expect(api.headers.get("content-type")).toContain("application/json");
-      expect(api.headers.get("retry-after")).toBe("30");
+      expect(api.headers.get("retry-after")).toBe("5");
       expect(JSON.parse(api.body)).toMatchObject({ code: 503 });
     }
     const accepts = await sendViaNginx(nginx.port, `${A}.${DOMAIN}`, { path: "/auth/v1/token", headers: { accept: "application/json" } });

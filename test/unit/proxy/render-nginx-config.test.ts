@@ -66,10 +66,10 @@ describe("renderNginxConfig", () => {
     expect(block).toContain("error_page 502 504 =503 /__supafleet_unavailable_$sf_reply;");
     expect(block).not.toContain("try_files");
     expect(block).toMatch(
-      /location = \/__supafleet_unavailable_json \{ internal; default_type application\/json; add_header Retry-After 30 always; return 503 '\{"code":503/,
+      /location = \/__supafleet_unavailable_json \{ internal; default_type application\/json; add_header Retry-After 5 always; return 503 '\{"code":503/,
     );
     expect(block).toContain(
-      "location = /__supafleet_unavailable_html { internal; default_type text/html; add_header Retry-After 30 always; alias /srv/supafleet/nginx/pages/unavailable.html; }",
+      "location = /__supafleet_unavailable_html { internal; default_type text/html; add_header Retry-After 5 always; alias /srv/supafleet/nginx/pages/unavailable.html; }",
     );
   });
 
