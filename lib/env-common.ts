@@ -1,5 +1,5 @@
 // Pieces of the environment schema that lib/env.ts and its parts
-// (lib/env-backups.ts) share.
+// (lib/env-backups.ts, lib/env-limits.ts) share.
 import { z } from "zod";
 
 /** A yes/no variable: true/false, 1/0, yes/no; unset: `def`. */

@@ -8,7 +8,7 @@ import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
 import { parseCidr } from "@/lib/projects/subnets";
 import { bool } from "@/lib/env-common";
 import { backupEnvOf, backupEnvShape, checkBackupEnv, type BackupEnv } from "@/lib/env-backups";
-import { DEFAULT_MAX_BLOCK_SEC, DEFAULT_RULES, parseRule, type RateLimitRule, type RateLimitRules } from "@/lib/rate-limit/rules";
+import { limitsEnvOf, limitsEnvShape, type LimitsEnv } from "@/lib/env-limits";
 
 const HOSTNAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 // "service", "service@template-version" (one version only) or "*".
@@ -17,19 +17,6 @@ const SERVICE_KEY = /^(\*|[a-z][a-z-]*(@[0-9a-z][0-9a-z.-]*)?)$/;
 const IMAGE_REF = /^[a-z0-9][a-z0-9._\-/:@]*$/i;
 
 const port = z.coerce.number().int().min(1).max(65535);
-
-const limitRule = (def: string) =>
-  z
-    .string()
-    .default(def)
-    .transform((v, ctx): RateLimitRule => {
-      const rule = parseRule(v);
-      if (typeof rule === "string") {
-        ctx.addIssue({ code: "custom", message: rule });
-        return z.NEVER;
-      }
-      return rule;
-    });
 
 export const envSchema = z
   .object({
@@ -165,24 +152,11 @@ export const envSchema = z
       .default("10.213.0.0/16")
       .refine((v) => parseCidr(v) !== null, { message: "must be an IPv4 network such as 10.213.0.0/16" }),
     SUPAFLEET_SUBNET_SIZE: z.coerce.number().int().min(8).max(28).default(26),
-    // Management API requests per minute and access token.
-    SUPAFLEET_API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
     SUPAFLEET_ANALYTICS: bool(false),
     SUPAFLEET_INSTALLATION_ID: z.string().regex(INSTALLATION_ID_PATTERN, "must be 16 lowercase hex characters, as the admin console shows it").optional(),
-    SUPAFLEET_LIMIT_LOGIN_ACCOUNT: limitRule(DEFAULT_RULES.loginAccount),
-    SUPAFLEET_LIMIT_LOGIN_IP: limitRule(DEFAULT_RULES.loginIp),
-    SUPAFLEET_LIMIT_SIGNUP_IP: limitRule(DEFAULT_RULES.signupIp),
-    SUPAFLEET_LIMIT_CREATE_USER: limitRule(DEFAULT_RULES.createUser),
-    SUPAFLEET_LIMIT_CREATE_IP: limitRule(DEFAULT_RULES.createIp),
-    SUPAFLEET_LIMIT_MAX_BLOCK: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(30 * 86_400)
-      .default(DEFAULT_MAX_BLOCK_SEC),
     // Believe X-Real-IP from a loopback peer (our nginx). Default: on when nginx is.
     SUPAFLEET_TRUST_PROXY: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
-    SUPAFLEET_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(6),
+    ...limitsEnvShape,
     ...backupEnvShape,
   })
   .superRefine((e, ctx) => {
@@ -208,7 +182,7 @@ export const envSchema = z
 
 type Parsed = z.output<typeof envSchema>;
 
-export interface Env {
+export interface Env extends LimitsEnv {
   nodeEnv: Parsed["NODE_ENV"];
   dataDir: string;
   databaseUrl: string;
@@ -254,13 +228,8 @@ export interface Env {
   healthIntervalMs: number;
   /** Only for a database restored from before its installation id existed: the id to take back. */
   installationId: string | undefined;
-  rateLimits: RateLimitRules;
   /** Believe X-Real-IP when the TCP peer is loopback (our nginx in front). */
   trustProxy: boolean;
-  /** Open event/log streams one user may hold at once. */
-  streamsPerUser: number;
-  /** Management API requests allowed per minute and access token. */
-  apiRateLimit: number;
   backups: BackupEnv;
 }
 
@@ -315,19 +284,8 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     maxParallelStarts: e.SUPAFLEET_MAX_PARALLEL_STARTS ?? defaultMaxParallelStarts(),
     healthIntervalMs: e.SUPAFLEET_HEALTH_INTERVAL * 1000,
     installationId: e.SUPAFLEET_INSTALLATION_ID,
-    rateLimits: {
-      rules: {
-        loginAccount: e.SUPAFLEET_LIMIT_LOGIN_ACCOUNT,
-        loginIp: e.SUPAFLEET_LIMIT_LOGIN_IP,
-        signupIp: e.SUPAFLEET_LIMIT_SIGNUP_IP,
-        createUser: e.SUPAFLEET_LIMIT_CREATE_USER,
-        createIp: e.SUPAFLEET_LIMIT_CREATE_IP,
-      },
-      maxBlockSec: e.SUPAFLEET_LIMIT_MAX_BLOCK,
-    },
     trustProxy: e.SUPAFLEET_TRUST_PROXY === undefined ? e.SUPAFLEET_NGINX_ENABLED : ["true", "1", "yes"].includes(e.SUPAFLEET_TRUST_PROXY),
-    streamsPerUser: e.SUPAFLEET_STREAMS_PER_USER,
-    apiRateLimit: e.SUPAFLEET_API_RATE_LIMIT,
+    ...limitsEnvOf(e),
     backups: backupEnvOf(e, dataDir),
   };
 }

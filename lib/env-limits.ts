@@ -1,0 +1,63 @@
+// The rate limits and bounds of the environment (sign-up, log-in, create,
+// streams, the Management API), parsed with the rest by lib/env.ts. Each
+// error names its variable, as lib/env.ts's do.
+import { z } from "zod";
+import { DEFAULT_MAX_BLOCK_SEC, DEFAULT_RULES, parseRule, type RateLimitRule, type RateLimitRules } from "@/lib/rate-limit/rules";
+
+/** POINTS/WINDOW/BLOCK (seconds), e.g. 5/900/60. */
+const limitRule = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((v, ctx): RateLimitRule => {
+      const rule = parseRule(v);
+      if (typeof rule === "string") {
+        ctx.addIssue({ code: "custom", message: rule });
+        return z.NEVER;
+      }
+      return rule;
+    });
+
+export const limitsEnvShape = {
+  SUPAFLEET_LIMIT_LOGIN_ACCOUNT: limitRule(DEFAULT_RULES.loginAccount),
+  SUPAFLEET_LIMIT_LOGIN_IP: limitRule(DEFAULT_RULES.loginIp),
+  SUPAFLEET_LIMIT_SIGNUP_IP: limitRule(DEFAULT_RULES.signupIp),
+  SUPAFLEET_LIMIT_CREATE_USER: limitRule(DEFAULT_RULES.createUser),
+  SUPAFLEET_LIMIT_CREATE_IP: limitRule(DEFAULT_RULES.createIp),
+  SUPAFLEET_LIMIT_MAX_BLOCK: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(DEFAULT_MAX_BLOCK_SEC),
+  SUPAFLEET_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(6),
+  // Management API requests per minute and access token.
+  SUPAFLEET_API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+};
+
+type Parsed = z.infer<z.ZodObject<typeof limitsEnvShape>>;
+
+export interface LimitsEnv {
+  rateLimits: RateLimitRules;
+  /** Open event/log streams one user may hold at once. */
+  streamsPerUser: number;
+  /** Management API requests allowed per minute and access token. */
+  apiRateLimit: number;
+}
+
+export function limitsEnvOf(e: Parsed): LimitsEnv {
+  return {
+    rateLimits: {
+      rules: {
+        loginAccount: e.SUPAFLEET_LIMIT_LOGIN_ACCOUNT,
+        loginIp: e.SUPAFLEET_LIMIT_LOGIN_IP,
+        signupIp: e.SUPAFLEET_LIMIT_SIGNUP_IP,
+        createUser: e.SUPAFLEET_LIMIT_CREATE_USER,
+        createIp: e.SUPAFLEET_LIMIT_CREATE_IP,
+      },
+      maxBlockSec: e.SUPAFLEET_LIMIT_MAX_BLOCK,
+    },
+    streamsPerUser: e.SUPAFLEET_STREAMS_PER_USER,
+    apiRateLimit: e.SUPAFLEET_API_RATE_LIMIT,
+  };
+}
