@@ -38,7 +38,7 @@ export interface ProjectServiceConfig {
   diskPath?: string;
   /** Where project networks get their subnets; without it Docker's default pools decide (about 30 networks). */
   subnetPool?: SubnetPool;
-  /** Docker's steady-state health-check interval; default STEADY_HEALTH_INTERVAL_MS (SUPAFLEET_HEALTH_INTERVAL). */
+  /** Docker's steady-state health-check interval; default STEADY_HEALTH_INTERVAL_MS (lib/stack/healthcheck.ts; SUPAFLEET_HEALTH_INTERVAL). */
   healthIntervalMs?: number;
 }
 

@@ -14,16 +14,8 @@ import {
   type PortSpec,
 } from "@/lib/stack/types";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
-import {
-  durationMs,
-  LATEST_STACK_VERSION,
-  loadTemplate,
-  substitute,
-  templateImage,
-  templateServices,
-  TemplateError,
-  type Template,
-} from "@/lib/stack/template";
+import { steadyHealthcheck } from "@/lib/stack/healthcheck";
+import { LATEST_STACK_VERSION, loadTemplate, substitute, templateImage, templateServices, TemplateError, type Template } from "@/lib/stack/template";
 import { REF_PATTERN } from "@/lib/validations/project";
 import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
 import { defaultBudget, limitsFor, type ProjectBudget } from "@/lib/stack/limits";
@@ -76,19 +68,6 @@ function fileOwner(template: Template, service: ServiceName, path: string): { mo
     throw new TemplateError(`${template.version}: ${path} holds secrets, but the ${service} contract does not name its uid and gid`);
   return { mode: 0o600, uid, gid };
 }
-
-// Docker's own checks only watch a running stack: a start is judged by
-// Supafleet running each check itself at once and with backoff
-// (lib/docker/probe.ts). Upstream's 5 s intervals cost a process start every 5 s
-// per service (Studio's check starts a Node.js process: about 0.4 s of CPU),
-// which at dozens of projects per host is whole cores; 30 s keeps the steady
-// state watched (a dead container is seen at once from the engine's events).
-// Measured (bench/live-scale.ts): even at 30 s, an idle stand-in stack costs
-// about 0.16 of a core, most of it these checks (a Node.js start for meta and
-// studio, runc for every exec), so 2 cores saturate near a dozen live
-// projects; SUPAFLEET_HEALTH_INTERVAL trades the time to notice a hung (not
-// dead) service for projects per host.
-export const STEADY_HEALTH_INTERVAL_MS = 30_000;
 
 const POOLER_TLS_CERT = "/etc/supavisor/tls/server.crt";
 const POOLER_TLS_KEY = "/etc/supavisor/tls/server.key";
@@ -243,12 +222,6 @@ export function buildStackSpec(input: StackInput): StackSpec {
       files.push(fileSpec(template, service, source, target, vars));
     }
 
-    // Where the template sets no check but the image has its own (postgres-meta:
-    // a Node.js process every 5 s), the image's command is run on our steady
-    // cadence: at 5 s with a 5 s timeout, a busy 2-core host failed it three
-    // times in a row and a healthy meta was reported unhealthy.
-    const imageCheck = template.contracts[service]?.imageHealthcheck.value;
-    const hc = svc.healthcheck ?? (imageCheck ? { test: imageCheck, interval: "30s", timeout: "10s", retries: 3 } : undefined);
     services.push({
       service,
       containerName: containerName(ref, service),
@@ -260,15 +233,7 @@ export function buildStackSpec(input: StackInput): StackSpec {
       mounts,
       ports: (svc.ports ?? []).map((p) => parsePort(sub(p))),
       files,
-      healthcheck: hc
-        ? {
-            test: hc.test.map(sub),
-            intervalMs: Math.max(durationMs(hc.interval, 30_000), input.healthIntervalMs ?? STEADY_HEALTH_INTERVAL_MS),
-            timeoutMs: durationMs(hc.timeout, 30_000),
-            retries: hc.retries ?? 3,
-            startPeriodMs: durationMs(hc.start_period, 0),
-          }
-        : undefined,
+      healthcheck: steadyHealthcheck(svc.healthcheck, template.contracts[service]?.imageHealthcheck.value, input.healthIntervalMs, sub),
       dependsOn: Object.entries(svc.depends_on ?? {}).flatMap(([dep, c]) => {
         const target = compose.services[dep];
         if (!target) throw new TemplateError(`${where}: depends on unknown ${dep}`);
