@@ -109,8 +109,10 @@ export interface Removed {
   networks: number;
 }
 
-const REMOVE_PASSES = 6;
-const PASS_PAUSE_MS = 500;
+// Growing pauses, about 30 s in all: on a saturated host (bench/live-scale.ts) the engine freed a
+// removed container's network endpoint over 3 s after the removal returned, failing 6 passes 0.5 s apart.
+const REMOVE_PASSES = 10;
+const passPauseMs = (pass: number) => Math.min(500 * 2 ** (pass - 1), 5_000);
 
 export interface RemoveOptions {
   /**
@@ -138,7 +140,7 @@ export async function removeStack(docker: Docker, ref: string, installationId: s
   const prefix = `supafleet-${ref}-`;
   let busy = "";
   for (let pass = 0; pass < REMOVE_PASSES; pass++) {
-    if (pass > 0) await new Promise((r) => setTimeout(r, PASS_PAUSE_MS));
+    if (pass > 0) await new Promise((r) => setTimeout(r, passPauseMs(pass)));
     const containers = mine(await docker.listContainers({ all: true, filters }));
     // Volumes our own containers mount by our per-project name: a container
     // created after its named volume was removed makes the engine re-create the
