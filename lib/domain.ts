@@ -25,6 +25,8 @@ export const PAUSED_STATUSES: readonly ProjectStatus[] = ["INACTIVE", "PAUSING"]
 /** Containers running or starting: what holds the host's memory. */
 export const RUNNING_STATUSES: readonly ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "COMING_UP", "RESTORING", "PAUSING", "UNKNOWN"];
 /** A background job is (or should be) working on it. */
+/** A project that holds data and is not changing: it can be backed up now. */
+export const BACKUPABLE_STATUSES: readonly ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"];
 export const TRANSITIONAL_STATUSES: readonly ProjectStatus[] = ["COMING_UP", "PAUSING", "RESTORING"];
 
 export const isStatusIn = (status: string, group: readonly ProjectStatus[]): boolean => (group as readonly string[]).includes(status);

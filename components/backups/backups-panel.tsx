@@ -30,16 +30,20 @@ const STATUS_STYLE: Record<BackupView["status"], string> = {
 const KIND_LABEL: Record<BackupView["kind"], string> = { SCHEDULED: "daily", MANUAL: "on demand", FINAL: "final" };
 
 /** The project's backups: take one now, restore one (typed confirmation), clone one, download one. */
-export function BackupsPanel({ projectRef, projectName, canBackUp }: { projectRef: string; projectName: string; canBackUp: boolean }) {
+export function BackupsPanel({ projectRef, projectName }: { projectRef: string; projectName: string }) {
   const router = useRouter();
   const [backups, setBackups] = useState<BackupView[] | null>(null);
+  // From the server with the list (every 5 s): the project's status moves while the page is open.
+  const [canBackUp, setCanBackUp] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
   const load = useCallback(async () => {
     const res = await listBackupsAction(projectRef);
-    if (res.ok) setBackups(res.data);
-    else setError(res.message);
+    if (res.ok) {
+      setBackups(res.data.backups);
+      setCanBackUp(res.data.canBackUp);
+    } else setError(res.message);
   }, [projectRef]);
 
   useEffect(() => {

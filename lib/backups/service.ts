@@ -4,7 +4,7 @@
 // the way the project service checks it (lib/projects/queries.ts).
 import type { Readable } from "node:stream";
 import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
-import type { BackupKind } from "@/lib/generated/prisma-sqlite/enums";
+import { BACKUPABLE_STATUSES, isStatusIn } from "@/lib/domain";
 import { PROJECT_FOR_SPEC, type ProjectContext } from "@/lib/projects/context";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import type { ProjectService } from "@/lib/projects/service";
@@ -22,26 +22,13 @@ import {
 import { backupContext, type BackupConfig, type BackupContext } from "@/lib/backups/context";
 import { decryptedStream } from "@/lib/backups/format";
 import { repairBackups, type BackupRepairReport } from "@/lib/backups/repair";
-import { findDeleted, restorableInto, requestClone, requestRestore, requestUndelete } from "@/lib/backups/requests";
+import { findDeleted, requestClone, requestRestore, requestUndelete } from "@/lib/backups/requests";
 import { BackupScheduler, pruneBackups } from "@/lib/backups/schedule";
 import type { BackupStore } from "@/lib/backups/store";
 import { takeBackup } from "@/lib/backups/take";
+import { backupView, type BackupView } from "@/lib/backups/view";
 
-export interface BackupView {
-  id: string;
-  kind: BackupKind;
-  status: "RUNNING" | "SUCCEEDED" | "FAILED";
-  startedAt: string;
-  finishedAt: string | null;
-  sizeBytes: number | null;
-  durationMs: number | null;
-  stackVersion: string;
-  method: string | null;
-  checksum: string | null;
-  error: string | null;
-  /** Finished, and of the template the project runs (the only one it restores into). */
-  restorable: boolean;
-}
+export type { BackupView } from "@/lib/backups/view";
 
 export interface DeletedProjectView extends ProjectSummary {
   removedAt: string;
@@ -58,21 +45,6 @@ export interface BackupAdminView {
   plans: Array<{ id: string; name: string; backupRetentionDays: number | null }>;
   deleted: DeletedProjectView[];
 }
-
-type Row = {
-  id: string;
-  kind: BackupKind;
-  status: "RUNNING" | "SUCCEEDED" | "FAILED";
-  startedAt: Date;
-  finishedAt: Date | null;
-  sizeBytes: bigint | null;
-  durationMs: number | null;
-  stackVersion: string;
-  dbImage: string;
-  method: string | null;
-  checksum: string | null;
-  error: string | null;
-};
 
 function assertAdmin(actor: SessionUser): void {
   if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
@@ -94,30 +66,20 @@ export class BackupService {
     return this.ctx.projects;
   }
 
-  /** `stackVersion`: the template the project runs now, the only one its backups restore into. */
-  private view(r: Row, stackVersion: string): BackupView {
-    return {
-      id: r.id,
-      kind: r.kind,
-      status: r.status,
-      startedAt: r.startedAt.toISOString(),
-      finishedAt: r.finishedAt?.toISOString() ?? null,
-      sizeBytes: r.sizeBytes === null ? null : Number(r.sizeBytes),
-      durationMs: r.durationMs,
-      stackVersion: r.stackVersion,
-      method: r.method,
-      checksum: r.checksum,
-      error: r.error,
-      restorable: r.status === "SUCCEEDED" && restorableInto(r, stackVersion, this.projects.config.imageOverrides),
-    };
-  }
-
   // ---- the owner's project page --------------------------------------------------
 
   async listBackups(actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<BackupView[]> {
+    return (await this.backupsPanel(actor, ref, opts)).backups;
+  }
+
+  /** The project page's panel: the backups, and whether one can be taken now (read each time: the status moves). */
+  async backupsPanel(actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<{ backups: BackupView[]; canBackUp: boolean }> {
     const p = await findOwned(this.projects, actor, ref, opts);
     const rows = await this.projects.db.backup.findMany({ where: { projectId: p.id }, orderBy: { startedAt: "desc" }, take: 200 });
-    return rows.map((r) => this.view(r, p.stackVersion));
+    return {
+      backups: rows.map((r) => backupView(r, p.stackVersion, this.projects.config.imageOverrides)),
+      canBackUp: p.activatedAt !== null && isStatusIn(p.status, BACKUPABLE_STATUSES),
+    };
   }
 
   /** On-demand backup; resolves once it is finished (the page shows it RUNNING meanwhile). */
@@ -125,11 +87,10 @@ export class BackupService {
     const { ref } = parseOrThrow(projectRefInput, input);
     const found = await findOwned(this.projects, actor, ref);
     if (!found.activatedAt) throw new InvalidStateError("This project has no data yet.");
-    if (!["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"].includes(found.status))
-      throw new InvalidStateError(`A project that is ${found.status} cannot be backed up now.`);
+    if (!isStatusIn(found.status, BACKUPABLE_STATUSES)) throw new InvalidStateError(`A project that is ${found.status} cannot be backed up now.`);
     const p = await this.projects.db.project.findUniqueOrThrow({ where: { id: found.id }, include: PROJECT_FOR_SPEC });
     const id = await takeBackup(this.ctx, p, "MANUAL");
-    return this.view(await this.projects.db.backup.findUniqueOrThrow({ where: { id } }), p.stackVersion);
+    return backupView(await this.projects.db.backup.findUniqueOrThrow({ where: { id } }), p.stackVersion, this.projects.config.imageOverrides);
   }
 
   async restoreBackup(actor: SessionUser, input: unknown): Promise<ProjectSummary> {

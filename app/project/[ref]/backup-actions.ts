@@ -9,8 +9,8 @@ import type { ProjectSummary } from "@/lib/projects/service";
 // Each action checks the session and hands the raw input to the service,
 // which validates it (lib/validations/backup.ts) and scopes it to the owner.
 
-export async function listBackupsAction(ref: string): Promise<ActionResult<BackupView[]>> {
-  return runAction(async () => getBackupService().listBackups(await requireUser(), ref));
+export async function listBackupsAction(ref: string): Promise<ActionResult<{ backups: BackupView[]; canBackUp: boolean }>> {
+  return runAction(async () => getBackupService().backupsPanel(await requireUser(), ref));
 }
 
 export async function createBackupAction(ref: string): Promise<ActionResult<BackupView>> {

@@ -45,11 +45,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ ref: s
         </div>
         <section className="mt-6 rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">
           <h2 className="mb-4 font-medium">Backups</h2>
-          <BackupsPanel
-            projectRef={project.ref}
-            projectName={project.name}
-            canBackUp={["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"].includes(project.status)}
-          />
+          <BackupsPanel projectRef={project.ref} projectName={project.name} />
         </section>
       </main>
     </>
