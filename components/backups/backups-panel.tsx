@@ -129,6 +129,7 @@ export function BackupsPanel({ projectRef, projectName }: { projectRef: string; 
                             name={projectName}
                             triggerLabel="Restore"
                             confirmLabel="Replace the data"
+                            pendingLabel="Restoring…"
                             description={`The project's database and files will be replaced by this backup of ${new Date(b.startedAt).toLocaleString("en")}; everything written since is lost. If the restored project does not come up healthy, it keeps its current data.`}
                             onDelete={async (confirmRef) => {
                               const res = await restoreBackupAction({ ref: projectRef, backupId: b.id, confirmRef });

@@ -13,6 +13,7 @@ export function DeleteProjectDialog({
   description = "This removes the project’s containers, database, storage and keys. It cannot be undone.",
   confirmLabel = "Delete project",
   triggerLabel = "Delete",
+  pendingLabel = "Deleting…",
 }: {
   projectRef: string;
   name: string;
@@ -20,15 +21,20 @@ export function DeleteProjectDialog({
   description?: string;
   confirmLabel?: string;
   triggerLabel?: string;
+  pendingLabel?: string;
 }) {
+  const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState("");
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
     <Dialog.Root
-      onOpenChange={() => {
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
         setTyped("");
         setError(null);
+        setPending(false);
       }}
     >
       <Dialog.Trigger asChild>
@@ -48,10 +54,10 @@ export function DeleteProjectDialog({
               setPending(true);
               setError(null);
               const res = await onDelete(typed);
-              if (!res.ok) {
-                setPending(false);
-                setError(res.fieldErrors?.confirmRef?.[0] ?? res.message);
-              }
+              setPending(false);
+              // Done: the dialog closes (a delete also navigates away; a restore stays on the page).
+              if (res.ok) setOpen(false);
+              else setError(res.fieldErrors?.confirmRef?.[0] ?? res.message);
             }}
           >
             {error && <Alert>{error}</Alert>}
@@ -70,7 +76,7 @@ export function DeleteProjectDialog({
                 </Button>
               </Dialog.Close>
               <Button type="submit" variant="danger" disabled={pending || typed !== projectRef}>
-                {pending ? "Deleting…" : confirmLabel}
+                {pending ? pendingLabel : confirmLabel}
               </Button>
             </div>
           </form>
