@@ -28,7 +28,7 @@ import { benchSetup, machine, makeUser } from "./common";
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const PORTS = { kongHttp: 56960, postgres: 56961, pooler: 56962 };
 
-const dollar = (v: string) => v.replaceAll("$", "$$");
+const dollar = (v: string) => v.replaceAll("$", () => "$$"); // a literal $ in compose is $$
 const duration = (ms: number) => `${ms}ms`;
 
 /** The spec as a compose file (JSON is YAML), its files written under `dir` with their owners and modes. */
