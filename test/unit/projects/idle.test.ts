@@ -120,6 +120,28 @@ describe("auto-pause and wake", () => {
     expect(await service.wakeProject("zzzzzzzzzzzzzzzzzzzz")).toBe("not_found");
   });
 
+  it("routes a waking project to its gateway as soon as its start begins, before the stack is healthy", async () => {
+    const ref = await running();
+    await service.setIdleTimeout(owner, { ref, minutes: 1 });
+    await service.sweepIdle(new Date(Date.now() + 120_000));
+    // The same database, an app whose engine holds the wake's start until released.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const applied: string[] = [];
+    const app = new ProjectService(
+      db,
+      engine.provisioner(await ensureInstallationId(db), { up: () => held }),
+      { apply: async () => void applied.push((await row(ref)).status) },
+      service.context.config,
+    );
+    expect(await app.wakeProject(ref)).toBe("waking");
+    // nginx was re-rendered while the stack is still starting: RESTORING is routed to the gateway's port.
+    expect(applied).toEqual(["RESTORING"]);
+    release();
+    await app.waitForIdle(ref);
+    expect(applied.at(-1)).toBe("ACTIVE_HEALTHY");
+  });
+
   it("answers browsers with a page that reloads itself and API clients with 503 and Retry-After", () => {
     const page = wakeReply("waking", false);
     expect(page.status).toBe(503);
