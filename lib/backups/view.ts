@@ -1,4 +1,4 @@
-// A backup as the project page and the Management API show it.
+// A backup as its owner sees it on the project page (time, size, status, restorable).
 import type { BackupKind } from "@/lib/generated/prisma-sqlite/enums";
 import { restorableInto } from "@/lib/backups/requests";
 
