@@ -123,6 +123,8 @@ describe("auto-pause and wake through nginx", () => {
     console.info(`wake: first request to the gateway's first 200 through nginx in ${Date.now() - t0} ms`);
     const wakes = (await service.listEvents(user, ref)).filter((e) => e.kind === "wake.requested");
     expect(wakes).toHaveLength(1);
+    // The first answer comes before every service is healthy (the gateway is routed as the wake begins); the wake then finishes.
+    await service.waitForIdle(ref);
     expect(await row()).toMatchObject({ status: "ACTIVE_HEALTHY", pausedBy: null });
   });
 
