@@ -4,10 +4,13 @@
 // never touches the projects of a Supafleet running on the same engine.
 import { randomUUID } from "node:crypto";
 import { cpus, totalmem } from "node:os";
+import { resolve } from "node:path";
 import type { Db } from "@/lib/db/client";
+import type { ProxySettings } from "@/lib/proxy/render-nginx-config";
 import type { ProjectServiceConfig, ProxyNotifier } from "@/lib/projects/service";
 import type { SessionUser } from "@/lib/users/service";
 import { ensureDockerHost } from "@/test/support/docker-host";
+import { freePort } from "@/test/support/postgres-server";
 import { openInstallation } from "@/test/support/installation";
 import { ensureStandinImages } from "@/test/support/standin-images";
 
@@ -39,4 +42,16 @@ export function percentile(values: number[], p: number): number {
 
 export function machine(): string {
   return `${process.platform} ${process.arch}, node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`;
+}
+
+/** The benches' nginx settings: bench.test over http on a test nginx's port, an app upstream nothing listens on. */
+export async function benchProxySettings(nginxPort: number): Promise<ProxySettings> {
+  return {
+    rootDomain: "bench.test",
+    scheme: "http",
+    appUpstream: { host: "127.0.0.1", port: await freePort() },
+    httpListen: { host: "127.0.0.1", port: nginxPort },
+    pagesDir: resolve("nginx/pages"),
+    clientMaxBodySize: "50m",
+  };
 }

@@ -12,9 +12,7 @@ import { renderNginxConfig, type ProxyProject } from "@/lib/proxy/render-nginx-c
 import { removeStack } from "@/lib/docker/resources";
 import { BASE_IMAGE } from "@/test/support/docker-host";
 import { NGINX_BIN, startNginx } from "@/test/support/nginx-host";
-import { freePort } from "@/test/support/postgres-server";
-import { benchSetup, machine, makeUser, percentile } from "./common";
-import { resolve } from "node:path";
+import { benchProxySettings, benchSetup, machine, makeUser, percentile } from "./common";
 import type { SessionUser } from "@/lib/users/service";
 
 const PROJECTS = 1000;
@@ -71,14 +69,7 @@ async function main(): Promise<void> {
   const nginx = await startNginx();
   try {
     const projects: ProxyProject[] = Array.from({ length: PROJECTS }, (_, i) => ({ ref: ref(i), status: "ACTIVE_HEALTHY", kongPort: 20000 + i }));
-    const settings = {
-      rootDomain: "bench.test",
-      scheme: "http" as const,
-      appUpstream: { host: "127.0.0.1", port: await freePort() },
-      httpListen: { host: "127.0.0.1", port: nginx.port },
-      pagesDir: resolve("nginx/pages"),
-      clientMaxBodySize: "50m",
-    };
+    const settings = await benchProxySettings(nginx.port);
     const render = await timeIt(20, async () => renderNginxConfig(projects, settings));
     const applier = new NginxApplier({
       nginxBin: NGINX_BIN,

@@ -10,13 +10,11 @@
 // Run: N=40 npx tsx bench/live-scale.ts   (the engine to itself: no suite beside it)
 import { loadavg } from "node:os";
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { loadProxyProjects } from "@/lib/proxy/app-proxy";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import type { ProxyProject } from "@/lib/proxy/render-nginx-config";
 import { NGINX_BIN, startNginx, viaNginx } from "@/test/support/nginx-host";
-import { freePort } from "@/test/support/postgres-server";
-import { benchSetup, machine, makeUser, percentile } from "./common";
+import { benchProxySettings, benchSetup, machine, makeUser, percentile } from "./common";
 
 const N = Number(process.env.N ?? 40);
 const KNOWN = Number(process.env.KNOWN ?? 1000);
@@ -118,14 +116,7 @@ async function main(): Promise<void> {
     );
 
     // nginx: the live projects from the database plus KNOWN more (6 of 7 routed to a port, 1 of 7 paused).
-    const settings = {
-      rootDomain: "bench.test",
-      scheme: "http" as const,
-      appUpstream: { host: "127.0.0.1", port: await freePort() },
-      httpListen: { host: "127.0.0.1", port: nginx.port },
-      pagesDir: resolve("nginx/pages"),
-      clientMaxBodySize: "50m",
-    };
+    const settings = await benchProxySettings(nginx.port);
     const known: ProxyProject[] = Array.from({ length: KNOWN }, (_, i) => ({
       ref: knownRef(i),
       status: i % 7 === 0 ? "INACTIVE" : "ACTIVE_HEALTHY",

@@ -1,12 +1,10 @@
 // Routing overhead: requests per second through nginx by subdomain against
 // the same gateway port directly, with wrk, same run, same project.
 import { execFileSync } from "node:child_process";
-import { resolve } from "node:path";
 import { loadProxyProjects } from "@/lib/proxy/app-proxy";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
-import { freePort } from "@/test/support/postgres-server";
 import { NGINX_BIN, startNginx } from "@/test/support/nginx-host";
-import { benchSetup, machine, makeUser } from "./common";
+import { benchProxySettings, benchSetup, machine, makeUser } from "./common";
 
 const SECONDS = Number(process.env.SECONDS_PER_RUN ?? 10);
 
@@ -25,14 +23,7 @@ async function main(): Promise<void> {
   const { db, service } = await benchSetup({ portRange: { start: 57000, end: 57099 } });
   let ref = "";
   try {
-    const settings = {
-      rootDomain: "bench.test",
-      scheme: "http" as const,
-      appUpstream: { host: "127.0.0.1", port: await freePort() },
-      httpListen: { host: "127.0.0.1", port: nginx.port },
-      pagesDir: resolve("nginx/pages"),
-      clientMaxBodySize: "50m",
-    };
+    const settings = await benchProxySettings(nginx.port);
     const applier = new NginxApplier({
       nginxBin: NGINX_BIN,
       mainConfPath: nginx.mainConfPath,

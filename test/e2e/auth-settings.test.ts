@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABELS } from "@/lib/stack/types";
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { startApp, type AppServer } from "@/test/support/app-server";
-import { launchBrowser, snap } from "@/test/support/browser";
+import { createProjectInBrowser, launchBrowser, signUp, snap } from "@/test/support/browser";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_OVERRIDES_ENV } from "@/test/support/standin-images";
 
@@ -47,16 +47,8 @@ async function authEnv(): Promise<Record<string, string>> {
 
 describe("Auth settings in the browser", () => {
   it("a new project shows its template, the new keys, and Auth with confirmation off", async () => {
-    await page.goto(`${app.url}/signup`);
-    await page.fill("#field-email", "authowner@example.com");
-    await page.fill("#field-password", "a-good-password-1");
-    await page.click("button[type=submit]");
-    await page.waitForURL("**/dashboard");
-    await page.click("text=+ New project");
-    await page.fill("#field-name", "Auth demo");
-    await page.click("button:has-text('Create project')");
-    await page.waitForURL(/\/project\/[a-z]{20}$/);
-    ref = page.url().split("/").pop()!;
+    await signUp(page, app.url, "authowner@example.com", "a-good-password-1");
+    ref = await createProjectInBrowser(page, "Auth demo");
     await page.waitForSelector("[data-testid=status-badge][data-status=ACTIVE_HEALTHY]", { timeout: 600_000 });
     expect(await page.textContent("[data-testid=stack-version]")).toContain("2026.09-r1");
     expect(await page.textContent("[data-testid=secret-key]")).toMatch(/^•+$/);

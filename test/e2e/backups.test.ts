@@ -15,7 +15,7 @@ import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { containerName } from "@/lib/stack/build-stack-spec";
 import { LABELS } from "@/lib/stack/types";
 import { startApp, type AppServer } from "@/test/support/app-server";
-import { launchBrowser, snap } from "@/test/support/browser";
+import { createProjectInBrowser, launchBrowser, signUp, snap } from "@/test/support/browser";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_OVERRIDES_ENV } from "@/test/support/standin-images";
 
@@ -56,16 +56,8 @@ afterAll(async () => {
 
 describe("Backups in the browser", () => {
   it("backs up from the project page and lists the backup with its size; the download is the owner's archive", async () => {
-    await page.goto(`${app.url}/signup`);
-    await page.fill("#field-email", "backupowner@example.com");
-    await page.fill("#field-password", "a-good-password-1");
-    await page.click("button[type=submit]");
-    await page.waitForURL("**/dashboard");
-    await page.click("text=+ New project");
-    await page.fill("#field-name", "Backup demo");
-    await page.click("button:has-text('Create project')");
-    await page.waitForURL(/\/project\/[a-z]{20}$/);
-    ref = page.url().split("/").pop()!;
+    await signUp(page, app.url, "backupowner@example.com", "a-good-password-1");
+    ref = await createProjectInBrowser(page, "Backup demo");
     refs.push(ref);
     await waitHealthy();
     await sql(ref, "create table notes (id int primary key, body text); insert into notes values (1, 'kept by the backup')");
@@ -88,11 +80,7 @@ describe("Backups in the browser", () => {
     // Another signed-in user gets no archive.
     const stranger = await browser.newContext();
     const other = await stranger.newPage();
-    await other.goto(`${app.url}/signup`);
-    await other.fill("#field-email", "stranger@example.com");
-    await other.fill("#field-password", "a-good-password-1");
-    await other.click("button[type=submit]");
-    await other.waitForURL("**/dashboard");
+    await signUp(other, app.url, "stranger@example.com", "a-good-password-1");
     const href = await row.locator("[data-testid=backup-download]").getAttribute("href");
     const refused = await other.request.get(`${app.url}${href}`);
     expect(refused.status()).toBe(404);

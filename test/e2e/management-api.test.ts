@@ -25,7 +25,7 @@ import {
 import { allOperations } from "@/lib/api/operations";
 import { LABELS } from "@/lib/stack/types";
 import { startApp, type AppServer } from "@/test/support/app-server";
-import { launchBrowser, snap } from "@/test/support/browser";
+import { launchBrowser, signUp, snap } from "@/test/support/browser";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_OVERRIDES_ENV } from "@/test/support/standin-images";
 
@@ -70,14 +70,6 @@ async function newPage(): Promise<Page> {
   const page = await ctx.newPage();
   page.setDefaultTimeout(30_000);
   return page;
-}
-
-async function signUp(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${app.url}/signup`);
-  await page.fill("#field-email", email);
-  await page.fill("#field-password", password);
-  await page.click("button[type=submit]");
-  await page.waitForURL("**/dashboard");
 }
 
 async function logIn(page: Page, email: string, password: string): Promise<void> {
@@ -178,7 +170,7 @@ describe("the Management API with real clients", () => {
 
   it("issues tokens on the account page, shown once, listed by prefix", async () => {
     alice = await newPage();
-    await signUp(alice, "alice@example.com", "alice-password");
+    await signUp(alice, app.url, "alice@example.com", "alice-password");
     aliceToken = await createToken(alice, "client tests", { expiry: "7" });
     await snap(alice, "api-01-token-created");
     // Shown once: a reload lists it by prefix only.
@@ -188,7 +180,7 @@ describe("the Management API with real clients", () => {
     expect(await alice.textContent("[data-testid=token-row]")).toContain(aliceToken.slice(0, 8));
     expect(await alice.textContent("[data-testid=last-used]")).toBe("Never used");
     const bob = await newPage();
-    await signUp(bob, "bob@example.com", "bob-password-1");
+    await signUp(bob, app.url, "bob@example.com", "bob-password-1");
     bobToken = await createToken(bob, "bob's token");
     api = new SupabaseManagementAPI({ accessToken: aliceToken, baseUrl: app.url });
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LATEST_STACK_VERSION, templateServices } from "@/lib/stack/template";
 import { LABELS } from "@/lib/stack/types";
 import { startApp, type AppServer } from "@/test/support/app-server";
-import { launchBrowser, snap } from "@/test/support/browser";
+import { createProjectInBrowser, launchBrowser, signUp, snap } from "@/test/support/browser";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_OVERRIDES_ENV } from "@/test/support/standin-images";
 
@@ -41,27 +41,11 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-async function signUp(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${app.url}/signup`);
-  await page.fill("#field-email", email);
-  await page.fill("#field-password", password);
-  await page.click("button[type=submit]");
-  await page.waitForURL("**/dashboard");
-}
-
 async function logIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto(`${app.url}/login`);
   await page.fill("#field-email", email);
   await page.fill("#field-password", password);
   await page.click("button[type=submit]");
-}
-
-async function createProject(page: Page, name: string): Promise<string> {
-  await page.click("text=+ New project");
-  await page.fill("#field-name", name);
-  await page.click("button:has-text('Create project')");
-  await page.waitForURL(/\/project\/[a-z]{20}$/);
-  return page.url().split("/").pop()!;
 }
 
 async function waitForStatus(page: Page, status: string, timeoutMs = 300_000): Promise<void> {
@@ -80,7 +64,7 @@ describe("projects in the browser", () => {
 
   it("creates a project and shows it coming up until healthy", async () => {
     alice = await newPage();
-    await signUp(alice, "alice@example.com", "alice-password");
+    await signUp(alice, app.url, "alice@example.com", "alice-password");
     expect(await alice.textContent("[data-testid=quota]")).toContain("0 of 2 projects");
     await snap(alice, "projects-01-empty-dashboard");
     await alice.click("text=+ New project");
@@ -129,7 +113,7 @@ describe("projects in the browser", () => {
 
   it("keeps a second user away from the first user's project, in pages, routes and server actions", async () => {
     const bob = await newPage();
-    await signUp(bob, "bob@example.com", "bob-password-1");
+    await signUp(bob, app.url, "bob@example.com", "bob-password-1");
     const foreign = await bob.goto(`${app.url}/project/${refA}`);
     expect(foreign?.status()).toBe(404);
     await snap(bob, "projects-08-foreign-project");
@@ -137,7 +121,7 @@ describe("projects in the browser", () => {
     expect((await bob.request.get(`${app.url}/api/projects/${refA}/logs?service=db&follow=0`)).status()).toBe(404);
     // Bob's own project: his delete action, rewritten in flight to name Alice's ref.
     await bob.goto(`${app.url}/dashboard`);
-    const refB = await createProject(bob, "Bob app");
+    const refB = await createProjectInBrowser(bob, "Bob app");
     await bob.route(`${app.url}/project/${refB}`, async (route) => {
       const body = route.request().postData();
       if (route.request().method() === "POST" && body?.includes(refB)) await route.continue({ postData: body.replaceAll(refB, refA) });
