@@ -97,6 +97,12 @@ async function main(): Promise<void> {
     for (const ref of refs) await service.refreshStatus(ref);
     const statuses = await Promise.all(refs.map(async (ref) => (await service.getProject(user, ref)).status));
     const healthy = statuses.filter((s) => s === "ACTIVE_HEALTHY").length;
+    // Which services a not-healthy project has down or judged unhealthy, and how its checks last ran.
+    for (const [i, ref] of refs.entries()) {
+      if (statuses[i] === "ACTIVE_HEALTHY") continue;
+      const bad = (await provisioner.status(ref)).filter((s) => s.state !== "running" || s.health === "unhealthy");
+      console.log(`  ${ref} (#${i + 1}) ${statuses[i]}: ${bad.map((s) => `${s.service} ${s.state}/${s.health}`).join(", ") || "no service down"}`);
+    }
     const usage = await Promise.all(refs.map(async (ref) => (await provisioner.usage(ref))?.memoryBytes ?? 0));
     const total = usage.reduce((a, b) => a + b, 0);
     console.log(

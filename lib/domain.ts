@@ -98,7 +98,16 @@ export type StartStep = "requested" | "queued" | "started" | "succeeded" | "fail
 export const startEvent = (mode: StartMode, step: StartStep) => `${mode}.${step}` as const;
 
 /** What the Docker adapter reports while it converges a stack. */
-export type ServiceEventKind = "service.creating" | "service.started" | "service.unhealthy" | "service.healthy" | "service.failed";
+export type ServiceEventKind =
+  | "service.creating"
+  | "service.started"
+  | "service.unhealthy"
+  | "service.healthy"
+  | "service.failed"
+  /** The db's new data volume came from its template's seed (lib/docker/db-seed.ts). */
+  | "service.seeded"
+  /** It could not, and the db initialises itself (slower, same result). */
+  | "service.seed_skipped";
 
 export type EventKind = (typeof EVENT)[keyof typeof EVENT] | ReturnType<typeof startEvent> | ServiceEventKind;
 

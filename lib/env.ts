@@ -153,6 +153,7 @@ export const envSchema = z
       .refine((v) => parseCidr(v) !== null, { message: "must be an IPv4 network such as 10.213.0.0/16" }),
     SUPAFLEET_SUBNET_SIZE: z.coerce.number().int().min(8).max(28).default(26),
     SUPAFLEET_ANALYTICS: bool(false),
+    SUPAFLEET_DB_SEED: bool(true),
     SUPAFLEET_INSTALLATION_ID: z.string().regex(INSTALLATION_ID_PATTERN, "must be 16 lowercase hex characters, as the admin console shows it").optional(),
     // Believe X-Real-IP from a loopback peer (our nginx). Default: on when nginx is.
     SUPAFLEET_TRUST_PROXY: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
@@ -207,6 +208,8 @@ export interface Env extends LimitsEnv {
   swarm: { encrypted: boolean; nodeEngines: Record<string, string> };
   /** Logs and analytics (Logflare + Vector) in every project's stack; off by default, as upstream. */
   analytics: boolean;
+  /** New projects' databases copied from a seed of their template's first boot (lib/stack/db-seed.ts). */
+  dbSeed: boolean;
   admin: { email: string; password: string } | undefined;
   imageOverrides: Record<string, string>;
   nginx: {
@@ -264,6 +267,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     engine: e.SUPAFLEET_ENGINE,
     swarm: { encrypted: e.SUPAFLEET_SWARM_ENCRYPT, nodeEngines: e.SUPAFLEET_SWARM_NODE_ENGINES },
     analytics: e.SUPAFLEET_ANALYTICS,
+    dbSeed: e.SUPAFLEET_DB_SEED,
     admin:
       e.SUPAFLEET_ADMIN_EMAIL && e.SUPAFLEET_ADMIN_PASSWORD
         ? { email: e.SUPAFLEET_ADMIN_EMAIL.toLowerCase(), password: e.SUPAFLEET_ADMIN_PASSWORD }

@@ -13,6 +13,8 @@ import { METADATA_ROLE, writeMetadata } from "@/lib/docker/metadata";
 import { DEFAULT_UNHEALTHY_GRACE_MS, waitHealthy } from "@/lib/docker/readiness";
 import { ensureNetwork, ensureVolume, ownedBy } from "@/lib/docker/resources";
 import { Gate } from "@/lib/docker/gate";
+import { seedDbVolume } from "@/lib/docker/db-seed";
+import { dbSeedPlan } from "@/lib/stack/db-seed";
 
 export type { ServiceState, StackEvent } from "@/lib/stack/types";
 export { DEFAULT_UNHEALTHY_GRACE_MS } from "@/lib/docker/readiness";
@@ -27,6 +29,8 @@ export interface ApplyOptions {
   unhealthyGraceMs?: number;
   /** Probe services with their own health checks (default true); false waits for the engine's schedule. */
   probe?: boolean;
+  /** Fill a db data volume this start creates from its template's seed (lib/docker/db-seed.ts); default false. */
+  dbSeed?: boolean;
 }
 
 /** Dependency levels; throws on unknown dependencies and cycles. */
@@ -75,6 +79,17 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
   if (volumes.some((v) => v.name === spec.metadata.volume && v.state === "created")) {
     const db = spec.services.find((s) => s.service === "db") ?? spec.services[0];
     await writeMetadata(docker, spec.ref, spec.installationId, spec.metadata.sealed, db?.image);
+  }
+  if (opts.dbSeed) {
+    const data = dbSeedPlan(spec)?.dataVolume;
+    if (volumes.some((v) => v.name === data && v.state === "created")) {
+      const r = await seedDbVolume(docker, spec);
+      emit(
+        r.seeded
+          ? { kind: "service.seeded", service: "db", message: `db data from the template's seed (${(r.ms / 1000).toFixed(1)} s)` }
+          : { kind: "service.seed_skipped", service: "db", message: `db initialises itself: ${r.reason}` },
+      );
+    }
   }
 
   const started = new Map(spec.services.map((s) => [s.service, new Gate()]));

@@ -19,23 +19,26 @@ export interface DockerProvisionerOptions {
   /** An image to read a metadata volume with when the stack has no container left
    * (the template's db image); any image on the engine will do. */
   helperImage?: string;
+  /** Fill new db data volumes from their template's seed (lib/docker/db-seed.ts); default true. */
+  dbSeed?: boolean;
 }
 
 export function dockerProvisioner(docker: Docker, installationId: string, opts: DockerProvisionerOptions = {}): Provisioner {
+  const dbSeed = opts.dbSeed ?? true;
   return {
     installationId,
-    up: (spec, { onEvent, signal }) => applyStack(docker, spec, { onEvent, signal }),
+    up: (spec, { onEvent, signal }) => applyStack(docker, spec, { onEvent, signal, dbSeed }),
     pause: async (ref) => {
       await stopStack(docker, ref, installationId);
     },
     restart: async (spec, { onEvent, signal }) => {
       await stopStack(docker, spec.ref, installationId);
-      await applyStack(docker, spec, { onEvent, signal });
+      await applyStack(docker, spec, { onEvent, signal, dbSeed });
     },
     replaceService: async (spec, service, { onEvent, signal }) => {
       await removeServiceContainer(docker, spec, service);
       // Makes only what is missing (the one container) and starts nothing else anew.
-      await applyStack(docker, spec, { onEvent, signal });
+      await applyStack(docker, spec, { onEvent, signal, dbSeed });
     },
     destroy: (ref) => removeStack(docker, ref, installationId, { volumes: true }),
     removeContainers: (ref) => removeStack(docker, ref, installationId, { volumes: false }),

@@ -32,7 +32,10 @@ export function getProjectService(): ProjectService {
     const provisioner =
       env.engine === "swarm"
         ? createSwarmProvisioner(env.dockerSocket, installationId, env.swarm)
-        : createDockerProvisioner(env.dockerSocket, installationId, { helperImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides) });
+        : createDockerProvisioner(env.dockerSocket, installationId, {
+            helperImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides),
+            dbSeed: env.dbSeed,
+          });
     g.supafleetProjects = new ProjectService(
       db,
       provisioner,

@@ -143,7 +143,15 @@ async function onProvisionEvent(ctx: ProjectContext, p: { id: string; ref: strin
   const message = e.message ?? [e.kind, e.service ?? e.image].filter(Boolean).join(" ");
   try {
     if (e.kind === "image.pull") publishProgress(p.ref, e.kind, message, data);
-    else await recordEvent(ctx.db, p, e.kind.endsWith("failed") ? "ERROR" : e.kind.endsWith("unhealthy") ? "WARN" : "INFO", e.kind, message, data);
+    else
+      await recordEvent(
+        ctx.db,
+        p,
+        e.kind.endsWith("failed") ? "ERROR" : e.kind.endsWith("unhealthy") || e.kind === "service.seed_skipped" ? "WARN" : "INFO",
+        e.kind,
+        message,
+        data,
+      );
   } catch (err) {
     console.error(`[supafleet] could not record event for ${p.ref}: ${describeError(err)}`);
   }

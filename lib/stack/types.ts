@@ -1,6 +1,7 @@
 // The contract between the pure stack builder (lib/stack) and the Docker
 // adapter (lib/docker): a project's whole Supabase stack as plain data.
 // Nothing here talks to Docker; everything is serialisable and testable.
+import type { ServiceEventKind } from "@/lib/domain";
 
 /** Every service any template version runs (each version runs a subset: see lib/stack/template.ts). */
 export const SERVICE_NAMES = [
@@ -143,7 +144,7 @@ export interface StackSpec {
 
 /** Progress of a stack start: image pulls, and each service's steps. */
 export interface StackEvent {
-  kind: "image.pull" | "service.creating" | "service.started" | "service.unhealthy" | "service.healthy" | "service.failed";
+  kind: "image.pull" | ServiceEventKind;
   service?: string;
   image?: string;
   percent?: number;
