@@ -2,7 +2,10 @@
 // same run, on stand-ins, alternating so that neither side always runs on a
 // warmer host:
 //   product   — ProjectService.createProject until ACTIVE_HEALTHY (leases,
-//               secrets, metadata, the stack, its readiness probes);
+//               secrets, metadata, the database from its template's seed,
+//               the stack, its readiness probes);
+//   no seed   — the same with SUPAFLEET_DB_SEED off: the db's first boot
+//               runs every init script (the product before the seed);
 //   probes on — applyStack on one rendered spec, readiness probes on;
 //   probes off— the same spec waiting on Docker's own health status only
 //               (the start path before issue 13);
@@ -14,6 +17,7 @@
 //               most services) instead of Supafleet's 30 s steady cadence:
 //               what running upstream's compose file directly costs.
 // Run: ROUNDS=2 npx tsx bench/create-vs-compose.ts   (needs `apt-get install docker-compose`)
+//      VARIANTS="product,no seed,compose 5s" runs only those.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -25,10 +29,15 @@ import { applyStack } from "@/lib/docker/stack-runner";
 import { buildStackSpec, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import type { StackSpec } from "@/lib/stack/types";
+import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
+import { DOCKER_SOCKET } from "@/test/support/installation";
 import { STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
 import { benchSetup, machine, makeUser } from "./common";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
+const ALL = ["product", "no seed", "probes on", "probes off", "compose", "compose 5s"] as const;
+const VARIANTS = new Set(process.env.VARIANTS ? process.env.VARIANTS.split(",").map((v) => v.trim()) : ALL);
+for (const v of VARIANTS) if (!(ALL as readonly string[]).includes(v)) throw new Error(`unknown variant "${v}"; known: ${ALL.join(", ")}`);
 const PORTS = { kongHttp: 56960, postgres: 56961, pooler: 56962 };
 
 const dollar = (v: string) => v.replaceAll("$", () => "$$"); // a literal $ in compose is $$
@@ -123,22 +132,28 @@ async function specFor(installationId: string, tag: string, upstreamIntervals = 
 }
 
 async function main(): Promise<void> {
-  const { docker, db, service, installationId } = await benchSetup({ portRange: { start: 56900, end: 56940 } });
+  const { docker, db, service, installationId, restart } = await benchSetup({ portRange: { start: 56900, end: 56940 } });
+  const noSeed = restart({ provisioner: () => createDockerProvisioner(DOCKER_SOCKET, installationId, { helperImage: STANDIN_IMAGE_OVERRIDES.db, dbSeed: false }) });
   console.log(`machine: ${machine()}; docker-compose ${execFileSync("docker-compose", ["version", "--short"], { encoding: "utf8" }).trim()}; ${ROUNDS} rounds`);
   const user = await makeUser(db, "compose@example.com", ROUNDS + 1);
-  const figures: Record<string, number[]> = { product: [], "probes on": [], "probes off": [], compose: [], "compose 5s": [] };
+  const figures: Record<string, number[]> = Object.fromEntries(ALL.filter((v) => VARIANTS.has(v)).map((v) => [v, []]));
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      // product path
-      let t = performance.now();
-      const { ref } = await service.createProject(user, { name: `Compose bench ${round}` });
-      await service.waitForIdle(ref);
-      const status = (await service.getProject(user, ref)).status;
-      if (status !== "ACTIVE_HEALTHY") throw new Error(`product create ended ${status}`);
-      figures.product!.push(performance.now() - t);
-      await service.deleteProject(user, { ref, confirmRef: ref });
+      // product path, with and without the db seed
+      let t = 0;
+      for (const [name, svc] of [["product", service], ["no seed", noSeed]] as const) {
+        if (!VARIANTS.has(name)) continue;
+        t = performance.now();
+        const { ref } = await svc.createProject(user, { name: `Compose bench ${round} ${name}` });
+        await svc.waitForIdle(ref);
+        const status = (await svc.getProject(user, ref)).status;
+        if (status !== "ACTIVE_HEALTHY") throw new Error(`${name} create ended ${status}`);
+        figures[name]!.push(performance.now() - t);
+        await svc.deleteProject(user, { ref, confirmRef: ref });
+      }
 
       for (const probe of [true, false]) {
+        if (!VARIANTS.has(probe ? "probes on" : "probes off")) continue;
         const spec = await specFor(installationId, probe ? "p" : "d");
         try {
           t = performance.now();
@@ -150,6 +165,7 @@ async function main(): Promise<void> {
       }
 
       for (const upstream of [false, true]) {
+        if (!VARIANTS.has(upstream ? "compose 5s" : "compose")) continue;
         const spec = await specFor(installationId, upstream ? "u" : "c", upstream);
         const dir = mkdtempSync(join(tmpdir(), "supafleet-compose-"));
         const file = specToCompose(spec, dir);
@@ -181,8 +197,9 @@ async function main(): Promise<void> {
   const m = Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, mean(v)]));
   for (const [k, v] of Object.entries(figures))
     console.log(`${k.padEnd(10)}: ${v.map((x) => (x / 1000).toFixed(1)).join(" / ")} s, mean ${(m[k]! / 1000).toFixed(1)} s`);
+  const ratio = (a: string, b: string) => (m[a] !== undefined && m[b] !== undefined ? (m[a] / m[b]).toFixed(2) : "not run");
   console.log(
-    `ratios (mean): compose / product ${(m.compose! / m.product!).toFixed(2)}; compose with upstream's intervals / product ${(m["compose 5s"]! / m.product!).toFixed(2)}; compose / probes on ${(m.compose! / m["probes on"]!).toFixed(2)}; probes off / probes on ${(m["probes off"]! / m["probes on"]!).toFixed(2)} (goal: product ≤ 15 s and ≥ 3× faster than compose)`,
+    `ratios (mean): compose / product ${ratio("compose", "product")}; compose with upstream's intervals / product ${ratio("compose 5s", "product")}; no seed / product ${ratio("no seed", "product")}; compose / probes on ${ratio("compose", "probes on")}; probes off / probes on ${ratio("probes off", "probes on")} (goal: product ≤ 15 s and ≥ 3× faster than compose)`,
   );
 }
 
