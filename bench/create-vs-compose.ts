@@ -133,7 +133,9 @@ async function specFor(installationId: string, tag: string, upstreamIntervals = 
 
 async function main(): Promise<void> {
   const { docker, db, service, installationId, restart } = await benchSetup({ portRange: { start: 56900, end: 56940 } });
-  const noSeed = restart({ provisioner: () => createDockerProvisioner(DOCKER_SOCKET, installationId, { helperImage: STANDIN_IMAGE_OVERRIDES.db, dbSeed: false }) });
+  const noSeed = restart({
+    provisioner: () => createDockerProvisioner(DOCKER_SOCKET, installationId, { helperImage: STANDIN_IMAGE_OVERRIDES.db, dbSeed: false }),
+  });
   console.log(`machine: ${machine()}; docker-compose ${execFileSync("docker-compose", ["version", "--short"], { encoding: "utf8" }).trim()}; ${ROUNDS} rounds`);
   const user = await makeUser(db, "compose@example.com", ROUNDS + 1);
   const figures: Record<string, number[]> = Object.fromEntries(ALL.filter((v) => VARIANTS.has(v)).map((v) => [v, []]));
@@ -141,7 +143,10 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       // product path, with and without the db seed
       let t = 0;
-      for (const [name, svc] of [["product", service], ["no seed", noSeed]] as const) {
+      for (const [name, svc] of [
+        ["product", service],
+        ["no seed", noSeed],
+      ] as const) {
         if (!VARIANTS.has(name)) continue;
         t = performance.now();
         const { ref } = await svc.createProject(user, { name: `Compose bench ${round} ${name}` });
