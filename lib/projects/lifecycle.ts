@@ -30,6 +30,9 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
     ctx.provisioner.usedHostPorts(),
     ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : [],
     hostResources(ctx.config.diskPath),
+    // On a multi-node runtime, a create no node takes (all drained or down) is refused now, before
+    // anything is made; the project's own node is chosen when it starts, with its real budget.
+    ctx.provisioner.place?.({ ref: "", memoryBytes: 0 }),
   ]);
   // A ref or port taken by a parallel create: try again with fresh ones.
   const project = await retryOnUnique(() => {
