@@ -2,7 +2,8 @@
 // product path) and once waiting on Docker's own health status only (the code
 // before probes), each service's "created/started/healthy" printed relative to
 // the start, then a stop and a second start of the same containers (what a
-// wake does). Run: npx tsx bench/start-timeline.ts
+// wake does); with the db from its template's seed or from a first boot.
+// Run: npx tsx bench/start-timeline.ts   (VARIANTS=seed,on,off picks)
 import { applyStack, stopStack } from "@/lib/docker/stack-runner";
 import { removeStack } from "@/lib/docker/resources";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
@@ -32,8 +33,14 @@ async function main(): Promise<void> {
   const installationId = randomBytes(8).toString("hex");
   console.log(`machine: ${machine()}`);
   const figures: string[] = [];
-  for (const probe of [true, false]) {
-    const ref = `benchtimeline${probe ? "p" : "d"}`.padEnd(20, "x");
+  const all = [
+    { name: "seed", label: "probes on, db from the seed", probe: true, dbSeed: true },
+    { name: "on", label: "probes on", probe: true, dbSeed: false },
+    { name: "off", label: "probes off", probe: false, dbSeed: false },
+  ];
+  const wanted = new Set((process.env.VARIANTS ?? "seed,on,off").split(",").map((v) => v.trim()));
+  for (const v of all.filter((x) => wanted.has(x.name))) {
+    const ref = `benchtimeline${v.name}`.padEnd(20, "x");
     const spec = buildStackSpec({
       ref,
       installationId,
@@ -45,13 +52,12 @@ async function main(): Promise<void> {
       stackVersion: LATEST_STACK_VERSION,
       analytics: false,
     });
+    const opts = { probe: v.probe, dbSeed: v.dbSeed, pollMs: 100 };
     try {
-      const first = await timeline(`first start, probes ${probe ? "on" : "off"}`, (onEvent) => applyStack(docker, spec, { onEvent, probe, pollMs: 100 }));
+      const first = await timeline(`first start, ${v.label}`, (onEvent) => applyStack(docker, spec, { ...opts, onEvent }));
       await stopStack(docker, ref, installationId);
-      const again = await timeline(`start of the stopped stack (wake), probes ${probe ? "on" : "off"}`, (onEvent) =>
-        applyStack(docker, spec, { onEvent, probe, pollMs: 100 }),
-      );
-      figures.push(`probes ${probe ? "on " : "off"}: first start ${first} ms, start of the stopped stack ${again} ms`);
+      const again = await timeline(`start of the stopped stack (wake), ${v.label}`, (onEvent) => applyStack(docker, spec, { ...opts, onEvent }));
+      figures.push(`${v.label}: first start ${first} ms, start of the stopped stack ${again} ms`);
     } finally {
       await removeStack(docker, ref, installationId, { volumes: true });
     }

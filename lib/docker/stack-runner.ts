@@ -80,17 +80,19 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
     const db = spec.services.find((s) => s.service === "db") ?? spec.services[0];
     await writeMetadata(docker, spec.ref, spec.installationId, spec.metadata.sealed, db?.image);
   }
-  if (opts.dbSeed) {
-    const data = dbSeedPlan(spec)?.dataVolume;
-    if (volumes.some((v) => v.name === data && v.state === "created")) {
-      const r = await seedDbVolume(docker, spec);
-      emit(
-        r.seeded
-          ? { kind: "service.seeded", service: "db", message: `db data from the template's seed (${(r.ms / 1000).toFixed(1)} s)` }
-          : { kind: "service.seed_skipped", service: "db", message: `db initialises itself: ${r.reason}` },
-      );
-    }
-  }
+  // A new db data volume is filled from its template's seed while the services that do not
+  // wait for the db start; the db's container is made once the fill is over.
+  const seedPlan = opts.dbSeed ? dbSeedPlan(spec) : null;
+  const seeding =
+    seedPlan && volumes.some((v) => v.name === seedPlan.dataVolume && v.state === "created")
+      ? seedDbVolume(docker, spec).then((r) =>
+          emit(
+            r.seeded
+              ? { kind: "service.seeded", service: "db", message: `db data from the template's seed (${(r.ms / 1000).toFixed(1)} s)` }
+              : { kind: "service.seed_skipped", service: "db", message: `db initialises itself: ${r.reason}` },
+          ),
+        )
+      : null;
 
   const started = new Map(spec.services.map((s) => [s.service, new Gate()]));
   const healthy = new Map(spec.services.map((s) => [s.service, new Gate()]));
@@ -110,6 +112,7 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
       spec.services.map(async (svc) => {
         try {
           await Promise.all(svc.dependsOn.map((d) => (d.condition === "service_healthy" ? healthy : started).get(d.service)!.promise));
+          if (seeding && svc === seedPlan?.db) await seeding;
           const stop = failed();
           if (stop) throw stop;
           await ensureContainer(docker, spec, svc, emit);
@@ -136,6 +139,8 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener("abort", onAbort);
+    // Never return (and let a caller tear down) while the fill still mounts the volume.
+    await seeding?.catch(() => undefined);
   }
 }
 
