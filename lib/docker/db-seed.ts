@@ -69,7 +69,9 @@ export async function seedDbVolume(docker: Docker, spec: StackSpec): Promise<See
 }
 
 async function ensureSeed(docker: Docker, plan: DbSeedPlan, key: string, installationId: string): Promise<void> {
-  if (complete.has(key)) return;
+  // Still there? An operator may have removed it (mounting a missing one would make an empty, unlabelled volume).
+  if (complete.has(key) && (await volumeLabels(docker, seedVolumeName(key))) !== null) return;
+  complete.delete(key);
   let p = making.get(key);
   if (!p) {
     p = makeSeed(docker, plan, key, installationId).finally(() => making.delete(key));

@@ -14,7 +14,7 @@ import { removeStack } from "@/lib/docker/resources";
 import { applyStack, stopStack } from "@/lib/docker/stack-runner";
 import { generateRef } from "@/lib/projects/ref";
 import { buildStackSpec } from "@/lib/stack/build-stack-spec";
-import { SEED_KEY_LABEL, SEED_ROLE } from "@/lib/stack/db-seed";
+import { SEED_KEY_LABEL, SEED_ROLE, dbSeedPlan, seedKey, seedVolumeName } from "@/lib/stack/db-seed";
 import { generateProjectSecrets, type ProjectSecrets } from "@/lib/stack/secrets";
 import { TEMPLATE_VERSIONS } from "@/lib/stack/template";
 import { LABELS, type StackEvent, type StackSpec } from "@/lib/stack/types";
@@ -162,5 +162,29 @@ describe.each([...TEMPLATE_VERSIONS])("a database from the seed of template %s",
     expect(await seedDbVolume(docker, seeded)).toMatchObject({ seeded: true });
     await applyStack(docker, seeded, { dbSeed: true });
     expect((await psql(seeded, "SELECT v FROM kept")).trim()).toBe("mine");
+  });
+});
+
+describe("when the seed cannot be had", () => {
+  it("leaves a volume of the seed's name that is not a seed untouched, and the db initialises itself", async () => {
+    const spec = dbOnly(TEMPLATE_VERSIONS[TEMPLATE_VERSIONS.length - 1]!, await generateProjectSecrets());
+    const db = spec.services[0]!;
+    // Its own nonce: a seed key no other test has made.
+    const own: StackSpec = { ...spec, services: [{ ...db, env: { ...db.env, SUPAFLEET_SEED_TEST: `${nonce}-foreign` } }] };
+    const plan = dbSeedPlan(own)!;
+    const imageId = ((await docker.getImage(db.image).inspect()) as { Id: string }).Id;
+    const foreign = seedVolumeName(seedKey(plan, imageId));
+    await docker.createVolume({ Name: foreign, Labels: { "someone.else": "yes" } });
+    try {
+      const events: StackEvent[] = [];
+      await applyStack(docker, own, { dbSeed: true, onEvent: (e) => events.push(e) });
+      expect(events.find((e) => e.kind === "service.seed_skipped")?.message).toMatch(/is not this seed; it was left untouched/);
+      expect(events.some((e) => e.kind === "service.seeded")).toBe(false);
+      expect((await psql(own, "SELECT count(*) FROM pg_roles WHERE rolname = 'authenticator'")).trim()).toBe("1");
+      const v = (await docker.getVolume(foreign).inspect()) as { Labels: Record<string, string> | null };
+      expect(v.Labels).toEqual({ "someone.else": "yes" });
+    } finally {
+      await docker.getVolume(foreign).remove();
+    }
   });
 });
