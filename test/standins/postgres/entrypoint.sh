@@ -31,6 +31,11 @@ HBA
   done
   runuser -u postgres -- pg_ctl -D "$PGDATA" -w -m fast stop >/dev/null
   echo "standin-db: initialised"
+  # The real image's entrypoint is docker-library's docker-entrypoint.sh (supabase/postgres
+  # Dockerfile-17: ADD .../docker-library/postgres/.../docker-entrypoint.sh); these are its lines.
+  echo 'PostgreSQL init process complete; ready for start up.'
+else
+  echo 'PostgreSQL Database directory appears to contain a database; Skipping initialization'
 fi
 # setpriv execs in place, so postgres is PID 1 and gets docker stop's SIGTERM.
 exec setpriv --reuid=postgres --regid=postgres --init-groups "$@"
