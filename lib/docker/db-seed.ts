@@ -9,10 +9,10 @@
 // initialises itself as it always did.
 import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
-import { extract, pack } from "tar-stream";
 import { statusOf } from "@/lib/docker/client";
 import { filesArchive } from "@/lib/docker/containers";
 import { probeOnce } from "@/lib/docker/probe";
+import { readTarFiles, tarOf } from "@/lib/docker/tar";
 import { volumeLabels } from "@/lib/docker/volume-helper";
 import { ResourceConflictError, StackTimeoutError } from "@/lib/errors";
 import {
@@ -129,7 +129,7 @@ async function makeSeed(docker: Docker, plan: DbSeedPlan, key: string, installat
       const info = (await c.inspect()) as { State: { ExitCode: number } };
       if (info.State.ExitCode !== 0) throw new Error(`the seed's database stopped with exit code ${info.State.ExitCode}`);
       // The mark goes in last: a seed without it is never used.
-      await c.putArchive(await markerTar(key), { path: DB_DATA_TARGET });
+      await c.putArchive(await tarOf(SEED_MARKER, JSON.stringify({ key, madeAt: new Date().toISOString() })), { path: DB_DATA_TARGET });
       return;
     } finally {
       await removeContainer(docker, maker);
@@ -181,8 +181,8 @@ async function seedComplete(docker: Docker, volume: string, key: string, image: 
       if (statusOf(err) === 404) return false;
       throw err;
     }
-    const text = await firstFile(stream);
-    return (JSON.parse(text) as { key?: string }).key === key;
+    const [marker] = await readTarFiles(stream, (base) => base === SEED_MARKER);
+    return marker !== undefined && (JSON.parse(marker.content) as { key?: string }).key === key;
   } finally {
     await removeContainer(docker, c.id);
   }
@@ -248,38 +248,6 @@ async function logTail(docker: Docker, name: string): Promise<string> {
   } catch (err) {
     return `(no logs: ${message(err)})`;
   }
-}
-
-async function markerTar(key: string): Promise<Buffer> {
-  const tar = pack();
-  tar.entry({ name: SEED_MARKER, mode: 0o600, uid: 0, gid: 0 }, JSON.stringify({ key, madeAt: new Date().toISOString() }));
-  tar.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of tar) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-async function firstFile(stream: NodeJS.ReadableStream): Promise<string> {
-  const ex = extract();
-  let text = "";
-  ex.on("entry", (header, body, next) => {
-    const chunks: Buffer[] = [];
-    body.on("data", (d: unknown) => {
-      if (Buffer.isBuffer(d) && header.type === "file" && text === "") chunks.push(d);
-    });
-    body.on("end", () => {
-      if (chunks.length) text = Buffer.concat(chunks).toString("utf8").slice(0, 10_000);
-      next();
-    });
-    body.resume();
-  });
-  await new Promise<void>((resolve, reject) => {
-    ex.on("finish", resolve);
-    ex.on("error", reject);
-    stream.on("error", reject);
-    stream.pipe(ex);
-  });
-  return text;
 }
 
 function message(err: unknown): string {

@@ -6,7 +6,7 @@
 // created containers, no process runs, and any image will do.
 import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
-import { extract, pack } from "tar-stream";
+import { readTarFiles, tarOf } from "@/lib/docker/tar";
 import { labelFilter, statusOf } from "@/lib/docker/client";
 import { ownedBy } from "@/lib/docker/resources";
 import { LABELS, METADATA_MOUNT, METADATA_VOLUME } from "@/lib/stack/types";
@@ -74,15 +74,6 @@ async function withHelper<T>(
   }
 }
 
-async function tarOf(name: string, content: string): Promise<Buffer> {
-  const tar = pack();
-  tar.entry({ name, mode: 0o600, uid: 0, gid: 0, mtime: new Date() }, content);
-  tar.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of tar) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /** Writes a new metadata file, making the volume first when the stack has none
  * (stacks made before metadata volumes existed). */
 export async function writeMetadata(docker: Docker, ref: string, installationId: string, sealed: string, fallbackImage?: string): Promise<void> {
@@ -105,28 +96,7 @@ export async function readMetadata(docker: Docker, ref: string, installationId: 
   const image = await helperImage(docker, ref, installationId, fallbackImage);
   const files = await withHelper(docker, ref, installationId, image, true, async (c) => {
     const stream = (await c.getArchive({ path: `${METADATA_MOUNT}/.` })) as NodeJS.ReadableStream;
-    const found: Array<{ name: string; content: string }> = [];
-    const ex = extract();
-    ex.on("entry", (header, body, next) => {
-      const base = header.name.split("/").pop() ?? "";
-      const chunks: Buffer[] = [];
-      body.on("data", (d: unknown) => {
-        if (Buffer.isBuffer(d)) chunks.push(d);
-      });
-      body.on("end", () => {
-        if (header.type === "file" && FILE_PATTERN.test(base) && (header.size ?? 0) < 1_000_000)
-          found.push({ name: base, content: Buffer.concat(chunks).toString("utf8") });
-        next();
-      });
-      body.resume();
-    });
-    await new Promise<void>((resolve, reject) => {
-      ex.on("finish", resolve);
-      ex.on("error", reject);
-      stream.on("error", reject);
-      stream.pipe(ex);
-    });
-    return found;
+    return readTarFiles(stream, (base) => FILE_PATTERN.test(base));
   });
   return files.sort((a, b) => b.name.localeCompare(a.name)).map((f) => f.content);
 }
