@@ -5,7 +5,10 @@ import { readTarFiles, tarOf } from "@/lib/docker/tar";
 
 async function tarOfMany(entries: Array<{ name: string; content: string; type?: "file" | "directory" }>): Promise<Buffer> {
   const tar = pack();
-  for (const e of entries) tar.entry({ name: e.name, type: e.type ?? "file" }, e.type === "directory" ? undefined : e.content);
+  for (const e of entries) {
+    if (e.type === "directory") tar.entry({ name: e.name, type: "directory" });
+    else tar.entry({ name: e.name, type: "file" }, e.content);
+  }
   tar.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of tar) chunks.push(chunk as Buffer);
