@@ -10,7 +10,8 @@
 import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
 import { statusOf } from "@/lib/docker/client";
-import { filesArchive } from "@/lib/docker/containers";
+import { filesArchive, inspectOrNull } from "@/lib/docker/containers";
+import { logTail } from "@/lib/docker/logs";
 import { probeOnce } from "@/lib/docker/probe";
 import { readTarFiles, tarOf } from "@/lib/docker/tar";
 import { volumeLabels } from "@/lib/docker/volume-helper";
@@ -145,7 +146,7 @@ async function untilReady(docker: Docker, plan: DbSeedPlan, name: string): Promi
   const deadline = Date.now() + SEED_DEADLINE_MS;
   while (Date.now() < deadline) {
     const state = await containerState(docker, name);
-    if (state !== "running") throw new Error(`the seed's database ${state ?? "vanished"} during its first boot: ${await logTail(docker, name)}`);
+    if (state !== "running") throw new Error(`the seed's database ${state ?? "vanished"} during its first boot: ${await lastLines(docker, name)}`);
     if ((await probeOnce(docker, name, test, 5_000)).ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -214,19 +215,14 @@ async function runFill(docker: Docker, spec: StackSpec, plan: DbSeedPlan, key: s
     await c.start();
     const done = (await Promise.race([c.wait(), new Promise((r) => setTimeout(() => r(null), FILL_DEADLINE_MS))])) as { StatusCode: number } | null;
     if (!done) throw new StackTimeoutError(["db (fill)"], FILL_DEADLINE_MS / 1000);
-    if (done.StatusCode !== 0) throw new Error(`exit code ${done.StatusCode}: ${await logTail(docker, name)}`);
+    if (done.StatusCode !== 0) throw new Error(`exit code ${done.StatusCode}: ${await lastLines(docker, name)}`);
   } finally {
     await removeContainer(docker, name);
   }
 }
 
 async function containerState(docker: Docker, name: string): Promise<string | null> {
-  try {
-    return ((await docker.getContainer(name).inspect()) as { State: { Status: string } }).State.Status;
-  } catch (err) {
-    if (statusOf(err) === 404) return null;
-    throw err;
-  }
+  return (await inspectOrNull(docker, name))?.State.Status ?? null;
 }
 
 async function removeContainer(docker: Docker, name: string): Promise<void> {
@@ -237,17 +233,9 @@ async function removeContainer(docker: Docker, name: string): Promise<void> {
   }
 }
 
-async function logTail(docker: Docker, name: string): Promise<string> {
-  try {
-    const buf = (await docker.getContainer(name).logs({ stdout: true, stderr: true, tail: 20 })) as unknown as Buffer;
-    return buf
-      .toString("utf8")
-      .replace(/[\x00-\x08]/g, "")
-      .trim()
-      .slice(-1500);
-  } catch (err) {
-    return `(no logs: ${message(err)})`;
-  }
+/** The container's last lines for an error message; a container already gone has none. */
+function lastLines(docker: Docker, name: string): Promise<string> {
+  return logTail(docker, name, 20).catch((err: unknown) => `(no logs: ${message(err)})`);
 }
 
 function message(err: unknown): string {
