@@ -10,9 +10,13 @@ import { readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { ConfigError, NginxConfigInvalidError, NginxNotServingError, NginxReloadError } from "@/lib/errors";
 import { request } from "node:http";
+import { acceptingWorkers, stillAccepting } from "@/lib/proxy/nginx-workers";
 import { CONFIG_VERSION_HOST, renderNginxConfig, versionOf, type ProxyProject, type ProxySettings } from "@/lib/proxy/render-nginx-config";
 
 const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Without /proc: how long after the first new answer old workers may still accept. */
+const OLD_WORKER_GRACE_MS = 300;
 
 export interface ApplyResult {
   changed: boolean;
@@ -114,7 +118,7 @@ export class NginxApplier {
     }
     const tReload = Date.now();
     const version = versionOf(text);
-    if (version) await this.waitForVersion(version);
+    if (version) await this.waitForVersion(version, reload.oldWorkers);
     const tServed = Date.now();
     return {
       changed: true,
@@ -129,23 +133,28 @@ export class NginxApplier {
    * reload" would do the same after parsing the whole config once more
    * (about 0.35 s with 1,000 projects); it stays the fallback.
    */
-  private async reload(mainConf: string): Promise<{ ok: boolean; output: string }> {
+  private async reload(mainConf: string): Promise<{ ok: boolean; output: string; oldWorkers: number[] | null }> {
     const pidPath = /^\s*pid\s+([^;\s]+);/m.exec(mainConf)?.[1];
     const pid = pidPath ? Number((await readOrNull(pidPath))?.trim()) : NaN;
     if (Number.isInteger(pid) && pid > 1) {
       try {
+        const oldWorkers = await acceptingWorkers(pid);
         process.kill(pid, "SIGHUP");
-        return { ok: true, output: "" };
+        return { ok: true, output: "", oldWorkers };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
         // stale pid file: let nginx itself report the problem
       }
     }
-    return nginx(this.opts.nginxBin, ["-s", "reload", "-c", this.opts.mainConfPath]);
+    return { ...(await nginx(this.opts.nginxBin, ["-s", "reload", "-c", this.opts.mainConfPath])), oldWorkers: null };
   }
 
-  /** Polls nginx (new connection each time) until it serves the new config. */
-  private async waitForVersion(version: string, timeoutMs = 15_000): Promise<void> {
+  /**
+   * Polls nginx (new connection each time) until it serves the new config,
+   * then until no old worker accepts any more (lib/proxy/nginx-workers.ts):
+   * only then does every new connection get the new config.
+   */
+  private async waitForVersion(version: string, oldWorkers: number[] | null, timeoutMs = 15_000): Promise<void> {
     const { host, port } = this.opts.settings.httpListen;
     const deadline = Date.now() + timeoutMs;
     let seen = "";
@@ -163,10 +172,23 @@ export class NginxApplier {
         req.on("timeout", () => req.destroy(new Error("timeout")));
         req.end();
       });
-      if (seen === version) return;
-      await new Promise((r) => setTimeout(r, 50));
+      if (seen === version) break;
+      await sleep(50);
     }
-    throw new NginxNotServingError(`waited ${timeoutMs / 1000} s (last answer: ${seen.slice(0, 200)})`);
+    if (seen !== version) throw new NginxNotServingError(`waited ${timeoutMs / 1000} s (last answer: ${seen.slice(0, 200)})`);
+    if (oldWorkers === null) {
+      // /proc does not show nginx's workers: wait out the master's 100 ms
+      // between starting the new workers and stopping the old ones, and more.
+      await sleep(OLD_WORKER_GRACE_MS);
+      return;
+    }
+    let accepting = await stillAccepting(oldWorkers);
+    while (accepting.length > 0) {
+      if (Date.now() > deadline)
+        throw new NginxNotServingError(`old nginx workers ${accepting.join(", ")} still accept connections after ${timeoutMs / 1000} s`);
+      await sleep(10);
+      accepting = await stillAccepting(accepting);
+    }
   }
 
   /** Starts the nginx master for this main config unless its pid file names a live process. */

@@ -17,6 +17,7 @@ import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { ProjectService } from "@/lib/projects/service";
 import { loadProxyProjects } from "@/lib/proxy/app-proxy";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
+import { acceptingWorkers, stillAccepting } from "@/lib/proxy/nginx-workers";
 import { renderNginxConfig, type ProxyProject, type ProxySettings } from "@/lib/proxy/render-nginx-config";
 import type { SessionUser } from "@/lib/users/service";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
@@ -99,6 +100,42 @@ describe("the applier against a real nginx", () => {
     expect(r.body).toBe(`gateway of A saw ${A}.${DOMAIN} http`);
     expect((await viaNginx(nginx.port, DOMAIN)).body).toBe("supafleet app");
     expect((await applier.apply()).changed).toBe(false);
+  });
+
+  it("once an apply returns, no new connection is answered by the old config (old workers have stopped accepting)", async () => {
+    // nginx's master starts the new workers, sleeps 100 ms, and only then
+    // tells the old ones to stop accepting: a first answer from the new
+    // config does not mean every connection gets it (a CI run saw a 404 for
+    // a project just made ACTIVE_HEALTHY). An old worker held stopped makes
+    // that window as long as the test wants.
+    const master = Number(readFileSync(nginx.pidPath, "utf8").trim());
+    const old = await acceptingWorkers(master);
+    expect(old?.length, "nginx's workers, read from /proc").toBeGreaterThan(0);
+    projects = [{ ref: A, status: "INACTIVE", kongPort: upstreamPort }];
+    process.kill(old![0], "SIGSTOP");
+    let applied = false;
+    const apply = applier.apply().finally(() => (applied = true));
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(applied, "the apply waits while an old worker still accepts").toBe(false);
+    } finally {
+      process.kill(old![0], "SIGCONT");
+    }
+    expect((await apply).changed).toBe(true);
+    expect(await stillAccepting(old!)).toEqual([]);
+
+    // And the race as it happens, without help: every connection right after
+    // each apply (ends on ACTIVE_HEALTHY, which the next tests start from).
+    const seen: string[] = [];
+    for (let round = 0; round < 11; round++) {
+      const paused = round % 2 === 1;
+      projects = [{ ref: A, status: paused ? "INACTIVE" : "ACTIVE_HEALTHY", kongPort: upstreamPort }];
+      expect((await applier.apply()).changed).toBe(true);
+      const answers = await Promise.all(Array.from({ length: 24 }, () => viaNginx(nginx.port, `${A}.${DOMAIN}`, "/rest/v1/")));
+      const want = paused ? 503 : 200;
+      seen.push(...answers.filter((a) => a.status !== want).map((a) => `round ${round}: ${a.status} where the new config answers ${want}`));
+    }
+    expect(seen).toEqual([]);
   });
 
   it("never lets a broken config go live, and keeps serving the old one", async () => {
