@@ -13,7 +13,7 @@ const ns = (ms: number) => ms * 1_000_000;
 function createOptions(spec: StackSpec, svc: ServiceSpec): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
-  for (const p of svc.ports) {
+  for (const p of svc.logIntake ? [...svc.ports, svc.logIntake] : svc.ports) {
     const key = `${p.containerPort}/tcp`;
     exposed[key] = {};
     (bindings[key] ??= []).push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
@@ -47,7 +47,9 @@ function createOptions(spec: StackSpec, svc: ServiceSpec): Docker.ContainerCreat
       MemorySwap: svc.limits.memoryBytes,
       NanoCpus: svc.limits.nanoCpus,
       PidsLimit: svc.limits.pids,
-      LogConfig: { Type: "json-file", Config: { "max-size": "10m", "max-file": "3" } },
+      LogConfig: svc.logging
+        ? { Type: svc.logging.driver, Config: svc.logging.options }
+        : { Type: "json-file", Config: { "max-size": "10m", "max-file": "3" } },
     },
     NetworkingConfig: { EndpointsConfig: { [spec.network.name]: { Aliases: svc.aliases } } },
   };

@@ -1,6 +1,7 @@
 // buildStackSpec: a project's whole Supabase stack as data, from the template
 // version the project runs. Pure apart from reading the (cached) template
 // files: no Docker, no database.
+import { withLogPath } from "@/lib/stack/log-path";
 import { createHash } from "node:crypto";
 import {
   formatHostPorts,
@@ -267,7 +268,7 @@ export function buildStackSpec(input: StackInput): StackSpec {
     stackVersion: version,
     network: { name: `supafleet-${ref}`, labels: { ...base }, ...(input.subnet ? { subnet: input.subnet } : {}) },
     volumes: [...namedVolumes, METADATA_VOLUME].map((v) => ({ name: volumeName(v), labels: { ...base, [LABELS.volume]: v } })),
-    services,
+    services: withLogPath(services, input.subnet),
     metadata: { volume: volumeName(METADATA_VOLUME), sealed: input.sealedMetadata },
   };
 }

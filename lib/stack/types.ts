@@ -123,6 +123,10 @@ export interface ServiceSpec {
   labels: Record<string, string>;
   /** Hard limits (lib/stack/limits.ts): memory (no swap beyond it), CPU, processes. */
   limits: { memoryBytes: number; nanoCpus: number; pids: number };
+  /** The engine's log driver for this container; unset: json-file (lib/stack/log-path.ts). */
+  logging?: { driver: "fluentd"; options: Record<string, string> };
+  /** Vector only: where the engine's fluentd driver reaches it, on a loopback address of its own (lib/stack/log-path.ts). */
+  logIntake?: PortSpec;
 }
 
 export interface StackSpec {

@@ -129,6 +129,10 @@ function serviceSpec(spec: StackSpec, svc: ServiceSpec, nodeId: string): Docker.
       RestartPolicy: { Condition: "any", Delay: ns(5_000), MaxAttempts: 0 },
       Placement: { Constraints: [`node.id==${nodeId}`] },
       Networks: [{ Target: spec.network.name, Aliases: svc.aliases }],
+      // Not svc.logging/logIntake (lib/stack/log-path.ts): a Swarm port is
+      // published on every address of the node, so a project's Vector intake
+      // cannot be kept to a loopback address of its own. With analytics on,
+      // Vector on Swarm gets no container logs (docs/scale-out.md).
       LogDriver: { Name: "json-file", Options: { "max-size": "10m", "max-file": "3" } },
     },
     Mode: { Replicated: { Replicas: 1 } },

@@ -26,6 +26,8 @@ import { createSwarmProvisioner } from "@/lib/projects/swarm-provisioner";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import { ProjectService, type ProjectServiceConfig } from "@/lib/projects/service";
 import { ensureInstallationId } from "@/lib/installation/service";
+import { containerName } from "@/lib/stack/build-stack-spec";
+import { containerLogs } from "@/lib/docker/logs";
 import { LABELS } from "@/lib/stack/types";
 import { LATEST_STACK_VERSION, templateServices } from "@/lib/stack/template";
 import type { SessionUser } from "@/lib/users/service";
@@ -122,6 +124,11 @@ describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisione
       rootDomain: "supafleet.test",
       publicScheme: "http",
       imageOverrides: STANDIN_IMAGE_OVERRIDES,
+      // On one engine the projects run with logs and analytics (Logflare and
+      // Vector, fed by the engine: lib/stack/log-path.ts); Swarm has no such log path.
+      analytics: engine === "docker",
+      // Leased subnets as in production (lib/env.ts's default pool is 10.213/16): the log path needs them.
+      subnetPool: { cidr: "10.215.0.0/16", size: 26 },
     };
     service = new ProjectService(db, makeProvisioner(), recordingProxy, config);
   });
@@ -162,8 +169,8 @@ describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisione
       expect(p.statusReason, `reason for ${ref}`).toBeNull();
       expect(p.status).toBe("ACTIVE_HEALTHY");
       const services = await service.serviceStatus(user, ref);
-      // The newest template's services; analytics is off by default.
-      expect(services.map((s) => s.service).sort()).toEqual(templateServices(LATEST_STACK_VERSION, { analytics: false }).sort());
+      // The newest template's services, with analytics where it is on.
+      expect(services.map((s) => s.service).sort()).toEqual(templateServices(LATEST_STACK_VERSION, { analytics: config.analytics ?? false }).sort());
       for (const s of services) {
         expect(s.state, s.service).toBe("running");
         expect(s.health, s.service).not.toBe("unhealthy");
@@ -217,9 +224,65 @@ describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisione
       (await docker.listContainers({ all: engine === "docker", filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`] }) })).map((c) => c.Names[0]);
     const na = await names(refA);
     const nb = await names(refB);
-    expect(na).toHaveLength(templateServices(LATEST_STACK_VERSION, { analytics: false }).length);
+    expect(na).toHaveLength(templateServices(LATEST_STACK_VERSION, { analytics: config.analytics ?? false }).length);
     expect(na.filter((n) => nb.includes(n))).toEqual([]);
     expect(na.every((n) => n?.includes(refA))).toBe(true);
+  });
+
+  dockerOnly("feeds each project's Vector its own containers' logs through the engine, and no container holds the Docker socket", async () => {
+    for (const [ref, other] of [
+      [refA, refB],
+      [refB, refA],
+    ] as const) {
+      const filters = JSON.stringify({ label: [`${LABELS.managed}=true`, `${LABELS.ref}=${ref}`] });
+      const containers = (await docker.listContainers({ all: true, filters })).filter((c) => c.Labels[LABELS.service]);
+      const names = containers.map((c) => c.Names[0]!.replace(/^\//, ""));
+      const vectorName = containerName(ref, "vector");
+      expect(names).toContain(vectorName);
+      let intake = "";
+      for (const c of containers) {
+        const info = await docker.getContainer(c.Id).inspect();
+        const name = info.Name.replace(/^\//, "");
+        expect(
+          info.Mounts.map((m) => m.Source ?? "").filter((src) => src.includes("docker.sock")),
+          name,
+        ).toEqual([]);
+        if (name === vectorName) {
+          const bound = info.HostConfig.PortBindings?.["24224/tcp"] ?? [];
+          expect(bound, "Vector's intake is published on one loopback address only").toHaveLength(1);
+          expect(bound[0]!.HostIp).toMatch(/^127\.\d+\.\d+\.\d+$/);
+          expect(bound[0]!.HostIp).not.toBe("127.0.0.1");
+          intake = `tcp://${bound[0]!.HostIp}:24224`;
+          expect(info.HostConfig.LogConfig?.Type).toBe("json-file");
+        }
+      }
+      for (const c of containers) {
+        const info = await docker.getContainer(c.Id).inspect();
+        if (info.Name === `/${vectorName}`) continue;
+        expect(info.HostConfig.LogConfig?.Type, info.Name).toBe("fluentd");
+        expect(info.HostConfig.LogConfig?.Config?.["fluentd-address"], info.Name).toBe(intake);
+      }
+      // Every container of the project (they all log at start) reaches its
+      // Vector, tagged with its name; nothing of the other project does.
+      const want = names.filter((n) => n !== vectorName).sort();
+      let tags = new Set<string>();
+      for (let i = 0; i < 60; i++) {
+        tags = new Set<string>();
+        for await (const l of containerLogs(docker, vectorName, { tail: 5000, follow: false })) {
+          const m = /^vector stand-in event (\{.*\})$/.exec(l.line);
+          if (m) tags.add((JSON.parse(m[1]!) as { tag: string }).tag);
+        }
+        if (want.every((n) => tags.has(n))) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect([...tags].filter((t) => !t.startsWith(containerName(ref, "")))).toEqual([]);
+      expect([...tags].some((t) => t.startsWith(containerName(other, "")))).toBe(false);
+      expect([...tags].sort()).toEqual(want);
+    }
+    // The dashboard's log viewer still reads a fluentd-logged container (Docker's dual logging).
+    const lines: string[] = [];
+    for await (const l of await service.logs(alice, refA, "auth", { tail: 50, follow: false })) lines.push(l.line);
+    expect(lines.join("\n")).toContain("listening");
   });
 
   it("streams a service's logs: tail, follow until aborted, and a clear error for unknown services", async () => {
