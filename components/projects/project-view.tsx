@@ -130,6 +130,11 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
             Template {project.stackVersion}
             {project.upgradeTo ? ` · ${project.upgradeTo} available` : ""}
           </p>
+          {project.upgradeTo && project.upgradeBlocked && (
+            <p className="mt-1 max-w-xl text-xs text-amber-700" data-testid="upgrade-blocked">
+              {project.upgradeBlocked}
+            </p>
+          )}
         </div>
         <div className="flex flex-wrap gap-2">
           {active && (
@@ -152,7 +157,7 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
               Retry
             </Button>
           )}
-          {project.upgradeTo && (active || s === "INACTIVE") && (
+          {project.upgradeTo && !project.upgradeBlocked && (active || s === "INACTIVE") && (
             <Button variant="secondary" disabled={!!pending} onClick={() => act("upgrade", () => upgradeProjectAction(ref))} data-testid="upgrade">
               {pending === "upgrade" ? "Upgrading…" : `Upgrade to ${project.upgradeTo}`}
             </Button>

@@ -6,7 +6,7 @@ import { getSystemSettings } from "@/lib/settings/service";
 import type { SessionUser } from "@/lib/users/service";
 import { refSchema } from "@/lib/validations/project";
 import { apiUrl, secretsOf, type ProjectContext } from "@/lib/projects/context";
-import { upgradeTarget } from "@/lib/projects/upgrade";
+import { upgradeBlocked, upgradeTarget } from "@/lib/projects/upgrade";
 
 export interface ProjectSummary {
   ref: string;
@@ -19,6 +19,8 @@ export interface ProjectSummary {
   /** The template version the project runs, and the newer one it may upgrade to (null: it runs the newest). */
   stackVersion: string;
   upgradeTo: string | null;
+  /** Why upgradeTo cannot be taken (a Postgres major change, lib/stack/template.ts); null: it can. */
+  upgradeBlocked: string | null;
   owner?: { id: string; email: string };
 }
 
@@ -82,6 +84,7 @@ export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
     apiUrl: apiUrl(ctx.config, p.ref),
     stackVersion: p.stackVersion,
     upgradeTo: upgradeTarget(p.stackVersion),
+    upgradeBlocked: upgradeBlocked(ctx, p.stackVersion),
     ...(p.owner ? { owner: { id: p.owner.id, email: p.owner.email } } : {}),
   };
 }

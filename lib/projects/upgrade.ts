@@ -10,7 +10,7 @@ import { ForbiddenError, InvalidStateError } from "@/lib/errors";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { generateApiKeys, type ProjectSecrets } from "@/lib/stack/secrets";
-import { LATEST_STACK_VERSION } from "@/lib/stack/template";
+import { dataUpgradeBlock, LATEST_STACK_VERSION } from "@/lib/stack/template";
 import type { SessionUser } from "@/lib/users/service";
 import {
   applyProxy,
@@ -49,12 +49,24 @@ export function upgradeTarget(stackVersion: string): string | null {
   return stackVersion === LATEST_STACK_VERSION ? null : LATEST_STACK_VERSION;
 }
 
+/**
+ * Why the upgrade to upgradeTarget cannot run, before anything is touched:
+ * a new Postgres major would refuse the data (the stack would not come up
+ * and the upgrade would roll back after a minute of downtime). null: it can.
+ */
+export function upgradeBlocked(ctx: ProjectContext, stackVersion: string): string | null {
+  const target = upgradeTarget(stackVersion);
+  return target ? dataUpgradeBlock(stackVersion, target, ctx.config.imageOverrides) : null;
+}
+
 export async function upgradeProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {
   return ctx.jobs.withLock(ref, async () => {
     const p = await findOwned(ctx, actor, ref, opts);
     if (!upgradable(p.status)) throw new InvalidStateError(`A project that is ${p.status} cannot be upgraded; it must be running or paused.`);
     const target = upgradeTarget(p.stackVersion);
     if (!target) throw new InvalidStateError(`The project already runs the newest template (${p.stackVersion}).`);
+    const blocked = upgradeBlocked(ctx, p.stackVersion);
+    if (blocked) throw new InvalidStateError(blocked);
     const before = p.status;
     await setStatus(ctx, p.id, "RESTORING", null);
     await recordEvent(ctx.db, p, "INFO", EVENT.upgradeRequested, `Upgrading from template ${p.stackVersion} to ${target}`, {

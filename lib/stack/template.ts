@@ -140,6 +140,32 @@ export function templateImage(version: string, service: string, overrides: Recor
   return overrides[`${service}@${version}`] ?? overrides[service] ?? overrides["*"] ?? pinned;
 }
 
+/**
+ * The PostgreSQL major version of a db image, from its tag: Postgres images
+ * are tagged by version (supabase/postgres:15.8.1.085, postgres:17), and
+ * upstream's own upgrade script tells 15 from 17 by the tag alone
+ * (docker/utils/upgrade-pg17.sh). null when the tag does not say.
+ */
+export function postgresMajor(image: string): number | null {
+  const tag = /:([^/:@]+)$/.exec(image.split("@")[0]!)?.[1];
+  const m = tag ? /^(\d{1,3})(?:\.|$|-)/.exec(tag) : null;
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * Why a project's data cannot simply be started by the target version: its
+ * db image is of another PostgreSQL major, whose server refuses the old data
+ * directory until pg_upgrade has converted it (upstream:
+ * docker/utils/upgrade-pg17.sh), which Supafleet does not run. null: the
+ * same major, or one that a tag does not tell.
+ */
+export function dataUpgradeBlock(from: string, to: string, overrides: Record<string, string>): string | null {
+  const a = postgresMajor(templateImage(from, "db", overrides));
+  const b = postgresMajor(templateImage(to, "db", overrides));
+  if (a === null || b === null || a === b) return null;
+  return `Template ${to} runs Postgres ${b} and this project's data is Postgres ${a}: it needs a data upgrade (pg_upgrade) that Supafleet does not run yet. The project stays on ${from}, unchanged.`;
+}
+
 /** Every image the given versions run (default: the newest, what a create pulls), after overrides, once each. */
 export function templateImages(overrides: Record<string, string>, versions: readonly string[] = [LATEST_STACK_VERSION]): string[] {
   const out = new Set<string>();

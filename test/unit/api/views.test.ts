@@ -9,6 +9,7 @@ import type { ProjectSummary } from "@/lib/projects/service";
 const summary: ProjectSummary = {
   stackVersion: "2026.09-r1",
   upgradeTo: null,
+  upgradeBlocked: null,
   ref: "abcdefghijklmnopqrst",
   name: "Shop",
   region: null,

@@ -44,7 +44,13 @@ beforeEach(async () => {
   db = createDb(url);
   installationId = await ensureInstallationId(db);
   engine = new FakeEngine();
-  config = { portRange: { start: 41000, end: 41099 }, masterKey: randomBytes(32), rootDomain: "supafleet.test", publicScheme: "http", imageOverrides: {} };
+  config = {
+    portRange: { start: 41000, end: 41099 },
+    masterKey: randomBytes(32),
+    rootDomain: "supafleet.test",
+    publicScheme: "http",
+    imageOverrides: { db: "local/postgres:15" },
+  };
   store = new LocalStore(join(tmp, `backups-${n++}`));
   ({ projects, backups } = services());
   const u = await db.user.create({ data: { id: randomUUID(), email: `owner${n}@example.com`, passwordHash: "x", projectQuota: 10 } });

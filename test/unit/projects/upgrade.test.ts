@@ -54,7 +54,9 @@ beforeEach(async () => {
       masterKey,
       rootDomain: "supafleet.test",
       publicScheme: "http",
-      imageOverrides: {},
+      // One Postgres major in both versions, as with the stand-ins: the
+      // upgrade machinery runs (the real tags, 15 → 17, are refused; tested below).
+      imageOverrides: { db: "local/postgres:15" },
     },
   );
   const mk = async (email: string, role: "USER" | "ADMIN") => {
@@ -159,6 +161,36 @@ describe("upgrades", () => {
     expect(p).toMatchObject({ stackVersion: OLD, status: "ACTIVE_UNHEALTHY" });
     expect(p.statusReason).toMatch(/failed and so did going back/);
     expect(stack(ref).volumes.has("db-data")).toBe(true);
+  });
+
+  it("are refused before anything changes when the new template runs another Postgres major (the real tags: 15 → 17)", async () => {
+    const ref = await oldProject();
+    // The same installation with the templates' own images (no overrides).
+    const real = new ProjectService(
+      db,
+      (service as unknown as { ctx: { provisioner: never } }).ctx.provisioner,
+      { apply: async () => undefined },
+      {
+        portRange: { start: 42000, end: 42099 },
+        masterKey,
+        rootDomain: "supafleet.test",
+        publicScheme: "http",
+        imageOverrides: {},
+      },
+    );
+    const before = { row: await row(ref), events: await kinds(ref), calls: engine.calls.length };
+    const details = await real.getProjectDetails(owner, ref);
+    expect(details.upgradeTo).toBe(LATEST_STACK_VERSION);
+    expect(details.upgradeBlocked).toMatch(/runs Postgres 17 and this project's data is Postgres 15: it needs a data upgrade \(pg_upgrade\)/);
+    await expect(real.upgradeProject(owner, ref)).rejects.toThrow(/Postgres 17 .*Postgres 15.*stays on 2026\.02-r1, unchanged/);
+    expect(await real.upgradeAllProjects(admin)).toEqual([]);
+    await real.waitForIdle(ref);
+    expect(await row(ref)).toMatchObject({ stackVersion: OLD, status: before.row.status, statusReason: before.row.statusReason });
+    expect(await kinds(ref)).toEqual(before.events);
+    expect(engine.calls.length).toBe(before.calls);
+    expect(stack(ref).stackVersion).toBe(OLD);
+    // The stand-ins' single Postgres (one override for every version) is not blocked.
+    expect((await service.getProjectDetails(owner, ref)).upgradeBlocked).toBeNull();
   });
 
   it("of a paused project leave it paused", async () => {

@@ -1,0 +1,29 @@
+// Telling Postgres majors apart by image tag, as upstream's upgrade script does.
+import { describe, expect, it } from "vitest";
+import { dataUpgradeBlock, LATEST_STACK_VERSION, postgresMajor } from "@/lib/stack/template";
+
+describe("postgresMajor", () => {
+  it("reads the major from version tags, with or without a registry, and nothing else", () => {
+    expect(postgresMajor("supabase/postgres:15.8.1.085")).toBe(15);
+    expect(postgresMajor("supabase/postgres:17.6.1.136")).toBe(17);
+    expect(postgresMajor("registry.local:5000/supabase/postgres:17.6.1.136")).toBe(17);
+    expect(postgresMajor("supafleet-standin/postgres:15")).toBe(15);
+    expect(postgresMajor("postgres:16-alpine")).toBe(16);
+    expect(postgresMajor("postgres:latest")).toBeNull();
+    expect(postgresMajor("postgres")).toBeNull();
+    expect(postgresMajor("registry.local:5000/postgres")).toBeNull();
+    expect(postgresMajor("postgres@sha256:0123abcd")).toBeNull();
+  });
+});
+
+describe("dataUpgradeBlock", () => {
+  it("blocks the templates' own 15 → 17 move, and not one Postgres for both versions", () => {
+    expect(dataUpgradeBlock("2026.02-r1", LATEST_STACK_VERSION, {})).toMatch(/runs Postgres 17 and this project's data is Postgres 15/);
+    expect(dataUpgradeBlock("2026.02-r1", LATEST_STACK_VERSION, { db: "supafleet-standin/postgres:15" })).toBeNull();
+    expect(
+      dataUpgradeBlock("2026.02-r1", LATEST_STACK_VERSION, { db: "supafleet-standin/postgres:15", [`db@${LATEST_STACK_VERSION}`]: "local/pg:17" }),
+    ).toMatch(/Postgres 17/);
+    // an image whose tag says nothing is not guessed at
+    expect(dataUpgradeBlock("2026.02-r1", LATEST_STACK_VERSION, { [`db@${LATEST_STACK_VERSION}`]: "local/pg:latest" })).toBeNull();
+  });
+});
