@@ -3,6 +3,7 @@
 // tasks, nodes, configs, overlay networks); what lives on one node only (its
 // volumes, its containers' statistics) needs that node's engine, given per
 // node (SUPAFLEET_SWARM_NODE_ENGINES; the manager's own is always known).
+import { ensureImages } from "@/lib/docker/images";
 import type Docker from "dockerode";
 import { InvalidStateError, NodeUnavailableError } from "@/lib/errors";
 import { createDockerClient } from "@/lib/docker/client";
@@ -41,12 +42,23 @@ export function swarmProvisioner(docker: Docker, installationId: string, opts: S
     const all = (await nodes()).map(engineOf).filter((e): e is Docker => e !== null);
     return [...new Set(all)];
   };
-  const up = (
+  const up = async (
     spec: Parameters<Provisioner["up"]>[0],
     o: { onEvent: Parameters<Provisioner["up"]>[1]["onEvent"]; signal?: AbortSignal },
     force?: Parameters<Provisioner["replaceService"]>[1],
   ) => {
     if (!spec.placement) throw new InvalidStateError(`Project ${spec.ref} has no Swarm node; it must be placed before it starts.`);
+    // Swarm pulls a missing image on the node at each task attempt and rejects
+    // the task when it cannot: three rejections took over a minute (measured
+    // in the lifecycle test). Where Supafleet reaches the node's engine, it
+    // pulls first, so a missing image fails at once and names itself.
+    const nodeId = spec.placement.nodeId;
+    const node = (await nodes()).find((n) => n.id === nodeId);
+    const engine = node ? engineOf(node) : null;
+    if (engine)
+      await ensureImages(engine, [...new Set(spec.services.map((s) => s.image))], (p) =>
+        o.onEvent({ kind: "image.pull", image: p.image, percent: p.percent, status: p.status }),
+      );
     return applySwarmStack(docker, spec, spec.placement.nodeId, { onEvent: o.onEvent, signal: o.signal, encrypted: opts.encrypted, force });
   };
   const pause = async (ref: string) => {

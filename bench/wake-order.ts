@@ -1,0 +1,105 @@
+// Wake: from the start of a stopped stack to the first 200 from its gateway
+// (an API request through the gateway to PostgREST and back), against the
+// same stack with the gateway waiting for Studio to be started instead of
+// healthy (upstream 2026.09's api-gw depends_on studio: service_healthy).
+// Each round runs both variants, alternating which goes first. Also printed:
+// when the whole stack is healthy.
+// Run: npx tsx bench/wake-order.ts   (ROUNDS=3)
+import { randomBytes } from "node:crypto";
+import { applyStack, stopStack } from "@/lib/docker/stack-runner";
+import { removeStack } from "@/lib/docker/resources";
+import { generateProjectSecrets } from "@/lib/stack/secrets";
+import { buildStackSpec, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
+import type { StackSpec } from "@/lib/stack/types";
+import { ensureDockerHost } from "@/test/support/docker-host";
+import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
+import { machine } from "./common";
+
+const VARIANTS = ["upstream order", "gateway after studio starts"] as const;
+type Variant = (typeof VARIANTS)[number];
+
+function variantOf(spec: StackSpec, v: Variant): StackSpec {
+  if (v === "upstream order") return spec;
+  return {
+    ...spec,
+    services: spec.services.map((s) =>
+      s.service === "api-gw" ? { ...s, dependsOn: s.dependsOn.map((d) => (d.service === "studio" ? { ...d, condition: "service_started" as const } : d)) } : s,
+    ),
+  };
+}
+
+async function firstOk(url: string, apikey: string, t0: number, stop: () => boolean): Promise<number | null> {
+  while (!stop()) {
+    try {
+      const r = await fetch(url, { headers: { apikey, authorization: `Bearer ${apikey}` }, signal: AbortSignal.timeout(2000) });
+      await r.arrayBuffer();
+      if (r.status === 200) return Date.now() - t0;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
+async function main(): Promise<void> {
+  const docker = await ensureDockerHost();
+  await ensureStandinImages(docker);
+  const installationId = randomBytes(8).toString("hex");
+  const rounds = Number(process.env.ROUNDS ?? 3);
+  console.log(`machine: ${machine()}`);
+  const results: Record<Variant, Array<{ ok: number | null; healthy: number }>> = { "upstream order": [], "gateway after studio starts": [] };
+  const ref = "benchwakeorderxxxxxx";
+  const secrets = await generateProjectSecrets();
+  const kongPort = 56960;
+  const base = buildStackSpec({
+    ref,
+    installationId,
+    sealedMetadata: "bench",
+    secrets,
+    ports: { kongHttp: kongPort, postgres: 56961, pooler: 56962 },
+    publicUrl: `http://${ref}.bench.test`,
+    imageOverrides: STANDIN_IMAGE_OVERRIDES,
+    stackVersion: LATEST_STACK_VERSION,
+    analytics: false,
+  });
+  const opts = { probe: true, dbSeed: true, pollMs: 100 };
+  try {
+    await applyStack(docker, base, opts);
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? VARIANTS : ([...VARIANTS].reverse() as unknown as typeof VARIANTS);
+      for (const v of order) {
+        // The variants differ only in start order (dependsOn is no container setting): the same stopped containers.
+        await stopStack(docker, ref, installationId);
+        const spec = variantOf(base, v);
+        const t0 = Date.now();
+        let done = false;
+        const ok = firstOk(`http://127.0.0.1:${kongPort}/rest/v1/todos?select=*`, secrets.anonKey, t0, () => done);
+        await applyStack(docker, spec, opts);
+        const healthy = Date.now() - t0;
+        // The gateway may answer only after every service (upstream order): give the poller a moment.
+        await new Promise((r) => setTimeout(r, 500));
+        done = true;
+        const first = await ok;
+        results[v].push({ ok: first, healthy });
+        console.log(
+          `round ${round + 1}, ${v}: first 200 ${first === null ? "never" : `${(first / 1000).toFixed(1)} s`}, all healthy ${(healthy / 1000).toFixed(1)} s`,
+        );
+      }
+    }
+  } finally {
+    await removeStack(docker, ref, installationId, { volumes: true });
+  }
+  for (const v of VARIANTS) {
+    const oks = results[v].map((r) => r.ok).filter((x): x is number => x !== null);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1) / 1000;
+    console.log(
+      `${v}: first 200 mean ${mean(oks).toFixed(1)} s (${oks.map((x) => (x / 1000).toFixed(1)).join(" / ")}), all healthy mean ${mean(results[v].map((r) => r.healthy)).toFixed(1)} s`,
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
