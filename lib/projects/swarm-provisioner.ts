@@ -5,7 +5,7 @@
 // node (SUPAFLEET_SWARM_NODE_ENGINES; the manager's own is always known).
 import { ensureImages } from "@/lib/docker/images";
 import type Docker from "dockerode";
-import { InvalidStateError, NodeUnavailableError } from "@/lib/errors";
+import { ImagePullError, InvalidStateError, NodeUnavailableError } from "@/lib/errors";
 import { createDockerClient } from "@/lib/docker/client";
 import { usedHostPorts, usedSubnets } from "@/lib/docker/resources";
 import { stackUsage, volumeSizes } from "@/lib/docker/stats";
@@ -54,11 +54,18 @@ export function swarmProvisioner(docker: Docker, installationId: string, opts: S
     // pulls first, so a missing image fails at once and names itself.
     const nodeId = spec.placement.nodeId;
     const node = (await nodes()).find((n) => n.id === nodeId);
-    const engine = node ? engineOf(node) : null;
-    if (engine)
-      await ensureImages(engine, [...new Set(spec.services.map((s) => s.image))], (p) =>
-        o.onEvent({ kind: "image.pull", image: p.image, percent: p.percent, status: p.status }),
-      );
+    const engine = node?.state === "ready" ? engineOf(node) : null;
+    if (engine) {
+      try {
+        await ensureImages(engine, [...new Set(spec.services.map((s) => s.image))], (p) =>
+          o.onEvent({ kind: "image.pull", image: p.image, percent: p.percent, status: p.status }),
+        );
+      } catch (err) {
+        if (err instanceof ImagePullError) throw err;
+        // The node's engine does not answer Supafleet (Swarm may still reach it): Swarm pulls as before.
+        console.warn(`[supafleet] images not checked on node ${node!.hostname}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     return applySwarmStack(docker, spec, spec.placement.nodeId, { onEvent: o.onEvent, signal: o.signal, encrypted: opts.encrypted, force });
   };
   const pause = async (ref: string) => {
