@@ -46,15 +46,7 @@ function title(cmdline: string): string {
  */
 export async function acceptingWorkers(masterPid: number): Promise<number[] | null> {
   const children = await childrenOf(masterPid);
-  if (children.length === 0) return null;
-  const out: number[] = [];
-  for (const pid of children) {
-    const cmd = await readOrNull(`/proc/${pid}/cmdline`);
-    if (cmd === null) continue;
-    const t = title(cmd);
-    if (t.includes("worker process") && !t.includes(SHUTTING_DOWN)) out.push(pid);
-  }
-  return out;
+  return children.length === 0 ? null : stillAccepting(children);
 }
 
 /** Of the given workers, those that still accept: alive and not shutting down. */
