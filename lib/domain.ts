@@ -67,6 +67,8 @@ export const EVENT = {
   imagePull: "image.pull",
   upgradeRequested: "upgrade.requested",
   upgradeStarted: "upgrade.started",
+  /** A step of an upgrade that carries the data to a new Postgres major. */
+  upgradeStep: "upgrade.step",
   upgradeBackup: "upgrade.backup",
   upgradeSucceeded: "upgrade.succeeded",
   upgradeFailed: "upgrade.failed",

@@ -135,6 +135,11 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
               {project.upgradeBlocked}
             </p>
           )}
+          {project.upgradeTo && !project.upgradeBlocked && project.upgradeNote && (
+            <p className="mt-1 max-w-xl text-xs text-zinc-600" data-testid="upgrade-note">
+              {project.upgradeNote}
+            </p>
+          )}
         </div>
         <div className="flex flex-wrap gap-2">
           {active && (

@@ -215,14 +215,16 @@ async function exportVolume(
  * Writes the spec's data (every volume but metadata and caches) into `out`.
  * Hot when the db container of this generation runs, else cold.
  */
-export async function exportData(docker: Docker, spec: StackSpec, out: Pack): Promise<ExportMethod> {
+export async function exportData(docker: Docker, spec: StackSpec, out: Pack, opts: { skipVolumes?: string[] } = {}): Promise<ExportMethod> {
   const image = dbImage(spec);
-  const volumes = dataVolumes(spec).filter((v) => !CACHE_VOLUMES.includes(v.key));
+  const all = dataVolumes(spec).filter((v) => !CACHE_VOLUMES.includes(v.key));
+  if (!all.some((v) => v.key === DB_VOLUME)) throw new InvalidStateError("The stack has no database volume.");
+  // Skipped volumes (a data upgrade makes the database anew) are not read at all.
+  const volumes = all.filter((v) => !opts.skipVolumes?.includes(v.key));
   const db = volumes.find((v) => v.key === DB_VOLUME);
-  if (!db) throw new InvalidStateError("The stack has no database volume.");
   const method: ExportMethod = (await dbRunning(docker, spec)) ? "hot" : "cold";
   // db-config first: it holds what the cluster needs at start (pgsodium's root key).
-  const order = [...volumes.filter((v) => v.key === "db-config"), db, ...volumes.filter((v) => v.key !== "db-config" && v !== db)];
+  const order = [...volumes.filter((v) => v.key === "db-config"), ...(db ? [db] : []), ...volumes.filter((v) => v.key !== "db-config" && v !== db)];
   for (const v of order) {
     if (v === db && method === "hot") await exportDatabaseHot(docker, spec, out);
     else if (v === db) await exportVolume(docker, spec, v, image, out, (rel) => SKIP_ALWAYS.includes(rel) && rel !== "backup_label");

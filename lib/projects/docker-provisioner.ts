@@ -9,6 +9,7 @@ import { listEngineStacks, removeServiceContainer, removeStack, usedHostPorts, u
 import { applyStack, inspectStack, stopStack } from "@/lib/docker/stack-runner";
 import { containerName } from "@/lib/stack/build-stack-spec";
 import { exportData, importData } from "@/lib/docker/data-archive";
+import { upgradeData } from "@/lib/docker/pg-upgrade";
 import { runExec } from "@/lib/docker/exec-stream";
 import { psqlCommand } from "@/lib/docker/psql-session";
 import { removeGenerationVolumes } from "@/lib/docker/volume-helper";
@@ -61,6 +62,11 @@ export function dockerProvisioner(docker: Docker, installationId: string, opts: 
       await importData(docker, spec, entries);
     },
     removeGeneration: (ref, generation) => removeGenerationVolumes(docker, ref, installationId, generation),
+    dataUpgrades: true,
+    upgradeData: async (from, to, upgradeOpts) => {
+      if (from.installationId !== installationId || to.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
+      await upgradeData(docker, from, to, upgradeOpts);
+    },
     runSql: async (ref, script, { password }) => {
       // Only this installation's container: its labels are checked before anything runs in it.
       const own = (await listEngineStacks(docker)).some(

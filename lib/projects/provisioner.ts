@@ -9,8 +9,10 @@ import type { EngineStack, Removed } from "@/lib/docker/resources";
 import type { StackUsage } from "@/lib/docker/stats";
 import type { Pack } from "tar-stream";
 import type { ExportMethod, ImportEntry } from "@/lib/docker/data-archive";
+import type { DataUpgradeOptions } from "@/lib/docker/pg-upgrade";
 
 export type { ExportMethod, ImportEntry } from "@/lib/docker/data-archive";
+export type { DataUpgradeOptions } from "@/lib/docker/pg-upgrade";
 import type { SwarmNodeView } from "@/lib/swarm/nodes";
 
 export type { StackUsage } from "@/lib/docker/stats";
@@ -95,6 +97,15 @@ export interface Provisioner {
   removeGeneration(ref: string, generation: number): Promise<number>;
   /** Runs a psql script as the database superuser inside the ref's running db container. */
   runSql(ref: string, script: string, opts: { password: string }): Promise<string>;
+  /** Whether upgradeData runs on this runtime; without it a new Postgres major is refused before anything is touched. */
+  readonly dataUpgrades: boolean;
+  /**
+   * Fills `to`'s data volumes (a new generation: none may exist) from
+   * `from`'s, whose stack is stopped, with the database carried to `to`'s
+   * Postgres major (lib/docker/pg-upgrade.ts). Reads `from` only; on failure
+   * the caller removes `to`'s generation.
+   */
+  upgradeData(from: StackSpec, to: StackSpec, opts: DataUpgradeOptions): Promise<void>;
   // ---- multi-node runtimes only (Swarm); a single engine has none of these ----
   /** Chooses the node a new project goes to; fails (CapacityExceededError) before anything is made. */
   place?(need: { ref: string; memoryBytes: number }): Promise<Placement>;

@@ -6,7 +6,7 @@ import { getSystemSettings } from "@/lib/settings/service";
 import type { SessionUser } from "@/lib/users/service";
 import { refSchema } from "@/lib/validations/project";
 import { apiUrl, secretsOf, type ProjectContext } from "@/lib/projects/context";
-import { upgradeBlocked, upgradeTarget } from "@/lib/projects/upgrade";
+import { upgradeBlocked, upgradeNote, upgradeTarget } from "@/lib/projects/upgrade";
 
 export interface ProjectSummary {
   ref: string;
@@ -19,8 +19,10 @@ export interface ProjectSummary {
   /** The template version the project runs, and the newer one it may upgrade to (null: it runs the newest). */
   stackVersion: string;
   upgradeTo: string | null;
-  /** Why upgradeTo cannot be taken (a Postgres major change, lib/stack/template.ts); null: it can. */
+  /** Why upgradeTo cannot be taken (a Postgres major change this runtime cannot carry over); null: it can. */
   upgradeBlocked: string | null;
+  /** What taking upgradeTo does beyond new containers (a new Postgres major: the data is copied); null: nothing more. */
+  upgradeNote: string | null;
   owner?: { id: string; email: string };
 }
 
@@ -85,6 +87,7 @@ export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
     stackVersion: p.stackVersion,
     upgradeTo: upgradeTarget(p.stackVersion),
     upgradeBlocked: upgradeBlocked(ctx, p.stackVersion),
+    upgradeNote: upgradeNote(ctx, p.stackVersion),
     ...(p.owner ? { owner: { id: p.owner.id, email: p.owner.email } } : {}),
   };
 }

@@ -10,7 +10,7 @@ import { ForbiddenError, InvalidStateError } from "@/lib/errors";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { generateApiKeys, type ProjectSecrets } from "@/lib/stack/secrets";
-import { dataUpgradeBlock, LATEST_STACK_VERSION } from "@/lib/stack/template";
+import { LATEST_STACK_VERSION, postgresMajorChange } from "@/lib/stack/template";
 import type { SessionUser } from "@/lib/users/service";
 import {
   applyProxy,
@@ -23,6 +23,7 @@ import {
   type ProjectContext,
   type ProjectForSpec,
 } from "@/lib/projects/context";
+import { dataUpgradePrecheck, upgradeToNewMajor, type UpgradeAttempt } from "@/lib/projects/data-upgrade";
 import { eventBus, recordEvent } from "@/lib/projects/events";
 import type { ProvisionEvent } from "@/lib/projects/provisioner";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
@@ -51,12 +52,26 @@ export function upgradeTarget(stackVersion: string): string | null {
 
 /**
  * Why the upgrade to upgradeTarget cannot run, before anything is touched:
- * a new Postgres major would refuse the data (the stack would not come up
- * and the upgrade would roll back after a minute of downtime). null: it can.
+ * a new Postgres major needs the data carried over, which only some runtimes
+ * do (not Swarm yet), and never backwards. null: it can.
  */
 export function upgradeBlocked(ctx: ProjectContext, stackVersion: string): string | null {
   const target = upgradeTarget(stackVersion);
-  return target ? dataUpgradeBlock(stackVersion, target, ctx.config.imageOverrides) : null;
+  const change = target ? postgresMajorChange(stackVersion, target, ctx.config.imageOverrides) : null;
+  if (!target || !change) return null;
+  if (change.to < change.from)
+    return `Template ${target} runs Postgres ${change.to}, older than this project's Postgres ${change.from}; a database cannot go back a major version.`;
+  if (!ctx.provisioner.dataUpgrades)
+    return `Template ${target} runs Postgres ${change.to} and this project's data is Postgres ${change.from}: carrying it over is not available on this engine yet. The project stays on ${stackVersion}, unchanged.`;
+  return null;
+}
+
+/** What the upgrade will do beyond making the containers again (shown before it starts); null: nothing more. */
+export function upgradeNote(ctx: ProjectContext, stackVersion: string): string | null {
+  const target = upgradeTarget(stackVersion);
+  const change = target ? postgresMajorChange(stackVersion, target, ctx.config.imageOverrides) : null;
+  if (!change || upgradeBlocked(ctx, stackVersion)) return null;
+  return `This upgrade moves the database from Postgres ${change.from} to ${change.to}: the project stops while every role, database and row is copied into a new database (minutes for a large one). If anything fails, it starts again on its old data.`;
 }
 
 export async function upgradeProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {
@@ -141,35 +156,28 @@ async function runUpgrade(ctx: ProjectContext, projectId: string, target: string
       await ctx.db.project.update({ where: { id: p.id }, data: { secrets: envelope } });
       current = { ...p, secrets: envelope };
     }
-    const oldSpec = specFor(ctx, current);
-    const newSpec = specFor(ctx, current, { stackVersion: target });
-    await recordEvent(ctx.db, p, "INFO", EVENT.upgradeStarted, `Making the containers again from template ${target}; data volumes stay`);
+    const change = postgresMajorChange(from, target, ctx.config.imageOverrides);
+    if (change) {
+      const refused = await dataUpgradePrecheck(ctx, current, isStatusIn(before, ACTIVE_STATUSES));
+      if (refused) throw new InvalidStateError(refused);
+    }
+    let outcome: UpgradeAttempt;
     try {
-      await ctx.provisioner.removeContainers(p.ref);
-      await ctx.provisioner.up(newSpec, { onEvent, signal });
-      if (signal.aborted) throw new InvalidStateError("Cancelled.");
-    } catch (err) {
-      const reason = signal.aborted ? "Cancelled." : describeError(err);
-      await recordEvent(ctx.db, p, "ERROR", EVENT.upgradeFailed, `Template ${target} did not come up healthy: ${reason}`);
-      try {
-        await ctx.provisioner.removeContainers(p.ref);
-        await ctx.provisioner.up(oldSpec, { onEvent, signal });
-        await recordEvent(ctx.db, p, "WARN", EVENT.upgradeRolledBack, `Back on template ${from}; nothing changed`);
-        await settle(ctx, p, before);
-        finalStatus = before === "INACTIVE" ? "INACTIVE" : "ACTIVE_HEALTHY";
-      } catch (rollbackErr) {
-        finalStatus = "ACTIVE_UNHEALTHY";
-        finalReason = `Upgrade to ${target} failed and so did going back to ${from}: ${describeError(rollbackErr)}`;
-        await recordEvent(ctx.db, p, "ERROR", EVENT.upgradeRollbackFailed, finalReason);
-      }
+      outcome = change
+        ? await upgradeToNewMajor(ctx, current, target, { onEvent, signal, keepOld: backup.kind !== "taken" })
+        : await upgradeInPlace(ctx, current, target, { onEvent, signal });
+    } catch (rollbackErr) {
+      finalStatus = "ACTIVE_UNHEALTHY";
+      finalReason = `Upgrade to ${target} failed and so did going back to ${from}: ${describeError(rollbackErr)}`;
+      await recordEvent(ctx.db, p, "ERROR", EVENT.upgradeRollbackFailed, finalReason);
       return;
     }
-    // Healthy on the new version: only now does the project record it, on the engine first (recovery reads it there).
-    const upgraded = { ...current, stackVersion: target };
-    await ctx.provisioner.writeMetadata(p.ref, sealedMetadataOf(ctx, upgraded));
-    await ctx.db.project.update({ where: { id: p.id }, data: { stackVersion: target } });
     await settle(ctx, p, before);
     finalStatus = before === "INACTIVE" ? "INACTIVE" : "ACTIVE_HEALTHY";
+    if (outcome.kind === "rolled-back") {
+      await recordEvent(ctx.db, p, "WARN", EVENT.upgradeRolledBack, `Back on template ${from}${change ? " and its data" : ""}; nothing changed`);
+      return;
+    }
     await recordEvent(ctx.db, p, "INFO", EVENT.upgradeSucceeded, `Now on template ${target} (${((Date.now() - started) / 1000).toFixed(1)} s)`, {
       from,
       to: target,
@@ -185,6 +193,38 @@ async function runUpgrade(ctx: ProjectContext, projectId: string, target: string
     eventBus.clear(p.ref);
     await applyProxy(ctx);
   }
+}
+
+/**
+ * The same Postgres major: the containers are made again from the target's
+ * spec on the same volumes; when that stack is not healthy, again from the
+ * old spec (a failure there throws). Only a healthy new stack moves the
+ * project's recorded version.
+ */
+async function upgradeInPlace(
+  ctx: ProjectContext,
+  p: ProjectForSpec,
+  target: string,
+  o: { onEvent: (e: ProvisionEvent) => void; signal: AbortSignal },
+): Promise<UpgradeAttempt> {
+  const oldSpec = specFor(ctx, p);
+  const newSpec = specFor(ctx, p, { stackVersion: target });
+  await recordEvent(ctx.db, p, "INFO", EVENT.upgradeStarted, `Making the containers again from template ${target}; data volumes stay`);
+  try {
+    await ctx.provisioner.removeContainers(p.ref);
+    await ctx.provisioner.up(newSpec, o);
+    if (o.signal.aborted) throw new InvalidStateError("Cancelled.");
+  } catch (err) {
+    const reason = o.signal.aborted ? "Cancelled." : describeError(err);
+    await recordEvent(ctx.db, p, "ERROR", EVENT.upgradeFailed, `Template ${target} did not come up healthy: ${reason}`);
+    await ctx.provisioner.removeContainers(p.ref);
+    await ctx.provisioner.up(oldSpec, o);
+    return { kind: "rolled-back", reason };
+  }
+  // Healthy on the new version: only now does the project record it, on the engine first (recovery reads it there).
+  await ctx.provisioner.writeMetadata(p.ref, sealedMetadataOf(ctx, { ...p, stackVersion: target }));
+  await ctx.db.project.update({ where: { id: p.id }, data: { stackVersion: target } });
+  return { kind: "upgraded" };
 }
 
 /** A project that was paused is paused again once its upgrade (or rollback) has been seen healthy. */

@@ -153,17 +153,16 @@ export function postgresMajor(image: string): number | null {
 }
 
 /**
- * Why a project's data cannot simply be started by the target version: its
- * db image is of another PostgreSQL major, whose server refuses the old data
- * directory until pg_upgrade has converted it (upstream:
- * docker/utils/upgrade-pg17.sh), which Supafleet does not run. null: the
- * same major, or one that a tag does not tell.
+ * The Postgres majors of the two versions' db images when they differ: a
+ * server refuses a data directory of another major, so moving between them
+ * needs the data carried over (lib/docker/pg-upgrade.ts; upstream converts it
+ * with docker/utils/upgrade-pg17.sh). null: the same major, or one that a tag
+ * does not tell.
  */
-export function dataUpgradeBlock(from: string, to: string, overrides: Record<string, string>): string | null {
+export function postgresMajorChange(from: string, to: string, overrides: Record<string, string>): { from: number; to: number } | null {
   const a = postgresMajor(templateImage(from, "db", overrides));
   const b = postgresMajor(templateImage(to, "db", overrides));
-  if (a === null || b === null || a === b) return null;
-  return `Template ${to} runs Postgres ${b} and this project's data is Postgres ${a}: it needs a data upgrade (pg_upgrade) that Supafleet does not run yet. The project stays on ${from}, unchanged.`;
+  return a === null || b === null || a === b ? null : { from: a, to: b };
 }
 
 /** Every image the given versions run (default: the newest, what a create pulls), after overrides, once each. */

@@ -1,5 +1,5 @@
 // The fake engine's data operations for backups (the Provisioner's
-// exportData, importData, removeGeneration and runSql), as strict as the real
+// exportData, importData, removeGeneration, runSql and upgradeData), as strict as the real
 // ones where the backup service depends on it: an export reads only volumes
 // that exist, an import refuses any volume that exists already, a generation
 // in use by the containers cannot be removed, and psql needs the cluster's
@@ -8,6 +8,7 @@ import { pipeline } from "node:stream/promises";
 import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import { CACHE_VOLUMES, DB_VOLUME, dataVolumes, generationOf } from "@/lib/backups/generation";
+import { postgresMajor } from "@/lib/stack/template";
 import type { FakeEngine, FakeHooks, FakeStack } from "@/test/support/fake-provisioner";
 
 /** A volume's entry in FakeStack.volumes: its name without "supafleet-<ref>-". */
@@ -15,7 +16,7 @@ export function entryName(ref: string, volumeName: string): string {
   return volumeName.replace(`supafleet-${ref}-`, "");
 }
 
-type DataOps = Pick<Provisioner, "exportData" | "importData" | "removeGeneration" | "runSql">;
+type DataOps = Pick<Provisioner, "exportData" | "importData" | "removeGeneration" | "runSql" | "dataUpgrades" | "upgradeData">;
 
 export function fakeDataOps(c: {
   engine: FakeEngine;
@@ -88,6 +89,32 @@ export function fakeDataOps(c: {
       }
       return doomed.length;
     },
+    dataUpgrades: true,
+    async upgradeData(from, to, { password }) {
+      log("upgradeData", from.ref);
+      if (from.installationId !== installationId || to.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
+      const s = own(from.ref);
+      if (s?.containers.some((c) => c.running)) throw new InvalidStateError("The stack must be stopped before its data is upgraded.");
+      const src = dataVolumes(from);
+      for (const v of src) if (!s?.volumes.has(entryName(from.ref, v.name))) throw new ResourceConflictError(`Volume ${v.name} does not exist.`);
+      const dst = dataVolumes(to);
+      for (const v of dst)
+        if (s!.volumes.has(entryName(to.ref, v.name))) throw new ResourceConflictError(`Volume ${v.name} already exists; a restore fills new volumes only.`);
+      // As the real one: the new volumes exist from here on, whatever happens next.
+      for (const v of dst) {
+        s!.volumes.add(entryName(to.ref, v.name));
+        s!.files.set(entryName(to.ref, v.name), new Map());
+      }
+      if (s!.dbPassword !== undefined && s!.dbPassword !== password)
+        throw new InvalidStateError('pg_dumpall failed: password authentication failed for user "supabase_admin"');
+      await hooks.upgradeData?.(from, to);
+      for (const v of dst) {
+        const old = src.find((x) => x.key === v.key);
+        const files = new Map(old ? s!.files.get(entryName(from.ref, old.name)) : []);
+        if (v.key === DB_VOLUME) files.set("PG_VERSION", `${postgresMajor(to.services.find((x) => x.service === "db")!.image) ?? 15}\n`);
+        s!.files.set(entryName(to.ref, v.name), files);
+      }
+    },
     async runSql(ref, script, { password }) {
       log("runSql", ref);
       const s = own(ref);
@@ -98,6 +125,16 @@ export function fakeDataOps(c: {
       s.sql.push(script);
       const rotated = /ALTER ROLE supabase_admin WITH PASSWORD '([^']*)'/.exec(script);
       if (rotated) s.dbPassword = rotated[1];
+      // As psql -A -t: one name per line, of the ones asked for.
+      const asked = /FROM pg_extension WHERE extname IN \(([^)]*)\)/.exec(script);
+      if (asked) {
+        const names = [...asked[1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+        return (s.extensions ?? [])
+          .filter((e) => names.includes(e))
+          .sort()
+          .map((e) => `${e}\n`)
+          .join("");
+      }
       return "";
     },
   };

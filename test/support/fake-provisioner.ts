@@ -4,11 +4,12 @@
 // provisioner acts only on its own installation's resources (or unlabelled,
 // pre-installation ones), a metadata read of a missing volume finds nothing
 // and makes nothing, stop and removal of what is not there is a no-op, and a
-// destroy is the only call that removes volumes. Every call is logged so a
+// destroy is the only call that removes volumes, and a db never starts on data
+// of another Postgres major (PG_VERSION on its volume). Every call is logged so a
 // test can prove what was (never) done.
-import { ResourceConflictError } from "@/lib/errors";
+import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
 import { LABELS, type ServiceName, type StackSpec } from "@/lib/stack/types";
-import { LATEST_STACK_VERSION, templateServices } from "@/lib/stack/template";
+import { LATEST_STACK_VERSION, postgresMajor, templateServices } from "@/lib/stack/template";
 import { DB_VOLUME, dataVolumes, generationOf } from "@/lib/backups/generation";
 import { entryName, fakeDataOps } from "@/test/support/fake-data-ops";
 import type { EngineStack, LogLine, Provisioner, Removed, ServiceStatus } from "@/lib/projects/provisioner";
@@ -34,6 +35,8 @@ export interface FakeStack {
   dbPassword?: string;
   /** psql scripts run in the db container. */
   sql: string[];
+  /** Extensions the cluster has (CREATE EXTENSION), for queries of pg_extension. */
+  extensions?: string[];
   network: boolean;
   hostPorts: Partial<Record<"KONG_HTTP" | "POSTGRES" | "POOLER", number>>;
   /** sealed files, oldest first */
@@ -114,6 +117,7 @@ export interface FakeHooks {
   replaceService?: (spec: StackSpec, service: string) => Promise<void>;
   exportData?: (spec: StackSpec) => Promise<void>;
   importEntry?: (spec: StackSpec, name: string) => Promise<void>;
+  upgradeData?: (from: StackSpec, to: StackSpec) => Promise<void>;
 }
 
 function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: FakeHooks): Provisioner {
@@ -158,9 +162,16 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: Fake
         s.volumes.add(entryName(spec.ref, v.name));
         if (!s.files.has(entryName(spec.ref, v.name))) s.files.set(entryName(spec.ref, v.name), new Map());
       }
+      const major = db ? postgresMajor(db.image) : null;
+      const onDisk = s.files.get(dbEntry)?.get("PG_VERSION")?.trim();
+      // As Postgres: a server never starts on a data directory of another major.
+      if (!freshDb && major !== null && onDisk && Number(onDisk) !== major)
+        throw new InvalidStateError(
+          `db failed: FATAL: database files are incompatible with server: The data directory was initialized by PostgreSQL version ${onDisk}, which is not compatible with this version ${major}`,
+        );
       if (freshDb) {
         s.dbPassword = password;
-        s.files.set(dbEntry, new Map([["PG_VERSION", "15\n"]]));
+        s.files.set(dbEntry, new Map([["PG_VERSION", `${major ?? 15}\n`]]));
       }
       s.mountedGeneration = generation;
       if (metadataIsNew) s.metadata.push(spec.metadata.sealed);

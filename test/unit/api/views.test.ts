@@ -10,6 +10,7 @@ const summary: ProjectSummary = {
   stackVersion: "2026.09-r1",
   upgradeTo: null,
   upgradeBlocked: null,
+  upgradeNote: null,
   ref: "abcdefghijklmnopqrst",
   name: "Shop",
   region: null,

@@ -83,6 +83,7 @@ async function oldProject(): Promise<string> {
 
 const row = (ref: string) => db.project.findUniqueOrThrow({ where: { ref } });
 const stack = (ref: string) => [...engine.stacks.values()].find((s) => s.ref === ref)!;
+const installationIdOf = (svc: ProjectService) => (svc as unknown as { ctx: { provisioner: { installationId: string } } }).ctx.provisioner.installationId;
 const kinds = async (ref: string) => (await db.projectEvent.findMany({ where: { project: { ref } }, orderBy: { id: "asc" } })).map((e) => e.kind);
 
 describe("template versions", () => {
@@ -163,45 +164,6 @@ describe("upgrades", () => {
     expect(stack(ref).volumes.has("db-data")).toBe(true);
   });
 
-  it("are refused before anything changes when the new template runs another Postgres major (the real tags: 15 → 17)", async () => {
-    const ref = await oldProject();
-    // The same installation with the templates' own images (no overrides).
-    const real = new ProjectService(
-      db,
-      (service as unknown as { ctx: { provisioner: never } }).ctx.provisioner,
-      { apply: async () => undefined },
-      {
-        portRange: { start: 42000, end: 42099 },
-        masterKey,
-        rootDomain: "supafleet.test",
-        publicScheme: "http",
-        imageOverrides: {},
-      },
-    );
-    const before = { row: await row(ref), events: await kinds(ref), calls: engine.calls.length };
-    const details = await real.getProjectDetails(owner, ref);
-    expect(details.upgradeTo).toBe(LATEST_STACK_VERSION);
-    expect(details.upgradeBlocked).toMatch(/runs Postgres 17 and this project's data is Postgres 15: it needs a data upgrade \(pg_upgrade\)/);
-    await expect(real.upgradeProject(owner, ref)).rejects.toThrow(/Postgres 17 .*Postgres 15.*stays on 2026\.02-r1, unchanged/);
-    expect(await real.upgradeAllProjects(admin)).toEqual([]);
-    await real.waitForIdle(ref);
-    expect(await row(ref)).toMatchObject({ stackVersion: OLD, status: before.row.status, statusReason: before.row.statusReason });
-    expect(await kinds(ref)).toEqual(before.events);
-    expect(engine.calls.length).toBe(before.calls);
-    expect(stack(ref).stackVersion).toBe(OLD);
-    // The stand-ins' single Postgres (one override for every version) is not blocked.
-    expect((await service.getProjectDetails(owner, ref)).upgradeBlocked).toBeNull();
-  });
-
-  it("of a paused project leave it paused", async () => {
-    const ref = await oldProject();
-    await service.pauseProject(owner, ref);
-    await service.upgradeProject(owner, ref);
-    await service.waitForIdle(ref);
-    expect(await row(ref)).toMatchObject({ stackVersion: LATEST_STACK_VERSION, status: "INACTIVE" });
-    expect(stack(ref).containers.every((c) => !c.running)).toBe(true);
-  });
-
   it("are refused on the newest version, in other states, and to strangers; an admin can upgrade all", async () => {
     const { ref: fresh } = await service.createProject(owner, { name: "Fresh" });
     await service.waitForIdle(fresh);
@@ -212,6 +174,167 @@ describe("upgrades", () => {
     expect(await service.upgradeAllProjects(admin)).toEqual([ref]);
     await service.waitForAllJobs();
     expect((await row(ref)).stackVersion).toBe(LATEST_STACK_VERSION);
+  });
+});
+
+describe("upgrades to a new Postgres major (15 → 17)", () => {
+  /** A service like `service` whose newest template runs Postgres 17 (the real tags' move), on a runtime that can or cannot carry data over. */
+  function majorService(opts: { dataUpgrades?: boolean; hooks?: Parameters<FakeEngine["provisioner"]>[1] } = {}): ProjectService {
+    const base = engine.provisioner(installationIdOf(service), {
+      up: async (spec: StackSpec) => {
+        if (spec.stackVersion === failVersion) throw new Error(`auth exited (1) on ${spec.stackVersion}`);
+      },
+      ...opts.hooks,
+    });
+    const provisioner = { ...base, dataUpgrades: opts.dataUpgrades ?? true };
+    return new ProjectService(
+      db,
+      provisioner,
+      { apply: async () => undefined },
+      {
+        portRange: { start: 42000, end: 42099 },
+        masterKey,
+        rootDomain: "supafleet.test",
+        publicScheme: "http",
+        imageOverrides: { db: "local/postgres:15", [`db@${LATEST_STACK_VERSION}`]: "local/postgres:17" },
+      },
+    );
+  }
+
+  /** An old project made by an older Supafleet: template OLD, and its data a Postgres 15 cluster with a table file and a stored object. */
+  async function oldPg15Project(svc: ProjectService): Promise<string> {
+    const ref = await oldProject();
+    const s = stack(ref);
+    s.files.get("db-data")!.set("PG_VERSION", "15\n");
+    s.files.get("db-data")!.set("base/5/16384", "the owner's rows");
+    s.files.get("storage")!.set("stub/bucket/cat.png", "an image");
+    await svc.restartProject(owner, ref);
+    await svc.waitForIdle(ref);
+    expect(stack(ref).containers.find((c) => c.service === "db")?.running).toBe(true);
+    return ref;
+  }
+
+  it("carry the data to a new generation of volumes, start there, record version and generation on the engine first, and keep the old volumes when no backup holds them", async () => {
+    const svc = majorService();
+    const ref = await oldPg15Project(svc);
+    const details = await svc.getProjectDetails(owner, ref);
+    expect(details.upgradeBlocked).toBeNull();
+    expect(details.upgradeNote).toMatch(/from Postgres 15 to 17: the project stops while every role, database and row is copied/);
+    const callsBefore = engine.calls.length;
+    await svc.upgradeProject(owner, ref);
+    await svc.waitForIdle(ref);
+    const p = await row(ref);
+    expect(p).toMatchObject({ stackVersion: LATEST_STACK_VERSION, dataGeneration: 1, status: "ACTIVE_HEALTHY" });
+    const s = stack(ref);
+    expect(s.files.get("g1-db-data")?.get("PG_VERSION")).toBe("17\n");
+    expect(s.files.get("g1-db-data")?.get("base/5/16384")).toBe("the owner's rows");
+    expect(s.files.get("g1-storage")?.get("stub/bucket/cat.png")).toBe("an image");
+    expect(s.mountedGeneration).toBe(1);
+    // No backup was taken (this service has none), so the Postgres 15 volumes stay.
+    expect(s.files.get("db-data")?.get("PG_VERSION")).toBe("15\n");
+    const ops = engine.calls
+      .slice(callsBefore)
+      .filter((c) => c.ref === ref)
+      .map((c) => c.op);
+    expect(ops.indexOf("removeContainers")).toBeLessThan(ops.indexOf("upgradeData"));
+    expect(ops.indexOf("upgradeData")).toBeLessThan(ops.lastIndexOf("up"));
+    expect(ops).not.toContain("destroy");
+    const { unsealNewest } = await import("@/lib/projects/metadata");
+    const sealed = unsealNewest(masterKey, ref, [...s.metadata].reverse());
+    expect(sealed.ok && { v: sealed.meta.stackVersion, g: sealed.meta.dataGeneration }).toEqual({ v: LATEST_STACK_VERSION, g: 1 });
+    const events = await db.projectEvent.findMany({ where: { project: { ref } }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(["upgrade.step", "upgrade.succeeded"]));
+    expect(events.map((e) => e.message).join("\n")).toMatch(/volumes \(generation 0\) are kept, as no backup of them was taken/);
+    // A restart later builds the recorded version on the recorded generation; the old server never meets the new data.
+    await svc.restartProject(owner, ref);
+    await svc.waitForIdle(ref);
+    expect(await row(ref)).toMatchObject({ status: "ACTIVE_HEALTHY", dataGeneration: 1 });
+  });
+
+  it("go back to the old data, untouched, when the conversion fails, and remove the half-made volumes", async () => {
+    const svc = majorService({
+      hooks: {
+        upgradeData: async () => {
+          throw new Error('psql: ERROR:  type "plv8_thing" does not exist');
+        },
+      },
+    });
+    const ref = await oldPg15Project(svc);
+    await svc.upgradeProject(owner, ref);
+    await svc.waitForIdle(ref);
+    expect(await row(ref)).toMatchObject({ stackVersion: OLD, dataGeneration: 0, status: "ACTIVE_HEALTHY" });
+    const s = stack(ref);
+    expect([...s.volumes].filter((v) => v.startsWith("g1-"))).toEqual([]);
+    expect(s.files.get("db-data")?.get("base/5/16384")).toBe("the owner's rows");
+    expect(s).toMatchObject({ stackVersion: OLD, mountedGeneration: 0 });
+    const events = await db.projectEvent.findMany({ where: { project: { ref } }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(["upgrade.failed", "upgrade.rolled_back"]));
+    expect(events.find((e) => e.kind === "upgrade.failed")?.message).toMatch(/plv8_thing/);
+  });
+
+  it("go back to the old data when the new stack does not come up healthy", async () => {
+    const svc = majorService();
+    const ref = await oldPg15Project(svc);
+    failVersion = LATEST_STACK_VERSION;
+    await svc.upgradeProject(owner, ref);
+    await svc.waitForIdle(ref);
+    expect(await row(ref)).toMatchObject({ stackVersion: OLD, dataGeneration: 0, status: "ACTIVE_HEALTHY" });
+    expect([...stack(ref).volumes].filter((v) => v.startsWith("g1-"))).toEqual([]);
+    expect(stack(ref).mountedGeneration).toBe(0);
+  });
+
+  it("of a paused project leave it paused, on the new data", async () => {
+    const svc = majorService();
+    const ref = await oldPg15Project(svc);
+    await svc.pauseProject(owner, ref);
+    await svc.upgradeProject(owner, ref);
+    await svc.waitForIdle(ref);
+    expect(await row(ref)).toMatchObject({ stackVersion: LATEST_STACK_VERSION, dataGeneration: 1, status: "INACTIVE" });
+    expect(stack(ref).containers.every((c) => !c.running)).toBe(true);
+  });
+
+  it("are refused before the project stops when its database uses an extension Postgres 17 does not have", async () => {
+    const svc = majorService();
+    const ref = await oldPg15Project(svc);
+    stack(ref).extensions = ["pgcrypto", "plv8"];
+    const callsBefore = engine.calls.length;
+    await svc.upgradeProject(owner, ref);
+    await svc.waitForIdle(ref);
+    expect(await row(ref)).toMatchObject({ stackVersion: OLD, dataGeneration: 0, status: "ACTIVE_HEALTHY" });
+    const ops = engine.calls
+      .slice(callsBefore)
+      .filter((c) => c.ref === ref)
+      .map((c) => c.op);
+    expect(ops).not.toContain("removeContainers");
+    expect(ops).not.toContain("upgradeData");
+    const failed = await db.projectEvent.findFirst({ where: { project: { ref }, kind: "upgrade.failed" } });
+    expect(failed?.message).toMatch(/uses plv8, which Postgres 17 does not have\. Drop it .* nothing was changed/);
+  });
+
+  it("are refused before anything changes on a runtime that cannot carry data over (Swarm), and by upgrade-all", async () => {
+    const svc = majorService({ dataUpgrades: false });
+    const ref = await oldPg15Project(svc);
+    const before = { row: await row(ref), events: await kinds(ref), calls: engine.calls.length };
+    const details = await svc.getProjectDetails(owner, ref);
+    expect(details.upgradeBlocked).toMatch(/runs Postgres 17 and this project's data is Postgres 15: carrying it over is not available on this engine yet/);
+    expect(details.upgradeNote).toBeNull();
+    await expect(svc.upgradeProject(owner, ref)).rejects.toThrow(/stays on 2026\.02-r1, unchanged/);
+    expect(await svc.upgradeAllProjects(admin)).toEqual([]);
+    expect(await row(ref)).toMatchObject({ stackVersion: OLD, status: before.row.status });
+    expect(await kinds(ref)).toEqual(before.events);
+    expect(engine.calls.length).toBe(before.calls);
+  });
+
+  it("the fake engine, as Postgres, refuses to start a server on data of another major", async () => {
+    const svc = majorService();
+    const ref = await oldPg15Project(svc);
+    const spec = stack(ref).lastSpec!;
+    const on17 = { ...spec, services: spec.services.map((x) => (x.service === "db" ? { ...x, image: "local/postgres:17" } : x)) };
+    const prov = engine.provisioner(installationIdOf(svc));
+    await expect(prov.up(on17, { onEvent: () => undefined })).rejects.toThrow(
+      /initialized by PostgreSQL version 15, which is not compatible with this version 17/,
+    );
+    await expect(prov.up(spec, { onEvent: () => undefined })).resolves.toBeUndefined();
   });
 });
 

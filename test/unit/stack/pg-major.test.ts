@@ -1,6 +1,6 @@
 // Telling Postgres majors apart by image tag, as upstream's upgrade script does.
 import { describe, expect, it } from "vitest";
-import { dataUpgradeBlock, LATEST_STACK_VERSION, postgresMajor } from "@/lib/stack/template";
+import { LATEST_STACK_VERSION, postgresMajor, postgresMajorChange } from "@/lib/stack/template";
 
 describe("postgresMajor", () => {
   it("reads the major from version tags, with or without a registry, and nothing else", () => {
@@ -16,14 +16,14 @@ describe("postgresMajor", () => {
   });
 });
 
-describe("dataUpgradeBlock", () => {
-  it("blocks the templates' own 15 → 17 move, and not one Postgres for both versions", () => {
-    expect(dataUpgradeBlock("2026.02-r1", LATEST_STACK_VERSION, {})).toMatch(/runs Postgres 17 and this project's data is Postgres 15/);
-    expect(dataUpgradeBlock("2026.02-r1", LATEST_STACK_VERSION, { db: "supafleet-standin/postgres:15" })).toBeNull();
+describe("postgresMajorChange", () => {
+  it("sees the templates' own 15 → 17 move, and not one Postgres for both versions", () => {
+    expect(postgresMajorChange("2026.02-r1", LATEST_STACK_VERSION, {})).toEqual({ from: 15, to: 17 });
+    expect(postgresMajorChange("2026.02-r1", LATEST_STACK_VERSION, { db: "supafleet-standin/postgres:15" })).toBeNull();
     expect(
-      dataUpgradeBlock("2026.02-r1", LATEST_STACK_VERSION, { db: "supafleet-standin/postgres:15", [`db@${LATEST_STACK_VERSION}`]: "local/pg:17" }),
-    ).toMatch(/Postgres 17/);
+      postgresMajorChange("2026.02-r1", LATEST_STACK_VERSION, { db: "supafleet-standin/postgres:15", [`db@${LATEST_STACK_VERSION}`]: "local/pg:17" }),
+    ).toEqual({ from: 15, to: 17 });
     // an image whose tag says nothing is not guessed at
-    expect(dataUpgradeBlock("2026.02-r1", LATEST_STACK_VERSION, { [`db@${LATEST_STACK_VERSION}`]: "local/pg:latest" })).toBeNull();
+    expect(postgresMajorChange("2026.02-r1", LATEST_STACK_VERSION, { [`db@${LATEST_STACK_VERSION}`]: "local/pg:latest" })).toBeNull();
   });
 });

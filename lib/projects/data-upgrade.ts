@@ -1,0 +1,95 @@
+// An upgrade to a template whose Postgres is of a newer major (15 → 17). The
+// containers cannot simply be made again on the same volumes: the new server
+// refuses the old data directory. So the data moves to a new generation of
+// volumes, as a restore's does (lib/backups/generation.ts): the stack stops,
+// the provisioner fills generation n+1 from n with the database converted
+// (lib/docker/pg-upgrade.ts), the new stack starts on n+1, and only once it is
+// healthy does the project record the new version and generation; then n
+// goes, when the backup taken first holds it (else it stays). Any failure before that removes n+1 and starts the old stack on n,
+// which nothing wrote to: a failed upgrade leaves the project as it was.
+import { EVENT } from "@/lib/domain";
+import { InvalidStateError } from "@/lib/errors";
+import { describeError, sealedMetadataOf, secretsOf, specFor, type ProjectContext, type ProjectForSpec } from "@/lib/projects/context";
+import { recordEvent } from "@/lib/projects/events";
+import type { OnProvisionEvent } from "@/lib/projects/provisioner";
+
+/**
+ * Extensions Postgres 17 does not have (upstream docker/utils/upgrade-pg17.sh
+ * drops these before its pg_upgrade). A running project that uses one is
+ * refused before it stops; the conversion itself checks every extension
+ * against what the new image really has.
+ */
+export const GONE_IN_PG17 = ["timescaledb", "plv8", "plcoffee", "plls"] as const;
+
+/** How an upgrade attempt ended when it did not throw (it throws only when going back failed too). */
+export type UpgradeAttempt = { kind: "upgraded" } | { kind: "rolled-back"; reason: string };
+
+/** Why a running project cannot start this upgrade (an extension in GONE_IN_PG17), asked of its own database; null: it can. */
+export async function dataUpgradePrecheck(ctx: ProjectContext, p: ProjectForSpec, running: boolean): Promise<string | null> {
+  if (!running) return null;
+  const list = GONE_IN_PG17.map((e) => `'${e}'`).join(", ");
+  const out = await ctx.provisioner.runSql(p.ref, `SELECT extname FROM pg_extension WHERE extname IN (${list}) ORDER BY 1;`, {
+    password: secretsOf(ctx, p).postgresPassword,
+  });
+  const found = out
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return found.length
+    ? `The database uses ${found.join(", ")}, which Postgres 17 does not have. Drop ${found.length === 1 ? "it" : "them"} (DROP EXTENSION … CASCADE) and upgrade again; nothing was changed.`
+    : null;
+}
+
+/**
+ * Moves the project (its containers already made from `p`'s version or
+ * stopped) to `target` on a new generation of volumes. Resolves "upgraded"
+ * once the new stack is healthy and recorded; "rolled-back" when it failed
+ * and the old stack runs again on its old data. Throws only when even going
+ * back failed.
+ */
+export async function upgradeToNewMajor(
+  ctx: ProjectContext,
+  p: ProjectForSpec,
+  target: string,
+  o: { onEvent: OnProvisionEvent; signal: AbortSignal; keepOld: boolean },
+): Promise<UpgradeAttempt> {
+  const from = p.dataGeneration;
+  const next = from + 1;
+  const oldSpec = specFor(ctx, p);
+  const newSpec = specFor(ctx, p, { stackVersion: target, generation: next });
+  const step = (message: string) => void recordEvent(ctx.db, p, "INFO", EVENT.upgradeStep, message).catch(() => undefined);
+  try {
+    // What a crashed attempt left there: never committed, so never the project's data.
+    await ctx.provisioner.removeGeneration(p.ref, next);
+    step("Stopping the project: its database moves to a new Postgres");
+    await ctx.provisioner.removeContainers(p.ref);
+    await ctx.provisioner.upgradeData(oldSpec, newSpec, { password: secretsOf(ctx, p).postgresPassword, onStep: step, signal: o.signal });
+    if (o.signal.aborted) throw new InvalidStateError("Cancelled.");
+    step(`Starting the project on template ${target}`);
+    await ctx.provisioner.up(newSpec, { onEvent: o.onEvent, signal: o.signal });
+    if (o.signal.aborted) throw new InvalidStateError("Cancelled.");
+  } catch (err) {
+    const reason = o.signal.aborted ? "Cancelled." : describeError(err);
+    await recordEvent(ctx.db, p, "ERROR", EVENT.upgradeFailed, `Template ${target} did not come up healthy: ${reason}`);
+    await ctx.provisioner.removeContainers(p.ref);
+    await ctx.provisioner.removeGeneration(p.ref, next);
+    await ctx.provisioner.up(oldSpec, { onEvent: o.onEvent, signal: o.signal });
+    return { kind: "rolled-back", reason };
+  }
+  // Healthy on the new data: the engine learns first (recovery reads it there), then the database.
+  const upgraded = { ...p, stackVersion: target, dataGeneration: next };
+  await ctx.provisioner.writeMetadata(p.ref, sealedMetadataOf(ctx, upgraded));
+  await ctx.db.project.update({ where: { id: p.id }, data: { stackVersion: target, dataGeneration: next } });
+  if (o.keepOld) {
+    // No backup holds the old data: its volumes stay (until the project is deleted) as upstream keeps data.bak.pg15.
+    step(`The previous database's volumes (generation ${from}) are kept, as no backup of them was taken`);
+    return { kind: "upgraded" };
+  }
+  try {
+    await ctx.provisioner.removeGeneration(p.ref, from);
+  } catch (err) {
+    // Only disk space: the project's delete takes them.
+    await recordEvent(ctx.db, p, "WARN", EVENT.upgradeStep, `The previous volumes (generation ${from}) could not be removed yet: ${describeError(err)}`);
+  }
+  return { kind: "upgraded" };
+}
