@@ -267,7 +267,7 @@ async function dumpAndRestore(docker: Docker, names: { from: string; to: string 
   const restore = await startExec(
     docker,
     names.to,
-    ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", SUPERUSER, "-d", "template1", "-f", "-"],
+    ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", SUPERUSER, "-d", "postgres", "-f", "-"],
     {
       user: "postgres",
       env,
@@ -303,6 +303,27 @@ async function removeHelper(docker: Docker, name: string, spec: StackSpec): Prom
   } catch (err) {
     if (statusOf(err) !== 404) throw err;
   }
+}
+
+/**
+ * Removes the ref's upgrade helpers. Every start calls this first: helpers live
+ * only inside an upgrade (which holds the project's lock), so any found at a
+ * start are what a crash left, and the old one may still have the data the
+ * start is about to mount open. Two servers on one data directory in two
+ * containers would not see each other's lock (postmaster.pid holds a pid of
+ * another namespace).
+ */
+export async function removeUpgradeHelpers(docker: Docker, ref: string, installationId: string): Promise<number> {
+  const filters = JSON.stringify({ label: [`${LABELS.ref}=${ref}`, `${LABELS.installation}=${installationId}`, `${LABELS.role}=${UPGRADE_ROLE}`] });
+  const found = await docker.listContainers({ all: true, filters });
+  for (const c of found) {
+    try {
+      await docker.getContainer(c.Id).remove({ force: true });
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+  }
+  return found.length;
 }
 
 function lastLines(docker: Docker, name: string): Promise<string> {

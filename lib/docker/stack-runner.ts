@@ -11,6 +11,7 @@ import { ensureContainer, inspectOrNull, type ContainerInfo } from "@/lib/docker
 import { ensureImages } from "@/lib/docker/images";
 import { METADATA_ROLE, writeMetadata } from "@/lib/docker/metadata";
 import { DEFAULT_UNHEALTHY_GRACE_MS, waitHealthy } from "@/lib/docker/readiness";
+import { removeUpgradeHelpers } from "@/lib/docker/pg-upgrade";
 import { ensureNetwork, ensureVolume, ownedBy } from "@/lib/docker/resources";
 import { Gate } from "@/lib/docker/gate";
 import { seedDbVolume } from "@/lib/docker/db-seed";
@@ -72,6 +73,8 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
   );
   const deadline = Date.now() + timeoutMs;
   await ensureNetwork(docker, spec);
+  // A crash in the middle of a Postgres major upgrade can leave its helpers running on the data.
+  await removeUpgradeHelpers(docker, spec.ref, spec.installationId);
   const volumes = await Promise.all(spec.volumes.map(async (v) => ({ name: v.name, state: await ensureVolume(docker, spec, v) })));
   // The metadata goes onto the engine before any container exists, so every
   // stack that can hold data can also be rebuilt from the engine alone. A

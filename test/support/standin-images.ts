@@ -18,6 +18,8 @@ const ROOT = join(process.cwd(), "test", "standins");
  */
 const STANDINS: Array<{ dir: string; tag: string; parent?: string; hostCa?: boolean }> = [
   { dir: "postgres", tag: "supafleet-standin/postgres:15" },
+  // PostgreSQL 17 from Debian 13 on the 15 stand-in's files (same postgres uid).
+  { dir: "postgres17", tag: "supafleet-standin/postgres:17", parent: "postgres" },
   { dir: "common", tag: "supafleet-standin/common:2" },
   { dir: "common-wget", tag: "supafleet-standin/common-wget:2", parent: "common" },
   { dir: "common-curl", tag: "supafleet-standin/common-curl:2", parent: "common" },
@@ -41,12 +43,16 @@ export const STANDIN_IMAGES = Object.fromEntries(STANDINS.map((s) => [s.dir, s.t
 
 /**
  * The stand-in folder for each template service ("service@version" where one
- * version's image needs another stand-in than the others). db is the Postgres
- * stand-in (PostgreSQL 15 from Debian) for both versions: Debian 12 has no
- * PostgreSQL 17 (test/standins/README.md).
+ * version's image needs another stand-in than the others; the override
+ * setting takes "service@version" before "service", lib/stack/template.ts
+ * templateImage). db is PostgreSQL 15 (`postgres`, Debian 12) as 2026.02-r1's
+ * supabase/postgres:15.8.1.085, and PostgreSQL 17 (`postgres17`, Debian 13)
+ * as 2026.09-r1's supabase/postgres:17.6.1.136, so moving a project from one
+ * to the other is a real 15 → 17 data upgrade (test/standins/README.md).
  */
 export const STANDIN_DIRS: Record<string, string> = {
   db: "postgres",
+  "db@2026.09-r1": "postgres17",
   "api-gw": "envoy",
   ...Object.fromEntries(
     ["kong", "auth", "rest", "realtime", "storage", "imgproxy", "meta", "functions", "analytics", "vector", "supavisor", "studio"].map((s) => [s, s]),

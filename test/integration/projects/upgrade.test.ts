@@ -1,8 +1,10 @@
 // Template versions on the real engine, with stand-in images for both
-// versions: a project made on the previous template (Kong 2.8.1) keeps it
-// when Supafleet restarts and reconciles; a failed upgrade to the newest
-// template (Envoy) goes back to the old spec with the data intact; a good one
-// moves the project, data intact, and its gateway enforces the new keys.
+// versions: a project made on the previous template (Kong 2.8.1, Postgres 15)
+// keeps it when Supafleet restarts and reconciles; an upgrade to the newest
+// (Envoy, Postgres 17) is refused before anything stops while the database
+// uses an extension 17 lacks, and rolls back onto the untouched old data when
+// the conversion or the new stack fails; a good one carries every role and
+// row to Postgres 17 on new volumes, and its gateway enforces the new keys.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
@@ -52,6 +54,14 @@ async function db(sql: string): Promise<unknown[]> {
   }
 }
 
+/** Upgrade helpers still there, and volumes of a generation the project does not record. */
+async function leftovers(): Promise<{ helpers: string[]; newVolumes: string[] }> {
+  const helpers = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`, `${LABELS.role}=db-upgrade`] }) });
+  const p = await inst.db.project.findUniqueOrThrow({ where: { ref } });
+  const volumes = await docker.listVolumes({ filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`, `supafleet.generation=${p.dataGeneration + 1}`] }) });
+  return { helpers: helpers.map((c) => c.Names[0]!), newVolumes: (volumes.Volumes ?? []).map((v) => v.Name) };
+}
+
 async function gateway(path: string, headers: Record<string, string> = {}): Promise<number> {
   const p = await inst.db.project.findUniqueOrThrow({ where: { ref }, include: { ports: true } });
   const port = p.ports.find((l) => l.purpose === "KONG_HTTP")!.port;
@@ -68,10 +78,17 @@ describe("a project on the previous template", () => {
     const { apiKeys: _none, ...secrets } = inst.service.secretsOf(p);
     await inst.db.project.update({ where: { ref }, data: { stackVersion: OLD, secrets: encryptSecrets(inst.config.masterKey, ref, JSON.stringify(secrets)) } });
     await inst.provisioner.removeContainers(ref);
+    // Its database was made by 2026.02-r1's Postgres 15 (the create above made a 17 one).
+    await docker.getVolume(`supafleet-${ref}-db-data`).remove();
     await inst.service.resumeProject(user, ref);
     await inst.service.waitForIdle(ref);
     expect((await inst.service.getProject(user, ref)).status).toBe("ACTIVE_HEALTHY");
-    await db("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before upgrades')");
+    expect(await db("SHOW server_version")).toEqual([{ server_version: expect.stringMatching(/^15\./) }]);
+    await db(
+      "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before upgrades'); " +
+        "CREATE ROLE reader LOGIN PASSWORD 'reader-pass-1'; GRANT SELECT ON kept TO reader; " +
+        "ALTER DATABASE postgres SET app.kept_setting TO 'yes'; CREATE EXTENSION IF NOT EXISTS pgcrypto",
+    );
 
     // Supafleet is updated (it now carries 2026.09-r1) and restarts.
     const next = inst.restart();
@@ -88,6 +105,27 @@ describe("a project on the previous template", () => {
     expect(await gateway("/realtime/v1/api/openapi", { apikey: anonKey })).toBe(403);
   }, 900_000);
 
+  it("is refused before it stops while its database uses an extension Postgres 17 lacks; paused, the conversion finds it and goes back", async () => {
+    await db("CREATE EXTENSION plv8");
+    await inst.service.upgradeProject(user, ref);
+    await inst.service.waitForIdle(ref);
+    expect(await inst.service.getProject(user, ref)).toMatchObject({ status: "ACTIVE_HEALTHY", stackVersion: OLD });
+    const refused = await inst.db.projectEvent.findFirst({ where: { project: { ref }, kind: "upgrade.failed" }, orderBy: { id: "desc" } });
+    expect(refused?.message).toMatch(/Upgrade not started: The database uses plv8, which Postgres 17 does not have/);
+    // Paused, nothing asks the running database first: the conversion checks every extension against the new image.
+    await inst.service.pauseProject(user, ref);
+    await inst.service.upgradeProject(user, ref);
+    await inst.service.waitForIdle(ref);
+    expect(await inst.service.getProject(user, ref)).toMatchObject({ status: "INACTIVE", stackVersion: OLD });
+    const failed = await inst.db.projectEvent.findFirst({ where: { project: { ref }, kind: "upgrade.failed" }, orderBy: { id: "desc" } });
+    expect(failed?.message).toMatch(/The new Postgres has no plv8 \(used in postgres\)\. Drop that extension/);
+    expect(await leftovers()).toEqual({ helpers: [], newVolumes: [] });
+    await inst.service.resumeProject(user, ref);
+    await inst.service.waitForIdle(ref);
+    await db("DROP EXTENSION plv8");
+    expect(await db("SELECT v FROM kept")).toEqual([{ v: "before upgrades" }]);
+  }, 900_000);
+
   it("goes back to the old spec when the new one does not come up healthy, data intact", async () => {
     // The new version's rest gets an image without postgrest: its container cannot start.
     const broken = inst.restart({
@@ -100,12 +138,36 @@ describe("a project on the previous template", () => {
     const kinds = (await inst.db.projectEvent.findMany({ where: { project: { ref } } })).map((e) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(["upgrade.failed", "upgrade.rolled_back"]));
     expect(await db("SELECT v FROM kept")).toEqual([{ v: "before upgrades" }]);
+    expect(await db("SHOW server_version")).toEqual([{ server_version: expect.stringMatching(/^15\./) }]);
+    expect(await leftovers()).toEqual({ helpers: [], newVolumes: [] });
+    expect((await inst.db.project.findUniqueOrThrow({ where: { ref } })).dataGeneration).toBe(0);
   }, 900_000);
 
-  it("upgrades to the newest template: Envoy gateway, new keys, same data", async () => {
+  it("upgrades to the newest template: Postgres 17 with every role, setting and row, Envoy gateway, new keys", async () => {
+    expect((await inst.service.getProject(user, ref)).upgradeNote).toMatch(/from Postgres 15 to 17/);
     await inst.service.upgradeProject(user, ref);
     await inst.service.waitForIdle(ref);
     expect(await inst.service.getProject(user, ref)).toMatchObject({ status: "ACTIVE_HEALTHY", stackVersion: LATEST_STACK_VERSION, upgradeTo: null });
+    expect(await db("SHOW server_version")).toEqual([{ server_version: expect.stringMatching(/^17\./) }]);
+    expect(await db("SELECT current_setting('app.kept_setting') AS s, (SELECT count(*)::int FROM pg_extension WHERE extname = 'pgcrypto') AS c")).toEqual([
+      { s: "yes", c: 1 },
+    ]);
+    // A role made by the owner logs in with its own password, on the new cluster.
+    const d0 = await inst.service.getProjectDetails(user, ref);
+    // The same way in as the owner's own URL (through the pooler, a user is "<role>.<ref>").
+    const url = new URL(d0.directUrl!.replace(`@${d0.dbHost}:`, "@127.0.0.1:"));
+    url.username = url.username.includes(".") ? `reader.${url.username.split(".").slice(1).join(".")}` : "reader";
+    url.password = "reader-pass-1";
+    const reader = new pg.Client({ connectionString: url.toString() });
+    await reader.connect();
+    expect((await reader.query("SELECT v FROM kept")).rows).toEqual([{ v: "before upgrades" }]);
+    await reader.end();
+    const p = await inst.db.project.findUniqueOrThrow({ where: { ref } });
+    expect(p.dataGeneration).toBe(1);
+    expect(await leftovers()).toEqual({ helpers: [], newVolumes: [] });
+    // No backups here: the Postgres 15 volumes are kept (generation 0), unmounted.
+    const kept = await docker.listVolumes({ filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`, `${LABELS.volume}=db-data`] }) });
+    expect((kept.Volumes ?? []).map((v) => v.Name).sort()).toEqual([`supafleet-${ref}-db-data`, `supafleet-${ref}-g1-db-data`]);
     const versions = await containerVersions();
     expect(versions["api-gw"]).toBe(LATEST_STACK_VERSION);
     expect(versions.kong).toBeUndefined();
@@ -120,5 +182,24 @@ describe("a project on the previous template", () => {
     // postgres-meta has no health check (as upstream): it may still be opening its port.
     await expect.poll(() => gateway("/pg/tables", { apikey: d.secretKey! }), { timeout: 30_000, interval: 1000 }).toBe(200);
     expect(await gateway("/realtime/v1/api/tenants", { apikey: d.secretKey! })).toBe(403);
+  }, 900_000);
+
+  it("a start removes upgrade helpers a crash left running, before its db mounts the data", async () => {
+    // What a Supafleet that died mid-upgrade leaves: a helper of the project's db image holding its data volume.
+    const p = await inst.db.project.findUniqueOrThrow({ where: { ref } });
+    const dbImage = STANDIN_IMAGE_OVERRIDES[`db@${LATEST_STACK_VERSION}`]!;
+    const helper = await docker.createContainer({
+      name: `supafleet-${ref}-pgupgrade-from`,
+      Image: dbImage,
+      Entrypoint: ["sleep", "600"],
+      Labels: { [LABELS.managed]: "true", [LABELS.installation]: inst.installationId, [LABELS.ref]: ref, [LABELS.role]: "db-upgrade" },
+      HostConfig: { Mounts: [{ Type: "volume", Source: `supafleet-${ref}-g${p.dataGeneration}-db-data`, Target: "/var/lib/postgresql/data" }] },
+    });
+    await helper.start();
+    await inst.service.restartProject(user, ref);
+    await inst.service.waitForIdle(ref);
+    expect(await inst.service.getProject(user, ref)).toMatchObject({ status: "ACTIVE_HEALTHY" });
+    expect(await leftovers()).toEqual({ helpers: [], newVolumes: [] });
+    expect(await db("SELECT v FROM kept")).toEqual([{ v: "before upgrades" }]);
   }, 900_000);
 });
