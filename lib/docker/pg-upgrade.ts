@@ -27,13 +27,13 @@
 // A dump needs only each image's own programs, and leaves the old files
 // untouched by any new binary.
 import { pipeline } from "node:stream/promises";
-import { Transform, type TransformCallback } from "node:stream";
 import type Docker from "dockerode";
 import { extract, pack as newPack } from "tar-stream";
 import { statusOf } from "@/lib/docker/client";
 import { filesArchive, inspectOrNull } from "@/lib/docker/containers";
 import { exportData, importData, type ImportEntry } from "@/lib/docker/data-archive";
 import { startExec } from "@/lib/docker/exec-stream";
+import { LineFilter, skippedDumpLines } from "@/lib/docker/dump-filter";
 import { logTail } from "@/lib/docker/logs";
 import { probeOnce } from "@/lib/docker/probe";
 import { SUPERUSER } from "@/lib/docker/psql-session";
@@ -221,44 +221,6 @@ async function checkExtensions(docker: Docker, names: { from: string; to: string
       `The new Postgres has no ${missing.map((e) => `${e} (used in ${used.get(e)!.join(", ")})`).join(", ")}. ` +
         `Drop ${missing.length === 1 ? "that extension" : "those extensions"} (DROP EXTENSION … CASCADE) and upgrade again; nothing was changed.`,
     );
-}
-
-/**
- * pg_dumpall lines that cannot apply to the new cluster: it already has the
- * superuser it runs as (initdb made it), which can be neither created again
- * nor dropped. Its ALTER ROLE (attributes, password) still applies.
- */
-export function skippedDumpLines(superuser: string): Set<string> {
-  return new Set([`CREATE ROLE ${superuser};`, `DROP ROLE IF EXISTS ${superuser};`, `DROP ROLE ${superuser};`]);
-}
-
-/** Drops whole lines that are in `skip`; everything else passes byte for byte. */
-export class LineFilter extends Transform {
-  private rest: Buffer = Buffer.alloc(0);
-  dropped = 0;
-
-  constructor(private readonly skip: Set<string>) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    const buf = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
-    let start = 0;
-    for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
-      const line = buf.subarray(start, nl + 1);
-      // Only short lines can be skipped ones: a long line (a row of data) is never decoded.
-      if (line.length < 200 && this.skip.has(line.toString("utf8").replace(/\r?\n$/, ""))) this.dropped++;
-      else this.push(line);
-      start = nl + 1;
-    }
-    this.rest = Buffer.from(buf.subarray(start));
-    cb();
-  }
-
-  override _flush(cb: TransformCallback): void {
-    if (this.rest.length && !this.skip.has(this.rest.toString("utf8"))) this.push(this.rest);
-    cb();
-  }
 }
 
 /** The old cluster's pg_dumpall, through LineFilter, into the new cluster's psql; both must end well. */

@@ -3,7 +3,7 @@
 // ROLE lines and passes everything else byte for byte, however the stream is cut.
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { LineFilter, skippedDumpLines } from "@/lib/docker/pg-upgrade";
+import { LineFilter, skippedDumpLines } from "@/lib/docker/dump-filter";
 
 async function through(chunks: Buffer[]): Promise<{ out: string; dropped: number }> {
   const f = new LineFilter(skippedDumpLines("supabase_admin"));

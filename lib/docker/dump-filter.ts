@@ -1,0 +1,42 @@
+// The filter between the old cluster's pg_dumpall and the new cluster's psql
+// in a Postgres major upgrade (lib/docker/pg-upgrade.ts): whole lines that
+// cannot apply to a fresh cluster are left out; every other byte passes as it is.
+import { Transform, type TransformCallback } from "node:stream";
+
+/**
+ * pg_dumpall lines that cannot apply to the new cluster: it already has the
+ * superuser it runs as (initdb made it), which can be neither created again
+ * nor dropped. Its ALTER ROLE (attributes, password) still applies.
+ */
+export function skippedDumpLines(superuser: string): Set<string> {
+  return new Set([`CREATE ROLE ${superuser};`, `DROP ROLE IF EXISTS ${superuser};`, `DROP ROLE ${superuser};`]);
+}
+
+/** Drops whole lines that are in `skip`; everything else passes byte for byte. */
+export class LineFilter extends Transform {
+  private rest: Buffer = Buffer.alloc(0);
+  dropped = 0;
+
+  constructor(private readonly skip: Set<string>) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    const buf = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
+    let start = 0;
+    for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+      const line = buf.subarray(start, nl + 1);
+      // Only short lines can be skipped ones: a long line (a row of data) is never decoded.
+      if (line.length < 200 && this.skip.has(line.toString("utf8").replace(/\r?\n$/, ""))) this.dropped++;
+      else this.push(line);
+      start = nl + 1;
+    }
+    this.rest = Buffer.from(buf.subarray(start));
+    cb();
+  }
+
+  override _flush(cb: TransformCallback): void {
+    if (this.rest.length && !this.skip.has(this.rest.toString("utf8"))) this.push(this.rest);
+    cb();
+  }
+}
