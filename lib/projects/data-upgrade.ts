@@ -22,6 +22,32 @@ import type { OnProvisionEvent } from "@/lib/projects/provisioner";
 export const GONE_IN_PG17 = ["timescaledb", "plv8", "plcoffee", "plls"] as const;
 
 /** How an upgrade attempt ended when it did not throw (it throws only when going back failed too). */
+/**
+ * What upstream's docker/utils/upgrade-pg17.sh applies on the new server after
+ * its conversion, because a converted cluster never ran the 17 image's init:
+ * the supabase_etl_admin role, then four of the image's own migrations
+ * (idempotent, read from the running 17 container). Upstream treats a failure
+ * of any as a warning, and so does this.
+ */
+export const PG17_AFTER_CONVERSION = {
+  dir: "/docker-entrypoint-initdb.d/migrations",
+  files: [
+    "20250710151649_supabase_read_only_user_default_transaction_read_only.sql",
+    "20251001204436_predefined_role_grants.sql",
+    "20251105172723_grant_pg_reload_conf_to_postgres.sql",
+    "20251121132723_correct_search_path_pgbouncer.sql",
+  ],
+  etlRole: `DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'supabase_etl_admin') THEN
+    CREATE ROLE supabase_etl_admin WITH LOGIN REPLICATION;
+    GRANT pg_read_all_data TO supabase_etl_admin;
+    GRANT CREATE ON DATABASE postgres TO supabase_etl_admin;
+  END IF;
+END
+$$;`,
+} as const;
+
 export type UpgradeAttempt = { kind: "upgraded" } | { kind: "rolled-back"; reason: string };
 
 /** Why a running project cannot start this upgrade (an extension in GONE_IN_PG17), asked of its own database; null: it can. */
@@ -68,6 +94,7 @@ export async function upgradeToNewMajor(
     step(`Starting the project on template ${target}`);
     await ctx.provisioner.up(newSpec, { onEvent: o.onEvent, signal: o.signal });
     if (o.signal.aborted) throw new InvalidStateError("Cancelled.");
+    await afterConversion(ctx, p);
   } catch (err) {
     const reason = o.signal.aborted ? "Cancelled." : describeError(err);
     await recordEvent(ctx.db, p, "ERROR", EVENT.upgradeFailed, `Template ${target} did not come up healthy: ${reason}`);
@@ -92,4 +119,21 @@ export async function upgradeToNewMajor(
     await recordEvent(ctx.db, p, "WARN", EVENT.upgradeStep, `The previous volumes (generation ${from}) could not be removed yet: ${describeError(err)}`);
   }
   return { kind: "upgraded" };
+}
+
+/** PG17_AFTER_CONVERSION on the new, running database; each failure is a warning event, never the upgrade's failure. */
+async function afterConversion(ctx: ProjectContext, p: ProjectForSpec): Promise<void> {
+  const password = secretsOf(ctx, p).postgresPassword;
+  const { dir, files, etlRole } = PG17_AFTER_CONVERSION;
+  const scripts = [{ what: "the supabase_etl_admin role", sql: etlRole }, ...files.map((f) => ({ what: f, sql: `\\i ${dir}/${f}` }))];
+  const skipped: string[] = [];
+  for (const s of scripts) {
+    try {
+      await ctx.provisioner.runSql(p.ref, s.sql, { password });
+    } catch (err) {
+      skipped.push(`${s.what} (${describeError(err).slice(0, 200)})`);
+    }
+  }
+  if (skipped.length)
+    await recordEvent(ctx.db, p, "WARN", EVENT.upgradeStep, `Not applied after the conversion (as upstream, not fatal): ${skipped.join("; ")}`);
 }

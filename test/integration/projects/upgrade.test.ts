@@ -164,6 +164,12 @@ describe("a project on the previous template", () => {
     await reader.end();
     const p = await inst.db.project.findUniqueOrThrow({ where: { ref } });
     expect(p.dataGeneration).toBe(1);
+    // Upstream's after-conversion steps: the role is made; the image's own migration files, which
+    // the stand-in does not have, are reported as not applied (a warning, as upstream).
+    expect(await db("SELECT count(*)::int AS n FROM pg_roles WHERE rolname = 'supabase_etl_admin'")).toEqual([{ n: 1 }]);
+    const warned = await inst.db.projectEvent.findFirst({ where: { project: { ref }, kind: "upgrade.step", level: "WARN" }, orderBy: { id: "desc" } });
+    expect(warned?.message).toMatch(/Not applied after the conversion .*20251001204436_predefined_role_grants\.sql/);
+    expect(warned?.message).not.toMatch(/supabase_etl_admin role/);
     expect(await leftovers()).toEqual({ helpers: [], newVolumes: [] });
     // No backups here: the Postgres 15 volumes are kept (generation 0), unmounted.
     const kept = await docker.listVolumes({ filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`, `${LABELS.volume}=db-data`] }) });

@@ -14,6 +14,7 @@ import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { ValidationError } from "@/lib/errors";
 import { ensureInstallationId } from "@/lib/installation/service";
+import { PG17_AFTER_CONVERSION } from "@/lib/projects/data-upgrade";
 import { ProjectService } from "@/lib/projects/service";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import type { StackSpec } from "@/lib/stack/types";
@@ -230,6 +231,10 @@ describe("upgrades to a new Postgres major (15 → 17)", () => {
     expect(s.files.get("g1-db-data")?.get("base/5/16384")).toBe("the owner's rows");
     expect(s.files.get("g1-storage")?.get("stub/bucket/cat.png")).toBe("an image");
     expect(s.mountedGeneration).toBe(1);
+    // What upstream's upgrade-pg17.sh runs on the new server afterwards, in its order.
+    const after = s.sql.slice(-5);
+    expect(after[0]).toMatch(/CREATE ROLE supabase_etl_admin WITH LOGIN REPLICATION/);
+    expect(after.slice(1)).toEqual(PG17_AFTER_CONVERSION.files.map((f) => `\\i /docker-entrypoint-initdb.d/migrations/${f}`));
     // No backup was taken (this service has none), so the Postgres 15 volumes stay.
     expect(s.files.get("db-data")?.get("PG_VERSION")).toBe("15\n");
     const ops = engine.calls
