@@ -2,7 +2,7 @@ import Link from "next/link";
 import { getCurrentUser } from "@/lib/auth/session";
 import { SiteHeader } from "@/components/site-header";
 
-const SERVICES = ["Postgres 15", "Auth (GoTrue)", "REST (PostgREST)", "Realtime", "Storage", "Edge Functions", "Studio", "Supavisor pooler"];
+const SERVICES = ["Postgres 17", "Auth (GoTrue)", "REST (PostgREST)", "Realtime", "Storage", "Edge Functions", "Studio", "Supavisor pooler"];
 
 export default async function LandingPage() {
   const user = await getCurrentUser();

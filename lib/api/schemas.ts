@@ -7,8 +7,12 @@
 // the types supabase-management-js generates from that spec.
 import { z } from "zod";
 import { SERVICE_NAMES } from "@/lib/stack/types";
+import { LATEST_STACK_VERSION, postgresMajor, templateImage } from "@/lib/stack/template";
 import { REF_PATTERN } from "@/lib/validations/project";
 import { PROJECT_STATUSES } from "@/lib/domain";
+
+/** The Postgres major of a new project: the newest template's pinned db image (overrides are a test matter, not the API's). */
+const NEW_PROJECT_ENGINE = String(postgresMajor(templateImage(LATEST_STACK_VERSION, "db", {})) ?? "17");
 
 /** Schemas with an id become components (#/components/schemas/<id>) of the document. */
 export const apiRegistry = z.registry<{ id?: string; description?: string; deprecated?: boolean }>();
@@ -118,7 +122,13 @@ export const createProjectBodySchema = z
       .optional()
       .register(apiRegistry, { description: "Accepted and ignored: every Supafleet project gets the same resources." }),
     release_channel: z.enum(["ga"]).optional().register(apiRegistry, { description: "Supafleet runs one release: ga.", deprecated: true }),
-    postgres_engine: z.enum(["15"]).optional().register(apiRegistry, { description: "Supafleet projects run Postgres 15.", deprecated: true }),
+    postgres_engine: z
+      .enum([NEW_PROJECT_ENGINE])
+      .optional()
+      .register(apiRegistry, {
+        description: `New Supafleet projects run Postgres ${NEW_PROJECT_ENGINE} (template ${LATEST_STACK_VERSION}).`,
+        deprecated: true,
+      }),
   })
   .refine((b) => !(b.region && b.region_selection), { message: "Only one of region or region_selection can be specified.", path: ["region_selection"] })
   .register(apiRegistry, { id: "V1CreateProjectBody" });

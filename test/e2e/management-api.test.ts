@@ -201,7 +201,7 @@ describe("the Management API with real clients", () => {
     expect(listed.map((p) => projectWithDatabaseSchema.strict().parse(p).ref)).toEqual([ref]);
     await waitForStatus(api, ref, "ACTIVE_HEALTHY");
     const got = projectWithDatabaseSchema.strict().parse((await api.getProject(ref)).data);
-    expect(got.database).toMatchObject({ host: `${ref}.localhost`, postgres_engine: "15", release_channel: "ga" });
+    expect(got.database).toMatchObject({ host: `${ref}.localhost`, postgres_engine: "17", release_channel: "ga" });
   });
 
   it("reports service health in Supabase's words", async () => {

@@ -1,6 +1,6 @@
 // The provisioner end to end on the real Docker engine: whole Supabase stacks
 // per project, built from our templates, running stand-in images for the
-// Docker Hub ones (which cannot be pulled here) and real Postgres 15.
+// Docker Hub ones (which cannot be pulled here) and real Postgres (17 for the newest template).
 // The same suite runs against both provisioners (SUPAFLEET_TEST_ENGINES,
 // default "docker,swarm"): on Swarm, the suite's one swarm is used
 // (test/global/swarm.ts; alone, the file makes its own and leaves it only if

@@ -30,6 +30,8 @@ describe("create project body", () => {
   it("accepts what supabase-management-js sends", () => {
     expect(createProjectBodySchema.parse({ ...good, region: "us-east-1", plan: "free" })).toMatchObject({ name: "My app", region: "us-east-1" });
     expect(createProjectBodySchema.parse({ ...good, region_selection: { type: "specific", code: "eu-west-1" } }).region_selection?.code).toBe("eu-west-1");
+    // the engine new projects get (template 2026.09-r1: supabase/postgres:17.6.1.136)
+    expect(createProjectBodySchema.parse({ ...good, postgres_engine: "17" })).toMatchObject({ postgres_engine: "17" });
   });
 
   it.each([
@@ -39,7 +41,7 @@ describe("create project body", () => {
     ["a prototype key", JSON.parse(`{"db_pass":"x","name":"x","organization_slug":"o","__proto__":{"admin":true}}`) as unknown],
     ["both region forms", { ...good, region: "us-east-1", region_selection: { type: "specific", code: "us-east-1" } }],
     ["a hostile region", { ...good, region: "us-east-1; rm -rf /" }],
-    ["Postgres 17", { ...good, postgres_engine: "17" }],
+    ["Postgres 15 (new projects run 17)", { ...good, postgres_engine: "15" }],
     ["a huge name", { ...good, name: "x".repeat(257) }],
     ["a slug with slashes", { ...good, organization_slug: "../other" }],
     ["a number for a name", { ...good, name: 42 }],
