@@ -21,7 +21,7 @@ import { ProjectService } from "@/lib/projects/service";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import { loadProxyProjects } from "@/lib/proxy/app-proxy";
 import type { ProxySettings } from "@/lib/proxy/render-nginx-config";
-import { LATEST_STACK_VERSION, templateServices } from "@/lib/stack/template";
+import { LATEST_STACK_VERSION, templateImage, templateServices } from "@/lib/stack/template";
 import type { SessionUser } from "@/lib/users/service";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { NGINX_BIN, startNginx, viaNginx, type NginxHost } from "@/test/support/nginx-host";
@@ -68,7 +68,10 @@ beforeAll(async () => {
   await ensureStandinImages(docker);
   swarm = await joinSwarm(docker);
   worker = await timed("worker engine start", () => startSecondEngine());
-  const images = [...new Set(templateServices(LATEST_STACK_VERSION, { analytics: false }).map((s) => STANDIN_IMAGE_OVERRIDES[s]!))];
+  // What a create of the newest template pulls, after the stand-in overrides (db has one per version).
+  const images = [
+    ...new Set(templateServices(LATEST_STACK_VERSION, { analytics: false }).map((s) => templateImage(LATEST_STACK_VERSION, s, STANDIN_IMAGE_OVERRIDES))),
+  ];
   await timed("images save/load", () => worker.loadImages(docker, images));
   workerNodeId = await worker.joinSwarm(swarm.managerAddress, swarm.workerToken);
   // (expect.poll works only inside a test.)
