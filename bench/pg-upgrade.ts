@@ -1,5 +1,5 @@
 // A Postgres 15 → 17 upgrade's downtime (issue 12): from the old stack's
-// stop to the new stack healthy on the converted data (lib/docker/pg-upgrade.ts,
+// removal (as the project service removes it) to the new stack healthy on the converted data (lib/docker/pg-upgrade.ts,
 // the same calls the project service makes), for databases of several sizes.
 // The comparison in the same run: an upgrade that keeps the Postgres major
 // (stop, containers made again, healthy) of the same project and size.
@@ -10,7 +10,7 @@ import type Docker from "dockerode";
 import { upgradeData } from "@/lib/docker/pg-upgrade";
 import { runExec } from "@/lib/docker/exec-stream";
 import { psqlCommand } from "@/lib/docker/psql-session";
-import { applyStack, stopStack } from "@/lib/docker/stack-runner";
+import { applyStack } from "@/lib/docker/stack-runner";
 import { removeStack } from "@/lib/docker/resources";
 import { removeGenerationVolumes } from "@/lib/docker/volume-helper";
 import { withGeneration } from "@/lib/backups/generation";
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${machine()}`);
   const opts = { probe: true, dbSeed: false, pollMs: 100 };
   for (const [i, mb] of sizes.entries()) {
-    const ref = `benchpgupgrade${String(i).padStart(5, "0")}`;
+    const ref = `benchpgupgrade${"abcdefgh"[i]}xxxxx`;
     const secrets = await generateProjectSecrets();
     const spec = (stackVersion: string): StackSpec =>
       buildStackSpec({
@@ -71,7 +71,6 @@ async function main(): Promise<void> {
 
       // The 15 → 17 move, as lib/projects/data-upgrade.ts runs it.
       t0 = Date.now();
-      await stopStack(docker, ref, installationId);
       await removeStack(docker, ref, installationId, { volumes: false });
       const steps: string[] = [];
       const next = withGeneration(spec(LATEST_STACK_VERSION), 1);

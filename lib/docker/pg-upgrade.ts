@@ -1,7 +1,8 @@
 // A project's data moved to a template whose Postgres is of a newer major
 // (15 → 17). A Postgres server refuses a data directory of another major, so
 // the cluster is carried over by dump and restore, into a NEW generation of
-// volumes (lib/backups/generation.ts); the old generation is only read:
+// volumes (lib/backups/generation.ts); on the old generation only its own
+// server ever runs (no file is converted or copied over):
 //
 // 1. Every data volume but the database is copied as it is (storage files,
 //    db-config with pgsodium's root key, functions, snippets).

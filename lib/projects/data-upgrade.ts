@@ -6,7 +6,8 @@
 // (lib/docker/pg-upgrade.ts), the new stack starts on n+1, and only once it is
 // healthy does the project record the new version and generation; then n
 // goes, when the backup taken first holds it (else it stays). Any failure before that removes n+1 and starts the old stack on n,
-// which nothing wrote to: a failed upgrade leaves the project as it was.
+// on which only its own old server ran: a failed upgrade leaves the project as
+// it was.
 import { EVENT } from "@/lib/domain";
 import { InvalidStateError } from "@/lib/errors";
 import { describeError, sealedMetadataOf, secretsOf, specFor, type ProjectContext, type ProjectForSpec } from "@/lib/projects/context";

@@ -102,7 +102,8 @@ export interface Provisioner {
   /**
    * Fills `to`'s data volumes (a new generation: none may exist) from
    * `from`'s, whose stack is stopped, with the database carried to `to`'s
-   * Postgres major (lib/docker/pg-upgrade.ts). Reads `from` only; on failure
+   * Postgres major (lib/docker/pg-upgrade.ts). On `from`'s volumes only its
+   * own Postgres runs (to be read); on failure
    * the caller removes `to`'s generation.
    */
   upgradeData(from: StackSpec, to: StackSpec, opts: DataUpgradeOptions): Promise<void>;
