@@ -12,7 +12,7 @@ import type Docker from "dockerode";
 import { statusOf } from "@/lib/docker/client";
 import { filesArchive, inspectOrNull } from "@/lib/docker/containers";
 import { logTail } from "@/lib/docker/logs";
-import { probeOnce } from "@/lib/docker/probe";
+import { untilProbeOk } from "@/lib/docker/probe";
 import { readTarFiles, tarOf } from "@/lib/docker/tar";
 import { volumeLabels } from "@/lib/docker/volume-helper";
 import { ResourceConflictError, StackTimeoutError } from "@/lib/errors";
@@ -143,14 +143,11 @@ async function makeSeed(docker: Docker, plan: DbSeedPlan, key: string, installat
 async function untilReady(docker: Docker, plan: DbSeedPlan, name: string): Promise<void> {
   const test = plan.db.healthcheck?.test;
   if (!test) throw new Error("the db has no health check to tell when its first boot is over");
-  const deadline = Date.now() + SEED_DEADLINE_MS;
-  while (Date.now() < deadline) {
-    const state = await containerState(docker, name);
-    if (state !== "running") throw new Error(`the seed's database ${state ?? "vanished"} during its first boot: ${await lastLines(docker, name)}`);
-    if ((await probeOnce(docker, name, test, 5_000)).ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new StackTimeoutError(["db (seed)"], SEED_DEADLINE_MS / 1000);
+  await untilProbeOk(docker, name, test, {
+    deadlineMs: SEED_DEADLINE_MS,
+    label: "db (seed)",
+    stopped: (state) => `the seed's database ${state} during its first boot`,
+  });
 }
 
 async function waitForSeed(docker: Docker, volume: string, maker: string, key: string, image: string): Promise<boolean> {

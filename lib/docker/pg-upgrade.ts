@@ -33,14 +33,14 @@ import { extract, pack as newPack } from "tar-stream";
 import { statusOf } from "@/lib/docker/client";
 import { filesArchive, inspectOrNull } from "@/lib/docker/containers";
 import { exportData, importData, type ImportEntry } from "@/lib/docker/data-archive";
-import { startExec } from "@/lib/docker/exec-stream";
+import { runExec, startExec } from "@/lib/docker/exec-stream";
 import { LineFilter, skippedDumpLines } from "@/lib/docker/dump-filter";
 import { logTail } from "@/lib/docker/logs";
-import { probeOnce } from "@/lib/docker/probe";
+import { untilProbeOk } from "@/lib/docker/probe";
 import { SUPERUSER } from "@/lib/docker/psql-session";
 import { ensureNetwork, ownedBy } from "@/lib/docker/resources";
 import { DB_VOLUME } from "@/lib/backups/generation";
-import { InvalidStateError, ResourceConflictError, StackTimeoutError } from "@/lib/errors";
+import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
 import { LABELS, type ServiceSpec, type StackSpec } from "@/lib/stack/types";
 
 /** The helpers' role label: never a service of the stack, removed with the project. */
@@ -157,15 +157,8 @@ async function startHelper(docker: Docker, spec: StackSpec, name: string, side: 
 async function untilReady(docker: Docker, db: ServiceSpec, name: string): Promise<void> {
   const test = db.healthcheck?.test;
   if (!test) throw new InvalidStateError("The db has no health check to tell when it is ready.");
-  const deadline = Date.now() + READY_DEADLINE_MS;
-  while (Date.now() < deadline) {
-    const state = (await inspectOrNull(docker, name))?.State.Status ?? null;
-    if (state !== "running")
-      throw new InvalidStateError(`The ${name.endsWith("-to") ? "new" : "old"} database ${state ?? "vanished"} at start: ${await lastLines(docker, name)}`);
-    if ((await probeOnce(docker, name, test, 5_000)).ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new StackTimeoutError([name], READY_DEADLINE_MS / 1000);
+  const side = name.endsWith("-to") ? "new" : "old";
+  await untilProbeOk(docker, name, test, { deadlineMs: READY_DEADLINE_MS, label: name, stopped: (state) => `The ${side} database ${state} at start` });
 }
 
 const psql = (host: string, db: string, extra: string[]) => [
@@ -185,14 +178,9 @@ const psql = (host: string, db: string, extra: string[]) => [
   ...extra,
 ];
 
-/** Runs a program in a helper as postgres, with the superuser's password; its stdout. */
-async function run(docker: Docker, container: string, cmd: string[], password: string): Promise<string> {
-  const h = await startExec(docker, container, cmd, { user: "postgres", env: [`PGPASSWORD=${password}`] });
-  const out: Buffer[] = [];
-  h.stdout.on("data", (d: Buffer) => out.push(d));
-  const code = await h.exitCode();
-  if (code !== 0) throw new InvalidStateError(`${cmd[0]} failed (exit ${code}): ${h.stderr().trim().slice(-1500)}`);
-  return Buffer.concat(out).toString("utf8");
+/** Runs a program in a helper as postgres, with the superuser's password; its stdout (runExec fails on a non-zero exit). */
+function run(docker: Docker, container: string, cmd: string[], password: string): Promise<string> {
+  return runExec(docker, container, cmd, { user: "postgres", env: [`PGPASSWORD=${password}`] });
 }
 
 const lines = (text: string) =>

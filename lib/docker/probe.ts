@@ -5,6 +5,9 @@
 // the service is often ready within a second or two.
 import type Docker from "dockerode";
 import { statusOf } from "@/lib/docker/client";
+import { inspectOrNull } from "@/lib/docker/containers";
+import { logTail } from "@/lib/docker/logs";
+import { StackTimeoutError } from "@/lib/errors";
 
 export interface ProbeResult {
   ok: boolean;
@@ -56,4 +59,28 @@ export async function probeOnce(docker: Docker, containerName: string, test: str
     await new Promise((r) => setTimeout(r, 25));
   }
   return { ok: false, output: "the check did not report an exit code" };
+}
+
+/**
+ * Until a lone container (not part of a start: a seed's or an upgrade's
+ * database) passes its check, probed every 250 ms. Fails at once when it stops
+ * running, with its last lines, and with StackTimeoutError at the deadline.
+ */
+export async function untilProbeOk(
+  docker: Docker,
+  name: string,
+  test: string[],
+  o: { deadlineMs: number; label: string; stopped: (state: string) => string },
+): Promise<void> {
+  const deadline = Date.now() + o.deadlineMs;
+  while (Date.now() < deadline) {
+    const state = (await inspectOrNull(docker, name))?.State.Status ?? null;
+    if (state !== "running") {
+      const lines = await logTail(docker, name, 20).catch((err: unknown) => `(no logs: ${err instanceof Error ? err.message : String(err)})`);
+      throw new Error(`${o.stopped(state ?? "vanished")}: ${lines}`);
+    }
+    if ((await probeOnce(docker, name, test, 5_000)).ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new StackTimeoutError([o.label], o.deadlineMs / 1000);
 }
