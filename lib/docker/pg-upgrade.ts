@@ -103,6 +103,8 @@ async function copyVolumes(docker: Docker, from: StackSpec, to: StackSpec, excep
   const out = newPack();
   const ex = extract();
   const piping = pipeline(out, ex);
+  // Awaited below; once the others failed it may reject later, unawaited.
+  piping.catch(() => undefined);
   const iterator = ex[Symbol.asyncIterator]();
   const entries: AsyncIterable<ImportEntry> = {
     [Symbol.asyncIterator]: () => ({
