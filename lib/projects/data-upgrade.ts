@@ -5,9 +5,9 @@
 // the provisioner fills generation n+1 from n with the database converted
 // (lib/docker/pg-upgrade.ts), the new stack starts on n+1, and only once it is
 // healthy does the project record the new version and generation; then n
-// goes, when the backup taken first holds it (else it stays). Any failure before that removes n+1 and starts the old stack on n,
-// on which only its own old server ran: a failed upgrade leaves the project as
-// it was.
+// goes, when the backup taken first holds it (else it stays). Any failure
+// before that removes n+1 and starts the old stack on n, on which only its own
+// old server ran: a failed upgrade leaves the project as it was.
 import { EVENT } from "@/lib/domain";
 import { InvalidStateError } from "@/lib/errors";
 import { describeError, sealedMetadataOf, secretsOf, specFor, type ProjectContext, type ProjectForSpec } from "@/lib/projects/context";
@@ -22,7 +22,6 @@ import type { OnProvisionEvent } from "@/lib/projects/provisioner";
  */
 export const GONE_IN_PG17 = ["timescaledb", "plv8", "plcoffee", "plls"] as const;
 
-/** How an upgrade attempt ended when it did not throw (it throws only when going back failed too). */
 /**
  * What upstream's docker/utils/upgrade-pg17.sh applies on the new server after
  * its conversion, because a converted cluster never ran the 17 image's init:
@@ -49,6 +48,7 @@ END
 $$;`,
 } as const;
 
+/** How an upgrade attempt ended when it did not throw (it throws only when going back failed too). */
 export type UpgradeAttempt = { kind: "upgraded" } | { kind: "rolled-back"; reason: string };
 
 /** Why a running project cannot start this upgrade (an extension in GONE_IN_PG17), asked of its own database; null: it can. */
