@@ -227,8 +227,8 @@ async function dumpAndRestore(docker: Docker, names: { from: string; to: string 
       stdin: true,
     },
   );
-  const restoreOut: Buffer[] = [];
-  restore.stdout.on("data", (d: Buffer) => restoreOut.length < 64 && restoreOut.push(d));
+  // Drained, never kept: psql prints the dump's SELECTs, and an unread stdout would stall it (and exitCode never resolves).
+  restore.stdout.resume();
   const dump = await startExec(docker, names.to, ["pg_dumpall", "-h", names.from, "-U", SUPERUSER, "--clean", "--if-exists"], { user: "postgres", env });
   dump.stdout.pipe(new LineFilter(skippedDumpLines(SUPERUSER))).pipe(restore.socket);
   const restored = await restore.exitCode();
