@@ -1,32 +1,22 @@
 // Wake: from the start of a stopped stack to the first 200 from its gateway
-// (an API request through the gateway to PostgREST and back), against the
-// same stack with the gateway waiting for Studio to be started instead of
-// healthy (upstream 2026.09's api-gw depends_on studio: service_healthy).
-// Each round runs both variants, alternating which goes first. Also printed:
-// when the whole stack is healthy.
+// (an API request through the gateway to PostgREST and back), with the
+// request path brought up first (lib/stack/start-order.ts, the product's
+// start on existing data) against the template's own depends_on order (the
+// start before that change: upstream 2026.09's api-gw waits for Studio to be
+// healthy). Each round runs both variants on the same stopped containers,
+// alternating which goes first. Also printed: when the whole stack is healthy.
 // Run: npx tsx bench/wake-order.ts   (ROUNDS=3)
 import { randomBytes } from "node:crypto";
 import { applyStack, stopStack } from "@/lib/docker/stack-runner";
 import { removeStack } from "@/lib/docker/resources";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import { buildStackSpec, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
-import type { StackSpec } from "@/lib/stack/types";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
 import { machine } from "./common";
 
-const VARIANTS = ["upstream order", "gateway after studio starts"] as const;
+const VARIANTS = ["request path first", "template order"] as const;
 type Variant = (typeof VARIANTS)[number];
-
-function variantOf(spec: StackSpec, v: Variant): StackSpec {
-  if (v === "upstream order") return spec;
-  return {
-    ...spec,
-    services: spec.services.map((s) =>
-      s.service === "api-gw" ? { ...s, dependsOn: s.dependsOn.map((d) => (d.service === "studio" ? { ...d, condition: "service_started" as const } : d)) } : s,
-    ),
-  };
-}
 
 async function firstOk(url: string, apikey: string, t0: number, stop: () => boolean): Promise<number | null> {
   while (!stop()) {
@@ -48,7 +38,7 @@ async function main(): Promise<void> {
   const installationId = randomBytes(8).toString("hex");
   const rounds = Number(process.env.ROUNDS ?? 3);
   console.log(`machine: ${machine()}`);
-  const results: Record<Variant, Array<{ ok: number | null; healthy: number }>> = { "upstream order": [], "gateway after studio starts": [] };
+  const results: Record<Variant, Array<{ ok: number | null; healthy: number }>> = { "request path first": [], "template order": [] };
   const ref = "benchwakeorderxxxxxx";
   const secrets = await generateProjectSecrets();
   const kongPort = 56960;
@@ -69,15 +59,14 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? VARIANTS : ([...VARIANTS].reverse() as unknown as typeof VARIANTS);
       for (const v of order) {
-        // The variants differ only in start order (dependsOn is no container setting): the same stopped containers.
+        // The variants differ only in start order (no container setting): the same stopped containers.
         await stopStack(docker, ref, installationId);
-        const spec = variantOf(base, v);
         const t0 = Date.now();
         let done = false;
         const ok = firstOk(`http://127.0.0.1:${kongPort}/rest/v1/todos?select=*`, secrets.anonKey, t0, () => done);
-        await applyStack(docker, spec, opts);
+        await applyStack(docker, base, { ...opts, requestPathFirst: v === "request path first" });
         const healthy = Date.now() - t0;
-        // The gateway may answer only after every service (upstream order): give the poller a moment.
+        // The gateway may answer only after every service (template order): give the poller a moment.
         await new Promise((r) => setTimeout(r, 500));
         done = true;
         const first = await ok;

@@ -16,6 +16,7 @@ import { ensureNetwork, ensureVolume, ownedBy } from "@/lib/docker/resources";
 import { Gate } from "@/lib/docker/gate";
 import { seedDbVolume } from "@/lib/docker/db-seed";
 import { dbSeedPlan } from "@/lib/stack/db-seed";
+import { startPlan } from "@/lib/stack/start-order";
 
 export type { ServiceState, StackEvent } from "@/lib/stack/types";
 export { DEFAULT_UNHEALTHY_GRACE_MS } from "@/lib/docker/readiness";
@@ -32,6 +33,8 @@ export interface ApplyOptions {
   probe?: boolean;
   /** Fill a db data volume this start creates from its template's seed (lib/docker/db-seed.ts); default false. */
   dbSeed?: boolean;
+  /** On data that exists, bring the request path up first (default true); false keeps the template's order (bench/wake-order.ts compares). */
+  requestPathFirst?: boolean;
 }
 
 /** Dependency levels; throws on unknown dependencies and cycles. */
@@ -97,6 +100,9 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
         )
       : null;
 
+  // Data that exists initialises nothing: the request path comes up first (lib/stack/start-order.ts).
+  const existingData = volumes.every((v) => v.state === "existing");
+  const plan = startPlan(spec.services, existingData && (opts.requestPathFirst ?? true) ? "existing-data" : "first-boot");
   const started = new Map(spec.services.map((s) => [s.service, new Gate()]));
   const healthy = new Map(spec.services.map((s) => [s.service, new Gate()]));
   let firstError: unknown = null;
@@ -112,9 +118,9 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
   const timer = setTimeout(() => fail(new StackTimeoutError([...pending], Math.round(timeoutMs / 1000))), timeoutMs);
   try {
     await Promise.all(
-      spec.services.map(async (svc) => {
+      plan.map(async ({ service: svc, dependsOn }) => {
         try {
-          await Promise.all(svc.dependsOn.map((d) => (d.condition === "service_healthy" ? healthy : started).get(d.service)!.promise));
+          await Promise.all(dependsOn.map((d) => (d.condition === "service_healthy" ? healthy : started).get(d.service)!.promise));
           if (seeding && svc === seedPlan?.db) await seeding;
           const stop = failed();
           if (stop) throw stop;
