@@ -109,7 +109,9 @@ export type ServiceEventKind =
   /** The db's new data volume came from its template's seed (lib/docker/db-seed.ts). */
   | "service.seeded"
   /** It could not, and the db initialises itself (slower, same result). */
-  | "service.seed_skipped";
+  | "service.seed_skipped"
+  /** A start on existing data: the request path is healthy, API requests are answered while the rest starts (lib/stack/start-order.ts). */
+  | "stack.serving";
 
 export type EventKind = (typeof EVENT)[keyof typeof EVENT] | ReturnType<typeof startEvent> | ServiceEventKind;
 

@@ -16,7 +16,7 @@ import { ensureNetwork, ensureVolume, ownedBy } from "@/lib/docker/resources";
 import { Gate } from "@/lib/docker/gate";
 import { seedDbVolume } from "@/lib/docker/db-seed";
 import { dbSeedPlan } from "@/lib/stack/db-seed";
-import { startPlan } from "@/lib/stack/start-order";
+import { requestPathOf, startPlan } from "@/lib/stack/start-order";
 
 export type { ServiceState, StackEvent } from "@/lib/stack/types";
 export { DEFAULT_UNHEALTHY_GRACE_MS } from "@/lib/docker/readiness";
@@ -101,10 +101,18 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
       : null;
 
   // Data that exists initialises nothing: the request path comes up first (lib/stack/start-order.ts).
-  const existingData = volumes.every((v) => v.state === "existing");
-  const plan = startPlan(spec.services, existingData && (opts.requestPathFirst ?? true) ? "existing-data" : "first-boot");
+  const pathFirst = volumes.every((v) => v.state === "existing") && (opts.requestPathFirst ?? true);
+  const plan = startPlan(spec.services, pathFirst ? "existing-data" : "first-boot");
   const started = new Map(spec.services.map((s) => [s.service, new Gate()]));
   const healthy = new Map(spec.services.map((s) => [s.service, new Gate()]));
+  if (pathFirst) {
+    // Told once: the wake gate lets API requests through from here on (lib/projects/wake-gate.ts).
+    const path = requestPathOf(spec.services);
+    void Promise.all(path.map((s) => healthy.get(s)!.promise)).then(
+      () => emit({ kind: "stack.serving", message: `API requests are answered (${path.join(", ")} healthy); the other services are starting` }),
+      () => undefined,
+    );
+  }
   let firstError: unknown = null;
   const failed = () => firstError ?? (opts.signal?.aborted ? new InvalidStateError("Cancelled.") : null);
   const fail = (err: unknown) => {

@@ -7,7 +7,7 @@
 // by its owner or an admin stays paused.
 import { isStatusIn, ACTIVE_STATUSES, EVENT } from "@/lib/domain";
 import { isAppError } from "@/lib/errors";
-import { applyProxy, describeError, type ProjectContext } from "@/lib/projects/context";
+import { describeError, type ProjectContext } from "@/lib/projects/context";
 import { pauseStack, resumeStack } from "@/lib/projects/lifecycle";
 
 export interface IdleReport {
@@ -75,13 +75,11 @@ export async function wakeProject(ctx: ProjectContext, ref: string): Promise<Wak
     if (p.status !== "INACTIVE") return isStatusIn(p.status, ACTIVE_STATUSES) ? "awake" : "waking";
     if (p.pausedBy !== "idle") return "paused";
     try {
-      await resumeStack(ctx, p, EVENT.wakeRequested, "Woken by a request after an idle pause");
-      // Route the project to its gateway now, not once every service is
-      // healthy: a request is answered as soon as the gateway and the service
-      // behind it are up (the database and PostgREST come up well before
-      // Studio or postgres-meta), and until the gateway listens nginx answers
-      // 503 with a short Retry-After (lib/proxy/render-nginx-config.ts).
-      await applyProxy(ctx);
+      // nginx already sends the project's requests through the wake gate to
+      // its gateway (lib/proxy/render-nginx-config.ts): no reload is needed
+      // until the start ends, and the gate lets API requests through as soon
+      // as the request path is healthy (lib/projects/wake-gate.ts).
+      await resumeStack(ctx, p, EVENT.wakeRequested, "Woken by a request after an idle pause", { wake: true });
       return "waking";
     } catch (err) {
       if (isAppError(err, "capacity_exceeded")) return "no_room";

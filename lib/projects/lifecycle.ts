@@ -162,14 +162,15 @@ export async function resumeStack(
   p: { id: string; ref: string; memoryMb: number | null; milliCpus: number | null },
   kind: EventKind,
   message: string,
+  opts: { wake?: boolean } = {},
 ): Promise<void> {
   const host = await hostResources(ctx.config.diskPath);
   await ctx.db.$transaction(async (tx) => {
     await admit(tx, host, budgetOf(p).memoryMb, p.id);
-    await tx.project.update({
-      where: { id: p.id },
-      data: { status: "RESTORING", statusReason: null, pausedBy: null, pausedAt: null, lastActivityAt: new Date() },
-    });
+    // A wake keeps "paused for idleness" until its start ends: nginx keeps the
+    // project behind the wake gate meanwhile (lib/projects/wake-gate.ts).
+    const paused = opts.wake ? {} : { pausedBy: null, pausedAt: null };
+    await tx.project.update({ where: { id: p.id }, data: { status: "RESTORING", statusReason: null, ...paused, lastActivityAt: new Date() } });
   });
   eventBus.publishStatus(p.ref, { status: "RESTORING", statusReason: null });
   await recordEvent(ctx.db, p, "INFO", kind, message);

@@ -55,8 +55,8 @@ async function runProvision(ctx: ProjectContext, projectId: string, mode: StartM
       await ctx.provisioner.writeMetadata(p.ref, sealedMetadataOf(ctx, { ...p, activatedAt }));
       await ctx.db.project.update({ where: { id: p.id }, data: { activatedAt } });
     }
-    // A start counts as activity: the idle clock begins now.
-    await ctx.db.project.update({ where: { id: p.id }, data: { lastActivityAt: new Date() } });
+    // A start counts as activity: the idle clock begins now. A wake is over.
+    await ctx.db.project.update({ where: { id: p.id }, data: { lastActivityAt: new Date(), pausedBy: null, pausedAt: null } });
     await setStatus(ctx, p.id, "ACTIVE_HEALTHY", null);
     await recordEvent(ctx.db, p, "INFO", startEvent(mode, "succeeded"), `All services healthy in ${((Date.now() - started) / 1000).toFixed(1)} s`, {
       durationMs: Date.now() - started,
@@ -78,6 +78,7 @@ async function runProvision(ctx: ProjectContext, projectId: string, mode: StartM
       await setStatus(ctx, p.id, "INIT_FAILED", reason);
     } else {
       // Data stays: a failed resume/restart leaves the project running what it can.
+      await ctx.db.project.update({ where: { id: p.id }, data: { pausedBy: null, pausedAt: null } });
       await setStatus(ctx, p.id, "ACTIVE_UNHEALTHY", reason);
     }
   } finally {

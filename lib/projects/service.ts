@@ -12,6 +12,7 @@ import type { SessionUser } from "@/lib/users/service";
 import { parseOrThrow } from "@/lib/users/service";
 import { adoptStackSchema, idleTimeoutSchema, nodeDrainSchema, purgeStackSchema } from "@/lib/validations/project";
 import { sweepIdle, wakeProject } from "@/lib/projects/idle";
+import { wakeGate, type GateRequest } from "@/lib/projects/wake-gate";
 import type { ActivitySource } from "@/lib/proxy/activity";
 import { applyProxy, describeError, secretsOf, specFor, type ProjectContext, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/context";
 import { JobRunner } from "@/lib/projects/jobs";
@@ -137,6 +138,8 @@ export class ProjectService {
   sweepIdle = (now?: Date) => sweepIdle(this.ctx, now);
   /** A request arrived for a sleeping project: wake it if it sleeps for idleness. */
   wakeProject = (ref: string) => wakeProject(this.ctx, ref);
+  /** nginx asks before each request to a project asleep or waking: pass it to the gateway, or not (yet). */
+  wakeGate = (ref: string, req: GateRequest, holdMs?: number) => wakeGate(this.ctx, ref, req, holdMs);
 
   /** The project's own idle timeout (null: the default). */
   async idleTimeoutOf(actor: SessionUser, ref: string): Promise<number | null> {

@@ -1,11 +1,12 @@
-// The answer to a request for a project that sleeps (nginx sends every
-// request for an idle-paused project here). The request itself is not held
-// until the project is up: a start takes seconds, and holding a connection
-// that long meets timeouts in every proxy and client library between. It is
-// answered at once instead: browsers get a page that reloads itself, API
-// clients (an apikey header, or asking for JSON) get 503 with Retry-After,
-// which HTTP clients and supabase-js's callers know to retry.
+// The answer to a request for a project that sleeps, or is waking, when the
+// wake gate (lib/projects/wake-gate.ts) did not let it through: browsers get
+// a page that reloads itself, API clients (an apikey header, or asking for
+// JSON) get 503 with Retry-After. API clients reach this only when their hold
+// did not fit or ran out; browsers are never held.
 import type { WakeState } from "@/lib/projects/idle";
+import type { GateAnswer, GateRequest } from "@/lib/projects/wake-gate";
+import { WAKE_GATE_HEADER, WAKE_URI_HEADER } from "@/lib/proxy/wake-protocol";
+import { refSchema } from "@/lib/validations/project";
 
 export interface WakeReply {
   status: number;
@@ -42,4 +43,34 @@ export function wakeReply(state: WakeState, wantsJson: boolean): WakeReply {
 /** API clients: an apikey header, or a request for JSON (as nginx's status pages decide). */
 export function wantsJson(headers: { get(name: string): string | null }): boolean {
   return Boolean(headers.get("apikey")) || /application\/json/i.test(headers.get("accept") ?? "");
+}
+
+export interface WakeHttpRequest {
+  method: string;
+  headers: { get(name: string): string | null };
+  signal?: AbortSignal;
+}
+
+/** What the wake route needs of the project service. */
+export interface WakeHttpService {
+  wakeProject(ref: string): Promise<WakeState>;
+  wakeGate(ref: string, req: GateRequest): Promise<GateAnswer>;
+}
+
+/**
+ * A request to the wake route (app/api/wake/[ref]/route.ts): the gate's
+ * subrequest gets 204 (pass) or 403 (answer instead), anything else the
+ * answer. `ref` is unchecked input.
+ */
+export async function handleWakeRequest(service: WakeHttpService, rawRef: string, req: WakeHttpRequest): Promise<WakeReply> {
+  const json = wantsJson(req.headers);
+  const ref = refSchema.safeParse(rawRef);
+  if (req.headers.get(WAKE_GATE_HEADER) === "1") {
+    const answer: GateAnswer = ref.success
+      ? await service.wakeGate(ref.data, { api: json, uri: (req.headers.get(WAKE_URI_HEADER) ?? "/").slice(0, 2048), signal: req.signal })
+      : { pass: false, state: "not_found" };
+    return { status: answer.pass ? 204 : 403, headers: { "cache-control": "no-store" }, body: "" };
+  }
+  const reply = wakeReply(ref.success ? await service.wakeProject(ref.data) : "not_found", json);
+  return req.method === "HEAD" ? { ...reply, body: "" } : reply;
 }

@@ -7,18 +7,18 @@ import { isStatusIn, PAUSED_STATUSES, ROUTED_STATUSES } from "@/lib/domain";
 import { InvalidProxyInputError } from "@/lib/errors";
 import { ACTIVITY_LOG_FORMAT } from "@/lib/proxy/activity";
 import { REF_PATTERN } from "@/lib/validations/project";
+import { WAKE_GATE_HEADER, WAKE_HOLD_MS, WAKE_URI_HEADER } from "@/lib/proxy/wake-protocol";
 
-// A routed project whose gateway does not answer is usually starting (a
-// wake routes a project to its gateway as soon as the start begins,
-// lib/projects/idle.ts): clients are told to come back in seconds, and the
-// HTML page reloads itself at the same pace.
+// A routed project whose gateway does not answer is usually starting or
+// restarting: clients are told to come back in seconds, and the HTML page
+// reloads itself at the same pace.
 export const UNAVAILABLE_RETRY_S = 5;
 
 export interface ProxyProject {
   ref: string;
   status: string;
   kongPort: number | null;
-  /** "idle": paused for idleness, its requests go to the app's wake route. */
+  /** "idle": paused for idleness (INACTIVE) or waking from it (RESTORING): its requests pass the app's wake gate. */
   pausedBy?: string | null;
   /** The Swarm node address its gateway is published on; null/undefined: this host (127.0.0.1). */
   upstreamHost?: string | null;
@@ -120,6 +120,42 @@ const PROXY_HEADERS = `    proxy_http_version 1.1;
     proxy_set_header X-Forwarded-Host $host;
     proxy_set_header X-Forwarded-Port $server_port;`;
 
+// Asleep for idleness, or waking from it: before each request nginx asks the
+// app's wake gate (lib/projects/wake-gate.ts), which starts the wake and
+// holds API clients until the project can answer; 204 sends the request on,
+// unchanged (method, body, websocket upgrade), to the gateway. A 403 from the
+// gate (a browser during the wake, a paused project, a hold that ran out)
+// fetches the answer from the wake route instead (lib/projects/wake-http.ts).
+// A gateway's own 403 is never turned into that: errors are not intercepted.
+function wakeGate(): string {
+  return `
+    auth_request /__supafleet_wake_gate;
+    error_page 403 = @supafleet_wake_reply;`;
+}
+
+function wakeLocations(ref: string, s: ProxySettings): string {
+  const app = `http://${host(s.appUpstream.host, "app host")}:${port(s.appUpstream.port, "app port")}`;
+  return `
+  location = /__supafleet_wake_gate {
+    internal;
+    proxy_pass ${app}/api/wake/${ref};
+${PROXY_HEADERS}
+    proxy_pass_request_body off;
+    proxy_set_header Content-Length "";
+    proxy_set_header ${WAKE_GATE_HEADER} 1;
+    proxy_set_header ${WAKE_URI_HEADER} $request_uri;
+    proxy_read_timeout ${Math.ceil(WAKE_HOLD_MS / 1000) + 15}s;
+  }
+  location @supafleet_wake_reply {
+    rewrite ^ /api/wake/${ref} break;
+    proxy_pass ${app};
+${PROXY_HEADERS}
+    proxy_pass_request_body off;
+    proxy_set_header Content-Length "";
+    proxy_set_header ${WAKE_GATE_HEADER} "";
+  }`;
+}
+
 export function renderNginxConfig(projects: ProxyProject[], settings: ProxySettings): string {
   validate(projects, settings);
   const s = settings;
@@ -176,12 +212,13 @@ ${PROXY_HEADERS}
     const name = `${p.ref}.${domain}`;
     // UNKNOWN (the engine did not answer) is routed too: if the gateway is
     // down the answer is 503 with Retry-After, never "project not found".
-    if (isStatusIn(p.status, ROUTED_STATUSES) && p.kongPort !== null) {
+    const gated = p.pausedBy === "idle" && (p.status === "INACTIVE" || p.status === "RESTORING") && p.kongPort !== null;
+    if (gated || (isStatusIn(p.status, ROUTED_STATUSES) && p.kongPort !== null)) {
       out.push(`server {
   ${listens(s)}
   server_name ${name};${activity}
   client_max_body_size ${s.clientMaxBodySize};
-  location / {
+  location / {${gated ? wakeGate() : ""}
     proxy_pass http://${p.upstreamHost || "127.0.0.1"}:${p.kongPort};
 ${PROXY_HEADERS}
     proxy_request_buffering off;
@@ -194,22 +231,9 @@ ${PROXY_HEADERS}
     # static page serves POSTs too (serving it from a named location would
     # keep the method, and nginx answers a POST to a static file with 405).
     error_page 502 504 =503 /__supafleet_unavailable_$sf_reply;
-  }
+  }${gated ? wakeLocations(p.ref, s) : ""}
   location = /__supafleet_unavailable_html { internal; default_type text/html; add_header Retry-After ${UNAVAILABLE_RETRY_S} always; alias ${s.pagesDir}/unavailable.html; }
   location = /__supafleet_unavailable_json { internal; default_type application/json; add_header Retry-After ${UNAVAILABLE_RETRY_S} always; return 503 '{"code":503,"message":"Project ${p.ref} is starting or unavailable. Retry shortly."}'; }
-}`);
-    } else if (p.status === "INACTIVE" && p.pausedBy === "idle") {
-      // Asleep for idleness: any request goes to the app, which wakes it and
-      // answers "waking up" (lib/projects/wake-http.ts), whatever the path or method.
-      out.push(`server {
-  ${listens(s)}
-  server_name ${name};${activity}
-  client_max_body_size 1m;
-  location / {
-    rewrite ^ /api/wake/${p.ref} break;
-    proxy_pass http://${host(s.appUpstream.host, "app host")}:${port(s.appUpstream.port, "app port")};
-${PROXY_HEADERS}
-  }
 }`);
     } else if (isStatusIn(p.status, PAUSED_STATUSES)) {
       out.push(`server {

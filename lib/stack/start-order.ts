@@ -15,6 +15,21 @@ import type { DependencyCondition, ServiceName, ServiceSpec } from "@/lib/stack/
 /** The request path, in the order its containers are started: the database first, everything waits on it. */
 export const REQUEST_PATH: readonly ServiceName[] = ["db", "kong", "api-gw", "rest", "auth"];
 
+/**
+ * Path prefixes the gateway sends to the request path's services, as both
+ * template versions' gateways match them (kong.yml `paths`, Envoy's route
+ * `prefix`): PostgREST (REST, and GraphQL through pg_graphql) and Auth.
+ */
+export const REQUEST_PATH_ROUTES: readonly string[] = ["/rest/v1/", "/graphql/v1", "/auth/v1/"];
+
+/** Whether a request (its path, a query allowed) is served by the request path alone. */
+export function servedByRequestPath(uri: string): boolean {
+  const path = uri.split("?")[0] ?? "";
+  // Only plain paths count: "/rest/v1/../storage/v1/x" is Storage's once normalised.
+  if (/\/\.\.?(\/|$)|\/\/|%2e|%2f|%5c|\\/i.test(path)) return false;
+  return REQUEST_PATH_ROUTES.some((r) => path.startsWith(r));
+}
+
 export type StartMode = "first-boot" | "existing-data";
 
 export interface Dependency {
@@ -53,4 +68,9 @@ export function startPlan(services: readonly ServiceSpec[], mode: StartMode): St
     const own = s.dependsOn.filter((d) => !first.has(d.service));
     return { service: s, dependsOn: [...path.map((service) => ({ service, condition: "service_healthy" as const })), ...own] };
   });
+}
+
+/** The request path's services that this stack runs. */
+export function requestPathOf(services: readonly ServiceSpec[]): ServiceName[] {
+  return REQUEST_PATH.filter((name) => services.some((s) => s.service === name));
 }

@@ -12,7 +12,7 @@ import { LABELS, type ServiceName, type StackSpec } from "@/lib/stack/types";
 import { LATEST_STACK_VERSION, postgresMajor, templateServices } from "@/lib/stack/template";
 import { DB_VOLUME, dataVolumes, generationOf } from "@/lib/backups/generation";
 import { entryName, fakeDataOps } from "@/test/support/fake-data-ops";
-import type { EngineStack, LogLine, Provisioner, Removed, ServiceStatus } from "@/lib/projects/provisioner";
+import type { EngineStack, LogLine, OnProvisionEvent, Provisioner, Removed, ServiceStatus } from "@/lib/projects/provisioner";
 
 export interface FakeContainer {
   service: ServiceName;
@@ -113,7 +113,8 @@ export class FakeEngine {
 
 /** Steps a test can slow down or make fail (a process that dies there never returns). */
 export interface FakeHooks {
-  up?: (spec: StackSpec) => Promise<void>;
+  /** May report progress as the real adapter does (e.g. "stack.serving" before the start ends). */
+  up?: (spec: StackSpec, onEvent: OnProvisionEvent) => Promise<void>;
   replaceService?: (spec: StackSpec, service: string) => Promise<void>;
   exportData?: (spec: StackSpec) => Promise<void>;
   importEntry?: (spec: StackSpec, name: string) => Promise<void>;
@@ -139,12 +140,12 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: Fake
   };
   return {
     installationId,
-    async up(spec) {
+    async up(spec, { onEvent }) {
       log("up", spec.ref);
       if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
       const foreign = [...engine.stacks.values()].find((s) => s.ref === spec.ref && s.installation !== null && s.installation !== installationId);
       if (foreign) throw new ResourceConflictError(`resources of ${spec.ref} belong to another installation`);
-      await hooks.up?.(spec);
+      await hooks.up?.(spec, onEvent);
       let s = own(spec.ref);
       const metadataIsNew = !s?.volumes.has("metadata");
       s ??= engine.put({ ref: spec.ref, installation: installationId, containers: [], volumes: new Set() });

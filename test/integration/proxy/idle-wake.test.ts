@@ -1,9 +1,10 @@
 // Auto-pause and wake end to end through a real nginx by subdomain: requests
 // to a project are seen in nginx's own activity log; a project idle past its
-// timeout is paused; its next request reaches the app's wake route (here the
+// timeout is paused; its next requests pass the app's wake gate (here the
 // same handler served by a small HTTP server standing in for the Next.js
-// app), which starts it once however many requests race; the gateway answers
-// again. A project its owner paused stays paused.
+// app), which starts it once however many requests race and holds API
+// clients until the gateway can answer them. A project its owner paused
+// stays paused.
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { join, resolve } from "node:path";
@@ -13,12 +14,11 @@ import { NginxActivityLog } from "@/lib/proxy/activity";
 import { loadProxyProjects } from "@/lib/proxy/app-proxy";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import { ProjectService } from "@/lib/projects/service";
-import { wakeReply, wantsJson } from "@/lib/projects/wake-http";
-import { REF_PATTERN } from "@/lib/validations/project";
+import { handleWakeRequest } from "@/lib/projects/wake-http";
 import type { SessionUser } from "@/lib/users/service";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { openInstallation, type Installation } from "@/test/support/installation";
-import { NGINX_BIN, startNginx, viaNginx, type NginxHost } from "@/test/support/nginx-host";
+import { NGINX_BIN, sendViaNginx, startNginx, viaNginx, type NginxHost } from "@/test/support/nginx-host";
 import { ensureStandinImages } from "@/test/support/standin-images";
 
 const DOMAIN = "idle.test";
@@ -36,14 +36,16 @@ beforeAll(async () => {
   await ensureStandinImages(docker);
   nginx = await startNginx();
   const activityLog = join(nginx.dir, "log", "activity.log");
-  // The app's wake route, served by its own handler (app/api/wake/[ref]/route.ts does the same).
+  // The app's wake route, served by its own handler (app/api/wake/[ref]/route.ts calls the same).
   app = createServer((req, res) => {
-    const ref = /^\/api\/wake\/([a-z]+)$/.exec(req.url ?? "")?.[1] ?? "";
+    const ref = /^\/api\/wake\/([^/?]+)$/.exec(req.url ?? "")?.[1] ?? "";
     const headers = { get: (n: string) => (req.headers[n] as string | undefined) ?? null };
-    void (REF_PATTERN.test(ref) ? service.wakeProject(ref) : Promise.resolve("not_found" as const)).then((state) => {
-      const reply = wakeReply(state, wantsJson(headers));
-      res.writeHead(reply.status, reply.headers).end(reply.body);
-    });
+    const gone = new AbortController();
+    res.on("close", () => gone.abort());
+    void handleWakeRequest(service, ref, { method: req.method ?? "GET", headers, signal: gone.signal }).then(
+      (reply) => res.writeHead(reply.status, reply.headers).end(reply.body),
+      (err: unknown) => res.writeHead(500).end(String(err)),
+    );
   });
   await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
   const appPort = (app.address() as { port: number }).port;
@@ -91,41 +93,55 @@ describe("auto-pause and wake through nginx", () => {
     expect((await row()).lastActivityAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
   });
 
-  it("pauses it when idle, and its first request wakes it, once", async () => {
+  it("pauses it when idle; its first requests wake it once, API clients held until the gateway answers them", async () => {
     await service.setIdleTimeout(user, { ref, minutes: 1 });
     const report = await service.sweepIdle(new Date(Date.now() + 5 * 60_000));
     expect(report.paused).toEqual([ref]);
     expect(await row()).toMatchObject({ status: "INACTIVE", pausedBy: "idle" });
-    expect(readFileSync(nginx.siteConfPath, "utf8")).toContain(`rewrite ^ /api/wake/${ref} break;`);
+    const block = () =>
+      readFileSync(nginx.siteConfPath, "utf8")
+        .split("server {")
+        .find((b) => b.includes(`server_name ${ref}.${DOMAIN};`)) ?? "";
+    expect(block()).toContain("auth_request /__supafleet_wake_gate;");
 
     const t0 = Date.now();
-    // Requests race: API clients get 503 + Retry-After (JSON), a browser a page that reloads itself.
-    // The wake routes the project to its gateway at once, so a request that
-    // arrives after that gets nginx's "starting" answer until the gateway listens.
-    const answers = await Promise.all([1, 2, 3, 4].map(() => viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/todos", { apikey: apiKey })));
-    for (const a of answers) {
-      expect(a.status).toBe(503);
-      expect(["3", "5"]).toContain(a.headers.get("retry-after"));
-      expect(JSON.parse(a.body).message).toMatch(/waking up|is up|is starting/);
-    }
-    // The request that woke it was answered by the app.
-    expect(answers.some((a) => /waking up/.test(JSON.parse(a.body).message))).toBe(true);
+    // API requests race (GETs and a POST with a body): the gate wakes the
+    // project once and holds each until PostgREST can answer, then nginx
+    // sends it, unchanged, to the gateway.
+    const timed = <T>(p: Promise<T>) => p.then((r) => ({ ...r, ms: Date.now() - t0 }));
+    const gets = [1, 2, 3].map(() => timed(viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/", { apikey: apiKey })));
+    const post = timed(
+      sendViaNginx(nginx.port, `${ref}.${DOMAIN}`, {
+        method: "POST",
+        path: "/rest/v1/todos",
+        body: Buffer.from(JSON.stringify({ task: "wake" })),
+        headers: { apikey: apiKey, "content-type": "application/json" },
+      }),
+    );
+    // A browser is not held: it gets the page that reloads itself.
+    await new Promise((r) => setTimeout(r, 500));
     const browser = await viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/", { accept: "text/html" });
+    expect(browser.status).toBe(503);
     expect(browser.body).toContain('http-equiv="refresh"');
-    // Through nginx until the gateway answers again.
-    let status = 0;
-    while (Date.now() - t0 < 120_000) {
-      status = (await viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/", { apikey: apiKey })).status;
-      if (status === 200) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(status).toBe(200);
-    console.info(`wake: first request to the gateway's first 200 through nginx in ${Date.now() - t0} ms`);
+    expect(browser.body).toContain("Waking up");
+    expect((await row()).status).toBe("RESTORING");
+
+    const answers = [...(await Promise.all(gets)), await post];
+    for (const a of answers) expect(a.status, a.body.slice(0, 300)).toBe(200);
+    const echoed = JSON.parse((await post).body) as { service?: string; method?: string; path?: string };
+    expect(echoed).toMatchObject({ service: "rest", method: "POST", path: "/todos" });
+    const first = Math.min(...answers.map((a) => a.ms));
+    console.info(
+      `wake: first request to its 200 from the gateway through nginx in ${first} ms (slowest of ${answers.length}: ${Math.max(...answers.map((a) => a.ms))} ms)`,
+    );
     const wakes = (await service.listEvents(user, ref)).filter((e) => e.kind === "wake.requested");
     expect(wakes).toHaveLength(1);
-    // The first answer comes before every service is healthy (the gateway is routed as the wake begins); the wake then finishes.
+    // Answered once the request path served, before every service was healthy; the wake then finishes.
+    expect((await service.listEvents(user, ref)).map((e) => e.kind)).toContain("stack.serving");
     await service.waitForIdle(ref);
     expect(await row()).toMatchObject({ status: "ACTIVE_HEALTHY", pausedBy: null });
+    expect(block()).not.toContain("auth_request");
+    expect((await viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/", { apikey: apiKey })).status).toBe(200);
   });
 
   it("leaves a project its owner paused on the paused page", async () => {

@@ -10,6 +10,7 @@ import { migrate } from "@/lib/db/migrate";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { ProjectService } from "@/lib/projects/service";
 import { wakeReply } from "@/lib/projects/wake-http";
+import { MAX_HOLDS_PER_PROJECT } from "@/lib/projects/wake-gate";
 import { NginxActivityLog, parseActivity } from "@/lib/proxy/activity";
 import type { SessionUser } from "@/lib/users/service";
 import { FakeEngine } from "@/test/support/fake-provisioner";
@@ -120,26 +121,89 @@ describe("auto-pause and wake", () => {
     expect(await service.wakeProject("zzzzzzzzzzzzzzzzzzzz")).toBe("not_found");
   });
 
-  it("routes a waking project to its gateway as soon as its start begins, before the stack is healthy", async () => {
+  /** An idle-paused project, and an app on the same database whose engine holds the wake's start until released. */
+  async function asleep(serving: boolean) {
     const ref = await running();
     await service.setIdleTimeout(owner, { ref, minutes: 1 });
     await service.sweepIdle(new Date(Date.now() + 120_000));
-    // The same database, an app whose engine holds the wake's start until released.
     let release: () => void = () => undefined;
     const held = new Promise<void>((r) => (release = r));
     const applied: string[] = [];
     const app = new ProjectService(
       db,
-      engine.provisioner(await ensureInstallationId(db), { up: () => held }),
-      { apply: async () => void applied.push((await row(ref)).status) },
+      engine.provisioner(await ensureInstallationId(db), {
+        up: async (_spec, onEvent) => {
+          // As applyStack on existing data: the request path is healthy before the rest.
+          if (serving) onEvent({ kind: "stack.serving", message: "API requests are answered" });
+          await held;
+        },
+      }),
+      { apply: async () => void applied.push(`${(await row(ref)).status}/${(await row(ref)).pausedBy}`) },
       service.context.config,
     );
-    expect(await app.wakeProject(ref)).toBe("waking");
-    // nginx was re-rendered while the stack is still starting: RESTORING is routed to the gateway's port.
-    expect(applied).toEqual(["RESTORING"]);
+    return { ref, app, applied, release };
+  }
+  const api = (uri: string) => ({ api: true, uri });
+
+  it("the gate: the first request wakes the project; API clients are held until it can answer, browsers get the page at once", async () => {
+    const { ref, app, applied, release } = await asleep(false);
+    const first = app.wakeGate(ref, api("/rest/v1/todos"));
+    const second = app.wakeGate(ref, api("/storage/v1/object/x"));
+    expect(await app.wakeGate(ref, { api: false, uri: "/" })).toEqual({ pass: false, state: "waking" });
+    // Still behind the gate while it starts: "paused for idleness" stays until the start ends, and nginx is not reloaded for it.
+    expect(await row(ref)).toMatchObject({ status: "RESTORING", pausedBy: "idle" });
+    expect(applied).toEqual([]);
+    let settled = false;
+    void first.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(settled).toBe(false);
+    release();
+    expect(await first).toEqual({ pass: true });
+    expect(await second).toEqual({ pass: true });
+    await app.waitForIdle(ref);
+    expect(await row(ref)).toMatchObject({ status: "ACTIVE_HEALTHY", pausedBy: null, pausedAt: null });
+    expect(applied.at(-1)).toBe("ACTIVE_HEALTHY/null");
+    expect(await app.wakeGate(ref, { api: false, uri: "/" })).toEqual({ pass: true });
+    const wakes = await db.projectEvent.count({ where: { project: { ref }, kind: "wake.requested" } });
+    expect(wakes).toBe(1);
+  });
+
+  it("the gate lets PostgREST and Auth requests through once the request path serves, other paths only once every service is healthy", async () => {
+    const { ref, app, release } = await asleep(true);
+    expect(await app.wakeGate(ref, api("/rest/v1/todos?select=*"))).toEqual({ pass: true });
+    expect(await app.wakeGate(ref, api("/auth/v1/token?grant_type=password"))).toEqual({ pass: true });
+    // Storage is not on the request path: held, and answered "waking" when its hold runs out.
+    expect(await app.wakeGate(ref, api("/storage/v1/object/x"), 300)).toEqual({ pass: false, state: "waking" });
+    expect(await app.wakeGate(ref, api("/rest/v1/../storage/v1/object/x"), 300)).toEqual({ pass: false, state: "waking" });
+    // A client that goes away is let go.
+    const gone = new AbortController();
+    const leaving = app.wakeGate(ref, { ...api("/storage/v1/x"), signal: gone.signal });
+    gone.abort();
+    expect(await leaving).toEqual({ pass: false, state: "waking" });
     release();
     await app.waitForIdle(ref);
-    expect(applied.at(-1)).toBe("ACTIVE_HEALTHY");
+    expect(await app.wakeGate(ref, api("/storage/v1/object/x"))).toEqual({ pass: true });
+  });
+
+  it("the gate holds at most MAX_HOLDS_PER_PROJECT clients of one project; the others are answered at once", async () => {
+    const { ref, app, release } = await asleep(false);
+    await app.wakeGate(ref, { api: false, uri: "/" }); // starts the wake
+    const holds = Array.from({ length: MAX_HOLDS_PER_PROJECT }, () => app.wakeGate(ref, api("/rest/v1/x"), 5_000));
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    expect(await app.wakeGate(ref, api("/rest/v1/x"), 5_000)).toEqual({ pass: false, state: "waking" });
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    release();
+    expect((await Promise.all(holds)).every((a) => a.pass)).toBe(true);
+    await app.waitForIdle(ref);
+  });
+
+  it("the gate never lets a project its owner paused through, nor one that does not exist", async () => {
+    const ref = await running();
+    await service.pauseProject(owner, ref);
+    expect(await service.wakeGate(ref, api("/rest/v1/x"))).toEqual({ pass: false, state: "paused" });
+    expect(await service.wakeGate("zzzzzzzzzzzzzzzzzzzz", api("/rest/v1/x"))).toEqual({ pass: false, state: "not_found" });
+    expect((await row(ref)).status).toBe("INACTIVE");
   });
 
   it("answers browsers with a page that reloads itself and API clients with 503 and Retry-After", () => {

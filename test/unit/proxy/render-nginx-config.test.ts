@@ -121,18 +121,36 @@ describe("renderNginxConfig", () => {
     expect(conf.indexOf(A)).toBeLessThan(conf.indexOf(B));
   });
 
-  it("sends an idle-paused project's requests to the app's wake route, logs activity, and leaves owner-paused ones on the paused page", () => {
+  it("puts an idle-paused or waking project behind the app's wake gate, logs activity, and leaves owner-paused ones on the paused page", () => {
     const withActivity = renderNginxConfig(
       [
         { ref: "iiiiiiiiiiiiiiiiiiii", status: "INACTIVE", kongPort: 54100, pausedBy: "idle" },
         { ref: "oooooooooooooooooooo", status: "INACTIVE", kongPort: 54200, pausedBy: "owner" },
         { ref: "rrrrrrrrrrrrrrrrrrrr", status: "ACTIVE_HEALTHY", kongPort: 54300 },
+        { ref: "wwwwwwwwwwwwwwwwwwww", status: "RESTORING", kongPort: 54400, pausedBy: "idle" },
+        { ref: "uuuuuuuuuuuuuuuuuuuu", status: "RESTORING", kongPort: 54500, pausedBy: null },
       ],
       { ...settings, activityLog: join(tmp, "activity.log") },
     );
-    const idle = serverBlockFor(withActivity, "iiiiiiiiiiiiiiiiiiii.cloud.example.com");
-    expect(idle).toContain("rewrite ^ /api/wake/iiiiiiiiiiiiiiiiiiii break;");
-    expect(idle).toContain("proxy_pass http://127.0.0.1:3000;");
+    for (const [ref, kong] of [
+      ["iiiiiiiiiiiiiiiiiiii", 54100],
+      ["wwwwwwwwwwwwwwwwwwww", 54400],
+    ] as const) {
+      const gated = serverBlockFor(withActivity, `${ref}.cloud.example.com`);
+      // Each request asks the gate first, then goes on, unchanged, to the gateway.
+      expect(gated).toContain("auth_request /__supafleet_wake_gate;");
+      expect(gated).toContain(`proxy_pass http://127.0.0.1:${kong};`);
+      expect(gated).toContain(`proxy_pass http://127.0.0.1:3000/api/wake/${ref};`);
+      expect(gated).toContain("proxy_set_header x-supafleet-wake-gate 1;");
+      expect(gated).toContain("proxy_set_header x-supafleet-original-uri $request_uri;");
+      expect(gated).toContain("proxy_pass_request_body off;");
+      // Not let through: the answer comes from the wake route.
+      expect(gated).toContain("error_page 403 = @supafleet_wake_reply;");
+      expect(gated).toContain(`rewrite ^ /api/wake/${ref} break;`);
+    }
+    // A resume by the owner is routed as before, without the gate.
+    expect(serverBlockFor(withActivity, "uuuuuuuuuuuuuuuuuuuu.cloud.example.com")).not.toContain("auth_request");
+    expect(serverBlockFor(withActivity, "rrrrrrrrrrrrrrrrrrrr.cloud.example.com")).not.toContain("auth_request");
     expect(serverBlockFor(withActivity, "oooooooooooooooooooo.cloud.example.com")).toContain("paused.html");
     expect(withActivity).toContain("log_format sf_activity '$msec $host';");
     expect(serverBlockFor(withActivity, "rrrrrrrrrrrrrrrrrrrr.cloud.example.com")).toContain(

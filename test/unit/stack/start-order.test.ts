@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildStackSpec, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
-import { REQUEST_PATH, startPlan, type StartStep } from "@/lib/stack/start-order";
+import { REQUEST_PATH, servedByRequestPath, startPlan, type StartStep } from "@/lib/stack/start-order";
 import type { StackSpec } from "@/lib/stack/types";
 
 async function spec(stackVersion: string, analytics: boolean): Promise<StackSpec> {
@@ -73,5 +73,26 @@ describe("startPlan", () => {
     expect(waitsOf(plan, "vector")).toEqual(path);
     expect(waitsOf(plan, "meta")).toEqual([...path, "analytics:service_healthy"].sort());
     expect(REQUEST_PATH[0]).toBe("db");
+  });
+});
+
+describe("servedByRequestPath", () => {
+  it("is PostgREST's and Auth's paths as the gateways match them, and nothing a normalisation could move elsewhere", () => {
+    for (const uri of ["/rest/v1/todos?select=*", "/rest/v1/", "/auth/v1/token?grant_type=password", "/graphql/v1", "/graphql/v1?query=x"])
+      expect(servedByRequestPath(uri), uri).toBe(true);
+    for (const uri of [
+      "/",
+      "/rest/v1",
+      "/storage/v1/object/x",
+      "/realtime/v1/websocket",
+      "/functions/v1/hello",
+      "/pg/tables",
+      "/rest/v1/../storage/v1/x",
+      "/rest/v1/%2e%2e/storage/v1/x",
+      "/rest/v1//x",
+      "/rest/v1/.",
+      "/project/default",
+    ])
+      expect(servedByRequestPath(uri), uri).toBe(false);
   });
 });

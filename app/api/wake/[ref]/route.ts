@@ -1,20 +1,21 @@
-// Requests for a project asleep after an idle pause (nginx rewrites every
-// request for it here): wake it, answer "waking up". Public on purpose: a
-// request to the project's address is what wakes it. It can only start a
-// project that sleeps for idleness, once (a wake already under way is
-// reported, not repeated), and admission still applies.
+// Requests for a project asleep after an idle pause, or waking from it. Two
+// callers, both nginx (lib/proxy/render-nginx-config.ts): the gate's
+// subrequest before every request (204 lets nginx send it on to the
+// project's gateway, 403 makes it ask here for the answer), and that answer
+// ("waking up", "paused by its owner", …). See lib/projects/wake-http.ts.
+// Public on purpose: a request to the project's address is what wakes it. It
+// can only start a project that sleeps for idleness, once (a wake already
+// under way is reported, not repeated), admission still applies, and holds
+// are bounded. Calling it directly gives nothing a request to the project's
+// own address would not.
 import type { NextRequest } from "next/server";
 import { getProjectService } from "@/lib/projects";
-import { wakeReply, wantsJson } from "@/lib/projects/wake-http";
-import { refSchema } from "@/lib/validations/project";
+import { handleWakeRequest } from "@/lib/projects/wake-http";
 
 async function handle(req: NextRequest, ctx: { params: Promise<{ ref: string }> }): Promise<Response> {
   const { ref } = await ctx.params;
-  const json = wantsJson(req.headers);
-  const parsed = refSchema.safeParse(ref);
-  const state = parsed.success ? await getProjectService().wakeProject(parsed.data) : "not_found";
-  const reply = wakeReply(state, json);
-  return new Response(req.method === "HEAD" ? null : reply.body, { status: reply.status, headers: reply.headers });
+  const reply = await handleWakeRequest(getProjectService(), ref, req);
+  return new Response(reply.status === 204 || !reply.body ? null : reply.body, { status: reply.status, headers: reply.headers });
 }
 
 export const GET = handle;

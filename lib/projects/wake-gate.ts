@@ -1,0 +1,112 @@
+// The gate in front of a project asleep for idleness, or waking from it.
+// nginx asks it before each request (auth_request, lib/proxy/render-nginx-config.ts):
+// "pass" lets nginx send the request, unchanged, to the project's gateway;
+// anything else makes nginx fetch the answer from the app's wake route
+// (lib/projects/wake-http.ts). The first request starts the wake.
+//
+// API clients are held until the project can answer them, then passed: a
+// wake on existing data takes about five seconds (bench/RESULTS.md), well
+// within any client's timeout, and a client that does not retry (supabase-js
+// does not retry a 503) gets its answer from the first request. Requests to
+// PostgREST and Auth pass once the request path is healthy ("stack.serving");
+// any other path (Storage, Realtime, Functions, Studio's API) once every
+// service is. Browsers are not held: they get the "waking up" page at once,
+// which reloads itself. Holds are bounded per project and in all; a hold that
+// does not fit, or outlasts WAKE_HOLD_MS, is answered 503 with Retry-After.
+import { isStatusIn, ACTIVE_STATUSES, startEvent } from "@/lib/domain";
+import { eventBus } from "@/lib/projects/events";
+import { wakeProject, type WakeState } from "@/lib/projects/idle";
+import type { ProjectContext } from "@/lib/projects/context";
+import { servedByRequestPath } from "@/lib/stack/start-order";
+import { WAKE_HOLD_MS } from "@/lib/proxy/wake-protocol";
+
+export const MAX_HOLDS_PER_PROJECT = 64;
+export const MAX_HOLDS = 512;
+
+export type GateAnswer = { pass: true } | { pass: false; state: WakeState };
+
+export interface GateRequest {
+  /** An API client (apikey header or JSON asked for): held; a browser is not. */
+  api: boolean;
+  /** The request's path as nginx received it ($request_uri). */
+  uri: string;
+  signal?: AbortSignal;
+}
+
+const holds = new Map<string, number>();
+let held = 0;
+
+export async function wakeGate(ctx: ProjectContext, ref: string, req: GateRequest, holdMs = WAKE_HOLD_MS): Promise<GateAnswer> {
+  const state = await wakeProject(ctx, ref);
+  if (state === "awake") return { pass: true };
+  if (state !== "waking") return { pass: false, state };
+  const need = req.api && servedByRequestPath(req.uri) ? "serving" : "active";
+  if (!req.api) return meets(await readiness(ctx, ref), need) ? { pass: true } : { pass: false, state };
+  const mine = holds.get(ref) ?? 0;
+  if (mine >= MAX_HOLDS_PER_PROJECT || held >= MAX_HOLDS) return { pass: false, state };
+  holds.set(ref, mine + 1);
+  held++;
+  try {
+    return (await untilReady(ctx, ref, need, holdMs, req.signal)) ? { pass: true } : { pass: false, state };
+  } finally {
+    held--;
+    const left = (holds.get(ref) ?? 1) - 1;
+    if (left > 0) holds.set(ref, left);
+    else holds.delete(ref);
+  }
+}
+
+type Readiness = "active" | "serving" | "starting" | "stopped";
+type Need = "serving" | "active";
+
+const meets = (r: Readiness, need: Need) => r === "active" || (need === "serving" && r === "serving");
+
+/** Where the project's start stands, from the database: its status, and whether this start said "serving". */
+async function readiness(ctx: ProjectContext, ref: string): Promise<Readiness> {
+  const p = await ctx.db.project.findFirst({ where: { ref, status: { not: "REMOVED" } }, select: { id: true, status: true } });
+  if (!p) return "stopped";
+  if (isStatusIn(p.status, ACTIVE_STATUSES)) return "active";
+  if (p.status !== "RESTORING") return "stopped";
+  const last = await ctx.db.projectEvent.findFirst({
+    where: { projectId: p.id, kind: { in: ["stack.serving", startEvent("resume", "started")] } },
+    orderBy: { id: "desc" },
+    select: { kind: true },
+  });
+  return last?.kind === "stack.serving" ? "serving" : "starting";
+}
+
+/** Resolves true once the project reaches `need`, false when its start ends otherwise, the time is up or the client went away. */
+function untilReady(ctx: ProjectContext, ref: string, need: Need, ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    let done = false;
+    const finish = (ok: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      offEvents();
+      offStatus();
+      signal?.removeEventListener("abort", onAbort);
+      resolve(ok);
+    };
+    const onAbort = () => finish(false);
+    const timer = setTimeout(() => finish(false), ms);
+    // Subscribed before the database is read: nothing said in between is missed.
+    const offEvents = eventBus.subscribe(ref, (e) => {
+      if (need === "serving" && e.kind === "stack.serving") finish(true);
+    });
+    const offStatus = eventBus.subscribeStatus(ref, (c) => {
+      if (c.status === "RESTORING") return;
+      finish(c.status === "ACTIVE_HEALTHY" || c.status === "ACTIVE_UNHEALTHY");
+    });
+    // A client that left while the wake was being asked for is not waited for either.
+    if (signal?.aborted) return finish(false);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    void readiness(ctx, ref).then(
+      (r) => {
+        if (meets(r, need)) finish(true);
+        else if (r === "stopped") finish(false);
+      },
+      () => finish(false),
+    );
+  });
+}
