@@ -27,6 +27,8 @@ function createOptions(spec: StackSpec, svc: ServiceSpec): Docker.ContainerCreat
     Entrypoint: svc.entrypoint,
     User: svc.user,
     Labels: svc.labels,
+    // `docker stop` without a time uses it; stopStack reads it back.
+    StopTimeout: svc.stopGraceSeconds,
     ExposedPorts: exposed,
     Healthcheck: svc.healthcheck
       ? {

@@ -17,6 +17,7 @@ import { Gate } from "@/lib/docker/gate";
 import { seedDbVolume } from "@/lib/docker/db-seed";
 import { dbSeedPlan } from "@/lib/stack/db-seed";
 import { requestPathOf, startPlan } from "@/lib/stack/start-order";
+import { DEFAULT_STOP_GRACE_MS } from "@/lib/stack/template";
 
 export type { ServiceState, StackEvent } from "@/lib/stack/types";
 export { DEFAULT_UNHEALTHY_GRACE_MS } from "@/lib/docker/readiness";
@@ -167,13 +168,19 @@ async function serviceContainers(docker: Docker, ref: string, installationId: st
   return containers.filter((c) => ownedBy(c.Labels, ref, installationId) && c.Labels?.[LABELS.role] !== METADATA_ROLE);
 }
 
-/** Pause: stop every container of the ref, keep volumes and network. */
-export async function stopStack(docker: Docker, ref: string, installationId: string, graceSeconds = 20): Promise<number> {
+/**
+ * Pause: stop every container of the ref, keep volumes and network. Each gets
+ * its own service's grace (StopTimeout, from the template's stop_grace_period);
+ * containers made before that setting get DEFAULT_STOP_GRACE_MS.
+ */
+export async function stopStack(docker: Docker, ref: string, installationId: string): Promise<number> {
   const containers = await serviceContainers(docker, ref, installationId);
   await Promise.all(
     containers.map(async (c) => {
       try {
-        await docker.getContainer(c.Id).stop({ t: graceSeconds });
+        const info = (await inspectOrNull(docker, c.Id)) as { Config: { StopTimeout?: number } } | null;
+        if (!info) return; // gone meanwhile
+        await docker.getContainer(c.Id).stop({ t: info.Config.StopTimeout ?? DEFAULT_STOP_GRACE_MS / 1000 });
       } catch (err) {
         const s = statusOf(err);
         if (s !== 304 && s !== 404) throw err; // 304 already stopped, 404 gone

@@ -16,7 +16,17 @@ import {
 } from "@/lib/stack/types";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
 import { steadyHealthcheck } from "@/lib/stack/healthcheck";
-import { LATEST_STACK_VERSION, loadTemplate, substitute, templateImage, templateServices, TemplateError, type Template } from "@/lib/stack/template";
+import {
+  DEFAULT_STOP_GRACE_MS,
+  durationMs,
+  LATEST_STACK_VERSION,
+  loadTemplate,
+  substitute,
+  templateImage,
+  templateServices,
+  TemplateError,
+  type Template,
+} from "@/lib/stack/template";
 import { REF_PATTERN } from "@/lib/validations/project";
 import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
 import { defaultBudget, limitsFor, type ProjectBudget } from "@/lib/stack/limits";
@@ -246,6 +256,7 @@ export function buildStackSpec(input: StackInput): StackSpec {
         return [{ service: dep as ServiceName, condition: c.condition }];
       }),
       labels: { ...base, [LABELS.service]: service, [LABELS.hostPorts]: hostPorts },
+      stopGraceSeconds: Math.ceil(durationMs(svc.stop_grace_period, DEFAULT_STOP_GRACE_MS) / 1000),
       limits: limitsFor(version, service, input.budget ?? defaultBudget()),
     });
   }

@@ -24,6 +24,12 @@ export const TEMPLATES_ROOT = resolve(process.cwd(), "templates/supabase");
 export const LATEST_STACK_VERSION: string = TEMPLATE_VERSIONS[TEMPLATE_VERSIONS.length - 1]!;
 export { TEMPLATE_VERSIONS };
 
+/**
+ * How long a stop waits for a service that sets no stop_grace_period: twice
+ * compose's 10 s, so Postgres finishes its shutdown checkpoint on a busy host.
+ */
+export const DEFAULT_STOP_GRACE_MS = 20_000;
+
 /** Compose's own optional-service switch; the only profile Supafleet knows. */
 export const ANALYTICS_PROFILE = "analytics";
 
@@ -39,6 +45,8 @@ export interface ComposeService {
   healthcheck?: { test: string[]; interval?: string; timeout?: string; retries?: number; start_period?: string };
   depends_on?: Record<string, { condition: "service_healthy" | "service_started" }>;
   profiles?: string[];
+  /** How long a stop waits for the service to exit before it is killed ("3s"); default DEFAULT_STOP_GRACE_MS. */
+  stop_grace_period?: string;
 }
 
 export interface ComposeFile {
@@ -58,7 +66,20 @@ export interface Template {
   file(relative: string): string;
 }
 
-const KNOWN_KEYS = new Set(["image", "aliases", "ports", "volumes", "files", "environment", "command", "entrypoint", "healthcheck", "depends_on", "profiles"]);
+const KNOWN_KEYS = new Set([
+  "image",
+  "aliases",
+  "ports",
+  "volumes",
+  "files",
+  "environment",
+  "command",
+  "entrypoint",
+  "healthcheck",
+  "depends_on",
+  "profiles",
+  "stop_grace_period",
+]);
 
 const cache = new Map<string, Template>();
 

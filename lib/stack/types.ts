@@ -121,6 +121,8 @@ export interface ServiceSpec {
   healthcheck?: HealthcheckSpec;
   dependsOn: Array<{ service: ServiceName; condition: DependencyCondition }>;
   labels: Record<string, string>;
+  /** How long a stop waits before the engine kills it (compose's stop_grace_period). */
+  stopGraceSeconds: number;
   /** Hard limits (lib/stack/limits.ts): memory (no swap beyond it), CPU, processes. */
   limits: { memoryBytes: number; nanoCpus: number; pids: number };
   /** The engine's log driver for this container; unset: json-file (lib/stack/log-path.ts). */

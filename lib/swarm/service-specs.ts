@@ -111,7 +111,7 @@ function serviceSpec(spec: StackSpec, svc: ServiceSpec, nodeId: string): Docker.
           ConfigID: "",
           ConfigName: configName(spec.ref, f),
         })),
-        StopGracePeriod: ns(20_000),
+        StopGracePeriod: ns(svc.stopGraceSeconds * 1000),
         ...(hc
           ? {
               HealthCheck: {

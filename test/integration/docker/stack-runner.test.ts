@@ -6,7 +6,7 @@ import type Docker from "dockerode";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ServiceUnhealthyError } from "@/lib/errors";
 import { removeStack } from "@/lib/docker/resources";
-import { applyStack, type StackEvent } from "@/lib/docker/stack-runner";
+import { applyStack, stopStack, type StackEvent } from "@/lib/docker/stack-runner";
 import { generateRef } from "@/lib/projects/ref";
 import { LABELS, type ServiceName, type ServiceSpec, type StackSpec } from "@/lib/stack/types";
 import { newInstallationId } from "@/test/support/installation";
@@ -38,6 +38,8 @@ function stack(ref: string, service: ServiceName, script: string): StackSpec {
     healthcheck: { test: ["CMD-SHELL", "echo checking; test -f /tmp/ok"], intervalMs: 1000, timeoutMs: 1000, retries: 1, startPeriodMs: 0 },
     dependsOn: [],
     labels: { ...labels, [LABELS.service]: service },
+    // sh as PID 1 ignores SIGTERM: a stop waits out the whole grace.
+    stopGraceSeconds: 2,
     limits: { memoryBytes: 64 * 1024 * 1024, nanoCpus: 500_000_000, pids: 64 },
   };
   const metadata = { name: `supafleet-${ref}-metadata`, labels: { ...labels, [LABELS.volume]: "metadata" } };
@@ -117,6 +119,16 @@ describe("applyStack health checks", () => {
     const running = await docker.getContainer(spec.services[0]!.containerName).top();
     expect(running.Processes.length).toBeGreaterThan(10);
     expect(running.Processes.length).toBeLessThanOrEqual(64);
+  });
+
+  it("gives each container its service's stop grace, and a stop kills what outlasts it", async () => {
+    const spec = stack(newRef(), "meta", "touch /tmp/ok; exec sleep infinity");
+    await applyStack(docker, spec, { pollMs: 200 });
+    const c = docker.getContainer(spec.services[0]!.containerName);
+    expect(((await c.inspect()).Config as { StopTimeout?: number }).StopTimeout).toBe(2);
+    expect(await stopStack(docker, spec.ref, installationId)).toBe(1);
+    // `sleep` as PID 1 ignores SIGTERM: the engine killed it when its 2 s were up.
+    expect((await c.inspect()).State).toMatchObject({ Running: false, ExitCode: 137 });
   });
 
   it("fails with the health check's output when the service stays unhealthy past the grace period", async () => {

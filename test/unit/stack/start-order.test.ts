@@ -96,3 +96,18 @@ describe("servedByRequestPath", () => {
       expect(servedByRequestPath(uri), uri).toBe(false);
   });
 });
+
+describe("stop grace", () => {
+  it("is the template's stop_grace_period (meta: 3 s), else 20 s, in both versions", async () => {
+    for (const [version, analytics] of [
+      ["2026.02-r1", true],
+      [LATEST_STACK_VERSION, false],
+    ] as const) {
+      const s = await spec(version, analytics);
+      const grace = Object.fromEntries(s.services.map((x) => [x.service, x.stopGraceSeconds]));
+      expect(grace.meta).toBe(3);
+      expect(grace.db).toBe(20);
+      expect(Object.values(grace).filter((g) => g !== 20)).toEqual([3]);
+    }
+  });
+});
