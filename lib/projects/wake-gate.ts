@@ -13,7 +13,7 @@
 // service is. Browsers are not held: they get the "waking up" page at once,
 // which reloads itself. Holds are bounded per project and in all; a hold that
 // does not fit, or outlasts WAKE_HOLD_MS, is answered 503 with Retry-After.
-import { isStatusIn, ACTIVE_STATUSES, startEvent } from "@/lib/domain";
+import { isStatusIn, ACTIVE_STATUSES, EVENT, startEvent } from "@/lib/domain";
 import { eventBus } from "@/lib/projects/events";
 import { wakeProject, type WakeState } from "@/lib/projects/idle";
 import type { ProjectContext } from "@/lib/projects/context";
@@ -68,7 +68,8 @@ async function readiness(ctx: ProjectContext, ref: string): Promise<Readiness> {
   if (isStatusIn(p.status, ACTIVE_STATUSES)) return "active";
   if (p.status !== "RESTORING") return "stopped";
   const last = await ctx.db.projectEvent.findFirst({
-    where: { projectId: p.id, kind: { in: ["stack.serving", startEvent("resume", "started")] } },
+    // Any step that begins this start counts after an earlier start's "serving".
+    where: { projectId: p.id, kind: { in: ["stack.serving", EVENT.wakeRequested, startEvent("resume", "queued"), startEvent("resume", "started")] } },
     orderBy: { id: "desc" },
     select: { kind: true },
   });

@@ -185,6 +185,28 @@ describe("auto-pause and wake", () => {
     expect(await app.wakeGate(ref, api("/storage/v1/object/x"))).toEqual({ pass: true });
   });
 
+  it("the gate does not take an earlier wake's \"serving\" for this one's", async () => {
+    const { ref, app, release } = await asleep(true);
+    expect(await app.wakeGate(ref, api("/rest/v1/x"))).toEqual({ pass: true });
+    release();
+    await app.waitForIdle(ref);
+    await app.sweepIdle(new Date(Date.now() + 120_000));
+    expect(await row(ref)).toMatchObject({ status: "INACTIVE", pausedBy: "idle" });
+    // The next wake's start has not said "serving" yet (its engine holds it).
+    let again: () => void = () => undefined;
+    const held = new Promise<void>((r) => (again = r));
+    const next = new ProjectService(
+      db,
+      engine.provisioner(await ensureInstallationId(db), { up: () => held }),
+      { apply: async () => undefined },
+      service.context.config,
+    );
+    expect(await next.wakeGate(ref, api("/rest/v1/x"), 300)).toEqual({ pass: false, state: "waking" });
+    again();
+    await next.waitForIdle(ref);
+    expect(await next.wakeGate(ref, api("/rest/v1/x"), 300)).toEqual({ pass: true });
+  });
+
   it("the gate holds at most MAX_HOLDS_PER_PROJECT clients of one project; the others are answered at once", async () => {
     const { ref, app, release } = await asleep(false);
     await app.wakeGate(ref, { api: false, uri: "/" }); // starts the wake
