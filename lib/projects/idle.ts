@@ -1,10 +1,10 @@
 // Auto-pause and wake. Idle means no request reached the project through
 // nginx (its activity log, lib/proxy/activity.ts) for longer than its idle
 // timeout (its own, else the installation's default; 0 = never). The sweep
-// pauses such projects, marked as paused for idleness; nginx then sends their
-// requests to the app's wake route, which starts them again: the first
-// request wakes the project, concurrent ones find it waking. A project paused
-// by its owner or an admin stays paused.
+// pauses such projects, marked as paused for idleness; nginx then asks the
+// app's wake gate before each of their requests (lib/projects/wake-gate.ts),
+// which starts them again: the first request wakes the project, concurrent
+// ones find it waking. A project paused by its owner or an admin stays paused.
 import { isStatusIn, ACTIVE_STATUSES, EVENT } from "@/lib/domain";
 import { isAppError } from "@/lib/errors";
 import { describeError, type ProjectContext } from "@/lib/projects/context";
