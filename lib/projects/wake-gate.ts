@@ -6,8 +6,8 @@
 //
 // API clients are held until the project can answer them, then passed: a
 // wake on existing data takes about five seconds (bench/RESULTS.md), well
-// within any client's timeout, and a client that does not retry (supabase-js
-// does not retry a 503) gets its answer from the first request. Requests to
+// within any client's timeout, and a client without retry logic gets its
+// answer from the first request. Requests to
 // PostgREST and Auth pass once the request path is healthy ("stack.serving");
 // any other path (Storage, Realtime, Functions, Studio's API) once every
 // service is. Browsers are not held: they get the "waking up" page at once,
