@@ -7,10 +7,9 @@
 // API clients are held until the project can answer them, then passed: a
 // wake on existing data takes about five seconds (bench/RESULTS.md), well
 // within any client's timeout, and a client without retry logic gets its
-// answer from the first request. Requests to
-// PostgREST and Auth pass once the request path is healthy ("stack.serving");
-// any other path (Storage, Realtime, Functions, Studio's API) once every
-// service is. Browsers are not held: they get the "waking up" page at once,
+// answer from the first request. Requests to PostgREST and Auth pass once the
+// request path is healthy ("stack.serving"); any other path (Storage,
+// Realtime, Functions, Studio's API) once every service is. Browsers are not held: they get the "waking up" page at once,
 // which reloads itself. Holds are bounded per project and in all; a hold that
 // does not fit, or outlasts WAKE_HOLD_MS, is answered 503 with Retry-After.
 import { isStatusIn, ACTIVE_STATUSES, EVENT, startEvent } from "@/lib/domain";
