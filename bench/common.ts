@@ -12,7 +12,10 @@ import type { SessionUser } from "@/lib/users/service";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { freePort } from "@/test/support/postgres-server";
 import { openInstallation } from "@/test/support/installation";
-import { ensureStandinImages } from "@/test/support/standin-images";
+import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
+import { buildStackSpec, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
+import type { ProjectSecrets } from "@/lib/stack/secrets";
+import type { StackSpec } from "@/lib/stack/types";
 
 export async function benchSetup(
   opts: { portRange?: { start: number; end: number }; proxy?: ProxyNotifier; masterKey?: Buffer; config?: Partial<ProjectServiceConfig> } = {},
@@ -54,4 +57,31 @@ export async function benchProxySettings(nginxPort: number): Promise<ProxySettin
     pagesDir: resolve("nginx/pages"),
     clientMaxBodySize: "50m",
   };
+}
+
+/**
+ * A stand-in stack for a bench that drives the Docker adapter directly (no
+ * project service): its gateway, Postgres and pooler host ports are basePort,
+ * +1 and +2; the newest template without analytics unless told otherwise.
+ */
+export function standinSpec(o: {
+  ref: string;
+  installationId: string;
+  basePort: number;
+  secrets: ProjectSecrets;
+  stackVersion?: string;
+  healthIntervalMs?: number;
+}): StackSpec {
+  return buildStackSpec({
+    ref: o.ref,
+    installationId: o.installationId,
+    sealedMetadata: "bench",
+    secrets: o.secrets,
+    ports: { kongHttp: o.basePort, postgres: o.basePort + 1, pooler: o.basePort + 2 },
+    publicUrl: `http://${o.ref}.bench.test`,
+    imageOverrides: STANDIN_IMAGE_OVERRIDES,
+    stackVersion: o.stackVersion ?? LATEST_STACK_VERSION,
+    analytics: false,
+    ...(o.healthIntervalMs !== undefined ? { healthIntervalMs: o.healthIntervalMs } : {}),
+  });
 }

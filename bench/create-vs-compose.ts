@@ -26,13 +26,12 @@ import { join } from "node:path";
 import type Docker from "dockerode";
 import { removeStack } from "@/lib/docker/resources";
 import { applyStack } from "@/lib/docker/stack-runner";
-import { buildStackSpec, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import type { StackSpec } from "@/lib/stack/types";
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { DOCKER_SOCKET } from "@/test/support/installation";
 import { STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
-import { benchSetup, machine, makeUser } from "./common";
+import { benchSetup, machine, makeUser, standinSpec } from "./common";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const ALL = ["product", "no seed", "probes on", "probes off", "compose", "compose 5s"] as const;
@@ -117,16 +116,11 @@ async function allHealthy(docker: Docker, spec: StackSpec): Promise<boolean> {
 /** `upstreamIntervals`: the template's own health-check intervals (the spec otherwise raises them to 30 s). */
 async function specFor(installationId: string, tag: string, upstreamIntervals = false): Promise<StackSpec> {
   const ref = `bench${tag}${randomBytes(8).toString("hex")}`.slice(0, 20).replace(/[0-9]/g, (d) => String.fromCharCode(97 + Number(d)));
-  return buildStackSpec({
+  return standinSpec({
     ref,
     installationId,
-    sealedMetadata: "bench",
+    basePort: PORTS.kongHttp,
     secrets: await generateProjectSecrets(),
-    ports: PORTS,
-    publicUrl: `http://${ref}.bench.test`,
-    imageOverrides: STANDIN_IMAGE_OVERRIDES,
-    stackVersion: LATEST_STACK_VERSION,
-    analytics: false,
     ...(upstreamIntervals ? { healthIntervalMs: 1 } : {}),
   });
 }

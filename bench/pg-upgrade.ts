@@ -15,11 +15,11 @@ import { removeStack } from "@/lib/docker/resources";
 import { removeGenerationVolumes } from "@/lib/docker/volume-helper";
 import { withGeneration } from "@/lib/backups/generation";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
-import { buildStackSpec, containerName, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
+import { containerName, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
 import type { StackSpec } from "@/lib/stack/types";
 import { ensureDockerHost } from "@/test/support/docker-host";
-import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
-import { machine } from "./common";
+import { ensureStandinImages } from "@/test/support/standin-images";
+import { machine, standinSpec } from "./common";
 
 const OLD = "2026.02-r1";
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -38,18 +38,7 @@ async function main(): Promise<void> {
   for (const [i, mb] of sizes.entries()) {
     const ref = `benchpgupgrade${"abcdefgh"[i]}xxxxx`;
     const secrets = await generateProjectSecrets();
-    const spec = (stackVersion: string): StackSpec =>
-      buildStackSpec({
-        ref,
-        installationId,
-        sealedMetadata: "bench",
-        secrets,
-        ports: { kongHttp: 56970 + i * 3, postgres: 56971 + i * 3, pooler: 56972 + i * 3 },
-        publicUrl: `http://${ref}.bench.test`,
-        imageOverrides: STANDIN_IMAGE_OVERRIDES,
-        stackVersion,
-        analytics: false,
-      });
+    const spec = (stackVersion: string): StackSpec => standinSpec({ ref, installationId, basePort: 56970 + i * 3, secrets, stackVersion });
     const old = spec(OLD);
     try {
       await applyStack(docker, old, opts);

@@ -6,10 +6,8 @@ import type Docker from "dockerode";
 import { applyStack, dependencyOrder } from "@/lib/docker/stack-runner";
 import { removeStack } from "@/lib/docker/resources";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
-import { buildStackSpec, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
 import type { StackSpec } from "@/lib/stack/types";
-import { STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
-import { benchSetup, makeUser } from "./common";
+import { benchSetup, makeUser, standinSpec } from "./common";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 
@@ -43,17 +41,7 @@ async function main(): Promise<void> {
     await service.deleteProject(user, { ref: p.ref, confirmRef: p.ref });
 
     const ref = `benchdirect${"abcdefghi"[i]}`.padEnd(20, "x");
-    const spec = buildStackSpec({
-      ref,
-      installationId,
-      sealedMetadata: "bench",
-      secrets: await generateProjectSecrets(),
-      ports: { kongHttp: 56900 + i * 3, postgres: 56901 + i * 3, pooler: 56902 + i * 3 },
-      publicUrl: `http://${ref}.bench.test`,
-      imageOverrides: STANDIN_IMAGE_OVERRIDES,
-      stackVersion: LATEST_STACK_VERSION,
-      analytics: false,
-    });
+    const spec = standinSpec({ ref, installationId, basePort: 56900 + i * 3, secrets: await generateProjectSecrets() });
     try {
       direct.push(await directBaseline(docker, spec));
     } finally {

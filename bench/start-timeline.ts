@@ -7,12 +7,11 @@
 import { applyStack, stopStack } from "@/lib/docker/stack-runner";
 import { removeStack } from "@/lib/docker/resources";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
-import { buildStackSpec, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
 import type { StackEvent } from "@/lib/stack/types";
 import { randomBytes } from "node:crypto";
 import { ensureDockerHost } from "@/test/support/docker-host";
-import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
-import { machine } from "./common";
+import { ensureStandinImages } from "@/test/support/standin-images";
+import { machine, standinSpec } from "./common";
 
 async function timeline(label: string, run: (onEvent: (e: StackEvent) => void) => Promise<void>): Promise<number> {
   const t0 = Date.now();
@@ -41,17 +40,7 @@ async function main(): Promise<void> {
   const wanted = new Set((process.env.VARIANTS ?? "seed,on,off").split(",").map((v) => v.trim()));
   for (const v of all.filter((x) => wanted.has(x.name))) {
     const ref = `benchtimeline${v.name}`.padEnd(20, "x");
-    const spec = buildStackSpec({
-      ref,
-      installationId,
-      sealedMetadata: "bench",
-      secrets: await generateProjectSecrets(),
-      ports: { kongHttp: 56950, postgres: 56951, pooler: 56952 },
-      publicUrl: `http://${ref}.bench.test`,
-      imageOverrides: STANDIN_IMAGE_OVERRIDES,
-      stackVersion: LATEST_STACK_VERSION,
-      analytics: false,
-    });
+    const spec = standinSpec({ ref, installationId, basePort: 56950, secrets: await generateProjectSecrets() });
     const opts = { probe: v.probe, dbSeed: v.dbSeed, pollMs: 100 };
     try {
       const first = await timeline(`first start, ${v.label}`, (onEvent) => applyStack(docker, spec, { ...opts, onEvent }));

@@ -9,11 +9,10 @@ import type Docker from "dockerode";
 import { applyStack, stopStack } from "@/lib/docker/stack-runner";
 import { removeStack } from "@/lib/docker/resources";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
-import { buildStackSpec, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
 import { LABELS } from "@/lib/stack/types";
 import { ensureDockerHost } from "@/test/support/docker-host";
-import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
-import { machine } from "./common";
+import { ensureStandinImages } from "@/test/support/standin-images";
+import { machine, standinSpec } from "./common";
 
 const VARIANTS = ["each service's grace", "20 s for all"] as const;
 type Variant = (typeof VARIANTS)[number];
@@ -30,17 +29,7 @@ async function main(): Promise<void> {
   const rounds = Number(process.env.ROUNDS ?? 2);
   console.log(`machine: ${machine()}`);
   const ref = "benchstopgracexxxxxx";
-  const spec = buildStackSpec({
-    ref,
-    installationId,
-    sealedMetadata: "bench",
-    secrets: await generateProjectSecrets(),
-    ports: { kongHttp: 56980, postgres: 56981, pooler: 56982 },
-    publicUrl: `http://${ref}.bench.test`,
-    imageOverrides: STANDIN_IMAGE_OVERRIDES,
-    stackVersion: LATEST_STACK_VERSION,
-    analytics: false,
-  });
+  const spec = standinSpec({ ref, installationId, basePort: 56980, secrets: await generateProjectSecrets() });
   const results: Record<Variant, number[]> = { "each service's grace": [], "20 s for all": [] };
   try {
     for (let round = 0; round < rounds; round++) {

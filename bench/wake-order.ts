@@ -10,10 +10,9 @@ import { randomBytes } from "node:crypto";
 import { applyStack, stopStack } from "@/lib/docker/stack-runner";
 import { removeStack } from "@/lib/docker/resources";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
-import { buildStackSpec, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
 import { ensureDockerHost } from "@/test/support/docker-host";
-import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
-import { machine } from "./common";
+import { ensureStandinImages } from "@/test/support/standin-images";
+import { machine, standinSpec } from "./common";
 
 const VARIANTS = ["request path first", "template order"] as const;
 type Variant = (typeof VARIANTS)[number];
@@ -42,17 +41,7 @@ async function main(): Promise<void> {
   const ref = "benchwakeorderxxxxxx";
   const secrets = await generateProjectSecrets();
   const kongPort = 56960;
-  const base = buildStackSpec({
-    ref,
-    installationId,
-    sealedMetadata: "bench",
-    secrets,
-    ports: { kongHttp: kongPort, postgres: 56961, pooler: 56962 },
-    publicUrl: `http://${ref}.bench.test`,
-    imageOverrides: STANDIN_IMAGE_OVERRIDES,
-    stackVersion: LATEST_STACK_VERSION,
-    analytics: false,
-  });
+  const base = standinSpec({ ref, installationId, basePort: kongPort, secrets });
   const opts = { probe: true, dbSeed: true, pollMs: 100 };
   try {
     await applyStack(docker, base, opts);
