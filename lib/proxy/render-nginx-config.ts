@@ -127,11 +127,9 @@ const PROXY_HEADERS = `    proxy_http_version 1.1;
 // gate (a browser during the wake, a paused project, a hold that ran out)
 // fetches the answer from the wake route instead (lib/projects/wake-http.ts).
 // A gateway's own 403 is never turned into that: errors are not intercepted.
-function wakeGate(): string {
-  return `
+const WAKE_GATE = `
     auth_request /__supafleet_wake_gate;
     error_page 403 = @supafleet_wake_reply;`;
-}
 
 function wakeLocations(ref: string, s: ProxySettings): string {
   const app = `http://${host(s.appUpstream.host, "app host")}:${port(s.appUpstream.port, "app port")}`;
@@ -218,7 +216,7 @@ ${PROXY_HEADERS}
   ${listens(s)}
   server_name ${name};${activity}
   client_max_body_size ${s.clientMaxBodySize};
-  location / {${gated ? wakeGate() : ""}
+  location / {${gated ? WAKE_GATE : ""}
     proxy_pass http://${p.upstreamHost || "127.0.0.1"}:${p.kongPort};
 ${PROXY_HEADERS}
     proxy_request_buffering off;

@@ -57,7 +57,8 @@ export function startPlan(services: readonly ServiceSpec[], mode: StartMode): St
     return i === -1 ? REQUEST_PATH.length : i;
   };
   const ordered = [...services].sort((a, b) => rank(a) - rank(b));
-  const path = ordered.filter((s) => rank(s) < REQUEST_PATH.length).map((s) => s.service);
+  // The path's services come first in `ordered`, in this order: path[i] is ordered[i].
+  const path = requestPathOf(services);
   const first = new Set(path);
   return ordered.map((s, i) => {
     if (first.has(s.service)) {
