@@ -148,8 +148,6 @@ export function templateVars(input: StackInput): Record<string, string> {
     MAILER_URLPATHS_CONFIRMATION: "/auth/v1/verify",
     MAILER_URLPATHS_RECOVERY: "/auth/v1/verify",
     MAILER_URLPATHS_EMAIL_CHANGE: "/auth/v1/verify",
-    ENABLE_PHONE_SIGNUP: "true",
-    ENABLE_PHONE_AUTOCONFIRM: "true",
     STUDIO_DEFAULT_ORGANIZATION: "Supafleet",
     STUDIO_DEFAULT_PROJECT: input.name ?? input.ref,
     PGRST_DB_SCHEMAS: "public,storage,graphql_public",

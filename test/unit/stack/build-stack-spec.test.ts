@@ -279,6 +279,19 @@ describe("buildStackSpec", () => {
     },
   );
 
+  it.each(TEMPLATE_VERSIONS)("%s: phone sign-up and SMS autoconfirm are off unless the owner turns them on", async (version) => {
+    const inp = await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, version, false);
+    const auth = (i: StackInput) => buildStackSpec(i).services.find((s) => s.service === "auth")!.env;
+    // Without settings, and with settings stored before the phone switches existed.
+    for (const settings of [undefined, { siteUrl: "https://app.example.com", redirectUrls: [], confirmEmail: false, smtp: null }]) {
+      expect(auth({ ...inp, auth: settings })).toMatchObject({ GOTRUE_EXTERNAL_PHONE_ENABLED: "false", GOTRUE_SMS_AUTOCONFIRM: "false" });
+    }
+    const on = { siteUrl: "https://app.example.com", redirectUrls: [], confirmEmail: false, phoneSignup: true, phoneAutoconfirm: true, smtp: null };
+    expect(auth({ ...inp, auth: on })).toMatchObject({ GOTRUE_EXTERNAL_PHONE_ENABLED: "true", GOTRUE_SMS_AUTOCONFIRM: "true" });
+    // Autoconfirm alone means nothing while phone sign-up is off.
+    expect(auth({ ...inp, auth: { ...on, phoneSignup: false } })).toMatchObject({ GOTRUE_EXTERNAL_PHONE_ENABLED: "false", GOTRUE_SMS_AUTOCONFIRM: "false" });
+  });
+
   it("applies image overrides per service, then the wildcard", async () => {
     const spec = buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, { db: "local/pg:15", "*": "local/standin:1" }));
     expect(spec.services.find((s) => s.service === "db")!.image).toBe("local/pg:15");
