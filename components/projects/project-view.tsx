@@ -263,6 +263,12 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
               <SecretRow label="Connection string (session)" value={secrets?.directUrl ?? undefined} revealed={!!secrets} testId="direct-url" />
               <SecretRow label="Pooler (transaction mode)" value={secrets?.poolerUrl ?? undefined} revealed={!!secrets} testId="pooler-url" />
               <SecretRow label="Database password" value={secrets?.dbPassword} revealed={!!secrets} testId="db-password" />
+              {secrets?.dbCaCertificate && (
+                <details className="text-sm" data-testid="db-ca">
+                  <summary className="cursor-pointer text-zinc-600">CA certificate (for sslmode=verify-full)</summary>
+                  <pre className="mt-2 overflow-x-auto rounded bg-zinc-50 p-2 text-xs">{secrets.dbCaCertificate}</pre>
+                </details>
+              )}
             </div>
           </Section>
           <Section title="Studio">

@@ -40,6 +40,8 @@ export interface ProjectDetails extends ProjectSummary {
   directUrl: string | null;
   poolerUrl: string | null;
   studioUrl: string;
+  /** The pooler CA's certificate (PEM) for sslmode=verify-full, when the pooler speaks TLS. */
+  dbCaCertificate: string | null;
   dashboardUsername: string;
   dashboardPassword: string;
 }
@@ -141,8 +143,8 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
   const poolerPort = port("POOLER");
   const host = `${p.ref}.${ctx.config.rootDomain}`;
   const pw = encodeURIComponent(s.postgresPassword);
-  // With the installation's certificate the pooler speaks TLS; clients should insist on it.
-  const params = ctx.config.poolerTls ? "?sslmode=require" : "";
+  // With the pooler CA the pooler speaks TLS; clients should insist on it.
+  const params = ctx.config.poolerCa ? "?sslmode=require" : "";
   return {
     ...summary(ctx, p),
     anonKey: s.anonKey,
@@ -160,6 +162,7 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
     directUrl: dbPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${dbPort}/postgres${params}` : null,
     poolerUrl: poolerPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${poolerPort}/postgres${params}` : null,
     studioUrl: apiUrl(ctx.config, p.ref),
+    dbCaCertificate: ctx.config.poolerCa?.certPem ?? null,
     dashboardUsername: s.dashboardUsername,
     dashboardPassword: s.dashboardPassword,
   };

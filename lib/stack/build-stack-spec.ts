@@ -2,7 +2,7 @@
 // version the project runs. Pure apart from reading the (cached) template
 // files: no Docker, no database.
 import { withLogPath } from "@/lib/stack/log-path";
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import {
   formatHostPorts,
   LABELS,
@@ -271,6 +271,15 @@ export function buildStackSpec(input: StackInput): StackSpec {
       { path: POOLER_TLS_KEY, content: input.poolerTls.keyPem, mode: 0o600, uid: 0, gid: 0 },
     );
   }
+  // Supavisor runs as a distributed Erlang node on the project network
+  // (supabase/supavisor rel/env.sh.eex: RELEASE_DISTRIBUTION=name on the
+  // container's address). Without RELEASE_COOKIE, Elixir's release script
+  // takes releases/COOKIE, fixed at image build, the same in every stack: a
+  // tenant's code could then connect to its pooler's node. A cookie of its own
+  // per project, derived from the project's SECRET_KEY_BASE (secret, stable,
+  // so a restart or a Swarm converge sees no change).
+  const supavisor = services.find((svc) => svc.service === "supavisor");
+  if (supavisor) supavisor.env.RELEASE_COOKIE = releaseCookie(input.secrets.secretKeyBase);
   return {
     ref,
     installationId: input.installationId,
@@ -280,6 +289,11 @@ export function buildStackSpec(input: StackInput): StackSpec {
     services: withLogPath(services, input.subnet),
     metadata: { volume: volumeName(METADATA_VOLUME), sealed: input.sealedMetadata },
   };
+}
+
+/** A project's Erlang release cookie: an HMAC of its SECRET_KEY_BASE (letters and digits, as cookies are atoms). */
+export function releaseCookie(secretKeyBase: string): string {
+  return createHmac("sha256", secretKeyBase).update("supafleet release cookie").digest("hex");
 }
 
 /** One of the project's rendered template files (e.g. the gateway config it enforces). */

@@ -383,6 +383,21 @@ describe("database ports", () => {
   });
 });
 
+describe("the pooler's Erlang node", () => {
+  it.each(TEMPLATE_VERSIONS)("%s: gets a release cookie of its own per project, the same on every build", async (version) => {
+    const cookie = async (ref: string) =>
+      buildStackSpec(await input(ref, undefined, {}, version)).services.find((s) => s.service === "supavisor")!.env.RELEASE_COOKIE;
+    const a = await cookie("aaaaaaaaaaaaaaaaaaaa");
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    const b = await cookie("bbbbbbbbbbbbbbbbbbbb");
+    expect(b).not.toBe(a);
+    // Derived from the project's secret, so a rebuild of the same project's spec keeps it.
+    const p = await input("cccccccccccccccccccc", undefined, {}, version);
+    const twice = [buildStackSpec(p), buildStackSpec(p)].map((s) => s.services.find((x) => x.service === "supavisor")!.env.RELEASE_COOKIE);
+    expect(twice[0]).toBe(twice[1]);
+  });
+});
+
 describe("steady-state health checks", () => {
   it("run Docker's checks at most every 30 s; the start does not wait for them", async () => {
     const spec = buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa"));
