@@ -83,7 +83,16 @@ export async function imagesStatusAction() {
   });
 }
 
-export async function savePlanAction(input: { id?: string; name: string; memoryMb: number; cpus: number; makeDefault: boolean }) {
+export async function savePlanAction(input: {
+  id?: string;
+  name: string;
+  memoryMb: number;
+  cpus: number;
+  dbDiskMb?: number | null;
+  fileSizeLimitMb?: number | null;
+  backupQuotaMb?: number | null;
+  makeDefault: boolean;
+}) {
   return done(async () => savePlan(getDb(), await requireAdmin(), input));
 }
 

@@ -79,6 +79,8 @@ export interface ProjectForSpec {
   secrets: string;
   memoryMb: number | null;
   milliCpus: number | null;
+  /** Largest Storage upload (MiB, its owner's plan); null/absent: upstream's default. */
+  fileSizeLimitMb?: number | null;
   /** JSON of the project's Auth settings (lib/stack/auth-config.ts); null: defaults. */
   authSettings: string | null;
   ports: Array<{ purpose: PortPurpose; port: number }>;
@@ -148,6 +150,7 @@ export function specFor(
     ports: { kongHttp: port("KONG_HTTP"), postgres: port("POSTGRES"), pooler: port("POOLER") },
     subnet: p.subnet?.subnet,
     budget: budgetOf(p),
+    fileSizeLimitBytes: p.fileSizeLimitMb ? p.fileSizeLimitMb * 1024 * 1024 : undefined,
     dbBindAddress: ctx.config.dbBindAddress,
     // The project's own names only: <ref>.<domain>, and db.<ref>.<domain> where the Supabase CLI dials.
     poolerTls: ctx.config.poolerCa ? poolerCertificate(ctx.config.poolerCa, poolerHostNames(ctx.config.rootDomain, p.ref)) : undefined,

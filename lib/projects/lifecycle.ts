@@ -60,6 +60,7 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
           secrets: encryptSecrets(ctx.config.masterKey, ref, JSON.stringify(secrets)),
           memoryMb: budget.memoryMb,
           milliCpus: budget.milliCpus,
+          fileSizeLimitMb: budget.fileSizeLimitMb,
         },
       });
       await leasePorts(tx, created.id, ctx.config.portRange, held);

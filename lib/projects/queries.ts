@@ -24,6 +24,8 @@ export interface ProjectSummary {
   /** What taking upgradeTo does beyond new containers (a new Postgres major: the data is copied); null: nothing more. */
   upgradeNote: string | null;
   owner?: { id: string; email: string };
+  /** The databases' size against the plan's disk quota, once measured (lib/projects/disk-guard.ts). */
+  dbDisk?: { usedMb: number; quotaMb: number; readOnly: boolean; measuredAt: string };
 }
 
 export interface ProjectDetails extends ProjectSummary {
@@ -75,6 +77,10 @@ type SummaryRow = {
   createdAt: Date;
   stackVersion: string;
   owner?: { id: string; email: string };
+  dbSizeMb?: number | null;
+  dbSizeAt?: Date | null;
+  dbDiskQuotaMb?: number | null;
+  dbReadOnly?: boolean;
 };
 
 export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
@@ -91,6 +97,9 @@ export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
     upgradeBlocked: upgradeBlocked(ctx, p.stackVersion),
     upgradeNote: upgradeNote(ctx, p.stackVersion),
     ...(p.owner ? { owner: { id: p.owner.id, email: p.owner.email } } : {}),
+    ...(p.dbSizeMb != null && p.dbDiskQuotaMb != null && p.dbSizeAt
+      ? { dbDisk: { usedMb: p.dbSizeMb, quotaMb: p.dbDiskQuotaMb, readOnly: p.dbReadOnly ?? false, measuredAt: p.dbSizeAt.toISOString() } }
+      : {}),
   };
 }
 

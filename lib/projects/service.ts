@@ -33,6 +33,7 @@ import {
 } from "@/lib/projects/recovery";
 import { Monitor, type MonitorOptions } from "@/lib/projects/monitor";
 import { topConsumers, UsageSampler, usageOf, type UsageOptions } from "@/lib/projects/usage";
+import { checkDisks, DiskGuard } from "@/lib/projects/disk-guard";
 
 export { describeError } from "@/lib/projects/context";
 export { deriveActiveStatus } from "@/lib/projects/status";
@@ -51,6 +52,7 @@ export class ProjectService {
   private readonly ctx: ProjectContext;
   private monitor: Monitor | undefined;
   private sampler: UsageSampler | undefined;
+  private diskGuard: DiskGuard | undefined;
   private manualSampler: UsageSampler | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
 
@@ -126,6 +128,8 @@ export class ProjectService {
       this.monitor.start();
       this.sampler = new UsageSampler(this.ctx, usage);
       this.sampler.start();
+      this.diskGuard = new DiskGuard(this.ctx);
+      this.diskGuard.start();
       this.idleTimer = setInterval(
         () => void this.sweepIdle().catch((err: unknown) => console.error(`[supafleet] idle sweep: ${describeError(err)}`)),
         idleEveryMs,
@@ -137,6 +141,8 @@ export class ProjectService {
   stopMonitor(): void {
     this.monitor?.stop();
     this.sampler?.stop();
+    this.diskGuard?.stop();
+    this.diskGuard = undefined;
     clearInterval(this.idleTimer);
     this.monitor = undefined;
     this.sampler = undefined;
@@ -161,6 +167,8 @@ export class ProjectService {
     await this.ctx.db.project.update({ where: { id: p.id }, data: { idleTimeoutMin: minutes } });
   }
 
+  /** Measures every running project's databases against their disk quota now (the disk guard's step). */
+  checkDisks = (now?: Date) => checkDisks(this.ctx, now);
   /** One usage sample of every running project now (the sampler's step; tests, benches). */
   sampleUsage = (now?: Date) => (this.sampler ?? (this.manualSampler ??= new UsageSampler(this.ctx))).sampleOnce(now);
   usageOf = (actor: SessionUser, ref: string) => usageOf(this.ctx, actor, ref);

@@ -51,9 +51,11 @@ export interface StackInput {
   ports: { kongHttp: number; postgres: number; pooler: number };
   /** Memory and CPU the project gets (its owner's plan); default: limits.yml's default plan. */
   budget?: ProjectBudget;
+  /** Largest Storage upload in bytes (its owner's plan); default upstream's 50 MiB (docker-compose.yml FILE_SIZE_LIMIT). */
+  fileSizeLimitBytes?: number;
   /** Host address the database ports (session and transaction pooler) are published on. Default 0.0.0.0. */
   dbBindAddress?: string;
-  /** The installation's certificate (PEM): the pooler speaks TLS with it. */
+  /** The project's own pooler certificate (PEM, lib/crypto/pooler-ca.ts): the pooler speaks TLS with it. */
   poolerTls?: { certPem: string; keyPem: string };
   /** The project network's leased subnet; undefined: Docker's default pools (projects made before subnet leases). */
   subnet?: string;
@@ -155,6 +157,7 @@ export function templateVars(input: StackInput): Record<string, string> {
     IMGPROXY_AUTO_WEBP: "true",
     FUNCTIONS_VERIFY_JWT: "false",
     GLOBAL_S3_BUCKET: "stub",
+    STORAGE_FILE_SIZE_LIMIT: String(input.fileSizeLimitBytes ?? DEFAULT_FILE_SIZE_LIMIT_BYTES),
     STORAGE_TENANT_ID: "stub",
     REGION: "local",
     POOLER_DEFAULT_POOL_SIZE: "20",
@@ -290,6 +293,9 @@ export function buildStackSpec(input: StackInput): StackSpec {
     metadata: { volume: volumeName(METADATA_VOLUME), sealed: input.sealedMetadata },
   };
 }
+
+/** Upstream's FILE_SIZE_LIMIT (docker-compose.yml: 52428800), for plans without their own. */
+export const DEFAULT_FILE_SIZE_LIMIT_BYTES = 50 * 1024 * 1024;
 
 /** A project's Erlang release cookie: an HMAC of its SECRET_KEY_BASE (letters and digits, as cookies are atoms). */
 export function releaseCookie(secretKeyBase: string): string {

@@ -383,6 +383,15 @@ describe("database ports", () => {
   });
 });
 
+describe("Storage's upload limit", () => {
+  it.each(TEMPLATE_VERSIONS)("%s: upstream's 50 MiB by default, the plan's when it has one", async (version) => {
+    const inp = await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, version);
+    const storage = (i: StackInput) => buildStackSpec(i).services.find((s) => s.service === "storage")!.env;
+    expect(storage(inp).FILE_SIZE_LIMIT).toBe("52428800");
+    expect(storage({ ...inp, fileSizeLimitBytes: 5 * 1024 * 1024 * 1024 }).FILE_SIZE_LIMIT).toBe(String(5 * 1024 * 1024 * 1024));
+  });
+});
+
 describe("the pooler's Erlang node", () => {
   it.each(TEMPLATE_VERSIONS)("%s: gets a release cookie of its own per project, the same on every build", async (version) => {
     const cookie = async (ref: string) =>
