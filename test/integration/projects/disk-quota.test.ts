@@ -57,8 +57,10 @@ describe("the database disk quota", () => {
     const b = (await inst.service.createProject(neighbour, { name: "Neighbour" })).ref;
     refs.push(a, b);
     await Promise.all([inst.service.waitForIdle(a), inst.service.waitForIdle(b)]);
-    expect((await inst.service.getProject(owner, a)).status).toBe("ACTIVE_HEALTHY");
-    expect((await inst.service.getProject(neighbour, b)).status).toBe("ACTIVE_HEALTHY");
+    for (const [u, ref] of [[owner, a], [neighbour, b]] as const) {
+      const p = await inst.service.getProject(u, ref);
+      expect(p.status, p.statusReason ?? "").toBe("ACTIVE_HEALTHY");
+    }
 
     // A fresh database's size, and a quota that leaves it at about 70 %.
     await inst.service.checkDisks();
