@@ -73,7 +73,8 @@ async function userToken(userId: string): Promise<string> {
   if (!raw) throw new Error("the auth container has no GOTRUE_JWT_KEYS");
   const jwk = (JSON.parse(raw) as Array<{ kty: string; kid?: string; d?: string; crv?: string; x?: string; y?: string }>).find((k) => k.kty === "EC" && k.d);
   if (!jwk?.kid) throw new Error("GOTRUE_JWT_KEYS has no private EC key with a kid");
-  const key = await importJWK({ ...jwk, alg: "ES256" }, "ES256");
+  // The JWK's key_ops ["sign", "verify"] is GoTrue's; WebCrypto imports a private key for "sign" only.
+  const key = await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d }, "ES256");
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ role: "authenticated", aal: "aal1", session_id: randomUUID(), is_anonymous: false, email: "fn@example.com" })
     .setProtectedHeader({ alg: "ES256", kid: jwk.kid, typ: "JWT" })
