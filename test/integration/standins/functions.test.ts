@@ -124,7 +124,8 @@ beforeAll(async () => {
   const user: SessionUser = { id: u.id, email: u.email, name: null, role: "USER" };
   ref = (await service.createProject(user, { name: "Functions" })).ref;
   await service.waitForIdle(ref);
-  expect((await service.getProject(user, ref)).status).toBe("ACTIVE_HEALTHY");
+  const project = await service.getProject(user, ref);
+  expect(project.status, project.statusReason ?? "").toBe("ACTIVE_HEALTHY");
   ({ anonKey, serviceRoleKey } = await service.getProjectDetails(user, ref));
   host = `${ref}.${DOMAIN}`;
   await putFunction("secret", SECRET_FUNCTION);
