@@ -173,10 +173,7 @@ describe("Functions stand-in: the project's functions in real Deno behind the te
     expect(bad.status, bad.body).toBe(401);
     expect(bad.headers.get("sb-error-code")).toBe("UNAUTHORIZED_ASYMMETRIC_JWT");
     expect(JSON.parse(bad.body)).toMatchObject({ msg: "Invalid JWT" });
-    const otherSecret = await new SignJWT({ role: "anon" })
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-      .setExpirationTime("1h")
-      .sign(randomBytes(32));
+    const otherSecret = await new SignJWT({ role: "anon" }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setExpirationTime("1h").sign(randomBytes(32));
     const forged = await call("secret", otherSecret);
     expect(forged.status, forged.body).toBe(401);
     expect(forged.headers.get("sb-error-code")).toBe("UNAUTHORIZED_LEGACY_JWT");
@@ -193,7 +190,9 @@ describe("Functions stand-in: the project's functions in real Deno behind the te
     const missing = await call("no-such-function", anonKey);
     expect(missing.status).toBe(500);
     expectDouble(missing.headers);
-    expect(JSON.parse(missing.body).msg).toMatch(/^InvalidWorkerCreation: worker boot error: failed to bootstrap runtime: failed to create the graph: Module not found/);
+    expect(JSON.parse(missing.body).msg).toMatch(
+      /^InvalidWorkerCreation: worker boot error: failed to bootstrap runtime: failed to create the graph: Module not found/,
+    );
     await putFunction("broken", 'throw new Error("broken at load");\n');
     const broken = await call("broken", anonKey);
     expect(broken.status).toBe(500);
