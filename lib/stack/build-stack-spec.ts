@@ -155,7 +155,10 @@ export function templateVars(input: StackInput): Record<string, string> {
     PGRST_DB_SCHEMAS: "public,storage,graphql_public",
     IMGPROXY_ENABLE_WEBP_DETECTION: "true",
     IMGPROXY_AUTO_WEBP: "true",
-    FUNCTIONS_VERIFY_JWT: "false",
+    // Deviation from upstream's .env.example ("false"): Supabase's platform
+    // deploys functions with JWT verification on, and a project here is
+    // public; the router accepts the legacy keys (HS256) and Auth's ES256 tokens.
+    FUNCTIONS_VERIFY_JWT: "true",
     GLOBAL_S3_BUCKET: "stub",
     STORAGE_FILE_SIZE_LIMIT: String(input.fileSizeLimitBytes ?? DEFAULT_FILE_SIZE_LIMIT_BYTES),
     STORAGE_TENANT_ID: "stub",
