@@ -5,6 +5,7 @@ import { runAction, type ActionResult } from "@/lib/actions";
 import { requireAdmin } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { getProjectService } from "@/lib/projects";
+import { currentAddress } from "@/lib/rate-limit";
 import { getImagePuller } from "@/lib/images";
 import { deletePlan, savePlan, setUserPlan } from "@/lib/admin/plans";
 import { approveUser, saveSettings, setUserDisabled, setUserQuota, setUserRole } from "@/lib/admin/service";
@@ -50,11 +51,11 @@ export async function adminPauseAction(ref: string) {
 }
 
 export async function adminResumeAction(ref: string) {
-  return done(async () => getProjectService().resumeProject(await requireAdmin(), ref, { asAdmin: true }));
+  return done(async () => getProjectService().resumeProject(await requireAdmin(), ref, { asAdmin: true, address: await currentAddress() }));
 }
 
 export async function adminDeleteAction(input: { ref: string; confirmRef: string }) {
-  return done(async () => getProjectService().deleteProject(await requireAdmin(), input, { asAdmin: true }));
+  return done(async () => getProjectService().deleteProject(await requireAdmin(), input, { asAdmin: true, address: await currentAddress() }));
 }
 
 export async function adoptStackAction(input: { ref: string; ownerEmail?: string }) {

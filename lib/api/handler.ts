@@ -5,9 +5,10 @@
 // Retry-After on 429.
 import type { z } from "zod";
 import { toHttpError, RateLimitedError } from "@/lib/errors";
-import { authenticateToken, type TokenPrincipal } from "@/lib/tokens/service";
+import { authenticateToken } from "@/lib/tokens/service";
 import { getApiRuntime } from "@/lib/api";
-import type { ManagementApi } from "@/lib/api/management-api";
+import type { ApiCaller, ManagementApi } from "@/lib/api/management-api";
+import { addressOf } from "@/lib/rate-limit";
 import type { ApiOperation } from "@/lib/api/operations";
 import { parseInput, queryObject, readJsonBody } from "@/lib/api/request";
 
@@ -17,7 +18,7 @@ export interface RouteContext {
 }
 
 export interface ApiCall<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType | undefined> {
-  principal: TokenPrincipal;
+  principal: ApiCaller;
   params: z.output<P>;
   query: z.output<Q>;
   body: B extends z.ZodType ? z.output<B> : undefined;
@@ -45,7 +46,8 @@ export function apiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
   return async (req, ctx) => {
     try {
       const { db, api, limiter } = getApiRuntime();
-      const principal = await authenticateToken(db, req.headers.get("authorization"));
+      // The client's address rides along: the project service charges its per-address limits to it.
+      const principal: ApiCaller = { ...(await authenticateToken(db, req.headers.get("authorization"))), address: addressOf(req.headers) };
       const decision = await limiter.consume(`token:${principal.tokenId}`);
       if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, "requests with this access token");
       const params = parseInput(op.params, (await ctx?.params) ?? {}, "path");

@@ -39,6 +39,8 @@ function rules(overrides: Partial<Record<RateLimitName, RateLimitRule>> = {}): R
       signupIp: rule(10, 3600, 600),
       createUser: rule(10, 3600, 300),
       createIp: rule(20, 3600, 300),
+      lifecycleUser: rule(30, 3600, 300),
+      lifecycleIp: rule(60, 3600, 300),
       ...overrides,
     },
     maxBlockSec: 3600,
