@@ -294,6 +294,19 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
   };
 }
 
+/**
+ * Where the public reaches the app (the control panel and the Management API,
+ * at `<domain>`; projects are at `<ref>.<domain>`): NEXTAUTH_URL's origin when
+ * set, else the scheme, root domain and public port. Never the app's own
+ * listening address, which sits behind nginx.
+ */
+export function publicAppUrl(env: Pick<Env, "authUrl" | "publicScheme" | "rootDomain" | "publicPort">): string {
+  if (env.authUrl) return new URL(env.authUrl).origin;
+  const defaultPort = env.publicScheme === "https" ? 443 : 80;
+  const port = env.publicPort && env.publicPort !== defaultPort ? `:${env.publicPort}` : "";
+  return `${env.publicScheme}://${env.rootDomain}${port}`;
+}
+
 let cached: Env | undefined;
 
 /** The process's settings, parsed on first use. */

@@ -39,6 +39,19 @@ export function errorResponse(err: unknown): Response {
   return Response.json({ message }, { status: e.status, headers });
 }
 
+/**
+ * A success: JSON, or no body at all where Supabase's API sends none (pause,
+ * restore: 200 without content in its OpenAPI document). A body-less answer
+ * must reach the client with `Content-Length: 0`, or clients generated from
+ * the document (openapi-fetch) try to parse JSON from it. Next drops any
+ * Content-Length a route sets, and Node writes `Content-Length: 0` itself for
+ * an empty end() only when nothing has wrapped the response: that is why
+ * next.config.ts turns Next's own compression off (nginx compresses).
+ */
+export function successResponse(status: number, result: unknown): Response {
+  return result === undefined ? new Response(null, { status, headers: HEADERS }) : Response.json(result, { status, headers: HEADERS });
+}
+
 export function apiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType | undefined>(
   op: ApiOperation<P, Q, B>,
   fn: (call: ApiCall<P, Q, B>) => Promise<unknown>,
@@ -54,9 +67,7 @@ export function apiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
       const query = parseInput(op.query, queryObject(new URL(req.url), op.query), "query");
       const body = (op.body ? parseInput(op.body, await readJsonBody(req, op.maxBodyBytes), "body") : undefined) as ApiCall<P, Q, B>["body"];
       const result = await fn({ principal, params, query, body, api });
-      return result === undefined
-        ? new Response(null, { status: op.success.status, headers: HEADERS })
-        : Response.json(result, { status: op.success.status, headers: HEADERS });
+      return successResponse(op.success.status, result);
     } catch (err) {
       return errorResponse(err);
     }
