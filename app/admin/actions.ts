@@ -5,10 +5,10 @@ import { runAction, type ActionResult } from "@/lib/actions";
 import { requireAdmin } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { getProjectService } from "@/lib/projects";
-import { currentAddress } from "@/lib/rate-limit";
+import { currentAddress, getRateLimiter } from "@/lib/rate-limit";
 import { getImagePuller } from "@/lib/images";
 import { deletePlan, savePlan, setUserPlan } from "@/lib/admin/plans";
-import { approveUser, saveSettings, setUserDisabled, setUserQuota, setUserRole } from "@/lib/admin/service";
+import { approveUser, saveSettings, setUserDisabled, setUserQuota, setUserRole, unlockAccount } from "@/lib/admin/service";
 
 async function done<T>(fn: () => Promise<T>): Promise<ActionResult<undefined>> {
   return runAction(async () => {
@@ -20,6 +20,10 @@ async function done<T>(fn: () => Promise<T>): Promise<ActionResult<undefined>> {
 
 export async function setUserDisabledAction(userId: string, disabled: boolean) {
   return done(async () => setUserDisabled(getDb(), await requireAdmin(), { userId, disabled }));
+}
+
+export async function unlockAccountAction(userId: string) {
+  return done(async () => unlockAccount(getDb(), await requireAdmin(), { userId }, getRateLimiter()));
 }
 
 export async function setUserRoleAction(userId: string, role: Role) {

@@ -19,7 +19,7 @@ export interface RateLimitRules {
 
 /** What each limit counts, for messages ("Too many <what>"). */
 export const LIMIT_SUBJECT: Record<RateLimitName, string> = {
-  loginAccount: "failed log-ins for this account",
+  loginAccount: "failed log-ins for this account from your address",
   loginIp: "failed log-ins from your address",
   signupIp: "sign-up attempts from your address",
   createUser: "project creations",
