@@ -2,6 +2,7 @@
 import { revalidatePath } from "next/cache";
 import type { Role } from "@/lib/domain";
 import { runAction, type ActionResult } from "@/lib/actions";
+import { InvalidStateError } from "@/lib/errors";
 import { requireAdmin } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { getProjectService } from "@/lib/projects";
@@ -19,7 +20,14 @@ async function done<T>(fn: () => Promise<T>): Promise<ActionResult<undefined>> {
 }
 
 export async function setUserDisabledAction(userId: string, disabled: boolean) {
-  return done(async () => setUserDisabled(getDb(), await requireAdmin(), { userId, disabled }));
+  return done(async () => {
+    const admin = await requireAdmin();
+    await setUserDisabled(getDb(), admin, { userId, disabled });
+    if (!disabled) return;
+    // A disabled account's projects stop serving too; enabling it again leaves them paused for an admin to resume.
+    const { failed } = await getProjectService().pauseOwnerProjects(admin, userId);
+    if (failed.length) throw new InvalidStateError(`The account is disabled, but these projects could not be paused: ${failed.join(", ")}. Try again.`);
+  });
 }
 
 export async function unlockAccountAction(userId: string) {

@@ -106,6 +106,12 @@ export class ProjectService {
     return lifecycle.retryProject(this.ctx, actor, ref, opts);
   }
 
+  /** Admin: a disabled owner's projects stop serving and no request wakes them (lib/projects/lifecycle.ts). */
+  async pauseOwnerProjects(actor: SessionUser, ownerId: string): Promise<{ paused: string[]; failed: string[] }> {
+    assertAdmin(actor);
+    return lifecycle.pauseOwnerProjects(this.ctx, actor, ownerId);
+  }
+
   /** Not throttled: a pause only stops containers, and the resume that undoes it is. */
   pauseProject = (actor: SessionUser, ref: string, opts?: CallOptions) => lifecycle.pauseProject(this.ctx, actor, ref, opts);
 
