@@ -15,6 +15,11 @@ const nextConfig: NextConfig = {
     "rate-limiter-flexible",
   ],
   poweredByHeader: false,
+  // nginx compresses (nginx/nginx.conf: gzip). Next's own compression wraps
+  // every response and sends a body-less one as an empty chunked body with no
+  // Content-Length: 0, which API clients then try to parse as JSON
+  // (lib/api/handler.ts successResponse; test/unit/api/empty-success.test.ts).
+  compress: false,
   // No other site may frame the control panel (clickjacking): tenant HTML
   // from Storage or Functions is served on sibling subdomains. HSTS is added
   // by nginx on the TLS server (lib/proxy/render-nginx-config.ts), where the

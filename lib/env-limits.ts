@@ -24,6 +24,8 @@ export const limitsEnvShape = {
   SUPAFLEET_LIMIT_SIGNUP_IP: limitRule(DEFAULT_RULES.signupIp),
   SUPAFLEET_LIMIT_CREATE_USER: limitRule(DEFAULT_RULES.createUser),
   SUPAFLEET_LIMIT_CREATE_IP: limitRule(DEFAULT_RULES.createIp),
+  SUPAFLEET_LIMIT_LIFECYCLE_USER: limitRule(DEFAULT_RULES.lifecycleUser),
+  SUPAFLEET_LIMIT_LIFECYCLE_IP: limitRule(DEFAULT_RULES.lifecycleIp),
   SUPAFLEET_LIMIT_MAX_BLOCK: z.coerce
     .number()
     .int()
@@ -54,6 +56,8 @@ export function limitsEnvOf(e: Parsed): LimitsEnv {
         signupIp: e.SUPAFLEET_LIMIT_SIGNUP_IP,
         createUser: e.SUPAFLEET_LIMIT_CREATE_USER,
         createIp: e.SUPAFLEET_LIMIT_CREATE_IP,
+        lifecycleUser: e.SUPAFLEET_LIMIT_LIFECYCLE_USER,
+        lifecycleIp: e.SUPAFLEET_LIMIT_LIFECYCLE_IP,
       },
       maxBlockSec: e.SUPAFLEET_LIMIT_MAX_BLOCK,
     },

@@ -128,10 +128,11 @@ export const envSchema = z
       .default("50m"),
     SUPAFLEET_MAX_PARALLEL_STARTS: z.coerce.number().int().min(1).max(1000).optional(),
     SUPAFLEET_HEALTH_INTERVAL: z.coerce.number().int().min(10).max(3600).default(30),
+    // Unset: loopback, or all interfaces once the pooler speaks TLS (see parseEnv).
     SUPAFLEET_DB_BIND_ADDRESS: z
       .string()
-      .default("0.0.0.0")
-      .refine((v) => /^\d{1,3}(\.\d{1,3}){3}$/.test(v) && v.split(".").every((o) => Number(o) <= 255), {
+      .optional()
+      .refine((v) => v === undefined || (/^\d{1,3}(\.\d{1,3}){3}$/.test(v) && v.split(".").every((o) => Number(o) <= 255)), {
         message: "must be an IPv4 address of this host, e.g. 0.0.0.0 (all) or 127.0.0.1 (this host only)",
       }),
     SUPAFLEET_EGRESS_RULES: bool(false),
@@ -258,7 +259,9 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     publicPort: e.SUPAFLEET_PUBLIC_PORT,
     portRange: e.SUPAFLEET_PORT_RANGE,
     subnetPool: { cidr: e.SUPAFLEET_SUBNET_POOL, size: e.SUPAFLEET_SUBNET_SIZE },
-    dbBindAddress: e.SUPAFLEET_DB_BIND_ADDRESS,
+    // Tenants' databases face the internet only when asked, or when their
+    // pooler speaks TLS (the installation's certificate): never in plaintext by default.
+    dbBindAddress: e.SUPAFLEET_DB_BIND_ADDRESS ?? (e.SUPAFLEET_TLS_CERT && e.SUPAFLEET_TLS_KEY ? "0.0.0.0" : "127.0.0.1"),
     egress: { enabled: e.SUPAFLEET_EGRESS_RULES, deny: e.SUPAFLEET_EGRESS_DENY },
     masterKey: e.SUPAFLEET_MASTER_KEY,
     authSecret: e.NEXTAUTH_SECRET,
@@ -292,6 +295,19 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     ...limitsEnvOf(e),
     backups: backupEnvOf(e, dataDir),
   };
+}
+
+/**
+ * Where the public reaches the app (the control panel and the Management API,
+ * at `<domain>`; projects are at `<ref>.<domain>`): NEXTAUTH_URL's origin when
+ * set, else the scheme, root domain and public port. Never the app's own
+ * listening address, which sits behind nginx.
+ */
+export function publicAppUrl(env: Pick<Env, "authUrl" | "publicScheme" | "rootDomain" | "publicPort">): string {
+  if (env.authUrl) return new URL(env.authUrl).origin;
+  const defaultPort = env.publicScheme === "https" ? 443 : 80;
+  const port = env.publicPort && env.publicPort !== defaultPort ? `:${env.publicPort}` : "";
+  return `${env.publicScheme}://${env.rootDomain}${port}`;
 }
 
 let cached: Env | undefined;

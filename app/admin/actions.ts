@@ -2,12 +2,14 @@
 import { revalidatePath } from "next/cache";
 import type { Role } from "@/lib/domain";
 import { runAction, type ActionResult } from "@/lib/actions";
+import { InvalidStateError } from "@/lib/errors";
 import { requireAdmin } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { getProjectService } from "@/lib/projects";
+import { currentAddress, getRateLimiter } from "@/lib/rate-limit";
 import { getImagePuller } from "@/lib/images";
 import { deletePlan, savePlan, setUserPlan } from "@/lib/admin/plans";
-import { approveUser, saveSettings, setUserDisabled, setUserQuota, setUserRole } from "@/lib/admin/service";
+import { approveUser, saveSettings, setUserDisabled, setUserQuota, setUserRole, unlockAccount } from "@/lib/admin/service";
 
 async function done<T>(fn: () => Promise<T>): Promise<ActionResult<undefined>> {
   return runAction(async () => {
@@ -18,7 +20,18 @@ async function done<T>(fn: () => Promise<T>): Promise<ActionResult<undefined>> {
 }
 
 export async function setUserDisabledAction(userId: string, disabled: boolean) {
-  return done(async () => setUserDisabled(getDb(), await requireAdmin(), { userId, disabled }));
+  return done(async () => {
+    const admin = await requireAdmin();
+    await setUserDisabled(getDb(), admin, { userId, disabled });
+    if (!disabled) return;
+    // A disabled account's projects stop serving too; enabling it again leaves them paused for an admin to resume.
+    const { failed } = await getProjectService().pauseOwnerProjects(admin, userId);
+    if (failed.length) throw new InvalidStateError(`The account is disabled, but these projects could not be paused: ${failed.join(", ")}. Try again.`);
+  });
+}
+
+export async function unlockAccountAction(userId: string) {
+  return done(async () => unlockAccount(getDb(), await requireAdmin(), { userId }, getRateLimiter()));
 }
 
 export async function setUserRoleAction(userId: string, role: Role) {
@@ -50,11 +63,11 @@ export async function adminPauseAction(ref: string) {
 }
 
 export async function adminResumeAction(ref: string) {
-  return done(async () => getProjectService().resumeProject(await requireAdmin(), ref, { asAdmin: true }));
+  return done(async () => getProjectService().resumeProject(await requireAdmin(), ref, { asAdmin: true, address: await currentAddress() }));
 }
 
 export async function adminDeleteAction(input: { ref: string; confirmRef: string }) {
-  return done(async () => getProjectService().deleteProject(await requireAdmin(), input, { asAdmin: true }));
+  return done(async () => getProjectService().deleteProject(await requireAdmin(), input, { asAdmin: true, address: await currentAddress() }));
 }
 
 export async function adoptStackAction(input: { ref: string; ownerId?: string }) {

@@ -24,6 +24,9 @@ export function NewTokenForm({ isAdmin }: { isAdmin: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [created, setCreated] = useState<string | null>(null);
+  // Admin tokens must expire (lib/validations/tokens.ts): "Never" is not offered for them.
+  const [admin, setAdmin] = useState(false);
+  const [expiry, setExpiry] = useState<string>("30");
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -47,6 +50,8 @@ export function NewTokenForm({ isAdmin }: { isAdmin: boolean }) {
       return;
     }
     form.reset();
+    setAdmin(false);
+    setExpiry("30");
     setCreated(res.data.token);
     router.refresh();
   }
@@ -78,10 +83,11 @@ export function NewTokenForm({ isAdmin }: { isAdmin: boolean }) {
           <select
             id="field-expiresInDays"
             name="expiresInDays"
-            defaultValue="30"
+            value={expiry}
+            onChange={(e) => setExpiry(e.target.value)}
             className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm"
           >
-            {TOKEN_EXPIRY_CHOICES.map((c) => (
+            {TOKEN_EXPIRY_CHOICES.filter((c) => !(admin && c === "never")).map((c) => (
               <option key={c} value={c}>
                 {EXPIRY_LABEL[c]}
               </option>
@@ -100,8 +106,18 @@ export function NewTokenForm({ isAdmin }: { isAdmin: boolean }) {
         </div>
         {isAdmin && (
           <label className="flex items-center gap-2 text-sm text-zinc-700 sm:col-span-3">
-            <input type="checkbox" name="admin" id="field-admin" />
-            Admin token: acts on every user&apos;s projects (list, read, pause, restore, delete), while you are an administrator.
+            <input
+              type="checkbox"
+              name="admin"
+              id="field-admin"
+              checked={admin}
+              onChange={(e) => {
+                setAdmin(e.target.checked);
+                if (e.target.checked && expiry === "never") setExpiry("365");
+              }}
+            />
+            Admin token: acts on every user&apos;s projects (list, read, pause, restore, delete), while you are an administrator. Admin tokens expire after at
+            most a year.
           </label>
         )}
       </form>

@@ -10,6 +10,7 @@ import {
   setUserDisabledAction,
   setUserQuotaAction,
   setUserRoleAction,
+  unlockAccountAction,
 } from "@/app/admin/actions";
 import type { ActionResult } from "@/lib/actions";
 import { ACTIVE_STATUSES, isStatusIn } from "@/lib/domain";
@@ -70,6 +71,16 @@ export function UserControls({ user }: { user: { id: string; email: string; role
         onClick={() => run(() => setUserDisabledAction(user.id, !user.disabled))}
       >
         {user.disabled ? "Enable" : "Disable"}
+      </Button>
+      <Button
+        variant="secondary"
+        className="!px-2 !py-1 text-xs"
+        disabled={pending}
+        data-testid={`unlock-${user.email}`}
+        title="Lift this account's log-in lock from every address (after too many wrong passwords)"
+        onClick={() => run(() => unlockAccountAction(user.id))}
+      >
+        Unlock log-in
       </Button>
       {error && (
         <span role="alert" className="w-full text-right text-xs text-red-600">

@@ -9,6 +9,7 @@ import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
 import { getSystemSettings, updateSystemSettings, type SystemSettingsView } from "@/lib/settings/service";
 import { commitment, hostResources } from "@/lib/projects/admission";
 import { poolSize, type SubnetPool } from "@/lib/projects/subnets";
+import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import { parseOrThrow, type SessionUser } from "@/lib/users/service";
 import { approveSchema, setDisabledSchema, setQuotaSchema, setRoleSchema, settingsSchema, userSearchSchema } from "@/lib/validations/admin";
 
@@ -90,6 +91,20 @@ export async function approveUser(db: Db, actor: SessionUser, input: unknown): P
   const { userId } = parseOrThrow(approveSchema, input);
   await existing(db, userId);
   await db.user.update({ where: { id: userId }, data: { pendingApproval: false } });
+}
+
+/**
+ * Lifts the log-in lock of an account for every client address, with its
+ * backoff history: the lock is kept per account and address
+ * (lib/users/service.ts authenticate), so this is the way back in for an
+ * owner locked out from several places. Idempotent. Returns how many
+ * counters were dropped.
+ */
+export async function unlockAccount(db: Db, actor: SessionUser, input: unknown, limiter: RateLimiter): Promise<number> {
+  assertAdmin(actor);
+  const { userId } = parseOrThrow(approveSchema, input);
+  const user = await existing(db, userId);
+  return limiter.resetScope("loginAccount", user.email);
 }
 
 async function existing(db: Db, id: string) {

@@ -5,9 +5,10 @@
 // Retry-After on 429.
 import type { z } from "zod";
 import { toHttpError, RateLimitedError } from "@/lib/errors";
-import { authenticateToken, type TokenPrincipal } from "@/lib/tokens/service";
+import { authenticateToken } from "@/lib/tokens/service";
 import { getApiRuntime } from "@/lib/api";
-import type { ManagementApi } from "@/lib/api/management-api";
+import type { ApiCaller, ManagementApi } from "@/lib/api/management-api";
+import { addressOf } from "@/lib/rate-limit";
 import type { ApiOperation } from "@/lib/api/operations";
 import { parseInput, queryObject, readJsonBody } from "@/lib/api/request";
 
@@ -17,7 +18,7 @@ export interface RouteContext {
 }
 
 export interface ApiCall<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType | undefined> {
-  principal: TokenPrincipal;
+  principal: ApiCaller;
   params: z.output<P>;
   query: z.output<Q>;
   body: B extends z.ZodType ? z.output<B> : undefined;
@@ -38,6 +39,19 @@ export function errorResponse(err: unknown): Response {
   return Response.json({ message }, { status: e.status, headers });
 }
 
+/**
+ * A success: JSON, or no body at all where Supabase's API sends none (pause,
+ * restore: 200 without content in its OpenAPI document). A body-less answer
+ * must reach the client with `Content-Length: 0`, or clients generated from
+ * the document (openapi-fetch) try to parse JSON from it. Next drops any
+ * Content-Length a route sets, and Node writes `Content-Length: 0` itself for
+ * an empty end() only when nothing has wrapped the response: that is why
+ * next.config.ts turns Next's own compression off (nginx compresses).
+ */
+export function successResponse(status: number, result: unknown): Response {
+  return result === undefined ? new Response(null, { status, headers: HEADERS }) : Response.json(result, { status, headers: HEADERS });
+}
+
 export function apiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType | undefined>(
   op: ApiOperation<P, Q, B>,
   fn: (call: ApiCall<P, Q, B>) => Promise<unknown>,
@@ -45,16 +59,15 @@ export function apiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
   return async (req, ctx) => {
     try {
       const { db, api, limiter } = getApiRuntime();
-      const principal = await authenticateToken(db, req.headers.get("authorization"));
+      // The client's address rides along: the project service charges its per-address limits to it.
+      const principal: ApiCaller = { ...(await authenticateToken(db, req.headers.get("authorization"))), address: addressOf(req.headers) };
       const decision = await limiter.consume(`token:${principal.tokenId}`);
       if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, "requests with this access token");
       const params = parseInput(op.params, (await ctx?.params) ?? {}, "path");
       const query = parseInput(op.query, queryObject(new URL(req.url), op.query), "query");
       const body = (op.body ? parseInput(op.body, await readJsonBody(req, op.maxBodyBytes), "body") : undefined) as ApiCall<P, Q, B>["body"];
       const result = await fn({ principal, params, query, body, api });
-      return result === undefined
-        ? new Response(null, { status: op.success.status, headers: HEADERS })
-        : Response.json(result, { status: op.success.status, headers: HEADERS });
+      return successResponse(op.success.status, result);
     } catch (err) {
       return errorResponse(err);
     }

@@ -39,6 +39,11 @@ export interface ManagementApiConfig {
   queryLimits?: QueryLimits;
 }
 
+/** A token's principal and the client's address key (lib/rate-limit/client-ip.ts), for the service's throttles. */
+export interface ApiCaller extends TokenPrincipal {
+  address: string;
+}
+
 const PAGE = 100;
 
 export class ManagementApi {
@@ -51,6 +56,11 @@ export class ManagementApi {
 
   private scope(p: TokenPrincipal) {
     return { asAdmin: p.admin };
+  }
+
+  /** The scope plus the client's address: creates, deletes and restores are charged to the same limits as the dashboard's. */
+  private call(p: ApiCaller) {
+    return { asAdmin: p.admin, address: p.address };
   }
 
   listOrganizations(p: TokenPrincipal): V1Organization[] {
@@ -72,13 +82,13 @@ export class ManagementApi {
     return out;
   }
 
-  async createProject(p: TokenPrincipal, body: CreateProjectBody): Promise<V1Project> {
+  async createProject(p: ApiCaller, body: CreateProjectBody): Promise<V1Project> {
     const mine = organizationSlugOf(p.user.id);
     // Projects are made in the caller's own organization, admin or not.
     if (body.organization_slug !== mine || (body.organization_id !== undefined && body.organization_id !== mine)) {
       throw new NotFoundError("Organization not found.");
     }
-    const created = await this.projects.createProject(p.user, { name: body.name, region: body.region ?? body.region_selection?.code });
+    const created = await this.projects.createProject(p.user, { name: body.name, region: body.region ?? body.region_selection?.code }, { address: p.address });
     return v1Project(created, p.user.id);
   }
 
@@ -87,9 +97,9 @@ export class ManagementApi {
     return v1ProjectWithDatabase(s, s.owner.id, this.config.dbImage);
   }
 
-  async deleteProject(p: TokenPrincipal, ref: string): Promise<V1ProjectRef> {
+  async deleteProject(p: ApiCaller, ref: string): Promise<V1ProjectRef> {
     const s = await this.projects.getProject(p.user, ref, this.scope(p));
-    await this.projects.deleteProject(p.user, { ref, confirmRef: ref }, this.scope(p));
+    await this.projects.deleteProject(p.user, { ref, confirmRef: ref }, this.call(p));
     return v1ProjectRef(s);
   }
 
@@ -97,8 +107,8 @@ export class ManagementApi {
     await this.projects.pauseProject(p.user, ref, this.scope(p));
   }
 
-  async restoreProject(p: TokenPrincipal, ref: string): Promise<void> {
-    await this.projects.resumeProject(p.user, ref, this.scope(p));
+  async restoreProject(p: ApiCaller, ref: string): Promise<void> {
+    await this.projects.resumeProject(p.user, ref, this.call(p));
   }
 
   async servicesHealth(p: TokenPrincipal, ref: string, services: HealthServiceName[]): Promise<V1ServiceHealth[]> {

@@ -9,6 +9,15 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 const TARGET = "openapi-3.0" as const;
+/** Every tag, in the document's order, with what it holds (a record: a new tag cannot be left out). */
+const TAGS: Record<ApiOperation["tag"], string> = {
+  Projects: "Create, list, read, pause, restore and delete projects.",
+  Organizations: "Your organization (one per account).",
+  Secrets: "A project's API keys.",
+  Auth: "A project's Auth (GoTrue) settings.",
+  Database: "SQL on a project's database.",
+  Meta: "This document.",
+};
 const COMPONENTS = "#/components/schemas/";
 
 const ERROR_TEXT: Record<number, string> = {
@@ -116,7 +125,10 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonObj
         "so Supabase clients (supabase-management-js, …) can point their base URL at this server. Authenticate with a personal access token from /account/tokens.",
     },
     ...(opts.serverUrl ? { servers: [{ url: opts.serverUrl }] } : {}),
-    tags: [{ name: "Projects" }, { name: "Organizations" }, { name: "Secrets" }, { name: "Auth" }, { name: "Database" }, { name: "Meta" }],
+    // Only tags some operation carries: an empty tag is a section with nothing in it.
+    tags: (Object.entries(TAGS) as Array<[ApiOperation["tag"], string]>)
+      .filter(([name]) => allOperations.some((o) => o.tag === name))
+      .map(([name, description]) => ({ name, description })),
     paths,
     components: components(),
   };

@@ -1,4 +1,4 @@
-import type { NextAuthOptions } from "next-auth";
+import type { CookiesOptions, NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
@@ -29,6 +29,23 @@ export async function authorizeCredentials(credentials: Record<string, string> |
   }
 }
 
+/**
+ * Under TLS the session and callback cookies get the `__Host-` prefix (next-auth
+ * gives only `__Secure-` to them; its CSRF cookie already has `__Host-`). A
+ * browser accepts a `__Host-` cookie only from a Secure response, with Path=/
+ * and without Domain, so a tenant page on a sibling subdomain (`<ref>.<domain>`)
+ * cannot plant a session cookie for the panel with Domain=<domain> (cookie
+ * tossing). Over plain http the names stay as next-auth makes them.
+ */
+export function sessionCookies(secure: boolean): Partial<CookiesOptions> | undefined {
+  if (!secure) return undefined;
+  const options = { httpOnly: true, sameSite: "lax" as const, path: "/", secure: true };
+  return {
+    sessionToken: { name: "__Host-next-auth.session-token", options },
+    callbackUrl: { name: "__Host-next-auth.callback-url", options },
+  };
+}
+
 let options: NextAuthOptions | undefined;
 
 export function getAuthOptions(): NextAuthOptions {
@@ -36,6 +53,7 @@ export function getAuthOptions(): NextAuthOptions {
     secret: getAuthSecret(),
     // __Secure-/__Host- cookie names and the Secure flag whenever the public URL is https.
     useSecureCookies: getEnv().publicScheme === "https",
+    cookies: sessionCookies(getEnv().publicScheme === "https"),
     session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
     pages: { signIn: "/login" },
     providers: [

@@ -16,6 +16,7 @@ import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import type { SubnetPool } from "@/lib/projects/subnets";
 import type { ActivitySource } from "@/lib/proxy/activity";
+import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import { budgetOf } from "@/lib/projects/admission";
 import { withGeneration } from "@/lib/backups/generation";
 
@@ -61,6 +62,8 @@ export interface ProjectContext {
   jobs: JobRunner;
   /** Where requests to projects are seen (nginx's activity log); without it only starts count as activity. */
   activity?: ActivitySource;
+  /** The throttles every entry point's creates, deletes, restarts and resumes are charged to (lib/projects/throttle.ts); none: unthrottled (tests). */
+  limiter?: RateLimiter;
   /** Runs inside a delete's lock before anything is removed; a throw stops the delete (lib/backups keeps a final backup here). */
   beforeDelete?: (p: { id: string; ref: string }) => Promise<void>;
   /** Runs before an upgrade changes anything: a backup of the project as it is (lib/backups); a throw stops the upgrade. */

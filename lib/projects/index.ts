@@ -15,6 +15,7 @@ import { LATEST_STACK_VERSION, templateImage } from "@/lib/stack/template";
 import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { createSwarmProvisioner } from "@/lib/projects/swarm-provisioner";
 import { ProjectService } from "@/lib/projects/service";
+import { getRateLimiter } from "@/lib/rate-limit";
 
 const g = globalThis as unknown as { supafleetProjects?: ProjectService; supafleetInstallationId?: string };
 
@@ -59,7 +60,7 @@ export function getProjectService(): ProjectService {
         // Where the engine keeps volumes, when Supafleet can see it (it runs on the host); else its own data folder.
         diskPath: existsSync("/var/lib/docker") ? "/var/lib/docker" : env.dataDir,
       },
-      { activity: env.nginx.enabled ? new NginxActivityLog(activityLogPath(env), env.rootDomain) : undefined },
+      { activity: env.nginx.enabled ? new NginxActivityLog(activityLogPath(env), env.rootDomain) : undefined, limiter: getRateLimiter() },
     );
   }
   return g.supafleetProjects;

@@ -3,7 +3,7 @@
 // hands the long part to a background job (lib/projects/provision.ts).
 import { ACTIVE_STATUSES, EVENT, isStatusIn, startEvent } from "@/lib/domain";
 import { randomUUID } from "node:crypto";
-import { AccountDisabledError, InvalidStateError, QuotaExceededError } from "@/lib/errors";
+import { AccountDisabledError, ForbiddenError, InvalidStateError, QuotaExceededError } from "@/lib/errors";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { getSystemSettings } from "@/lib/settings/service";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
@@ -142,6 +142,9 @@ async function startAgain(ctx: ProjectContext, actor: SessionUser, ref: string, 
     const p = await findOwned(ctx, actor, ref, opts);
     const allowed = mode === "resume" ? p.status === "INACTIVE" : isStatusIn(p.status, ACTIVE_STATUSES);
     if (!allowed) throw new InvalidStateError(`A project that is ${p.status} cannot be ${mode === "resume" ? "resumed" : "restarted"}.`);
+    // An administrator's pause sticks: only an administrator undoes it.
+    if (mode === "resume" && p.pausedBy === "admin" && !(opts.asAdmin && actor.role === "ADMIN"))
+      throw new ForbiddenError("An administrator paused this project: only an administrator can resume it.");
     if (mode === "resume") {
       await resumeStack(ctx, p, startEvent("resume", "requested"), "Resuming project");
     } else {
@@ -176,6 +179,36 @@ export async function resumeStack(
   eventBus.publishStatus(p.ref, { status: "RESTORING", statusReason: null });
   await recordEvent(ctx.db, p, "INFO", kind, message);
   startProvision(ctx, p, "resume");
+}
+
+/**
+ * Admin: a disabled owner's projects stop serving. Running ones are paused as
+ * by an administrator, one asleep for idleness becomes paused by an
+ * administrator (no request wakes it any more), and one starting is paused
+ * once its start ends. Each project on its own: one that fails to pause does
+ * not keep the others running. Returns the refs paused and those that failed.
+ */
+export async function pauseOwnerProjects(ctx: ProjectContext, actor: SessionUser, ownerId: string): Promise<{ paused: string[]; failed: string[] }> {
+  const out = { paused: [] as string[], failed: [] as string[] };
+  const projects = await ctx.db.project.findMany({ where: { ownerId, status: { not: "REMOVED" } }, select: { ref: true } });
+  for (const { ref } of projects) {
+    try {
+      await ctx.jobs.waitForIdle(ref);
+      const p = await ctx.db.project.findFirst({ where: { ref, status: { not: "REMOVED" } } });
+      if (!p) continue;
+      if (isStatusIn(p.status, ACTIVE_STATUSES)) {
+        await pauseProject(ctx, actor, ref, { asAdmin: true });
+        out.paused.push(ref);
+      } else if (p.status === "INACTIVE" && p.pausedBy !== "admin") {
+        await ctx.jobs.withLock(ref, () => ctx.db.project.update({ where: { id: p.id }, data: { pausedBy: "admin" } }));
+        out.paused.push(ref);
+      }
+    } catch (err) {
+      console.error(`[supafleet] pausing ${ref} of a disabled owner failed: ${describeError(err)}`);
+      out.failed.push(ref);
+    }
+  }
+  return out;
 }
 
 export function resumeProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {

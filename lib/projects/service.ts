@@ -14,6 +14,8 @@ import { adoptionCandidateSchema, adoptStackSchema, idleTimeoutSchema, nodeDrain
 import { sweepIdle, wakeProject } from "@/lib/projects/idle";
 import { wakeGate, type GateRequest } from "@/lib/projects/wake-gate";
 import type { ActivitySource } from "@/lib/proxy/activity";
+import type { RateLimiter } from "@/lib/rate-limit/limiter";
+import { chargeAttempt, type CallOptions, type ClientOptions } from "@/lib/projects/throttle";
 import { applyProxy, describeError, secretsOf, specFor, type ProjectContext, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/context";
 import { JobRunner } from "@/lib/projects/jobs";
 import * as lifecycle from "@/lib/projects/lifecycle";
@@ -40,6 +42,7 @@ export { deriveActiveStatus } from "@/lib/projects/status";
 export type { ProjectServiceConfig, ProxyNotifier } from "@/lib/projects/context";
 export type { ProjectDetails, ProjectSummary } from "@/lib/projects/queries";
 export type { ReconcileReport } from "@/lib/projects/reconcile";
+export type { CallOptions, ClientOptions } from "@/lib/projects/throttle";
 export type { EngineView } from "@/lib/projects/recovery";
 
 type Scope = queries.ScopeOptions;
@@ -56,8 +59,14 @@ export class ProjectService {
   private manualSampler: UsageSampler | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(db: Db, provisioner: Provisioner, proxy: ProxyNotifier, config: ProjectServiceConfig, opts: { activity?: ActivitySource } = {}) {
-    this.ctx = { db, provisioner, proxy, config, jobs: new JobRunner(config.maxParallelStarts), activity: opts.activity };
+  constructor(
+    db: Db,
+    provisioner: Provisioner,
+    proxy: ProxyNotifier,
+    config: ProjectServiceConfig,
+    opts: { activity?: ActivitySource; limiter?: RateLimiter } = {},
+  ) {
+    this.ctx = { db, provisioner, proxy, config, jobs: new JobRunner(config.maxParallelStarts), activity: opts.activity, limiter: opts.limiter };
   }
 
   get installationId(): string {
@@ -94,12 +103,42 @@ export class ProjectService {
 
   // ---- lifecycle ----------------------------------------------------------------
 
-  createProject = (actor: SessionUser, input: unknown) => lifecycle.createProject(this.ctx, actor, input);
-  retryProject = (actor: SessionUser, ref: string, opts?: Scope) => lifecycle.retryProject(this.ctx, actor, ref, opts);
-  pauseProject = (actor: SessionUser, ref: string, opts?: Scope) => lifecycle.pauseProject(this.ctx, actor, ref, opts);
-  resumeProject = (actor: SessionUser, ref: string, opts?: Scope) => lifecycle.resumeProject(this.ctx, actor, ref, opts);
-  restartProject = (actor: SessionUser, ref: string, opts?: Scope) => lifecycle.restartProject(this.ctx, actor, ref, opts);
-  deleteProject = (actor: SessionUser, input: { ref: string; confirmRef: string }, opts?: Scope) => lifecycle.deleteProject(this.ctx, actor, input, opts);
+  // Every entry point comes through here, so the throttles are charged here
+  // (lib/projects/throttle.ts), before any work; pass the client's address.
+
+  async createProject(actor: SessionUser, input: unknown, opts: ClientOptions = {}): Promise<queries.ProjectSummary> {
+    await chargeAttempt(this.ctx.limiter, "create", actor, opts);
+    return lifecycle.createProject(this.ctx, actor, input);
+  }
+
+  async retryProject(actor: SessionUser, ref: string, opts: CallOptions = {}): Promise<queries.ProjectSummary> {
+    await chargeAttempt(this.ctx.limiter, "lifecycle", actor, opts);
+    return lifecycle.retryProject(this.ctx, actor, ref, opts);
+  }
+
+  /** Admin: a disabled owner's projects stop serving and no request wakes them (lib/projects/lifecycle.ts). */
+  async pauseOwnerProjects(actor: SessionUser, ownerId: string): Promise<{ paused: string[]; failed: string[] }> {
+    assertAdmin(actor);
+    return lifecycle.pauseOwnerProjects(this.ctx, actor, ownerId);
+  }
+
+  /** Not throttled: a pause only stops containers, and the resume that undoes it is. */
+  pauseProject = (actor: SessionUser, ref: string, opts?: CallOptions) => lifecycle.pauseProject(this.ctx, actor, ref, opts);
+
+  async resumeProject(actor: SessionUser, ref: string, opts: CallOptions = {}): Promise<queries.ProjectSummary> {
+    await chargeAttempt(this.ctx.limiter, "lifecycle", actor, opts);
+    return lifecycle.resumeProject(this.ctx, actor, ref, opts);
+  }
+
+  async restartProject(actor: SessionUser, ref: string, opts: CallOptions = {}): Promise<queries.ProjectSummary> {
+    await chargeAttempt(this.ctx.limiter, "lifecycle", actor, opts);
+    return lifecycle.restartProject(this.ctx, actor, ref, opts);
+  }
+
+  async deleteProject(actor: SessionUser, input: { ref: string; confirmRef: string }, opts: CallOptions = {}): Promise<void> {
+    await chargeAttempt(this.ctx.limiter, "lifecycle", actor, opts);
+    return lifecycle.deleteProject(this.ctx, actor, input, opts);
+  }
 
   // ---- template upgrades and Auth settings ----------------------------------------
 

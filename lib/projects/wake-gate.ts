@@ -10,8 +10,10 @@
 // answer from the first request. Requests to PostgREST and Auth pass once the
 // request path is healthy ("stack.serving"); any other path (Storage,
 // Realtime, Functions, Studio's API) once every service is. Browsers are not held: they get the "waking up" page at once,
-// which reloads itself. Holds are bounded per project and in all; a hold that
-// does not fit, or outlasts WAKE_HOLD_MS, is answered 503 with Retry-After.
+// which reloads itself. Holds are bounded per project, per owner (one owner's
+// many waking projects cannot take the whole pool from everyone else) and in
+// all; a hold that does not fit, or outlasts WAKE_HOLD_MS, is answered 503
+// with Retry-After.
 import { isStatusIn, ACTIVE_STATUSES, EVENT, startEvent } from "@/lib/domain";
 import { eventBus } from "@/lib/projects/events";
 import { wakeProject, type WakeState } from "@/lib/projects/idle";
@@ -20,6 +22,7 @@ import { servedByRequestPath } from "@/lib/stack/start-order";
 import { WAKE_HOLD_MS } from "@/lib/proxy/wake-protocol";
 
 export const MAX_HOLDS_PER_PROJECT = 64;
+export const MAX_HOLDS_PER_OWNER = 128;
 export const MAX_HOLDS = 512;
 
 export type GateAnswer = { pass: true } | { pass: false; state: WakeState };
@@ -33,7 +36,14 @@ export interface GateRequest {
 }
 
 const holds = new Map<string, number>();
+const ownerHolds = new Map<string, number>();
 let held = 0;
+
+function release(counts: Map<string, number>, key: string): void {
+  const left = (counts.get(key) ?? 1) - 1;
+  if (left > 0) counts.set(key, left);
+  else counts.delete(key);
+}
 
 export async function wakeGate(ctx: ProjectContext, ref: string, req: GateRequest, holdMs = WAKE_HOLD_MS): Promise<GateAnswer> {
   const state = await wakeProject(ctx, ref);
@@ -41,17 +51,20 @@ export async function wakeGate(ctx: ProjectContext, ref: string, req: GateReques
   if (state !== "waking") return { pass: false, state };
   const need = req.api && servedByRequestPath(req.uri) ? "serving" : "active";
   if (!req.api) return meets(await readiness(ctx, ref), need) ? { pass: true } : { pass: false, state };
+  const owner = (await ctx.db.project.findFirst({ where: { ref }, select: { ownerId: true } }))?.ownerId ?? "";
+  // Checked and taken with no await in between: parallel requests cannot overshoot.
   const mine = holds.get(ref) ?? 0;
-  if (mine >= MAX_HOLDS_PER_PROJECT || held >= MAX_HOLDS) return { pass: false, state };
+  const theirs = ownerHolds.get(owner) ?? 0;
+  if (mine >= MAX_HOLDS_PER_PROJECT || theirs >= MAX_HOLDS_PER_OWNER || held >= MAX_HOLDS) return { pass: false, state };
   holds.set(ref, mine + 1);
+  ownerHolds.set(owner, theirs + 1);
   held++;
   try {
     return (await untilReady(ctx, ref, need, holdMs, req.signal)) ? { pass: true } : { pass: false, state };
   } finally {
     held--;
-    const left = (holds.get(ref) ?? 1) - 1;
-    if (left > 0) holds.set(ref, left);
-    else holds.delete(ref);
+    release(holds, ref);
+    release(ownerHolds, owner);
   }
 }
 

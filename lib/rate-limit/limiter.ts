@@ -25,6 +25,20 @@ export function limitKey(key: string): string {
   return createHash("sha256").update(key).digest("base64url").slice(0, 32);
 }
 
+/**
+ * A key within a scope, e.g. one client address's attempts on one account.
+ * The scope's hash leads the stored key, so every key of a scope can be
+ * forgotten at once (resetScope) without knowing the others.
+ */
+export interface ScopedKey {
+  scope: string;
+  key: string;
+}
+
+function storedKey(key: string | ScopedKey): string {
+  return typeof key === "string" ? limitKey(key) : `${limitKey(key.scope)}.${limitKey(key.key)}`;
+}
+
 export class RateLimiter {
   private readonly limiters = new Map<string, RateLimiterPrisma>();
 
@@ -61,10 +75,10 @@ export class RateLimiter {
    * attempt that first goes over locks the key, longer for each lock-out of
    * that key within a day.
    */
-  async consume(name: RateLimitName, key: string): Promise<void> {
+  async consume(name: RateLimitName, key: string | ScopedKey): Promise<void> {
     const rule = this.config.rules[name];
     const limiter = this.limiter(name);
-    const k = limitKey(key);
+    const k = storedKey(key);
     try {
       await limiter.consume(k);
     } catch (err) {
@@ -81,13 +95,27 @@ export class RateLimiter {
   }
 
   /** Gives back one attempt (e.g. the log-in succeeded). */
-  async refund(name: RateLimitName, key: string): Promise<void> {
-    await this.limiter(name).reward(limitKey(key), 1);
+  async refund(name: RateLimitName, key: string | ScopedKey): Promise<void> {
+    await this.limiter(name).reward(storedKey(key), 1);
   }
 
   /** Forgets a key's count (e.g. failures of an account that just logged in). */
-  async reset(name: RateLimitName, key: string): Promise<void> {
-    await this.limiter(name).delete(limitKey(key));
+  async reset(name: RateLimitName, key: string | ScopedKey): Promise<void> {
+    await this.limiter(name).delete(storedKey(key));
+  }
+
+  /**
+   * Forgets every key of a scope under this limit, with its lock-outs and
+   * their backoff history (e.g. an admin unlocks an account for every
+   * address). Returns how many counters were dropped.
+   */
+  async resetScope(name: RateLimitName, scope: string): Promise<number> {
+    const lead = `${limitKey(scope)}.`;
+    // Rows are stored as "<keyPrefix>:<key>" (rate-limiter-flexible's getKey).
+    const r = await this.db.rateLimiterFlexible.deleteMany({
+      where: { OR: [{ key: { startsWith: `${name}:${lead}` } }, { key: { startsWith: `${name}:strikes:${lead}` } }] },
+    });
+    return r.count;
   }
 
   /**

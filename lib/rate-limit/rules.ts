@@ -9,7 +9,7 @@ export interface RateLimitRule {
   blockSec: number;
 }
 
-export type RateLimitName = "loginAccount" | "loginIp" | "signupIp" | "createUser" | "createIp";
+export type RateLimitName = "loginAccount" | "loginIp" | "signupIp" | "createUser" | "createIp" | "lifecycleUser" | "lifecycleIp";
 
 export interface RateLimitRules {
   rules: Record<RateLimitName, RateLimitRule>;
@@ -19,11 +19,13 @@ export interface RateLimitRules {
 
 /** What each limit counts, for messages ("Too many <what>"). */
 export const LIMIT_SUBJECT: Record<RateLimitName, string> = {
-  loginAccount: "failed log-ins for this account",
+  loginAccount: "failed log-ins for this account from your address",
   loginIp: "failed log-ins from your address",
   signupIp: "sign-up attempts from your address",
   createUser: "project creations",
   createIp: "project creations from your address",
+  lifecycleUser: "project deletes, restarts and resumes",
+  lifecycleIp: "project deletes, restarts and resumes from your address",
 };
 
 export const DEFAULT_RULES: Record<RateLimitName, string> = {
@@ -33,6 +35,9 @@ export const DEFAULT_RULES: Record<RateLimitName, string> = {
   signupIp: "10/3600/600",
   createUser: "10/3600/300",
   createIp: "20/3600/300",
+  // Deletes, restarts, resumes and retries each tear down or start a whole stack.
+  lifecycleUser: "30/3600/300",
+  lifecycleIp: "60/3600/300",
 };
 
 export const DEFAULT_MAX_BLOCK_SEC = 3600;

@@ -131,6 +131,9 @@ export async function authenticateToken(db: Db, authorization: string | null, no
   const state = stateOf(row, now);
   if (state === "revoked") throw new UnauthenticatedError("This access token has been revoked.");
   if (state === "expired") throw new UnauthenticatedError("This access token has expired.");
+  // Admin tokens made before they had to expire are not honoured: a new one is a minute's work.
+  if (row.admin && !row.expiresAt)
+    throw new UnauthenticatedError("This admin token never expires, which is no longer allowed. Make a new admin token with an expiry.");
   // Role and disabled flag as they are now, not as they were at creation.
   const user = await loadActiveUser(db, row.userId);
   const cutoff = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);

@@ -11,7 +11,7 @@ import {
   ValidationError,
 } from "@/lib/errors";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
-import type { RateLimiter } from "@/lib/rate-limit/limiter";
+import type { RateLimiter, ScopedKey } from "@/lib/rate-limit/limiter";
 import { getSystemSettings } from "@/lib/settings/service";
 import { signInSchema, signUpSchema } from "@/lib/validations/auth";
 import type { z } from "zod";
@@ -87,24 +87,36 @@ export async function signUp(db: Db, input: unknown, client: ClientContext): Pro
 }
 
 /**
+ * The account lock's key: the account from one client address. A stranger
+ * guessing from elsewhere locks only their own address out of the account,
+ * never its owner (the per-address limit bounds what they try across accounts).
+ */
+export function accountLockKey(email: string, address: string): ScopedKey {
+  return { scope: email, key: address };
+}
+
+/**
  * Checks credentials; disabled users are refused even with the right password.
- * Every attempt is counted against the client's address and the account
- * BEFORE the password is checked, and given back when it was right: parallel
- * guesses cannot slip past the limit, and a locked account stays locked even
- * for the right password. Unknown emails are counted the same way, so the
- * lock-out does not reveal which accounts exist.
+ * Every attempt is counted against the client's address and against the
+ * account from that address BEFORE the password is checked, and given back
+ * when it was right: parallel guesses cannot slip past the limit, and a
+ * locked account stays locked for that address even with the right password.
+ * Unknown emails are counted the same way, so the lock-out does not reveal
+ * which accounts exist. An admin can lift an account's lock for every address
+ * (lib/admin/service.ts unlockAccount).
  */
 export async function authenticate(db: Db, input: unknown, client: ClientContext): Promise<SessionUser> {
   const data = parseOrThrow(signInSchema, input);
+  const lock = accountLockKey(data.email, client.address);
   await client.limiter.consume("loginIp", client.address);
-  await client.limiter.consume("loginAccount", data.email);
+  await client.limiter.consume("loginAccount", lock);
   const user = await db.user.findUnique({ where: { email: data.email } });
   if (!user) {
     await burnPasswordCheck(data.password);
     throw new InvalidCredentialsError();
   }
   if (!(await verifyPassword(user.passwordHash, data.password))) throw new InvalidCredentialsError();
-  await client.limiter.reset("loginAccount", data.email);
+  await client.limiter.reset("loginAccount", lock);
   await client.limiter.refund("loginIp", client.address);
   if (user.disabled) throw new AccountDisabledError();
   if (user.pendingApproval) throw new AccountPendingError();

@@ -163,6 +163,23 @@ describe.each(backends)("access tokens on %s", (_name, makeUrl) => {
     await db.user.update({ where: { id: root.id }, data: { role: "ADMIN" } });
   });
 
+  it("requires admin tokens to expire, and no longer honours one that does not", async () => {
+    const before = await db.apiToken.count({ where: { userId: root.id } });
+    const err = await createToken(db, root, { name: "forever wide", expiresInDays: "never", admin: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).fieldErrors).toEqual({ expiresInDays: ["Admin tokens must expire: choose at most 1 year."] });
+    expect(await db.apiToken.count({ where: { userId: root.id } })).toBe(before);
+    // a plain token may still live until revoked; an admin token of a year is fine
+    const plain = await createToken(db, root, { name: "forever plain", expiresInDays: "never" });
+    expect(plain.view.expiresAt).toBeNull();
+    const year = await createToken(db, root, { name: "year wide", expiresInDays: "365", admin: true });
+    expect((await authenticateToken(db, bearer(year.token))).admin).toBe(true);
+    // one made before the rule (no expiry in its row) is refused, with the way out
+    await db.apiToken.update({ where: { id: year.view.id }, data: { expiresAt: null } });
+    await expect(authenticateToken(db, bearer(year.token))).rejects.toThrow(/never expires.*new admin token/);
+    await expect(authenticateToken(db, bearer(plain.token))).resolves.toMatchObject({ admin: false });
+  });
+
   it("holds at most the limit of live tokens, even when created in parallel", async () => {
     const carol = await makeUser(db, `carol-${Math.random().toString(36).slice(2)}@example.com`);
     const old = await createToken(db, carol, { name: "old", expiresInDays: "1" }, new Date(Date.now() - 2 * DAY));

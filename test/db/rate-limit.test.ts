@@ -6,10 +6,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
-import { InvalidCredentialsError, RateLimitedError } from "@/lib/errors";
+import { ForbiddenError, InvalidCredentialsError, RateLimitedError } from "@/lib/errors";
+import { unlockAccount } from "@/lib/admin/service";
 import { RateLimiter } from "@/lib/rate-limit/limiter";
 import type { RateLimitName, RateLimitRule, RateLimitRules } from "@/lib/rate-limit/rules";
-import { authenticate, signUp, type ClientContext } from "@/lib/users/service";
+import { authenticate, ensureBootstrapAdmin, loadActiveUser, signUp, type ClientContext } from "@/lib/users/service";
 import { startPostgres, type PgServer } from "@/test/support/postgres-server";
 
 let pgServer: PgServer | undefined;
@@ -39,6 +40,8 @@ function rules(overrides: Partial<Record<RateLimitName, RateLimitRule>> = {}): R
       signupIp: rule(10, 3600, 600),
       createUser: rule(10, 3600, 300),
       createIp: rule(20, 3600, 300),
+      lifecycleUser: rule(30, 3600, 300),
+      lifecycleIp: rule(60, 3600, 300),
       ...overrides,
     },
     maxBlockSec: 3600,
@@ -75,26 +78,53 @@ describe.each(backends)("throttling on %s", (_name, makeUrl) => {
     for (const o of others) await o.$disconnect();
   });
 
-  it("locks an account after 5 wrong passwords and refuses the right one while locked", async () => {
+  it("locks an account for the guessing address after 5 wrong passwords, even for the right one, and not for its owner elsewhere", async () => {
     const attacker = ctx("203.0.113.7");
     const results: string[] = [];
-    for (let i = 0; i < 30; i++) results.push(await outcome(authenticate(db, { email: "victim@example.com", password: `guess-${i}` }, attacker)));
+    // 20 tries: under the address's own limit (30), so the account lock is what answers
+    for (let i = 0; i < 20; i++) results.push(await outcome(authenticate(db, { email: "victim@example.com", password: `guess-${i}` }, attacker)));
     expect(results.slice(0, 5)).toEqual(Array(5).fill("wrong"));
-    expect(results.slice(5)).toEqual(Array(25).fill("limited"));
-    // the owner, from another address, with the right password: still locked
-    const err = await authenticate(db, { email: "victim@example.com", password: "the-right-password" }, ctx("198.51.100.1")).catch((e: unknown) => e);
+    expect(results.slice(5)).toEqual(Array(15).fill("limited"));
+    // from the guessing address: locked, even with the right password
+    const err = await authenticate(db, { email: "victim@example.com", password: "the-right-password" }, attacker).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitedError);
     expect((err as RateLimitedError).retryAfterSeconds).toBeGreaterThan(0);
     expect((err as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(60);
-    expect((err as RateLimitedError).publicMessage).toMatch(/^Too many failed log-ins for this account\. Try again in \d+ s\.$/);
+    expect((err as RateLimitedError).publicMessage).toMatch(/^Too many failed log-ins for this account from your address\. Try again in \d+ s\.$/);
+    // the owner, from their own address, with the right password: a stranger cannot lock them out
+    expect(await outcome(authenticate(db, { email: "victim@example.com", password: "the-right-password" }, ctx("198.51.100.1")))).toBe("ok");
   });
 
   it("keeps the lock across a restart and in a second app process (the database holds it)", async () => {
     const restarted = createDb(url);
     others.push(restarted);
     await expect(
-      authenticate(restarted, { email: "victim@example.com", password: "the-right-password" }, ctx("198.51.100.2", rules(), restarted)),
+      authenticate(restarted, { email: "victim@example.com", password: "the-right-password" }, ctx("203.0.113.7", rules(), restarted)),
     ).rejects.toBeInstanceOf(RateLimitedError);
+  });
+
+  it("lets an admin lift an account's lock for every address at once", async () => {
+    const email = "locked-out@example.com";
+    await signUp(
+      db,
+      { email, password: "the-right-password" },
+      { address: "198.51.100.250", limiter: new RateLimiter(db, rules({ signupIp: rule(100, 60, 1) })) },
+    );
+    const places = ["203.0.113.20", "2001:db8:20::1"];
+    for (const address of places) for (let i = 0; i < 6; i++) await outcome(authenticate(db, { email, password: `typo-${i}` }, ctx(address)));
+    for (const address of places) expect(await outcome(authenticate(db, { email, password: "the-right-password" }, ctx(address)))).toBe("limited");
+    // another account's lock is not touched by the unlock
+    expect(await outcome(authenticate(db, { email: "victim@example.com", password: "the-right-password" }, ctx("203.0.113.7")))).toBe("limited");
+
+    await ensureBootstrapAdmin(db, { email: "admin@example.com", password: "admin-password-1" });
+    const admin = await loadActiveUser(db, (await db.user.findUniqueOrThrow({ where: { email: "admin@example.com" } })).id);
+    const target = await db.user.findUniqueOrThrow({ where: { email } });
+    const mallory = await loadActiveUser(db, (await db.user.findUniqueOrThrow({ where: { email: "steady@example.com" } })).id);
+    await expect(unlockAccount(db, mallory, { userId: target.id }, new RateLimiter(db, rules()))).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await unlockAccount(db, admin, { userId: target.id }, new RateLimiter(db, rules()))).toBeGreaterThanOrEqual(2);
+
+    for (const address of places) expect(await outcome(authenticate(db, { email, password: "the-right-password" }, ctx(address)))).toBe("ok");
+    expect(await outcome(authenticate(db, { email: "victim@example.com", password: "the-right-password" }, ctx("203.0.113.7")))).toBe("limited");
   });
 
   it("lets only 5 of 20 parallel guesses reach the password check", async () => {

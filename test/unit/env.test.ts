@@ -26,6 +26,14 @@ describe("parseEnv", () => {
     expect(errorOf({ SUPAFLEET_SWARM_NODE_ENGINES: "w=tcp://10.0.0.2:2375" })).toMatch(/SUPAFLEET_SWARM_NODE_ENGINES.*unix sockets only/);
   });
 
+  it("publishes tenants' databases on loopback unless the pooler speaks TLS or the operator says otherwise", () => {
+    expect(parseEnv({}, "/srv").dbBindAddress).toBe("127.0.0.1");
+    expect(parseEnv({ SUPAFLEET_TLS_CERT: "/c/fullchain.pem", SUPAFLEET_TLS_KEY: "/c/privkey.pem" }, "/srv").dbBindAddress).toBe("0.0.0.0");
+    expect(parseEnv({ SUPAFLEET_DB_BIND_ADDRESS: "0.0.0.0" }, "/srv").dbBindAddress).toBe("0.0.0.0");
+    expect(parseEnv({ SUPAFLEET_DB_BIND_ADDRESS: "10.0.0.5", SUPAFLEET_TLS_CERT: "/c/a", SUPAFLEET_TLS_KEY: "/c/b" }, "/srv").dbBindAddress).toBe("10.0.0.5");
+    expect(errorOf({ SUPAFLEET_DB_BIND_ADDRESS: "example.org" })).toMatch(/SUPAFLEET_DB_BIND_ADDRESS.*IPv4/);
+  });
+
   it("gives working defaults for a bare development environment", () => {
     const env = parseEnv({}, "/srv");
     expect(env.dataDir).toBe("/srv/data");

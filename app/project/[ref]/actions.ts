@@ -2,32 +2,34 @@
 import { runAction, type ActionResult } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/session";
 import { getProjectService } from "@/lib/projects";
+import { currentAddress } from "@/lib/rate-limit";
 import type { ProjectDetails, ProjectSummary } from "@/lib/projects/service";
 import type { ServiceStatus } from "@/lib/projects/provisioner";
 import type { AuthSettingsView } from "@/lib/projects/auth-settings";
 
 // Each action checks the session itself and passes the ref to the service,
-// whose every query is scoped to the caller's own projects.
+// whose every query is scoped to the caller's own projects. The client's
+// address goes along: the service charges its throttles (lib/projects/throttle.ts).
 
 export async function pauseProjectAction(ref: string): Promise<ActionResult<ProjectSummary>> {
   return runAction(async () => getProjectService().pauseProject(await requireUser(), ref));
 }
 
 export async function resumeProjectAction(ref: string): Promise<ActionResult<ProjectSummary>> {
-  return runAction(async () => getProjectService().resumeProject(await requireUser(), ref));
+  return runAction(async () => getProjectService().resumeProject(await requireUser(), ref, { address: await currentAddress() }));
 }
 
 export async function restartProjectAction(ref: string): Promise<ActionResult<ProjectSummary>> {
-  return runAction(async () => getProjectService().restartProject(await requireUser(), ref));
+  return runAction(async () => getProjectService().restartProject(await requireUser(), ref, { address: await currentAddress() }));
 }
 
 export async function retryProjectAction(ref: string): Promise<ActionResult<ProjectSummary>> {
-  return runAction(async () => getProjectService().retryProject(await requireUser(), ref));
+  return runAction(async () => getProjectService().retryProject(await requireUser(), ref, { address: await currentAddress() }));
 }
 
 export async function deleteProjectAction(input: { ref: string; confirmRef: string }): Promise<ActionResult<undefined>> {
   return runAction(async () => {
-    await getProjectService().deleteProject(await requireUser(), input);
+    await getProjectService().deleteProject(await requireUser(), input, { address: await currentAddress() });
     return undefined;
   });
 }

@@ -2,10 +2,13 @@
 // schemas that validate its requests. Public, like Supabase's own.
 import { errorResponse } from "@/lib/api/handler";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
+import { getEnv, publicAppUrl } from "@/lib/env";
 
-export function GET(req: Request): Response {
+// The public URL, not the request's: behind nginx the app sees its own
+// internal origin (http://localhost:3000), which no client can reach.
+export function GET(): Response {
   try {
-    return Response.json(buildOpenApiDocument({ serverUrl: new URL(req.url).origin }));
+    return Response.json(buildOpenApiDocument({ serverUrl: publicAppUrl(getEnv()) }));
   } catch (err) {
     return errorResponse(err);
   }

@@ -31,6 +31,16 @@ const MUST_STAY_OUT = [
   ".next/BUILD_ID",
   "test-artifacts/screenshots/x.png",
   "tsconfig.tsbuildinfo",
+  // keys and certificates at any depth (docker-compose.yml keeps the TLS pair in ./certs)
+  "certs/fullchain.crt",
+  "certs/privkey.pem",
+  "server.key",
+  "deploy/tls/privkey.pem",
+  "deploy/tls/server.key",
+  "deploy/keystore.p12",
+  "nested/certs/chain.crt",
+  "nested/.env.local",
+  "nested/master.key",
 ];
 const MUST_GO_IN = [
   "package.json",

@@ -21,4 +21,15 @@ describe("session cookies", () => {
     expect((await optionsWith("https")).useSecureCookies).toBe(true);
     expect((await optionsWith("http")).useSecureCookies).toBe(false);
   });
+
+  it("name the session cookie __Host- under TLS: Secure, Path=/ and no Domain, so a sibling subdomain cannot set it", async () => {
+    const cookies = (await optionsWith("https")).cookies;
+    for (const c of [cookies?.sessionToken, cookies?.callbackUrl]) {
+      expect(c?.name).toMatch(/^__Host-next-auth\./);
+      expect(c?.options).toMatchObject({ secure: true, path: "/", httpOnly: true, sameSite: "lax" });
+      expect(c?.options).not.toHaveProperty("domain");
+    }
+    // over http next-auth keeps its own names (a __Host- cookie would be refused without Secure)
+    expect((await optionsWith("http")).cookies).toBeUndefined();
+  });
 });

@@ -10,7 +10,7 @@ import { migrate } from "@/lib/db/migrate";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { ProjectService } from "@/lib/projects/service";
 import { wakeReply } from "@/lib/projects/wake-http";
-import { MAX_HOLDS_PER_PROJECT } from "@/lib/projects/wake-gate";
+import { MAX_HOLDS_PER_OWNER, MAX_HOLDS_PER_PROJECT } from "@/lib/projects/wake-gate";
 import { NginxActivityLog, parseActivity } from "@/lib/proxy/activity";
 import type { SessionUser } from "@/lib/users/service";
 import { FakeEngine } from "@/test/support/fake-provisioner";
@@ -218,6 +218,45 @@ describe("auto-pause and wake", () => {
     release();
     expect((await Promise.all(holds)).every((a) => a.pass)).toBe(true);
     await app.waitForIdle(ref);
+  });
+
+  it("the gate holds at most MAX_HOLDS_PER_OWNER clients of one owner's projects; another owner's are still held", async () => {
+    const o = await db.user.create({ data: { id: randomUUID(), email: "n@example.com", passwordHash: "x", projectQuota: 10 } });
+    const neighbour: SessionUser = { id: o.id, email: o.email, name: null, role: "USER" };
+    const perProject = MAX_HOLDS_PER_PROJECT;
+    const mine = Math.ceil(MAX_HOLDS_PER_OWNER / perProject) + 1;
+    const refs: string[] = [];
+    for (let i = 0; i < mine; i++) refs.push(await running());
+    const { ref: theirs } = await service.createProject(neighbour, { name: "Neighbour" });
+    await service.waitForIdle(theirs);
+    for (const ref of [...refs, theirs]) await service.setIdleTimeout(ref === theirs ? neighbour : owner, { ref, minutes: 1 });
+    await service.sweepIdle(new Date(Date.now() + 120_000));
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const app = new ProjectService(
+      db,
+      engine.provisioner(await ensureInstallationId(db), { up: () => held }),
+      { apply: async () => undefined },
+      service.context.config,
+    );
+    for (const ref of [...refs, theirs]) expect(await app.wakeGate(ref, { api: false, uri: "/" })).toEqual({ pass: false, state: "waking" });
+    // Fill the owner's pool, project by project (each below its own cap).
+    const holds: Array<Promise<unknown>> = [];
+    for (let i = 0; i < MAX_HOLDS_PER_OWNER; i++) holds.push(app.wakeGate(refs[Math.floor(i / perProject)]!, api("/rest/v1/x"), 10_000));
+    await new Promise((r) => setTimeout(r, 200));
+    const last = refs.at(-1)!;
+    const t0 = Date.now();
+    expect(await app.wakeGate(last, api("/rest/v1/x"), 10_000)).toEqual({ pass: false, state: "waking" });
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    // The neighbour's client is held, not turned away.
+    let settled = false;
+    const neighbourHold = app.wakeGate(theirs, api("/rest/v1/x"), 10_000).then((a) => ((settled = true), a));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(settled).toBe(false);
+    release();
+    expect(await neighbourHold).toEqual({ pass: true });
+    expect((await Promise.all(holds)).every((a) => (a as { pass: boolean }).pass)).toBe(true);
+    for (const ref of [...refs, theirs]) await app.waitForIdle(ref);
   });
 
   it("the gate never lets a project its owner paused through, nor one that does not exist", async () => {
