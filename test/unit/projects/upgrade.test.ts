@@ -357,7 +357,7 @@ describe("Auth settings", () => {
     const { ref } = await service.createProject(owner, { name: "Auth" });
     await service.waitForIdle(ref);
     expect(await service.getAuthSettings(owner, ref)).toEqual({
-      settings: { siteUrl: "http://localhost:3000", redirectUrls: [], confirmEmail: false, smtp: null },
+      settings: { siteUrl: "http://localhost:3000", redirectUrls: [], confirmEmail: false, phoneSignup: false, phoneAutoconfirm: false, smtp: null },
       smtpPasswordSet: false,
       applied: true,
     });
@@ -379,6 +379,8 @@ describe("Auth settings", () => {
       siteUrl: "https://app.example.com",
       redirectUrls: ["https://app.example.com/**", "http://localhost:5173"],
       confirmEmail: true,
+      phoneSignup: false,
+      phoneAutoconfirm: false,
       smtp: { host: "smtp.example.com", port: 587, user: "mailer", senderEmail: "no-reply@example.com", senderName: "Example" },
     });
     await service.waitForIdle(ref);
