@@ -18,6 +18,7 @@ import type { SubnetPool } from "@/lib/projects/subnets";
 import type { ActivitySource } from "@/lib/proxy/activity";
 import { budgetOf } from "@/lib/projects/admission";
 import { withGeneration } from "@/lib/backups/generation";
+import { functionSecretValues } from "@/lib/functions/secrets";
 
 export interface ProjectServiceConfig {
   portRange: { start: number; end: number };
@@ -75,6 +76,8 @@ export interface ProjectForSpec {
   milliCpus: number | null;
   /** JSON of the project's Auth settings (lib/stack/auth-config.ts); null: defaults. */
   authSettings: string | null;
+  /** The Edge Functions' secrets, sealed (lib/functions/secrets.ts); null or absent: none. */
+  functionSecrets?: string | null;
   ports: Array<{ purpose: PortPurpose; port: number }>;
   subnet: { subnet: string } | null;
   owner: { id: string; email: string };
@@ -138,6 +141,7 @@ export function specFor(
     stackVersion: opts.stackVersion ?? p.stackVersion,
     secrets: opts.secrets ?? secretsOf(ctx, p),
     auth: authSettingsOf(p),
+    functionSecrets: functionSecretValues(ctx.config.masterKey, p.ref, p.functionSecrets ?? null),
     analytics: ctx.config.analytics ?? false,
     ports: { kongHttp: port("KONG_HTTP"), postgres: port("POSTGRES"), pooler: port("POOLER") },
     subnet: p.subnet?.subnet,

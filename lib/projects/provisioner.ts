@@ -97,6 +97,15 @@ export interface Provisioner {
   removeGeneration(ref: string, generation: number): Promise<number>;
   /** Runs a psql script as the database superuser inside the ref's running db container. */
   runSql(ref: string, script: string, opts: { password: string }): Promise<string>;
+  /**
+   * Edge Functions in the spec's functions volume (lib/docker/function-files.ts):
+   * writeFunction moves the tar's `.supafleet-staging/<stage>/` tree to
+   * `<slug>/` in one rename; removeFunction deletes `<slug>/`; readFunction
+   * gives its files. Never `main/`. They work whether the stack runs or not.
+   */
+  writeFunction(spec: StackSpec, slug: string, stage: string, tar: Buffer): Promise<void>;
+  removeFunction(spec: StackSpec, slug: string): Promise<void>;
+  readFunction(spec: StackSpec, slug: string, limits: { maxBytes: number; maxFiles: number }): Promise<Array<{ path: string; content: Buffer }>>;
   /** Whether upgradeData runs on this runtime; without it a new Postgres major is refused before anything is touched. */
   readonly dataUpgrades: boolean;
   /**
