@@ -22,6 +22,8 @@ export interface ApiCall<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
   query: z.output<Q>;
   body: B extends z.ZodType ? z.output<B> : undefined;
   api: ManagementApi;
+  /** The request itself, for operations whose body is not JSON (a multipart deploy); its body is unread. */
+  request: Request;
 }
 
 // Keys and query results must not sit in any cache.
@@ -51,9 +53,12 @@ export function apiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
       const params = parseInput(op.params, (await ctx?.params) ?? {}, "path");
       const query = parseInput(op.query, queryObject(new URL(req.url), op.query), "query");
       const body = (op.body ? parseInput(op.body, await readJsonBody(req, op.maxBodyBytes), "body") : undefined) as ApiCall<P, Q, B>["body"];
-      const result = await fn({ principal, params, query, body, api });
+      const result = await fn({ principal, params, query, body, api, request: req });
+      // An operation that answers other than JSON (a multipart body) makes its own Response.
+      if (result instanceof Response) return result;
+      // No body: said with Content-Length: 0, so generated clients (openapi-fetch) do not try to parse one.
       return result === undefined
-        ? new Response(null, { status: op.success.status, headers: HEADERS })
+        ? new Response(null, { status: op.success.status, headers: { ...HEADERS, "content-length": "0" } })
         : Response.json(result, { status: op.success.status, headers: HEADERS });
     } catch (err) {
       return errorResponse(err);

@@ -83,7 +83,7 @@ function operationObject(o: ApiOperation): JsonObject {
   const responses: JsonObject = {
     [String(o.success.status)]: {
       description: o.success.description,
-      ...(o.success.schema ? { content: { "application/json": { schema: toSchema(o.success.schema, "output") } } } : {}),
+      ...(o.success.schema ? { content: { [o.success.contentType ?? "application/json"]: { schema: toSchema(o.success.schema, "output") } } } : {}),
     },
   };
   const statuses = new Set([...o.errors, ...(o.auth ? [401, 429] : []), 500]);
@@ -95,6 +95,7 @@ function operationObject(o: ApiOperation): JsonObject {
     tags: [o.tag],
     parameters: parameters(o),
     ...(o.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(o.body, "input") } } } } : {}),
+    ...(o.multipartBody ? { requestBody: { required: true, content: { "multipart/form-data": { schema: toSchema(o.multipartBody, "input") } } } } : {}),
     responses,
     security: o.auth ? [{ bearer: [] }] : [],
   };
@@ -116,7 +117,7 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonObj
         "so Supabase clients (supabase-management-js, …) can point their base URL at this server. Authenticate with a personal access token from /account/tokens.",
     },
     ...(opts.serverUrl ? { servers: [{ url: opts.serverUrl }] } : {}),
-    tags: [{ name: "Projects" }, { name: "Organizations" }, { name: "Secrets" }, { name: "Auth" }, { name: "Database" }, { name: "Meta" }],
+    tags: [{ name: "Projects" }, { name: "Organizations" }, { name: "Secrets" }, { name: "Auth" }, { name: "Database" }, { name: "Edge Functions" }, { name: "Meta" }],
     paths,
     components: components(),
   };

@@ -112,6 +112,8 @@ export class ProjectService {
   setFunctionSecrets = (actor: SessionUser, ref: string, items: Array<{ name: string; value: string }>) =>
     functionSecrets.setFunctionSecrets(this.ctx, actor, ref, items);
   deleteFunctionSecrets = (actor: SessionUser, ref: string, names: string[]) => functionSecrets.deleteFunctionSecrets(this.ctx, actor, ref, names);
+  /** The owner's project, for checks before a deploy's body is read. */
+  getFunctionsProject = (actor: SessionUser, ref: string) => queries.findOwned(this.ctx, actor, ref).then(() => undefined);
   listFunctions = (actor: SessionUser, ref: string) => edgeFunctions.listFunctions(this.ctx, actor, ref);
   getFunction = (actor: SessionUser, ref: string, slug: string) => edgeFunctions.getFunction(this.ctx, actor, ref, slug);
   readFunctionFiles = (actor: SessionUser, ref: string, slug: string, maxBytes: number) =>
