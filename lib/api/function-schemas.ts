@@ -40,10 +40,7 @@ export const createSecretBodySchema = z
   .max(MAX_FUNCTION_SECRETS)
   .register(apiRegistry, { id: "CreateSecretBody" });
 
-export const deleteSecretsBodySchema = z
-  .array(z.string().max(256))
-  .max(1000)
-  .register(apiRegistry, { id: "DeleteSecretsBody" });
+export const deleteSecretsBodySchema = z.array(z.string().max(256)).max(1000).register(apiRegistry, { id: "DeleteSecretsBody" });
 
 // ---- functions ------------------------------------------------------------------
 

@@ -41,9 +41,7 @@ export function functionBodyResponse(f: EdgeFunctionRow, files: Array<{ path: st
     verify_jwt: f.verifyJwt,
   };
   parts.push(
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(metadata)}\r\n`,
-    ),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(metadata)}\r\n`),
   );
   for (const file of files) {
     parts.push(

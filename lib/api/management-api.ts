@@ -208,7 +208,8 @@ export class ManagementApi {
   async bulkUpdateFunctions(p: TokenPrincipal, ref: string, body: BulkUpdateFunctionBody): Promise<{ functions: V1Function[] }> {
     const out: V1Function[] = [];
     for (const f of body) {
-      if (f.status !== "ACTIVE") throw new InvalidStateError(`Function ${f.slug}: only ACTIVE can be set here; delete a function with DELETE …/functions/${f.slug}.`);
+      if (f.status !== "ACTIVE")
+        throw new InvalidStateError(`Function ${f.slug}: only ACTIVE can be set here; delete a function with DELETE …/functions/${f.slug}.`);
       out.push(await this.updateFunction(p, ref, f.slug, { name: f.name, verify_jwt: f.verify_jwt }));
     }
     return { functions: out };

@@ -117,7 +117,15 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonObj
         "so Supabase clients (supabase-management-js, …) can point their base URL at this server. Authenticate with a personal access token from /account/tokens.",
     },
     ...(opts.serverUrl ? { servers: [{ url: opts.serverUrl }] } : {}),
-    tags: [{ name: "Projects" }, { name: "Organizations" }, { name: "Secrets" }, { name: "Auth" }, { name: "Database" }, { name: "Edge Functions" }, { name: "Meta" }],
+    tags: [
+      { name: "Projects" },
+      { name: "Organizations" },
+      { name: "Secrets" },
+      { name: "Auth" },
+      { name: "Database" },
+      { name: "Edge Functions" },
+      { name: "Meta" },
+    ],
     paths,
     components: components(),
   };

@@ -74,8 +74,7 @@ export async function writeFunctionDir(docker: Docker, v: FunctionVolume, slug: 
   assertSlug(slug);
   if (!/^[a-z0-9]+$/.test(stage)) throw new InvalidStateError("bad staging name");
   // The old directory is moved aside, not removed first: the function is missing only between two renames.
-  const script =
-    `if [ -e "$1" ] || [ -L "$1" ]; then mv -- "$1" "${STAGING_DIR}/old-$2"; fi; ` + `mv -- "${STAGING_DIR}/$2" "$1"; rm -rf -- "${STAGING_DIR}"`;
+  const script = `if [ -e "$1" ] || [ -L "$1" ]; then mv -- "$1" "${STAGING_DIR}/old-$2"; fi; ` + `mv -- "${STAGING_DIR}/$2" "$1"; rm -rf -- "${STAGING_DIR}"`;
   await runInVolume(docker, v, script, [slug, stage], async (c) => {
     await c.putArchive(tar, { path: HELPER_MOUNT });
   });

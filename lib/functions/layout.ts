@@ -144,7 +144,9 @@ export function manifestOf(slug: string, version: number, verifyJwt: boolean, b:
 
 /** The generated index.ts of a function whose entrypoint is elsewhere; null when the entrypoint is index.ts. */
 export function shimOf(entrypointPath: string): string | null {
-  return entrypointPath === "index.ts" ? null : `// Written by Supafleet: the runtime starts a function at its index.ts.\nimport ${JSON.stringify(`./${entrypointPath}`)};\n`;
+  return entrypointPath === "index.ts"
+    ? null
+    : `// Written by Supafleet: the runtime starts a function at its index.ts.\nimport ${JSON.stringify(`./${entrypointPath}`)};\n`;
 }
 
 /** A tar of the function's directory under `prefix` (directories first, root-owned, 0644/0755). */

@@ -98,7 +98,11 @@ export async function deployFunction(ctx: ProjectContext, actor: SessionUser, re
   const slug = d.slug ?? d.metadata.name;
   if (!slug) throw new ValidationError("Invalid request.", { "query.slug": ["Give the function's slug (?slug=…)."] });
   checkSlug(slug, templateSlugs(p.stackVersion), d.slug ? "query.slug" : "body.metadata.name");
-  const bundle = bundleOf(d.files, { entrypointPath: d.metadata.entrypoint_path, importMapPath: d.metadata.import_map_path || null }, { maxBytes: d.maxBytes, maxFiles: MAX_FILES });
+  const bundle = bundleOf(
+    d.files,
+    { entrypointPath: d.metadata.entrypoint_path, importMapPath: d.metadata.import_map_path || null },
+    { maxBytes: d.maxBytes, maxFiles: MAX_FILES },
+  );
   return functionLock(ctx, p.ref, async () => {
     const existing = await ctx.db.edgeFunction.findUnique({ where: { projectId_slug: { projectId: p.id, slug } } });
     if (!existing && (await ctx.db.edgeFunction.count({ where: { projectId: p.id } })) >= MAX_FUNCTIONS)

@@ -35,7 +35,11 @@ async function untar(tar: Buffer): Promise<Map<string, Buffer>> {
   return out;
 }
 
-export function fakeFunctionOps(c: { installationId: string; own: (ref: string) => FakeStack | undefined; log: (op: string, ref: string) => void }): FunctionOps {
+export function fakeFunctionOps(c: {
+  installationId: string;
+  own: (ref: string) => FakeStack | undefined;
+  log: (op: string, ref: string) => void;
+}): FunctionOps {
   const volumeOf = (spec: StackSpec, slug: string): Map<string, string> => {
     if (spec.installationId !== c.installationId) throw new ResourceConflictError("spec of another installation");
     if (!SLUG_PATTERN.test(slug) || slug === "main") throw new InvalidStateError(`Refusing to touch functions directory "${slug}".`);
@@ -68,7 +72,9 @@ export function fakeFunctionOps(c: { installationId: string; own: (ref: string) 
     async readFunction(spec, slug) {
       c.log("readFunction", spec.ref);
       const files = volumeOf(spec, slug);
-      return [...files.entries()].filter(([k]) => k.startsWith(`${slug}/`)).map(([k, v]) => ({ path: k.slice(slug.length + 1), content: Buffer.from(v, "latin1") }));
+      return [...files.entries()]
+        .filter(([k]) => k.startsWith(`${slug}/`))
+        .map(([k, v]) => ({ path: k.slice(slug.length + 1), content: Buffer.from(v, "latin1") }));
     },
   };
 }

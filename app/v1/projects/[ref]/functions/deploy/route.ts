@@ -2,4 +2,6 @@
 import { apiRoute } from "@/lib/api/handler";
 import { operations } from "@/lib/api/operations";
 
-export const POST = apiRoute(operations.deployFunction, ({ api, principal, params, query, request }) => api.deployFunction(principal, params.ref, query.slug, request));
+export const POST = apiRoute(operations.deployFunction, ({ api, principal, params, query, request }) =>
+  api.deployFunction(principal, params.ref, query.slug, request),
+);
