@@ -74,7 +74,6 @@ export function checkSlug(slug: string, reserved: ReadonlySet<string>, field = "
 export function cleanPath(raw: string): { path: string } | { error: string } {
   const p = raw.startsWith("./") ? raw.slice(2) : raw;
   if (p.length === 0 || p.length > MAX_PATH_LENGTH) return { error: `A path must have 1 to ${MAX_PATH_LENGTH} characters.` };
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f\\]/.test(p)) return { error: "A path must not contain backslashes or control characters." };
   if (p.startsWith("/") || /^[A-Za-z]:/.test(p)) return { error: "A path must be relative." };
   const segments = p.split("/");
