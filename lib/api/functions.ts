@@ -34,7 +34,9 @@ function quoted(v: string): string {
 export function functionBodyResponse(f: EdgeFunctionRow, files: Array<{ path: string; content: Buffer }>): Response {
   const boundary = `supafleet-${randomBytes(12).toString("hex")}`;
   const parts: Buffer[] = [];
+  // deno2_entrypoint_path is the field the CLI reads from this part (download.go bundleMetadata); the others describe the function as deployed.
   const metadata = {
+    deno2_entrypoint_path: f.entrypointPath,
     name: f.name,
     entrypoint_path: f.entrypointPath,
     ...(f.importMapPath ? { import_map_path: f.importMapPath } : {}),

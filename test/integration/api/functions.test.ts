@@ -267,7 +267,7 @@ describe("functions", () => {
     const res = await api.functionBody(owner, ref, "greet");
     expect(res.status).toBe(200);
     const form = parseDeployForm(Buffer.from(await res.arrayBuffer()), multipartBoundary(res.headers.get("content-type")), { maxFiles: 10 });
-    expect(form.metadata).toMatchObject({ entrypoint_path: ENTRY, verify_jwt: true });
+    expect(form.metadata).toMatchObject({ deno2_entrypoint_path: ENTRY, entrypoint_path: ENTRY, verify_jwt: true });
     expect(form.files.map((f) => [f.path, f.content.toString()])).toEqual([[ENTRY, "Deno.serve(() => new Response('v2'));\n"]]);
 
     const updated = await api.updateFunction(owner, ref, "greet", { name: "Greeter", verify_jwt: false });
