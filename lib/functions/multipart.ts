@@ -1,10 +1,11 @@
 // Reading `supabase functions deploy --use-api`'s request: a multipart/form-data
 // body with one "metadata" field (JSON) and "file" parts whose filename is the
-// file's path relative to the project directory. What the CLI sends
-// (supabase/cli apps/cli-go/pkg/function/deploy.go writeForm, commit 1d1e7191):
-// form.CreateFormField("metadata") with json.Encode(FunctionDeployMetadata),
-// then form.CreateFormFile("file", srcPath) per file; Go's multipart writer
-// quotes the filename with \ and " escaped (mime/multipart escapeQuotes).
+// file's path relative to the project directory. The pinned CLI 2.117.0 sends
+// the files first and the metadata last, with a "----WebKitFormBoundary…"
+// boundary (captured byte for byte: test/fixtures/cli-2.117.0-deploy.*); the
+// Go writer in supabase/cli apps/cli-go/pkg/function/deploy.go (writeForm,
+// commit 1d1e7191) sends metadata first and escapes \ and " in filenames. Both
+// are read: the order of parts does not matter here.
 //
 // A strict, bounded reader of its own rather than Request.formData(): the body
 // is read up to a limit before anything is parsed, and only the two field

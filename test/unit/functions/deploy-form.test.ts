@@ -3,7 +3,9 @@
 // path) with \ and " escaped in the filename; supabase/cli
 // apps/cli-go/pkg/function/deploy.go @1d1e7191), and every hostile variant
 // refused with a 400 (or 413) that names the problem.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { deployMetadataSchema } from "@/lib/api/function-schemas";
 import { PayloadTooLargeError, ValidationError } from "@/lib/errors";
 import { multipartBoundary, parseDeployForm, readBoundedBody } from "@/lib/functions/multipart";
 import { bundleOf, checkSlug, cleanPath, functionTar, manifestOf, shimOf, templateSlugs } from "@/lib/functions/layout";
@@ -179,5 +181,33 @@ describe("the bundle", () => {
       import_map: null,
       static_patterns: [],
     });
+  });
+});
+
+describe("what the pinned CLI really sends", () => {
+  // test/fixtures/cli-2.117.0-deploy.json says how the body was captured: files first, metadata last, a WebKit-style boundary.
+  const fixture = JSON.parse(readFileSync("test/fixtures/cli-2.117.0-deploy.json", "utf8")) as { "content-type": string; files: Record<string, string> };
+  const body = readFileSync("test/fixtures/cli-2.117.0-deploy.multipart");
+
+  it("reads supabase@2.117.0's deploy body into the function it deploys", () => {
+    const form = parseDeployForm(body, multipartBoundary(fixture["content-type"]), { maxFiles: 10 });
+    const metadata = deployMetadataSchema.parse(form.metadata);
+    expect(metadata).toEqual({
+      entrypoint_path: "supabase/functions/greet/index.ts",
+      import_map_path: "",
+      static_patterns: [],
+      verify_jwt: false,
+      name: "greet",
+    });
+    const b = bundleOf(
+      form.files,
+      { entrypointPath: metadata.entrypoint_path, importMapPath: metadata.import_map_path || null },
+      { maxBytes: 1024, maxFiles: 10 },
+    );
+    expect(Object.fromEntries(b.files.map((f) => [f.path, f.content.toString()]))).toEqual(fixture.files);
+  });
+
+  it("fails on the same body cut short (the check can fail)", () => {
+    expect(() => parseDeployForm(body.subarray(0, body.length - 60), multipartBoundary(fixture["content-type"]), { maxFiles: 10 })).toThrow(ValidationError);
   });
 });
