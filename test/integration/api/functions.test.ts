@@ -123,7 +123,8 @@ beforeAll(async () => {
   stranger = await principal("fn-admin@example.com", true);
   ref = (await service.createProject(owner.user, { name: "Functions" })).ref;
   await service.waitForIdle(ref);
-  expect((await service.getProject(owner.user, ref)).status).toBe("ACTIVE_HEALTHY");
+  const created = await db.project.findUniqueOrThrow({ where: { ref } });
+  expect(created.status, created.statusReason ?? "").toBe("ACTIVE_HEALTHY");
 });
 
 afterAll(async () => {
