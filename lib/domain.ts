@@ -77,6 +77,12 @@ export const EVENT = {
   authSettingsSaved: "auth_settings.saved",
   authRestartSucceeded: "auth_settings.applied",
   authRestartFailed: "auth_settings.apply_failed",
+  // Edge Functions (Management API): secrets saved (functions restarts alone), deploys and deletes.
+  functionSecretsSaved: "function_secrets.saved",
+  functionsRestartSucceeded: "function_secrets.applied",
+  functionsRestartFailed: "function_secrets.apply_failed",
+  functionDeployed: "function.deployed",
+  functionDeleted: "function.deleted",
   // Backups (lib/backups): a backup's steps, and a restore's (into the same
   // project, a clone, or a deleted project brought back).
   backupStarted: "backup.started",

@@ -35,6 +35,8 @@ export const limitsEnvShape = {
   SUPAFLEET_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(6),
   // Management API requests per minute and access token.
   SUPAFLEET_API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+  // Largest Edge Function deploy (its files), in MB (binary), per function.
+  SUPAFLEET_FUNCTION_MAX_MB: z.coerce.number().int().min(1).max(500).default(20),
 };
 
 type Parsed = z.infer<z.ZodObject<typeof limitsEnvShape>>;
@@ -45,6 +47,8 @@ export interface LimitsEnv {
   streamsPerUser: number;
   /** Management API requests allowed per minute and access token. */
   apiRateLimit: number;
+  /** Largest Edge Function deploy, in bytes of its files. */
+  functionMaxBytes: number;
 }
 
 export function limitsEnvOf(e: Parsed): LimitsEnv {
@@ -63,5 +67,6 @@ export function limitsEnvOf(e: Parsed): LimitsEnv {
     },
     streamsPerUser: e.SUPAFLEET_STREAMS_PER_USER,
     apiRateLimit: e.SUPAFLEET_API_RATE_LIMIT,
+    functionMaxBytes: e.SUPAFLEET_FUNCTION_MAX_MB * 1024 * 1024,
   };
 }

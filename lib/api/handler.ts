@@ -23,6 +23,8 @@ export interface ApiCall<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
   query: z.output<Q>;
   body: B extends z.ZodType ? z.output<B> : undefined;
   api: ManagementApi;
+  /** The request itself, for operations whose body is not JSON (a multipart deploy); its body is unread. */
+  request: Request;
 }
 
 // Keys and query results must not sit in any cache.
@@ -49,7 +51,9 @@ export function errorResponse(err: unknown): Response {
  * next.config.ts turns Next's own compression off (nginx compresses).
  */
 export function successResponse(status: number, result: unknown): Response {
-  return result === undefined ? new Response(null, { status, headers: HEADERS }) : Response.json(result, { status, headers: HEADERS });
+  return result === undefined
+    ? new Response(null, { status, headers: { ...HEADERS, "content-length": "0" } })
+    : Response.json(result, { status, headers: HEADERS });
 }
 
 export function apiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType | undefined>(
@@ -66,7 +70,9 @@ export function apiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
       const params = parseInput(op.params, (await ctx?.params) ?? {}, "path");
       const query = parseInput(op.query, queryObject(new URL(req.url), op.query), "query");
       const body = (op.body ? parseInput(op.body, await readJsonBody(req, op.maxBodyBytes), "body") : undefined) as ApiCall<P, Q, B>["body"];
-      const result = await fn({ principal, params, query, body, api });
+      const result = await fn({ principal, params, query, body, api, request: req });
+      // An operation that answers other than JSON (a multipart body) makes its own Response.
+      if (result instanceof Response) return result;
       return successResponse(op.success.status, result);
     } catch (err) {
       return errorResponse(err);

@@ -27,6 +27,7 @@ export function getApiRuntime(): ApiRuntime {
         dbImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides),
         // Each project's Supavisor publishes its POSTGRES port on the host (lib/docker).
         databaseHost: "127.0.0.1",
+        functionMaxBytes: env.functionMaxBytes,
       }),
       limiter: new MemoryWindowLimiter({ points: env.apiRateLimit, windowMs: 60_000 }),
     };

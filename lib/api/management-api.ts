@@ -19,6 +19,12 @@ import { projectKeys, v1ApiKeys, type V1ApiKey } from "@/lib/api/api-keys";
 import { authSettingsFromPatch, v1AuthConfig, type V1AuthConfig } from "@/lib/api/auth-config";
 import { QueryGate, runSql, type QueryLimits, DEFAULT_QUERY_LIMITS } from "@/lib/api/database-query";
 import { serviceHealth, type V1ServiceHealth } from "@/lib/api/health";
+import type { BulkUpdateFunctionBody, CreateSecretBody, DeployMetadata, V1Function, V1Secret } from "@/lib/api/function-schemas";
+import { deployMetadataSchema } from "@/lib/api/function-schemas";
+import { functionBodyResponse, v1Function } from "@/lib/api/functions";
+import { parseInput } from "@/lib/api/request";
+import { multipartBoundary, parseDeployForm, readBoundedBody } from "@/lib/functions/multipart";
+import { MAX_FILES } from "@/lib/functions/layout";
 import {
   organizationOf,
   organizationSlugOf,
@@ -37,12 +43,17 @@ export interface ManagementApiConfig {
   /** Where the host reaches a project's Supavisor (its leased POSTGRES port). */
   databaseHost: string;
   queryLimits?: QueryLimits;
+  /** Largest deploy of one function, in bytes of files (SUPAFLEET_FUNCTION_MAX_MB); default 20 MB. */
+  functionMaxBytes?: number;
 }
 
 /** A token's principal and the client's address key (lib/rate-limit/client-ip.ts), for the service's throttles. */
 export interface ApiCaller extends TokenPrincipal {
   address: string;
 }
+export const DEFAULT_FUNCTION_MAX_BYTES = 20 * 1024 * 1024;
+/** Room for the metadata part and the multipart framing around the files. */
+const MULTIPART_OVERHEAD = 1024 * 1024;
 
 const PAGE = 100;
 
@@ -143,5 +154,73 @@ export class ManagementApi {
     if (!d.dbPort) throw new InvalidStateError("The project has no database port.");
     const target = { host: this.config.databaseHost, port: d.dbPort, user: `postgres.${d.ref}`, password: d.dbPassword, database: "postgres" };
     return this.queries.run(p.tokenId, () => runSql(target, body, this.config.queryLimits ?? DEFAULT_QUERY_LIMITS));
+  }
+
+  // ---- Edge Functions and their secrets: owner only (the service scopes by owner; admins get 404) ----
+
+  private get functionMaxBytes(): number {
+    return this.config.functionMaxBytes ?? DEFAULT_FUNCTION_MAX_BYTES;
+  }
+
+  async listSecrets(p: TokenPrincipal, ref: string): Promise<V1Secret[]> {
+    const secrets = await this.projects.listFunctionSecrets(p.user, ref);
+    return secrets.map((s) => ({ name: s.name, value: s.digest, updated_at: s.updatedAt }));
+  }
+
+  async createSecrets(p: TokenPrincipal, ref: string, body: CreateSecretBody): Promise<void> {
+    await this.projects.setFunctionSecrets(p.user, ref, body);
+  }
+
+  async deleteSecrets(p: TokenPrincipal, ref: string, names: string[]): Promise<void> {
+    await this.projects.deleteFunctionSecrets(p.user, ref, names);
+  }
+
+  async listFunctions(p: TokenPrincipal, ref: string): Promise<V1Function[]> {
+    return (await this.projects.listFunctions(p.user, ref)).map(v1Function);
+  }
+
+  async getFunction(p: TokenPrincipal, ref: string, slug: string): Promise<V1Function> {
+    return v1Function(await this.projects.getFunction(p.user, ref, slug));
+  }
+
+  async functionBody(p: TokenPrincipal, ref: string, slug: string): Promise<Response> {
+    const { fn, files } = await this.projects.readFunctionFiles(p.user, ref, slug, this.functionMaxBytes);
+    return functionBodyResponse(fn, files);
+  }
+
+  /** POST …/functions/deploy: the multipart form `supabase functions deploy --use-api` sends. */
+  async deployFunction(p: TokenPrincipal, ref: string, slug: string | undefined, req: Request): Promise<V1Function> {
+    // The project must be the caller's before its body is read.
+    await this.projects.getFunctionsProject(p.user, ref);
+    const boundary = multipartBoundary(req.headers.get("content-type"));
+    const body = await readBoundedBody(req, this.functionMaxBytes + MULTIPART_OVERHEAD);
+    const form = parseDeployForm(body, boundary, { maxFiles: MAX_FILES });
+    const metadata: DeployMetadata = parseInput(deployMetadataSchema, form.metadata, "body");
+    const fn = await this.projects.deployFunction(p.user, ref, { slug, metadata, files: form.files, maxBytes: this.functionMaxBytes });
+    return v1Function(fn);
+  }
+
+  async updateFunction(p: TokenPrincipal, ref: string, slug: string, patch: { name?: string; verify_jwt?: boolean }): Promise<V1Function> {
+    return v1Function(await this.projects.updateFunction(p.user, ref, slug, { name: patch.name, verifyJwt: patch.verify_jwt }));
+  }
+
+  async deleteFunction(p: TokenPrincipal, ref: string, slug: string): Promise<void> {
+    await this.projects.deleteFunction(p.user, ref, slug);
+  }
+
+  /**
+   * PUT …/functions: the CLI's last step of a deploy of several functions
+   * (apps/cli-go/pkg/function/deploy.go bulkUpload). Their files are already
+   * in place (Supafleet serves a deploy at once, bundleOnly or not), so this
+   * sets each one's name and verify_jwt; a slug never deployed is a 404.
+   */
+  async bulkUpdateFunctions(p: TokenPrincipal, ref: string, body: BulkUpdateFunctionBody): Promise<{ functions: V1Function[] }> {
+    const out: V1Function[] = [];
+    for (const f of body) {
+      if (f.status !== "ACTIVE")
+        throw new InvalidStateError(`Function ${f.slug}: only ACTIVE can be set here; delete a function with DELETE …/functions/${f.slug}.`);
+      out.push(await this.updateFunction(p, ref, f.slug, { name: f.name, verify_jwt: f.verify_jwt }));
+    }
+    return { functions: out };
   }
 }

@@ -13,9 +13,10 @@ const TARGET = "openapi-3.0" as const;
 const TAGS: Record<ApiOperation["tag"], string> = {
   Projects: "Create, list, read, pause, restore and delete projects.",
   Organizations: "Your organization (one per account).",
-  Secrets: "A project's API keys.",
+  Secrets: "A project's API keys, and its Edge Functions' secrets.",
   Auth: "A project's Auth (GoTrue) settings.",
   Database: "SQL on a project's database.",
+  "Edge Functions": "A project's Edge Functions: deploy, list, read and delete them.",
   Meta: "This document.",
 };
 const COMPONENTS = "#/components/schemas/";
@@ -92,7 +93,7 @@ function operationObject(o: ApiOperation): JsonObject {
   const responses: JsonObject = {
     [String(o.success.status)]: {
       description: o.success.description,
-      ...(o.success.schema ? { content: { "application/json": { schema: toSchema(o.success.schema, "output") } } } : {}),
+      ...(o.success.schema ? { content: { [o.success.contentType ?? "application/json"]: { schema: toSchema(o.success.schema, "output") } } } : {}),
     },
   };
   const statuses = new Set([...o.errors, ...(o.auth ? [401, 429] : []), 500]);
@@ -104,6 +105,7 @@ function operationObject(o: ApiOperation): JsonObject {
     tags: [o.tag],
     parameters: parameters(o),
     ...(o.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(o.body, "input") } } } } : {}),
+    ...(o.multipartBody ? { requestBody: { required: true, content: { "multipart/form-data": { schema: toSchema(o.multipartBody, "input") } } } } : {}),
     responses,
     security: o.auth ? [{ bearer: [] }] : [],
   };

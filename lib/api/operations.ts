@@ -3,6 +3,7 @@
 // document (lib/api/openapi.ts) is generated from the same objects. Paths and
 // operationIds are Supabase's, so generated clients find them.
 import { z } from "zod";
+import { op, type ApiOperation } from "@/lib/api/operation";
 import {
   apiKeySchema,
   apiKeysQuerySchema,
@@ -21,34 +22,9 @@ import {
   serviceHealthSchema,
   updateAuthConfigBodySchema,
 } from "@/lib/api/schemas";
+import { functionOperations } from "@/lib/api/function-operations";
 
-export type HttpMethod = "GET" | "POST" | "DELETE" | "PATCH";
-
-export interface ApiOperation<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType | undefined = z.ZodType | undefined> {
-  method: HttpMethod;
-  /** OpenAPI form: /v1/projects/{ref}. */
-  path: string;
-  operationId: string;
-  summary: string;
-  description?: string;
-  tag: "Projects" | "Organizations" | "Database" | "Secrets" | "Auth" | "Meta";
-  /** false only for the document itself. */
-  auth: boolean;
-  params: P;
-  query: Q;
-  body: B;
-  /** Largest request body accepted, in bytes. */
-  maxBodyBytes: number;
-  success: { status: 200 | 201; description: string; schema?: z.ZodType };
-  /** Error statuses this operation can answer with (401 and 429 come with auth). */
-  errors: number[];
-}
-
-function op<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType | undefined = undefined>(
-  o: Omit<ApiOperation<P, Q, B>, "maxBodyBytes" | "body"> & { body?: B; maxBodyBytes?: number },
-): ApiOperation<P, Q, B> {
-  return { ...o, body: o.body as B, maxBodyBytes: o.maxBodyBytes ?? 64 * 1024 };
-}
+export type { ApiOperation, HttpMethod } from "@/lib/api/operation";
 
 export const operations = {
   listProjects: op({
@@ -215,6 +191,7 @@ export const operations = {
     success: { status: 200, description: "Your organization.", schema: z.array(organizationSchema) },
     errors: [],
   }),
+  ...functionOperations,
   openApiDocument: op({
     method: "GET",
     path: "/v1/openapi.json",

@@ -19,6 +19,7 @@ import type { ActivitySource } from "@/lib/proxy/activity";
 import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import { budgetOf } from "@/lib/projects/admission";
 import { withGeneration } from "@/lib/backups/generation";
+import { functionSecretValues } from "@/lib/functions/secrets";
 
 export interface ProjectServiceConfig {
   portRange: { start: number; end: number };
@@ -86,6 +87,8 @@ export interface ProjectForSpec {
   fileSizeLimitMb?: number | null;
   /** JSON of the project's Auth settings (lib/stack/auth-config.ts); null: defaults. */
   authSettings: string | null;
+  /** The Edge Functions' secrets, sealed (lib/functions/secrets.ts); null or absent: none. */
+  functionSecrets?: string | null;
   ports: Array<{ purpose: PortPurpose; port: number }>;
   subnet: { subnet: string } | null;
   owner: { id: string; email: string };
@@ -149,6 +152,7 @@ export function specFor(
     stackVersion: opts.stackVersion ?? p.stackVersion,
     secrets: opts.secrets ?? secretsOf(ctx, p),
     auth: authSettingsOf(p),
+    functionSecrets: functionSecretValues(ctx.config.masterKey, p.ref, p.functionSecrets ?? null),
     analytics: ctx.config.analytics ?? false,
     ports: { kongHttp: port("KONG_HTTP"), postgres: port("POSTGRES"), pooler: port("POOLER") },
     subnet: p.subnet?.subnet,

@@ -14,6 +14,7 @@ import { runExec } from "@/lib/docker/exec-stream";
 import { psqlCommand } from "@/lib/docker/psql-session";
 import { removeGenerationVolumes } from "@/lib/docker/volume-helper";
 import { ResourceConflictError } from "@/lib/errors";
+import { functionVolumeOf, readFunctionDir, removeFunctionDir, writeFunctionDir } from "@/lib/docker/function-files";
 import type { Provisioner } from "@/lib/projects/provisioner";
 
 export interface DockerProvisionerOptions {
@@ -60,6 +61,18 @@ export function dockerProvisioner(docker: Docker, installationId: string, opts: 
     importData: async (spec, entries) => {
       if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
       await importData(docker, spec, entries);
+    },
+    writeFunction: async (spec, slug, stage, tar) => {
+      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
+      await writeFunctionDir(docker, await functionVolumeOf(docker, spec), slug, stage, tar);
+    },
+    removeFunction: async (spec, slug) => {
+      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
+      await removeFunctionDir(docker, await functionVolumeOf(docker, spec), slug);
+    },
+    readFunction: async (spec, slug, limits) => {
+      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
+      return readFunctionDir(docker, await functionVolumeOf(docker, spec), slug, limits);
     },
     removeGeneration: (ref, generation) => removeGenerationVolumes(docker, ref, installationId, generation),
     dataUpgrades: true,

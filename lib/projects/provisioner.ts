@@ -99,6 +99,15 @@ export interface Provisioner {
   runSql(ref: string, script: string, opts: { password: string }): Promise<string>;
   /** Whether runSql works on this runtime (callers that run SQL in the background check it first). */
   readonly sql: boolean;
+  /**
+   * Edge Functions in the spec's functions volume (lib/docker/function-files.ts):
+   * writeFunction moves the tar's `.supafleet-staging/<stage>/` tree to
+   * `<slug>/` in one rename; removeFunction deletes `<slug>/`; readFunction
+   * gives its files. Never `main/`. They work whether the stack runs or not.
+   */
+  writeFunction(spec: StackSpec, slug: string, stage: string, tar: Buffer): Promise<void>;
+  removeFunction(spec: StackSpec, slug: string): Promise<void>;
+  readFunction(spec: StackSpec, slug: string, limits: { maxBytes: number; maxFiles: number }): Promise<Array<{ path: string; content: Buffer }>>;
   /** Whether upgradeData runs on this runtime; without it a new Postgres major is refused before anything is touched. */
   readonly dataUpgrades: boolean;
   /**

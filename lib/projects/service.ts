@@ -21,6 +21,8 @@ import { JobRunner } from "@/lib/projects/jobs";
 import * as lifecycle from "@/lib/projects/lifecycle";
 import * as upgrade from "@/lib/projects/upgrade";
 import * as authSettings from "@/lib/projects/auth-settings";
+import * as functionSecrets from "@/lib/projects/function-secrets";
+import * as edgeFunctions from "@/lib/projects/edge-functions";
 import type { LogLine, NodeView, Provisioner, ServiceStatus } from "@/lib/projects/provisioner";
 import * as queries from "@/lib/projects/queries";
 import { reconcile, type ReconcileReport } from "@/lib/projects/reconcile";
@@ -154,6 +156,21 @@ export class ProjectService {
   }
   getAuthSettings = (actor: SessionUser, ref: string) => authSettings.getAuthSettings(this.ctx, actor, ref);
   saveAuthSettings = (actor: SessionUser, ref: string, input: unknown) => authSettings.saveAuthSettings(this.ctx, actor, ref, input);
+  // Edge Functions and their secrets: owner only, as Auth settings.
+  listFunctionSecrets = (actor: SessionUser, ref: string) => functionSecrets.listFunctionSecrets(this.ctx, actor, ref);
+  setFunctionSecrets = (actor: SessionUser, ref: string, items: Array<{ name: string; value: string }>) =>
+    functionSecrets.setFunctionSecrets(this.ctx, actor, ref, items);
+  deleteFunctionSecrets = (actor: SessionUser, ref: string, names: string[]) => functionSecrets.deleteFunctionSecrets(this.ctx, actor, ref, names);
+  /** The owner's project, for checks before a deploy's body is read. */
+  getFunctionsProject = (actor: SessionUser, ref: string) => queries.findOwned(this.ctx, actor, ref).then(() => undefined);
+  listFunctions = (actor: SessionUser, ref: string) => edgeFunctions.listFunctions(this.ctx, actor, ref);
+  getFunction = (actor: SessionUser, ref: string, slug: string) => edgeFunctions.getFunction(this.ctx, actor, ref, slug);
+  readFunctionFiles = (actor: SessionUser, ref: string, slug: string, maxBytes: number) =>
+    edgeFunctions.readFunctionFiles(this.ctx, actor, ref, slug, maxBytes);
+  deployFunction = (actor: SessionUser, ref: string, deploy: edgeFunctions.FunctionDeploy) => edgeFunctions.deployFunction(this.ctx, actor, ref, deploy);
+  updateFunction = (actor: SessionUser, ref: string, slug: string, patch: edgeFunctions.FunctionPatch) =>
+    edgeFunctions.updateFunction(this.ctx, actor, ref, slug, patch);
+  deleteFunction = (actor: SessionUser, ref: string, slug: string) => edgeFunctions.deleteFunction(this.ctx, actor, ref, slug);
 
   /** Re-reads one project's state from the engine now and stores the derived status (the monitor's check). */
   refreshStatus(ref: string): Promise<ProjectStatus | null> {

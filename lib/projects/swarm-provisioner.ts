@@ -112,6 +112,10 @@ export function swarmProvisioner(docker: Docker, installationId: string, opts: S
     removeGeneration: () => Promise.reject(backupsUnsupported()),
     runSql: () => Promise.reject(backupsUnsupported()),
     sql: false,
+    // Function files live in the project's volume on its node, which this provisioner reaches only as a service: not built yet.
+    writeFunction: () => Promise.reject(functionsUnsupported()),
+    removeFunction: () => Promise.reject(functionsUnsupported()),
+    readFunction: () => Promise.reject(functionsUnsupported()),
     // A data upgrade fills new volumes through helpers on the project's node, as backups do: not built yet.
     dataUpgrades: false,
     upgradeData: () => Promise.reject(new InvalidStateError("Postgres major upgrades are not available on the Swarm engine yet (docs/scale-out.md).")),
@@ -154,4 +158,8 @@ export function createSwarmProvisioner(
 
 function backupsUnsupported(): InvalidStateError {
   return new InvalidStateError("Backups, restores and clones are not available on the Swarm engine yet (docs/scale-out.md).");
+}
+
+function functionsUnsupported(): InvalidStateError {
+  return new InvalidStateError("Deploying Edge Functions through the Management API is not available on the Swarm engine yet (docs/scale-out.md).");
 }

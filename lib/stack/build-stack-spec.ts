@@ -46,6 +46,12 @@ export interface StackInput {
   secrets: ProjectSecrets;
   /** The project's Auth settings; undefined: DEFAULT_AUTH_SETTINGS. */
   auth?: AuthSettings;
+  /**
+   * The Edge Functions' secrets (name → value): environment variables of the
+   * functions container only. The template's own variables win; the API
+   * refuses those names anyway (lib/functions/secrets.ts).
+   */
+  functionSecrets?: Record<string, string>;
   /** Logs and analytics (Logflare + Vector): an installation setting, off by default as upstream. */
   analytics: boolean;
   ports: { kongHttp: number; postgres: number; pooler: number };
@@ -263,6 +269,11 @@ export function buildStackSpec(input: StackInput): StackSpec {
       stopGraceSeconds: Math.ceil(durationMs(svc.stop_grace_period, DEFAULT_STOP_GRACE_MS) / 1000),
       limits: limitsFor(version, service, input.budget ?? defaultBudget()),
     });
+  }
+  if (input.functionSecrets && Object.keys(input.functionSecrets).length) {
+    const functions = services.find((s) => s.service === "functions");
+    if (!functions) throw new TemplateError("function secrets need a functions service");
+    for (const [name, value] of Object.entries(input.functionSecrets)) if (!(name in functions.env)) functions.env[name] = value;
   }
   // Supavisor terminates TLS for Postgres clients when told where its
   // certificate is (GLOBAL_DOWNSTREAM_*; it refuses to start if the files are

@@ -12,6 +12,7 @@ import { LABELS, type ServiceName, type StackSpec } from "@/lib/stack/types";
 import { LATEST_STACK_VERSION, postgresMajor, templateServices } from "@/lib/stack/template";
 import { DB_VOLUME, dataVolumes, generationOf } from "@/lib/backups/generation";
 import { entryName, fakeDataOps } from "@/test/support/fake-data-ops";
+import { fakeFunctionOps } from "@/test/support/fake-function-ops";
 import type { EngineStack, LogLine, OnProvisionEvent, Provisioner, Removed, ServiceStatus } from "@/lib/projects/provisioner";
 
 export interface FakeContainer {
@@ -298,5 +299,6 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: Fake
       s.metadata.push(sealed);
     },
     ...fakeDataOps({ engine, installationId, hooks, own, log }),
+    ...fakeFunctionOps({ installationId, own, log }),
   };
 }

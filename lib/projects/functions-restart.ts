@@ -1,0 +1,61 @@
+// Making only the functions container again (new secrets in its
+// environment), as Auth settings make only auth again
+// (lib/projects/auth-settings.ts): the same provisioner.replaceService, under
+// the project's job lock. Several saves in a row share one restart: while a
+// restart is queued and has not begun, another save adds nothing (the restart
+// reads the settings when it begins).
+import { EVENT } from "@/lib/domain";
+import { describeError, PROJECT_FOR_SPEC, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
+import { recordEvent } from "@/lib/projects/events";
+import type { JobRunner } from "@/lib/projects/jobs";
+import type { ProvisionEvent } from "@/lib/projects/provisioner";
+
+interface PendingRestart {
+  begun: boolean;
+}
+
+// Per job runner (one per ProjectService), per ref.
+const pending = new WeakMap<JobRunner, Map<string, PendingRestart>>();
+
+function pendingOf(jobs: JobRunner): Map<string, PendingRestart> {
+  let m = pending.get(jobs);
+  if (!m) pending.set(jobs, (m = new Map()));
+  return m;
+}
+
+/** The project's running job, if any, is a functions restart (so another save may queue behind it). */
+export function onlyFunctionsRestartRuns(ctx: ProjectContext, ref: string): boolean {
+  return pendingOf(ctx.jobs).has(ref);
+}
+
+export function scheduleFunctionsRestart(ctx: ProjectContext, p: { id: string; ref: string }): void {
+  const map = pendingOf(ctx.jobs);
+  const current = map.get(p.ref);
+  if (current && !current.begun) return;
+  const entry: PendingRestart = { begun: false };
+  map.set(p.ref, entry);
+  ctx.jobs.start(p.ref, async (signal) => {
+    entry.begun = true;
+    try {
+      await applyToFunctions(ctx, p.id, signal);
+    } finally {
+      if (map.get(p.ref) === entry) map.delete(p.ref);
+    }
+  });
+}
+
+async function applyToFunctions(ctx: ProjectContext, projectId: string, signal: AbortSignal): Promise<void> {
+  const p = await ctx.db.project.findUniqueOrThrow({ where: { id: projectId }, include: PROJECT_FOR_SPEC });
+  const onEvent = (e: ProvisionEvent) => {
+    if (e.service === "functions" && e.kind !== "image.pull")
+      void recordEvent(ctx.db, p, e.kind.endsWith("failed") ? "ERROR" : "INFO", e.kind, e.message ?? e.kind, { service: "functions" }).catch(() => undefined);
+  };
+  try {
+    await ctx.provisioner.replaceService(specFor(ctx, p), "functions", { onEvent, signal });
+    await recordEvent(ctx.db, p, "INFO", EVENT.functionsRestartSucceeded, "functions runs with the new secrets");
+  } catch (err) {
+    const reason = describeError(err);
+    await recordEvent(ctx.db, p, "ERROR", EVENT.functionsRestartFailed, reason);
+    await setStatus(ctx, p.id, "ACTIVE_UNHEALTHY", `Functions did not come back with the new secrets: ${reason}`);
+  }
+}
