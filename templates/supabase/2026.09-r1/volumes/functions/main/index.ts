@@ -97,8 +97,22 @@ async function isValidHybridJWT(jwt: string): Promise<AuthFailure | null> {
   return AUTH_FAILURE.UnsupportedTokenAlgorithm(jwtAlgorithm);
 }
 
+// Supafleet: a function deployed through the Management API records its own
+// verify_jwt (as Supabase's platform keeps it per function) beside its code,
+// in .supafleet-function.json (lib/functions/layout.ts); functions without
+// one (the template's, files put there by hand) follow VERIFY_JWT.
+async function verifyJwtFor(serviceName: string | undefined): Promise<boolean> {
+  if (!serviceName || !/^[A-Za-z0-9_-]+$/.test(serviceName)) return VERIFY_JWT;
+  try {
+    const meta = JSON.parse(await Deno.readTextFile(`/home/deno/functions/${serviceName}/.supafleet-function.json`));
+    return typeof meta?.verify_jwt === "boolean" ? meta.verify_jwt : VERIFY_JWT;
+  } catch {
+    return VERIFY_JWT;
+  }
+}
+
 Deno.serve(async (req: Request) => {
-  if (req.method !== "OPTIONS" && VERIFY_JWT) {
+  if (req.method !== "OPTIONS" && (await verifyJwtFor(new URL(req.url).pathname.split("/")[1]))) {
     try {
       const token = getAuthToken(req);
       if (typeof token !== "string") return getAuthErrorResponse(token);
