@@ -17,7 +17,8 @@ import type { TokenPrincipal } from "@/lib/tokens/service";
 import type { CreateProjectBody, HealthServiceName, RunQueryBody, UpdateAuthConfigBody } from "@/lib/api/schemas";
 import { projectKeys, v1ApiKeys, type V1ApiKey } from "@/lib/api/api-keys";
 import { authSettingsFromPatch, v1AuthConfig, type V1AuthConfig } from "@/lib/api/auth-config";
-import { QueryGate, runSql, type QueryLimits, DEFAULT_QUERY_LIMITS } from "@/lib/api/database-query";
+import { runSql, type QueryLimits, DEFAULT_QUERY_LIMITS } from "@/lib/api/database-query";
+import { QueryGate, type QueryConcurrency } from "@/lib/api/query-gate";
 import { serviceHealth, type V1ServiceHealth } from "@/lib/api/health";
 import {
   organizationOf,
@@ -37,17 +38,21 @@ export interface ManagementApiConfig {
   /** Where the host reaches a project's Supavisor (its leased POSTGRES port). */
   databaseHost: string;
   queryLimits?: QueryLimits;
+  /** SQL queries running at once, per user and in all. */
+  queryConcurrency?: QueryConcurrency;
 }
 
 const PAGE = 100;
 
 export class ManagementApi {
-  private readonly queries = new QueryGate();
+  private readonly queries: QueryGate;
 
   constructor(
     private readonly projects: ProjectService,
     private readonly config: ManagementApiConfig,
-  ) {}
+  ) {
+    this.queries = new QueryGate(config.queryConcurrency);
+  }
 
   private scope(p: TokenPrincipal) {
     return { asAdmin: p.admin };
@@ -132,6 +137,7 @@ export class ManagementApi {
       throw new InvalidStateError(`The project is ${d.status}; its database runs only while it is active.`);
     if (!d.dbPort) throw new InvalidStateError("The project has no database port.");
     const target = { host: this.config.databaseHost, port: d.dbPort, user: `postgres.${d.ref}`, password: d.dbPassword, database: "postgres" };
-    return this.queries.run(p.tokenId, () => runSql(target, body, this.config.queryLimits ?? DEFAULT_QUERY_LIMITS));
+    // Counted per user: one user's tokens share the limit.
+    return this.queries.run(p.user.id, () => runSql(target, body, this.config.queryLimits ?? DEFAULT_QUERY_LIMITS));
   }
 }
