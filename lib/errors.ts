@@ -168,14 +168,14 @@ export class ResultTooLargeError extends AppError {
 }
 
 /**
- * A statement ran past the time limit although the server's statement_timeout
+ * A query ran past its time limit although the server's statement_timeout
  * should have ended it (the query's own SQL lifted it): stopped on the server.
  * 408 as postgres-meta answers its query read timeout (supabase/postgres-meta
  * src/server/utils.ts translateErrorToResponseCode, v0.98.0).
  */
 export class QueryTimeoutError extends AppError {
   constructor(seconds: number) {
-    super("query_timeout", 408, `Failed to run sql query: Query read timeout: a statement ran longer than ${seconds} s and was stopped on the server.`);
+    super("query_timeout", 408, `Failed to run sql query: Query read timeout: the query ran longer than ${seconds} s and was stopped on the server.`);
   }
 }
 

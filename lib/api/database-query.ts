@@ -12,9 +12,14 @@
 //   over the whole request (a simple query keeps every statement's rows until
 //   it ends); past either the connection is dropped, the backend terminated,
 //   and the answer is 413;
-// - time: statement_timeout is set for the session, and a timer per statement
-//   (restarted at each CommandComplete) terminates the backend a grace period
-//   after it, for SQL that ran `SET statement_timeout = 0` first; answer 408;
+// - time: statement_timeout is set for the session (each statement 55 s), and
+//   a timer over the whole text (55 s + 5 s grace, what the client-side
+//   query_timeout bounded before; postgres-meta likewise bounds a whole query
+//   with node-postgres's query_timeout, PG_QUERY_TIMEOUT_SECS, v0.98.0
+//   src/server/constants.ts) terminates the backend for SQL that ran
+//   `SET statement_timeout = 0` first; answer 408. Per statement is not
+//   observable from outside: Postgres flushes a simple query's
+//   CommandCompletes only when its send buffer fills or the query ends;
 // - queries at once: per user and per server (query-gate.ts).
 //
 // Protocols, as before: a query with parameters or read_only runs as one
@@ -44,7 +49,7 @@ export interface QueryLimits {
   maxRows: number;
   /** DataRow bytes one request may receive, all statements together. */
   maxResultBytes: number;
-  /** How long past statementTimeoutMs the server-side cut waits for Postgres's own timeout to answer first. */
+  /** The whole text's bound is statementTimeoutMs + this: Postgres's own timeout answers first when the SQL left it on. */
   cancelGraceMs: number;
 }
 
@@ -53,7 +58,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   connectTimeoutMs: 10_000,
   maxRows: 50_000,
   maxResultBytes: 32 * 1024 * 1024,
-  cancelGraceMs: 2_000,
+  cancelGraceMs: 5_000,
 };
 
 type Row = Record<string, unknown>;
@@ -138,15 +143,9 @@ export async function runSql(target: QueryTarget, body: RunQueryBody, limits: Qu
     clearTimeout(timer);
     timer = undefined;
   };
-  const guard = new WireGuard(limits, {
-    onStop: () => {
-      disarm();
-      stopOnServer();
-    },
-    // Each statement gets its own time, as statement_timeout does.
-    onStatementEnd: () => {
-      if (timer) arm();
-    },
+  const guard = new WireGuard(limits, () => {
+    disarm();
+    stopOnServer();
   });
   const arm = () => {
     clearTimeout(timer);
@@ -174,7 +173,7 @@ export async function runSql(target: QueryTarget, body: RunQueryBody, limits: Qu
     throw new DatabaseUnreachableError(err instanceof Error ? err.message : String(err));
   }
   try {
-    // From here every statement has its time, the set-up's too (a pooler that hangs is cut as well).
+    // The set-up has the same bound (a pooler that hangs is cut too); the user's text gets it afresh.
     arm();
     const setup = (await client.query(
       `SET statement_timeout = ${Math.floor(limits.statementTimeoutMs)}; SELECT pg_backend_pid() AS pid`,
@@ -186,15 +185,18 @@ export async function runSql(target: QueryTarget, body: RunQueryBody, limits: Qu
       // One statement (the extended protocol refuses more), so it cannot end
       // the READ ONLY transaction and write after it; rolled back either way.
       await client.query("BEGIN TRANSACTION READ ONLY");
+      arm();
       try {
         rows = await readThroughCursor(client, body.query, values);
       } finally {
         await client.query("ROLLBACK").catch(() => undefined);
       }
     } else if (values.length > 0) {
+      arm();
       rows = await readThroughCursor(client, body.query, values);
     } else {
       // Simple protocol: several statements in one text, as Supabase allows.
+      arm();
       rows = lastRows((await client.query<Row>(body.query)) as pg.QueryResult<Row> | pg.QueryResult<Row>[]);
     }
     disarm();
@@ -204,7 +206,7 @@ export async function runSql(target: QueryTarget, body: RunQueryBody, limits: Qu
   } catch (err) {
     disarm();
     if (guard.stopped) throw tooLarge(guard.stopped);
-    if (timedOut) throw new QueryTimeoutError(Math.round(limits.statementTimeoutMs / 1000));
+    if (timedOut) throw new QueryTimeoutError(Math.round((limits.statementTimeoutMs + limits.cancelGraceMs) / 1000));
     if (postgresError(err)) throw new QueryFailedError(`Failed to run sql query: ERROR: ${err.code ?? ""}: ${err.message}`);
     throw err;
   } finally {

@@ -9,8 +9,11 @@
 //
 // Counted: DataRow ('D') bytes over the whole request, rows per result set
 // (a RowDescription 'T' starts one), and any single message (notices and
-// errors too) larger than the byte budget. A CommandComplete ('C') ends a
-// statement: the caller restarts its per-statement timer there.
+// errors too) larger than the byte budget.
+//
+// The app reaches the project's Supavisor in plain text on the host's
+// loopback (lib/api/index.ts databaseHost), so the socket carries the
+// protocol itself; a TLS connection would hide it, and runSql asks for none.
 import net from "node:net";
 
 export type GuardStop = { kind: "bytes"; limit: number } | { kind: "rows"; limit: number };
@@ -25,7 +28,6 @@ export interface WireGuardLimits {
 const HEADER = 5;
 const DATA_ROW = 0x44; // 'D'
 const ROW_DESCRIPTION = 0x54; // 'T'
-const COMMAND_COMPLETE = 0x43; // 'C'
 
 export class WireGuard {
   /** The socket node-postgres is given (ClientConfig.stream): this guard's listener runs before the parser's. */
@@ -39,7 +41,7 @@ export class WireGuard {
 
   constructor(
     private readonly limits: WireGuardLimits,
-    private readonly events: { onStop: (stop: GuardStop) => void; onStatementEnd: () => void },
+    private readonly onStop: (stop: GuardStop) => void,
   ) {
     this.socket = new net.Socket();
     // Attached now, before node-postgres attaches its parser on 'connect'.
@@ -81,8 +83,6 @@ export class WireGuard {
       this.bytes += size;
       if (this.rows > this.limits.maxRows) return this.halt({ kind: "rows", limit: this.limits.maxRows });
       if (this.bytes > this.limits.maxResultBytes) return this.halt({ kind: "bytes", limit: this.limits.maxResultBytes });
-    } else if (type === COMMAND_COMPLETE) {
-      this.events.onStatementEnd();
     }
   }
 
@@ -90,6 +90,6 @@ export class WireGuard {
   private halt(stop: GuardStop): void {
     this.stop = stop;
     this.socket.destroy();
-    this.events.onStop(stop);
+    this.onStop(stop);
   }
 }

@@ -17,7 +17,7 @@ import { ensureDockerHost } from "@/test/support/docker-host";
 import { openInstallation, type Installation } from "@/test/support/installation";
 import { ensureStandinImages } from "@/test/support/standin-images";
 
-// Short enough for a test, long enough for 8 oversized reads on 2 busy cores.
+// Short, so the timeout tests take seconds.
 const LIMITS: QueryLimits = { ...DEFAULT_QUERY_LIMITS, statementTimeoutMs: 3_000, cancelGraceMs: 1_000 };
 const OVERSIZED = "select repeat('x', 20000) from generate_series(1, 50000)"; // ~1 GB of rows
 
@@ -33,6 +33,11 @@ beforeAll(async () => {
   user = { id: u.id, email: u.email, name: null, role: "USER" };
   ref = (await inst.service.createProject(user, { name: "Bounded SQL" })).ref;
   await inst.service.waitForIdle(ref);
+  // On a loaded shared host a service may miss its health checks; the owner's retry is the product's answer.
+  if ((await inst.service.getProject(user, ref)).status === "INIT_FAILED") {
+    await inst.service.retryProject(user, ref);
+    await inst.service.waitForIdle(ref);
+  }
   expect((await inst.service.getProject(user, ref)).status).toBe("ACTIVE_HEALTHY");
 });
 
@@ -41,8 +46,8 @@ afterAll(async () => {
   await inst?.db.$disconnect();
 });
 
-function api(concurrency = { perUser: 2, overall: 8 }): ManagementApi {
-  return new ManagementApi(inst.service, { dbImage: "unused", databaseHost: "127.0.0.1", queryLimits: LIMITS, queryConcurrency: concurrency });
+function api(concurrency = { perUser: 2, overall: 8 }, limits = LIMITS): ManagementApi {
+  return new ManagementApi(inst.service, { dbImage: "unused", databaseHost: "127.0.0.1", queryLimits: limits, queryConcurrency: concurrency });
 }
 
 function token(tokenId: string): TokenPrincipal {
@@ -94,7 +99,8 @@ describe("the SQL endpoint's bounds", () => {
   });
 
   it("refuses 8 parallel oversized results with 413, with this process's memory bounded and the database stopped", async () => {
-    const a = api({ perUser: 8, overall: 8 });
+    // The default 55 s: 8 reads at once on 2 shared cores must reach the budget before any timeout.
+    const a = api({ perUser: 8, overall: 8 }, DEFAULT_QUERY_LIMITS);
     global.gc?.();
     const before = process.memoryUsage().rss;
     let peak = before;
@@ -118,7 +124,7 @@ describe("the SQL endpoint's bounds", () => {
     await expect.poll(() => leftover(a), { timeout: 10_000, interval: 250 }).toEqual([]);
   });
 
-  it("cuts a statement whose SQL lifted statement_timeout, on the server, even one that catches cancels", async () => {
+  it("cuts a query whose SQL lifted statement_timeout, on the server, even one that catches cancels", async () => {
     const a = api();
     for (const query of [
       "set statement_timeout = 0; select pg_sleep(60)",
@@ -130,14 +136,14 @@ describe("the SQL endpoint's bounds", () => {
       const took = Date.now() - started;
       expect([err.status, err.message]).toEqual([
         408,
-        expect.stringMatching(/Query read timeout: a statement ran longer than 3 s and was stopped on the server/),
+        expect.stringMatching(/Query read timeout: the query ran longer than 4 s and was stopped on the server/),
       ]);
-      expect(took).toBeGreaterThanOrEqual(LIMITS.statementTimeoutMs);
+      expect(took).toBeGreaterThanOrEqual(LIMITS.statementTimeoutMs + LIMITS.cancelGraceMs);
       expect(took).toBeLessThan(LIMITS.statementTimeoutMs + LIMITS.cancelGraceMs + 5_000);
       await expect.poll(() => leftover(a), { timeout: 10_000, interval: 250 }).toEqual([]);
     }
-    // Each statement has its own time: two statements of 2 s each pass.
-    expect(await a.runQuery(token("t1"), ref!, { query: "set statement_timeout = 0; select pg_sleep(2); select pg_sleep(2) as slept" })).toEqual([
+    // Within the bound, a text whose SQL lifted the setting runs to its end, as before.
+    expect(await a.runQuery(token("t1"), ref!, { query: "set statement_timeout = 0; select pg_sleep(1); select pg_sleep(1) as slept" })).toEqual([
       { slept: "" },
     ]);
   });
