@@ -178,6 +178,7 @@ export async function runSql(target: QueryTarget, body: RunQueryBody, limits: Qu
     const setup = (await client.query(
       `SET statement_timeout = ${Math.floor(limits.statementTimeoutMs)}; SELECT pg_backend_pid() AS pid`,
     )) as unknown as pg.QueryResult<{ pid: number }>[];
+    // Supavisor's session port: one backend serves this connection throughout, so its pid is the one to stop.
     pid = setup[1]?.rows[0]?.pid;
     const values = body.parameters ?? [];
     let rows: Row[];
