@@ -91,6 +91,11 @@ function postgresError(err: unknown): err is pg.DatabaseError {
   return err instanceof pg.DatabaseError;
 }
 
+// The bytes message follows postgres-meta's RESULT_SIZE_EXCEEDED ("Query result
+// size (…) exceeded the configured limit (…)", supabase/postgres-meta
+// src/lib/db.ts, v0.98.0), which answers it with its default 400
+// (src/server/utils.ts); here it is 413, as issue 26 asks, because the request
+// itself is fine and only its result is too large to carry.
 function tooLarge(stop: GuardStop): ResultTooLargeError {
   if (stop.kind === "rows") {
     return new ResultTooLargeError(
