@@ -8,6 +8,8 @@ const nextConfig: NextConfig = {
     "@prisma/adapter-better-sqlite3",
     "@prisma/adapter-pg",
     "pg",
+    // Requires pg's own internals (pg/lib/result.js): loaded beside pg, not bundled.
+    "pg-cursor",
     "dockerode",
     "ssh2",
     "cpu-features",

@@ -167,6 +167,25 @@ export class QueryFailedError extends AppError {
   }
 }
 
+/** A query's rows passed what one request may carry (bytes or rows): refused, and the query stopped on the server. */
+export class ResultTooLargeError extends AppError {
+  constructor(message: string) {
+    super("result_too_large", 413, message);
+  }
+}
+
+/**
+ * A query ran past its time limit although the server's statement_timeout
+ * should have ended it (the query's own SQL lifted it): stopped on the server.
+ * 408 as postgres-meta answers its query read timeout (supabase/postgres-meta
+ * src/server/utils.ts translateErrorToResponseCode, v0.98.0).
+ */
+export class QueryTimeoutError extends AppError {
+  constructor(seconds: number) {
+    super("query_timeout", 408, `Failed to run sql query: Query read timeout: the query ran longer than ${seconds} s and was stopped on the server.`);
+  }
+}
+
 export class DatabaseUnreachableError extends AppError {
   constructor(detail: string) {
     super("database_unreachable", 502, `The project's database did not answer: ${detail}`);

@@ -17,7 +17,8 @@ import type { TokenPrincipal } from "@/lib/tokens/service";
 import type { CreateProjectBody, HealthServiceName, RunQueryBody, UpdateAuthConfigBody } from "@/lib/api/schemas";
 import { projectKeys, v1ApiKeys, type V1ApiKey } from "@/lib/api/api-keys";
 import { authSettingsFromPatch, v1AuthConfig, type V1AuthConfig } from "@/lib/api/auth-config";
-import { QueryGate, runSql, type QueryLimits, DEFAULT_QUERY_LIMITS } from "@/lib/api/database-query";
+import { runSql, type QueryLimits, DEFAULT_QUERY_LIMITS } from "@/lib/api/database-query";
+import { QueryGate, type QueryConcurrency } from "@/lib/api/query-gate";
 import { serviceHealth, type V1ServiceHealth } from "@/lib/api/health";
 import type { BulkUpdateFunctionBody, CreateSecretBody, DeployMetadata, V1Function, V1Secret } from "@/lib/api/function-schemas";
 import { deployMetadataSchema } from "@/lib/api/function-schemas";
@@ -45,6 +46,8 @@ export interface ManagementApiConfig {
   queryLimits?: QueryLimits;
   /** Largest deploy of one function, in bytes of files (SUPAFLEET_FUNCTION_MAX_MB); default 20 MB. */
   functionMaxBytes?: number;
+  /** SQL queries running at once, per user and in all. */
+  queryConcurrency?: QueryConcurrency;
 }
 
 /** A token's principal and the client's address key (lib/rate-limit/client-ip.ts), for the service's throttles. */
@@ -58,12 +61,14 @@ const MULTIPART_OVERHEAD = 1024 * 1024;
 const PAGE = 100;
 
 export class ManagementApi {
-  private readonly queries = new QueryGate();
+  private readonly queries: QueryGate;
 
   constructor(
     private readonly projects: ProjectService,
     private readonly config: ManagementApiConfig,
-  ) {}
+  ) {
+    this.queries = new QueryGate(config.queryConcurrency);
+  }
 
   private scope(p: TokenPrincipal) {
     return { asAdmin: p.admin };
@@ -153,7 +158,8 @@ export class ManagementApi {
       throw new InvalidStateError(`The project is ${d.status}; its database runs only while it is active.`);
     if (!d.dbPort) throw new InvalidStateError("The project has no database port.");
     const target = { host: this.config.databaseHost, port: d.dbPort, user: `postgres.${d.ref}`, password: d.dbPassword, database: "postgres" };
-    return this.queries.run(p.tokenId, () => runSql(target, body, this.config.queryLimits ?? DEFAULT_QUERY_LIMITS));
+    // Counted per user: one user's tokens share the limit.
+    return this.queries.run(p.user.id, () => runSql(target, body, this.config.queryLimits ?? DEFAULT_QUERY_LIMITS));
   }
 
   // ---- Edge Functions and their secrets: owner only (the service scopes by owner; admins get 404) ----

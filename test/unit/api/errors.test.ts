@@ -1,7 +1,15 @@
 // Errors leave the API in Supabase's shape: { message } with the mapped
 // status, field problems spelled out, Retry-After on 429, nothing internal.
 import { describe, expect, it } from "vitest";
-import { NotFoundError, QuotaExceededError, RateLimitedError, UnauthenticatedError, ValidationError } from "@/lib/errors";
+import {
+  NotFoundError,
+  QueryTimeoutError,
+  QuotaExceededError,
+  RateLimitedError,
+  ResultTooLargeError,
+  UnauthenticatedError,
+  ValidationError,
+} from "@/lib/errors";
 import { errorResponse } from "@/lib/api/handler";
 
 async function body(r: Response): Promise<unknown> {
@@ -14,6 +22,8 @@ describe("errorResponse", () => {
       [new UnauthenticatedError("Invalid access token."), 401],
       [new NotFoundError("Project not found."), 404],
       [new QuotaExceededError(2), 403],
+      [new ResultTooLargeError("Failed to run sql query: Query result size exceeded the configured limit (33554432 bytes, 32 MB)."), 413],
+      [new QueryTimeoutError(55), 408],
     ] as const) {
       const r = errorResponse(err);
       expect(r.status).toBe(status);
