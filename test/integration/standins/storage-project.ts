@@ -103,7 +103,9 @@ export async function startStandinProject(domain: string, portRange: { start: nu
       connect: {
         lookup: (hostname, options, cb) => {
           if (hostname !== host) return cb(new Error(`unexpected host ${hostname}`), "", 4);
-          return options.all ? (cb as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: "127.0.0.1", family: 4 }]) : cb(null, "127.0.0.1", 4);
+          return options.all
+            ? (cb as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: "127.0.0.1", family: 4 }])
+            : cb(null, "127.0.0.1", 4);
         },
       },
     });

@@ -211,8 +211,27 @@ const server = http.createServer((req, res) => {
   const up = http.request({ host: p.target.host, port: p.target.port, path: p.path, method: req.method, headers: p.headers }, (ures) => {
     res.writeHead(ures.statusCode || 502, { ...ures.headers, ...MARK });
     ures.pipe(res);
+    ures.on("aborted", () => res.destroy());
   });
-  up.on("error", () => send(res, 503, "upstream connect error or disconnect/reset before headers"));
+  // An upstream that answers before it has read the whole body (storage-api
+  // refusing an upload early; Node then closes its connection) ends the
+  // exchange as Envoy ends it (source/common/http/conn_manager_impl.cc
+  // doEndStream: a stream whose response is complete but whose request is not
+  // is reset, and on HTTP/1 the connection is closed after the response is
+  // flushed, FlushWriteAndDelay): the client gets the answer, the rest of its
+  // body is not forwarded, and the connection closes. Only a failure before
+  // the response headers becomes Envoy's 503.
+  res.on("finish", () => {
+    if (req.complete) return;
+    req.unpipe(up);
+    up.destroy();
+    res.socket?.end();
+  });
+  up.on("error", (err) => {
+    if (!res.headersSent) return send(res, 503, `upstream connect error or disconnect/reset before headers. reset reason: ${err.code === "ECONNREFUSED" ? "connection failure" : "connection termination"}`);
+    // The response already started: Envoy never sends a second one; an unfinished one is reset.
+    if (!res.writableFinished) res.destroy();
+  });
   req.pipe(up);
 });
 

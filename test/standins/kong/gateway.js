@@ -114,8 +114,23 @@ const server = http.createServer((req, res) => {
   const up = http.request({ host: t.host, port: t.port, path: t.path, method: req.method, headers: { ...req.headers, host: `${t.host}:${t.port}` } }, (ures) => {
     res.writeHead(ures.statusCode || 502, { ...ures.headers, ...MARK });
     ures.pipe(res);
+    ures.on("aborted", () => res.destroy());
   });
-  up.on("error", (err) => send(res, 502, { message: "An invalid response was received from the upstream server", error: String(err.message) }));
+  // An upstream that answers before reading the whole body (and closes, as a
+  // Node server does) ends the request as nginx ends it: the answer goes to the
+  // client, the rest of the client's body is read and dropped
+  // (ngx_http_discard_request_body), never forwarded.
+  res.on("finish", () => {
+    if (req.complete) return;
+    req.unpipe(up);
+    up.destroy();
+    req.resume();
+  });
+  up.on("error", (err) => {
+    if (!res.headersSent) return send(res, 502, { message: "An invalid response was received from the upstream server", error: String(err.message) });
+    // Headers already sent: no second answer; a cut-off one ends the connection.
+    if (!res.writableFinished) res.destroy();
+  });
   req.pipe(up);
 });
 

@@ -10,8 +10,31 @@ const fsp = require("fs/promises");
 const path = require("path");
 const crypto = require("crypto");
 const { Transform } = require("stream");
-const { pipeline } = require("stream/promises");
 const { ERRORS } = require("./errors");
+
+// body -> counter -> file; unlike stream.pipeline it never destroys the body
+// (the request): refused, the request still gets storage's answer.
+function copy(body, counter, ws) {
+  return new Promise((resolve, reject) => {
+    let ended = false;
+    let failed = false;
+    const fail = (e) => {
+      if (failed) return;
+      failed = true;
+      body.unpipe(counter);
+      counter.unpipe(ws);
+      ws.destroy();
+      reject(e);
+    };
+    body.on("end", () => (ended = true));
+    body.on("error", fail);
+    body.on("close", () => ended || fail(new Error("the upload was cut off before its end")));
+    counter.on("error", fail);
+    ws.on("error", fail);
+    ws.on("close", () => failed || resolve());
+    body.pipe(counter).pipe(ws);
+  });
+}
 
 function createBackend(cfg) {
   const root = path.resolve(cfg.storageFilePath);
@@ -49,7 +72,7 @@ function createBackend(cfg) {
       },
     });
     try {
-      await pipeline(body, counter, fs.createWriteStream(file, { flags: "wx" }));
+      await copy(body, counter, fs.createWriteStream(file, { flags: "wx" }));
     } catch (e) {
       await remove(bucketId, name, version);
       throw e;

@@ -108,10 +108,9 @@ async function main() {
       const err = e instanceof StorageError ? e : ERRORS.InternalError(e && e.message);
       if (!(e instanceof StorageError)) console.error(`storage stand-in: ${req.method} ${url.pathname}: ${e && e.stack}`);
       if (res.headersSent) return res.destroy();
-      // Whatever of the body is left is read and dropped, so the client (and a
-      // proxy still sending it) gets this answer instead of a reset.
+      // An unread rest of the body is left unread, as fastify leaves it: Node
+      // then closes the connection after this answer (so does storage-api).
       req.unpipe();
-      req.resume();
       json(err.userStatusCode, err.render());
     }
   });
