@@ -8,7 +8,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { Pool } = require("pg");
+const { Pool, types } = require("pg");
 const { fromDbError } = require("./errors");
 
 const SCOPE = `SELECT set_config('role', $1, true),
@@ -21,6 +21,9 @@ const SCOPE = `SELECT set_config('role', $1, true),
   set_config('request.path', $8, true),
   set_config('storage.operation', $9, true),
   set_config('storage.allow_delete_query', 'true', true)`;
+
+// src/internal/database/postgres/type-parsers.ts: bigint (file_size_limit) as a number.
+types.setTypeParser(20, "text", parseInt);
 
 function createDb(cfg) {
   const pool = new Pool({ connectionString: cfg.databaseURL, max: 10 });
