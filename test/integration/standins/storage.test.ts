@@ -3,6 +3,8 @@
 // supabase-js as an app uses it. Row-level security on storage.objects is the
 // real Postgres's: the policies below decide who reads and writes what.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import type { WebSocketLikeConstructor } from "@supabase/realtime-js";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABELS } from "@/lib/stack/types";
@@ -15,11 +17,15 @@ let admin: SupabaseClient;
 const userA = randomUUID();
 const userB = randomUUID();
 
+// Node 20 has no WebSocket (facts.md): realtime-js gets the ws package, as scripts/smoke.mjs gives it.
+const WebSocket = createRequire(import.meta.url)("ws") as WebSocketLikeConstructor;
+
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 function client(key: string, token?: string): SupabaseClient {
   return createClient(project.url, key, {
     auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport: WebSocket },
     global: { fetch: project.fetch, ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}) },
   });
 }
