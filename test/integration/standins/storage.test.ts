@@ -156,6 +156,20 @@ describe("storage double through nginx by subdomain", () => {
     expect(await priv.json()).toMatchObject({ statusCode: "404", code: "NoSuchBucket", message: "Bucket not found" });
   });
 
+  it("passes storage's early refusal of ten 20 MB uploads in a row through the gateway (no 503, no reset)", async () => {
+    // storage-api refuses a known-length upload over the limit before reading it
+    // (uploader.ts fileUploadFromRequest); the gateway must hand that answer on.
+    for (let i = 0; i < 10; i++) {
+      const res = await project.fetch(`${project.url}/storage/v1/object/small/early-${i}.bin`, {
+        method: "POST",
+        headers: { apikey: project.serviceRoleKey, authorization: `Bearer ${project.serviceRoleKey}`, "content-type": "application/octet-stream" },
+        body: randomBytes(20 * MB),
+      });
+      expect(res.status, `upload ${i}`).toBe(400);
+      expect(await res.json()).toMatchObject({ statusCode: "413", code: "EntityTooLarge" });
+    }
+  }, 300_000);
+
   it("refuses an upload over the bucket's limit with storage's 413 and keeps no file of it", async () => {
     const over = { statusCode: "413", code: "EntityTooLarge", error: "Payload too large", message: "The object exceeded the maximum allowed size" };
     // Known length: refused before the body is read.
