@@ -22,6 +22,7 @@ function createObjectRoutes({ cfg, db, backend }) {
     if (!name) throw ERRORS.MissingParameter("*");
     const bucket = await findBucketSuper(bucketId);
     const maxFileSize = Math.min(cfg.fileSizeLimit, bucket.file_size_limit == null ? Infinity : Number(bucket.file_size_limit));
+    ctx.bodyStarted = (ctx.req.headers["content-type"] || "").startsWith("multipart/form-data");
     const file = await readUpload(ctx.req, { maxFileSize, allowedMimeTypes: bucket.allowed_mime_types || [] });
     const owner = ctx.user.owner;
     const row = (version, metadata, userMetadata) => [name, owner && UUID.test(owner) ? owner : null, owner || null, bucketId, metadata, version, userMetadata || null];
@@ -31,6 +32,7 @@ function createObjectRoutes({ cfg, db, backend }) {
     const probe = { mimetype: file.mimeType, contentLength: file.declaredLength };
     await db.scoped(ctx.user, ctx.req, operation, (c) => c.query(isUpsert ? UPSERT : INSERT, row("1", probe, file.userMetadata)), { rollback: true });
     const version = randomUUID();
+    ctx.bodyStarted = true;
     const stored = await backend.write(bucketId, name, version, file.body, maxFileSize);
     const metadata = {
       eTag: stored.eTag,

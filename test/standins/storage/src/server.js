@@ -90,7 +90,7 @@ async function main() {
       res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...MARKER });
       res.end(text);
     };
-    const ctx = { req, res, json, marker: MARKER, query: url.searchParams, user: null };
+    const ctx = { req, res, json, marker: MARKER, query: url.searchParams, user: null, bodyStarted: false };
     try {
       const method = req.method === "HEAD" ? "GET" : req.method;
       let found = null;
@@ -108,15 +108,25 @@ async function main() {
       const err = e instanceof StorageError ? e : ERRORS.InternalError(e && e.message);
       if (!(e instanceof StorageError)) console.error(`storage stand-in: ${req.method} ${url.pathname}: ${e && e.stack}`);
       if (res.headersSent) return res.destroy();
-      // An unread rest of the body is left unread, as fastify leaves it: Node
-      // then closes the connection after this answer (so does storage-api).
       req.unpipe();
+      if (ctx.bodyStarted && !req.complete) {
+        // The body was being read when the upload failed: storage-api answers
+        // with Connection: close and destroys the request 3 s after its answer
+        // (src/http/error-handler.ts, withConnectionClose in uploader.ts), so the
+        // connection is never reused with half a body on it.
+        res.setHeader("connection", "close");
+        res.once("finish", () => setTimeout(() => req.destroyed || req.destroy(), 3000));
+      }
+      // Otherwise the unread body is left to Node, which reads and drops it.
       json(err.userStatusCode, err.render());
     }
   });
   // Uploads of tens of MB through slow links: no request timeout of Node's own
   // (fastify's default connectionTimeout and requestTimeout are 0 as well).
   server.requestTimeout = 0;
+  // src/app.ts and config.ts: SERVER_KEEP_ALIVE_TIMEOUT (61 s) and SERVER_HEADERS_TIMEOUT (65 s).
+  server.keepAliveTimeout = (parseInt(process.env.SERVER_KEEP_ALIVE_TIMEOUT || "61", 10) || 61) * 1000;
+  server.headersTimeout = (parseInt(process.env.SERVER_HEADERS_TIMEOUT || "65", 10) || 65) * 1000;
   server.listen(cfg.port, cfg.host, () => console.log(`storage stand-in (double) listening on ${cfg.host}:${cfg.port}`));
   process.on("SIGTERM", () => server.close(() => db.pool.end().then(() => process.exit(0))));
 }
