@@ -17,18 +17,18 @@ const ROOT = join(process.cwd(), "test", "standins");
  * One image per service whose contract differs (templates/supabase/<version>/images.ts).
  */
 const STANDINS: Array<{ dir: string; tag: string; parent?: string; hostCa?: boolean }> = [
-  { dir: "postgres", tag: "supafleet-standin/postgres:15" },
+  { dir: "postgres", tag: "supafleet-standin/postgres:15-2" },
   // PostgreSQL 17 from Debian 13 on the 15 stand-in's files (same postgres uid).
-  { dir: "postgres17", tag: "supafleet-standin/postgres:17", parent: "postgres" },
+  { dir: "postgres17", tag: "supafleet-standin/postgres:17-2", parent: "postgres" },
   { dir: "common", tag: "supafleet-standin/common:2" },
   { dir: "common-wget", tag: "supafleet-standin/common-wget:2", parent: "common" },
   { dir: "common-curl", tag: "supafleet-standin/common-curl:2", parent: "common" },
-  { dir: "kong", tag: "supafleet-standin/kong:2", parent: "common" },
-  { dir: "envoy", tag: "supafleet-standin/envoy:1", parent: "common" },
+  { dir: "kong", tag: "supafleet-standin/kong:3", parent: "common" },
+  { dir: "envoy", tag: "supafleet-standin/envoy:2", parent: "common" },
   { dir: "auth", tag: "supafleet-standin/auth:2", parent: "common-wget" },
   { dir: "rest", tag: "supafleet-standin/rest:2", parent: "common" },
   { dir: "realtime", tag: "supafleet-standin/realtime:2", parent: "common-curl" },
-  { dir: "storage", tag: "supafleet-standin/storage:2", parent: "common-wget" },
+  { dir: "storage", tag: "supafleet-standin/storage:3", parent: "common-wget", hostCa: true },
   { dir: "imgproxy", tag: "supafleet-standin/imgproxy:2", parent: "common" },
   // Real Deno and vendored jose from the npm registry (test/standins/functions).
   { dir: "functions", tag: "supafleet-standin/functions:3", parent: "common", hostCa: true },

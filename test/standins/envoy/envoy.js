@@ -191,6 +191,21 @@ function prepare(req) {
   return { target, path: rewritten, headers };
 }
 
+// Envoy cleans the hop-by-hop headers off a proxied (non-upgrade) request
+// (source/common/http/conn_manager_utility.cc mutateRequestHeaders, "Clean proxy
+// headers": connection, keep-alive, proxy-connection, transfer-encoding, upgrade)
+// and sends it over its own pool of kept-alive HTTP/1.1 connections. So a
+// client's "Connection: close" never reaches the service: a Node service that
+// answers before reading a large body (storage-api refusing an upload) keeps
+// reading and dropping it instead of closing the socket under the gateway.
+const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"];
+const upstreamPool = new http.Agent({ keepAlive: true });
+function upstreamHeaders(headers) {
+  const out = { ...headers };
+  for (const name of HOP_BY_HOP) delete out[name];
+  return out;
+}
+
 function corsPreflight(req, res) {
   if (req.method !== "OPTIONS" || !req.headers.origin || !req.headers["access-control-request-method"]) return false;
   res.writeHead(200, { "access-control-allow-origin": req.headers.origin, "access-control-allow-methods": vhost.cors.allow_methods, "access-control-allow-headers": req.headers["access-control-request-headers"] || "*", "access-control-max-age": vhost.cors.max_age, ...MARK });
@@ -208,11 +223,30 @@ const server = http.createServer((req, res) => {
   }
   if (p.status) return send(res, p.status, p.body, p.headers);
   if (req.headers.origin) res.setHeader("access-control-allow-origin", req.headers.origin);
-  const up = http.request({ host: p.target.host, port: p.target.port, path: p.path, method: req.method, headers: p.headers }, (ures) => {
+  const up = http.request({ host: p.target.host, port: p.target.port, path: p.path, method: req.method, headers: upstreamHeaders(p.headers), agent: upstreamPool }, (ures) => {
     res.writeHead(ures.statusCode || 502, { ...ures.headers, ...MARK });
     ures.pipe(res);
+    ures.on("aborted", () => res.destroy());
   });
-  up.on("error", () => send(res, 503, "upstream connect error or disconnect/reset before headers"));
+  // An upstream that answers before it has read the whole body (storage-api
+  // refusing an upload early; Node then closes its connection) ends the
+  // exchange as Envoy ends it (source/common/http/conn_manager_impl.cc
+  // doEndStream: a stream whose response is complete but whose request is not
+  // is reset, and on HTTP/1 the connection is closed after the response is
+  // flushed, FlushWriteAndDelay): the client gets the answer, the rest of its
+  // body is not forwarded, and the connection closes. Only a failure before
+  // the response headers becomes Envoy's 503.
+  res.on("finish", () => {
+    if (req.complete) return;
+    req.unpipe(up);
+    up.destroy();
+    res.socket?.end();
+  });
+  up.on("error", (err) => {
+    if (!res.headersSent) return send(res, 503, `upstream connect error or disconnect/reset before headers. reset reason: ${err.code === "ECONNREFUSED" ? "connection failure" : "connection termination"}`);
+    // The response already started: Envoy never sends a second one; an unfinished one is reset.
+    if (!res.writableFinished) res.destroy();
+  });
   req.pipe(up);
 });
 

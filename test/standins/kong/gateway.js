@@ -100,6 +100,8 @@ function cors(route, res) {
   if (plugin(route.service, "cors")) res.setHeader("access-control-allow-origin", "*");
 }
 
+const upstreamPool = new http.Agent({ keepAlive: true });
+
 const server = http.createServer((req, res) => {
   const { url, route } = match(req);
   if (!route) return send(res, 404, { message: "no Route matched with those values" });
@@ -111,11 +113,32 @@ const server = http.createServer((req, res) => {
   const denied = authorize(route.service, req, url);
   if (denied) return send(res, denied[0], denied[1], denied[2]);
   const t = target(route, url);
-  const up = http.request({ host: t.host, port: t.port, path: t.path, method: req.method, headers: { ...req.headers, host: `${t.host}:${t.port}` } }, (ures) => {
+  // Kong's nginx template (kong/templates/nginx_kong.lua): proxy_http_version 1.1 and
+  // "proxy_set_header Connection $upstream_connection" ("keep-alive" unless the request
+  // upgrades), so the client's own Connection header never reaches the service.
+  const headers = { ...req.headers, host: `${t.host}:${t.port}`, connection: "keep-alive" };
+  delete headers["keep-alive"];
+  delete headers["proxy-connection"];
+  const up = http.request({ host: t.host, port: t.port, path: t.path, method: req.method, headers, agent: upstreamPool }, (ures) => {
     res.writeHead(ures.statusCode || 502, { ...ures.headers, ...MARK });
     ures.pipe(res);
+    ures.on("aborted", () => res.destroy());
   });
-  up.on("error", (err) => send(res, 502, { message: "An invalid response was received from the upstream server", error: String(err.message) }));
+  // An upstream that answers before reading the whole body (and closes, as a
+  // Node server does) ends the request as nginx ends it: the answer goes to the
+  // client, the rest of the client's body is read and dropped
+  // (ngx_http_discard_request_body), never forwarded.
+  res.on("finish", () => {
+    if (req.complete) return;
+    req.unpipe(up);
+    up.destroy();
+    req.resume();
+  });
+  up.on("error", (err) => {
+    if (!res.headersSent) return send(res, 502, { message: "An invalid response was received from the upstream server", error: String(err.message) });
+    // Headers already sent: no second answer; a cut-off one ends the connection.
+    if (!res.writableFinished) res.destroy();
+  });
   req.pipe(up);
 });
 
