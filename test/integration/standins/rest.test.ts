@@ -1,216 +1,38 @@
 // The REST stand-in (test/standins/rest) as a double of PostgREST v14: one
-// project on the newest template, reached through a real nginx by subdomain
-// and the template's gateway, a real PostgreSQL behind it. Tables with RLS
-// policies `auth.uid() = user_id` are made through /pg/ (the real
-// postgres-meta); two users' tokens are signed as GoTrue signs them (HS256
-// with the project's JWT secret, ES256 with its signing key and kid), and
-// supabase-js and plain HTTP check what PostgREST answers: rows, ranges,
-// filters, and its error bodies and statuses.
-import { randomBytes, randomUUID } from "node:crypto";
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
-import { importJWK, SignJWT } from "jose";
-import { Agent, fetch as undiciFetch } from "undici";
+// project on the newest template (rest-project.ts), reached through a real
+// nginx by subdomain and the template's gateway, a real PostgreSQL behind it.
+// Tables with RLS policies `auth.uid() = user_id` are made through /pg/; two
+// users' tokens are signed as GoTrue signs them (user A HS256 with the JWT
+// secret, user B ES256 with the signing key, which PostgREST must verify from
+// the JWKS the template gives it); supabase-js and plain HTTP check rows,
+// ranges, filters, and PostgREST's error bodies and statuses.
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decryptSecrets } from "@/lib/crypto/secret-box";
-import { createDb, type Db } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
-import { ensureInstallationId } from "@/lib/installation/service";
-import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
-import type { Provisioner } from "@/lib/projects/provisioner";
-import { ProjectService } from "@/lib/projects/service";
-import { loadProxyProjects } from "@/lib/proxy/app-proxy";
-import { NginxApplier } from "@/lib/proxy/nginx-applier";
-import type { ProjectSecrets } from "@/lib/stack/secrets";
-import { LATEST_STACK_VERSION } from "@/lib/stack/template";
-import type { SessionUser } from "@/lib/users/service";
-import { ensureDockerHost } from "@/test/support/docker-host";
-import { NGINX_BIN, startNginx, type NginxHost } from "@/test/support/nginx-host";
-import { freePort } from "@/test/support/postgres-server";
-import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
+import { type Answer, RestProject } from "@/test/integration/standins/rest-project";
 
-const DOMAIN = "rest-standin.test";
-const masterKey = randomBytes(32);
-const tmp = mkdtempSync(join(tmpdir(), "supafleet-rest-standin-"));
-let nginx: NginxHost;
-let db: Db;
-let provisioner: Provisioner | undefined;
-let ref: string | undefined;
-let url = "";
-let anonKey = "";
-let serviceKey = "";
-let secrets: ProjectSecrets;
+const p = new RestProject();
 const userA = randomUUID();
 const userB = randomUUID();
 let tokenA = "";
 let tokenB = "";
-
-/** Connections for the project's host go to nginx on loopback; the URL and Host stay the project's. */
-let projectHost = "";
-const dispatcher = new Agent({
-  connect: {
-    lookup: (hostname, options, cb) => {
-      if (hostname.toLowerCase() === projectHost) {
-        if (options.all) (cb as (e: null, a: LookupAddress[]) => void)(null, [{ address: "127.0.0.1", family: 4 }]);
-        else (cb as (e: null, a: string, f: number) => void)(null, "127.0.0.1", 4);
-        return;
-      }
-      dnsLookup(hostname, options, cb as never);
-    },
-  },
-});
-const viaNginx = ((input: string | URL | Request, init?: RequestInit) =>
-  undiciFetch(input as string, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: unknown;
-}
-
-async function rest(
-  path: string,
-  init: { method?: string; key?: string; token?: string | null; headers?: Record<string, string>; body?: unknown } = {},
-): Promise<Answer> {
-  const key = init.key ?? anonKey;
-  const headers: Record<string, string> = { apikey: key, ...init.headers };
-  const token = init.token === undefined ? key : init.token;
-  if (token !== null) headers.authorization = `Bearer ${token}`;
-  if (init.body !== undefined) headers["content-type"] = "application/json";
-  const res = await viaNginx(`${url}/rest/v1${path}`, {
-    method: init.method ?? "GET",
-    headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = text;
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
-
-async function pgQuery(query: string): Promise<unknown> {
-  const res = await viaNginx(`${url}/pg/query`, {
-    method: "POST",
-    headers: { apikey: serviceKey, authorization: `Bearer ${serviceKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ query }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`/pg/query: HTTP ${res.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text) as unknown;
-}
-
-/** An access token as GoTrue issues it (internal/tokens: AccessTokenClaims). */
-function claimsFor(sub: string, now: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    iss: `${url}/auth/v1`,
-    sub,
-    aud: "authenticated",
-    exp: now + 3600,
-    iat: now,
-    email: `${sub.slice(0, 8)}@example.com`,
-    phone: "",
-    app_metadata: { provider: "email", providers: ["email"] },
-    user_metadata: {},
-    role: "authenticated",
-    aal: "aal1",
-    amr: [{ method: "password", timestamp: now }],
-    session_id: randomUUID(),
-    is_anonymous: false,
-    ...extra,
-  };
-}
-
-async function signHs256(claims: Record<string, unknown>, secret = secrets.jwtSecret): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(new TextEncoder().encode(secret));
-}
-
-/** ES256 with the project's signing key (JWT_KEYS' EC key, its kid in the header), as GoTrue with GOTRUE_JWT_KEYS. */
-async function signEs256(claims: Record<string, unknown>): Promise<string> {
-  const keys = JSON.parse(secrets.apiKeys!.jwtKeys) as Array<{ kty: string; kid?: string; crv?: string; x?: string; y?: string; d?: string }>;
-  const ec = keys.find((k) => k.kty === "EC");
-  if (!ec?.kid) throw new Error("the project has no EC signing key");
-  const key = await importJWK({ kty: "EC", crv: ec.crv, x: ec.x, y: ec.y, d: ec.d }, "ES256");
-  return new SignJWT(claims).setProtectedHeader({ alg: "ES256", typ: "JWT", kid: ec.kid }).sign(key);
-}
-
-function client(token: string | null): SupabaseClient {
-  return createClient(url, anonKey, {
-    global: { fetch: viaNginx },
-    auth: { persistSession: false, autoRefreshToken: false },
-    ...(token ? { accessToken: async () => token } : {}),
-  });
-}
+const rest = p.rest.bind(p);
+const client = p.client.bind(p);
 
 beforeAll(async () => {
-  const docker = await ensureDockerHost();
-  await ensureStandinImages(docker);
-  nginx = await startNginx();
-  const appPort = await freePort();
-  const dbUrl = `file:${join(tmp, "supafleet.db")}`;
-  await migrate(dbUrl);
-  db = createDb(dbUrl);
-  const installationId = await ensureInstallationId(db);
-  provisioner = createDockerProvisioner("/var/run/docker.sock", installationId);
-  const applier = new NginxApplier({
-    nginxBin: NGINX_BIN,
-    mainConfPath: nginx.mainConfPath,
-    siteConfPath: nginx.siteConfPath,
-    loadProjects: loadProxyProjects(db),
-    settings: {
-      rootDomain: DOMAIN,
-      scheme: "http",
-      appUpstream: { host: "127.0.0.1", port: appPort },
-      httpListen: { host: "127.0.0.1", port: nginx.port },
-      pagesDir: resolve("nginx/pages"),
-      clientMaxBodySize: "50m",
-    },
-  });
-  const service = new ProjectService(db, provisioner, applier, {
-    portRange: { start: 55700, end: 55799 },
-    masterKey,
-    rootDomain: DOMAIN,
-    publicScheme: "http",
-    imageOverrides: STANDIN_IMAGE_OVERRIDES,
-  });
-  const u = await db.user.create({ data: { id: randomUUID(), email: "rest@example.com", passwordHash: "x", projectQuota: 1 } });
-  const user: SessionUser = { id: u.id, email: u.email, name: null, role: "USER" };
-  ref = (await service.createProject(user, { name: "Rest stand-in" })).ref;
-  await service.waitForIdle(ref);
-  const project = await db.project.findUniqueOrThrow({ where: { ref } });
-  if (project.stackVersion !== LATEST_STACK_VERSION) throw new Error(`project is on ${project.stackVersion}, not the newest template ${LATEST_STACK_VERSION}`);
-  secrets = JSON.parse(decryptSecrets(masterKey, ref, project.secrets)) as ProjectSecrets;
-  const details = await service.getProjectDetails(user, ref);
-  anonKey = details.anonKey;
-  serviceKey = details.serviceRoleKey;
-  projectHost = `${ref}.${DOMAIN}`;
-  url = `http://${projectHost}:${nginx.port}`;
+  await p.start();
   const now = Math.floor(Date.now() / 1000);
-  tokenA = await signHs256(claimsFor(userA, now));
-  tokenB = await signEs256(claimsFor(userB, now));
+  tokenA = await p.signHs256(p.claimsFor(userA, now));
+  tokenB = await p.signEs256(p.claimsFor(userB, now));
 }, 900_000);
 
-afterAll(async () => {
-  if (ref) await provisioner?.destroy(ref).catch(() => undefined);
-  await db?.$disconnect();
-  nginx?.stop();
-  await dispatcher.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => p.stop());
 
 const MARKED = { standin: "rest", mode: "double" };
 const marks = (a: Answer) => ({ standin: a.headers.get("x-supafleet-standin"), mode: a.headers.get("x-supafleet-standin-mode") });
 
 describe("REST stand-in: a PostgREST double on the real database", () => {
   it("finds a table only after NOTIFY pgrst reloads its schema cache (PGRST205 before, with PostgREST's hint)", async () => {
-    await pgQuery(
+    await p.pgQuery(
       [
         // auth.uid() as supabase/auth migrations/20220224000811_update_auth_functions.up.sql defines it
         // (the DB stand-in has no Auth schema functions of its own; created only where missing).
@@ -243,7 +65,7 @@ describe("REST stand-in: a PostgREST double on the real database", () => {
     expect(marks(before)).toEqual(MARKED);
     expect(before.status).toBe(404);
     expect(before.json).toEqual({ code: "PGRST205", details: null, hint: null, message: "Could not find the table 'public.todos' in the schema cache" });
-    await pgQuery(`notify pgrst, 'reload schema'`);
+    await p.pgQuery(`notify pgrst, 'reload schema'`);
     let after: Answer = before;
     for (let i = 0; i < 50 && after.status === 404; i++) {
       await new Promise((r) => setTimeout(r, 200));
@@ -382,19 +204,19 @@ describe("REST stand-in: PostgREST's errors", () => {
 
   it("JWT errors as PostgREST's test_jwt_errors (PGRST301/303, 22023) with the invalid_token challenge", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const wrongKey = await rest("/todos", { token: await signHs256(claimsFor(userA, now), "x".repeat(40)) });
+    const wrongKey = await rest("/todos", { token: await p.signHs256(p.claimsFor(userA, now), "x".repeat(40)) });
     expect(wrongKey.status).toBe(401);
     expect(wrongKey.json).toEqual(err("PGRST301", "No suitable key or wrong key type", "None of the keys was able to decode the JWT"));
     expect(wrongKey.headers.get("www-authenticate")).toBe('Bearer error="invalid_token", error_description="No suitable key or wrong key type"');
     expect(marks(wrongKey)).toEqual(MARKED);
-    const expired = await rest("/todos", { token: await signEs256(claimsFor(userB, now - 7200, { exp: now - 35 })) });
+    const expired = await rest("/todos", { token: await p.signEs256(p.claimsFor(userB, now - 7200, { exp: now - 35 })) });
     expect(expired.status).toBe(401);
     expect(expired.json).toEqual(err("PGRST303", "JWT expired"));
     const parts = await rest("/todos", { token: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.bm90IGFuIG9iamVjdA" });
     expect(parts.json).toEqual(err("PGRST301", "Expected 3 parts in JWT; got 2"));
     const garbage = await rest("/todos", { token: "quifquirndsjagnrgniur.fonvoienqhhdj.iuqvnvhojah" });
     expect(garbage.json).toEqual(err("PGRST301", "JWT cryptographic operation failed"));
-    const role = await rest("/todos", { token: await signHs256(claimsFor(userA, now, { role: "not_existing" })) });
+    const role = await rest("/todos", { token: await p.signHs256(p.claimsFor(userA, now, { role: "not_existing" })) });
     expect(role.status).toBe(401);
     expect(role.json).toEqual(err("22023", 'role "not_existing" does not exist'));
   });

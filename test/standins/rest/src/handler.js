@@ -103,6 +103,8 @@ async function handle(state, req, rawPath, rawQuery, body) {
   const q = parseQueryString(rawQuery);
   const prefs = preferences(req.headers.prefer);
   const range = requestedRange(method, req.headers.range, q);
+  // ApiRequest.hs reads the payload before Plan.hs looks the table up.
+  const payload = method === "POST" || method === "PATCH" ? payloadColumns(body, q) : null;
   const table = cache.lookup(schema, resource.table);
   if (!table) throw apiError.tableNotFound(schema, resource.table, tableHint(cache, schema, resource.table));
   if (method === "OPTIONS") return { status: 200, headers: { "Access-Control-Allow-Origin": "*", Allow: "OPTIONS,GET,HEAD,POST,PATCH,DELETE" }, body: "" };
@@ -145,7 +147,7 @@ async function handle(state, req, rawPath, rawQuery, body) {
     return { status: 200, headers: { ...headers, "Content-Type": ctType, ...profile }, body: row.body };
   }
 
-  const { json, columns } = payloadColumns(body, q);
+  const { json, columns } = payload;
   for (const c of columns) if (!table.columns.includes(c)) throw apiError.columnNotFound(table.name, c);
   if (method === "POST") {
     let conflict;
