@@ -51,7 +51,10 @@ function payloadColumns(body, q) {
 
 /** The transaction: txVarQuery's settings, then the statement. Throws PgrstError or a pg error. */
 async function runTx(pool, config, ctx, stmt, readOnly, check) {
-  const client = await pool.connect();
+  // Error.hs: a connection that cannot be had is PGRST000 (503), v14.17's message.
+  const client = await pool.connect().catch((e) => {
+    throw new PgrstError(503, "PGRST000", "Database connection error.", e.message || null);
+  });
   try {
     await client.query(readOnly ? "BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY" : "BEGIN ISOLATION LEVEL READ COMMITTED");
     const settings = [
