@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { importJWK, SignJWT } from "jose";
-import { Agent, fetch as undiciFetch } from "undici";
+import { Agent, fetch as undiciFetch, WebSocket } from "undici";
 import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
@@ -28,6 +28,7 @@ import { freePort } from "@/test/support/postgres-server";
 import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
 
 const DOMAIN = "rest-standin.test";
+type RealtimeTransport = NonNullable<NonNullable<NonNullable<Parameters<typeof createClient>[2]>["realtime"]>["transport"]>;
 
 export interface Answer {
   status: number;
@@ -165,6 +166,8 @@ export class RestProject {
     return createClient(this.url, this.anonKey, {
       global: { fetch: this.fetch },
       auth: { persistSession: false, autoRefreshToken: false },
+      // Node 20 has no global WebSocket; supabase-js's realtime client wants one (unused here).
+      realtime: { transport: WebSocket as unknown as RealtimeTransport },
       ...(token ? { accessToken: async () => token } : {}),
     });
   }

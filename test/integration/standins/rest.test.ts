@@ -37,11 +37,11 @@ describe("REST stand-in: a PostgREST double on the real database", () => {
         // auth.uid() as supabase/auth migrations/20220224000811_update_auth_functions.up.sql defines it
         // (the DB stand-in has no Auth schema functions of its own; created only where missing).
         `grant usage on schema auth to anon, authenticated, service_role`,
-        `do $$ begin if not exists (select 1 from pg_proc where proname = 'uid' and pronamespace = 'auth'::regnamespace) then
-           execute $f$create function auth.uid() returns uuid language sql stable as $b$
-             select coalesce(nullif(current_setting('request.jwt.claim.sub', true), ''),
-                             (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'))::uuid $b$$f$;
-         end if; end $$`,
+        `do $do$ begin if not exists (select 1 from pg_proc where proname = 'uid' and pronamespace = 'auth'::regnamespace) then
+           execute 'create function auth.uid() returns uuid language sql stable as $f$
+             select coalesce(nullif(current_setting(''request.jwt.claim.sub'', true), ''''),
+                             (nullif(current_setting(''request.jwt.claims'', true), '''')::jsonb ->> ''sub''))::uuid $f$';
+         end if; end $do$`,
         `create table public.todos (id bigint generated always as identity primary key, user_id uuid not null default auth.uid(),
            title text not null, rank int, done boolean not null default false)`,
         `alter table public.todos enable row level security`,
