@@ -26,7 +26,8 @@ const STANDINS: Array<{ dir: string; tag: string; parent?: string; hostCa?: bool
   { dir: "kong", tag: "supafleet-standin/kong:3", parent: "common" },
   { dir: "envoy", tag: "supafleet-standin/envoy:2", parent: "common" },
   { dir: "auth", tag: "supafleet-standin/auth:2", parent: "common-wget" },
-  { dir: "rest", tag: "supafleet-standin/rest:2", parent: "common" },
+  // A behaving double of PostgREST; node-postgres from the npm registry.
+  { dir: "rest", tag: "supafleet-standin/rest:3", parent: "common", hostCa: true },
   { dir: "realtime", tag: "supafleet-standin/realtime:2", parent: "common-curl" },
   { dir: "storage", tag: "supafleet-standin/storage:3", parent: "common-wget", hostCa: true },
   { dir: "imgproxy", tag: "supafleet-standin/imgproxy:2", parent: "common" },

@@ -87,6 +87,10 @@ describe("a project on the previous template", () => {
     await db(
       "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before upgrades'); " +
         "CREATE ROLE reader LOGIN PASSWORD 'reader-pass-1'; GRANT SELECT ON kept TO reader; " +
+        // What the real image's default privileges give anon on public tables (supabase/postgres
+        // migrations/db/init-scripts/00000000000000-initial-schema.sql; the DB stand-in has none),
+        // so the REST double (PostgreSQL's grants) reads it for the gateway checks below.
+        "GRANT SELECT ON kept TO anon; " +
         "ALTER DATABASE postgres SET app.kept_setting TO 'yes'; CREATE EXTENSION IF NOT EXISTS pgcrypto",
     );
 
