@@ -25,7 +25,7 @@ const STANDINS: Array<{ dir: string; tag: string; parent?: string; hostCa?: bool
   { dir: "common-curl", tag: "supafleet-standin/common-curl:2", parent: "common" },
   { dir: "kong", tag: "supafleet-standin/kong:2", parent: "common" },
   { dir: "envoy", tag: "supafleet-standin/envoy:1", parent: "common" },
-  { dir: "auth", tag: "supafleet-standin/auth:2", parent: "common-wget" },
+  { dir: "auth", tag: "supafleet-standin/auth:3", parent: "common-wget", hostCa: true },
   { dir: "rest", tag: "supafleet-standin/rest:2", parent: "common" },
   { dir: "realtime", tag: "supafleet-standin/realtime:2", parent: "common-curl" },
   { dir: "storage", tag: "supafleet-standin/storage:2", parent: "common-wget" },
