@@ -45,8 +45,13 @@ export function confirmationToken(email, otpLength) {
     .digest("hex");
 }
 
-/** bcrypt at Go's DefaultCost (10), $2a$ as golang.org/x/crypto/bcrypt writes it. */
-export const hashPassword = (password) => bcrypt.hash(password, bcrypt.genSaltSync(10, "a"));
+/**
+ * bcrypt at Go's DefaultCost (10) with the $2a$ prefix golang.org/x/crypto/bcrypt
+ * writes. bcryptjs writes $2b$; the two compute the same hash for passwords
+ * under 255 bytes (2b only fixed a length wrap-around), and passwords here
+ * are at most 72.
+ */
+export const hashPassword = async (password) => (await bcrypt.hash(password, 10)).replace(/^\$2b\$/, () => "$2a$");
 
 export async function signup(ctx, req, res, params, url) {
   const { config, pool, users, tokens } = ctx;
