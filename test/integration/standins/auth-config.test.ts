@@ -25,11 +25,14 @@ async function boot(env: Record<string, string | undefined>, cmd?: string[]): Pr
   const Env = Object.entries({ ...BASE, ...env })
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${v}`);
-  const c = await docker.createContainer({ Image: STANDIN_IMAGES.auth!, Env, Labels: labels, ...(cmd ? { Cmd: cmd } : {}) });
+  // A TTY: the logs come back as plain text, not multiplexed frames.
+  const c = await docker.createContainer({ Image: STANDIN_IMAGES.auth!, Env, Labels: labels, Tty: true, ...(cmd ? { Cmd: cmd } : {}) });
   try {
     await c.start();
     const { StatusCode } = (await c.wait()) as { StatusCode: number };
-    const logs = (await c.logs({ stdout: true, stderr: true })).toString("utf8");
+    // docker-modem parses a body that happens to be one JSON document (the double's one fatal log line).
+    const out: unknown = await c.logs({ stdout: true, stderr: true });
+    const logs = Buffer.isBuffer(out) ? out.toString("utf8") : typeof out === "string" ? out : JSON.stringify(out);
     return { code: StatusCode, logs };
   } finally {
     await c.remove({ force: true });
