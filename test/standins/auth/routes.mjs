@@ -5,7 +5,7 @@
 // "not implemented by the GoTrue test double", never with a made-up success.
 import bcrypt from "bcryptjs";
 import { HTTPError, OAuthError, badRequest, unprocessable } from "./errors.mjs";
-import { formValues, jsonParams, send } from "./http.mjs";
+import { MARKERS, formValues, jsonParams, send } from "./http.mjs";
 import { checkPasswordStrength, signup, validatePhone } from "./signup.mjs";
 import { verifyGet, verifyPost } from "./verify.mjs";
 import { userJSON } from "./users.mjs";
@@ -140,11 +140,20 @@ export async function route(ctx, req, res) {
     return send(res, 200, userJSON(user, await ctx.users.identities(ctx.pool, user.id)));
   }
   if (path === "/logout" && m === "POST") return logout(ctx, req, res, url);
+  if (path === "/user" && m === "PUT") throw new HTTPError(501, "not_implemented", "PUT /user is not implemented by the GoTrue test double");
   if (["/signup", "/verify", "/token", "/user", "/logout", "/settings", "/health"].includes(path)) {
     // chi: 405 for a known path with another method.
     return send(res, 405, undefined);
   }
-  throw new HTTPError(501, "not_implemented", `${m} ${path} is not implemented by the GoTrue test double`);
+  if (GOTRUE_PATHS.some((p) => path === p || path.startsWith(`${p}/`))) {
+    throw new HTTPError(501, "not_implemented", `${m} ${path} is not implemented by the GoTrue test double`);
+  }
+  // chi's default NotFound for a path GoTrue does not mount.
+  res.writeHead(404, { ...MARKERS, "content-type": "text/plain; charset=utf-8" });
+  res.end("404 page not found\n");
 }
+
+// The other paths api.go mounts (v2.196.0): answered 501, never a made-up success.
+const GOTRUE_PATHS = ["/.well-known", "/callback", "/authorize", "/invite", "/recover", "/resend", "/magiclink", "/otp", "/reauthenticate", "/user", "/factors", "/passkeys", "/sso", "/saml", "/admin", "/oauth"];
 
 export { OAuthError, validatePhone };
