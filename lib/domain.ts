@@ -87,6 +87,10 @@ export const EVENT = {
   restoreSucceeded: "restore.succeeded",
   restoreFailed: "restore.failed",
   restoreRolledBack: "restore.rolled_back",
+  // Database disk quota (lib/projects/disk-guard.ts).
+  diskWarning: "disk.warning",
+  diskReadOnly: "disk.read_only",
+  diskWritable: "disk.writable",
 } as const;
 
 /** Backup words shown in the UI. */

@@ -120,6 +120,13 @@ export class QuotaExceededError extends AppError {
   }
 }
 
+/** A backup that would pass its owner's backup space, or leave the backup disk too full: refused before it starts. */
+export class BackupSpaceError extends AppError {
+  constructor(message: string) {
+    super("backup_space", 409, message);
+  }
+}
+
 export class NoFreePortError extends AppError {
   constructor(range: string) {
     super("no_free_port", 503, `No free port left in ${range}; the host is full.`, { exposed: true });

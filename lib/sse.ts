@@ -11,6 +11,14 @@ export type SseSend = (event: string, data: unknown, id?: string) => void;
 const HEARTBEAT_MS = 15_000;
 /** How often an open stream asks whether its user may still see it. */
 export const RECHECK_MS = 15_000;
+/**
+ * What a stream may hold for a client that does not read (bytes). Producers
+ * (a Docker log follow) push as fast as their source goes; a client that never
+ * reads would otherwise grow the app's memory by the log rate. Past it the
+ * stream is dropped, its queue freed and its producer stopped; EventSource
+ * reconnects by itself (with Last-Event-ID) if the client is merely slow.
+ */
+export const MAX_QUEUED_BYTES = 1 << 20;
 
 export interface SseOptions {
   /** Resolves false when the user behind the stream lost access (disabled, removed). */
@@ -18,6 +26,8 @@ export interface SseOptions {
   recheckMs?: number;
   /** Runs once when the stream ends, whatever ended it. */
   onClose?: () => void;
+  /** Default MAX_QUEUED_BYTES. */
+  maxQueuedBytes?: number;
 }
 
 const g = globalThis as unknown as { supafleetStreams?: Map<string, number> };
@@ -64,58 +74,70 @@ export function sseResponse(signal: AbortSignal, start: (send: SseSend, close: (
     onClose = undefined;
     done?.();
   };
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const write = (text: string) => {
-        if (closed) return;
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          // The consumer went away between the check and the write.
+  const maxQueued = opts.maxQueuedBytes ?? MAX_QUEUED_BYTES;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const write = (text: string) => {
+          if (closed) return;
+          try {
+            controller.enqueue(encoder.encode(text));
+          } catch {
+            // The consumer went away between the check and the write.
+            closed = true;
+            stop();
+            return;
+          }
+          // desiredSize = high-water mark - queued bytes: far below zero means a client that does not read.
+          if ((controller.desiredSize ?? 0) < -maxQueued) {
+            closed = true;
+            stop();
+            // error(), not close(): close() would keep the queue until it is read, which it never is.
+            controller.error(new Error("client does not read: stream dropped"));
+          }
+        };
+        const close = () => {
+          if (closed) return;
           closed = true;
           stop();
+          try {
+            controller.close();
+          } catch {
+            // already closed by the client
+          }
+        };
+        // `id:` lets EventSource resume with Last-Event-ID after a reconnect.
+        const send: SseSend = (event, data, id) => write(`${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        if (signal.aborted) {
+          close();
+          return;
         }
-      };
-      const close = () => {
-        if (closed) return;
+        signal.addEventListener("abort", close, { once: true });
+        heartbeat = setInterval(() => write(": keep-alive\n\n"), HEARTBEAT_MS);
+        if (opts.stillAllowed) {
+          const allowed = opts.stillAllowed;
+          recheck = setInterval(() => {
+            allowed().then(
+              (ok) => {
+                if (ok) return;
+                send("end", { reason: "signed_out" });
+                close();
+              },
+              () => undefined, // a failed check (database busy) is retried at the next tick
+            );
+          }, opts.recheckMs ?? RECHECK_MS);
+        }
+        cleanup = start(send, close);
+        // start() may have closed the stream synchronously; run its cleanup too.
+        if (closed) stop();
+      },
+      cancel() {
         closed = true;
         stop();
-        try {
-          controller.close();
-        } catch {
-          // already closed by the client
-        }
-      };
-      // `id:` lets EventSource resume with Last-Event-ID after a reconnect.
-      const send: SseSend = (event, data, id) => write(`${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      if (signal.aborted) {
-        close();
-        return;
-      }
-      signal.addEventListener("abort", close, { once: true });
-      heartbeat = setInterval(() => write(": keep-alive\n\n"), HEARTBEAT_MS);
-      if (opts.stillAllowed) {
-        const allowed = opts.stillAllowed;
-        recheck = setInterval(() => {
-          allowed().then(
-            (ok) => {
-              if (ok) return;
-              send("end", { reason: "signed_out" });
-              close();
-            },
-            () => undefined, // a failed check (database busy) is retried at the next tick
-          );
-        }, opts.recheckMs ?? RECHECK_MS);
-      }
-      cleanup = start(send, close);
-      // start() may have closed the stream synchronously; run its cleanup too.
-      if (closed) stop();
+      },
     },
-    cancel() {
-      closed = true;
-      stop();
-    },
-  });
+    new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }),
+  );
   return new Response(stream, {
     headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
   });

@@ -11,8 +11,11 @@
 // its fetch will not send a Host header other than the URL's.)
 //
 // One line per check: "pass", "fail: <reason>", or "not checked (stand-in)"
-// when the answer carries the x-supafleet-standin header that Supafleet's test
-// doubles set (an echo is never counted as a pass). Exit code 1 on any fail.
+// when the answer carries the x-supafleet-standin header that Supafleet's
+// echo stand-ins set (an echo is never counted as a pass). Stand-ins that
+// behave like the service (test doubles: x-supafleet-standin-mode: double)
+// are checked like the real thing, and their passes are reported apart as
+// "pass (test double)", never as a pass of a real image. Exit code 1 on any fail.
 import { randomBytes } from "node:crypto";
 import { lookup as dnsLookup } from "node:dns";
 import { createClient } from "@supabase/supabase-js";
@@ -60,11 +63,16 @@ function lookup(hostname, options, callback) {
 
 const dispatcher = new Agent({ connect: { lookup } });
 
-// The last response's stand-in marker, per request kind, for honest reporting.
+// The last response's echo stand-in marker, and whether a behaving test
+// double answered anything during the current check, for honest reporting.
 let lastStandin = null;
+let doubles = new Set();
 async function smokeFetch(input, init = {}) {
   const res = await undiciFetch(input, { ...init, dispatcher, signal: init.signal ?? AbortSignal.timeout(TIMEOUT_MS) });
-  lastStandin = res.headers.get("x-supafleet-standin");
+  const standin = res.headers.get("x-supafleet-standin");
+  const isDouble = standin !== null && res.headers.get("x-supafleet-standin-mode") === "double";
+  if (isDouble) doubles.add(standin);
+  lastStandin = isDouble ? null : standin;
   return res;
 }
 
@@ -78,10 +86,16 @@ const results = [];
 class StandIn extends Error {}
 async function check(name, fn) {
   lastStandin = null;
+  doubles = new Set();
   try {
     const detail = await fn();
-    results.push({ name, status: "pass" });
-    console.log(`pass                    ${name}${detail ? ` (${detail})` : ""}`);
+    if (doubles.size) {
+      results.push({ name, status: "double" });
+      console.log(`pass (test double)      ${name}${detail ? ` (${detail})` : ""}: answered by test double "${[...doubles].join(", ")}"`);
+    } else {
+      results.push({ name, status: "pass" });
+      console.log(`pass                    ${name}${detail ? ` (${detail})` : ""}`);
+    }
   } catch (err) {
     if (err instanceof StandIn) {
       results.push({ name, status: "standin" });
@@ -191,7 +205,7 @@ await check("receive a Realtime change", async () => {
     }, TIMEOUT_MS);
     ws.on("upgrade", (res) => {
       clearTimeout(timer);
-      resolve(res.headers["x-supafleet-standin"] ?? null);
+      resolve(res.headers["x-supafleet-standin-mode"] === "double" ? null : (res.headers["x-supafleet-standin"] ?? null));
       ws.terminate();
     });
     ws.on("unexpected-response", (_req, res) => {
@@ -249,6 +263,7 @@ if (tableReady) {
 
 const failed = results.filter((r) => r.status === "fail").length;
 const passed = results.filter((r) => r.status === "pass").length;
-const standins = results.length - failed - passed;
-console.log(`smoke: ${passed} passed, ${failed} failed, ${standins} not checked (stand-in)`);
+const byDoubles = results.filter((r) => r.status === "double").length;
+const standins = results.filter((r) => r.status === "standin").length;
+console.log(`smoke: ${passed} passed, ${byDoubles} passed by test doubles, ${failed} failed, ${standins} not checked (stand-in)`);
 process.exit(failed ? 1 : 0);

@@ -57,8 +57,12 @@ export async function adminDeleteAction(input: { ref: string; confirmRef: string
   return done(async () => getProjectService().deleteProject(await requireAdmin(), input, { asAdmin: true }));
 }
 
-export async function adoptStackAction(input: { ref: string; ownerEmail?: string }) {
+export async function adoptStackAction(input: { ref: string; ownerId?: string }) {
   return done(async () => getProjectService().adoptStack(await requireAdmin(), input));
+}
+
+export async function findAdoptionCandidateAction(input: { ref: string; ownerEmail: string }) {
+  return runAction(async () => getProjectService().findAdoptionCandidate(await requireAdmin(), input));
 }
 
 export async function purgeStackAction(input: { ref: string; confirmRef: string }) {
@@ -79,7 +83,16 @@ export async function imagesStatusAction() {
   });
 }
 
-export async function savePlanAction(input: { id?: string; name: string; memoryMb: number; cpus: number; makeDefault: boolean }) {
+export async function savePlanAction(input: {
+  id?: string;
+  name: string;
+  memoryMb: number;
+  cpus: number;
+  dbDiskMb?: number | null;
+  fileSizeLimitMb?: number | null;
+  backupQuotaMb?: number | null;
+  makeDefault: boolean;
+}) {
   return done(async () => savePlan(getDb(), await requireAdmin(), input));
 }
 

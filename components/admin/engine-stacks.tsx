@@ -4,7 +4,8 @@
 // other installations' stacks, which Supafleet never touches.
 import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
-import { adoptStackAction, purgeStackAction } from "@/app/admin/actions";
+import { adoptStackAction, findAdoptionCandidateAction, purgeStackAction } from "@/app/admin/actions";
+import type { AdoptionCandidate } from "@/lib/projects/recovery";
 import type { EngineView } from "@/lib/projects/service";
 import { Button } from "@/components/ui/button";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
@@ -12,33 +13,64 @@ import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog
 function QuarantineControls({ stack }: { stack: EngineView["quarantined"][number] }) {
   const router = useRouter();
   const [pending, start] = useTransition();
-  const [email, setEmail] = useState(stack.ownerEmail ?? "");
+  const [email, setEmail] = useState("");
+  // The account found by email: shown to the admin before the stack goes to it.
+  const [candidate, setCandidate] = useState<AdoptionCandidate | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const adopt = (ownerId?: string) =>
+    start(async () => {
+      setError(null);
+      const res = await adoptStackAction({ ref: stack.ref, ownerId });
+      if (!res.ok) setError(res.message);
+      setCandidate(null);
+      router.refresh();
+    });
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">
+      <Button type="button" variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => adopt()} data-testid={`adopt-${stack.ref}`}>
+        Adopt for its owner
+      </Button>
       <form
         className="flex items-center gap-1"
         onSubmit={(e) => {
           e.preventDefault();
           start(async () => {
             setError(null);
-            const res = await adoptStackAction({ ref: stack.ref, ownerEmail: email.trim() || undefined });
-            if (!res.ok) setError(res.fieldErrors?.ownerEmail?.[0] ?? res.message);
-            router.refresh();
+            setCandidate(null);
+            const res = await findAdoptionCandidateAction({ ref: stack.ref, ownerEmail: email });
+            if (res.ok) setCandidate(res.data);
+            else setError(res.fieldErrors?.ownerEmail?.[0] ?? res.message);
           });
         }}
       >
         <input
-          aria-label={`Owner for ${stack.ref}`}
+          aria-label={`Another owner for ${stack.ref}`}
           value={email}
           onChange={(e) => setEmail(e.target.value)}
-          placeholder="owner email"
-          className="w-44 rounded-md border border-zinc-300 px-2 py-1 text-xs"
+          placeholder="or find an account by email"
+          className="w-52 rounded-md border border-zinc-300 px-2 py-1 text-xs"
         />
-        <Button type="submit" variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} data-testid={`adopt-${stack.ref}`}>
-          Adopt
+        <Button type="submit" variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} data-testid={`find-owner-${stack.ref}`}>
+          Find
         </Button>
       </form>
+      {candidate && (
+        <div className="w-full rounded-md border border-amber-300 bg-amber-50 p-2 text-right text-xs" data-testid={`candidate-${stack.ref}`}>
+          {candidate.email}: account {candidate.id}, made {new Date(candidate.createdAt).toLocaleString()}
+          {candidate.isSealedOwner ? " (the sealed owner)" : " (not the account it was sealed for)"}
+          {candidate.disabled ? ", disabled" : ""}.{" "}
+          <Button
+            type="button"
+            variant="secondary"
+            className="!px-2 !py-1 text-xs"
+            disabled={pending}
+            onClick={() => adopt(candidate.id)}
+            data-testid={`adopt-for-${stack.ref}`}
+          >
+            Give it to this account
+          </Button>
+        </div>
+      )}
       <DeleteProjectDialog
         projectRef={stack.ref}
         name={stack.name ?? stack.ref}

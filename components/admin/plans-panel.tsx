@@ -27,6 +27,9 @@ export function PlansPanel({ plans, templateDefault }: { plans: PlanView[]; temp
   const [name, setName] = useState("");
   const [memory, setMemory] = useState("4096");
   const [cpus, setCpus] = useState("2");
+  const [dbDisk, setDbDisk] = useState("");
+  const [fileLimit, setFileLimit] = useState("");
+  const [backupQuota, setBackupQuota] = useState("");
   const [makeDefault, setMakeDefault] = useState(false);
   const hasDefault = plans.some((p) => p.isDefault);
   return (
@@ -37,6 +40,9 @@ export function PlansPanel({ plans, templateDefault }: { plans: PlanView[]; temp
             <th className="py-1.5">Plan</th>
             <th>Memory</th>
             <th>CPUs</th>
+            <th>Database disk</th>
+            <th>Largest upload</th>
+            <th>Backup space</th>
             <th>Users</th>
             <th className="text-right" />
           </tr>
@@ -49,6 +55,9 @@ export function PlansPanel({ plans, templateDefault }: { plans: PlanView[]; temp
               </td>
               <td>{templateDefault.memoryMb} MiB</td>
               <td>{templateDefault.cpus}</td>
+              <td>installation default</td>
+              <td>50 MiB</td>
+              <td>installation default</td>
               <td>–</td>
               <td />
             </tr>
@@ -61,6 +70,9 @@ export function PlansPanel({ plans, templateDefault }: { plans: PlanView[]; temp
               </td>
               <td>{p.memoryMb} MiB</td>
               <td>{p.cpus}</td>
+              <td>{p.dbDiskMb === null ? "installation default" : `${p.dbDiskMb} MiB`}</td>
+              <td>{p.fileSizeLimitMb ?? 50} MiB</td>
+              <td>{p.backupQuotaMb === null ? "installation default" : `${p.backupQuotaMb} MiB`}</td>
               <td>{p.users}</td>
               <td className="space-x-1 text-right">
                 {!p.isDefault && (
@@ -68,7 +80,20 @@ export function PlansPanel({ plans, templateDefault }: { plans: PlanView[]; temp
                     variant="secondary"
                     className="!px-2 !py-1 text-xs"
                     disabled={pending}
-                    onClick={() => run(() => savePlanAction({ id: p.id, name: p.name, memoryMb: p.memoryMb, cpus: p.cpus, makeDefault: true }))}
+                    onClick={() =>
+                      run(() =>
+                        savePlanAction({
+                          id: p.id,
+                          name: p.name,
+                          memoryMb: p.memoryMb,
+                          cpus: p.cpus,
+                          dbDiskMb: p.dbDiskMb,
+                          fileSizeLimitMb: p.fileSizeLimitMb,
+                          backupQuotaMb: p.backupQuotaMb,
+                          makeDefault: true,
+                        }),
+                      )
+                    }
                   >
                     Make default
                   </Button>
@@ -85,7 +110,17 @@ export function PlansPanel({ plans, templateDefault }: { plans: PlanView[]; temp
         className="flex flex-wrap items-center gap-2"
         onSubmit={(e) => {
           e.preventDefault();
-          run(() => savePlanAction({ name, memoryMb: Number(memory), cpus: Number(cpus), makeDefault }));
+          run(() =>
+            savePlanAction({
+              name,
+              memoryMb: Number(memory),
+              cpus: Number(cpus),
+              dbDiskMb: dbDisk.trim() ? Number(dbDisk) : null,
+              fileSizeLimitMb: fileLimit.trim() ? Number(fileLimit) : null,
+              backupQuotaMb: backupQuota.trim() ? Number(backupQuota) : null,
+              makeDefault,
+            }),
+          );
         }}
       >
         <input
@@ -112,6 +147,33 @@ export function PlansPanel({ plans, templateDefault }: { plans: PlanView[]; temp
           onChange={(e) => setCpus(e.target.value)}
           inputMode="decimal"
           className="w-14 rounded-md border border-zinc-300 px-2 py-1"
+        />
+        <input
+          aria-label="Database disk per project (MiB)"
+          data-testid="plan-db-disk"
+          value={dbDisk}
+          onChange={(e) => setDbDisk(e.target.value)}
+          placeholder="db disk MiB"
+          inputMode="numeric"
+          className="w-28 rounded-md border border-zinc-300 px-2 py-1"
+        />
+        <input
+          aria-label="Largest upload (MiB)"
+          data-testid="plan-file-limit"
+          value={fileLimit}
+          onChange={(e) => setFileLimit(e.target.value)}
+          placeholder="upload MiB"
+          inputMode="numeric"
+          className="w-24 rounded-md border border-zinc-300 px-2 py-1"
+        />
+        <input
+          aria-label="Backup space per user (MiB)"
+          data-testid="plan-backup-quota"
+          value={backupQuota}
+          onChange={(e) => setBackupQuota(e.target.value)}
+          placeholder="backups MiB"
+          inputMode="numeric"
+          className="w-24 rounded-md border border-zinc-300 px-2 py-1"
         />{" "}
         CPUs
         <label className="flex items-center gap-1">

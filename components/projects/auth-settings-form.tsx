@@ -33,6 +33,8 @@ export function AuthSettingsForm({ projectRef }: { projectRef: string }) {
       siteUrl: text("siteUrl"),
       redirectUrls: text("redirectUrls"),
       confirmEmail: f.get("confirmEmail") === "on",
+      phoneSignup: f.get("phoneSignup") === "on",
+      phoneAutoconfirm: f.get("phoneAutoconfirm") === "on",
       smtp: smtpOn
         ? {
             host: text("smtpHost"),
@@ -119,6 +121,19 @@ export function AuthSettingsForm({ projectRef }: { projectRef: string }) {
         Confirm email: new users must click the link we mail them (needs SMTP)
       </label>
       {err("confirmEmail")?.map((e) => (
+        <p key={e} className="text-xs text-red-600">
+          {e}
+        </p>
+      ))}
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="phoneSignup" defaultChecked={s.phoneSignup ?? false} data-testid="phone-signup" />
+        Phone sign-up: people may sign up with a phone number
+      </label>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="phoneAutoconfirm" defaultChecked={s.phoneAutoconfirm ?? false} data-testid="phone-autoconfirm" />
+        Phone autoconfirm: no SMS code (no SMS provider is set up, so phone sign-up needs this; anyone can then register any number)
+      </label>
+      {err("phoneSignup")?.map((e) => (
         <p key={e} className="text-xs text-red-600">
           {e}
         </p>

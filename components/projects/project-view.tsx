@@ -185,6 +185,22 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
       {error && <Alert>{error}</Alert>}
       {s === "INIT_FAILED" && project.statusReason && <Alert>Creation failed: {project.statusReason}</Alert>}
       {s === "ACTIVE_UNHEALTHY" && project.statusReason && <Alert tone="info">{project.statusReason}</Alert>}
+      {project.dbDisk?.readOnly && (
+        <Alert>
+          <span data-testid="db-read-only">
+            The database is read-only: it uses {project.dbDisk.usedMb} MiB of its {project.dbDisk.quotaMb} MiB disk quota. Reads work; to delete data, run{" "}
+            <code>SET default_transaction_read_only = off</code> in your session first. It becomes writable again once it is below 95 % of the quota.
+          </span>
+        </Alert>
+      )}
+      {project.dbDisk && !project.dbDisk.readOnly && project.dbDisk.usedMb * 100 >= project.dbDisk.quotaMb * 80 && (
+        <Alert tone="info">
+          <span data-testid="db-disk-warning">
+            The database uses {project.dbDisk.usedMb} MiB, {Math.round((project.dbDisk.usedMb * 100) / project.dbDisk.quotaMb)} % of its{" "}
+            {project.dbDisk.quotaMb} MiB disk quota. At 95 % it becomes read-only.
+          </span>
+        </Alert>
+      )}
       {s === "INACTIVE" && <Alert tone="info">This project is paused. Its data is kept; resume it to start its services again.</Alert>}
 
       {(isStatusIn(s, TRANSITIONAL_STATUSES) || s === "INIT_FAILED") && (
@@ -263,6 +279,12 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
               <SecretRow label="Connection string (session)" value={secrets?.directUrl ?? undefined} revealed={!!secrets} testId="direct-url" />
               <SecretRow label="Pooler (transaction mode)" value={secrets?.poolerUrl ?? undefined} revealed={!!secrets} testId="pooler-url" />
               <SecretRow label="Database password" value={secrets?.dbPassword} revealed={!!secrets} testId="db-password" />
+              {secrets?.dbCaCertificate && (
+                <details className="text-sm" data-testid="db-ca">
+                  <summary className="cursor-pointer text-zinc-600">CA certificate (for sslmode=verify-full)</summary>
+                  <pre className="mt-2 overflow-x-auto rounded bg-zinc-50 p-2 text-xs">{secrets.dbCaCertificate}</pre>
+                </details>
+              )}
             </div>
           </Section>
           <Section title="Studio">

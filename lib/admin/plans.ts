@@ -13,6 +13,12 @@ export interface PlanView {
   name: string;
   memoryMb: number;
   cpus: number;
+  /** Database disk quota per project (MiB); null: the installation's default. */
+  dbDiskMb: number | null;
+  /** Largest Storage upload (MiB); null: upstream's 50 MiB. */
+  fileSizeLimitMb: number | null;
+  /** Space a user's backups may take in all (MiB); null: the installation's default. */
+  backupQuotaMb: number | null;
   users: number;
   isDefault: boolean;
 }
@@ -32,6 +38,9 @@ export async function listPlans(db: Db, actor: SessionUser): Promise<PlanView[]>
     name: p.name,
     memoryMb: p.memoryMb,
     cpus: p.milliCpus / 1000,
+    dbDiskMb: p.dbDiskMb,
+    fileSizeLimitMb: p.fileSizeLimitMb,
+    backupQuotaMb: p.backupQuotaMb,
     users: p._count.users,
     isDefault: settings?.defaultPlanId === p.id,
   }));
@@ -40,8 +49,8 @@ export async function listPlans(db: Db, actor: SessionUser): Promise<PlanView[]>
 /** Creates a plan, or updates it when `id` is given. */
 export async function savePlan(db: Db, actor: SessionUser, input: unknown): Promise<void> {
   assertAdmin(actor);
-  const { id, name, memoryMb, cpus, makeDefault } = parseOrThrow(planSchema, input);
-  const data = { name, memoryMb, milliCpus: Math.round(cpus * 1000) };
+  const { id, name, memoryMb, cpus, dbDiskMb, fileSizeLimitMb, backupQuotaMb, makeDefault } = parseOrThrow(planSchema, input);
+  const data = { name, memoryMb, milliCpus: Math.round(cpus * 1000), dbDiskMb, fileSizeLimitMb, backupQuotaMb };
   try {
     await db.$transaction(async (tx) => {
       const plan = id ? await tx.plan.update({ where: { id }, data }) : await tx.plan.create({ data: { id: randomUUID(), ...data } });
@@ -49,7 +58,7 @@ export async function savePlan(db: Db, actor: SessionUser, input: unknown): Prom
       // Users on it get the new budget for their live projects at their next start.
       await tx.project.updateMany({
         where: { owner: { planId: plan.id }, status: { not: "REMOVED" } },
-        data: { memoryMb: data.memoryMb, milliCpus: data.milliCpus },
+        data: { memoryMb: data.memoryMb, milliCpus: data.milliCpus, fileSizeLimitMb: data.fileSizeLimitMb },
       });
     });
   } catch (err) {
@@ -88,7 +97,7 @@ export async function setUserPlan(db: Db, actor: SessionUser, input: unknown): P
     await tx.user.update({ where: { id: userId }, data: { planId } });
     await tx.project.updateMany({
       where: { ownerId: userId, status: { not: "REMOVED" } },
-      data: { memoryMb: plan?.memoryMb ?? null, milliCpus: plan?.milliCpus ?? null },
+      data: { memoryMb: plan?.memoryMb ?? null, milliCpus: plan?.milliCpus ?? null, fileSizeLimitMb: plan?.fileSizeLimitMb ?? null },
     });
   });
 }

@@ -24,6 +24,8 @@ export function v1AuthConfig(view: Pick<AuthSettingsView, "settings">): V1AuthCo
     uri_allow_list: s.redirectUrls.join(","),
     // What the auth container runs (lib/stack/auth-config.ts): confirmation only with SMTP.
     mailer_autoconfirm: !(s.confirmEmail && s.smtp !== null),
+    external_phone_enabled: s.phoneSignup ?? false,
+    sms_autoconfirm: (s.phoneSignup ?? false) && (s.phoneAutoconfirm ?? false),
     smtp_admin_email: s.smtp?.senderEmail ?? null,
     smtp_host: s.smtp?.host ?? null,
     smtp_port: s.smtp ? String(s.smtp.port) : null,
@@ -43,6 +45,8 @@ function upstreamField(path: readonly PropertyKey[]): AuthConfigField {
   if (top === "siteUrl") return "site_url";
   if (top === "redirectUrls") return "uri_allow_list";
   if (top === "confirmEmail") return "mailer_autoconfirm";
+  if (top === "phoneSignup") return "external_phone_enabled";
+  if (top === "phoneAutoconfirm") return "sms_autoconfirm";
   const smtp: Record<string, AuthConfigField> = {
     host: "smtp_host",
     port: "smtp_port",
@@ -99,6 +103,8 @@ export function authSettingsFromPatch(view: AuthSettingsView, patch: UpdateAuthC
             .map((u) => u.trim())
             .filter(Boolean),
     confirmEmail: patch.mailer_autoconfirm === undefined ? s.confirmEmail : !patch.mailer_autoconfirm,
+    phoneSignup: patch.external_phone_enabled ?? s.phoneSignup ?? false,
+    phoneAutoconfirm: patch.sms_autoconfirm ?? s.phoneAutoconfirm ?? false,
     smtp,
   };
   if (Object.keys(errors).length) throw new ValidationError("Invalid request.", errors);

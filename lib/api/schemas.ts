@@ -213,6 +213,8 @@ export const AUTH_CONFIG_FIELDS = [
   "site_url",
   "uri_allow_list",
   "mailer_autoconfirm",
+  "external_phone_enabled",
+  "sms_autoconfirm",
   "smtp_admin_email",
   "smtp_host",
   "smtp_port",
@@ -232,6 +234,11 @@ export const authConfigSchema = z
       .boolean()
       .nullable()
       .register(apiRegistry, { description: 'true: sign-ups need not confirm their email address (Supafleet\'s "Confirm email" off).' }),
+    external_phone_enabled: z.boolean().nullable().register(apiRegistry, { description: "Sign-up with a phone number (off by default)." }),
+    sms_autoconfirm: z
+      .boolean()
+      .nullable()
+      .register(apiRegistry, { description: "Phone sign-ups count as confirmed without an SMS code. No SMS provider is set up, so phone sign-up needs it." }),
     smtp_admin_email: z.string().nullable(),
     smtp_host: z.string().nullable().register(apiRegistry, { description: "null: no SMTP server is set up (then confirmation is off)." }),
     smtp_port: z.string().nullable(),
@@ -260,6 +267,13 @@ export const updateAuthConfigBodySchema = z
         description: 'Additional redirect URLs, comma-separated (at most 50); null or "" clears them.',
       }),
       mailer_autoconfirm: z.boolean().optional().register(apiRegistry, { description: "false turns email confirmation on, which needs SMTP. Cannot be null." }),
+      external_phone_enabled: z
+        .boolean()
+        .optional()
+        .register(apiRegistry, {
+          description: "true allows sign-up by phone number, which needs sms_autoconfirm true (no SMS provider is set up). Cannot be null.",
+        }),
+      sms_autoconfirm: z.boolean().optional().register(apiRegistry, { description: "Cannot be null." }),
       smtp_admin_email: patchString(320).register(apiRegistry, { description: "The sender's address." }),
       smtp_host: patchString(253).register(apiRegistry, {
         description: 'null or "" turns custom SMTP off (then the other smtp_ fields must be null or absent).',

@@ -125,6 +125,7 @@ export async function requestClone(b: BackupContext, actor: SessionUser, input: 
           secrets: encryptSecrets(config.masterKey, ref, JSON.stringify(secrets)),
           memoryMb: budget.memoryMb,
           milliCpus: budget.milliCpus,
+          fileSizeLimitMb: budget.fileSizeLimitMb,
         },
       });
       await leasePorts(tx, created.id, config.portRange, held);

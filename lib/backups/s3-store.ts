@@ -38,6 +38,11 @@ export class S3Store implements BackupStore {
   readonly kind = "s3" as const;
   private readonly client: S3Client;
 
+  /** The bucket's free space is the provider's business. */
+  async freeBytes(): Promise<null> {
+    return null;
+  }
+
   constructor(private readonly settings: S3Settings) {
     this.client = new S3Client({
       region: settings.region,

@@ -5,7 +5,7 @@
 // (objectKeyFor) and checked again here: nothing from a request reaches a path.
 import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { chmod, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { chmod, mkdir, readdir, rename, rm, stat, statfs } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -22,6 +22,8 @@ export interface BackupStore {
   remove(key: string): Promise<void>;
   /** Bytes under `key`, or null when there is no such object. */
   size(key: string): Promise<number | null>;
+  /** Free bytes where backups are written, or null where that is not a local disk (S3). */
+  freeBytes(): Promise<number | null>;
 }
 
 const KEY = /^[0-9a-f]{16}\/[a-z]{20}\/[0-9a-f-]{36}\.sfbk$/;
@@ -40,6 +42,12 @@ export function assertKey(key: string): void {
 export class LocalStore implements BackupStore {
   readonly kind = "local" as const;
   constructor(readonly root: string) {}
+
+  async freeBytes(): Promise<number> {
+    await mkdir(this.root, { recursive: true, mode: 0o700 });
+    const fs = await statfs(this.root);
+    return fs.bavail * fs.bsize;
+  }
 
   private path(key: string): string {
     assertKey(key);

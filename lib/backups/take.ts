@@ -4,6 +4,7 @@
 // duration and checksum are recorded: a backup is good only when it says
 // SUCCEEDED, and nothing else is ever offered for restore or download.
 import { randomUUID } from "node:crypto";
+import { assertBackupRoom } from "@/lib/backups/space";
 import { pipeline as streamPipeline } from "node:stream";
 import { createGzip } from "node:zlib";
 import { pack as newPack } from "tar-stream";
@@ -44,6 +45,8 @@ export async function takeBackup(
   kind: BackupKind,
 ): Promise<string> {
   if (b.running.has(p.ref)) throw new ConflictError("A backup of this project is already being taken.");
+  // Refused with its reason before anything is written: the owner's backup space, and the disk's floor.
+  await assertBackupRoom(b, p, kind);
   b.running.add(p.ref);
   const { db, provisioner } = b.projects;
   const id = randomUUID();

@@ -35,12 +35,15 @@ export function budgetOf(p: { memoryMb: number | null; milliCpus: number | null 
 }
 
 /** The budget a new project of this user gets: their plan, else the default plan, else the template's. */
-export async function budgetForUser(tx: Tx, userId: string): Promise<{ memoryMb: number; milliCpus: number }> {
+/** What a user's plan gives each of their projects (fileSizeLimitMb null: upstream's default). */
+export async function budgetForUser(tx: Tx, userId: string): Promise<{ memoryMb: number; milliCpus: number; fileSizeLimitMb: number | null }> {
   const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { plan: true } });
   const settings = await tx.systemSettings.findUnique({ where: { id: 1 }, select: { defaultPlanId: true } });
   const plan = user.plan ?? (settings?.defaultPlanId ? await tx.plan.findUnique({ where: { id: settings.defaultPlanId } }) : null);
   const d = defaultBudget();
-  return plan ? { memoryMb: plan.memoryMb, milliCpus: plan.milliCpus } : { memoryMb: d.memoryMb, milliCpus: Math.round(d.cpus * 1000) };
+  return plan
+    ? { memoryMb: plan.memoryMb, milliCpus: plan.milliCpus, fileSizeLimitMb: plan.fileSizeLimitMb }
+    : { memoryMb: d.memoryMb, milliCpus: Math.round(d.cpus * 1000), fileSizeLimitMb: null };
 }
 
 export interface Commitment {

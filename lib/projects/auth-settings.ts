@@ -45,6 +45,8 @@ export async function saveAuthSettings(ctx: ProjectContext, actor: SessionUser, 
       siteUrl: parsed.siteUrl,
       redirectUrls: parsed.redirectUrls,
       confirmEmail: parsed.confirmEmail,
+      phoneSignup: parsed.phoneSignup,
+      phoneAutoconfirm: parsed.phoneSignup && parsed.phoneAutoconfirm,
       smtp: parsed.smtp
         ? {
             host: parsed.smtp.host,

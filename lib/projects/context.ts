@@ -1,11 +1,11 @@
 // What every part of the project service shares: the database, the runtime,
 // the proxy, the settings and the job runner; and the small helpers they all
 // use (status writes, the project's URL, its secrets and its stack spec).
-import { readFileSync } from "node:fs";
 import type { Db } from "@/lib/db/client";
 import type { PortPurpose, ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { InvalidStateError, isAppError } from "@/lib/errors";
 import { decryptSecrets } from "@/lib/crypto/secret-box";
+import { poolerCertificate, poolerHostNames, type PoolerCa } from "@/lib/crypto/pooler-ca";
 import { buildStackSpec } from "@/lib/stack/build-stack-spec";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
 import type { AuthSettings } from "@/lib/stack/auth-config";
@@ -32,14 +32,20 @@ export interface ProjectServiceConfig {
   maxParallelStarts?: number;
   /** Host address for the database ports; default 0.0.0.0. */
   dbBindAddress?: string;
-  /** The installation's certificate and key (files): the pooler then speaks TLS, and connection strings ask for it. */
-  poolerTls?: { certPath: string; keyPath: string };
+  /**
+   * The installation's pooler CA (lib/crypto/pooler-ca.ts): each project's
+   * pooler then speaks TLS with a certificate of its own issued by it (never
+   * the installation's key), and connection strings ask for TLS.
+   */
+  poolerCa?: PoolerCa;
   /** The filesystem the engine keeps volumes on (admission checks its free space); unset: not checked. */
   diskPath?: string;
   /** Where project networks get their subnets; without it Docker's default pools decide (about 30 networks). */
   subnetPool?: SubnetPool;
   /** Docker's steady-state health-check interval; default STEADY_HEALTH_INTERVAL_MS (lib/stack/healthcheck.ts; SUPAFLEET_HEALTH_INTERVAL). */
   healthIntervalMs?: number;
+  /** The template version new projects get; default the newest (LATEST_STACK_VERSION). Tests pin an older one to run it. */
+  newProjectStackVersion?: string;
 }
 
 export interface ProxyNotifier {
@@ -73,6 +79,8 @@ export interface ProjectForSpec {
   secrets: string;
   memoryMb: number | null;
   milliCpus: number | null;
+  /** Largest Storage upload (MiB, its owner's plan); null/absent: upstream's default. */
+  fileSizeLimitMb?: number | null;
   /** JSON of the project's Auth settings (lib/stack/auth-config.ts); null: defaults. */
   authSettings: string | null;
   ports: Array<{ purpose: PortPurpose; port: number }>;
@@ -142,11 +150,10 @@ export function specFor(
     ports: { kongHttp: port("KONG_HTTP"), postgres: port("POSTGRES"), pooler: port("POOLER") },
     subnet: p.subnet?.subnet,
     budget: budgetOf(p),
+    fileSizeLimitBytes: p.fileSizeLimitMb ? p.fileSizeLimitMb * 1024 * 1024 : undefined,
     dbBindAddress: ctx.config.dbBindAddress,
-    // Read at each start, so a renewed certificate reaches projects as they restart.
-    poolerTls: ctx.config.poolerTls
-      ? { certPem: readFileSync(ctx.config.poolerTls.certPath, "utf8"), keyPem: readFileSync(ctx.config.poolerTls.keyPath, "utf8") }
-      : undefined,
+    // The project's own names only: <ref>.<domain>, and db.<ref>.<domain> where the Supabase CLI dials.
+    poolerTls: ctx.config.poolerCa ? poolerCertificate(ctx.config.poolerCa, poolerHostNames(ctx.config.rootDomain, p.ref)) : undefined,
     publicUrl: apiUrl(ctx.config, p.ref),
     imageOverrides: ctx.config.imageOverrides,
     healthIntervalMs: ctx.config.healthIntervalMs,

@@ -63,6 +63,7 @@ export function dockerProvisioner(docker: Docker, installationId: string, opts: 
     },
     removeGeneration: (ref, generation) => removeGenerationVolumes(docker, ref, installationId, generation),
     dataUpgrades: true,
+    sql: true,
     upgradeData: async (from, to, upgradeOpts) => {
       if (from.installationId !== installationId || to.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
       await upgradeData(docker, from, to, upgradeOpts);

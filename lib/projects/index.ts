@@ -3,6 +3,8 @@
 // and because instrumentation (lib/startup.ts) and the route bundles are
 // separate module graphs that share only globalThis.
 import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { loadOrCreatePoolerCa } from "@/lib/crypto/pooler-ca";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { ConfigError } from "@/lib/errors";
@@ -52,7 +54,8 @@ export function getProjectService(): ProjectService {
         healthIntervalMs: env.healthIntervalMs,
         subnetPool: env.subnetPool,
         dbBindAddress: env.dbBindAddress,
-        poolerTls: env.nginx.tls,
+        // With TLS for the site, Postgres gets TLS too, under the installation's pooler CA (kept beside the data).
+        poolerCa: env.nginx.tls ? loadOrCreatePoolerCa(join(env.dataDir, "pooler-ca")) : undefined,
         // Where the engine keeps volumes, when Supafleet can see it (it runs on the host); else its own data folder.
         diskPath: existsSync("/var/lib/docker") ? "/var/lib/docker" : env.dataDir,
       },

@@ -55,11 +55,12 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
           region: data.region ?? null,
           ownerId: actor.id,
           status: "COMING_UP",
-          // New projects get the newest template; they keep it until upgraded.
-          stackVersion: LATEST_STACK_VERSION,
+          // New projects get the newest template (unless configured otherwise); they keep it until upgraded.
+          stackVersion: ctx.config.newProjectStackVersion ?? LATEST_STACK_VERSION,
           secrets: encryptSecrets(ctx.config.masterKey, ref, JSON.stringify(secrets)),
           memoryMb: budget.memoryMb,
           milliCpus: budget.milliCpus,
+          fileSizeLimitMb: budget.fileSizeLimitMb,
         },
       });
       await leasePorts(tx, created.id, ctx.config.portRange, held);

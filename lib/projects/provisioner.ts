@@ -97,6 +97,8 @@ export interface Provisioner {
   removeGeneration(ref: string, generation: number): Promise<number>;
   /** Runs a psql script as the database superuser inside the ref's running db container. */
   runSql(ref: string, script: string, opts: { password: string }): Promise<string>;
+  /** Whether runSql works on this runtime (callers that run SQL in the background check it first). */
+  readonly sql: boolean;
   /** Whether upgradeData runs on this runtime; without it a new Postgres major is refused before anything is touched. */
   readonly dataUpgrades: boolean;
   /**

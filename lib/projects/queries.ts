@@ -24,6 +24,8 @@ export interface ProjectSummary {
   /** What taking upgradeTo does beyond new containers (a new Postgres major: the data is copied); null: nothing more. */
   upgradeNote: string | null;
   owner?: { id: string; email: string };
+  /** The databases' size against the plan's disk quota, once measured (lib/projects/disk-guard.ts). */
+  dbDisk?: { usedMb: number; quotaMb: number; readOnly: boolean; measuredAt: string };
 }
 
 export interface ProjectDetails extends ProjectSummary {
@@ -40,6 +42,8 @@ export interface ProjectDetails extends ProjectSummary {
   directUrl: string | null;
   poolerUrl: string | null;
   studioUrl: string;
+  /** The pooler CA's certificate (PEM) for sslmode=verify-full, when the pooler speaks TLS. */
+  dbCaCertificate: string | null;
   dashboardUsername: string;
   dashboardPassword: string;
 }
@@ -73,6 +77,10 @@ type SummaryRow = {
   createdAt: Date;
   stackVersion: string;
   owner?: { id: string; email: string };
+  dbSizeMb?: number | null;
+  dbSizeAt?: Date | null;
+  dbDiskQuotaMb?: number | null;
+  dbReadOnly?: boolean;
 };
 
 export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
@@ -89,6 +97,9 @@ export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
     upgradeBlocked: upgradeBlocked(ctx, p.stackVersion),
     upgradeNote: upgradeNote(ctx, p.stackVersion),
     ...(p.owner ? { owner: { id: p.owner.id, email: p.owner.email } } : {}),
+    ...(p.dbSizeMb != null && p.dbDiskQuotaMb != null && p.dbSizeAt
+      ? { dbDisk: { usedMb: p.dbSizeMb, quotaMb: p.dbDiskQuotaMb, readOnly: p.dbReadOnly ?? false, measuredAt: p.dbSizeAt.toISOString() } }
+      : {}),
   };
 }
 
@@ -141,8 +152,8 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
   const poolerPort = port("POOLER");
   const host = `${p.ref}.${ctx.config.rootDomain}`;
   const pw = encodeURIComponent(s.postgresPassword);
-  // With the installation's certificate the pooler speaks TLS; clients should insist on it.
-  const params = ctx.config.poolerTls ? "?sslmode=require" : "";
+  // With the pooler CA the pooler speaks TLS; clients should insist on it.
+  const params = ctx.config.poolerCa ? "?sslmode=require" : "";
   return {
     ...summary(ctx, p),
     anonKey: s.anonKey,
@@ -160,6 +171,7 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
     directUrl: dbPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${dbPort}/postgres${params}` : null,
     poolerUrl: poolerPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${poolerPort}/postgres${params}` : null,
     studioUrl: apiUrl(ctx.config, p.ref),
+    dbCaCertificate: ctx.config.poolerCa?.certPem ?? null,
     dashboardUsername: s.dashboardUsername,
     dashboardPassword: s.dashboardPassword,
   };

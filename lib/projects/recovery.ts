@@ -30,7 +30,11 @@ export async function recoverOrQuarantine(ctx: ProjectContext, stack: EngineStac
   const sealed = unsealNewest(ctx.config.masterKey, stack.ref, await ctx.provisioner.readMetadata(stack.ref));
   if (!sealed.ok) return quarantine(ctx, stack, sealed.reason, null);
   const meta = sealed.meta;
-  const owner = (await ctx.db.user.findUnique({ where: { id: meta.ownerId } })) ?? (await ctx.db.user.findUnique({ where: { email: meta.ownerEmail } }));
+  // By account id only, never by email: after a database restore an email may
+  // belong to someone else now (anyone can sign up with an address), and a
+  // stack with its keys and data must not go to them by itself. An admin
+  // decides (adoptQuarantined).
+  const owner = await ctx.db.user.findUnique({ where: { id: meta.ownerId } });
   if (!owner) return quarantine(ctx, stack, `its owner ${meta.ownerEmail} has no account in this database`, meta);
   return rebuild(
     ctx,
@@ -161,18 +165,46 @@ async function quarantinedStack(ctx: ProjectContext, ref: string): Promise<Engin
   return stack;
 }
 
-/** Admin: gives a quarantined stack back to an owner, rebuilt from its sealed metadata. */
-export async function adoptQuarantined(ctx: ProjectContext, ref: string, ownerEmail: string | undefined): Promise<RecoveryOutcome> {
+/** The account an admin found by email for a quarantined stack, shown before they give it away. */
+export interface AdoptionCandidate {
+  id: string;
+  email: string;
+  createdAt: string;
+  disabled: boolean;
+  /** The very account the stack was sealed for (same id), not only the same email. */
+  isSealedOwner: boolean;
+}
+
+/** Admin: the account with this email, to show before an adoption for it (nothing changes). */
+export async function adoptionCandidate(ctx: ProjectContext, ref: string, email: string): Promise<AdoptionCandidate> {
+  await quarantinedStack(ctx, ref);
+  const sealed = unsealNewest(ctx.config.masterKey, ref, await ctx.provisioner.readMetadata(ref));
+  if (!sealed.ok) throw new InvalidStateError(`It cannot be adopted: ${sealed.reason}. Keep it, or delete it for good.`);
+  const user = await ctx.db.user.findUnique({ where: { email: email.toLowerCase() } });
+  if (!user) throw new NotFoundError(`No account with the email ${email}.`);
+  return { id: user.id, email: user.email, createdAt: user.createdAt.toISOString(), disabled: user.disabled, isSealedOwner: user.id === sealed.meta.ownerId };
+}
+
+/**
+ * Admin: gives a quarantined stack back to an owner, rebuilt from its sealed
+ * metadata: to the account id the admin names (found by email and shown
+ * first), or, without one, to the sealed owner's own account id. Never to
+ * whoever holds the sealed email now.
+ */
+export async function adoptQuarantined(ctx: ProjectContext, ref: string, ownerId: string | undefined): Promise<RecoveryOutcome> {
   const stack = await quarantinedStack(ctx, ref);
   const sealed = unsealNewest(ctx.config.masterKey, ref, await ctx.provisioner.readMetadata(ref));
   if (!sealed.ok) throw new InvalidStateError(`It cannot be adopted: ${sealed.reason}. Keep it, or delete it for good.`);
-  const email = (ownerEmail ?? sealed.meta.ownerEmail).toLowerCase();
-  const owner = await ctx.db.user.findUnique({ where: { email } });
-  if (!owner) throw new NotFoundError(`No account with the email ${email}.`);
+  const owner = await ctx.db.user.findUnique({ where: { id: ownerId ?? sealed.meta.ownerId } });
+  if (!owner) {
+    throw ownerId
+      ? new NotFoundError("No such account.")
+      : new NotFoundError(`Its owner ${sealed.meta.ownerEmail} has no account here: find the account to give it to by email first.`);
+  }
   // Quarantine stopped it: it comes back paused, and its owner resumes it.
   const stopped = { ...stack, containers: stack.containers.map((c) => ({ ...c, running: false })) };
   try {
-    return await rebuild(ctx, stopped, sealed.meta, owner.id, `Adopted by an administrator for ${email}`);
+    return await rebuild(ctx, stopped, sealed.meta, owner.id, `Adopted by an administrator for ${owner.email}`);
   } catch (err) {
     if (isUniqueViolation(err)) throw new InvalidStateError(`A project with the ref ${ref} already exists in the database.`);
     throw new InvalidStateError(`It could not be adopted: ${describeError(err)}`);

@@ -10,7 +10,7 @@ import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
 import { SERVICE_NAMES, type ServiceName } from "@/lib/stack/types";
 import type { SessionUser } from "@/lib/users/service";
 import { parseOrThrow } from "@/lib/users/service";
-import { adoptStackSchema, idleTimeoutSchema, nodeDrainSchema, purgeStackSchema } from "@/lib/validations/project";
+import { adoptionCandidateSchema, adoptStackSchema, idleTimeoutSchema, nodeDrainSchema, purgeStackSchema } from "@/lib/validations/project";
 import { sweepIdle, wakeProject } from "@/lib/projects/idle";
 import { wakeGate, type GateRequest } from "@/lib/projects/wake-gate";
 import type { ActivitySource } from "@/lib/proxy/activity";
@@ -22,9 +22,18 @@ import * as authSettings from "@/lib/projects/auth-settings";
 import type { LogLine, NodeView, Provisioner, ServiceStatus } from "@/lib/projects/provisioner";
 import * as queries from "@/lib/projects/queries";
 import { reconcile, type ReconcileReport } from "@/lib/projects/reconcile";
-import { adoptQuarantined, engineView, purgeQuarantined, type EngineView, type RecoveryOutcome } from "@/lib/projects/recovery";
+import {
+  adoptionCandidate,
+  adoptQuarantined,
+  engineView,
+  purgeQuarantined,
+  type AdoptionCandidate,
+  type EngineView,
+  type RecoveryOutcome,
+} from "@/lib/projects/recovery";
 import { Monitor, type MonitorOptions } from "@/lib/projects/monitor";
 import { topConsumers, UsageSampler, usageOf, type UsageOptions } from "@/lib/projects/usage";
+import { checkDisks, DiskGuard } from "@/lib/projects/disk-guard";
 
 export { describeError } from "@/lib/projects/context";
 export { deriveActiveStatus } from "@/lib/projects/status";
@@ -43,6 +52,7 @@ export class ProjectService {
   private readonly ctx: ProjectContext;
   private monitor: Monitor | undefined;
   private sampler: UsageSampler | undefined;
+  private diskGuard: DiskGuard | undefined;
   private manualSampler: UsageSampler | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
 
@@ -118,6 +128,8 @@ export class ProjectService {
       this.monitor.start();
       this.sampler = new UsageSampler(this.ctx, usage);
       this.sampler.start();
+      this.diskGuard = new DiskGuard(this.ctx);
+      this.diskGuard.start();
       this.idleTimer = setInterval(
         () => void this.sweepIdle().catch((err: unknown) => console.error(`[supafleet] idle sweep: ${describeError(err)}`)),
         idleEveryMs,
@@ -129,6 +141,8 @@ export class ProjectService {
   stopMonitor(): void {
     this.monitor?.stop();
     this.sampler?.stop();
+    this.diskGuard?.stop();
+    this.diskGuard = undefined;
     clearInterval(this.idleTimer);
     this.monitor = undefined;
     this.sampler = undefined;
@@ -153,6 +167,8 @@ export class ProjectService {
     await this.ctx.db.project.update({ where: { id: p.id }, data: { idleTimeoutMin: minutes } });
   }
 
+  /** Measures every running project's databases against their disk quota now (the disk guard's step). */
+  checkDisks = (now?: Date) => checkDisks(this.ctx, now);
   /** One usage sample of every running project now (the sampler's step; tests, benches). */
   sampleUsage = (now?: Date) => (this.sampler ?? (this.manualSampler ??= new UsageSampler(this.ctx))).sampleOnce(now);
   usageOf = (actor: SessionUser, ref: string) => usageOf(this.ctx, actor, ref);
@@ -190,11 +206,18 @@ export class ProjectService {
     await this.ctx.provisioner.setNodeDrained(nodeId, drained);
   }
 
-  /** Admin: give a quarantined stack back to an owner (rebuilt from its sealed metadata). */
+  /** Admin: give a quarantined stack back to an owner by account id (rebuilt from its sealed metadata). */
   async adoptStack(actor: SessionUser, input: unknown): Promise<RecoveryOutcome> {
     assertAdmin(actor);
-    const { ref, ownerEmail } = parseOrThrow(adoptStackSchema, input);
-    return this.ctx.jobs.withLock(ref, () => adoptQuarantined(this.ctx, ref, ownerEmail));
+    const { ref, ownerId } = parseOrThrow(adoptStackSchema, input);
+    return this.ctx.jobs.withLock(ref, () => adoptQuarantined(this.ctx, ref, ownerId));
+  }
+
+  /** Admin: the account an email belongs to, shown before a quarantined stack is given to it. */
+  async findAdoptionCandidate(actor: SessionUser, input: unknown): Promise<AdoptionCandidate> {
+    assertAdmin(actor);
+    const { ref, ownerEmail } = parseOrThrow(adoptionCandidateSchema, input);
+    return adoptionCandidate(this.ctx, ref, ownerEmail);
   }
 
   /** Admin: remove a quarantined stack and its data, for good. */

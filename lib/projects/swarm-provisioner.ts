@@ -111,6 +111,7 @@ export function swarmProvisioner(docker: Docker, installationId: string, opts: S
     importData: () => Promise.reject(backupsUnsupported()),
     removeGeneration: () => Promise.reject(backupsUnsupported()),
     runSql: () => Promise.reject(backupsUnsupported()),
+    sql: false,
     // A data upgrade fills new volumes through helpers on the project's node, as backups do: not built yet.
     dataUpgrades: false,
     upgradeData: () => Promise.reject(new InvalidStateError("Postgres major upgrades are not available on the Swarm engine yet (docs/scale-out.md).")),

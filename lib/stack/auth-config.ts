@@ -9,6 +9,15 @@ export interface AuthSettings {
   redirectUrls: string[];
   /** Sign-ups must confirm their email address (needs SMTP). */
   confirmEmail: boolean;
+  /**
+   * Sign-up with a phone number (GOTRUE_EXTERNAL_PHONE_ENABLED). Off unless the
+   * owner turns it on: Supafleet configures no SMS provider, so phone sign-up
+   * only works with phoneAutoconfirm, which lets anyone register any number as
+   * confirmed. On a public multi-tenant host that is the owner's explicit choice.
+   */
+  phoneSignup?: boolean;
+  /** Phone sign-ups count as confirmed without an SMS code (GOTRUE_SMS_AUTOCONFIRM; GoTrue's own default is false). */
+  phoneAutoconfirm?: boolean;
   smtp: { host: string; port: number; user: string; senderEmail: string; senderName?: string } | null;
 }
 
@@ -18,7 +27,14 @@ export interface AuthSettings {
  * while there is no SMTP server to send the mail: with it on, GoTrue fails
  * every sign-up trying to reach a mail host that does not exist.
  */
-export const DEFAULT_AUTH_SETTINGS: AuthSettings = { siteUrl: "http://localhost:3000", redirectUrls: [], confirmEmail: false, smtp: null };
+export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
+  siteUrl: "http://localhost:3000",
+  redirectUrls: [],
+  confirmEmail: false,
+  phoneSignup: false,
+  phoneAutoconfirm: false,
+  smtp: null,
+};
 
 // upstream .env.example placeholders, used while SMTP is not set up (nothing is sent then: autoconfirm is on).
 const SMTP_PLACEHOLDER = {
@@ -47,6 +63,9 @@ export function authTemplateVars(settings: AuthSettings | undefined, smtpPasswor
     ADDITIONAL_REDIRECT_URLS: s.redirectUrls.join(","),
     // Confirmation only with a mail server to send it.
     ENABLE_EMAIL_AUTOCONFIRM: s.confirmEmail && s.smtp ? "false" : "true",
+    // Settings stored before these existed read as off (the safe default).
+    ENABLE_PHONE_SIGNUP: s.phoneSignup ? "true" : "false",
+    ENABLE_PHONE_AUTOCONFIRM: s.phoneSignup && s.phoneAutoconfirm ? "true" : "false",
     ...smtp,
   };
 }

@@ -2,7 +2,7 @@
 // version the project runs. Pure apart from reading the (cached) template
 // files: no Docker, no database.
 import { withLogPath } from "@/lib/stack/log-path";
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import {
   formatHostPorts,
   LABELS,
@@ -51,9 +51,11 @@ export interface StackInput {
   ports: { kongHttp: number; postgres: number; pooler: number };
   /** Memory and CPU the project gets (its owner's plan); default: limits.yml's default plan. */
   budget?: ProjectBudget;
+  /** Largest Storage upload in bytes (its owner's plan); default upstream's 50 MiB (docker-compose.yml FILE_SIZE_LIMIT). */
+  fileSizeLimitBytes?: number;
   /** Host address the database ports (session and transaction pooler) are published on. Default 0.0.0.0. */
   dbBindAddress?: string;
-  /** The installation's certificate (PEM): the pooler speaks TLS with it. */
+  /** The project's own pooler certificate (PEM, lib/crypto/pooler-ca.ts): the pooler speaks TLS with it. */
   poolerTls?: { certPem: string; keyPem: string };
   /** The project network's leased subnet; undefined: Docker's default pools (projects made before subnet leases). */
   subnet?: string;
@@ -148,15 +150,17 @@ export function templateVars(input: StackInput): Record<string, string> {
     MAILER_URLPATHS_CONFIRMATION: "/auth/v1/verify",
     MAILER_URLPATHS_RECOVERY: "/auth/v1/verify",
     MAILER_URLPATHS_EMAIL_CHANGE: "/auth/v1/verify",
-    ENABLE_PHONE_SIGNUP: "true",
-    ENABLE_PHONE_AUTOCONFIRM: "true",
     STUDIO_DEFAULT_ORGANIZATION: "Supafleet",
     STUDIO_DEFAULT_PROJECT: input.name ?? input.ref,
     PGRST_DB_SCHEMAS: "public,storage,graphql_public",
     IMGPROXY_ENABLE_WEBP_DETECTION: "true",
     IMGPROXY_AUTO_WEBP: "true",
-    FUNCTIONS_VERIFY_JWT: "false",
+    // Deviation from upstream's .env.example ("false"): Supabase's platform
+    // deploys functions with JWT verification on, and a project here is
+    // public; the router accepts the legacy keys (HS256) and Auth's ES256 tokens.
+    FUNCTIONS_VERIFY_JWT: "true",
     GLOBAL_S3_BUCKET: "stub",
+    STORAGE_FILE_SIZE_LIMIT: String(input.fileSizeLimitBytes ?? DEFAULT_FILE_SIZE_LIMIT_BYTES),
     STORAGE_TENANT_ID: "stub",
     REGION: "local",
     POOLER_DEFAULT_POOL_SIZE: "20",
@@ -273,6 +277,15 @@ export function buildStackSpec(input: StackInput): StackSpec {
       { path: POOLER_TLS_KEY, content: input.poolerTls.keyPem, mode: 0o600, uid: 0, gid: 0 },
     );
   }
+  // Supavisor runs as a distributed Erlang node on the project network
+  // (supabase/supavisor rel/env.sh.eex: RELEASE_DISTRIBUTION=name on the
+  // container's address). Without RELEASE_COOKIE, Elixir's release script
+  // takes releases/COOKIE, fixed at image build, the same in every stack: a
+  // tenant's code could then connect to its pooler's node. A cookie of its own
+  // per project, derived from the project's SECRET_KEY_BASE (secret, stable,
+  // so a restart or a Swarm converge sees no change).
+  const supavisor = services.find((svc) => svc.service === "supavisor");
+  if (supavisor) supavisor.env.RELEASE_COOKIE = releaseCookie(input.secrets.secretKeyBase);
   return {
     ref,
     installationId: input.installationId,
@@ -282,6 +295,14 @@ export function buildStackSpec(input: StackInput): StackSpec {
     services: withLogPath(services, input.subnet),
     metadata: { volume: volumeName(METADATA_VOLUME), sealed: input.sealedMetadata },
   };
+}
+
+/** Upstream's FILE_SIZE_LIMIT (docker-compose.yml: 52428800), for plans without their own. */
+export const DEFAULT_FILE_SIZE_LIMIT_BYTES = 50 * 1024 * 1024;
+
+/** A project's Erlang release cookie: an HMAC of its SECRET_KEY_BASE (letters and digits, as cookies are atoms). */
+export function releaseCookie(secretKeyBase: string): string {
+  return createHmac("sha256", secretKeyBase).update("supafleet release cookie").digest("hex");
 }
 
 /** One of the project's rendered template files (e.g. the gateway config it enforces). */

@@ -39,6 +39,12 @@ export const planSchema = z.object({
     .regex(/^[\p{L}\p{N} ._-]+$/u, "Use letters, digits, spaces and . _ - only."),
   memoryMb: z.number().int().min(512, "Use at least 512 MiB: below that the services cannot start.").max(1_048_576, "Use at most 1 TiB."),
   cpus: z.number().min(0.25, "Use at least 0.25.").max(256, "Use at most 256."),
+  /** Database disk quota per project (MiB); null: the installation's default. */
+  dbDiskMb: z.number().int().min(100, "Use at least 100 MiB: a new database takes about 40.").max(16_777_216, "Use at most 16 TiB.").nullable().default(null),
+  /** Largest Storage upload (MiB); null: upstream's 50 MiB. */
+  fileSizeLimitMb: z.number().int().min(1, "Use at least 1 MiB.").max(1_048_576, "Use at most 1 TiB.").nullable().default(null),
+  /** Space a user's backups may take in all (MiB); null: the installation's default. */
+  backupQuotaMb: z.number().int().min(100, "Use at least 100 MiB.").max(1_073_741_824, "Use at most 1 PiB.").nullable().default(null),
   makeDefault: z.boolean().default(false),
 });
 

@@ -65,9 +65,17 @@ export const authSettingsSchema = z
       )
       .pipe(z.array(redirectPattern).max(50, "Use at most 50 redirect URLs.")),
     confirmEmail: z.boolean(),
+    phoneSignup: z.boolean().default(false),
+    phoneAutoconfirm: z.boolean().default(false),
     smtp: smtpSchema.nullable(),
   })
-  .refine((v) => !v.confirmEmail || v.smtp !== null, { message: "Email confirmation needs SMTP: set up SMTP first.", path: ["confirmEmail"] });
+  .refine((v) => !v.confirmEmail || v.smtp !== null, { message: "Email confirmation needs SMTP: set up SMTP first.", path: ["confirmEmail"] })
+  // No SMS provider is configured per project, so a phone sign-up could never
+  // receive its code: phone sign-up is only possible with autoconfirm.
+  .refine((v) => !v.phoneSignup || v.phoneAutoconfirm, {
+    message: "Phone sign-up needs an SMS provider, which Supafleet does not set up: turn on phone autoconfirm with it, or leave it off.",
+    path: ["phoneSignup"],
+  });
 
 export type AuthSettingsInput = z.input<typeof authSettingsSchema>;
 export type AuthSettingsParsed = z.output<typeof authSettingsSchema>;

@@ -26,17 +26,25 @@ export const deleteProjectSchema = z.object({ ref: refSchema, confirmRef: z.stri
   path: ["confirmRef"],
 });
 
-/** Admin: adopt a quarantined stack, optionally for another account than its sealed owner. */
+/**
+ * Admin: adopt a quarantined stack for its sealed owner's account, or for the
+ * account id the admin picked after looking it up by email (never by email alone).
+ */
 export const adoptStackSchema = z.object({
   ref: refSchema,
-  ownerEmail: z
+  ownerId: z
     .string()
     .trim()
-    .toLowerCase()
-    .max(320)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]*$/, "Not an account id.")
     .optional()
-    .transform((v) => (v ? v : undefined))
-    .refine((v) => v === undefined || z.email().safeParse(v).success, { message: "Enter an email address." }),
+    .transform((v) => (v ? v : undefined)),
+});
+
+/** Admin: find the account with an email, to show it before adopting a quarantined stack for it. */
+export const adoptionCandidateSchema = z.object({
+  ref: refSchema,
+  ownerEmail: z.string().trim().toLowerCase().max(320).pipe(z.email("Enter an email address.")),
 });
 
 /** Admin: delete a quarantined stack and its volumes for good, typed confirmation. */

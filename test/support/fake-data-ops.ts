@@ -16,7 +16,7 @@ export function entryName(ref: string, volumeName: string): string {
   return volumeName.replace(`supafleet-${ref}-`, "");
 }
 
-type DataOps = Pick<Provisioner, "exportData" | "importData" | "removeGeneration" | "runSql" | "dataUpgrades" | "upgradeData">;
+type DataOps = Pick<Provisioner, "exportData" | "importData" | "removeGeneration" | "runSql" | "sql" | "dataUpgrades" | "upgradeData">;
 
 export function fakeDataOps(c: {
   engine: FakeEngine;
@@ -90,6 +90,7 @@ export function fakeDataOps(c: {
       return doomed.length;
     },
     dataUpgrades: true,
+    sql: true,
     async upgradeData(from, to, { password }) {
       log("upgradeData", from.ref);
       if (from.installationId !== installationId || to.installationId !== installationId) throw new ResourceConflictError("spec of another installation");

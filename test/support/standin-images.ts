@@ -30,7 +30,8 @@ const STANDINS: Array<{ dir: string; tag: string; parent?: string; hostCa?: bool
   { dir: "realtime", tag: "supafleet-standin/realtime:2", parent: "common-curl" },
   { dir: "storage", tag: "supafleet-standin/storage:2", parent: "common-wget" },
   { dir: "imgproxy", tag: "supafleet-standin/imgproxy:2", parent: "common" },
-  { dir: "functions", tag: "supafleet-standin/functions:2", parent: "common" },
+  // Real Deno and vendored jose from the npm registry (test/standins/functions).
+  { dir: "functions", tag: "supafleet-standin/functions:3", parent: "common", hostCa: true },
   { dir: "analytics", tag: "supafleet-standin/analytics:2", parent: "common-curl" },
   { dir: "vector", tag: "supafleet-standin/vector:2", parent: "common-wget" },
   { dir: "supavisor", tag: "supafleet-standin/supavisor:2", parent: "common-curl" },

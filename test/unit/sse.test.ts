@@ -66,4 +66,52 @@ describe("live streams", () => {
     abort.abort();
     expect(openStreamCount("user-leaves")).toBe(0);
   });
+
+  it("drops a stream whose client does not read, freeing what it held and stopping its producer", async () => {
+    let stopped = 0;
+    let produced = 0;
+    let closed = false;
+    const line = "x".repeat(1000);
+    const res = sseResponse(
+      new AbortController().signal,
+      (send) => {
+        // A producer as fast as a busy service's log: 20 MB offered, nobody reading.
+        const timer = setInterval(() => {
+          for (let i = 0; i < 1000; i++) {
+            produced++;
+            send("log", { line });
+          }
+        }, 1);
+        return () => {
+          clearInterval(timer);
+          stopped++;
+        };
+      },
+      { maxQueuedBytes: 256 * 1024, onClose: () => (closed = true) },
+    );
+    const deadline = Date.now() + 5000;
+    while (!closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(closed).toBe(true);
+    expect(stopped).toBe(1);
+    // It stopped within a bounded amount: the budget plus one burst, not what the producer could offer.
+    expect(produced * line.length).toBeLessThan(2 * 1024 * 1024);
+    // The reader sees an error, not a stream that is silently cut short.
+    await expect(res.body!.getReader().read()).rejects.toThrow(/does not read/);
+  });
+
+  it("keeps a stream whose client reads, however much passes through", async () => {
+    let stopped = 0;
+    const res = sseResponse(
+      new AbortController().signal,
+      (send, close) => {
+        for (let i = 0; i < 2000; i++) send("log", { line: "y".repeat(1000) });
+        close();
+        return () => void stopped++;
+      },
+      { maxQueuedBytes: 16 * 1024 * 1024 },
+    );
+    const text = await readAll(res);
+    expect(text.split("event: log").length - 1).toBe(2000);
+    expect(stopped).toBe(1);
+  });
 });

@@ -110,6 +110,13 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
       bash: { value: true, source: `debian:bookworm-slim ships bash; ${COMPOSE} functions health check runs bash` },
       timeout: { value: true, source: "debian:bookworm-slim: coreutils (timeout)" },
     },
+    reads: [
+      ...prev("functions").reads,
+      {
+        path: "/home/deno/functions/deno.jsonc",
+        source: OURS(`functions files (${COMPOSE} mounts all of ./volumes/functions, deno.jsonc @986fff77 included: the functions' import map)`),
+      },
+    ],
   }),
   analytics: newerTag("analytics", "supabase/logflare:1.42.0"),
   db: newerTag("db", "supabase/postgres:17.6.1.136", {

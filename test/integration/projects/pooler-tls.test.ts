@@ -1,17 +1,19 @@
-// The projects' database ports with the installation's certificate: the
-// pooler (its stand-in, which behaves as Supavisor's config/runtime.exs says:
-// GLOBAL_DOWNSTREAM_CERT_PATH/KEY_PATH) answers SSLRequest with TLS under that
-// certificate, connection strings ask for TLS, and the ports bind to the
-// configured address only.
-import { execFileSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// The projects' database ports with TLS: the pooler (its stand-in, which
+// behaves as Supavisor's config/runtime.exs says: GLOBAL_DOWNSTREAM_CERT_PATH/
+// KEY_PATH) answers SSLRequest with TLS under the project's own certificate
+// from the installation's pooler CA (never the installation's wildcard key),
+// connection strings ask for TLS, and the ports bind to the configured
+// address only.
+import { createPrivateKey, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import type { PeerCertificate } from "node:tls";
 import type Docker from "dockerode";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadOrCreatePoolerCa, type PoolerCa } from "@/lib/crypto/pooler-ca";
 import type { SessionUser } from "@/lib/users/service";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { openInstallation, type Installation } from "@/test/support/installation";
@@ -19,8 +21,7 @@ import { ensureStandinImages } from "@/test/support/standin-images";
 
 const DOMAIN = "tls.test";
 const dir = mkdtempSync(join(tmpdir(), "supafleet-tls-"));
-const certPath = join(dir, "wildcard.crt");
-const keyPath = join(dir, "wildcard.key");
+let ca: PoolerCa;
 let docker: Docker;
 let inst: Installation;
 let user: SessionUser;
@@ -29,35 +30,26 @@ let ref: string | undefined;
 beforeAll(async () => {
   docker = await ensureDockerHost();
   await ensureStandinImages(docker);
-  // The installation's wildcard certificate, as an operator would have one.
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      `/CN=*.${DOMAIN}`,
-      "-addext",
-      `subjectAltName=DNS:*.${DOMAIN}`,
-      "-keyout",
-      keyPath,
-      "-out",
-      certPath,
-    ],
-    { stdio: "ignore" },
-  );
+  ca = loadOrCreatePoolerCa(join(dir, "pooler-ca"));
   inst = await openInstallation({
     portRange: { start: 55700, end: 55799 },
-    config: { rootDomain: DOMAIN, poolerTls: { certPath, keyPath }, dbBindAddress: "127.0.0.1" },
+    config: { rootDomain: DOMAIN, poolerCa: ca, dbBindAddress: "127.0.0.1" },
   });
   const u = await inst.db.user.create({ data: { id: randomUUID(), email: "tls@example.com", passwordHash: "x" } });
   user = { id: u.id, email: u.email, name: null, role: "USER" };
 });
+
+/** A file's text inside a running container (docker exec cat). */
+async function catIn(container: string, path: string): Promise<string> {
+  const exec = await docker.getContainer(container).exec({ Cmd: ["cat", path], AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on("data", (c: Buffer) => chunks.push(c));
+  docker.modem.demuxStream(stream, out, new PassThrough());
+  await new Promise((r) => stream.on("end", r));
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 afterAll(async () => {
   if (ref) await inst.provisioner.destroy(ref).catch(() => undefined);
@@ -65,8 +57,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe("the pooler with the installation's certificate", () => {
-  it("speaks TLS under that certificate, on the configured address only", async () => {
+describe("the pooler with a certificate of its own", () => {
+  it("speaks TLS under the project's certificate from the pooler CA, on the configured address only", async () => {
     ref = (await inst.service.createProject(user, { name: "Encrypted" })).ref;
     await inst.service.waitForIdle(ref);
     expect((await inst.service.getProject(user, ref)).status).toBe("ACTIVE_HEALTHY");
@@ -82,9 +74,9 @@ describe("the pooler with the installation's certificate", () => {
       password: d.dbPassword,
       database: "postgres",
       connectionTimeoutMillis: 10_000,
-      // verify-full: our CA, and the project's own host name.
+      // verify-full: the pooler CA, and the project's own host name.
       ssl: {
-        ca: readFileSync(certPath, "utf8"),
+        ca: ca.certPem,
         servername: `${ref}.${DOMAIN}`,
         rejectUnauthorized: true,
         checkServerIdentity: (_host, cert) => void (seen = cert),
@@ -96,7 +88,13 @@ describe("the pooler with the installation's certificate", () => {
     } finally {
       await client.end();
     }
-    expect(seen?.subject.CN).toBe(`*.${DOMAIN}`);
+    expect(seen?.subject.CN).toBe(`${ref}.${DOMAIN}`);
+    expect(seen?.subjectaltname).toBe(`DNS:${ref}.${DOMAIN}, DNS:db.${ref}.${DOMAIN}`);
+    // Only the project's own key is in the tenant stack: not the CA's.
+    const keyFile = await catIn(`supafleet-${ref}-supavisor`, "/etc/supavisor/tls/server.key");
+    expect(keyFile).toContain("BEGIN PRIVATE KEY");
+    expect(keyFile.trim()).not.toBe(ca.keyPem.trim());
+    expect(createPrivateKey(keyFile).asymmetricKeyType).toBe("ec");
 
     // A client that trusts another CA is refused the handshake.
     const other = new pg.Client({

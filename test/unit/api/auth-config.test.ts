@@ -15,6 +15,8 @@ const withSmtp: AuthSettingsView = {
     siteUrl: "https://app.example.com",
     redirectUrls: ["https://app.example.com/callback", "http://localhost:3000/**"],
     confirmEmail: true,
+    phoneSignup: false,
+    phoneAutoconfirm: false,
     smtp: { host: "smtp.example.com", port: 587, user: "mailer", senderEmail: "noreply@example.com", senderName: "Example" },
   },
   smtpPasswordSet: true,
@@ -40,6 +42,8 @@ describe("GET: stored settings in upstream's names", () => {
       site_url: "https://app.example.com",
       uri_allow_list: "https://app.example.com/callback,http://localhost:3000/**",
       mailer_autoconfirm: false,
+      external_phone_enabled: false,
+      sms_autoconfirm: false,
       smtp_admin_email: "noreply@example.com",
       smtp_host: "smtp.example.com",
       smtp_port: "587",
@@ -58,6 +62,22 @@ describe("GET: stored settings in upstream's names", () => {
       smtp_host: null,
       smtp_port: null,
       smtp_pass: null,
+    });
+  });
+});
+
+describe("phone sign-up: off by default, only with autoconfirm", () => {
+  it("shows phone sign-up and SMS autoconfirm off on a fresh project", () => {
+    expect(v1AuthConfig(fresh)).toMatchObject({ external_phone_enabled: false, sms_autoconfirm: false });
+  });
+
+  it("turns phone sign-up on with autoconfirm, and refuses it without (no SMS provider could send the code)", () => {
+    expect(authSettingsFromPatch(fresh, body({ external_phone_enabled: true, sms_autoconfirm: true }))).toMatchObject({
+      phoneSignup: true,
+      phoneAutoconfirm: true,
+    });
+    expect(errorsOf(() => authSettingsFromPatch(fresh, body({ external_phone_enabled: true })))).toEqual({
+      "body.external_phone_enabled": [expect.stringContaining("SMS provider")],
     });
   });
 });

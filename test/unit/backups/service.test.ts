@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
-import { ValidationError } from "@/lib/errors";
+import { BackupSpaceError, ValidationError } from "@/lib/errors";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { ProjectService, type ProjectServiceConfig } from "@/lib/projects/service";
 import { BackupService } from "@/lib/backups/service";
@@ -70,6 +70,35 @@ async function activeProject(name = "Drill"): Promise<string> {
   files(p.ref, "storage").set("stub/stub/avatars/cat.png", "PNG bytes");
   return p.ref;
 }
+
+describe("backup space", () => {
+  it("refuses a backup past its owner's backup space or the disk's floor, with the reason, and writes nothing; others are untouched", async () => {
+    const ref = await activeProject();
+    const first = await backups.createBackup(owner, { ref });
+    expect(first.status).toBe("SUCCEEDED");
+    // A plan whose backup space the first backup already fills.
+    const plan = await db.plan.create({ data: { id: randomUUID(), name: "small", memoryMb: 1024, milliCpus: 500, backupQuotaMb: 1 } });
+    await db.user.update({ where: { id: owner.id }, data: { planId: plan.id } });
+    await db.backup.update({ where: { id: first.id }, data: { sizeBytes: BigInt(700 * 1024) } });
+    const before = await db.backup.count();
+    await expect(backups.createBackup(owner, { ref })).rejects.toThrow(BackupSpaceError);
+    await expect(backups.createBackup(owner, { ref })).rejects.toThrow(/0\.0 GiB of your 0\.0 GiB of backup space|Delete old backups/);
+    expect(await db.backup.count()).toBe(before);
+    expect(readdirSync(join(store.root, installationId, ref))).toHaveLength(1);
+
+    // Another user with the default space still backs up.
+    const other = await db.user.create({ data: { id: randomUUID(), email: `other${n}@example.com`, passwordHash: "x", projectQuota: 10 } });
+    const otherUser: SessionUser = { id: other.id, email: other.email, name: null, role: "USER" };
+    const theirs = await projects.createProject(otherUser, { name: "Theirs" });
+    await projects.waitForIdle(theirs.ref);
+    expect((await backups.createBackup(otherUser, { ref: theirs.ref })).status).toBe("SUCCEEDED");
+
+    // A disk floor above what the backup disk has free: refused for everyone, nothing written.
+    await db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1, minFreeDiskMb: 100_000_000 }, update: { minFreeDiskMb: 100_000_000 } });
+    await expect(backups.createBackup(otherUser, { ref: theirs.ref })).rejects.toThrow(/backup disk is nearly full/);
+    expect(await db.backup.count({ where: { project: { ref: theirs.ref } } })).toBe(1);
+  });
+});
 
 describe("backups on the fake engine", () => {
   it("takes a backup: encrypted at rest, with size, duration, checksum and template version", async () => {

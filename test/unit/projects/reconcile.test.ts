@@ -11,7 +11,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
-import { InvalidStateError } from "@/lib/errors";
+import { InvalidStateError, NotFoundError } from "@/lib/errors";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
@@ -245,12 +245,29 @@ describe("reconcile: stacks the database does not know", () => {
     expect(report.quarantined).toEqual([`${p.ref}: its owner owner@example.com has no account in this database`]);
     const view = await service.engineView(admin);
     expect(view.quarantined[0]).toMatchObject({ ref: p.ref, ownerEmail: "owner@example.com", name: p.name });
-    const outcome = await service.adoptStack(admin, { ref: p.ref, ownerEmail: "renamed@example.com" });
+    // The admin finds the account by email and sees it is not the sealed one, then picks it by id.
+    const candidate = await service.findAdoptionCandidate(admin, { ref: p.ref, ownerEmail: "renamed@example.com" });
+    expect(candidate).toMatchObject({ email: "renamed@example.com", isSealedOwner: false, disabled: false });
+    await expect(service.adoptStack(admin, { ref: p.ref })).rejects.toBeInstanceOf(NotFoundError);
+    const outcome = await service.adoptStack(admin, { ref: p.ref, ownerId: candidate.id });
     expect(outcome).toMatchObject({ kind: "recovered", status: "INACTIVE" });
     const back = await db.project.findUniqueOrThrow({ where: { ref: p.ref } });
     expect(back.status).toBe("INACTIVE");
     expect((await db.user.findUniqueOrThrow({ where: { id: back.ownerId } })).email).toBe("renamed@example.com");
     expect((await service.engineView(admin)).quarantined).toEqual([]);
+    expect(volumesRemoved(p.ref)).toEqual([]);
+  });
+
+  it("never hands a stack to whoever holds its owner's email now: only the same account id gets it back by itself", async () => {
+    const p = await forgotten();
+    // The database lost the owner; a stranger signed up with the same address.
+    await db.user.update({ where: { id: owner.id }, data: { id: randomUUID() } });
+    const report = await service.reconcile();
+    expect(report.quarantined).toEqual([`${p.ref}: its owner owner@example.com has no account in this database`]);
+    expect(await db.project.findUnique({ where: { ref: p.ref } })).toBeNull();
+    // Nor does "adopt" with no account named: the sealed owner's id is gone.
+    await expect(service.adoptStack(admin, { ref: p.ref })).rejects.toThrow(/find the account/);
+    expect(await db.project.findUnique({ where: { ref: p.ref } })).toBeNull();
     expect(volumesRemoved(p.ref)).toEqual([]);
   });
 

@@ -279,6 +279,19 @@ describe("buildStackSpec", () => {
     },
   );
 
+  it.each(TEMPLATE_VERSIONS)("%s: phone sign-up and SMS autoconfirm are off unless the owner turns them on", async (version) => {
+    const inp = await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, version, false);
+    const auth = (i: StackInput) => buildStackSpec(i).services.find((s) => s.service === "auth")!.env;
+    // Without settings, and with settings stored before the phone switches existed.
+    for (const settings of [undefined, { siteUrl: "https://app.example.com", redirectUrls: [], confirmEmail: false, smtp: null }]) {
+      expect(auth({ ...inp, auth: settings })).toMatchObject({ GOTRUE_EXTERNAL_PHONE_ENABLED: "false", GOTRUE_SMS_AUTOCONFIRM: "false" });
+    }
+    const on = { siteUrl: "https://app.example.com", redirectUrls: [], confirmEmail: false, phoneSignup: true, phoneAutoconfirm: true, smtp: null };
+    expect(auth({ ...inp, auth: on })).toMatchObject({ GOTRUE_EXTERNAL_PHONE_ENABLED: "true", GOTRUE_SMS_AUTOCONFIRM: "true" });
+    // Autoconfirm alone means nothing while phone sign-up is off.
+    expect(auth({ ...inp, auth: { ...on, phoneSignup: false } })).toMatchObject({ GOTRUE_EXTERNAL_PHONE_ENABLED: "false", GOTRUE_SMS_AUTOCONFIRM: "false" });
+  });
+
   it("applies image overrides per service, then the wildcard", async () => {
     const spec = buildStackSpec(await input("aaaaaaaaaaaaaaaaaaaa", undefined, { db: "local/pg:15", "*": "local/standin:1" }));
     expect(spec.services.find((s) => s.service === "db")!.image).toBe("local/pg:15");
@@ -367,6 +380,30 @@ describe("database ports", () => {
     // And the image contracts still hold: Supavisor's user can read both, nobody else the key.
     const spec = buildStackSpec({ ...base, poolerTls: { certPem: "CERT", keyPem: "KEY" } });
     expect(checkStackAgainstContracts(spec, { secrets: ["KEY"] })).toEqual([]);
+  });
+});
+
+describe("Storage's upload limit", () => {
+  it.each(TEMPLATE_VERSIONS)("%s: upstream's 50 MiB by default, the plan's when it has one", async (version) => {
+    const inp = await input("aaaaaaaaaaaaaaaaaaaa", undefined, {}, version);
+    const storage = (i: StackInput) => buildStackSpec(i).services.find((s) => s.service === "storage")!.env;
+    expect(storage(inp).FILE_SIZE_LIMIT).toBe("52428800");
+    expect(storage({ ...inp, fileSizeLimitBytes: 5 * 1024 * 1024 * 1024 }).FILE_SIZE_LIMIT).toBe(String(5 * 1024 * 1024 * 1024));
+  });
+});
+
+describe("the pooler's Erlang node", () => {
+  it.each(TEMPLATE_VERSIONS)("%s: gets a release cookie of its own per project, the same on every build", async (version) => {
+    const cookie = async (ref: string) =>
+      buildStackSpec(await input(ref, undefined, {}, version)).services.find((s) => s.service === "supavisor")!.env.RELEASE_COOKIE;
+    const a = await cookie("aaaaaaaaaaaaaaaaaaaa");
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    const b = await cookie("bbbbbbbbbbbbbbbbbbbb");
+    expect(b).not.toBe(a);
+    // Derived from the project's secret, so a rebuild of the same project's spec keeps it.
+    const p = await input("cccccccccccccccccccc", undefined, {}, version);
+    const twice = [buildStackSpec(p), buildStackSpec(p)].map((s) => s.services.find((x) => x.service === "supavisor")!.env.RELEASE_COOKIE);
+    expect(twice[0]).toBe(twice[1]);
   });
 });
 

@@ -1,0 +1,61 @@
+// Backups take disk: one tenant's must not fill what every tenant's share.
+// Before a backup starts, two checks, each refusing it with its reason:
+// - its owner's backups (all their projects', deleted ones' final backups
+//   included) plus this one must fit the owner's backup space (their plan's,
+//   else the installation's default);
+// - where backups go to a local disk, the disk must keep the installation's
+//   free-space floor after it.
+// This backup's size is estimated from the project's last good backup, else
+// from its databases' measured size (the guard's, lib/projects/disk-guard.ts).
+import type { BackupKind } from "@/lib/generated/prisma-sqlite/enums";
+import { BackupSpaceError } from "@/lib/errors";
+import type { BackupContext } from "@/lib/backups/context";
+
+const MiB = 1024 * 1024;
+
+export interface BackupRoom {
+  usedBytes: number;
+  quotaBytes: number;
+  estimateBytes: number;
+  freeBytes: number | null;
+}
+
+/** What the owner's backups take, their quota, and this backup's estimate. */
+export async function backupRoom(b: BackupContext, p: { id: string; ref: string }): Promise<BackupRoom> {
+  const { db } = b.projects;
+  const project = await db.project.findUniqueOrThrow({
+    where: { id: p.id },
+    select: { ownerId: true, dbSizeMb: true, owner: { select: { plan: { select: { backupQuotaMb: true } } } } },
+  });
+  const settings = await db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
+  const defaultPlan = !project.owner.plan && settings.defaultPlanId ? await db.plan.findUnique({ where: { id: settings.defaultPlanId } }) : null;
+  const quotaMb = project.owner.plan?.backupQuotaMb ?? defaultPlan?.backupQuotaMb ?? settings.defaultBackupQuotaMb;
+  const used = await db.backup.aggregate({
+    where: { status: "SUCCEEDED", project: { ownerId: project.ownerId } },
+    _sum: { sizeBytes: true },
+  });
+  const last = await db.backup.findFirst({ where: { projectId: p.id, status: "SUCCEEDED" }, orderBy: { startedAt: "desc" }, select: { sizeBytes: true } });
+  const estimateBytes = last?.sizeBytes != null ? Number(last.sizeBytes) : (project.dbSizeMb ?? 0) * MiB;
+  return { usedBytes: Number(used._sum.sizeBytes ?? 0), quotaBytes: quotaMb * MiB, estimateBytes, freeBytes: await b.store.freeBytes() };
+}
+
+const gib = (bytes: number) => `${(bytes / 1024 / MiB).toFixed(1)} GiB`;
+
+/** Throws BackupSpaceError when this backup would not fit; nothing is written then. */
+export async function assertBackupRoom(b: BackupContext, p: { id: string; ref: string }, kind: BackupKind): Promise<void> {
+  const room = await backupRoom(b, p);
+  const what = kind === "FINAL" ? "The final backup (taken before a delete)" : "The backup";
+  if (room.usedBytes + room.estimateBytes > room.quotaBytes) {
+    throw new BackupSpaceError(
+      `${what} was not started: your backups use ${gib(room.usedBytes)} of your ${gib(room.quotaBytes)} of backup space, and this one needs about ${gib(room.estimateBytes)}. Delete old backups, or ask an administrator for more space.`,
+    );
+  }
+  if (room.freeBytes !== null) {
+    const settings = await b.projects.db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
+    const floor = settings.minFreeDiskMb * MiB;
+    if (room.freeBytes - room.estimateBytes < floor) {
+      console.warn(`[supafleet] backup of ${p.ref} refused: ${gib(room.freeBytes)} free on the backup disk, floor ${gib(floor)}`);
+      throw new BackupSpaceError(`${what} was not started: the backup disk is nearly full (${gib(room.freeBytes)} free). Try again later.`);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+-- AlterTable
+ALTER TABLE "Plan" ADD COLUMN "dbDiskMb" INTEGER;
+ALTER TABLE "Plan" ADD COLUMN "fileSizeLimitMb" INTEGER;
+ALTER TABLE "Plan" ADD COLUMN "backupQuotaMb" INTEGER;
+
+-- AlterTable
+ALTER TABLE "Project" ADD COLUMN "fileSizeLimitMb" INTEGER;
+ALTER TABLE "Project" ADD COLUMN "dbSizeMb" INTEGER;
+ALTER TABLE "Project" ADD COLUMN "dbSizeAt" DATETIME;
+ALTER TABLE "Project" ADD COLUMN "dbDiskQuotaMb" INTEGER;
+ALTER TABLE "Project" ADD COLUMN "dbReadOnly" BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE "Project" ADD COLUMN "dbDiskWarnedAt" DATETIME;
+
+-- AlterTable
+ALTER TABLE "SystemSettings" ADD COLUMN "defaultDbDiskMb" INTEGER NOT NULL DEFAULT 8192;
+ALTER TABLE "SystemSettings" ADD COLUMN "defaultBackupQuotaMb" INTEGER NOT NULL DEFAULT 20480;
