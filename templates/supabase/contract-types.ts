@@ -1,5 +1,6 @@
 // The shape of an image contract (one per image a template pins, in
 // templates/supabase/<version>/images.ts) and the facts several share.
+import type { MailLinkRule } from "@/lib/stack/auth-mail-link";
 import type { ServiceName } from "@/lib/stack/types";
 
 export interface Cited<T> {
@@ -56,6 +57,13 @@ export interface ImageContract {
   imageHealthcheck: Cited<string[] | null>;
   reads: ReadPath[];
   writes: WritePath[];
+  /**
+   * Auth only: how the image joins API_EXTERNAL_URL and GOTRUE_MAILER_URLPATHS_*
+   * into its mail links (lib/stack/auth-mail-link.ts). Read at the pinned tag,
+   * never inherited by a newer tag: the template's URL paths are only right for
+   * the rule they were checked against (test/unit/stack/auth-mail-link.test.ts).
+   */
+  mailLinks?: Cited<MailLinkRule>;
 }
 
 // Shared facts, cited once.

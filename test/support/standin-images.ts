@@ -25,7 +25,8 @@ const STANDINS: Array<{ dir: string; tag: string; parent?: string; hostCa?: bool
   { dir: "common-curl", tag: "supafleet-standin/common-curl:2", parent: "common" },
   { dir: "kong", tag: "supafleet-standin/kong:3", parent: "common" },
   { dir: "envoy", tag: "supafleet-standin/envoy:2", parent: "common" },
-  { dir: "auth", tag: "supafleet-standin/auth:2", parent: "common-wget" },
+  // A behaving GoTrue double; pg, bcryptjs, jose and nodemailer from the npm registry.
+  { dir: "auth", tag: "supafleet-standin/auth:3", parent: "common-wget", hostCa: true },
   // A behaving double of PostgREST; node-postgres from the npm registry.
   { dir: "rest", tag: "supafleet-standin/rest:3", parent: "common", hostCa: true },
   { dir: "realtime", tag: "supafleet-standin/realtime:2", parent: "common-curl" },

@@ -91,6 +91,11 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
     imageHealthcheck: { value: null, source: "Dockerfile has no HEALTHCHECK" },
     reads: [],
     writes: [],
+    mailLinks: {
+      value: "resolve-reference",
+      source:
+        "supabase/auth@effd662 internal/mailer/templatemailer/templatemailer.go: ConfirmationURL = externalURL.ResolveReference(getPath(URLPaths.*, token/type/redirect_to)); templatemailer_url_test.go TestGetPath: base path /removedpath is replaced by an absolute path",
+    },
   },
 
   rest: {

@@ -25,6 +25,8 @@ function newerTag(service: string, image: string, change: Partial<ImageContract>
       ...prev.upstream,
       note: `not found: ${image} is not in the stored snapshots; facts read at ${prev.image} (${prev.upstream.ref})${prev.upstream.note ? `; ${prev.upstream.note}` : ""}`,
     },
+    // A behaviour fact is never carried to another tag: it must be read there.
+    mailLinks: undefined,
     ...change,
   };
 }
@@ -74,7 +76,28 @@ export const IMAGE_CONTRACTS: Record<string, ImageContract> = {
     writes: [],
   },
 
-  auth: newerTag("auth", "supabase/gotrue:v2.196.0"),
+  // Read at the tag itself (the snapshot of supabase/auth reaches v2.196.0):
+  // its Dockerfile changes only the build stage against v2.186.0.
+  auth: {
+    ...prev("auth"),
+    image: "supabase/gotrue:v2.196.0",
+    upstream: {
+      repo: "supabase/auth",
+      ref: "v2.196.0",
+      commit: "0204331ca41a5b49f076b6fa3dc6c0d20b996590",
+      files: ["Dockerfile", "internal/mailer/templatemailer/templatemailer.go", "internal/mailer/templatemailer/templatemailer_url_test.go"],
+    },
+    user: {
+      ...prev("auth").user,
+      source:
+        "supabase/auth@0204331 Dockerfile: `adduser -D -u 1000 supabase`, `USER supabase` (FROM alpine:3); busybox adduser.c passwd_study: without -G the new group's gid = uid",
+    },
+    mailLinks: {
+      value: "resolve-reference",
+      source:
+        "supabase/auth@0204331 (v2.196.0) internal/mailer/templatemailer/templatemailer.go: ConfirmationURL = externalURL.ResolveReference(path) (lines 212, 235, 300, 340, 363, 421); templatemailer_url_test.go TestGetPath: https://test.example.com/removedpath + /templates/confirm.html gives https://test.example.com/templates/confirm.html",
+    },
+  },
   rest: newerTag("rest", "postgrest/postgrest:v14.17"),
   realtime: newerTag("realtime", "supabase/realtime:v2.134.10"),
   storage: newerTag("storage", "supabase/storage-api:v1.74.0"),
