@@ -5,7 +5,12 @@
 // server ever runs (no file is converted or copied over):
 //
 // 1. Every data volume but the database is copied as it is (storage files,
-//    db-config with pgsodium's root key, functions, snippets).
+//    db-config with pgsodium's root key, functions, snippets). The copy keeps
+//    the old owners, and the 17 image's postgres account is not the 15
+//    image's, so db-config is then handed to the new image's postgres and
+//    gets the conf.d folder the 17 config includes (prepareConfigVolume), as
+//    upstream's upgrade does. Its 15-era files (supautils.conf and the rest)
+//    stay, as upstream's do: it chowns that volume and changes no file.
 // 2. The old cluster is started by its own image, and a new, empty one by the
 //    new image: the new image's entrypoint runs initdb (its own initdb
 //    arguments, superuser and password) with an empty tmpfs over
@@ -61,7 +66,23 @@ function dbOf(spec: StackSpec): ServiceSpec {
   return db;
 }
 
-export const upgradeHelperName = (ref: string, side: "from" | "to") => `supafleet-${ref}-pgupgrade-${side}`;
+export const upgradeHelperName = (ref: string, side: "from" | "to" | "config") => `supafleet-${ref}-pgupgrade-${side}`;
+
+/** Where the template mounts the db-config volume (upstream's compose: `db-config:/etc/postgresql-custom`). */
+export const DB_CONFIG_TARGET = "/etc/postgresql-custom";
+
+/**
+ * What upstream's docker/utils/upgrade-pg17.sh (supabase/supabase @0b79087a,
+ * run_complete and start_pg17) does to the db-config volume in the 17 image,
+ * as root, before the 17 server starts on it: "PG17 config includes this
+ * directory; may not exist from PG15", and "Fix ownership on db-config volume
+ * (PG15 uid differs from PG17)". `postgres` is resolved by the new image, so
+ * its own ids are used whatever they are.
+ */
+export function configVolumeScript(target: string = DB_CONFIG_TARGET): string {
+  const dir = `'${target.replace(/'/g, `'\\''`)}'`;
+  return `set -eu; mkdir -p ${dir}/conf.d; chown -R postgres:postgres ${dir}`;
+}
 
 /**
  * Fills `to`'s data volumes (a new generation: none may exist) from `from`'s,
@@ -78,6 +99,8 @@ export async function upgradeData(docker: Docker, from: StackSpec, to: StackSpec
   await copyVolumes(docker, from, to, [DB_VOLUME]);
   check();
   await ensureNetwork(docker, from);
+  await prepareConfigVolume(docker, to);
+  check();
   const names = { from: upgradeHelperName(from.ref, "from"), to: upgradeHelperName(from.ref, "to") };
   try {
     opts.onStep("Starting the old database and a new, empty one");
@@ -123,6 +146,36 @@ async function copyVolumes(docker: Docker, from: StackSpec, to: StackSpec, excep
     out.destroy();
     ex.destroy();
     throw err;
+  }
+}
+
+/**
+ * Runs configVolumeScript in `to`'s db image, as root, on `to`'s (new, copied)
+ * db-config volume alone; the old generation's volume is never touched, so
+ * going back needs no chown back (upstream's rollback has to restore it).
+ */
+async function prepareConfigVolume(docker: Docker, to: StackSpec): Promise<void> {
+  const db = dbOf(to);
+  const mount = db.mounts.find((m) => m.type === "volume" && m.target === DB_CONFIG_TARGET);
+  if (!mount) return;
+  const name = upgradeHelperName(to.ref, "config");
+  await removeHelper(docker, name, to);
+  const c = await docker.createContainer({
+    name,
+    Image: db.image,
+    User: "0:0",
+    Entrypoint: ["sh", "-c", configVolumeScript()],
+    Cmd: [],
+    Labels: { [LABELS.managed]: "true", [LABELS.installation]: to.installationId, [LABELS.ref]: to.ref, [LABELS.role]: UPGRADE_ROLE },
+    HostConfig: { NetworkMode: "none", Mounts: [{ Type: "volume", Source: mount.source, Target: DB_CONFIG_TARGET }] },
+  });
+  try {
+    await c.start();
+    const { StatusCode } = (await c.wait()) as { StatusCode: number };
+    if (StatusCode !== 0)
+      throw new InvalidStateError(`Handing db-config to the new image's postgres account failed (exit ${StatusCode}): ${await lastLines(docker, name)}`);
+  } finally {
+    await removeHelper(docker, name, to);
   }
 }
 
