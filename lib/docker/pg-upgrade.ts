@@ -41,6 +41,7 @@ import { exportData, importData, type ImportEntry } from "@/lib/docker/data-arch
 import { runExec, startExec } from "@/lib/docker/exec-stream";
 import { LineFilter, skippedDumpLines } from "@/lib/docker/dump-filter";
 import { logTail } from "@/lib/docker/logs";
+import { prepareConfigVolume } from "@/lib/docker/pg-config-volume";
 import { untilProbeOk } from "@/lib/docker/probe";
 import { SUPERUSER } from "@/lib/docker/psql-session";
 import { ensureNetwork, ownedBy } from "@/lib/docker/resources";
@@ -68,22 +69,6 @@ function dbOf(spec: StackSpec): ServiceSpec {
 
 export const upgradeHelperName = (ref: string, side: "from" | "to" | "config") => `supafleet-${ref}-pgupgrade-${side}`;
 
-/** Where the template mounts the db-config volume (upstream's compose: `db-config:/etc/postgresql-custom`). */
-export const DB_CONFIG_TARGET = "/etc/postgresql-custom";
-
-/**
- * What upstream's docker/utils/upgrade-pg17.sh (supabase/supabase @0b79087a,
- * run_complete and start_pg17) does to the db-config volume in the 17 image,
- * as root, before the 17 server starts on it: "PG17 config includes this
- * directory; may not exist from PG15", and "Fix ownership on db-config volume
- * (PG15 uid differs from PG17)". `postgres` is resolved by the new image, so
- * its own ids are used whatever they are.
- */
-export function configVolumeScript(target: string = DB_CONFIG_TARGET): string {
-  const dir = `'${target.replace(/'/g, `'\\''`)}'`;
-  return `set -eu; mkdir -p ${dir}/conf.d; chown -R postgres:postgres ${dir}`;
-}
-
 /**
  * Fills `to`'s data volumes (a new generation: none may exist) from `from`'s,
  * with the database converted to `to`'s Postgres. `from`'s stack must be
@@ -99,7 +84,11 @@ export async function upgradeData(docker: Docker, from: StackSpec, to: StackSpec
   await copyVolumes(docker, from, to, [DB_VOLUME]);
   check();
   await ensureNetwork(docker, from);
-  await prepareConfigVolume(docker, to);
+  await prepareConfigVolume(docker, to, {
+    name: upgradeHelperName(to.ref, "config"),
+    labels: { [LABELS.managed]: "true", [LABELS.installation]: to.installationId, [LABELS.ref]: to.ref, [LABELS.role]: UPGRADE_ROLE },
+    remove: (name) => removeHelper(docker, name, to),
+  });
   check();
   const names = { from: upgradeHelperName(from.ref, "from"), to: upgradeHelperName(from.ref, "to") };
   try {
@@ -146,36 +135,6 @@ async function copyVolumes(docker: Docker, from: StackSpec, to: StackSpec, excep
     out.destroy();
     ex.destroy();
     throw err;
-  }
-}
-
-/**
- * Runs configVolumeScript in `to`'s db image, as root, on `to`'s (new, copied)
- * db-config volume alone; the old generation's volume is never touched, so
- * going back needs no chown back (upstream's rollback has to restore it).
- */
-async function prepareConfigVolume(docker: Docker, to: StackSpec): Promise<void> {
-  const db = dbOf(to);
-  const mount = db.mounts.find((m) => m.type === "volume" && m.target === DB_CONFIG_TARGET);
-  if (!mount) return;
-  const name = upgradeHelperName(to.ref, "config");
-  await removeHelper(docker, name, to);
-  const c = await docker.createContainer({
-    name,
-    Image: db.image,
-    User: "0:0",
-    Entrypoint: ["sh", "-c", configVolumeScript()],
-    Cmd: [],
-    Labels: { [LABELS.managed]: "true", [LABELS.installation]: to.installationId, [LABELS.ref]: to.ref, [LABELS.role]: UPGRADE_ROLE },
-    HostConfig: { NetworkMode: "none", Mounts: [{ Type: "volume", Source: mount.source, Target: DB_CONFIG_TARGET }] },
-  });
-  try {
-    await c.start();
-    const { StatusCode } = (await c.wait()) as { StatusCode: number };
-    if (StatusCode !== 0)
-      throw new InvalidStateError(`Handing db-config to the new image's postgres account failed (exit ${StatusCode}): ${await lastLines(docker, name)}`);
-  } finally {
-    await removeHelper(docker, name, to);
   }
 }
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { runExec } from "@/lib/docker/exec-stream";
-import { DB_CONFIG_TARGET } from "@/lib/docker/pg-upgrade";
+import { DB_CONFIG_TARGET } from "@/lib/docker/pg-config-volume";
 import { PG17_PATCHES } from "@/lib/projects/pg17-patches";
 import { containerName } from "@/lib/stack/build-stack-spec";
 import { LABELS } from "@/lib/stack/types";

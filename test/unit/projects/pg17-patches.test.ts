@@ -3,7 +3,7 @@
 // read @010fb48b) and upgrade-pg17.sh (supabase/supabase docker/utils, @0b79087a).
 // The SQL runs for real on the stand-in 17 in test/integration/projects/upgrade.test.ts.
 import { describe, expect, it } from "vitest";
-import { configVolumeScript, DB_CONFIG_TARGET } from "@/lib/docker/pg-upgrade";
+import { configVolumeScript, DB_CONFIG_TARGET } from "@/lib/docker/pg-config-volume";
 import { PG17_PATCHES, VAULT_CHECK } from "@/lib/projects/pg17-patches";
 
 const index = (what: RegExp) => {
