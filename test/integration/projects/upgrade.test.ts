@@ -98,9 +98,11 @@ describe("a project on the previous template", () => {
     expect(await db("SHOW server_version")).toEqual([{ server_version: expect.stringMatching(/^15\./) }]);
     await db(
       "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before upgrades'); " +
-        "CREATE ROLE reader LOGIN PASSWORD 'reader-pass-1'; GRANT SELECT ON kept TO reader; " +
-        "ALTER DATABASE postgres SET app.kept_setting TO 'yes'; CREATE EXTENSION IF NOT EXISTS pgcrypto",
+        "CREATE ROLE reader LOGIN PASSWORD 'reader-pass-1'; GRANT SELECT ON kept TO reader; CREATE EXTENSION IF NOT EXISTS pgcrypto",
     );
+    // A custom setting on the database needs the superuser: the image's postgres is not one (its demote migration).
+    await expect(db("ALTER DATABASE postgres SET app.kept_setting TO 'yes'")).rejects.toThrow(/permission denied to set parameter/);
+    await asSuperuser("ALTER DATABASE postgres SET app.kept_setting TO 'yes';");
 
     // Supafleet is updated (it now carries 2026.09-r1) and restarts.
     const next = inst.restart();
