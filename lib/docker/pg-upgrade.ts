@@ -39,7 +39,7 @@ import { statusOf } from "@/lib/docker/client";
 import { filesArchive, inspectOrNull } from "@/lib/docker/containers";
 import { exportData, importData, type ImportEntry } from "@/lib/docker/data-archive";
 import { runExec, startExec } from "@/lib/docker/exec-stream";
-import { LineFilter, rewrittenDumpLines, skippedDumpLines } from "@/lib/docker/dump-filter";
+import { LineFilter, rewriteDumpLine, skippedDumpLines } from "@/lib/docker/dump-filter";
 import { logTail } from "@/lib/docker/logs";
 import { prepareConfigVolume } from "@/lib/docker/pg-config-volume";
 import { untilProbeOk } from "@/lib/docker/probe";
@@ -242,7 +242,7 @@ async function dumpAndRestore(docker: Docker, names: { from: string; to: string 
   // Drained, never kept: psql prints the dump's SELECTs, and an unread stdout would stall it (and exitCode never resolves).
   restore.stdout.resume();
   const dump = await startExec(docker, names.to, ["pg_dumpall", "-h", names.from, "-U", SUPERUSER, "--clean", "--if-exists"], { user: "postgres", env });
-  dump.stdout.pipe(new LineFilter(skippedDumpLines(SUPERUSER), rewrittenDumpLines())).pipe(restore.socket);
+  dump.stdout.pipe(new LineFilter(skippedDumpLines(SUPERUSER), rewriteDumpLine)).pipe(restore.socket);
   const restored = await restore.exitCode();
   if (restored !== 0) throw new InvalidStateError(`Loading the dump into the new database failed (exit ${restored}): ${restore.stderr().trim().slice(-1500)}`);
   const dumped = await dump.exitCode();

@@ -3,7 +3,7 @@
 // ROLE lines and passes everything else byte for byte, however the stream is cut.
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { LineFilter, rewrittenDumpLines, skippedDumpLines } from "@/lib/docker/dump-filter";
+import { LineFilter, rewriteDumpLine, skippedDumpLines } from "@/lib/docker/dump-filter";
 
 async function through(chunks: Buffer[]): Promise<{ out: string; dropped: number }> {
   const f = new LineFilter(skippedDumpLines("supabase_admin"));
@@ -49,14 +49,14 @@ describe("the dump filter", () => {
     }
   });
 
-  it("drops the postgres database WITH (FORCE), as the new cluster's pg_cron launcher holds a session there; nothing else changes", async () => {
+  it("drops the postgres database WITH (FORCE) (pg_cron's launcher holds a session there) and restores postgres a superuser; nothing else changes", async () => {
     const text =
-      "\\connect template1\nDROP DATABASE postgres;\nCREATE DATABASE postgres WITH TEMPLATE = template0;\n1\tDROP DATABASE postgres;\nDROP DATABASE app;\n";
-    const filter = new LineFilter(skippedDumpLines("supabase_admin"), rewrittenDumpLines());
+      "ALTER ROLE postgres WITH NOSUPERUSER INHERIT CREATEROLE CREATEDB LOGIN REPLICATION BYPASSRLS PASSWORD 'SCRAM-SHA-256$4096:x';\nALTER ROLE anon WITH NOSUPERUSER NOINHERIT;\n\\connect template1\nDROP DATABASE postgres;\nCREATE DATABASE postgres WITH TEMPLATE = template0;\n1\tDROP DATABASE postgres;\nDROP DATABASE app;\n";
+    const filter = new LineFilter(skippedDumpLines("supabase_admin"), rewriteDumpLine);
     const chunks: Buffer[] = [];
     for await (const c of Readable.from([Buffer.from(text)]).pipe(filter)) chunks.push(c as Buffer);
     expect(Buffer.concat(chunks).toString("utf8")).toBe(
-      "\\connect template1\nDROP DATABASE postgres WITH (FORCE);\nCREATE DATABASE postgres WITH TEMPLATE = template0;\n1\tDROP DATABASE postgres;\nDROP DATABASE app;\n",
+      "ALTER ROLE postgres WITH SUPERUSER INHERIT CREATEROLE CREATEDB LOGIN REPLICATION BYPASSRLS PASSWORD 'SCRAM-SHA-256$4096:x';\nALTER ROLE anon WITH NOSUPERUSER NOINHERIT;\n\\connect template1\nDROP DATABASE postgres WITH (FORCE);\nCREATE DATABASE postgres WITH TEMPLATE = template0;\n1\tDROP DATABASE postgres;\nDROP DATABASE app;\n",
     );
   });
 
