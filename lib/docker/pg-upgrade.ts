@@ -5,7 +5,12 @@
 // server ever runs (no file is converted or copied over):
 //
 // 1. Every data volume but the database is copied as it is (storage files,
-//    db-config with pgsodium's root key, functions, snippets).
+//    db-config with pgsodium's root key, functions, snippets). The copy keeps
+//    the old owners, and the 17 image's postgres account is not the 15
+//    image's, so db-config is then handed to the new image's postgres and
+//    gets the conf.d folder the 17 config includes (prepareConfigVolume), as
+//    upstream's upgrade does. Its 15-era files (supautils.conf and the rest)
+//    stay, as upstream's do: it chowns that volume and changes no file.
 // 2. The old cluster is started by its own image, and a new, empty one by the
 //    new image: the new image's entrypoint runs initdb (its own initdb
 //    arguments, superuser and password) with an empty tmpfs over
@@ -34,8 +39,9 @@ import { statusOf } from "@/lib/docker/client";
 import { filesArchive, inspectOrNull } from "@/lib/docker/containers";
 import { exportData, importData, type ImportEntry } from "@/lib/docker/data-archive";
 import { runExec, startExec } from "@/lib/docker/exec-stream";
-import { LineFilter, skippedDumpLines } from "@/lib/docker/dump-filter";
+import { LineFilter, rewriteDumpLine, skippedDumpLines } from "@/lib/docker/dump-filter";
 import { logTail } from "@/lib/docker/logs";
+import { prepareConfigVolume } from "@/lib/docker/pg-config-volume";
 import { untilProbeOk } from "@/lib/docker/probe";
 import { SUPERUSER } from "@/lib/docker/psql-session";
 import { ensureNetwork, ownedBy } from "@/lib/docker/resources";
@@ -61,7 +67,7 @@ function dbOf(spec: StackSpec): ServiceSpec {
   return db;
 }
 
-export const upgradeHelperName = (ref: string, side: "from" | "to") => `supafleet-${ref}-pgupgrade-${side}`;
+export const upgradeHelperName = (ref: string, side: "from" | "to" | "config") => `supafleet-${ref}-pgupgrade-${side}`;
 
 /**
  * Fills `to`'s data volumes (a new generation: none may exist) from `from`'s,
@@ -78,6 +84,12 @@ export async function upgradeData(docker: Docker, from: StackSpec, to: StackSpec
   await copyVolumes(docker, from, to, [DB_VOLUME]);
   check();
   await ensureNetwork(docker, from);
+  await prepareConfigVolume(docker, to, {
+    name: upgradeHelperName(to.ref, "config"),
+    labels: { [LABELS.managed]: "true", [LABELS.installation]: to.installationId, [LABELS.ref]: to.ref, [LABELS.role]: UPGRADE_ROLE },
+    remove: (name) => removeHelper(docker, name, to),
+  });
+  check();
   const names = { from: upgradeHelperName(from.ref, "from"), to: upgradeHelperName(from.ref, "to") };
   try {
     opts.onStep("Starting the old database and a new, empty one");
@@ -230,7 +242,7 @@ async function dumpAndRestore(docker: Docker, names: { from: string; to: string 
   // Drained, never kept: psql prints the dump's SELECTs, and an unread stdout would stall it (and exitCode never resolves).
   restore.stdout.resume();
   const dump = await startExec(docker, names.to, ["pg_dumpall", "-h", names.from, "-U", SUPERUSER, "--clean", "--if-exists"], { user: "postgres", env });
-  dump.stdout.pipe(new LineFilter(skippedDumpLines(SUPERUSER))).pipe(restore.socket);
+  dump.stdout.pipe(new LineFilter(skippedDumpLines(SUPERUSER), rewriteDumpLine)).pipe(restore.socket);
   const restored = await restore.exitCode();
   if (restored !== 0) throw new InvalidStateError(`Loading the dump into the new database failed (exit ${restored}): ${restore.stderr().trim().slice(-1500)}`);
   const dumped = await dump.exitCode();

@@ -12,6 +12,7 @@ import { EVENT } from "@/lib/domain";
 import { InvalidStateError } from "@/lib/errors";
 import { describeError, sealedMetadataOf, secretsOf, specFor, type ProjectContext, type ProjectForSpec } from "@/lib/projects/context";
 import { recordEvent } from "@/lib/projects/events";
+import { PG17_PATCHES } from "@/lib/projects/pg17-patches";
 import type { OnProvisionEvent } from "@/lib/projects/provisioner";
 
 /**
@@ -122,16 +123,26 @@ export async function upgradeToNewMajor(
   return { kind: "upgraded" };
 }
 
-/** PG17_AFTER_CONVERSION on the new, running database; each failure is a warning event, never the upgrade's failure. */
+/**
+ * On the new, running database: upstream's post-conversion patches
+ * (PG17_PATCHES, lib/projects/pg17-patches.ts), then PG17_AFTER_CONVERSION.
+ * A failure is a warning event, except a fatal patch's (Vault's secrets no
+ * longer decrypting), which throws: the caller goes back to the old data.
+ */
 async function afterConversion(ctx: ProjectContext, p: ProjectForSpec): Promise<void> {
   const password = secretsOf(ctx, p).postgresPassword;
   const { dir, files, etlRole } = PG17_AFTER_CONVERSION;
-  const scripts = [{ what: "the supabase_etl_admin role", sql: etlRole }, ...files.map((f) => ({ what: f, sql: `\\i ${dir}/${f}` }))];
+  const scripts = [
+    ...PG17_PATCHES,
+    { what: "the supabase_etl_admin role", sql: etlRole, fatal: false },
+    ...files.map((f) => ({ what: f, sql: `\\i ${dir}/${f}`, fatal: false })),
+  ];
   const skipped: string[] = [];
   for (const s of scripts) {
     try {
       await ctx.provisioner.runSql(p.ref, s.sql, { password });
     } catch (err) {
+      if (s.fatal) throw new InvalidStateError(`The converted database failed a check (${s.what}): ${describeError(err).slice(0, 500)}`);
       skipped.push(`${s.what} (${describeError(err).slice(0, 200)})`);
     }
   }

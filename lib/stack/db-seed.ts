@@ -22,7 +22,7 @@ export const SEED_MARKER = "supafleet-seed.json";
 export const SEED_ROLE = "db-seed";
 export const SEED_KEY_LABEL = "supafleet.seed-key";
 /** Bumped when the fill script or the seed's making changes, so old seeds are not used. */
-const SEED_FORMAT = 1;
+const SEED_FORMAT = 2;
 
 /** The db's env that holds the project's secrets: replaced with throwaway values in a seed, set again by the fill. */
 export const SEED_SECRET_ENV = ["POSTGRES_PASSWORD", "PGPASSWORD", "JWT_SECRET"] as const;
@@ -34,7 +34,7 @@ export interface DbSeedPlan {
   db: ServiceSpec;
   /** The project's db data volume (the one mounted at DB_DATA_TARGET). */
   dataVolume: string;
-  /** Init files that read a secret, run again on the copy, each as the user upstream runs its folder as. */
+  /** Init files that read a secret, run again on the copy, each as the image's superuser (seedReapplyUser). */
   reapply: Array<{ path: string; user: string }>;
   /** Everything but the image id that decides what a first boot makes. */
   keyParts: string;
@@ -49,7 +49,7 @@ export function dbSeedPlan(spec: StackSpec): DbSeedPlan | null {
   const reapply = db.files
     .filter((f) => f.path.startsWith(INIT_DIR) && f.path.endsWith(".sql") && secretRefs.test(f.content))
     .sort((a, b) => a.path.localeCompare(b.path))
-    .map((f) => ({ path: f.path, user: initUser(f.path) }));
+    .map((f) => ({ path: f.path, user: SEED_REAPPLY_USER }));
   const masked = Object.fromEntries(
     Object.entries(db.env)
       .filter(([k]) => !(SEED_IDENTITY_ENV as readonly string[]).includes(k))
@@ -68,13 +68,17 @@ export function dbSeedPlan(spec: StackSpec): DbSeedPlan | null {
 }
 
 /**
- * upstream's migrate.sh runs `init-scripts/*.sql` as postgres and
- * `migrations/*.sql` as supabase_admin (supabase/postgres
- * migrations/db/migrate.sh); a file elsewhere runs as the superuser.
+ * The user the fill runs an init file again as: the image's superuser, not
+ * the user its folder first ran as. upstream's migrate.sh runs
+ * `init-scripts/*.sql` as postgres, but only while postgres is still a
+ * superuser: the image's own migration 10000000000000_demote-postgres.sql
+ * (supabase/postgres migrations/db/migrations, @7db7e1a) then makes it
+ * NOSUPERUSER, and supautils' `reserved_roles` keeps a non-superuser from
+ * altering the roles 99-roles.sql sets passwords of (upstream's compose:
+ * "Must be superuser to alter reserved role"). A seed is a finished first
+ * boot, so only the superuser can run them again.
  */
-function initUser(path: string): string {
-  return path.startsWith(`${INIT_DIR}init-scripts/`) ? "postgres" : "supabase_admin";
-}
+export const SEED_REAPPLY_USER = "supabase_admin";
 
 /** The seed's key: its plan and the exact image (a tag can move; the image id cannot). */
 export function seedKey(plan: DbSeedPlan, imageId: string): string {

@@ -8,6 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
+import { runExec } from "@/lib/docker/exec-stream";
+import { DB_CONFIG_TARGET } from "@/lib/docker/pg-config-volume";
+import { PG17_PATCHES } from "@/lib/projects/pg17-patches";
+import { containerName } from "@/lib/stack/build-stack-spec";
 import { LABELS } from "@/lib/stack/types";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import type { SessionUser } from "@/lib/users/service";
@@ -62,6 +66,12 @@ async function leftovers(): Promise<{ helpers: string[]; newVolumes: string[] }>
   return { helpers: helpers.map((c) => c.Names[0]!), newVolumes: (volumes.Volumes ?? []).map((v) => v.Name) };
 }
 
+/** A script as the database superuser (supabase_admin) in the project's db container. */
+async function asSuperuser(sql: string): Promise<string> {
+  const p = await inst.db.project.findUniqueOrThrow({ where: { ref } });
+  return inst.provisioner.runSql(ref, sql, { password: inst.service.secretsOf(p).postgresPassword });
+}
+
 async function gateway(path: string, headers: Record<string, string> = {}): Promise<number> {
   const p = await inst.db.project.findUniqueOrThrow({ where: { ref }, include: { ports: true } });
   const port = p.ports.find((l) => l.purpose === "KONG_HTTP")!.port;
@@ -78,8 +88,10 @@ describe("a project on the previous template", () => {
     const { apiKeys: _none, ...secrets } = inst.service.secretsOf(p);
     await inst.db.project.update({ where: { ref }, data: { stackVersion: OLD, secrets: encryptSecrets(inst.config.masterKey, ref, JSON.stringify(secrets)) } });
     await inst.provisioner.removeContainers(ref);
-    // Its database was made by 2026.02-r1's Postgres 15 (the create above made a 17 one).
+    // Its database and db-config were made by 2026.02-r1's Postgres 15 (the create above made 17 ones:
+    // a db-config volume takes its owner from the image that first mounts it, and 15's postgres is not 17's).
     await docker.getVolume(`supafleet-${ref}-db-data`).remove();
+    await docker.getVolume(`supafleet-${ref}-db-config`).remove();
     await inst.service.resumeProject(user, ref);
     await inst.service.waitForIdle(ref);
     expect((await inst.service.getProject(user, ref)).status).toBe("ACTIVE_HEALTHY");
@@ -90,9 +102,11 @@ describe("a project on the previous template", () => {
         // What the real image's default privileges give anon on public tables (supabase/postgres
         // migrations/db/init-scripts/00000000000000-initial-schema.sql; the DB stand-in has none),
         // so the REST double (PostgreSQL's grants) reads it for the gateway checks below.
-        "GRANT SELECT ON kept TO anon; " +
-        "ALTER DATABASE postgres SET app.kept_setting TO 'yes'; CREATE EXTENSION IF NOT EXISTS pgcrypto",
+        "GRANT SELECT ON kept TO anon; CREATE EXTENSION IF NOT EXISTS pgcrypto",
     );
+    // A custom setting on the database needs the superuser: the image's postgres is not one (its demote migration).
+    await expect(db("ALTER DATABASE postgres SET app.kept_setting TO 'yes'")).rejects.toThrow(/permission denied to set parameter/);
+    await asSuperuser("ALTER DATABASE postgres SET app.kept_setting TO 'yes';");
 
     // Supafleet is updated (it now carries 2026.09-r1) and restarts.
     const next = inst.restart();
@@ -149,6 +163,12 @@ describe("a project on the previous template", () => {
 
   it("upgrades to the newest template: Postgres 17 with every role, setting and row, Envoy gateway, new keys", async () => {
     expect((await inst.service.getProject(user, ref)).upgradeNote).toMatch(/from Postgres 15 to 17/);
+    // On 15: pgsodium's root key in db-config (made by the 15 image's postgres), and a cron job the superuser scheduled.
+    const key15 = await runExec(docker, containerName(ref, "db"), ["cat", `${DB_CONFIG_TARGET}/pgsodium_root.key`]);
+    expect(key15).toMatch(/^[0-9a-f]{64}$/);
+    const owner15 = await runExec(docker, containerName(ref, "db"), ["stat", "-c", "%u:%g", DB_CONFIG_TARGET]);
+    await asSuperuser("CREATE EXTENSION pg_cron; SELECT cron.schedule('nightly-kept', '0 3 * * *', 'SELECT 1');");
+    expect((await asSuperuser("SELECT username FROM cron.job WHERE jobname = 'nightly-kept';")).trim()).toBe("supabase_admin");
     await inst.service.upgradeProject(user, ref);
     await inst.service.waitForIdle(ref);
     expect(await inst.service.getProject(user, ref)).toMatchObject({ status: "ACTIVE_HEALTHY", stackVersion: LATEST_STACK_VERSION, upgradeTo: null });
@@ -174,6 +194,34 @@ describe("a project on the previous template", () => {
     const warned = await inst.db.projectEvent.findFirst({ where: { project: { ref }, kind: "upgrade.step", level: "WARN" }, orderBy: { id: "desc" } });
     expect(warned?.message).toMatch(/Not applied after the conversion .*20251001204436_predefined_role_grants\.sql/);
     expect(warned?.message).not.toMatch(/supabase_etl_admin role/);
+    // upstream's complete.sh patches all applied (none in the warning): pg_cron in pg_catalog, the superuser's job now
+    // postgres's; postgres administers the API roles (16+ needs ADMIN OPTION for that) and is no superuser.
+    for (const patch of PG17_PATCHES) expect(warned?.message).not.toContain(patch.what);
+    expect(await db("SELECT extnamespace::regnamespace::text AS schema, extowner::regrole::text AS owner FROM pg_extension WHERE extname = 'pg_cron'")).toEqual(
+      [{ schema: "pg_catalog", owner: "supabase_admin" }],
+    );
+    expect((await asSuperuser("SELECT username || ' ' || schedule FROM cron.job WHERE jobname = 'nightly-kept';")).trim()).toBe("postgres 0 3 * * *");
+    expect(
+      await db(
+        "SELECT rolsuper, (SELECT admin_option FROM pg_auth_members WHERE roleid = 'authenticator'::regrole AND member = oid) AS admin FROM pg_roles WHERE rolname = 'postgres'",
+      ),
+    ).toEqual([{ rolsuper: false, admin: true }]);
+    // db-config was handed to the 17 image's postgres (not 15's), with the conf.d its config includes; the root key is the old one.
+    const dbName = containerName(ref, "db");
+    const pgIds = (await runExec(docker, dbName, ["sh", "-c", "echo $(id -u postgres):$(id -g postgres)"])).trim();
+    expect(pgIds).not.toBe(owner15.trim());
+    const owners = await runExec(docker, dbName, [
+      "stat",
+      "-c",
+      "%u:%g %n",
+      DB_CONFIG_TARGET,
+      `${DB_CONFIG_TARGET}/conf.d`,
+      `${DB_CONFIG_TARGET}/pgsodium_root.key`,
+    ]);
+    expect(owners.trim().split("\n")).toEqual(
+      [DB_CONFIG_TARGET, `${DB_CONFIG_TARGET}/conf.d`, `${DB_CONFIG_TARGET}/pgsodium_root.key`].map((f) => `${pgIds} ${f}`),
+    );
+    expect(await runExec(docker, dbName, ["cat", `${DB_CONFIG_TARGET}/pgsodium_root.key`])).toBe(key15);
     expect(await leftovers()).toEqual({ helpers: [], newVolumes: [] });
     // No backups here: the Postgres 15 volumes are kept (generation 0), unmounted.
     const kept = await docker.listVolumes({ filters: JSON.stringify({ label: [`${LABELS.ref}=${ref}`, `${LABELS.volume}=db-data`] }) });

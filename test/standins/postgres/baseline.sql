@@ -2,6 +2,9 @@
 -- runs the mounted init SQL: its roles and schemas. Not part of the product.
 \set pgpass `echo "$POSTGRES_PASSWORD"`
 CREATE ROLE postgres SUPERUSER CREATEDB CREATEROLE LOGIN REPLICATION BYPASSRLS PASSWORD :'pgpass';
+-- As upstream's migrate.sh (@7db7e1a) right after it creates postgres in a
+-- docker image: `alter database postgres owner to postgres`.
+ALTER DATABASE postgres OWNER TO postgres;
 CREATE ROLE anon NOLOGIN NOINHERIT;
 CREATE ROLE authenticated NOLOGIN NOINHERIT;
 CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS;

@@ -18,6 +18,7 @@
 # Everything Supabase-specific (roles, schemas, the mounted init-scripts and
 # migrations) is in /docker-entrypoint-initdb.d/migrate.sh, as in the real
 # image, so an empty /docker-entrypoint-initdb.d gives a plain cluster.
+# Before any server starts, as postgres: pgsodium's key (below).
 set -Eeuo pipefail
 : "${POSTGRES_USER:=postgres}"
 : "${POSTGRES_DB:=$POSTGRES_USER}"
@@ -41,6 +42,17 @@ if [ "$1" = postgres ] && ! want_help "$@"; then
     HOME=$(getent passwd postgres | cut -d: -f6)
     export HOME
     exec setpriv --reuid=postgres --regid=postgres --init-groups "${BASH_SOURCE[0]}" "$@"
+  fi
+  # The real server loads pgsodium (shared_preload_libraries, supabase/postgres
+  # postgresql.conf.j2 @7db7e1a), which runs pgsodium.getkey_script (and, in
+  # 17, vault.getkey_script: the same script) as postgres at every start, the
+  # first boot's temporary server included. Postgres has no pgsodium here, so
+  # the script runs once before any server, with the postmaster's umask
+  # (0077: the data directory is 0700), and a key it cannot make or read
+  # stops the start, as a failing getkey_script stops the real server.
+  if ! (umask 077 && /usr/lib/postgresql/bin/pgsodium_getkey.sh >/dev/null); then
+    echo 'standin-db: /usr/lib/postgresql/bin/pgsodium_getkey.sh failed (pgsodium would stop the server here)' >&2
+    exit 1
   fi
   if [ ! -s "$PGDATA/PG_VERSION" ]; then
     if [ -z "${POSTGRES_PASSWORD:-}" ]; then

@@ -3,7 +3,7 @@
 // ROLE lines and passes everything else byte for byte, however the stream is cut.
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { LineFilter, skippedDumpLines } from "@/lib/docker/dump-filter";
+import { LineFilter, rewriteDumpLine, skippedDumpLines } from "@/lib/docker/dump-filter";
 
 async function through(chunks: Buffer[]): Promise<{ out: string; dropped: number }> {
   const f = new LineFilter(skippedDumpLines("supabase_admin"));
@@ -47,6 +47,17 @@ describe("the dump filter", () => {
       for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
       expect(await through(chunks)).toEqual(whole);
     }
+  });
+
+  it("drops the postgres database WITH (FORCE) (pg_cron's launcher holds a session there) and restores postgres a superuser; nothing else changes", async () => {
+    const text =
+      "ALTER ROLE postgres WITH NOSUPERUSER INHERIT CREATEROLE CREATEDB LOGIN REPLICATION BYPASSRLS PASSWORD 'SCRAM-SHA-256$4096:x';\nALTER ROLE anon WITH NOSUPERUSER NOINHERIT;\n\\connect template1\nDROP DATABASE postgres;\nCREATE DATABASE postgres WITH TEMPLATE = template0;\n1\tDROP DATABASE postgres;\nDROP DATABASE app;\n";
+    const filter = new LineFilter(skippedDumpLines("supabase_admin"), rewriteDumpLine);
+    const chunks: Buffer[] = [];
+    for await (const c of Readable.from([Buffer.from(text)]).pipe(filter)) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).toString("utf8")).toBe(
+      "ALTER ROLE postgres WITH SUPERUSER INHERIT CREATEROLE CREATEDB LOGIN REPLICATION BYPASSRLS PASSWORD 'SCRAM-SHA-256$4096:x';\nALTER ROLE anon WITH NOSUPERUSER NOINHERIT;\n\\connect template1\nDROP DATABASE postgres WITH (FORCE);\nCREATE DATABASE postgres WITH TEMPLATE = template0;\n1\tDROP DATABASE postgres;\nDROP DATABASE app;\n",
+    );
   });
 
   it("keeps a last line without a newline", async () => {

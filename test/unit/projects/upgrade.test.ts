@@ -15,6 +15,7 @@ import { migrate } from "@/lib/db/migrate";
 import { ValidationError } from "@/lib/errors";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { PG17_AFTER_CONVERSION } from "@/lib/projects/data-upgrade";
+import { PG17_PATCHES, VAULT_CHECK } from "@/lib/projects/pg17-patches";
 import { ProjectService } from "@/lib/projects/service";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import type { StackSpec } from "@/lib/stack/types";
@@ -180,14 +181,25 @@ describe("upgrades", () => {
 
 describe("upgrades to a new Postgres major (15 → 17)", () => {
   /** A service like `service` whose newest template runs Postgres 17 (the real tags' move), on a runtime that can or cannot carry data over. */
-  function majorService(opts: { dataUpgrades?: boolean; hooks?: Parameters<FakeEngine["provisioner"]>[1] } = {}): ProjectService {
+  function majorService(
+    opts: { dataUpgrades?: boolean; hooks?: Parameters<FakeEngine["provisioner"]>[1]; sqlError?: (script: string) => string | null } = {},
+  ): ProjectService {
     const base = engine.provisioner(installationIdOf(service), {
       up: async (spec: StackSpec) => {
         if (spec.stackVersion === failVersion) throw new Error(`auth exited (1) on ${spec.stackVersion}`);
       },
       ...opts.hooks,
     });
-    const provisioner = { ...base, dataUpgrades: opts.dataUpgrades ?? true };
+    const provisioner = {
+      ...base,
+      dataUpgrades: opts.dataUpgrades ?? true,
+      // As psql with ON_ERROR_STOP: a script the database refuses fails.
+      runSql: async (...args: Parameters<typeof base.runSql>) => {
+        const refused = opts.sqlError?.(args[1]);
+        if (refused) throw new Error(refused);
+        return base.runSql(...args);
+      },
+    };
     return new ProjectService(
       db,
       provisioner,
@@ -231,7 +243,8 @@ describe("upgrades to a new Postgres major (15 → 17)", () => {
     expect(s.files.get("g1-db-data")?.get("base/5/16384")).toBe("the owner's rows");
     expect(s.files.get("g1-storage")?.get("stub/bucket/cat.png")).toBe("an image");
     expect(s.mountedGeneration).toBe(1);
-    // What upstream's upgrade-pg17.sh runs on the new server afterwards, in its order.
+    // What upstream's upgrade-pg17.sh runs on the new server afterwards, in its order: complete.sh's patches, then its own steps.
+    expect(s.sql.slice(-5 - PG17_PATCHES.length, -5)).toEqual(PG17_PATCHES.map((x) => x.sql));
     const after = s.sql.slice(-5);
     expect(after[0]).toMatch(/CREATE ROLE supabase_etl_admin WITH LOGIN REPLICATION/);
     expect(after.slice(1)).toEqual(PG17_AFTER_CONVERSION.files.map((f) => `\\i /docker-entrypoint-initdb.d/migrations/${f}`));
@@ -275,6 +288,19 @@ describe("upgrades to a new Postgres major (15 → 17)", () => {
     const events = await db.projectEvent.findMany({ where: { project: { ref } }, orderBy: { id: "asc" } });
     expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(["upgrade.failed", "upgrade.rolled_back"]));
     expect(events.find((e) => e.kind === "upgrade.failed")?.message).toMatch(/plv8_thing/);
+  });
+
+  it("go back to the old data when a Vault secret does not decrypt on the converted database, and say why", async () => {
+    const svc = majorService({
+      sqlError: (script) => (script === VAULT_CHECK ? "psql: ERROR:  2 Vault secret(s) do not decrypt on the new database" : null),
+    });
+    const ref = await oldPg15Project(svc);
+    await svc.upgradeProject(owner, ref);
+    await svc.waitForIdle(ref);
+    expect(await row(ref)).toMatchObject({ stackVersion: OLD, dataGeneration: 0, status: "ACTIVE_HEALTHY" });
+    expect([...stack(ref).volumes].filter((v) => v.startsWith("g1-"))).toEqual([]);
+    const failed = await db.projectEvent.findFirst({ where: { project: { ref }, kind: "upgrade.failed" } });
+    expect(failed?.message).toMatch(/failed a check \(Vault's secrets decrypt\): .*2 Vault secret\(s\) do not decrypt/);
   });
 
   it("go back to the old data when the new stack does not come up healthy", async () => {

@@ -45,7 +45,7 @@ describe.each([...TEMPLATE_VERSIONS])("db seed plan of template %s", (version) =
     expect(a.files).toEqual(b.files);
   });
 
-  it("runs again every init file that reads a secret, as the user upstream runs its folder as; the others read nothing a seed lacks", async () => {
+  it("runs again every init file that reads a secret, as the superuser (a seed's postgres is demoted); the others read nothing a seed lacks", async () => {
     const s = await spec("aaaaaaaaaaaaaaaaaaaa", version);
     const plan = dbSeedPlan(s)!;
     const env = db(s).env;
@@ -55,7 +55,7 @@ describe.each([...TEMPLATE_VERSIONS])("db seed plan of template %s", (version) =
       const again = plan.reapply.find((r) => r.path === f.path);
       if (secret.length) {
         expect(again, `${f.path} reads ${secret.join(", ")}`).toBeDefined();
-        expect(again!.user).toBe(f.path.includes("/init-scripts/") ? "postgres" : "supabase_admin");
+        expect(again!.user).toBe("supabase_admin");
       } else expect(again, `${f.path} reads no secret`).toBeUndefined();
       // Anything else it reads is the same for every project (in the seed's key) or the image's own.
       for (const v of read.filter((x) => !secret.includes(x))) expect(v in env || v === "POSTGRES_USER", `${f.path} reads ${v}`).toBe(true);

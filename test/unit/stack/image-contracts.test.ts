@@ -96,6 +96,29 @@ describe("contract facts", () => {
   });
 });
 
+describe("2026.09-r1's facts are read at its own pins", () => {
+  const contracts = loadTemplate("2026.09-r1").contracts;
+
+  it("Postgres 17 from Dockerfile-17 (ubuntu:noble, its own postgres account), not inferred from Dockerfile-15", () => {
+    const db = contracts.db!;
+    expect(db.upstream.files).toContain("Dockerfile-17");
+    expect(db.upstream.commit).not.toBe(IMAGE_CONTRACTS.db!.upstream.commit);
+    expect(db.user.source).toMatch(/ubuntu:noble/);
+    expect(db.user.source).not.toMatch(/same .*postgres account/);
+    expect(db.writes.find((w) => w.path === "/etc/postgresql-custom")?.source).toMatch(/conf\.d/);
+  });
+
+  it("gotrue, postgrest, imgproxy and logflare were re-read at their tags (no stale 'not found')", () => {
+    const tags: Record<string, string> = { auth: "v2.196.0", rest: "v14.17", imgproxy: "v3.31.4", analytics: "v1.42.0" };
+    for (const [service, tag] of Object.entries(tags)) {
+      const c = contracts[service]!;
+      expect(c.upstream.ref, service).toBe(tag);
+      expect(c.upstream.commit, service).toMatch(/^[0-9a-f]{40}$/);
+      expect(c.upstream.note ?? "", service).not.toMatch(/not found/);
+    }
+  });
+});
+
 describe("checkStackAgainstContracts", () => {
   it("fails on the old Kong file owner (kong.yml 0600 owned by 1000:1000)", async () => {
     const { spec, secrets } = await sample();
