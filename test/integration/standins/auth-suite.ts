@@ -167,7 +167,7 @@ export function authDoubleSuite(version: string): void {
       expect(await res.json()).toMatchObject({ disable_signup: false, mailer_autoconfirm: false, external: { email: true } });
     });
 
-    it("signs up: no session until confirmed, and one mail with the link GoTrue v2.196.0 builds", async () => {
+    it("signs up: no session until confirmed, and one mail with the link the pinned GoTrue builds (url.ResolveReference)", async () => {
       const { data, error } = await client().auth.signUp({ email, password, options: { emailRedirectTo: `${SITE}/welcome` } });
       expect(error).toBeNull();
       expect(data.session).toBeNull();
