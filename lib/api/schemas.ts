@@ -267,12 +267,9 @@ export const updateAuthConfigBodySchema = z
         description: 'Additional redirect URLs, comma-separated (at most 50); null or "" clears them.',
       }),
       mailer_autoconfirm: z.boolean().optional().register(apiRegistry, { description: "false turns email confirmation on, which needs SMTP. Cannot be null." }),
-      external_phone_enabled: z
-        .boolean()
-        .optional()
-        .register(apiRegistry, {
-          description: "true allows sign-up by phone number, which needs sms_autoconfirm true (no SMS provider is set up). Cannot be null.",
-        }),
+      external_phone_enabled: z.boolean().optional().register(apiRegistry, {
+        description: "true allows sign-up by phone number, which needs sms_autoconfirm true (no SMS provider is set up). Cannot be null.",
+      }),
       sms_autoconfirm: z.boolean().optional().register(apiRegistry, { description: "Cannot be null." }),
       smtp_admin_email: patchString(320).register(apiRegistry, { description: "The sender's address." }),
       smtp_host: patchString(253).register(apiRegistry, {

@@ -57,7 +57,10 @@ describe("the database disk quota", () => {
     const b = (await inst.service.createProject(neighbour, { name: "Neighbour" })).ref;
     refs.push(a, b);
     await Promise.all([inst.service.waitForIdle(a), inst.service.waitForIdle(b)]);
-    for (const [u, ref] of [[owner, a], [neighbour, b]] as const) {
+    for (const [u, ref] of [
+      [owner, a],
+      [neighbour, b],
+    ] as const) {
       const p = await inst.service.getProject(u, ref);
       expect(p.status, p.statusReason ?? "").toBe("ACTIVE_HEALTHY");
     }
