@@ -39,8 +39,10 @@ const SIZE_SQL = "SELECT sum(pg_database_size(oid))::bigint FROM pg_database;";
 const END_SESSIONS =
   "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = 'postgres' AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND usename <> 'supabase_admin';";
 
-export const READ_ONLY_SQL = `ALTER DATABASE postgres SET default_transaction_read_only = on; ${END_SESSIONS}`;
-export const WRITABLE_SQL = `ALTER DATABASE postgres RESET default_transaction_read_only; ${END_SESSIONS}`;
+// Supafleet's own session starts read-only too once the database is: it turns that off for itself first.
+const OWN_SESSION_WRITABLE = "SET default_transaction_read_only = off;";
+export const READ_ONLY_SQL = `${OWN_SESSION_WRITABLE} ALTER DATABASE postgres SET default_transaction_read_only = on; ${END_SESSIONS}`;
+export const WRITABLE_SQL = `${OWN_SESSION_WRITABLE} ALTER DATABASE postgres RESET default_transaction_read_only; ${END_SESSIONS}`;
 
 /** The database disk quota (MiB) of a user's projects: their plan's, else the installation's default. */
 export async function dbDiskQuotaMb(db: Db, ownerId: string): Promise<number> {

@@ -14,8 +14,9 @@ describe("the quota's lines", () => {
   });
 
   it("switches only the data database, and ends the sessions opened under the old default but Supafleet's own", () => {
-    expect(READ_ONLY_SQL).toMatch(/^ALTER DATABASE postgres SET default_transaction_read_only = on;/);
-    expect(WRITABLE_SQL).toMatch(/^ALTER DATABASE postgres RESET default_transaction_read_only;/);
+    expect(READ_ONLY_SQL).toMatch(/^SET default_transaction_read_only = off; ALTER DATABASE postgres SET default_transaction_read_only = on;/);
+    // Supafleet's own session starts read-only on a read-only database: it must turn that off to switch back.
+    expect(WRITABLE_SQL).toMatch(/^SET default_transaction_read_only = off; ALTER DATABASE postgres RESET default_transaction_read_only;/);
     for (const sql of [READ_ONLY_SQL, WRITABLE_SQL]) {
       expect(sql).toContain("pg_terminate_backend");
       expect(sql).toContain("usename <> 'supabase_admin'");
