@@ -163,7 +163,8 @@ describe("a project on the previous template", () => {
     const key15 = await runExec(docker, containerName(ref, "db"), ["cat", `${DB_CONFIG_TARGET}/pgsodium_root.key`]);
     expect(key15).toMatch(/^[0-9a-f]{64}$/);
     const owner15 = await runExec(docker, containerName(ref, "db"), ["stat", "-c", "%u:%g", DB_CONFIG_TARGET]);
-    await asSuperuser("CREATE EXTENSION pg_cron; SELECT cron.schedule('nightly-kept', '0 3 * * *', 'SELECT 1');");
+    // In pg_catalog, where supautils' extensions_parameter_overrides puts it in the real image (supautils.conf.j2 @7db7e1a).
+    await asSuperuser("CREATE EXTENSION pg_cron WITH SCHEMA pg_catalog; SELECT cron.schedule('nightly-kept', '0 3 * * *', 'SELECT 1');");
     expect((await asSuperuser("SELECT username FROM cron.job WHERE jobname = 'nightly-kept';")).trim()).toBe("supabase_admin");
     await inst.service.upgradeProject(user, ref);
     await inst.service.waitForIdle(ref);
