@@ -200,7 +200,7 @@ describe("a project on the previous template", () => {
     expect((await asSuperuser("SELECT username || ' ' || schedule FROM cron.job WHERE jobname = 'nightly-kept';")).trim()).toBe("postgres 0 3 * * *");
     expect(
       await db(
-        "SELECT rolsuper, (SELECT admin_option FROM pg_auth_members WHERE roleid = 'authenticator'::regrole AND member = oid) AS admin FROM pg_roles WHERE rolname = 'postgres'",
+        "SELECT r.rolsuper, (SELECT m.admin_option FROM pg_auth_members m WHERE m.roleid = 'authenticator'::regrole AND m.member = r.oid) AS admin FROM pg_roles r WHERE r.rolname = 'postgres'",
       ),
     ).toEqual([{ rolsuper: false, admin: true }]);
     // db-config was handed to the 17 image's postgres (not 15's), with the conf.d its config includes; the root key is the old one.
