@@ -167,7 +167,8 @@ describe("a project on the previous template", () => {
     const key15 = await runExec(docker, containerName(ref, "db"), ["cat", `${DB_CONFIG_TARGET}/pgsodium_root.key`]);
     expect(key15).toMatch(/^[0-9a-f]{64}$/);
     const owner15 = await runExec(docker, containerName(ref, "db"), ["stat", "-c", "%u:%g", DB_CONFIG_TARGET]);
-    await asSuperuser("CREATE EXTENSION pg_cron; SELECT cron.schedule('nightly-kept', '0 3 * * *', 'SELECT 1');");
+    // In pg_catalog, where supautils' extensions_parameter_overrides puts it in the real image (supautils.conf.j2 @7db7e1a).
+    await asSuperuser("CREATE EXTENSION pg_cron WITH SCHEMA pg_catalog; SELECT cron.schedule('nightly-kept', '0 3 * * *', 'SELECT 1');");
     expect((await asSuperuser("SELECT username FROM cron.job WHERE jobname = 'nightly-kept';")).trim()).toBe("supabase_admin");
     await inst.service.upgradeProject(user, ref);
     await inst.service.waitForIdle(ref);
@@ -203,7 +204,7 @@ describe("a project on the previous template", () => {
     expect((await asSuperuser("SELECT username || ' ' || schedule FROM cron.job WHERE jobname = 'nightly-kept';")).trim()).toBe("postgres 0 3 * * *");
     expect(
       await db(
-        "SELECT rolsuper, (SELECT admin_option FROM pg_auth_members WHERE roleid = 'authenticator'::regrole AND member = oid) AS admin FROM pg_roles WHERE rolname = 'postgres'",
+        "SELECT r.rolsuper, (SELECT m.admin_option FROM pg_auth_members m WHERE m.roleid = 'authenticator'::regrole AND m.member = r.oid) AS admin FROM pg_roles r WHERE r.rolname = 'postgres'",
       ),
     ).toEqual([{ rolsuper: false, admin: true }]);
     // db-config was handed to the 17 image's postgres (not 15's), with the conf.d its config includes; the root key is the old one.
