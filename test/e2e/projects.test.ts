@@ -186,7 +186,8 @@ describe("projects in the browser", () => {
     await alice.fill("[data-testid=confirm-ref]", refA);
     await snap(alice, "projects-13-delete-confirm");
     await alice.click("button:has-text('Delete project')");
-    await alice.waitForURL("**/dashboard");
+    // A delete first takes the final backup (soft delete), then removes the stack: slower on a busy host.
+    await alice.waitForURL("**/dashboard", { timeout: 120_000 });
     expect(await alice.locator("[data-testid=project-card]").count()).toBe(0);
     expect(await labelled(refA)).toBe(0);
     await snap(alice, "projects-14-after-delete");

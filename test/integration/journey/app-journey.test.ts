@@ -224,10 +224,21 @@ describe.each(TEMPLATE_VERSIONS)("an app's first journey on template %s", (versi
       ].join("; "),
     );
     const a = users.a.client!;
-    const inserted = await a
-      .from("notes")
-      .insert([{ body: "first" }, { body: "second" }])
-      .select();
+    // PostgREST reloads its schema cache when NOTIFY pgrst arrives, asynchronously, as the real one
+    // does: until then the new table is PGRST205, which an app waits out as this does.
+    const untilCached = async <T extends { error: { code?: string } | null }>(request: () => PromiseLike<T>): Promise<T> => {
+      for (let i = 0; ; i++) {
+        const r = await request();
+        if (r.error?.code !== "PGRST205" || i >= 50) return r;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    };
+    const inserted = await untilCached(() =>
+      a
+        .from("notes")
+        .insert([{ body: "first" }, { body: "second" }])
+        .select(),
+    );
     expect(inserted.error).toBeNull();
     expect(inserted.data).toHaveLength(2);
     expect(inserted.data!.every((r: { user_id: string }) => r.user_id === users.a.id)).toBe(true);
