@@ -284,7 +284,7 @@ describe.each(ENGINES)("project lifecycle on a real Docker engine (%s provisione
     // The dashboard's log viewer still reads a fluentd-logged container (Docker's dual logging).
     const lines: string[] = [];
     for await (const l of await service.logs(alice, refA, "auth", { tail: 50, follow: false })) lines.push(l.line);
-    expect(lines.join("\n")).toContain("listening");
+    expect(lines.join("\n")).toContain("GoTrue API started on");
   });
 
   it("streams a service's logs: tail, follow until aborted, and a clear error for unknown services", async () => {

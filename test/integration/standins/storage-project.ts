@@ -34,6 +34,8 @@ export interface StandinProject {
   fetch: typeof fetch;
   /** A user's access token as the project's Auth would sign it: HS256 with the JWT secret, or ES256 with its EC key (kid in the header). */
   userToken(sub: string, alg: "HS256" | "ES256"): Promise<string>;
+  /** A psql script in the project's database through Supafleet's own superuser session. */
+  runSql(script: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -134,6 +136,7 @@ export async function startStandinProject(domain: string, portRange: { start: nu
       nginxPort: port,
       fetch: projectFetch,
       userToken,
+      runSql: (script) => provisioner!.runSql(ref!, script, { password: secrets.postgresPassword }),
       stop,
     };
   } catch (err) {

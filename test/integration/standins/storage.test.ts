@@ -30,15 +30,6 @@ function client(key: string, token?: string): SupabaseClient {
   });
 }
 
-async function sql(query: string): Promise<void> {
-  const res = await project.fetch(`${project.url}/pg/query`, {
-    method: "POST",
-    headers: { apikey: project.serviceRoleKey, authorization: `Bearer ${project.serviceRoleKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ query }),
-  });
-  if (res.status !== 200) throw new Error(`/pg/query: HTTP ${res.status} ${await res.text()}`);
-}
-
 /** Files under the storage container's backend path whose path contains `needle`. */
 async function storedFiles(needle: string): Promise<string[]> {
   const docker = testDocker();
@@ -72,11 +63,13 @@ beforeAll(async () => {
   }
   // Each user reads and writes only under a folder named after their id.
   const own = `bucket_id = 'private' and (storage.foldername(name))[1] = (current_setting('request.jwt.claims', true)::json ->> 'sub')`;
-  await sql(
+  // storage.objects belongs to supabase_storage_admin, and the image demotes postgres (no superuser),
+  // whom postgres-meta connects as on this template: the policies go in through Supafleet's superuser session.
+  await project.runSql(
     [
-      `create policy "own insert" on storage.objects for insert to authenticated with check (${own})`,
-      `create policy "own select" on storage.objects for select to authenticated using (${own})`,
-    ].join("; "),
+      `create policy "own insert" on storage.objects for insert to authenticated with check (${own});`,
+      `create policy "own select" on storage.objects for select to authenticated using (${own});`,
+    ].join("\n"),
   );
 }, 900_000);
 
