@@ -23,8 +23,8 @@ import { serviceHealth, type V1ServiceHealth } from "@/lib/api/health";
 import type { BulkUpdateFunctionBody, CreateSecretBody, DeployMetadata, V1Function, V1Secret } from "@/lib/api/function-schemas";
 import { deployMetadataSchema } from "@/lib/api/function-schemas";
 import { functionBodyResponse, v1Function } from "@/lib/api/functions";
-import { parseInput } from "@/lib/api/request";
-import { multipartBoundary, parseDeployForm, readBoundedBody } from "@/lib/functions/multipart";
+import { parseInput, readBoundedBody } from "@/lib/api/request";
+import { multipartBoundary, parseDeployForm } from "@/lib/functions/multipart";
 import { MAX_FILES } from "@/lib/functions/layout";
 import {
   organizationOf,

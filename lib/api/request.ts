@@ -50,12 +50,8 @@ export function queryObject(url: URL, schema: z.ZodType): Record<string, unknown
   return out;
 }
 
-/** The body as JSON, read up to limitBytes; a larger one is refused without reading the rest. */
-export async function readJsonBody(req: Request, limitBytes: number): Promise<unknown> {
-  const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type.trim())) {
-    throw new ValidationError("Invalid request.", { body: ["Send a JSON body with Content-Type: application/json."] });
-  }
+/** The request body, at most limitBytes: a larger one is refused without reading the rest. */
+export async function readBoundedBody(req: Request, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
   const chunks: Uint8Array[] = [];
@@ -73,7 +69,16 @@ export async function readJsonBody(req: Request, limitBytes: number): Promise<un
       chunks.push(value);
     }
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** The body as JSON, read up to limitBytes; a larger one is refused without reading the rest. */
+export async function readJsonBody(req: Request, limitBytes: number): Promise<unknown> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type.trim())) {
+    throw new ValidationError("Invalid request.", { body: ["Send a JSON body with Content-Type: application/json."] });
+  }
+  const text = (await readBoundedBody(req, limitBytes)).toString("utf8");
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -10,7 +10,7 @@
 // A strict, bounded reader of its own rather than Request.formData(): the body
 // is read up to a limit before anything is parsed, and only the two field
 // names upstream's FunctionDeployBody has are accepted.
-import { PayloadTooLargeError, ValidationError } from "@/lib/errors";
+import { ValidationError } from "@/lib/errors";
 
 export interface DeployPart {
   /** The path the client gave (not yet checked: lib/functions/layout.ts does). */
@@ -33,28 +33,6 @@ export function multipartBoundary(contentType: string | null): string {
   const boundary = b?.[1] ?? b?.[2];
   if (!boundary) throw bad("The multipart Content-Type has no boundary.");
   return boundary;
-}
-
-/** The request body, at most limitBytes: a larger one is refused without reading the rest. */
-export async function readBoundedBody(req: Request, limitBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = req.body?.getReader();
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limitBytes) {
-        await reader.cancel();
-        throw new PayloadTooLargeError(limitBytes);
-      }
-      chunks.push(value);
-    }
-  }
-  return Buffer.concat(chunks);
 }
 
 /** A Content-Disposition's quoted or bare parameter, with Go's \" and \\ escapes undone. */
