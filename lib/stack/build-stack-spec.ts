@@ -2,7 +2,8 @@
 // version the project runs. Pure apart from reading the (cached) template
 // files: no Docker, no database.
 import { withLogPath } from "@/lib/stack/log-path";
-import { createHash, createHmac } from "node:crypto";
+import { applyPoolerSettings } from "@/lib/stack/pooler";
+import { createHash } from "node:crypto";
 import {
   formatHostPorts,
   LABELS,
@@ -87,9 +88,6 @@ function fileOwner(template: Template, service: ServiceName, path: string): { mo
     throw new TemplateError(`${template.version}: ${path} holds secrets, but the ${service} contract does not name its uid and gid`);
   return { mode: 0o600, uid, gid };
 }
-
-const POOLER_TLS_CERT = "/etc/supavisor/tls/server.crt";
-const POOLER_TLS_KEY = "/etc/supavisor/tls/server.key";
 
 export function containerName(ref: string, service: string): string {
   return `supafleet-${ref}-${service}`;
@@ -275,28 +273,7 @@ export function buildStackSpec(input: StackInput): StackSpec {
     if (!functions) throw new TemplateError("function secrets need a functions service");
     for (const [name, value] of Object.entries(input.functionSecrets)) if (!(name in functions.env)) functions.env[name] = value;
   }
-  // Supavisor terminates TLS for Postgres clients when told where its
-  // certificate is (GLOBAL_DOWNSTREAM_*; it refuses to start if the files are
-  // missing, so the variables exist only together with the files).
-  if (input.poolerTls) {
-    const pooler = services.find((s) => s.service === "supavisor");
-    if (!pooler) throw new TemplateError("poolerTls needs a supavisor service");
-    pooler.env.GLOBAL_DOWNSTREAM_CERT_PATH = POOLER_TLS_CERT;
-    pooler.env.GLOBAL_DOWNSTREAM_KEY_PATH = POOLER_TLS_KEY;
-    pooler.files.push(
-      { path: POOLER_TLS_CERT, content: input.poolerTls.certPem, mode: 0o644, uid: 0, gid: 0 },
-      { path: POOLER_TLS_KEY, content: input.poolerTls.keyPem, mode: 0o600, uid: 0, gid: 0 },
-    );
-  }
-  // Supavisor runs as a distributed Erlang node on the project network
-  // (supabase/supavisor rel/env.sh.eex: RELEASE_DISTRIBUTION=name on the
-  // container's address). Without RELEASE_COOKIE, Elixir's release script
-  // takes releases/COOKIE, fixed at image build, the same in every stack: a
-  // tenant's code could then connect to its pooler's node. A cookie of its own
-  // per project, derived from the project's SECRET_KEY_BASE (secret, stable,
-  // so a restart or a Swarm converge sees no change).
-  const supavisor = services.find((svc) => svc.service === "supavisor");
-  if (supavisor) supavisor.env.RELEASE_COOKIE = releaseCookie(input.secrets.secretKeyBase);
+  applyPoolerSettings(services, { secretKeyBase: input.secrets.secretKeyBase, tls: input.poolerTls });
   return {
     ref,
     installationId: input.installationId,
@@ -310,11 +287,6 @@ export function buildStackSpec(input: StackInput): StackSpec {
 
 /** Upstream's FILE_SIZE_LIMIT (docker-compose.yml: 52428800), for plans without their own. */
 export const DEFAULT_FILE_SIZE_LIMIT_BYTES = 50 * 1024 * 1024;
-
-/** A project's Erlang release cookie: an HMAC of its SECRET_KEY_BASE (letters and digits, as cookies are atoms). */
-export function releaseCookie(secretKeyBase: string): string {
-  return createHmac("sha256", secretKeyBase).update("supafleet release cookie").digest("hex");
-}
 
 /** One of the project's rendered template files (e.g. the gateway config it enforces). */
 export function renderTemplateFile(input: StackInput, relative: string): string {
