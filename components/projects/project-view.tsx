@@ -23,6 +23,7 @@ import { LogViewer } from "@/components/projects/log-viewer";
 import { AuthSettingsForm } from "@/components/projects/auth-settings-form";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
+import { DbDiskAlert } from "@/components/projects/db-disk-alert";
 import { CopyButton } from "@/components/ui/copy-button";
 
 interface EventView {
@@ -185,22 +186,7 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
       {error && <Alert>{error}</Alert>}
       {s === "INIT_FAILED" && project.statusReason && <Alert>Creation failed: {project.statusReason}</Alert>}
       {s === "ACTIVE_UNHEALTHY" && project.statusReason && <Alert tone="info">{project.statusReason}</Alert>}
-      {project.dbDisk?.readOnly && (
-        <Alert>
-          <span data-testid="db-read-only">
-            The database is read-only: it uses {project.dbDisk.usedMb} MiB of its {project.dbDisk.quotaMb} MiB disk quota. Reads work; to delete data, run{" "}
-            <code>SET default_transaction_read_only = off</code> in your session first. It becomes writable again once it is below 95 % of the quota.
-          </span>
-        </Alert>
-      )}
-      {project.dbDisk && !project.dbDisk.readOnly && project.dbDisk.usedMb * 100 >= project.dbDisk.quotaMb * 80 && (
-        <Alert tone="info">
-          <span data-testid="db-disk-warning">
-            The database uses {project.dbDisk.usedMb} MiB, {Math.round((project.dbDisk.usedMb * 100) / project.dbDisk.quotaMb)} % of its{" "}
-            {project.dbDisk.quotaMb} MiB disk quota. At 95 % it becomes read-only.
-          </span>
-        </Alert>
-      )}
+      <DbDiskAlert disk={project.dbDisk} />
       {s === "INACTIVE" && <Alert tone="info">This project is paused. Its data is kept; resume it to start its services again.</Alert>}
 
       {(isStatusIn(s, TRANSITIONAL_STATUSES) || s === "INIT_FAILED") && (

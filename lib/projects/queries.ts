@@ -1,5 +1,6 @@
 // Reading projects: ownership-scoped lookups and the views the app shows.
 // Nothing here changes state.
+import { DISK_READ_ONLY_PERCENT, diskState } from "@/lib/projects/disk-guard";
 import type { PortPurpose, ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { NotFoundError } from "@/lib/errors";
 import { getSystemSettings } from "@/lib/settings/service";
@@ -25,7 +26,16 @@ export interface ProjectSummary {
   upgradeNote: string | null;
   owner?: { id: string; email: string };
   /** The databases' size against the plan's disk quota, once measured (lib/projects/disk-guard.ts). */
-  dbDisk?: { usedMb: number; quotaMb: number; readOnly: boolean; measuredAt: string };
+  dbDisk?: {
+    usedMb: number;
+    quotaMb: number;
+    readOnly: boolean;
+    /** Past the warning line (lib/projects/disk-guard.ts diskState), whether or not read-only yet. */
+    warning: boolean;
+    /** The line past which the database goes read-only, in percent of the quota. */
+    readOnlyPercent: number;
+    measuredAt: string;
+  };
 }
 
 export interface ProjectDetails extends ProjectSummary {
@@ -98,7 +108,16 @@ export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
     upgradeNote: upgradeNote(ctx, p.stackVersion),
     ...(p.owner ? { owner: { id: p.owner.id, email: p.owner.email } } : {}),
     ...(p.dbSizeMb != null && p.dbDiskQuotaMb != null && p.dbSizeAt
-      ? { dbDisk: { usedMb: p.dbSizeMb, quotaMb: p.dbDiskQuotaMb, readOnly: p.dbReadOnly ?? false, measuredAt: p.dbSizeAt.toISOString() } }
+      ? {
+          dbDisk: {
+            usedMb: p.dbSizeMb,
+            quotaMb: p.dbDiskQuotaMb,
+            readOnly: p.dbReadOnly ?? false,
+            warning: diskState(p.dbSizeMb, p.dbDiskQuotaMb) !== "ok",
+            readOnlyPercent: DISK_READ_ONLY_PERCENT,
+            measuredAt: p.dbSizeAt.toISOString(),
+          },
+        }
       : {}),
   };
 }
