@@ -10,6 +10,7 @@
 import type { BackupKind } from "@/lib/generated/prisma-sqlite/enums";
 import { BackupSpaceError } from "@/lib/errors";
 import type { BackupContext } from "@/lib/backups/context";
+import { effectivePlan } from "@/lib/projects/admission";
 
 const MiB = 1024 * 1024;
 
@@ -18,25 +19,29 @@ export interface BackupRoom {
   quotaBytes: number;
   estimateBytes: number;
   freeBytes: number | null;
+  /** What must stay free on a local backup disk after it (the installation's minFreeDiskMb). */
+  floorBytes: number;
 }
 
 /** What the owner's backups take, their quota, and this backup's estimate. */
 export async function backupRoom(b: BackupContext, p: { id: string; ref: string }): Promise<BackupRoom> {
   const { db } = b.projects;
-  const project = await db.project.findUniqueOrThrow({
-    where: { id: p.id },
-    select: { ownerId: true, dbSizeMb: true, owner: { select: { plan: { select: { backupQuotaMb: true } } } } },
-  });
+  const project = await db.project.findUniqueOrThrow({ where: { id: p.id }, select: { ownerId: true, dbSizeMb: true } });
   const settings = await db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
-  const defaultPlan = !project.owner.plan && settings.defaultPlanId ? await db.plan.findUnique({ where: { id: settings.defaultPlanId } }) : null;
-  const quotaMb = project.owner.plan?.backupQuotaMb ?? defaultPlan?.backupQuotaMb ?? settings.defaultBackupQuotaMb;
+  const quotaMb = (await effectivePlan(db, project.ownerId))?.backupQuotaMb ?? settings.defaultBackupQuotaMb;
   const used = await db.backup.aggregate({
     where: { status: "SUCCEEDED", project: { ownerId: project.ownerId } },
     _sum: { sizeBytes: true },
   });
   const last = await db.backup.findFirst({ where: { projectId: p.id, status: "SUCCEEDED" }, orderBy: { startedAt: "desc" }, select: { sizeBytes: true } });
   const estimateBytes = last?.sizeBytes != null ? Number(last.sizeBytes) : (project.dbSizeMb ?? 0) * MiB;
-  return { usedBytes: Number(used._sum.sizeBytes ?? 0), quotaBytes: quotaMb * MiB, estimateBytes, freeBytes: await b.store.freeBytes() };
+  return {
+    usedBytes: Number(used._sum.sizeBytes ?? 0),
+    quotaBytes: quotaMb * MiB,
+    estimateBytes,
+    freeBytes: await b.store.freeBytes(),
+    floorBytes: settings.minFreeDiskMb * MiB,
+  };
 }
 
 const gib = (bytes: number) => `${(bytes / 1024 / MiB).toFixed(1)} GiB`;
@@ -51,8 +56,7 @@ export async function assertBackupRoom(b: BackupContext, p: { id: string; ref: s
     );
   }
   if (room.freeBytes !== null) {
-    const settings = await b.projects.db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
-    const floor = settings.minFreeDiskMb * MiB;
+    const floor = room.floorBytes;
     if (room.freeBytes - room.estimateBytes < floor) {
       console.warn(`[supafleet] backup of ${p.ref} refused: ${gib(room.freeBytes)} free on the backup disk, floor ${gib(floor)}`);
       throw new BackupSpaceError(`${what} was not started: the backup disk is nearly full (${gib(room.freeBytes)} free). Try again later.`);

@@ -8,7 +8,7 @@
 import { statfs } from "node:fs/promises";
 import { totalmem } from "node:os";
 import { RUNNING_STATUSES } from "@/lib/domain";
-import type { Prisma } from "@/lib/generated/prisma-sqlite/client";
+import type { Plan, Prisma } from "@/lib/generated/prisma-sqlite/client";
 import { CapacityExceededError } from "@/lib/errors";
 import { defaultBudget, type ProjectBudget } from "@/lib/stack/limits";
 
@@ -34,12 +34,17 @@ export function budgetOf(p: { memoryMb: number | null; milliCpus: number | null 
   return { memoryMb: p.memoryMb ?? d.memoryMb, cpus: p.milliCpus !== null ? p.milliCpus / 1000 : d.cpus };
 }
 
-/** The budget a new project of this user gets: their plan, else the default plan, else the template's. */
-/** What a user's plan gives each of their projects (fileSizeLimitMb null: upstream's default). */
-export async function budgetForUser(tx: Tx, userId: string): Promise<{ memoryMb: number; milliCpus: number; fileSizeLimitMb: number | null }> {
+/** The plan a user's projects run on: their own, else the installation's default plan; null: neither (the template's default budget). */
+export async function effectivePlan(tx: Tx, userId: string): Promise<Plan | null> {
   const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { plan: true } });
+  if (user.plan) return user.plan;
   const settings = await tx.systemSettings.findUnique({ where: { id: 1 }, select: { defaultPlanId: true } });
-  const plan = user.plan ?? (settings?.defaultPlanId ? await tx.plan.findUnique({ where: { id: settings.defaultPlanId } }) : null);
+  return settings?.defaultPlanId ? tx.plan.findUnique({ where: { id: settings.defaultPlanId } }) : null;
+}
+
+/** The budget a new project of this user gets: their plan, else the default plan, else the template's (fileSizeLimitMb null: upstream's default). */
+export async function budgetForUser(tx: Tx, userId: string): Promise<{ memoryMb: number; milliCpus: number; fileSizeLimitMb: number | null }> {
+  const plan = await effectivePlan(tx, userId);
   const d = defaultBudget();
   return plan
     ? { memoryMb: plan.memoryMb, milliCpus: plan.milliCpus, fileSizeLimitMb: plan.fileSizeLimitMb }

@@ -17,6 +17,7 @@ import { EVENT, isStatusIn, ACTIVE_STATUSES } from "@/lib/domain";
 import type { Db } from "@/lib/db/client";
 import { describeError, secretsOf, type ProjectContext } from "@/lib/projects/context";
 import { recordEvent } from "@/lib/projects/events";
+import { effectivePlan } from "@/lib/projects/admission";
 
 export const DISK_WARN_PERCENT = 80;
 export const DISK_READ_ONLY_PERCENT = 95;
@@ -45,14 +46,8 @@ export const READ_ONLY_SQL = `${OWN_SESSION_WRITABLE} ALTER DATABASE postgres SE
 export const WRITABLE_SQL = `${OWN_SESSION_WRITABLE} ALTER DATABASE postgres RESET default_transaction_read_only; ${END_SESSIONS}`;
 
 /** The database disk quota (MiB) of a user's projects: their plan's, else the installation's default. */
-export async function dbDiskQuotaMb(db: Db, ownerId: string): Promise<number> {
-  const [user, settings] = await Promise.all([
-    db.user.findUniqueOrThrow({ where: { id: ownerId }, select: { plan: { select: { dbDiskMb: true } } } }),
-    db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} }),
-  ]);
-  const planId = user.plan ? null : settings.defaultPlanId;
-  const fallbackPlan = planId ? await db.plan.findUnique({ where: { id: planId }, select: { dbDiskMb: true } }) : null;
-  return user.plan?.dbDiskMb ?? fallbackPlan?.dbDiskMb ?? settings.defaultDbDiskMb;
+export async function dbDiskQuotaMb(db: Db, ownerId: string, defaultDbDiskMb: number): Promise<number> {
+  return (await effectivePlan(db, ownerId))?.dbDiskMb ?? defaultDbDiskMb;
 }
 
 export interface DiskCheckReport {
@@ -68,9 +63,11 @@ export async function checkDisks(ctx: ProjectContext, now = new Date()): Promise
   const report: DiskCheckReport = { measured: 0, readOnly: [], writable: [], warned: [], errors: [] };
   if (!ctx.provisioner.sql) return report;
   const projects = await ctx.db.project.findMany({ where: { status: { in: [...ACTIVE_STATUSES] } } });
+  // Read once per pass: the installation's default quota for plans without their own.
+  const { defaultDbDiskMb } = await ctx.db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {}, select: { defaultDbDiskMb: true } });
   for (const p of projects) {
     try {
-      await checkOne(ctx, p, now, report);
+      await checkOne(ctx, p, now, defaultDbDiskMb, report);
     } catch (err) {
       report.errors.push(`${p.ref}: ${describeError(err)}`);
     }
@@ -80,13 +77,13 @@ export async function checkDisks(ctx: ProjectContext, now = new Date()): Promise
 
 type ProjectRow = Awaited<ReturnType<ProjectContext["db"]["project"]["findMany"]>>[number];
 
-async function checkOne(ctx: ProjectContext, p: ProjectRow, now: Date, report: DiskCheckReport): Promise<void> {
+async function checkOne(ctx: ProjectContext, p: ProjectRow, now: Date, defaultDbDiskMb: number, report: DiskCheckReport): Promise<void> {
   const password = secretsOf(ctx, p).postgresPassword;
   const out = await ctx.provisioner.runSql(p.ref, SIZE_SQL, { password });
   const bytes = Number(out.trim().split("\n").pop());
   if (!Number.isFinite(bytes) || bytes <= 0) throw new Error(`unexpected size answer: ${JSON.stringify(out.slice(0, 100))}`);
   const usedMb = Math.ceil(bytes / 1024 / 1024);
-  const quotaMb = await dbDiskQuotaMb(ctx.db, p.ownerId);
+  const quotaMb = await dbDiskQuotaMb(ctx.db, p.ownerId, defaultDbDiskMb);
   const state = diskState(usedMb, quotaMb);
   report.measured++;
   const pct = Math.round((usedMb * 100) / quotaMb);
