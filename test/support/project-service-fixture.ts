@@ -3,10 +3,9 @@
 // buildProjectService is the only place in test/unit and test/db that knows
 // how the service is constructed: when its wiring changes, this file does.
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll } from "vitest";
+import { BackupService } from "@/lib/backups/service";
+import type { BackupStore } from "@/lib/backups/store";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { ensureInstallationId } from "@/lib/installation/service";
@@ -16,15 +15,10 @@ import { ProjectService, type ProjectServiceConfig, type ProxyNotifier } from "@
 import type { SessionUser } from "@/lib/users/service";
 import { FakeEngine, type FakeHooks } from "@/test/support/fake-provisioner";
 
+export { tempFolder } from "@/test/support/temp-folder";
+
 /** The runtime a ProjectService drives (the fake engine's provisioner, or a test's wrapper of it). */
 export type ServiceRuntime = ConstructorParameters<typeof ProjectService>[1];
-
-/** A folder for this test file's databases, removed after the file. Call at the top of the file. */
-export function tempFolder(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `supafleet-${name}-`));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** Settings of a test installation: nothing here reaches a real engine or proxy. */
 export function fixtureConfig(overrides: Partial<ProjectServiceConfig> = {}): ProjectServiceConfig {
@@ -56,6 +50,11 @@ export function buildProjectService(parts: ServiceParts): ProjectService {
   });
 }
 
+/** A backup service beside `projects` (as the app wires them: it keeps final backups before deletes and upgrades). */
+export function buildBackupService(projects: ProjectService, store: BackupStore): BackupService {
+  return new BackupService(projects, store);
+}
+
 /** A migrated SQLite database in `dir` and its installation id. */
 export async function openTestDb(dir: string, file = `${randomUUID()}.sqlite`): Promise<{ db: Db; url: string; installationId: string }> {
   const url = `file:${join(dir, file)}`;
@@ -79,6 +78,8 @@ export interface ServiceOptions {
   proxy?: ProxyNotifier;
   activity?: ActivitySource;
   limiter?: RateLimiter;
+  /** Settings over the fixture's (fixtureConfig's for the first service). */
+  config?: Partial<ProjectServiceConfig>;
 }
 
 export interface FixtureOptions extends ServiceOptions {
@@ -86,8 +87,6 @@ export interface FixtureOptions extends ServiceOptions {
   dir: string;
   /** The database file's name in `dir`; default a new one. */
   file?: string;
-  /** Settings over fixtureConfig's. */
-  config?: Partial<ProjectServiceConfig>;
 }
 
 export interface ProjectFixture {
@@ -99,6 +98,8 @@ export interface ProjectFixture {
   service: ProjectService;
   /** Another app process on the same database, engine and settings (a restart, or a second process), wired as told. */
   another(opts?: ServiceOptions): ProjectService;
+  /** Another app process with a backup service on `store` beside its project service. */
+  withBackups(store: BackupStore, opts?: ServiceOptions): { projects: ProjectService; backups: BackupService };
 }
 
 /** A new installation: its own database and fake engine, and a service on them. */
@@ -111,11 +112,15 @@ export async function projectServiceFixture(opts: FixtureOptions): Promise<Proje
     return buildProjectService({
       db,
       provisioner: o.provisioner ? o.provisioner(fake) : fake,
-      config,
+      config: o.config ? { ...config, ...o.config } : config,
       proxy: o.proxy,
       activity: o.activity,
       limiter: o.limiter,
     });
   };
-  return { db, url, installationId, engine, config, service: another(opts), another };
+  const withBackups = (store: BackupStore, o: ServiceOptions = {}) => {
+    const projects = another(o);
+    return { projects, backups: buildBackupService(projects, store) };
+  };
+  return { db, url, installationId, engine, config, service: another({ ...opts, config: undefined }), another, withBackups };
 }

@@ -2,28 +2,14 @@
 // down) is refused before anything is made: no project row, no port lease,
 // no stack. The fake engine stands in for the Swarm; the refusal is the
 // runtime's own (chooseNode's CapacityExceededError).
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, expect, it } from "vitest";
-import { createDb } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
+import { expect, it } from "vitest";
 import { CapacityExceededError } from "@/lib/errors";
-import { ensureInstallationId } from "@/lib/installation/service";
-import { ProjectService } from "@/lib/projects/service";
 import { chooseNode, type SwarmNodeView } from "@/lib/swarm/nodes";
-import { FakeEngine } from "@/test/support/fake-provisioner";
+import { addUser, projectServiceFixture, tempFolder } from "@/test/support/project-service-fixture";
 
-const tmp = mkdtempSync(join(tmpdir(), "supafleet-placement-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempFolder("placement");
 
 it("refuses a create no node takes before making anything, and places one once a node takes projects again", async () => {
-  const url = `file:${join(tmp, "placement.sqlite")}`;
-  await migrate(url);
-  const db = createDb(url);
-  const installationId = await ensureInstallationId(db);
-  const engine = new FakeEngine();
   const node: SwarmNodeView = {
     id: "node-1",
     hostname: "host",
@@ -39,28 +25,19 @@ it("refuses a create no node takes before making anything, and places one once a
     projects: [],
   };
   const places: number[] = [];
-  const provisioner = {
-    ...engine.provisioner(installationId),
-    place: async ({ memoryBytes }: { ref: string; memoryBytes: number }) => {
-      places.push(memoryBytes);
-      const n = chooseNode([node], memoryBytes);
-      return { nodeId: n.id, address: null };
-    },
-  };
-  const service = new ProjectService(
-    db,
-    provisioner,
-    { apply: async () => undefined },
-    {
-      portRange: { start: 42100, end: 42199 },
-      masterKey: randomBytes(32),
-      rootDomain: "supafleet.test",
-      publicScheme: "http",
-      imageOverrides: {},
-    },
-  );
-  const u = await db.user.create({ data: { id: randomUUID(), email: "p@example.com", passwordHash: "x", projectQuota: 10 } });
-  const owner = { id: u.id, email: u.email, name: null, role: "USER" as const };
+  const { db, engine, service } = await projectServiceFixture({
+    dir: tmp,
+    config: { portRange: { start: 42100, end: 42199 } },
+    provisioner: (fake) => ({
+      ...fake,
+      place: async ({ memoryBytes }: { ref: string; memoryBytes: number }) => {
+        places.push(memoryBytes);
+        const n = chooseNode([node], memoryBytes);
+        return { nodeId: n.id, address: null };
+      },
+    }),
+  });
+  const owner = await addUser(db, "p@example.com", { projectQuota: 10 });
 
   const refused = service.createProject(owner, { name: "Drained" });
   await expect(refused).rejects.toBeInstanceOf(CapacityExceededError);

@@ -2,25 +2,20 @@
 // stack-churning actions (delete, restart, resume, retry) per account and per
 // client address, so the dashboard and the Management API pay the same. A
 // fake engine and a real SQLite database (the limiter's counters live there).
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
+import { randomUUID } from "node:crypto";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
 import { RateLimitedError } from "@/lib/errors";
-import { ensureInstallationId } from "@/lib/installation/service";
 import { ManagementApi, type ApiCaller } from "@/lib/api/management-api";
 import { organizationSlugOf } from "@/lib/api/views";
-import { ProjectService } from "@/lib/projects/service";
+import type { ProjectService } from "@/lib/projects/service";
 import { RateLimiter } from "@/lib/rate-limit/limiter";
 import type { RateLimitName, RateLimitRule, RateLimitRules } from "@/lib/rate-limit/rules";
 import type { SessionUser } from "@/lib/users/service";
-import { FakeEngine } from "@/test/support/fake-provisioner";
+import type { FakeEngine } from "@/test/support/fake-provisioner";
+import { addUser, projectServiceFixture, tempFolder, type ProjectFixture } from "@/test/support/project-service-fixture";
 
-const tmp = mkdtempSync(join(tmpdir(), "supafleet-throttle-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempFolder("throttle");
 
 const rule = (points: number): RateLimitRule => ({ points, windowSec: 3600, blockSec: 300 });
 function rules(overrides: Partial<Record<RateLimitName, RateLimitRule>>): RateLimitRules {
@@ -39,7 +34,7 @@ function rules(overrides: Partial<Record<RateLimitName, RateLimitRule>>): RateLi
   };
 }
 
-let n = 0;
+let fixture: ProjectFixture;
 let db: Db;
 let engine: FakeEngine;
 let owner: SessionUser;
@@ -47,27 +42,15 @@ let other: SessionUser;
 let admin: SessionUser;
 
 beforeEach(async () => {
-  const url = `file:${join(tmp, `t-${n++}.sqlite`)}`;
-  await migrate(url);
-  db = createDb(url);
-  engine = new FakeEngine();
-  const make = async (email: string, role: "USER" | "ADMIN"): Promise<SessionUser> => {
-    const u = await db.user.create({ data: { id: randomUUID(), email, passwordHash: "x", projectQuota: 50, role } });
-    return { id: u.id, email: u.email, name: null, role };
-  };
-  owner = await make("o@example.com", "USER");
-  other = await make("p@example.com", "USER");
-  admin = await make("a@example.com", "ADMIN");
+  fixture = await projectServiceFixture({ dir: tmp, config: { portRange: { start: 46000, end: 46199 }, rootDomain: "cloud.test" } });
+  ({ db, engine } = fixture);
+  owner = await addUser(db, "o@example.com", { role: "USER", projectQuota: 50 });
+  other = await addUser(db, "p@example.com", { role: "USER", projectQuota: 50 });
+  admin = await addUser(db, "a@example.com", { role: "ADMIN", projectQuota: 50 });
 });
 
 async function serviceWith(r: RateLimitRules): Promise<ProjectService> {
-  return new ProjectService(
-    db,
-    engine.provisioner(await ensureInstallationId(db)),
-    { apply: async () => undefined },
-    { portRange: { start: 46000, end: 46199 }, masterKey: randomBytes(32), rootDomain: "cloud.test", publicScheme: "http", imageOverrides: {} },
-    { limiter: new RateLimiter(db, r) },
-  );
+  return fixture.another({ limiter: new RateLimiter(db, r) });
 }
 
 async function outcome(p: Promise<unknown>): Promise<string> {

@@ -8,7 +8,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { InvalidStateError, NotFoundError } from "@/lib/errors";
 import { assertKey, LocalStore, objectKeyFor } from "@/lib/backups/store";
-import { tempFolder } from "@/test/support/project-service-fixture";
+import { tempFolder } from "@/test/support/temp-folder";
 
 const tmp = tempFolder("backup-store");
 const installation = "0123456789abcdef";
