@@ -1,7 +1,8 @@
 // One way for tests to get a ProjectService on a real (migrated) SQLite
 // database and the strict fake engine (test/support/fake-provisioner.ts).
-// buildProjectService is the only place in test/unit and test/db that knows
-// how the service is constructed: when its wiring changes, this file does.
+// buildProjectService and buildBackupService are the only places in test/unit
+// and test/db that know how the services are constructed: when their wiring
+// changes, this file does.
 import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { BackupService } from "@/lib/backups/service";
@@ -63,7 +64,7 @@ export async function openTestDb(dir: string, file = `${randomUUID()}.sqlite`): 
   return { db, url, installationId: await ensureInstallationId(db) };
 }
 
-/** Adds an account as an administrator or sign-up would have made it, and returns it as a session sees it. */
+/** Adds an account (with no usable password) and returns it as a session sees it. */
 export async function addUser(db: Db, email: string, opts: { role?: SessionUser["role"]; projectQuota?: number } = {}): Promise<SessionUser> {
   const role = opts.role ?? "USER";
   const u = await db.user.create({ data: { id: randomUUID(), email, passwordHash: "x", role, projectQuota: opts.projectQuota } });
