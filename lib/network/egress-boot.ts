@@ -3,8 +3,8 @@
 // containers itself (restart policy unless-stopped) long before the app
 // starts and applies the rules. So the app also installs the rules as a
 // script and a systemd unit ordered Before=docker.service and RequiredBy it:
-// systemd runs the script before dockerd starts, and dockerd keeps what it
-// finds in DOCKER-USER (see egress.ts). A failing script keeps dockerd from
+// systemd runs the script before dockerd starts, and dockerd leaves our
+// chains alone (see egress.ts). A failing script keeps dockerd from
 // starting: tenants never run unprotected, and the operator sees why in
 // `systemctl status supafleet-egress`.
 import { execFile } from "node:child_process";

@@ -18,21 +18,20 @@ describe("egress rules", () => {
     expect(parseEnv({ SUPAFLEET_EGRESS_RULES: "false" }, "/srv").egress.enabled).toBe(false);
   });
 
-  it("render one script that makes DOCKER-USER if dockerd has not, refills our chains and puts the jumps first", () => {
+  it("render one script that refills our chains (mangle FORWARD, filter INPUT) and puts the jumps first", () => {
     const script = renderEgressScript({ pools: ["10.213.0.0/16"], deny: [" 192.168.0.0/16 "] });
     const lines = script.trim().split("\n");
     expect(lines[0]).toBe("#!/bin/sh");
     expect(lines).toContain("set -eu");
-    expect(lines).toContain("iptables -w 5 -n -L DOCKER-USER >/dev/null 2>&1 || iptables -w 5 -N DOCKER-USER");
-    expect(lines).toContain("iptables -w 5 -C FORWARD -j DOCKER-USER 2>/dev/null || iptables -w 5 -I FORWARD 1 -j DOCKER-USER");
-    expect(lines).toContain("iptables -w 5 -F SUPAFLEET-EGRESS");
-    expect(lines).toContain("iptables -w 5 -A SUPAFLEET-EGRESS -s 10.213.0.0/16 -d 169.254.0.0/16 -j REJECT --reject-with icmp-admin-prohibited");
-    expect(lines).toContain("iptables -w 5 -A SUPAFLEET-EGRESS -s 10.213.0.0/16 -d 192.168.0.0/16 -j REJECT --reject-with icmp-admin-prohibited");
+    // Earlier versions' jump from DOCKER-USER goes.
+    expect(lines).toContain("while iptables -w 5 -D DOCKER-USER -j SUPAFLEET-EGRESS 2>/dev/null; do :; done");
+    expect(lines).toContain("iptables -w 5 -t mangle -F SUPAFLEET-EGRESS");
+    expect(lines).toContain("iptables -w 5 -t mangle -A SUPAFLEET-EGRESS -s 10.213.0.0/16 -d 169.254.0.0/16 -j DROP");
+    expect(lines).toContain("iptables -w 5 -t mangle -A SUPAFLEET-EGRESS -s 10.213.0.0/16 -d 192.168.0.0/16 -j DROP");
+    expect(lines).toContain("iptables -w 5 -F SUPAFLEET-INPUT");
     expect(lines).toContain("iptables -w 5 -A SUPAFLEET-INPUT -s 10.213.0.0/16 -j REJECT --reject-with icmp-admin-prohibited");
     // The chains are filled before the jumps to them are checked.
-    expect(lines.indexOf("iptables -w 5 -C DOCKER-USER -j SUPAFLEET-EGRESS 2>/dev/null || iptables -w 5 -I DOCKER-USER 1 -j SUPAFLEET-EGRESS")).toBe(
-      lines.length - 2,
-    );
+    expect(lines.at(-2)).toBe("iptables -w 5 -t mangle -C FORWARD -j SUPAFLEET-EGRESS 2>/dev/null || iptables -w 5 -t mangle -I FORWARD 1 -j SUPAFLEET-EGRESS");
     expect(lines.at(-1)).toBe("iptables -w 5 -C INPUT -j SUPAFLEET-INPUT 2>/dev/null || iptables -w 5 -I INPUT 1 -j SUPAFLEET-INPUT");
     // A shell parses it.
     expect(spawnSync("sh", ["-n", "-c", script]).status).toBe(0);
