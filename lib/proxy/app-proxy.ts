@@ -21,6 +21,7 @@ export function proxySettings(env: Env): ProxySettings {
     pagesDir: resolve(process.cwd(), "nginx/pages"),
     clientMaxBodySize: env.nginx.uploadLimit,
     activityLog: activityLogPath(env),
+    limits: env.nginxLimits,
   };
 }
 

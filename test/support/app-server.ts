@@ -30,6 +30,8 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<A
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     NEXTAUTH_URL: `http://localhost:${port}`,
     SUPAFLEET_NGINX_ENABLED: "false",
+    // The host firewall is shared by every test run on this machine: only the egress tests change it, in namespaces of their own.
+    SUPAFLEET_EGRESS_RULES: "false",
     ...extraEnv,
   };
   let output = "";

@@ -1,8 +1,10 @@
 // One throttle for every door: the project service charges creates and the
 // stack-churning actions (delete, restart, resume, retry) per account and per
-// client address, so the dashboard and the Management API pay the same. A
+// client address, so the dashboard and the Management API pay the same; the
+// backup service's clone (a create), restore and undelete pay it too. A
 // fake engine and a real SQLite database (the limiter's counters live there).
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { RateLimitedError } from "@/lib/errors";
@@ -14,6 +16,8 @@ import type { RateLimitName, RateLimitRule, RateLimitRules } from "@/lib/rate-li
 import type { SessionUser } from "@/lib/users/service";
 import type { FakeEngine } from "@/test/support/fake-provisioner";
 import { addUser, projectServiceFixture, tempFolder, type ProjectFixture } from "@/test/support/project-service-fixture";
+import type { BackupService } from "@/lib/backups/service";
+import { LocalStore } from "@/lib/backups/store";
 
 const tmp = tempFolder("throttle");
 
@@ -153,5 +157,63 @@ describe("deletes, restarts, resumes", () => {
     const mine = await running(service);
     expect(await outcome(service.restartProject(owner, mine, { address: "192.0.2.51" }))).toBe("ok");
     await service.waitForIdle(mine);
+  });
+});
+
+describe("clones, restores and undeletes", () => {
+  async function withBackups(r: RateLimitRules): Promise<{ service: ProjectService; backups: BackupService; ref: string; backupId: string }> {
+    const { projects: service, backups } = fixture.withBackups(new LocalStore(join(tmp, `store-${randomUUID()}`)), { limiter: new RateLimiter(db, r) });
+    const { ref } = await service.createProject(owner, { name: "Kept" }, { address: "192.0.2.1" });
+    await service.waitForIdle(ref);
+    const { id } = await backups.createBackup(owner, { ref });
+    return { service, backups, ref, backupId: id };
+  }
+
+  it("a clone is a create: it shares the per-account create limit with the page and the API, and a refused clone makes nothing", async () => {
+    const { service, backups, ref, backupId } = await withBackups(rules({ createUser: rule(2) }));
+    expect(await outcome(backups.cloneBackup(owner, { ref, backupId, name: "Copy" }, { address: "192.0.2.2" }))).toBe("ok");
+    await service.waitForAllJobs();
+    const err = await backups.cloneBackup(owner, { ref, backupId, name: "One too many" }, { address: "192.0.2.3" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).publicMessage).toMatch(/^Too many project creations\./);
+    expect(await outcome(service.createProject(owner, { name: "Page" }, { address: "192.0.2.4" }))).toBe("limited");
+    expect(await db.project.count({ where: { ownerId: owner.id } })).toBe(2);
+  });
+
+  it("limits clones per client address across accounts", async () => {
+    const { service, backups, ref, backupId } = await withBackups(rules({ createIp: rule(2) }));
+    // The create above was charged to 192.0.2.1.
+    expect(await outcome(backups.cloneBackup(owner, { ref, backupId, name: "Copy" }, { address: "192.0.2.1" }))).toBe("ok");
+    await service.waitForAllJobs();
+    expect(await outcome(service.createProject(other, { name: "Neighbour" }, { address: "192.0.2.1" }))).toBe("limited");
+    expect(await outcome(backups.cloneBackup(owner, { ref, backupId, name: "Elsewhere" }, { address: "192.0.2.9" }))).toBe("ok");
+    await service.waitForAllJobs();
+  });
+
+  it("restore and undelete pay the lifecycle limit; a refused undelete leaves the project deleted; an admin is not charged", async () => {
+    const { service, backups, ref, backupId } = await withBackups(rules({ lifecycleUser: rule(3) }));
+    const a = { address: "192.0.2.20" };
+    expect(await outcome(backups.restoreBackup(owner, { ref, backupId, confirmRef: ref }, a))).toBe("ok");
+    await service.waitForIdle(ref);
+    expect(await outcome(service.deleteProject(owner, { ref, confirmRef: ref }, a))).toBe("ok");
+    expect(await outcome(backups.undeleteProject(owner, { ref }, a))).toBe("ok");
+    await service.waitForIdle(ref);
+    expect((await db.project.findUniqueOrThrow({ where: { ref } })).status).toBe("ACTIVE_HEALTHY");
+    // The admin's delete is free; the owner's fourth stack-churning action is refused.
+    expect(await outcome(service.deleteProject(admin, { ref, confirmRef: ref }, { asAdmin: true, address: "192.0.2.50" }))).toBe("ok");
+    const ups = engine.calls.filter((c) => c.op === "up").length;
+    expect(await outcome(backups.undeleteProject(owner, { ref }, { address: "192.0.2.21" }))).toBe("limited");
+    expect((await db.project.findUniqueOrThrow({ where: { ref } })).status).toBe("REMOVED");
+    expect(engine.calls.filter((c) => c.op === "up")).toHaveLength(ups);
+    expect(await outcome(backups.undeleteProject(admin, { ref }, { asAdmin: true, address: "192.0.2.50" }))).toBe("ok");
+    await service.waitForIdle(ref);
+  });
+
+  it("limits undeletes per client address across accounts", async () => {
+    const { service, backups, ref } = await withBackups(rules({ lifecycleIp: rule(1) }));
+    expect(await outcome(service.deleteProject(owner, { ref, confirmRef: ref }, { address: "198.51.100.7" }))).toBe("ok");
+    expect(await outcome(backups.undeleteProject(owner, { ref }, { address: "198.51.100.7" }))).toBe("limited");
+    expect(await outcome(backups.undeleteProject(owner, { ref }, { address: "198.51.100.8" }))).toBe("ok");
+    await service.waitForIdle(ref);
   });
 });
