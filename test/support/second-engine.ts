@@ -14,7 +14,7 @@
 // machine starts with an empty cache and loads everything, as before; a
 // second engine started while another holds the cache gets a fresh root.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import Docker from "dockerode";
@@ -166,7 +166,14 @@ export async function startSecondEngine(): Promise<SecondEngine> {
         "none",
         "--iptables=false",
       ],
-      { stdio: ["ignore", out, out] },
+      // A Swarm task's Prepare always tries to pull its image first and falls back to the local
+      // copy only when the pull fails; from this namespace no registry answers, so every task (and
+      // every dependency level of a stack, and again after a restart) waited for the pull to time
+      // out. This setting skips the pull, exactly as moby's own multi-daemon tests run their
+      // daemons; the worker still runs only images it has (loadImages).
+      // moby/moby daemon/cluster/executor/container/controller.go, Prepare (the check on
+      // DOCKER_SERVICE_PREFER_OFFLINE_IMAGE; unchanged since 2017, so in 20.10 too).
+      { stdio: ["ignore", out, out], env: { ...process.env, DOCKER_SERVICE_PREFER_OFFLINE_IMAGE: "1" } },
     );
     await waitPing(docker, log);
   };
@@ -212,6 +219,9 @@ export async function startSecondEngine(): Promise<SecondEngine> {
       removed = true;
       if (child) await docker.swarmLeave({ force: true }).catch(() => undefined);
       await stop();
+      // Its log outlives it, for a run that failed on the worker's side.
+      mkdirSync("test-artifacts", { recursive: true });
+      if (existsSync(log)) copyFileSync(log, join("test-artifacts", "second-engine-dockerd.log"));
       // dockerd unmounts its layers on a clean stop; a leftover mount would make rm fail loudly.
       rmSync(root, { recursive: true, force: true });
       if (cached) rmSync(join(IMAGE_CACHE, "lock"), { force: true });
