@@ -2,15 +2,17 @@
 # The one test command: installs what is missing, builds the app, runs every
 # test (unit, database, Docker/nginx integration, browser) with vitest.
 #
-# Three things run side by side, because the integration tests mostly wait on
-# Docker and leave the cores idle:
-#   - the checks (eslint, prettier --check, next build), one after the other;
-#   - the unit and database tests, in their own vitest process;
-#   - the integration tests, then the browser tests (one vitest process, so
-#     the live installation of test/global/live-installation.ts stands beside
-#     both). The browser tests' app server waits for the build's verdict
-#     (test/support/app-server.ts, SUPAFLEET_TEST_APP_BUILD).
-# Any failed check fails the run with its output, as before.
+# Two lines of work run side by side, because the integration tests mostly
+# wait on Docker and leave the cores idle:
+#   - in the background, one after the other (one more busy core, not two):
+#     the unit and database tests in a vitest process of their own, then the
+#     checks (eslint, prettier --check, next build);
+#   - in the foreground, the integration tests, then the browser tests (one
+#     vitest process, so the live installation of
+#     test/global/live-installation.ts stands beside both). The browser tests'
+#     app server waits for the build's verdict (test/support/app-server.ts,
+#     SUPAFLEET_TEST_APP_BUILD).
+# A failed unit test or check fails the run with its output, as before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh test
@@ -19,30 +21,28 @@ rm -f test-artifacts/live-installation.json test-artifacts/vitest.json test-arti
 checks=$(mktemp -d /tmp/supafleet-checks-XXXXXX)
 export SUPAFLEET_TEST_APP_BUILD="$checks/next-build.status"
 
+unit_args=(--project unit --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest-unit.json)
+[ $# -gt 0 ] && unit_args+=(--passWithNoTests)
+echo "==> unit and database tests, then eslint, prettier and next build, beside the integration tests (output at the end)"
 (
   export NEXT_TELEMETRY_DISABLED=1
   # Whatever happens here, the browser tests must not wait for a verdict that never comes.
   trap '[ -f "$checks/next-build.status" ] || echo "the checks stopped before next build finished" >"$checks/next-build.status"' EXIT
-  run_check() { # name, log, command...
-    local name=$1 log=$2
-    shift 2
+  run_check() { # name, command...
+    local name=$1
+    shift
     local t=$SECONDS rc=0
-    "$@" >"$log" 2>&1 || rc=$?
+    "$@" >"$checks/$name.log" 2>&1 || rc=$?
     echo "$rc" >"$checks/$name.status"
     echo "==> $name: $([ "$rc" -eq 0 ] && echo ok || echo "FAILED ($rc)") in $((SECONDS - t)) s"
   }
-  run_check eslint "$checks/eslint.log" npx eslint .
-  run_check prettier "$checks/prettier.log" npx prettier --check .
+  run_check unit npx vitest run "${unit_args[@]}" "$@"
+  run_check eslint npx eslint .
+  run_check prettier npx prettier --check .
   # Written last: the browser tests wait for this file.
-  run_check next-build "$checks/next-build.log" npx next build
+  run_check next-build npx next build
 ) &
-checks_pid=$!
-
-echo "==> unit and database tests (beside the integration tests; output at the end)"
-unit_args=(--project unit --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest-unit.json)
-[ $# -gt 0 ] && unit_args+=(--passWithNoTests)
-npx vitest run "${unit_args[@]}" "$@" >"$checks/unit.log" 2>&1 &
-unit_pid=$!
+background_pid=$!
 
 status=0
 # The live installation beside the suite is part of every full run.
@@ -52,17 +52,15 @@ main_args=(--project integration --project e2e --reporter=default --reporter=jso
 [ $# -gt 0 ] && main_args+=(--passWithNoTests)
 npx vitest run "${main_args[@]}" "$@" || status=$?
 
-unit_status=0
-wait "$unit_pid" || unit_status=$?
+wait "$background_pid" || true
 echo "==> unit and database tests"
-cat "$checks/unit.log"
-[ "$unit_status" -eq 0 ] || status=1
-wait "$checks_pid" || true
-for name in eslint prettier next-build; do
+cat "$checks/unit.log" 2>/dev/null || true
+for name in unit eslint prettier next-build; do
   rc=$(cat "$checks/$name.status" 2>/dev/null || echo "did not finish")
   if [ "$rc" != 0 ]; then
-    cat "$checks/$name.log" 2>/dev/null || true
+    [ "$name" = unit ] || cat "$checks/$name.log" 2>/dev/null || true
     case $name in
+      unit) echo "unit and database tests failed" ;;
       eslint) echo "eslint found problems (npm run lint)" ;;
       prettier) echo "prettier found unformatted files (npm run format)" ;;
       next-build) echo "next build failed" ;;
