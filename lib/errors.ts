@@ -55,6 +55,13 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/** An upstream Management API operation Supafleet does not offer: named, so a client is never left with a bare 404. */
+export class FeatureUnavailableError extends AppError {
+  constructor(message: string) {
+    super("feature_unavailable", 403, message);
+  }
+}
+
 /** Also used for "exists but not yours": never reveal other users' projects. */
 export class NotFoundError extends AppError {
   constructor(message = "Not found.") {

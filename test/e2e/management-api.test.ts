@@ -340,6 +340,56 @@ describe("the Management API with real clients", () => {
     expect((await api.runAQuery(ref, { query: "select count(*)::int as n from notes" })).data).toEqual([{ n: 2 }]);
   });
 
+  it("serves what the Supabase CLI reads on link, migration list and db push, and names every upstream operation it does not serve", async () => {
+    const get = async (path: string) => {
+      const r = await call("GET", path, { token: aliceToken });
+      expect(r.status, `${path}: ${r.text}`).toBe(200);
+      return r.json as Record<string, unknown>;
+    };
+    expect(await get("/v1/profile")).toMatchObject({ primary_email: expect.stringContaining("@") });
+    const [org] = (await get("/v1/organizations")) as unknown as Array<{ slug: string }>;
+    expect(await get(`/v1/organizations/${org!.slug}`)).toMatchObject({ id: org!.slug, allowed_release_channels: ["ga"] });
+    const pooler = (await get(`/v1/projects/${ref}/config/database/pooler`)) as unknown as Array<{
+      db_user: string;
+      pool_mode: string;
+      connection_string: string;
+    }>;
+    expect(pooler.map((p) => p.pool_mode)).toEqual(["transaction", "session"]);
+    expect(pooler[1]!.connection_string).toContain(`postgres.${ref}:[YOUR-PASSWORD]@`);
+    expect(await get(`/v1/projects/${ref}/config/storage`)).toMatchObject({ fileSizeLimit: expect.any(Number) });
+    expect(await get(`/v1/projects/${ref}/billing/addons`)).toEqual({ selected_addons: [], available_addons: [] });
+    expect((await get(`/v1/projects/${ref}/config/database/postgres`)).max_connections).toEqual(expect.any(Number));
+    expect(await get(`/v1/projects/${ref}/branches`)).toEqual([]);
+
+    // Migrations: applied in one transaction with their row, listed as the CLI keeps them.
+    const applied = await call("POST", `/v1/projects/${ref}/database/migrations`, {
+      token: aliceToken,
+      body: { query: "create table public.cli_widgets (id int primary key)", name: "cli_widgets" },
+    });
+    expect(applied.status, applied.text).toBe(200);
+    expect(applied.headers.get("content-length")).toBe("0");
+    const list = (await get(`/v1/projects/${ref}/database/migrations`)) as unknown as Array<{ version: string; name?: string }>;
+    expect(list.map((m) => m.name)).toContain("cli_widgets");
+    expectError(
+      await call("POST", `/v1/projects/${ref}/database/migrations`, { token: aliceToken, body: { query: "select * from nowhere_at_all", name: "broken" } }),
+      400,
+      /42P01/,
+    );
+    expect(((await get(`/v1/projects/${ref}/database/migrations`)) as unknown as unknown[]).length).toBe(list.length);
+
+    // Rename: the same rule as the dashboard's form.
+    const renamed = await call("PATCH", `/v1/projects/${ref}`, { token: aliceToken, body: { name: "Renamed by the API" } });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.json).toMatchObject({ ref, name: "Renamed by the API" });
+    expectError(await call("PATCH", `/v1/projects/${ref}`, { token: aliceToken, body: { name: "<script>" } }), 400);
+
+    // An upstream operation Supafleet does not serve: named, after the token is checked; an unknown path stays a plain 404.
+    expectError(await call("POST", `/v1/projects/${ref}/branches`, { token: aliceToken, body: {} }), 403, /v1-create-a-branch/);
+    expectError(await call("GET", `/v1/projects/${ref}/custom-hostname`, { token: aliceToken }), 403, /custom domains.*v1-get-hostname-config/);
+    expectError(await call("GET", `/v1/projects/${ref}/custom-hostname`), 401);
+    expectError(await call("GET", "/v1/no-such-endpoint", { token: aliceToken }), 404);
+  });
+
   it("refuses requests without a valid token", async () => {
     for (const token of [undefined, "garbage", `sbp_${"0".repeat(40)}`, `${aliceToken}x`, aliceToken.toUpperCase()]) {
       expectError(await call("GET", "/v1/projects", { token }), 401);
@@ -368,6 +418,15 @@ describe("the Management API with real clients", () => {
       ["POST", `/v1/projects/${ref}/pause`],
       ["POST", `/v1/projects/${ref}/restore`],
       ["DELETE", `/v1/projects/${ref}`],
+      ["PATCH", `/v1/projects/${ref}`, { name: "Taken over" }],
+      ["GET", `/v1/projects/${ref}/config/database/pooler`],
+      ["GET", `/v1/projects/${ref}/config/database/postgres`],
+      ["GET", `/v1/projects/${ref}/config/storage`],
+      ["GET", `/v1/projects/${ref}/database/backups`],
+      ["GET", `/v1/projects/${ref}/database/migrations`],
+      ["POST", `/v1/projects/${ref}/database/migrations`, { query: "drop table notes" }],
+      ["GET", `/v1/projects/${ref}/readonly`],
+      ["GET", `/v1/organizations/${orgSlug}`],
     ];
     for (const [method, path, body] of routes) expectError(await call(method, path, { token: bobToken, body }), 404, /not found/i);
     // nor may Bob create in Alice's organization

@@ -1,0 +1,5 @@
+// GET /v1/projects/{ref}/config/database/postgres (Supabase Management API).
+import { apiRoute } from "@/lib/api/handler";
+import { operations } from "@/lib/api/operations";
+
+export const GET = apiRoute(operations.getPostgresConfig, ({ api, principal, params }) => api.settings.postgresConfig(principal, params.ref));

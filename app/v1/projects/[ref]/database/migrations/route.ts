@@ -1,0 +1,6 @@
+// GET/POST /v1/projects/{ref}/database/migrations (Supabase Management API).
+import { apiRoute } from "@/lib/api/handler";
+import { operations } from "@/lib/api/operations";
+
+export const GET = apiRoute(operations.listMigrations, ({ api, principal, params }) => api.settings.migrations(principal, params.ref));
+export const POST = apiRoute(operations.applyMigration, ({ api, principal, params, body }) => api.settings.applyMigration(principal, params.ref, body));
