@@ -274,6 +274,13 @@ export class ImagePullError extends AppError {
   }
 }
 
+/** A project's own service answered a call of Supafleet's with an error (e.g. postgres-meta's type generator). */
+export class UpstreamServiceError extends AppError {
+  constructor(service: string, detail: string) {
+    super("upstream_service_error", 502, `The project's ${service} answered with an error: ${detail}`, { exposed: true });
+  }
+}
+
 export class ServiceUnhealthyError extends AppError {
   constructor(service: string, output: string) {
     super("service_unhealthy", 502, `Service ${service} failed its health check${output ? `: ${output}` : "."}`);

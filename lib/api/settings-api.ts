@@ -3,7 +3,8 @@
 // `link`, `config push`, `backups list` and `migration list`/`db push`, in
 // upstream's shapes (lib/api/settings-schemas.ts). Owner only for everything
 // about a project, as its keys.
-import { FeatureUnavailableError, NotFoundError } from "@/lib/errors";
+import { FeatureUnavailableError, InvalidStateError, NotFoundError, PayloadTooLargeError, UpstreamServiceError } from "@/lib/errors";
+import { readBoundedBody } from "@/lib/api/request";
 import type { ProjectService } from "@/lib/projects/service";
 import type { TokenPrincipal } from "@/lib/tokens/service";
 import type { SessionUser } from "@/lib/users/service";
@@ -38,6 +39,10 @@ export interface BackupLister {
 export type SettingsProjects = Pick<ProjectService, "getProjectDetails" | "renameProject" | "storageLimits">;
 
 export type WithDatabase = <T>(p: TokenPrincipal, ref: string, fn: (target: QueryTarget, limits: QueryLimits) => Promise<T>) => Promise<T>;
+
+const TYPES_TIMEOUT_MS = 60_000;
+/** Larger than any schema's types a tenant could want; past it the call fails rather than holding more in memory. */
+const TYPES_MAX_BYTES = 16 * 1024 * 1024;
 
 const BACKUP_STATUS = { RUNNING: "PENDING", SUCCEEDED: "COMPLETED", FAILED: "FAILED" } as const;
 
@@ -150,6 +155,33 @@ export class SettingsApi {
 
   applyMigration(p: TokenPrincipal, ref: string, body: CreateMigrationBody): Promise<void> {
     return this.deps.withDatabase(p, ref, (target, limits) => applyMigration(target, body, limits));
+  }
+
+  /**
+   * The project's postgres-meta generates the types, as upstream's API does:
+   * through the project's gateway (/pg/ is admitted with the service key
+   * only), bounded in time and size.
+   */
+  async typescriptTypes(p: TokenPrincipal, ref: string, includedSchemas: string): Promise<{ types: string }> {
+    const d = await this.projects.getProjectDetails(p.user, ref);
+    if (d.status !== "ACTIVE_HEALTHY" && d.status !== "ACTIVE_UNHEALTHY")
+      throw new InvalidStateError(`The project is ${d.status}; its database runs only while it is active.`);
+    if (!d.gatewayPort) throw new InvalidStateError("The project has no gateway port.");
+    const url = `http://127.0.0.1:${d.gatewayPort}/pg/generators/typescript?included_schemas=${encodeURIComponent(includedSchemas)}`;
+    const res = await fetch(url, {
+      headers: { apikey: d.serviceRoleKey, authorization: `Bearer ${d.serviceRoleKey}` },
+      signal: AbortSignal.timeout(TYPES_TIMEOUT_MS),
+    }).catch((err: unknown) => {
+      throw new UpstreamServiceError("postgres-meta", err instanceof Error ? err.message : String(err));
+    });
+    const text = await readBoundedBody(res, TYPES_MAX_BYTES).then(
+      (b) => b.toString("utf8"),
+      (err: unknown) => {
+        throw err instanceof PayloadTooLargeError ? new UpstreamServiceError("postgres-meta", `the types are larger than ${TYPES_MAX_BYTES} bytes`) : err;
+      },
+    );
+    if (!res.ok) throw new UpstreamServiceError("postgres-meta", `HTTP ${res.status}: ${text.slice(0, 300)}`);
+    return { types: text };
   }
 
   // ---- features Supafleet does not offer, answered as upstream answers a project without them ----

@@ -19,6 +19,8 @@ import {
   profileSchema,
   slugParams,
   storageConfigSchema,
+  typescriptResponseSchema,
+  typesQuerySchema,
   updateProjectBodySchema,
 } from "@/lib/api/settings-schemas";
 
@@ -160,5 +162,18 @@ export const settingsOperations = {
     maxBodyBytes: 2_200_000,
     success: { status: 200, description: "Applied (no body, as upstream)." },
     errors: [400, 404, 409, 413],
+  }),
+  generateTypescriptTypes: op({
+    method: "GET",
+    path: "/v1/projects/{ref}/types/typescript",
+    operationId: "v1-generate-typescript-types",
+    summary: "Generate TypeScript types",
+    description: `From the project's own postgres-meta (its TypeScript generator), on the running database. ${OWNER_ONLY}`,
+    tag: "Database",
+    auth: true,
+    params: refParams,
+    query: typesQuerySchema,
+    success: { status: 200, description: "The types, as one TypeScript source.", schema: typescriptResponseSchema },
+    errors: [400, 404, 409, 502],
   }),
 };

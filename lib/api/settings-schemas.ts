@@ -169,3 +169,14 @@ export const readOnlyStatusSchema = z.object({ enabled: z.boolean(), override_en
 });
 
 export const branchListSchema = z.array(z.object({ id: z.string() })).register(apiRegistry, { description: "Supafleet has no branches: always empty." });
+
+export const typesQuerySchema = z.strictObject({
+  included_schemas: z
+    .string()
+    .max(2048)
+    .regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}(,[A-Za-z_][A-Za-z0-9_$]{0,62}){0,31}$/, "A comma-separated list of schema names (at most 32).")
+    .default("public")
+    .register(apiRegistry, { description: "Schemas to generate types for, comma-separated (default public)." }),
+});
+
+export const typescriptResponseSchema = z.object({ types: z.string() }).register(apiRegistry, { id: "TypescriptResponse" });

@@ -376,6 +376,10 @@ describe("the Management API with real clients", () => {
       /42P01/,
     );
     expect(((await get(`/v1/projects/${ref}/database/migrations`)) as unknown as unknown[]).length).toBe(list.length);
+    // Types from the project's own postgres-meta, through its gateway.
+    const types = (await get(`/v1/projects/${ref}/types/typescript?included_schemas=public`)) as { types: string };
+    expect(types.types).toContain("cli_widgets");
+    expectError(await call("GET", `/v1/projects/${ref}/types/typescript?included_schemas=public;drop`, { token: aliceToken }), 400);
 
     // Rename: the same rule as the dashboard's form.
     const renamed = await call("PATCH", `/v1/projects/${ref}`, { token: aliceToken, body: { name: "Renamed by the API" } });

@@ -76,7 +76,7 @@ const backupRows: BackupView[] = [
 describe("the fixture and the operation table", () => {
   it("is the cited excerpt", () => {
     expect(upstream["x-source"].commit).toBe("627e534b4f2b5f2f367e7e9a46fc4a0975a92ebe");
-    expect(Object.keys(settingsOperations).length).toBe(10);
+    expect(Object.keys(settingsOperations).length).toBe(11);
     expect(Object.keys(featureOperations).length).toBe(6);
   });
 
