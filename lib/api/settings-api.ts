@@ -107,10 +107,12 @@ export class SettingsApi {
         pool_mode: mode,
       };
     };
-    // Transaction mode first: the CLI takes the first PRIMARY entry and switches it to session mode itself.
+    // Session mode first: the CLI caches the first PRIMARY entry's URL for migrations, which it
+    // runs in session mode (apps/cli-go/internal/link/link.go updatePoolerConfig rewrites upstream's
+    // :6543 to :5432; Supafleet's ports are per project, so the session entry must come first).
     const out = [];
-    if (d.poolerPort) out.push(entry(d.poolerPort, "transaction"));
     if (d.dbPort) out.push(entry(d.dbPort, "session"));
+    if (d.poolerPort) out.push(entry(d.poolerPort, "transaction"));
     return out;
   }
 

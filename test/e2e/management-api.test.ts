@@ -28,6 +28,10 @@ import { startApp, type AppServer } from "@/test/support/app-server";
 import { launchBrowser, signUp, snap } from "@/test/support/browser";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_OVERRIDES_ENV } from "@/test/support/standin-images";
+import { startSupabaseCli, type SupabaseCliFront } from "@/test/support/supabase-cli";
+import { decryptSecrets } from "@/lib/crypto/secret-box";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 const RATE_LIMIT = 100;
 
@@ -354,8 +358,8 @@ describe("the Management API with real clients", () => {
       pool_mode: string;
       connection_string: string;
     }>;
-    expect(pooler.map((p) => p.pool_mode)).toEqual(["transaction", "session"]);
-    expect(pooler[1]!.connection_string).toContain(`postgres.${ref}:[YOUR-PASSWORD]@`);
+    expect(pooler.map((p) => p.pool_mode)).toEqual(["session", "transaction"]);
+    expect(pooler[0]!.connection_string).toContain(`postgres.${ref}:[YOUR-PASSWORD]@`);
     expect(await get(`/v1/projects/${ref}/config/storage`)).toMatchObject({ fileSizeLimit: expect.any(Number) });
     expect(await get(`/v1/projects/${ref}/billing/addons`)).toEqual({ selected_addons: [], available_addons: [] });
     expect((await get(`/v1/projects/${ref}/config/database/postgres`)).max_connections).toEqual(expect.any(Number));
@@ -392,6 +396,77 @@ describe("the Management API with real clients", () => {
     expectError(await call("GET", `/v1/projects/${ref}/custom-hostname`, { token: aliceToken }), 403, /custom domains.*v1-get-hostname-config/);
     expectError(await call("GET", `/v1/projects/${ref}/custom-hostname`), 401);
     expectError(await call("GET", "/v1/no-such-endpoint", { token: aliceToken }), 404);
+  });
+
+  it("works with the Supabase CLI (supabase@2.117.0 from npm) through a real nginx, with a profile file", async () => {
+    const leases = async () => {
+      const rows = await db.project.findMany({ where: { status: { not: "REMOVED" } }, include: { ports: true } });
+      return rows.map((r) => ({ ref: r.ref, status: r.status, kongPort: r.ports.find((l) => l.purpose === "KONG_HTTP")?.port ?? null }));
+    };
+    let cli: SupabaseCliFront | undefined;
+    try {
+      cli = await startSupabaseCli({ appPort: app.port, token: aliceToken, projects: leases });
+      const run = async (...args: string[]) => {
+        const r = await cli!.run(args);
+        expect(r.code, `supabase ${args.join(" ")}\n${r.stdout}\n${r.stderr}`).toBe(0);
+        return r.stdout;
+      };
+      expect(JSON.parse(await run("projects", "list", "-o", "json"))).toEqual(expect.arrayContaining([expect.objectContaining({ ref })]));
+      expect(await run("projects", "api-keys", "--project-ref", ref)).toContain("service_role");
+      expect(await run("orgs", "list")).toContain(orgSlug);
+
+      // link caches the pooler's session URL (no database password needed for that).
+      await run("link", "--project-ref", ref);
+      expect(readFileSync(join(cli.workdir, "supabase", ".temp", "project-ref"), "utf8")).toBe(ref);
+      expect(readFileSync(join(cli.workdir, "supabase", ".temp", "pooler-url"), "utf8")).toMatch(
+        new RegExp(`^postgresql://postgres\\.${ref}@localhost:\\d+/postgres`),
+      );
+
+      await run("secrets", "set", "CLI_SECRET=from-the-cli", "--project-ref", ref);
+      expect(await run("secrets", "list", "--project-ref", ref)).toContain("CLI_SECRET");
+
+      // A function deployed through the API, then called through nginx with the project's anon key.
+      const fnDir = join(cli.workdir, "supabase", "functions", "cli-hello");
+      mkdirSync(fnDir, { recursive: true });
+      writeFileSync(join(fnDir, "index.ts"), `Deno.serve(() => new Response("hello from the cli: " + (Deno.env.get("CLI_SECRET") ?? "none")));\n`);
+      await run("functions", "deploy", "cli-hello", "--use-api", "--no-verify-jwt", "--project-ref", ref);
+      expect(await run("functions", "list", "--project-ref", ref)).toContain("cli-hello");
+      const keys = (await call("GET", `/v1/projects/${ref}/api-keys`, { token: aliceToken })).json as Array<{ name: string; api_key: string }>;
+      const anon = keys.find((k) => k.name === "anon")!.api_key;
+      let body = "";
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
+        const res = await fetch(`http://127.0.0.1:${cli.nginx.port}/functions/v1/cli-hello`, {
+          method: "POST",
+          headers: { host: `${ref}.localhost`, apikey: anon, authorization: `Bearer ${anon}` },
+        }).catch(() => null);
+        body = res ? await res.text() : "";
+        if (res?.status === 200 && body.includes("from-the-cli")) break;
+      }
+      expect(body).toBe("hello from the cli: from-the-cli");
+      await run("functions", "delete", "cli-hello", "--project-ref", ref);
+      expect(await run("functions", "list", "--project-ref", ref)).not.toContain("cli-hello");
+      await run("secrets", "unset", "CLI_SECRET", "--project-ref", ref);
+      expect(await run("secrets", "list", "--project-ref", ref)).not.toContain("CLI_SECRET");
+
+      expect(await run("gen", "types", "typescript", "--project-id", ref)).toContain("cli_widgets");
+      await run("backups", "list", "--project-ref", ref);
+
+      // Migrations with an explicit --db-url (the session port; see the README for why not --linked).
+      const row = await db.project.findUniqueOrThrow({ where: { ref }, include: { ports: true } });
+      const password = (JSON.parse(decryptSecrets(Buffer.from(app.env.SUPAFLEET_MASTER_KEY!, "base64"), ref, row.secrets)) as { postgresPassword: string })
+        .postgresPassword;
+      const dbPort = row.ports.find((l) => l.purpose === "POSTGRES")!.port;
+      const dbUrl = `postgresql://postgres.${ref}:${encodeURIComponent(password)}@127.0.0.1:${dbPort}/postgres?sslmode=disable`;
+      mkdirSync(join(cli.workdir, "supabase", "migrations"), { recursive: true });
+      writeFileSync(join(cli.workdir, "supabase", "migrations", "20261207000000_cli_gadgets.sql"), "create table public.cli_gadgets (id int primary key);\n");
+      await run("db", "push", "--db-url", dbUrl);
+      expect(await run("migration", "list", "--db-url", dbUrl)).toContain("20261207000000");
+      // The same history the API reads.
+      const history = (await call("GET", `/v1/projects/${ref}/database/migrations`, { token: aliceToken })).json as Array<{ version: string }>;
+      expect(history.map((m) => m.version)).toContain("20261207000000");
+    } finally {
+      cli?.stop();
+    }
   });
 
   it("refuses requests without a valid token", async () => {

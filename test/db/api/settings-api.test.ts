@@ -134,12 +134,12 @@ describe("responses fit upstream's schemas", () => {
     expect(check("ListProjectAddonsResponse", await api.addons(principal, REF))).toEqual([]);
     const pooler = await api.poolerConfig(principal, REF);
     expect(checkArray("SupavisorConfigResponse", pooler)).toEqual([]);
-    // The CLI takes the first PRIMARY and rewrites it to session mode itself (apps/cli-go/internal/link/link.go updatePoolerConfig).
+    // The CLI caches the first PRIMARY's URL for migrations, run in session mode (apps/cli-go/internal/link/link.go updatePoolerConfig).
     expect(pooler.map((p) => [p.pool_mode, p.db_port])).toEqual([
-      ["transaction", 54013],
       ["session", 54012],
+      ["transaction", 54013],
     ]);
-    expect(pooler[0]!.connection_string).toBe(`postgresql://postgres.${REF}:[YOUR-PASSWORD]@${REF}.example.test:54013/postgres`);
+    expect(pooler[0]!.connection_string).toBe(`postgresql://postgres.${REF}:[YOUR-PASSWORD]@${REF}.example.test:54012/postgres`);
     const storage = await api.storageConfig(principal, REF);
     expect(check("StorageConfigResponse", storage)).toEqual([]);
     expect(storage.fileSizeLimit).toBe(52_428_800);

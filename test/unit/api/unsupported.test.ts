@@ -3,6 +3,7 @@
 // commit 627e534b4f2b5f2f367e7e9a46fc4a0975a92ebe) is either served by a
 // route of Supafleet's (and so in its OpenAPI document) or recognised by the
 // catch-all, which answers with a message naming it: never a generic 404.
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
 import { UPSTREAM_OPERATIONS } from "@/lib/api/upstream-operations";
@@ -46,5 +47,15 @@ describe("upstream's operations", () => {
     expect(upstreamOperationFor("GET", "/v1/no-such-thing")).toBeNull();
     expect(upstreamOperationFor("GET", "/v1/projects/abcdefghijklmnopqrst/branches/x/y")).toBeNull();
     expect(unsupportedMessage(upstreamOperationFor("GET", "/v1/projects/abcdefghijklmnopqrst/branches")!)).toMatch(/branching/);
+  });
+
+  it("on a path Supafleet serves, its other methods answer the same named 403 (not Next's bare 405)", () => {
+    const others = UPSTREAM_OPERATIONS.filter(([m, p]) => doc.paths[p] && !served.has(`${m} ${p}`));
+    expect(others.length).toBeGreaterThan(0);
+    for (const [m, p, id] of others) {
+      const file = `app${p.replace(/\{(\w+)\}/g, "[$1]")}/route.ts`;
+      expect(existsSync(file), file).toBe(true);
+      expect(readFileSync(file, "utf8"), `${m} ${p} (${id}) in ${file}`).toMatch(new RegExp(`export const ${m} = notServed;`));
+    }
   });
 });
