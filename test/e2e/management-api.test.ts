@@ -480,7 +480,7 @@ describe("the Management API with real clients", () => {
     // a signed-in browser session is not a token
     const viaSession = await alice.request.get(`${app.url}/v1/projects`);
     expect(viaSession.status()).toBe(401);
-    const unknown = await call("GET", `/v1/projects/${ref}/config/database/postgres`, { token: aliceToken });
+    const unknown = await call("GET", `/v1/projects/${ref}/no-such-endpoint`, { token: aliceToken });
     expectError(unknown, 404, /does not serve/);
   });
 
