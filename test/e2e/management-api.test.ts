@@ -390,6 +390,7 @@ describe("the Management API with real clients", () => {
     expect(renamed.status, renamed.text).toBe(200);
     expect(renamed.json).toMatchObject({ ref, name: "Renamed by the API" });
     expectError(await call("PATCH", `/v1/projects/${ref}`, { token: aliceToken, body: { name: "<script>" } }), 400);
+    expect((await call("PATCH", `/v1/projects/${ref}`, { token: aliceToken, body: { name: "Client app" } })).status).toBe(200);
 
     // An upstream operation Supafleet does not serve: named, after the token is checked; an unknown path stays a plain 404.
     expectError(await call("POST", `/v1/projects/${ref}/branches`, { token: aliceToken, body: {} }), 403, /v1-create-a-branch/);
@@ -419,7 +420,7 @@ describe("the Management API with real clients", () => {
       await run("link", "--project-ref", ref);
       expect(readFileSync(join(cli.workdir, "supabase", ".temp", "project-ref"), "utf8")).toBe(ref);
       expect(readFileSync(join(cli.workdir, "supabase", ".temp", "pooler-url"), "utf8")).toMatch(
-        new RegExp(`^postgresql://postgres\\.${ref}@localhost:\\d+/postgres`),
+        new RegExp(`^postgresql://postgres\\.${ref}@${ref}\\.localhost:\\d+/postgres$`),
       );
 
       await run("secrets", "set", "CLI_SECRET=from-the-cli", "--project-ref", ref);
