@@ -16,8 +16,19 @@ import { wakeGate, type GateRequest } from "@/lib/projects/wake-gate";
 import type { ActivitySource } from "@/lib/proxy/activity";
 import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import { chargeAttempt, type CallOptions, type ClientOptions } from "@/lib/projects/throttle";
-import { applyProxy, describeError, secretsOf, specFor, type ProjectContext, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/context";
-import { JobRunner } from "@/lib/projects/jobs";
+import {
+  applyProxy,
+  describeError,
+  secretsOf,
+  specFor,
+  type ProjectContext,
+  type ProjectCore,
+  type ProjectHooks,
+  type ProjectServiceConfig,
+  type ProxyNotifier,
+} from "@/lib/projects/context";
+import type { JobRunner } from "@/lib/projects/jobs";
+import { projectCore } from "@/lib/projects/core";
 import * as lifecycle from "@/lib/projects/lifecycle";
 import * as upgrade from "@/lib/projects/upgrade";
 import * as authSettings from "@/lib/projects/auth-settings";
@@ -41,13 +52,22 @@ import { checkDisks, DiskGuard } from "@/lib/projects/disk-guard";
 
 export { describeError } from "@/lib/projects/context";
 export { deriveActiveStatus } from "@/lib/projects/status";
-export type { ProjectServiceConfig, ProxyNotifier } from "@/lib/projects/context";
+export type { ProjectCore, ProjectHooks, ProjectServiceConfig, ProxyNotifier } from "@/lib/projects/context";
 export type { ProjectDetails, ProjectSummary } from "@/lib/projects/queries";
 export type { ReconcileReport } from "@/lib/projects/reconcile";
 export type { CallOptions, ClientOptions } from "@/lib/projects/throttle";
 export type { EngineView } from "@/lib/projects/recovery";
 
 type Scope = queries.ScopeOptions;
+
+export interface ProjectServiceOptions {
+  activity?: ActivitySource;
+  limiter?: RateLimiter;
+  /** The job runner (per-project locks, start slots) shared with sibling services; default one of its own. */
+  jobs?: JobRunner;
+  /** A sibling service's work inside deletes and upgrades (lib/backups). */
+  hooks?: ProjectHooks;
+}
 
 function assertAdmin(actor: SessionUser): void {
   if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
@@ -61,23 +81,28 @@ export class ProjectService {
   private manualSampler: UsageSampler | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    db: Db,
-    provisioner: Provisioner,
-    proxy: ProxyNotifier,
-    config: ProjectServiceConfig,
-    opts: { activity?: ActivitySource; limiter?: RateLimiter } = {},
-  ) {
-    this.ctx = { db, provisioner, proxy, config, jobs: new JobRunner(config.maxParallelStarts), activity: opts.activity, limiter: opts.limiter };
+  constructor(db: Db, provisioner: Provisioner, proxy: ProxyNotifier, config: ProjectServiceConfig, opts: ProjectServiceOptions = {}) {
+    this.ctx = { ...projectCore(db, provisioner, proxy, config, opts), ...opts.hooks };
   }
 
   get installationId(): string {
     return this.ctx.provisioner.installationId;
   }
 
-  /** The shared context, for sibling services on the same runtime and locks (lib/backups). */
-  get context(): ProjectContext {
-    return this.ctx;
+  get config(): ProjectServiceConfig {
+    return this.ctx.config;
+  }
+
+  /**
+   * For a sibling service built by hand on this one (tests, benches: `new
+   * BackupService(projects, store)`): its hooks run inside this service's
+   * deletes and upgrades from now on, and it gets the parts the two share.
+   * The composition root passes both to the constructors instead.
+   */
+  attach(hooks: ProjectHooks): ProjectCore {
+    Object.assign(this.ctx, hooks);
+    const { db, provisioner, proxy, config, jobs, activity, limiter } = this.ctx;
+    return { db, provisioner, proxy, config, jobs, activity, limiter };
   }
 
   // ---- reading ------------------------------------------------------------------

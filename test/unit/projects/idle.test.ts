@@ -139,7 +139,7 @@ describe("auto-pause and wake", () => {
         },
       }),
       { apply: async () => void applied.push(`${(await row(ref)).status}/${(await row(ref)).pausedBy}`) },
-      service.context.config,
+      service.config,
     );
     return { ref, app, applied, release };
   }
@@ -199,7 +199,7 @@ describe("auto-pause and wake", () => {
       db,
       engine.provisioner(await ensureInstallationId(db), { up: () => held }),
       { apply: async () => undefined },
-      service.context.config,
+      service.config,
     );
     expect(await next.wakeGate(ref, api("/rest/v1/x"), 300)).toEqual({ pass: false, state: "waking" });
     again();
@@ -237,7 +237,7 @@ describe("auto-pause and wake", () => {
       db,
       engine.provisioner(await ensureInstallationId(db), { up: () => held }),
       { apply: async () => undefined },
-      service.context.config,
+      service.config,
     );
     for (const ref of [...refs, theirs]) expect(await app.wakeGate(ref, { api: false, uri: "/" })).toEqual({ pass: false, state: "waking" });
     // Fill the owner's pool, project by project (each below its own cap).

@@ -5,7 +5,7 @@ import type { NextRequest } from "next/server";
 import { isStillActive, requireUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { toHttpError } from "@/lib/errors";
-import { getProjectService } from "@/lib/projects";
+import { getProjectService } from "@/lib/services";
 import { eventBus } from "@/lib/projects/events";
 import { acquireStreamSlot, sseResponse } from "@/lib/sse";
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { isStillActive, requireUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { toHttpError, ValidationError } from "@/lib/errors";
-import { getProjectService } from "@/lib/projects";
+import { getProjectService } from "@/lib/services";
 import { acquireStreamSlot, sseResponse } from "@/lib/sse";
 import { SERVICE_NAMES } from "@/lib/stack/types";
 

@@ -1,7 +1,7 @@
 // The decrypted backup (.tar.gz), streamed to the project's owner only.
 import { Readable } from "node:stream";
 import { requireUser } from "@/lib/auth/session";
-import { getBackupService } from "@/lib/backups";
+import { getBackupService } from "@/lib/services";
 import { throttleBackups } from "@/lib/backups/throttle";
 import { toHttpError } from "@/lib/errors";
 
