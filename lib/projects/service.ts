@@ -36,6 +36,7 @@ import * as functionSecrets from "@/lib/projects/function-secrets";
 import * as edgeFunctions from "@/lib/projects/edge-functions";
 import type { LogLine, NodeView, Provisioner, ServiceStatus } from "@/lib/projects/provisioner";
 import * as queries from "@/lib/projects/queries";
+import { eventFeed } from "@/lib/projects/event-feed";
 import { reconcile, type ReconcileReport } from "@/lib/projects/reconcile";
 import {
   adoptionCandidate,
@@ -112,6 +113,8 @@ export class ProjectService {
   listAllProjects = (actor: SessionUser, opts?: { query?: string; take?: number; skip?: number }) => queries.listAllProjects(this.ctx, actor, opts);
   getProjectDetails = (actor: SessionUser, ref: string) => queries.getProjectDetails(this.ctx, actor, ref);
   listEvents = (actor: SessionUser, ref: string, opts?: Scope & { afterId?: number; take?: number }) => queries.listEvents(this.ctx, actor, ref, opts);
+  /** The project page's live feed: the project, stored events after `afterId`, then live progress and status changes. */
+  eventFeed = (actor: SessionUser, ref: string, opts?: { afterId?: number }) => eventFeed(this.ctx, actor, ref, opts);
 
   async getProject(actor: SessionUser, ref: string, opts: Scope = {}): Promise<queries.ProjectSummary> {
     return queries.summary(this.ctx, await queries.findOwned(this.ctx, actor, ref, opts));
