@@ -13,8 +13,6 @@ import { parseOrThrow } from "@/lib/users/service";
 import { adoptionCandidateSchema, adoptStackSchema, idleTimeoutSchema, nodeDrainSchema, purgeStackSchema } from "@/lib/validations/project";
 import { sweepIdle, wakeProject } from "@/lib/projects/idle";
 import { wakeGate, type GateRequest } from "@/lib/projects/wake-gate";
-import type { ActivitySource } from "@/lib/proxy/activity";
-import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import { chargeAttempt, type CallOptions, type ClientOptions } from "@/lib/projects/throttle";
 import {
   applyProxy,
@@ -27,8 +25,7 @@ import {
   type ProjectServiceConfig,
   type ProxyNotifier,
 } from "@/lib/projects/context";
-import type { JobRunner } from "@/lib/projects/jobs";
-import { projectCore } from "@/lib/projects/core";
+import { projectCore, type ProjectServiceOptions } from "@/lib/projects/core";
 import * as lifecycle from "@/lib/projects/lifecycle";
 import * as upgrade from "@/lib/projects/upgrade";
 import * as authSettings from "@/lib/projects/auth-settings";
@@ -60,15 +57,6 @@ export type { CallOptions, ClientOptions } from "@/lib/projects/throttle";
 export type { EngineView } from "@/lib/projects/recovery";
 
 type Scope = queries.ScopeOptions;
-
-export interface ProjectServiceOptions {
-  activity?: ActivitySource;
-  limiter?: RateLimiter;
-  /** The job runner (per-project locks, start slots) shared with sibling services; default one of its own. */
-  jobs?: JobRunner;
-  /** A sibling service's work inside deletes and upgrades (lib/backups). */
-  hooks?: ProjectHooks;
-}
 
 function assertAdmin(actor: SessionUser): void {
   if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
