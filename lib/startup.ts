@@ -1,18 +1,15 @@
 // Work done once when the server process starts, before it serves requests:
 // schema migrations, the bootstrap admin, the settings row. Later steps
 // (reconcile, proxy apply) are registered by their modules via onStartup.
-import { getDb } from "@/lib/db/client";
+// Services come from the composition root (lib/services.ts).
 import { migrate } from "@/lib/db/migrate";
 import { getEnv } from "@/lib/env";
 import { applyEgressRules } from "@/lib/network/egress";
 import { installEgressBoot } from "@/lib/network/egress-boot";
 import { getMasterKey, getAuthSecret } from "@/lib/server-keys";
-import { getSystemSettings } from "@/lib/settings/service";
-import { ensureBootstrapAdmin } from "@/lib/users/service";
 import { ensureInstallationId } from "@/lib/installation/service";
-import { getProjectService, setInstallationId } from "@/lib/projects";
 import { describeError } from "@/lib/projects/service";
-import { getBackupService } from "@/lib/backups";
+import { getAccountServices, getBackupService, getDb, getProjectService, setInstallationId } from "@/lib/services";
 
 let started: Promise<void> | undefined;
 
@@ -34,10 +31,10 @@ export function runStartup(): Promise<void> {
     } else {
       console.warn("[supafleet] SUPAFLEET_EGRESS_RULES=false: tenants' containers can reach the cloud metadata address and the host's services");
     }
-    const db = getDb();
-    setInstallationId(await ensureInstallationId(db, env.installationId));
-    await getSystemSettings(db);
-    const admin = await ensureBootstrapAdmin(db, env.admin);
+    setInstallationId(await ensureInstallationId(getDb(), env.installationId));
+    const { settings, users } = getAccountServices();
+    await settings.get();
+    const admin = await users.ensureBootstrapAdmin(env.admin);
     if (admin.outcome === "created") console.info(`[supafleet] bootstrap admin ${env.admin?.email} created`);
     if (admin.outcome === "refused") console.error(`[supafleet] bootstrap admin refused: ${admin.reason}`);
     // Reconcile after a restart: an engine that is down must not keep the

@@ -4,12 +4,8 @@ import type { Role } from "@/lib/domain";
 import { runAction, type ActionResult } from "@/lib/actions";
 import { InvalidStateError } from "@/lib/errors";
 import { requireAdmin } from "@/lib/auth/session";
-import { getDb } from "@/lib/db/client";
-import { getProjectService } from "@/lib/projects";
-import { currentAddress, getRateLimiter } from "@/lib/rate-limit";
-import { getImagePuller } from "@/lib/images";
-import { deletePlan, savePlan, setUserPlan } from "@/lib/admin/plans";
-import { approveUser, saveSettings, setUserDisabled, setUserQuota, setUserRole, unlockAccount } from "@/lib/admin/service";
+import { currentAddress } from "@/lib/rate-limit";
+import { getAccountServices, getImagePuller, getProjectService } from "@/lib/services";
 
 async function done<T>(fn: () => Promise<T>): Promise<ActionResult<undefined>> {
   return runAction(async () => {
@@ -22,7 +18,7 @@ async function done<T>(fn: () => Promise<T>): Promise<ActionResult<undefined>> {
 export async function setUserDisabledAction(userId: string, disabled: boolean) {
   return done(async () => {
     const admin = await requireAdmin();
-    await setUserDisabled(getDb(), admin, { userId, disabled });
+    await getAccountServices().admin.setUserDisabled(admin, { userId, disabled });
     if (!disabled) return;
     // A disabled account's projects stop serving too; enabling it again leaves them paused for an admin to resume.
     const { failed } = await getProjectService().pauseOwnerProjects(admin, userId);
@@ -31,19 +27,19 @@ export async function setUserDisabledAction(userId: string, disabled: boolean) {
 }
 
 export async function unlockAccountAction(userId: string) {
-  return done(async () => unlockAccount(getDb(), await requireAdmin(), { userId }, getRateLimiter()));
+  return done(async () => getAccountServices().admin.unlockAccount(await requireAdmin(), { userId }));
 }
 
 export async function setUserRoleAction(userId: string, role: Role) {
-  return done(async () => setUserRole(getDb(), await requireAdmin(), { userId, role }));
+  return done(async () => getAccountServices().admin.setUserRole(await requireAdmin(), { userId, role }));
 }
 
 export async function setUserQuotaAction(userId: string, projectQuota: number | null) {
-  return done(async () => setUserQuota(getDb(), await requireAdmin(), { userId, projectQuota }));
+  return done(async () => getAccountServices().admin.setUserQuota(await requireAdmin(), { userId, projectQuota }));
 }
 
 export async function approveUserAction(userId: string) {
-  return done(async () => approveUser(getDb(), await requireAdmin(), { userId }));
+  return done(async () => getAccountServices().admin.approveUser(await requireAdmin(), { userId }));
 }
 
 export async function saveSettingsAction(input: {
@@ -55,7 +51,7 @@ export async function saveSettingsAction(input: {
   minFreeDiskMb: number;
   idleTimeoutMin: number;
 }) {
-  return done(async () => saveSettings(getDb(), await requireAdmin(), input));
+  return done(async () => getAccountServices().admin.saveSettings(await requireAdmin(), input));
 }
 
 export async function adminPauseAction(ref: string) {
@@ -106,15 +102,15 @@ export async function savePlanAction(input: {
   backupQuotaMb?: number | null;
   makeDefault: boolean;
 }) {
-  return done(async () => savePlan(getDb(), await requireAdmin(), input));
+  return done(async () => getAccountServices().plans.save(await requireAdmin(), input));
 }
 
 export async function deletePlanAction(id: string) {
-  return done(async () => deletePlan(getDb(), await requireAdmin(), { id }));
+  return done(async () => getAccountServices().plans.delete(await requireAdmin(), { id }));
 }
 
 export async function setUserPlanAction(userId: string, planId: string | null) {
-  return done(async () => setUserPlan(getDb(), await requireAdmin(), { userId, planId }));
+  return done(async () => getAccountServices().plans.setUserPlan(await requireAdmin(), { userId, planId }));
 }
 
 export async function upgradeAllProjectsAction() {

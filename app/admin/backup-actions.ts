@@ -2,7 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { runAction, type ActionResult } from "@/lib/actions";
 import { requireAdmin } from "@/lib/auth/session";
-import { getBackupService } from "@/lib/backups";
+import { getBackupService } from "@/lib/services";
 
 export async function saveBackupSettingsAction(input: { backupRetentionDays: number; softDeleteDays: number }): Promise<ActionResult<undefined>> {
   return runAction(async () => {

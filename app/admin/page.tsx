@@ -1,9 +1,6 @@
 import { notFound, redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
-import { getDb } from "@/lib/db/client";
-import { getEnv } from "@/lib/env";
-import { getProjectService } from "@/lib/projects";
-import { getHostCapacity, getSettings, listPendingUsers, listUsers } from "@/lib/admin/service";
+import { getAccountServices, getBackupService, getImagePuller, getProjectService } from "@/lib/services";
 import { SiteHeader } from "@/components/site-header";
 import { StatusBadge } from "@/components/projects/status-badge";
 import { ApproveButton, ProjectControls, SettingsForm, UserControls } from "@/components/admin/admin-controls";
@@ -13,11 +10,8 @@ import { UpgradeAll } from "@/components/admin/upgrade-all";
 import { NodesPanel } from "@/components/admin/nodes-panel";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { PlansPanel, UserPlanSelect } from "@/components/admin/plans-panel";
-import { listPlans } from "@/lib/admin/plans";
 import { defaultBudget } from "@/lib/stack/limits";
-import { getImagePuller } from "@/lib/images";
 import { describeError } from "@/lib/projects/service";
-import { getBackupService } from "@/lib/backups";
 import { BackupsAdmin } from "@/components/admin/backups-admin";
 
 export const metadata = { title: "Admin" };
@@ -30,15 +24,14 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   // Non-admins get the same answer as a page that does not exist.
   if (user.role !== "ADMIN") notFound();
   const { q, pq } = await searchParams;
-  const db = getDb();
-  const env = getEnv();
+  const { admin, plans: planService } = getAccountServices();
   const [users, pending, projects, settings, capacity, plans] = await Promise.all([
-    listUsers(db, user, { query: q }),
-    listPendingUsers(db, user),
+    admin.listUsers(user, { query: q }),
+    admin.listPendingUsers(user),
     getProjectService().listAllProjects(user, { query: pq, take: 100 }),
-    getSettings(db, user),
-    getHostCapacity(db, user, { dataDir: env.dataDir, portRange: env.portRange, subnetPool: env.subnetPool }),
-    listPlans(db, user),
+    admin.getSettings(user),
+    admin.hostCapacity(user),
+    planService.list(user),
   ]);
   const service = getProjectService();
   // The engine may be down; the rest of the console still works.

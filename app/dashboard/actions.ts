@@ -1,7 +1,7 @@
 "use server";
 import { runAction, type ActionResult } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/session";
-import { getProjectService } from "@/lib/projects";
+import { getProjectService } from "@/lib/services";
 import { currentAddress } from "@/lib/rate-limit";
 
 export async function createProjectAction(input: { name: string; region?: string }): Promise<ActionResult<{ ref: string }>> {

@@ -1,7 +1,7 @@
 "use server";
 import { runAction, type ActionResult } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/session";
-import { getBackupService } from "@/lib/backups";
+import { getBackupService } from "@/lib/services";
 import { throttleBackups } from "@/lib/backups/throttle";
 import type { ProjectSummary } from "@/lib/projects/service";
 import { currentAddress } from "@/lib/rate-limit";

@@ -1,11 +1,10 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
-import { getProjectService } from "@/lib/projects";
+import { getBackupService, getProjectService } from "@/lib/services";
 import { SiteHeader } from "@/components/site-header";
 import { StatusBadge } from "@/components/projects/status-badge";
 import { NewProjectDialog } from "@/components/projects/new-project-dialog";
-import { getBackupService } from "@/lib/backups";
 import { DeletedProjects } from "@/components/backups/deleted-projects";
 import { Alert } from "@/components/ui/alert";
 import { undeleteProjectAction } from "@/app/dashboard/backup-actions";

@@ -1,8 +1,7 @@
 "use server";
-import { getDb } from "@/lib/db/client";
 import { runAction, type ActionResult } from "@/lib/actions";
-import { currentAddress, getRateLimiter } from "@/lib/rate-limit";
-import { signUp } from "@/lib/users/service";
+import { currentAddress } from "@/lib/rate-limit";
+import { getAccountServices } from "@/lib/services";
 
 export async function signUpAction(input: {
   name?: string;
@@ -10,7 +9,7 @@ export async function signUpAction(input: {
   password: string;
 }): Promise<ActionResult<{ email: string; pendingApproval: boolean }>> {
   return runAction(async () => {
-    const user = await signUp(getDb(), input, { address: await currentAddress(), limiter: getRateLimiter() });
+    const user = await getAccountServices().users.signUp(input, await currentAddress());
     return { email: user.email, pendingApproval: user.pendingApproval };
   });
 }

@@ -1,8 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
-import { getDb } from "@/lib/db/client";
-import { getSystemSettings } from "@/lib/settings/service";
+import { getAccountServices } from "@/lib/services";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SignUpForm } from "@/components/auth/signup-form";
 import { Alert } from "@/components/ui/alert";
@@ -11,7 +10,7 @@ export const metadata = { title: "Sign up" };
 
 export default async function SignUpPage() {
   if (await getCurrentUser()) redirect("/dashboard");
-  const { signupEnabled } = await getSystemSettings(getDb());
+  const { signupEnabled } = await getAccountServices().settings.get();
   return (
     <AuthCard
       title="Create your account"

@@ -101,3 +101,13 @@ export async function setUserPlan(db: Db, actor: SessionUser, input: unknown): P
     });
   });
 }
+
+/** Plans on the process's database; built by the composition root (lib/services.ts). */
+export class PlanService {
+  constructor(private readonly db: Db) {}
+
+  list = (actor: SessionUser) => listPlans(this.db, actor);
+  save = (actor: SessionUser, input: unknown) => savePlan(this.db, actor, input);
+  delete = (actor: SessionUser, input: unknown) => deletePlan(this.db, actor, input);
+  setUserPlan = (actor: SessionUser, input: unknown) => setUserPlan(this.db, actor, input);
+}

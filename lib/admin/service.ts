@@ -192,3 +192,23 @@ export async function getHostCapacity(
     ports: { leased, rangeSize: opts.portRange.end - opts.portRange.start + 1 },
   };
 }
+
+/** The admin console's operations on the process's database, limiter and host; built by the composition root (lib/services.ts). */
+export class AdminService {
+  constructor(
+    private readonly db: Db,
+    private readonly limiter: RateLimiter,
+    private readonly host: { dataDir: string; portRange: { start: number; end: number }; subnetPool?: SubnetPool },
+  ) {}
+
+  listUsers = (actor: SessionUser, input: unknown) => listUsers(this.db, actor, input);
+  listPendingUsers = (actor: SessionUser) => listPendingUsers(this.db, actor);
+  approveUser = (actor: SessionUser, input: unknown) => approveUser(this.db, actor, input);
+  unlockAccount = (actor: SessionUser, input: unknown) => unlockAccount(this.db, actor, input, this.limiter);
+  setUserDisabled = (actor: SessionUser, input: unknown) => setUserDisabled(this.db, actor, input);
+  setUserRole = (actor: SessionUser, input: unknown) => setUserRole(this.db, actor, input);
+  setUserQuota = (actor: SessionUser, input: unknown) => setUserQuota(this.db, actor, input);
+  getSettings = (actor: SessionUser) => getSettings(this.db, actor);
+  saveSettings = (actor: SessionUser, input: unknown) => saveSettings(this.db, actor, input);
+  hostCapacity = (actor: SessionUser) => getHostCapacity(this.db, actor, this.host);
+}

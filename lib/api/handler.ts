@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import { toHttpError, RateLimitedError } from "@/lib/errors";
 import { authenticateToken } from "@/lib/tokens/service";
-import { getApiRuntime } from "@/lib/api";
+import { getApiRuntime } from "@/lib/services";
 import type { ApiCaller, ManagementApi } from "@/lib/api/management-api";
 import { addressOf } from "@/lib/rate-limit";
 import type { ApiOperation } from "@/lib/api/operations";

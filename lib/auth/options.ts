@@ -1,12 +1,12 @@
 import type { CookiesOptions, NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { isAppError, type RateLimitedError } from "@/lib/errors";
-import { addressOf, getRateLimiter } from "@/lib/rate-limit";
+import { addressOf } from "@/lib/rate-limit";
 import type { HeaderSource } from "@/lib/rate-limit/client-ip";
 import { getAuthSecret } from "@/lib/server-keys";
-import { authenticate, type Role } from "@/lib/users/service";
+import { getAccountServices } from "@/lib/services";
+import type { Role } from "@/lib/users/service";
 import { sameOriginRedirect } from "@/lib/validations/redirect";
 
 /** `rate_limited:<seconds>`: the error next-auth carries to the login form and the 429 wrapper. */
@@ -19,8 +19,8 @@ export const RATE_LIMITED_PREFIX = "rate_limited:";
  */
 export async function authorizeCredentials(credentials: Record<string, string> | undefined, req?: { headers?: HeaderSource }) {
   try {
-    const client = { address: addressOf(req?.headers ?? {}), limiter: getRateLimiter() };
-    const user = await authenticate(getDb(), { email: credentials?.email ?? "", password: credentials?.password ?? "" }, client);
+    const input = { email: credentials?.email ?? "", password: credentials?.password ?? "" };
+    const user = await getAccountServices().users.authenticate(input, addressOf(req?.headers ?? {}));
     return { id: user.id, email: user.email, name: user.name, role: user.role };
   } catch (err) {
     if (isAppError(err, "rate_limited")) throw new Error(`${RATE_LIMITED_PREFIX}${(err as RateLimitedError).retryAfterSeconds}`);

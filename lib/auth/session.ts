@@ -1,10 +1,11 @@
-// The guards every page, server action and route handler calls itself;
+// The guards every page, server action and route handler calls itself (on
+// the composition root's user service, lib/services.ts);
 // layouts are not trusted to have checked.
 import { getServerSession } from "next-auth";
 import { getAuthOptions } from "@/lib/auth/options";
-import { getDb } from "@/lib/db/client";
 import { ForbiddenError, isAppError, UnauthenticatedError } from "@/lib/errors";
-import { loadActiveUser, type SessionUser } from "@/lib/users/service";
+import { getAccountServices } from "@/lib/services";
+import type { SessionUser } from "@/lib/users/service";
 
 /** The signed-in user, re-read from the database (role, disabled) each call. */
 export async function getCurrentUser(): Promise<SessionUser | null> {
@@ -12,7 +13,7 @@ export async function getCurrentUser(): Promise<SessionUser | null> {
   const id = session?.user?.id;
   if (!id) return null;
   try {
-    return await loadActiveUser(getDb(), id);
+    return await getAccountServices().users.loadActiveUser(id);
   } catch (err) {
     if (isAppError(err, "account_disabled") || isAppError(err, "account_pending") || isAppError(err, "not_found")) return null;
     throw err;
@@ -34,7 +35,7 @@ export async function requireAdmin(): Promise<SessionUser> {
 /** For long-lived responses (streams): is this user still allowed in? Re-read from the database. */
 export async function isStillActive(id: string): Promise<boolean> {
   try {
-    await loadActiveUser(getDb(), id);
+    await getAccountServices().users.loadActiveUser(id);
     return true;
   } catch (err) {
     if (isAppError(err, "account_disabled") || isAppError(err, "account_pending") || isAppError(err, "not_found")) return false;

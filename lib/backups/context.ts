@@ -1,8 +1,11 @@
-// What every part of lib/backups shares: the project service's context (the
-// database, the runtime, the master key, the per-project lock), the store,
-// and the host-wide slot that lets one backup or restore stream at a time
-// (2 cores: two gzip+AES streams at once only slow each other and the tenants).
-import type { ProjectContext } from "@/lib/projects/context";
+// What every part of lib/backups shares: the database and the runtime, the
+// parts it shares with the project service (settings, the per-project lock;
+// lib/projects/context.ts ProjectCore), the store, and the host-wide slot
+// that lets one backup or restore stream at a time (2 cores: two gzip+AES
+// streams at once only slow each other and the tenants). The composition root
+// (lib/services.ts) passes the parts in.
+import type { Db } from "@/lib/db/client";
+import type { ProjectCore } from "@/lib/projects/context";
 import { Slots } from "@/lib/projects/slots";
 import type { BackupStore } from "@/lib/backups/store";
 
@@ -16,7 +19,10 @@ export interface BackupConfig {
 export const DEFAULT_BACKUP_CONFIG: BackupConfig = { gzipLevel: 1, scheduleEveryMs: 10 * 60_000 };
 
 export interface BackupContext {
-  projects: ProjectContext;
+  db: Db;
+  provisioner: ProjectCore["provisioner"];
+  /** For the project modules backups call (ownership, specs, status, leases): the same lock and settings as the project service. */
+  projects: ProjectCore;
   store: BackupStore;
   config: BackupConfig;
   slots: Slots;
@@ -24,6 +30,14 @@ export interface BackupContext {
   running: Set<string>;
 }
 
-export function backupContext(projects: ProjectContext, store: BackupStore, config: Partial<BackupConfig> = {}): BackupContext {
-  return { projects, store, config: { ...DEFAULT_BACKUP_CONFIG, ...config }, slots: new Slots(1), running: new Set() };
+export function backupContext(projects: ProjectCore, store: BackupStore, config: Partial<BackupConfig> = {}): BackupContext {
+  return {
+    db: projects.db,
+    provisioner: projects.provisioner,
+    projects,
+    store,
+    config: { ...DEFAULT_BACKUP_CONFIG, ...config },
+    slots: new Slots(1),
+    running: new Set(),
+  };
 }

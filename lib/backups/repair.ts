@@ -23,7 +23,7 @@ export interface BackupRepairReport {
 }
 
 export async function repairBackups(b: BackupContext): Promise<BackupRepairReport> {
-  const { db, provisioner } = b.projects;
+  const { db, provisioner } = b;
   const report: BackupRepairReport = { repaired: [], errors: [] };
   const attempt = async (what: string, fn: () => Promise<void>) => {
     try {

@@ -33,7 +33,7 @@ export function restorableInto(backup: { stackVersion: string; dbImage: string }
 
 /** A finished backup of the project that restores into a stack of `stackVersion`. */
 async function restorableBackup(b: BackupContext, projectId: string, backupId: string, stackVersion: string) {
-  const backup = await b.projects.db.backup.findFirst({ where: { id: backupId, projectId } });
+  const backup = await b.db.backup.findFirst({ where: { id: backupId, projectId } });
   if (!backup) throw new NotFoundError("Backup not found.");
   if (backup.status !== "SUCCEEDED") throw new InvalidStateError("Only a finished backup can be restored.");
   if (!restorableInto(backup, stackVersion, b.projects.config.imageOverrides)) {
@@ -54,7 +54,8 @@ export async function requestRestore(
   input: { ref: string; backupId: string },
   opts: ScopeOptions = {},
 ): Promise<ProjectSummary> {
-  const { db, jobs } = b.projects;
+  const { db } = b;
+  const { jobs } = b.projects;
   return jobs.withLock(input.ref, async () => {
     const p = await findOwned(b.projects, actor, input.ref, opts);
     if (!RESTORABLE.includes(p.status)) throw new InvalidStateError(`A project that is ${p.status} cannot be restored now.`);
@@ -89,7 +90,8 @@ export async function requestRestore(
 
 /** A new project (new ref, new secrets) with the data of a backup of one of the actor's projects. */
 export async function requestClone(b: BackupContext, actor: SessionUser, input: { ref: string; backupId: string; name: string }): Promise<ProjectSummary> {
-  const { db, provisioner, config } = b.projects;
+  const { db, provisioner } = b;
+  const { config } = b.projects;
   const source = await findOwned(b.projects, actor, input.ref);
   // The clone runs the template the backup was taken with (upgradable afterwards like any project).
   const taken = await db.backup.findFirst({ where: { id: input.backupId, projectId: source.id }, select: { stackVersion: true } });
@@ -151,8 +153,8 @@ export async function requestClone(b: BackupContext, actor: SessionUser, input: 
 
 /** A deleted project within its soft-delete days, for its owner (or an admin). */
 export async function findDeleted(b: BackupContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}) {
-  const settings = await getSystemSettings(b.projects.db);
-  const p = await b.projects.db.project.findFirst({ where: { ...scopeWhere(actor, ref, opts), status: "REMOVED" } });
+  const settings = await getSystemSettings(b.db);
+  const p = await b.db.project.findFirst({ where: { ...scopeWhere(actor, ref, opts), status: "REMOVED" } });
   if (!p || !p.removedAt) throw new NotFoundError("Project not found.");
   if (p.removedAt.getTime() + settings.softDeleteDays * 86_400_000 < Date.now())
     throw new NotFoundError("This project was deleted too long ago; its backups are gone.");
@@ -166,7 +168,8 @@ export async function requestUndelete(
   input: { ref: string; backupId?: string },
   opts: ScopeOptions = {},
 ): Promise<ProjectSummary> {
-  const { db, provisioner, config, jobs } = b.projects;
+  const { db, provisioner } = b;
+  const { config, jobs } = b.projects;
   return jobs.withLock(input.ref, async () => {
     const p = await findDeleted(b, actor, input.ref, opts);
     // The one asked for, else the final backup the delete took, else the newest good one.

@@ -35,7 +35,7 @@ export interface BackupRow {
 type Project = ProjectForSpec & { status: ProjectStatus; statusReason: string | null; name: string };
 
 async function step(b: BackupContext, p: { id: string; ref: string }, message: string): Promise<void> {
-  await recordEvent(b.projects.db, p, "INFO", EVENT.restoreStep, message);
+  await recordEvent(b.db, p, "INFO", EVENT.restoreStep, message);
 }
 
 /** Reads the backup into the spec's (new) volumes; checks every layer and the manifest. */
@@ -57,7 +57,7 @@ export async function fillFromBackup(b: BackupContext, backup: BackupRow, spec: 
     });
     if (opened.manifest.stackVersion !== backup.stackVersion)
       throw new InvalidStateError("The backup's manifest names another template version than its record.");
-    await b.projects.provisioner.importData(spec, opened.entries);
+    await b.provisioner.importData(spec, opened.entries);
     await opened.finish();
     publishProgress(progressRef, "restore.progress", label, { image: label, percent: 100, status: "restored" });
     return opened.manifest;
@@ -70,7 +70,7 @@ function onProvisionEvent(b: BackupContext, p: { id: string; ref: string }) {
   return (e: ProvisionEvent) => {
     if (e.kind === "image.pull") return;
     const level = e.kind.endsWith("failed") ? "ERROR" : e.kind.endsWith("unhealthy") ? "WARN" : "INFO";
-    void recordEvent(b.projects.db, p, level, e.kind, e.message ?? `${e.kind} ${e.service ?? ""}`, e.service ? { service: e.service } : undefined).catch(
+    void recordEvent(b.db, p, level, e.kind, e.message ?? `${e.kind} ${e.service ?? ""}`, e.service ? { service: e.service } : undefined).catch(
       () => undefined,
     );
   };
@@ -79,7 +79,7 @@ function onProvisionEvent(b: BackupContext, p: { id: string; ref: string }) {
 async function startStack(b: BackupContext, p: { id: string; ref: string }, spec: StackSpec, signal: AbortSignal): Promise<void> {
   const release = await b.projects.jobs.starts.acquire(signal);
   try {
-    await b.projects.provisioner.up(spec, { onEvent: onProvisionEvent(b, p), signal });
+    await b.provisioner.up(spec, { onEvent: onProvisionEvent(b, p), signal });
     if (signal.aborted) throw new InvalidStateError("Cancelled.");
   } finally {
     release();
@@ -88,8 +88,8 @@ async function startStack(b: BackupContext, p: { id: string; ref: string }, spec
 
 /** Whether the engine still has the database volume of a generation of the ref. */
 async function hasDatabase(b: BackupContext, ref: string, generation: number): Promise<boolean> {
-  const stacks = await b.projects.provisioner.listStacks();
-  const mine = stacks.find((s) => s.ref === ref && s.installation === b.projects.provisioner.installationId);
+  const stacks = await b.provisioner.listStacks();
+  const mine = stacks.find((s) => s.ref === ref && s.installation === b.provisioner.installationId);
   return mine?.volumes.some((v) => v.key === "db-data" && v.generation === generation) ?? false;
 }
 
@@ -105,7 +105,7 @@ export async function rollBackRestore(
   reason: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  const { db, provisioner } = b.projects;
+  const { db, provisioner } = b;
   await db.restore.update({ where: { id: r.id }, data: { status: "FAILED", error: reason.slice(0, 2000), finishedAt: new Date() } });
   if (r.kind === "CLONE") return; // a clone is a create: the create's own rollback takes it away
   if (r.kind === "UNDELETE") {
@@ -141,7 +141,7 @@ export async function rollBackRestore(
 }
 
 async function load(b: BackupContext, restoreId: string) {
-  const r = await b.projects.db.restore.findUniqueOrThrow({
+  const r = await b.db.restore.findUniqueOrThrow({
     where: { id: restoreId },
     include: { project: { include: PROJECT_FOR_SPEC }, backup: { include: { project: { select: { ref: true } } } } },
   });
@@ -156,7 +156,7 @@ async function commit(
   p: Project,
   extra: { activatedAt?: Date; status?: ProjectStatus } = {},
 ): Promise<void> {
-  const { db, provisioner } = b.projects;
+  const { db, provisioner } = b;
   const activatedAt = extra.activatedAt ?? p.activatedAt;
   if (extra.activatedAt) {
     // As a create: the engine learns first, so its data is never taken for a failed create's.
@@ -187,11 +187,11 @@ export async function runRestore(b: BackupContext, restoreId: string, signal: Ab
     await fillFromBackup(b, backup, specFor(b.projects, p, { generation: r.toGeneration }), p.ref);
     if (signal.aborted) throw new InvalidStateError("Cancelled.");
     await step(b, p, "Starting the project on the restored data");
-    await b.projects.provisioner.removeContainers(p.ref);
+    await b.provisioner.removeContainers(p.ref);
     await startStack(b, p, specFor(b.projects, p, { generation: r.toGeneration }), signal);
     await commit(b, r, p);
     await recordEvent(
-      b.projects.db,
+      b.db,
       p,
       "INFO",
       EVENT.restoreSucceeded,
@@ -200,7 +200,7 @@ export async function runRestore(b: BackupContext, restoreId: string, signal: Ab
     );
   } catch (err) {
     const reason = signal.aborted ? "Cancelled by delete." : describeError(err);
-    await recordEvent(b.projects.db, p, "ERROR", EVENT.restoreFailed, `Restore failed: ${reason}`, { backupId: backup.id });
+    await recordEvent(b.db, p, "ERROR", EVENT.restoreFailed, `Restore failed: ${reason}`, { backupId: backup.id });
     try {
       await rollBackRestore(b, r, p, reason);
     } catch (rollbackErr) {
@@ -228,21 +228,21 @@ export async function runClone(b: BackupContext, restoreId: string, signal: Abor
     await step(b, p, "Starting the database alone and giving it this project's passwords and JWT secret");
     await startStack(b, p, onlyServices(spec, ["db"]), signal);
     const oldSecrets = secretsOf(b.projects, { ref: manifest.ref, secrets: backup.secrets });
-    await b.projects.provisioner.runSql(p.ref, rotationScript(spec, secretsOf(b.projects, p)), { password: oldSecrets.postgresPassword });
+    await b.provisioner.runSql(p.ref, rotationScript(spec, secretsOf(b.projects, p)), { password: oldSecrets.postgresPassword });
     await step(b, p, "Starting every service");
     await startStack(b, p, spec, signal);
     await commit(b, r, p, { activatedAt: new Date() });
-    await recordEvent(b.projects.db, p, "INFO", "create.succeeded", `Cloned from ${backup.project.ref} in ${((Date.now() - started) / 1000).toFixed(1)} s`, {
+    await recordEvent(b.db, p, "INFO", "create.succeeded", `Cloned from ${backup.project.ref} in ${((Date.now() - started) / 1000).toFixed(1)} s`, {
       backupId: backup.id,
     });
   } catch (err) {
     const reason = signal.aborted ? "Cancelled by delete." : describeError(err);
-    await recordEvent(b.projects.db, p, "ERROR", "create.failed", `Clone failed: ${reason}`, { backupId: backup.id });
+    await recordEvent(b.db, p, "ERROR", "create.failed", `Clone failed: ${reason}`, { backupId: backup.id });
     await rollBackRestore(b, r, p, reason).catch(() => undefined);
     try {
       await discardFailedCreate(b.projects, { ...p, activatedAt: null });
     } catch (cleanupErr) {
-      await recordEvent(b.projects.db, p, "ERROR", "create.rollback_failed", describeError(cleanupErr));
+      await recordEvent(b.db, p, "ERROR", "create.rollback_failed", describeError(cleanupErr));
     }
     await setStatus(b.projects, p.id, "INIT_FAILED", `Clone failed: ${reason} Delete this project and clone the backup again.`);
   } finally {

@@ -23,12 +23,12 @@ export async function retentionDays(db: Db, ownerId: string): Promise<number> {
 
 async function removeBackup(b: BackupContext, backup: { id: string; objectKey: string }): Promise<void> {
   await b.store.remove(backup.objectKey);
-  await b.projects.db.backup.delete({ where: { id: backup.id } });
+  await b.db.backup.delete({ where: { id: backup.id } });
 }
 
 /** Retention for live projects (the newest good backup is always kept) and purge of deleted ones past their window. */
 export async function pruneBackups(b: BackupContext, now = new Date()): Promise<{ removed: number; purged: number }> {
-  const { db } = b.projects;
+  const { db } = b;
   const settings = await getSystemSettings(db);
   let removed = 0;
   let purged = 0;
@@ -112,7 +112,7 @@ export class BackupScheduler {
     this.ticking ??= (async () => {
       try {
         await pruneBackups(this.b, now).catch((err: unknown) => console.error(`[supafleet] backup retention failed: ${describeError(err)}`));
-        for (const p of await dueProjects(this.b.projects.db, now)) {
+        for (const p of await dueProjects(this.b.db, now)) {
           // Failures are recorded on the backup row and the project's events.
           await takeBackup(this.b, p, "SCHEDULED").catch(() => undefined);
         }

@@ -5,7 +5,7 @@
 import type { Readable } from "node:stream";
 import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
 import { BACKUPABLE_STATUSES, isStatusIn } from "@/lib/domain";
-import { PROJECT_FOR_SPEC, type ProjectContext } from "@/lib/projects/context";
+import { PROJECT_FOR_SPEC, type ProjectCore, type ProjectHooks } from "@/lib/projects/context";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import type { ProjectService } from "@/lib/projects/service";
 import { chargeAttempt, type CallOptions, type ClientOptions } from "@/lib/projects/throttle";
@@ -55,15 +55,24 @@ export class BackupService {
   readonly ctx: BackupContext;
   private scheduler: BackupScheduler | undefined;
 
-  constructor(projects: ProjectService, store: BackupStore, config: Partial<BackupConfig> = {}) {
-    this.ctx = backupContext(projects.context, store, config);
+  /** What the project service runs inside its own operations; the composition root (lib/services.ts) passes these to its constructor. */
+  readonly projectHooks: ProjectHooks = {
     // A delete keeps a final backup (lib/projects/lifecycle.ts calls this before it removes anything).
-    projects.context.beforeDelete = (p) => this.finalBackup(p);
+    beforeDelete: (p) => this.finalBackup(p),
     // An upgrade keeps a backup on the old template: a clone of it runs that template again.
-    projects.context.beforeUpgrade = (p) => this.upgradeBackup(p);
+    beforeUpgrade: (p) => this.upgradeBackup(p),
+  };
+
+  /**
+   * On the parts it shares with the project service (the composition root's),
+   * or on a project service built by hand (tests, benches), which then runs
+   * the hooks above (ProjectService.attach).
+   */
+  constructor(projects: ProjectCore | ProjectService, store: BackupStore, config: Partial<BackupConfig> = {}) {
+    this.ctx = backupContext("attach" in projects ? projects.attach(this.projectHooks) : projects, store, config);
   }
 
-  private get projects(): ProjectContext {
+  private get projects(): ProjectCore {
     return this.ctx.projects;
   }
 
@@ -76,7 +85,7 @@ export class BackupService {
   /** The project page's panel: the backups, and whether one can be taken now (read each time: the status moves). */
   async backupsPanel(actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<{ backups: BackupView[]; canBackUp: boolean }> {
     const p = await findOwned(this.projects, actor, ref, opts);
-    const rows = await this.projects.db.backup.findMany({ where: { projectId: p.id }, orderBy: { startedAt: "desc" }, take: 200 });
+    const rows = await this.ctx.db.backup.findMany({ where: { projectId: p.id }, orderBy: { startedAt: "desc" }, take: 200 });
     return {
       backups: rows.map((r) => backupView(r, p.stackVersion, this.projects.config.imageOverrides)),
       canBackUp: p.activatedAt !== null && isStatusIn(p.status, BACKUPABLE_STATUSES),
@@ -89,9 +98,9 @@ export class BackupService {
     const found = await findOwned(this.projects, actor, ref);
     if (!found.activatedAt) throw new InvalidStateError("This project has no data yet.");
     if (!isStatusIn(found.status, BACKUPABLE_STATUSES)) throw new InvalidStateError(`A project that is ${found.status} cannot be backed up now.`);
-    const p = await this.projects.db.project.findUniqueOrThrow({ where: { id: found.id }, include: PROJECT_FOR_SPEC });
+    const p = await this.ctx.db.project.findUniqueOrThrow({ where: { id: found.id }, include: PROJECT_FOR_SPEC });
     const id = await takeBackup(this.ctx, p, "MANUAL");
-    return backupView(await this.projects.db.backup.findUniqueOrThrow({ where: { id } }), p.stackVersion, this.projects.config.imageOverrides);
+    return backupView(await this.ctx.db.backup.findUniqueOrThrow({ where: { id } }), p.stackVersion, this.projects.config.imageOverrides);
   }
 
   // Restores, clones and undeletes start whole stacks: they pay the project
@@ -112,7 +121,7 @@ export class BackupService {
   async download(actor: SessionUser, input: unknown): Promise<{ filename: string; stream: Readable }> {
     const { ref, backupId } = parseOrThrow(backupInput, input);
     const p = await findOwned(this.projects, actor, ref);
-    const backup = await this.projects.db.backup.findFirst({ where: { id: backupId, projectId: p.id } });
+    const backup = await this.ctx.db.backup.findFirst({ where: { id: backupId, projectId: p.id } });
     if (!backup) throw new NotFoundError("Backup not found.");
     if (backup.status !== "SUCCEEDED") throw new InvalidStateError("Only a finished backup can be downloaded.");
     const stored = await this.ctx.store.read(backup.objectKey);
@@ -124,14 +133,14 @@ export class BackupService {
 
   /** The final backup a delete keeps (when soft delete is on and the project ever held data). */
   async finalBackup(p: { id: string; ref: string }): Promise<void> {
-    const settings = await getSystemSettings(this.projects.db);
-    const row = await this.projects.db.project.findUniqueOrThrow({ where: { id: p.id }, include: PROJECT_FOR_SPEC });
+    const settings = await getSystemSettings(this.ctx.db);
+    const row = await this.ctx.db.project.findUniqueOrThrow({ where: { id: p.id }, include: PROJECT_FOR_SPEC });
     if (settings.softDeleteDays === 0 || !row.activatedAt) return;
-    const stacks = await this.projects.provisioner.listStacks();
+    const stacks = await this.ctx.provisioner.listStacks();
     const hasData = stacks.some(
       (s) =>
         s.ref === p.ref &&
-        s.installation === this.projects.provisioner.installationId &&
+        s.installation === this.ctx.provisioner.installationId &&
         s.volumes.some((v) => v.key === "db-data" && v.generation === row.dataGeneration),
     );
     if (!hasData) return; // nothing left to keep
@@ -144,15 +153,15 @@ export class BackupService {
 
   /** Before an upgrade: a backup of a project that holds data (a throw stops the upgrade). */
   async upgradeBackup(p: { id: string; ref: string }): Promise<{ kind: "taken"; id: string } | { kind: "unavailable"; why: string }> {
-    const row = await this.projects.db.project.findUniqueOrThrow({ where: { id: p.id }, include: PROJECT_FOR_SPEC });
+    const row = await this.ctx.db.project.findUniqueOrThrow({ where: { id: p.id }, include: PROJECT_FOR_SPEC });
     if (!row.activatedAt) return { kind: "unavailable", why: "the project holds no data yet" };
     return { kind: "taken", id: await takeBackup(this.ctx, row, "MANUAL") };
   }
 
   async listDeleted(actor: SessionUser): Promise<DeletedProjectView[]> {
-    const settings = await getSystemSettings(this.projects.db);
+    const settings = await getSystemSettings(this.ctx.db);
     const since = new Date(Date.now() - settings.softDeleteDays * 86_400_000);
-    const rows = await this.projects.db.project.findMany({
+    const rows = await this.ctx.db.project.findMany({
       where: {
         status: "REMOVED",
         removedAt: { gte: since },
@@ -182,13 +191,13 @@ export class BackupService {
 
   /** The actor's projects whose latest scheduled backup failed. */
   async failingBackups(actor: SessionUser): Promise<Array<{ ref: string; name: string; at: string; error: string }>> {
-    const projects = await this.projects.db.project.findMany({
+    const projects = await this.ctx.db.project.findMany({
       where: { ownerId: actor.id, status: { not: "REMOVED" } },
       select: { id: true, ref: true, name: true },
     });
     const out = [];
     for (const p of projects) {
-      const last = await this.projects.db.backup.findFirst({
+      const last = await this.ctx.db.backup.findFirst({
         where: { projectId: p.id, kind: "SCHEDULED", status: { not: "RUNNING" } },
         orderBy: { startedAt: "desc" },
       });
@@ -199,7 +208,7 @@ export class BackupService {
 
   async adminView(actor: SessionUser): Promise<BackupAdminView> {
     assertAdmin(actor);
-    const { db } = this.projects;
+    const { db } = this.ctx;
     const [sum, settings, deleted, plans] = await Promise.all([
       db.backup.aggregate({ where: { status: "SUCCEEDED" }, _sum: { sizeBytes: true }, _count: true }),
       getSystemSettings(db),
@@ -237,13 +246,13 @@ export class BackupService {
 
   async saveSettings(actor: SessionUser, input: unknown): Promise<void> {
     assertAdmin(actor);
-    await updateSystemSettings(this.projects.db, parseOrThrow(backupSettingsSchema, input));
+    await updateSystemSettings(this.ctx.db, parseOrThrow(backupSettingsSchema, input));
   }
 
   async setPlanRetention(actor: SessionUser, input: unknown): Promise<void> {
     assertAdmin(actor);
     const { planId, backupRetentionDays } = parseOrThrow(planRetentionSchema, input);
-    const r = await this.projects.db.plan.updateMany({ where: { id: planId }, data: { backupRetentionDays } });
+    const r = await this.ctx.db.plan.updateMany({ where: { id: planId }, data: { backupRetentionDays } });
     if (!r.count) throw new NotFoundError("Plan not found.");
   }
 

@@ -25,7 +25,7 @@ export interface BackupRoom {
 
 /** What the owner's backups take, their quota, and this backup's estimate. */
 export async function backupRoom(b: BackupContext, p: { id: string; ref: string }): Promise<BackupRoom> {
-  const { db } = b.projects;
+  const { db } = b;
   const project = await db.project.findUniqueOrThrow({ where: { id: p.id }, select: { ownerId: true, dbSizeMb: true } });
   const settings = await db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
   const quotaMb = (await effectivePlan(db, project.ownerId))?.backupQuotaMb ?? settings.defaultBackupQuotaMb;

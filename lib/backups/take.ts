@@ -21,12 +21,12 @@ import { objectKeyFor } from "@/lib/backups/store";
 /** The project's backup key, made (and sealed into its row) on first use. */
 export async function projectKey(b: BackupContext, p: { id: string; ref: string }): Promise<{ key: Buffer; sealed: string }> {
   const { masterKey } = b.projects.config;
-  const row = await b.projects.db.project.findUniqueOrThrow({ where: { id: p.id }, select: { backupKey: true } });
+  const row = await b.db.project.findUniqueOrThrow({ where: { id: p.id }, select: { backupKey: true } });
   if (row.backupKey) return { key: unsealProjectBackupKey(masterKey, p.ref, row.backupKey), sealed: row.backupKey };
   const fresh = newProjectBackupKey(masterKey, p.ref);
   // Only if still unset: two first backups at once agree on one key.
-  await b.projects.db.project.updateMany({ where: { id: p.id, backupKey: null }, data: { backupKey: fresh.sealed } });
-  const again = await b.projects.db.project.findUniqueOrThrow({ where: { id: p.id }, select: { backupKey: true } });
+  await b.db.project.updateMany({ where: { id: p.id, backupKey: null }, data: { backupKey: fresh.sealed } });
+  const again = await b.db.project.findUniqueOrThrow({ where: { id: p.id }, select: { backupKey: true } });
   return { key: unsealProjectBackupKey(masterKey, p.ref, again.backupKey!), sealed: again.backupKey! };
 }
 
@@ -48,7 +48,7 @@ export async function takeBackup(
   // Refused with its reason before anything is written: the owner's backup space, and the disk's floor.
   await assertBackupRoom(b, p, kind);
   b.running.add(p.ref);
-  const { db, provisioner } = b.projects;
+  const { db, provisioner } = b;
   const id = randomUUID();
   try {
     const { key, sealed } = await projectKey(b, p);

@@ -1,6 +1,6 @@
 // Caps on what an owner can start over and over: each backup, restore, clone
 // or download streams a whole project through the host's disk and CPU.
-import { getRateLimiter } from "@/lib/rate-limit";
+import { getRateLimiter } from "@/lib/services";
 
 export const BACKUP_CAPS = {
   backup: { points: 12, windowSec: 3600, subject: "backups started" },

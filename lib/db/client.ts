@@ -1,11 +1,11 @@
-// One Prisma client per process, on a driver adapter chosen by DATABASE_URL.
+// A Prisma client on a driver adapter chosen by DATABASE_URL (the process's
+// one is built by the composition root, lib/services.ts).
 // Both generated clients come from the same schema (only the provider
 // differs), so they share one TypeScript surface: `Db`.
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "@/lib/generated/prisma-sqlite/client";
 import { PrismaClient as PgClient } from "@/lib/generated/prisma-pg/client";
-import { getEnv } from "@/lib/env";
 import { sqliteFilePath } from "@/lib/db/migrate";
 
 export type Db = InstanceType<typeof SqliteClient>;
@@ -19,12 +19,4 @@ export function createDb(url: string): Db {
   // The Postgres client is generated from the same models; its model API is
   // identical, only the provider string differs, so it is used as `Db`.
   return new PgClient({ adapter }) as unknown as Db;
-}
-
-const globalForDb = globalThis as unknown as { supafleetDb?: Db };
-
-/** The process-wide client (kept on globalThis so Next dev reloads reuse it). */
-export function getDb(): Db {
-  globalForDb.supafleetDb ??= createDb(getEnv().databaseUrl);
-  return globalForDb.supafleetDb;
 }

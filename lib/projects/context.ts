@@ -55,7 +55,13 @@ export interface ProxyNotifier {
   apply(): Promise<unknown>;
 }
 
-export interface ProjectContext {
+/**
+ * What the project service shares with its sibling services (lib/backups):
+ * one database, one runtime, one proxy, one set of settings and one job
+ * runner, so a restore and a delete of the same project take the same lock.
+ * The composition root (lib/services.ts) builds it once and gives it to each.
+ */
+export interface ProjectCore {
   db: Db;
   provisioner: Provisioner;
   proxy: ProxyNotifier;
@@ -65,11 +71,17 @@ export interface ProjectContext {
   activity?: ActivitySource;
   /** The throttles every entry point's creates, deletes, restarts and resumes are charged to (lib/projects/throttle.ts); none: unthrottled (tests). */
   limiter?: RateLimiter;
+}
+
+/** Work another service does inside the project service's own operations; passed to its constructor by the composition root. */
+export interface ProjectHooks {
   /** Runs inside a delete's lock before anything is removed; a throw stops the delete (lib/backups keeps a final backup here). */
   beforeDelete?: (p: { id: string; ref: string }) => Promise<void>;
   /** Runs before an upgrade changes anything: a backup of the project as it is (lib/backups); a throw stops the upgrade. */
   beforeUpgrade?: (p: { id: string; ref: string }) => Promise<{ kind: "taken"; id: string } | { kind: "unavailable"; why: string }>;
 }
+
+export interface ProjectContext extends ProjectCore, ProjectHooks {}
 
 /** The project row with what building its stack needs. */
 export interface ProjectForSpec {

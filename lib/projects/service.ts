@@ -13,11 +13,19 @@ import { parseOrThrow } from "@/lib/users/service";
 import { adoptionCandidateSchema, adoptStackSchema, idleTimeoutSchema, nodeDrainSchema, purgeStackSchema } from "@/lib/validations/project";
 import { sweepIdle, wakeProject } from "@/lib/projects/idle";
 import { wakeGate, type GateRequest } from "@/lib/projects/wake-gate";
-import type { ActivitySource } from "@/lib/proxy/activity";
-import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import { chargeAttempt, type CallOptions, type ClientOptions } from "@/lib/projects/throttle";
-import { applyProxy, describeError, secretsOf, specFor, type ProjectContext, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/context";
-import { JobRunner } from "@/lib/projects/jobs";
+import {
+  applyProxy,
+  describeError,
+  secretsOf,
+  specFor,
+  type ProjectContext,
+  type ProjectCore,
+  type ProjectHooks,
+  type ProjectServiceConfig,
+  type ProxyNotifier,
+} from "@/lib/projects/context";
+import { projectCore, type ProjectServiceOptions } from "@/lib/projects/core";
 import * as lifecycle from "@/lib/projects/lifecycle";
 import * as upgrade from "@/lib/projects/upgrade";
 import * as authSettings from "@/lib/projects/auth-settings";
@@ -26,6 +34,7 @@ import * as edgeFunctions from "@/lib/projects/edge-functions";
 import * as projectSettings from "@/lib/projects/project-settings";
 import type { LogLine, NodeView, Provisioner, ServiceStatus } from "@/lib/projects/provisioner";
 import * as queries from "@/lib/projects/queries";
+import { eventFeed } from "@/lib/projects/event-feed";
 import { reconcile, type ReconcileReport } from "@/lib/projects/reconcile";
 import {
   adoptionCandidate,
@@ -42,7 +51,7 @@ import { checkDisks, DiskGuard } from "@/lib/projects/disk-guard";
 
 export { describeError } from "@/lib/projects/context";
 export { deriveActiveStatus } from "@/lib/projects/status";
-export type { ProjectServiceConfig, ProxyNotifier } from "@/lib/projects/context";
+export type { ProjectCore, ProjectHooks, ProjectServiceConfig, ProxyNotifier } from "@/lib/projects/context";
 export type { ProjectDetails, ProjectSummary } from "@/lib/projects/queries";
 export type { ReconcileReport } from "@/lib/projects/reconcile";
 export type { CallOptions, ClientOptions } from "@/lib/projects/throttle";
@@ -62,23 +71,28 @@ export class ProjectService {
   private manualSampler: UsageSampler | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    db: Db,
-    provisioner: Provisioner,
-    proxy: ProxyNotifier,
-    config: ProjectServiceConfig,
-    opts: { activity?: ActivitySource; limiter?: RateLimiter } = {},
-  ) {
-    this.ctx = { db, provisioner, proxy, config, jobs: new JobRunner(config.maxParallelStarts), activity: opts.activity, limiter: opts.limiter };
+  constructor(db: Db, provisioner: Provisioner, proxy: ProxyNotifier, config: ProjectServiceConfig, opts: ProjectServiceOptions = {}) {
+    this.ctx = { ...projectCore(db, provisioner, proxy, config, opts), ...opts.hooks };
   }
 
   get installationId(): string {
     return this.ctx.provisioner.installationId;
   }
 
-  /** The shared context, for sibling services on the same runtime and locks (lib/backups). */
-  get context(): ProjectContext {
-    return this.ctx;
+  get config(): ProjectServiceConfig {
+    return this.ctx.config;
+  }
+
+  /**
+   * For a sibling service built by hand on this one (tests, benches: `new
+   * BackupService(projects, store)`): its hooks run inside this service's
+   * deletes and upgrades from now on, and it gets the parts the two share.
+   * The composition root passes both to the constructors instead.
+   */
+  attach(hooks: ProjectHooks): ProjectCore {
+    Object.assign(this.ctx, hooks);
+    const { db, provisioner, proxy, config, jobs, activity, limiter } = this.ctx;
+    return { db, provisioner, proxy, config, jobs, activity, limiter };
   }
 
   // ---- reading ------------------------------------------------------------------
@@ -88,6 +102,8 @@ export class ProjectService {
   listAllProjects = (actor: SessionUser, opts?: { query?: string; take?: number; skip?: number }) => queries.listAllProjects(this.ctx, actor, opts);
   getProjectDetails = (actor: SessionUser, ref: string) => queries.getProjectDetails(this.ctx, actor, ref);
   listEvents = (actor: SessionUser, ref: string, opts?: Scope & { afterId?: number; take?: number }) => queries.listEvents(this.ctx, actor, ref, opts);
+  /** The project page's live feed: the project, stored events after `afterId`, then live progress and status changes. */
+  eventFeed = (actor: SessionUser, ref: string, opts?: { afterId?: number }) => eventFeed(this.ctx, actor, ref, opts);
 
   async getProject(actor: SessionUser, ref: string, opts: Scope = {}): Promise<queries.ProjectSummary> {
     return queries.summary(this.ctx, await queries.findOwned(this.ctx, actor, ref, opts));

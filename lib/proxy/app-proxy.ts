@@ -1,5 +1,6 @@
 // Production wiring of the proxy: the applier reads live projects from the
-// database. One applier per process so every apply goes through one queue.
+// database. One applier per process (the composition root's) so every apply
+// goes through one queue.
 import { dirname, join, resolve } from "node:path";
 import type { Db } from "@/lib/db/client";
 import type { Env } from "@/lib/env";
@@ -35,19 +36,15 @@ export function loadProxyProjects(db: Db) {
   };
 }
 
-const g = globalThis as unknown as { supafleetProxy?: { apply(): Promise<unknown> } };
-
+/** The process's proxy: nginx when it is enabled, else a no-op. Built once by the composition root (lib/services.ts). */
 export function createProxy(env: Env, db: Db): { apply(): Promise<unknown> } {
-  if (!g.supafleetProxy) {
-    g.supafleetProxy = env.nginx.enabled
-      ? new NginxApplier({
-          nginxBin: env.nginx.bin,
-          mainConfPath: env.nginx.mainConf,
-          siteConfPath: env.nginx.siteConf,
-          loadProjects: loadProxyProjects(db),
-          settings: proxySettings(env),
-        })
-      : { apply: async () => ({ changed: false, projects: 0, durationMs: 0, disabled: true }) };
-  }
-  return g.supafleetProxy;
+  return env.nginx.enabled
+    ? new NginxApplier({
+        nginxBin: env.nginx.bin,
+        mainConfPath: env.nginx.mainConf,
+        siteConfPath: env.nginx.siteConf,
+        loadProjects: loadProxyProjects(db),
+        settings: proxySettings(env),
+      })
+    : { apply: async () => ({ changed: false, projects: 0, durationMs: 0, disabled: true }) };
 }

@@ -48,3 +48,11 @@ export async function getSystemSettings(db: Db): Promise<SystemSettingsView> {
 export async function updateSystemSettings(db: Db, patch: Partial<SystemSettingsView>): Promise<SystemSettingsView> {
   return view(await db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1, ...patch }, update: patch }));
 }
+
+/** The settings row on the process's database; built by the composition root (lib/services.ts). */
+export class SettingsService {
+  constructor(private readonly db: Db) {}
+
+  get = () => getSystemSettings(this.db);
+  update = (patch: Partial<SystemSettingsView>) => updateSystemSettings(this.db, patch);
+}

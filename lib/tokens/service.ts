@@ -143,3 +143,13 @@ export async function authenticateToken(db: Db, authorization: string | null, no
   }
   return { user, tokenId: row.id, admin: row.admin && user.role === "ADMIN" };
 }
+
+/** Personal access tokens on the process's database; built by the composition root (lib/services.ts). */
+export class TokenService {
+  constructor(private readonly db: Db) {}
+
+  create = (actor: SessionUser, input: unknown) => createToken(this.db, actor, input);
+  list = (actor: SessionUser) => listTokens(this.db, actor);
+  revoke = (actor: SessionUser, input: unknown) => revokeToken(this.db, actor, input);
+  authenticate = (authorization: string | null) => authenticateToken(this.db, authorization);
+}

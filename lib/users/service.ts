@@ -167,3 +167,16 @@ function judgeExisting(u: { role: string; disabled: boolean; pendingApproval: bo
     reason: `SUPAFLEET_ADMIN_EMAIL ${email} belongs to an existing account that ${state}; the bootstrap never promotes or re-enables an existing account (anyone could have registered that address). Promote it from the admin console as another admin, or set SUPAFLEET_ADMIN_EMAIL to an unused address.`,
   };
 }
+
+/** The account rules above on the process's database and limiter; built by the composition root (lib/services.ts). */
+export class UserService {
+  constructor(
+    private readonly db: Db,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  signUp = (input: unknown, address: string) => signUp(this.db, input, { address, limiter: this.limiter });
+  authenticate = (input: unknown, address: string) => authenticate(this.db, input, { address, limiter: this.limiter });
+  loadActiveUser = (id: string) => loadActiveUser(this.db, id);
+  ensureBootstrapAdmin = (admin: { email: string; password: string } | undefined) => ensureBootstrapAdmin(this.db, admin);
+}

@@ -1,8 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
-import { getDb } from "@/lib/db/client";
-import { listTokens } from "@/lib/tokens/service";
+import { getAccountServices } from "@/lib/services";
 import { SiteHeader } from "@/components/site-header";
 import { TokenList, NewTokenForm } from "@/components/account/token-manager";
 
@@ -11,7 +10,7 @@ export const metadata = { title: "Access tokens" };
 export default async function TokensPage() {
   const user = await getCurrentUser();
   if (!user) redirect("/login?callbackUrl=/account/tokens");
-  const tokens = await listTokens(getDb(), user);
+  const tokens = await getAccountServices().tokens.list(user);
   return (
     <>
       <SiteHeader user={user} />

@@ -2,14 +2,12 @@ import { notFound, redirect } from "next/navigation";
 import Link from "next/link";
 import { getCurrentUser } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
-import { getProjectService } from "@/lib/projects";
+import { getAccountServices, getProjectService } from "@/lib/services";
 import { SiteHeader } from "@/components/site-header";
 import { ProjectView } from "@/components/projects/project-view";
 import { UsageCharts } from "@/components/projects/usage-charts";
 import { BackupsPanel } from "@/components/backups/backups-panel";
 import { IdleSetting } from "@/components/projects/idle-setting";
-import { getDb } from "@/lib/db/client";
-import { getSystemSettings } from "@/lib/settings/service";
 
 export default async function ProjectPage({ params }: { params: Promise<{ ref: string }> }) {
   const { ref } = await params;
@@ -38,7 +36,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ ref: s
           <ProjectView initial={project} />
         </div>
         <div className="mt-6">
-          <IdleSetting projectRef={ref} initial={idle} defaultMinutes={(await getSystemSettings(getDb())).idleTimeoutMin} />
+          <IdleSetting projectRef={ref} initial={idle} defaultMinutes={(await getAccountServices().settings.get()).idleTimeoutMin} />
         </div>
         <div className="mt-4">
           <UsageCharts points={usage} />

@@ -9,7 +9,7 @@
 // are bounded. Calling it directly gives nothing a request to the project's
 // own address would not.
 import type { NextRequest } from "next/server";
-import { getProjectService } from "@/lib/projects";
+import { getProjectService } from "@/lib/services";
 import { handleWakeRequest } from "@/lib/projects/wake-http";
 
 async function handle(req: NextRequest, ctx: { params: Promise<{ ref: string }> }): Promise<Response> {

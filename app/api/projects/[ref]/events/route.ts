@@ -2,11 +2,10 @@
 // plus every status change as it is written (the monitor and the lifecycle
 // write status; this route only reads). Owner only.
 import type { NextRequest } from "next/server";
+import { errorJson } from "@/lib/actions";
 import { isStillActive, requireUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
-import { toHttpError } from "@/lib/errors";
-import { getProjectService } from "@/lib/projects";
-import { eventBus } from "@/lib/projects/events";
+import { getProjectService } from "@/lib/services";
 import { acquireStreamSlot, sseResponse } from "@/lib/sse";
 
 export async function GET(req: NextRequest, ctx: { params: Promise<{ ref: string }> }): Promise<Response> {
@@ -14,34 +13,25 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ ref: string
   let slot: { release(): void } | undefined;
   try {
     const user = await requireUser();
-    const service = getProjectService();
-    const project = await service.getProject(user, ref);
     const after = Number(req.nextUrl.searchParams.get("after") ?? 0) || undefined;
-    const stored = await service.listEvents(user, ref, { afterId: after });
+    const feed = await getProjectService().eventFeed(user, ref, { afterId: after });
     slot = acquireStreamSlot(user.id, getEnv().streamsPerUser);
     const opts = { onClose: slot.release, stillAllowed: () => isStillActive(user.id) };
     return sseResponse(
       req.signal,
       (send) => {
-        send("status", project);
-        send("progress", eventBus.snapshot(ref));
-        for (const e of stored) send("event", e);
-        const unsubscribe = eventBus.subscribe(ref, (e) => send(e.id === null ? "progress-event" : "event", e));
-        // One publisher for every open tab: status writes (lib/projects/context.ts setStatus).
-        const unsubscribeStatus = eventBus.subscribeStatus(ref, (change) => send("status", { ...project, ...change }));
-        return () => {
-          unsubscribe();
-          unsubscribeStatus();
-        };
+        send("status", feed.project);
+        send("progress", feed.progress());
+        for (const e of feed.stored) send("event", e);
+        return feed.listen({
+          event: (e) => send(e.id === null ? "progress-event" : "event", e),
+          status: (change) => send("status", { ...feed.project, ...change }),
+        });
       },
       opts,
     );
   } catch (err) {
     slot?.release();
-    const e = toHttpError(err);
-    return Response.json(
-      { code: e.code, message: e.message },
-      { status: e.status, headers: e.retryAfter ? { "retry-after": String(e.retryAfter) } : undefined },
-    );
+    return errorJson(err);
   }
 }

@@ -1,10 +1,11 @@
 // A service's log, tail then follow, as server-sent events. Owner only.
 import type { NextRequest } from "next/server";
 import { z } from "zod";
+import { errorJson } from "@/lib/actions";
 import { isStillActive, requireUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { toHttpError, ValidationError } from "@/lib/errors";
-import { getProjectService } from "@/lib/projects";
+import { getProjectService } from "@/lib/services";
 import { acquireStreamSlot, sseResponse } from "@/lib/sse";
 import { SERVICE_NAMES } from "@/lib/stack/types";
 
@@ -46,10 +47,6 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ ref: string
   } catch (err) {
     abort.abort();
     slot?.release();
-    const e = toHttpError(err);
-    return Response.json(
-      { code: e.code, message: e.message },
-      { status: e.status, headers: e.retryAfter ? { "retry-after": String(e.retryAfter) } : undefined },
-    );
+    return errorJson(err);
   }
 }

@@ -1,9 +1,9 @@
 // The decrypted backup (.tar.gz), streamed to the project's owner only.
 import { Readable } from "node:stream";
 import { requireUser } from "@/lib/auth/session";
-import { getBackupService } from "@/lib/backups";
+import { getBackupService } from "@/lib/services";
 import { throttleBackups } from "@/lib/backups/throttle";
-import { toHttpError } from "@/lib/errors";
+import { errorJson } from "@/lib/actions";
 
 export async function GET(_req: Request, ctx: { params: Promise<{ ref: string; id: string }> }): Promise<Response> {
   const { ref, id } = await ctx.params;
@@ -20,10 +20,6 @@ export async function GET(_req: Request, ctx: { params: Promise<{ ref: string; i
       },
     });
   } catch (err) {
-    const e = toHttpError(err);
-    return Response.json(
-      { code: e.code, message: e.message },
-      { status: e.status, headers: e.retryAfter ? { "retry-after": String(e.retryAfter) } : undefined },
-    );
+    return errorJson(err);
   }
 }
