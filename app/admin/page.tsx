@@ -1,5 +1,5 @@
 import { notFound, redirect } from "next/navigation";
-import { getCurrentUser } from "@/lib/auth/session";
+import { getCurrentUser, redirectAdminWithoutTotp } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { getProjectService } from "@/lib/projects";
@@ -19,6 +19,7 @@ import { getImagePuller } from "@/lib/images";
 import { describeError } from "@/lib/projects/service";
 import { getBackupService } from "@/lib/backups";
 import { BackupsAdmin } from "@/components/admin/backups-admin";
+import { AccountsNotice } from "@/components/admin/accounts-notice";
 
 export const metadata = { title: "Admin" };
 
@@ -29,6 +30,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   if (!user) redirect("/login?callbackUrl=/admin");
   // Non-admins get the same answer as a page that does not exist.
   if (user.role !== "ADMIN") notFound();
+  await redirectAdminWithoutTotp(user);
   const { q, pq } = await searchParams;
   const db = getDb();
   const env = getEnv();
@@ -64,6 +66,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <SiteHeader user={user} />
       <main className="mx-auto max-w-6xl space-y-6 px-4 py-10">
         <h1 className="text-2xl font-semibold tracking-tight">Admin</h1>
+        <AccountsNotice />
         <div className="grid gap-6 md:grid-cols-2">
           <section className={card} data-testid="capacity">
             <h2 className="mb-3 font-medium">Host capacity</h2>

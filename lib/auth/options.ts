@@ -7,6 +7,8 @@ import { addressOf, getRateLimiter } from "@/lib/rate-limit";
 import type { HeaderSource } from "@/lib/rate-limit/client-ip";
 import { getAuthSecret } from "@/lib/server-keys";
 import { authenticate, type Role } from "@/lib/users/service";
+import { getMasterKey } from "@/lib/server-keys";
+import { secondFactor } from "@/lib/users/two-factor";
 import { sameOriginRedirect } from "@/lib/validations/redirect";
 
 /** `rate_limited:<seconds>`: the error next-auth carries to the login form and the 429 wrapper. */
@@ -21,7 +23,14 @@ export async function authorizeCredentials(credentials: Record<string, string> |
   try {
     const client = { address: addressOf(req?.headers ?? {}), limiter: getRateLimiter() };
     const user = await authenticate(getDb(), { email: credentials?.email ?? "", password: credentials?.password ?? "" }, client);
-    return { id: user.id, email: user.email, name: user.name, role: user.role };
+    // Then the TOTP code (or this browser's re-login ticket after a password change).
+    const { sessionVersion } = await secondFactor(
+      { db: getDb(), masterKey: getMasterKey(), limiter: client.limiter },
+      user.id,
+      { code: credentials?.code || undefined, ticket: credentials?.ticket || undefined },
+      client,
+    );
+    return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion };
   } catch (err) {
     if (isAppError(err, "rate_limited")) throw new Error(`${RATE_LIMITED_PREFIX}${(err as RateLimitedError).retryAfterSeconds}`);
     if (isAppError(err)) throw new Error(err.code);
@@ -59,7 +68,12 @@ export function getAuthOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: "Email",
-        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        credentials: {
+          email: { label: "Email", type: "email" },
+          password: { label: "Password", type: "password" },
+          code: { label: "Two-factor code", type: "text" },
+          ticket: { label: "Re-login ticket", type: "hidden" },
+        },
         authorize: authorizeCredentials,
       }),
     ],
@@ -69,6 +83,8 @@ export function getAuthOptions(): NextAuthOptions {
         if (user) {
           token.sub = user.id;
           token.role = (user as { role?: Role }).role ?? "USER";
+          // Checked on every request against the account's (lib/auth/session.ts).
+          token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
         }
         return token;
       },
@@ -76,6 +92,7 @@ export function getAuthOptions(): NextAuthOptions {
         if (session.user) {
           session.user.id = token.sub ?? "";
           session.user.role = token.role === "ADMIN" ? "ADMIN" : "USER";
+          session.user.sv = token.sv ?? 0;
         }
         return session;
       },

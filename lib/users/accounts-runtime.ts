@@ -1,0 +1,18 @@
+// The process's account dependencies (lib/users/account-deps.ts), from the
+// environment: the SMTP settings decide whether there is a mailer at all.
+import { getDb } from "@/lib/db/client";
+import { getEnv, publicAppUrl } from "@/lib/env";
+import { mailerFor } from "@/lib/mail/mailer";
+import { getRateLimiter } from "@/lib/rate-limit";
+import { getMasterKey } from "@/lib/server-keys";
+import type { AccountDeps } from "@/lib/users/account-deps";
+
+export function getAccountDeps(): AccountDeps {
+  const env = getEnv();
+  return { db: getDb(), mailer: mailerFor(env.mail), publicUrl: publicAppUrl(env), masterKey: getMasterKey(env), limiter: getRateLimiter() };
+}
+
+/** True when the installation has SMTP settings: addresses are then confirmed. */
+export function mailConfigured(): boolean {
+  return getEnv().mail !== undefined;
+}
