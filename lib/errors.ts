@@ -103,7 +103,11 @@ export class AccountPendingError extends AppError {
 /** SMTP is configured and the owner has not confirmed the address yet: no projects. */
 export class EmailUnverifiedError extends AppError {
   constructor() {
-    super("email_unverified", 403, "Confirm your email address before creating projects: open the link we mailed you, or send a new one from your account page.");
+    super(
+      "email_unverified",
+      403,
+      "Confirm your email address before creating projects: open the link we mailed you, or send a new one from your account page.",
+    );
   }
 }
 

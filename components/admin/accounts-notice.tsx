@@ -7,8 +7,8 @@ export function AccountsNotice() {
   return (
     <div data-testid="unverified-signups">
       <Alert tone="info">
-        Sign-ups are unverified: this installation has no SMTP settings (SUPAFLEET_SMTP_HOST, SUPAFLEET_SMTP_FROM), so new accounts do not confirm their
-        email and passwords cannot be reset by mail.
+        Sign-ups are unverified: this installation has no SMTP settings (SUPAFLEET_SMTP_HOST, SUPAFLEET_SMTP_FROM), so new accounts do not confirm their email
+        and passwords cannot be reset by mail.
       </Alert>
     </div>
   );

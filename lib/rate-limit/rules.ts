@@ -9,16 +9,7 @@ export interface RateLimitRule {
   blockSec: number;
 }
 
-export type RateLimitName =
-  | "loginAccount"
-  | "loginIp"
-  | "signupIp"
-  | "createUser"
-  | "createIp"
-  | "lifecycleUser"
-  | "lifecycleIp"
-  | "mailAccount"
-  | "mailIp";
+export type RateLimitName = "loginAccount" | "loginIp" | "signupIp" | "createUser" | "createIp" | "lifecycleUser" | "lifecycleIp" | "mailAccount" | "mailIp";
 
 export interface RateLimitRules {
   rules: Record<RateLimitName, RateLimitRule>;
