@@ -166,7 +166,8 @@ describe("sign-up controls", () => {
     expect(await admin.textContent("[data-testid='user-held@example.com']")).toContain("Pending approval");
     await snap(admin, "accounts-10-admin-pending");
     await admin.click("[data-testid='approve-held@example.com']");
-    await expect.poll(() => admin.locator("[data-testid='pending-held@example.com']").count()).toBe(0);
+    // The action and the console's re-render can take a few seconds on a loaded machine.
+    await expect.poll(() => admin.locator("[data-testid='pending-held@example.com']").count(), { timeout: 15_000 }).toBe(0);
     await admin.uncheck("[data-testid=signup-approval]");
     await admin.click("[data-testid=save-settings]");
     await expect.poll(() => admin.locator("[data-testid=signup-approval]").isChecked()).toBe(false);
@@ -204,8 +205,8 @@ describe("headers and redirects", () => {
   });
 
   it("sends a user only to same-site paths after log-in (no /\\evil.com open redirect)", async () => {
-    // A user without two-factor authentication (the admin has it on by now): one request logs in.
-    const login = await httpLogIn("ada@example.com", "analytical-engine");
+    // A user without two-factor authentication (the admin has it on by now), approved above: one request logs in.
+    const login = await httpLogIn("held@example.com", "held-password");
     expect(login.status).toBe(200);
     const cookie = login.headers
       .getSetCookie()
@@ -220,8 +221,8 @@ describe("headers and redirects", () => {
     // and in the browser, through the login form
     const page = await newPage();
     await page.goto(`${app.url}/login?callbackUrl=/%5Cevil.com`);
-    await page.fill("#field-email", "ada@example.com");
-    await page.fill("#field-password", "analytical-engine");
+    await page.fill("#field-email", "held@example.com");
+    await page.fill("#field-password", "held-password");
     await page.click("button[type=submit]");
     await page.waitForURL(`${app.url}/dashboard`);
     await page.context().close();
