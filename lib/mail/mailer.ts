@@ -39,6 +39,7 @@ let cached: { config: MailEnv; mailer: Mailer } | undefined;
 /** The process's mailer for these settings; undefined when the installation has none. */
 export function mailerFor(config: MailEnv | undefined): Mailer | undefined {
   if (!config) return undefined;
-  if (cached?.config !== config) cached = { config, mailer: smtpMailer(config) };
-  return cached.mailer;
+  const entry = cached?.config === config ? cached : { config, mailer: smtpMailer(config) };
+  cached = entry;
+  return entry.mailer;
 }
