@@ -19,6 +19,9 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
               <Link href="/account/tokens" className="text-zinc-600 hover:text-zinc-900">
                 Access tokens
               </Link>
+              <Link href="/account/security" className="text-zinc-600 hover:text-zinc-900">
+                Security
+              </Link>
               <Link href="/docs/api" className="text-zinc-600 hover:text-zinc-900">
                 API
               </Link>

@@ -55,6 +55,8 @@ export const limitsEnvShape = {
   SUPAFLEET_LIMIT_CREATE_IP: limitRule(DEFAULT_RULES.createIp),
   SUPAFLEET_LIMIT_LIFECYCLE_USER: limitRule(DEFAULT_RULES.lifecycleUser),
   SUPAFLEET_LIMIT_LIFECYCLE_IP: limitRule(DEFAULT_RULES.lifecycleIp),
+  SUPAFLEET_LIMIT_MAIL_ACCOUNT: limitRule(DEFAULT_RULES.mailAccount),
+  SUPAFLEET_LIMIT_MAIL_IP: limitRule(DEFAULT_RULES.mailIp),
   SUPAFLEET_LIMIT_MAX_BLOCK: z.coerce
     .number()
     .int()
@@ -96,6 +98,8 @@ export function limitsEnvOf(e: Parsed): LimitsEnv {
         createIp: e.SUPAFLEET_LIMIT_CREATE_IP,
         lifecycleUser: e.SUPAFLEET_LIMIT_LIFECYCLE_USER,
         lifecycleIp: e.SUPAFLEET_LIMIT_LIFECYCLE_IP,
+        mailAccount: e.SUPAFLEET_LIMIT_MAIL_ACCOUNT,
+        mailIp: e.SUPAFLEET_LIMIT_MAIL_IP,
       },
       maxBlockSec: e.SUPAFLEET_LIMIT_MAX_BLOCK,
     },

@@ -9,6 +9,7 @@ import { parseCidr } from "@/lib/projects/subnets";
 import { bool } from "@/lib/env-common";
 import { backupEnvOf, backupEnvShape, checkBackupEnv, type BackupEnv } from "@/lib/env-backups";
 import { limitsEnvOf, limitsEnvShape, type LimitsEnv } from "@/lib/env-limits";
+import { checkMailEnv, mailEnvOf, mailEnvShape, type MailEnv } from "@/lib/env-mail";
 
 const HOSTNAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 // "service", "service@template-version" (one version only) or "*".
@@ -161,6 +162,7 @@ export const envSchema = z
     SUPAFLEET_TRUST_PROXY: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
     ...limitsEnvShape,
     ...backupEnvShape,
+    ...mailEnvShape,
   })
   .superRefine((e, ctx) => {
     if ((e.SUPAFLEET_ADMIN_EMAIL === undefined) !== (e.SUPAFLEET_ADMIN_PASSWORD === undefined)) {
@@ -174,6 +176,7 @@ export const envSchema = z
       ctx.addIssue({ code: "custom", path: ["SUPAFLEET_SUBNET_SIZE"], message: `must be at least the pool's prefix (/${pool.prefix}), e.g. 26` });
     }
     checkBackupEnv(e, ctx);
+    checkMailEnv(e, ctx);
     if (e.NODE_ENV === "production" && e.SUPAFLEET_MASTER_KEY === undefined) {
       ctx.addIssue({
         code: "custom",
@@ -236,6 +239,8 @@ export interface Env extends LimitsEnv {
   /** Believe X-Real-IP when the TCP peer is loopback (our nginx in front). */
   trustProxy: boolean;
   backups: BackupEnv;
+  /** The platform's own SMTP settings; undefined: no mail, sign-ups unverified. */
+  mail: MailEnv | undefined;
 }
 
 /** Pure: parse a given environment. Throws ConfigError naming each bad variable. */
@@ -295,6 +300,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     trustProxy: e.SUPAFLEET_TRUST_PROXY === undefined ? e.SUPAFLEET_NGINX_ENABLED : ["true", "1", "yes"].includes(e.SUPAFLEET_TRUST_PROXY),
     ...limitsEnvOf(e),
     backups: backupEnvOf(e, dataDir),
+    mail: mailEnvOf(e),
   };
 }
 

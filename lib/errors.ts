@@ -107,6 +107,51 @@ export class AccountPendingError extends AppError {
   }
 }
 
+/** SMTP is configured and the owner has not confirmed the address yet: no projects. */
+export class EmailUnverifiedError extends AppError {
+  constructor() {
+    super(
+      "email_unverified",
+      403,
+      "Confirm your email address before creating projects: open the link we mailed you, or send a new one from your account page.",
+    );
+  }
+}
+
+/** A mailed link (confirm, reset) or re-login ticket that is unknown, used or expired. */
+export class InvalidAccountTokenError extends AppError {
+  constructor(what = "link") {
+    super("invalid_token", 400, `This ${what} is invalid, already used or expired. Ask for a new one.`);
+  }
+}
+
+/** The password was right and the account has two-factor authentication: the code is next. */
+export class TotpRequiredError extends AppError {
+  constructor() {
+    super("totp_required", 401, "Enter the 6-digit code from your authenticator app.");
+  }
+}
+
+export class InvalidTotpError extends AppError {
+  constructor() {
+    super("invalid_totp", 401, "That code is not right (or was already used). Enter the current code from your authenticator app.");
+  }
+}
+
+/** Administrators must have two-factor authentication before any admin power works. */
+export class TotpSetupRequiredError extends AppError {
+  constructor() {
+    super("totp_setup_required", 403, "Administrators must set up two-factor authentication first (Account → Security).");
+  }
+}
+
+/** The installation has no SMTP settings, so there is nothing to mail with. */
+export class MailNotConfiguredError extends AppError {
+  constructor() {
+    super("mail_not_configured", 409, "This installation sends no mail (no SMTP settings). Ask an administrator.");
+  }
+}
+
 // ---- throttling -----------------------------------------------------------------
 
 /** Too many attempts: the caller may retry after retryAfterSeconds (HTTP 429 + Retry-After). */

@@ -119,6 +119,7 @@ function core(): ProjectCore {
       healthIntervalMs: env.healthIntervalMs,
       subnetPool: env.subnetPool,
       dbBindAddress: env.dbBindAddress,
+      requireVerifiedEmail: env.mail !== undefined,
       // With TLS for the site, Postgres gets TLS too, under the installation's pooler CA (kept beside the data).
       poolerCa: env.nginx.tls ? loadOrCreatePoolerCa(join(env.dataDir, "pooler-ca")) : undefined,
       // Where the engine keeps volumes, when Supafleet can see it (it runs on the host); else its own data folder.

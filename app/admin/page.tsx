@@ -1,5 +1,5 @@
 import { notFound, redirect } from "next/navigation";
-import { getCurrentUser } from "@/lib/auth/session";
+import { getCurrentUser, redirectAdminWithoutTotp } from "@/lib/auth/session";
 import { getAccountServices, getBackupService, getImagePuller, getProjectService } from "@/lib/services";
 import { SiteHeader } from "@/components/site-header";
 import { StatusBadge } from "@/components/projects/status-badge";
@@ -13,6 +13,7 @@ import { PlansPanel, UserPlanSelect } from "@/components/admin/plans-panel";
 import { defaultBudget } from "@/lib/stack/limits";
 import { describeError } from "@/lib/projects/service";
 import { BackupsAdmin } from "@/components/admin/backups-admin";
+import { AccountsNotice } from "@/components/admin/accounts-notice";
 
 export const metadata = { title: "Admin" };
 
@@ -23,6 +24,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   if (!user) redirect("/login?callbackUrl=/admin");
   // Non-admins get the same answer as a page that does not exist.
   if (user.role !== "ADMIN") notFound();
+  await redirectAdminWithoutTotp(user);
   const { q, pq } = await searchParams;
   const { admin, plans: planService } = getAccountServices();
   const [users, pending, projects, settings, capacity, plans] = await Promise.all([
@@ -57,6 +59,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <SiteHeader user={user} />
       <main className="mx-auto max-w-6xl space-y-6 px-4 py-10">
         <h1 className="text-2xl font-semibold tracking-tight">Admin</h1>
+        <AccountsNotice />
         <div className="grid gap-6 md:grid-cols-2">
           <section className={card} data-testid="capacity">
             <h2 className="mb-3 font-medium">Host capacity</h2>

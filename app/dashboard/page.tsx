@@ -8,6 +8,7 @@ import { NewProjectDialog } from "@/components/projects/new-project-dialog";
 import { DeletedProjects } from "@/components/backups/deleted-projects";
 import { Alert } from "@/components/ui/alert";
 import { undeleteProjectAction } from "@/app/dashboard/backup-actions";
+import { VerifyEmailBanner } from "@/components/account/verify-email-banner";
 
 export const metadata = { title: "Projects" };
 
@@ -36,6 +37,7 @@ export default async function DashboardPage() {
           </div>
           <NewProjectDialog notice={full ? "Project limit reached" : undefined} />
         </div>
+        <VerifyEmailBanner userId={user.id} email={user.email} />
         {failing.length > 0 && (
           <div className="mt-6" data-testid="backup-failures">
             <Alert>

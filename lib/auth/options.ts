@@ -4,9 +4,10 @@ import { getEnv } from "@/lib/env";
 import { isAppError, type RateLimitedError } from "@/lib/errors";
 import { addressOf } from "@/lib/rate-limit";
 import type { HeaderSource } from "@/lib/rate-limit/client-ip";
-import { getAuthSecret } from "@/lib/server-keys";
-import { getAccountServices } from "@/lib/services";
+import { getAccountServices, getDb, getRateLimiter } from "@/lib/services";
 import type { Role } from "@/lib/users/service";
+import { getAuthSecret, getMasterKey } from "@/lib/server-keys";
+import { secondFactor } from "@/lib/users/two-factor";
 import { sameOriginRedirect } from "@/lib/validations/redirect";
 
 /** `rate_limited:<seconds>`: the error next-auth carries to the login form and the 429 wrapper. */
@@ -19,9 +20,16 @@ export const RATE_LIMITED_PREFIX = "rate_limited:";
  */
 export async function authorizeCredentials(credentials: Record<string, string> | undefined, req?: { headers?: HeaderSource }) {
   try {
-    const input = { email: credentials?.email ?? "", password: credentials?.password ?? "" };
-    const user = await getAccountServices().users.authenticate(input, addressOf(req?.headers ?? {}));
-    return { id: user.id, email: user.email, name: user.name, role: user.role };
+    const address = addressOf(req?.headers ?? {});
+    const user = await getAccountServices().users.authenticate({ email: credentials?.email ?? "", password: credentials?.password ?? "" }, address);
+    // Then the TOTP code (or this browser's re-login ticket after a password change).
+    const { sessionVersion } = await secondFactor(
+      { db: getDb(), masterKey: getMasterKey(), limiter: getRateLimiter() },
+      user.id,
+      { code: credentials?.code || undefined, ticket: credentials?.ticket || undefined },
+      { address },
+    );
+    return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion };
   } catch (err) {
     if (isAppError(err, "rate_limited")) throw new Error(`${RATE_LIMITED_PREFIX}${(err as RateLimitedError).retryAfterSeconds}`);
     if (isAppError(err)) throw new Error(err.code);
@@ -59,7 +67,12 @@ export function getAuthOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: "Email",
-        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        credentials: {
+          email: { label: "Email", type: "email" },
+          password: { label: "Password", type: "password" },
+          code: { label: "Two-factor code", type: "text" },
+          ticket: { label: "Re-login ticket", type: "hidden" },
+        },
         authorize: authorizeCredentials,
       }),
     ],
@@ -69,6 +82,8 @@ export function getAuthOptions(): NextAuthOptions {
         if (user) {
           token.sub = user.id;
           token.role = (user as { role?: Role }).role ?? "USER";
+          // Checked on every request against the account's (lib/auth/session.ts).
+          token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
         }
         return token;
       },
@@ -76,6 +91,7 @@ export function getAuthOptions(): NextAuthOptions {
         if (session.user) {
           session.user.id = token.sub ?? "";
           session.user.role = token.role === "ADMIN" ? "ADMIN" : "USER";
+          session.user.sv = token.sv ?? 0;
         }
         return session;
       },

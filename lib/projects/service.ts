@@ -48,6 +48,7 @@ import {
 import { Monitor, type MonitorOptions } from "@/lib/projects/monitor";
 import { topConsumers, UsageSampler, usageOf, type UsageOptions } from "@/lib/projects/usage";
 import { checkDisks, DiskGuard } from "@/lib/projects/disk-guard";
+import { assertMayCreateProjects } from "@/lib/users/verification";
 
 export { describeError } from "@/lib/projects/context";
 export { deriveActiveStatus } from "@/lib/projects/status";
@@ -126,6 +127,7 @@ export class ProjectService {
   // (lib/projects/throttle.ts), before any work; pass the client's address.
 
   async createProject(actor: SessionUser, input: unknown, opts: ClientOptions = {}): Promise<queries.ProjectSummary> {
+    await assertMayCreateProjects(this.ctx.db, actor.id, this.ctx.config.requireVerifiedEmail ?? false);
     await chargeAttempt(this.ctx.limiter, "create", actor, opts);
     return lifecycle.createProject(this.ctx, actor, input);
   }

@@ -9,7 +9,7 @@ export interface RateLimitRule {
   blockSec: number;
 }
 
-export type RateLimitName = "loginAccount" | "loginIp" | "signupIp" | "createUser" | "createIp" | "lifecycleUser" | "lifecycleIp";
+export type RateLimitName = "loginAccount" | "loginIp" | "signupIp" | "createUser" | "createIp" | "lifecycleUser" | "lifecycleIp" | "mailAccount" | "mailIp";
 
 export interface RateLimitRules {
   rules: Record<RateLimitName, RateLimitRule>;
@@ -26,6 +26,8 @@ export const LIMIT_SUBJECT: Record<RateLimitName, string> = {
   createIp: "project creations from your address",
   lifecycleUser: "project deletes, restarts, resumes, restores and undeletes",
   lifecycleIp: "project deletes, restarts, resumes, restores and undeletes from your address",
+  mailAccount: "mails to this address",
+  mailIp: "mail requests from your address",
 };
 
 export const DEFAULT_RULES: Record<RateLimitName, string> = {
@@ -38,6 +40,9 @@ export const DEFAULT_RULES: Record<RateLimitName, string> = {
   // Deletes, restarts, resumes and retries each tear down or start a whole stack.
   lifecycleUser: "30/3600/300",
   lifecycleIp: "60/3600/300",
+  // Confirmation and reset mails: per recipient (nobody floods one inbox) and per client.
+  mailAccount: "3/3600/900",
+  mailIp: "10/3600/900",
 };
 
 export const DEFAULT_MAX_BLOCK_SEC = 3600;

@@ -7,6 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type AppServer } from "@/test/support/app-server";
 import { launchBrowser, snap } from "@/test/support/browser";
+import { enrolTotp } from "@/test/support/two-factor";
 
 let app: AppServer;
 let browser: Browser;
@@ -126,7 +127,11 @@ describe("sign-up controls", () => {
     const admin = await newPage();
     await logIn(admin, "admin@example.com", "admin-password-1");
     await admin.waitForURL("**/dashboard");
+    // Admins must have two-factor authentication before the console works (test/e2e/verified-accounts.test.ts).
+    await enrolTotp(admin, app.url);
     await admin.goto(`${app.url}/admin`);
+    // No SMTP settings here (the one-command default): the console says sign-ups are unverified.
+    expect(await admin.textContent("[data-testid=unverified-signups]")).toContain("Sign-ups are unverified");
     await admin.check("[data-testid=signup-approval]");
     await admin.fill("[data-testid=signups-per-ip]", "20");
     await admin.click("[data-testid=save-settings]");
@@ -161,7 +166,8 @@ describe("sign-up controls", () => {
     expect(await admin.textContent("[data-testid='user-held@example.com']")).toContain("Pending approval");
     await snap(admin, "accounts-10-admin-pending");
     await admin.click("[data-testid='approve-held@example.com']");
-    await expect.poll(() => admin.locator("[data-testid='pending-held@example.com']").count()).toBe(0);
+    // The action and the console's re-render can take a few seconds on a loaded machine.
+    await expect.poll(() => admin.locator("[data-testid='pending-held@example.com']").count(), { timeout: 15_000 }).toBe(0);
     await admin.uncheck("[data-testid=signup-approval]");
     await admin.click("[data-testid=save-settings]");
     await expect.poll(() => admin.locator("[data-testid=signup-approval]").isChecked()).toBe(false);
@@ -199,7 +205,8 @@ describe("headers and redirects", () => {
   });
 
   it("sends a user only to same-site paths after log-in (no /\\evil.com open redirect)", async () => {
-    const login = await httpLogIn("admin@example.com", "admin-password-1");
+    // A user without two-factor authentication (the admin has it on by now), approved above: one request logs in.
+    const login = await httpLogIn("held@example.com", "held-password");
     expect(login.status).toBe(200);
     const cookie = login.headers
       .getSetCookie()
@@ -214,8 +221,8 @@ describe("headers and redirects", () => {
     // and in the browser, through the login form
     const page = await newPage();
     await page.goto(`${app.url}/login?callbackUrl=/%5Cevil.com`);
-    await page.fill("#field-email", "admin@example.com");
-    await page.fill("#field-password", "admin-password-1");
+    await page.fill("#field-email", "held@example.com");
+    await page.fill("#field-password", "held-password");
     await page.click("button[type=submit]");
     await page.waitForURL(`${app.url}/dashboard`);
     await page.context().close();

@@ -15,6 +15,7 @@ import { launchBrowser, snap } from "@/test/support/browser";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_OVERRIDES_ENV } from "@/test/support/standin-images";
 import { joinSwarm, type TestSwarm } from "@/test/support/swarm";
+import { enrolTotp } from "@/test/support/two-factor";
 
 let app: AppServer;
 let browser: Browser;
@@ -73,6 +74,8 @@ describe("Swarm nodes in the admin console", () => {
     await page.fill("#field-password", "admin-password-1");
     await page.click("button[type=submit]");
     await page.waitForURL("**/dashboard");
+    // Admins must have two-factor authentication before the console works.
+    await enrolTotp(page, app.url);
     await page.goto(`${app.url}/admin`);
     const row = page.locator(`[data-testid=nodes] [data-testid=node-${swarm.nodeId}]`);
     await expect.poll(() => row.count()).toBe(1);

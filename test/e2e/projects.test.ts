@@ -10,6 +10,7 @@ import { startApp, type AppServer } from "@/test/support/app-server";
 import { createProjectInBrowser, launchBrowser, signUp, snap } from "@/test/support/browser";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_OVERRIDES_ENV } from "@/test/support/standin-images";
+import { enrolTotp } from "@/test/support/two-factor";
 
 let app: AppServer;
 let browser: Browser;
@@ -150,6 +151,8 @@ describe("projects in the browser", () => {
     const admin = await newPage();
     await logIn(admin, "root@example.com", "root-password-1");
     await admin.waitForURL("**/dashboard");
+    // Admins must have two-factor authentication before the console works.
+    await enrolTotp(admin, app.url);
     await admin.goto(`${app.url}/admin`);
     expect(await admin.textContent("[data-testid=running-projects]")).toBe("1");
     await admin.fill("[data-testid=default-quota]", "1");

@@ -32,6 +32,8 @@ function rules(overrides: Partial<Record<RateLimitName, RateLimitRule>>): RateLi
       createIp: rule(100),
       lifecycleUser: rule(100),
       lifecycleIp: rule(100),
+      mailAccount: rule(3),
+      mailIp: rule(10),
       ...overrides,
     },
     maxBlockSec: 3600,

@@ -42,6 +42,8 @@ function rules(overrides: Partial<Record<RateLimitName, RateLimitRule>> = {}): R
       createIp: rule(20, 3600, 300),
       lifecycleUser: rule(30, 3600, 300),
       lifecycleIp: rule(60, 3600, 300),
+      mailAccount: rule(3, 3600, 900),
+      mailIp: rule(10, 3600, 900),
       ...overrides,
     },
     maxBlockSec: 3600,
