@@ -3,9 +3,9 @@
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "@/lib/errors";
-import { defaultMaxParallelStarts } from "@/lib/projects/slots";
+import { defaultMaxParallelStarts } from "@/lib/concurrency";
 import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
-import { parseCidr } from "@/lib/projects/subnets";
+import { parseCidr } from "@/lib/net/cidr";
 import { bool } from "@/lib/env-common";
 import { backupEnvOf, backupEnvShape, checkBackupEnv, type BackupEnv } from "@/lib/env-backups";
 import { limitsEnvOf, limitsEnvShape, type LimitsEnv } from "@/lib/env-limits";

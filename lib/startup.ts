@@ -10,7 +10,7 @@ import { getSystemSettings } from "@/lib/settings/service";
 import { ensureBootstrapAdmin } from "@/lib/users/service";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { getProjectService, setInstallationId } from "@/lib/projects";
-import { describeError } from "@/lib/projects/service";
+import { describeError } from "@/lib/errors";
 import { getBackupService } from "@/lib/backups";
 
 let started: Promise<void> | undefined;

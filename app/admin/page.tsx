@@ -16,7 +16,7 @@ import { PlansPanel, UserPlanSelect } from "@/components/admin/plans-panel";
 import { listPlans } from "@/lib/admin/plans";
 import { defaultBudget } from "@/lib/stack/limits";
 import { getImagePuller } from "@/lib/images";
-import { describeError } from "@/lib/projects/service";
+import { describeError } from "@/lib/errors";
 import { getBackupService } from "@/lib/backups";
 import { BackupsAdmin } from "@/components/admin/backups-admin";
 

@@ -4,8 +4,8 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import { parseOrThrow, type SessionUser } from "@/lib/users/service";
+import { NotFoundError, ValidationError } from "@/lib/errors";
+import { assertAdmin, parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 import { deletePlanSchema, planSchema, setUserPlanSchema } from "@/lib/validations/admin";
 
 export interface PlanView {
@@ -21,10 +21,6 @@ export interface PlanView {
   backupQuotaMb: number | null;
   users: number;
   isDefault: boolean;
-}
-
-function assertAdmin(actor: SessionUser): void {
-  if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
 }
 
 export async function listPlans(db: Db, actor: SessionUser): Promise<PlanView[]> {

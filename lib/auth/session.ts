@@ -3,8 +3,9 @@
 import { getServerSession } from "next-auth";
 import { getAuthOptions } from "@/lib/auth/options";
 import { getDb } from "@/lib/db/client";
-import { ForbiddenError, isAppError, UnauthenticatedError } from "@/lib/errors";
-import { loadActiveUser, type SessionUser } from "@/lib/users/service";
+import { isAppError, UnauthenticatedError } from "@/lib/errors";
+import { loadActiveUser } from "@/lib/users/service";
+import { assertAdmin, type SessionUser } from "@/lib/auth/actor";
 
 /** The signed-in user, re-read from the database (role, disabled) each call. */
 export async function getCurrentUser(): Promise<SessionUser | null> {
@@ -27,7 +28,7 @@ export async function requireUser(): Promise<SessionUser> {
 
 export async function requireAdmin(): Promise<SessionUser> {
   const user = await requireUser();
-  if (user.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
+  assertAdmin(user);
   return user;
 }
 

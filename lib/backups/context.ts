@@ -3,7 +3,7 @@
 // and the host-wide slot that lets one backup or restore stream at a time
 // (2 cores: two gzip+AES streams at once only slow each other and the tenants).
 import type { ProjectContext } from "@/lib/projects/context";
-import { Slots } from "@/lib/projects/slots";
+import { Slots } from "@/lib/concurrency";
 import type { BackupStore } from "@/lib/backups/store";
 
 export interface BackupConfig {

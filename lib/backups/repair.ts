@@ -10,7 +10,8 @@
 //   replaced removes it now; its metadata is written again.
 import { rm } from "node:fs/promises";
 import { EVENT } from "@/lib/domain";
-import { describeError, PROJECT_FOR_SPEC, sealedMetadataOf } from "@/lib/projects/context";
+import { PROJECT_FOR_SPEC, sealedMetadataOf } from "@/lib/projects/context";
+import { describeError } from "@/lib/errors";
 import { recordEvent } from "@/lib/projects/events";
 import type { BackupContext } from "@/lib/backups/context";
 import { LocalStore } from "@/lib/backups/store";

@@ -8,7 +8,7 @@ import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { getSystemSettings } from "@/lib/settings/service";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { admit, budgetForUser, budgetOf, hostResources } from "@/lib/projects/admission";
 import { eventBus, recordEvent } from "@/lib/projects/events";
 import { leasePorts, retryOnUnique } from "@/lib/projects/leases";

@@ -1,6 +1,6 @@
 // Restoring a backup into a project. One rule for every kind (the project's
 // own data, a clone, a deleted project brought back): the backup is read into
-// a NEW generation of volumes (lib/backups/generation.ts) while the project
+// a NEW generation of volumes (lib/stack/volumes.ts) while the project
 // keeps what it has; the stack moves to the new volumes, and only once it is
 // healthy is the new generation recorded (the commit) and the old one removed.
 // Any failure before the commit removes the new volumes and starts the project
@@ -8,17 +8,16 @@
 // that finds a restore RUNNING does the same (lib/backups/repair.ts).
 import { EVENT } from "@/lib/domain";
 import type { Readable } from "node:stream";
-import { InvalidStateError } from "@/lib/errors";
+import { InvalidStateError, describeError } from "@/lib/errors";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
-import { applyProxy, describeError, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, specFor, type ProjectForSpec } from "@/lib/projects/context";
+import { applyProxy, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, specFor, type ProjectForSpec, secretsOf } from "@/lib/projects/context";
 import { eventBus, publishProgress, recordEvent } from "@/lib/projects/events";
 import type { ProvisionEvent } from "@/lib/projects/provisioner";
 import type { StackSpec } from "@/lib/stack/types";
 import type { BackupContext } from "@/lib/backups/context";
 import { openBackup, type Manifest } from "@/lib/backups/format";
-import { onlyServices } from "@/lib/backups/generation";
+import { onlyServices } from "@/lib/stack/volumes";
 import { rotationScript } from "@/lib/backups/rotate";
-import { secretsOf } from "@/lib/projects/context";
 import { discardFailedCreate } from "@/lib/projects/provision";
 
 export interface BackupRow {

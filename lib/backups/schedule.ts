@@ -3,7 +3,8 @@
 // longer keep, then backs up, one at a time, the projects whose last
 // scheduled backup is a day old (a failed attempt is tried again after an hour).
 import type { Db } from "@/lib/db/client";
-import { describeError, PROJECT_FOR_SPEC } from "@/lib/projects/context";
+import { PROJECT_FOR_SPEC } from "@/lib/projects/context";
+import { describeError } from "@/lib/errors";
 import { defaultPlanId, getSystemSettings } from "@/lib/settings/service";
 import type { BackupContext } from "@/lib/backups/context";
 import { takeBackup } from "@/lib/backups/take";

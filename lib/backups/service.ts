@@ -3,13 +3,13 @@
 // brought back; the schedule; the admin's views. Ownership is checked here
 // the way the project service checks it (lib/projects/queries.ts).
 import type { Readable } from "node:stream";
-import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
+import { InvalidStateError, NotFoundError } from "@/lib/errors";
 import { BACKUPABLE_STATUSES, isStatusIn } from "@/lib/domain";
 import { PROJECT_FOR_SPEC, type ProjectContext } from "@/lib/projects/context";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import type { ProjectService } from "@/lib/projects/service";
 import { getSystemSettings, updateSystemSettings } from "@/lib/settings/service";
-import { parseOrThrow, type SessionUser } from "@/lib/users/service";
+import { assertAdmin, parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 import {
   backupInput,
   backupSettingsSchema,
@@ -44,10 +44,6 @@ export interface BackupAdminView {
   settings: { backupRetentionDays: number; softDeleteDays: number };
   plans: Array<{ id: string; name: string; backupRetentionDays: number | null }>;
   deleted: DeletedProjectView[];
-}
-
-function assertAdmin(actor: SessionUser): void {
-  if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
 }
 
 export class BackupService {

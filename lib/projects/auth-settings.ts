@@ -4,14 +4,14 @@
 // from the new spec when the project runs; a paused project gets them at its
 // next start. Nothing else of the stack is touched.
 import { EVENT, isStatusIn, ACTIVE_STATUSES } from "@/lib/domain";
-import { InvalidStateError, NotFoundError } from "@/lib/errors";
+import { InvalidStateError, NotFoundError, describeError } from "@/lib/errors";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { DEFAULT_AUTH_SETTINGS, type AuthSettings } from "@/lib/stack/auth-config";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
-import type { SessionUser } from "@/lib/users/service";
-import { parseOrThrow } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
+import { parseOrThrow } from "@/lib/auth/actor";
 import { authSettingsSchema } from "@/lib/validations/auth-settings";
-import { authSettingsOf, describeError, PROJECT_FOR_SPEC, secretsOf, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
+import { authSettingsOf, PROJECT_FOR_SPEC, secretsOf, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
 import { recordEvent } from "@/lib/projects/events";
 import type { ProvisionEvent } from "@/lib/projects/provisioner";
 import { findOwned, scopeWhere } from "@/lib/projects/queries";

@@ -3,7 +3,7 @@
 // use (status writes, the project's URL, its secrets and its stack spec).
 import type { Db } from "@/lib/db/client";
 import type { PortPurpose, ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
-import { InvalidStateError, isAppError } from "@/lib/errors";
+import { describeError, InvalidStateError } from "@/lib/errors";
 import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { poolerCertificate, poolerHostNames, type PoolerCa } from "@/lib/crypto/pooler-ca";
 import { buildStackSpec } from "@/lib/stack/build-stack-spec";
@@ -14,11 +14,11 @@ import type { JobRunner } from "@/lib/projects/jobs";
 import { eventBus } from "@/lib/projects/events";
 import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
 import type { Provisioner } from "@/lib/projects/provisioner";
-import type { SubnetPool } from "@/lib/projects/subnets";
+import type { SubnetPool } from "@/lib/net/cidr";
 import type { ActivitySource } from "@/lib/proxy/activity";
 import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import { budgetOf } from "@/lib/projects/admission";
-import { withGeneration } from "@/lib/backups/generation";
+import { withGeneration } from "@/lib/stack/volumes";
 import { functionSecretValues } from "@/lib/functions/secrets";
 
 export interface ProjectServiceConfig {
@@ -30,7 +30,7 @@ export interface ProjectServiceConfig {
   imageOverrides: Record<string, string>;
   /** Logs and analytics (Logflare + Vector) in every stack; off by default, as upstream (SUPAFLEET_ANALYTICS). */
   analytics?: boolean;
-  /** Stacks that may start at once; default defaultMaxParallelStarts(). See lib/projects/slots.ts. */
+  /** Stacks that may start at once; default defaultMaxParallelStarts(). See lib/concurrency.ts. */
   maxParallelStarts?: number;
   /** Host address for the database ports; default 0.0.0.0. */
   dbBindAddress?: string;
@@ -92,20 +92,13 @@ export interface ProjectForSpec {
   ports: Array<{ purpose: PortPurpose; port: number }>;
   subnet: { subnet: string } | null;
   owner: { id: string; email: string };
-  /** Which set of data volumes the stack mounts (lib/backups/generation.ts). */
+  /** Which set of data volumes the stack mounts (lib/stack/volumes.ts). */
   dataGeneration: number;
   /** Swarm only: the node it is pinned to (lib/projects/provision.ts places it). */
   nodeId?: string | null;
 }
 
 export const PROJECT_FOR_SPEC = { ports: true, subnet: true, owner: { select: { id: true, email: true } } } as const;
-
-/** A message safe for users and logs: our own errors speak for themselves; others are cut short. */
-export function describeError(err: unknown): string {
-  if (isAppError(err)) return err.publicMessage;
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.length > 500 ? `${msg.slice(0, 500)}…` : msg;
-}
 
 export function apiUrl(config: ProjectServiceConfig, ref: string): string {
   const { publicScheme, rootDomain, publicPort } = config;

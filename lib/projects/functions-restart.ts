@@ -5,7 +5,8 @@
 // restart is queued and has not begun, another save adds nothing (the restart
 // reads the settings when it begins).
 import { EVENT } from "@/lib/domain";
-import { describeError, PROJECT_FOR_SPEC, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
+import { PROJECT_FOR_SPEC, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
+import { describeError } from "@/lib/errors";
 import { recordEvent } from "@/lib/projects/events";
 import type { JobRunner } from "@/lib/projects/jobs";
 import type { ProvisionEvent } from "@/lib/projects/provisioner";

@@ -7,8 +7,8 @@
 // ones find it waking. A project paused by its owner or an admin stays paused,
 // and so does every project of a disabled owner.
 import { isStatusIn, ACTIVE_STATUSES, EVENT } from "@/lib/domain";
-import { isAppError } from "@/lib/errors";
-import { describeError, type ProjectContext } from "@/lib/projects/context";
+import { isAppError, describeError } from "@/lib/errors";
+import { type ProjectContext } from "@/lib/projects/context";
 import { pauseStack, resumeStack } from "@/lib/projects/lifecycle";
 
 export interface IdleReport {

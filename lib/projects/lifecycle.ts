@@ -3,17 +3,17 @@
 // hands the long part to a background job (lib/projects/provision.ts).
 import { ACTIVE_STATUSES, EVENT, isStatusIn, startEvent } from "@/lib/domain";
 import { randomUUID } from "node:crypto";
-import { AccountDisabledError, ForbiddenError, InvalidStateError, QuotaExceededError } from "@/lib/errors";
+import { AccountDisabledError, ForbiddenError, InvalidStateError, QuotaExceededError, describeError } from "@/lib/errors";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { getSystemSettings } from "@/lib/settings/service";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
-import type { SessionUser } from "@/lib/users/service";
-import { parseOrThrow } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
+import { parseOrThrow } from "@/lib/auth/actor";
 import { createProjectSchema, deleteProjectSchema } from "@/lib/validations/project";
 import type { EventKind, PausedBy } from "@/lib/domain";
 import { eventBus, recordEvent } from "@/lib/projects/events";
-import { applyProxy, describeError, setStatus, type ProjectContext } from "@/lib/projects/context";
+import { applyProxy, setStatus, type ProjectContext } from "@/lib/projects/context";
 import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
 import { admit, budgetForUser, budgetOf, hostResources } from "@/lib/projects/admission";
 import { leaseSubnet } from "@/lib/projects/subnets";

@@ -7,7 +7,8 @@
 import { EVENT } from "@/lib/domain";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { recordEvent } from "@/lib/projects/events";
-import { applyProxy, describeError, setStatus, type ProjectContext } from "@/lib/projects/context";
+import { applyProxy, setStatus, type ProjectContext } from "@/lib/projects/context";
+import { describeError } from "@/lib/errors";
 import { deriveActiveStatus, expectedServices, unhealthyReason } from "@/lib/projects/status";
 
 export interface MonitorOptions {

@@ -5,12 +5,12 @@
 // metadata on the engine, so a restored database cannot make a live project
 // look like a failed create).
 import { EVENT, startEvent } from "@/lib/domain";
-import { InvalidStateError } from "@/lib/errors";
+import { InvalidStateError, describeError } from "@/lib/errors";
 import { eventBus, publishProgress, recordEvent } from "@/lib/projects/events";
-import { applyProxy, describeError, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
+import { applyProxy, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
 import { unsealNewest } from "@/lib/projects/metadata";
 import type { ProvisionEvent } from "@/lib/projects/provisioner";
-import type { Release } from "@/lib/projects/slots";
+import type { Release } from "@/lib/concurrency";
 import type { StackSpec } from "@/lib/stack/types";
 
 export type StartMode = "create" | "resume" | "restart";

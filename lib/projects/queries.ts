@@ -4,10 +4,10 @@ import { DISK_READ_ONLY_PERCENT, diskState } from "@/lib/projects/disk-guard";
 import type { PortPurpose, ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { NotFoundError } from "@/lib/errors";
 import { getSystemSettings } from "@/lib/settings/service";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { refSchema } from "@/lib/validations/project";
 import { apiUrl, secretsOf, type ProjectContext } from "@/lib/projects/context";
-import { upgradeBlocked, upgradeNote, upgradeTarget } from "@/lib/projects/upgrade";
+import { upgradeBlocked, upgradeNote, upgradeTarget } from "@/lib/projects/upgrade-plan";
 
 export interface ProjectSummary {
   ref: string;

@@ -8,14 +8,14 @@
 //   of a create that never became active (lib/projects/provision.ts).
 import { EVENT, startEvent } from "@/lib/domain";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
-import { recordEvent } from "@/lib/projects/events";
-import { applyProxy, describeError, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, type ProjectContext, type ProjectForSpec } from "@/lib/projects/context";
+import { recordEvent, interruptedDeletes } from "@/lib/projects/events";
+import { applyProxy, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, type ProjectContext, type ProjectForSpec } from "@/lib/projects/context";
+import { describeError } from "@/lib/errors";
 import { unsealNewest } from "@/lib/projects/metadata";
 import { dataState, discardFailedCreate, startProvision } from "@/lib/projects/provision";
 import type { EngineStack, ServiceStatus } from "@/lib/projects/provisioner";
 import { recoverOrQuarantine } from "@/lib/projects/recovery";
 import { deriveActiveStatus, expectedServices, unhealthyReason } from "@/lib/projects/status";
-import { interruptedDeletes } from "@/lib/projects/events";
 
 export interface ReconcileReport {
   drift: string[];
@@ -42,7 +42,7 @@ type Repair = (input: RepairInput) => Promise<void>;
 
 const FAILED_CREATE = "Creation failed.";
 
-// The database volume of the generation the project runs on (lib/backups/generation.ts).
+// The database volume of the generation the project runs on (lib/stack/volumes.ts).
 const hasData = (stack: EngineStack | null, generation: number) => stack?.volumes.some((v) => v.key === "db-data" && v.generation === generation) ?? false;
 
 /** The database is older than the engine: the project was active after all. Take the engine's word. */

@@ -6,17 +6,17 @@
 import type { Db } from "@/lib/db/client";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
-import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
+import { InvalidStateError, NotFoundError, describeError } from "@/lib/errors";
 import { SERVICE_NAMES, type ServiceName } from "@/lib/stack/types";
-import type { SessionUser } from "@/lib/users/service";
-import { parseOrThrow } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
+import { assertAdmin, parseOrThrow } from "@/lib/auth/actor";
 import { adoptionCandidateSchema, adoptStackSchema, idleTimeoutSchema, nodeDrainSchema, purgeStackSchema } from "@/lib/validations/project";
 import { sweepIdle, wakeProject } from "@/lib/projects/idle";
 import { wakeGate, type GateRequest } from "@/lib/projects/wake-gate";
 import type { ActivitySource } from "@/lib/proxy/activity";
 import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import { chargeAttempt, type CallOptions, type ClientOptions } from "@/lib/projects/throttle";
-import { applyProxy, describeError, secretsOf, specFor, type ProjectContext, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/context";
+import { applyProxy, secretsOf, specFor, type ProjectContext, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/context";
 import { JobRunner } from "@/lib/projects/jobs";
 import * as lifecycle from "@/lib/projects/lifecycle";
 import * as upgrade from "@/lib/projects/upgrade";
@@ -39,7 +39,6 @@ import { Monitor, type MonitorOptions } from "@/lib/projects/monitor";
 import { topConsumers, UsageSampler, usageOf, type UsageOptions } from "@/lib/projects/usage";
 import { checkDisks, DiskGuard } from "@/lib/projects/disk-guard";
 
-export { describeError } from "@/lib/projects/context";
 export { deriveActiveStatus } from "@/lib/projects/status";
 export type { ProjectServiceConfig, ProxyNotifier } from "@/lib/projects/context";
 export type { ProjectDetails, ProjectSummary } from "@/lib/projects/queries";
@@ -48,10 +47,6 @@ export type { CallOptions, ClientOptions } from "@/lib/projects/throttle";
 export type { EngineView } from "@/lib/projects/recovery";
 
 type Scope = queries.ScopeOptions;
-
-function assertAdmin(actor: SessionUser): void {
-  if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
-}
 
 export class ProjectService {
   private readonly ctx: ProjectContext;

@@ -6,15 +6,14 @@
 // when that stack does not come up healthy makes them again from the old spec.
 // Only a healthy new stack moves the project's recorded version.
 import { ACTIVE_STATUSES, EVENT, isStatusIn, PAUSED_STATUSES } from "@/lib/domain";
-import { ForbiddenError, InvalidStateError } from "@/lib/errors";
+import { InvalidStateError, describeError } from "@/lib/errors";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { generateApiKeys, type ProjectSecrets } from "@/lib/stack/secrets";
 import { LATEST_STACK_VERSION, postgresMajorChange } from "@/lib/stack/template";
-import type { SessionUser } from "@/lib/users/service";
+import { assertAdmin, type SessionUser } from "@/lib/auth/actor";
 import {
   applyProxy,
-  describeError,
   PROJECT_FOR_SPEC,
   sealedMetadataOf,
   secretsOf,
@@ -27,7 +26,8 @@ import { dataUpgradePrecheck, upgradeToNewMajor, type UpgradeAttempt } from "@/l
 import { eventBus, recordEvent } from "@/lib/projects/events";
 import type { ProvisionEvent } from "@/lib/projects/provisioner";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
-import type { Release } from "@/lib/projects/slots";
+import { upgradeBlocked, upgradeTarget } from "@/lib/projects/upgrade-plan";
+import type { Release } from "@/lib/concurrency";
 
 /** Upgrades may start from a running or a paused project (a paused one is paused again afterwards). */
 function upgradable(status: ProjectStatus): boolean {
@@ -43,36 +43,6 @@ export type BackupOutcome = { kind: "taken"; id: string } | { kind: "unavailable
  */
 export async function backupBeforeUpgrade(ctx: ProjectContext, p: { id: string; ref: string }): Promise<BackupOutcome> {
   return ctx.beforeUpgrade ? ctx.beforeUpgrade(p) : { kind: "unavailable", why: "this Supafleet runs without project backups" };
-}
-
-/** The newest template version, or null when the project already runs it. */
-export function upgradeTarget(stackVersion: string): string | null {
-  return stackVersion === LATEST_STACK_VERSION ? null : LATEST_STACK_VERSION;
-}
-
-/** The upgrade on offer: its target, the Postgres major change it makes, and why it cannot run (null: it can). */
-function upgradePlan(ctx: ProjectContext, stackVersion: string) {
-  const target = upgradeTarget(stackVersion);
-  const change = target ? postgresMajorChange(stackVersion, target, ctx.config.imageOverrides) : null;
-  let blocked: string | null = null;
-  // A new Postgres major needs the data carried over, which only some runtimes do (not Swarm yet), and never backwards.
-  if (target && change && change.to < change.from)
-    blocked = `Template ${target} runs Postgres ${change.to}, older than this project's Postgres ${change.from}; a database cannot go back a major version.`;
-  else if (target && change && !ctx.provisioner.dataUpgrades)
-    blocked = `Template ${target} runs Postgres ${change.to} and this project's data is Postgres ${change.from}: carrying it over is not available on this engine yet. The project stays on ${stackVersion}, unchanged.`;
-  return { target, change, blocked };
-}
-
-/** Why the upgrade to upgradeTarget cannot run, before anything is touched; null: it can. */
-export function upgradeBlocked(ctx: ProjectContext, stackVersion: string): string | null {
-  return upgradePlan(ctx, stackVersion).blocked;
-}
-
-/** What the upgrade will do beyond making the containers again (shown before it starts); null: nothing more. */
-export function upgradeNote(ctx: ProjectContext, stackVersion: string): string | null {
-  const { change, blocked } = upgradePlan(ctx, stackVersion);
-  if (!change || blocked) return null;
-  return `This upgrade moves the database from Postgres ${change.from} to ${change.to}: the project stops while every role, database and row is copied into a new database (minutes for a large one). If anything fails, it starts again on its old data.`;
 }
 
 export async function upgradeProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {
@@ -96,7 +66,7 @@ export async function upgradeProject(ctx: ProjectContext, actor: SessionUser, re
 
 /** Admin: starts the upgrade of every running or paused project not on the newest template; returns their refs. */
 export async function upgradeAllProjects(ctx: ProjectContext, actor: SessionUser): Promise<string[]> {
-  if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
+  assertAdmin(actor);
   const rows = await ctx.db.project.findMany({
     where: { stackVersion: { not: LATEST_STACK_VERSION }, status: { in: [...ACTIVE_STATUSES, "INACTIVE"] } },
     select: { ref: true },

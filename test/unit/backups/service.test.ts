@@ -16,7 +16,7 @@ import { ensureInstallationId } from "@/lib/installation/service";
 import { ProjectService, type ProjectServiceConfig } from "@/lib/projects/service";
 import { BackupService } from "@/lib/backups/service";
 import { LocalStore } from "@/lib/backups/store";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { FakeEngine, type FakeHooks, type FakeStack } from "@/test/support/fake-provisioner";
 import { LATEST_STACK_VERSION, TEMPLATE_VERSIONS } from "@/lib/stack/template";
 

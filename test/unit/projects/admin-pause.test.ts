@@ -10,7 +10,7 @@ import { migrate } from "@/lib/db/migrate";
 import { ForbiddenError } from "@/lib/errors";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { ProjectService } from "@/lib/projects/service";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { FakeEngine } from "@/test/support/fake-provisioner";
 
 const tmp = mkdtempSync(join(tmpdir(), "supafleet-admin-pause-"));

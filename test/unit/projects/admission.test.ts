@@ -13,7 +13,7 @@ import { ensureInstallationId } from "@/lib/installation/service";
 import { listPlans, savePlan, setUserPlan } from "@/lib/admin/plans";
 import { ProjectService } from "@/lib/projects/service";
 import type { StackSpec } from "@/lib/stack/types";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { FakeEngine } from "@/test/support/fake-provisioner";
 
 const tmp = mkdtempSync(join(tmpdir(), "supafleet-admission-"));

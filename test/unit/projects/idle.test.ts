@@ -12,7 +12,7 @@ import { ProjectService } from "@/lib/projects/service";
 import { wakeReply } from "@/lib/projects/wake-http";
 import { MAX_HOLDS_PER_OWNER, MAX_HOLDS_PER_PROJECT } from "@/lib/projects/wake-gate";
 import { NginxActivityLog, parseActivity } from "@/lib/proxy/activity";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { FakeEngine } from "@/test/support/fake-provisioner";
 
 const tmp = mkdtempSync(join(tmpdir(), "supafleet-idle-"));

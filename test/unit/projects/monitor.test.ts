@@ -13,7 +13,7 @@ import { ensureInstallationId } from "@/lib/installation/service";
 import { ENGINE_UNREACHABLE } from "@/lib/projects/monitor";
 import { ProjectService } from "@/lib/projects/service";
 import { eventBus, type StatusChange } from "@/lib/projects/events";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { FakeEngine } from "@/test/support/fake-provisioner";
 
 const tmp = mkdtempSync(join(tmpdir(), "supafleet-monitor-"));

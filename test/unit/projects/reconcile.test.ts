@@ -18,7 +18,7 @@ import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
 import { ProjectService, type ProjectServiceConfig } from "@/lib/projects/service";
 import { generateRef } from "@/lib/projects/ref";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { FakeEngine } from "@/test/support/fake-provisioner";
 
 const tmp = mkdtempSync(join(tmpdir(), "supafleet-reconcile-"));

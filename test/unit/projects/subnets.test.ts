@@ -10,7 +10,8 @@ import { migrate } from "@/lib/db/migrate";
 import { NoFreeSubnetError } from "@/lib/errors";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { ProjectService } from "@/lib/projects/service";
-import { leaseSubnet, overlaps, parseCidr, poolSize, subnetAt } from "@/lib/projects/subnets";
+import { leaseSubnet } from "@/lib/projects/subnets";
+import { overlaps, parseCidr, poolSize, subnetAt } from "@/lib/net/cidr";
 import { parseEnv } from "@/lib/env";
 import { FakeEngine } from "@/test/support/fake-provisioner";
 

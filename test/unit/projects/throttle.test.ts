@@ -16,7 +16,7 @@ import { organizationSlugOf } from "@/lib/api/views";
 import { ProjectService } from "@/lib/projects/service";
 import { RateLimiter } from "@/lib/rate-limit/limiter";
 import type { RateLimitName, RateLimitRule, RateLimitRules } from "@/lib/rate-limit/rules";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { FakeEngine } from "@/test/support/fake-provisioner";
 
 const tmp = mkdtempSync(join(tmpdir(), "supafleet-throttle-"));

@@ -19,7 +19,7 @@ import { PG17_PATCHES, VAULT_CHECK } from "@/lib/projects/pg17-patches";
 import { ProjectService } from "@/lib/projects/service";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import type { StackSpec } from "@/lib/stack/types";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { FakeEngine } from "@/test/support/fake-provisioner";
 
 const OLD = "2026.02-r1";
