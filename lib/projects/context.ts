@@ -6,6 +6,7 @@ import type { PortPurpose, ProjectStatus } from "@/lib/generated/prisma-sqlite/e
 import { describeError, InvalidStateError } from "@/lib/errors";
 import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { poolerCertificate, poolerHostNames, type PoolerCa } from "@/lib/crypto/pooler-ca";
+import { projectAddress } from "@/lib/stack/address";
 import { buildStackSpec } from "@/lib/stack/build-stack-spec";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
 import type { AuthSettings } from "@/lib/stack/auth-config";
@@ -100,12 +101,6 @@ export interface ProjectForSpec {
 
 export const PROJECT_FOR_SPEC = { ports: true, subnet: true, owner: { select: { id: true, email: true } } } as const;
 
-export function apiUrl(config: ProjectServiceConfig, ref: string): string {
-  const { publicScheme, rootDomain, publicPort } = config;
-  const defaultPort = publicScheme === "https" ? 443 : 80;
-  return `${publicScheme}://${ref}.${rootDomain}${publicPort && publicPort !== defaultPort ? `:${publicPort}` : ""}`;
-}
-
 export async function setStatus(ctx: ProjectContext, id: string, status: ProjectStatus, reason: string | null): Promise<void> {
   const p = await ctx.db.project.update({ where: { id }, data: { status, statusReason: reason }, select: { ref: true } });
   eventBus.publishStatus(p.ref, { status, statusReason: reason });
@@ -138,6 +133,7 @@ export function specFor(
     if (!lease) throw new InvalidStateError(`Project ${p.ref} has no ${purpose} port lease.`);
     return lease.port;
   };
+  const address = projectAddress(p.ref, ctx.config);
   const spec = buildStackSpec({
     ref: p.ref,
     installationId: ctx.provisioner.installationId,
@@ -153,8 +149,8 @@ export function specFor(
     fileSizeLimitBytes: p.fileSizeLimitMb ? p.fileSizeLimitMb * 1024 * 1024 : undefined,
     dbBindAddress: ctx.config.dbBindAddress,
     // The project's own names only: <ref>.<domain>, and db.<ref>.<domain> where the Supabase CLI dials.
-    poolerTls: ctx.config.poolerCa ? poolerCertificate(ctx.config.poolerCa, poolerHostNames(ctx.config.rootDomain, p.ref)) : undefined,
-    publicUrl: apiUrl(ctx.config, p.ref),
+    poolerTls: ctx.config.poolerCa ? poolerCertificate(ctx.config.poolerCa, poolerHostNames(address.host)) : undefined,
+    publicUrl: address.url,
     imageOverrides: ctx.config.imageOverrides,
     healthIntervalMs: ctx.config.healthIntervalMs,
   });

@@ -6,7 +6,8 @@ import { NotFoundError } from "@/lib/errors";
 import { getSystemSettings } from "@/lib/settings/service";
 import type { SessionUser } from "@/lib/auth/actor";
 import { refSchema } from "@/lib/validations/project";
-import { apiUrl, secretsOf, type ProjectContext } from "@/lib/projects/context";
+import { secretsOf, type ProjectContext } from "@/lib/projects/context";
+import { projectAddress } from "@/lib/stack/address";
 import { upgradeBlocked, upgradeNote, upgradeTarget } from "@/lib/projects/upgrade-plan";
 
 export interface ProjectSummary {
@@ -101,7 +102,7 @@ export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
     status: p.status,
     statusReason: p.statusReason,
     createdAt: p.createdAt.toISOString(),
-    apiUrl: apiUrl(ctx.config, p.ref),
+    apiUrl: projectAddress(p.ref, ctx.config).url,
     stackVersion: p.stackVersion,
     upgradeTo: upgradeTarget(p.stackVersion),
     upgradeBlocked: upgradeBlocked(ctx, p.stackVersion),
@@ -169,7 +170,7 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
   const port = (purpose: PortPurpose) => p.ports.find((l) => l.purpose === purpose)?.port ?? null;
   const dbPort = port("POSTGRES");
   const poolerPort = port("POOLER");
-  const host = `${p.ref}.${ctx.config.rootDomain}`;
+  const { host, url } = projectAddress(p.ref, ctx.config);
   const pw = encodeURIComponent(s.postgresPassword);
   // With the pooler CA the pooler speaks TLS; clients should insist on it.
   const params = ctx.config.poolerCa ? "?sslmode=require" : "";
@@ -180,7 +181,7 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
     publishableKey: s.apiKeys?.publishableKey ?? null,
     secretKey: s.apiKeys?.secretKey ?? null,
     // Served by Auth through the gateway (upstream's open route /auth/v1/.well-known/jwks.json).
-    jwksUrl: `${apiUrl(ctx.config, p.ref)}/auth/v1/.well-known/jwks.json`,
+    jwksUrl: `${url}/auth/v1/.well-known/jwks.json`,
     dbHost: host,
     dbPort,
     poolerPort,
@@ -189,7 +190,7 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
     // (5432, behaves like a direct connection) and transaction mode (6543).
     directUrl: dbPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${dbPort}/postgres${params}` : null,
     poolerUrl: poolerPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${poolerPort}/postgres${params}` : null,
-    studioUrl: apiUrl(ctx.config, p.ref),
+    studioUrl: url,
     dbCaCertificate: ctx.config.poolerCa?.certPem ?? null,
     dashboardUsername: s.dashboardUsername,
     dashboardPassword: s.dashboardPassword,
