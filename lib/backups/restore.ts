@@ -11,8 +11,7 @@ import type { Readable } from "node:stream";
 import { InvalidStateError, describeError } from "@/lib/errors";
 import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { applyProxy, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, specFor, type ProjectForSpec, secretsOf } from "@/lib/projects/context";
-import { eventBus, publishProgress, recordEvent } from "@/lib/projects/events";
-import type { ProvisionEvent } from "@/lib/projects/provisioner";
+import { eventBus, publishProgress, projectEventSink, recordEvent } from "@/lib/projects/events";
 import type { StackSpec } from "@/lib/stack/types";
 import type { BackupContext } from "@/lib/backups/context";
 import { openBackup, type Manifest } from "@/lib/backups/format";
@@ -65,20 +64,10 @@ export async function fillFromBackup(b: BackupContext, backup: BackupRow, spec: 
   }
 }
 
-function onProvisionEvent(b: BackupContext, p: { id: string; ref: string }) {
-  return (e: ProvisionEvent) => {
-    if (e.kind === "image.pull") return;
-    const level = e.kind.endsWith("failed") ? "ERROR" : e.kind.endsWith("unhealthy") ? "WARN" : "INFO";
-    void recordEvent(b.projects.db, p, level, e.kind, e.message ?? `${e.kind} ${e.service ?? ""}`, e.service ? { service: e.service } : undefined).catch(
-      () => undefined,
-    );
-  };
-}
-
 async function startStack(b: BackupContext, p: { id: string; ref: string }, spec: StackSpec, signal: AbortSignal): Promise<void> {
   const release = await b.projects.jobs.starts.acquire(signal);
   try {
-    await b.projects.provisioner.up(spec, { onEvent: onProvisionEvent(b, p), signal });
+    await b.projects.provisioner.up(spec, { onEvent: projectEventSink(b.projects.db, p), signal });
     if (signal.aborted) throw new InvalidStateError("Cancelled.");
   } finally {
     release();

@@ -12,8 +12,7 @@ import type { SessionUser } from "@/lib/auth/actor";
 import { parseOrThrow } from "@/lib/auth/actor";
 import { authSettingsSchema } from "@/lib/validations/auth-settings";
 import { authSettingsOf, PROJECT_FOR_SPEC, secretsOf, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
-import { recordEvent } from "@/lib/projects/events";
-import type { ProvisionEvent } from "@/lib/projects/provisioner";
+import { projectEventSink, recordEvent } from "@/lib/projects/events";
 import { findOwned, scopeWhere } from "@/lib/projects/queries";
 
 export interface AuthSettingsView {
@@ -79,10 +78,7 @@ export async function saveAuthSettings(ctx: ProjectContext, actor: SessionUser, 
 
 async function applyToAuth(ctx: ProjectContext, projectId: string, signal: AbortSignal): Promise<void> {
   const p = await ctx.db.project.findUniqueOrThrow({ where: { id: projectId }, include: PROJECT_FOR_SPEC });
-  const onEvent = (e: ProvisionEvent) => {
-    if (e.service === "auth" && e.kind !== "image.pull")
-      void recordEvent(ctx.db, p, e.kind.endsWith("failed") ? "ERROR" : "INFO", e.kind, e.message ?? e.kind, { service: "auth" }).catch(() => undefined);
-  };
+  const onEvent = projectEventSink(ctx.db, p, { service: "auth" });
   try {
     await ctx.provisioner.replaceService(specFor(ctx, p), "auth", { onEvent, signal });
     await recordEvent(ctx.db, p, "INFO", EVENT.authRestartSucceeded, "auth runs the new settings");

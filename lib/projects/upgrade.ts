@@ -23,7 +23,7 @@ import {
   type ProjectForSpec,
 } from "@/lib/projects/context";
 import { dataUpgradePrecheck, upgradeToNewMajor, type UpgradeAttempt } from "@/lib/projects/data-upgrade";
-import { eventBus, recordEvent } from "@/lib/projects/events";
+import { eventBus, projectEventSink, recordEvent } from "@/lib/projects/events";
 import type { ProvisionEvent } from "@/lib/projects/provisioner";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import { upgradeBlocked, upgradeTarget } from "@/lib/projects/upgrade-plan";
@@ -94,17 +94,7 @@ function withApiKeys(secrets: ProjectSecrets): { secrets: ProjectSecrets; added:
 async function runUpgrade(ctx: ProjectContext, projectId: string, target: string, before: ProjectStatus, signal: AbortSignal): Promise<void> {
   const p = await ctx.db.project.findUniqueOrThrow({ where: { id: projectId }, include: PROJECT_FOR_SPEC });
   const from = p.stackVersion;
-  const onEvent = (e: ProvisionEvent) => {
-    if (e.kind !== "image.pull")
-      void recordEvent(
-        ctx.db,
-        p,
-        e.kind.endsWith("failed") ? "ERROR" : "INFO",
-        e.kind,
-        e.message ?? e.kind,
-        e.service ? { service: e.service } : undefined,
-      ).catch(() => undefined);
-  };
+  const onEvent = projectEventSink(ctx.db, p);
   const started = Date.now();
   let release: Release | undefined;
   let finalStatus: ProjectStatus = before;
