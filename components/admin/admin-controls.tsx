@@ -14,6 +14,7 @@ import {
 } from "@/app/admin/actions";
 import type { ActionResult } from "@/lib/actions";
 import { ACTIVE_STATUSES, isStatusIn } from "@/lib/domain";
+import type { SettingsValues } from "@/lib/validations/admin";
 import { Button } from "@/components/ui/button";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
 
@@ -145,19 +146,7 @@ export function ApproveButton({ user }: { user: { id: string; email: string } })
   );
 }
 
-export function SettingsForm({
-  initial,
-}: {
-  initial: {
-    signupEnabled: boolean;
-    defaultProjectQuota: number;
-    signupRequiresApproval: boolean;
-    signupsPerIpPerDay: number;
-    memoryCommitPercent: number;
-    minFreeDiskMb: number;
-    idleTimeoutMin: number;
-  };
-}) {
+export function SettingsForm({ initial }: { initial: SettingsValues }) {
   const { pending, error, run } = useAction();
   const [signup, setSignup] = useState(initial.signupEnabled);
   const [quota, setQuota] = useState(String(initial.defaultProjectQuota));
