@@ -13,7 +13,7 @@ import {
   unlockAccountAction,
 } from "@/app/admin/actions";
 import type { ActionResult } from "@/lib/actions";
-import { ACTIVE_STATUSES, isStatusIn } from "@/lib/domain";
+import { ACTIVE_STATUSES, isStatusIn, STATUS } from "@/lib/domain";
 import type { SettingsValues } from "@/lib/validations/admin";
 import { Button } from "@/components/ui/button";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
@@ -102,7 +102,7 @@ export function ProjectControls({ project }: { project: { ref: string; name: str
           Pause
         </Button>
       )}
-      {project.status === "INACTIVE" && (
+      {project.status === STATUS.INACTIVE && (
         <Button variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => run(() => adminResumeAction(project.ref))}>
           Resume
         </Button>

@@ -4,7 +4,7 @@
 import { statfs } from "node:fs/promises";
 import { freemem, totalmem, cpus, loadavg } from "node:os";
 import type { Db } from "@/lib/db/client";
-import { RUNNING_STATUSES, type Role } from "@/lib/domain";
+import { type Role, RUNNING_STATUSES, STATUS } from "@/lib/domain";
 import { InvalidStateError, NotFoundError } from "@/lib/errors";
 import { getSystemSettings, updateSystemSettings, type SystemSettingsView } from "@/lib/settings/service";
 import { commitment, hostResources } from "@/lib/projects/admission";
@@ -43,7 +43,7 @@ export async function listUsers(db: Db, actor: SessionUser, input: unknown): Pro
       orderBy: { createdAt: "asc" },
       take: PAGE,
       skip: (page - 1) * PAGE,
-      include: { _count: { select: { projects: { where: { status: { not: "REMOVED" } } } } } },
+      include: { _count: { select: { projects: { where: { status: { not: STATUS.REMOVED } } } } } },
     }),
   ]);
   return {

@@ -3,7 +3,7 @@
 import type { z } from "zod";
 import type { ProjectSummary } from "@/lib/projects/service";
 import type { SessionUser } from "@/lib/auth/actor";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import type { ProjectStatus } from "@/lib/domain";
 import type { organizationSchema, PROJECT_STATUSES, projectRefResponseSchema, projectSchema, projectWithDatabaseSchema } from "@/lib/api/schemas";
 
 export type V1Organization = z.output<typeof organizationSchema>;

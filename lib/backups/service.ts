@@ -4,7 +4,7 @@
 // the way the project service checks it (lib/projects/queries.ts).
 import type { Readable } from "node:stream";
 import { InvalidStateError, NotFoundError } from "@/lib/errors";
-import { BACKUPABLE_STATUSES, isStatusIn } from "@/lib/domain";
+import { BACKUPABLE_STATUSES, isStatusIn, STATUS } from "@/lib/domain";
 import { PROJECT_FOR_SPEC, type ProjectContext } from "@/lib/projects/context";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import type { ProjectService } from "@/lib/projects/service";
@@ -171,7 +171,7 @@ export class BackupService {
   /** The actor's projects whose latest scheduled backup failed. */
   async failingBackups(actor: SessionUser): Promise<Array<{ ref: string; name: string; at: string; error: string }>> {
     const projects = await this.projects.db.project.findMany({
-      where: { ownerId: actor.id, status: { not: "REMOVED" } },
+      where: { ownerId: actor.id, status: { not: STATUS.REMOVED } },
       select: { id: true, ref: true, name: true },
     });
     const out = [];
@@ -195,7 +195,7 @@ export class BackupService {
       db.plan.findMany({ orderBy: { memoryMb: "asc" }, select: { id: true, name: true, backupRetentionDays: true } }),
     ]);
     const projects = await db.project.findMany({
-      where: { status: { not: "REMOVED" }, backups: { some: { status: "FAILED" } } },
+      where: { status: { not: STATUS.REMOVED }, backups: { some: { status: "FAILED" } } },
       include: { owner: { select: { email: true } } },
       take: 200,
     });

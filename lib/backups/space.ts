@@ -7,7 +7,7 @@
 //   free-space floor after it.
 // This backup's size is estimated from the project's last good backup, else
 // from its databases' measured size (the guard's, lib/projects/disk-guard.ts).
-import type { BackupKind } from "@/lib/generated/prisma-sqlite/enums";
+import type { BackupKindWord } from "@/lib/domain";
 import { BackupSpaceError } from "@/lib/errors";
 import type { BackupContext } from "@/lib/backups/context";
 import { effectivePlan } from "@/lib/projects/admission";
@@ -47,7 +47,7 @@ export async function backupRoom(b: BackupContext, p: { id: string; ref: string 
 const gib = (bytes: number) => `${(bytes / 1024 / MiB).toFixed(1)} GiB`;
 
 /** Throws BackupSpaceError when this backup would not fit; nothing is written then. */
-export async function assertBackupRoom(b: BackupContext, p: { id: string; ref: string }, kind: BackupKind): Promise<void> {
+export async function assertBackupRoom(b: BackupContext, p: { id: string; ref: string }, kind: BackupKindWord): Promise<void> {
   const room = await backupRoom(b, p);
   const what = kind === "FINAL" ? "The final backup (taken before a delete)" : "The backup";
   if (room.usedBytes + room.estimateBytes > room.quotaBytes) {

@@ -3,7 +3,7 @@
 // inside the encrypted secrets), then makes only the `auth` container again
 // from the new spec when the project runs; a paused project gets them at its
 // next start. Nothing else of the stack is touched.
-import { EVENT, isStatusIn, ACTIVE_STATUSES } from "@/lib/domain";
+import { ACTIVE_STATUSES, EVENT, isStatusIn, STATUS } from "@/lib/domain";
 import { InvalidStateError, NotFoundError, describeError } from "@/lib/errors";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { DEFAULT_AUTH_SETTINGS, type AuthSettings } from "@/lib/stack/auth-config";
@@ -25,7 +25,7 @@ export interface AuthSettingsView {
 
 /** The owner's view (never the admin console: it holds the SMTP account). */
 export async function getAuthSettings(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<AuthSettingsView> {
-  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref), status: { not: "REMOVED" } } });
+  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref), status: { not: STATUS.REMOVED } } });
   if (!p) throw new NotFoundError("Project not found.");
   const secrets = secretsOf(ctx, p);
   return { settings: authSettingsOf(p) ?? DEFAULT_AUTH_SETTINGS, smtpPasswordSet: Boolean(secrets.smtpPassword), applied: !ctx.jobs.has(ref) };

@@ -2,7 +2,7 @@
 // the proxy, the settings and the job runner; and the small helpers they all
 // use (status writes, the project's URL, its secrets and its stack spec).
 import type { Db } from "@/lib/db/client";
-import type { PortPurpose, ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import type { PortPurpose, ProjectStatus } from "@/lib/domain";
 import { describeError, InvalidStateError } from "@/lib/errors";
 import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { poolerCertificate, poolerHostNames, type PoolerCa } from "@/lib/crypto/pooler-ca";

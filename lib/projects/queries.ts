@@ -1,7 +1,7 @@
 // Reading projects: ownership-scoped lookups and the views the app shows.
 // Nothing here changes state.
 import { DISK_READ_ONLY_PERCENT, diskState } from "@/lib/projects/disk-guard";
-import type { PortPurpose, ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import type { PortPurpose, ProjectStatus } from "@/lib/domain";
 import { NotFoundError } from "@/lib/errors";
 import { getSystemSettings } from "@/lib/settings/service";
 import type { SessionUser } from "@/lib/auth/actor";
@@ -9,6 +9,7 @@ import { refSchema } from "@/lib/validations/project";
 import { secretsOf, type ProjectContext } from "@/lib/projects/context";
 import { projectAddress } from "@/lib/stack/address";
 import { upgradeBlocked, upgradeNote, upgradeTarget } from "@/lib/projects/upgrade-plan";
+import { STATUS } from "@/lib/domain";
 
 export interface ProjectSummary {
   ref: string;
@@ -74,7 +75,7 @@ export function scopeWhere(actor: SessionUser, ref: string, opts: ScopeOptions =
 
 /** The live (not removed) project, or NotFound: also for "exists but not yours". */
 export async function findOwned(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}) {
-  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref, opts), status: { not: "REMOVED" } } });
+  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref, opts), status: { not: STATUS.REMOVED } } });
   if (!p) throw new NotFoundError("Project not found.");
   return p;
 }
@@ -124,7 +125,7 @@ export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
 }
 
 export async function listProjects(ctx: ProjectContext, actor: SessionUser): Promise<ProjectSummary[]> {
-  const rows = await ctx.db.project.findMany({ where: { ownerId: actor.id, status: { not: "REMOVED" } }, orderBy: { createdAt: "desc" } });
+  const rows = await ctx.db.project.findMany({ where: { ownerId: actor.id, status: { not: STATUS.REMOVED } }, orderBy: { createdAt: "desc" } });
   return rows.map((r) => summary(ctx, r));
 }
 
@@ -133,7 +134,7 @@ export async function quotaFor(ctx: ProjectContext, actor: SessionUser): Promise
   const [user, settings, used] = await Promise.all([
     ctx.db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { projectQuota: true } }),
     getSystemSettings(ctx.db),
-    ctx.db.project.count({ where: { ownerId: actor.id, status: { not: "REMOVED" } } }),
+    ctx.db.project.count({ where: { ownerId: actor.id, status: { not: STATUS.REMOVED } } }),
   ]);
   return { used, limit: user.projectQuota ?? settings.defaultProjectQuota };
 }
@@ -146,7 +147,7 @@ export async function listAllProjects(
   if (actor.role !== "ADMIN") throw new NotFoundError();
   const q = opts.query?.trim();
   const where = {
-    status: { not: "REMOVED" as const },
+    status: { not: STATUS.REMOVED },
     ...(q ? { OR: [{ ref: { contains: q } }, { name: { contains: q } }, { owner: { email: { contains: q.toLowerCase() } } }] } : {}),
   };
   const [total, rows] = await Promise.all([
@@ -164,7 +165,7 @@ export async function listAllProjects(
 
 /** Keys and connection strings: the owner only (never the admin console). */
 export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<ProjectDetails> {
-  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref), status: { not: "REMOVED" } }, include: { ports: true } });
+  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref), status: { not: STATUS.REMOVED } }, include: { ports: true } });
   if (!p) throw new NotFoundError("Project not found.");
   const s = secretsOf(ctx, p);
   const port = (purpose: PortPurpose) => p.ports.find((l) => l.purpose === purpose)?.port ?? null;

@@ -5,7 +5,7 @@
 // and quarantine), leases, jobs.
 import type { Db } from "@/lib/db/client";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import type { ProjectStatus } from "@/lib/domain";
 import { InvalidStateError, NotFoundError, describeError } from "@/lib/errors";
 import { SERVICE_NAMES, type ServiceName } from "@/lib/stack/types";
 import type { SessionUser } from "@/lib/auth/actor";
@@ -38,6 +38,7 @@ import {
 import { Monitor, type MonitorOptions } from "@/lib/projects/monitor";
 import { topConsumers, UsageSampler, usageOf, type UsageOptions } from "@/lib/projects/usage";
 import { checkDisks, DiskGuard } from "@/lib/projects/disk-guard";
+import { STATUS } from "@/lib/domain";
 
 export { deriveActiveStatus } from "@/lib/projects/status";
 export type { ProjectServiceConfig, ProxyNotifier } from "@/lib/projects/context";
@@ -147,7 +148,7 @@ export class ProjectService {
   /** Admin: live projects still on an older template version than the newest. */
   async projectsBehindLatest(actor: SessionUser): Promise<number> {
     assertAdmin(actor);
-    return this.ctx.db.project.count({ where: { status: { not: "REMOVED" }, stackVersion: { not: LATEST_STACK_VERSION } } });
+    return this.ctx.db.project.count({ where: { status: { not: STATUS.REMOVED }, stackVersion: { not: LATEST_STACK_VERSION } } });
   }
   getAuthSettings = (actor: SessionUser, ref: string) => authSettings.getAuthSettings(this.ctx, actor, ref);
   saveAuthSettings = (actor: SessionUser, ref: string, input: unknown) => authSettings.saveAuthSettings(this.ctx, actor, ref, input);

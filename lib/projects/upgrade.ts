@@ -5,9 +5,9 @@
 // the containers again from the new version's spec on the same volumes, and
 // when that stack does not come up healthy makes them again from the old spec.
 // Only a healthy new stack moves the project's recorded version.
-import { ACTIVE_STATUSES, EVENT, isStatusIn, PAUSED_STATUSES } from "@/lib/domain";
+import { ACTIVE_STATUSES, EVENT, isStatusIn, PAUSED_STATUSES, STATUS, UPGRADABLE_STATUSES } from "@/lib/domain";
 import { InvalidStateError, describeError } from "@/lib/errors";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import type { ProjectStatus } from "@/lib/domain";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { generateApiKeys, type ProjectSecrets } from "@/lib/stack/secrets";
 import { LATEST_STACK_VERSION, postgresMajorChange } from "@/lib/stack/template";
@@ -29,11 +29,6 @@ import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/li
 import { upgradeBlocked, upgradeTarget } from "@/lib/projects/upgrade-plan";
 import type { Release } from "@/lib/concurrency";
 
-/** Upgrades may start from a running or a paused project (a paused one is paused again afterwards). */
-function upgradable(status: ProjectStatus): boolean {
-  return isStatusIn(status, ACTIVE_STATUSES) || status === "INACTIVE";
-}
-
 export type BackupOutcome = { kind: "taken"; id: string } | { kind: "unavailable"; why: string };
 
 /**
@@ -48,7 +43,8 @@ export async function backupBeforeUpgrade(ctx: ProjectContext, p: { id: string; 
 export async function upgradeProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {
   return ctx.jobs.withLock(ref, async () => {
     const p = await findOwned(ctx, actor, ref, opts);
-    if (!upgradable(p.status)) throw new InvalidStateError(`A project that is ${p.status} cannot be upgraded; it must be running or paused.`);
+    if (!isStatusIn(p.status, UPGRADABLE_STATUSES))
+      throw new InvalidStateError(`A project that is ${p.status} cannot be upgraded; it must be running or paused.`);
     const target = upgradeTarget(p.stackVersion);
     if (!target) throw new InvalidStateError(`The project already runs the newest template (${p.stackVersion}).`);
     const blocked = upgradeBlocked(ctx, p.stackVersion);
@@ -68,7 +64,7 @@ export async function upgradeProject(ctx: ProjectContext, actor: SessionUser, re
 export async function upgradeAllProjects(ctx: ProjectContext, actor: SessionUser): Promise<string[]> {
   assertAdmin(actor);
   const rows = await ctx.db.project.findMany({
-    where: { stackVersion: { not: LATEST_STACK_VERSION }, status: { in: [...ACTIVE_STATUSES, "INACTIVE"] } },
+    where: { stackVersion: { not: LATEST_STACK_VERSION }, status: { in: [...UPGRADABLE_STATUSES] } },
     select: { ref: true },
     orderBy: { createdAt: "asc" },
   });
@@ -134,7 +130,7 @@ async function runUpgrade(ctx: ProjectContext, projectId: string, target: string
       return;
     }
     await settle(ctx, p, before);
-    finalStatus = before === "INACTIVE" ? "INACTIVE" : "ACTIVE_HEALTHY";
+    finalStatus = before === STATUS.INACTIVE ? "INACTIVE" : "ACTIVE_HEALTHY";
     if (outcome.kind === "rolled-back") {
       await recordEvent(ctx.db, p, "WARN", EVENT.upgradeRolledBack, `Back on template ${from}${change ? " and its data" : ""}; nothing changed`);
       return;

@@ -2,7 +2,7 @@
 // project's CPU, memory and network (and, hourly, its volumes' size) from the
 // engine's counters; 24 hours are kept, older samples are pruned. The project
 // page draws them; the admin console lists the top consumers.
-import { ACTIVE_STATUSES } from "@/lib/domain";
+import { ACTIVE_STATUSES, STATUS } from "@/lib/domain";
 import { describeError } from "@/lib/errors";
 import { assertAdmin, type SessionUser } from "@/lib/auth/actor";
 import { type ProjectContext } from "@/lib/projects/context";
@@ -126,7 +126,7 @@ export async function topConsumers(ctx: ProjectContext, actor: SessionUser, take
     ),
   );
   return rows
-    .filter((r): r is NonNullable<typeof r> => r !== null && r.project.status !== "REMOVED")
+    .filter((r): r is NonNullable<typeof r> => r !== null && r.project.status !== STATUS.REMOVED)
     .map((r) => ({ ...point(r), ref: r.project.ref, name: r.project.name, ownerEmail: r.project.owner.email }))
     .sort((a, b) => b.memoryMb - a.memoryMb || b.cpuPercent - a.cpuPercent)
     .slice(0, take);

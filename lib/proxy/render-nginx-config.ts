@@ -3,7 +3,7 @@
 // validated against a strict pattern first, so nothing a user typed can
 // inject a directive (refs are generated, but the renderer does not rely on it).
 import { createHash } from "node:crypto";
-import { isStatusIn, PAUSED_STATUSES, ROUTED_STATUSES } from "@/lib/domain";
+import { isStatusIn, PAUSED_STATUSES, ROUTED_STATUSES, STATUS } from "@/lib/domain";
 import { InvalidProxyInputError } from "@/lib/errors";
 import { ACTIVITY_LOG_FORMAT } from "@/lib/proxy/activity";
 import { REF_PATTERN } from "@/lib/validations/project";
@@ -211,7 +211,7 @@ ${PROXY_HEADERS}
     const name = projectAddress(p.ref, { rootDomain: domain, publicScheme: s.scheme }).host;
     // UNKNOWN (the engine did not answer) is routed too: if the gateway is
     // down the answer is 503 with Retry-After, never "project not found".
-    const gated = p.pausedBy === "idle" && (p.status === "INACTIVE" || p.status === "RESTORING") && p.kongPort !== null;
+    const gated = p.pausedBy === "idle" && (p.status === STATUS.INACTIVE || p.status === STATUS.RESTORING) && p.kongPort !== null;
     if (gated || (isStatusIn(p.status, ROUTED_STATUSES) && p.kongPort !== null)) {
       out.push(`server {
   ${listens(s)}

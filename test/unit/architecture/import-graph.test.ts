@@ -34,6 +34,12 @@ const RULES: Rule[] = [
   { name: "the runtime adapters (lib/docker, lib/swarm) do not reach features", from: under(["lib/docker/", "lib/swarm/"]), to: under(FEATURES) },
   { name: "lib/ does not reach the face (app, components)", from: under(["lib/"]), to: under(FACE) },
   {
+    // Status, role, level, backup and port words come from lib/domain.ts; Prisma's copies of them stay in lib/db.
+    name: "only lib/db reads Prisma's generated enums (the domain words are lib/domain.ts's)",
+    from: (file) => !file.startsWith("lib/db/"),
+    to: (target) => /^lib\/generated\/[^/]+\/enums(\.ts)?$/.test(target),
+  },
+  {
     // The engine is spoken only by its adapters (and the image puller, which streams pulls): features reach it through the port.
     name: "only lib/docker, lib/swarm and lib/images speak to the engine (dockerode)",
     from: (file) => !under(["lib/docker/", "lib/swarm/", "lib/images/"])(file),

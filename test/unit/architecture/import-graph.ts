@@ -51,7 +51,7 @@ function specifiers(file: string): string[] {
   return out;
 }
 
-/** The repository file a specifier names, or null for a package (or a file that is not there). Mirrors tsconfig's `@/*` path and bundler resolution. */
+/** The repository file a specifier names (its path as written when the file is missing), or null for a package. Mirrors tsconfig's `@/*` path and bundler resolution. */
 function resolveSpecifier(repo: string, from: string, spec: string): string | null {
   let base: string;
   if (spec.startsWith("@/")) base = join(repo, spec.slice(2));
@@ -59,7 +59,8 @@ function resolveSpecifier(repo: string, from: string, spec: string): string | nu
   else return null;
   const candidates = [base, ...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => join(base, "index" + e))];
   for (const c of candidates) if (existsSync(c) && statSync(c).isFile()) return c;
-  return null;
+  // Not there (generated code before `prisma generate`): the arrow still counts, to the path as written.
+  return base;
 }
 
 /** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */

@@ -12,7 +12,7 @@ import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { InvalidStateError, NotFoundError } from "@/lib/errors";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import type { ProjectStatus } from "@/lib/domain";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
 import { ProjectService, type ProjectServiceConfig } from "@/lib/projects/service";
