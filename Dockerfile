@@ -4,7 +4,7 @@
 FROM node:20-bookworm-slim
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends nginx tini python3 make g++ ca-certificates \
+ && apt-get install -y --no-install-recommends nginx tini python3 make g++ ca-certificates iptables \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

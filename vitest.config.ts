@@ -6,7 +6,9 @@ const alias = { "@": root };
 
 // Three groups: fast unit tests in parallel; tests that drive the real Docker
 // engine / nginx / Postgres one file at a time (2 cores: parallel stacks only
-// slow each other down); browser tests last, against a built app.
+// slow each other down); browser tests after them (sequence.groupOrder),
+// against a built app. scripts/test.sh runs the unit group in a process of its
+// own and builds the app beside the integration tests.
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -26,6 +28,7 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 900_000,
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
           // The run's one swarm (made first, left last: a leave breaks running
           // bridge projects' names, test/global/swarm.ts), then a separate live
           // installation beside the whole suite, checked untouched at the end.
@@ -34,7 +37,14 @@ export default defineConfig({
       },
       {
         resolve: { alias },
-        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 900_000, fileParallelism: false },
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+        },
       },
     ],
   },

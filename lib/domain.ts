@@ -100,6 +100,7 @@ export const EVENT = {
   upgradeRolledBack: "upgrade.rolled_back",
   upgradeRollbackFailed: "upgrade.rollback_failed",
   authSettingsSaved: "auth_settings.saved",
+  projectRenamed: "project.renamed",
   authRestartSucceeded: "auth_settings.applied",
   authRestartFailed: "auth_settings.apply_failed",
   // Edge Functions (Management API): secrets saved (functions restarts alone), deploys and deletes.

@@ -136,7 +136,8 @@ export const envSchema = z
       .refine((v) => v === undefined || (/^\d{1,3}(\.\d{1,3}){3}$/.test(v) && v.split(".").every((o) => Number(o) <= 255)), {
         message: "must be an IPv4 address of this host, e.g. 0.0.0.0 (all) or 127.0.0.1 (this host only)",
       }),
-    SUPAFLEET_EGRESS_RULES: bool(false),
+    // On by default: without them any tenant's code reads a cloud host's metadata credentials (lib/network/egress.ts).
+    SUPAFLEET_EGRESS_RULES: bool(true),
     SUPAFLEET_EGRESS_DENY: z
       .string()
       .default("")

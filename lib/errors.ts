@@ -62,6 +62,13 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/** An upstream Management API operation Supafleet does not offer: named, so a client is never left with a bare 404. */
+export class FeatureUnavailableError extends AppError {
+  constructor(message: string) {
+    super("feature_unavailable", 403, message);
+  }
+}
+
 /** Also used for "exists but not yours": never reveal other users' projects. */
 export class NotFoundError extends AppError {
   constructor(message = "Not found.") {
@@ -271,6 +278,13 @@ export class ImagePullError extends AppError {
   constructor(image: string, reason: string) {
     super("image_pull_failed", 502, `Image ${image} could not be pulled: ${reason}`);
     this.image = image;
+  }
+}
+
+/** A project's own service answered a call of Supafleet's with an error (e.g. postgres-meta's type generator). */
+export class UpstreamServiceError extends AppError {
+  constructor(service: string, detail: string) {
+    super("upstream_service_error", 502, `The project's ${service} answered with an error: ${detail}`, { exposed: true });
   }
 }
 

@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { getEnv } from "@/lib/env";
 import { applyEgressRules } from "@/lib/network/egress";
+import { installEgressBoot } from "@/lib/network/egress-boot";
 import { getMasterKey, getAuthSecret } from "@/lib/server-keys";
 import { getSystemSettings } from "@/lib/settings/service";
 import { ensureBootstrapAdmin } from "@/lib/users/service";
@@ -24,9 +25,14 @@ export function runStartup(): Promise<void> {
     const result = await migrate(env.databaseUrl);
     if (result.applied.length) console.info(`[supafleet] applied migrations: ${result.applied.join(", ")}`);
     if (env.egress.enabled) {
-      // Before any project starts: tenants never run without them.
-      const applied = await applyEgressRules({ pools: [env.subnetPool.cidr], deny: env.egress.deny });
+      // Before any project starts; and, for the next boot, before dockerd restarts any tenant (lib/network/egress-boot.ts).
+      const policy = { pools: [env.subnetPool.cidr], deny: env.egress.deny };
+      const applied = await applyEgressRules(policy);
       console.info(`[supafleet] egress rules applied for ${env.subnetPool.cidr}: ${applied.forward} forward, ${applied.input} input`);
+      const boot = await installEgressBoot(policy);
+      if (!boot.persisted) console.warn(`[supafleet] egress rules are not kept across reboots: ${boot.why}`);
+    } else {
+      console.warn("[supafleet] SUPAFLEET_EGRESS_RULES=false: tenants' containers can reach the cloud metadata address and the host's services");
     }
     const db = getDb();
     setInstallationId(await ensureInstallationId(db, env.installationId));

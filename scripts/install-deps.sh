@@ -13,6 +13,8 @@ have_cmd dockerd || need+=(docker.io)
 have_cmd nginx || need+=(nginx)
 have_cmd g++ || need+=(g++ make python3)
 have_cmd curl || need+=(curl)
+# Rotates nginx's logs (scripts/nginx-setup.ts installs /etc/logrotate.d/supafleet-nginx).
+have_cmd logrotate || need+=(logrotate)
 if [ "$mode" = "test" ]; then
   have_cmd chromium || [ -x /usr/bin/chromium ] || need+=(chromium)
   have_cmd debootstrap || need+=(debootstrap)

@@ -3,9 +3,10 @@
 // The app re-renders the generated part after start-up reconcile.
 import { execFileSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { getEnv } from "@/lib/env";
 import { renderMainConfig } from "@/lib/proxy/main-config";
+import { LOGROTATE_CONF, renderLogRotation } from "@/lib/proxy/log-rotation";
 import { proxySettings } from "@/lib/proxy/app-proxy";
 import { nginxRuntimeLayout, nginxWorker, prepareNginxRuntime } from "@/lib/proxy/nginx-runtime";
 import { renderNginxConfig } from "@/lib/proxy/render-nginx-config";
@@ -28,6 +29,15 @@ async function main(): Promise<void> {
       user: layout.user,
     }),
   );
+  // The access and error logs rotate (daily, or past 100 MB; lib/proxy/log-rotation.ts).
+  const logs = [join(layout.logDir, "access.log"), join(layout.logDir, "error.log")];
+  if (process.getuid?.() === 0 && existsSync(dirname(LOGROTATE_CONF))) {
+    writeFileSync(LOGROTATE_CONF, renderLogRotation({ logs }), { mode: 0o644 });
+  } else {
+    console.warn(
+      `[supafleet] ${dirname(LOGROTATE_CONF)} is missing or not writable: rotate ${logs.join(" and ")} yourself (apt-get install logrotate, run as root)`,
+    );
+  }
   if (!existsSync(env.nginx.siteConf)) writeFileSync(env.nginx.siteConf, renderNginxConfig([], proxySettings(env)));
   execFileSync(env.nginx.bin, ["-t", "-q", "-c", env.nginx.mainConf], { stdio: "inherit" });
   const applier = new NginxApplier({

@@ -1,26 +1,91 @@
 #!/usr/bin/env bash
 # The one test command: installs what is missing, builds the app, runs every
 # test (unit, database, Docker/nginx integration, browser) with vitest.
+#
+# Two lines of work run side by side, because the integration tests mostly
+# wait on Docker and leave the cores idle:
+#   - in the background, one after the other (one more busy core, not two):
+#     the unit and database tests in a vitest process of their own, then the
+#     checks (eslint, prettier --check, next build);
+#   - in the foreground, the integration tests, then the browser tests (one
+#     vitest process, so the live installation of
+#     test/global/live-installation.ts stands beside both). The browser tests'
+#     app server waits for the build's verdict (test/support/app-server.ts,
+#     SUPAFLEET_TEST_APP_BUILD).
+# A failed unit test or check fails the run with its output, as before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh test
-echo "==> eslint"
-npx eslint . || { echo "eslint found problems (npm run lint)"; exit 1; }
-echo "==> prettier --check"
-npx prettier --check . >/tmp/supafleet-prettier.log 2>&1 || { cat /tmp/supafleet-prettier.log; echo "prettier found unformatted files (npm run format)"; exit 1; }
-echo "==> next build"
-NEXT_TELEMETRY_DISABLED=1 npx next build >/tmp/supafleet-next-build.log 2>&1 || { cat /tmp/supafleet-next-build.log; exit 1; }
 mkdir -p test-artifacts
+rm -f test-artifacts/live-installation.json test-artifacts/vitest.json test-artifacts/vitest-unit.json
+checks=$(mktemp -d /tmp/supafleet-checks-XXXXXX)
+export SUPAFLEET_TEST_APP_BUILD="$checks/next-build.status"
+
+unit_args=(--project unit --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest-unit.json)
+[ $# -gt 0 ] && unit_args+=(--passWithNoTests)
+echo "==> unit and database tests, then eslint, prettier and next build, beside the integration tests (output at the end)"
+(
+  export NEXT_TELEMETRY_DISABLED=1
+  # Whatever happens here, the browser tests must not wait for a verdict that never comes.
+  trap '[ -f "$checks/next-build.status" ] || echo "the checks stopped before next build finished" >"$checks/next-build.status"' EXIT
+  run_check() { # name, command...
+    local name=$1
+    shift
+    local t=$SECONDS rc=0
+    "$@" >"$checks/$name.log" 2>&1 || rc=$?
+    echo "$rc" >"$checks/$name.status"
+    echo "==> $name: $([ "$rc" -eq 0 ] && echo ok || echo "FAILED ($rc)") in $((SECONDS - t)) s"
+  }
+  run_check unit npx vitest run "${unit_args[@]}" "$@"
+  run_check eslint npx eslint .
+  run_check prettier npx prettier --check .
+  # Written last: the browser tests wait for this file.
+  run_check next-build npx next build
+) &
+background_pid=$!
+
 status=0
-rm -f test-artifacts/live-installation.json
 # The live installation beside the suite is part of every full run.
 export SUPAFLEET_TEST_LIVE_INSTALLATION=1
-npx vitest run --project unit --project integration --project e2e --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@" || status=$?
-# One plain closing line for CI.
+echo "==> integration and browser tests"
+main_args=(--project integration --project e2e --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json)
+[ $# -gt 0 ] && main_args+=(--passWithNoTests)
+npx vitest run "${main_args[@]}" "$@" || status=$?
+
+wait "$background_pid" || true
+echo "==> unit and database tests"
+cat "$checks/unit.log" 2>/dev/null || true
+for name in unit eslint prettier next-build; do
+  rc=$(cat "$checks/$name.status" 2>/dev/null || echo "did not finish")
+  if [ "$rc" != 0 ]; then
+    [ "$name" = unit ] || cat "$checks/$name.log" 2>/dev/null || true
+    case $name in
+      unit) echo "unit and database tests failed" ;;
+      eslint) echo "eslint found problems (npm run lint)" ;;
+      prettier) echo "prettier found unformatted files (npm run format)" ;;
+      next-build) echo "next build failed" ;;
+    esac
+    status=1
+  fi
+done
+
+# One JSON for the whole run (the unit process's results folded in), and one plain closing line for CI.
 node -e '
-  const r = JSON.parse(require("fs").readFileSync("test-artifacts/vitest.json", "utf8"));
+  const fs = require("fs");
+  const read = (f) => { try { return JSON.parse(fs.readFileSync(f, "utf8")); } catch { return null; } };
+  const main = read("test-artifacts/vitest.json");
+  const unit = read("test-artifacts/vitest-unit.json");
+  const parts = [main, unit].filter(Boolean);
+  if (!parts.length) throw new Error("no vitest JSON was written");
+  const r = { ...parts[0], testResults: parts.flatMap((p) => p.testResults) };
+  for (const k of Object.keys(r)) if (k.startsWith("num")) r[k] = parts.reduce((n, p) => n + (p[k] ?? 0), 0);
+  r.startTime = Math.min(...parts.map((p) => p.startTime));
+  r.success = parts.length === 2 && parts.every((p) => p.success);
+  fs.writeFileSync("test-artifacts/vitest.json", JSON.stringify(r));
+  fs.rmSync("test-artifacts/vitest-unit.json", { force: true });
   console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
 ' || true
+rm -rf "$checks"
 if [ $# -eq 0 ] && [ ! -f test-artifacts/live-installation.json ]; then
   echo "Live installation beside the suite: FAILED: no verdict was written (test/global/live-installation.ts did not finish)"
   status=1

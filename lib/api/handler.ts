@@ -56,17 +56,23 @@ export function successResponse(status: number, result: unknown): Response {
     : Response.json(result, { status, headers: HEADERS });
 }
 
+/** The request's token, checked and charged to its rate limit; the client's address rides along for the service's per-address limits. */
+export async function authenticateCaller(req: Request): Promise<ApiCaller> {
+  const { db, limiter } = getApiRuntime();
+  const principal: ApiCaller = { ...(await authenticateToken(db, req.headers.get("authorization"))), address: addressOf(req.headers) };
+  const decision = await limiter.consume(`token:${principal.tokenId}`);
+  if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, "requests with this access token");
+  return principal;
+}
+
 export function apiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType | undefined>(
   op: ApiOperation<P, Q, B>,
   fn: (call: ApiCall<P, Q, B>) => Promise<unknown>,
 ): (req: Request, ctx: RouteContext) => Promise<Response> {
   return async (req, ctx) => {
     try {
-      const { db, api, limiter } = getApiRuntime();
-      // The client's address rides along: the project service charges its per-address limits to it.
-      const principal: ApiCaller = { ...(await authenticateToken(db, req.headers.get("authorization"))), address: addressOf(req.headers) };
-      const decision = await limiter.consume(`token:${principal.tokenId}`);
-      if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, "requests with this access token");
+      const { api } = getApiRuntime();
+      const principal = await authenticateCaller(req);
       const params = parseInput(op.params, (await ctx?.params) ?? {}, "path");
       const query = parseInput(op.query, queryObject(new URL(req.url), op.query), "query");
       const body = (op.body ? parseInput(op.body, await readJsonBody(req, op.maxBodyBytes), "body") : undefined) as ApiCall<P, Q, B>["body"];

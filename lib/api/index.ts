@@ -5,6 +5,7 @@
 import { getDb, type Db } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { getProjectService } from "@/lib/projects";
+import { getBackupService } from "@/lib/backups";
 import { LATEST_STACK_VERSION, templateImage } from "@/lib/stack/template";
 import { ManagementApi } from "@/lib/api/management-api";
 import { MemoryWindowLimiter, type RequestLimiter } from "@/lib/api/rate-limit";
@@ -28,6 +29,7 @@ export function getApiRuntime(): ApiRuntime {
         // Each project's Supavisor publishes its POSTGRES port on the host (lib/docker).
         databaseHost: "127.0.0.1",
         functionMaxBytes: env.functionMaxBytes,
+        backups: getBackupService(),
       }),
       limiter: new MemoryWindowLimiter({ points: env.apiRateLimit, windowMs: 60_000 }),
     };

@@ -17,7 +17,8 @@ import type { TokenPrincipal } from "@/lib/tokens/service";
 import type { CreateProjectBody, HealthServiceName, RunQueryBody, UpdateAuthConfigBody } from "@/lib/api/schemas";
 import { projectKeys, v1ApiKeys, type V1ApiKey } from "@/lib/api/api-keys";
 import { authSettingsFromPatch, v1AuthConfig, type V1AuthConfig } from "@/lib/api/auth-config";
-import { runSql, type QueryLimits, DEFAULT_QUERY_LIMITS } from "@/lib/api/database-query";
+import { runSql, type QueryLimits, type QueryTarget, DEFAULT_QUERY_LIMITS } from "@/lib/api/database-query";
+import { SettingsApi, type BackupLister } from "@/lib/api/settings-api";
 import { QueryGate, type QueryConcurrency } from "@/lib/api/query-gate";
 import { serviceHealth, type V1ServiceHealth } from "@/lib/api/health";
 import type { BulkUpdateFunctionBody, CreateSecretBody, DeployMetadata, V1Function, V1Secret } from "@/lib/api/function-schemas";
@@ -48,6 +49,8 @@ export interface ManagementApiConfig {
   functionMaxBytes?: number;
   /** SQL queries running at once, per user and in all. */
   queryConcurrency?: QueryConcurrency;
+  /** The project's backups (GET …/database/backups); without it that operation says backups are not available. */
+  backups?: BackupLister;
 }
 
 /** A token's principal and the client's address key (lib/rate-limit/client-ip.ts), for the service's throttles. */
@@ -62,12 +65,15 @@ const PAGE = 100;
 
 export class ManagementApi {
   private readonly queries: QueryGate;
+  /** Profile, organization, rename, backups, connection and configuration reads, migrations. */
+  readonly settings: SettingsApi;
 
   constructor(
     private readonly projects: ProjectService,
     private readonly config: ManagementApiConfig,
   ) {
     this.queries = new QueryGate(config.queryConcurrency);
+    this.settings = new SettingsApi(projects, { backups: config.backups, withDatabase: (p, ref, fn) => this.withDatabase(p, ref, fn) });
   }
 
   private scope(p: TokenPrincipal) {
@@ -153,12 +159,17 @@ export class ManagementApi {
   }
 
   async runQuery(p: TokenPrincipal, ref: string, body: RunQueryBody): Promise<Record<string, unknown>[]> {
+    return this.withDatabase(p, ref, (target, limits) => runSql(target, body, limits));
+  }
+
+  /** SQL on the owner's active project, as postgres through its Supavisor, under the per-user SQL gate and limits. */
+  async withDatabase<T>(p: TokenPrincipal, ref: string, fn: (target: QueryTarget, limits: QueryLimits) => Promise<T>): Promise<T> {
     const d = await this.projects.getProjectDetails(p.user, ref);
     if (!isStatusIn(d.status, ACTIVE_STATUSES)) throw new InvalidStateError(`The project is ${d.status}; its database runs only while it is active.`);
     if (!d.dbPort) throw new InvalidStateError("The project has no database port.");
     const target = { host: this.config.databaseHost, port: d.dbPort, user: `postgres.${d.ref}`, password: d.dbPassword, database: "postgres" };
     // Counted per user: one user's tokens share the limit.
-    return this.queries.run(p.user.id, () => runSql(target, body, this.config.queryLimits ?? DEFAULT_QUERY_LIMITS));
+    return this.queries.run(p.user.id, () => fn(target, this.config.queryLimits ?? DEFAULT_QUERY_LIMITS));
   }
 
   // ---- Edge Functions and their secrets: owner only (the service scopes by owner; admins get 404) ----

@@ -13,10 +13,13 @@ const TARGET = "openapi-3.0" as const;
 const TAGS: Record<ApiOperation["tag"], string> = {
   Projects: "Create, list, read, pause, restore and delete projects.",
   Organizations: "Your organization (one per account).",
+  Profile: "Who the token acts for.",
   Secrets: "A project's API keys, and its Edge Functions' secrets.",
   Auth: "A project's Auth (GoTrue) settings.",
-  Database: "SQL on a project's database.",
+  Database: "SQL, migrations, connection settings and backups of a project's database.",
+  Storage: "A project's Storage settings.",
   "Edge Functions": "A project's Edge Functions: deploy, list, read and delete them.",
+  Billing: "Add-ons (Supafleet sells none).",
   Meta: "This document.",
 };
 const COMPONENTS = "#/components/schemas/";

@@ -23,6 +23,8 @@ import {
   updateAuthConfigBodySchema,
 } from "@/lib/api/schemas";
 import { functionOperations } from "@/lib/api/function-operations";
+import { settingsOperations } from "@/lib/api/settings-operations";
+import { featureOperations } from "@/lib/api/feature-operations";
 
 export type { ApiOperation, HttpMethod } from "@/lib/api/operation";
 
@@ -192,6 +194,8 @@ export const operations = {
     errors: [],
   }),
   ...functionOperations,
+  ...settingsOperations,
+  ...featureOperations,
   openApiDocument: op({
     method: "GET",
     path: "/v1/openapi.json",

@@ -50,8 +50,8 @@ export function queryObject(url: URL, schema: z.ZodType): Record<string, unknown
   return out;
 }
 
-/** The request body, at most limitBytes: a larger one is refused without reading the rest. */
-export async function readBoundedBody(req: Request, limitBytes: number): Promise<Buffer> {
+/** The request's (or a response's) body, at most limitBytes: a larger one is refused without reading the rest. */
+export async function readBoundedBody(req: Pick<Request, "headers" | "body">, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
   const chunks: Uint8Array[] = [];

@@ -67,6 +67,13 @@ export async function pruneBackups(b: BackupContext, now = new Date()): Promise<
   return { removed, purged };
 }
 
+/** Due: no good scheduled backup within a day, and no attempt within the last hour (a failed one is retried then). Pure. */
+export function isDue(last: { lastGoodAt: Date | null; lastTryAt: Date | null }, now: Date): boolean {
+  if (last.lastGoodAt && now.getTime() - last.lastGoodAt.getTime() < DAY) return false;
+  if (last.lastTryAt && now.getTime() - last.lastTryAt.getTime() < RETRY_AFTER_MS) return false;
+  return true;
+}
+
 /** Live, once-active projects whose last scheduled backup is a day old (or failed over an hour ago). */
 export async function dueProjects(db: Db, now = new Date()) {
   const candidates = await db.project.findMany({
@@ -78,8 +85,7 @@ export async function dueProjects(db: Db, now = new Date()) {
   for (const p of candidates) {
     const lastGood = await db.backup.findFirst({ where: { projectId: p.id, kind: "SCHEDULED", status: "SUCCEEDED" }, orderBy: { startedAt: "desc" } });
     const lastTry = await db.backup.findFirst({ where: { projectId: p.id, kind: "SCHEDULED" }, orderBy: { startedAt: "desc" } });
-    if (lastGood && now.getTime() - lastGood.startedAt.getTime() < DAY) continue;
-    if (lastTry && now.getTime() - lastTry.startedAt.getTime() < RETRY_AFTER_MS) continue;
+    if (!isDue({ lastGoodAt: lastGood?.startedAt ?? null, lastTryAt: lastTry?.startedAt ?? null }, now)) continue;
     due.push(p);
     if (due.length >= PER_TICK) break;
   }

@@ -8,6 +8,7 @@ import { BACKUPABLE_STATUSES, isStatusIn, STATUS } from "@/lib/domain";
 import { PROJECT_FOR_SPEC, type ProjectContext } from "@/lib/projects/context";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import type { ProjectService } from "@/lib/projects/service";
+import { chargeAttempt, type CallOptions, type ClientOptions } from "@/lib/projects/throttle";
 import { getSystemSettings, updateSystemSettings } from "@/lib/settings/service";
 import { assertAdmin, parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 import {
@@ -89,11 +90,17 @@ export class BackupService {
     return backupView(await this.projects.db.backup.findUniqueOrThrow({ where: { id } }), p.stackVersion, this.projects.config.imageOverrides);
   }
 
-  async restoreBackup(actor: SessionUser, input: unknown): Promise<ProjectSummary> {
+  // Restores, clones and undeletes start whole stacks: they pay the project
+  // throttles (lib/projects/throttle.ts) like the project service's doors,
+  // before any work. A clone makes a new project, so it is a create.
+
+  async restoreBackup(actor: SessionUser, input: unknown, opts: ClientOptions = {}): Promise<ProjectSummary> {
+    await chargeAttempt(this.projects.limiter, "lifecycle", actor, opts);
     return requestRestore(this.ctx, actor, parseOrThrow(restoreBackupSchema, input));
   }
 
-  async cloneBackup(actor: SessionUser, input: unknown): Promise<ProjectSummary> {
+  async cloneBackup(actor: SessionUser, input: unknown, opts: ClientOptions = {}): Promise<ProjectSummary> {
+    await chargeAttempt(this.projects.limiter, "create", actor, opts);
     return requestClone(this.ctx, actor, parseOrThrow(cloneBackupSchema, input));
   }
 
@@ -160,7 +167,8 @@ export class BackupService {
     }));
   }
 
-  async undeleteProject(actor: SessionUser, input: unknown, opts: ScopeOptions = {}): Promise<ProjectSummary> {
+  async undeleteProject(actor: SessionUser, input: unknown, opts: CallOptions = {}): Promise<ProjectSummary> {
+    await chargeAttempt(this.projects.limiter, "lifecycle", actor, opts);
     const parsed = parseOrThrow(undeleteProjectSchema, input);
     await findDeleted(this.ctx, actor, parsed.ref, opts);
     return requestUndelete(this.ctx, actor, parsed, opts);

@@ -46,20 +46,27 @@ export async function backupRoom(b: BackupContext, p: { id: string; ref: string 
 
 const gib = (bytes: number) => `${(bytes / 1024 / MiB).toFixed(1)} GiB`;
 
+/** Why this backup does not fit, in words for its owner (their space first, then the disk's floor); null when it fits. Pure. */
+export function backupRefusal(room: BackupRoom, kind: BackupKindWord): { reason: "space" | "disk"; message: string } | null {
+  const what = kind === "FINAL" ? "The final backup (taken before a delete)" : "The backup";
+  if (room.usedBytes + room.estimateBytes > room.quotaBytes) {
+    return {
+      reason: "space",
+      message: `${what} was not started: your backups use ${gib(room.usedBytes)} of your ${gib(room.quotaBytes)} of backup space, and this one needs about ${gib(room.estimateBytes)}. Delete old backups, or ask an administrator for more space.`,
+    };
+  }
+  if (room.freeBytes !== null && room.freeBytes - room.estimateBytes < room.floorBytes) {
+    return { reason: "disk", message: `${what} was not started: the backup disk is nearly full (${gib(room.freeBytes)} free). Try again later.` };
+  }
+  return null;
+}
+
 /** Throws BackupSpaceError when this backup would not fit; nothing is written then. */
 export async function assertBackupRoom(b: BackupContext, p: { id: string; ref: string }, kind: BackupKindWord): Promise<void> {
   const room = await backupRoom(b, p);
-  const what = kind === "FINAL" ? "The final backup (taken before a delete)" : "The backup";
-  if (room.usedBytes + room.estimateBytes > room.quotaBytes) {
-    throw new BackupSpaceError(
-      `${what} was not started: your backups use ${gib(room.usedBytes)} of your ${gib(room.quotaBytes)} of backup space, and this one needs about ${gib(room.estimateBytes)}. Delete old backups, or ask an administrator for more space.`,
-    );
-  }
-  if (room.freeBytes !== null) {
-    const floor = room.floorBytes;
-    if (room.freeBytes - room.estimateBytes < floor) {
-      console.warn(`[supafleet] backup of ${p.ref} refused: ${gib(room.freeBytes)} free on the backup disk, floor ${gib(floor)}`);
-      throw new BackupSpaceError(`${what} was not started: the backup disk is nearly full (${gib(room.freeBytes)} free). Try again later.`);
-    }
-  }
+  const refusal = backupRefusal(room, kind);
+  if (!refusal) return;
+  if (refusal.reason === "disk")
+    console.warn(`[supafleet] backup of ${p.ref} refused: ${gib(room.freeBytes ?? 0)} free on the backup disk, floor ${gib(room.floorBytes)}`);
+  throw new BackupSpaceError(refusal.message);
 }

@@ -54,6 +54,8 @@ export async function ensureNetwork(docker: Docker, spec: StackSpec): Promise<vo
       Driver: "bridge",
       Labels: spec.network.labels,
       CheckDuplicate: true,
+      // No IPv6 path out of a project network: the egress rules (lib/network/egress.ts) are IPv4 rules.
+      EnableIPv6: false,
       ...(spec.network.subnet ? { IPAM: { Driver: "default", Config: [{ Subnet: spec.network.subnet }] } } : {}),
     });
   } catch (err) {

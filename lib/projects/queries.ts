@@ -50,6 +50,8 @@ export interface ProjectDetails extends ProjectSummary {
   dbHost: string;
   dbPort: number | null;
   poolerPort: number | null;
+  /** The gateway's port on the host (127.0.0.1; nginx routes the project's address to it). */
+  gatewayPort: number | null;
   dbPassword: string;
   directUrl: string | null;
   poolerUrl: string | null;
@@ -186,6 +188,7 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
     dbHost: host,
     dbPort,
     poolerPort,
+    gatewayPort: port("KONG_HTTP"),
     dbPassword: s.postgresPassword,
     // Both go through Supavisor, as upstream publishes them: session mode
     // (5432, behaves like a direct connection) and transaction mode (6543).

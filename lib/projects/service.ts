@@ -23,6 +23,7 @@ import * as upgrade from "@/lib/projects/upgrade";
 import * as authSettings from "@/lib/projects/auth-settings";
 import * as functionSecrets from "@/lib/projects/function-secrets";
 import * as edgeFunctions from "@/lib/projects/edge-functions";
+import * as projectSettings from "@/lib/projects/project-settings";
 import type { LogLine, NodeView, Provisioner, ServiceStatus } from "@/lib/projects/provisioner";
 import * as queries from "@/lib/projects/queries";
 import { reconcile, type ReconcileReport } from "@/lib/projects/reconcile";
@@ -150,6 +151,8 @@ export class ProjectService {
     assertAdmin(actor);
     return this.ctx.db.project.count({ where: { status: { not: STATUS.REMOVED }, stackVersion: { not: LATEST_STACK_VERSION } } });
   }
+  renameProject = (actor: SessionUser, input: unknown) => projectSettings.renameProject(this.ctx, actor, input);
+  storageLimits = (actor: SessionUser, ref: string) => projectSettings.storageLimits(this.ctx, actor, ref);
   getAuthSettings = (actor: SessionUser, ref: string) => authSettings.getAuthSettings(this.ctx, actor, ref);
   saveAuthSettings = (actor: SessionUser, ref: string, input: unknown) => authSettings.saveAuthSettings(this.ctx, actor, ref, input);
   // Edge Functions and their secrets: owner only, as Auth settings.

@@ -2,6 +2,8 @@
 // (dashboard actions, the Management API, anything added later) pays the same:
 // creates per account and per client address, and the other actions that
 // tear down or start a whole stack (delete, restart, resume, retry) likewise.
+// The backup service charges the same: a clone as a create, a restore and an
+// undelete (bringing back a deleted project) as lifecycle actions.
 // Every attempt counts, before any work, as the log-in throttle does: a flood
 // of refused attempts costs the flooder, not the host.
 import type { RateLimiter } from "@/lib/rate-limit/limiter";

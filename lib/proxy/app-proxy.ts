@@ -22,6 +22,7 @@ export function proxySettings(env: Env): ProxySettings {
     pagesDir: resolve(process.cwd(), "nginx/pages"),
     clientMaxBodySize: env.nginx.uploadLimit,
     activityLog: activityLogPath(env),
+    limits: env.nginxLimits,
   };
 }
 

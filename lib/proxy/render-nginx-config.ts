@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { isStatusIn, PAUSED_STATUSES, ROUTED_STATUSES, STATUS } from "@/lib/domain";
 import { InvalidProxyInputError } from "@/lib/errors";
 import { ACTIVITY_LOG_FORMAT } from "@/lib/proxy/activity";
+import { appLimits, gatedLimits, limitZones, type ProxyLimits } from "@/lib/proxy/nginx-limits";
 import { REF_PATTERN } from "@/lib/validations/project";
 import { projectAddress } from "@/lib/stack/address";
 import { WAKE_GATE_HEADER, WAKE_HOLD_MS, WAKE_URI_HEADER } from "@/lib/proxy/wake-protocol";
@@ -36,6 +37,8 @@ export interface ProxySettings {
   /** Where every project request is logged as "<msec> <host>" (lib/proxy/activity.ts): the idle clock. */
   activityLog?: string;
   clientMaxBodySize: string;
+  /** Per-client request and connection limits on the app and on gated projects; none: unlimited (tests that build their own). */
+  limits?: ProxyLimits;
 }
 
 const HOSTNAME = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -166,6 +169,7 @@ export function renderNginxConfig(projects: ProxyProject[], settings: ProxySetti
     // API clients (an apikey header, or asking for JSON) get JSON status answers, browsers HTML.
     'map "$http_apikey|$http_accept" $sf_reply {\n  default html;\n  "~^[^|]+\\|" json;\n  "~*\\|.*application/json" json;\n}',
     "geo $sf_loopback {\n  default 0;\n  127.0.0.0/8 1;\n  ::1 1;\n}",
+    ...limitZones(s.limits),
     ...(s.activityLog ? [`log_format sf_activity '${ACTIVITY_LOG_FORMAT}';`] : []),
     // Unknown Host values and bare IPs: close the connection without an answer.
     `server {
@@ -197,7 +201,7 @@ export function renderNginxConfig(projects: ProxyProject[], settings: ProxySetti
   ${listens(s)}
   server_name ${domain};
   client_max_body_size 10m;${s.tls ? '\n  add_header Strict-Transport-Security "max-age=31536000" always;' : ""}
-  location / {
+  location / {${appLimits(s.limits)}
     proxy_pass http://${host(s.appUpstream.host, "app host")}:${port(s.appUpstream.port, "app port")};
 ${PROXY_HEADERS}
     proxy_buffering off;
@@ -217,7 +221,7 @@ ${PROXY_HEADERS}
   ${listens(s)}
   server_name ${name};${activity}
   client_max_body_size ${s.clientMaxBodySize};
-  location / {${gated ? WAKE_GATE : ""}
+  location / {${gated ? WAKE_GATE + gatedLimits(s.limits) : ""}
     proxy_pass http://${p.upstreamHost || "127.0.0.1"}:${p.kongPort};
 ${PROXY_HEADERS}
     proxy_request_buffering off;

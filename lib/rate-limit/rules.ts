@@ -24,8 +24,8 @@ export const LIMIT_SUBJECT: Record<RateLimitName, string> = {
   signupIp: "sign-up attempts from your address",
   createUser: "project creations",
   createIp: "project creations from your address",
-  lifecycleUser: "project deletes, restarts and resumes",
-  lifecycleIp: "project deletes, restarts and resumes from your address",
+  lifecycleUser: "project deletes, restarts, resumes, restores and undeletes",
+  lifecycleIp: "project deletes, restarts, resumes, restores and undeletes from your address",
 };
 
 export const DEFAULT_RULES: Record<RateLimitName, string> = {

@@ -156,7 +156,7 @@ export function templateVars(input: StackInput): Record<string, string> {
     MAILER_URLPATHS_EMAIL_CHANGE: "/auth/v1/verify",
     STUDIO_DEFAULT_ORGANIZATION: "Supafleet",
     STUDIO_DEFAULT_PROJECT: input.name ?? input.ref,
-    PGRST_DB_SCHEMAS: "public,storage,graphql_public",
+    PGRST_DB_SCHEMAS: POSTGREST_DB_SCHEMAS,
     IMGPROXY_ENABLE_WEBP_DETECTION: "true",
     IMGPROXY_AUTO_WEBP: "true",
     // Deviation from upstream's .env.example ("false"): Supabase's platform
@@ -167,8 +167,8 @@ export function templateVars(input: StackInput): Record<string, string> {
     STORAGE_FILE_SIZE_LIMIT: String(input.fileSizeLimitBytes ?? DEFAULT_FILE_SIZE_LIMIT_BYTES),
     STORAGE_TENANT_ID: "stub",
     REGION: "local",
-    POOLER_DEFAULT_POOL_SIZE: "20",
-    POOLER_MAX_CLIENT_CONN: "100",
+    POOLER_DEFAULT_POOL_SIZE: String(POOLER_DEFAULT_POOL_SIZE),
+    POOLER_MAX_CLIENT_CONN: String(POOLER_MAX_CLIENT_CONN),
     POOLER_DB_POOL_SIZE: "5",
     KONG_HTTP_PORT: String(input.ports.kongHttp),
     POSTGRES_PUBLIC_PORT: String(input.ports.postgres),
@@ -292,3 +292,9 @@ export const DEFAULT_FILE_SIZE_LIMIT_BYTES = 50 * 1024 * 1024;
 export function renderTemplateFile(input: StackInput, relative: string): string {
   return substitute(loadTemplate(input.stackVersion).file(relative), templateVars(input), relative);
 }
+
+/** Supavisor's pool per project, as the Management API reports it (GET …/config/database/pooler). */
+export const POOLER_DEFAULT_POOL_SIZE = 20;
+export const POOLER_MAX_CLIENT_CONN = 100;
+/** The schemas PostgREST serves in every project (PGRST_DB_SCHEMAS). */
+export const POSTGREST_DB_SCHEMAS = "public,storage,graphql_public";

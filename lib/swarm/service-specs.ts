@@ -162,6 +162,8 @@ export function buildSwarmServiceSpecs(spec: StackSpec, node: { id: string }, op
       // Attachable: a one-off container (a restore, a debugging shell) can join the project's network.
       Attachable: true,
       CheckDuplicate: true,
+      // No IPv6 path out of a project network: the egress rules (lib/network/egress.ts) are IPv4 rules.
+      EnableIPv6: false,
       Labels: { ...spec.network.labels },
       ...(opts.encrypted ? { Options: { encrypted: "true" } } : {}),
       ...(spec.network.subnet ? { IPAM: { Driver: "default", Config: [{ Subnet: spec.network.subnet }] } } : {}),

@@ -4,13 +4,16 @@ import { z } from "zod";
 export const REF_PATTERN = /^[a-z]{20}$/;
 export const refSchema = z.string().regex(REF_PATTERN, "Not a valid project ref.");
 
+/** A project's display name: the form's and the API's rule (create and rename). */
+export const projectNameSchema = z
+  .string()
+  .trim()
+  .min(2, "Use at least 2 characters.")
+  .max(64, "Use at most 64 characters.")
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._'-]*$/u, "Use letters, digits, spaces and . _ ' - only.");
+
 export const createProjectSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(2, "Use at least 2 characters.")
-    .max(64, "Use at most 64 characters.")
-    .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._'-]*$/u, "Use letters, digits, spaces and . _ ' - only."),
+  name: projectNameSchema,
   region: z
     .string()
     .trim()
@@ -64,3 +67,5 @@ export const nodeDrainSchema = z.object({
   nodeId: z.string().regex(/^[a-z0-9]{1,64}$/i, { message: "Not a Swarm node id." }),
   drained: z.boolean(),
 });
+
+export const renameProjectSchema = z.object({ ref: refSchema, name: projectNameSchema });

@@ -28,6 +28,10 @@ import { startApp, type AppServer } from "@/test/support/app-server";
 import { launchBrowser, signUp, snap } from "@/test/support/browser";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_OVERRIDES_ENV } from "@/test/support/standin-images";
+import { startSupabaseCli, type SupabaseCliFront } from "@/test/support/supabase-cli";
+import { decryptSecrets } from "@/lib/crypto/secret-box";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 const RATE_LIMIT = 100;
 
@@ -340,6 +344,132 @@ describe("the Management API with real clients", () => {
     expect((await api.runAQuery(ref, { query: "select count(*)::int as n from notes" })).data).toEqual([{ n: 2 }]);
   });
 
+  it("serves what the Supabase CLI reads on link, migration list and db push, and names every upstream operation it does not serve", async () => {
+    const get = async (path: string) => {
+      const r = await call("GET", path, { token: aliceToken });
+      expect(r.status, `${path}: ${r.text}`).toBe(200);
+      return r.json as Record<string, unknown>;
+    };
+    expect(await get("/v1/profile")).toMatchObject({ primary_email: expect.stringContaining("@") });
+    const [org] = (await get("/v1/organizations")) as unknown as Array<{ slug: string }>;
+    expect(await get(`/v1/organizations/${org!.slug}`)).toMatchObject({ id: org!.slug, allowed_release_channels: ["ga"] });
+    const pooler = (await get(`/v1/projects/${ref}/config/database/pooler`)) as unknown as Array<{
+      db_user: string;
+      pool_mode: string;
+      connection_string: string;
+    }>;
+    expect(pooler.map((p) => p.pool_mode)).toEqual(["session", "transaction"]);
+    expect(pooler[0]!.connection_string).toContain(`postgres.${ref}:[YOUR-PASSWORD]@`);
+    expect(await get(`/v1/projects/${ref}/config/storage`)).toMatchObject({ fileSizeLimit: expect.any(Number) });
+    expect(await get(`/v1/projects/${ref}/billing/addons`)).toEqual({ selected_addons: [], available_addons: [] });
+    expect((await get(`/v1/projects/${ref}/config/database/postgres`)).max_connections).toEqual(expect.any(Number));
+    expect(await get(`/v1/projects/${ref}/branches`)).toEqual([]);
+
+    // Migrations: applied in one transaction with their row, listed as the CLI keeps them.
+    const applied = await call("POST", `/v1/projects/${ref}/database/migrations`, {
+      token: aliceToken,
+      body: { query: "create table public.cli_widgets (id int primary key)", name: "cli_widgets" },
+    });
+    expect(applied.status, applied.text).toBe(200);
+    expect(applied.headers.get("content-length")).toBe("0");
+    const list = (await get(`/v1/projects/${ref}/database/migrations`)) as unknown as Array<{ version: string; name?: string }>;
+    expect(list.map((m) => m.name)).toContain("cli_widgets");
+    expectError(
+      await call("POST", `/v1/projects/${ref}/database/migrations`, { token: aliceToken, body: { query: "select * from nowhere_at_all", name: "broken" } }),
+      400,
+      /42P01/,
+    );
+    expect(((await get(`/v1/projects/${ref}/database/migrations`)) as unknown as unknown[]).length).toBe(list.length);
+    // Types from the project's own postgres-meta, through its gateway.
+    const types = (await get(`/v1/projects/${ref}/types/typescript?included_schemas=public`)) as { types: string };
+    expect(types.types).toContain("cli_widgets");
+    expectError(await call("GET", `/v1/projects/${ref}/types/typescript?included_schemas=public;drop`, { token: aliceToken }), 400);
+
+    // Rename: the same rule as the dashboard's form.
+    const renamed = await call("PATCH", `/v1/projects/${ref}`, { token: aliceToken, body: { name: "Renamed by the API" } });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.json).toMatchObject({ ref, name: "Renamed by the API" });
+    expectError(await call("PATCH", `/v1/projects/${ref}`, { token: aliceToken, body: { name: "<script>" } }), 400);
+    expect((await call("PATCH", `/v1/projects/${ref}`, { token: aliceToken, body: { name: "Client app" } })).status).toBe(200);
+
+    // An upstream operation Supafleet does not serve: named, after the token is checked; an unknown path stays a plain 404.
+    expectError(await call("POST", `/v1/projects/${ref}/branches`, { token: aliceToken, body: {} }), 403, /v1-create-a-branch/);
+    expectError(await call("GET", `/v1/projects/${ref}/custom-hostname`, { token: aliceToken }), 403, /custom domains.*v1-get-hostname-config/);
+    expectError(await call("GET", `/v1/projects/${ref}/custom-hostname`), 401);
+    expectError(await call("GET", "/v1/no-such-endpoint", { token: aliceToken }), 404);
+  });
+
+  it("works with the Supabase CLI (supabase@2.117.0 from npm) through a real nginx, with a profile file", async () => {
+    const leases = async () => {
+      const rows = await db.project.findMany({ where: { status: { not: "REMOVED" } }, include: { ports: true } });
+      return rows.map((r) => ({ ref: r.ref, status: r.status, kongPort: r.ports.find((l) => l.purpose === "KONG_HTTP")?.port ?? null }));
+    };
+    let cli: SupabaseCliFront | undefined;
+    try {
+      cli = await startSupabaseCli({ appPort: app.port, token: aliceToken, projects: leases });
+      const run = async (...args: string[]) => {
+        const r = await cli!.run(args);
+        expect(r.code, `supabase ${args.join(" ")}\n${r.stdout}\n${r.stderr}`).toBe(0);
+        return r.stdout;
+      };
+      expect(JSON.parse(await run("projects", "list", "-o", "json"))).toEqual(expect.arrayContaining([expect.objectContaining({ ref })]));
+      expect(await run("projects", "api-keys", "--project-ref", ref)).toContain("service_role");
+      expect(await run("orgs", "list")).toContain(orgSlug);
+
+      // link caches the pooler's session URL (no database password needed for that).
+      await run("link", "--project-ref", ref);
+      expect(readFileSync(join(cli.workdir, "supabase", ".temp", "project-ref"), "utf8")).toBe(ref);
+      expect(readFileSync(join(cli.workdir, "supabase", ".temp", "pooler-url"), "utf8")).toMatch(
+        new RegExp(`^postgresql://postgres\\.${ref}@${ref}\\.localhost:\\d+/postgres$`),
+      );
+
+      await run("secrets", "set", "CLI_SECRET=from-the-cli", "--project-ref", ref);
+      expect(await run("secrets", "list", "--project-ref", ref)).toContain("CLI_SECRET");
+
+      // A function deployed through the API, then called through nginx with the project's anon key.
+      const fnDir = join(cli.workdir, "supabase", "functions", "cli-hello");
+      mkdirSync(fnDir, { recursive: true });
+      writeFileSync(join(fnDir, "index.ts"), `Deno.serve(() => new Response("hello from the cli: " + (Deno.env.get("CLI_SECRET") ?? "none")));\n`);
+      await run("functions", "deploy", "cli-hello", "--use-api", "--no-verify-jwt", "--project-ref", ref);
+      expect(await run("functions", "list", "--project-ref", ref)).toContain("cli-hello");
+      const keys = (await call("GET", `/v1/projects/${ref}/api-keys`, { token: aliceToken })).json as Array<{ name: string; api_key: string }>;
+      const anon = keys.find((k) => k.name === "anon")!.api_key;
+      let body = "";
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
+        const res = await fetch(`http://127.0.0.1:${cli.nginx.port}/functions/v1/cli-hello`, {
+          method: "POST",
+          headers: { host: `${ref}.localhost`, apikey: anon, authorization: `Bearer ${anon}` },
+        }).catch(() => null);
+        body = res ? await res.text() : "";
+        if (res?.status === 200 && body.includes("from-the-cli")) break;
+      }
+      expect(body).toBe("hello from the cli: from-the-cli");
+      await run("functions", "delete", "cli-hello", "--project-ref", ref);
+      expect(await run("functions", "list", "--project-ref", ref)).not.toContain("cli-hello");
+      await run("secrets", "unset", "CLI_SECRET", "--project-ref", ref);
+      expect(await run("secrets", "list", "--project-ref", ref)).not.toContain("CLI_SECRET");
+
+      expect(await run("gen", "types", "typescript", "--project-id", ref)).toContain("cli_widgets");
+      await run("backups", "list", "--project-ref", ref);
+
+      // Migrations with an explicit --db-url (the session port; see the README for why not --linked).
+      const row = await db.project.findUniqueOrThrow({ where: { ref }, include: { ports: true } });
+      const password = (JSON.parse(decryptSecrets(Buffer.from(app.env.SUPAFLEET_MASTER_KEY!, "base64"), ref, row.secrets)) as { postgresPassword: string })
+        .postgresPassword;
+      const dbPort = row.ports.find((l) => l.purpose === "POSTGRES")!.port;
+      const dbUrl = `postgresql://postgres.${ref}:${encodeURIComponent(password)}@127.0.0.1:${dbPort}/postgres?sslmode=disable`;
+      mkdirSync(join(cli.workdir, "supabase", "migrations"), { recursive: true });
+      writeFileSync(join(cli.workdir, "supabase", "migrations", "20261207000000_cli_gadgets.sql"), "create table public.cli_gadgets (id int primary key);\n");
+      await run("db", "push", "--db-url", dbUrl);
+      expect(await run("migration", "list", "--db-url", dbUrl)).toContain("20261207000000");
+      // The same history the API reads.
+      const history = (await call("GET", `/v1/projects/${ref}/database/migrations`, { token: aliceToken })).json as Array<{ version: string }>;
+      expect(history.map((m) => m.version)).toContain("20261207000000");
+    } finally {
+      cli?.stop();
+    }
+  });
+
   it("refuses requests without a valid token", async () => {
     for (const token of [undefined, "garbage", `sbp_${"0".repeat(40)}`, `${aliceToken}x`, aliceToken.toUpperCase()]) {
       expectError(await call("GET", "/v1/projects", { token }), 401);
@@ -351,7 +481,7 @@ describe("the Management API with real clients", () => {
     // a signed-in browser session is not a token
     const viaSession = await alice.request.get(`${app.url}/v1/projects`);
     expect(viaSession.status()).toBe(401);
-    const unknown = await call("GET", `/v1/projects/${ref}/config/database/postgres`, { token: aliceToken });
+    const unknown = await call("GET", `/v1/projects/${ref}/no-such-endpoint`, { token: aliceToken });
     expectError(unknown, 404, /does not serve/);
   });
 
@@ -368,6 +498,15 @@ describe("the Management API with real clients", () => {
       ["POST", `/v1/projects/${ref}/pause`],
       ["POST", `/v1/projects/${ref}/restore`],
       ["DELETE", `/v1/projects/${ref}`],
+      ["PATCH", `/v1/projects/${ref}`, { name: "Taken over" }],
+      ["GET", `/v1/projects/${ref}/config/database/pooler`],
+      ["GET", `/v1/projects/${ref}/config/database/postgres`],
+      ["GET", `/v1/projects/${ref}/config/storage`],
+      ["GET", `/v1/projects/${ref}/database/backups`],
+      ["GET", `/v1/projects/${ref}/database/migrations`],
+      ["POST", `/v1/projects/${ref}/database/migrations`, { query: "drop table notes" }],
+      ["GET", `/v1/projects/${ref}/readonly`],
+      ["GET", `/v1/organizations/${orgSlug}`],
     ];
     for (const [method, path, body] of routes) expectError(await call(method, path, { token: bobToken, body }), 404, /not found/i);
     // nor may Bob create in Alice's organization

@@ -3,7 +3,7 @@
 // (scripts/test.sh does it); fails with that instruction otherwise.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@/test/support/postgres-server";
@@ -17,8 +17,29 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
+// scripts/test.sh builds the app beside the integration tests and names the
+// file that will hold the build's exit code; the log sits beside it.
+const BUILD_WAIT_MS = 14 * 60_000; // under the e2e hook timeout (vitest.config.ts), so this message is the one shown
+
+/** Waits for scripts/test.sh's background `next build`, if one is running; throws its log if it failed. */
+async function waitForAppBuild(): Promise<void> {
+  const statusFile = process.env.SUPAFLEET_TEST_APP_BUILD;
+  if (!statusFile) return;
+  const deadline = Date.now() + BUILD_WAIT_MS;
+  while (!existsSync(statusFile)) {
+    if (Date.now() > deadline) throw new Error(`next build (scripts/test.sh) wrote no verdict to ${statusFile} within ${BUILD_WAIT_MS / 60_000} min`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  const status = readFileSync(statusFile, "utf8").trim();
+  if (status !== "0") {
+    const log = statusFile.replace(/\.status$/, ".log");
+    throw new Error(`next build failed (${status}):\n${existsSync(log) ? readFileSync(log, "utf8").slice(-5000) : "(no log)"}`);
+  }
+}
+
 export async function startApp(extraEnv: Record<string, string> = {}): Promise<AppServer> {
   const root = process.cwd();
+  await waitForAppBuild();
   if (!existsSync(join(root, ".next", "BUILD_ID"))) {
     throw new Error("The app is not built: run `npx next build` (scripts/test.sh does) before the browser tests");
   }
@@ -30,6 +51,8 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<A
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     NEXTAUTH_URL: `http://localhost:${port}`,
     SUPAFLEET_NGINX_ENABLED: "false",
+    // The host firewall is shared by every test run on this machine: only the egress tests change it, in namespaces of their own.
+    SUPAFLEET_EGRESS_RULES: "false",
     ...extraEnv,
   };
   let output = "";

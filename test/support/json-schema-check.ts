@@ -7,7 +7,24 @@
 // loudly rather than being ignored.
 type Schema = Record<string, unknown>;
 
-const KNOWN = new Set(["type", "properties", "required", "items", "enum", "pattern", "maxLength", "minLength", "format", "description", "example", "$ref"]);
+const KNOWN = new Set([
+  "type",
+  "properties",
+  "required",
+  "items",
+  "enum",
+  "pattern",
+  "maxLength",
+  "minLength",
+  "minimum",
+  "maximum",
+  "nullable",
+  "oneOf",
+  "format",
+  "description",
+  "example",
+  "$ref",
+]);
 
 export function checkAgainst(
   root: { components: { schemas: Record<string, Schema> } },
@@ -23,6 +40,15 @@ export function checkAgainst(
       const target = root.components.schemas[name];
       if (!target) return void errors.push(`${at}: unresolved ${s.$ref}`);
       return walk(target, v, at);
+    }
+    if (v === null) {
+      if (s.nullable !== true) errors.push(`${at}: null where the schema is not nullable`);
+      return;
+    }
+    if (Array.isArray(s.oneOf)) {
+      const fits = (s.oneOf as Schema[]).filter((alt) => checkAgainst(root, alt, v, opts).length === 0).length;
+      if (fits !== 1) errors.push(`${at}: fits ${fits} of the oneOf alternatives, not exactly one`);
+      return;
     }
     if (Array.isArray(s.enum) && !s.enum.includes(v)) errors.push(`${at}: ${JSON.stringify(v)} is not one of ${JSON.stringify(s.enum)}`);
     switch (s.type) {
@@ -44,12 +70,14 @@ export function checkAgainst(
         if (typeof v !== "string") return void errors.push(`${at}: expected a string`);
         if (typeof s.pattern === "string" && !new RegExp(s.pattern).test(v)) errors.push(`${at}: does not match ${s.pattern}`);
         if (typeof s.maxLength === "number" && v.length > s.maxLength) errors.push(`${at}: longer than ${s.maxLength}`);
+        if (typeof s.minLength === "number" && v.length < s.minLength) errors.push(`${at}: shorter than ${s.minLength}`);
         return;
       case "integer":
-        if (!Number.isInteger(v)) errors.push(`${at}: expected an integer`);
-        return;
       case "number":
-        if (typeof v !== "number") errors.push(`${at}: expected a number`);
+        if (s.type === "integer" ? !Number.isInteger(v) : typeof v !== "number")
+          return void errors.push(`${at}: expected ${s.type === "integer" ? "an integer" : "a number"}`);
+        if (typeof s.minimum === "number" && (v as number) < s.minimum) errors.push(`${at}: below ${s.minimum}`);
+        if (typeof s.maximum === "number" && (v as number) > s.maximum) errors.push(`${at}: above ${s.maximum}`);
         return;
       case "boolean":
         if (typeof v !== "boolean") errors.push(`${at}: expected a boolean`);

@@ -6,8 +6,15 @@
 // engine's swarm as a worker, get images by save/load (it has no registry
 // either), be stopped and started again like a host that dies and comes back,
 // and is removed completely by remove().
+//
+// Its images are kept between runs: the data root is a cache on this machine
+// (IMAGE_CACHE), taken under a lock, wiped of everything but images when it
+// is taken, and loadImages() sends only the images whose id the worker lacks
+// (save/load keeps image ids, so the same id is the same image). A clean
+// machine starts with an empty cache and loads everything, as before; a
+// second engine started while another holds the cache gets a fresh root.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import Docker from "dockerode";
@@ -22,8 +29,8 @@ export interface SecondEngine {
   stop(): Promise<void>;
   /** Starts dockerd again with the same data root: it rejoins the swarm by itself. */
   start(): Promise<void>;
-  /** Copies images from `from` (docker save | docker load). */
-  loadImages(from: Docker, images: string[]): Promise<void>;
+  /** Copies the images the worker lacks from `from` (docker save | docker load); returns the ones sent. */
+  loadImages(from: Docker, images: string[]): Promise<string[]>;
   joinSwarm(managerAddress: string, token: string): Promise<string>;
   /** Leaves the swarm, stops dockerd, deletes its data root and the namespace. Safe to repeat. */
   remove(): Promise<void>;
@@ -31,6 +38,66 @@ export interface SecondEngine {
 
 const HOST_ADDR = "10.99.0.1";
 const NS_ADDR = "10.99.0.2";
+// Beside /var/lib/docker: overlay2 needs a filesystem that supports it, as the host engine's does.
+const IMAGE_CACHE = "/var/lib/supafleet-test-worker-images";
+
+/** The cached data root if no live process holds it (a dead holder's lock is taken over), else null. */
+function takeImageCache(): string | null {
+  const lock = join(IMAGE_CACHE, "lock");
+  mkdirSync(IMAGE_CACHE, { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx" });
+      return join(IMAGE_CACHE, "data");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    const holder = Number(readFileSync(lock, "utf8"));
+    if (holder && holder !== process.pid && isAlive(holder)) return null;
+    rmSync(lock, { force: true });
+  }
+  return null;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function idOf(docker: Docker, image: string): Promise<string | null> {
+  try {
+    return (await docker.getImage(image).inspect()).Id;
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return null;
+    throw err;
+  }
+}
+
+async function sendImages(from: Docker, to: Docker, images: string[]): Promise<void> {
+  // One tarball for all of them (GET /images/get?names=…), so shared layers travel once;
+  // dockerode has the call, its type definitions do not.
+  const tar = await (from as unknown as { getImages(opts: { names: string[] }): Promise<NodeJS.ReadableStream> }).getImages({ names: images });
+  const res = (await to.loadImage(tar)) as NodeJS.ReadableStream;
+  // The answer streams progress and ends when every image is in.
+  await new Promise<void>((resolve, reject) => {
+    res.on("data", () => undefined);
+    res.on("end", resolve);
+    res.on("error", reject);
+  });
+}
+
+/** A cached data root keeps images only: whatever a run before left (a swarm, containers, volumes, networks) goes. */
+async function keepOnlyImages(docker: Docker): Promise<void> {
+  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
+  if (info.Swarm?.LocalNodeState && info.Swarm.LocalNodeState !== "inactive") await docker.swarmLeave({ force: true });
+  for (const c of await docker.listContainers({ all: true })) await docker.getContainer(c.Id).remove({ force: true, v: true });
+  await docker.pruneVolumes();
+  await docker.pruneNetworks();
+}
 
 function ip(args: string[]): void {
   execFileSync("ip", args, { stdio: "pipe" });
@@ -59,11 +126,12 @@ export async function startSecondEngine(): Promise<SecondEngine> {
   const ns = `sf-worker-${tag}`;
   const vethHost = `sfh${tag}`;
   const vethNs = `sfn${tag}`;
-  // Beside /var/lib/docker: overlay2 needs a filesystem that supports it, as the host engine's does.
   const root = `/var/lib/supafleet-test-worker-${tag}`;
   const socket = join(root, "docker.sock");
   const log = join(root, "dockerd.log");
-  mkdirSync(join(root, "data"), { recursive: true });
+  const cached = takeImageCache();
+  const dataRoot = cached ?? join(root, "data");
+  mkdirSync(dataRoot, { recursive: true });
   mkdirSync(join(root, "exec"), { recursive: true });
 
   ip(["netns", "add", ns]);
@@ -87,7 +155,7 @@ export async function startSecondEngine(): Promise<SecondEngine> {
         `--net=/var/run/netns/${ns}`,
         "dockerd",
         "--data-root",
-        join(root, "data"),
+        dataRoot,
         "--exec-root",
         join(root, "exec"),
         "-H",
@@ -98,7 +166,14 @@ export async function startSecondEngine(): Promise<SecondEngine> {
         "none",
         "--iptables=false",
       ],
-      { stdio: ["ignore", out, out] },
+      // A Swarm task's Prepare always tries to pull its image first and falls back to the local
+      // copy only when the pull fails; from this namespace no registry answers, so every task (and
+      // every dependency level of a stack, and again after a restart) waited for the pull to time
+      // out. This setting skips the pull, exactly as moby's own multi-daemon tests run their
+      // daemons; the worker still runs only images it has (loadImages).
+      // moby/moby daemon/cluster/executor/container/controller.go, Prepare (the check on
+      // DOCKER_SERVICE_PREFER_OFFLINE_IMAGE; unchanged since 2017, so in 20.10 too).
+      { stdio: ["ignore", out, out], env: { ...process.env, DOCKER_SERVICE_PREFER_OFFLINE_IMAGE: "1" } },
     );
     await waitPing(docker, log);
   };
@@ -121,17 +196,18 @@ export async function startSecondEngine(): Promise<SecondEngine> {
     start,
     stop,
     async loadImages(from, images) {
-      // One tarball for all of them (GET /images/get?names=…), so shared layers travel once;
-      // dockerode has the call, its type definitions do not.
-      const tar = await (from as unknown as { getImages(opts: { names: string[] }): Promise<NodeJS.ReadableStream> }).getImages({ names: images });
-      const res = (await docker.loadImage(tar)) as NodeJS.ReadableStream;
-      // The answer streams progress and ends when every image is in.
-      await new Promise<void>((resolve, reject) => {
-        res.on("data", () => undefined);
-        res.on("end", resolve);
-        res.on("error", reject);
-      });
-      for (const image of images) await docker.getImage(image).inspect();
+      const wanted = new Map(await Promise.all(images.map(async (i) => [i, (await from.getImage(i).inspect()).Id] as const)));
+      const ids = new Set(wanted.values());
+      // Images of earlier runs that no run wants now would only grow the cache.
+      for (const stale of (await docker.listImages()).filter((i) => !ids.has(i.Id))) await docker.getImage(stale.Id).remove({ force: true });
+      const missing: string[] = [];
+      for (const image of images) if ((await idOf(docker, image)) !== wanted.get(image)) missing.push(image);
+      if (missing.length) await sendImages(from, docker, missing);
+      for (const image of images) {
+        const id = await idOf(docker, image);
+        if (id !== wanted.get(image)) throw new Error(`The worker's ${image} is ${id ?? "missing"}, the manager's is ${wanted.get(image)}.`);
+      }
+      return missing;
     },
     async joinSwarm(managerAddress, token) {
       await docker.swarmJoin({ ListenAddr: `${NS_ADDR}:2377`, AdvertiseAddr: NS_ADDR, RemoteAddrs: [`${managerAddress}:2377`], JoinToken: token });
@@ -143,8 +219,12 @@ export async function startSecondEngine(): Promise<SecondEngine> {
       removed = true;
       if (child) await docker.swarmLeave({ force: true }).catch(() => undefined);
       await stop();
+      // Its log outlives it, for a run that failed on the worker's side.
+      mkdirSync("test-artifacts", { recursive: true });
+      if (existsSync(log)) copyFileSync(log, join("test-artifacts", "second-engine-dockerd.log"));
       // dockerd unmounts its layers on a clean stop; a leftover mount would make rm fail loudly.
       rmSync(root, { recursive: true, force: true });
+      if (cached) rmSync(join(IMAGE_CACHE, "lock"), { force: true });
       try {
         ip(["netns", "delete", ns]); // takes the namespace's end of the pair, and with it the host's
       } catch {
@@ -159,6 +239,7 @@ export async function startSecondEngine(): Promise<SecondEngine> {
   };
   try {
     await start();
+    if (cached) await keepOnlyImages(docker);
   } catch (err) {
     await engine.remove();
     throw err;

@@ -34,6 +34,16 @@ describe("parseEnv", () => {
     expect(errorOf({ SUPAFLEET_DB_BIND_ADDRESS: "example.org" })).toMatch(/SUPAFLEET_DB_BIND_ADDRESS.*IPv4/);
   });
 
+  it("limits each client in nginx by default, on the app and on gated projects, and names a bad limit's variable", () => {
+    expect(parseEnv({}, "/srv").nginxLimits).toEqual({
+      app: { ratePerSec: 30, burst: 200, connections: 64 },
+      gated: { ratePerSec: 10, burst: 40, connections: 32 },
+    });
+    expect(parseEnv({ SUPAFLEET_NGINX_LIMIT_GATED: " 2/5/4 " }, "/srv").nginxLimits.gated).toEqual({ ratePerSec: 2, burst: 5, connections: 4 });
+    expect(errorOf({ SUPAFLEET_NGINX_LIMIT_APP: "30r/s" })).toMatch(/SUPAFLEET_NGINX_LIMIT_APP.*REQUESTS_PER_SECOND\/BURST\/CONNECTIONS/);
+    expect(errorOf({ SUPAFLEET_NGINX_LIMIT_GATED: "0/5/4" })).toMatch(/SUPAFLEET_NGINX_LIMIT_GATED/);
+  });
+
   it("gives working defaults for a bare development environment", () => {
     const env = parseEnv({}, "/srv");
     expect(env.dataDir).toBe("/srv/data");

@@ -5,6 +5,7 @@ import { getBackupService } from "@/lib/backups";
 import type { BackupView } from "@/lib/backups/service";
 import { throttleBackups } from "@/lib/backups/throttle";
 import type { ProjectSummary } from "@/lib/projects/service";
+import { currentAddress } from "@/lib/rate-limit";
 
 // Each action checks the session and hands the raw input to the service,
 // which validates it (lib/validations/backup.ts) and scopes it to the owner.
@@ -25,7 +26,7 @@ export async function restoreBackupAction(input: { ref: string; backupId: string
   return runAction(async () => {
     const user = await requireUser();
     await throttleBackups("restore", user.id);
-    return getBackupService().restoreBackup(user, input);
+    return getBackupService().restoreBackup(user, input, { address: await currentAddress() });
   });
 }
 
@@ -33,6 +34,6 @@ export async function cloneBackupAction(input: { ref: string; backupId: string; 
   return runAction(async () => {
     const user = await requireUser();
     await throttleBackups("restore", user.id);
-    return getBackupService().cloneBackup(user, input);
+    return getBackupService().cloneBackup(user, input, { address: await currentAddress() });
   });
 }

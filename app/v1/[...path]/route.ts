@@ -1,15 +1,12 @@
-// Any other /v1 path: a JSON 404 in Supabase's error shape (not the HTML
-// page), so a client calling an endpoint Supafleet lacks gets a clear answer.
+// Any other /v1 path: an operation of Supabase's Management API that
+// Supafleet does not serve gets a 403 naming it, anything else a JSON 404
+// (lib/api/not-served.ts), never the HTML page.
 // Not an operation: test/unit/api/openapi-routes.test.ts knows this file.
-import { errorResponse } from "@/lib/api/handler";
-import { NotFoundError } from "@/lib/errors";
+import { notServed } from "@/lib/api/not-served";
 
-function notSupported(): Response {
-  return errorResponse(new NotFoundError("Supafleet does not serve this Management API endpoint. See /v1/openapi.json for the ones it does."));
-}
-
-export const GET = notSupported;
-export const POST = notSupported;
-export const PUT = notSupported;
-export const PATCH = notSupported;
-export const DELETE = notSupported;
+export const GET = notServed;
+export const HEAD = notServed;
+export const POST = notServed;
+export const PUT = notServed;
+export const PATCH = notServed;
+export const DELETE = notServed;

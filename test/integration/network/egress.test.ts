@@ -111,7 +111,7 @@ describe("egress rules", () => {
   it("render a rule per destination and let replies through first", () => {
     const r = egressRules({ pools: [POOL], deny: ["198.18.0.10/32"] });
     expect(r.forward[0]).toEqual(["-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "RETURN"]);
-    expect(r.forward).toContainEqual(["-s", POOL, "-d", "169.254.0.0/16", "-j", "REJECT", "--reject-with", "icmp-admin-prohibited"]);
+    expect(r.forward).toContainEqual(["-s", POOL, "-d", "169.254.0.0/16", "-j", "DROP"]);
     expect(r.input.at(-1)).toEqual(["-s", POOL, "-j", "REJECT", "--reject-with", "icmp-admin-prohibited"]);
     expect(() => egressRules({ pools: ["10.213.0.0"], deny: [] })).toThrow(/not an IPv4 network/);
   });
@@ -126,7 +126,7 @@ describe("egress rules", () => {
     await applyEgressRules({ pools: [POOL], deny: [`${OUTSIDE}/32`] });
     // Applying twice replaces, it does not pile up.
     const again = await applyEgressRules({ pools: [POOL], deny: [`${OUTSIDE}/32`] });
-    expect(execFileSync("iptables", ["-S", "SUPAFLEET-EGRESS"]).toString().trim().split("\n")).toHaveLength(again.forward + 1);
+    expect(execFileSync("iptables", ["-t", "mangle", "-S", "SUPAFLEET-EGRESS"]).toString().trim().split("\n")).toHaveLength(again.forward + 1);
     expect(await reach(OUTSIDE, 8080)).toBe(false);
     expect(await reach(NET_A.gateway, hostPort)).toBe(false);
     expect(await reach(peerIp, 8080)).toBe(false);

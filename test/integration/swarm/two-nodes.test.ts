@@ -72,7 +72,8 @@ beforeAll(async () => {
   const images = [
     ...new Set(templateServices(LATEST_STACK_VERSION, { analytics: false }).map((s) => templateImage(LATEST_STACK_VERSION, s, STANDIN_IMAGE_OVERRIDES))),
   ];
-  await timed("images save/load", () => worker.loadImages(docker, images));
+  const sent = await timed("images save/load", () => worker.loadImages(docker, images));
+  console.info(`two-nodes: ${sent.length} of ${images.length} images sent to the worker (the others were in its cache)`);
   workerNodeId = await worker.joinSwarm(swarm.managerAddress, swarm.workerToken);
   // (expect.poll works only inside a test.)
   for (let i = 0; ((await docker.getNode(workerNodeId).inspect()) as { Status: { State: string } }).Status.State !== "ready"; i++) {

@@ -29,7 +29,8 @@ function pathOf(file: string): string {
 
 function exportedMethods(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  return METHODS.filter((m) => new RegExp(`export\\s+(const|(async\\s+)?function)\\s+${m}\\b`).test(text));
+  // `export const PUT = notServed;`: an upstream method Supafleet does not serve on a path it serves (lib/api/not-served.ts), not an operation.
+  return METHODS.filter((m) => new RegExp(`export\\s+(const|(async\\s+)?function)\\s+${m}\\b(?!\\s*=\\s*notServed;)`).test(text));
 }
 
 type Doc = {
@@ -57,7 +58,7 @@ describe("the OpenAPI document against the routes", () => {
   });
 
   it("keeps the catch-all out of the document and answering every method", () => {
-    expect(exportedMethods(CATCH_ALL)).toEqual(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+    expect(readFileSync(CATCH_ALL, "utf8").match(/export const (\w+) = notServed;/g)?.length).toBe(6);
     expect(Object.keys(doc.paths).some((p) => p.includes("..."))).toBe(false);
   });
 

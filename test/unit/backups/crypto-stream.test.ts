@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { describe, expect, it } from "vitest";
-import { DecryptStream, EncryptStream, newProjectBackupKey } from "@/lib/backups/crypto-stream";
+import { DecryptStream, DEFAULT_CHUNK, EncryptStream, newProjectBackupKey, unsealProjectBackupKey } from "@/lib/backups/crypto-stream";
 
 const master = randomBytes(32);
 const ref = "abcdefghijklmnopqrst";
@@ -84,5 +84,40 @@ describe("chunked AES-256-GCM backup stream", () => {
     const two = await collect(Readable.from([plain]).pipe(new EncryptStream(key, ref, sealed, 64)));
     expect(one.length).toBe(two.length);
     expect(one.subarray(one.length - 100).equals(two.subarray(two.length - 100))).toBe(false);
+  });
+});
+
+describe("the backup stream's header and key", () => {
+  it("refuses a chunk size outside 16 B to 16 MiB, and defaults to 1 MiB", () => {
+    const { key, sealed } = newProjectBackupKey(master, ref);
+    expect(() => new EncryptStream(key, ref, sealed, 15)).toThrow(RangeError);
+    expect(() => new EncryptStream(key, ref, sealed, 16 * 1024 * 1024 + 1)).toThrow(RangeError);
+    expect(() => new EncryptStream(key, ref, sealed, 16)).not.toThrow();
+    expect(DEFAULT_CHUNK).toBe(1024 * 1024);
+  });
+
+  it("names what is wrong with a header: its version, its chunk size, its sealed key's length", async () => {
+    const cipher = await encrypt(randomBytes(100));
+    const version = Buffer.from(cipher);
+    version[8] = 2; // after the 8-byte magic
+    await expect(decrypt(version)).rejects.toThrow(/unknown format version 2/);
+    const chunk = Buffer.from(cipher);
+    chunk.writeUInt32BE(8, 9); // below the 16-byte minimum
+    await expect(decrypt(chunk)).rejects.toThrow(/bad chunk size/);
+    const sealedLength = Buffer.from(cipher);
+    sealedLength.writeUInt16BE(4097, 8 + 1 + 4 + 32 + 7);
+    await expect(decrypt(sealedLength)).rejects.toThrow(/bad header/);
+    const { key } = newProjectBackupKey(master, ref);
+    expect(() => new EncryptStream(key, ref, "x".repeat(4097))).toThrow(/sealed key too long/);
+  });
+
+  it("seals the project key under the master key for its ref only", () => {
+    const { key, sealed } = newProjectBackupKey(master, ref);
+    expect(key).toHaveLength(32);
+    expect(sealed).not.toContain(key.toString("base64"));
+    expect(unsealProjectBackupKey(master, ref, sealed).equals(key)).toBe(true);
+    expect(() => unsealProjectBackupKey(master, "tsrqponmlkjihgfedcba", sealed)).toThrow();
+    expect(() => unsealProjectBackupKey(randomBytes(32), ref, sealed)).toThrow();
+    expect(newProjectBackupKey(master, ref).key.equals(key)).toBe(false);
   });
 });

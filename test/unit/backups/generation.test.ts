@@ -1,12 +1,10 @@
 // Pure parts of backups: data generations rewrite a stack's volumes and
-// mounts (and nothing else); the clone's secret rotation runs the template's
-// own secret-bearing init scripts, which must exist and only ALTER.
+// mounts (and nothing else). The clone's secret rotation: rotate.test.ts.
 import { describe, expect, it } from "vitest";
 import { buildStackSpec } from "@/lib/stack/build-stack-spec";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import { LABELS } from "@/lib/stack/types";
 import { dataVolumeName, dataVolumes, GENERATION_LABEL, generationOf, onlyServices, withGeneration } from "@/lib/stack/volumes";
-import { rotationScript, secretScripts } from "@/lib/backups/rotate";
 import { checkStackAgainstContracts } from "@/lib/stack/check-contracts";
 import { TEMPLATE_VERSIONS } from "@/lib/stack/template";
 
@@ -71,25 +69,6 @@ describe.each([...TEMPLATE_VERSIONS])("template %s", (stackVersion) => {
       const only = onlyServices(await spec(), ["db"]);
       expect(only.services.map((x) => x.service)).toEqual(["db"]);
       expect(only.services[0]!.dependsOn).toEqual([]);
-    });
-  });
-
-  describe("a clone's new secrets", () => {
-    it("re-runs the template's roles and JWT init scripts, which only ALTER", async () => {
-      const s = await spec();
-      const paths = secretScripts(s);
-      expect(paths).toHaveLength(2);
-      const db = s.services.find((x) => x.service === "db")!;
-      for (const p of paths) {
-        const body = db.files.find((f) => f.path === p)!.content;
-        const statements = body.split("\n").filter((l) => l.trim() && !l.startsWith("--") && !l.startsWith("\\set"));
-        for (const st of statements) expect(st, p).toMatch(/^ALTER (USER|ROLE|DATABASE) /);
-      }
-      const secrets = await generateProjectSecrets();
-      const script = rotationScript(s, secrets);
-      expect(script).toContain(`ALTER ROLE supabase_admin WITH PASSWORD '${secrets.postgresPassword}'`);
-      for (const p of paths) expect(script).toContain(`\\i ${p}`);
-      expect(() => rotationScript(s, { ...secrets, postgresPassword: "x'; drop table y; --" })).toThrow();
     });
   });
 });

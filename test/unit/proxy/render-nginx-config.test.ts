@@ -160,6 +160,43 @@ describe("renderNginxConfig", () => {
     expect(() => renderNginxConfig([], { ...settings, activityLog: "relative/activity.log" })).toThrow(InvalidProxyInputError);
   });
 
+  it("limits each client on the app and on gated projects (per project), answering 429, and nothing else", () => {
+    const limits = { app: { ratePerSec: 30, burst: 200, connections: 64 }, gated: { ratePerSec: 10, burst: 40, connections: 32 } };
+    const I = "iiiiiiiiiiiiiiiiiiii";
+    const limited = renderNginxConfig(
+      [
+        { ref: I, status: "INACTIVE", kongPort: 54100, pausedBy: "idle" },
+        { ref: A, status: "ACTIVE_HEALTHY", kongPort: 54001 },
+      ],
+      { ...settings, limits },
+    );
+    expect(limited).toContain("limit_req_zone $binary_remote_addr zone=sf_app_req:10m rate=30r/s;");
+    expect(limited).toContain("limit_conn_zone $binary_remote_addr zone=sf_app_conn:10m;");
+    // Keyed by client and project: one sleeping project's flood does not hold back the client's others.
+    expect(limited).toContain("limit_req_zone $binary_remote_addr$server_name zone=sf_gated_req:10m rate=10r/s;");
+    expect(limited).toContain("limit_conn_zone $binary_remote_addr zone=sf_gated_conn:10m;");
+    const app = serverBlockFor(limited, "cloud.example.com");
+    expect(app).toContain("limit_req zone=sf_app_req burst=200 nodelay;");
+    expect(app).toContain("limit_conn sf_app_conn 64;");
+    expect(app).toContain("limit_req_status 429;");
+    expect(app).toContain("limit_conn_status 429;");
+    const gated = serverBlockFor(limited, `${I}.cloud.example.com`);
+    expect(gated).toContain("limit_req zone=sf_gated_req burst=40 nodelay;");
+    expect(gated).toContain("limit_conn sf_gated_conn 32;");
+    expect(gated).toContain("limit_req_status 429;");
+    // A running project's own API is its gateway's business.
+    expect(serverBlockFor(limited, `${A}.cloud.example.com`)).not.toContain("limit_");
+    nginxAccepts(limited);
+    // Without limits (tests that build their own settings): none rendered.
+    expect(conf).not.toContain("limit_");
+    expect(() => renderNginxConfig([], { ...settings, limits: { ...limits, app: { ratePerSec: 0, burst: 1, connections: 1 } } })).toThrow(
+      InvalidProxyInputError,
+    );
+    expect(() => renderNginxConfig([], { ...settings, limits: { ...limits, gated: { ratePerSec: 1.5, burst: 1, connections: 1 } } })).toThrow(
+      InvalidProxyInputError,
+    );
+  });
+
   it("is accepted by the real nginx, with and without TLS", () => {
     nginxAccepts(conf);
     const cert = join(tmp, "cert.pem");

@@ -5,28 +5,23 @@
 // old one; Auth settings are validated, stored encrypted and applied by
 // remaking only the auth container. The same flows run on the real engine
 // with stand-in images in test/integration/projects/upgrade.test.ts.
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
+import { randomBytes } from "node:crypto";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
 import { ValidationError } from "@/lib/errors";
-import { ensureInstallationId } from "@/lib/installation/service";
 import { PG17_AFTER_CONVERSION } from "@/lib/projects/data-upgrade";
 import { PG17_PATCHES, VAULT_CHECK } from "@/lib/projects/pg17-patches";
-import { ProjectService } from "@/lib/projects/service";
+import type { ProjectService } from "@/lib/projects/service";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import type { StackSpec } from "@/lib/stack/types";
 import type { SessionUser } from "@/lib/auth/actor";
-import { FakeEngine } from "@/test/support/fake-provisioner";
+import type { FakeEngine } from "@/test/support/fake-provisioner";
+import { addUser, projectServiceFixture, tempFolder, type ProjectFixture } from "@/test/support/project-service-fixture";
 
 const OLD = "2026.02-r1";
-const tmp = mkdtempSync(join(tmpdir(), "supafleet-upgrade-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempFolder("upgrade");
 
-let n = 0;
+let fixture: ProjectFixture;
 let db: Db;
 let engine: FakeEngine;
 let service: ProjectService;
@@ -38,33 +33,23 @@ let failVersion: string | null;
 const masterKey = randomBytes(32);
 
 beforeEach(async () => {
-  const url = `file:${join(tmp, `u-${n++}.sqlite`)}`;
-  await migrate(url);
-  db = createDb(url);
-  const installationId = await ensureInstallationId(db);
-  engine = new FakeEngine();
   failVersion = null;
   const up = async (spec: StackSpec) => {
     if (spec.stackVersion === failVersion) throw new Error(`auth exited (1) on ${spec.stackVersion}`);
   };
-  service = new ProjectService(
-    db,
-    engine.provisioner(installationId, { up }),
-    { apply: async () => undefined },
-    {
+  fixture = await projectServiceFixture({
+    dir: tmp,
+    config: {
       portRange: { start: 42000, end: 42099 },
       masterKey,
-      rootDomain: "supafleet.test",
-      publicScheme: "http",
       // One Postgres major in both versions, as with the stand-ins: the
       // upgrade machinery runs (the real tags, 15 → 17, are refused; tested below).
       imageOverrides: { db: "local/postgres:15" },
     },
-  );
-  const mk = async (email: string, role: "USER" | "ADMIN") => {
-    const u = await db.user.create({ data: { id: randomUUID(), email, passwordHash: "x", projectQuota: 10, role } });
-    return { id: u.id, email: u.email, name: null, role } as SessionUser;
-  };
+    hooks: { up },
+  });
+  ({ db, engine, service } = fixture);
+  const mk = (email: string, role: "USER" | "ADMIN") => addUser(db, email, { role, projectQuota: 10 });
   owner = await mk("o@example.com", "USER");
   admin = await mk("a@example.com", "ADMIN");
   stranger = await mk("s@example.com", "USER");
@@ -184,34 +169,25 @@ describe("upgrades to a new Postgres major (15 → 17)", () => {
   function majorService(
     opts: { dataUpgrades?: boolean; hooks?: Parameters<FakeEngine["provisioner"]>[1]; sqlError?: (script: string) => string | null } = {},
   ): ProjectService {
-    const base = engine.provisioner(installationIdOf(service), {
-      up: async (spec: StackSpec) => {
-        if (spec.stackVersion === failVersion) throw new Error(`auth exited (1) on ${spec.stackVersion}`);
+    return fixture.another({
+      hooks: {
+        up: async (spec: StackSpec) => {
+          if (spec.stackVersion === failVersion) throw new Error(`auth exited (1) on ${spec.stackVersion}`);
+        },
+        ...opts.hooks,
       },
-      ...opts.hooks,
+      provisioner: (base) => ({
+        ...base,
+        dataUpgrades: opts.dataUpgrades ?? true,
+        // As psql with ON_ERROR_STOP: a script the database refuses fails.
+        runSql: async (...args: Parameters<typeof base.runSql>) => {
+          const refused = opts.sqlError?.(args[1]);
+          if (refused) throw new Error(refused);
+          return base.runSql(...args);
+        },
+      }),
+      config: { imageOverrides: { db: "local/postgres:15", [`db@${LATEST_STACK_VERSION}`]: "local/postgres:17" } },
     });
-    const provisioner = {
-      ...base,
-      dataUpgrades: opts.dataUpgrades ?? true,
-      // As psql with ON_ERROR_STOP: a script the database refuses fails.
-      runSql: async (...args: Parameters<typeof base.runSql>) => {
-        const refused = opts.sqlError?.(args[1]);
-        if (refused) throw new Error(refused);
-        return base.runSql(...args);
-      },
-    };
-    return new ProjectService(
-      db,
-      provisioner,
-      { apply: async () => undefined },
-      {
-        portRange: { start: 42000, end: 42099 },
-        masterKey,
-        rootDomain: "supafleet.test",
-        publicScheme: "http",
-        imageOverrides: { db: "local/postgres:15", [`db@${LATEST_STACK_VERSION}`]: "local/postgres:17" },
-      },
-    );
   }
 
   /** An old project made by an older Supafleet: template OLD, and its data a Postgres 15 cluster with a table file and a stored object. */

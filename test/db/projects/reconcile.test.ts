@@ -4,27 +4,23 @@
 // no reconcile path removes a volume of a project that may hold data.
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { InvalidStateError, NotFoundError } from "@/lib/errors";
 import type { ProjectStatus } from "@/lib/domain";
-import { ensureInstallationId } from "@/lib/installation/service";
 import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
-import { ProjectService, type ProjectServiceConfig } from "@/lib/projects/service";
+import type { ProjectService, ProjectServiceConfig } from "@/lib/projects/service";
 import { generateRef } from "@/lib/projects/ref";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import type { SessionUser } from "@/lib/auth/actor";
-import { FakeEngine } from "@/test/support/fake-provisioner";
+import type { FakeEngine } from "@/test/support/fake-provisioner";
+import { addUser, projectServiceFixture, tempFolder, type ProjectFixture } from "@/test/support/project-service-fixture";
 
-const tmp = mkdtempSync(join(tmpdir(), "supafleet-reconcile-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempFolder("reconcile");
 
 let n = 0;
+let fixture: ProjectFixture;
 let db: Db;
 let engine: FakeEngine;
 let installationId: string;
@@ -34,17 +30,11 @@ let owner: SessionUser;
 let admin: SessionUser;
 
 async function freshInstallation(): Promise<void> {
-  const url = `file:${join(tmp, `db-${n++}.sqlite`)}`;
-  await migrate(url);
-  db = createDb(url);
-  installationId = await ensureInstallationId(db);
-  engine = new FakeEngine();
-  config = { portRange: { start: 40000, end: 40099 }, masterKey: randomBytes(32), rootDomain: "supafleet.test", publicScheme: "http", imageOverrides: {} };
-  service = new ProjectService(db, engine.provisioner(installationId), { apply: async () => undefined }, config);
-  const u = await db.user.create({ data: { id: randomUUID(), email: "owner@example.com", passwordHash: "x", projectQuota: 50 } });
-  owner = { id: u.id, email: u.email, name: null, role: "USER" };
-  const a = await db.user.create({ data: { id: randomUUID(), email: "admin@example.com", passwordHash: "x", role: "ADMIN" } });
-  admin = { id: a.id, email: a.email, name: null, role: "ADMIN" };
+  // n also numbers the ports project() leases: one counter, as before.
+  fixture = await projectServiceFixture({ dir: tmp, file: `db-${n++}.sqlite`, config: { portRange: { start: 40000, end: 40099 } } });
+  ({ db, installationId, engine, config, service } = fixture);
+  owner = await addUser(db, "owner@example.com", { projectQuota: 50 });
+  admin = await addUser(db, "admin@example.com", { role: "ADMIN" });
 }
 
 beforeEach(freshInstallation);
@@ -304,12 +294,7 @@ describe("reconcile: stacks the database does not know", () => {
 
 describe("a create that fails", () => {
   it("removes its volumes only when it never became active", async () => {
-    const failing = new ProjectService(
-      db,
-      engine.provisioner(installationId, { up: async () => Promise.reject(new Error("boom")) }),
-      { apply: async () => undefined },
-      config,
-    );
+    const failing = fixture.another({ hooks: { up: async () => Promise.reject(new Error("boom")) } });
     const p = await failing.createProject(owner, { name: "Doomed" });
     await failing.waitForIdle(p.ref);
     expect(await statusOf(p.ref)).toBe("INIT_FAILED");

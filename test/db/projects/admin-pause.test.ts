@@ -1,22 +1,15 @@
 // An administrator's pause sticks, and a disabled owner's projects stop
 // serving: against a fake engine and a real SQLite database.
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
 import { ForbiddenError } from "@/lib/errors";
-import { ensureInstallationId } from "@/lib/installation/service";
-import { ProjectService } from "@/lib/projects/service";
+import type { ProjectService } from "@/lib/projects/service";
 import type { SessionUser } from "@/lib/auth/actor";
-import { FakeEngine } from "@/test/support/fake-provisioner";
+import type { FakeEngine } from "@/test/support/fake-provisioner";
+import { addUser, projectServiceFixture, tempFolder } from "@/test/support/project-service-fixture";
 
-const tmp = mkdtempSync(join(tmpdir(), "supafleet-admin-pause-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempFolder("admin-pause");
 
-let n = 0;
 let db: Db;
 let engine: FakeEngine;
 let service: ProjectService;
@@ -24,20 +17,9 @@ let owner: SessionUser;
 let admin: SessionUser;
 
 beforeEach(async () => {
-  const url = `file:${join(tmp, `p-${n++}.sqlite`)}`;
-  await migrate(url);
-  db = createDb(url);
-  engine = new FakeEngine();
-  service = new ProjectService(
-    db,
-    engine.provisioner(await ensureInstallationId(db)),
-    { apply: async () => undefined },
-    { portRange: { start: 47000, end: 47099 }, masterKey: randomBytes(32), rootDomain: "cloud.test", publicScheme: "http", imageOverrides: {} },
-  );
-  const o = await db.user.create({ data: { id: randomUUID(), email: "o@example.com", passwordHash: "x", projectQuota: 10 } });
-  owner = { id: o.id, email: o.email, name: null, role: "USER" };
-  const a = await db.user.create({ data: { id: randomUUID(), email: "a@example.com", passwordHash: "x", role: "ADMIN" } });
-  admin = { id: a.id, email: a.email, name: null, role: "ADMIN" };
+  ({ db, engine, service } = await projectServiceFixture({ dir: tmp, config: { portRange: { start: 47000, end: 47099 }, rootDomain: "cloud.test" } }));
+  owner = await addUser(db, "o@example.com", { projectQuota: 10 });
+  admin = await addUser(db, "a@example.com", { role: "ADMIN" });
 });
 
 async function running(name = "Mine"): Promise<string> {

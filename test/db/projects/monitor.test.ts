@@ -2,24 +2,17 @@
 // and a real SQLite database: events move status within a debounce, the
 // sweep catches what events missed, an engine outage makes projects UNKNOWN
 // and the monitor reconnects by itself when the engine is back.
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
-import { ensureInstallationId } from "@/lib/installation/service";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
 import { ENGINE_UNREACHABLE } from "@/lib/projects/monitor";
-import { ProjectService } from "@/lib/projects/service";
+import type { ProjectService } from "@/lib/projects/service";
 import { eventBus, type StatusChange } from "@/lib/projects/events";
 import type { SessionUser } from "@/lib/auth/actor";
-import { FakeEngine } from "@/test/support/fake-provisioner";
+import type { FakeEngine } from "@/test/support/fake-provisioner";
+import { addUser, projectServiceFixture, tempFolder } from "@/test/support/project-service-fixture";
 
-const tmp = mkdtempSync(join(tmpdir(), "supafleet-monitor-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempFolder("monitor");
 
-let n = 0;
 let db: Db;
 let engine: FakeEngine;
 let installationId: string;
@@ -28,26 +21,13 @@ let owner: SessionUser;
 let applies = 0;
 
 beforeEach(async () => {
-  const url = `file:${join(tmp, `m-${n++}.sqlite`)}`;
-  await migrate(url);
-  db = createDb(url);
-  installationId = await ensureInstallationId(db);
-  engine = new FakeEngine();
   applies = 0;
-  service = new ProjectService(
-    db,
-    engine.provisioner(installationId),
-    { apply: async () => void applies++ },
-    {
-      portRange: { start: 41000, end: 41099 },
-      masterKey: randomBytes(32),
-      rootDomain: "supafleet.test",
-      publicScheme: "http",
-      imageOverrides: {},
-    },
-  );
-  const u = await db.user.create({ data: { id: randomUUID(), email: "o@example.com", passwordHash: "x", projectQuota: 10 } });
-  owner = { id: u.id, email: u.email, name: null, role: "USER" };
+  ({ db, installationId, engine, service } = await projectServiceFixture({
+    dir: tmp,
+    config: { portRange: { start: 41000, end: 41099 } },
+    proxy: { apply: async () => void applies++ },
+  }));
+  owner = await addUser(db, "o@example.com", { projectQuota: 10 });
 });
 
 afterEach(() => service.stopMonitor());

@@ -1,81 +1,33 @@
-// Auto-pause and wake against a fake engine and a real SQLite database, the
-// activity log reader on a real file, and the wake answers.
-import { randomBytes, randomUUID } from "node:crypto";
-import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
-import { ensureInstallationId } from "@/lib/installation/service";
-import { ProjectService } from "@/lib/projects/service";
-import { wakeReply } from "@/lib/projects/wake-http";
+// Auto-pause and wake against a fake engine and a real SQLite database. The
+// activity log reader and the wake answers are pure: test/unit/proxy/activity.test.ts
+// and test/unit/projects/wake-http.test.ts.
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
+import type { ProjectService } from "@/lib/projects/service";
 import { MAX_HOLDS_PER_OWNER, MAX_HOLDS_PER_PROJECT } from "@/lib/projects/wake-gate";
-import { NginxActivityLog, parseActivity } from "@/lib/proxy/activity";
 import type { SessionUser } from "@/lib/auth/actor";
-import { FakeEngine } from "@/test/support/fake-provisioner";
+import type { FakeEngine } from "@/test/support/fake-provisioner";
+import { addUser, projectServiceFixture, tempFolder, type ProjectFixture } from "@/test/support/project-service-fixture";
 
-const tmp = mkdtempSync(join(tmpdir(), "supafleet-idle-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-describe("the activity log", () => {
-  it("parses the latest request per project of the domain, ignoring everything else", () => {
-    const m = parseActivity(
-      [
-        "1767225600.123 aaaaaaaaaaaaaaaaaaaa.cloud.test",
-        "1767225605.000 aaaaaaaaaaaaaaaaaaaa.cloud.test:8080",
-        "1767225601.000 bbbbbbbbbbbbbbbbbbbb.cloud.test",
-        "1767225609.000 cloud.test",
-        "1767225609.000 evil.test",
-        "garbage",
-        "1767225609.000 toolong-aaaaaaaaaaaaaaa.cloud.test",
-      ].join("\n"),
-      "cloud.test",
-    );
-    expect([...m.keys()].sort()).toEqual(["aaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbb"]);
-    expect(m.get("aaaaaaaaaaaaaaaaaaaa")!.getTime()).toBe(1767225605000);
-  });
-
-  it("reads only new whole lines, and empties the file once it is large", async () => {
-    const path = join(tmp, "activity.log");
-    writeFileSync(path, "");
-    const log = new NginxActivityLog(path, "cloud.test", 100);
-    appendFileSync(path, "1767225600.000 aaaaaaaaaaaaaaaaaaaa.cloud.test\n1767225601.000 bbbbbbbbbb");
-    expect([...(await log.read()).keys()]).toEqual(["aaaaaaaaaaaaaaaaaaaa"]);
-    appendFileSync(path, "bbbbbbbbbb.cloud.test\n");
-    expect([...(await log.read()).keys()]).toEqual(["bbbbbbbbbbbbbbbbbbbb"]);
-    expect((await log.read()).size).toBe(0);
-    appendFileSync(path, "1767225602.000 cccccccccccccccccccc.cloud.test\n".repeat(3));
-    expect([...(await log.read()).keys()]).toEqual(["cccccccccccccccccccc"]);
-    expect(statSync(path).size).toBe(0); // past 100 bytes: emptied after reading
-    appendFileSync(path, "1767225603.000 dddddddddddddddddddd.cloud.test\n");
-    expect([...(await log.read()).keys()]).toEqual(["dddddddddddddddddddd"]);
-  });
-});
+const tmp = tempFolder("idle");
 
 describe("auto-pause and wake", () => {
+  let fixture: ProjectFixture;
   let db: Db;
   let engine: FakeEngine;
   let service: ProjectService;
   let owner: SessionUser;
-  let n = 0;
   const seen = new Map<string, Date>();
 
   beforeEach(async () => {
-    const url = `file:${join(tmp, `i-${n++}.sqlite`)}`;
-    await migrate(url);
-    db = createDb(url);
-    engine = new FakeEngine();
     seen.clear();
-    service = new ProjectService(
-      db,
-      engine.provisioner(await ensureInstallationId(db)),
-      { apply: async () => undefined },
-      { portRange: { start: 45000, end: 45099 }, masterKey: randomBytes(32), rootDomain: "cloud.test", publicScheme: "http", imageOverrides: {} },
-      { activity: { read: async () => new Map(seen) } },
-    );
-    const u = await db.user.create({ data: { id: randomUUID(), email: "o@example.com", passwordHash: "x", projectQuota: 10 } });
-    owner = { id: u.id, email: u.email, name: null, role: "USER" };
+    fixture = await projectServiceFixture({
+      dir: tmp,
+      config: { portRange: { start: 45000, end: 45099 }, rootDomain: "cloud.test" },
+      activity: { read: async () => new Map(seen) },
+    });
+    ({ db, engine, service } = fixture);
+    owner = await addUser(db, "o@example.com", { projectQuota: 10 });
   });
 
   async function running(): Promise<string> {
@@ -129,18 +81,16 @@ describe("auto-pause and wake", () => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((r) => (release = r));
     const applied: string[] = [];
-    const app = new ProjectService(
-      db,
-      engine.provisioner(await ensureInstallationId(db), {
+    const app = fixture.another({
+      hooks: {
         up: async (_spec, onEvent) => {
           // As applyStack on existing data: the request path is healthy before the rest.
           if (serving) onEvent({ kind: "stack.serving", message: "API requests are answered" });
           await held;
         },
-      }),
-      { apply: async () => void applied.push(`${(await row(ref)).status}/${(await row(ref)).pausedBy}`) },
-      service.context.config,
-    );
+      },
+      proxy: { apply: async () => void applied.push(`${(await row(ref)).status}/${(await row(ref)).pausedBy}`) },
+    });
     return { ref, app, applied, release };
   }
   const api = (uri: string) => ({ api: true, uri });
@@ -195,12 +145,7 @@ describe("auto-pause and wake", () => {
     // The next wake's start has not said "serving" yet (its engine holds it).
     let again: () => void = () => undefined;
     const held = new Promise<void>((r) => (again = r));
-    const next = new ProjectService(
-      db,
-      engine.provisioner(await ensureInstallationId(db), { up: () => held }),
-      { apply: async () => undefined },
-      service.context.config,
-    );
+    const next = fixture.another({ hooks: { up: () => held } });
     expect(await next.wakeGate(ref, api("/rest/v1/x"), 300)).toEqual({ pass: false, state: "waking" });
     again();
     await next.waitForIdle(ref);
@@ -221,8 +166,7 @@ describe("auto-pause and wake", () => {
   });
 
   it("the gate holds at most MAX_HOLDS_PER_OWNER clients of one owner's projects; another owner's are still held", async () => {
-    const o = await db.user.create({ data: { id: randomUUID(), email: "n@example.com", passwordHash: "x", projectQuota: 10 } });
-    const neighbour: SessionUser = { id: o.id, email: o.email, name: null, role: "USER" };
+    const neighbour = await addUser(db, "n@example.com", { projectQuota: 10 });
     const perProject = MAX_HOLDS_PER_PROJECT;
     const mine = Math.ceil(MAX_HOLDS_PER_OWNER / perProject) + 1;
     const refs: string[] = [];
@@ -233,12 +177,7 @@ describe("auto-pause and wake", () => {
     await service.sweepIdle(new Date(Date.now() + 120_000));
     let release: () => void = () => undefined;
     const held = new Promise<void>((r) => (release = r));
-    const app = new ProjectService(
-      db,
-      engine.provisioner(await ensureInstallationId(db), { up: () => held }),
-      { apply: async () => undefined },
-      service.context.config,
-    );
+    const app = fixture.another({ hooks: { up: () => held } });
     for (const ref of [...refs, theirs]) expect(await app.wakeGate(ref, { api: false, uri: "/" })).toEqual({ pass: false, state: "waking" });
     // Fill the owner's pool, project by project (each below its own cap).
     const holds: Array<Promise<unknown>> = [];
@@ -265,17 +204,5 @@ describe("auto-pause and wake", () => {
     expect(await service.wakeGate(ref, api("/rest/v1/x"))).toEqual({ pass: false, state: "paused" });
     expect(await service.wakeGate("zzzzzzzzzzzzzzzzzzzz", api("/rest/v1/x"))).toEqual({ pass: false, state: "not_found" });
     expect((await row(ref)).status).toBe("INACTIVE");
-  });
-
-  it("answers browsers with a page that reloads itself and API clients with 503 and Retry-After", () => {
-    const page = wakeReply("waking", false);
-    expect(page.status).toBe(503);
-    expect(page.headers["content-type"]).toContain("text/html");
-    expect(page.body).toContain('http-equiv="refresh"');
-    const api = wakeReply("waking", true);
-    expect(api.headers["retry-after"]).toBe("3");
-    expect(JSON.parse(api.body)).toMatchObject({ code: 503 });
-    expect(wakeReply("paused", true).headers["retry-after"]).toBeUndefined();
-    expect(wakeReply("not_found", false).status).toBe(404);
   });
 });

@@ -1,43 +1,17 @@
 // Usage samples against a fake engine and a real SQLite database: what is
 // recorded per step, traffic as differences, 24 hours kept, owner-only
 // reading, and the admin's top consumers.
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { createDb } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
+import { describe, expect, it } from "vitest";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { ensureInstallationId } from "@/lib/installation/service";
-import { ProjectService } from "@/lib/projects/service";
-import { FakeEngine } from "@/test/support/fake-provisioner";
+import { addUser, projectServiceFixture, tempFolder } from "@/test/support/project-service-fixture";
 
-const tmp = mkdtempSync(join(tmpdir(), "supafleet-usage-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempFolder("usage");
 
 describe("usage samples", () => {
   it("record running projects every step, keep a day, and show them to the owner and (top consumers) the admin", async () => {
-    const url = `file:${join(tmp, "u.sqlite")}`;
-    await migrate(url);
-    const db = createDb(url);
-    const engine = new FakeEngine();
-    const service = new ProjectService(
-      db,
-      engine.provisioner(await ensureInstallationId(db)),
-      { apply: async () => undefined },
-      {
-        portRange: { start: 44000, end: 44099 },
-        masterKey: randomBytes(32),
-        rootDomain: "supafleet.test",
-        publicScheme: "http",
-        imageOverrides: {},
-      },
-    );
-    const mk = async (email: string, role: "USER" | "ADMIN" = "USER") => {
-      const u = await db.user.create({ data: { id: randomUUID(), email, passwordHash: "x", role, projectQuota: 5 } });
-      return { id: u.id, email, name: null, role };
-    };
+    const { db, engine, service } = await projectServiceFixture({ dir: tmp, config: { portRange: { start: 44000, end: 44099 } } });
+    const mk = (email: string, role: "USER" | "ADMIN" = "USER") => addUser(db, email, { role, projectQuota: 5 });
     const owner = await mk("o@example.com");
     const other = await mk("x@example.com");
     const admin = await mk("a@example.com", "ADMIN");

@@ -4,57 +4,42 @@
 // failed one leaves the project as it was; a clone's database gets the new
 // secrets; a process that dies mid-backup or mid-restore leaves nothing half
 // done after the start-up repair; deleted projects come back, then are purged.
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
 import { BackupSpaceError, ValidationError } from "@/lib/errors";
-import { ensureInstallationId } from "@/lib/installation/service";
-import { ProjectService, type ProjectServiceConfig } from "@/lib/projects/service";
-import { BackupService } from "@/lib/backups/service";
+import type { ProjectService } from "@/lib/projects/service";
+import type { BackupService } from "@/lib/backups/service";
 import { LocalStore } from "@/lib/backups/store";
 import type { SessionUser } from "@/lib/auth/actor";
-import { FakeEngine, type FakeHooks, type FakeStack } from "@/test/support/fake-provisioner";
+import type { FakeEngine, FakeHooks, FakeStack } from "@/test/support/fake-provisioner";
+import { addUser, projectServiceFixture, tempFolder, type ProjectFixture } from "@/test/support/project-service-fixture";
 import { LATEST_STACK_VERSION, TEMPLATE_VERSIONS } from "@/lib/stack/template";
 
-const tmp = mkdtempSync(join(tmpdir(), "supafleet-backups-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempFolder("backups");
 
 let n = 0;
+let fixture: ProjectFixture;
 let db: Db;
 let engine: FakeEngine;
 let installationId: string;
-let config: ProjectServiceConfig;
 let store: LocalStore;
 let projects: ProjectService;
 let backups: BackupService;
 let owner: SessionUser;
 
 function services(hooks: FakeHooks = {}): { projects: ProjectService; backups: BackupService } {
-  const p = new ProjectService(db, engine.provisioner(installationId, hooks), { apply: async () => undefined }, config);
-  return { projects: p, backups: new BackupService(p, store) };
+  return fixture.withBackups(store, { hooks });
 }
 
 beforeEach(async () => {
-  const url = `file:${join(tmp, `db-${n}.sqlite`)}`;
-  await migrate(url);
-  db = createDb(url);
-  installationId = await ensureInstallationId(db);
-  engine = new FakeEngine();
-  config = {
-    portRange: { start: 41000, end: 41099 },
-    masterKey: randomBytes(32),
-    rootDomain: "supafleet.test",
-    publicScheme: "http",
-    imageOverrides: { db: "local/postgres:15" },
-  };
+  fixture = await projectServiceFixture({ dir: tmp, config: { portRange: { start: 41000, end: 41099 }, imageOverrides: { db: "local/postgres:15" } } });
+  ({ db, engine, installationId } = fixture);
   store = new LocalStore(join(tmp, `backups-${n++}`));
   ({ projects, backups } = services());
-  const u = await db.user.create({ data: { id: randomUUID(), email: `owner${n}@example.com`, passwordHash: "x", projectQuota: 10 } });
-  owner = { id: u.id, email: u.email, name: null, role: "USER" };
+  owner = await addUser(db, `owner${n}@example.com`, { projectQuota: 10 });
 });
 
 const stack = (ref: string): FakeStack => engine.stacks.get(engine.key(installationId, ref))!;

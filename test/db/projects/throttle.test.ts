@@ -1,26 +1,25 @@
 // One throttle for every door: the project service charges creates and the
 // stack-churning actions (delete, restart, resume, retry) per account and per
-// client address, so the dashboard and the Management API pay the same. A
+// client address, so the dashboard and the Management API pay the same; the
+// backup service's clone (a create), restore and undelete pay it too. A
 // fake engine and a real SQLite database (the limiter's counters live there).
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
 import { RateLimitedError } from "@/lib/errors";
-import { ensureInstallationId } from "@/lib/installation/service";
 import { ManagementApi, type ApiCaller } from "@/lib/api/management-api";
 import { organizationSlugOf } from "@/lib/api/views";
-import { ProjectService } from "@/lib/projects/service";
+import type { ProjectService } from "@/lib/projects/service";
 import { RateLimiter } from "@/lib/rate-limit/limiter";
 import type { RateLimitName, RateLimitRule, RateLimitRules } from "@/lib/rate-limit/rules";
 import type { SessionUser } from "@/lib/auth/actor";
-import { FakeEngine } from "@/test/support/fake-provisioner";
+import type { FakeEngine } from "@/test/support/fake-provisioner";
+import { addUser, projectServiceFixture, tempFolder, type ProjectFixture } from "@/test/support/project-service-fixture";
+import type { BackupService } from "@/lib/backups/service";
+import { LocalStore } from "@/lib/backups/store";
 
-const tmp = mkdtempSync(join(tmpdir(), "supafleet-throttle-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempFolder("throttle");
 
 const rule = (points: number): RateLimitRule => ({ points, windowSec: 3600, blockSec: 300 });
 function rules(overrides: Partial<Record<RateLimitName, RateLimitRule>>): RateLimitRules {
@@ -39,7 +38,7 @@ function rules(overrides: Partial<Record<RateLimitName, RateLimitRule>>): RateLi
   };
 }
 
-let n = 0;
+let fixture: ProjectFixture;
 let db: Db;
 let engine: FakeEngine;
 let owner: SessionUser;
@@ -47,27 +46,15 @@ let other: SessionUser;
 let admin: SessionUser;
 
 beforeEach(async () => {
-  const url = `file:${join(tmp, `t-${n++}.sqlite`)}`;
-  await migrate(url);
-  db = createDb(url);
-  engine = new FakeEngine();
-  const make = async (email: string, role: "USER" | "ADMIN"): Promise<SessionUser> => {
-    const u = await db.user.create({ data: { id: randomUUID(), email, passwordHash: "x", projectQuota: 50, role } });
-    return { id: u.id, email: u.email, name: null, role };
-  };
-  owner = await make("o@example.com", "USER");
-  other = await make("p@example.com", "USER");
-  admin = await make("a@example.com", "ADMIN");
+  fixture = await projectServiceFixture({ dir: tmp, config: { portRange: { start: 46000, end: 46199 }, rootDomain: "cloud.test" } });
+  ({ db, engine } = fixture);
+  owner = await addUser(db, "o@example.com", { role: "USER", projectQuota: 50 });
+  other = await addUser(db, "p@example.com", { role: "USER", projectQuota: 50 });
+  admin = await addUser(db, "a@example.com", { role: "ADMIN", projectQuota: 50 });
 });
 
 async function serviceWith(r: RateLimitRules): Promise<ProjectService> {
-  return new ProjectService(
-    db,
-    engine.provisioner(await ensureInstallationId(db)),
-    { apply: async () => undefined },
-    { portRange: { start: 46000, end: 46199 }, masterKey: randomBytes(32), rootDomain: "cloud.test", publicScheme: "http", imageOverrides: {} },
-    { limiter: new RateLimiter(db, r) },
-  );
+  return fixture.another({ limiter: new RateLimiter(db, r) });
 }
 
 async function outcome(p: Promise<unknown>): Promise<string> {
@@ -170,5 +157,63 @@ describe("deletes, restarts, resumes", () => {
     const mine = await running(service);
     expect(await outcome(service.restartProject(owner, mine, { address: "192.0.2.51" }))).toBe("ok");
     await service.waitForIdle(mine);
+  });
+});
+
+describe("clones, restores and undeletes", () => {
+  async function withBackups(r: RateLimitRules): Promise<{ service: ProjectService; backups: BackupService; ref: string; backupId: string }> {
+    const { projects: service, backups } = fixture.withBackups(new LocalStore(join(tmp, `store-${randomUUID()}`)), { limiter: new RateLimiter(db, r) });
+    const { ref } = await service.createProject(owner, { name: "Kept" }, { address: "192.0.2.1" });
+    await service.waitForIdle(ref);
+    const { id } = await backups.createBackup(owner, { ref });
+    return { service, backups, ref, backupId: id };
+  }
+
+  it("a clone is a create: it shares the per-account create limit with the page and the API, and a refused clone makes nothing", async () => {
+    const { service, backups, ref, backupId } = await withBackups(rules({ createUser: rule(2) }));
+    expect(await outcome(backups.cloneBackup(owner, { ref, backupId, name: "Copy" }, { address: "192.0.2.2" }))).toBe("ok");
+    await service.waitForAllJobs();
+    const err = await backups.cloneBackup(owner, { ref, backupId, name: "One too many" }, { address: "192.0.2.3" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).publicMessage).toMatch(/^Too many project creations\./);
+    expect(await outcome(service.createProject(owner, { name: "Page" }, { address: "192.0.2.4" }))).toBe("limited");
+    expect(await db.project.count({ where: { ownerId: owner.id } })).toBe(2);
+  });
+
+  it("limits clones per client address across accounts", async () => {
+    const { service, backups, ref, backupId } = await withBackups(rules({ createIp: rule(2) }));
+    // The create above was charged to 192.0.2.1.
+    expect(await outcome(backups.cloneBackup(owner, { ref, backupId, name: "Copy" }, { address: "192.0.2.1" }))).toBe("ok");
+    await service.waitForAllJobs();
+    expect(await outcome(service.createProject(other, { name: "Neighbour" }, { address: "192.0.2.1" }))).toBe("limited");
+    expect(await outcome(backups.cloneBackup(owner, { ref, backupId, name: "Elsewhere" }, { address: "192.0.2.9" }))).toBe("ok");
+    await service.waitForAllJobs();
+  });
+
+  it("restore and undelete pay the lifecycle limit; a refused undelete leaves the project deleted; an admin is not charged", async () => {
+    const { service, backups, ref, backupId } = await withBackups(rules({ lifecycleUser: rule(3) }));
+    const a = { address: "192.0.2.20" };
+    expect(await outcome(backups.restoreBackup(owner, { ref, backupId, confirmRef: ref }, a))).toBe("ok");
+    await service.waitForIdle(ref);
+    expect(await outcome(service.deleteProject(owner, { ref, confirmRef: ref }, a))).toBe("ok");
+    expect(await outcome(backups.undeleteProject(owner, { ref }, a))).toBe("ok");
+    await service.waitForIdle(ref);
+    expect((await db.project.findUniqueOrThrow({ where: { ref } })).status).toBe("ACTIVE_HEALTHY");
+    // The admin's delete is free; the owner's fourth stack-churning action is refused.
+    expect(await outcome(service.deleteProject(admin, { ref, confirmRef: ref }, { asAdmin: true, address: "192.0.2.50" }))).toBe("ok");
+    const ups = engine.calls.filter((c) => c.op === "up").length;
+    expect(await outcome(backups.undeleteProject(owner, { ref }, { address: "192.0.2.21" }))).toBe("limited");
+    expect((await db.project.findUniqueOrThrow({ where: { ref } })).status).toBe("REMOVED");
+    expect(engine.calls.filter((c) => c.op === "up")).toHaveLength(ups);
+    expect(await outcome(backups.undeleteProject(admin, { ref }, { asAdmin: true, address: "192.0.2.50" }))).toBe("ok");
+    await service.waitForIdle(ref);
+  });
+
+  it("limits undeletes per client address across accounts", async () => {
+    const { service, backups, ref } = await withBackups(rules({ lifecycleIp: rule(1) }));
+    expect(await outcome(service.deleteProject(owner, { ref, confirmRef: ref }, { address: "198.51.100.7" }))).toBe("ok");
+    expect(await outcome(backups.undeleteProject(owner, { ref }, { address: "198.51.100.7" }))).toBe("limited");
+    expect(await outcome(backups.undeleteProject(owner, { ref }, { address: "198.51.100.8" }))).toBe("ok");
+    await service.waitForIdle(ref);
   });
 });

@@ -1,25 +1,18 @@
 // Admission and plans against a fake engine and a real SQLite database: a
 // create or resume the host cannot fit is refused with a clear message before
 // anything is made; plans set what each project gets, and its containers' limits.
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
+import { totalmem } from "node:os";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
 import { CapacityExceededError, toHttpError } from "@/lib/errors";
-import { ensureInstallationId } from "@/lib/installation/service";
 import { listPlans, savePlan, setUserPlan } from "@/lib/admin/plans";
-import { ProjectService } from "@/lib/projects/service";
+import type { ProjectService } from "@/lib/projects/service";
 import type { StackSpec } from "@/lib/stack/types";
 import type { SessionUser } from "@/lib/auth/actor";
-import { FakeEngine } from "@/test/support/fake-provisioner";
+import { addUser, projectServiceFixture, tempFolder } from "@/test/support/project-service-fixture";
 
-const tmp = mkdtempSync(join(tmpdir(), "supafleet-admission-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempFolder("admission");
 
-let n = 0;
 let db: Db;
 let service: ProjectService;
 let owner: SessionUser;
@@ -28,29 +21,14 @@ const specs: StackSpec[] = [];
 const hostMb = Math.floor(totalmem() / 1024 / 1024);
 
 beforeEach(async () => {
-  const url = `file:${join(tmp, `a-${n++}.sqlite`)}`;
-  await migrate(url);
-  db = createDb(url);
-  const installationId = await ensureInstallationId(db);
-  const engine = new FakeEngine();
   specs.length = 0;
-  service = new ProjectService(
-    db,
-    engine.provisioner(installationId, { up: async (spec) => void specs.push(spec) }),
-    { apply: async () => undefined },
-    {
-      portRange: { start: 43000, end: 43099 },
-      masterKey: randomBytes(32),
-      rootDomain: "supafleet.test",
-      publicScheme: "http",
-      imageOverrides: {},
-      diskPath: tmp,
-    },
-  );
-  const u = await db.user.create({ data: { id: randomUUID(), email: "o@example.com", passwordHash: "x", projectQuota: 10 } });
-  owner = { id: u.id, email: u.email, name: null, role: "USER" };
-  const a = await db.user.create({ data: { id: randomUUID(), email: "a@example.com", passwordHash: "x", role: "ADMIN" } });
-  admin = { id: a.id, email: a.email, name: null, role: "ADMIN" };
+  ({ db, service } = await projectServiceFixture({
+    dir: tmp,
+    config: { portRange: { start: 43000, end: 43099 }, diskPath: tmp },
+    hooks: { up: async (spec) => void specs.push(spec) },
+  }));
+  owner = await addUser(db, "o@example.com", { projectQuota: 10 });
+  admin = await addUser(db, "a@example.com", { role: "ADMIN" });
 });
 
 /** A plan of this many MiB, given to the owner; room on the host for `room` of them. */

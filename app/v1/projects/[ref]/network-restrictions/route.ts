@@ -1,0 +1,8 @@
+// GET /v1/projects/{ref}/network-restrictions (Supabase Management API).
+import { apiRoute } from "@/lib/api/handler";
+import { operations } from "@/lib/api/operations";
+import { notServed } from "@/lib/api/not-served";
+
+export const GET = apiRoute(operations.getNetworkRestrictions, ({ api, principal, params }) => api.settings.networkRestrictions(principal, params.ref));
+// Upstream's other methods on this path, which Supafleet does not serve: a named 403.
+export const PATCH = notServed;

@@ -1,0 +1,8 @@
+// GET /v1/projects/{ref}/postgrest (Supabase Management API).
+import { apiRoute } from "@/lib/api/handler";
+import { operations } from "@/lib/api/operations";
+import { notServed } from "@/lib/api/not-served";
+
+export const GET = apiRoute(operations.getPostgrestConfig, ({ api, principal, params }) => api.settings.postgrestConfig(principal, params.ref));
+// Upstream's other methods on this path, which Supafleet does not serve: a named 403.
+export const PATCH = notServed;
