@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import type { Db } from "@/lib/db/client";
 import type { ProxySettings } from "@/lib/proxy/render-nginx-config";
 import type { ProjectServiceConfig, ProxyNotifier } from "@/lib/projects/service";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { freePort } from "@/test/support/postgres-server";
 import { openInstallation } from "@/test/support/installation";

@@ -13,7 +13,7 @@ import { removeStack } from "@/lib/docker/resources";
 import { BASE_IMAGE } from "@/test/support/docker-host";
 import { NGINX_BIN, startNginx } from "@/test/support/nginx-host";
 import { benchProxySettings, benchSetup, machine, makeUser, percentile } from "./common";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 
 const PROJECTS = 1000;
 const LIVE = Number(process.env.LIVE ?? 50);

@@ -13,7 +13,7 @@ import { psqlCommand } from "@/lib/docker/psql-session";
 import { applyStack } from "@/lib/docker/stack-runner";
 import { removeStack } from "@/lib/docker/resources";
 import { removeGenerationVolumes } from "@/lib/docker/volume-helper";
-import { withGeneration } from "@/lib/backups/generation";
+import { withGeneration } from "@/lib/stack/volumes";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import { containerName, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
 import type { StackSpec } from "@/lib/stack/types";

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 
 export function SiteHeader({ user }: { user: SessionUser | null }) {

@@ -16,6 +16,19 @@ export const PROJECT_STATUSES = [
 ] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
+/** Each status word by its name, for comparisons and queries: `status === STATUS.INACTIVE`, `{ not: STATUS.REMOVED }`. */
+export const STATUS: { readonly [K in ProjectStatus]: K } = {
+  COMING_UP: "COMING_UP",
+  ACTIVE_HEALTHY: "ACTIVE_HEALTHY",
+  ACTIVE_UNHEALTHY: "ACTIVE_UNHEALTHY",
+  PAUSING: "PAUSING",
+  INACTIVE: "INACTIVE",
+  RESTORING: "RESTORING",
+  INIT_FAILED: "INIT_FAILED",
+  REMOVED: "REMOVED",
+  UNKNOWN: "UNKNOWN",
+};
+
 /** Up and serving (healthy or not): can be paused or restarted. */
 export const ACTIVE_STATUSES: readonly ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY"];
 /** The gateway may answer: nginx routes the subdomain to it (else a status page). */
@@ -25,14 +38,26 @@ export const PAUSED_STATUSES: readonly ProjectStatus[] = ["INACTIVE", "PAUSING"]
 /** Containers running or starting: what holds the host's memory. */
 export const RUNNING_STATUSES: readonly ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "COMING_UP", "RESTORING", "PAUSING", "UNKNOWN"];
 /** A background job is (or should be) working on it. */
+export const TRANSITIONAL_STATUSES: readonly ProjectStatus[] = ["COMING_UP", "PAUSING", "RESTORING"];
+/** Its containers are being started (a create, a resume or wake, a restore): a request waits rather than fails. */
+export const STARTING_STATUSES: readonly ProjectStatus[] = ["COMING_UP", "RESTORING"];
 /** A project that holds data and is not changing: it can be backed up now. */
 export const BACKUPABLE_STATUSES: readonly ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"];
-export const TRANSITIONAL_STATUSES: readonly ProjectStatus[] = ["COMING_UP", "PAUSING", "RESTORING"];
+/** A backup may be restored into it: it holds data and no job is working on it (UNKNOWN: the engine did not answer). */
+export const RESTORABLE_STATUSES: readonly ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE", "UNKNOWN"];
+/** Running or paused: an upgrade may start (a paused one is paused again afterwards). */
+export const UPGRADABLE_STATUSES: readonly ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"];
+/** The health monitor follows its containers (UNKNOWN until the engine answers again). */
+export const WATCHED_STATUSES: readonly ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "UNKNOWN"];
 
 export const isStatusIn = (status: string, group: readonly ProjectStatus[]): boolean => (group as readonly string[]).includes(status);
 
 export const ROLES = ["USER", "ADMIN"] as const;
 export type Role = (typeof ROLES)[number];
+
+/** What a project's leased host port is for: its gateway, its database (Supavisor session mode), its pooler (transaction mode). */
+export const PORT_PURPOSES = ["KONG_HTTP", "POSTGRES", "POOLER"] as const;
+export type PortPurpose = (typeof PORT_PURPOSES)[number];
 
 export type StartMode = "create" | "resume" | "restart";
 
@@ -94,6 +119,8 @@ export const EVENT = {
   restoreSucceeded: "restore.succeeded",
   restoreFailed: "restore.failed",
   restoreRolledBack: "restore.rolled_back",
+  /** Live only (not stored): how far a restore has read the backup. */
+  restoreProgress: "restore.progress",
   // Database disk quota (lib/projects/disk-guard.ts).
   diskWarning: "disk.warning",
   diskReadOnly: "disk.read_only",

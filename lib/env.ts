@@ -3,9 +3,10 @@
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "@/lib/errors";
-import { defaultMaxParallelStarts } from "@/lib/projects/slots";
+import { defaultMaxParallelStarts } from "@/lib/concurrency";
 import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
-import { parseCidr } from "@/lib/projects/subnets";
+import { parseCidr } from "@/lib/net/cidr";
+import { originOf } from "@/lib/stack/address";
 import { bool } from "@/lib/env-common";
 import { backupEnvOf, backupEnvShape, checkBackupEnv, type BackupEnv } from "@/lib/env-backups";
 import { limitsEnvOf, limitsEnvShape, type LimitsEnv } from "@/lib/env-limits";
@@ -312,9 +313,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
  */
 export function publicAppUrl(env: Pick<Env, "authUrl" | "publicScheme" | "rootDomain" | "publicPort">): string {
   if (env.authUrl) return new URL(env.authUrl).origin;
-  const defaultPort = env.publicScheme === "https" ? 443 : 80;
-  const port = env.publicPort && env.publicPort !== defaultPort ? `:${env.publicPort}` : "";
-  return `${env.publicScheme}://${env.rootDomain}${port}`;
+  return originOf(env.publicScheme, env.rootDomain, env.publicPort);
 }
 
 let cached: Env | undefined;

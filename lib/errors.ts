@@ -33,6 +33,13 @@ export class AppError extends Error {
   }
 }
 
+/** A message safe for users and logs: our own errors speak for themselves; others are cut short. */
+export function describeError(err: unknown): string {
+  if (isAppError(err)) return err.publicMessage;
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.length > 500 ? `${msg.slice(0, 500)}…` : msg;
+}
+
 // ---- input, auth, ownership -------------------------------------------------
 
 export class ValidationError extends AppError {

@@ -8,7 +8,7 @@ import { applyEgressRules } from "@/lib/network/egress";
 import { installEgressBoot } from "@/lib/network/egress-boot";
 import { getMasterKey, getAuthSecret } from "@/lib/server-keys";
 import { ensureInstallationId } from "@/lib/installation/service";
-import { describeError } from "@/lib/projects/service";
+import { describeError } from "@/lib/errors";
 import { getAccountServices, getBackupService, getDb, getProjectService, setInstallationId } from "@/lib/services";
 
 let started: Promise<void> | undefined;

@@ -6,6 +6,7 @@ import { InvalidStateError } from "@/lib/errors";
 import { requireAdmin } from "@/lib/auth/session";
 import { currentAddress } from "@/lib/rate-limit";
 import { getAccountServices, getImagePuller, getProjectService } from "@/lib/services";
+import type { SettingsInput } from "@/lib/validations/admin";
 
 async function done<T>(fn: () => Promise<T>): Promise<ActionResult<undefined>> {
   return runAction(async () => {
@@ -42,15 +43,7 @@ export async function approveUserAction(userId: string) {
   return done(async () => getAccountServices().admin.approveUser(await requireAdmin(), { userId }));
 }
 
-export async function saveSettingsAction(input: {
-  signupEnabled: boolean;
-  defaultProjectQuota: number;
-  signupRequiresApproval: boolean;
-  signupsPerIpPerDay: number;
-  memoryCommitPercent: number;
-  minFreeDiskMb: number;
-  idleTimeoutMin: number;
-}) {
+export async function saveSettingsAction(input: SettingsInput) {
   return done(async () => getAccountServices().admin.saveSettings(await requireAdmin(), input));
 }
 

@@ -11,7 +11,7 @@ import { NodesPanel } from "@/components/admin/nodes-panel";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { PlansPanel, UserPlanSelect } from "@/components/admin/plans-panel";
 import { defaultBudget } from "@/lib/stack/limits";
-import { describeError } from "@/lib/projects/service";
+import { describeError } from "@/lib/errors";
 import { BackupsAdmin } from "@/components/admin/backups-admin";
 import { AccountsNotice } from "@/components/admin/accounts-notice";
 

@@ -13,7 +13,8 @@ import {
   unlockAccountAction,
 } from "@/app/admin/actions";
 import type { ActionResult } from "@/lib/actions";
-import { ACTIVE_STATUSES, isStatusIn } from "@/lib/domain";
+import { ACTIVE_STATUSES, isStatusIn, STATUS } from "@/lib/domain";
+import type { SettingsValues } from "@/lib/validations/admin";
 import { Button } from "@/components/ui/button";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
 
@@ -101,7 +102,7 @@ export function ProjectControls({ project }: { project: { ref: string; name: str
           Pause
         </Button>
       )}
-      {project.status === "INACTIVE" && (
+      {project.status === STATUS.INACTIVE && (
         <Button variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => run(() => adminResumeAction(project.ref))}>
           Resume
         </Button>
@@ -145,19 +146,7 @@ export function ApproveButton({ user }: { user: { id: string; email: string } })
   );
 }
 
-export function SettingsForm({
-  initial,
-}: {
-  initial: {
-    signupEnabled: boolean;
-    defaultProjectQuota: number;
-    signupRequiresApproval: boolean;
-    signupsPerIpPerDay: number;
-    memoryCommitPercent: number;
-    minFreeDiskMb: number;
-    idleTimeoutMin: number;
-  };
-}) {
+export function SettingsForm({ initial }: { initial: SettingsValues }) {
   const { pending, error, run } = useAction();
   const [signup, setSignup] = useState(initial.signupEnabled);
   const [quota, setQuota] = useState(String(initial.defaultProjectQuota));

@@ -1,5 +1,5 @@
 "use client";
-import { ACTIVE_STATUSES, isStatusIn, TRANSITIONAL_STATUSES } from "@/lib/domain";
+import { ACTIVE_STATUSES, isStatusIn, STATUS, TRANSITIONAL_STATUSES } from "@/lib/domain";
 import { useCallback, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import {
@@ -153,17 +153,17 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
               Restart
             </Button>
           )}
-          {s === "INACTIVE" && (
+          {s === STATUS.INACTIVE && (
             <Button variant="brand" disabled={!!pending} onClick={() => act("resume", () => resumeProjectAction(ref))}>
               {pending === "resume" ? "Resuming…" : "Resume"}
             </Button>
           )}
-          {s === "INIT_FAILED" && (
+          {s === STATUS.INIT_FAILED && (
             <Button variant="brand" disabled={!!pending} onClick={() => act("retry", () => retryProjectAction(ref))}>
               Retry
             </Button>
           )}
-          {project.upgradeTo && !project.upgradeBlocked && (active || s === "INACTIVE") && (
+          {project.upgradeTo && !project.upgradeBlocked && (active || s === STATUS.INACTIVE) && (
             <Button variant="secondary" disabled={!!pending} onClick={() => act("upgrade", () => upgradeProjectAction(ref))} data-testid="upgrade">
               {pending === "upgrade" ? "Upgrading…" : `Upgrade to ${project.upgradeTo}`}
             </Button>
@@ -184,12 +184,12 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
       </div>
 
       {error && <Alert>{error}</Alert>}
-      {s === "INIT_FAILED" && project.statusReason && <Alert>Creation failed: {project.statusReason}</Alert>}
-      {s === "ACTIVE_UNHEALTHY" && project.statusReason && <Alert tone="info">{project.statusReason}</Alert>}
+      {s === STATUS.INIT_FAILED && project.statusReason && <Alert>Creation failed: {project.statusReason}</Alert>}
+      {s === STATUS.ACTIVE_UNHEALTHY && project.statusReason && <Alert tone="info">{project.statusReason}</Alert>}
       <DbDiskAlert disk={project.dbDisk} />
-      {s === "INACTIVE" && <Alert tone="info">This project is paused. Its data is kept; resume it to start its services again.</Alert>}
+      {s === STATUS.INACTIVE && <Alert tone="info">This project is paused. Its data is kept; resume it to start its services again.</Alert>}
 
-      {(isStatusIn(s, TRANSITIONAL_STATUSES) || s === "INIT_FAILED") && (
+      {(isStatusIn(s, TRANSITIONAL_STATUSES) || s === STATUS.INIT_FAILED) && (
         <Section title="Progress" testId="progress">
           {Object.entries(progress.images).map(([image, p]) => (
             <div key={image} className="mb-2">
@@ -223,7 +223,7 @@ export function ProjectView({ initial }: { initial: ProjectSummary }) {
         </Section>
       )}
 
-      {s !== "INIT_FAILED" && (
+      {s !== STATUS.INIT_FAILED && (
         <div className="grid gap-6 lg:grid-cols-2">
           <Section title="API" testId="api-section">
             <div className="space-y-4">

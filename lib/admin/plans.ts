@@ -4,9 +4,10 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import { parseOrThrow, type SessionUser } from "@/lib/users/service";
+import { NotFoundError, ValidationError } from "@/lib/errors";
+import { assertAdmin, parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 import { deletePlanSchema, planSchema, setUserPlanSchema } from "@/lib/validations/admin";
+import { STATUS } from "@/lib/domain";
 
 export interface PlanView {
   id: string;
@@ -21,10 +22,6 @@ export interface PlanView {
   backupQuotaMb: number | null;
   users: number;
   isDefault: boolean;
-}
-
-function assertAdmin(actor: SessionUser): void {
-  if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
 }
 
 export async function listPlans(db: Db, actor: SessionUser): Promise<PlanView[]> {
@@ -57,7 +54,7 @@ export async function savePlan(db: Db, actor: SessionUser, input: unknown): Prom
       if (makeDefault) await tx.systemSettings.upsert({ where: { id: 1 }, create: { id: 1, defaultPlanId: plan.id }, update: { defaultPlanId: plan.id } });
       // Users on it get the new budget for their live projects at their next start.
       await tx.project.updateMany({
-        where: { owner: { planId: plan.id }, status: { not: "REMOVED" } },
+        where: { owner: { planId: plan.id }, status: { not: STATUS.REMOVED } },
         data: { memoryMb: data.memoryMb, milliCpus: data.milliCpus, fileSizeLimitMb: data.fileSizeLimitMb },
       });
     });
@@ -96,7 +93,7 @@ export async function setUserPlan(db: Db, actor: SessionUser, input: unknown): P
     if (planId && !plan) throw new NotFoundError("Plan not found.");
     await tx.user.update({ where: { id: userId }, data: { planId } });
     await tx.project.updateMany({
-      where: { ownerId: userId, status: { not: "REMOVED" } },
+      where: { ownerId: userId, status: { not: STATUS.REMOVED } },
       data: { memoryMb: plan?.memoryMb ?? null, milliCpus: plan?.milliCpus ?? null, fileSizeLimitMb: plan?.fileSizeLimitMb ?? null },
     });
   });

@@ -4,18 +4,14 @@
 import { statfs } from "node:fs/promises";
 import { freemem, totalmem, cpus, loadavg } from "node:os";
 import type { Db } from "@/lib/db/client";
-import { RUNNING_STATUSES, type Role } from "@/lib/domain";
-import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
+import { type Role, RUNNING_STATUSES, STATUS } from "@/lib/domain";
+import { InvalidStateError, NotFoundError } from "@/lib/errors";
 import { getSystemSettings, updateSystemSettings, type SystemSettingsView } from "@/lib/settings/service";
 import { commitment, hostResources } from "@/lib/projects/admission";
-import { poolSize, type SubnetPool } from "@/lib/projects/subnets";
+import { poolSize, type SubnetPool } from "@/lib/net/cidr";
 import type { RateLimiter } from "@/lib/rate-limit/limiter";
-import { parseOrThrow, type SessionUser } from "@/lib/users/service";
+import { assertAdmin, parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 import { approveSchema, setDisabledSchema, setQuotaSchema, setRoleSchema, settingsSchema, userSearchSchema } from "@/lib/validations/admin";
-
-function assertAdmin(actor: SessionUser): void {
-  if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
-}
 
 export interface AdminUserRow {
   id: string;
@@ -47,7 +43,7 @@ export async function listUsers(db: Db, actor: SessionUser, input: unknown): Pro
       orderBy: { createdAt: "asc" },
       take: PAGE,
       skip: (page - 1) * PAGE,
-      include: { _count: { select: { projects: { where: { status: { not: "REMOVED" } } } } } },
+      include: { _count: { select: { projects: { where: { status: { not: STATUS.REMOVED } } } } } },
     }),
   ]);
   return {

@@ -10,7 +10,7 @@
 // (their SMTP account) or run SQL in their databases, which the admin console
 // cannot either (lib/projects/queries.ts getProjectDetails and
 // lib/projects/auth-settings.ts are owner-only).
-import { isStatusIn, TRANSITIONAL_STATUSES } from "@/lib/domain";
+import { ACTIVE_STATUSES, isStatusIn, TRANSITIONAL_STATUSES } from "@/lib/domain";
 import { NotFoundError, InvalidStateError } from "@/lib/errors";
 import type { ProjectService } from "@/lib/projects/service";
 import type { TokenPrincipal } from "@/lib/tokens/service";
@@ -165,8 +165,7 @@ export class ManagementApi {
   /** SQL on the owner's active project, as postgres through its Supavisor, under the per-user SQL gate and limits. */
   async withDatabase<T>(p: TokenPrincipal, ref: string, fn: (target: QueryTarget, limits: QueryLimits) => Promise<T>): Promise<T> {
     const d = await this.projects.getProjectDetails(p.user, ref);
-    if (d.status !== "ACTIVE_HEALTHY" && d.status !== "ACTIVE_UNHEALTHY")
-      throw new InvalidStateError(`The project is ${d.status}; its database runs only while it is active.`);
+    if (!isStatusIn(d.status, ACTIVE_STATUSES)) throw new InvalidStateError(`The project is ${d.status}; its database runs only while it is active.`);
     if (!d.dbPort) throw new InvalidStateError("The project has no database port.");
     const target = { host: this.config.databaseHost, port: d.dbPort, user: `postgres.${d.ref}`, password: d.dbPassword, database: "postgres" };
     // Counted per user: one user's tokens share the limit.

@@ -7,7 +7,7 @@ import { FeatureUnavailableError, InvalidStateError, NotFoundError, PayloadTooLa
 import { readBoundedBody } from "@/lib/api/request";
 import type { ProjectService } from "@/lib/projects/service";
 import type { TokenPrincipal } from "@/lib/tokens/service";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import type { BackupView } from "@/lib/backups/view";
 import type { QueryLimits, QueryTarget } from "@/lib/api/database-query";
 import { runSql } from "@/lib/api/database-query";
@@ -30,6 +30,7 @@ import {
   type readOnlyStatusSchema,
 } from "@/lib/api/settings-schemas";
 import type { z } from "zod";
+import { ACTIVE_STATUSES, isStatusIn } from "@/lib/domain";
 
 export interface BackupLister {
   listBackups(actor: SessionUser, ref: string): Promise<BackupView[]>;
@@ -166,8 +167,7 @@ export class SettingsApi {
    */
   async typescriptTypes(p: TokenPrincipal, ref: string, includedSchemas: string): Promise<{ types: string }> {
     const d = await this.projects.getProjectDetails(p.user, ref);
-    if (d.status !== "ACTIVE_HEALTHY" && d.status !== "ACTIVE_UNHEALTHY")
-      throw new InvalidStateError(`The project is ${d.status}; its database runs only while it is active.`);
+    if (!isStatusIn(d.status, ACTIVE_STATUSES)) throw new InvalidStateError(`The project is ${d.status}; its database runs only while it is active.`);
     if (!d.gatewayPort) throw new InvalidStateError("The project has no gateway port.");
     const url = `http://127.0.0.1:${d.gatewayPort}/pg/generators/typescript?included_schemas=${encodeURIComponent(includedSchemas)}`;
     const res = await fetch(url, {

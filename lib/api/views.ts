@@ -2,8 +2,8 @@
 // Management API. Pure functions: no database, no Docker.
 import type { z } from "zod";
 import type { ProjectSummary } from "@/lib/projects/service";
-import type { SessionUser } from "@/lib/users/service";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import type { SessionUser } from "@/lib/auth/actor";
+import type { ProjectStatus } from "@/lib/domain";
 import type { organizationSchema, PROJECT_STATUSES, projectRefResponseSchema, projectSchema, projectWithDatabaseSchema } from "@/lib/api/schemas";
 
 export type V1Organization = z.output<typeof organizationSchema>;

@@ -4,9 +4,9 @@
 import { getServerSession } from "next-auth";
 import { getAuthOptions } from "@/lib/auth/options";
 import { redirect } from "next/navigation";
-import { ForbiddenError, isAppError, TotpSetupRequiredError, UnauthenticatedError } from "@/lib/errors";
+import { isAppError, TotpSetupRequiredError, UnauthenticatedError } from "@/lib/errors";
 import { getAccountServices, getDb } from "@/lib/services";
-import type { SessionUser } from "@/lib/users/service";
+import { assertAdmin, type SessionUser } from "@/lib/auth/actor";
 import { totpEnabled } from "@/lib/users/two-factor";
 
 /** Where an administrator without two-factor authentication is sent. */
@@ -40,7 +40,7 @@ export async function requireUser(): Promise<SessionUser> {
 /** An administrator with two-factor authentication on: admin powers need both. */
 export async function requireAdmin(): Promise<SessionUser> {
   const user = await requireUser();
-  if (user.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
+  assertAdmin(user);
   if (!(await totpEnabled(getDb(), user.id))) throw new TotpSetupRequiredError();
   return user;
 }

@@ -6,7 +6,7 @@
 // (lib/services.ts) passes the parts in.
 import type { Db } from "@/lib/db/client";
 import type { ProjectCore } from "@/lib/projects/context";
-import { Slots } from "@/lib/projects/slots";
+import { Slots } from "@/lib/concurrency";
 import type { BackupStore } from "@/lib/backups/store";
 
 export interface BackupConfig {

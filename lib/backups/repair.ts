@@ -9,13 +9,14 @@
 // - a restore that SUCCEEDED but had not yet removed the generation it
 //   replaced removes it now; its metadata is written again.
 import { rm } from "node:fs/promises";
-import { EVENT } from "@/lib/domain";
-import { describeError, PROJECT_FOR_SPEC, sealedMetadataOf } from "@/lib/projects/context";
+import { EVENT, STATUS } from "@/lib/domain";
+import { PROJECT_FOR_SPEC, sealedMetadataOf } from "@/lib/projects/context";
+import { describeError } from "@/lib/errors";
 import { recordEvent } from "@/lib/projects/events";
 import type { BackupContext } from "@/lib/backups/context";
 import { LocalStore } from "@/lib/backups/store";
 import { rollBackRestore } from "@/lib/backups/restore";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import type { ProjectStatus } from "@/lib/domain";
 
 export interface BackupRepairReport {
   repaired: string[];
@@ -63,7 +64,7 @@ export async function repairBackups(b: BackupContext): Promise<BackupRepairRepor
   const stacks = await provisioner.listStacks();
   const done = await db.restore.findMany({ where: { status: "SUCCEEDED" }, include: { project: { include: PROJECT_FOR_SPEC } } });
   for (const r of done) {
-    if (r.fromGeneration === r.toGeneration || r.project.status === "REMOVED") continue;
+    if (r.fromGeneration === r.toGeneration || r.project.status === STATUS.REMOVED) continue;
     const stack = stacks.find((s) => s.ref === r.project.ref && s.installation === provisioner.installationId);
     const left = stack?.volumes.some((v) => v.key !== "metadata" && v.generation === r.fromGeneration && r.fromGeneration !== r.project.dataGeneration);
     if (!left) continue;

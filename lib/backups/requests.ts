@@ -2,13 +2,12 @@
 // (a Restore row RUNNING, the project RESTORING or COMING_UP), then handed to
 // a background job under the project's lock, like a create.
 import { randomUUID } from "node:crypto";
-import { EVENT } from "@/lib/domain";
+import { EVENT, isStatusIn, RESTORABLE_STATUSES, STATUS } from "@/lib/domain";
 import { AccountDisabledError, InvalidStateError, NotFoundError, QuotaExceededError } from "@/lib/errors";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { getSystemSettings } from "@/lib/settings/service";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { admit, budgetForUser, budgetOf, hostResources } from "@/lib/projects/admission";
 import { eventBus, recordEvent } from "@/lib/projects/events";
 import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
@@ -18,8 +17,6 @@ import { leaseSubnet } from "@/lib/projects/subnets";
 import type { BackupContext } from "@/lib/backups/context";
 import { runClone, runRestore } from "@/lib/backups/restore";
 import { isTemplateVersion, templateImage } from "@/lib/stack/template";
-
-const RESTORABLE: ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE", "UNKNOWN"];
 
 /**
  * Whether a backup can go back into a stack of the given template version: a
@@ -58,10 +55,10 @@ export async function requestRestore(
   const { jobs } = b.projects;
   return jobs.withLock(input.ref, async () => {
     const p = await findOwned(b.projects, actor, input.ref, opts);
-    if (!RESTORABLE.includes(p.status)) throw new InvalidStateError(`A project that is ${p.status} cannot be restored now.`);
+    if (!isStatusIn(p.status, RESTORABLE_STATUSES)) throw new InvalidStateError(`A project that is ${p.status} cannot be restored now.`);
     if (jobs.has(p.ref)) throw new InvalidStateError("Something else is running for this project; try again when it is done.");
     await restorableBackup(b, p.id, input.backupId, p.stackVersion);
-    const host = p.status === "INACTIVE" ? await hostResources(b.projects.config.diskPath) : null;
+    const host = p.status === STATUS.INACTIVE ? await hostResources(b.projects.config.diskPath) : null;
     const id = randomUUID();
     await db.$transaction(async (tx) => {
       // A paused project starts again: it must fit like a resume.
@@ -112,7 +109,7 @@ export async function requestClone(b: BackupContext, actor: SessionUser, input: 
       const user = await tx.user.update({ where: { id: actor.id }, data: { quotaVersion: { increment: 1 } } });
       if (user.disabled) throw new AccountDisabledError();
       const limit = user.projectQuota ?? settings.defaultProjectQuota;
-      if ((await tx.project.count({ where: { ownerId: actor.id, status: { not: "REMOVED" } } })) >= limit) throw new QuotaExceededError(limit);
+      if ((await tx.project.count({ where: { ownerId: actor.id, status: { not: STATUS.REMOVED } } })) >= limit) throw new QuotaExceededError(limit);
       const budget = await budgetForUser(tx, actor.id);
       await admit(tx, host, budget.memoryMb);
       const created = await tx.project.create({
@@ -191,7 +188,7 @@ export async function requestUndelete(
       db.$transaction(async (tx) => {
         const owner = await tx.user.update({ where: { id: p.ownerId }, data: { quotaVersion: { increment: 1 } } });
         const limit = owner.projectQuota ?? settings.defaultProjectQuota;
-        if ((await tx.project.count({ where: { ownerId: p.ownerId, status: { not: "REMOVED" } } })) >= limit) throw new QuotaExceededError(limit);
+        if ((await tx.project.count({ where: { ownerId: p.ownerId, status: { not: STATUS.REMOVED } } })) >= limit) throw new QuotaExceededError(limit);
         await admit(tx, host, budgetOf(p).memoryMb, p.id);
         await leasePorts(tx, p.id, config.portRange, held);
         if (config.subnetPool) await leaseSubnet(tx, p.id, config.subnetPool, subnetsInUse);

@@ -1,24 +1,22 @@
 // Restoring a backup into a project. One rule for every kind (the project's
 // own data, a clone, a deleted project brought back): the backup is read into
-// a NEW generation of volumes (lib/backups/generation.ts) while the project
+// a NEW generation of volumes (lib/stack/volumes.ts) while the project
 // keeps what it has; the stack moves to the new volumes, and only once it is
 // healthy is the new generation recorded (the commit) and the old one removed.
 // Any failure before the commit removes the new volumes and starts the project
 // on its old ones: a failed restore leaves the project as it was. A restart
 // that finds a restore RUNNING does the same (lib/backups/repair.ts).
-import { EVENT } from "@/lib/domain";
+import { EVENT, startEvent, STATUS } from "@/lib/domain";
 import type { Readable } from "node:stream";
-import { InvalidStateError } from "@/lib/errors";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
-import { applyProxy, describeError, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, specFor, type ProjectForSpec } from "@/lib/projects/context";
-import { eventBus, publishProgress, recordEvent } from "@/lib/projects/events";
-import type { ProvisionEvent } from "@/lib/projects/provisioner";
+import { InvalidStateError, describeError } from "@/lib/errors";
+import type { ProjectStatus } from "@/lib/domain";
+import { applyProxy, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, specFor, type ProjectForSpec, secretsOf } from "@/lib/projects/context";
+import { eventBus, publishProgress, projectEventSink, recordEvent } from "@/lib/projects/events";
 import type { StackSpec } from "@/lib/stack/types";
 import type { BackupContext } from "@/lib/backups/context";
 import { openBackup, type Manifest } from "@/lib/backups/format";
-import { onlyServices } from "@/lib/backups/generation";
+import { onlyServices } from "@/lib/stack/volumes";
 import { rotationScript } from "@/lib/backups/rotate";
-import { secretsOf } from "@/lib/projects/context";
 import { discardFailedCreate } from "@/lib/projects/provision";
 
 export interface BackupRow {
@@ -49,7 +47,7 @@ export async function fillFromBackup(b: BackupContext, backup: BackupRow, spec: 
       if (Date.now() - last < 1000) return;
       last = Date.now();
       // Shown as a progress bar on the project page (the same channel as image pulls).
-      publishProgress(progressRef, "restore.progress", label, {
+      publishProgress(progressRef, EVENT.restoreProgress, label, {
         image: label,
         percent: total ? Math.min(99, Math.floor((bytes / total) * 100)) : 0,
         status: "restoring",
@@ -59,27 +57,17 @@ export async function fillFromBackup(b: BackupContext, backup: BackupRow, spec: 
       throw new InvalidStateError("The backup's manifest names another template version than its record.");
     await b.provisioner.importData(spec, opened.entries);
     await opened.finish();
-    publishProgress(progressRef, "restore.progress", label, { image: label, percent: 100, status: "restored" });
+    publishProgress(progressRef, EVENT.restoreProgress, label, { image: label, percent: 100, status: "restored" });
     return opened.manifest;
   } finally {
     stored.destroy();
   }
 }
 
-function onProvisionEvent(b: BackupContext, p: { id: string; ref: string }) {
-  return (e: ProvisionEvent) => {
-    if (e.kind === "image.pull") return;
-    const level = e.kind.endsWith("failed") ? "ERROR" : e.kind.endsWith("unhealthy") ? "WARN" : "INFO";
-    void recordEvent(b.db, p, level, e.kind, e.message ?? `${e.kind} ${e.service ?? ""}`, e.service ? { service: e.service } : undefined).catch(
-      () => undefined,
-    );
-  };
-}
-
 async function startStack(b: BackupContext, p: { id: string; ref: string }, spec: StackSpec, signal: AbortSignal): Promise<void> {
   const release = await b.projects.jobs.starts.acquire(signal);
   try {
-    await b.provisioner.up(spec, { onEvent: onProvisionEvent(b, p), signal });
+    await b.provisioner.up(spec, { onEvent: projectEventSink(b.db, p), signal });
     if (signal.aborted) throw new InvalidStateError("Cancelled.");
   } finally {
     release();
@@ -124,10 +112,10 @@ export async function rollBackRestore(
     await provisioner.removeContainers(p.ref);
     await provisioner.removeGeneration(p.ref, r.toGeneration);
   }
-  if (r.previousStatus === "INACTIVE" || r.previousStatus === "UNKNOWN" || !(await hasDatabase(b, p.ref, r.fromGeneration))) {
+  if (r.previousStatus === STATUS.INACTIVE || r.previousStatus === STATUS.UNKNOWN || !(await hasDatabase(b, p.ref, r.fromGeneration))) {
     // Stopped before, or its data was already missing: nothing to start, and never an empty database in its place.
-    const status: ProjectStatus = r.previousStatus === "INACTIVE" ? "INACTIVE" : "UNKNOWN";
-    await setStatus(b.projects, p.id, status, status === "UNKNOWN" ? (p.statusReason ?? `Restore failed: ${reason}`) : null);
+    const status: ProjectStatus = r.previousStatus === STATUS.INACTIVE ? "INACTIVE" : "UNKNOWN";
+    await setStatus(b.projects, p.id, status, status === STATUS.UNKNOWN ? (p.statusReason ?? `Restore failed: ${reason}`) : null);
     await recordEvent(db, p, "WARN", EVENT.restoreRolledBack, "The restored volumes were removed; the project's data is as it was");
     return;
   }
@@ -232,17 +220,24 @@ export async function runClone(b: BackupContext, restoreId: string, signal: Abor
     await step(b, p, "Starting every service");
     await startStack(b, p, spec, signal);
     await commit(b, r, p, { activatedAt: new Date() });
-    await recordEvent(b.db, p, "INFO", "create.succeeded", `Cloned from ${backup.project.ref} in ${((Date.now() - started) / 1000).toFixed(1)} s`, {
-      backupId: backup.id,
-    });
+    await recordEvent(
+      b.db,
+      p,
+      "INFO",
+      startEvent("create", "succeeded"),
+      `Cloned from ${backup.project.ref} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      {
+        backupId: backup.id,
+      },
+    );
   } catch (err) {
     const reason = signal.aborted ? "Cancelled by delete." : describeError(err);
-    await recordEvent(b.db, p, "ERROR", "create.failed", `Clone failed: ${reason}`, { backupId: backup.id });
+    await recordEvent(b.db, p, "ERROR", startEvent("create", "failed"), `Clone failed: ${reason}`, { backupId: backup.id });
     await rollBackRestore(b, r, p, reason).catch(() => undefined);
     try {
       await discardFailedCreate(b.projects, { ...p, activatedAt: null });
     } catch (cleanupErr) {
-      await recordEvent(b.db, p, "ERROR", "create.rollback_failed", describeError(cleanupErr));
+      await recordEvent(b.db, p, "ERROR", EVENT.createRollbackFailed, describeError(cleanupErr));
     }
     await setStatus(b.projects, p.id, "INIT_FAILED", `Clone failed: ${reason} Delete this project and clone the backup again.`);
   } finally {

@@ -3,10 +3,12 @@
 // longer keep, then backs up, one at a time, the projects whose last
 // scheduled backup is a day old (a failed attempt is tried again after an hour).
 import type { Db } from "@/lib/db/client";
-import { describeError, PROJECT_FOR_SPEC } from "@/lib/projects/context";
+import { PROJECT_FOR_SPEC } from "@/lib/projects/context";
+import { describeError } from "@/lib/errors";
 import { defaultPlanId, getSystemSettings } from "@/lib/settings/service";
 import type { BackupContext } from "@/lib/backups/context";
 import { takeBackup } from "@/lib/backups/take";
+import { BACKUPABLE_STATUSES, STATUS } from "@/lib/domain";
 
 const DAY = 86_400_000;
 export const RETRY_AFTER_MS = 3_600_000;
@@ -48,7 +50,7 @@ export async function pruneBackups(b: BackupContext, now = new Date()): Promise<
     if (!(await db.backup.count({ where: { projectId: p.id } }))) await db.project.update({ where: { id: p.id }, data: { backupKey: null } });
   }
   const live = await db.project.findMany({
-    where: { status: { not: "REMOVED" }, backups: { some: { status: { not: "RUNNING" } } } },
+    where: { status: { not: STATUS.REMOVED }, backups: { some: { status: { not: "RUNNING" } } } },
     select: { id: true, ownerId: true },
   });
   for (const p of live) {
@@ -75,7 +77,7 @@ export function isDue(last: { lastGoodAt: Date | null; lastTryAt: Date | null },
 /** Live, once-active projects whose last scheduled backup is a day old (or failed over an hour ago). */
 export async function dueProjects(db: Db, now = new Date()) {
   const candidates = await db.project.findMany({
-    where: { status: { in: ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "INACTIVE"] }, activatedAt: { not: null } },
+    where: { status: { in: [...BACKUPABLE_STATUSES] }, activatedAt: { not: null } },
     include: PROJECT_FOR_SPEC,
     orderBy: { createdAt: "asc" },
   });

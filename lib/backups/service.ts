@@ -3,14 +3,14 @@
 // brought back; the schedule; the admin's views. Ownership is checked here
 // the way the project service checks it (lib/projects/queries.ts).
 import type { Readable } from "node:stream";
-import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
-import { BACKUPABLE_STATUSES, isStatusIn } from "@/lib/domain";
+import { InvalidStateError, NotFoundError } from "@/lib/errors";
+import { BACKUPABLE_STATUSES, isStatusIn, STATUS } from "@/lib/domain";
 import { PROJECT_FOR_SPEC, type ProjectCore, type ProjectHooks } from "@/lib/projects/context";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import type { ProjectService } from "@/lib/projects/service";
 import { chargeAttempt, type CallOptions, type ClientOptions } from "@/lib/projects/throttle";
 import { getSystemSettings, updateSystemSettings } from "@/lib/settings/service";
-import { parseOrThrow, type SessionUser } from "@/lib/users/service";
+import { assertAdmin, parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 import {
   backupInput,
   backupSettingsSchema,
@@ -45,10 +45,6 @@ export interface BackupAdminView {
   settings: { backupRetentionDays: number; softDeleteDays: number };
   plans: Array<{ id: string; name: string; backupRetentionDays: number | null }>;
   deleted: DeletedProjectView[];
-}
-
-function assertAdmin(actor: SessionUser): void {
-  if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
 }
 
 export class BackupService {
@@ -192,7 +188,7 @@ export class BackupService {
   /** The actor's projects whose latest scheduled backup failed. */
   async failingBackups(actor: SessionUser): Promise<Array<{ ref: string; name: string; at: string; error: string }>> {
     const projects = await this.ctx.db.project.findMany({
-      where: { ownerId: actor.id, status: { not: "REMOVED" } },
+      where: { ownerId: actor.id, status: { not: STATUS.REMOVED } },
       select: { id: true, ref: true, name: true },
     });
     const out = [];
@@ -216,7 +212,7 @@ export class BackupService {
       db.plan.findMany({ orderBy: { memoryMb: "asc" }, select: { id: true, name: true, backupRetentionDays: true } }),
     ]);
     const projects = await db.project.findMany({
-      where: { status: { not: "REMOVED" }, backups: { some: { status: "FAILED" } } },
+      where: { status: { not: STATUS.REMOVED }, backups: { some: { status: "FAILED" } } },
       include: { owner: { select: { email: true } } },
       take: 200,
     });

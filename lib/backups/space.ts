@@ -7,7 +7,7 @@
 //   free-space floor after it.
 // This backup's size is estimated from the project's last good backup, else
 // from its databases' measured size (the guard's, lib/projects/disk-guard.ts).
-import type { BackupKind } from "@/lib/generated/prisma-sqlite/enums";
+import type { BackupKindWord } from "@/lib/domain";
 import { BackupSpaceError } from "@/lib/errors";
 import type { BackupContext } from "@/lib/backups/context";
 import { effectivePlan } from "@/lib/projects/admission";
@@ -47,7 +47,7 @@ export async function backupRoom(b: BackupContext, p: { id: string; ref: string 
 const gib = (bytes: number) => `${(bytes / 1024 / MiB).toFixed(1)} GiB`;
 
 /** Why this backup does not fit, in words for its owner (their space first, then the disk's floor); null when it fits. Pure. */
-export function backupRefusal(room: BackupRoom, kind: BackupKind): { reason: "space" | "disk"; message: string } | null {
+export function backupRefusal(room: BackupRoom, kind: BackupKindWord): { reason: "space" | "disk"; message: string } | null {
   const what = kind === "FINAL" ? "The final backup (taken before a delete)" : "The backup";
   if (room.usedBytes + room.estimateBytes > room.quotaBytes) {
     return {
@@ -62,7 +62,7 @@ export function backupRefusal(room: BackupRoom, kind: BackupKind): { reason: "sp
 }
 
 /** Throws BackupSpaceError when this backup would not fit; nothing is written then. */
-export async function assertBackupRoom(b: BackupContext, p: { id: string; ref: string }, kind: BackupKind): Promise<void> {
+export async function assertBackupRoom(b: BackupContext, p: { id: string; ref: string }, kind: BackupKindWord): Promise<void> {
   const room = await backupRoom(b, p);
   const refusal = backupRefusal(room, kind);
   if (!refusal) return;

@@ -8,10 +8,10 @@ import { assertBackupRoom } from "@/lib/backups/space";
 import { pipeline as streamPipeline } from "node:stream";
 import { createGzip } from "node:zlib";
 import { pack as newPack } from "tar-stream";
-import type { BackupKind } from "@/lib/generated/prisma-sqlite/enums";
+import type { BackupKindWord } from "@/lib/domain";
 import { EVENT } from "@/lib/domain";
-import { ConflictError, InvalidStateError } from "@/lib/errors";
-import { describeError, specFor, type ProjectForSpec } from "@/lib/projects/context";
+import { ConflictError, InvalidStateError, describeError } from "@/lib/errors";
+import { specFor, type ProjectForSpec } from "@/lib/projects/context";
 import { publishProgress, recordEvent } from "@/lib/projects/events";
 import { EncryptStream, newProjectBackupKey, unsealProjectBackupKey } from "@/lib/backups/crypto-stream";
 import type { BackupContext } from "@/lib/backups/context";
@@ -42,7 +42,7 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 export async function takeBackup(
   b: BackupContext,
   p: ProjectForSpec & { name: string; stackVersion: string; secrets: string },
-  kind: BackupKind,
+  kind: BackupKindWord,
 ): Promise<string> {
   if (b.running.has(p.ref)) throw new ConflictError("A backup of this project is already being taken.");
   // Refused with its reason before anything is written: the owner's backup space, and the disk's floor.

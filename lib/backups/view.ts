@@ -1,10 +1,10 @@
 // A backup as its owner sees it on the project page (time, size, status, restorable).
-import type { BackupKind } from "@/lib/generated/prisma-sqlite/enums";
+import type { BackupKindWord } from "@/lib/domain";
 import { restorableInto } from "@/lib/backups/requests";
 
 export interface BackupView {
   id: string;
-  kind: BackupKind;
+  kind: BackupKindWord;
   status: "RUNNING" | "SUCCEEDED" | "FAILED";
   startedAt: string;
   finishedAt: string | null;
@@ -20,7 +20,7 @@ export interface BackupView {
 
 export type BackupRow = {
   id: string;
-  kind: BackupKind;
+  kind: BackupKindWord;
   status: "RUNNING" | "SUCCEEDED" | "FAILED";
   startedAt: Date;
   finishedAt: Date | null;

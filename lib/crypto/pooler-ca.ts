@@ -82,9 +82,9 @@ export function loadOrCreatePoolerCa(dir: string): PoolerCa {
   return ca;
 }
 
-/** The names a project's pooler answers for: its host, and db.<host> where the Supabase CLI dials Postgres. */
-export function poolerHostNames(rootDomain: string, ref: string): string[] {
-  return [`${ref}.${rootDomain}`, `db.${ref}.${rootDomain}`];
+/** The names a project's pooler answers for: its host (lib/stack/address.ts), and db.<host> where the Supabase CLI dials Postgres. */
+export function poolerHostNames(projectHost: string): string[] {
+  return [projectHost, `db.${projectHost}`];
 }
 
 /** The P-256 key of a project's certificate, derived from the CA key and the names. */

@@ -32,7 +32,7 @@ import { ensureImages } from "@/lib/docker/images";
 import { ownedBy } from "@/lib/docker/resources";
 import { PsqlSession } from "@/lib/docker/psql-session";
 import { assertOwnVolume, HELPER_MOUNT, volumeLabels, withVolumeHelper } from "@/lib/docker/volume-helper";
-import { CACHE_VOLUMES, DB_VOLUME, dataVolumes } from "@/lib/backups/generation";
+import { CACHE_VOLUMES, DB_VOLUME, dataVolumes } from "@/lib/stack/volumes";
 import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
 import { containerName } from "@/lib/stack/build-stack-spec";
 import type { StackSpec } from "@/lib/stack/types";

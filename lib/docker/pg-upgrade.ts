@@ -1,7 +1,7 @@
 // A project's data moved to a template whose Postgres is of a newer major
 // (15 → 17). A Postgres server refuses a data directory of another major, so
 // the cluster is carried over by dump and restore, into a NEW generation of
-// volumes (lib/backups/generation.ts); on the old generation only its own
+// volumes (lib/stack/volumes.ts); on the old generation only its own
 // server ever runs (no file is converted or copied over):
 //
 // 1. Every data volume but the database is copied as it is (storage files,
@@ -45,7 +45,7 @@ import { prepareConfigVolume } from "@/lib/docker/pg-config-volume";
 import { untilProbeOk } from "@/lib/docker/probe";
 import { SUPERUSER } from "@/lib/docker/psql-session";
 import { ensureNetwork, ownedBy } from "@/lib/docker/resources";
-import { DB_VOLUME } from "@/lib/backups/generation";
+import { DB_VOLUME } from "@/lib/stack/volumes";
 import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
 import { LABELS, type ServiceSpec, type StackSpec } from "@/lib/stack/types";
 

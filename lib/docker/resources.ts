@@ -6,7 +6,7 @@ import type Docker from "dockerode";
 import { ResourceConflictError } from "@/lib/errors";
 import { LABELS, parseHostPorts, type StackSpec } from "@/lib/stack/types";
 import { labelFilter, statusOf } from "@/lib/docker/client";
-import { generationOf } from "@/lib/backups/generation";
+import { generationOf } from "@/lib/stack/volumes";
 
 /**
  * Resources made before installation ids existed carry no installation label.
@@ -190,7 +190,7 @@ export interface EngineStack {
   /** null: made before installation ids existed. */
   installation: string | null;
   containers: EngineContainer[];
-  /** name, the template's volume key (db-data, storage, …, metadata) and its data generation (lib/backups/generation.ts) */
+  /** name, the template's volume key (db-data, storage, …, metadata) and its data generation (lib/stack/volumes.ts) */
   volumes: Array<{ name: string; key: string | null; generation: number }>;
   networks: string[];
   /** The leased host ports its containers are bound to, from their labels. */

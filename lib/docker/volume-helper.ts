@@ -10,7 +10,7 @@ import { METADATA_ROLE } from "@/lib/docker/metadata";
 import { ownedBy } from "@/lib/docker/resources";
 import { ResourceConflictError } from "@/lib/errors";
 import { LABELS, METADATA_VOLUME } from "@/lib/stack/types";
-import { generationOf } from "@/lib/backups/generation";
+import { generationOf } from "@/lib/stack/volumes";
 
 export const HELPER_MOUNT = "/supafleet-volume";
 

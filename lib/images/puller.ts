@@ -5,7 +5,7 @@
 import type Docker from "dockerode";
 import { ensureImages, imagePresent } from "@/lib/docker/images";
 import { templateImages } from "@/lib/stack/template";
-import { describeError } from "@/lib/projects/context";
+import { describeError } from "@/lib/errors";
 
 export interface ImageState {
   image: string;

@@ -34,7 +34,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { ConfigError } from "@/lib/errors";
-import { parseCidr } from "@/lib/projects/subnets";
+import { parseCidr } from "@/lib/net/cidr";
 
 const run = promisify(execFile);
 const CHAIN_NAME = /^[A-Z][A-Z0-9-]{0,27}$/;

@@ -3,17 +3,16 @@
 // inside the encrypted secrets), then makes only the `auth` container again
 // from the new spec when the project runs; a paused project gets them at its
 // next start. Nothing else of the stack is touched.
-import { EVENT, isStatusIn, ACTIVE_STATUSES } from "@/lib/domain";
-import { InvalidStateError, NotFoundError } from "@/lib/errors";
+import { ACTIVE_STATUSES, EVENT, isStatusIn, STATUS } from "@/lib/domain";
+import { InvalidStateError, NotFoundError, describeError } from "@/lib/errors";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { DEFAULT_AUTH_SETTINGS, type AuthSettings } from "@/lib/stack/auth-config";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
-import type { SessionUser } from "@/lib/users/service";
-import { parseOrThrow } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
+import { parseOrThrow } from "@/lib/auth/actor";
 import { authSettingsSchema } from "@/lib/validations/auth-settings";
-import { authSettingsOf, describeError, PROJECT_FOR_SPEC, secretsOf, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
-import { recordEvent } from "@/lib/projects/events";
-import type { ProvisionEvent } from "@/lib/projects/provisioner";
+import { authSettingsOf, PROJECT_FOR_SPEC, secretsOf, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
+import { projectEventSink, recordEvent } from "@/lib/projects/events";
 import { findOwned, scopeWhere } from "@/lib/projects/queries";
 
 export interface AuthSettingsView {
@@ -26,7 +25,7 @@ export interface AuthSettingsView {
 
 /** The owner's view (never the admin console: it holds the SMTP account). */
 export async function getAuthSettings(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<AuthSettingsView> {
-  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref), status: { not: "REMOVED" } } });
+  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref), status: { not: STATUS.REMOVED } } });
   if (!p) throw new NotFoundError("Project not found.");
   const secrets = secretsOf(ctx, p);
   return { settings: authSettingsOf(p) ?? DEFAULT_AUTH_SETTINGS, smtpPasswordSet: Boolean(secrets.smtpPassword), applied: !ctx.jobs.has(ref) };
@@ -79,10 +78,7 @@ export async function saveAuthSettings(ctx: ProjectContext, actor: SessionUser, 
 
 async function applyToAuth(ctx: ProjectContext, projectId: string, signal: AbortSignal): Promise<void> {
   const p = await ctx.db.project.findUniqueOrThrow({ where: { id: projectId }, include: PROJECT_FOR_SPEC });
-  const onEvent = (e: ProvisionEvent) => {
-    if (e.service === "auth" && e.kind !== "image.pull")
-      void recordEvent(ctx.db, p, e.kind.endsWith("failed") ? "ERROR" : "INFO", e.kind, e.message ?? e.kind, { service: "auth" }).catch(() => undefined);
-  };
+  const onEvent = projectEventSink(ctx.db, p, { service: "auth" });
   try {
     await ctx.provisioner.replaceService(specFor(ctx, p), "auth", { onEvent, signal });
     await recordEvent(ctx.db, p, "INFO", EVENT.authRestartSucceeded, "auth runs the new settings");

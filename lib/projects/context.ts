@@ -2,10 +2,11 @@
 // the proxy, the settings and the job runner; and the small helpers they all
 // use (status writes, the project's URL, its secrets and its stack spec).
 import type { Db } from "@/lib/db/client";
-import type { PortPurpose, ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
-import { InvalidStateError, isAppError } from "@/lib/errors";
+import type { PortPurpose, ProjectStatus } from "@/lib/domain";
+import { describeError, InvalidStateError } from "@/lib/errors";
 import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { poolerCertificate, poolerHostNames, type PoolerCa } from "@/lib/crypto/pooler-ca";
+import { projectAddress } from "@/lib/stack/address";
 import { buildStackSpec } from "@/lib/stack/build-stack-spec";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
 import type { AuthSettings } from "@/lib/stack/auth-config";
@@ -14,11 +15,11 @@ import type { JobRunner } from "@/lib/projects/jobs";
 import { eventBus } from "@/lib/projects/events";
 import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
 import type { Provisioner } from "@/lib/projects/provisioner";
-import type { SubnetPool } from "@/lib/projects/subnets";
+import type { SubnetPool } from "@/lib/net/cidr";
 import type { ActivitySource } from "@/lib/proxy/activity";
 import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import { budgetOf } from "@/lib/projects/admission";
-import { withGeneration } from "@/lib/backups/generation";
+import { withGeneration } from "@/lib/stack/volumes";
 import { functionSecretValues } from "@/lib/functions/secrets";
 
 export interface ProjectServiceConfig {
@@ -30,7 +31,7 @@ export interface ProjectServiceConfig {
   imageOverrides: Record<string, string>;
   /** Logs and analytics (Logflare + Vector) in every stack; off by default, as upstream (SUPAFLEET_ANALYTICS). */
   analytics?: boolean;
-  /** Stacks that may start at once; default defaultMaxParallelStarts(). See lib/projects/slots.ts. */
+  /** Stacks that may start at once; default defaultMaxParallelStarts(). See lib/concurrency.ts. */
   maxParallelStarts?: number;
   /** Host address for the database ports; default 0.0.0.0. */
   dbBindAddress?: string;
@@ -106,26 +107,13 @@ export interface ProjectForSpec {
   ports: Array<{ purpose: PortPurpose; port: number }>;
   subnet: { subnet: string } | null;
   owner: { id: string; email: string };
-  /** Which set of data volumes the stack mounts (lib/backups/generation.ts). */
+  /** Which set of data volumes the stack mounts (lib/stack/volumes.ts). */
   dataGeneration: number;
   /** Swarm only: the node it is pinned to (lib/projects/provision.ts places it). */
   nodeId?: string | null;
 }
 
 export const PROJECT_FOR_SPEC = { ports: true, subnet: true, owner: { select: { id: true, email: true } } } as const;
-
-/** A message safe for users and logs: our own errors speak for themselves; others are cut short. */
-export function describeError(err: unknown): string {
-  if (isAppError(err)) return err.publicMessage;
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.length > 500 ? `${msg.slice(0, 500)}…` : msg;
-}
-
-export function apiUrl(config: ProjectServiceConfig, ref: string): string {
-  const { publicScheme, rootDomain, publicPort } = config;
-  const defaultPort = publicScheme === "https" ? 443 : 80;
-  return `${publicScheme}://${ref}.${rootDomain}${publicPort && publicPort !== defaultPort ? `:${publicPort}` : ""}`;
-}
 
 export async function setStatus(ctx: ProjectContext, id: string, status: ProjectStatus, reason: string | null): Promise<void> {
   const p = await ctx.db.project.update({ where: { id }, data: { status, statusReason: reason }, select: { ref: true } });
@@ -159,6 +147,7 @@ export function specFor(
     if (!lease) throw new InvalidStateError(`Project ${p.ref} has no ${purpose} port lease.`);
     return lease.port;
   };
+  const address = projectAddress(p.ref, ctx.config);
   const spec = buildStackSpec({
     ref: p.ref,
     installationId: ctx.provisioner.installationId,
@@ -174,8 +163,8 @@ export function specFor(
     fileSizeLimitBytes: p.fileSizeLimitMb ? p.fileSizeLimitMb * 1024 * 1024 : undefined,
     dbBindAddress: ctx.config.dbBindAddress,
     // The project's own names only: <ref>.<domain>, and db.<ref>.<domain> where the Supabase CLI dials.
-    poolerTls: ctx.config.poolerCa ? poolerCertificate(ctx.config.poolerCa, poolerHostNames(ctx.config.rootDomain, p.ref)) : undefined,
-    publicUrl: apiUrl(ctx.config, p.ref),
+    poolerTls: ctx.config.poolerCa ? poolerCertificate(ctx.config.poolerCa, poolerHostNames(address.host)) : undefined,
+    publicUrl: address.url,
     imageOverrides: ctx.config.imageOverrides,
     healthIntervalMs: ctx.config.healthIntervalMs,
   });

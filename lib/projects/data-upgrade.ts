@@ -1,7 +1,7 @@
 // An upgrade to a template whose Postgres is of a newer major (15 → 17). The
 // containers cannot simply be made again on the same volumes: the new server
 // refuses the old data directory. So the data moves to a new generation of
-// volumes, as a restore's does (lib/backups/generation.ts): the stack stops,
+// volumes, as a restore's does (lib/stack/volumes.ts): the stack stops,
 // the provisioner fills generation n+1 from n with the database converted
 // (lib/docker/pg-upgrade.ts), the new stack starts on n+1, and only once it is
 // healthy does the project record the new version and generation; then n
@@ -9,8 +9,8 @@
 // before that removes n+1 and starts the old stack on n, on which only its own
 // old server ran: a failed upgrade leaves the project as it was.
 import { EVENT } from "@/lib/domain";
-import { InvalidStateError } from "@/lib/errors";
-import { describeError, sealedMetadataOf, secretsOf, specFor, type ProjectContext, type ProjectForSpec } from "@/lib/projects/context";
+import { InvalidStateError, describeError } from "@/lib/errors";
+import { sealedMetadataOf, secretsOf, specFor, type ProjectContext, type ProjectForSpec } from "@/lib/projects/context";
 import { recordEvent } from "@/lib/projects/events";
 import { PG17_PATCHES } from "@/lib/projects/pg17-patches";
 import type { OnProvisionEvent } from "@/lib/projects/provisioner";

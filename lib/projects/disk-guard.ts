@@ -15,7 +15,8 @@
 // runtimes without one (Swarm) are not measured, and say so.
 import { EVENT, isStatusIn, ACTIVE_STATUSES } from "@/lib/domain";
 import type { Db } from "@/lib/db/client";
-import { describeError, secretsOf, type ProjectContext } from "@/lib/projects/context";
+import { secretsOf, type ProjectContext } from "@/lib/projects/context";
+import { describeError } from "@/lib/errors";
 import { recordEvent } from "@/lib/projects/events";
 import { effectivePlan } from "@/lib/projects/admission";
 

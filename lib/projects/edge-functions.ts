@@ -13,7 +13,7 @@ import { NotFoundError, ValidationError } from "@/lib/errors";
 import { bundleOf, checkSlug, functionTar, manifestOf, MANIFEST_FILE, shimOf, templateSlugs, MAX_FILES } from "@/lib/functions/layout";
 import type { DeployPart } from "@/lib/functions/multipart";
 import { STAGING_DIR, newStageName } from "@/lib/docker/function-files";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { PROJECT_FOR_SPEC, specFor, type ProjectContext } from "@/lib/projects/context";
 import { recordEvent } from "@/lib/projects/events";
 import { JobRunner } from "@/lib/projects/jobs";

@@ -5,7 +5,7 @@
 import { eventBus, type LiveProgress, type ProjectEventView, type StatusChange } from "@/lib/projects/events";
 import type { ProjectContext } from "@/lib/projects/context";
 import * as queries from "@/lib/projects/queries";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 
 export interface FeedListener {
   /** A stored event (id set) or a live progress step (id null). */

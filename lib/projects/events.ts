@@ -4,6 +4,8 @@
 import { EventEmitter } from "node:events";
 import type { Db } from "@/lib/db/client";
 import { EVENT, type EventKind, type EventLevel } from "@/lib/domain";
+import { describeError } from "@/lib/errors";
+import type { StackEvent } from "@/lib/stack/types";
 
 export type { EventLevel } from "@/lib/domain";
 
@@ -93,6 +95,33 @@ export async function recordEvent(
 /** Progress only: not stored. */
 export function publishProgress(ref: string, kind: string, message: string, data: Record<string, unknown>): void {
   eventBus.publish({ id: null, ref, at: new Date().toISOString(), level: "INFO", kind, message, data });
+}
+
+/** The level a runtime report is kept at: a failure is an error; an unhealthy service or a skipped seed (a slower start) a warning. */
+export function provisionEventLevel(e: Pick<StackEvent, "kind">): EventLevel {
+  if (e.kind.endsWith("failed")) return "ERROR";
+  return e.kind.endsWith("unhealthy") || e.kind === "service.seed_skipped" ? "WARN" : "INFO";
+}
+
+/**
+ * The one way a runtime report (create, resume, restore, upgrade, a service
+ * replaced) becomes the project's event: image pulls are progress, published
+ * live and not stored; every other report is recorded at provisionEventLevel
+ * with its details. `service` keeps only that service's reports (one replaced
+ * container). Never throws: the start it reports on goes on, and a report that
+ * could not be recorded is logged.
+ */
+export function projectEventSink(db: Db, p: { id: string; ref: string }, opts: { service?: string } = {}): (e: StackEvent) => void {
+  return (e) => {
+    if (opts.service !== undefined && e.service !== opts.service) return;
+    const data: Record<string, unknown> = {};
+    for (const k of ["service", "image", "percent", "status"] as const) if (e[k] !== undefined) data[k] = e[k];
+    const message = e.message ?? [e.kind, e.service ?? e.image].filter(Boolean).join(" ");
+    if (e.kind === "image.pull") return publishProgress(p.ref, e.kind, message, data);
+    recordEvent(db, p, provisionEventLevel(e), e.kind, message, data).catch((err: unknown) =>
+      console.error(`[supafleet] could not record event for ${p.ref}: ${describeError(err)}`),
+    );
+  };
 }
 
 /** Projects whose last delete event is the delete intent: the app died while deleting them. */

@@ -14,7 +14,7 @@ import {
   type FunctionSecrets,
 } from "@/lib/functions/secrets";
 import { loadTemplate } from "@/lib/stack/template";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import type { ProjectContext } from "@/lib/projects/context";
 import { recordEvent } from "@/lib/projects/events";
 import { onlyFunctionsRestartRuns, scheduleFunctionsRestart } from "@/lib/projects/functions-restart";

@@ -5,10 +5,10 @@
 // restart is queued and has not begun, another save adds nothing (the restart
 // reads the settings when it begins).
 import { EVENT } from "@/lib/domain";
-import { describeError, PROJECT_FOR_SPEC, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
-import { recordEvent } from "@/lib/projects/events";
+import { PROJECT_FOR_SPEC, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
+import { describeError } from "@/lib/errors";
+import { projectEventSink, recordEvent } from "@/lib/projects/events";
 import type { JobRunner } from "@/lib/projects/jobs";
-import type { ProvisionEvent } from "@/lib/projects/provisioner";
 
 interface PendingRestart {
   begun: boolean;
@@ -46,10 +46,7 @@ export function scheduleFunctionsRestart(ctx: ProjectContext, p: { id: string; r
 
 async function applyToFunctions(ctx: ProjectContext, projectId: string, signal: AbortSignal): Promise<void> {
   const p = await ctx.db.project.findUniqueOrThrow({ where: { id: projectId }, include: PROJECT_FOR_SPEC });
-  const onEvent = (e: ProvisionEvent) => {
-    if (e.service === "functions" && e.kind !== "image.pull")
-      void recordEvent(ctx.db, p, e.kind.endsWith("failed") ? "ERROR" : "INFO", e.kind, e.message ?? e.kind, { service: "functions" }).catch(() => undefined);
-  };
+  const onEvent = projectEventSink(ctx.db, p, { service: "functions" });
   try {
     await ctx.provisioner.replaceService(specFor(ctx, p), "functions", { onEvent, signal });
     await recordEvent(ctx.db, p, "INFO", EVENT.functionsRestartSucceeded, "functions runs with the new secrets");

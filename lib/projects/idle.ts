@@ -6,9 +6,9 @@
 // which starts them again: the first request wakes the project, concurrent
 // ones find it waking. A project paused by its owner or an admin stays paused,
 // and so does every project of a disabled owner.
-import { isStatusIn, ACTIVE_STATUSES, EVENT } from "@/lib/domain";
-import { isAppError } from "@/lib/errors";
-import { describeError, type ProjectContext } from "@/lib/projects/context";
+import { ACTIVE_STATUSES, EVENT, isStatusIn, STARTING_STATUSES, STATUS } from "@/lib/domain";
+import { isAppError, describeError } from "@/lib/errors";
+import { type ProjectContext } from "@/lib/projects/context";
 import { pauseStack, resumeStack } from "@/lib/projects/lifecycle";
 
 export interface IdleReport {
@@ -64,21 +64,21 @@ export type WakeState = "awake" | "waking" | "paused" | "no_room" | "unavailable
 /** A request for `ref` arrived while it was not running: start it if it only sleeps. Idempotent. */
 export async function wakeProject(ctx: ProjectContext, ref: string): Promise<WakeState> {
   const quick = await ctx.db.project.findFirst({
-    where: { ref, status: { not: "REMOVED" } },
+    where: { ref, status: { not: STATUS.REMOVED } },
     select: { status: true, pausedBy: true, owner: { select: { disabled: true } } },
   });
   if (!quick) return "not_found";
   // A disabled owner's projects are never woken by a request.
   if (quick.owner.disabled && !isStatusIn(quick.status, ACTIVE_STATUSES)) return "paused";
   if (isStatusIn(quick.status, ACTIVE_STATUSES)) return "awake";
-  if (quick.status === "RESTORING" || quick.status === "COMING_UP") return "waking";
-  if (quick.status !== "INACTIVE") return "unavailable";
+  if (isStatusIn(quick.status, STARTING_STATUSES)) return "waking";
+  if (quick.status !== STATUS.INACTIVE) return "unavailable";
   if (quick.pausedBy !== "idle") return "paused";
   return ctx.jobs.withLock(ref, async (): Promise<WakeState> => {
     // Many requests race here; the first one through the lock wakes it.
-    const p = await ctx.db.project.findFirst({ where: { ref, status: { not: "REMOVED" } }, include: { owner: { select: { disabled: true } } } });
+    const p = await ctx.db.project.findFirst({ where: { ref, status: { not: STATUS.REMOVED } }, include: { owner: { select: { disabled: true } } } });
     if (!p) return "not_found";
-    if (p.status !== "INACTIVE") return isStatusIn(p.status, ACTIVE_STATUSES) ? "awake" : "waking";
+    if (p.status !== STATUS.INACTIVE) return isStatusIn(p.status, ACTIVE_STATUSES) ? "awake" : "waking";
     if (p.pausedBy !== "idle" || p.owner.disabled) return "paused";
     try {
       // nginx already sends the project's requests through the wake gate to

@@ -1,8 +1,8 @@
 // Background work per project: one operation per project at a time (a lock
 // chain in arrival order), at most one background job per project, and the
-// host-wide start slots (lib/projects/slots.ts).
-import { describeError } from "@/lib/projects/context";
-import { defaultMaxParallelStarts, Slots } from "@/lib/projects/slots";
+// host-wide start slots (lib/concurrency.ts).
+import { describeError } from "@/lib/errors";
+import { defaultMaxParallelStarts, Slots } from "@/lib/concurrency";
 
 export class JobRunner {
   private readonly jobs = new Map<string, { promise: Promise<void>; abort: AbortController }>();

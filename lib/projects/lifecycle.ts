@@ -1,19 +1,19 @@
 // The owner's (or admin's) lifecycle actions: create, retry, pause, resume,
 // restart, delete. Each checks ownership and state, records its intent, and
 // hands the long part to a background job (lib/projects/provision.ts).
-import { ACTIVE_STATUSES, EVENT, isStatusIn, startEvent } from "@/lib/domain";
+import { ACTIVE_STATUSES, EVENT, isStatusIn, startEvent, STATUS } from "@/lib/domain";
 import { randomUUID } from "node:crypto";
-import { AccountDisabledError, ForbiddenError, InvalidStateError, QuotaExceededError } from "@/lib/errors";
+import { AccountDisabledError, ForbiddenError, InvalidStateError, QuotaExceededError, describeError } from "@/lib/errors";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { getSystemSettings } from "@/lib/settings/service";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
-import type { SessionUser } from "@/lib/users/service";
-import { parseOrThrow } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
+import { parseOrThrow } from "@/lib/auth/actor";
 import { createProjectSchema, deleteProjectSchema } from "@/lib/validations/project";
 import type { EventKind, PausedBy } from "@/lib/domain";
 import { eventBus, recordEvent } from "@/lib/projects/events";
-import { applyProxy, describeError, setStatus, type ProjectContext } from "@/lib/projects/context";
+import { applyProxy, setStatus, type ProjectContext } from "@/lib/projects/context";
 import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
 import { admit, budgetForUser, budgetOf, hostResources } from "@/lib/projects/admission";
 import { leaseSubnet } from "@/lib/projects/subnets";
@@ -43,7 +43,7 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
       const user = await tx.user.update({ where: { id: actor.id }, data: { quotaVersion: { increment: 1 } } });
       if (user.disabled) throw new AccountDisabledError();
       const limit = user.projectQuota ?? settings.defaultProjectQuota;
-      const count = await tx.project.count({ where: { ownerId: actor.id, status: { not: "REMOVED" } } });
+      const count = await tx.project.count({ where: { ownerId: actor.id, status: { not: STATUS.REMOVED } } });
       if (count >= limit) throw new QuotaExceededError(limit);
       const budget = await budgetForUser(tx, actor.id);
       await admit(tx, host, budget.memoryMb);
@@ -77,7 +77,7 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
 export async function retryProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {
   return ctx.jobs.withLock(ref, async () => {
     const p = await findOwned(ctx, actor, ref, opts);
-    if (p.status !== "INIT_FAILED") throw new InvalidStateError("Only a project whose creation failed can be retried.");
+    if (p.status !== STATUS.INIT_FAILED) throw new InvalidStateError("Only a project whose creation failed can be retried.");
     // A retry makes an empty project; a failed clone must be cloned again instead.
     if (await ctx.db.restore.findFirst({ where: { projectId: p.id, kind: "CLONE" } }))
       throw new InvalidStateError("A clone that failed cannot be retried: delete it and clone the backup again.");
@@ -140,7 +140,7 @@ export async function pauseStack(ctx: ProjectContext, p: { id: string; ref: stri
 async function startAgain(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions, mode: "resume" | "restart"): Promise<ProjectSummary> {
   return ctx.jobs.withLock(ref, async () => {
     const p = await findOwned(ctx, actor, ref, opts);
-    const allowed = mode === "resume" ? p.status === "INACTIVE" : isStatusIn(p.status, ACTIVE_STATUSES);
+    const allowed = mode === "resume" ? p.status === STATUS.INACTIVE : isStatusIn(p.status, ACTIVE_STATUSES);
     if (!allowed) throw new InvalidStateError(`A project that is ${p.status} cannot be ${mode === "resume" ? "resumed" : "restarted"}.`);
     // An administrator's pause sticks: only an administrator undoes it.
     if (mode === "resume" && p.pausedBy === "admin" && !(opts.asAdmin && actor.role === "ADMIN"))
@@ -190,16 +190,16 @@ export async function resumeStack(
  */
 export async function pauseOwnerProjects(ctx: ProjectContext, actor: SessionUser, ownerId: string): Promise<{ paused: string[]; failed: string[] }> {
   const out = { paused: [] as string[], failed: [] as string[] };
-  const projects = await ctx.db.project.findMany({ where: { ownerId, status: { not: "REMOVED" } }, select: { ref: true } });
+  const projects = await ctx.db.project.findMany({ where: { ownerId, status: { not: STATUS.REMOVED } }, select: { ref: true } });
   for (const { ref } of projects) {
     try {
       await ctx.jobs.waitForIdle(ref);
-      const p = await ctx.db.project.findFirst({ where: { ref, status: { not: "REMOVED" } } });
+      const p = await ctx.db.project.findFirst({ where: { ref, status: { not: STATUS.REMOVED } } });
       if (!p) continue;
       if (isStatusIn(p.status, ACTIVE_STATUSES)) {
         await pauseProject(ctx, actor, ref, { asAdmin: true });
         out.paused.push(ref);
-      } else if (p.status === "INACTIVE" && p.pausedBy !== "admin") {
+      } else if (p.status === STATUS.INACTIVE && p.pausedBy !== "admin") {
         await ctx.jobs.withLock(ref, () => ctx.db.project.update({ where: { id: p.id }, data: { pausedBy: "admin" } }));
         out.paused.push(ref);
       }

@@ -32,7 +32,7 @@ export const projectMetadataSchema = z.object({
   ports: z.object({ KONG_HTTP: port, POSTGRES: port, POOLER: port }),
   /** The network's leased subnet; absent for projects made before subnet leases. */
   subnet: z.string().max(32).nullable().optional(),
-  /** The data volumes' generation (lib/backups/generation.ts); absent before restores existed: 0. */
+  /** The data volumes' generation (lib/stack/volumes.ts); absent before restores existed: 0. */
   dataGeneration: z.number().int().min(0).max(1_000_000_000).optional(),
 });
 

@@ -4,10 +4,11 @@
 // dies is seen within a second) and sweeps every project periodically as a
 // fallback; it writes the status and an event, and re-applies nginx when
 // routing must change. Pages and routes only read.
-import { EVENT } from "@/lib/domain";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import { EVENT, isStatusIn, STATUS, WATCHED_STATUSES } from "@/lib/domain";
+import type { ProjectStatus } from "@/lib/domain";
 import { recordEvent } from "@/lib/projects/events";
-import { applyProxy, describeError, setStatus, type ProjectContext } from "@/lib/projects/context";
+import { applyProxy, setStatus, type ProjectContext } from "@/lib/projects/context";
+import { describeError } from "@/lib/errors";
 import { deriveActiveStatus, expectedServices, unhealthyReason } from "@/lib/projects/status";
 
 export interface MonitorOptions {
@@ -19,7 +20,6 @@ export interface MonitorOptions {
   maxBackoffMs?: number;
 }
 
-const WATCHED: ProjectStatus[] = ["ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "UNKNOWN"];
 export const ENGINE_UNREACHABLE = "The Docker engine is not reachable; the project's state is unknown until it answers again.";
 
 export class Monitor {
@@ -98,7 +98,7 @@ export class Monitor {
   /** Checks every project the monitor watches. */
   async sweep(): Promise<void> {
     if (this.abort.signal.aborted) return;
-    const projects = await this.ctx.db.project.findMany({ where: { status: { in: WATCHED } }, select: { ref: true } });
+    const projects = await this.ctx.db.project.findMany({ where: { status: { in: [...WATCHED_STATUSES] } }, select: { ref: true } });
     try {
       await this.ctx.provisioner.listStacks();
       this.engineDown = false;
@@ -114,16 +114,16 @@ export class Monitor {
     const { ctx } = this;
     const p = await ctx.db.project.findUnique({ where: { ref } });
     // A running job (create, resume, restart, delete) owns the status meanwhile.
-    if (!p || !WATCHED.includes(p.status) || ctx.jobs.has(ref)) return p?.status ?? null;
+    if (!p || !isStatusIn(p.status, WATCHED_STATUSES) || ctx.jobs.has(ref)) return p?.status ?? null;
     // UNKNOWN for another reason (a failed delete, data volumes gone) is for a person to resolve.
-    if (p.status === "UNKNOWN" && p.statusReason !== ENGINE_UNREACHABLE) return p.status;
+    if (p.status === STATUS.UNKNOWN && p.statusReason !== ENGINE_UNREACHABLE) return p.status;
     let next: ProjectStatus;
     let reason: string | null;
     try {
       const services = await ctx.provisioner.status(ref);
       const expected = expectedServices(ctx, p);
       next = deriveActiveStatus(services, expected);
-      reason = next === "ACTIVE_UNHEALTHY" ? unhealthyReason(services, expected) : null;
+      reason = next === STATUS.ACTIVE_UNHEALTHY ? unhealthyReason(services, expected) : null;
     } catch (err) {
       next = "UNKNOWN";
       reason = ENGINE_UNREACHABLE;
@@ -136,8 +136,8 @@ export class Monitor {
       if (!now || now.status !== p.status || ctx.jobs.has(ref)) return now?.status ?? null;
       await setStatus(ctx, p.id, next, reason);
       if (next !== p.status) {
-        const message = next === "ACTIVE_HEALTHY" ? "All services healthy" : (reason ?? next);
-        await recordEvent(ctx.db, p, next === "ACTIVE_HEALTHY" ? "INFO" : "WARN", EVENT.healthChanged, message);
+        const message = next === STATUS.ACTIVE_HEALTHY ? "All services healthy" : (reason ?? next);
+        await recordEvent(ctx.db, p, next === STATUS.ACTIVE_HEALTHY ? "INFO" : "WARN", EVENT.healthChanged, message);
         await applyProxy(ctx);
       }
       return next;

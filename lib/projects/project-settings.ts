@@ -2,7 +2,7 @@
 // per-project limits the Management API reports (Storage's file size limit,
 // fixed from the owner's plan when the project was made).
 import { EVENT } from "@/lib/domain";
-import { parseOrThrow, type SessionUser } from "@/lib/users/service";
+import { parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 import { renameProjectSchema } from "@/lib/validations/project";
 import { findOwned } from "@/lib/projects/queries";
 import { recordEvent } from "@/lib/projects/events";

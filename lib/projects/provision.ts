@@ -5,12 +5,11 @@
 // metadata on the engine, so a restored database cannot make a live project
 // look like a failed create).
 import { EVENT, startEvent } from "@/lib/domain";
-import { InvalidStateError } from "@/lib/errors";
-import { eventBus, publishProgress, recordEvent } from "@/lib/projects/events";
-import { applyProxy, describeError, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
+import { InvalidStateError, describeError } from "@/lib/errors";
+import { eventBus, projectEventSink, recordEvent } from "@/lib/projects/events";
+import { applyProxy, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
 import { unsealNewest } from "@/lib/projects/metadata";
-import type { ProvisionEvent } from "@/lib/projects/provisioner";
-import type { Release } from "@/lib/projects/slots";
+import type { Release } from "@/lib/concurrency";
 import type { StackSpec } from "@/lib/stack/types";
 
 export type StartMode = "create" | "resume" | "restart";
@@ -44,7 +43,7 @@ async function runProvision(ctx: ProjectContext, projectId: string, mode: StartM
       mode === "create" ? "Provisioning: images, network, volumes, services" : mode === "resume" ? "Starting services" : "Restarting services",
     );
     const spec = await placed(ctx, p, specFor(ctx, p));
-    const onEvent = (e: ProvisionEvent) => void onProvisionEvent(ctx, p, e);
+    const onEvent = projectEventSink(ctx.db, p);
     if (mode === "restart") await ctx.provisioner.restart(spec, { onEvent, signal });
     else await ctx.provisioner.up(spec, { onEvent, signal });
     if (signal.aborted) throw new InvalidStateError("Cancelled.");
@@ -136,24 +135,4 @@ export async function discardFailedCreate(
   await ctx.db.portLease.deleteMany({ where: { projectId: p.id } });
   await ctx.db.subnetLease.deleteMany({ where: { projectId: p.id } });
   return "discarded";
-}
-
-async function onProvisionEvent(ctx: ProjectContext, p: { id: string; ref: string }, e: ProvisionEvent): Promise<void> {
-  const data: Record<string, unknown> = {};
-  for (const k of ["service", "image", "percent", "status"] as const) if (e[k] !== undefined) data[k] = e[k];
-  const message = e.message ?? [e.kind, e.service ?? e.image].filter(Boolean).join(" ");
-  try {
-    if (e.kind === "image.pull") publishProgress(p.ref, e.kind, message, data);
-    else
-      await recordEvent(
-        ctx.db,
-        p,
-        e.kind.endsWith("failed") ? "ERROR" : e.kind.endsWith("unhealthy") || e.kind === "service.seed_skipped" ? "WARN" : "INFO",
-        e.kind,
-        message,
-        data,
-      );
-  } catch (err) {
-    console.error(`[supafleet] could not record event for ${p.ref}: ${describeError(err)}`);
-  }
 }

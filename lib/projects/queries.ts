@@ -1,13 +1,15 @@
 // Reading projects: ownership-scoped lookups and the views the app shows.
 // Nothing here changes state.
 import { DISK_READ_ONLY_PERCENT, diskState } from "@/lib/projects/disk-guard";
-import type { PortPurpose, ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import type { PortPurpose, ProjectStatus } from "@/lib/domain";
 import { NotFoundError } from "@/lib/errors";
 import { getSystemSettings } from "@/lib/settings/service";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { refSchema } from "@/lib/validations/project";
-import { apiUrl, secretsOf, type ProjectContext } from "@/lib/projects/context";
-import { upgradeBlocked, upgradeNote, upgradeTarget } from "@/lib/projects/upgrade";
+import { secretsOf, type ProjectContext } from "@/lib/projects/context";
+import { projectAddress } from "@/lib/stack/address";
+import { upgradeBlocked, upgradeNote, upgradeTarget } from "@/lib/projects/upgrade-plan";
+import { STATUS } from "@/lib/domain";
 
 export interface ProjectSummary {
   ref: string;
@@ -75,7 +77,7 @@ export function scopeWhere(actor: SessionUser, ref: string, opts: ScopeOptions =
 
 /** The live (not removed) project, or NotFound: also for "exists but not yours". */
 export async function findOwned(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}) {
-  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref, opts), status: { not: "REMOVED" } } });
+  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref, opts), status: { not: STATUS.REMOVED } } });
   if (!p) throw new NotFoundError("Project not found.");
   return p;
 }
@@ -103,7 +105,7 @@ export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
     status: p.status,
     statusReason: p.statusReason,
     createdAt: p.createdAt.toISOString(),
-    apiUrl: apiUrl(ctx.config, p.ref),
+    apiUrl: projectAddress(p.ref, ctx.config).url,
     stackVersion: p.stackVersion,
     upgradeTo: upgradeTarget(p.stackVersion),
     upgradeBlocked: upgradeBlocked(ctx, p.stackVersion),
@@ -125,7 +127,7 @@ export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
 }
 
 export async function listProjects(ctx: ProjectContext, actor: SessionUser): Promise<ProjectSummary[]> {
-  const rows = await ctx.db.project.findMany({ where: { ownerId: actor.id, status: { not: "REMOVED" } }, orderBy: { createdAt: "desc" } });
+  const rows = await ctx.db.project.findMany({ where: { ownerId: actor.id, status: { not: STATUS.REMOVED } }, orderBy: { createdAt: "desc" } });
   return rows.map((r) => summary(ctx, r));
 }
 
@@ -134,7 +136,7 @@ export async function quotaFor(ctx: ProjectContext, actor: SessionUser): Promise
   const [user, settings, used] = await Promise.all([
     ctx.db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { projectQuota: true } }),
     getSystemSettings(ctx.db),
-    ctx.db.project.count({ where: { ownerId: actor.id, status: { not: "REMOVED" } } }),
+    ctx.db.project.count({ where: { ownerId: actor.id, status: { not: STATUS.REMOVED } } }),
   ]);
   return { used, limit: user.projectQuota ?? settings.defaultProjectQuota };
 }
@@ -147,7 +149,7 @@ export async function listAllProjects(
   if (actor.role !== "ADMIN") throw new NotFoundError();
   const q = opts.query?.trim();
   const where = {
-    status: { not: "REMOVED" as const },
+    status: { not: STATUS.REMOVED },
     ...(q ? { OR: [{ ref: { contains: q } }, { name: { contains: q } }, { owner: { email: { contains: q.toLowerCase() } } }] } : {}),
   };
   const [total, rows] = await Promise.all([
@@ -165,13 +167,13 @@ export async function listAllProjects(
 
 /** Keys and connection strings: the owner only (never the admin console). */
 export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<ProjectDetails> {
-  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref), status: { not: "REMOVED" } }, include: { ports: true } });
+  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref), status: { not: STATUS.REMOVED } }, include: { ports: true } });
   if (!p) throw new NotFoundError("Project not found.");
   const s = secretsOf(ctx, p);
   const port = (purpose: PortPurpose) => p.ports.find((l) => l.purpose === purpose)?.port ?? null;
   const dbPort = port("POSTGRES");
   const poolerPort = port("POOLER");
-  const host = `${p.ref}.${ctx.config.rootDomain}`;
+  const { host, url } = projectAddress(p.ref, ctx.config);
   const pw = encodeURIComponent(s.postgresPassword);
   // With the pooler CA the pooler speaks TLS; clients should insist on it.
   const params = ctx.config.poolerCa ? "?sslmode=require" : "";
@@ -182,7 +184,7 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
     publishableKey: s.apiKeys?.publishableKey ?? null,
     secretKey: s.apiKeys?.secretKey ?? null,
     // Served by Auth through the gateway (upstream's open route /auth/v1/.well-known/jwks.json).
-    jwksUrl: `${apiUrl(ctx.config, p.ref)}/auth/v1/.well-known/jwks.json`,
+    jwksUrl: `${url}/auth/v1/.well-known/jwks.json`,
     dbHost: host,
     dbPort,
     poolerPort,
@@ -192,7 +194,7 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
     // (5432, behaves like a direct connection) and transaction mode (6543).
     directUrl: dbPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${dbPort}/postgres${params}` : null,
     poolerUrl: poolerPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${poolerPort}/postgres${params}` : null,
-    studioUrl: apiUrl(ctx.config, p.ref),
+    studioUrl: url,
     dbCaCertificate: ctx.config.poolerCa?.certPem ?? null,
     dashboardUsername: s.dashboardUsername,
     dashboardPassword: s.dashboardPassword,

@@ -6,16 +6,16 @@
 //   their sealed metadata, or quarantined (stopped, volumes kept);
 // - volumes go only with a delete the owner asked for, or with the rollback
 //   of a create that never became active (lib/projects/provision.ts).
-import { EVENT, startEvent } from "@/lib/domain";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
-import { recordEvent } from "@/lib/projects/events";
-import { applyProxy, describeError, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, type ProjectContext, type ProjectForSpec } from "@/lib/projects/context";
+import { EVENT, startEvent, STATUS } from "@/lib/domain";
+import type { ProjectStatus } from "@/lib/domain";
+import { recordEvent, interruptedDeletes } from "@/lib/projects/events";
+import { applyProxy, PROJECT_FOR_SPEC, sealedMetadataOf, setStatus, type ProjectContext, type ProjectForSpec } from "@/lib/projects/context";
+import { describeError } from "@/lib/errors";
 import { unsealNewest } from "@/lib/projects/metadata";
 import { dataState, discardFailedCreate, startProvision } from "@/lib/projects/provision";
 import type { EngineStack, ServiceStatus } from "@/lib/projects/provisioner";
 import { recoverOrQuarantine } from "@/lib/projects/recovery";
 import { deriveActiveStatus, expectedServices, unhealthyReason } from "@/lib/projects/status";
-import { interruptedDeletes } from "@/lib/projects/events";
 
 export interface ReconcileReport {
   drift: string[];
@@ -42,7 +42,7 @@ type Repair = (input: RepairInput) => Promise<void>;
 
 const FAILED_CREATE = "Creation failed.";
 
-// The database volume of the generation the project runs on (lib/backups/generation.ts).
+// The database volume of the generation the project runs on (lib/stack/volumes.ts).
 const hasData = (stack: EngineStack | null, generation: number) => stack?.volumes.some((v) => v.key === "db-data" && v.generation === generation) ?? false;
 
 /** The database is older than the engine: the project was active after all. Take the engine's word. */
@@ -71,7 +71,7 @@ async function rollBackCreate(input: RepairInput, reason: string): Promise<void>
     cleanupError = err;
   }
   const next = cleanupError ? `${reason} Cleaning up failed: ${describeError(cleanupError)}` : `${reason}${kept}`;
-  if (p.status !== "INIT_FAILED") {
+  if (p.status !== STATUS.INIT_FAILED) {
     await setStatus(ctx, p.id, "INIT_FAILED", next);
     await recordEvent(ctx.db, p, "ERROR", startEvent("create", "failed"), reason);
   } else if (kept && p.statusReason !== next) {
@@ -86,7 +86,7 @@ const converge: Repair = async (input) => {
     // Making the stack again here would put an empty database where the
     // project's data was, and call it healthy.
     const reason = "Its data volumes are gone from the engine. Supafleet did not make new, empty ones in their place: restore a backup, or delete the project.";
-    if (p.status !== "UNKNOWN" || p.statusReason !== reason) {
+    if (p.status !== STATUS.UNKNOWN || p.statusReason !== reason) {
       report.drift.push(`${p.ref}: data volumes missing`);
       await attempt(`${p.ref}: marked UNKNOWN (no data volumes)`, async () => {
         await setStatus(ctx, p.id, "UNKNOWN", reason);
@@ -115,7 +115,7 @@ const converge: Repair = async (input) => {
 async function storeDerivedStatus(ctx: ProjectContext, p: KnownProject, services: ServiceStatus[]): Promise<void> {
   const expected = expectedServices(ctx, p);
   const next = deriveActiveStatus(services, expected);
-  if (next !== p.status) await setStatus(ctx, p.id, next, next === "ACTIVE_UNHEALTHY" ? unhealthyReason(services, expected) : null);
+  if (next !== p.status) await setStatus(ctx, p.id, next, next === STATUS.ACTIVE_UNHEALTHY ? unhealthyReason(services, expected) : null);
 }
 
 /** Each status and what a restart that finds a project in it must do. */
@@ -174,7 +174,7 @@ export async function reconcile(ctx: ProjectContext, finishDelete: (p: KnownProj
   };
   const mine = ctx.provisioner.installationId;
   const stacks = await ctx.provisioner.listStacks();
-  const projects: KnownProject[] = await ctx.db.project.findMany({ where: { status: { not: "REMOVED" } }, include: PROJECT_FOR_SPEC });
+  const projects: KnownProject[] = await ctx.db.project.findMany({ where: { status: { not: STATUS.REMOVED } }, include: PROJECT_FOR_SPEC });
   const known = new Map(projects.map((p) => [p.ref, p]));
   // Unlabelled stacks predate installation ids: this installation's only if its database knows the ref.
   const ownStack = new Map(stacks.filter((s) => s.installation === mine || (s.installation === null && known.has(s.ref))).map((s) => [s.ref, s]));
@@ -229,7 +229,7 @@ export async function reconcile(ctx: ProjectContext, finishDelete: (p: KnownProj
         stack &&
         p.activatedAt &&
         !stack.volumes.some((v) => v.key === "metadata") &&
-        (await ctx.db.project.findUnique({ where: { id: p.id } }))?.status !== "REMOVED"
+        (await ctx.db.project.findUnique({ where: { id: p.id } }))?.status !== STATUS.REMOVED
       ) {
         await attempt(`${p.ref}: wrote its metadata to the engine`, () => ctx.provisioner.writeMetadata(p.ref, sealedMetadataOf(ctx, p)));
       }

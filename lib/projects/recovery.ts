@@ -4,14 +4,14 @@
 // owner exists; otherwise they are quarantined: containers stopped, volumes
 // kept, shown to the admin with "adopt" and "delete for good". Nothing here
 // removes a volume except an admin's explicit "delete for good".
-import { EVENT } from "@/lib/domain";
+import { EVENT, STATUS } from "@/lib/domain";
 import { randomUUID } from "node:crypto";
 import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { isUniqueViolation } from "@/lib/db/errors";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
-import { InvalidStateError, NotFoundError } from "@/lib/errors";
+import type { ProjectStatus } from "@/lib/domain";
+import { InvalidStateError, NotFoundError, describeError } from "@/lib/errors";
 import { recordEvent } from "@/lib/projects/events";
-import { describeError, type ProjectContext } from "@/lib/projects/context";
+import { type ProjectContext } from "@/lib/projects/context";
 import { leaseExactPorts, leasePorts } from "@/lib/projects/leases";
 import { leaseExactSubnet, leaseSubnet } from "@/lib/projects/subnets";
 import { unsealNewest, type ProjectMetadata } from "@/lib/projects/metadata";
@@ -100,11 +100,11 @@ async function rebuild(ctx: ProjectContext, stack: EngineStack, meta: ProjectMet
   if (!portsKept) {
     await ctx.provisioner.removeContainers(project.ref);
     note += "; its ports or subnet had been leased to another project, so it got new ones and its containers will be made again";
-    if (status === "RESTORING") await ctx.db.project.update({ where: { id: project.id }, data: { status: "INACTIVE" } });
+    if (status === STATUS.RESTORING) await ctx.db.project.update({ where: { id: project.id }, data: { status: "INACTIVE" } });
   }
   await recordEvent(ctx.db, project, "WARN", EVENT.recoveryRebuilt, note);
-  if (portsKept && status === "RESTORING") startProvision(ctx, project, "resume");
-  return { kind: "recovered", status: !portsKept && status === "RESTORING" ? "INACTIVE" : status, note };
+  if (portsKept && status === STATUS.RESTORING) startProvision(ctx, project, "resume");
+  return { kind: "recovered", status: !portsKept && status === STATUS.RESTORING ? "INACTIVE" : status, note };
 }
 
 async function quarantine(ctx: ProjectContext, stack: EngineStack, reason: string, meta: ProjectMetadata | null): Promise<RecoveryOutcome> {
@@ -135,7 +135,7 @@ export interface EngineView {
 export async function engineView(ctx: ProjectContext): Promise<EngineView> {
   const [stacks, known, quarantined] = await Promise.all([
     ctx.provisioner.listStacks(),
-    ctx.db.project.findMany({ where: { status: { not: "REMOVED" } }, select: { ref: true } }),
+    ctx.db.project.findMany({ where: { status: { not: STATUS.REMOVED } }, select: { ref: true } }),
     ctx.db.quarantinedStack.findMany({ orderBy: { detectedAt: "asc" } }),
   ]);
   const knownRefs = new Set(known.map((p) => p.ref));
@@ -214,7 +214,7 @@ export async function adoptQuarantined(ctx: ProjectContext, ref: string, ownerId
 /** Admin: removes a quarantined stack and its data, for good. */
 export async function purgeQuarantined(ctx: ProjectContext, ref: string): Promise<void> {
   await quarantinedStack(ctx, ref);
-  if (await ctx.db.project.findFirst({ where: { ref, status: { not: "REMOVED" } } }))
+  if (await ctx.db.project.findFirst({ where: { ref, status: { not: STATUS.REMOVED } } }))
     throw new InvalidStateError("That ref belongs to a live project; delete the project instead.");
   await ctx.provisioner.destroy(ref);
   await ctx.db.quarantinedStack.delete({ where: { ref } });

@@ -5,18 +5,17 @@
 // and quarantine), leases, jobs.
 import type { Db } from "@/lib/db/client";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
-import { ForbiddenError, InvalidStateError, NotFoundError } from "@/lib/errors";
+import type { ProjectStatus } from "@/lib/domain";
+import { InvalidStateError, NotFoundError, describeError } from "@/lib/errors";
 import { SERVICE_NAMES, type ServiceName } from "@/lib/stack/types";
-import type { SessionUser } from "@/lib/users/service";
-import { parseOrThrow } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
+import { assertAdmin, parseOrThrow } from "@/lib/auth/actor";
 import { adoptionCandidateSchema, adoptStackSchema, idleTimeoutSchema, nodeDrainSchema, purgeStackSchema } from "@/lib/validations/project";
 import { sweepIdle, wakeProject } from "@/lib/projects/idle";
 import { wakeGate, type GateRequest } from "@/lib/projects/wake-gate";
 import { chargeAttempt, type CallOptions, type ClientOptions } from "@/lib/projects/throttle";
 import {
   applyProxy,
-  describeError,
   secretsOf,
   specFor,
   type ProjectContext,
@@ -49,8 +48,8 @@ import { Monitor, type MonitorOptions } from "@/lib/projects/monitor";
 import { topConsumers, UsageSampler, usageOf, type UsageOptions } from "@/lib/projects/usage";
 import { checkDisks, DiskGuard } from "@/lib/projects/disk-guard";
 import { assertMayCreateProjects } from "@/lib/users/verification";
+import { STATUS } from "@/lib/domain";
 
-export { describeError } from "@/lib/projects/context";
 export { deriveActiveStatus } from "@/lib/projects/status";
 export type { ProjectCore, ProjectHooks, ProjectServiceConfig, ProxyNotifier } from "@/lib/projects/context";
 export type { ProjectDetails, ProjectSummary } from "@/lib/projects/queries";
@@ -59,10 +58,6 @@ export type { CallOptions, ClientOptions } from "@/lib/projects/throttle";
 export type { EngineView } from "@/lib/projects/recovery";
 
 type Scope = queries.ScopeOptions;
-
-function assertAdmin(actor: SessionUser): void {
-  if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
-}
 
 export class ProjectService {
   private readonly ctx: ProjectContext;
@@ -171,7 +166,7 @@ export class ProjectService {
   /** Admin: live projects still on an older template version than the newest. */
   async projectsBehindLatest(actor: SessionUser): Promise<number> {
     assertAdmin(actor);
-    return this.ctx.db.project.count({ where: { status: { not: "REMOVED" }, stackVersion: { not: LATEST_STACK_VERSION } } });
+    return this.ctx.db.project.count({ where: { status: { not: STATUS.REMOVED }, stackVersion: { not: LATEST_STACK_VERSION } } });
   }
   renameProject = (actor: SessionUser, input: unknown) => projectSettings.renameProject(this.ctx, actor, input);
   storageLimits = (actor: SessionUser, ref: string) => projectSettings.storageLimits(this.ctx, actor, ref);

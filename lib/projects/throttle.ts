@@ -9,7 +9,7 @@
 import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import type { RateLimitName } from "@/lib/rate-limit/rules";
 import type { ScopeOptions } from "@/lib/projects/queries";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 
 /** Who is asking, beyond the actor: the client address key (lib/rate-limit/client-ip.ts). */
 export interface ClientOptions {

@@ -5,16 +5,15 @@
 // the containers again from the new version's spec on the same volumes, and
 // when that stack does not come up healthy makes them again from the old spec.
 // Only a healthy new stack moves the project's recorded version.
-import { ACTIVE_STATUSES, EVENT, isStatusIn, PAUSED_STATUSES } from "@/lib/domain";
-import { ForbiddenError, InvalidStateError } from "@/lib/errors";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import { ACTIVE_STATUSES, EVENT, isStatusIn, PAUSED_STATUSES, STATUS, UPGRADABLE_STATUSES } from "@/lib/domain";
+import { InvalidStateError, describeError } from "@/lib/errors";
+import type { ProjectStatus } from "@/lib/domain";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { generateApiKeys, type ProjectSecrets } from "@/lib/stack/secrets";
 import { LATEST_STACK_VERSION, postgresMajorChange } from "@/lib/stack/template";
-import type { SessionUser } from "@/lib/users/service";
+import { assertAdmin, type SessionUser } from "@/lib/auth/actor";
 import {
   applyProxy,
-  describeError,
   PROJECT_FOR_SPEC,
   sealedMetadataOf,
   secretsOf,
@@ -24,15 +23,11 @@ import {
   type ProjectForSpec,
 } from "@/lib/projects/context";
 import { dataUpgradePrecheck, upgradeToNewMajor, type UpgradeAttempt } from "@/lib/projects/data-upgrade";
-import { eventBus, recordEvent } from "@/lib/projects/events";
+import { eventBus, projectEventSink, recordEvent } from "@/lib/projects/events";
 import type { ProvisionEvent } from "@/lib/projects/provisioner";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
-import type { Release } from "@/lib/projects/slots";
-
-/** Upgrades may start from a running or a paused project (a paused one is paused again afterwards). */
-function upgradable(status: ProjectStatus): boolean {
-  return isStatusIn(status, ACTIVE_STATUSES) || status === "INACTIVE";
-}
+import { upgradeBlocked, upgradeTarget } from "@/lib/projects/upgrade-plan";
+import type { Release } from "@/lib/concurrency";
 
 export type BackupOutcome = { kind: "taken"; id: string } | { kind: "unavailable"; why: string };
 
@@ -45,40 +40,11 @@ export async function backupBeforeUpgrade(ctx: ProjectContext, p: { id: string; 
   return ctx.beforeUpgrade ? ctx.beforeUpgrade(p) : { kind: "unavailable", why: "this Supafleet runs without project backups" };
 }
 
-/** The newest template version, or null when the project already runs it. */
-export function upgradeTarget(stackVersion: string): string | null {
-  return stackVersion === LATEST_STACK_VERSION ? null : LATEST_STACK_VERSION;
-}
-
-/** The upgrade on offer: its target, the Postgres major change it makes, and why it cannot run (null: it can). */
-function upgradePlan(ctx: ProjectContext, stackVersion: string) {
-  const target = upgradeTarget(stackVersion);
-  const change = target ? postgresMajorChange(stackVersion, target, ctx.config.imageOverrides) : null;
-  let blocked: string | null = null;
-  // A new Postgres major needs the data carried over, which only some runtimes do (not Swarm yet), and never backwards.
-  if (target && change && change.to < change.from)
-    blocked = `Template ${target} runs Postgres ${change.to}, older than this project's Postgres ${change.from}; a database cannot go back a major version.`;
-  else if (target && change && !ctx.provisioner.dataUpgrades)
-    blocked = `Template ${target} runs Postgres ${change.to} and this project's data is Postgres ${change.from}: carrying it over is not available on this engine yet. The project stays on ${stackVersion}, unchanged.`;
-  return { target, change, blocked };
-}
-
-/** Why the upgrade to upgradeTarget cannot run, before anything is touched; null: it can. */
-export function upgradeBlocked(ctx: ProjectContext, stackVersion: string): string | null {
-  return upgradePlan(ctx, stackVersion).blocked;
-}
-
-/** What the upgrade will do beyond making the containers again (shown before it starts); null: nothing more. */
-export function upgradeNote(ctx: ProjectContext, stackVersion: string): string | null {
-  const { change, blocked } = upgradePlan(ctx, stackVersion);
-  if (!change || blocked) return null;
-  return `This upgrade moves the database from Postgres ${change.from} to ${change.to}: the project stops while every role, database and row is copied into a new database (minutes for a large one). If anything fails, it starts again on its old data.`;
-}
-
 export async function upgradeProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {
   return ctx.jobs.withLock(ref, async () => {
     const p = await findOwned(ctx, actor, ref, opts);
-    if (!upgradable(p.status)) throw new InvalidStateError(`A project that is ${p.status} cannot be upgraded; it must be running or paused.`);
+    if (!isStatusIn(p.status, UPGRADABLE_STATUSES))
+      throw new InvalidStateError(`A project that is ${p.status} cannot be upgraded; it must be running or paused.`);
     const target = upgradeTarget(p.stackVersion);
     if (!target) throw new InvalidStateError(`The project already runs the newest template (${p.stackVersion}).`);
     const blocked = upgradeBlocked(ctx, p.stackVersion);
@@ -96,9 +62,9 @@ export async function upgradeProject(ctx: ProjectContext, actor: SessionUser, re
 
 /** Admin: starts the upgrade of every running or paused project not on the newest template; returns their refs. */
 export async function upgradeAllProjects(ctx: ProjectContext, actor: SessionUser): Promise<string[]> {
-  if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
+  assertAdmin(actor);
   const rows = await ctx.db.project.findMany({
-    where: { stackVersion: { not: LATEST_STACK_VERSION }, status: { in: [...ACTIVE_STATUSES, "INACTIVE"] } },
+    where: { stackVersion: { not: LATEST_STACK_VERSION }, status: { in: [...UPGRADABLE_STATUSES] } },
     select: { ref: true },
     orderBy: { createdAt: "asc" },
   });
@@ -124,17 +90,7 @@ function withApiKeys(secrets: ProjectSecrets): { secrets: ProjectSecrets; added:
 async function runUpgrade(ctx: ProjectContext, projectId: string, target: string, before: ProjectStatus, signal: AbortSignal): Promise<void> {
   const p = await ctx.db.project.findUniqueOrThrow({ where: { id: projectId }, include: PROJECT_FOR_SPEC });
   const from = p.stackVersion;
-  const onEvent = (e: ProvisionEvent) => {
-    if (e.kind !== "image.pull")
-      void recordEvent(
-        ctx.db,
-        p,
-        e.kind.endsWith("failed") ? "ERROR" : "INFO",
-        e.kind,
-        e.message ?? e.kind,
-        e.service ? { service: e.service } : undefined,
-      ).catch(() => undefined);
-  };
+  const onEvent = projectEventSink(ctx.db, p);
   const started = Date.now();
   let release: Release | undefined;
   let finalStatus: ProjectStatus = before;
@@ -174,7 +130,7 @@ async function runUpgrade(ctx: ProjectContext, projectId: string, target: string
       return;
     }
     await settle(ctx, p, before);
-    finalStatus = before === "INACTIVE" ? "INACTIVE" : "ACTIVE_HEALTHY";
+    finalStatus = before === STATUS.INACTIVE ? "INACTIVE" : "ACTIVE_HEALTHY";
     if (outcome.kind === "rolled-back") {
       await recordEvent(ctx.db, p, "WARN", EVENT.upgradeRolledBack, `Back on template ${from}${change ? " and its data" : ""}; nothing changed`);
       return;

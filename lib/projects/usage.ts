@@ -2,10 +2,10 @@
 // project's CPU, memory and network (and, hourly, its volumes' size) from the
 // engine's counters; 24 hours are kept, older samples are pruned. The project
 // page draws them; the admin console lists the top consumers.
-import { ACTIVE_STATUSES } from "@/lib/domain";
-import { ForbiddenError } from "@/lib/errors";
-import type { SessionUser } from "@/lib/users/service";
-import { describeError, type ProjectContext } from "@/lib/projects/context";
+import { ACTIVE_STATUSES, STATUS } from "@/lib/domain";
+import { describeError } from "@/lib/errors";
+import { assertAdmin, type SessionUser } from "@/lib/auth/actor";
+import { type ProjectContext } from "@/lib/projects/context";
 import { findOwned } from "@/lib/projects/queries";
 
 export interface UsageOptions {
@@ -115,7 +115,7 @@ export interface Consumer extends UsagePoint {
 
 /** Admin: each project's latest sample, the biggest memory users first. */
 export async function topConsumers(ctx: ProjectContext, actor: SessionUser, take = 10): Promise<Consumer[]> {
-  if (actor.role !== "ADMIN") throw new ForbiddenError("Administrators only.");
+  assertAdmin(actor);
   const latest = await ctx.db.usageSample.groupBy({ by: ["projectId"], _max: { at: true }, where: { at: { gte: new Date(Date.now() - DAY_MS) } } });
   const rows = await Promise.all(
     latest.map((l) =>
@@ -126,7 +126,7 @@ export async function topConsumers(ctx: ProjectContext, actor: SessionUser, take
     ),
   );
   return rows
-    .filter((r): r is NonNullable<typeof r> => r !== null && r.project.status !== "REMOVED")
+    .filter((r): r is NonNullable<typeof r> => r !== null && r.project.status !== STATUS.REMOVED)
     .map((r) => ({ ...point(r), ref: r.project.ref, name: r.project.name, ownerEmail: r.project.owner.email }))
     .sort((a, b) => b.memoryMb - a.memoryMb || b.cpuPercent - a.cpuPercent)
     .slice(0, take);

@@ -14,7 +14,7 @@
 // many waking projects cannot take the whole pool from everyone else) and in
 // all; a hold that does not fit, or outlasts WAKE_HOLD_MS, is answered 503
 // with Retry-After.
-import { isStatusIn, ACTIVE_STATUSES, EVENT, startEvent } from "@/lib/domain";
+import { ACTIVE_STATUSES, EVENT, isStatusIn, startEvent, STATUS } from "@/lib/domain";
 import { eventBus } from "@/lib/projects/events";
 import { wakeProject, type WakeState } from "@/lib/projects/idle";
 import type { ProjectContext } from "@/lib/projects/context";
@@ -75,10 +75,10 @@ const meets = (r: Readiness, need: Need) => r === "active" || (need === "serving
 
 /** Where the project's start stands, from the database: its status, and whether this start said "serving". */
 async function readiness(ctx: ProjectContext, ref: string): Promise<Readiness> {
-  const p = await ctx.db.project.findFirst({ where: { ref, status: { not: "REMOVED" } }, select: { id: true, status: true } });
+  const p = await ctx.db.project.findFirst({ where: { ref, status: { not: STATUS.REMOVED } }, select: { id: true, status: true } });
   if (!p) return "stopped";
   if (isStatusIn(p.status, ACTIVE_STATUSES)) return "active";
-  if (p.status !== "RESTORING") return "stopped";
+  if (p.status !== STATUS.RESTORING) return "stopped";
   const last = await ctx.db.projectEvent.findFirst({
     // Any step that begins this start counts after an earlier start's "serving".
     where: { projectId: p.id, kind: { in: ["stack.serving", EVENT.wakeRequested, startEvent("resume", "queued"), startEvent("resume", "started")] } },
@@ -108,8 +108,8 @@ function untilReady(ctx: ProjectContext, ref: string, need: Need, ms: number, si
       if (need === "serving" && e.kind === "stack.serving") finish(true);
     });
     const offStatus = eventBus.subscribeStatus(ref, (c) => {
-      if (c.status === "RESTORING") return;
-      finish(c.status === "ACTIVE_HEALTHY" || c.status === "ACTIVE_UNHEALTHY");
+      if (c.status === STATUS.RESTORING) return;
+      finish(isStatusIn(c.status, ACTIVE_STATUSES));
     });
     // A client that left while the wake was being asked for is not waited for either.
     if (signal?.aborted) return finish(false);

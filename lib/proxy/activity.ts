@@ -5,7 +5,7 @@
 // lines written between the read and the emptying are lost, a few seconds of
 // activity at most, which an idle clock counted in minutes does not feel.
 import { open, stat, truncate } from "node:fs/promises";
-import { REF_PATTERN } from "@/lib/validations/project";
+import { refOfHost } from "@/lib/stack/address";
 
 export interface ActivitySource {
   /** The latest request time per project ref since the last read. */
@@ -18,14 +18,12 @@ export const ACTIVITY_LOG_FORMAT = "$msec $host";
 /** Parses activity lines into the latest time per ref of `rootDomain` (pure; unit-tested). */
 export function parseActivity(text: string, rootDomain: string): Map<string, Date> {
   const latest = new Map<string, Date>();
-  const suffix = `.${rootDomain}`;
   for (const line of text.split("\n")) {
     const m = /^(\d+(?:\.\d+)?) (\S+)$/.exec(line.trim());
     if (!m) continue;
-    const host = m[2]!.toLowerCase().replace(/:\d+$/, "");
-    if (!host.endsWith(suffix)) continue;
-    const ref = host.slice(0, -suffix.length);
-    if (!REF_PATTERN.test(ref)) continue;
+    // The inverse of the address rule the server names were rendered with.
+    const ref = refOfHost(m[2]!, { rootDomain });
+    if (!ref) continue;
     const at = new Date(Math.round(Number(m[1]) * 1000));
     const prev = latest.get(ref);
     if (!prev || prev < at) latest.set(ref, at);

@@ -6,6 +6,7 @@ import type { Db } from "@/lib/db/client";
 import type { Env } from "@/lib/env";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import type { ProxySettings } from "@/lib/proxy/render-nginx-config";
+import { STATUS } from "@/lib/domain";
 
 /** nginx's activity log, beside its other logs (the master opens it as root). */
 export function activityLogPath(env: Env): string {
@@ -29,7 +30,7 @@ export function proxySettings(env: Env): ProxySettings {
 export function loadProxyProjects(db: Db) {
   return async () => {
     const rows = await db.project.findMany({
-      where: { status: { not: "REMOVED" } },
+      where: { status: { not: STATUS.REMOVED } },
       select: { ref: true, status: true, pausedBy: true, nodeAddress: true, ports: { where: { purpose: "KONG_HTTP" }, select: { port: true } } },
     });
     return rows.map((r) => ({ ref: r.ref, status: r.status, pausedBy: r.pausedBy, kongPort: r.ports[0]?.port ?? null, upstreamHost: r.nodeAddress }));

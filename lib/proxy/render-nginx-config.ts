@@ -3,11 +3,12 @@
 // validated against a strict pattern first, so nothing a user typed can
 // inject a directive (refs are generated, but the renderer does not rely on it).
 import { createHash } from "node:crypto";
-import { isStatusIn, PAUSED_STATUSES, ROUTED_STATUSES } from "@/lib/domain";
+import { isStatusIn, PAUSED_STATUSES, ROUTED_STATUSES, STATUS } from "@/lib/domain";
 import { InvalidProxyInputError } from "@/lib/errors";
 import { ACTIVITY_LOG_FORMAT } from "@/lib/proxy/activity";
 import { appLimits, gatedLimits, limitZones, type ProxyLimits } from "@/lib/proxy/nginx-limits";
 import { REF_PATTERN } from "@/lib/validations/project";
+import { projectAddress } from "@/lib/stack/address";
 import { WAKE_GATE_HEADER, WAKE_HOLD_MS, WAKE_URI_HEADER } from "@/lib/proxy/wake-protocol";
 
 // A routed project whose gateway does not answer is usually starting or
@@ -211,10 +212,10 @@ ${PROXY_HEADERS}
   // Buffered: nginx writes it every few seconds, not per request.
   const activity = s.activityLog ? `\n  access_log ${s.activityLog} sf_activity buffer=16k flush=5s;` : "";
   for (const p of sorted) {
-    const name = `${p.ref}.${domain}`;
+    const name = projectAddress(p.ref, { rootDomain: domain, publicScheme: s.scheme }).host;
     // UNKNOWN (the engine did not answer) is routed too: if the gateway is
     // down the answer is 503 with Retry-After, never "project not found".
-    const gated = p.pausedBy === "idle" && (p.status === "INACTIVE" || p.status === "RESTORING") && p.kongPort !== null;
+    const gated = p.pausedBy === "idle" && (p.status === STATUS.INACTIVE || p.status === STATUS.RESTORING) && p.kongPort !== null;
     if (gated || (isStatusIn(p.status, ROUTED_STATUSES) && p.kongPort !== null)) {
       out.push(`server {
   ${listens(s)}
@@ -275,9 +276,4 @@ export function configVersion(body: string): string {
 
 export function versionOf(rendered: string): string | null {
   return /location = \/version \{ default_type text\/plain; return 200 '([0-9a-f]{16})'; \}/.exec(rendered)?.[1] ?? null;
-}
-
-export function projectUrl(ref: string, opts: { scheme: "http" | "https"; rootDomain: string; publicPort?: number }): string {
-  const def = opts.scheme === "https" ? 443 : 80;
-  return `${opts.scheme}://${ref}.${opts.rootDomain}${opts.publicPort && opts.publicPort !== def ? `:${opts.publicPort}` : ""}`;
 }

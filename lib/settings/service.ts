@@ -1,23 +1,10 @@
+import type { z } from "zod";
 import type { Db } from "@/lib/db/client";
+import type { SettingsValues } from "@/lib/validations/admin";
+import type { backupSettingsSchema } from "@/lib/validations/backup";
 
-export interface SystemSettingsView {
-  signupEnabled: boolean;
-  defaultProjectQuota: number;
-  /** New accounts wait for an admin's approval before they can log in. */
-  signupRequiresApproval: boolean;
-  /** Accounts one client address may create per day. */
-  signupsPerIpPerDay: number;
-  /** Admission: running projects' memory may add up to this percent of the host's. */
-  memoryCommitPercent: number;
-  /** Admission: a create or resume needs this much free disk. */
-  minFreeDiskMb: number;
-  /** Projects idle this many minutes are paused (woken by their next request); 0 = never. */
-  idleTimeoutMin: number;
-  /** Days scheduled and manual backups are kept (a plan may say otherwise). */
-  backupRetentionDays: number;
-  /** Days a deleted project's final backup is kept; 0: deletes are final. */
-  softDeleteDays: number;
-}
+/** The admin form's settings and the backup settings, each shaped by its schema. */
+export type SystemSettingsView = SettingsValues & z.output<typeof backupSettingsSchema>;
 
 type Row = SystemSettingsView & { id: number };
 

@@ -13,7 +13,7 @@
 // Vector's; `fluentd-async` keeps a container running should its Vector stop,
 // and Docker's dual logging keeps `docker logs` (the dashboard's log viewer)
 // working.
-import { parseCidr } from "@/lib/projects/subnets";
+import { parseCidr } from "@/lib/net/cidr";
 import type { ServiceSpec } from "@/lib/stack/types";
 
 /** The port of Vector's fluent source in the templates' vector.yml. */

@@ -8,8 +8,8 @@ import { labelFilter } from "@/lib/docker/client";
 import type { EngineStack } from "@/lib/docker/resources";
 import { LABELS, parseHostPorts } from "@/lib/stack/types";
 import { pinnedNode } from "@/lib/swarm/nodes";
-import type { SwarmNodeInfo, SwarmServiceInfo, SwarmTask } from "@/lib/swarm/tasks";
-import { generationOf } from "@/lib/backups/generation";
+import type { SwarmNodeInfo, SwarmServiceInfo, SwarmTask } from "@/lib/swarm/api-types";
+import { generationOf } from "@/lib/stack/volumes";
 
 export async function listSwarmStacks(docker: Docker, engines: () => Promise<Docker[]>): Promise<EngineStack[]> {
   const filters = labelFilter({ [LABELS.managed]: "true" });

@@ -7,7 +7,7 @@
 import type Docker from "dockerode";
 import { CapacityExceededError, NotFoundError } from "@/lib/errors";
 import { LABELS } from "@/lib/stack/types";
-import type { SwarmNodeInfo, SwarmServiceInfo } from "@/lib/swarm/tasks";
+import type { SwarmNodeInfo, SwarmServiceInfo } from "@/lib/swarm/api-types";
 
 export const DRAIN_LABEL = "supafleet.drain";
 

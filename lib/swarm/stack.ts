@@ -16,7 +16,8 @@ import {
   type SwarmConfigPlan,
   type SwarmServicePlan,
 } from "@/lib/swarm/service-specs";
-import { ownedServices, waitTaskRunning, type SwarmServiceInfo } from "@/lib/swarm/tasks";
+import { ownedServices, waitTaskRunning } from "@/lib/swarm/tasks";
+import type { SwarmServiceInfo } from "@/lib/swarm/api-types";
 import { LABELS } from "@/lib/stack/types";
 import { Gate } from "@/lib/docker/gate";
 

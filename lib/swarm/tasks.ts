@@ -7,29 +7,7 @@ import { LABELS, type ServiceState } from "@/lib/stack/types";
 import { labelFilter } from "@/lib/docker/client";
 import { swarmOwned } from "@/lib/swarm/service-specs";
 import { pinnedNode } from "@/lib/swarm/nodes";
-
-export interface SwarmTask {
-  ID: string;
-  NodeID?: string;
-  DesiredState?: string;
-  CreatedAt?: string;
-  UpdatedAt?: string;
-  Status?: { State?: string; Err?: string; Timestamp?: string; ContainerStatus?: { ExitCode?: number } };
-}
-
-export interface SwarmServiceInfo {
-  ID: string;
-  Version: { Index: number };
-  Spec: Docker.CreateServiceOptions & { Labels?: Record<string, string> };
-}
-
-export interface SwarmNodeInfo {
-  ID: string;
-  Spec?: { Availability?: string; Role?: string; Labels?: Record<string, string> };
-  Description?: { Hostname?: string; Resources?: { NanoCPUs?: number; MemoryBytes?: number } };
-  Status?: { State?: string; Addr?: string };
-  ManagerStatus?: { Leader?: boolean; Addr?: string };
-}
+import type { SwarmNodeInfo, SwarmServiceInfo, SwarmTask } from "@/lib/swarm/api-types";
 
 /** The ref's services that this installation owns. */
 export async function ownedServices(docker: Docker, ref: string, installationId: string): Promise<SwarmServiceInfo[]> {

@@ -5,7 +5,8 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from "@/lib/errors";
-import { loadActiveUser, parseOrThrow, type SessionUser } from "@/lib/users/service";
+import { loadActiveUser } from "@/lib/users/service";
+import { parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 import { createTokenSchema, revokeTokenSchema } from "@/lib/validations/tokens";
 import { displayPrefix, generateToken, hashToken, TOKEN_PATTERN } from "@/lib/tokens/format";
 

@@ -8,7 +8,8 @@ import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { passwordResetMail } from "@/lib/mail/account-mails";
 import type { AccountDeps } from "@/lib/users/account-deps";
 import { consumeAccountToken, issueAccountToken } from "@/lib/users/account-tokens";
-import { accountLockKey, parseOrThrow } from "@/lib/users/service";
+import { accountLockKey } from "@/lib/users/service";
+import { parseOrThrow } from "@/lib/auth/actor";
 import { emailSchema, passwordSchema } from "@/lib/validations/auth";
 
 const requestSchema = z.object({ email: emailSchema });

@@ -1,31 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import {
-  AccountDisabledError,
-  AccountPendingError,
-  EmailTakenError,
-  InvalidCredentialsError,
-  NotFoundError,
-  SignupDisabledError,
-  ValidationError,
-} from "@/lib/errors";
+import { AccountDisabledError, AccountPendingError, EmailTakenError, InvalidCredentialsError, NotFoundError, SignupDisabledError } from "@/lib/errors";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
 import type { RateLimiter, ScopedKey } from "@/lib/rate-limit/limiter";
 import { getSystemSettings } from "@/lib/settings/service";
 import { signInSchema, signUpSchema } from "@/lib/validations/auth";
-import type { z } from "zod";
-
-import type { Role } from "@/lib/domain";
+import { parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 
 export type { Role } from "@/lib/domain";
-
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string | null;
-  role: Role;
-}
 
 export interface SignUpResult extends SessionUser {
   /** Held for an admin's approval: the account cannot log in yet. */
@@ -33,21 +16,6 @@ export interface SignUpResult extends SessionUser {
 }
 
 const DAY_SEC = 86_400;
-
-function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const issue of r.error.issues) {
-      const key = String(issue.path[0] ?? "form");
-      (fieldErrors[key] ??= []).push(issue.message);
-    }
-    throw new ValidationError("Please correct the highlighted fields.", fieldErrors);
-  }
-  return r.data;
-}
-
-export { parseOrThrow };
 
 /** Who is asking, for the throttles: the client's address key and the limiter. */
 export interface ClientContext {

@@ -12,15 +12,25 @@ export const setQuotaSchema = z.object({
 export const setRoleSchema = z.object({ userId: userIdSchema, role: z.enum(ROLES) });
 export const setDisabledSchema = z.object({ userId: userIdSchema, disabled: z.boolean() });
 
+/** The installation settings the admin form edits (the settings row: prisma/schema.prisma SystemSettings). */
 export const settingsSchema = z.object({
   signupEnabled: z.boolean(),
   defaultProjectQuota: z.number().int().min(0, "Use 0 or more.").max(1000, "Use at most 1000."),
+  /** New accounts wait for an admin's approval before they can log in. */
   signupRequiresApproval: z.boolean(),
+  /** Accounts one client address may create per day. */
   signupsPerIpPerDay: z.number().int().min(1, "Use 1 or more (switch sign-up off to allow none).").max(10_000, "Use at most 10000."),
+  /** Admission: running projects' memory may add up to this percent of the host's. */
   memoryCommitPercent: z.number().int().min(10, "Use at least 10 %.").max(1000, "Use at most 1000 %.").optional(),
+  /** Admission: a create or resume needs this much free disk. */
   minFreeDiskMb: z.number().int().min(0).max(10_485_760).optional(),
+  /** Projects idle this many minutes are paused (woken by their next request); 0 = never. */
   idleTimeoutMin: z.number().int().min(0, "Use 0 (never) or more minutes.").max(525_600, "Use at most a year.").optional(),
 });
+/** What the form sends (the admission fields may be left out: they keep their value). */
+export type SettingsInput = z.input<typeof settingsSchema>;
+/** The settings as stored and shown: every field present. */
+export type SettingsValues = Required<z.output<typeof settingsSchema>>;
 
 export const approveSchema = z.object({ userId: userIdSchema });
 

@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { LABELS } from "@/lib/stack/types";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { openInstallation, type Installation } from "@/test/support/installation";
 import { ensureStandinImages } from "@/test/support/standin-images";

@@ -7,7 +7,7 @@
 import { pipeline } from "node:stream/promises";
 import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
 import type { Provisioner } from "@/lib/projects/provisioner";
-import { CACHE_VOLUMES, DB_VOLUME, dataVolumes, generationOf } from "@/lib/backups/generation";
+import { CACHE_VOLUMES, DB_VOLUME, dataVolumes, generationOf } from "@/lib/stack/volumes";
 import { postgresMajor } from "@/lib/stack/template";
 import type { FakeEngine, FakeHooks, FakeStack } from "@/test/support/fake-provisioner";
 

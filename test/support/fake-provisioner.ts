@@ -10,7 +10,7 @@
 import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
 import { LABELS, type ServiceName, type StackSpec } from "@/lib/stack/types";
 import { LATEST_STACK_VERSION, postgresMajor, templateServices } from "@/lib/stack/template";
-import { DB_VOLUME, dataVolumes, generationOf } from "@/lib/backups/generation";
+import { DB_VOLUME, dataVolumes, generationOf } from "@/lib/stack/volumes";
 import { entryName, fakeDataOps } from "@/test/support/fake-data-ops";
 import { fakeFunctionOps } from "@/test/support/fake-function-ops";
 import type { EngineStack, LogLine, OnProvisionEvent, Provisioner, Removed, ServiceStatus } from "@/lib/projects/provisioner";

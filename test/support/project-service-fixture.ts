@@ -13,7 +13,7 @@ import { ensureInstallationId } from "@/lib/installation/service";
 import type { ActivitySource } from "@/lib/proxy/activity";
 import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import { ProjectService, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/service";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { FakeEngine, type FakeHooks } from "@/test/support/fake-provisioner";
 
 export { tempFolder } from "@/test/support/temp-folder";

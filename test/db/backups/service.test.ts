@@ -13,7 +13,7 @@ import { BackupSpaceError, ValidationError } from "@/lib/errors";
 import type { ProjectService } from "@/lib/projects/service";
 import type { BackupService } from "@/lib/backups/service";
 import { LocalStore } from "@/lib/backups/store";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import type { FakeEngine, FakeHooks, FakeStack } from "@/test/support/fake-provisioner";
 import { addUser, projectServiceFixture, tempFolder, type ProjectFixture } from "@/test/support/project-service-fixture";
 import { LATEST_STACK_VERSION, TEMPLATE_VERSIONS } from "@/lib/stack/template";

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { ForbiddenError } from "@/lib/errors";
 import type { ProjectService } from "@/lib/projects/service";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import type { FakeEngine } from "@/test/support/fake-provisioner";
 import { addUser, projectServiceFixture, tempFolder } from "@/test/support/project-service-fixture";
 

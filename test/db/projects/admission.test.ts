@@ -8,7 +8,7 @@ import { CapacityExceededError, toHttpError } from "@/lib/errors";
 import { listPlans, savePlan, setUserPlan } from "@/lib/admin/plans";
 import type { ProjectService } from "@/lib/projects/service";
 import type { StackSpec } from "@/lib/stack/types";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { addUser, projectServiceFixture, tempFolder } from "@/test/support/project-service-fixture";
 
 const tmp = tempFolder("admission");

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import type { ProjectService } from "@/lib/projects/service";
 import { MAX_HOLDS_PER_OWNER, MAX_HOLDS_PER_PROJECT } from "@/lib/projects/wake-gate";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import type { FakeEngine } from "@/test/support/fake-provisioner";
 import { addUser, projectServiceFixture, tempFolder, type ProjectFixture } from "@/test/support/project-service-fixture";
 

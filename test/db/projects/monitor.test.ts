@@ -7,7 +7,7 @@ import type { Db } from "@/lib/db/client";
 import { ENGINE_UNREACHABLE } from "@/lib/projects/monitor";
 import type { ProjectService } from "@/lib/projects/service";
 import { eventBus, type StatusChange } from "@/lib/projects/events";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import type { FakeEngine } from "@/test/support/fake-provisioner";
 import { addUser, projectServiceFixture, tempFolder } from "@/test/support/project-service-fixture";
 

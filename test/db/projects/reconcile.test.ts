@@ -8,12 +8,12 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { InvalidStateError, NotFoundError } from "@/lib/errors";
-import type { ProjectStatus } from "@/lib/generated/prisma-sqlite/enums";
+import type { ProjectStatus } from "@/lib/domain";
 import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
 import type { ProjectService, ProjectServiceConfig } from "@/lib/projects/service";
 import { generateRef } from "@/lib/projects/ref";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import type { FakeEngine } from "@/test/support/fake-provisioner";
 import { addUser, projectServiceFixture, tempFolder, type ProjectFixture } from "@/test/support/project-service-fixture";
 

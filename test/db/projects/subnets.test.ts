@@ -4,7 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { NoFreeSubnetError } from "@/lib/errors";
-import { leaseSubnet, overlaps } from "@/lib/projects/subnets";
+import { leaseSubnet } from "@/lib/projects/subnets";
+import { overlaps } from "@/lib/net/cidr";
 import { addUser, openTestDb, projectServiceFixture, tempFolder } from "@/test/support/project-service-fixture";
 
 const tmp = tempFolder("subnets");

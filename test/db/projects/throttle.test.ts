@@ -13,7 +13,7 @@ import { organizationSlugOf } from "@/lib/api/views";
 import type { ProjectService } from "@/lib/projects/service";
 import { RateLimiter } from "@/lib/rate-limit/limiter";
 import type { RateLimitName, RateLimitRule, RateLimitRules } from "@/lib/rate-limit/rules";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import type { FakeEngine } from "@/test/support/fake-provisioner";
 import { addUser, projectServiceFixture, tempFolder, type ProjectFixture } from "@/test/support/project-service-fixture";
 import type { BackupService } from "@/lib/backups/service";

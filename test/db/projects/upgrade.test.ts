@@ -14,7 +14,7 @@ import { PG17_PATCHES, VAULT_CHECK } from "@/lib/projects/pg17-patches";
 import type { ProjectService } from "@/lib/projects/service";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import type { StackSpec } from "@/lib/stack/types";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import type { FakeEngine } from "@/test/support/fake-provisioner";
 import { addUser, projectServiceFixture, tempFolder, type ProjectFixture } from "@/test/support/project-service-fixture";
 

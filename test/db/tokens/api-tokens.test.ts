@@ -11,7 +11,8 @@ import { migrate } from "@/lib/db/migrate";
 import { AccountDisabledError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from "@/lib/errors";
 import { hashToken } from "@/lib/tokens/format";
 import { authenticateToken, createToken, LAST_USED_RESOLUTION_MS, listTokens, MAX_ACTIVE_TOKENS, revokeToken } from "@/lib/tokens/service";
-import { ensureBootstrapAdmin, loadActiveUser, type SessionUser } from "@/lib/users/service";
+import { ensureBootstrapAdmin, loadActiveUser } from "@/lib/users/service";
+import { type SessionUser } from "@/lib/auth/actor";
 import { startPostgres, type PgServer } from "@/test/support/postgres-server";
 
 /** An account as sign-up makes it (sign-up's own rules are tested in accounts.test.ts). */

@@ -12,7 +12,7 @@ import { ManagementApi } from "@/lib/api/management-api";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from "@/lib/api/database-query";
 import { isAppError, type AppError, type RateLimitedError } from "@/lib/errors";
 import type { TokenPrincipal } from "@/lib/tokens/service";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { openInstallation, type Installation } from "@/test/support/installation";
 import { ensureStandinImages } from "@/test/support/standin-images";

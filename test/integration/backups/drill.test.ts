@@ -25,7 +25,7 @@ import { dockerProvisioner } from "@/lib/projects/docker-provisioner";
 import { ProjectService } from "@/lib/projects/service";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import { containerName } from "@/lib/stack/build-stack-spec";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { dyingEngineClient } from "@/test/support/dying-engine-client";
 import { DOCKER_SOCKET, openInstallation, type Installation } from "@/test/support/installation";

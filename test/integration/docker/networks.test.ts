@@ -6,7 +6,7 @@ import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureNetwork, removeStack, usedSubnets } from "@/lib/docker/resources";
 import { generateRef } from "@/lib/projects/ref";
-import { subnetAt } from "@/lib/projects/subnets";
+import { subnetAt } from "@/lib/net/cidr";
 import { LABELS, type StackSpec } from "@/lib/stack/types";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { newInstallationId } from "@/test/support/installation";

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NoFreePortError } from "@/lib/errors";
 import type { ProjectService } from "@/lib/projects/service";
 import { LABELS } from "@/lib/stack/types";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { openInstallation, type Installation } from "@/test/support/installation";
 import { ensureStandinImages } from "@/test/support/standin-images";

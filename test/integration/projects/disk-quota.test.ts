@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DISK_READ_ONLY_PERCENT } from "@/lib/projects/disk-guard";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { openInstallation, type Installation } from "@/test/support/installation";
 import { ensureStandinImages } from "@/test/support/standin-images";

@@ -30,7 +30,7 @@ import { containerName } from "@/lib/stack/build-stack-spec";
 import { containerLogs } from "@/lib/docker/logs";
 import { LABELS } from "@/lib/stack/types";
 import { LATEST_STACK_VERSION, templateServices } from "@/lib/stack/template";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
 import { startSocketProxy } from "@/test/support/socket-proxy";

@@ -14,7 +14,7 @@ import type Docker from "dockerode";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadOrCreatePoolerCa, type PoolerCa } from "@/lib/crypto/pooler-ca";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { openInstallation, type Installation } from "@/test/support/installation";
 import { ensureStandinImages } from "@/test/support/standin-images";

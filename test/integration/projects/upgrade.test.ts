@@ -14,7 +14,7 @@ import { PG17_PATCHES } from "@/lib/projects/pg17-patches";
 import { containerName } from "@/lib/stack/build-stack-spec";
 import { LABELS } from "@/lib/stack/types";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { openInstallation, type Installation } from "@/test/support/installation";
 import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";

@@ -15,7 +15,7 @@ import { loadProxyProjects } from "@/lib/proxy/app-proxy";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import { ProjectService } from "@/lib/projects/service";
 import { handleWakeRequest } from "@/lib/projects/wake-http";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { openInstallation, type Installation } from "@/test/support/installation";
 import { NGINX_BIN, sendViaNginx, startNginx, viaNginx, type NginxHost } from "@/test/support/nginx-host";

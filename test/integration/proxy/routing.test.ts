@@ -19,7 +19,7 @@ import { loadProxyProjects } from "@/lib/proxy/app-proxy";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import { acceptingWorkers, stillAccepting } from "@/lib/proxy/nginx-workers";
 import { renderNginxConfig, type ProxyProject, type ProxySettings } from "@/lib/proxy/render-nginx-config";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { NGINX_BIN, sendViaNginx, startNginx, viaNginx, type NginxHost } from "@/test/support/nginx-host";

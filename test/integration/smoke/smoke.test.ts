@@ -20,7 +20,7 @@ import type { Provisioner } from "@/lib/projects/provisioner";
 import { ProjectService } from "@/lib/projects/service";
 import { loadProxyProjects } from "@/lib/proxy/app-proxy";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { NGINX_BIN, startNginx, type NginxHost } from "@/test/support/nginx-host";
 import { freePort } from "@/test/support/postgres-server";

@@ -21,7 +21,7 @@ import { loadProxyProjects } from "@/lib/proxy/app-proxy";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { NGINX_BIN, startNginx, type NginxHost } from "@/test/support/nginx-host";
 import { freePort } from "@/test/support/postgres-server";

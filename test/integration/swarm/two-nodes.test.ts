@@ -22,7 +22,7 @@ import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import { loadProxyProjects } from "@/lib/proxy/app-proxy";
 import type { ProxySettings } from "@/lib/proxy/render-nginx-config";
 import { LATEST_STACK_VERSION, templateImage, templateServices } from "@/lib/stack/template";
-import type { SessionUser } from "@/lib/users/service";
+import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { NGINX_BIN, startNginx, viaNginx, type NginxHost } from "@/test/support/nginx-host";
 import { startSecondEngine, type SecondEngine } from "@/test/support/second-engine";

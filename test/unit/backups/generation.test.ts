@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildStackSpec } from "@/lib/stack/build-stack-spec";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import { LABELS } from "@/lib/stack/types";
-import { dataVolumeName, dataVolumes, GENERATION_LABEL, generationOf, onlyServices, withGeneration } from "@/lib/backups/generation";
+import { dataVolumeName, dataVolumes, GENERATION_LABEL, generationOf, onlyServices, withGeneration } from "@/lib/stack/volumes";
 import { checkStackAgainstContracts } from "@/lib/stack/check-contracts";
 import { TEMPLATE_VERSIONS } from "@/lib/stack/template";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidStateError } from "@/lib/errors";
-import { Slots } from "@/lib/projects/slots";
+import { Slots } from "@/lib/concurrency";
 
 const tick = () => new Promise((r) => setImmediate(r));
 

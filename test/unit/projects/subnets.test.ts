@@ -1,7 +1,7 @@
 // Subnet arithmetic: a pool cut into equal subnets, what overlaps, and the
 // pool's settings. The leases themselves are in test/db/projects/subnets.test.ts.
 import { describe, expect, it } from "vitest";
-import { overlaps, parseCidr, poolSize, subnetAt } from "@/lib/projects/subnets";
+import { overlaps, parseCidr, poolSize, subnetAt } from "@/lib/net/cidr";
 import { parseEnv } from "@/lib/env";
 
 describe("subnet arithmetic", () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { InvalidProxyInputError } from "@/lib/errors";
 import { renderMainConfig } from "@/lib/proxy/main-config";
-import { projectUrl, renderNginxConfig, type ProxySettings } from "@/lib/proxy/render-nginx-config";
+import { renderNginxConfig, type ProxySettings } from "@/lib/proxy/render-nginx-config";
 
 const A = "aaaaaaaaaaaaaaaaaaaa";
 const B = "bbbbbbbbbbbbbbbbbbbb";
@@ -244,10 +244,5 @@ describe("renderNginxConfig", () => {
 
   it("refuses a ref listed twice", () => {
     expect(() => renderNginxConfig([projects[1]!, projects[1]!], settings)).toThrow(/twice/);
-  });
-
-  it("builds project URLs in the configured scheme", () => {
-    expect(projectUrl(A, { scheme: "https", rootDomain: "cloud.example.com" })).toBe(`https://${A}.cloud.example.com`);
-    expect(projectUrl(A, { scheme: "http", rootDomain: "localhost", publicPort: 8080 })).toBe(`http://${A}.localhost:8080`);
   });
 });

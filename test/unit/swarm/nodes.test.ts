@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { CapacityExceededError } from "@/lib/errors";
 import { LABELS } from "@/lib/stack/types";
 import { chooseNode, DRAIN_LABEL, nodeViews } from "@/lib/swarm/nodes";
-import { serviceStateOf, type SwarmNodeInfo, type SwarmServiceInfo } from "@/lib/swarm/tasks";
+import { serviceStateOf } from "@/lib/swarm/tasks";
+import type { SwarmNodeInfo, SwarmServiceInfo } from "@/lib/swarm/api-types";
 
 const GiB = 2 ** 30;
 const INST = "0123456789abcdef";
