@@ -10,6 +10,7 @@ import { getSystemSettings, updateSystemSettings, type SystemSettingsView } from
 import { commitment, hostResources } from "@/lib/projects/admission";
 import { poolSize, type SubnetPool } from "@/lib/projects/subnets";
 import type { RateLimiter } from "@/lib/rate-limit/limiter";
+import { PORT_PURPOSES } from "@/lib/stack/types";
 import { parseOrThrow, type SessionUser } from "@/lib/users/service";
 import { approveSchema, setDisabledSchema, setQuotaSchema, setRoleSchema, settingsSchema, userSearchSchema } from "@/lib/validations/admin";
 
@@ -155,7 +156,13 @@ export interface HostCapacity {
   cpu: { cores: number; load1: number };
   projects: Record<string, number>;
   runningProjects: number;
-  ports: { leased: number; rangeSize: number };
+  /** Host ports leased of the range, and how many more projects the rest holds. */
+  ports: { leased: number; rangeSize: number; projectsLeft: number };
+}
+
+/** How many more projects the port range holds: each one leases a port per purpose (lib/stack/types.ts PORT_PURPOSES). */
+export function projectsThatFit(ports: { leased: number; rangeSize: number }): number {
+  return Math.max(0, Math.floor((ports.rangeSize - ports.leased) / PORT_PURPOSES.length));
 }
 
 export async function getHostCapacity(
@@ -172,6 +179,7 @@ export async function getHostCapacity(
     db.$transaction(async (tx) => commitment(tx, await hostResources(opts.dataDir))),
   ]);
   const settings = await getSystemSettings(db);
+  const rangeSize = opts.portRange.end - opts.portRange.start + 1;
   const projects: Record<string, number> = {};
   for (const g of grouped) projects[g.status] = g._count._all;
   return {
@@ -189,6 +197,6 @@ export async function getHostCapacity(
     cpu: { cores: cpus().length, load1: loadavg()[0] ?? 0 },
     projects,
     runningProjects: RUNNING_STATUSES.reduce((sum, s) => sum + (projects[s] ?? 0), 0),
-    ports: { leased, rangeSize: opts.portRange.end - opts.portRange.start + 1 },
+    ports: { leased, rangeSize, projectsLeft: projectsThatFit({ leased, rangeSize }) },
   };
 }
