@@ -10,6 +10,7 @@ import { currentAddress, getRateLimiter } from "@/lib/rate-limit";
 import { getImagePuller } from "@/lib/images";
 import { deletePlan, savePlan, setUserPlan } from "@/lib/admin/plans";
 import { approveUser, saveSettings, setUserDisabled, setUserQuota, setUserRole, unlockAccount } from "@/lib/admin/service";
+import type { SettingsInput } from "@/lib/validations/admin";
 
 async function done<T>(fn: () => Promise<T>): Promise<ActionResult<undefined>> {
   return runAction(async () => {
@@ -46,15 +47,7 @@ export async function approveUserAction(userId: string) {
   return done(async () => approveUser(getDb(), await requireAdmin(), { userId }));
 }
 
-export async function saveSettingsAction(input: {
-  signupEnabled: boolean;
-  defaultProjectQuota: number;
-  signupRequiresApproval: boolean;
-  signupsPerIpPerDay: number;
-  memoryCommitPercent: number;
-  minFreeDiskMb: number;
-  idleTimeoutMin: number;
-}) {
+export async function saveSettingsAction(input: SettingsInput) {
   return done(async () => saveSettings(getDb(), await requireAdmin(), input));
 }
 

@@ -5,7 +5,7 @@ import { loadAdminConsole } from "@/lib/admin/console";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { defaultBudget } from "@/lib/stack/limits";
 import { SiteHeader } from "@/components/site-header";
-import { SettingsForm } from "@/components/admin/admin-controls";
+import { SettingsForm } from "@/components/admin/settings-form";
 import { CapacityCard } from "@/components/admin/capacity-card";
 import { PendingUsersTable, UsersTable } from "@/components/admin/user-tables";
 import { AdminProjectsTable, TopConsumersTable } from "@/components/admin/project-tables";

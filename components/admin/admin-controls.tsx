@@ -6,7 +6,6 @@ import {
   adminDeleteAction,
   adminPauseAction,
   adminResumeAction,
-  saveSettingsAction,
   setUserDisabledAction,
   setUserQuotaAction,
   setUserRoleAction,
@@ -14,25 +13,13 @@ import {
 } from "@/app/admin/actions";
 import type { ActionResult } from "@/lib/actions";
 import { ACTIVE_STATUSES, isStatusIn } from "@/lib/domain";
+import { useRefreshingAction } from "@/components/hooks/use-action";
 import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
 
-function useAction() {
-  const router = useRouter();
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-  const run = (fn: () => Promise<ActionResult<undefined>>) =>
-    start(async () => {
-      setError(null);
-      const res = await fn();
-      if (!res.ok) setError(res.message);
-      router.refresh();
-    });
-  return { pending, error, run };
-}
-
 export function UserControls({ user }: { user: { id: string; email: string; role: string; disabled: boolean; projectQuota: number | null } }) {
-  const { pending, error, run } = useAction();
+  const { pending, error, run } = useRefreshingAction();
   const [quota, setQuota] = useState(user.projectQuota === null ? "" : String(user.projectQuota));
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">
@@ -43,13 +30,14 @@ export function UserControls({ user }: { user: { id: string; email: string; role
           run(() => setUserQuotaAction(user.id, quota.trim() === "" ? null : Number(quota)));
         }}
       >
-        <input
+        <Input
+          compact
           aria-label={`Quota for ${user.email}`}
           value={quota}
           onChange={(e) => setQuota(e.target.value)}
           placeholder="default"
           inputMode="numeric"
-          className="w-20 rounded-md border border-zinc-300 px-2 py-1 text-xs"
+          className="w-20"
         />
         <Button type="submit" variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending}>
           Set
@@ -92,7 +80,7 @@ export function UserControls({ user }: { user: { id: string; email: string; role
 }
 
 export function ProjectControls({ project }: { project: { ref: string; name: string; status: string } }) {
-  const { pending, error, run } = useAction();
+  const { pending, error, run } = useRefreshingAction();
   const active = isStatusIn(project.status, ACTIVE_STATUSES);
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">
@@ -124,7 +112,7 @@ export function ProjectControls({ project }: { project: { ref: string; name: str
 }
 
 export function ApproveButton({ user }: { user: { id: string; email: string } }) {
-  const { pending, error, run } = useAction();
+  const { pending, error, run } = useRefreshingAction();
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">
       <Button
@@ -142,116 +130,5 @@ export function ApproveButton({ user }: { user: { id: string; email: string } })
         </span>
       )}
     </div>
-  );
-}
-
-export function SettingsForm({
-  initial,
-}: {
-  initial: {
-    signupEnabled: boolean;
-    defaultProjectQuota: number;
-    signupRequiresApproval: boolean;
-    signupsPerIpPerDay: number;
-    memoryCommitPercent: number;
-    minFreeDiskMb: number;
-    idleTimeoutMin: number;
-  };
-}) {
-  const { pending, error, run } = useAction();
-  const [signup, setSignup] = useState(initial.signupEnabled);
-  const [quota, setQuota] = useState(String(initial.defaultProjectQuota));
-  const [approval, setApproval] = useState(initial.signupRequiresApproval);
-  const [perIp, setPerIp] = useState(String(initial.signupsPerIpPerDay));
-  const [commit, setCommit] = useState(String(initial.memoryCommitPercent));
-  const [disk, setDisk] = useState(String(initial.minFreeDiskMb));
-  const [idle, setIdle] = useState(String(initial.idleTimeoutMin));
-  return (
-    <form
-      className="space-y-3"
-      onSubmit={(e) => {
-        e.preventDefault();
-        run(() =>
-          saveSettingsAction({
-            signupEnabled: signup,
-            defaultProjectQuota: Number(quota),
-            signupRequiresApproval: approval,
-            signupsPerIpPerDay: Number(perIp),
-            memoryCommitPercent: Number(commit),
-            minFreeDiskMb: Number(disk),
-            idleTimeoutMin: Number(idle),
-          }),
-        );
-      }}
-    >
-      <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" data-testid="signup-enabled" checked={signup} onChange={(e) => setSignup(e.target.checked)} /> Public sign-up enabled
-      </label>
-      <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" data-testid="signup-approval" checked={approval} onChange={(e) => setApproval(e.target.checked)} /> Hold new accounts for
-        approval
-      </label>
-      <label className="flex items-center gap-2 text-sm">
-        Sign-ups per address per day
-        <input
-          data-testid="signups-per-ip"
-          value={perIp}
-          onChange={(e) => setPerIp(e.target.value)}
-          inputMode="numeric"
-          className="w-20 rounded-md border border-zinc-300 px-2 py-1"
-        />
-      </label>
-      <label className="flex items-center gap-2 text-sm">
-        Default projects per user
-        <input
-          data-testid="default-quota"
-          value={quota}
-          onChange={(e) => setQuota(e.target.value)}
-          inputMode="numeric"
-          className="w-20 rounded-md border border-zinc-300 px-2 py-1"
-        />
-      </label>
-      <label className="flex items-center gap-2 text-sm">
-        Running projects’ plans may add up to
-        <input
-          data-testid="commit-percent"
-          value={commit}
-          onChange={(e) => setCommit(e.target.value)}
-          inputMode="numeric"
-          className="w-20 rounded-md border border-zinc-300 px-2 py-1"
-        />
-        % of the host’s memory
-      </label>
-      <label className="flex items-center gap-2 text-sm">
-        Refuse creates below
-        <input
-          data-testid="min-free-disk"
-          value={disk}
-          onChange={(e) => setDisk(e.target.value)}
-          inputMode="numeric"
-          className="w-24 rounded-md border border-zinc-300 px-2 py-1"
-        />
-        MiB of free disk
-      </label>
-      <label className="flex items-center gap-2 text-sm">
-        Pause projects idle for
-        <input
-          data-testid="idle-timeout"
-          value={idle}
-          onChange={(e) => setIdle(e.target.value)}
-          inputMode="numeric"
-          className="w-24 rounded-md border border-zinc-300 px-2 py-1"
-        />
-        minutes (0 = never; the next request wakes them)
-      </label>
-      <Button type="submit" variant="primary" disabled={pending} data-testid="save-settings">
-        {pending ? "Saving…" : "Save"}
-      </Button>
-      {error && (
-        <p role="alert" className="text-sm text-red-600">
-          {error}
-        </p>
-      )}
-    </form>
   );
 }

@@ -15,7 +15,12 @@ export type BadgeTone = keyof typeof BADGE_TONES;
 export function Badge({ tone = "zinc", pill = true, className, ...props }: { tone?: BadgeTone; pill?: boolean } & ComponentProps<"span">) {
   return (
     <span
-      className={cn("inline-flex items-center gap-1.5 px-2 py-0.5 text-xs font-medium ring-1 ring-inset", pill ? "rounded-full" : "rounded-md", BADGE_TONES[tone], className)}
+      className={cn(
+        "inline-flex items-center gap-1.5 px-2 py-0.5 text-xs font-medium ring-1 ring-inset",
+        pill ? "rounded-full" : "rounded-md",
+        BADGE_TONES[tone],
+        className,
+      )}
       {...props}
     />
   );

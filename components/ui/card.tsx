@@ -3,8 +3,10 @@
 import type { ComponentProps, ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 
+export const CARD_CLASS = "rounded-xl border border-zinc-200 bg-white p-5 shadow-sm";
+
 export function Card({ className, ...props }: ComponentProps<"section">) {
-  return <section className={cn("rounded-xl border border-zinc-200 bg-white p-5 shadow-sm", className)} {...props} />;
+  return <section className={cn(CARD_CLASS, className)} {...props} />;
 }
 
 /** The card's title, with anything that acts on the whole card (a search box, a button) on the right. */

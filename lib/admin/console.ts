@@ -45,7 +45,21 @@ export async function loadAdminConsole(actor: SessionUser, search: { q?: string;
     readable<Awaited<ReturnType<ProjectService["nodes"]>>>(service.nodes(actor)),
     readable(getImagePuller().status()),
   ]);
-  return { users, pending, projects, settings, capacity, plans, consumers, backups, behindLatest, engine, nodes, images, installationId: service.installationId };
+  return {
+    users,
+    pending,
+    projects,
+    settings,
+    capacity,
+    plans,
+    consumers,
+    backups,
+    behindLatest,
+    engine,
+    nodes,
+    images,
+    installationId: service.installationId,
+  };
 }
 
 export type AdminConsole = Awaited<ReturnType<typeof loadAdminConsole>>;

@@ -22,6 +22,9 @@ export const settingsSchema = z.object({
   idleTimeoutMin: z.number().int().min(0, "Use 0 (never) or more minutes.").max(525_600, "Use at most a year.").optional(),
 });
 
+/** What the admin's settings form sends (the optional fields keep their stored value when absent). */
+export type SettingsInput = z.input<typeof settingsSchema>;
+
 export const approveSchema = z.object({ userId: userIdSchema });
 
 export const userSearchSchema = z.object({

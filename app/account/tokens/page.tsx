@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { listTokens } from "@/lib/tokens/service";
 import { SiteHeader } from "@/components/site-header";
 import { TokenList, NewTokenForm } from "@/components/account/token-manager";
+import { TitledCard } from "@/components/ui/card";
 
 export const metadata = { title: "Access tokens" };
 
@@ -27,14 +28,12 @@ export default async function TokensPage() {
             .
           </p>
         </div>
-        <section className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">
-          <h2 className="mb-3 font-medium">New token</h2>
+        <TitledCard title="New token">
           <NewTokenForm isAdmin={user.role === "ADMIN"} />
-        </section>
-        <section className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">
-          <h2 className="mb-3 font-medium">Your tokens</h2>
+        </TitledCard>
+        <TitledCard title="Your tokens">
           <TokenList tokens={tokens} />
-        </section>
+        </TitledCard>
       </main>
     </>
   );
