@@ -1,6 +1,5 @@
 "use client";
-import { useState, useTransition } from "react";
-import { useRouter } from "next/navigation";
+import { useState } from "react";
 import {
   approveUserAction,
   adminDeleteAction,
@@ -11,7 +10,6 @@ import {
   setUserRoleAction,
   unlockAccountAction,
 } from "@/app/admin/actions";
-import type { ActionResult } from "@/lib/actions";
 import { ACTIVE_STATUSES, isStatusIn } from "@/lib/domain";
 import { useRefreshingAction } from "@/components/hooks/use-action";
 import { Button } from "@/components/ui/button";

@@ -1,10 +1,8 @@
 "use client";
 // Plans: what each user's projects get (memory, CPUs). The admin makes them,
 // marks one as the default, and picks one per user.
-import { useState, useTransition } from "react";
-import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { deletePlanAction, savePlanAction, setUserPlanAction } from "@/app/admin/actions";
-import type { ActionResult } from "@/lib/actions";
 import type { PlanView } from "@/lib/admin/plans";
 import { useRefreshingAction } from "@/components/hooks/use-action";
 import { Button } from "@/components/ui/button";
