@@ -13,6 +13,7 @@ import {
 import { ACTIVE_STATUSES, isStatusIn } from "@/lib/domain";
 import { useRefreshingAction } from "@/components/hooks/use-action";
 import { Button } from "@/components/ui/button";
+import { RowActions } from "@/components/ui/row-actions";
 import { Input } from "@/components/ui/input";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
 
@@ -20,7 +21,7 @@ export function UserControls({ user }: { user: { id: string; email: string; role
   const { pending, error, run } = useRefreshingAction();
   const [quota, setQuota] = useState(user.projectQuota === null ? "" : String(user.projectQuota));
   return (
-    <div className="flex flex-wrap items-center justify-end gap-2">
+    <RowActions error={error}>
       <form
         className="flex items-center gap-1"
         onSubmit={(e) => {
@@ -68,12 +69,7 @@ export function UserControls({ user }: { user: { id: string; email: string; role
       >
         Unlock log-in
       </Button>
-      {error && (
-        <span role="alert" className="w-full text-right text-xs text-red-600">
-          {error}
-        </span>
-      )}
-    </div>
+    </RowActions>
   );
 }
 
@@ -81,7 +77,7 @@ export function ProjectControls({ project }: { project: { ref: string; name: str
   const { pending, error, run } = useRefreshingAction();
   const active = isStatusIn(project.status, ACTIVE_STATUSES);
   return (
-    <div className="flex flex-wrap items-center justify-end gap-2">
+    <RowActions error={error}>
       {active && (
         <Button variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => run(() => adminPauseAction(project.ref))}>
           Pause
@@ -100,19 +96,14 @@ export function ProjectControls({ project }: { project: { ref: string; name: str
           return res;
         }}
       />
-      {error && (
-        <span role="alert" className="w-full text-right text-xs text-red-600">
-          {error}
-        </span>
-      )}
-    </div>
+    </RowActions>
   );
 }
 
 export function ApproveButton({ user }: { user: { id: string; email: string } }) {
   const { pending, error, run } = useRefreshingAction();
   return (
-    <div className="flex flex-wrap items-center justify-end gap-2">
+    <RowActions error={error}>
       <Button
         variant="primary"
         className="!px-2 !py-1 text-xs"
@@ -122,11 +113,6 @@ export function ApproveButton({ user }: { user: { id: string; email: string } })
       >
         Approve
       </Button>
-      {error && (
-        <span role="alert" className="w-full text-right text-xs text-red-600">
-          {error}
-        </span>
-      )}
-    </div>
+    </RowActions>
   );
 }

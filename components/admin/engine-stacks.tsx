@@ -8,6 +8,7 @@ import { adoptStackAction, findAdoptionCandidateAction, purgeStackAction } from 
 import type { AdoptionCandidate } from "@/lib/projects/recovery";
 import type { EngineView } from "@/lib/projects/service";
 import { Button } from "@/components/ui/button";
+import { RowActions } from "@/components/ui/row-actions";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ProjectCell, Table, TableBody, TableCell, TableHeader, TableRow } from "@/components/ui/table";
@@ -28,7 +29,7 @@ function QuarantineControls({ stack }: { stack: EngineView["quarantined"][number
       router.refresh();
     });
   return (
-    <div className="flex flex-wrap items-center justify-end gap-2">
+    <RowActions error={error}>
       <Button type="button" variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => adopt()} data-testid={`adopt-${stack.ref}`}>
         Adopt for its owner
       </Button>
@@ -85,12 +86,7 @@ function QuarantineControls({ stack }: { stack: EngineView["quarantined"][number
           return res;
         }}
       />
-      {error && (
-        <span role="alert" className="w-full text-right text-xs text-red-600">
-          {error}
-        </span>
-      )}
-    </div>
+    </RowActions>
   );
 }
 
