@@ -9,6 +9,8 @@ import { DeletedProjects } from "@/components/backups/deleted-projects";
 import { Alert } from "@/components/ui/alert";
 import { undeleteProjectAction } from "@/app/dashboard/backup-actions";
 import { VerifyEmailBanner } from "@/components/account/verify-email-banner";
+import { CARD_CLASS, TitledCard } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
 
 export const metadata = { title: "Projects" };
 
@@ -68,7 +70,7 @@ export default async function DashboardPage() {
                   href={`/project/${p.ref}`}
                   data-testid="project-card"
                   data-ref={p.ref}
-                  className="block rounded-xl border border-zinc-200 bg-white p-5 shadow-sm transition hover:border-zinc-300 hover:shadow"
+                  className={cn(CARD_CLASS, "block transition hover:border-zinc-300 hover:shadow")}
                 >
                   <div className="flex items-start justify-between gap-3">
                     <h2 className="truncate font-medium">{p.name}</h2>
@@ -86,10 +88,9 @@ export default async function DashboardPage() {
           </ul>
         )}
         {deleted.length > 0 && (
-          <section className="mt-10 rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">
-            <h2 className="mb-3 font-medium">Recently deleted</h2>
+          <TitledCard title="Recently deleted" className="mt-10">
             <DeletedProjects projects={deleted} onRestore={undeleteProjectAction} />
-          </section>
+          </TitledCard>
         )}
       </main>
     </>

@@ -8,6 +8,8 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Table, TableBody, TableCell, TableHeader, TableRow } from "@/components/ui/table";
 
 const EXPIRY_LABEL: Record<(typeof TOKEN_EXPIRY_CHOICES)[number], string> = {
   "1": "1 day",
@@ -166,41 +168,28 @@ function RevokeButton({ id }: { id: string }) {
 }
 
 export function TokenList({ tokens }: { tokens: TokenView[] }) {
-  if (tokens.length === 0) return <p className="text-sm text-zinc-500">No tokens yet.</p>;
+  if (tokens.length === 0) return <EmptyState>No tokens yet.</EmptyState>;
   return (
     <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm" data-testid="tokens">
-        <thead className="text-xs uppercase text-zinc-500">
-          <tr>
-            <th className="py-2 pr-4">Name</th>
-            <th className="py-2 pr-4">Token</th>
-            <th className="py-2 pr-4">Acts on</th>
-            <th className="py-2 pr-4">Created</th>
-            <th className="py-2 pr-4">Expires</th>
-            <th className="py-2 pr-4">Last used</th>
-            <th className="py-2 pr-4">Status</th>
-            <th className="py-2" />
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100">
+      <Table data-testid="tokens">
+        <TableHeader columns={["Name", "Token", "Acts on", "Created", "Expires", "Last used", "Status", ""]} />
+        <TableBody>
           {tokens.map((t) => (
-            <tr key={t.id} data-testid="token-row" data-token-id={t.id} data-state={t.state} className={t.state === "active" ? "" : "text-zinc-400"}>
-              <td className="py-2 pr-4 font-medium">{t.name}</td>
-              <td className="py-2 pr-4 font-mono text-xs">{t.prefix}…</td>
-              <td className="py-2 pr-4">{t.admin ? "All projects (admin)" : "Your projects"}</td>
-              <td className="py-2 pr-4">{when(t.createdAt, "")}</td>
-              <td className="py-2 pr-4">{when(t.expiresAt, "Never")}</td>
-              <td className="py-2 pr-4" data-testid="last-used" title="Recorded at most once a minute">
+            <TableRow key={t.id} data-testid="token-row" data-token-id={t.id} data-state={t.state} className={t.state === "active" ? "" : "text-zinc-400"}>
+              <TableCell className="font-medium">{t.name}</TableCell>
+              <TableCell className="font-mono text-xs">{t.prefix}…</TableCell>
+              <TableCell>{t.admin ? "All projects (admin)" : "Your projects"}</TableCell>
+              <TableCell>{when(t.createdAt, "")}</TableCell>
+              <TableCell>{when(t.expiresAt, "Never")}</TableCell>
+              <TableCell data-testid="last-used" title="Recorded at most once a minute">
                 {when(t.lastUsedAt, "Never used")}
-              </td>
-              <td className="py-2 pr-4" data-testid="token-state">
-                {t.state}
-              </td>
-              <td className="py-2 text-right">{t.state === "active" && <RevokeButton id={t.id} />}</td>
-            </tr>
+              </TableCell>
+              <TableCell data-testid="token-state">{t.state}</TableCell>
+              <TableCell align="right">{t.state === "active" && <RevokeButton id={t.id} />}</TableCell>
+            </TableRow>
           ))}
-        </tbody>
-      </table>
+        </TableBody>
+      </Table>
     </div>
   );
 }

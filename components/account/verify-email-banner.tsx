@@ -2,12 +2,10 @@
 // SMTP settings: why creating projects is refused, and how to fix it.
 import { Alert } from "@/components/ui/alert";
 import { ResendVerificationButton } from "@/components/account/resend-verification-button";
-import { getDb } from "@/lib/services";
-import { mailConfigured } from "@/lib/users/accounts-runtime";
-import { verificationState } from "@/lib/users/verification";
+import { verificationStateOf } from "@/lib/users/accounts-runtime";
 
 export async function VerifyEmailBanner({ userId, email }: { userId: string; email: string }) {
-  if ((await verificationState(getDb(), userId, mailConfigured())) !== "unverified") return null;
+  if ((await verificationStateOf(userId)) !== "unverified") return null;
   return (
     <div className="mt-6 space-y-2" data-testid="verify-email-banner">
       <Alert tone="info">

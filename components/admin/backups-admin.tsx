@@ -7,8 +7,9 @@ import { formatBytes } from "@/components/backups/backups-panel";
 import { DeletedProjects } from "@/components/backups/deleted-projects";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-
-const input = "w-24 rounded-md border border-zinc-300 px-2 py-1 text-sm";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Input } from "@/components/ui/input";
+import { ProjectCell, Table, TableBody, TableCell, TableHeader, TableRow } from "@/components/ui/table";
 
 /** Backups in the admin console: storage used, failures, retention and soft-delete settings, deleted projects. */
 export function BackupsAdmin({ view }: { view: BackupAdminView }) {
@@ -35,31 +36,27 @@ export function BackupsAdmin({ view }: { view: BackupAdminView }) {
       >
         <label className="space-y-1">
           <span className="block text-zinc-500">Keep backups (days, default)</span>
-          <input className={input} type="number" min={1} max={3650} value={retention} onChange={(e) => setRetention(e.target.value)} />
+          <Input compact className="w-24" type="number" min={1} max={3650} value={retention} onChange={(e) => setRetention(e.target.value)} />
         </label>
         <label className="space-y-1">
           <span className="block text-zinc-500">Keep deleted projects (days; 0: deletes are final)</span>
-          <input className={input} type="number" min={0} max={365} value={softDelete} onChange={(e) => setSoftDelete(e.target.value)} />
+          <Input compact className="w-24" type="number" min={0} max={365} value={softDelete} onChange={(e) => setSoftDelete(e.target.value)} />
         </label>
         <Button type="submit" variant="secondary">
           Save
         </Button>
       </form>
       {view.plans.length > 0 && (
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase tracking-wide text-zinc-500">
-            <tr>
-              <th className="py-1.5">Plan</th>
-              <th>Keep backups (days; empty: default)</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100">
+        <Table>
+          <TableHeader columns={["Plan", "Keep backups (days; empty: default)"]} />
+          <TableBody>
             {view.plans.map((p) => (
-              <tr key={p.id}>
-                <td className="py-2">{p.name}</td>
-                <td>
-                  <input
-                    className={input}
+              <TableRow key={p.id}>
+                <TableCell>{p.name}</TableCell>
+                <TableCell>
+                  <Input
+                    compact
+                    className="w-24"
                     type="number"
                     min={1}
                     max={3650}
@@ -70,40 +67,30 @@ export function BackupsAdmin({ view }: { view: BackupAdminView }) {
                       setMessage(res.ok ? { tone: "success", text: `Saved for ${p.name}.` } : { tone: "error", text: res.message });
                     }}
                   />
-                </td>
-              </tr>
+                </TableCell>
+              </TableRow>
             ))}
-          </tbody>
-        </table>
+          </TableBody>
+        </Table>
       )}
       <div data-testid="backup-failures-admin">
         <h3 className="mb-2 text-sm font-medium">Last failure per project</h3>
         {view.failing.length === 0 ? (
-          <p className="text-sm text-zinc-500">No failed backups.</p>
+          <EmptyState>No failed backups.</EmptyState>
         ) : (
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase tracking-wide text-zinc-500">
-              <tr>
-                <th className="py-1.5">Project</th>
-                <th>Owner</th>
-                <th>When</th>
-                <th>Error</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
+          <Table>
+            <TableHeader columns={["Project", "Owner", "When", "Error"]} />
+            <TableBody>
               {view.failing.map((f) => (
-                <tr key={f.ref}>
-                  <td className="py-2">
-                    <div className="font-medium">{f.name}</div>
-                    <div className="font-mono text-xs text-zinc-500">{f.ref}</div>
-                  </td>
-                  <td>{f.ownerEmail}</td>
-                  <td>{new Date(f.at).toLocaleString("en")}</td>
-                  <td className="text-red-700">{f.error.slice(0, 200)}</td>
-                </tr>
+                <TableRow key={f.ref}>
+                  <ProjectCell name={f.name} projectRef={f.ref} />
+                  <TableCell>{f.ownerEmail}</TableCell>
+                  <TableCell>{new Date(f.at).toLocaleString("en")}</TableCell>
+                  <TableCell className="text-red-700">{f.error.slice(0, 200)}</TableCell>
+                </TableRow>
               ))}
-            </tbody>
-          </table>
+            </TableBody>
+          </Table>
         )}
       </div>
       {view.deleted.length > 0 && (

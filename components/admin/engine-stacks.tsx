@@ -8,7 +8,10 @@ import { adoptStackAction, findAdoptionCandidateAction, purgeStackAction } from 
 import type { AdoptionCandidate } from "@/lib/projects/recovery";
 import type { EngineView } from "@/lib/projects/service";
 import { Button } from "@/components/ui/button";
+import { RowActions } from "@/components/ui/row-actions";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ProjectCell, Table, TableBody, TableCell, TableHeader, TableRow } from "@/components/ui/table";
 
 function QuarantineControls({ stack }: { stack: EngineView["quarantined"][number] }) {
   const router = useRouter();
@@ -26,7 +29,7 @@ function QuarantineControls({ stack }: { stack: EngineView["quarantined"][number
       router.refresh();
     });
   return (
-    <div className="flex flex-wrap items-center justify-end gap-2">
+    <RowActions error={error}>
       <Button type="button" variant="secondary" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => adopt()} data-testid={`adopt-${stack.ref}`}>
         Adopt for its owner
       </Button>
@@ -83,12 +86,7 @@ function QuarantineControls({ stack }: { stack: EngineView["quarantined"][number
           return res;
         }}
       />
-      {error && (
-        <span role="alert" className="w-full text-right text-xs text-red-600">
-          {error}
-        </span>
-      )}
-    </div>
+    </RowActions>
   );
 }
 
@@ -101,64 +99,48 @@ export function EngineStacks({ view, installationId }: { view: EngineView; insta
       <div>
         <h3 className="mb-2 font-medium">Quarantined ({view.quarantined.length})</h3>
         {view.quarantined.length === 0 ? (
-          <p className="text-zinc-500">
+          <EmptyState>
             None. Stacks this installation made but its database does not know, and could not rebuild, appear here: stopped, with their volumes kept.
-          </p>
+          </EmptyState>
         ) : (
-          <table className="w-full text-left">
-            <thead className="text-xs uppercase tracking-wide text-zinc-500">
-              <tr>
-                <th className="py-1.5">Stack</th>
-                <th>Why</th>
-                <th>Resources</th>
-                <th className="text-right">Decide</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
+          <Table>
+            <TableHeader columns={["Stack", "Why", "Resources", { label: "Decide", align: "right" }]} />
+            <TableBody>
               {view.quarantined.map((q) => (
-                <tr key={q.ref} data-testid={`quarantined-${q.ref}`}>
-                  <td className="py-2">
-                    <div className="font-medium">{q.name ?? "unknown name"}</div>
-                    <div className="font-mono text-xs text-zinc-500">{q.ref}</div>
-                  </td>
-                  <td className="max-w-xs text-zinc-600">{q.reason}</td>
-                  <td>
+                <TableRow key={q.ref} data-testid={`quarantined-${q.ref}`}>
+                  <ProjectCell name={q.name ?? "unknown name"} projectRef={q.ref} />
+                  <TableCell className="max-w-xs text-zinc-600">{q.reason}</TableCell>
+                  <TableCell>
                     {q.containers} containers ({q.running} running), {q.volumes} volumes
-                  </td>
-                  <td className="py-2">
+                  </TableCell>
+                  <TableCell>
                     <QuarantineControls stack={q} />
-                  </td>
-                </tr>
+                  </TableCell>
+                </TableRow>
               ))}
-            </tbody>
-          </table>
+            </TableBody>
+          </Table>
         )}
       </div>
       <div>
         <h3 className="mb-2 font-medium">Other installations ({view.foreign.length})</h3>
         {view.foreign.length === 0 ? (
-          <p className="text-zinc-500">No other Supafleet’s resources on this engine.</p>
+          <EmptyState>No other Supafleet’s resources on this engine.</EmptyState>
         ) : (
-          <table className="w-full text-left">
-            <thead className="text-xs uppercase tracking-wide text-zinc-500">
-              <tr>
-                <th className="py-1.5">Ref</th>
-                <th>Installation</th>
-                <th>Resources</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
+          <Table>
+            <TableHeader columns={["Ref", "Installation", "Resources"]} />
+            <TableBody>
               {view.foreign.map((f) => (
-                <tr key={`${f.installation ?? ""}/${f.ref}`} data-testid={`foreign-${f.ref}`}>
-                  <td className="py-2 font-mono text-xs">{f.ref}</td>
-                  <td className="font-mono text-xs">{f.installation ?? "none (made before installation ids)"}</td>
-                  <td>
+                <TableRow key={`${f.installation ?? ""}/${f.ref}`} data-testid={`foreign-${f.ref}`}>
+                  <TableCell className="font-mono text-xs">{f.ref}</TableCell>
+                  <TableCell className="font-mono text-xs">{f.installation ?? "none (made before installation ids)"}</TableCell>
+                  <TableCell>
                     {f.containers} containers ({f.running} running), {f.volumes} volumes — never touched
-                  </td>
-                </tr>
+                  </TableCell>
+                </TableRow>
               ))}
-            </tbody>
-          </table>
+            </TableBody>
+          </Table>
         )}
       </div>
     </div>

@@ -6,6 +6,7 @@ import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { setNodeDrainedAction } from "@/app/admin/actions";
 import { Button } from "@/components/ui/button";
+import { Table, TableBody, TableCell, TableHeader, TableRow } from "@/components/ui/table";
 
 export interface NodeRow {
   id: string;
@@ -55,21 +56,12 @@ function DrainButton({ node }: { node: NodeRow }) {
 
 export function NodesPanel({ nodes }: { nodes: NodeRow[] }) {
   return (
-    <table className="w-full text-left text-sm">
-      <thead className="text-xs uppercase tracking-wide text-zinc-500">
-        <tr>
-          <th className="py-1.5">Node</th>
-          <th>State</th>
-          <th>Memory committed</th>
-          <th>CPUs</th>
-          <th>Projects</th>
-          <th className="text-right">New projects</th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-zinc-100">
+    <Table>
+      <TableHeader columns={["Node", "State", "Memory committed", "CPUs", "Projects", { label: "New projects", align: "right" }]} />
+      <TableBody>
         {nodes.map((n) => (
-          <tr key={n.id} data-testid={`node-${n.id}`}>
-            <td className="py-2">
+          <TableRow key={n.id} data-testid={`node-${n.id}`}>
+            <TableCell>
               <div className="font-medium">
                 {n.hostname}
                 {n.local ? " (this host)" : ""}
@@ -77,23 +69,23 @@ export function NodesPanel({ nodes }: { nodes: NodeRow[] }) {
               <div className="font-mono text-xs text-zinc-500">
                 {n.id.slice(0, 12)} · {n.address} · {n.role}
               </div>
-            </td>
-            <td className={n.state === "ready" ? "" : "text-red-600"}>
+            </TableCell>
+            <TableCell className={n.state === "ready" ? "" : "text-red-600"}>
               {n.state}
               {n.availability !== "active" ? ` (${n.availability})` : ""}
               {n.drained ? " · drained" : ""}
-            </td>
-            <td>
+            </TableCell>
+            <TableCell>
               {gib(n.committedMemoryBytes)} of {gib(n.memoryBytes)}
-            </td>
-            <td>{(n.nanoCpus / 1e9).toFixed(0)}</td>
-            <td title={n.projects.join(", ")}>{n.projects.length}</td>
-            <td className="py-2 text-right">
+            </TableCell>
+            <TableCell>{(n.nanoCpus / 1e9).toFixed(0)}</TableCell>
+            <TableCell title={n.projects.join(", ")}>{n.projects.length}</TableCell>
+            <TableCell align="right">
               <DrainButton node={n} />
-            </td>
-          </tr>
+            </TableCell>
+          </TableRow>
         ))}
-      </tbody>
-    </table>
+      </TableBody>
+    </Table>
   );
 }

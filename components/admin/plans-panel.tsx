@@ -1,181 +1,136 @@
 "use client";
 // Plans: what each user's projects get (memory, CPUs). The admin makes them,
 // marks one as the default, and picks one per user.
-import { useState, useTransition } from "react";
-import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { deletePlanAction, savePlanAction, setUserPlanAction } from "@/app/admin/actions";
-import type { ActionResult } from "@/lib/actions";
 import type { PlanView } from "@/lib/admin/plans";
+import { useRefreshingAction } from "@/components/hooks/use-action";
 import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
+import { Table, TableBody, TableCell, TableHeader, TableRow } from "@/components/ui/table";
 
-function useRun() {
-  const router = useRouter();
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-  const run = (fn: () => Promise<ActionResult<undefined>>) =>
-    start(async () => {
-      setError(null);
-      const res = await fn();
-      if (!res.ok) setError(Object.values(res.fieldErrors ?? {})[0]?.[0] ?? res.message);
-      router.refresh();
-    });
-  return { pending, error, run };
+// The new-plan form's fields; empty optional fields mean "the installation's default".
+const PLAN_FIELDS = [
+  { key: "name", label: "Plan name", testId: "plan-name", placeholder: "name", width: "w-28" },
+  { key: "memory", label: "Memory (MiB)", testId: "plan-memory", inputMode: "numeric", width: "w-20", suffix: "MiB" },
+  { key: "cpus", label: "CPUs", testId: "plan-cpus", inputMode: "decimal", width: "w-14", suffix: "CPUs" },
+  { key: "dbDisk", label: "Database disk per project (MiB)", testId: "plan-db-disk", placeholder: "db disk MiB", inputMode: "numeric", width: "w-28" },
+  { key: "fileLimit", label: "Largest upload (MiB)", testId: "plan-file-limit", placeholder: "upload MiB", inputMode: "numeric", width: "w-24" },
+  { key: "backupQuota", label: "Backup space per user (MiB)", testId: "plan-backup-quota", placeholder: "backups MiB", inputMode: "numeric", width: "w-24" },
+] as const;
+
+type PlanForm = Record<(typeof PLAN_FIELDS)[number]["key"], string>;
+
+const optionalMb = (v: string) => (v.trim() ? Number(v) : null);
+const mbOrDefault = (mb: number | null) => (mb === null ? "installation default" : `${mb} MiB`);
+
+function PlanRow({ plan, pending, run }: { plan: PlanView; pending: boolean; run: ReturnType<typeof useRefreshingAction>["run"] }) {
+  return (
+    <TableRow data-testid={`plan-${plan.name}`}>
+      <TableCell>
+        {plan.name}
+        {plan.isDefault && <span className="text-xs text-zinc-500"> (default)</span>}
+      </TableCell>
+      <TableCell>{plan.memoryMb} MiB</TableCell>
+      <TableCell>{plan.cpus}</TableCell>
+      <TableCell>{mbOrDefault(plan.dbDiskMb)}</TableCell>
+      <TableCell>{plan.fileSizeLimitMb ?? 50} MiB</TableCell>
+      <TableCell>{mbOrDefault(plan.backupQuotaMb)}</TableCell>
+      <TableCell>{plan.users}</TableCell>
+      <TableCell align="right" className="space-x-1">
+        {!plan.isDefault && (
+          <Button
+            variant="secondary"
+            className="!px-2 !py-1 text-xs"
+            disabled={pending}
+            onClick={() =>
+              run(() =>
+                savePlanAction({
+                  id: plan.id,
+                  name: plan.name,
+                  memoryMb: plan.memoryMb,
+                  cpus: plan.cpus,
+                  dbDiskMb: plan.dbDiskMb,
+                  fileSizeLimitMb: plan.fileSizeLimitMb,
+                  backupQuotaMb: plan.backupQuotaMb,
+                  makeDefault: true,
+                }),
+              )
+            }
+          >
+            Make default
+          </Button>
+        )}
+        <Button variant="ghost" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => run(() => deletePlanAction(plan.id))}>
+          Delete
+        </Button>
+      </TableCell>
+    </TableRow>
+  );
 }
 
 export function PlansPanel({ plans, templateDefault }: { plans: PlanView[]; templateDefault: { memoryMb: number; cpus: number } }) {
-  const { pending, error, run } = useRun();
-  const [name, setName] = useState("");
-  const [memory, setMemory] = useState("4096");
-  const [cpus, setCpus] = useState("2");
-  const [dbDisk, setDbDisk] = useState("");
-  const [fileLimit, setFileLimit] = useState("");
-  const [backupQuota, setBackupQuota] = useState("");
+  const { pending, error, run } = useRefreshingAction();
+  const [form, setForm] = useState<PlanForm>({ name: "", memory: "4096", cpus: "2", dbDisk: "", fileLimit: "", backupQuota: "" });
   const [makeDefault, setMakeDefault] = useState(false);
   const hasDefault = plans.some((p) => p.isDefault);
   return (
     <div className="space-y-3 text-sm">
-      <table className="w-full text-left">
-        <thead className="text-xs uppercase tracking-wide text-zinc-500">
-          <tr>
-            <th className="py-1.5">Plan</th>
-            <th>Memory</th>
-            <th>CPUs</th>
-            <th>Database disk</th>
-            <th>Largest upload</th>
-            <th>Backup space</th>
-            <th>Users</th>
-            <th className="text-right" />
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100">
+      <Table>
+        <TableHeader columns={["Plan", "Memory", "CPUs", "Database disk", "Largest upload", "Backup space", "Users", ""]} />
+        <TableBody>
           {!hasDefault && (
-            <tr>
-              <td className="py-2">
+            <TableRow>
+              <TableCell>
                 Template default <span className="text-xs text-zinc-500">(default)</span>
-              </td>
-              <td>{templateDefault.memoryMb} MiB</td>
-              <td>{templateDefault.cpus}</td>
-              <td>installation default</td>
-              <td>50 MiB</td>
-              <td>installation default</td>
-              <td>–</td>
-              <td />
-            </tr>
+              </TableCell>
+              <TableCell>{templateDefault.memoryMb} MiB</TableCell>
+              <TableCell>{templateDefault.cpus}</TableCell>
+              <TableCell>installation default</TableCell>
+              <TableCell>50 MiB</TableCell>
+              <TableCell>installation default</TableCell>
+              <TableCell>–</TableCell>
+              <TableCell />
+            </TableRow>
           )}
           {plans.map((p) => (
-            <tr key={p.id} data-testid={`plan-${p.name}`}>
-              <td className="py-2">
-                {p.name}
-                {p.isDefault && <span className="text-xs text-zinc-500"> (default)</span>}
-              </td>
-              <td>{p.memoryMb} MiB</td>
-              <td>{p.cpus}</td>
-              <td>{p.dbDiskMb === null ? "installation default" : `${p.dbDiskMb} MiB`}</td>
-              <td>{p.fileSizeLimitMb ?? 50} MiB</td>
-              <td>{p.backupQuotaMb === null ? "installation default" : `${p.backupQuotaMb} MiB`}</td>
-              <td>{p.users}</td>
-              <td className="space-x-1 text-right">
-                {!p.isDefault && (
-                  <Button
-                    variant="secondary"
-                    className="!px-2 !py-1 text-xs"
-                    disabled={pending}
-                    onClick={() =>
-                      run(() =>
-                        savePlanAction({
-                          id: p.id,
-                          name: p.name,
-                          memoryMb: p.memoryMb,
-                          cpus: p.cpus,
-                          dbDiskMb: p.dbDiskMb,
-                          fileSizeLimitMb: p.fileSizeLimitMb,
-                          backupQuotaMb: p.backupQuotaMb,
-                          makeDefault: true,
-                        }),
-                      )
-                    }
-                  >
-                    Make default
-                  </Button>
-                )}
-                <Button variant="ghost" className="!px-2 !py-1 text-xs" disabled={pending} onClick={() => run(() => deletePlanAction(p.id))}>
-                  Delete
-                </Button>
-              </td>
-            </tr>
+            <PlanRow key={p.id} plan={p} pending={pending} run={run} />
           ))}
-        </tbody>
-      </table>
+        </TableBody>
+      </Table>
       <form
         className="flex flex-wrap items-center gap-2"
         onSubmit={(e) => {
           e.preventDefault();
           run(() =>
             savePlanAction({
-              name,
-              memoryMb: Number(memory),
-              cpus: Number(cpus),
-              dbDiskMb: dbDisk.trim() ? Number(dbDisk) : null,
-              fileSizeLimitMb: fileLimit.trim() ? Number(fileLimit) : null,
-              backupQuotaMb: backupQuota.trim() ? Number(backupQuota) : null,
+              name: form.name,
+              memoryMb: Number(form.memory),
+              cpus: Number(form.cpus),
+              dbDiskMb: optionalMb(form.dbDisk),
+              fileSizeLimitMb: optionalMb(form.fileLimit),
+              backupQuotaMb: optionalMb(form.backupQuota),
               makeDefault,
             }),
           );
         }}
       >
-        <input
-          aria-label="Plan name"
-          data-testid="plan-name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          placeholder="name"
-          className="w-28 rounded-md border border-zinc-300 px-2 py-1"
-        />
-        <input
-          aria-label="Memory (MiB)"
-          data-testid="plan-memory"
-          value={memory}
-          onChange={(e) => setMemory(e.target.value)}
-          inputMode="numeric"
-          className="w-20 rounded-md border border-zinc-300 px-2 py-1"
-        />{" "}
-        MiB
-        <input
-          aria-label="CPUs"
-          data-testid="plan-cpus"
-          value={cpus}
-          onChange={(e) => setCpus(e.target.value)}
-          inputMode="decimal"
-          className="w-14 rounded-md border border-zinc-300 px-2 py-1"
-        />
-        <input
-          aria-label="Database disk per project (MiB)"
-          data-testid="plan-db-disk"
-          value={dbDisk}
-          onChange={(e) => setDbDisk(e.target.value)}
-          placeholder="db disk MiB"
-          inputMode="numeric"
-          className="w-28 rounded-md border border-zinc-300 px-2 py-1"
-        />
-        <input
-          aria-label="Largest upload (MiB)"
-          data-testid="plan-file-limit"
-          value={fileLimit}
-          onChange={(e) => setFileLimit(e.target.value)}
-          placeholder="upload MiB"
-          inputMode="numeric"
-          className="w-24 rounded-md border border-zinc-300 px-2 py-1"
-        />
-        <input
-          aria-label="Backup space per user (MiB)"
-          data-testid="plan-backup-quota"
-          value={backupQuota}
-          onChange={(e) => setBackupQuota(e.target.value)}
-          placeholder="backups MiB"
-          inputMode="numeric"
-          className="w-24 rounded-md border border-zinc-300 px-2 py-1"
-        />{" "}
-        CPUs
+        {PLAN_FIELDS.map((f) => (
+          <span key={f.key} className="inline-flex items-center gap-1">
+            <Input
+              compact
+              aria-label={f.label}
+              data-testid={f.testId}
+              value={form[f.key]}
+              onChange={(e) => setForm((prev) => ({ ...prev, [f.key]: e.target.value }))}
+              placeholder={"placeholder" in f ? f.placeholder : undefined}
+              inputMode={"inputMode" in f ? f.inputMode : undefined}
+              className={f.width}
+            />
+            {"suffix" in f && f.suffix}
+          </span>
+        ))}
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={makeDefault} onChange={(e) => setMakeDefault(e.target.checked)} /> default
         </label>
@@ -203,16 +158,15 @@ export function UserPlanSelect({
   planId: string | null;
   plans: Array<{ id: string; name: string }>;
 }) {
-  const { pending, error, run } = useRun();
+  const { pending, error, run } = useRefreshingAction();
   return (
     <span className="inline-flex items-center gap-1">
-      <select
+      <Select
         aria-label={`Plan for ${email}`}
         data-testid={`plan-of-${email}`}
         value={planId ?? ""}
         disabled={pending}
         onChange={(e) => run(() => setUserPlanAction(userId, e.target.value || null))}
-        className="rounded-md border border-zinc-300 px-1 py-1 text-xs"
       >
         <option value="">default</option>
         {plans.map((p) => (
@@ -220,7 +174,7 @@ export function UserPlanSelect({
             {p.name}
           </option>
         ))}
-      </select>
+      </Select>
       {error && (
         <span role="alert" className="text-xs text-red-600">
           {error}

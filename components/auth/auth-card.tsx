@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { Card } from "@/components/ui/card";
 
 export function AuthCard({ title, subtitle, children, footer }: { title: string; subtitle: string; children: ReactNode; footer: ReactNode }) {
   return (
@@ -9,11 +10,11 @@ export function AuthCard({ title, subtitle, children, footer }: { title: string;
           <span className="inline-block h-7 w-7 rounded-md bg-gradient-to-br from-brand-500 to-brand-700" aria-hidden />
           Supafleet
         </Link>
-        <div className="rounded-xl border border-zinc-200 bg-white p-6 shadow-sm">
+        <Card>
           <h1 className="text-xl font-semibold tracking-tight">{title}</h1>
           <p className="mb-6 mt-1 text-sm text-zinc-500">{subtitle}</p>
           {children}
-        </div>
+        </Card>
         <p className="mt-4 text-center text-sm text-zinc-500">{footer}</p>
       </div>
     </main>

@@ -1,5 +1,6 @@
 "use client";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
+import { usePolling } from "@/components/hooks/use-polling";
 import { useRouter } from "next/navigation";
 import { cloneBackupAction, createBackupAction, listBackupsAction, restoreBackupAction } from "@/app/project/[ref]/backup-actions";
 import type { BackupView } from "@/lib/backups/service";
@@ -7,6 +8,8 @@ import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog
 import { CloneBackupDialog } from "@/components/backups/clone-backup-dialog";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Table, TableBody, TableCell, TableHeader, TableRow } from "@/components/ui/table";
 
 export function formatBytes(n: number | null): string {
   if (n === null) return "–";
@@ -46,15 +49,8 @@ export function BackupsPanel({ projectRef, projectName }: { projectRef: string; 
     } else setError(res.message);
   }, [projectRef]);
 
-  useEffect(() => {
-    // Loaded from timers, never synchronously in the effect; every 5 s while one runs.
-    const first = setTimeout(() => void load(), 0);
-    const t = setInterval(() => void load(), 5000);
-    return () => {
-      clearTimeout(first);
-      clearInterval(t);
-    };
-  }, [load]);
+  // Every 5 s while the page is open: a running backup's row moves.
+  usePolling(load, 5000);
 
   async function backUpNow() {
     setPending(true);
@@ -77,34 +73,25 @@ export function BackupsPanel({ projectRef, projectName }: { projectRef: string; 
       </div>
       {error && <Alert>{error}</Alert>}
       {backups === null ? (
-        <p className="text-sm text-zinc-500">Loading…</p>
+        <EmptyState>Loading…</EmptyState>
       ) : backups.length === 0 ? (
-        <p className="text-sm text-zinc-500">No backups yet.</p>
+        <EmptyState>No backups yet.</EmptyState>
       ) : (
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase tracking-wide text-zinc-500">
-            <tr>
-              <th className="py-1.5">Time</th>
-              <th>Kind</th>
-              <th>Size</th>
-              <th>Took</th>
-              <th>Status</th>
-              <th className="text-right">Actions</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100">
+        <Table>
+          <TableHeader columns={["Time", "Kind", "Size", "Took", "Status", { label: "Actions", align: "right" }]} />
+          <TableBody>
             {backups.map((b) => (
-              <tr key={b.id} data-testid={`backup-${b.id}`}>
-                <td className="py-2">
+              <TableRow key={b.id} data-testid={`backup-${b.id}`}>
+                <TableCell>
                   <time dateTime={b.startedAt}>{new Date(b.startedAt).toLocaleString("en")}</time>
-                </td>
-                <td>{KIND_LABEL[b.kind]}</td>
-                <td>{formatBytes(b.sizeBytes)}</td>
-                <td>{b.durationMs === null ? "–" : `${(b.durationMs / 1000).toFixed(1)} s`}</td>
-                <td className={STATUS_STYLE[b.status]} title={b.error ?? undefined}>
+                </TableCell>
+                <TableCell>{KIND_LABEL[b.kind]}</TableCell>
+                <TableCell>{formatBytes(b.sizeBytes)}</TableCell>
+                <TableCell>{b.durationMs === null ? "–" : `${(b.durationMs / 1000).toFixed(1)} s`}</TableCell>
+                <TableCell className={STATUS_STYLE[b.status]} title={b.error ?? undefined}>
                   {b.status === "FAILED" ? `failed: ${(b.error ?? "").slice(0, 80)}` : b.status.toLowerCase()}
-                </td>
-                <td className="py-2">
+                </TableCell>
+                <TableCell>
                   {b.status === "SUCCEEDED" && (
                     <div className="flex justify-end gap-2">
                       <a
@@ -145,11 +132,11 @@ export function BackupsPanel({ projectRef, projectName }: { projectRef: string; 
                       )}
                     </div>
                   )}
-                </td>
-              </tr>
+                </TableCell>
+              </TableRow>
             ))}
-          </tbody>
-        </table>
+          </TableBody>
+        </Table>
       )}
     </div>
   );

@@ -2,6 +2,7 @@
 // operation with its parameters, body and responses, then every schema.
 // A server component: no client script, nothing loaded from elsewhere.
 import type { ReactNode } from "react";
+import { Card } from "@/components/ui/card";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = { [key: string]: Json };
@@ -113,13 +114,7 @@ function Operation({ method, path, op }: { method: string; path: string; op: Obj
   const responses = isObj(op.responses) ? op.responses : {};
   const secured = Array.isArray(op.security) && op.security.length > 0;
   return (
-    <section
-      id={str(op.operationId)}
-      data-testid="operation"
-      data-method={method.toUpperCase()}
-      data-path={path}
-      className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm"
-    >
+    <Card id={str(op.operationId)} data-testid="operation" data-method={method.toUpperCase()} data-path={path}>
       <h3 className="flex flex-wrap items-center gap-3">
         <span className={`rounded px-2 py-0.5 font-mono text-xs font-semibold uppercase ${METHOD_STYLE[method] ?? "bg-zinc-100"}`}>{method}</span>
         <code className="font-mono text-sm">{path}</code>
@@ -176,7 +171,7 @@ function Operation({ method, path, op }: { method: string; path: string; op: Obj
           })}
         </ul>
       </div>
-    </section>
+    </Card>
   );
 }
 
@@ -211,7 +206,7 @@ export function ApiReference({ doc }: { doc: Obj }) {
       )}
       <h2 className="text-lg font-semibold">Schemas</h2>
       {Object.entries(schemas).map(([name, s]) => (
-        <section key={name} id={`schema-${name}`} className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">
+        <Card key={name} id={`schema-${name}`}>
           <h3 className="font-mono text-sm font-semibold">{name}</h3>
           {isObj(s) && str(s.description) && <p className="mt-1 text-sm text-zinc-600">{str(s.description)}</p>}
           {isObj(s) && s.type === "object" ? (
@@ -221,7 +216,7 @@ export function ApiReference({ doc }: { doc: Obj }) {
               <TypeOf schema={s} />
             </p>
           )}
-        </section>
+        </Card>
       ))}
     </div>
   );

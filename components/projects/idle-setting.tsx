@@ -3,6 +3,7 @@
 // woken by the next one. "Default" follows the installation's setting.
 import { useState, useTransition } from "react";
 import { setIdleTimeoutAction } from "@/app/project/[ref]/actions";
+import { Select } from "@/components/ui/select";
 
 const CHOICES: Array<{ label: string; minutes: number | null }> = [
   { label: "Default", minutes: null },
@@ -20,7 +21,7 @@ export function IdleSetting({ projectRef, initial, defaultMinutes }: { projectRe
   return (
     <label className="flex flex-wrap items-center gap-2 text-sm text-zinc-600">
       Pause when idle for
-      <select
+      <Select
         data-testid="idle-setting"
         disabled={pending}
         value={value === null ? "default" : String(value)}
@@ -33,7 +34,6 @@ export function IdleSetting({ projectRef, initial, defaultMinutes }: { projectRe
             if (!res.ok) setError(res.message);
           });
         }}
-        className="rounded-md border border-zinc-300 bg-white px-2 py-1"
       >
         {CHOICES.map((c) => (
           <option key={c.label} value={c.minutes === null ? "default" : String(c.minutes)}>
@@ -41,7 +41,7 @@ export function IdleSetting({ projectRef, initial, defaultMinutes }: { projectRe
           </option>
         ))}
         {!known && value !== null && <option value={String(value)}>{value} minutes</option>}
-      </select>
+      </Select>
       <span className="text-xs text-zinc-400">the next request wakes it</span>
       {error && (
         <span role="alert" className="text-xs text-red-600">

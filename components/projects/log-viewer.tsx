@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from "react";
 
 import { SERVICE_NAMES as SERVICES } from "@/lib/stack/types";
+import { Select } from "@/components/ui/select";
 
 /** Reconnects when the project status changes (containers come and go). */
 export function LogViewer({ projectRef, status }: { projectRef: string; status: string }) {
@@ -40,16 +41,11 @@ export function LogViewer({ projectRef, status }: { projectRef: string; status: 
       <div className="mb-2 flex items-center gap-3 text-sm">
         <label className="flex items-center gap-2">
           Service
-          <select
-            data-testid="log-service"
-            value={service}
-            onChange={(e) => setService(e.target.value)}
-            className="rounded-md border border-zinc-300 bg-white px-2 py-1"
-          >
+          <Select data-testid="log-service" value={service} onChange={(e) => setService(e.target.value)}>
             {SERVICES.map((s) => (
               <option key={s}>{s}</option>
             ))}
-          </select>
+          </Select>
         </label>
         <label className="flex items-center gap-2">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow

@@ -1,10 +1,10 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
-import * as Dialog from "@radix-ui/react-dialog";
 import { createProjectAction } from "@/app/dashboard/actions";
 import { createProjectSchema } from "@/lib/validations/project";
 import { Button } from "@/components/ui/button";
+import { DialogActions, ModalDialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
 
@@ -43,46 +43,38 @@ export function NewProjectDialog({ notice }: { notice?: string }) {
   }
 
   return (
-    <Dialog.Root
-      open={open}
-      onOpenChange={(o) => {
-        setOpen(o);
-        setError(null);
-        setFieldErrors({});
-      }}
-    >
-      <Dialog.Trigger asChild>
-        <Button variant="brand" title={notice}>
-          + New project
-        </Button>
-      </Dialog.Trigger>
+    <>
+      <ModalDialog
+        open={open}
+        onOpenChange={(o) => {
+          setOpen(o);
+          setError(null);
+          setFieldErrors({});
+        }}
+        trigger={
+          <Button variant="brand" title={notice}>
+            + New project
+          </Button>
+        }
+        title="New project"
+        description="A complete Supabase stack with its own database, keys and subdomain."
+      >
+        <form onSubmit={onSubmit} className="mt-5 space-y-4" noValidate>
+          {error && <Alert>{error}</Alert>}
+          <Field label="Project name" name="name" placeholder="My app" autoFocus required errors={fieldErrors.name} />
+          <Field label="Region label (optional)" name="region" placeholder="home-lab" hint="A label for your own bookkeeping." errors={fieldErrors.region} />
+          <DialogActions>
+            <Button type="submit" variant="brand" disabled={pending}>
+              {pending ? "Creating…" : "Create project"}
+            </Button>
+          </DialogActions>
+        </form>
+      </ModalDialog>
       {notice && (
         <span className="ml-2 text-xs text-zinc-500" data-testid="new-project-notice">
           {notice}
         </span>
       )}
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 bg-zinc-950/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl bg-white p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">New project</Dialog.Title>
-          <Dialog.Description className="mt-1 text-sm text-zinc-500">A complete Supabase stack with its own database, keys and subdomain.</Dialog.Description>
-          <form onSubmit={onSubmit} className="mt-5 space-y-4" noValidate>
-            {error && <Alert>{error}</Alert>}
-            <Field label="Project name" name="name" placeholder="My app" autoFocus required errors={fieldErrors.name} />
-            <Field label="Region label (optional)" name="region" placeholder="home-lab" hint="A label for your own bookkeeping." errors={fieldErrors.region} />
-            <div className="flex justify-end gap-2 pt-2">
-              <Dialog.Close asChild>
-                <Button type="button" variant="secondary">
-                  Cancel
-                </Button>
-              </Dialog.Close>
-              <Button type="submit" variant="brand" disabled={pending}>
-                {pending ? "Creating…" : "Create project"}
-              </Button>
-            </div>
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    </>
   );
 }

@@ -3,6 +3,8 @@
 // by the server (lib/projects/usage.ts). Drawn with recharts.
 import { Area, AreaChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { UsagePoint } from "@/lib/projects/usage";
+import { Card, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
@@ -50,13 +52,10 @@ function Chart({
 export function UsageCharts({ points }: { points: UsagePoint[] }) {
   const lastDisk = [...points].reverse().find((p) => p.diskMb !== null)?.diskMb ?? null;
   return (
-    <section className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm" data-testid="usage">
-      <div className="mb-3 flex items-baseline justify-between">
-        <h2 className="font-medium">Usage, last 24 hours</h2>
-        {lastDisk !== null && <span className="text-sm text-zinc-500">Volumes: {lastDisk} MiB</span>}
-      </div>
+    <Card data-testid="usage">
+      <CardHeader title="Usage, last 24 hours">{lastDisk !== null && <span className="text-sm text-zinc-500">Volumes: {lastDisk} MiB</span>}</CardHeader>
       {points.length === 0 ? (
-        <p className="text-sm text-zinc-500">No samples yet: they are taken every 5 minutes while the project runs.</p>
+        <EmptyState>No samples yet: they are taken every 5 minutes while the project runs.</EmptyState>
       ) : (
         <div className="grid gap-3 md:grid-cols-3">
           <Chart title="CPU" unit="%" data={points} keys={[{ key: "cpuPercent", color: "#0ea5e9", name: "CPU" }]} />
@@ -72,6 +71,6 @@ export function UsageCharts({ points }: { points: UsagePoint[] }) {
           />
         </div>
       )}
-    </section>
+    </Card>
   );
 }

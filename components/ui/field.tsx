@@ -1,4 +1,5 @@
 import type { InputHTMLAttributes } from "react";
+import { Input } from "@/components/ui/input";
 
 export function Field({
   label,
@@ -14,14 +15,7 @@ export function Field({
       <label htmlFor={id} className="block text-sm font-medium text-zinc-700">
         {label}
       </label>
-      <input
-        id={id}
-        name={name}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={errorId}
-        className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-100 aria-invalid:border-red-500"
-        {...input}
-      />
+      <Input id={id} name={name} aria-invalid={errors?.length ? true : undefined} aria-describedby={errorId} {...input} />
       {hint && !errors?.length && <p className="text-xs text-zinc-500">{hint}</p>}
       {errors?.map((e) => (
         <p key={e} id={errorId} className="text-xs text-red-600">

@@ -11,6 +11,7 @@ import { commitment, hostResources } from "@/lib/projects/admission";
 import { poolSize, type SubnetPool } from "@/lib/net/cidr";
 import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import { assertAdmin, parseOrThrow, type SessionUser } from "@/lib/auth/actor";
+import { PORT_PURPOSES } from "@/lib/stack/types";
 import { approveSchema, setDisabledSchema, setQuotaSchema, setRoleSchema, settingsSchema, userSearchSchema } from "@/lib/validations/admin";
 
 export interface AdminUserRow {
@@ -151,7 +152,13 @@ export interface HostCapacity {
   cpu: { cores: number; load1: number };
   projects: Record<string, number>;
   runningProjects: number;
-  ports: { leased: number; rangeSize: number };
+  /** Host ports leased of the range, and how many more projects the rest holds. */
+  ports: { leased: number; rangeSize: number; projectsLeft: number };
+}
+
+/** How many more projects the port range holds: each one leases a port per purpose (lib/stack/types.ts PORT_PURPOSES). */
+export function projectsThatFit(ports: { leased: number; rangeSize: number }): number {
+  return Math.max(0, Math.floor((ports.rangeSize - ports.leased) / PORT_PURPOSES.length));
 }
 
 export async function getHostCapacity(
@@ -168,6 +175,7 @@ export async function getHostCapacity(
     db.$transaction(async (tx) => commitment(tx, await hostResources(opts.dataDir))),
   ]);
   const settings = await getSystemSettings(db);
+  const rangeSize = opts.portRange.end - opts.portRange.start + 1;
   const projects: Record<string, number> = {};
   for (const g of grouped) projects[g.status] = g._count._all;
   return {
@@ -185,7 +193,7 @@ export async function getHostCapacity(
     cpu: { cores: cpus().length, load1: loadavg()[0] ?? 0 },
     projects,
     runningProjects: RUNNING_STATUSES.reduce((sum, s) => sum + (projects[s] ?? 0), 0),
-    ports: { leased, rangeSize: opts.portRange.end - opts.portRange.start + 1 },
+    ports: { leased, rangeSize, projectsLeft: projectsThatFit({ leased, rangeSize }) },
   };
 }
 

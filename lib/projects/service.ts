@@ -49,6 +49,7 @@ import { topConsumers, UsageSampler, usageOf, type UsageOptions } from "@/lib/pr
 import { checkDisks, DiskGuard } from "@/lib/projects/disk-guard";
 import { assertMayCreateProjects } from "@/lib/users/verification";
 import { STATUS } from "@/lib/domain";
+import { projectPageView } from "@/lib/projects/page-view";
 
 export { deriveActiveStatus } from "@/lib/projects/status";
 export type { ProjectCore, ProjectHooks, ProjectServiceConfig, ProxyNotifier } from "@/lib/projects/context";
@@ -244,6 +245,8 @@ export class ProjectService {
   /** One usage sample of every running project now (the sampler's step; tests, benches). */
   sampleUsage = (now?: Date) => (this.sampler ?? (this.manualSampler ??= new UsageSampler(this.ctx))).sampleOnce(now);
   usageOf = (actor: SessionUser, ref: string) => usageOf(this.ctx, actor, ref);
+  /** A project page's section: the summary, and on request usage and the idle setting, behind one ownership check. */
+  pageView = (actor: SessionUser, ref: string, want?: { usage?: boolean; idle?: boolean }) => projectPageView(this.ctx, actor, ref, want);
   topConsumers = (actor: SessionUser, take?: number) => topConsumers(this.ctx, actor, take);
 
   // ---- the engine ---------------------------------------------------------------

@@ -98,9 +98,13 @@ function point(s: { at: Date; cpuCentiPct: number; memoryMb: number; netRxKb: nu
 
 /** The project's last 24 hours, oldest first (owner only). */
 export async function usageOf(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<UsagePoint[]> {
-  const p = await findOwned(ctx, actor, ref);
+  return usageSeries(ctx, (await findOwned(ctx, actor, ref)).id);
+}
+
+/** A project's last 24 hours by its id: for callers that checked ownership already. */
+export async function usageSeries(ctx: ProjectContext, projectId: string): Promise<UsagePoint[]> {
   const rows = await ctx.db.usageSample.findMany({
-    where: { projectId: p.id, at: { gte: new Date(Date.now() - DAY_MS) } },
+    where: { projectId, at: { gte: new Date(Date.now() - DAY_MS) } },
     orderBy: { at: "asc" },
     take: 2000,
   });

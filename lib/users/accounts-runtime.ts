@@ -5,6 +5,7 @@ import { mailerFor } from "@/lib/mail/mailer";
 import { getMasterKey } from "@/lib/server-keys";
 import { getDb, getRateLimiter } from "@/lib/services";
 import type { AccountDeps } from "@/lib/users/account-deps";
+import { verificationState, type VerificationState } from "@/lib/users/verification";
 
 export function getAccountDeps(): AccountDeps {
   const env = getEnv();
@@ -14,4 +15,9 @@ export function getAccountDeps(): AccountDeps {
 /** True when the installation has SMTP settings: addresses are then confirmed. */
 export function mailConfigured(): boolean {
   return getEnv().mail !== undefined;
+}
+
+/** Whether this user must still confirm their address (the dashboard's banner asks; components never hold the database). */
+export function verificationStateOf(userId: string): Promise<VerificationState> {
+  return verificationState(getDb(), userId, mailConfigured());
 }

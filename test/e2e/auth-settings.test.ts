@@ -51,11 +51,13 @@ describe("Auth settings in the browser", () => {
     ref = await createProjectInBrowser(page, "Auth demo");
     await page.waitForSelector("[data-testid=status-badge][data-status=ACTIVE_HEALTHY]", { timeout: 600_000 });
     expect(await page.textContent("[data-testid=stack-version]")).toContain("2026.09-r1");
+    await page.click("[data-testid=nav-api]");
     expect(await page.textContent("[data-testid=secret-key]")).toMatch(/^•+$/);
     await page.click("[data-testid=reveal]");
     await expect.poll(() => page.textContent("[data-testid=publishable-key]")).toMatch(/^sb_publishable_/);
     expect(await page.textContent("[data-testid=jwks-url]")).toBe(`http://${ref}.localhost/auth/v1/.well-known/jwks.json`);
     expect(await page.textContent("[data-testid=secret-key]")).toMatch(/sb_secret_/);
+    await page.click("[data-testid=nav-auth]");
     expect(await page.isChecked("[data-testid=confirm-email]")).toBe(false);
     expect(await page.inputValue("#field-siteUrl")).toBe("http://localhost:3000");
     expect((await authEnv()).GOTRUE_MAILER_AUTOCONFIRM).toBe("true");

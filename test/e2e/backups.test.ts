@@ -62,6 +62,7 @@ describe("Backups in the browser", () => {
     await waitHealthy();
     await sql(ref, "create table notes (id int primary key, body text); insert into notes values (1, 'kept by the backup')");
 
+    await page.click("[data-testid=nav-backups]");
     await page.click("[data-testid=backup-now]");
     const row = page.locator("[data-testid=backups] tbody tr").first();
     await expect.poll(() => row.textContent(), { timeout: 180_000 }).toContain("succeeded");

@@ -249,7 +249,7 @@ describe("the Management API with real clients", () => {
     expect(revealed[3]!.api_key).toMatch(/^sb_secret_[\w-]{22}_[\w-]{8}$/);
     expect(revealed[3]!.api_key!.startsWith(keys[3]!.prefix!)).toBe(true);
     // both answers match the dashboard
-    await alice.goto(`${app.url}/project/${ref}`);
+    await alice.goto(`${app.url}/project/${ref}/api`);
     await alice.click("[data-testid=reveal]");
     await expect.poll(() => alice.textContent("[data-testid=anon-key]")).toBe(keys[0]!.api_key);
     expect(await alice.textContent("[data-testid=service-key]")).toBe(keys[1]!.api_key);

@@ -84,6 +84,7 @@ describe("projects in the browser", () => {
       .poll(() => alice.locator("[data-testid=services] tbody tr").count(), { timeout: 20_000 })
       // the app runs with analytics off (the default): no analytics or vector rows
       .toBe(templateServices(LATEST_STACK_VERSION, { analytics: false }).length);
+    await alice.click("[data-testid=nav-logs]");
     // the log viewer reconnects once containers exist and shows the db's output: its data came
     // from the template's seed (SUPAFLEET_DB_SEED is on by default), so it skipped the first boot
     await expect
@@ -93,6 +94,7 @@ describe("projects in the browser", () => {
   });
 
   it("reveals and copies the keys", async () => {
+    await alice.click("[data-testid=nav-api]");
     expect(await alice.textContent("[data-testid=anon-key]")).toMatch(/^•+$/);
     await alice.click("[data-testid=reveal]");
     await expect.poll(() => alice.textContent("[data-testid=anon-key]")).toMatch(/^eyJ/);
@@ -102,6 +104,8 @@ describe("projects in the browser", () => {
     expect(service).not.toBe(anon);
     await alice.click("[data-testid=anon-key-copy]");
     expect(await alice.evaluate(() => navigator.clipboard.readText())).toBe(anon);
+    // the revealed keys stay revealed in the database section (the layout holds them)
+    await alice.click("[data-testid=nav-database]");
     expect(await alice.textContent("[data-testid=direct-url]")).toContain(`postgres.${refA}:`);
     await snap(alice, "projects-05-keys-revealed");
   });

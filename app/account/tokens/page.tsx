@@ -4,6 +4,7 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { getAccountServices } from "@/lib/services";
 import { SiteHeader } from "@/components/site-header";
 import { TokenList, NewTokenForm } from "@/components/account/token-manager";
+import { TitledCard } from "@/components/ui/card";
 
 export const metadata = { title: "Access tokens" };
 
@@ -26,14 +27,12 @@ export default async function TokensPage() {
             .
           </p>
         </div>
-        <section className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">
-          <h2 className="mb-3 font-medium">New token</h2>
+        <TitledCard title="New token">
           <NewTokenForm isAdmin={user.role === "ADMIN"} />
-        </section>
-        <section className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">
-          <h2 className="mb-3 font-medium">Your tokens</h2>
+        </TitledCard>
+        <TitledCard title="Your tokens">
           <TokenList tokens={tokens} />
-        </section>
+        </TitledCard>
       </main>
     </>
   );

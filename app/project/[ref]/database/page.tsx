@@ -1,0 +1,9 @@
+import { DatabaseCard, StudioCard } from "@/components/projects/keys-cards";
+import { liveSection } from "../access";
+
+export default liveSection("database", () => (
+  <>
+    <DatabaseCard />
+    <StudioCard />
+  </>
+));

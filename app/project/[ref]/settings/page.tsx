@@ -1,0 +1,13 @@
+import { IdleSetting } from "@/components/projects/idle-setting";
+import { TitledCard } from "@/components/ui/card";
+import { ownedProject } from "../access";
+
+export default async function ProjectSettingsPage({ params }: { params: Promise<{ ref: string }> }) {
+  const { project, idle } = await ownedProject((await params).ref, "settings", "idle");
+  if (!idle) throw new Error("The project's idle setting was not read.");
+  return (
+    <TitledCard title="Auto-pause" data-testid="settings-section">
+      <IdleSetting projectRef={project.ref} initial={idle.minutes} defaultMinutes={idle.defaultMinutes} />
+    </TitledCard>
+  );
+}

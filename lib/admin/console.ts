@@ -1,0 +1,58 @@
+// The admin console in one call: everything app/admin/page.tsx shows, read
+// for an admin. The engine, the Swarm and the image store may be down; their
+// parts come back as an error line and the rest of the console still works.
+import { getAccountServices, getBackupService, getImagePuller, getProjectService } from "@/lib/services";
+import { describeError } from "@/lib/errors";
+import type { SessionUser } from "@/lib/auth/actor";
+
+/** A part of the console that may fail on its own. */
+export type Readable<T> = { ok: true; value: T } | { ok: false; error: string };
+
+async function readable<T>(work: Promise<T>): Promise<Readable<T>> {
+  try {
+    return { ok: true, value: await work };
+  } catch (err) {
+    return { ok: false, error: describeError(err) };
+  }
+}
+
+type ProjectService = ReturnType<typeof getProjectService>;
+
+export async function loadAdminConsole(actor: SessionUser, search: { q?: string; pq?: string }) {
+  const { admin, plans: planService } = getAccountServices();
+  const service = getProjectService();
+  // These check the actor is an admin, so nothing below runs for anyone else.
+  const [users, pending, projects, settings, capacity, plans] = await Promise.all([
+    admin.listUsers(actor, { query: search.q }),
+    admin.listPendingUsers(actor),
+    service.listAllProjects(actor, { query: search.pq, take: 100 }),
+    admin.getSettings(actor),
+    admin.hostCapacity(actor),
+    planService.list(actor),
+  ]);
+  const [consumers, backups, behindLatest, engine, nodes, images] = await Promise.all([
+    service.topConsumers(actor, 10),
+    getBackupService().adminView(actor),
+    service.projectsBehindLatest(actor),
+    readable<Awaited<ReturnType<ProjectService["engineView"]>>>(service.engineView(actor)),
+    readable<Awaited<ReturnType<ProjectService["nodes"]>>>(service.nodes(actor)),
+    readable(getImagePuller().status()),
+  ]);
+  return {
+    users,
+    pending,
+    projects,
+    settings,
+    capacity,
+    plans,
+    consumers,
+    backups,
+    behindLatest,
+    engine,
+    nodes,
+    images,
+    installationId: service.installationId,
+  };
+}
+
+export type AdminConsole = Awaited<ReturnType<typeof loadAdminConsole>>;
