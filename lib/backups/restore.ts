@@ -20,6 +20,7 @@ import { onlyServices } from "@/lib/backups/generation";
 import { rotationScript } from "@/lib/backups/rotate";
 import { secretsOf } from "@/lib/projects/context";
 import { discardFailedCreate } from "@/lib/projects/provision";
+import { dataOpsOf } from "@/lib/stack/runtime-port";
 
 export interface BackupRow {
   id: string;
@@ -57,7 +58,7 @@ export async function fillFromBackup(b: BackupContext, backup: BackupRow, spec: 
     });
     if (opened.manifest.stackVersion !== backup.stackVersion)
       throw new InvalidStateError("The backup's manifest names another template version than its record.");
-    await b.projects.provisioner.importData(spec, opened.entries);
+    await dataOpsOf(b.projects.provisioner, "backups").importData(spec, opened.entries);
     await opened.finish();
     publishProgress(progressRef, "restore.progress", label, { image: label, percent: 100, status: "restored" });
     return opened.manifest;
@@ -122,7 +123,7 @@ export async function rollBackRestore(
   }
   if (r.toGeneration !== r.fromGeneration) {
     await provisioner.removeContainers(p.ref);
-    await provisioner.removeGeneration(p.ref, r.toGeneration);
+    await dataOpsOf(provisioner, "backups").removeGeneration(p.ref, r.toGeneration);
   }
   if (r.previousStatus === "INACTIVE" || r.previousStatus === "UNKNOWN" || !(await hasDatabase(b, p.ref, r.fromGeneration))) {
     // Stopped before, or its data was already missing: nothing to start, and never an empty database in its place.
@@ -170,7 +171,7 @@ async function commit(
   await provisioner.writeMetadata(p.ref, sealedMetadataOf(b.projects, { ...p, activatedAt, dataGeneration: r.toGeneration }));
   if (r.fromGeneration !== r.toGeneration) {
     try {
-      await provisioner.removeGeneration(p.ref, r.fromGeneration);
+      await dataOpsOf(provisioner, "backups").removeGeneration(p.ref, r.fromGeneration);
     } catch (err) {
       // The restart repair removes it later (the SUCCEEDED restore names it).
       await recordEvent(db, p, "WARN", EVENT.restoreStep, `The previous volumes could not be removed yet: ${describeError(err)}`);
@@ -228,7 +229,7 @@ export async function runClone(b: BackupContext, restoreId: string, signal: Abor
     await step(b, p, "Starting the database alone and giving it this project's passwords and JWT secret");
     await startStack(b, p, onlyServices(spec, ["db"]), signal);
     const oldSecrets = secretsOf(b.projects, { ref: manifest.ref, secrets: backup.secrets });
-    await b.projects.provisioner.runSql(p.ref, rotationScript(spec, secretsOf(b.projects, p)), { password: oldSecrets.postgresPassword });
+    await dataOpsOf(b.projects.provisioner, "backups").runSql(p.ref, rotationScript(spec, secretsOf(b.projects, p)), { password: oldSecrets.postgresPassword });
     await step(b, p, "Starting every service");
     await startStack(b, p, spec, signal);
     await commit(b, r, p, { activatedAt: new Date() });

@@ -18,6 +18,7 @@ import type { Db } from "@/lib/db/client";
 import { describeError, secretsOf, type ProjectContext } from "@/lib/projects/context";
 import { recordEvent } from "@/lib/projects/events";
 import { effectivePlan } from "@/lib/projects/admission";
+import { dataOpsOf } from "@/lib/stack/runtime-port";
 
 export const DISK_WARN_PERCENT = 80;
 export const DISK_READ_ONLY_PERCENT = 95;
@@ -61,7 +62,8 @@ export interface DiskCheckReport {
 /** Measures every running project's databases and applies the quota's lines. */
 export async function checkDisks(ctx: ProjectContext, now = new Date()): Promise<DiskCheckReport> {
   const report: DiskCheckReport = { measured: 0, readOnly: [], writable: [], warned: [], errors: [] };
-  if (!ctx.provisioner.sql) return report;
+  // Measuring runs SQL in the project's database: an engine without data operations (Swarm) has nothing to check.
+  if (!ctx.provisioner.data) return report;
   const projects = await ctx.db.project.findMany({ where: { status: { in: [...ACTIVE_STATUSES] } } });
   // Read once per pass: the installation's default quota for plans without their own.
   const { defaultDbDiskMb } = await ctx.db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {}, select: { defaultDbDiskMb: true } });
@@ -79,7 +81,7 @@ type ProjectRow = Awaited<ReturnType<ProjectContext["db"]["project"]["findMany"]
 
 async function checkOne(ctx: ProjectContext, p: ProjectRow, now: Date, defaultDbDiskMb: number, report: DiskCheckReport): Promise<void> {
   const password = secretsOf(ctx, p).postgresPassword;
-  const out = await ctx.provisioner.runSql(p.ref, SIZE_SQL, { password });
+  const out = await dataOpsOf(ctx.provisioner, "backups").runSql(p.ref, SIZE_SQL, { password });
   const bytes = Number(out.trim().split("\n").pop());
   if (!Number.isFinite(bytes) || bytes <= 0) throw new Error(`unexpected size answer: ${JSON.stringify(out.slice(0, 100))}`);
   const usedMb = Math.ceil(bytes / 1024 / 1024);
@@ -96,7 +98,7 @@ async function checkOne(ctx: ProjectContext, p: ProjectRow, now: Date, defaultDb
     // The project may have stopped since the list was read: only a running one is switched.
     const fresh = await ctx.db.project.findUnique({ where: { id: p.id }, select: { status: true } });
     if (!fresh || !isStatusIn(fresh.status, ACTIVE_STATUSES)) return;
-    await ctx.provisioner.runSql(p.ref, READ_ONLY_SQL, { password });
+    await dataOpsOf(ctx.provisioner, "backups").runSql(p.ref, READ_ONLY_SQL, { password });
     data.dbReadOnly = true;
     report.readOnly.push(p.ref);
     await recordEvent(
@@ -107,7 +109,7 @@ async function checkOne(ctx: ProjectContext, p: ProjectRow, now: Date, defaultDb
       `The database uses ${usedMb} MiB, ${pct} % of its ${quotaMb} MiB disk quota: it is read-only now (reads work; to delete data, run SET default_transaction_read_only = off in your session). It becomes writable again below ${DISK_READ_ONLY_PERCENT} %, or with a larger plan.`,
     );
   } else if (state !== "read_only" && p.dbReadOnly) {
-    await ctx.provisioner.runSql(p.ref, WRITABLE_SQL, { password });
+    await dataOpsOf(ctx.provisioner, "backups").runSql(p.ref, WRITABLE_SQL, { password });
     data.dbReadOnly = false;
     report.writable.push(p.ref);
     await recordEvent(ctx.db, p, "INFO", EVENT.diskWritable, `The database uses ${usedMb} MiB, ${pct} % of its ${quotaMb} MiB disk quota: writable again.`);

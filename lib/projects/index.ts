@@ -12,8 +12,8 @@ import { getMasterKey } from "@/lib/server-keys";
 import { activityLogPath, createProxy } from "@/lib/proxy/app-proxy";
 import { NginxActivityLog } from "@/lib/proxy/activity";
 import { LATEST_STACK_VERSION, templateImage } from "@/lib/stack/template";
-import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
-import { createSwarmProvisioner } from "@/lib/projects/swarm-provisioner";
+import { createDockerProvisioner } from "@/lib/docker/provisioner";
+import { createSwarmProvisioner } from "@/lib/swarm/provisioner";
 import { ProjectService } from "@/lib/projects/service";
 import { getRateLimiter } from "@/lib/rate-limit";
 

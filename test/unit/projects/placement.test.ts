@@ -12,7 +12,8 @@ import { migrate } from "@/lib/db/migrate";
 import { CapacityExceededError } from "@/lib/errors";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { ProjectService } from "@/lib/projects/service";
-import { chooseNode, type SwarmNodeView } from "@/lib/swarm/nodes";
+import { chooseNode } from "@/lib/swarm/nodes";
+import type { NodeView } from "@/lib/stack/runtime-port";
 import { FakeEngine } from "@/test/support/fake-provisioner";
 
 const tmp = mkdtempSync(join(tmpdir(), "supafleet-placement-"));
@@ -24,7 +25,7 @@ it("refuses a create no node takes before making anything, and places one once a
   const db = createDb(url);
   const installationId = await ensureInstallationId(db);
   const engine = new FakeEngine();
-  const node: SwarmNodeView = {
+  const node: NodeView = {
     id: "node-1",
     hostname: "host",
     address: "10.0.0.1",
@@ -41,10 +42,20 @@ it("refuses a create no node takes before making anything, and places one once a
   const places: number[] = [];
   const provisioner = {
     ...engine.provisioner(installationId),
-    place: async ({ memoryBytes }: { ref: string; memoryBytes: number }) => {
-      places.push(memoryBytes);
-      const n = chooseNode([node], memoryBytes);
-      return { nodeId: n.id, address: null };
+    placement: {
+      place: async ({ memoryBytes }: { ref: string; memoryBytes: number }) => {
+        places.push(memoryBytes);
+        const n = chooseNode([node], memoryBytes);
+        return { nodeId: n.id, address: null };
+      },
+      checkOpen: async () => {
+        places.push(0);
+        chooseNode([node], 0);
+      },
+      nodes: async () => [node],
+      setNodeDrained: async (_nodeId: string, drained: boolean) => {
+        node.drained = drained;
+      },
     },
   };
   const service = new ProjectService(

@@ -190,15 +190,22 @@ describe("upgrades to a new Postgres major (15 → 17)", () => {
       },
       ...opts.hooks,
     });
+    const data = base.data!;
     const provisioner = {
       ...base,
-      dataUpgrades: opts.dataUpgrades ?? true,
-      // As psql with ON_ERROR_STOP: a script the database refuses fails.
-      runSql: async (...args: Parameters<typeof base.runSql>) => {
-        const refused = opts.sqlError?.(args[1]);
-        if (refused) throw new Error(refused);
-        return base.runSql(...args);
-      },
+      // A runtime that cannot carry data over (Swarm) has no data port.
+      data:
+        opts.dataUpgrades === false
+          ? undefined
+          : {
+              ...data,
+              // As psql with ON_ERROR_STOP: a script the database refuses fails.
+              runSql: async (...args: Parameters<typeof data.runSql>) => {
+                const refused = opts.sqlError?.(args[1]);
+                if (refused) throw new Error(refused);
+                return data.runSql(...args);
+              },
+            },
     };
     return new ProjectService(
       db,
