@@ -96,8 +96,9 @@ export interface Runtime {
   replaceService(spec: StackSpec, service: ServiceName, opts: StartOptions): Promise<void>;
   /**
    * Removes containers, network AND VOLUMES: the project's data. Only for an
-   * explicit delete of the project, or the rollback of a create that never
-   * became active (lib/projects/provision.ts and lifecycle.ts decide). Safe to repeat.
+   * explicit delete of the project, the purge of a quarantined stack, or the
+   * rollback of a create that never became active (discardFailedCreate in
+   * lib/projects/provision.ts decides which). Safe to repeat.
    */
   destroy(ref: string): Promise<Removed>;
   /** Removes the containers only; data and network stay. Safe to repeat. */
