@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     await service.waitForIdle(ref);
     const db0 = containerName(ref, "db");
     const password = service.secretsOf(await db.project.findUniqueOrThrow({ where: { ref } })).postgresPassword;
-    const psql = (sql: string) => provisioner.runSql(ref, sql, { password });
+    const psql = (sql: string) => provisioner.data!.runSql(ref, sql, { password });
     console.log(`# ${machine()}; ${rows.toLocaleString("en")} rows`);
 
     const [, genMs] = await timed(() =>

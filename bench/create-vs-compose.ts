@@ -28,7 +28,7 @@ import { removeStack } from "@/lib/docker/resources";
 import { applyStack } from "@/lib/docker/stack-runner";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import type { StackSpec } from "@/lib/stack/types";
-import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
+import { createDockerProvisioner } from "@/lib/docker/provisioner";
 import { DOCKER_SOCKET } from "@/test/support/installation";
 import { STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
 import { benchSetup, machine, makeUser, standinSpec } from "./common";

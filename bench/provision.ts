@@ -3,7 +3,8 @@
 // containers started directly, level by level in dependency order (parallel
 // within a level), each level waiting on docker's own health status.
 import type Docker from "dockerode";
-import { applyStack, dependencyOrder } from "@/lib/docker/stack-runner";
+import { applyStack } from "@/lib/docker/stack-runner";
+import { dependencyOrder } from "@/lib/stack/run-graph";
 import { removeStack } from "@/lib/docker/resources";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import type { StackSpec } from "@/lib/stack/types";

@@ -209,7 +209,7 @@ export interface Env extends LimitsEnv {
   authSecret: string | undefined;
   authUrl: string | undefined;
   dockerSocket: string;
-  /** Which runtime runs projects: one Docker engine, or Docker Swarm (lib/projects/swarm-provisioner.ts). */
+  /** Which runtime runs projects: one Docker engine, or Docker Swarm (lib/swarm/provisioner.ts). */
   engine: "docker" | "swarm";
   swarm: { encrypted: boolean; nodeEngines: Record<string, string> };
   /** Logs and analytics (Logflare + Vector) in every project's stack; off by default, as upstream. */

@@ -17,6 +17,7 @@ import type { BackupContext } from "@/lib/backups/context";
 import { LocalStore } from "@/lib/backups/store";
 import { rollBackRestore } from "@/lib/backups/restore";
 import type { ProjectStatus } from "@/lib/domain";
+import { dataOpsOf } from "@/lib/stack/runtime-port";
 
 export interface BackupRepairReport {
   repaired: string[];
@@ -69,7 +70,7 @@ export async function repairBackups(b: BackupContext): Promise<BackupRepairRepor
     const left = stack?.volumes.some((v) => v.key !== "metadata" && v.generation === r.fromGeneration && r.fromGeneration !== r.project.dataGeneration);
     if (!left) continue;
     await attempt(`${r.project.ref}: removed the volumes a restore replaced (generation ${r.fromGeneration})`, async () => {
-      await provisioner.removeGeneration(r.project.ref, r.fromGeneration);
+      await dataOpsOf(provisioner, "backups").removeGeneration(r.project.ref, r.fromGeneration);
       await provisioner.writeMetadata(r.project.ref, sealedMetadataOf(b.projects, r.project));
     });
   }

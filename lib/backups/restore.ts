@@ -18,6 +18,7 @@ import { openBackup, type Manifest } from "@/lib/backups/format";
 import { onlyServices } from "@/lib/stack/volumes";
 import { rotationScript } from "@/lib/backups/rotate";
 import { discardFailedCreate } from "@/lib/projects/provision";
+import { dataOpsOf } from "@/lib/stack/runtime-port";
 
 export interface BackupRow {
   id: string;
@@ -55,7 +56,7 @@ export async function fillFromBackup(b: BackupContext, backup: BackupRow, spec: 
     });
     if (opened.manifest.stackVersion !== backup.stackVersion)
       throw new InvalidStateError("The backup's manifest names another template version than its record.");
-    await b.provisioner.importData(spec, opened.entries);
+    await dataOpsOf(b.provisioner, "backups").importData(spec, opened.entries);
     await opened.finish();
     publishProgress(progressRef, EVENT.restoreProgress, label, { image: label, percent: 100, status: "restored" });
     return opened.manifest;
@@ -110,7 +111,7 @@ export async function rollBackRestore(
   }
   if (r.toGeneration !== r.fromGeneration) {
     await provisioner.removeContainers(p.ref);
-    await provisioner.removeGeneration(p.ref, r.toGeneration);
+    await dataOpsOf(provisioner, "backups").removeGeneration(p.ref, r.toGeneration);
   }
   if (r.previousStatus === STATUS.INACTIVE || r.previousStatus === STATUS.UNKNOWN || !(await hasDatabase(b, p.ref, r.fromGeneration))) {
     // Stopped before, or its data was already missing: nothing to start, and never an empty database in its place.
@@ -158,7 +159,7 @@ async function commit(
   await provisioner.writeMetadata(p.ref, sealedMetadataOf(b.projects, { ...p, activatedAt, dataGeneration: r.toGeneration }));
   if (r.fromGeneration !== r.toGeneration) {
     try {
-      await provisioner.removeGeneration(p.ref, r.fromGeneration);
+      await dataOpsOf(provisioner, "backups").removeGeneration(p.ref, r.fromGeneration);
     } catch (err) {
       // The restart repair removes it later (the SUCCEEDED restore names it).
       await recordEvent(db, p, "WARN", EVENT.restoreStep, `The previous volumes could not be removed yet: ${describeError(err)}`);
@@ -216,7 +217,7 @@ export async function runClone(b: BackupContext, restoreId: string, signal: Abor
     await step(b, p, "Starting the database alone and giving it this project's passwords and JWT secret");
     await startStack(b, p, onlyServices(spec, ["db"]), signal);
     const oldSecrets = secretsOf(b.projects, { ref: manifest.ref, secrets: backup.secrets });
-    await b.provisioner.runSql(p.ref, rotationScript(spec, secretsOf(b.projects, p)), { password: oldSecrets.postgresPassword });
+    await dataOpsOf(b.provisioner, "backups").runSql(p.ref, rotationScript(spec, secretsOf(b.projects, p)), { password: oldSecrets.postgresPassword });
     await step(b, p, "Starting every service");
     await startStack(b, p, spec, signal);
     await commit(b, r, p, { activatedAt: new Date() });

@@ -17,6 +17,7 @@ import { EncryptStream, newProjectBackupKey, unsealProjectBackupKey } from "@/li
 import type { BackupContext } from "@/lib/backups/context";
 import { addManifest, HashTap } from "@/lib/backups/format";
 import { objectKeyFor } from "@/lib/backups/store";
+import { dataOpsOf } from "@/lib/stack/runtime-port";
 
 /** The project's backup key, made (and sealed into its row) on first use. */
 export async function projectKey(b: BackupContext, p: { id: string; ref: string }): Promise<{ key: Buffer; sealed: string }> {
@@ -95,7 +96,7 @@ export async function takeBackup(
           dataGeneration: p.dataGeneration,
           secrets: p.secrets,
         });
-        const method = await provisioner.exportData(spec, out);
+        const method = await dataOpsOf(provisioner, "backups").exportData(spec, out);
         out.finalize();
         return method;
       })();

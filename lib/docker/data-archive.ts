@@ -36,8 +36,7 @@ import { CACHE_VOLUMES, DB_VOLUME, dataVolumes } from "@/lib/stack/volumes";
 import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
 import { containerName } from "@/lib/stack/build-stack-spec";
 import type { StackSpec } from "@/lib/stack/types";
-
-export type ExportMethod = "hot" | "cold";
+import type { ExportMethod, ImportEntry } from "@/lib/stack/runtime-port";
 
 // Not part of a base backup (PostgreSQL docs 26.3.3): made again at start, or
 // must not be carried over (the live server's pid file, its replication slots).
@@ -231,11 +230,6 @@ export async function exportData(docker: Docker, spec: StackSpec, out: Pack, opt
     else await exportVolume(docker, spec, v, image, out);
   }
   return method;
-}
-
-export interface ImportEntry {
-  header: Headers;
-  body: Readable;
 }
 
 /**

@@ -37,7 +37,8 @@ import type Docker from "dockerode";
 import { extract, pack as newPack } from "tar-stream";
 import { statusOf } from "@/lib/docker/client";
 import { filesArchive, inspectOrNull } from "@/lib/docker/containers";
-import { exportData, importData, type ImportEntry } from "@/lib/docker/data-archive";
+import { exportData, importData } from "@/lib/docker/data-archive";
+import type { DataUpgradeOptions, ImportEntry } from "@/lib/stack/runtime-port";
 import { runExec, startExec } from "@/lib/docker/exec-stream";
 import { LineFilter, rewriteDumpLine, skippedDumpLines } from "@/lib/docker/dump-filter";
 import { logTail } from "@/lib/docker/logs";
@@ -53,13 +54,6 @@ import { LABELS, type ServiceSpec, type StackSpec } from "@/lib/stack/types";
 export const UPGRADE_ROLE = "db-upgrade";
 const INIT_DIR = "/docker-entrypoint-initdb.d";
 const READY_DEADLINE_MS = 180_000;
-
-export interface DataUpgradeOptions {
-  /** The superuser's password (the project's database password). */
-  password: string;
-  onStep: (message: string) => void;
-  signal?: AbortSignal;
-}
 
 function dbOf(spec: StackSpec): ServiceSpec {
   const db = spec.services.find((s) => s.service === "db");

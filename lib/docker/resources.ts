@@ -6,7 +6,7 @@ import type Docker from "dockerode";
 import { ResourceConflictError } from "@/lib/errors";
 import { LABELS, parseHostPorts, type StackSpec } from "@/lib/stack/types";
 import { labelFilter, statusOf } from "@/lib/docker/client";
-import { generationOf } from "@/lib/stack/volumes";
+import { EngineStackGroups, type EngineStack, type Removed } from "@/lib/stack/engine-stacks";
 
 /**
  * Resources made before installation ids existed carry no installation label.
@@ -105,12 +105,6 @@ async function retrying409(fn: () => Promise<unknown>, attempts = 20): Promise<v
   }
 }
 
-export interface Removed {
-  containers: number;
-  volumes: number;
-  networks: number;
-}
-
 // Growing pauses, about 30 s in all: on a saturated host (bench/live-scale.ts) the engine freed a
 // removed container's network endpoint over 3 s after the removal returned, failing 6 passes 0.5 s apart.
 const REMOVE_PASSES = 10;
@@ -175,28 +169,6 @@ export async function removeStack(docker: Docker, ref: string, installationId: s
   throw new ResourceConflictError(`Could not remove every resource of ${ref} after ${REMOVE_PASSES} passes${busy ? `: ${busy}` : ""}.`);
 }
 
-export interface EngineContainer {
-  id: string;
-  name: string;
-  service: string | null;
-  running: boolean;
-  /** "metadata" for the never-started containers that read and write the metadata volume. */
-  role: string | null;
-}
-
-/** One project's resources on the engine, as their labels describe them. */
-export interface EngineStack {
-  ref: string;
-  /** null: made before installation ids existed. */
-  installation: string | null;
-  containers: EngineContainer[];
-  /** name, the template's volume key (db-data, storage, …, metadata) and its data generation (lib/stack/volumes.ts) */
-  volumes: Array<{ name: string; key: string | null; generation: number }>;
-  networks: string[];
-  /** The leased host ports its containers are bound to, from their labels. */
-  hostPorts: Partial<Record<"KONG_HTTP" | "POSTGRES" | "POOLER", number>>;
-}
-
 /** Every Supafleet-labelled stack on the engine, of every installation. Reads only. */
 export async function listEngineStacks(docker: Docker): Promise<EngineStack[]> {
   const filters = labelFilter({ [LABELS.managed]: "true" });
@@ -205,35 +177,11 @@ export async function listEngineStacks(docker: Docker): Promise<EngineStack[]> {
     docker.listVolumes({ filters }),
     docker.listNetworks({ filters }),
   ]);
-  const byKey = new Map<string, EngineStack>();
-  const entry = (labels: Record<string, string> | null | undefined): EngineStack | null => {
-    const ref = labels?.[LABELS.ref];
-    if (!ref) return null;
-    const installation = labels?.[LABELS.installation] ?? null;
-    const key = `${installation ?? ""}/${ref}`;
-    let e = byKey.get(key);
-    if (!e) byKey.set(key, (e = { ref, installation, containers: [], volumes: [], networks: [], hostPorts: {} }));
-    return e;
-  };
-  for (const c of containers) {
-    const e = entry(c.Labels);
-    if (!e) continue;
-    e.containers.push({
-      id: c.Id,
-      name: (c.Names[0] ?? c.Id).replace(/^\//, ""),
-      service: c.Labels?.[LABELS.service] ?? null,
-      running: c.State === "running",
-      role: c.Labels?.[LABELS.role] ?? null,
-    });
-    const ports = parseHostPorts(c.Labels?.[LABELS.hostPorts]);
-    if (Object.keys(ports).length) e.hostPorts = { ...e.hostPorts, ...ports };
-  }
-  for (const v of volumes.Volumes ?? []) {
-    const labels = v.Labels as Record<string, string> | null;
-    entry(labels)?.volumes.push({ name: v.Name, key: labels?.[LABELS.volume] ?? null, generation: generationOf(labels) });
-  }
-  for (const n of networks) entry(n.Labels)?.networks.push(n.Name);
-  return [...byKey.values()].sort((a, b) => a.ref.localeCompare(b.ref));
+  const groups = new EngineStackGroups();
+  for (const c of containers) groups.addContainer(c.Labels, { id: c.Id, name: (c.Names[0] ?? c.Id).replace(/^\//, ""), running: c.State === "running" });
+  for (const v of volumes.Volumes ?? []) groups.addVolume(v.Labels as Record<string, string> | null, v.Name);
+  for (const n of networks) groups.addNetwork(n.Labels, n.Name);
+  return groups.stacks();
 }
 
 /** The subnets of every network on the engine, of any installation or none. */

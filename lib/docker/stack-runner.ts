@@ -4,8 +4,7 @@
 // depends_on condition; resolves when every health-checked service is
 // healthy. It never deletes: on failure the caller removes by label.
 import type Docker from "dockerode";
-import { InvalidStateError, StackTimeoutError } from "@/lib/errors";
-import { LABELS, type ServiceSpec, type ServiceState, type StackEvent, type StackSpec } from "@/lib/stack/types";
+import { LABELS, type ServiceState, type StackEvent, type StackSpec } from "@/lib/stack/types";
 import { labelFilter, statusOf } from "@/lib/docker/client";
 import { ensureContainer, inspectOrNull, type ContainerInfo } from "@/lib/docker/containers";
 import { ensureImages } from "@/lib/docker/images";
@@ -13,10 +12,10 @@ import { METADATA_ROLE, writeMetadata } from "@/lib/docker/metadata";
 import { DEFAULT_UNHEALTHY_GRACE_MS, waitHealthy } from "@/lib/docker/readiness";
 import { removeUpgradeHelpers } from "@/lib/docker/pg-upgrade";
 import { ensureNetwork, ensureVolume, ownedBy } from "@/lib/docker/resources";
-import { Gate } from "@/lib/docker/gate";
 import { seedDbVolume } from "@/lib/docker/db-seed";
 import { dbSeedPlan } from "@/lib/stack/db-seed";
 import { requestPathOf, startPlan } from "@/lib/stack/start-order";
+import { dependencyOrder, runGraph } from "@/lib/stack/run-graph";
 import { DEFAULT_STOP_GRACE_MS } from "@/lib/stack/template";
 
 export type { ServiceState, StackEvent } from "@/lib/stack/types";
@@ -36,28 +35,6 @@ export interface ApplyOptions {
   dbSeed?: boolean;
   /** On data that exists, bring the request path up first (default true); false keeps the template's order (bench/wake-order.ts compares). */
   requestPathFirst?: boolean;
-}
-
-/** Dependency levels; throws on unknown dependencies and cycles. */
-export function dependencyOrder(services: ServiceSpec[]): ServiceSpec[][] {
-  const byName = new Map(services.map((s) => [s.service, s]));
-  for (const s of services) {
-    for (const d of s.dependsOn) {
-      if (!byName.has(d.service)) throw new InvalidStateError(`${s.service} depends on ${d.service}, which is not in the stack.`);
-    }
-  }
-  const levels: ServiceSpec[][] = [];
-  const placed = new Set<string>();
-  while (placed.size < services.length) {
-    const level = services.filter((s) => !placed.has(s.service) && s.dependsOn.every((d) => placed.has(d.service)));
-    if (!level.length) {
-      const stuck = services.filter((s) => !placed.has(s.service)).map((s) => s.service);
-      throw new InvalidStateError(`Dependency cycle among: ${stuck.join(", ")}`);
-    }
-    for (const s of level) placed.add(s.service);
-    levels.push(level);
-  }
-  return levels;
 }
 
 export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOptions = {}): Promise<void> {
@@ -104,59 +81,41 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
   // Data that exists initialises nothing: the request path comes up first (lib/stack/start-order.ts).
   const pathFirst = volumes.every((v) => v.state === "existing") && (opts.requestPathFirst ?? true);
   const plan = startPlan(spec.services, pathFirst ? "existing-data" : "first-boot");
-  const started = new Map(spec.services.map((s) => [s.service, new Gate()]));
-  const healthy = new Map(spec.services.map((s) => [s.service, new Gate()]));
-  if (pathFirst) {
-    // Told once: the wake gate lets API requests through from here on (lib/projects/wake-gate.ts).
-    const path = requestPathOf(spec.services);
-    void Promise.all(path.map((s) => healthy.get(s)!.promise)).then(
-      () => emit({ kind: "stack.serving", message: `API requests are answered (${path.join(", ")} healthy); the other services are starting` }),
-      () => undefined,
-    );
-  }
-  let firstError: unknown = null;
-  const failed = () => firstError ?? (opts.signal?.aborted ? new InvalidStateError("Cancelled.") : null);
-  const fail = (err: unknown) => {
-    firstError ??= err;
-    for (const g of [...started.values(), ...healthy.values()]) g.reject(firstError);
-  };
-  const onAbort = () => fail(new InvalidStateError("Cancelled."));
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-
-  const pending = new Set(spec.services.map((s) => s.service));
-  const timer = setTimeout(() => fail(new StackTimeoutError([...pending], Math.round(timeoutMs / 1000))), timeoutMs);
+  // Told once: the wake gate lets API requests through from here on (lib/projects/wake-gate.ts).
+  const path = pathFirst ? new Set(requestPathOf(spec.services)) : null;
+  const serving = () =>
+    emit({ kind: "stack.serving", message: `API requests are answered (${requestPathOf(spec.services).join(", ")} healthy); the other services are starting` });
+  if (path?.size === 0) serving();
   try {
-    await Promise.all(
-      plan.map(async ({ service: svc, dependsOn }) => {
-        try {
-          await Promise.all(dependsOn.map((d) => (d.condition === "service_healthy" ? healthy : started).get(d.service)!.promise));
-          if (seeding && svc === seedPlan?.db) await seeding;
-          const stop = failed();
-          if (stop) throw stop;
-          await ensureContainer(docker, spec, svc, emit);
-          started.get(svc.service)!.resolve();
-          await waitHealthy(docker, svc, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, imageCheck: true, failed, emit });
-          if (svc.healthcheck) emit({ kind: "service.healthy", service: svc.service, message: `${svc.service} healthy` });
-          healthy.get(svc.service)!.resolve();
-          pending.delete(svc.service);
-        } catch (err) {
-          if (err !== firstError)
-            emit({ kind: "service.failed", service: svc.service, message: err instanceof Error ? err.message.slice(0, 300) : String(err) });
-          fail(err);
-          throw err;
-        }
-      }),
+    await runGraph(
+      plan,
+      async (svc, run) => {
+        await ensureContainer(docker, spec, svc, emit);
+        run.started();
+        await waitHealthy(docker, svc, { deadline: run.deadline, failed: run.failed, timeoutMs, pollMs, unhealthyGraceMs, probe, imageCheck: true, emit });
+        if (svc.healthcheck) emit({ kind: "service.healthy", service: svc.service, message: `${svc.service} healthy` });
+      },
+      {
+        timeoutMs,
+        deadline,
+        signal: opts.signal,
+        emit,
+        waitFor: (svc) => (seeding && svc === seedPlan?.db ? seeding : null),
+        onHealthy: (service) => {
+          if (path?.delete(service) && path.size === 0) serving();
+        },
+        // Services without a health check must still be running at the end.
+        finish: async (run) => {
+          for (const svc of spec.services)
+            await waitHealthy(
+              docker,
+              { ...svc, healthcheck: undefined },
+              { deadline: run.deadline, failed: run.failed, timeoutMs, pollMs, unhealthyGraceMs, probe, imageCheck: false, emit },
+            );
+        },
+      },
     );
-    // Services without a health check must still be running at the end.
-    for (const svc of spec.services)
-      await waitHealthy(docker, { ...svc, healthcheck: undefined }, { deadline, timeoutMs, pollMs, unhealthyGraceMs, probe, imageCheck: false, failed, emit });
-  } catch (err) {
-    // firstError is the cause every other service failed with; err is the
-    // final running check's own failure when no service failed before it.
-    throw firstError ?? err;
   } finally {
-    clearTimeout(timer);
-    opts.signal?.removeEventListener("abort", onAbort);
     // Never return (and let a caller tear down) while the fill still mounts the volume.
     await seeding?.catch(() => undefined);
   }

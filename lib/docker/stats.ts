@@ -6,15 +6,7 @@ import type Docker from "dockerode";
 import { labelFilter, statusOf } from "@/lib/docker/client";
 import { ownedBy } from "@/lib/docker/resources";
 import { LABELS } from "@/lib/stack/types";
-
-export interface StackUsage {
-  /** percent of one CPU, summed over containers (200 = two CPUs busy) */
-  cpuPercent: number;
-  memoryBytes: number;
-  /** cumulative since each container started */
-  netRxBytes: number;
-  netTxBytes: number;
-}
+import type { StackUsage } from "@/lib/stack/runtime-port";
 
 interface Stats {
   cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };

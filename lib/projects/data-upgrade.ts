@@ -14,6 +14,7 @@ import { sealedMetadataOf, secretsOf, specFor, type ProjectContext, type Project
 import { recordEvent } from "@/lib/projects/events";
 import { PG17_PATCHES } from "@/lib/projects/pg17-patches";
 import type { OnProvisionEvent } from "@/lib/projects/provisioner";
+import { dataOpsOf } from "@/lib/stack/runtime-port";
 
 /**
  * Extensions Postgres 17 does not have (upstream docker/utils/upgrade-pg17.sh
@@ -56,7 +57,7 @@ export type UpgradeAttempt = { kind: "upgraded" } | { kind: "rolled-back"; reaso
 export async function dataUpgradePrecheck(ctx: ProjectContext, p: ProjectForSpec, running: boolean): Promise<string | null> {
   if (!running) return null;
   const list = GONE_IN_PG17.map((e) => `'${e}'`).join(", ");
-  const out = await ctx.provisioner.runSql(p.ref, `SELECT extname FROM pg_extension WHERE extname IN (${list}) ORDER BY 1;`, {
+  const out = await dataOpsOf(ctx.provisioner, "upgrades").runSql(p.ref, `SELECT extname FROM pg_extension WHERE extname IN (${list}) ORDER BY 1;`, {
     password: secretsOf(ctx, p).postgresPassword,
   });
   const found = out
@@ -88,10 +89,14 @@ export async function upgradeToNewMajor(
   const step = (message: string) => void recordEvent(ctx.db, p, "INFO", EVENT.upgradeStep, message).catch(() => undefined);
   try {
     // What a crashed attempt left there: never committed, so never the project's data.
-    await ctx.provisioner.removeGeneration(p.ref, next);
+    await dataOpsOf(ctx.provisioner, "upgrades").removeGeneration(p.ref, next);
     step("Stopping the project: its database moves to a new Postgres");
     await ctx.provisioner.removeContainers(p.ref);
-    await ctx.provisioner.upgradeData(oldSpec, newSpec, { password: secretsOf(ctx, p).postgresPassword, onStep: step, signal: o.signal });
+    await dataOpsOf(ctx.provisioner, "upgrades").upgradeData(oldSpec, newSpec, {
+      password: secretsOf(ctx, p).postgresPassword,
+      onStep: step,
+      signal: o.signal,
+    });
     if (o.signal.aborted) throw new InvalidStateError("Cancelled.");
     step(`Starting the project on template ${target}`);
     await ctx.provisioner.up(newSpec, { onEvent: o.onEvent, signal: o.signal });
@@ -101,7 +106,7 @@ export async function upgradeToNewMajor(
     const reason = o.signal.aborted ? "Cancelled." : describeError(err);
     await recordEvent(ctx.db, p, "ERROR", EVENT.upgradeFailed, `Template ${target} did not come up healthy: ${reason}`);
     await ctx.provisioner.removeContainers(p.ref);
-    await ctx.provisioner.removeGeneration(p.ref, next);
+    await dataOpsOf(ctx.provisioner, "upgrades").removeGeneration(p.ref, next);
     await ctx.provisioner.up(oldSpec, { onEvent: o.onEvent, signal: o.signal });
     return { kind: "rolled-back", reason };
   }
@@ -115,7 +120,7 @@ export async function upgradeToNewMajor(
     return { kind: "upgraded" };
   }
   try {
-    await ctx.provisioner.removeGeneration(p.ref, from);
+    await dataOpsOf(ctx.provisioner, "upgrades").removeGeneration(p.ref, from);
   } catch (err) {
     // Only disk space: the project's delete takes them.
     await recordEvent(ctx.db, p, "WARN", EVENT.upgradeStep, `The previous volumes (generation ${from}) could not be removed yet: ${describeError(err)}`);
@@ -140,7 +145,7 @@ async function afterConversion(ctx: ProjectContext, p: ProjectForSpec): Promise<
   const skipped: string[] = [];
   for (const s of scripts) {
     try {
-      await ctx.provisioner.runSql(p.ref, s.sql, { password });
+      await dataOpsOf(ctx.provisioner, "upgrades").runSql(p.ref, s.sql, { password });
     } catch (err) {
       if (s.fatal) throw new InvalidStateError(`The converted database failed a check (${s.what}): ${describeError(err).slice(0, 500)}`);
       skipped.push(`${s.what} (${describeError(err).slice(0, 200)})`);

@@ -19,6 +19,7 @@ import { secretsOf, type ProjectContext } from "@/lib/projects/context";
 import { describeError } from "@/lib/errors";
 import { recordEvent } from "@/lib/projects/events";
 import { effectivePlan } from "@/lib/projects/admission";
+import { dataOpsOf } from "@/lib/stack/runtime-port";
 
 export const DISK_WARN_PERCENT = 80;
 export const DISK_READ_ONLY_PERCENT = 95;
@@ -62,7 +63,8 @@ export interface DiskCheckReport {
 /** Measures every running project's databases and applies the quota's lines. */
 export async function checkDisks(ctx: ProjectContext, now = new Date()): Promise<DiskCheckReport> {
   const report: DiskCheckReport = { measured: 0, readOnly: [], writable: [], warned: [], errors: [] };
-  if (!ctx.provisioner.sql) return report;
+  // Measuring runs SQL in the project's database: an engine without data operations (Swarm) has nothing to check.
+  if (!ctx.provisioner.data) return report;
   const projects = await ctx.db.project.findMany({ where: { status: { in: [...ACTIVE_STATUSES] } } });
   // Read once per pass: the installation's default quota for plans without their own.
   const { defaultDbDiskMb } = await ctx.db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {}, select: { defaultDbDiskMb: true } });
@@ -80,7 +82,7 @@ type ProjectRow = Awaited<ReturnType<ProjectContext["db"]["project"]["findMany"]
 
 async function checkOne(ctx: ProjectContext, p: ProjectRow, now: Date, defaultDbDiskMb: number, report: DiskCheckReport): Promise<void> {
   const password = secretsOf(ctx, p).postgresPassword;
-  const out = await ctx.provisioner.runSql(p.ref, SIZE_SQL, { password });
+  const out = await dataOpsOf(ctx.provisioner, "backups").runSql(p.ref, SIZE_SQL, { password });
   const bytes = Number(out.trim().split("\n").pop());
   if (!Number.isFinite(bytes) || bytes <= 0) throw new Error(`unexpected size answer: ${JSON.stringify(out.slice(0, 100))}`);
   const usedMb = Math.ceil(bytes / 1024 / 1024);
@@ -97,7 +99,7 @@ async function checkOne(ctx: ProjectContext, p: ProjectRow, now: Date, defaultDb
     // The project may have stopped since the list was read: only a running one is switched.
     const fresh = await ctx.db.project.findUnique({ where: { id: p.id }, select: { status: true } });
     if (!fresh || !isStatusIn(fresh.status, ACTIVE_STATUSES)) return;
-    await ctx.provisioner.runSql(p.ref, READ_ONLY_SQL, { password });
+    await dataOpsOf(ctx.provisioner, "backups").runSql(p.ref, READ_ONLY_SQL, { password });
     data.dbReadOnly = true;
     report.readOnly.push(p.ref);
     await recordEvent(
@@ -108,7 +110,7 @@ async function checkOne(ctx: ProjectContext, p: ProjectRow, now: Date, defaultDb
       `The database uses ${usedMb} MiB, ${pct} % of its ${quotaMb} MiB disk quota: it is read-only now (reads work; to delete data, run SET default_transaction_read_only = off in your session). It becomes writable again below ${DISK_READ_ONLY_PERCENT} %, or with a larger plan.`,
     );
   } else if (state !== "read_only" && p.dbReadOnly) {
-    await ctx.provisioner.runSql(p.ref, WRITABLE_SQL, { password });
+    await dataOpsOf(ctx.provisioner, "backups").runSql(p.ref, WRITABLE_SQL, { password });
     data.dbReadOnly = false;
     report.writable.push(p.ref);
     await recordEvent(ctx.db, p, "INFO", EVENT.diskWritable, `The database uses ${usedMb} MiB, ${pct} % of its ${quotaMb} MiB disk quota: writable again.`);

@@ -18,6 +18,7 @@ import { PROJECT_FOR_SPEC, specFor, type ProjectContext } from "@/lib/projects/c
 import { recordEvent } from "@/lib/projects/events";
 import { JobRunner } from "@/lib/projects/jobs";
 import { findOwned } from "@/lib/projects/queries";
+import { functionFilesOf } from "@/lib/stack/runtime-port";
 
 export interface EdgeFunctionRow {
   id: string;
@@ -88,7 +89,7 @@ export async function readFunctionFiles(
 ): Promise<{ fn: EdgeFunctionRow; files: Array<{ path: string; content: Buffer }> }> {
   const p = await ownedForSpec(ctx, actor, ref);
   const fn = await findFunction(ctx, p.id, slug);
-  const files = await ctx.provisioner.readFunction(specFor(ctx, p), slug, { maxBytes: maxBytes + 1024 * 1024, maxFiles: MAX_FILES + 2 });
+  const files = await functionFilesOf(ctx.provisioner).readFunction(specFor(ctx, p), slug, { maxBytes: maxBytes + 1024 * 1024, maxFiles: MAX_FILES + 2 });
   const generated = new Set([MANIFEST_FILE, ...(shimOf(fn.entrypointPath) ? ["index.ts"] : [])]);
   return { fn, files: files.filter((f) => !generated.has(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1)) };
 }
@@ -111,7 +112,7 @@ export async function deployFunction(ctx: ProjectContext, actor: SessionUser, re
     const verifyJwt = d.metadata.verify_jwt ?? existing?.verifyJwt ?? true;
     const stage = newStageName();
     const manifest = { ...manifestOf(slug, version, verifyJwt, bundle), static_patterns: d.metadata.static_patterns ?? [] };
-    await ctx.provisioner.writeFunction(specFor(ctx, p), slug, stage, await functionTar(`${STAGING_DIR}/${stage}`, bundle, manifest));
+    await functionFilesOf(ctx.provisioner).writeFunction(specFor(ctx, p), slug, stage, await functionTar(`${STAGING_DIR}/${stage}`, bundle, manifest));
     const data = {
       name: d.metadata.name || existing?.name || slug,
       version,
@@ -140,7 +141,7 @@ export async function updateFunction(ctx: ProjectContext, actor: SessionUser, re
     const fn = await findFunction(ctx, p.id, slug);
     if (patch.verifyJwt !== undefined && patch.verifyJwt !== fn.verifyJwt) {
       const spec = specFor(ctx, p);
-      const files = await ctx.provisioner.readFunction(spec, slug, { maxBytes: 1024 * 1024 * 1024, maxFiles: MAX_FILES + 2 });
+      const files = await functionFilesOf(ctx.provisioner).readFunction(spec, slug, { maxBytes: 1024 * 1024 * 1024, maxFiles: MAX_FILES + 2 });
       const manifestFile = files.find((f) => f.path === MANIFEST_FILE);
       const manifest = manifestFile
         ? { ...(JSON.parse(manifestFile.content.toString("utf8")) as Record<string, unknown>), verify_jwt: patch.verifyJwt }
@@ -149,7 +150,7 @@ export async function updateFunction(ctx: ProjectContext, actor: SessionUser, re
       const kept = files.filter((f) => !generated.has(f.path));
       const stage = newStageName();
       const tar = await functionTar(`${STAGING_DIR}/${stage}`, { files: kept, entrypointPath: fn.entrypointPath }, manifest as ReturnType<typeof manifestOf>);
-      await ctx.provisioner.writeFunction(spec, slug, stage, tar);
+      await functionFilesOf(ctx.provisioner).writeFunction(spec, slug, stage, tar);
     }
     return ctx.db.edgeFunction.update({
       where: { id: fn.id },
@@ -162,7 +163,7 @@ export async function deleteFunction(ctx: ProjectContext, actor: SessionUser, re
   const p = await ownedForSpec(ctx, actor, ref);
   return functionLock(ctx, p.ref, async () => {
     const fn = await findFunction(ctx, p.id, slug);
-    await ctx.provisioner.removeFunction(specFor(ctx, p), slug);
+    await functionFilesOf(ctx.provisioner).removeFunction(specFor(ctx, p), slug);
     await ctx.db.edgeFunction.delete({ where: { id: fn.id } });
     await recordEvent(ctx.db, p, "INFO", EVENT.functionDeleted, `Function ${slug} deleted`, { slug });
     return fn;

@@ -32,7 +32,7 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
     hostResources(ctx.config.diskPath),
     // On a multi-node runtime, a create no node takes (all drained or down) is refused now, before
     // anything is made; the project's own node is chosen when it starts, with its real budget.
-    ctx.provisioner.place?.({ ref: "", memoryBytes: 0 }),
+    ctx.provisioner.placement?.checkOpen(),
   ]);
   // A ref or port taken by a parallel create: try again with fresh ones.
   const project = await retryOnUnique(() => {

@@ -93,9 +93,10 @@ async function runProvision(ctx: ProjectContext, projectId: string, mode: StartM
  * It stays there for good (its volumes are that node's).
  */
 async function placed(ctx: ProjectContext, p: { id: string; ref: string; nodeId: string | null }, spec: StackSpec): Promise<StackSpec> {
-  if (!ctx.provisioner.place || spec.placement) return spec;
+  const placement = ctx.provisioner.placement;
+  if (!placement || spec.placement) return spec;
   const memoryBytes = spec.services.reduce((sum, s) => sum + s.limits.memoryBytes, 0);
-  const where = await ctx.provisioner.place({ ref: p.ref, memoryBytes });
+  const where = await placement.place({ ref: p.ref, memoryBytes });
   await ctx.db.project.update({ where: { id: p.id }, data: { nodeId: where.nodeId, nodeAddress: where.address } });
   await recordEvent(ctx.db, p, "INFO", EVENT.nodePlaced, `Placed on Swarm node ${where.nodeId}${where.address ? ` (${where.address})` : " (this host)"}`);
   return { ...spec, placement: { nodeId: where.nodeId } };

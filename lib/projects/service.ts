@@ -269,16 +269,16 @@ export class ProjectService {
   /** Admin: the runtime's nodes (capacity, projects, state); null when it has none (one Docker engine). */
   async nodes(actor: SessionUser): Promise<NodeView[] | null> {
     assertAdmin(actor);
-    return this.ctx.provisioner.nodes ? this.ctx.provisioner.nodes() : null;
+    return this.ctx.provisioner.placement ? this.ctx.provisioner.placement.nodes() : null;
   }
 
   /** Admin: a drained node keeps its projects and takes no new ones. */
   async setNodeDrained(actor: SessionUser, input: unknown): Promise<void> {
     assertAdmin(actor);
     const { nodeId, drained } = parseOrThrow(nodeDrainSchema, input);
-    if (!this.ctx.provisioner.setNodeDrained)
-      throw new InvalidStateError("This installation runs on one Docker engine: it has no nodes to drain (SUPAFLEET_ENGINE=swarm).");
-    await this.ctx.provisioner.setNodeDrained(nodeId, drained);
+    const placement = this.ctx.provisioner.placement;
+    if (!placement) throw new InvalidStateError("This installation runs on one Docker engine: it has no nodes to drain (SUPAFLEET_ENGINE=swarm).");
+    await placement.setNodeDrained(nodeId, drained);
   }
 
   /** Admin: give a quarantined stack back to an owner by account id (rebuilt from its sealed metadata). */

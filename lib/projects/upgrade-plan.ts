@@ -18,7 +18,7 @@ function upgradePlan(ctx: ProjectContext, stackVersion: string) {
   // A new Postgres major needs the data carried over, which only some runtimes do (not Swarm yet), and never backwards.
   if (target && change && change.to < change.from)
     blocked = `Template ${target} runs Postgres ${change.to}, older than this project's Postgres ${change.from}; a database cannot go back a major version.`;
-  else if (target && change && !ctx.provisioner.dataUpgrades)
+  else if (target && change && !ctx.provisioner.data)
     blocked = `Template ${target} runs Postgres ${change.to} and this project's data is Postgres ${change.from}: carrying it over is not available on this engine yet. The project stays on ${stackVersion}, unchanged.`;
   return { target, change, blocked };
 }

@@ -5,11 +5,10 @@
 // whose fingerprint changed.
 import type Docker from "dockerode";
 import { labelFilter } from "@/lib/docker/client";
-import type { EngineStack } from "@/lib/docker/resources";
-import { LABELS, parseHostPorts } from "@/lib/stack/types";
+import { EngineStackGroups, type EngineStack } from "@/lib/stack/engine-stacks";
+import { LABELS } from "@/lib/stack/types";
 import { pinnedNode } from "@/lib/swarm/nodes";
 import type { SwarmNodeInfo, SwarmServiceInfo, SwarmTask } from "@/lib/swarm/api-types";
-import { generationOf } from "@/lib/stack/volumes";
 
 export async function listSwarmStacks(docker: Docker, engines: () => Promise<Docker[]>): Promise<EngineStack[]> {
   const filters = labelFilter({ [LABELS.managed]: "true" });
@@ -17,40 +16,17 @@ export async function listSwarmStacks(docker: Docker, engines: () => Promise<Doc
     docker.listServices({ filters }) as unknown as Promise<SwarmServiceInfo[]>,
     docker.listNetworks({ filters }),
   ]);
-  const byKey = new Map<string, EngineStack>();
-  const entry = (labels: Record<string, string> | null | undefined): EngineStack | null => {
-    const ref = labels?.[LABELS.ref];
-    if (!ref) return null;
-    const installation = labels?.[LABELS.installation] ?? null;
-    const key = `${installation ?? ""}/${ref}`;
-    let e = byKey.get(key);
-    if (!e) byKey.set(key, (e = { ref, installation, containers: [], volumes: [], networks: [], hostPorts: {} }));
-    return e;
-  };
-  for (const s of services) {
-    const labels = s.Spec.Labels ?? {};
-    const e = entry(labels);
-    if (!e) continue;
-    // A service stands for the container it keeps running.
-    e.containers.push({
-      id: s.ID,
-      name: s.Spec.Name ?? s.ID,
-      service: labels[LABELS.service] ?? null,
-      running: (s.Spec.Mode?.Replicated?.Replicas ?? 1) > 0,
-      role: labels[LABELS.role] ?? null,
-    });
-    e.hostPorts = { ...e.hostPorts, ...parseHostPorts(labels[LABELS.hostPorts]) };
-  }
-  for (const n of networks) if (n.Driver === "overlay") entry(n.Labels)?.networks.push(n.Name);
+  const groups = new EngineStackGroups();
+  // A service stands for the container it keeps running.
+  for (const s of services)
+    groups.addContainer(s.Spec.Labels ?? {}, { id: s.ID, name: s.Spec.Name ?? s.ID, running: (s.Spec.Mode?.Replicated?.Replicas ?? 1) > 0 });
+  for (const n of networks) if (n.Driver === "overlay") groups.addNetwork(n.Labels, n.Name);
   // Volumes are on their nodes: every engine this installation can reach.
   for (const engine of await engines().catch(() => [docker])) {
     const volumes = await engine.listVolumes({ filters }).catch(() => ({ Volumes: [] }));
-    for (const v of volumes.Volumes ?? []) {
-      const labels = v.Labels as Record<string, string> | null;
-      entry(labels)?.volumes.push({ name: v.Name, key: labels?.[LABELS.volume] ?? null, generation: generationOf(labels) });
-    }
+    for (const v of volumes.Volumes ?? []) groups.addVolume(v.Labels as Record<string, string> | null, v.Name);
   }
-  return [...byKey.values()].sort((a, b) => a.ref.localeCompare(b.ref));
+  return groups.stacks();
 }
 
 /** Ports published by any Swarm service (ours or not), on whatever node. */

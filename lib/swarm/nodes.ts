@@ -7,30 +7,10 @@
 import type Docker from "dockerode";
 import { CapacityExceededError, NotFoundError } from "@/lib/errors";
 import { LABELS } from "@/lib/stack/types";
+import type { NodeView } from "@/lib/stack/runtime-port";
 import type { SwarmNodeInfo, SwarmServiceInfo } from "@/lib/swarm/api-types";
 
 export const DRAIN_LABEL = "supafleet.drain";
-
-export interface SwarmNodeView {
-  id: string;
-  hostname: string;
-  /** The address other nodes (and nginx on the manager) reach it at. */
-  address: string;
-  role: "manager" | "worker";
-  /** ready | down | unknown | disconnected */
-  state: string;
-  /** Swarm's availability: active | pause | drain */
-  availability: string;
-  /** Supafleet's drain: it keeps its projects and takes no new ones. */
-  drained: boolean;
-  /** The node this Supafleet's engine socket is (nginx reaches its projects on 127.0.0.1). */
-  local: boolean;
-  memoryBytes: number;
-  nanoCpus: number;
-  committedMemoryBytes: number;
-  /** Refs of this installation's projects pinned there. */
-  projects: string[];
-}
 
 const PIN = /^node\.id\s*==\s*([a-z0-9]+)$/i;
 
@@ -44,7 +24,7 @@ export function pinnedNode(svc: SwarmServiceInfo): string | null {
 }
 
 /** Pure: the node views from the API's nodes and services. */
-export function nodeViews(nodes: SwarmNodeInfo[], services: SwarmServiceInfo[], installationId: string, localNodeId: string): SwarmNodeView[] {
+export function nodeViews(nodes: SwarmNodeInfo[], services: SwarmServiceInfo[], installationId: string, localNodeId: string): NodeView[] {
   const committed = new Map<string, number>();
   const projects = new Map<string, Set<string>>();
   for (const s of services) {
@@ -84,10 +64,10 @@ export function nodeViews(nodes: SwarmNodeInfo[], services: SwarmServiceInfo[], 
  * the most free memory (capacity minus what is committed) wins, fewer projects
  * break a tie. A project must fit in what is free.
  */
-export function chooseNode(nodes: SwarmNodeView[], needBytes: number): SwarmNodeView {
+export function chooseNode(nodes: NodeView[], needBytes: number): NodeView {
   const eligible = nodes.filter((n) => n.state === "ready" && n.availability === "active" && !n.drained);
   if (!eligible.length) throw new CapacityExceededError("No Swarm node takes new projects (every node is down, paused or drained).");
-  const free = (n: SwarmNodeView) => n.memoryBytes - n.committedMemoryBytes;
+  const free = (n: NodeView) => n.memoryBytes - n.committedMemoryBytes;
   const best = [...eligible].sort((a, b) => free(b) - free(a) || a.projects.length - b.projects.length || a.id.localeCompare(b.id))[0]!;
   if (free(best) < needBytes) {
     const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
@@ -96,7 +76,7 @@ export function chooseNode(nodes: SwarmNodeView[], needBytes: number): SwarmNode
   return best;
 }
 
-export async function listNodeViews(docker: Docker, installationId: string): Promise<SwarmNodeView[]> {
+export async function listNodeViews(docker: Docker, installationId: string): Promise<NodeView[]> {
   const [nodes, services, info] = await Promise.all([
     docker.listNodes() as Promise<SwarmNodeInfo[]>,
     docker.listServices() as unknown as Promise<SwarmServiceInfo[]>,

@@ -8,7 +8,7 @@ import type Docker from "dockerode";
 import { ConfigError, ResourceConflictError } from "@/lib/errors";
 import { LABELS } from "@/lib/stack/types";
 import { labelFilter, statusOf } from "@/lib/docker/client";
-import type { Removed } from "@/lib/docker/resources";
+import type { Removed } from "@/lib/stack/engine-stacks";
 import { swarmOwned } from "@/lib/swarm/service-specs";
 import { ownedServices, tasksOf } from "@/lib/swarm/tasks";
 import { scaleSwarmStack } from "@/lib/swarm/stack";

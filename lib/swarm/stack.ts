@@ -7,7 +7,7 @@ import type Docker from "dockerode";
 import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
 import type { ServiceName, StackEvent, StackSpec } from "@/lib/stack/types";
 import { labelFilter, statusOf } from "@/lib/docker/client";
-import { dependencyOrder } from "@/lib/docker/stack-runner";
+import { dependencyOrder, runGraph } from "@/lib/stack/run-graph";
 import {
   buildSwarmServiceSpecs,
   SPEC_HASH_LABEL,
@@ -19,7 +19,6 @@ import {
 import { ownedServices, waitTaskRunning } from "@/lib/swarm/tasks";
 import type { SwarmServiceInfo } from "@/lib/swarm/api-types";
 import { LABELS } from "@/lib/stack/types";
-import { Gate } from "@/lib/docker/gate";
 
 export interface SwarmApplyOptions extends SwarmBuildOptions {
   onEvent?: (e: StackEvent) => void;
@@ -143,45 +142,20 @@ export async function applySwarmStack(docker: Docker, spec: StackSpec, nodeId: s
   await ensureSwarmNetwork(docker, spec, plan.network);
   const configIds = await ensureConfigs(docker, spec, plan.configs);
 
-  const started = new Map(plan.services.map((s) => [s.service, new Gate()]));
-  const healthy = new Map(plan.services.map((s) => [s.service, new Gate()]));
-  let firstError: unknown = null;
-  const failed = () => firstError ?? (opts.signal?.aborted ? new InvalidStateError("Cancelled.") : null);
-  const fail = (err: unknown) => {
-    firstError ??= err;
-    for (const g of [...started.values(), ...healthy.values()]) g.reject(firstError);
-  };
-  const onAbort = () => fail(new InvalidStateError("Cancelled."));
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    await Promise.all(
-      plan.services.map(async (svc) => {
-        try {
-          await Promise.all(svc.dependsOn.map((d) => (d.condition === "service_healthy" ? healthy : started).get(d.service)!.promise));
-          const stop = failed();
-          if (stop) throw stop;
-          emit({ kind: "service.creating", service: svc.service, message: `Creating ${svc.service} (Swarm service)` });
-          // Task timestamps are the manager's clock: compare with its own view, with a margin.
-          const since = new Date(Date.now() - 2_000).toISOString();
-          const { id, changed } = await ensureService(docker, spec, svc, withConfigIds(svc, configIds), opts.force === svc.service);
-          started.get(svc.service)!.resolve();
-          emit({ kind: "service.started", service: svc.service, message: `${svc.service} started` });
-          await waitTaskRunning(docker, svc.service, id, { deadline, timeoutMs, pollMs, since: changed ? since : "", failed });
-          emit({ kind: "service.healthy", service: svc.service, message: `${svc.service} healthy` });
-          healthy.get(svc.service)!.resolve();
-        } catch (err) {
-          if (err !== firstError)
-            emit({ kind: "service.failed", service: svc.service, message: err instanceof Error ? err.message.slice(0, 300) : String(err) });
-          fail(err);
-          throw err;
-        }
-      }),
-    );
-  } catch (err) {
-    throw firstError ?? err;
-  } finally {
-    opts.signal?.removeEventListener("abort", onAbort);
-  }
+  await runGraph(
+    plan.services.map((svc) => ({ service: svc, dependsOn: svc.dependsOn })),
+    async (svc, run) => {
+      emit({ kind: "service.creating", service: svc.service, message: `Creating ${svc.service} (Swarm service)` });
+      // Task timestamps are the manager's clock: compare with its own view, with a margin.
+      const since = new Date(Date.now() - 2_000).toISOString();
+      const { id, changed } = await ensureService(docker, spec, svc, withConfigIds(svc, configIds), opts.force === svc.service);
+      run.started();
+      emit({ kind: "service.started", service: svc.service, message: `${svc.service} started` });
+      await waitTaskRunning(docker, svc.service, id, { deadline: run.deadline, timeoutMs, pollMs, since: changed ? since : "", failed: run.failed });
+      emit({ kind: "service.healthy", service: svc.service, message: `${svc.service} healthy` });
+    },
+    { timeoutMs, deadline, signal: opts.signal, emit },
+  );
 }
 
 /** Pause: every service of the ref to 0 replicas (tasks stop, volumes stay on the node). */

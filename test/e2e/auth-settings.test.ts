@@ -7,7 +7,7 @@ import type Docker from "dockerode";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABELS } from "@/lib/stack/types";
-import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
+import { createDockerProvisioner } from "@/lib/docker/provisioner";
 import { startApp, type AppServer } from "@/test/support/app-server";
 import { createProjectInBrowser, launchBrowser, signUp, snap } from "@/test/support/browser";
 import { ensureDockerHost } from "@/test/support/docker-host";

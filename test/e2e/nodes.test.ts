@@ -7,7 +7,7 @@
 import type Docker from "dockerode";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSwarmProvisioner } from "@/lib/projects/swarm-provisioner";
+import { createSwarmProvisioner } from "@/lib/swarm/provisioner";
 import { DRAIN_LABEL, setNodeDrained } from "@/lib/swarm/nodes";
 import { LABELS } from "@/lib/stack/types";
 import { startApp, type AppServer } from "@/test/support/app-server";

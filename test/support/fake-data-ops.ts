@@ -1,4 +1,4 @@
-// The fake engine's data operations for backups (the Provisioner's
+// The fake engine's data operations (the DataOps port of lib/stack/runtime-port.ts:
 // exportData, importData, removeGeneration, runSql and upgradeData), as strict as the real
 // ones where the backup service depends on it: an export reads only volumes
 // that exist, an import refuses any volume that exists already, a generation
@@ -6,7 +6,7 @@
 // own password. Data volumes hold files as path → content.
 import { pipeline } from "node:stream/promises";
 import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
-import type { Provisioner } from "@/lib/projects/provisioner";
+import type { DataOps } from "@/lib/stack/runtime-port";
 import { CACHE_VOLUMES, DB_VOLUME, dataVolumes, generationOf } from "@/lib/stack/volumes";
 import { postgresMajor } from "@/lib/stack/template";
 import type { FakeEngine, FakeHooks, FakeStack } from "@/test/support/fake-provisioner";
@@ -15,8 +15,6 @@ import type { FakeEngine, FakeHooks, FakeStack } from "@/test/support/fake-provi
 export function entryName(ref: string, volumeName: string): string {
   return volumeName.replace(`supafleet-${ref}-`, "");
 }
-
-type DataOps = Pick<Provisioner, "exportData" | "importData" | "removeGeneration" | "runSql" | "sql" | "dataUpgrades" | "upgradeData">;
 
 export function fakeDataOps(c: {
   engine: FakeEngine;
@@ -89,8 +87,6 @@ export function fakeDataOps(c: {
       }
       return doomed.length;
     },
-    dataUpgrades: true,
-    sql: true,
     async upgradeData(from, to, { password }) {
       log("upgradeData", from.ref);
       if (from.installationId !== installationId || to.installationId !== installationId) throw new ResourceConflictError("spec of another installation");

@@ -1,5 +1,5 @@
-// The fake engine's Edge Function file operations (the Provisioner's
-// writeFunction, removeFunction, readFunction), as strict as the real ones
+// The fake engine's Edge Function file operations (the FunctionFiles port of
+// lib/stack/runtime-port.ts: writeFunction, removeFunction, readFunction), as strict as the real ones
 // (lib/docker/function-files.ts): the spec's functions volume must exist, the
 // tar must hold the staged tree under .supafleet-staging/<stage>/, and main/
 // is never touched. Files are kept in FakeStack.files under the volume's entry.
@@ -7,12 +7,10 @@ import { Readable } from "node:stream";
 import { extract } from "tar-stream";
 import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
 import { FUNCTIONS_ROOT, SLUG_PATTERN } from "@/lib/functions/layout";
-import type { Provisioner } from "@/lib/projects/provisioner";
+import type { FunctionFiles } from "@/lib/stack/runtime-port";
 import type { StackSpec } from "@/lib/stack/types";
 import { entryName } from "@/test/support/fake-data-ops";
 import type { FakeStack } from "@/test/support/fake-provisioner";
-
-type FunctionOps = Pick<Provisioner, "writeFunction" | "removeFunction" | "readFunction">;
 
 async function untar(tar: Buffer): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
@@ -39,7 +37,7 @@ export function fakeFunctionOps(c: {
   installationId: string;
   own: (ref: string) => FakeStack | undefined;
   log: (op: string, ref: string) => void;
-}): FunctionOps {
+}): FunctionFiles {
   const volumeOf = (spec: StackSpec, slug: string): Map<string, string> => {
     if (spec.installationId !== c.installationId) throw new ResourceConflictError("spec of another installation");
     if (!SLUG_PATTERN.test(slug) || slug === "main") throw new InvalidStateError(`Refusing to touch functions directory "${slug}".`);

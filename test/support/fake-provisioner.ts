@@ -1,5 +1,8 @@
-// A test double for the Docker provisioner: one engine's Supafleet stacks in
-// memory, shared by every installation that uses it (like the real engine).
+// A test double for the Docker provisioner (lib/docker/provisioner.ts): the
+// same ports (lib/stack/runtime-port.ts: the runtime, data operations in
+// fake-data-ops.ts and Edge Function files in fake-function-ops.ts; no
+// placement), with one engine's Supafleet stacks in memory, shared by every
+// installation that uses it (like the real engine).
 // It is as strict as the real adapter where the service depends on it: each
 // provisioner acts only on its own installation's resources (or unlabelled,
 // pre-installation ones), a metadata read of a missing volume finds nothing
@@ -141,6 +144,7 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: Fake
   };
   return {
     installationId,
+    engineName: "Docker",
     async up(spec, { onEvent }) {
       log("up", spec.ref);
       if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
@@ -298,7 +302,7 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: Fake
       s.volumes.add("metadata");
       s.metadata.push(sealed);
     },
-    ...fakeDataOps({ engine, installationId, hooks, own, log }),
-    ...fakeFunctionOps({ installationId, own, log }),
+    data: fakeDataOps({ engine, installationId, hooks, own, log }),
+    functions: fakeFunctionOps({ installationId, own, log }),
   };
 }

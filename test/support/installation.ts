@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { ensureInstallationId } from "@/lib/installation/service";
-import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
+import { createDockerProvisioner } from "@/lib/docker/provisioner";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import { ProjectService, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/service";
 import { STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";

@@ -4,13 +4,14 @@
 // runtime's own (chooseNode's CapacityExceededError).
 import { expect, it } from "vitest";
 import { CapacityExceededError } from "@/lib/errors";
-import { chooseNode, type SwarmNodeView } from "@/lib/swarm/nodes";
+import { chooseNode } from "@/lib/swarm/nodes";
+import type { NodeView } from "@/lib/stack/runtime-port";
 import { addUser, projectServiceFixture, tempFolder } from "@/test/support/project-service-fixture";
 
 const tmp = tempFolder("placement");
 
 it("refuses a create no node takes before making anything, and places one once a node takes projects again", async () => {
-  const node: SwarmNodeView = {
+  const node: NodeView = {
     id: "node-1",
     hostname: "host",
     address: "10.0.0.1",
@@ -30,10 +31,20 @@ it("refuses a create no node takes before making anything, and places one once a
     config: { portRange: { start: 42100, end: 42199 } },
     provisioner: (fake) => ({
       ...fake,
-      place: async ({ memoryBytes }: { ref: string; memoryBytes: number }) => {
-        places.push(memoryBytes);
-        const n = chooseNode([node], memoryBytes);
-        return { nodeId: n.id, address: null };
+      placement: {
+        place: async ({ memoryBytes }: { ref: string; memoryBytes: number }) => {
+          places.push(memoryBytes);
+          const n = chooseNode([node], memoryBytes);
+          return { nodeId: n.id, address: null };
+        },
+        checkOpen: async () => {
+          places.push(0);
+          chooseNode([node], 0);
+        },
+        nodes: async () => [node],
+        setNodeDrained: async (_nodeId: string, drained: boolean) => {
+          node.drained = drained;
+        },
       },
     }),
   });

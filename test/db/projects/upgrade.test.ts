@@ -176,16 +176,26 @@ describe("upgrades to a new Postgres major (15 → 17)", () => {
         },
         ...opts.hooks,
       },
-      provisioner: (base) => ({
-        ...base,
-        dataUpgrades: opts.dataUpgrades ?? true,
-        // As psql with ON_ERROR_STOP: a script the database refuses fails.
-        runSql: async (...args: Parameters<typeof base.runSql>) => {
-          const refused = opts.sqlError?.(args[1]);
-          if (refused) throw new Error(refused);
-          return base.runSql(...args);
-        },
-      }),
+      provisioner: (base) => {
+        const data = base.data;
+        if (!data) throw new Error("the fake engine has no data port");
+        return {
+          ...base,
+          // A runtime that cannot carry data over (Swarm) has no data port.
+          data:
+            opts.dataUpgrades === false
+              ? undefined
+              : {
+                  ...data,
+                  // As psql with ON_ERROR_STOP: a script the database refuses fails.
+                  runSql: async (...args: Parameters<typeof data.runSql>) => {
+                    const refused = opts.sqlError?.(args[1]);
+                    if (refused) throw new Error(refused);
+                    return data.runSql(...args);
+                  },
+                },
+        };
+      },
       config: { imageOverrides: { db: "local/postgres:15", [`db@${LATEST_STACK_VERSION}`]: "local/postgres:17" } },
     });
   }

@@ -21,7 +21,7 @@ import { NotFoundError, ValidationError } from "@/lib/errors";
 import { secretDigest } from "@/lib/functions/secrets";
 import { multipartBoundary, parseDeployForm } from "@/lib/functions/multipart";
 import { ensureInstallationId } from "@/lib/installation/service";
-import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
+import { createDockerProvisioner } from "@/lib/docker/provisioner";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import { ProjectService } from "@/lib/projects/service";
 import { containerName } from "@/lib/stack/build-stack-spec";

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackupService } from "@/lib/backups/service";
 import { S3Store } from "@/lib/backups/s3-store";
 import { LocalStore, type BackupStore } from "@/lib/backups/store";
-import { dockerProvisioner } from "@/lib/projects/docker-provisioner";
+import { dockerProvisioner } from "@/lib/docker/provisioner";
 import { ProjectService } from "@/lib/projects/service";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import { containerName } from "@/lib/stack/build-stack-spec";
@@ -226,10 +226,13 @@ describe("backup drill on the stand-in stack", () => {
     const store: BackupStore = storeOf();
     const dying = backups(store, (real) => ({
       ...real,
-      // Writes a first entry, then never returns: the process is gone.
-      exportData: async (_spec, out) => {
-        out.entry({ name: "data/db-config/partial" }, "x");
-        return new Promise(() => undefined);
+      data: {
+        ...real.data!,
+        // Writes a first entry, then never returns: the process is gone.
+        exportData: async (_spec, out) => {
+          out.entry({ name: "data/db-config/partial" }, "x");
+          return new Promise(() => undefined);
+        },
       },
     }));
     void dying.backups.createBackup(user, { ref }).catch(() => undefined);
@@ -257,19 +260,22 @@ describe("backup drill on the stand-in stack", () => {
     const death = new Promise<void>((resolve) => (died = resolve));
     const dying = backups(local, () => ({
       ...ownEngine,
-      // Fills the database volume and dies when Storage's files come, mid-upload.
-      importData: async (spec, entries) => {
-        async function* until() {
-          for await (const e of entries) {
-            if (e.header.name.startsWith("data/storage/")) {
-              engine.die();
-              died();
-              await new Promise(() => undefined);
+      data: {
+        ...ownEngine.data!,
+        // Fills the database volume and dies when Storage's files come, mid-upload.
+        importData: async (spec, entries) => {
+          async function* until() {
+            for await (const e of entries) {
+              if (e.header.name.startsWith("data/storage/")) {
+                engine.die();
+                died();
+                await new Promise(() => undefined);
+              }
+              yield e;
             }
-            yield e;
           }
-        }
-        await ownEngine.importData(spec, until());
+          await ownEngine.data!.importData(spec, until());
+        },
       },
     }));
     await dying.backups.restoreBackup(user, { ref, backupId: good, confirmRef: ref });

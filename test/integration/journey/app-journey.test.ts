@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { ensureInstallationId } from "@/lib/installation/service";
-import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
+import { createDockerProvisioner } from "@/lib/docker/provisioner";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import { ProjectService } from "@/lib/projects/service";
 import { loadProxyProjects } from "@/lib/proxy/app-proxy";
@@ -277,7 +277,7 @@ describe.each(TEMPLATE_VERSIONS)("an app's first journey on template %s", (versi
     // connects as postgres, which the image demotes (no superuser): the policies go in through
     // Supafleet's own superuser session, as an operator would add them.
     const p = await db.project.findUniqueOrThrow({ where: { ref } });
-    await provisioner.runSql(
+    await provisioner.data!.runSql(
       ref,
       [
         `create policy own_files_insert on storage.objects for insert to authenticated with check (${own});`,

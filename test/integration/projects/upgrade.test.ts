@@ -69,7 +69,7 @@ async function leftovers(): Promise<{ helpers: string[]; newVolumes: string[] }>
 /** A script as the database superuser (supabase_admin) in the project's db container. */
 async function asSuperuser(sql: string): Promise<string> {
   const p = await inst.db.project.findUniqueOrThrow({ where: { ref } });
-  return inst.provisioner.runSql(ref, sql, { password: inst.service.secretsOf(p).postgresPassword });
+  return inst.provisioner.data!.runSql(ref, sql, { password: inst.service.secretsOf(p).postgresPassword });
 }
 
 async function gateway(path: string, headers: Record<string, string> = {}): Promise<number> {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { ensureInstallationId } from "@/lib/installation/service";
-import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
+import { createDockerProvisioner } from "@/lib/docker/provisioner";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import { ProjectService } from "@/lib/projects/service";
 import { loadProxyProjects } from "@/lib/proxy/app-proxy";

@@ -13,7 +13,7 @@ import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { ensureInstallationId } from "@/lib/installation/service";
-import { createDockerProvisioner } from "@/lib/projects/docker-provisioner";
+import { createDockerProvisioner } from "@/lib/docker/provisioner";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import { ProjectService } from "@/lib/projects/service";
 import { loadProxyProjects } from "@/lib/proxy/app-proxy";
@@ -136,7 +136,7 @@ export async function startStandinProject(domain: string, portRange: { start: nu
       nginxPort: port,
       fetch: projectFetch,
       userToken,
-      runSql: (script) => provisioner!.runSql(ref!, script, { password: secrets.postgresPassword }),
+      runSql: (script) => provisioner!.data!.runSql(ref!, script, { password: secrets.postgresPassword }),
       stop,
     };
   } catch (err) {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { ensureInstallationId } from "@/lib/installation/service";
-import { swarmProvisioner } from "@/lib/projects/swarm-provisioner";
+import { swarmProvisioner } from "@/lib/swarm/provisioner";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import { ProjectService } from "@/lib/projects/service";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
@@ -112,7 +112,7 @@ afterAll(async () => {
     for (const p of await db.project.findMany({ select: { ref: true } }))
       await provisioner.destroy(p.ref).catch((err: unknown) => console.error(`two-nodes cleanup ${p.ref}: ${String(err)}`));
   }
-  if (swarm) await provisioner?.setNodeDrained?.(swarm.nodeId, false).catch(() => undefined);
+  if (swarm) await provisioner?.placement?.setNodeDrained(swarm.nodeId, false).catch(() => undefined);
   await worker?.remove();
   // The worker's node entry stays on the manager as "down" until removed.
   if (workerNodeId)

@@ -3,7 +3,7 @@ import { createPublicKey, verify } from "node:crypto";
 import { buildStackSpec, LATEST_STACK_VERSION, renderTemplateFile, type StackInput } from "@/lib/stack/build-stack-spec";
 import { generateProjectSecrets, signProjectKey, verifyProjectKey, InvalidProjectKeyError } from "@/lib/stack/secrets";
 import { substitute, TEMPLATE_VERSIONS, templateServices, TemplateError } from "@/lib/stack/template";
-import { dependencyOrder } from "@/lib/docker/stack-runner";
+import { dependencyOrder } from "@/lib/stack/run-graph";
 import { LABELS } from "@/lib/stack/types";
 import { parse } from "yaml";
 import { checkStackAgainstContracts } from "@/lib/stack/check-contracts";

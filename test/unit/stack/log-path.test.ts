@@ -4,7 +4,7 @@ import { buildStackSpec, containerName, type StackInput } from "@/lib/stack/buil
 import { FLUENT_PORT, logIntakeAddress } from "@/lib/stack/log-path";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import { TEMPLATE_VERSIONS } from "@/lib/stack/template";
-import { dependencyOrder } from "@/lib/docker/stack-runner";
+import { dependencyOrder } from "@/lib/stack/run-graph";
 
 async function input(ref: string, version: string, opts: { analytics: boolean; subnet?: string }): Promise<StackInput> {
   return {

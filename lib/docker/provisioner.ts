@@ -1,4 +1,6 @@
-// The Provisioner on a Docker engine through dockerode, for one installation.
+// The runtime ports (lib/stack/runtime-port.ts) on one Docker engine through
+// dockerode, for one installation: the runtime, data operations and Edge
+// Function files; one engine has no placement.
 import type Docker from "dockerode";
 import { createDockerClient } from "@/lib/docker/client";
 import { watchContainerEvents } from "@/lib/docker/events";
@@ -8,6 +10,7 @@ import { readMetadata, writeMetadata } from "@/lib/docker/metadata";
 import { listEngineStacks, removeServiceContainer, removeStack, usedHostPorts, usedSubnets } from "@/lib/docker/resources";
 import { applyStack, inspectStack, stopStack } from "@/lib/docker/stack-runner";
 import { containerName } from "@/lib/stack/build-stack-spec";
+import type { StackSpec } from "@/lib/stack/types";
 import { exportData, importData } from "@/lib/docker/data-archive";
 import { upgradeData } from "@/lib/docker/pg-upgrade";
 import { runExec } from "@/lib/docker/exec-stream";
@@ -15,7 +18,7 @@ import { psqlCommand } from "@/lib/docker/psql-session";
 import { removeGenerationVolumes } from "@/lib/docker/volume-helper";
 import { ResourceConflictError } from "@/lib/errors";
 import { functionVolumeOf, readFunctionDir, removeFunctionDir, writeFunctionDir } from "@/lib/docker/function-files";
-import type { Provisioner } from "@/lib/projects/provisioner";
+import type { DataOps, FunctionFiles, Provisioner } from "@/lib/stack/runtime-port";
 
 export interface DockerProvisionerOptions {
   /** An image to read a metadata volume with when the stack has no container left
@@ -27,8 +30,12 @@ export interface DockerProvisionerOptions {
 
 export function dockerProvisioner(docker: Docker, installationId: string, opts: DockerProvisionerOptions = {}): Provisioner {
   const dbSeed = opts.dbSeed ?? true;
+  const own = (spec: StackSpec) => {
+    if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
+  };
   return {
     installationId,
+    engineName: "Docker",
     up: (spec, { onEvent, signal }) => applyStack(docker, spec, { onEvent, signal, dbSeed }),
     pause: async (ref) => {
       await stopStack(docker, ref, installationId);
@@ -54,44 +61,55 @@ export function dockerProvisioner(docker: Docker, installationId: string, opts: 
     watch: (onChange, signal) => watchContainerEvents(docker, installationId, (e) => onChange(e.ref), signal),
     usage: (ref) => stackUsage(docker, ref, installationId),
     volumeSizes: () => volumeSizes(docker, installationId),
-    exportData: (spec, out) => {
-      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
-      return exportData(docker, spec, out);
-    },
-    importData: async (spec, entries) => {
-      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
-      await importData(docker, spec, entries);
-    },
-    writeFunction: async (spec, slug, stage, tar) => {
-      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
-      await writeFunctionDir(docker, await functionVolumeOf(docker, spec), slug, stage, tar);
-    },
-    removeFunction: async (spec, slug) => {
-      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
-      await removeFunctionDir(docker, await functionVolumeOf(docker, spec), slug);
-    },
-    readFunction: async (spec, slug, limits) => {
-      if (spec.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
-      return readFunctionDir(docker, await functionVolumeOf(docker, spec), slug, limits);
-    },
-    removeGeneration: (ref, generation) => removeGenerationVolumes(docker, ref, installationId, generation),
-    dataUpgrades: true,
-    sql: true,
-    upgradeData: async (from, to, upgradeOpts) => {
-      if (from.installationId !== installationId || to.installationId !== installationId) throw new ResourceConflictError("spec of another installation");
-      await upgradeData(docker, from, to, upgradeOpts);
-    },
-    runSql: async (ref, script, { password }) => {
-      // Only this installation's container: its labels are checked before anything runs in it.
-      const own = (await listEngineStacks(docker)).some(
-        (s) => s.ref === ref && s.installation === installationId && s.containers.some((c) => c.service === "db" && c.running),
-      );
-      if (!own) throw new ResourceConflictError(`No running db container of ${ref} belongs to this installation.`);
-      return runExec(docker, containerName(ref, "db"), psqlCommand(["-f", "-"]), { env: [`PGPASSWORD=${password}`], input: script });
-    },
+    data: dockerDataOps(docker, installationId, own),
+    functions: dockerFunctionFiles(docker, own),
   };
 }
 
 export function createDockerProvisioner(socketPath: string, installationId: string, opts: DockerProvisionerOptions = {}): Provisioner {
   return dockerProvisioner(createDockerClient(socketPath), installationId, opts);
+}
+
+function dockerDataOps(docker: Docker, installationId: string, own: (spec: StackSpec) => void): DataOps {
+  return {
+    exportData: (spec, out) => {
+      own(spec);
+      return exportData(docker, spec, out);
+    },
+    importData: async (spec, entries) => {
+      own(spec);
+      await importData(docker, spec, entries);
+    },
+    removeGeneration: (ref, generation) => removeGenerationVolumes(docker, ref, installationId, generation),
+    upgradeData: async (from, to, upgradeOpts) => {
+      own(from);
+      own(to);
+      await upgradeData(docker, from, to, upgradeOpts);
+    },
+    runSql: async (ref, script, { password }) => {
+      // Only this installation's container: its labels are checked before anything runs in it.
+      const mine = (await listEngineStacks(docker)).some(
+        (s) => s.ref === ref && s.installation === installationId && s.containers.some((c) => c.service === "db" && c.running),
+      );
+      if (!mine) throw new ResourceConflictError(`No running db container of ${ref} belongs to this installation.`);
+      return runExec(docker, containerName(ref, "db"), psqlCommand(["-f", "-"]), { env: [`PGPASSWORD=${password}`], input: script });
+    },
+  };
+}
+
+function dockerFunctionFiles(docker: Docker, own: (spec: StackSpec) => void): FunctionFiles {
+  return {
+    writeFunction: async (spec, slug, stage, tar) => {
+      own(spec);
+      await writeFunctionDir(docker, await functionVolumeOf(docker, spec), slug, stage, tar);
+    },
+    removeFunction: async (spec, slug) => {
+      own(spec);
+      await removeFunctionDir(docker, await functionVolumeOf(docker, spec), slug);
+    },
+    readFunction: async (spec, slug, limits) => {
+      own(spec);
+      return readFunctionDir(docker, await functionVolumeOf(docker, spec), slug, limits);
+    },
+  };
 }

@@ -1,5 +1,9 @@
-// The Provisioner on Docker Swarm through dockerode's service API, for one
-// installation. The manager's engine drives everything Swarm knows (services,
+// The runtime ports (lib/stack/runtime-port.ts) on Docker Swarm through
+// dockerode's service API, for one installation: the runtime and placement.
+// Data operations and Edge Function files read and fill volumes through a
+// helper container on the volumes' engine; under Swarm that is the project's
+// node, which this provisioner reaches only as a service. Not built yet, so
+// those ports are absent and callers refuse plainly (docs/scale-out.md). The manager's engine drives everything Swarm knows (services,
 // tasks, nodes, configs, overlay networks); what lives on one node only (its
 // volumes, its containers' statistics) needs that node's engine, given per
 // node (SUPAFLEET_SWARM_NODE_ENGINES; the manager's own is always known).
@@ -10,9 +14,9 @@ import { createDockerClient } from "@/lib/docker/client";
 import { usedHostPorts, usedSubnets } from "@/lib/docker/resources";
 import { stackUsage, volumeSizes } from "@/lib/docker/stats";
 import { containerName } from "@/lib/stack/build-stack-spec";
-import type { Provisioner } from "@/lib/projects/provisioner";
+import type { NodeView, Provisioner } from "@/lib/stack/runtime-port";
 import { readSwarmMetadata, writeSwarmMetadata } from "@/lib/swarm/metadata";
-import { chooseNode, listNodeViews, pinnedNode, setNodeDrained, type SwarmNodeView } from "@/lib/swarm/nodes";
+import { chooseNode, listNodeViews, pinnedNode, setNodeDrained } from "@/lib/swarm/nodes";
 import { removeSwarmStack, waitTasksGone } from "@/lib/swarm/remove";
 import { applySwarmStack, scaleSwarmStack } from "@/lib/swarm/stack";
 import { listSwarmStacks, swarmHostPorts, watchSwarm } from "@/lib/swarm/engine-view";
@@ -31,9 +35,9 @@ export interface SwarmProvisionerOptions {
 export function swarmProvisioner(docker: Docker, installationId: string, opts: SwarmProvisionerOptions = {}): Provisioner {
   const engines = opts.nodeEngines ?? {};
   const nodes = () => listNodeViews(docker, installationId);
-  const engineOf = (n: SwarmNodeView): Docker | null => (n.local ? docker : (engines[n.id] ?? engines[n.address] ?? null));
+  const engineOf = (n: NodeView): Docker | null => (n.local ? docker : (engines[n.id] ?? engines[n.address] ?? null));
   /** The project's node, from its services' placement; null when it has no service. */
-  const nodeOfRef = async (ref: string): Promise<SwarmNodeView | null> => {
+  const nodeOfRef = async (ref: string): Promise<NodeView | null> => {
     const services = await ownedServices(docker, ref, installationId);
     const id = services.map(pinnedNode).find((n): n is string => n !== null);
     return id ? ((await nodes()).find((n) => n.id === id) ?? null) : null;
@@ -77,6 +81,7 @@ export function swarmProvisioner(docker: Docker, installationId: string, opts: S
   };
   return {
     installationId,
+    engineName: "Swarm",
     up: (spec, o) => up(spec, o),
     pause,
     restart: async (spec, o) => {
@@ -104,21 +109,6 @@ export function swarmProvisioner(docker: Docker, installationId: string, opts: S
     listStacks: () => listSwarmStacks(docker, reachableEngines),
     usedHostPorts: async () => new Set([...(await usedHostPorts(docker)), ...(await swarmHostPorts(docker))]),
     usedSubnets: () => usedSubnets(docker),
-    // Backups read and fill volumes through a helper container on the volumes'
-    // engine; under Swarm that is the project's node, which this provisioner
-    // reaches only as a service. Not built yet: refused plainly, never half done.
-    exportData: () => Promise.reject(backupsUnsupported()),
-    importData: () => Promise.reject(backupsUnsupported()),
-    removeGeneration: () => Promise.reject(backupsUnsupported()),
-    runSql: () => Promise.reject(backupsUnsupported()),
-    sql: false,
-    // Function files live in the project's volume on its node, which this provisioner reaches only as a service: not built yet.
-    writeFunction: () => Promise.reject(functionsUnsupported()),
-    removeFunction: () => Promise.reject(functionsUnsupported()),
-    readFunction: () => Promise.reject(functionsUnsupported()),
-    // A data upgrade fills new volumes through helpers on the project's node, as backups do: not built yet.
-    dataUpgrades: false,
-    upgradeData: () => Promise.reject(new InvalidStateError("Postgres major upgrades are not available on the Swarm engine yet (docs/scale-out.md).")),
     readMetadata: (ref) => readSwarmMetadata(docker, ref, installationId),
     writeMetadata: (ref, sealed) => writeSwarmMetadata(docker, ref, installationId, sealed),
     watch: (onChange, signal) => watchSwarm(docker, installationId, onChange, signal, opts.watchPollMs ?? 3_000),
@@ -133,12 +123,17 @@ export function swarmProvisioner(docker: Docker, installationId: string, opts: S
         for (const [ref, bytes] of Object.entries(await volumeSizes(e, installationId))) out[ref] = (out[ref] ?? 0) + bytes;
       return out;
     },
-    place: async ({ memoryBytes }) => {
-      const node = chooseNode(await nodes(), memoryBytes);
-      return { nodeId: node.id, address: node.local ? null : node.address };
+    placement: {
+      place: async ({ memoryBytes }) => {
+        const node = chooseNode(await nodes(), memoryBytes);
+        return { nodeId: node.id, address: node.local ? null : node.address };
+      },
+      checkOpen: async () => {
+        chooseNode(await nodes(), 0);
+      },
+      nodes,
+      setNodeDrained: (nodeId, drained) => setNodeDrained(docker, nodeId, drained),
     },
-    nodes,
-    setNodeDrained: (nodeId, drained) => setNodeDrained(docker, nodeId, drained),
   };
 }
 
@@ -154,12 +149,4 @@ export function createSwarmProvisioner(
 ): Provisioner {
   const nodeEngines = Object.fromEntries(Object.entries(opts.nodeEngines ?? {}).map(([k, v]) => [k, createDockerClient(v.replace(/^unix:\/\//, ""))]));
   return swarmProvisioner(createDockerClient(socketPath), installationId, { encrypted: opts.encrypted, nodeEngines });
-}
-
-function backupsUnsupported(): InvalidStateError {
-  return new InvalidStateError("Backups, restores and clones are not available on the Swarm engine yet (docs/scale-out.md).");
-}
-
-function functionsUnsupported(): InvalidStateError {
-  return new InvalidStateError("Deploying Edge Functions through the Management API is not available on the Swarm engine yet (docs/scale-out.md).");
 }
