@@ -7,7 +7,7 @@ import { defaultMaxParallelStarts } from "@/lib/concurrency";
 import { INSTALLATION_ID_PATTERN } from "@/lib/installation/id";
 import { parseCidr } from "@/lib/net/cidr";
 import { originOf } from "@/lib/stack/address";
-import { bool } from "@/lib/env-common";
+import { bool, commaList, keyedList } from "@/lib/env-common";
 import { backupEnvOf, backupEnvShape, checkBackupEnv, type BackupEnv } from "@/lib/env-backups";
 import { limitsEnvOf, limitsEnvShape, type LimitsEnv } from "@/lib/env-limits";
 import { checkMailEnv, mailEnvOf, mailEnvShape, type MailEnv } from "@/lib/env-mail";
@@ -70,47 +70,22 @@ export const envSchema = z
     SUPAFLEET_ENGINE: z.enum(["docker", "swarm"]).default("docker"),
     SUPAFLEET_SWARM_ENCRYPT: bool(false),
     // "node=/path/to/docker.sock,…": the engines of other nodes (node id or address), for their volumes and statistics.
-    SUPAFLEET_SWARM_NODE_ENGINES: z
-      .string()
-      .default("")
-      .transform((v, ctx) => {
-        const out: Record<string, string> = {};
-        for (const part of v
-          .split(",")
-          .map((p) => p.trim())
-          .filter(Boolean)) {
-          const m = /^([A-Za-z0-9.:-]{1,64})=((unix:\/\/)?\/[A-Za-z0-9._\/-]+)$/.exec(part);
-          if (!m) {
-            ctx.addIssue({ code: "custom", message: `"${part}" is not node=/path/to/docker.sock (unix sockets only)` });
-            return z.NEVER;
-          }
-          out[m[1]!] = m[2]!;
-        }
-        return out;
-      }),
+    SUPAFLEET_SWARM_NODE_ENGINES: keyedList(
+      (item) => {
+        const m = /^([A-Za-z0-9.:-]{1,64})=((unix:\/\/)?\/[A-Za-z0-9._\/-]+)$/.exec(item);
+        return m ? [m[1]!, m[2]!] : null;
+      },
+      (item) => `"${item}" is not node=/path/to/docker.sock (unix sockets only)`,
+    ),
     SUPAFLEET_ADMIN_EMAIL: z.email().optional(),
     SUPAFLEET_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
-    SUPAFLEET_IMAGE_OVERRIDES: z
-      .string()
-      .default("")
-      .transform((v, ctx) => {
-        const out: Record<string, string> = {};
-        for (const part of v
-          .split(",")
-          .map((p) => p.trim())
-          .filter(Boolean)) {
-          const [service, image, ...rest] = part.split("=");
-          if (!service || !image || rest.length || !SERVICE_KEY.test(service) || !IMAGE_REF.test(image)) {
-            ctx.addIssue({
-              code: "custom",
-              message: `bad entry "${part}"; expected service=image pairs separated by commas, e.g. db=my/postgres:15,db@2026.09-r1=my/postgres:17,*=my/standin:1`,
-            });
-            return z.NEVER;
-          }
-          out[service] = image;
-        }
-        return out;
-      }),
+    SUPAFLEET_IMAGE_OVERRIDES: keyedList(
+      (item) => {
+        const [service, image, ...rest] = item.split("=");
+        return !service || !image || rest.length || !SERVICE_KEY.test(service) || !IMAGE_REF.test(image) ? null : [service, image];
+      },
+      (item) => `bad entry "${item}"; expected service=image pairs separated by commas, e.g. db=my/postgres:15,db@2026.09-r1=my/postgres:17,*=my/standin:1`,
+    ),
     SUPAFLEET_NGINX_ENABLED: bool(true),
     SUPAFLEET_NGINX_BIN: z.string().default("/usr/sbin/nginx"),
     SUPAFLEET_NGINX_MAIN_CONF: z.string().default("/etc/nginx/nginx.conf"),
@@ -143,10 +118,7 @@ export const envSchema = z
       .string()
       .default("")
       .transform((v, ctx) => {
-        const list = v
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean);
+        const list = commaList(v);
         for (const c of list)
           if (!parseCidr(c)) ctx.addIssue({ code: "custom", message: `"${c}" is not an IPv4 network; expected e.g. 10.0.0.0/8,192.168.0.0/16` });
         return list;

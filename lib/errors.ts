@@ -33,6 +33,20 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * The base of an error that is only its code, status and message: `message`
+ * takes the constructor's arguments (with their defaults) and writes the
+ * sentence. Each error is still its own named class: `name`, `instanceof` and
+ * the constructor's parameters are as if it were written out.
+ */
+function appError<A extends unknown[]>(code: string, status: number, message: (...args: A) => string, options?: { exposed?: boolean }) {
+  return class extends AppError {
+    constructor(...args: A) {
+      super(code, status, message(...args), options);
+    }
+  };
+}
+
 /** A message safe for users and logs: our own errors speak for themselves; others are cut short. */
 export function describeError(err: unknown): string {
   if (isAppError(err)) return err.publicMessage;
@@ -50,114 +64,70 @@ export class ValidationError extends AppError {
   }
 }
 
-export class UnauthenticatedError extends AppError {
-  constructor(message = "You must be signed in.") {
-    super("unauthenticated", 401, message);
-  }
-}
+export class UnauthenticatedError extends appError("unauthenticated", 401, (message: string = "You must be signed in.") => message) {}
 
-export class ForbiddenError extends AppError {
-  constructor(message = "You are not allowed to do that.") {
-    super("forbidden", 403, message);
-  }
-}
+export class ForbiddenError extends appError("forbidden", 403, (message: string = "You are not allowed to do that.") => message) {}
 
 /** An upstream Management API operation Supafleet does not offer: named, so a client is never left with a bare 404. */
-export class FeatureUnavailableError extends AppError {
-  constructor(message: string) {
-    super("feature_unavailable", 403, message);
-  }
-}
+export class FeatureUnavailableError extends appError("feature_unavailable", 403, (message: string) => message) {}
 
 /** Also used for "exists but not yours": never reveal other users' projects. */
-export class NotFoundError extends AppError {
-  constructor(message = "Not found.") {
-    super("not_found", 404, message);
-  }
-}
+export class NotFoundError extends appError("not_found", 404, (message: string = "Not found.") => message) {}
 
-export class ConflictError extends AppError {
-  constructor(message: string) {
-    super("conflict", 409, message);
-  }
-}
+export class ConflictError extends appError("conflict", 409, (message: string) => message) {}
 
 // ---- accounts ---------------------------------------------------------------
 
-export class EmailTakenError extends AppError {
-  constructor() {
-    super("email_taken", 409, "An account with this email already exists.");
-  }
-}
+export class EmailTakenError extends appError("email_taken", 409, () => "An account with this email already exists.") {}
 
-export class SignupDisabledError extends AppError {
-  constructor() {
-    super("signup_disabled", 403, "Sign-up is switched off on this server.");
-  }
-}
+export class SignupDisabledError extends appError("signup_disabled", 403, () => "Sign-up is switched off on this server.") {}
 
-export class InvalidCredentialsError extends AppError {
-  constructor() {
-    super("invalid_credentials", 401, "Wrong email or password.");
-  }
-}
+export class InvalidCredentialsError extends appError("invalid_credentials", 401, () => "Wrong email or password.") {}
 
-export class AccountDisabledError extends AppError {
-  constructor() {
-    super("account_disabled", 403, "This account is disabled. Contact an administrator.");
-  }
-}
+export class AccountDisabledError extends appError("account_disabled", 403, () => "This account is disabled. Contact an administrator.") {}
 
-export class AccountPendingError extends AppError {
-  constructor() {
-    super("account_pending", 403, "Your account is waiting for an administrator's approval. You can log in once it is approved.");
-  }
-}
+export class AccountPendingError extends appError(
+  "account_pending",
+  403,
+  () => "Your account is waiting for an administrator's approval. You can log in once it is approved.",
+) {}
 
 /** SMTP is configured and the owner has not confirmed the address yet: no projects. */
-export class EmailUnverifiedError extends AppError {
-  constructor() {
-    super(
-      "email_unverified",
-      403,
-      "Confirm your email address before creating projects: open the link we mailed you, or send a new one from your account page.",
-    );
-  }
-}
+export class EmailUnverifiedError extends appError(
+  "email_unverified",
+  403,
+  () => "Confirm your email address before creating projects: open the link we mailed you, or send a new one from your account page.",
+) {}
 
 /** A mailed link (confirm, reset) or re-login ticket that is unknown, used or expired. */
-export class InvalidAccountTokenError extends AppError {
-  constructor(what = "link") {
-    super("invalid_token", 400, `This ${what} is invalid, already used or expired. Ask for a new one.`);
-  }
-}
+export class InvalidAccountTokenError extends appError(
+  "invalid_token",
+  400,
+  (what: string = "link") => `This ${what} is invalid, already used or expired. Ask for a new one.`,
+) {}
 
 /** The password was right and the account has two-factor authentication: the code is next. */
-export class TotpRequiredError extends AppError {
-  constructor() {
-    super("totp_required", 401, "Enter the 6-digit code from your authenticator app.");
-  }
-}
+export class TotpRequiredError extends appError("totp_required", 401, () => "Enter the 6-digit code from your authenticator app.") {}
 
-export class InvalidTotpError extends AppError {
-  constructor() {
-    super("invalid_totp", 401, "That code is not right (or was already used). Enter the current code from your authenticator app.");
-  }
-}
+export class InvalidTotpError extends appError(
+  "invalid_totp",
+  401,
+  () => "That code is not right (or was already used). Enter the current code from your authenticator app.",
+) {}
 
 /** Administrators must have two-factor authentication before any admin power works. */
-export class TotpSetupRequiredError extends AppError {
-  constructor() {
-    super("totp_setup_required", 403, "Administrators must set up two-factor authentication first (Account → Security).");
-  }
-}
+export class TotpSetupRequiredError extends appError(
+  "totp_setup_required",
+  403,
+  () => "Administrators must set up two-factor authentication first (Account → Security).",
+) {}
 
 /** The installation has no SMTP settings, so there is nothing to mail with. */
-export class MailNotConfiguredError extends AppError {
-  constructor() {
-    super("mail_not_configured", 409, "This installation sends no mail (no SMTP settings). Ask an administrator.");
-  }
-}
+export class MailNotConfiguredError extends appError(
+  "mail_not_configured",
+  409,
+  () => "This installation sends no mail (no SMTP settings). Ask an administrator.",
+) {}
 
 // ---- throttling -----------------------------------------------------------------
 
@@ -173,65 +143,35 @@ export class RateLimitedError extends AppError {
 
 // ---- projects and capacity ----------------------------------------------------
 
-export class QuotaExceededError extends AppError {
-  constructor(limit: number) {
-    super("quota_exceeded", 403, `Project limit reached (${limit}). Delete a project or ask an administrator for a higher quota.`);
-  }
-}
+export class QuotaExceededError extends appError(
+  "quota_exceeded",
+  403,
+  (limit: number) => `Project limit reached (${limit}). Delete a project or ask an administrator for a higher quota.`,
+) {}
 
 /** A backup that would pass its owner's backup space, or leave the backup disk too full: refused before it starts. */
-export class BackupSpaceError extends AppError {
-  constructor(message: string) {
-    super("backup_space", 409, message);
-  }
-}
+export class BackupSpaceError extends appError("backup_space", 409, (message: string) => message) {}
 
-export class NoFreePortError extends AppError {
-  constructor(range: string) {
-    super("no_free_port", 503, `No free port left in ${range}; the host is full.`, { exposed: true });
-  }
-}
+export class NoFreePortError extends appError("no_free_port", 503, (range: string) => `No free port left in ${range}; the host is full.`, { exposed: true }) {}
 
 /** The host cannot fit another running project (memory, disk): refused before anything is made. */
-export class CapacityExceededError extends AppError {
-  constructor(message: string) {
-    super("capacity_exceeded", 503, message, { exposed: true });
-  }
-}
+export class CapacityExceededError extends appError("capacity_exceeded", 503, (message: string) => message, { exposed: true }) {}
 
-export class NoFreeSubnetError extends AppError {
-  constructor(pool: string) {
-    super("no_free_subnet", 503, `No free network subnet left in ${pool}; the host is full.`, { exposed: true });
-  }
-}
+export class NoFreeSubnetError extends appError("no_free_subnet", 503, (pool: string) => `No free network subnet left in ${pool}; the host is full.`, {
+  exposed: true,
+}) {}
 
-export class InvalidStateError extends AppError {
-  constructor(message: string) {
-    super("invalid_state", 409, message);
-  }
-}
+export class InvalidStateError extends appError("invalid_state", 409, (message: string) => message) {}
 
 // ---- Management API (/v1) -------------------------------------------------------
 
-export class PayloadTooLargeError extends AppError {
-  constructor(limitBytes: number) {
-    super("payload_too_large", 413, `The request body is larger than ${limitBytes} bytes.`);
-  }
-}
+export class PayloadTooLargeError extends appError("payload_too_large", 413, (limitBytes: number) => `The request body is larger than ${limitBytes} bytes.`) {}
 
 /** SQL sent to a project's database failed there; the message is Postgres's own. */
-export class QueryFailedError extends AppError {
-  constructor(message: string) {
-    super("query_failed", 400, message);
-  }
-}
+export class QueryFailedError extends appError("query_failed", 400, (message: string) => message) {}
 
 /** A query's rows passed what one request may carry (bytes or rows): refused, and the query stopped on the server. */
-export class ResultTooLargeError extends AppError {
-  constructor(message: string) {
-    super("result_too_large", 413, message);
-  }
-}
+export class ResultTooLargeError extends appError("result_too_large", 413, (message: string) => message) {}
 
 /**
  * A query ran past its time limit although the server's statement_timeout
@@ -239,33 +179,25 @@ export class ResultTooLargeError extends AppError {
  * 408 as postgres-meta answers its query read timeout (supabase/postgres-meta
  * src/server/utils.ts translateErrorToResponseCode, v0.98.0).
  */
-export class QueryTimeoutError extends AppError {
-  constructor(seconds: number) {
-    super("query_timeout", 408, `Failed to run sql query: Query read timeout: the query ran longer than ${seconds} s and was stopped on the server.`);
-  }
-}
+export class QueryTimeoutError extends appError(
+  "query_timeout",
+  408,
+  (seconds: number) => `Failed to run sql query: Query read timeout: the query ran longer than ${seconds} s and was stopped on the server.`,
+) {}
 
-export class DatabaseUnreachableError extends AppError {
-  constructor(detail: string) {
-    super("database_unreachable", 502, `The project's database did not answer: ${detail}`);
-  }
-}
+export class DatabaseUnreachableError extends appError("database_unreachable", 502, (detail: string) => `The project's database did not answer: ${detail}`) {}
 
 // ---- configuration ------------------------------------------------------------
 
-export class ConfigError extends AppError {
-  constructor(message: string) {
-    super("config_error", 500, message);
-  }
-}
+export class ConfigError extends appError("config_error", 500, (message: string) => message) {}
 
 // ---- secrets ------------------------------------------------------------------
 
-export class SecretDecryptError extends AppError {
-  constructor(message = "Secrets could not be decrypted (wrong master key or tampered data).") {
-    super("secret_decrypt_failed", 500, message);
-  }
-}
+export class SecretDecryptError extends appError(
+  "secret_decrypt_failed",
+  500,
+  (message: string = "Secrets could not be decrypted (wrong master key or tampered data).") => message,
+) {}
 
 // ---- mapping ------------------------------------------------------------------
 
@@ -312,11 +244,7 @@ function clientError(err: AppError): HttpError {
 
 // ---- Docker runtime -------------------------------------------------------------
 
-export class DockerUnavailableError extends AppError {
-  constructor(detail: string) {
-    super("docker_unavailable", 503, `The Docker engine is not reachable: ${detail}`);
-  }
-}
+export class DockerUnavailableError extends appError("docker_unavailable", 503, (detail: string) => `The Docker engine is not reachable: ${detail}`) {}
 
 export class ImagePullError extends AppError {
   readonly image: string;
@@ -327,50 +255,43 @@ export class ImagePullError extends AppError {
 }
 
 /** A project's own service answered a call of Supafleet's with an error (e.g. postgres-meta's type generator). */
-export class UpstreamServiceError extends AppError {
-  constructor(service: string, detail: string) {
-    super("upstream_service_error", 502, `The project's ${service} answered with an error: ${detail}`, { exposed: true });
-  }
-}
+export class UpstreamServiceError extends appError(
+  "upstream_service_error",
+  502,
+  (service: string, detail: string) => `The project's ${service} answered with an error: ${detail}`,
+  { exposed: true },
+) {}
 
-export class ServiceUnhealthyError extends AppError {
-  constructor(service: string, output: string) {
-    super("service_unhealthy", 502, `Service ${service} failed its health check${output ? `: ${output}` : "."}`);
-  }
-}
+export class ServiceUnhealthyError extends appError(
+  "service_unhealthy",
+  502,
+  (service: string, output: string) => `Service ${service} failed its health check${output ? `: ${output}` : "."}`,
+) {}
 
-export class ServiceExitedError extends AppError {
-  constructor(service: string, exitCode: number, logTail: string) {
-    super("service_exited", 502, `Service ${service} exited with code ${exitCode}${logTail ? `. Last log lines:\n${logTail}` : "."}`);
-  }
-}
+export class ServiceExitedError extends appError(
+  "service_exited",
+  502,
+  (service: string, exitCode: number, logTail: string) => `Service ${service} exited with code ${exitCode}${logTail ? `. Last log lines:\n${logTail}` : "."}`,
+) {}
 
-export class StackTimeoutError extends AppError {
-  constructor(waitingFor: string[], seconds: number) {
-    super("stack_timeout", 504, `The stack was not healthy after ${seconds} s; still waiting for: ${waitingFor.join(", ")}.`);
-  }
-}
+export class StackTimeoutError extends appError(
+  "stack_timeout",
+  504,
+  (waitingFor: string[], seconds: number) => `The stack was not healthy after ${seconds} s; still waiting for: ${waitingFor.join(", ")}.`,
+) {}
 
-export class ResourceConflictError extends AppError {
-  constructor(message: string) {
-    super("resource_conflict", 409, message);
-  }
-}
+export class ResourceConflictError extends appError("resource_conflict", 409, (message: string) => message) {}
 
 /** A Swarm node that holds a project stopped reporting: its tasks' states are stale. */
-export class NodeUnavailableError extends AppError {
-  constructor(node: string, state: string) {
-    super("node_unavailable", 503, `Swarm node ${node} is ${state}; the state of the projects on it is unknown until it reports again.`);
-  }
-}
+export class NodeUnavailableError extends appError(
+  "node_unavailable",
+  503,
+  (node: string, state: string) => `Swarm node ${node} is ${state}; the state of the projects on it is unknown until it reports again.`,
+) {}
 
 // ---- proxy (nginx) ------------------------------------------------------------------
 
-export class InvalidProxyInputError extends AppError {
-  constructor(message: string) {
-    super("invalid_proxy_input", 500, `Refusing to render nginx config: ${message}`);
-  }
-}
+export class InvalidProxyInputError extends appError("invalid_proxy_input", 500, (message: string) => `Refusing to render nginx config: ${message}`) {}
 
 export class NginxConfigInvalidError extends AppError {
   readonly nginxOutput: string;
@@ -381,18 +302,14 @@ export class NginxConfigInvalidError extends AppError {
 }
 
 /** The reload was signalled but nginx did not serve the new config in time; the new file stays (the next apply re-checks). */
-export class NginxNotServingError extends AppError {
-  constructor(output: string) {
-    super(
-      "nginx_not_serving",
-      500,
-      `nginx did not serve the new config in time; the file is in place and the next change applies it again. ${output.slice(0, 1000)}`,
-    );
-  }
-}
+export class NginxNotServingError extends appError(
+  "nginx_not_serving",
+  500,
+  (output: string) => `nginx did not serve the new config in time; the file is in place and the next change applies it again. ${output.slice(0, 1000)}`,
+) {}
 
-export class NginxReloadError extends AppError {
-  constructor(output: string) {
-    super("nginx_reload_failed", 500, `nginx reload failed; the previous config was restored. ${output.slice(0, 1000)}`);
-  }
-}
+export class NginxReloadError extends appError(
+  "nginx_reload_failed",
+  500,
+  (output: string) => `nginx reload failed; the previous config was restored. ${output.slice(0, 1000)}`,
+) {}

@@ -4,14 +4,14 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { changePasswordAction } from "@/app/account/security/actions";
 import { Alert } from "@/components/ui/alert";
+import { useFieldErrors } from "@/components/hooks/use-field-errors";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { NewPasswordField } from "@/components/auth/new-password-field";
 
 export function PasswordChangeForm() {
   const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const { pending, setPending, error, setError, fieldErrors, setFieldErrors, showRefusal } = useFieldErrors();
   const [done, setDone] = useState(false);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -25,8 +25,7 @@ export function PasswordChangeForm() {
     const res = await changePasswordAction({ currentPassword: String(form.get("currentPassword") ?? ""), newPassword });
     if (!res.ok) {
       setPending(false);
-      setError(res.message);
-      setFieldErrors(res.fieldErrors ?? {});
+      showRefusal(res);
       return;
     }
     // Every session, this one too, is now signed out; the ticket signs this browser back in.
@@ -47,15 +46,7 @@ export function PasswordChangeForm() {
       {error && <Alert>{error}</Alert>}
       {done && <Alert tone="success">Password changed. Your other sessions were signed out.</Alert>}
       <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={fieldErrors.currentPassword} />
-      <Field
-        label="New password"
-        name="newPassword"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint="At least 10 characters."
-        errors={fieldErrors.newPassword}
-      />
+      <NewPasswordField label="New password" name="newPassword" errors={fieldErrors.newPassword} />
       <Button type="submit" disabled={pending}>
         {pending ? "Saving…" : "Change password"}
       </Button>

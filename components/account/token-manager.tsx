@@ -5,6 +5,7 @@ import { createTokenAction, revokeTokenAction } from "@/app/account/tokens/actio
 import { createTokenSchema, TOKEN_EXPIRY_CHOICES } from "@/lib/validations/tokens";
 import type { TokenView } from "@/lib/tokens/service";
 import { Alert } from "@/components/ui/alert";
+import { useFieldErrors } from "@/components/hooks/use-field-errors";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
@@ -22,9 +23,7 @@ const EXPIRY_LABEL: Record<(typeof TOKEN_EXPIRY_CHOICES)[number], string> = {
 
 export function NewTokenForm({ isAdmin }: { isAdmin: boolean }) {
   const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const { pending, setPending, error, setError, fieldErrors, setFieldErrors, showRefusal, checkFields } = useFieldErrors();
   const [created, setCreated] = useState<string | null>(null);
   // Admin tokens must expire (lib/validations/tokens.ts): "Never" is not offered for them.
   const [admin, setAdmin] = useState(false);
@@ -35,11 +34,7 @@ export function NewTokenForm({ isAdmin }: { isAdmin: boolean }) {
     const form = e.currentTarget;
     const data = new FormData(form);
     const input = { name: String(data.get("name") ?? ""), expiresInDays: String(data.get("expiresInDays") ?? ""), admin: data.get("admin") === "on" };
-    const parsed = createTokenSchema.safeParse(input);
-    if (!parsed.success) {
-      setFieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), [i.message]])));
-      return;
-    }
+    if (!checkFields(createTokenSchema.safeParse(input))) return;
     setPending(true);
     setError(null);
     setFieldErrors({});
@@ -47,8 +42,7 @@ export function NewTokenForm({ isAdmin }: { isAdmin: boolean }) {
     const res = await createTokenAction(input);
     setPending(false);
     if (!res.ok) {
-      setError(res.message);
-      setFieldErrors(res.fieldErrors ?? {});
+      showRefusal(res);
       return;
     }
     form.reset();

@@ -2,13 +2,12 @@
 import { useState, type FormEvent } from "react";
 import { requestPasswordResetAction } from "@/app/(auth)/actions";
 import { Alert } from "@/components/ui/alert";
+import { useFieldErrors } from "@/components/hooks/use-field-errors";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 
 export function ForgotPasswordForm() {
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const { pending, setPending, error, setError, fieldErrors, showRefusal } = useFieldErrors();
   const [sent, setSent] = useState(false);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -19,8 +18,7 @@ export function ForgotPasswordForm() {
     const res = await requestPasswordResetAction({ email: String(form.get("email") ?? "") });
     setPending(false);
     if (!res.ok) {
-      setError(res.message);
-      setFieldErrors(res.fieldErrors ?? {});
+      showRefusal(res);
       return;
     }
     setSent(true);

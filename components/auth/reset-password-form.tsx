@@ -3,13 +3,12 @@ import { useState, type FormEvent } from "react";
 import Link from "next/link";
 import { resetPasswordAction } from "@/app/(auth)/actions";
 import { Alert } from "@/components/ui/alert";
+import { useFieldErrors } from "@/components/hooks/use-field-errors";
 import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
+import { NewPasswordField } from "@/components/auth/new-password-field";
 
 export function ResetPasswordForm({ token }: { token: string }) {
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const { pending, setPending, error, setError, fieldErrors, showRefusal } = useFieldErrors();
   const [done, setDone] = useState(false);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -20,8 +19,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
     const res = await resetPasswordAction({ token, password: String(form.get("password") ?? "") });
     setPending(false);
     if (!res.ok) {
-      setError(res.message);
-      setFieldErrors(res.fieldErrors ?? {});
+      showRefusal(res);
       return;
     }
     setDone(true);
@@ -40,15 +38,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       {error && <Alert>{error}</Alert>}
-      <Field
-        label="New password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint="At least 10 characters."
-        errors={fieldErrors.password}
-      />
+      <NewPasswordField label="New password" name="password" errors={fieldErrors.password} />
       <Button type="submit" variant="brand" className="w-full" disabled={pending}>
         {pending ? "Saving…" : "Set new password"}
       </Button>

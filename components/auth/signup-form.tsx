@@ -5,14 +5,14 @@ import { signIn } from "next-auth/react";
 import { signUpAction } from "@/app/signup/actions";
 import { signUpSchema } from "@/lib/validations/auth";
 import { Field } from "@/components/ui/field";
+import { NewPasswordField } from "@/components/auth/new-password-field";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
+import { useFieldErrors } from "@/components/hooks/use-field-errors";
 
 export function SignUpForm() {
   const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const { pending, setPending, error, setError, fieldErrors, setFieldErrors, showRefusal, checkFields } = useFieldErrors();
   const [held, setHeld] = useState(false);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -20,9 +20,7 @@ export function SignUpForm() {
     const form = new FormData(e.currentTarget);
     const input = { name: String(form.get("name") ?? ""), email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") };
     // Same schema as the server: instant feedback, the server still decides.
-    const parsed = signUpSchema.safeParse(input);
-    if (!parsed.success) {
-      setFieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), [i.message]])));
+    if (!checkFields(signUpSchema.safeParse(input))) {
       setError(null);
       return;
     }
@@ -32,8 +30,7 @@ export function SignUpForm() {
     const res = await signUpAction(input);
     if (!res.ok) {
       setPending(false);
-      setError(res.message);
-      setFieldErrors(res.fieldErrors ?? {});
+      showRefusal(res);
       return;
     }
     if (res.data.pendingApproval) {
@@ -60,15 +57,7 @@ export function SignUpForm() {
       {error && <Alert>{error}</Alert>}
       <Field label="Name" name="name" autoComplete="name" placeholder="Ada Lovelace" errors={fieldErrors.name} />
       <Field label="Email" name="email" type="email" autoComplete="email" required errors={fieldErrors.email} />
-      <Field
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint="At least 10 characters."
-        errors={fieldErrors.password}
-      />
+      <NewPasswordField label="Password" name="password" errors={fieldErrors.password} />
       <Button type="submit" variant="brand" className="w-full" disabled={pending}>
         {pending ? "Creating account…" : "Create account"}
       </Button>

@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { DialogActions, ModalDialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
+import { useFieldErrors } from "@/components/hooks/use-field-errors";
 
 /**
  * The button stays clickable at the limit: the server's answer names the
@@ -16,27 +17,20 @@ import { Alert } from "@/components/ui/alert";
 export function NewProjectDialog({ notice }: { notice?: string }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const { pending, setPending, error, setError, fieldErrors, setFieldErrors, showRefusal, checkFields } = useFieldErrors();
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const input = { name: String(form.get("name") ?? ""), region: String(form.get("region") ?? "") };
-    const parsed = createProjectSchema.safeParse(input);
-    if (!parsed.success) {
-      setFieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), [i.message]])));
-      return;
-    }
+    if (!checkFields(createProjectSchema.safeParse(input))) return;
     setPending(true);
     setError(null);
     setFieldErrors({});
     const res = await createProjectAction(input);
     if (!res.ok) {
       setPending(false);
-      setError(res.message);
-      setFieldErrors(res.fieldErrors ?? {});
+      showRefusal(res);
       return;
     }
     router.push(`/project/${res.data.ref}`);

@@ -11,8 +11,8 @@
 import { rm } from "node:fs/promises";
 import { EVENT, STATUS } from "@/lib/domain";
 import { PROJECT_FOR_SPEC, sealedMetadataOf } from "@/lib/projects/context";
-import { describeError } from "@/lib/errors";
 import { recordEvent } from "@/lib/projects/events";
+import { repairAttempt } from "@/lib/projects/reconcile";
 import type { BackupContext } from "@/lib/backups/context";
 import { LocalStore } from "@/lib/backups/store";
 import { rollBackRestore } from "@/lib/backups/restore";
@@ -27,14 +27,7 @@ export interface BackupRepairReport {
 export async function repairBackups(b: BackupContext): Promise<BackupRepairReport> {
   const { db, provisioner } = b;
   const report: BackupRepairReport = { repaired: [], errors: [] };
-  const attempt = async (what: string, fn: () => Promise<void>) => {
-    try {
-      await fn();
-      report.repaired.push(what);
-    } catch (err) {
-      report.errors.push(`${what}: ${describeError(err)}`);
-    }
-  };
+  const attempt = repairAttempt(report);
 
   for (const backup of await db.backup.findMany({ where: { status: "RUNNING" }, include: { project: { select: { id: true, ref: true } } } })) {
     if (b.running.has(backup.project.ref)) continue;

@@ -3,16 +3,14 @@
 // a background job under the project's lock, like a create.
 import { randomUUID } from "node:crypto";
 import { EVENT, isStatusIn, RESTORABLE_STATUSES, STATUS } from "@/lib/domain";
-import { AccountDisabledError, InvalidStateError, NotFoundError, QuotaExceededError } from "@/lib/errors";
-import { encryptSecrets } from "@/lib/crypto/secret-box";
+import { InvalidStateError, NotFoundError, QuotaExceededError } from "@/lib/errors";
 import { getSystemSettings } from "@/lib/settings/service";
-import { generateProjectSecrets } from "@/lib/stack/secrets";
 import type { SessionUser } from "@/lib/auth/actor";
-import { admit, budgetForUser, budgetOf, hostResources } from "@/lib/projects/admission";
+import { admit, budgetOf, hostResources } from "@/lib/projects/admission";
 import { eventBus, recordEvent } from "@/lib/projects/events";
 import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
 import { findOwned, scopeWhere, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
-import { generateRef } from "@/lib/projects/ref";
+import { insertNewProject } from "@/lib/projects/new-project";
 import { leaseSubnet } from "@/lib/projects/subnets";
 import type { BackupContext } from "@/lib/backups/context";
 import { runClone, runRestore } from "@/lib/backups/restore";
@@ -87,62 +85,26 @@ export async function requestRestore(
 
 /** A new project (new ref, new secrets) with the data of a backup of one of the actor's projects. */
 export async function requestClone(b: BackupContext, actor: SessionUser, input: { ref: string; backupId: string; name: string }): Promise<ProjectSummary> {
-  const { db, provisioner } = b;
-  const { config } = b.projects;
+  const { db } = b;
   const source = await findOwned(b.projects, actor, input.ref);
   // The clone runs the template the backup was taken with (upgradable afterwards like any project).
   const taken = await db.backup.findFirst({ where: { id: input.backupId, projectId: source.id }, select: { stackVersion: true } });
   if (!taken) throw new NotFoundError("Backup not found.");
   const backupRow = await restorableBackup(b, source.id, input.backupId, taken.stackVersion);
-  const settings = await getSystemSettings(db);
-  const secrets = await generateProjectSecrets();
-  const [held, subnetsInUse, host] = await Promise.all([
-    provisioner.usedHostPorts(),
-    config.subnetPool ? provisioner.usedSubnets() : [],
-    hostResources(config.diskPath),
-  ]);
   const restoreId = randomUUID();
-  // As a create (lib/projects/lifecycle.ts): quota and admission in the owner's locked transaction.
-  const project = await retryOnUnique(() => {
-    const ref = generateRef();
-    return db.$transaction(async (tx) => {
-      const user = await tx.user.update({ where: { id: actor.id }, data: { quotaVersion: { increment: 1 } } });
-      if (user.disabled) throw new AccountDisabledError();
-      const limit = user.projectQuota ?? settings.defaultProjectQuota;
-      if ((await tx.project.count({ where: { ownerId: actor.id, status: { not: STATUS.REMOVED } } })) >= limit) throw new QuotaExceededError(limit);
-      const budget = await budgetForUser(tx, actor.id);
-      await admit(tx, host, budget.memoryMb);
-      const created = await tx.project.create({
-        data: {
-          id: randomUUID(),
-          ref,
-          name: input.name,
-          region: source.region,
-          ownerId: actor.id,
-          status: "COMING_UP",
-          stackVersion: backupRow.stackVersion,
-          secrets: encryptSecrets(config.masterKey, ref, JSON.stringify(secrets)),
-          memoryMb: budget.memoryMb,
-          milliCpus: budget.milliCpus,
-          fileSizeLimitMb: budget.fileSizeLimitMb,
-        },
-      });
-      await leasePorts(tx, created.id, config.portRange, held);
-      if (config.subnetPool) await leaseSubnet(tx, created.id, config.subnetPool, subnetsInUse);
-      await tx.restore.create({
-        data: {
-          id: restoreId,
-          projectId: created.id,
-          backupId: input.backupId,
-          kind: "CLONE",
-          fromGeneration: 0,
-          toGeneration: 0,
-          previousStatus: "COMING_UP",
-        },
-      });
-      return created;
-    });
-  });
+  // As a create (lib/projects/lifecycle.ts), with the restore that fills it in the same transaction.
+  const project = await insertNewProject(
+    b.projects,
+    actor.id,
+    { name: input.name, region: source.region, stackVersion: backupRow.stackVersion },
+    {
+      alsoWrite: async (tx, projectId) => {
+        await tx.restore.create({
+          data: { id: restoreId, projectId, backupId: input.backupId, kind: "CLONE", fromGeneration: 0, toGeneration: 0, previousStatus: "COMING_UP" },
+        });
+      },
+    },
+  );
   await recordEvent(db, project, "INFO", EVENT.createRequested, `Project “${project.name}” requested: a clone of ${source.ref}`, { backupId: input.backupId });
   b.projects.jobs.start(project.ref, (signal) => runClone(b, restoreId, signal));
   return summary(b.projects, project);

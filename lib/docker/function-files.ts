@@ -9,10 +9,9 @@
 // step, so a request never sees half a function.
 import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
-import { extract } from "tar-stream";
 import { statusOf } from "@/lib/docker/client";
-import { METADATA_ROLE } from "@/lib/docker/metadata";
-import { assertOwnVolume, HELPER_MOUNT, volumeLabels, withVolumeHelper } from "@/lib/docker/volume-helper";
+import { readTar } from "@/lib/docker/tar";
+import { assertOwnVolume, HELPER_MOUNT, METADATA_ROLE, volumeLabels, withVolumeHelper } from "@/lib/docker/volume-helper";
 import { InvalidStateError, PayloadTooLargeError } from "@/lib/errors";
 import { FUNCTIONS_ROOT, SLUG_PATTERN } from "@/lib/functions/layout";
 import { LABELS, type StackSpec } from "@/lib/stack/types";
@@ -103,32 +102,20 @@ export async function readFunctionDir(
     }
     const files: Array<{ path: string; content: Buffer }> = [];
     let total = 0;
-    const ex = extract();
-    ex.on("entry", (header, body, next) => {
-      const chunks: Buffer[] = [];
-      body.on("data", (d: unknown) => {
-        if (!Buffer.isBuffer(d)) return;
-        total += d.length;
-        if (total > limits.maxBytes) ex.destroy(new PayloadTooLargeError(limits.maxBytes));
-        else chunks.push(d);
-      });
-      body.on("end", () => {
+    await readTar(
+      stream,
+      (header, body) => {
         // The archive's names start with the directory's own name: "<slug>/…".
         const rel = header.name.split("/").slice(1).join("/");
-        if (header.type === "file" && rel) {
-          if (files.length >= limits.maxFiles) return ex.destroy(new PayloadTooLargeError(limits.maxBytes));
-          files.push({ path: rel, content: Buffer.concat(chunks) });
-        }
-        next();
-      });
-      body.resume();
-    });
-    await new Promise<void>((resolve, reject) => {
-      ex.on("finish", resolve);
-      ex.on("error", reject);
-      stream.on("error", reject);
-      stream.pipe(ex);
-    });
+        if (header.type !== "file" || !rel) return;
+        if (files.length >= limits.maxFiles) throw new PayloadTooLargeError(limits.maxBytes);
+        files.push({ path: rel, content: body });
+      },
+      (chunk) => {
+        total += chunk.length;
+        if (total > limits.maxBytes) throw new PayloadTooLargeError(limits.maxBytes);
+      },
+    );
     return files;
   });
 }

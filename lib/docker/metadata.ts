@@ -4,15 +4,13 @@
 // alone. The volume is read and written through a container that is created
 // with the volume mounted and never started: the engine's archive API works on
 // created containers, no process runs, and any image will do.
-import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
 import { readTarFiles, tarOf } from "@/lib/docker/tar";
 import { labelFilter, statusOf } from "@/lib/docker/client";
 import { ownedBy } from "@/lib/docker/resources";
 import { LABELS, METADATA_MOUNT, METADATA_VOLUME } from "@/lib/stack/types";
 import { ResourceConflictError } from "@/lib/errors";
-
-export const METADATA_ROLE = "metadata";
+import { METADATA_ROLE, withVolumeHelper } from "@/lib/docker/volume-helper";
 
 // Each write is a new file named by time, and readers take the newest one that
 // unseals: the archive API writes in place, so a write cut short leaves a
@@ -44,7 +42,8 @@ async function helperImage(docker: Docker, ref: string, installationId: string, 
   return image;
 }
 
-async function withHelper<T>(
+/** A helper container on the ref's metadata volume (lib/docker/volume-helper.ts). */
+function withHelper<T>(
   docker: Docker,
   ref: string,
   installationId: string,
@@ -52,26 +51,7 @@ async function withHelper<T>(
   readOnly: boolean,
   fn: (c: Docker.Container) => Promise<T>,
 ): Promise<T> {
-  const container = await docker.createContainer({
-    name: `supafleet-${ref}-metadata-${randomBytes(4).toString("hex")}`,
-    Image: image,
-    // Never started: a command that cannot run makes sure of it.
-    Entrypoint: ["/supafleet-metadata-helper-is-never-started"],
-    Cmd: [],
-    Labels: { [LABELS.managed]: "true", [LABELS.installation]: installationId, [LABELS.ref]: ref, [LABELS.role]: METADATA_ROLE },
-    HostConfig: { NetworkMode: "none", Mounts: [{ Type: "volume", Source: metadataVolumeName(ref), Target: METADATA_MOUNT, ReadOnly: readOnly }] },
-  });
-  try {
-    return await fn(container);
-  } finally {
-    try {
-      await container.remove({ force: true });
-    } catch (err) {
-      // Already gone; anything else leaves a labelled helper that the
-      // project's own removal takes with it.
-      if (statusOf(err) !== 404) console.error(`[supafleet] could not remove metadata helper of ${ref}: ${String(err)}`);
-    }
-  }
+  return withVolumeHelper(docker, { ref, installationId, image, volume: metadataVolumeName(ref), readOnly, mount: METADATA_MOUNT, kind: "metadata" }, fn);
 }
 
 /** Writes a new metadata file, making the volume first when the stack has none

@@ -8,7 +8,8 @@ import { LABELS, type ServiceState, type StackEvent, type StackSpec } from "@/li
 import { labelFilter, statusOf } from "@/lib/docker/client";
 import { ensureContainer, inspectOrNull, type ContainerInfo } from "@/lib/docker/containers";
 import { ensureImages } from "@/lib/docker/images";
-import { METADATA_ROLE, writeMetadata } from "@/lib/docker/metadata";
+import { writeMetadata } from "@/lib/docker/metadata";
+import { METADATA_ROLE } from "@/lib/docker/volume-helper";
 import { DEFAULT_UNHEALTHY_GRACE_MS, waitHealthy } from "@/lib/docker/readiness";
 import { removeUpgradeHelpers } from "@/lib/docker/pg-upgrade";
 import { ensureNetwork, ensureVolume, ownedBy } from "@/lib/docker/resources";

@@ -6,7 +6,6 @@
 import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
 import { statusOf } from "@/lib/docker/client";
-import { METADATA_ROLE } from "@/lib/docker/metadata";
 import { ownedBy } from "@/lib/docker/resources";
 import { ResourceConflictError } from "@/lib/errors";
 import { LABELS, METADATA_VOLUME } from "@/lib/stack/types";
@@ -31,19 +30,28 @@ export async function assertOwnVolume(docker: Docker, name: string, ref: string,
   if (!ownedBy(labels, ref, installationId)) throw new ResourceConflictError(`Volume ${name} is not this installation's for ${ref}.`);
 }
 
+/** The role label of helper containers (and of the metadata volume's): never a service of the stack. */
+export const METADATA_ROLE = "metadata";
+
+/**
+ * Runs `fn` with a never-started container that mounts `volume` at `mount`
+ * (HELPER_MOUNT unless given), and removes the container after. `kind` names
+ * it ("metadata" for the metadata volume's helper, lib/docker/metadata.ts).
+ */
 export async function withVolumeHelper<T>(
   docker: Docker,
-  h: { ref: string; installationId: string; image: string; volume: string; readOnly: boolean },
+  h: { ref: string; installationId: string; image: string; volume: string; readOnly: boolean; mount?: string; kind?: "volume" | "metadata" },
   fn: (c: Docker.Container) => Promise<T>,
 ): Promise<T> {
+  const kind = h.kind ?? "volume";
   const container = await docker.createContainer({
-    name: `supafleet-${h.ref}-helper-${randomBytes(4).toString("hex")}`,
+    name: `supafleet-${h.ref}-${kind === "volume" ? "helper" : kind}-${randomBytes(4).toString("hex")}`,
     Image: h.image,
     // Never started: a command that cannot run makes sure of it.
-    Entrypoint: ["/supafleet-volume-helper-is-never-started"],
+    Entrypoint: [`/supafleet-${kind}-helper-is-never-started`],
     Cmd: [],
     Labels: { [LABELS.managed]: "true", [LABELS.installation]: h.installationId, [LABELS.ref]: h.ref, [LABELS.role]: METADATA_ROLE },
-    HostConfig: { NetworkMode: "none", Mounts: [{ Type: "volume", Source: h.volume, Target: HELPER_MOUNT, ReadOnly: h.readOnly }] },
+    HostConfig: { NetworkMode: "none", Mounts: [{ Type: "volume", Source: h.volume, Target: h.mount ?? HELPER_MOUNT, ReadOnly: h.readOnly }] },
   });
   try {
     return await fn(container);
@@ -51,7 +59,9 @@ export async function withVolumeHelper<T>(
     try {
       await container.remove({ force: true });
     } catch (err) {
-      if (statusOf(err) !== 404) console.error(`[supafleet] could not remove volume helper of ${h.ref}: ${String(err)}`);
+      // Already gone; anything else leaves a labelled helper that the
+      // project's own removal takes with it.
+      if (statusOf(err) !== 404) console.error(`[supafleet] could not remove ${kind} helper of ${h.ref}: ${String(err)}`);
     }
   }
 }

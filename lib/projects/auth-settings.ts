@@ -3,16 +3,16 @@
 // inside the encrypted secrets), then makes only the `auth` container again
 // from the new spec when the project runs; a paused project gets them at its
 // next start. Nothing else of the stack is touched.
-import { ACTIVE_STATUSES, EVENT, isStatusIn, STATUS } from "@/lib/domain";
-import { InvalidStateError, NotFoundError, describeError } from "@/lib/errors";
+import { STATUS } from "@/lib/domain";
+import { InvalidStateError, NotFoundError } from "@/lib/errors";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { DEFAULT_AUTH_SETTINGS, type AuthSettings } from "@/lib/stack/auth-config";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
 import type { SessionUser } from "@/lib/auth/actor";
 import { parseOrThrow } from "@/lib/auth/actor";
 import { authSettingsSchema } from "@/lib/validations/auth-settings";
-import { authSettingsOf, PROJECT_FOR_SPEC, secretsOf, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
-import { projectEventSink, recordEvent } from "@/lib/projects/events";
+import { authSettingsOf, secretsOf, type ProjectContext } from "@/lib/projects/context";
+import { applySettings, AUTH_SETTINGS, recordSettingsSaved } from "@/lib/projects/service-settings";
 import { findOwned, scopeWhere } from "@/lib/projects/queries";
 
 export interface AuthSettingsView {
@@ -63,28 +63,8 @@ export async function saveAuthSettings(ctx: ProjectContext, actor: SessionUser, 
       where: { id: p.id },
       data: { authSettings: JSON.stringify(settings), secrets: encryptSecrets(ctx.config.masterKey, p.ref, JSON.stringify(next)) },
     });
-    const running = isStatusIn(p.status, ACTIVE_STATUSES);
-    await recordEvent(
-      ctx.db,
-      p,
-      "INFO",
-      EVENT.authSettingsSaved,
-      running ? "Auth settings saved; restarting auth only" : "Auth settings saved; they apply when the project starts",
-    );
-    if (running) ctx.jobs.start(p.ref, (signal) => applyToAuth(ctx, p.id, signal));
+    const running = await recordSettingsSaved(ctx, p, AUTH_SETTINGS);
+    if (running) ctx.jobs.start(p.ref, (signal) => applySettings(ctx, p.id, AUTH_SETTINGS, signal));
     return { settings, smtpPasswordSet: Boolean(password), applied: !running };
   });
-}
-
-async function applyToAuth(ctx: ProjectContext, projectId: string, signal: AbortSignal): Promise<void> {
-  const p = await ctx.db.project.findUniqueOrThrow({ where: { id: projectId }, include: PROJECT_FOR_SPEC });
-  const onEvent = projectEventSink(ctx.db, p, { service: "auth" });
-  try {
-    await ctx.provisioner.replaceService(specFor(ctx, p), "auth", { onEvent, signal });
-    await recordEvent(ctx.db, p, "INFO", EVENT.authRestartSucceeded, "auth runs the new settings");
-  } catch (err) {
-    const reason = describeError(err);
-    await recordEvent(ctx.db, p, "ERROR", EVENT.authRestartFailed, reason);
-    await setStatus(ctx, p.id, "ACTIVE_UNHEALTHY", `Auth did not come back with the new settings: ${reason}`);
-  }
 }

@@ -13,7 +13,7 @@ import type { AuthSettings } from "@/lib/stack/auth-config";
 import type { StackSpec } from "@/lib/stack/types";
 import type { JobRunner } from "@/lib/projects/jobs";
 import { eventBus } from "@/lib/projects/events";
-import { metadataFor, sealMetadata } from "@/lib/projects/metadata";
+import { metadataFor, sealMetadata, type ProjectRecord } from "@/lib/projects/metadata";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import type { SubnetPool } from "@/lib/net/cidr";
 import type { ActivitySource } from "@/lib/proxy/activity";
@@ -87,15 +87,7 @@ export interface ProjectHooks {
 export interface ProjectContext extends ProjectCore, ProjectHooks {}
 
 /** The project row with what building its stack needs. */
-export interface ProjectForSpec {
-  id: string;
-  ref: string;
-  name: string;
-  region: string | null;
-  createdAt: Date;
-  activatedAt: Date | null;
-  stackVersion: string;
-  secrets: string;
+export interface ProjectForSpec extends ProjectRecord {
   memoryMb: number | null;
   milliCpus: number | null;
   /** Largest Storage upload (MiB, its owner's plan); null/absent: upstream's default. */

@@ -3,7 +3,6 @@
 // (lib/functions/secrets.ts), then makes only the functions container again
 // when the project runs (lib/projects/functions-restart.ts); a paused project
 // gets them at its next start. Values are never logged, never returned.
-import { EVENT, isStatusIn, ACTIVE_STATUSES } from "@/lib/domain";
 import { InvalidStateError, ValidationError } from "@/lib/errors";
 import {
   MAX_FUNCTION_SECRETS,
@@ -16,8 +15,8 @@ import {
 import { loadTemplate } from "@/lib/stack/template";
 import type { SessionUser } from "@/lib/auth/actor";
 import type { ProjectContext } from "@/lib/projects/context";
-import { recordEvent } from "@/lib/projects/events";
 import { onlyFunctionsRestartRuns, scheduleFunctionsRestart } from "@/lib/projects/functions-restart";
+import { FUNCTION_SECRETS, recordSettingsSaved } from "@/lib/projects/service-settings";
 import { findOwned } from "@/lib/projects/queries";
 
 export interface FunctionSecretView {
@@ -84,16 +83,8 @@ async function change(ctx: ProjectContext, actor: SessionUser, ref: string, edit
     // Nothing changed: nothing saved, functions not restarted for nothing.
     if (!edit(p, secrets)) return;
     await ctx.db.project.update({ where: { id: p.id }, data: { functionSecrets: sealFunctionSecrets(ctx.config.masterKey, p.ref, secrets) } });
-    const running = isStatusIn(p.status, ACTIVE_STATUSES);
     // Names only: values never reach the event log.
-    await recordEvent(
-      ctx.db,
-      p,
-      "INFO",
-      EVENT.functionSecretsSaved,
-      running ? "Edge Function secrets saved; restarting functions only" : "Edge Function secrets saved; they apply when the project starts",
-      { names: Object.keys(secrets).sort() },
-    );
+    const running = await recordSettingsSaved(ctx, p, FUNCTION_SECRETS, { names: Object.keys(secrets).sort() });
     if (running) scheduleFunctionsRestart(ctx, p);
   });
 }

@@ -1,13 +1,11 @@
 // Making only the functions container again (new secrets in its
 // environment), as Auth settings make only auth again
-// (lib/projects/auth-settings.ts): the same provisioner.replaceService, under
+// (lib/projects/auth-settings.ts): the same applySettings, under
 // the project's job lock. Several saves in a row share one restart: while a
 // restart is queued and has not begun, another save adds nothing (the restart
 // reads the settings when it begins).
-import { EVENT } from "@/lib/domain";
-import { PROJECT_FOR_SPEC, setStatus, specFor, type ProjectContext } from "@/lib/projects/context";
-import { describeError } from "@/lib/errors";
-import { projectEventSink, recordEvent } from "@/lib/projects/events";
+import type { ProjectContext } from "@/lib/projects/context";
+import { applySettings, FUNCTION_SECRETS } from "@/lib/projects/service-settings";
 import type { JobRunner } from "@/lib/projects/jobs";
 
 interface PendingRestart {
@@ -37,22 +35,9 @@ export function scheduleFunctionsRestart(ctx: ProjectContext, p: { id: string; r
   ctx.jobs.start(p.ref, async (signal) => {
     entry.begun = true;
     try {
-      await applyToFunctions(ctx, p.id, signal);
+      await applySettings(ctx, p.id, FUNCTION_SECRETS, signal);
     } finally {
       if (map.get(p.ref) === entry) map.delete(p.ref);
     }
   });
-}
-
-async function applyToFunctions(ctx: ProjectContext, projectId: string, signal: AbortSignal): Promise<void> {
-  const p = await ctx.db.project.findUniqueOrThrow({ where: { id: projectId }, include: PROJECT_FOR_SPEC });
-  const onEvent = projectEventSink(ctx.db, p, { service: "functions" });
-  try {
-    await ctx.provisioner.replaceService(specFor(ctx, p), "functions", { onEvent, signal });
-    await recordEvent(ctx.db, p, "INFO", EVENT.functionsRestartSucceeded, "functions runs with the new secrets");
-  } catch (err) {
-    const reason = describeError(err);
-    await recordEvent(ctx.db, p, "ERROR", EVENT.functionsRestartFailed, reason);
-    await setStatus(ctx, p.id, "ACTIVE_UNHEALTHY", `Functions did not come back with the new secrets: ${reason}`);
-  }
 }

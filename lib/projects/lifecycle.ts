@@ -2,12 +2,8 @@
 // restart, delete. Each checks ownership and state, records its intent, and
 // hands the long part to a background job (lib/projects/provision.ts).
 import { ACTIVE_STATUSES, EVENT, isStatusIn, startEvent, STATUS } from "@/lib/domain";
-import { randomUUID } from "node:crypto";
-import { AccountDisabledError, ForbiddenError, InvalidStateError, QuotaExceededError, describeError } from "@/lib/errors";
-import { encryptSecrets } from "@/lib/crypto/secret-box";
-import { getSystemSettings } from "@/lib/settings/service";
+import { ForbiddenError, InvalidStateError, describeError } from "@/lib/errors";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
-import { generateProjectSecrets } from "@/lib/stack/secrets";
 import type { SessionUser } from "@/lib/auth/actor";
 import { parseOrThrow } from "@/lib/auth/actor";
 import { createProjectSchema, deleteProjectSchema } from "@/lib/validations/project";
@@ -15,59 +11,21 @@ import type { EventKind, PausedBy } from "@/lib/domain";
 import { eventBus, recordEvent } from "@/lib/projects/events";
 import { applyProxy, setStatus, type ProjectContext } from "@/lib/projects/context";
 import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
-import { admit, budgetForUser, budgetOf, hostResources } from "@/lib/projects/admission";
+import { admit, budgetOf, hostResources } from "@/lib/projects/admission";
 import { leaseSubnet } from "@/lib/projects/subnets";
 import { startProvision } from "@/lib/projects/provision";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
-import { generateRef } from "@/lib/projects/ref";
+import { insertNewProject } from "@/lib/projects/new-project";
 
 export async function createProject(ctx: ProjectContext, actor: SessionUser, input: unknown): Promise<ProjectSummary> {
   const data = parseOrThrow(createProjectSchema, input);
-  const settings = await getSystemSettings(ctx.db);
-  const secrets = await generateProjectSecrets();
-  // Ports and subnets the engine's containers and networks hold, running or not, of any installation.
-  const [held, subnetsInUse, host] = await Promise.all([
-    ctx.provisioner.usedHostPorts(),
-    ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : [],
-    hostResources(ctx.config.diskPath),
-    // On a multi-node runtime, a create no node takes (all drained or down) is refused now, before
-    // anything is made; the project's own node is chosen when it starts, with its real budget.
-    ctx.provisioner.placement?.checkOpen(),
-  ]);
-  // A ref or port taken by a parallel create: try again with fresh ones.
-  const project = await retryOnUnique(() => {
-    const ref = generateRef();
-    return ctx.db.$transaction(async (tx) => {
-      // Bumping the owner's row first takes its write lock: a second
-      // create by the same user waits here, then counts this project.
-      const user = await tx.user.update({ where: { id: actor.id }, data: { quotaVersion: { increment: 1 } } });
-      if (user.disabled) throw new AccountDisabledError();
-      const limit = user.projectQuota ?? settings.defaultProjectQuota;
-      const count = await tx.project.count({ where: { ownerId: actor.id, status: { not: STATUS.REMOVED } } });
-      if (count >= limit) throw new QuotaExceededError(limit);
-      const budget = await budgetForUser(tx, actor.id);
-      await admit(tx, host, budget.memoryMb);
-      const created = await tx.project.create({
-        data: {
-          id: randomUUID(),
-          ref,
-          name: data.name,
-          region: data.region ?? null,
-          ownerId: actor.id,
-          status: "COMING_UP",
-          // New projects get the newest template (unless configured otherwise); they keep it until upgraded.
-          stackVersion: ctx.config.newProjectStackVersion ?? LATEST_STACK_VERSION,
-          secrets: encryptSecrets(ctx.config.masterKey, ref, JSON.stringify(secrets)),
-          memoryMb: budget.memoryMb,
-          milliCpus: budget.milliCpus,
-          fileSizeLimitMb: budget.fileSizeLimitMb,
-        },
-      });
-      await leasePorts(tx, created.id, ctx.config.portRange, held);
-      if (ctx.config.subnetPool) await leaseSubnet(tx, created.id, ctx.config.subnetPool, subnetsInUse);
-      return created;
-    });
-  });
+  const project = await insertNewProject(
+    ctx,
+    actor.id,
+    // New projects get the newest template (unless configured otherwise); they keep it until upgraded.
+    { name: data.name, region: data.region ?? null, stackVersion: ctx.config.newProjectStackVersion ?? LATEST_STACK_VERSION },
+    { checkPlacement: true },
+  );
   await recordEvent(ctx.db, project, "INFO", EVENT.createRequested, `Project “${project.name}” requested`);
   startProvision(ctx, project, "create");
   return summary(ctx, project);

@@ -62,17 +62,22 @@ export function unsealNewest(masterKey: Buffer, ref: string, files: string[]): U
   return { ok: false, reason: "its metadata cannot be unsealed with this installation's master key" };
 }
 
+/** The project row's own fields that its metadata keeps (ProjectForSpec in lib/projects/context.ts has them too). */
+export interface ProjectRecord {
+  id: string;
+  ref: string;
+  name: string;
+  region: string | null;
+  createdAt: Date;
+  activatedAt: Date | null;
+  stackVersion: string;
+  /** Encrypted under the master key (lib/crypto/secret-box.ts). */
+  secrets: string;
+}
+
 export function metadataFor(
   installationId: string,
-  p: {
-    id: string;
-    ref: string;
-    name: string;
-    region: string | null;
-    createdAt: Date;
-    activatedAt: Date | null;
-    stackVersion: string;
-    secrets: string;
+  p: ProjectRecord & {
     authSettings?: string | null;
     ports: Array<{ purpose: PortPurposeName; port: number }>;
     subnet?: { subnet: string } | null;

@@ -35,7 +35,24 @@ interface RepairInput {
   /** This installation's resources for the ref; null when the engine has none. */
   stack: EngineStack | null;
   report: ReconcileReport;
-  attempt: (what: string, fn: () => Promise<void>) => Promise<void>;
+  attempt: RepairAttempt;
+}
+
+export type RepairAttempt = (what: string, fn: () => Promise<void>) => Promise<void>;
+
+/**
+ * One repair of a start-up pass (this reconcile, lib/backups/repair.ts): its
+ * success is listed as repaired, its failure as an error, and the pass goes on.
+ */
+export function repairAttempt(report: { repaired: string[]; errors: string[] }): RepairAttempt {
+  return async (what, fn) => {
+    try {
+      await fn();
+      report.repaired.push(what);
+    } catch (err) {
+      report.errors.push(`${what}: ${describeError(err)}`);
+    }
+  };
 }
 
 type Repair = (input: RepairInput) => Promise<void>;
@@ -164,14 +181,7 @@ export const REPAIRS: Record<ProjectStatus, Repair | null> = {
 
 export async function reconcile(ctx: ProjectContext, finishDelete: (p: KnownProject) => Promise<void>): Promise<ReconcileReport> {
   const report: ReconcileReport = { drift: [], repaired: [], errors: [], foreign: [], quarantined: [] };
-  const attempt = async (what: string, fn: () => Promise<void>) => {
-    try {
-      await fn();
-      report.repaired.push(what);
-    } catch (err) {
-      report.errors.push(`${what}: ${describeError(err)}`);
-    }
-  };
+  const attempt = repairAttempt(report);
   const mine = ctx.provisioner.installationId;
   const stacks = await ctx.provisioner.listStacks();
   const projects: KnownProject[] = await ctx.db.project.findMany({ where: { status: { not: STATUS.REMOVED } }, include: PROJECT_FOR_SPEC });

@@ -1,0 +1,76 @@
+// A new project's row, for a create and for a clone of a backup
+// (lib/backups/requests.ts): fresh secrets and ref, the owner's quota and the
+// host's admission checked, ports and subnet leased, all in one transaction.
+import { randomUUID } from "node:crypto";
+import { STATUS } from "@/lib/domain";
+import { AccountDisabledError, QuotaExceededError } from "@/lib/errors";
+import { encryptSecrets } from "@/lib/crypto/secret-box";
+import type { Prisma } from "@/lib/generated/prisma-sqlite/client";
+import { getSystemSettings } from "@/lib/settings/service";
+import { generateProjectSecrets } from "@/lib/stack/secrets";
+import type { ProjectCore } from "@/lib/projects/context";
+import { admit, budgetForUser, hostResources } from "@/lib/projects/admission";
+import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
+import { leaseSubnet } from "@/lib/projects/subnets";
+import { generateRef } from "@/lib/projects/ref";
+
+export interface NewProject {
+  name: string;
+  region: string | null;
+  stackVersion: string;
+}
+
+export interface NewProjectOptions {
+  /** Ask the runtime's placement whether any node takes a new project (a create does, before anything is made). */
+  checkPlacement?: boolean;
+  /** More rows the same transaction writes for the new project (a clone's restore). */
+  alsoWrite?: (tx: Prisma.TransactionClient, projectId: string) => Promise<void>;
+}
+
+export async function insertNewProject(ctx: ProjectCore, ownerId: string, row: NewProject, opts: NewProjectOptions = {}) {
+  const settings = await getSystemSettings(ctx.db);
+  const secrets = await generateProjectSecrets();
+  // Ports and subnets the engine's containers and networks hold, running or not, of any installation.
+  const [held, subnetsInUse, host] = await Promise.all([
+    ctx.provisioner.usedHostPorts(),
+    ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : [],
+    hostResources(ctx.config.diskPath),
+    // On a multi-node runtime, a create no node takes (all drained or down) is refused now, before
+    // anything is made; the project's own node is chosen when it starts, with its real budget.
+    opts.checkPlacement ? ctx.provisioner.placement?.checkOpen() : undefined,
+  ]);
+  // A ref or port taken by a parallel create: try again with fresh ones.
+  return retryOnUnique(() => {
+    const ref = generateRef();
+    return ctx.db.$transaction(async (tx) => {
+      // Bumping the owner's row first takes its write lock: a second
+      // create by the same user waits here, then counts this project.
+      const user = await tx.user.update({ where: { id: ownerId }, data: { quotaVersion: { increment: 1 } } });
+      if (user.disabled) throw new AccountDisabledError();
+      const limit = user.projectQuota ?? settings.defaultProjectQuota;
+      const count = await tx.project.count({ where: { ownerId, status: { not: STATUS.REMOVED } } });
+      if (count >= limit) throw new QuotaExceededError(limit);
+      const budget = await budgetForUser(tx, ownerId);
+      await admit(tx, host, budget.memoryMb);
+      const created = await tx.project.create({
+        data: {
+          id: randomUUID(),
+          ref,
+          name: row.name,
+          region: row.region,
+          ownerId,
+          status: "COMING_UP",
+          stackVersion: row.stackVersion,
+          secrets: encryptSecrets(ctx.config.masterKey, ref, JSON.stringify(secrets)),
+          memoryMb: budget.memoryMb,
+          milliCpus: budget.milliCpus,
+          fileSizeLimitMb: budget.fileSizeLimitMb,
+        },
+      });
+      await leasePorts(tx, created.id, ctx.config.portRange, held);
+      if (ctx.config.subnetPool) await leaseSubnet(tx, created.id, ctx.config.subnetPool, subnetsInUse);
+      await opts.alsoWrite?.(tx, created.id);
+      return created;
+    });
+  });
+}
