@@ -1,7 +1,7 @@
 // The contract between the pure stack builder (lib/stack) and the Docker
 // adapter (lib/docker): a project's whole Supabase stack as plain data.
 // Nothing here talks to Docker; everything is serialisable and testable.
-import type { ServiceEventKind } from "@/lib/domain";
+import { PORT_PURPOSES, type PortPurpose, type ServiceEventKind } from "@/lib/domain";
 
 /** Every service any template version runs (each version runs a subset: see lib/stack/template.ts). */
 export const SERVICE_NAMES = [
@@ -45,8 +45,9 @@ export const METADATA_VOLUME = "metadata";
 export const METADATA_MOUNT = "/supafleet-metadata";
 export const METADATA_FILE = "project.sealed";
 
-export type PortPurposeName = "KONG_HTTP" | "POSTGRES" | "POOLER";
-export const PORT_PURPOSES: readonly PortPurposeName[] = ["KONG_HTTP", "POSTGRES", "POOLER"];
+// The purposes are the domain's words (lib/domain.ts); re-exported for the stack's callers.
+export { PORT_PURPOSES } from "@/lib/domain";
+export type PortPurposeName = PortPurpose;
 
 export function formatHostPorts(ports: Record<PortPurposeName, number>): string {
   return PORT_PURPOSES.map((p) => `${p}=${ports[p]}`).join(",");
