@@ -323,7 +323,8 @@ describe.each(TEMPLATE_VERSIONS)("an app's first journey on template %s", (versi
     expect((await service.getProject(owner, ref)).status).toBe("ACTIVE_HEALTHY");
 
     const called = await users.a.client!.functions.invoke("read-secret", { body: {} });
-    expect(called.error).toBeNull();
+    const failure = called.error && "context" in called.error ? await (called.error.context as Response).text().catch(() => "") : "";
+    expect(called.error, `the function's answer: ${failure}`).toBeNull();
     expect(called.data).toEqual({ secret });
     // Without a token, and with a forged one, the router refuses it.
     const bare = await projectFetch(`${publicUrl}/functions/v1/read-secret`, { method: "POST" });
