@@ -5,6 +5,7 @@
 // restore and delete; raw HTTP covers auth failures, another user's ref,
 // hostile refs and bodies, quotas, revocation and expiry taking effect at
 // once, rate limits and the admin scope. Stand-in images, real engine.
+import { request as httpRequest } from "node:http";
 import type Docker from "dockerode";
 import { decodeJwt } from "jose";
 import type { Browser, Page } from "playwright-core";
@@ -30,7 +31,7 @@ import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_OVERRIDES_ENV } from "@/test/support/standin-images";
 import { startSupabaseCli, type SupabaseCliFront } from "@/test/support/supabase-cli";
 import { decryptSecrets } from "@/lib/crypto/secret-box";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const RATE_LIMIT = 100;
@@ -163,6 +164,21 @@ async function waitForStatus(api: SupabaseManagementAPI, ref: string, status: st
 }
 
 // ---- the tests ---------------------------------------------------------------------------
+
+/** A POST through the local nginx with the given Host header. */
+function viaNginx(port: number, host: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((done, fail) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, method: "POST", headers: { ...headers, host } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => done({ status: res.statusCode ?? 0, body }));
+      res.on("error", fail);
+    });
+    req.on("error", fail);
+    req.end();
+  });
+}
 
 describe("the Management API with real clients", () => {
   let alice: Page;
@@ -409,7 +425,9 @@ describe("the Management API with real clients", () => {
       cli = await startSupabaseCli({ appPort: app.port, token: aliceToken, projects: leases });
       const run = async (...args: string[]) => {
         const r = await cli!.run(args);
-        expect(r.code, `supabase ${args.join(" ")}\n${r.stdout}\n${r.stderr}`).toBe(0);
+        // The database URL carries the project's password: never in a failure message.
+        const shown = args.join(" ").replace(/:\/\/([^:/@]+):[^@]*@/g, "://$1:***@");
+        expect(r.code, `supabase ${shown}\n${r.stdout}\n${r.stderr}`).toBe(0);
         return r.stdout;
       };
       expect(JSON.parse(await run("projects", "list", "-o", "json"))).toEqual(expect.arrayContaining([expect.objectContaining({ ref })]));
@@ -435,15 +453,20 @@ describe("the Management API with real clients", () => {
       const keys = (await call("GET", `/v1/projects/${ref}/api-keys`, { token: aliceToken })).json as Array<{ name: string; api_key: string }>;
       const anon = keys.find((k) => k.name === "anon")!.api_key;
       let body = "";
+      let last = "no answer yet";
       for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
-        const res = await fetch(`http://127.0.0.1:${cli.nginx.port}/functions/v1/cli-hello`, {
-          method: "POST",
-          headers: { host: `${ref}.localhost`, apikey: anon, authorization: `Bearer ${anon}` },
-        }).catch(() => null);
-        body = res ? await res.text() : "";
+        // node:http, not fetch: fetch sends the URL's host whatever Host header it is given.
+        const res = await viaNginx(cli.nginx.port, `${ref}.localhost`, "/functions/v1/cli-hello", { apikey: anon, authorization: `Bearer ${anon}` }).catch(
+          (err: unknown) => {
+            last = `no answer: ${String(err)}`;
+            return null;
+          },
+        );
+        body = res?.body ?? "";
+        if (res) last = `${res.status}: ${body}`;
         if (res?.status === 200 && body.includes("from-the-cli")) break;
       }
-      expect(body).toBe("hello from the cli: from-the-cli");
+      expect(body, `the function's last answer through nginx: ${last}`).toBe("hello from the cli: from-the-cli");
       await run("functions", "delete", "cli-hello", "--project-ref", ref);
       expect(await run("functions", "list", "--project-ref", ref)).not.toContain("cli-hello");
       await run("secrets", "unset", "CLI_SECRET", "--project-ref", ref);
@@ -459,12 +482,17 @@ describe("the Management API with real clients", () => {
       const dbPort = row.ports.find((l) => l.purpose === "POSTGRES")!.port;
       const dbUrl = `postgresql://postgres.${ref}:${encodeURIComponent(password)}@127.0.0.1:${dbPort}/postgres?sslmode=disable`;
       mkdirSync(join(cli.workdir, "supabase", "migrations"), { recursive: true });
-      writeFileSync(join(cli.workdir, "supabase", "migrations", "20261207000000_cli_gadgets.sql"), "create table public.cli_gadgets (id int primary key);\n");
+      // Named as `supabase migration new` names it: now, so after what the history holds.
+      const gadgets = new Date(Date.now() + 1000).toISOString().replace(/[-:T]/g, "").slice(0, 14);
+      writeFileSync(join(cli.workdir, "supabase", "migrations", `${gadgets}_cli_gadgets.sql`), "create table public.cli_gadgets (id int primary key);\n");
+      // The history already holds the migration the API applied (the test above): a user fetches it first, or db push refuses.
+      await run("migration", "fetch", "--db-url", dbUrl);
+      expect(readdirSync(join(cli.workdir, "supabase", "migrations")).some((f) => f.includes("cli_widgets"))).toBe(true);
       await run("db", "push", "--db-url", dbUrl);
-      expect(await run("migration", "list", "--db-url", dbUrl)).toContain("20261207000000");
+      expect(await run("migration", "list", "--db-url", dbUrl)).toContain(gadgets);
       // The same history the API reads.
       const history = (await call("GET", `/v1/projects/${ref}/database/migrations`, { token: aliceToken })).json as Array<{ version: string }>;
-      expect(history.map((m) => m.version)).toContain("20261207000000");
+      expect(history.map((m) => m.version)).toContain(gadgets);
     } finally {
       cli?.stop();
     }
