@@ -7,21 +7,10 @@ import { useRouter } from "next/navigation";
 import { setNodeDrainedAction } from "@/app/admin/actions";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHeader, TableRow } from "@/components/ui/table";
+import type { NodeView } from "@/lib/stack/runtime-port";
 
-export interface NodeRow {
-  id: string;
-  hostname: string;
-  address: string;
-  role: string;
-  state: string;
-  availability: string;
-  drained: boolean;
-  local: boolean;
-  memoryBytes: number;
-  nanoCpus: number;
-  committedMemoryBytes: number;
-  projects: string[];
-}
+/** A node as the runtime port reports it (lib/stack/runtime-port.ts). */
+export type NodeRow = NodeView;
 
 const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GiB`;
 
