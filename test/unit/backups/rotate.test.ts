@@ -2,27 +2,15 @@
 // template's own secret-bearing init scripts again, which must exist and
 // only ALTER, for every template version a project may run.
 import { describe, expect, it } from "vitest";
-import { buildStackSpec } from "@/lib/stack/build-stack-spec";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import { rotationScript, secretScripts } from "@/lib/backups/rotate";
 import { TEMPLATE_VERSIONS } from "@/lib/stack/template";
+import { sampleSpec } from "@/test/support/sample-spec";
 
 const ref = "abcdefghijklmnopqrst";
 
 describe.each([...TEMPLATE_VERSIONS])("template %s", (stackVersion) => {
-  async function spec() {
-    return buildStackSpec({
-      ref,
-      installationId: "0123456789abcdef",
-      sealedMetadata: "v1.sealed",
-      stackVersion,
-      analytics: false,
-      secrets: await generateProjectSecrets(),
-      ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 },
-      publicUrl: `https://${ref}.cloud.test`,
-      imageOverrides: {},
-    });
-  }
+  const spec = () => sampleSpec(ref, stackVersion);
 
   describe("a clone's new secrets", () => {
     it("re-runs the template's roles and JWT init scripts, which only ALTER", async () => {

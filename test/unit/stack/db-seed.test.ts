@@ -1,25 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { buildStackSpec, type StackInput } from "@/lib/stack/build-stack-spec";
-import { generateProjectSecrets } from "@/lib/stack/secrets";
 import { TEMPLATE_VERSIONS } from "@/lib/stack/template";
 import { DB_DATA_TARGET, SEED_SECRET_ENV, dbSeedPlan, fillScript, seedEnv, seedKey, seedVolumeName } from "@/lib/stack/db-seed";
 import type { StackSpec } from "@/lib/stack/types";
+import { sampleSpec } from "@/test/support/sample-spec";
 
-async function spec(ref: string, stackVersion: string): Promise<StackSpec> {
-  const input: StackInput = {
-    ref,
-    installationId: "0123456789abcdef",
-    sealedMetadata: "v1.sealed",
-    stackVersion,
-    analytics: false,
-    secrets: await generateProjectSecrets(),
-    ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 },
-    publicUrl: `https://${ref}.cloud.test`,
-    imageOverrides: {},
-  };
-  return buildStackSpec(input);
-}
+const spec = sampleSpec;
 
 const db = (s: StackSpec) => s.services.find((x) => x.service === "db")!;
 

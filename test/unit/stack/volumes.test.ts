@@ -1,30 +1,17 @@
-// Pure parts of backups: data generations rewrite a stack's volumes and
-// mounts (and nothing else). The clone's secret rotation: rotate.test.ts.
+// Data generations (lib/stack/volumes.ts) rewrite a stack's volumes and
+// mounts (and nothing else). The clone's secret rotation: test/unit/backups/rotate.test.ts.
 import { describe, expect, it } from "vitest";
-import { buildStackSpec } from "@/lib/stack/build-stack-spec";
-import { generateProjectSecrets } from "@/lib/stack/secrets";
 import { LABELS } from "@/lib/stack/types";
 import { dataVolumeName, dataVolumes, GENERATION_LABEL, generationOf, onlyServices, withGeneration } from "@/lib/stack/volumes";
 import { checkStackAgainstContracts } from "@/lib/stack/check-contracts";
 import { TEMPLATE_VERSIONS } from "@/lib/stack/template";
+import { sampleSpec } from "@/test/support/sample-spec";
 
 const ref = "abcdefghijklmnopqrst";
 
 // Every template version a project may run: backups and restores work on each.
 describe.each([...TEMPLATE_VERSIONS])("template %s", (stackVersion) => {
-  async function spec() {
-    return buildStackSpec({
-      ref,
-      installationId: "0123456789abcdef",
-      sealedMetadata: "v1.sealed",
-      stackVersion,
-      analytics: false,
-      secrets: await generateProjectSecrets(),
-      ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 },
-      publicUrl: `https://${ref}.cloud.test`,
-      imageOverrides: {},
-    });
-  }
+  const spec = () => sampleSpec(ref, stackVersion);
 
   describe("data generations", () => {
     it("generation 0 is the template's own names", async () => {
