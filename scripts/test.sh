@@ -7,17 +7,20 @@
 #   - in the background, one after the other (one more busy core, not two):
 #     the unit and database tests in a vitest process of their own, then the
 #     checks (eslint, prettier --check, next build);
-#   - in the foreground, the integration tests, then the browser tests (one
-#     vitest process, so the live installation of
-#     test/global/live-installation.ts stands beside both). The browser tests'
-#     app server waits for the build's verdict (test/support/app-server.ts,
+#   - the integration tests, then the browser tests, in two lanes (two vitest
+#     processes side by side, test/support/lanes.ts): lane a holds what is
+#     engine-wide (the swarm, the live installation of
+#     test/global/live-installation.ts, which stands beside both lanes) and
+#     the files that drain or join its nodes; lane b the rest. A run given
+#     file arguments has one lane, as before. The browser tests' app server
+#     waits for the build's verdict (test/support/app-server.ts,
 #     SUPAFLEET_TEST_APP_BUILD).
 # A failed unit test or check fails the run with its output, as before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh test
 mkdir -p test-artifacts
-rm -f test-artifacts/live-installation.json test-artifacts/vitest.json test-artifacts/vitest-unit.json
+rm -rf test-artifacts/live-installation.json test-artifacts/vitest.json test-artifacts/vitest-b.json test-artifacts/vitest-unit.json test-artifacts/lanes
 checks=$(mktemp -d /tmp/supafleet-checks-XXXXXX)
 export SUPAFLEET_TEST_APP_BUILD="$checks/next-build.status"
 
@@ -47,10 +50,34 @@ background_pid=$!
 status=0
 # The live installation beside the suite is part of every full run.
 export SUPAFLEET_TEST_LIVE_INSTALLATION=1
-echo "==> integration and browser tests"
-main_args=(--project integration --project e2e --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json)
-[ $# -gt 0 ] && main_args+=(--passWithNoTests)
-npx vitest run "${main_args[@]}" "$@" || status=$?
+main_args=(--project integration --project e2e --reporter=default --reporter=json)
+if [ $# -gt 0 ]; then
+  echo "==> integration and browser tests"
+  npx vitest run "${main_args[@]}" --outputFile.json=test-artifacts/vitest.json --passWithNoTests "$@" || status=$?
+else
+  # Two lanes side by side (test/support/lanes.ts): lane a in the
+  # foreground, lane b in the background with its output at the end. Lane b
+  # starts once lane a's global setup stands; lane a's teardown waits for the
+  # mark written here when lane b's process ends, however it ends.
+  echo "==> integration and browser tests in two lanes (test/support/lanes.ts); lane b's output follows lane a's"
+  (
+    rc=0
+    SUPAFLEET_TEST_LANE=b npx vitest run "${main_args[@]}" --outputFile.json=test-artifacts/vitest-b.json >"$checks/lane-b.log" 2>&1 || rc=$?
+    echo "$rc" >"$checks/lane-b.status"
+    mkdir -p test-artifacts/lanes
+    date -u +%FT%TZ >test-artifacts/lanes/b-done
+  ) &
+  lane_b_pid=$!
+  SUPAFLEET_TEST_LANE=a npx vitest run "${main_args[@]}" --outputFile.json=test-artifacts/vitest.json || status=$?
+  wait "$lane_b_pid" || true
+  echo "==> lane b: integration and browser tests"
+  cat "$checks/lane-b.log" 2>/dev/null || true
+  rc=$(cat "$checks/lane-b.status" 2>/dev/null || echo "did not finish")
+  if [ "$rc" != 0 ]; then
+    echo "lane b's integration or browser tests failed ($rc)"
+    status=1
+  fi
+fi
 
 wait "$background_pid" || true
 echo "==> unit and database tests"
@@ -74,15 +101,18 @@ node -e '
   const fs = require("fs");
   const read = (f) => { try { return JSON.parse(fs.readFileSync(f, "utf8")); } catch { return null; } };
   const main = read("test-artifacts/vitest.json");
+  const laneB = read("test-artifacts/vitest-b.json");
   const unit = read("test-artifacts/vitest-unit.json");
-  const parts = [main, unit].filter(Boolean);
+  const expected = fs.existsSync("test-artifacts/lanes") ? 3 : 2;
+  const parts = [main, laneB, unit].filter(Boolean);
   if (!parts.length) throw new Error("no vitest JSON was written");
   const r = { ...parts[0], testResults: parts.flatMap((p) => p.testResults) };
   for (const k of Object.keys(r)) if (k.startsWith("num")) r[k] = parts.reduce((n, p) => n + (p[k] ?? 0), 0);
   r.startTime = Math.min(...parts.map((p) => p.startTime));
-  r.success = parts.length === 2 && parts.every((p) => p.success);
+  r.success = parts.length === expected && parts.every((p) => p.success);
   fs.writeFileSync("test-artifacts/vitest.json", JSON.stringify(r));
   fs.rmSync("test-artifacts/vitest-unit.json", { force: true });
+  fs.rmSync("test-artifacts/vitest-b.json", { force: true });
   console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
 ' || true
 rm -rf "$checks"

@@ -22,7 +22,7 @@ beforeAll(async () => {
   await ensureStandinImages(docker);
   app = await startApp({
     SUPAFLEET_IMAGE_OVERRIDES: STANDIN_OVERRIDES_ENV,
-    SUPAFLEET_PORT_RANGE: "55600-55799",
+    SUPAFLEET_PORT_RANGE: "57800-57999",
     SUPAFLEET_ADMIN_EMAIL: "root@example.com",
     SUPAFLEET_ADMIN_PASSWORD: "root-password-1",
   });

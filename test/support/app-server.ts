@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { laneSubnetPool } from "@/test/support/lanes";
 import { freePort } from "@/test/support/postgres-server";
 
 export interface AppServer {
@@ -53,6 +54,8 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<A
     SUPAFLEET_NGINX_ENABLED: "false",
     // The host firewall is shared by every test run on this machine: only the egress tests change it, in namespaces of their own.
     SUPAFLEET_EGRESS_RULES: "false",
+    // Its lane's subnet pool (test/support/lanes.ts): apps of two lanes never lease from one pool.
+    SUPAFLEET_SUBNET_POOL: laneSubnetPool().cidr,
     ...extraEnv,
   };
   let output = "";

@@ -12,10 +12,10 @@ import { ensureInstallationId } from "@/lib/installation/service";
 import { createDockerProvisioner } from "@/lib/docker/provisioner";
 import type { Provisioner } from "@/lib/projects/provisioner";
 import { ProjectService, type ProjectServiceConfig, type ProxyNotifier } from "@/lib/projects/service";
+import { laneSubnetPool } from "@/test/support/lanes";
 import { STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
 
 export const DOCKER_SOCKET = "/var/run/docker.sock";
-export const TEST_SUBNET_POOL = { cidr: "10.213.0.0/16", size: 26 };
 
 export function newInstallationId(): string {
   return randomBytes(8).toString("hex");
@@ -52,7 +52,8 @@ export async function openInstallation(opts: {
     publicScheme: "http",
     imageOverrides: STANDIN_IMAGE_OVERRIDES,
     // Test installations share a pool like a staging copy would: the engine's networks keep them apart.
-    subnetPool: TEST_SUBNET_POOL,
+    // Its lane's pool (test/support/lanes.ts): two lanes never lease from one pool.
+    subnetPool: laneSubnetPool(),
     ...opts.config,
   };
   const proxy = opts.proxy ?? { apply: async () => undefined };

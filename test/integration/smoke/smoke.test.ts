@@ -61,7 +61,7 @@ beforeAll(async () => {
     },
   });
   service = new ProjectService(db, provisioner, applier, {
-    portRange: { start: 55600, end: 55699 },
+    portRange: { start: 57700, end: 57799 },
     masterKey: randomBytes(32),
     rootDomain: DOMAIN,
     publicScheme: "http",

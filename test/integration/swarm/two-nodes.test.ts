@@ -96,7 +96,7 @@ beforeAll(async () => {
     settings: settings(nginx.port),
   });
   service = new ProjectService(db, provisioner, applier, {
-    portRange: { start: 55700, end: 55799 },
+    portRange: { start: 58000, end: 58099 },
     masterKey: randomBytes(32),
     rootDomain: DOMAIN,
     publicScheme: "http",
