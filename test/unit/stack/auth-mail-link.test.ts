@@ -2,10 +2,9 @@
 // pinned GoTrue uses (the image contract's mailLinks) from the env the stack
 // spec renders. Fails when a template's URL paths do not fit its GoTrue.
 import { describe, expect, it } from "vitest";
-import { buildStackSpec } from "@/lib/stack/build-stack-spec";
-import { generateProjectSecrets } from "@/lib/stack/secrets";
 import { mailLink } from "@/lib/stack/auth-mail-link";
 import { TEMPLATE_CONTRACTS, TEMPLATE_VERSIONS } from "@/templates/supabase";
+import { sampleSpec } from "@/test/support/sample-spec";
 
 const PARAMS = { token: "pkce_abc123", type: "signup", redirectTo: "https://app.example.com/welcome" };
 
@@ -38,17 +37,7 @@ describe.each(TEMPLATE_VERSIONS)("%s: Auth's mail links", (version) => {
 
   it.each(["INVITE", "CONFIRMATION", "RECOVERY", "EMAIL_CHANGE"])("%s points at the project's /auth/v1/verify", async (kind) => {
     const publicUrl = "https://abcdefghijklmnopqrst.cloud.test";
-    const spec = buildStackSpec({
-      ref: "abcdefghijklmnopqrst",
-      installationId: "0123456789abcdef",
-      sealedMetadata: "v1.sealed",
-      stackVersion: version,
-      analytics: false,
-      secrets: await generateProjectSecrets(),
-      ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 },
-      publicUrl,
-      imageOverrides: {},
-    });
+    const spec = await sampleSpec("abcdefghijklmnopqrst", version, { publicUrl });
     const env = spec.services.find((s) => s.service === "auth")!.env;
     const path = env[`GOTRUE_MAILER_URLPATHS_${kind}`];
     expect(path, `GOTRUE_MAILER_URLPATHS_${kind}`).toBeDefined();

@@ -1,20 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { buildStackSpec, type StackInput } from "@/lib/stack/build-stack-spec";
+import { buildStackSpec } from "@/lib/stack/build-stack-spec";
 import { checkStackAgainstContracts, permits } from "@/lib/stack/check-contracts";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import { loadTemplate, TEMPLATE_VERSIONS } from "@/lib/stack/template";
 import type { ServiceSpec, StackSpec } from "@/lib/stack/types";
 import type { ImageContract } from "@/templates/supabase/contract-types";
+import { sampleInput } from "@/test/support/sample-spec";
 
 const OLD = "2026.02-r1";
 const IMAGE_CONTRACTS = loadTemplate(OLD).contracts;
 
 async function sample(stackVersion = OLD, analytics = true): Promise<{ spec: StackSpec; secrets: string[] }> {
-  const inp: StackInput = {
-    ref: "cccccccccccccccccccc",
-    installationId: "0123456789abcdef",
-    sealedMetadata: "v1.sealed",
-    stackVersion,
+  const inp = await sampleInput("cccccccccccccccccccc", stackVersion, {
     analytics,
     secrets: { ...(await generateProjectSecrets()), smtpPassword: "smtp-password-1" },
     auth: {
@@ -23,10 +20,7 @@ async function sample(stackVersion = OLD, analytics = true): Promise<{ spec: Sta
       confirmEmail: true,
       smtp: { host: "smtp.example.com", port: 587, user: "mailer", senderEmail: "a@example.com" },
     },
-    ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 },
-    publicUrl: "https://cccccccccccccccccccc.cloud.test",
-    imageOverrides: {},
-  };
+  });
   // The dashboard user name ("supabase") is not a secret; every other value is, the new API keys included.
   const { apiKeys, ...rest } = inp.secrets;
   const secrets = [

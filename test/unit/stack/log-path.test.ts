@@ -2,23 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { buildStackSpec, containerName, type StackInput } from "@/lib/stack/build-stack-spec";
 import { FLUENT_PORT, logIntakeAddress } from "@/lib/stack/log-path";
-import { generateProjectSecrets } from "@/lib/stack/secrets";
 import { TEMPLATE_VERSIONS } from "@/lib/stack/template";
 import { dependencyOrder } from "@/lib/stack/run-graph";
+import { sampleInput } from "@/test/support/sample-spec";
 
 async function input(ref: string, version: string, opts: { analytics: boolean; subnet?: string }): Promise<StackInput> {
-  return {
-    ref,
-    installationId: "0123456789abcdef",
-    sealedMetadata: "v1.sealed",
-    stackVersion: version,
-    analytics: opts.analytics,
-    subnet: opts.subnet,
-    secrets: await generateProjectSecrets(),
-    ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 },
-    publicUrl: `https://${ref}.cloud.test`,
-    imageOverrides: {},
-  };
+  return sampleInput(ref, version, { analytics: opts.analytics, subnet: opts.subnet });
 }
 
 describe("logIntakeAddress", () => {

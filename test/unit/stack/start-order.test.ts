@@ -1,21 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { buildStackSpec, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
-import { generateProjectSecrets } from "@/lib/stack/secrets";
+import { LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
 import { REQUEST_PATH, servedByRequestPath, startPlan, type StartStep } from "@/lib/stack/start-order";
 import type { StackSpec } from "@/lib/stack/types";
+import { sampleSpec } from "@/test/support/sample-spec";
 
 async function spec(stackVersion: string, analytics: boolean): Promise<StackSpec> {
-  return buildStackSpec({
-    ref: "startorderaaaaaaaaaa",
-    installationId: "0123456789abcdef",
-    sealedMetadata: "v1.sealed",
-    stackVersion,
-    analytics,
-    secrets: await generateProjectSecrets(),
-    ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 },
-    publicUrl: "https://startorderaaaaaaaaaa.cloud.test",
-    imageOverrides: {},
-  });
+  return sampleSpec("startorderaaaaaaaaaa", stackVersion, { analytics });
 }
 
 const waitsOf = (plan: StartStep[], service: string) =>

@@ -1,27 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type Docker from "dockerode";
 import { DEFAULT_UNHEALTHY_GRACE_MS } from "@/lib/docker/readiness";
-import { buildStackSpec, LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
-import { generateProjectSecrets } from "@/lib/stack/secrets";
+import { LATEST_STACK_VERSION } from "@/lib/stack/build-stack-spec";
 import { LABELS, type StackSpec } from "@/lib/stack/types";
 import { buildSwarmServiceSpecs, configName, SPEC_HASH_LABEL, SWARM_HEALTH_INTERVAL_MS, swarmOwned } from "@/lib/swarm/service-specs";
+import { sampleSpec } from "@/test/support/sample-spec";
 
 const REF = "abcdefghijabcdefghij";
 const NODE = "n0de1d";
 
 async function spec(overrides: Partial<{ subnet: string; poolerTls: { certPem: string; keyPem: string } }> = {}): Promise<StackSpec> {
-  return buildStackSpec({
-    ref: REF,
-    installationId: "0123456789abcdef",
-    sealedMetadata: "v1.sealed",
-    stackVersion: LATEST_STACK_VERSION,
-    analytics: false,
-    secrets: await generateProjectSecrets(),
-    ports: { kongHttp: 54001, postgres: 54002, pooler: 54003 },
-    publicUrl: `https://${REF}.cloud.test`,
-    imageOverrides: {},
-    ...overrides,
-  });
+  return sampleSpec(REF, LATEST_STACK_VERSION, overrides);
 }
 
 const container = (s: Docker.CreateServiceOptions) => (s.TaskTemplate as Docker.ContainerTaskSpec).ContainerSpec!;
