@@ -8,7 +8,7 @@
 import { isStatusIn, PAUSED_STATUSES, ROUTED_STATUSES, STATUS } from "@/lib/domain";
 import { InvalidProxyInputError } from "@/lib/errors";
 import { ACTIVITY_LOG_FORMAT } from "@/lib/proxy/activity";
-import { appLimits, gatedLimits, limitZones, type ProxyLimits } from "@/lib/proxy/nginx-limits";
+import { appLimits, gatedLimits, limitZones } from "@/lib/proxy/nginx-limits";
 import { REF_PATTERN } from "@/lib/validations/project";
 import { projectAddress } from "@/lib/stack/address";
 import { CONFIG_VERSION_HOST, configVersion, type ProxyProject, type ProxySettings } from "@/lib/proxy/render-nginx-config";
