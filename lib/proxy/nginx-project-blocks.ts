@@ -100,7 +100,10 @@ ${PROXY_HEADERS}
 function gatewayLocation(t: BlockTarget, gated: boolean, head: string): string {
   return `
   location / {${head}${gated ? WAKE_GATE : ""}
-    proxy_pass http://${t.upstream};
+    proxy_pass http://${t.upstream};${
+      // nginx's implicit "proxy_redirect default" (gateway-absolute Location headers made relative) is off for a variable proxy_pass: said explicitly.
+      t.upstream.startsWith("$") ? `\n    proxy_redirect http://${t.upstream}/ /;` : ""
+    }
 ${PROXY_HEADERS}
     proxy_request_buffering off;
     proxy_buffering off;

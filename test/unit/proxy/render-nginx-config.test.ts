@@ -66,6 +66,8 @@ describe("renderNginxConfig", () => {
     expect(conf).not.toContain(`server_name ${A}.cloud.example.com;`);
     const block = serverBlockFor(conf, "*.cloud.example.com");
     expect(block).toContain("proxy_pass http://$sf_route;");
+    // What nginx's implicit "proxy_redirect default" did for a fixed proxy_pass.
+    expect(block).toContain("proxy_redirect http://$sf_route/ /;");
     expect(block).toContain("proxy_set_header Upgrade $http_upgrade;");
     expect(block).toContain("proxy_set_header Connection $sf_connection_upgrade;");
     expect(block).toContain("client_max_body_size 50m;");
