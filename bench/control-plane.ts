@@ -1,22 +1,32 @@
 // Control-plane scale: with 1,000 projects in the database, p95 of the
-// dashboard list and the admin list; nginx render + test + reload with 1,000
-// routed projects on a real nginx; start-up reconcile with 50 live projects.
+// dashboard list and the admin list; nginx render + test + reload until
+// served with 1,000 and 10,000 routed projects on a real nginx, the route-map
+// renderer (lib/proxy) against the per-project one it replaced
+// (bench/legacy), in the same run; start-up reconcile with 50 live projects.
+// NGINX_ONLY=1 runs only the nginx part.
 // The 50 "live projects" are 13 labelled lightweight containers each (650
 // containers): reconcile only lists and inspects, so the cost is the same as
 // with full stacks, which 2 cores cannot run 50 of.
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { randomUUID } from "node:crypto";
+import { loadavg } from "node:os";
 import { LABELS, SERVICE_NAMES } from "@/lib/stack/types";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
-import { renderNginxConfig, type ProxyProject } from "@/lib/proxy/render-nginx-config";
+import { renderNginxConfig, type ProxyProject, type ProxySettings } from "@/lib/proxy/render-nginx-config";
 import { removeStack } from "@/lib/docker/resources";
 import { BASE_IMAGE } from "@/test/support/docker-host";
 import { NGINX_BIN, startNginx } from "@/test/support/nginx-host";
 import { benchProxySettings, benchSetup, machine, makeUser, percentile } from "./common";
 import type { SessionUser } from "@/lib/auth/actor";
+import { renderPerProjectConfig } from "./legacy/render-nginx-config-per-project";
 
 const PROJECTS = 1000;
 const LIVE = Number(process.env.LIVE ?? 50);
+const NGINX_SIZES = [1000, 10_000];
+const APPLIES = Number(process.env.APPLIES ?? 20);
+/** LEGACY_APPLIES: how many applies the per-project renderer gets (at 10,000 projects each takes seconds). */
+const LEGACY_APPLIES = Number(process.env.LEGACY_APPLIES ?? APPLIES);
+const RENDERERS = { "route map (new)": renderNginxConfig, "per-project blocks (before)": renderPerProjectConfig } as const;
 
 function ref(i: number): string {
   let s = "";
@@ -38,8 +48,90 @@ async function timeIt(n: number, fn: () => Promise<unknown>): Promise<number[]> 
   return out;
 }
 
+/**
+ * One renderer at one size: a first apply to load it, then APPLIES applies
+ * that each flip one project between running and paused (a route change).
+ */
+async function nginxApplies(name: keyof typeof RENDERERS, size: number, settings: ProxySettings, nginx: { mainConfPath: string; siteConfPath: string }) {
+  const render = RENDERERS[name];
+  const projects: ProxyProject[] = Array.from({ length: size }, (_, i) => ({ ref: ref(i), status: "ACTIVE_HEALTHY", kongPort: 20000 + (i % 40000) }));
+  const renders = await timeIt(10, async () => render(projects, settings));
+  const bytes = render(projects, settings).length;
+  const applier = new NginxApplier({
+    nginxBin: NGINX_BIN,
+    mainConfPath: nginx.mainConfPath,
+    siteConfPath: nginx.siteConfPath,
+    loadProjects: async () => projects,
+    settings,
+    render,
+  });
+  // The per-project config at 10,000 projects may take nginx longer than the applier waits (15 s): give it time.
+  await applier.apply().catch(async (err: unknown) => {
+    console.log(`nginx ${name}, ${size} projects: first apply: ${String(err).slice(0, 160)}; waiting 30 s`);
+    await new Promise((r) => setTimeout(r, 30_000));
+  });
+  const applies: number[] = [];
+  let failed = 0;
+  const phases = { render: [] as number[], test: [] as number[], reload: [] as number[], served: [] as number[] };
+  const count = render === renderNginxConfig ? APPLIES : LEGACY_APPLIES;
+  for (let i = 0; i < count; i++) {
+    const p = projects[i % 10]!;
+    p.status = p.status === "INACTIVE" ? "ACTIVE_HEALTHY" : "INACTIVE";
+    const r = await applier.apply().catch((err: unknown) => {
+      console.log(`  apply ${i}: ${String(err).slice(0, 160)}`);
+      return null;
+    });
+    if (r === null) {
+      failed++;
+      continue;
+    }
+    if (!r.changed || !r.phasesMs) throw new Error("an apply changed nothing");
+    applies.push(r.durationMs);
+    for (const k of Object.keys(phases) as (keyof typeof phases)[]) phases[k].push(r.phasesMs[k]);
+  }
+  const p50 = (v: number[]) => percentile(v, 50).toFixed(0);
+  console.log(
+    `nginx ${name}, ${size} projects (${(bytes / 1024).toFixed(0)} KB): render p50 ${percentile(renders, 50).toFixed(1)} ms; ` +
+      `${count} applies (render + nginx -t + reload + until served): p50 ${p50(applies)} ms, p95 ${percentile(applies, 95).toFixed(0)} ms, max ${Math.max(...applies)} ms; ` +
+      `phase p50s: render ${p50(phases.render)}, test ${p50(phases.test)}, reload ${p50(phases.reload)}, served ${p50(phases.served)} ms` +
+      (failed ? `; ${failed} of ${count} applies not served in time (not counted)` : ""),
+  );
+  return { p50: percentile(applies, 50), p95: percentile(applies, 95) };
+}
+
+async function nginxBench(): Promise<void> {
+  const nginx = await startNginx();
+  try {
+    const settings = await benchProxySettings(nginx.port);
+    const results: Record<string, { p50: number; p95: number }> = {};
+    for (const size of NGINX_SIZES)
+      for (const name of Object.keys(RENDERERS) as (keyof typeof RENDERERS)[]) results[`${name} ${size}`] = await nginxApplies(name, size, settings, nginx);
+    for (const name of Object.keys(RENDERERS)) {
+      const [a, b] = NGINX_SIZES.map((n) => results[`${name} ${n}`]!);
+      console.log(
+        `nginx ${name}: growth ${NGINX_SIZES[0]} → ${NGINX_SIZES[1]} projects: p50 ${(((b!.p50 - a!.p50) / a!.p50) * 100).toFixed(0)} %, p95 ${(((b!.p95 - a!.p95) / a!.p95) * 100).toFixed(0)} %`,
+      );
+    }
+  } finally {
+    nginx.stop();
+  }
+}
+
 async function main(): Promise<void> {
-  console.log(`machine: ${machine()}`);
+  console.log(
+    `machine: ${machine()}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}; ${new Date().toISOString()}`,
+  );
+  if (process.env.NGINX_ONLY === "1") {
+    await nginxBench();
+    console.log(
+      `load average after: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+    );
+    return;
+  }
   const { docker, db, service, installationId } = await benchSetup();
   // 200 users × 5 projects
   const users: SessionUser[] = [];
@@ -65,34 +157,7 @@ async function main(): Promise<void> {
   console.log(`admin list (50 of 1000 + count): p50 ${percentile(adm, 50).toFixed(2)} ms, p95 ${percentile(adm, 95).toFixed(2)} ms`);
   console.log(`admin search by owner: p50 ${percentile(admSearch, 50).toFixed(2)} ms, p95 ${percentile(admSearch, 95).toFixed(2)} ms`);
 
-  // nginx with 1,000 routed projects
-  const nginx = await startNginx();
-  try {
-    const projects: ProxyProject[] = Array.from({ length: PROJECTS }, (_, i) => ({ ref: ref(i), status: "ACTIVE_HEALTHY", kongPort: 20000 + i }));
-    const settings = await benchProxySettings(nginx.port);
-    const render = await timeIt(20, async () => renderNginxConfig(projects, settings));
-    const applier = new NginxApplier({
-      nginxBin: NGINX_BIN,
-      mainConfPath: nginx.mainConfPath,
-      siteConfPath: nginx.siteConfPath,
-      loadProjects: async () => projects,
-      settings,
-    });
-    const applies: number[] = [];
-    const phases: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      projects[i]!.status = projects[i]!.status === "INACTIVE" ? "ACTIVE_HEALTHY" : "INACTIVE";
-      const r = await applier.apply();
-      applies.push(r.durationMs);
-      phases.push(JSON.stringify(r.phasesMs));
-    }
-    console.log(
-      `nginx render (1000 projects): p50 ${percentile(render, 50).toFixed(1)} ms; apply = render + nginx -t + reload + served: p50 ${percentile(applies, 50)} ms, p95 ${percentile(applies, 95)} ms`,
-    );
-    console.log(`nginx apply phases (ms): ${phases.slice(0, 3).join(" ")}`);
-  } finally {
-    nginx.stop();
-  }
+  await nginxBench();
 
   // reconcile with LIVE projects on the engine
   await db.project.updateMany({ where: {}, data: { status: "REMOVED" } });

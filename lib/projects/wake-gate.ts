@@ -1,5 +1,5 @@
 // The gate in front of a project asleep for idleness, or waking from it.
-// nginx asks it before each request (auth_request, lib/proxy/render-nginx-config.ts):
+// nginx asks it before each request (auth_request, lib/proxy/nginx-project-blocks.ts):
 // "pass" lets nginx send the request, unchanged, to the project's gateway;
 // anything else makes nginx fetch the answer from the app's wake route
 // (lib/projects/wake-http.ts). The first request starts the wake.

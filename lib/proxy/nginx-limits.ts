@@ -5,8 +5,9 @@
 // two app requests and several queries; security review L4). Past a limit
 // nginx answers 429 itself, so the flood never reaches the app.
 //
-// Gated locations are keyed by client AND project ($server_name is the
-// project's own name in its server block): one client hammering one sleeping
+// Gated locations are keyed by client AND project ($host: gated projects
+// share one server block, where $server_name would be its first name only,
+// and a gated request's $host is exactly the project's name): one client hammering one sleeping
 // project is held back without slowing that client's other projects; the
 // connection limit is per client across all gated projects, so one address
 // cannot take the wake gate's hold pool.
@@ -34,7 +35,7 @@ export function limitZones(limits: ProxyLimits | undefined): string[] {
   return [
     `limit_req_zone $binary_remote_addr zone=sf_app_req:10m rate=${limits.app.ratePerSec}r/s;`,
     `limit_conn_zone $binary_remote_addr zone=sf_app_conn:10m;`,
-    `limit_req_zone $binary_remote_addr$server_name zone=sf_gated_req:10m rate=${limits.gated.ratePerSec}r/s;`,
+    `limit_req_zone $binary_remote_addr$host zone=sf_gated_req:10m rate=${limits.gated.ratePerSec}r/s;`,
     `limit_conn_zone $binary_remote_addr zone=sf_gated_conn:10m;`,
   ];
 }

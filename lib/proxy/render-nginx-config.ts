@@ -2,74 +2,44 @@
 // function of the projects and settings. Every value that reaches the file is
 // validated against a strict pattern first, so nothing a user typed can
 // inject a directive (refs are generated, but the renderer does not rely on it).
+//
+// Its size grows by one short line per project, not by a server block: a map
+// from each project's name to its gateway (or "paused") that the wildcard
+// block reads, plus a server_name line in the shared block for projects
+// behind the wake gate. nginx parses the file twice per apply (`nginx -t`,
+// then the master on reload), so this keeps an apply nearly flat in the
+// number of projects (bench/control-plane.ts; lib/proxy/nginx-project-blocks.ts).
 import { createHash } from "node:crypto";
 import { isStatusIn, PAUSED_STATUSES, ROUTED_STATUSES, STATUS } from "@/lib/domain";
 import { InvalidProxyInputError } from "@/lib/errors";
 import { ACTIVITY_LOG_FORMAT } from "@/lib/proxy/activity";
-import { appLimits, gatedLimits, limitZones, type ProxyLimits } from "@/lib/proxy/nginx-limits";
+import { appLimits, limitZones } from "@/lib/proxy/nginx-limits";
+import {
+  appOrigin,
+  listens,
+  PAUSED_ROUTE,
+  PROXY_HEADERS,
+  projectServer,
+  REF_VAR,
+  ROUTE_VAR,
+  SHARED_TARGET,
+  wildcardServer,
+} from "@/lib/proxy/nginx-project-blocks";
+import { host, isHostname, isIpv4, listen, path, port, size } from "@/lib/proxy/nginx-values";
+import type { ProxyProject, ProxySettings } from "@/lib/proxy/proxy-types";
 import { REF_PATTERN } from "@/lib/validations/project";
 import { projectAddress } from "@/lib/stack/address";
-import { WAKE_GATE_HEADER, WAKE_HOLD_MS, WAKE_URI_HEADER } from "@/lib/proxy/wake-protocol";
 
-// A routed project whose gateway does not answer is usually starting or
-// restarting: clients are told to come back in seconds, and the HTML page
-// reloads itself at the same pace.
-export const UNAVAILABLE_RETRY_S = 5;
+export type { ProxyProject, ProxySettings } from "@/lib/proxy/proxy-types";
+export { UNAVAILABLE_RETRY_S } from "@/lib/proxy/nginx-project-blocks";
 
-export interface ProxyProject {
-  ref: string;
-  status: string;
-  kongPort: number | null;
-  /** "idle": paused for idleness (INACTIVE) or waking from it (RESTORING): its requests pass the app's wake gate. */
-  pausedBy?: string | null;
-  /** The Swarm node address its gateway is published on; null/undefined: this host (127.0.0.1). */
-  upstreamHost?: string | null;
-}
-
-export interface ProxySettings {
-  rootDomain: string;
-  scheme: "http" | "https";
-  appUpstream: { host: string; port: number };
-  httpListen: { host?: string; port: number };
-  tls?: { certPath: string; keyPath: string; httpsListen: { host?: string; port: number } };
-  /** absolute directory holding paused.html, not-found.html, unavailable.html */
-  pagesDir: string;
-  /** Where every project request is logged as "<msec> <host>" (lib/proxy/activity.ts): the idle clock. */
-  activityLog?: string;
-  clientMaxBodySize: string;
-  /** Per-client request and connection limits on the app and on gated projects; none: unlimited (tests that build their own). */
-  limits?: ProxyLimits;
-}
-
-const HOSTNAME = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-const PATH = /^\/[A-Za-z0-9._\/-]*$/;
-const SIZE = /^\d{1,6}[km]?$/;
-
-function port(p: number, what: string): number {
-  if (!Number.isInteger(p) || p < 1 || p > 65535) throw new InvalidProxyInputError(`${what} must be a port number, got ${String(p)}`);
-  return p;
-}
-
-function host(h: string | undefined, what: string): string {
-  if (h === undefined) return "";
-  if (!IPV4.test(h) && !HOSTNAME.test(h)) throw new InvalidProxyInputError(`${what} is not a host: ${JSON.stringify(h)}`);
-  return h;
-}
-
-function path(p: string, what: string): string {
-  if (!PATH.test(p) || p.includes("..")) throw new InvalidProxyInputError(`${what} is not a safe absolute path: ${JSON.stringify(p)}`);
-  return p;
-}
-
-function listen(l: { host?: string; port: number }, what: string, extra = ""): string {
-  const h = host(l.host, `${what} host`);
-  return `listen ${h ? `${h}:` : ""}${port(l.port, `${what} port`)}${extra};`;
-}
+/** How a project's name is answered. */
+export type ProjectRoute =
+  { kind: "routed" | "gated"; ref: string; name: string; upstream: string; ownServer: boolean } | { kind: "paused"; ref: string; name: string };
 
 function validate(projects: ProxyProject[], s: ProxySettings): void {
-  if (!HOSTNAME.test(s.rootDomain)) throw new InvalidProxyInputError(`root domain is not a hostname: ${JSON.stringify(s.rootDomain)}`);
-  if (!SIZE.test(s.clientMaxBodySize)) throw new InvalidProxyInputError(`body size must look like 50m: ${JSON.stringify(s.clientMaxBodySize)}`);
+  if (!isHostname(s.rootDomain)) throw new InvalidProxyInputError(`root domain is not a hostname: ${JSON.stringify(s.rootDomain)}`);
+  size(s.clientMaxBodySize, "body size");
   path(s.pagesDir, "pages directory");
   if (s.activityLog !== undefined) path(s.activityLog, "activity log");
   if (s.tls) {
@@ -86,91 +56,66 @@ function validate(projects: ProxyProject[], s: ProxySettings): void {
   }
 }
 
-/**
- * A status answer: a static HTML page (served by nginx itself, so it works
- * while the app is down), or JSON for API clients (apikey header or
- * Accept: application/json).
- */
-function statusPage(status: 503 | 404, page: string, json: string, s: ProxySettings, retryAfter: boolean): string {
-  const retry = retryAfter ? "add_header Retry-After 60 always;\n      " : "";
-  return `  root ${s.pagesDir};
-  location = /${page} { internal; default_type text/html; ${retry}}
-  location = /__supafleet_status.json { internal; default_type application/json; ${retry}return ${status} '${json}'; }
-  location / {
-      ${retry}error_page ${status} /${page};
-      set $sf_api 0;
-      if ($http_apikey) { set $sf_api 1; }
-      if ($http_accept ~* "application/json") { set $sf_api 1; }
-      if ($sf_api) { rewrite ^ /__supafleet_status.json last; }
-      return ${status};
-  }`;
-}
-
-function listens(s: ProxySettings): string {
-  return s.tls
-    ? `${listen(s.tls.httpsListen, "HTTPS listen", " ssl")}
-  ssl_certificate ${s.tls.certPath};
-  ssl_certificate_key ${s.tls.keyPath};`
-    : listen(s.httpListen, "HTTP listen");
-}
-
-const PROXY_HEADERS = `    proxy_http_version 1.1;
-    proxy_set_header Host $host;
-    proxy_set_header Upgrade $http_upgrade;
-    proxy_set_header Connection $sf_connection_upgrade;
-    proxy_set_header X-Real-IP $remote_addr;
-    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-    proxy_set_header X-Forwarded-Proto $scheme;
-    proxy_set_header X-Forwarded-Host $host;
-    proxy_set_header X-Forwarded-Port $server_port;`;
-
-// Asleep for idleness, or waking from it: before each request nginx asks the
-// app's wake gate (lib/projects/wake-gate.ts), which starts the wake and
-// holds API clients until the project can answer; 204 sends the request on,
-// unchanged (method, body, websocket upgrade), to the gateway. A 403 from the
-// gate (a browser during the wake, a paused project, a hold that ran out)
-// fetches the answer from the wake route instead (lib/projects/wake-http.ts).
-// A gateway's own 403 is never turned into that: errors are not intercepted.
-const WAKE_GATE = `
-    auth_request /__supafleet_wake_gate;
-    error_page 403 = @supafleet_wake_reply;`;
-
-function wakeLocations(ref: string, s: ProxySettings): string {
-  const app = `http://${host(s.appUpstream.host, "app host")}:${port(s.appUpstream.port, "app port")}`;
-  return `
-  location = /__supafleet_wake_gate {
-    internal;
-    proxy_pass ${app}/api/wake/${ref};
-${PROXY_HEADERS}
-    proxy_pass_request_body off;
-    proxy_set_header Content-Length "";
-    proxy_set_header ${WAKE_GATE_HEADER} 1;
-    proxy_set_header ${WAKE_URI_HEADER} $request_uri;
-    proxy_read_timeout ${Math.ceil(WAKE_HOLD_MS / 1000) + 15}s;
+/** The route of one (validated) project, or null: no entry, the wildcard answers "not found". */
+export function projectRoute(p: ProxyProject, s: Pick<ProxySettings, "rootDomain" | "scheme">): ProjectRoute | null {
+  const name = projectAddress(p.ref, { rootDomain: s.rootDomain, publicScheme: s.scheme }).host;
+  // UNKNOWN (the engine did not answer) is routed too: if the gateway is
+  // down the answer is 503 with Retry-After, never "project not found".
+  const gated = p.pausedBy === "idle" && (p.status === STATUS.INACTIVE || p.status === STATUS.RESTORING) && p.kongPort !== null;
+  if (gated || (isStatusIn(p.status, ROUTED_STATUSES) && p.kongPort !== null)) {
+    const upstreamHost = p.upstreamHost || "127.0.0.1";
+    // A gateway reached by name needs its own block: through the map's variable nginx would need a resolver.
+    return { kind: gated ? "gated" : "routed", ref: p.ref, name, upstream: `${upstreamHost}:${p.kongPort}`, ownServer: !isIpv4(upstreamHost) };
   }
-  location @supafleet_wake_reply {
-    rewrite ^ /api/wake/${ref} break;
-    proxy_pass ${app};
-${PROXY_HEADERS}
-    proxy_pass_request_body off;
-    proxy_set_header Content-Length "";
-    proxy_set_header ${WAKE_GATE_HEADER} "";
-  }`;
+  return isStatusIn(p.status, PAUSED_STATUSES) ? { kind: "paused", ref: p.ref, name } : null;
+}
+
+/**
+ * The map's hash must hold every name (nginx refuses to start otherwise):
+ * buckets of at least two entries of the longest name, and room to spread.
+ * They precede the first map (nginx reads them when it builds one).
+ */
+function mapHashSizes(routes: ProjectRoute[], domain: string): string[] {
+  const longest = Math.max(domain.length, ...routes.map((r) => r.name.length));
+  // ngx_hash.h NGX_HASH_ELT_SIZE: a pointer, then the name and two bytes, aligned to 8.
+  const entry = 8 + Math.ceil((longest + 2) / 8) * 8;
+  let bucket = 64;
+  while (bucket < 8 + 2 * entry) bucket *= 2;
+  return [`map_hash_bucket_size ${bucket};`, `map_hash_max_size ${Math.max(2048, 4 * routes.length)};`];
+}
+
+function routeMap(routes: ProjectRoute[], domain: string): string {
+  const lines = routes.filter((r) => r.kind === "paused" || !r.ownServer).map((r) => `  ${r.name} ${r.kind === "paused" ? PAUSED_ROUTE : r.upstream};`);
+  return `# Each project's name: its gateway's address, or "${PAUSED_ROUTE}". A name not listed is unknown.
+map $host ${ROUTE_VAR} {
+  default "";
+${lines.join("\n")}
+}
+map $host ${REF_VAR} {
+  default "";
+  "~^([a-z]{20})\\.${domain.replaceAll(".", "\\.")}$" $1;
+}`;
 }
 
 export function renderNginxConfig(projects: ProxyProject[], settings: ProxySettings): string {
   validate(projects, settings);
   const s = settings;
   const domain = s.rootDomain;
-  const sorted = [...projects].sort((a, b) => a.ref.localeCompare(b.ref));
+  const routes = [...projects]
+    // Refs are validated lowercase ASCII: code-unit order, which is ICU's localeCompare order for them and 40× faster at 10,000.
+    .sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))
+    .map((p) => projectRoute(p, s))
+    .filter((r) => r !== null);
   const out: string[] = [
     "# Generated by Supafleet (lib/proxy/render-nginx-config.ts). Do not edit: it is rewritten after every project change.",
+    mapHashSizes(routes, domain).join("\n"),
     "map $http_upgrade $sf_connection_upgrade {\n  default upgrade;\n  ''      close;\n}",
     // API clients (an apikey header, or asking for JSON) get JSON status answers, browsers HTML.
     'map "$http_apikey|$http_accept" $sf_reply {\n  default html;\n  "~^[^|]+\\|" json;\n  "~*\\|.*application/json" json;\n}',
     "geo $sf_loopback {\n  default 0;\n  127.0.0.0/8 1;\n  ::1 1;\n}",
     ...limitZones(s.limits),
     ...(s.activityLog ? [`log_format sf_activity '${ACTIVITY_LOG_FORMAT}';`] : []),
+    routeMap(routes, domain),
     // Unknown Host values and bare IPs: close the connection without an answer.
     `server {
   ${listen(s.httpListen, "HTTP listen", " default_server")}
@@ -186,9 +131,6 @@ export function renderNginxConfig(projects: ProxyProject[], settings: ProxySetti
   ssl_reject_handshake on;
   return 444;
 }`);
-  }
-
-  if (s.tls) {
     out.push(`server {
   ${listen(s.httpListen, "HTTP listen")}
   server_name ${domain} *.${domain};
@@ -202,57 +144,21 @@ export function renderNginxConfig(projects: ProxyProject[], settings: ProxySetti
   server_name ${domain};
   client_max_body_size 10m;${s.tls ? '\n  add_header Strict-Transport-Security "max-age=31536000" always;' : ""}
   location / {${appLimits(s.limits)}
-    proxy_pass http://${host(s.appUpstream.host, "app host")}:${port(s.appUpstream.port, "app port")};
+    proxy_pass ${appOrigin(s)};
 ${PROXY_HEADERS}
     proxy_buffering off;
     proxy_read_timeout 3600s;
   }
 }`);
 
-  // Buffered: nginx writes it every few seconds, not per request.
-  const activity = s.activityLog ? `\n  access_log ${s.activityLog} sf_activity buffer=16k flush=5s;` : "";
-  for (const p of sorted) {
-    const name = projectAddress(p.ref, { rootDomain: domain, publicScheme: s.scheme }).host;
-    // UNKNOWN (the engine did not answer) is routed too: if the gateway is
-    // down the answer is 503 with Retry-After, never "project not found".
-    const gated = p.pausedBy === "idle" && (p.status === STATUS.INACTIVE || p.status === STATUS.RESTORING) && p.kongPort !== null;
-    if (gated || (isStatusIn(p.status, ROUTED_STATUSES) && p.kongPort !== null)) {
-      out.push(`server {
-  ${listens(s)}
-  server_name ${name};${activity}
-  client_max_body_size ${s.clientMaxBodySize};
-  location / {${gated ? WAKE_GATE + gatedLimits(s.limits) : ""}
-    proxy_pass http://${p.upstreamHost || "127.0.0.1"}:${p.kongPort};
-${PROXY_HEADERS}
-    proxy_request_buffering off;
-    proxy_buffering off;
-    proxy_read_timeout 3600s;
-    proxy_send_timeout 3600s;
-    proxy_intercept_errors off;
-    # Gateway down (refused, reset, timed out): 503 + Retry-After for every
-    # method. error_page with a URI turns the request into a GET, so the
-    # static page serves POSTs too (serving it from a named location would
-    # keep the method, and nginx answers a POST to a static file with 405).
-    error_page 502 504 =503 /__supafleet_unavailable_$sf_reply;
-  }${gated ? wakeLocations(p.ref, s) : ""}
-  location = /__supafleet_unavailable_html { internal; default_type text/html; add_header Retry-After ${UNAVAILABLE_RETRY_S} always; alias ${s.pagesDir}/unavailable.html; }
-  location = /__supafleet_unavailable_json { internal; default_type application/json; add_header Retry-After ${UNAVAILABLE_RETRY_S} always; return 503 '{"code":503,"message":"Project ${p.ref} is starting or unavailable. Retry shortly."}'; }
-}`);
-    } else if (isStatusIn(p.status, PAUSED_STATUSES)) {
-      out.push(`server {
-  ${listens(s)}
-  server_name ${name};
-${statusPage(503, "paused.html", `{"code":503,"message":"Project ${p.ref} is paused. Resume it from the Supafleet dashboard."}`, s, true)}
-}`);
-    }
-  }
+  // Projects that need a server block of their own (see nginx-project-blocks.ts).
+  for (const r of routes)
+    if (r.kind !== "paused" && r.ownServer) out.push(projectServer([r.name], { ref: r.ref, upstream: r.upstream }, r.kind === "gated", s));
+  const gated = routes.filter((r) => r.kind === "gated" && !r.ownServer).map((r) => r.name);
+  if (gated.length > 0) out.push(projectServer(gated, SHARED_TARGET, true, s));
+  // Running projects by the map; paused, unknown, removed or failed ones.
+  out.push(wildcardServer(s));
 
-  // Every other subdomain: unknown, removed or failed projects.
-  out.push(`server {
-  ${listens(s)}
-  server_name *.${domain};
-${statusPage(404, "not-found.html", `{"code":404,"message":"Project not found."}`, s, false)}
-}`);
   const body = out.join("\n\n") + "\n";
   // The version marker lets the applier see when a reload has really taken
   // effect (nginx -s reload only signals the master). Only loopback clients

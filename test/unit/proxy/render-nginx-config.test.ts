@@ -40,6 +40,12 @@ function nginxAccepts(site: string): void {
   execFileSync("/usr/sbin/nginx", ["-t", "-q", "-c", main], { stdio: "pipe" });
 }
 
+/** The gateway (or "paused") the route map gives a name, or null when it lists no such name. */
+function routeOf(conf: string, name: string): string | null {
+  const map = conf.slice(conf.indexOf("map $host $sf_route {"), conf.indexOf("\n}\n", conf.indexOf("map $host $sf_route {")));
+  return new RegExp(`^  ${name.replaceAll(".", "\\.")} (\\S+);$`, "m").exec(map)?.[1] ?? null;
+}
+
 function serverBlockFor(conf: string, name: string): string {
   const start = conf.indexOf(`server_name ${name};`);
   expect(start, `server block for ${name}`).toBeGreaterThan(-1);
@@ -55,8 +61,13 @@ describe("renderNginxConfig", () => {
   const conf = renderNginxConfig(projects, settings);
 
   it("proxies an active project to its gateway on loopback with websocket and upload settings", () => {
-    const block = serverBlockFor(conf, `${A}.cloud.example.com`);
-    expect(block).toContain("proxy_pass http://127.0.0.1:54001;");
+    // One line in the route map; the wildcard block proxies to the address it gives.
+    expect(routeOf(conf, `${A}.cloud.example.com`)).toBe("127.0.0.1:54001");
+    expect(conf).not.toContain(`server_name ${A}.cloud.example.com;`);
+    const block = serverBlockFor(conf, "*.cloud.example.com");
+    expect(block).toContain("proxy_pass http://$sf_route;");
+    // What nginx's implicit "proxy_redirect default" did for a fixed proxy_pass.
+    expect(block).toContain("proxy_redirect http://$sf_route/ /;");
     expect(block).toContain("proxy_set_header Upgrade $http_upgrade;");
     expect(block).toContain("proxy_set_header Connection $sf_connection_upgrade;");
     expect(block).toContain("client_max_body_size 50m;");
@@ -66,11 +77,13 @@ describe("renderNginxConfig", () => {
     expect(block).toContain("error_page 502 504 =503 /__supafleet_unavailable_$sf_reply;");
     expect(block).not.toContain("try_files");
     expect(block).toMatch(
-      /location = \/__supafleet_unavailable_json \{ internal; default_type application\/json; add_header Retry-After 5 always; return 503 '\{"code":503/,
+      /location = \/__supafleet_unavailable_json \{ internal; client_max_body_size 50m; default_type application\/json; add_header Retry-After 5 always; return 503 '\{"code":503,"message":"Project \$sf_ref is starting/,
     );
     expect(block).toContain(
-      "location = /__supafleet_unavailable_html { internal; default_type text/html; add_header Retry-After 5 always; alias /srv/supafleet/nginx/pages/unavailable.html; }",
+      "location = /__supafleet_unavailable_html { internal; client_max_body_size 50m; default_type text/html; add_header Retry-After 5 always; alias /srv/supafleet/nginx/pages/unavailable.html; }",
     );
+    // The ref in JSON answers comes from the name.
+    expect(conf).toContain('map $host $sf_ref {\n  default "";\n  "~^([a-z]{20})\\.cloud\\.example\\.com$" $1;\n}');
   });
 
   it("routes a project on another Swarm node to that node's address, and refuses an address that is not one", () => {
@@ -81,9 +94,15 @@ describe("renderNginxConfig", () => {
       ],
       settings,
     );
-    expect(serverBlockFor(remote, `${A}.cloud.example.com`)).toContain("proxy_pass http://10.99.0.2:54001;");
-    expect(serverBlockFor(remote, `${B}.cloud.example.com`)).toContain("proxy_pass http://127.0.0.1:54002;");
+    expect(routeOf(remote, `${A}.cloud.example.com`)).toBe("10.99.0.2:54001");
+    expect(routeOf(remote, `${B}.cloud.example.com`)).toBe("127.0.0.1:54002");
     nginxAccepts(remote);
+    // A node known by name gets a block of its own: through the map's variable nginx would need a resolver.
+    const named = renderNginxConfig([{ ref: A, status: "ACTIVE_HEALTHY", kongPort: 54001, upstreamHost: "localhost" }], settings);
+    expect(routeOf(named, `${A}.cloud.example.com`)).toBeNull();
+    expect(serverBlockFor(named, `${A}.cloud.example.com`)).toContain("proxy_pass http://localhost:54001;");
+    expect(serverBlockFor(named, `${A}.cloud.example.com`)).toContain("Project aaaaaaaaaaaaaaaaaaaa is starting or unavailable");
+    nginxAccepts(named);
     expect(() => renderNginxConfig([{ ref: A, status: "ACTIVE_HEALTHY", kongPort: 54001, upstreamHost: "10.0.0.1; return 200" }], settings)).toThrow(
       InvalidProxyInputError,
     );
@@ -99,17 +118,23 @@ describe("renderNginxConfig", () => {
   });
 
   it("answers a paused project with the paused page (HTML or JSON), never its gateway", () => {
-    const block = serverBlockFor(conf, `${B}.cloud.example.com`);
-    expect(block).not.toContain("proxy_pass");
-    expect(block).toContain("error_page 503 /paused.html;");
-    expect(block).toContain("return 503 '{");
-    expect(block).toContain("Retry-After");
+    expect(routeOf(conf, `${B}.cloud.example.com`)).toBe("paused");
+    const block = serverBlockFor(conf, "*.cloud.example.com");
+    expect(block).toContain("if ($sf_route = paused) { rewrite ^ /__supafleet_paused last; }");
+    const paused = block.slice(block.indexOf("location = /__supafleet_paused {"), block.indexOf("location = /__supafleet_not_found {"));
+    expect(paused).not.toContain("proxy_pass");
+    expect(paused).toContain("error_page 503 /__supafleet_paused_html;");
+    expect(paused).toContain("alias /srv/supafleet/nginx/pages/paused.html;");
+    expect(paused).toContain("return 503 '{");
+    expect(paused).toContain("Retry-After 60");
   });
 
   it("has no block for failed or unknown projects: the wildcard answers 404", () => {
     expect(conf).not.toContain(C);
     const wildcard = serverBlockFor(conf, "*.cloud.example.com");
-    expect(wildcard).toContain("error_page 404 /not-found.html;");
+    expect(wildcard).toContain('if ($sf_route = "") { rewrite ^ /__supafleet_not_found last; }');
+    expect(wildcard).toContain("error_page 404 /__supafleet_not_found_html;");
+    expect(wildcard).toContain("alias /srv/supafleet/nginx/pages/not-found.html;");
   });
 
   it("serves the app on the root domain", () => {
@@ -139,21 +164,31 @@ describe("renderNginxConfig", () => {
       const gated = serverBlockFor(withActivity, `${ref}.cloud.example.com`);
       // Each request asks the gate first, then goes on, unchanged, to the gateway.
       expect(gated).toContain("auth_request /__supafleet_wake_gate;");
-      expect(gated).toContain(`proxy_pass http://127.0.0.1:${kong};`);
-      expect(gated).toContain(`proxy_pass http://127.0.0.1:3000/api/wake/${ref};`);
+      expect(routeOf(withActivity, `${ref}.cloud.example.com`)).toBe(`127.0.0.1:${kong}`);
+      expect(gated).toContain("proxy_pass http://$sf_route;");
+      expect(gated).toContain("rewrite ^ /api/wake/$sf_ref break;\n    proxy_pass http://127.0.0.1:3000;");
       expect(gated).toContain("proxy_set_header x-supafleet-wake-gate 1;");
       expect(gated).toContain("proxy_set_header x-supafleet-original-uri $request_uri;");
       expect(gated).toContain("proxy_pass_request_body off;");
       // Not let through: the answer comes from the wake route.
       expect(gated).toContain("error_page 403 = @supafleet_wake_reply;");
-      expect(gated).toContain(`rewrite ^ /api/wake/${ref} break;`);
     }
+    // Both share one block, a server_name line each.
+    expect(serverBlockFor(withActivity, "iiiiiiiiiiiiiiiiiiii.cloud.example.com")).toContain("server_name wwwwwwwwwwwwwwwwwwww.cloud.example.com;");
     // A resume by the owner is routed as before, without the gate.
-    expect(serverBlockFor(withActivity, "uuuuuuuuuuuuuuuuuuuu.cloud.example.com")).not.toContain("auth_request");
-    expect(serverBlockFor(withActivity, "rrrrrrrrrrrrrrrrrrrr.cloud.example.com")).not.toContain("auth_request");
-    expect(serverBlockFor(withActivity, "oooooooooooooooooooo.cloud.example.com")).toContain("paused.html");
+    // A resume by the owner is routed like a running project, by the map and without the gate.
+    expect(routeOf(withActivity, "uuuuuuuuuuuuuuuuuuuu.cloud.example.com")).toBe("127.0.0.1:54500");
+    expect(routeOf(withActivity, "rrrrrrrrrrrrrrrrrrrr.cloud.example.com")).toBe("127.0.0.1:54300");
+    expect(withActivity).not.toContain("server_name uuuuuuuuuuuuuuuuuuuu.cloud.example.com;");
+    expect(withActivity).not.toContain("server_name rrrrrrrrrrrrrrrrrrrr.cloud.example.com;");
+    expect(serverBlockFor(withActivity, "*.cloud.example.com")).not.toContain("auth_request");
+    expect(routeOf(withActivity, "oooooooooooooooooooo.cloud.example.com")).toBe("paused");
     expect(withActivity).toContain("log_format sf_activity '$msec $host';");
-    expect(serverBlockFor(withActivity, "rrrrrrrrrrrrrrrrrrrr.cloud.example.com")).toContain(
+    // Running projects are logged; unknown names (an empty route) are not, paused ones end in locations without the log.
+    const wildcard = serverBlockFor(withActivity, "*.cloud.example.com");
+    expect(wildcard).toContain(`access_log ${join(tmp, "activity.log")} sf_activity buffer=16k flush=5s if=$sf_route;`);
+    expect(wildcard.slice(wildcard.indexOf("location = /__supafleet_paused {"))).not.toContain("access_log");
+    expect(serverBlockFor(withActivity, "iiiiiiiiiiiiiiiiiiii.cloud.example.com")).toContain(
       `access_log ${join(tmp, "activity.log")} sf_activity buffer=16k flush=5s;`,
     );
     nginxAccepts(withActivity);
@@ -173,7 +208,8 @@ describe("renderNginxConfig", () => {
     expect(limited).toContain("limit_req_zone $binary_remote_addr zone=sf_app_req:10m rate=30r/s;");
     expect(limited).toContain("limit_conn_zone $binary_remote_addr zone=sf_app_conn:10m;");
     // Keyed by client and project: one sleeping project's flood does not hold back the client's others.
-    expect(limited).toContain("limit_req_zone $binary_remote_addr$server_name zone=sf_gated_req:10m rate=10r/s;");
+    // ($host: gated projects share a block, whose $server_name is its first name only.)
+    expect(limited).toContain("limit_req_zone $binary_remote_addr$host zone=sf_gated_req:10m rate=10r/s;");
     expect(limited).toContain("limit_conn_zone $binary_remote_addr zone=sf_gated_conn:10m;");
     const app = serverBlockFor(limited, "cloud.example.com");
     expect(app).toContain("limit_req zone=sf_app_req burst=200 nodelay;");
@@ -185,7 +221,7 @@ describe("renderNginxConfig", () => {
     expect(gated).toContain("limit_conn sf_gated_conn 32;");
     expect(gated).toContain("limit_req_status 429;");
     // A running project's own API is its gateway's business.
-    expect(serverBlockFor(limited, `${A}.cloud.example.com`)).not.toContain("limit_");
+    expect(serverBlockFor(limited, "*.cloud.example.com")).not.toContain("limit_");
     nginxAccepts(limited);
     // Without limits (tests that build their own settings): none rendered.
     expect(conf).not.toContain("limit_");
@@ -240,6 +276,24 @@ describe("renderNginxConfig", () => {
     ["app host", { appUpstream: { host: "127.0.0.1;", port: 3000 } }],
   ])("refuses a hostile %s", (_label, patch) => {
     expect(() => renderNginxConfig([], { ...settings, ...patch } as ProxySettings)).toThrow(InvalidProxyInputError);
+  });
+
+  it("stays one map line per running or paused project, which nginx accepts at 10,000 projects and with long names", () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => ({
+      ref: Array.from({ length: 20 }, (_, k) => String.fromCharCode(97 + (Math.floor(i / 26 ** k) % 26))).join(""),
+      status: i % 10 === 0 ? "INACTIVE" : "ACTIVE_HEALTHY",
+      kongPort: 20000 + (i % 40000),
+    }));
+    const big = renderNginxConfig(many, settings);
+    expect(big.match(/^ {2}[a-z]{20}\.cloud\.example\.com (127\.0\.0\.1:\d+|paused);$/gm)).toHaveLength(10_000);
+    expect(big.match(/^server \{$/gm)).toHaveLength(4);
+    expect(big.length).toBeLessThan(10_000 * 60 + 20_000);
+    nginxAccepts(big);
+    // Names past nginx's default map bucket (64): the renderer sizes it.
+    const longDomain = `${"d".repeat(40)}.${"e".repeat(40)}.example`;
+    const long = renderNginxConfig(many.slice(0, 300), { ...settings, rootDomain: longDomain });
+    expect(long).toContain("map_hash_bucket_size 256;");
+    nginxAccepts(long);
   });
 
   it("refuses a ref listed twice", () => {

@@ -43,6 +43,7 @@ describe("a project's public address", () => {
       pagesDir: "/srv/pages",
       clientMaxBodySize: "50m",
     });
-    expect(conf).toContain(`server_name ${host};`);
+    // The route map's line for the project (lib/proxy/render-nginx-config.ts).
+    expect(conf).toContain(`\n  ${host} 127.0.0.1:54321;\n`);
   });
 });
