@@ -41,7 +41,7 @@ import { UserService } from "@/lib/users/service";
 import { AcmeManager } from "@/lib/acme/manager";
 import { AcmeIssuer } from "@/lib/acme/issuer";
 import { challengeBoard } from "@/lib/acme/challenges";
-import { acmeDir, certificateStore, hostsNeedingCertificates } from "@/lib/acme/hosts";
+import { acmeDir, certificateHostsOf, certificateStore, hostsNeedingCertificates } from "@/lib/acme/hosts";
 import { STATUS } from "@/lib/domain";
 
 /** The account side: users, tokens, settings and the admin's tools, all on the one database. */
@@ -138,7 +138,10 @@ export function getAcmeManager(): AcmeManager | null {
         }),
         wantedHosts: async () => {
           const rows = await db.project.findMany({ where: { status: { not: STATUS.REMOVED } }, select: { ref: true } });
-          return hostsNeedingCertificates(env, rows.map((p) => p.ref));
+          return hostsNeedingCertificates(
+            certificateHostsOf(env),
+            rows.map((p) => p.ref),
+          );
         },
         // nginx directly: going through getProxy() would kick the manager again.
         applyProxy: () => nginxProxy().apply(),

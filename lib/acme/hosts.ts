@@ -5,9 +5,13 @@ import { CertificateStore, type HostCertificatePaths } from "@/lib/acme/certific
 import { projectAddress } from "@/lib/stack/address";
 
 /** The panel's domain and every live project's <ref>.<domain>; none where the operator's own certificate covers them. */
-export function hostsNeedingCertificates(env: Pick<Env, "rootDomain" | "publicScheme" | "nginx">, refs: readonly string[]): string[] {
-  if (env.nginx.tls) return [];
-  return [env.rootDomain, ...refs.map((ref) => projectAddress(ref, { rootDomain: env.rootDomain, publicScheme: env.publicScheme }).host)];
+export function hostsNeedingCertificates(s: { rootDomain: string; operatorCertificate: boolean }, refs: readonly string[]): string[] {
+  if (s.operatorCertificate) return [];
+  return [s.rootDomain, ...refs.map((ref) => projectAddress(ref, { rootDomain: s.rootDomain, publicScheme: "https" }).host)];
+}
+
+export function certificateHostsOf(env: Pick<Env, "rootDomain" | "nginx">): { rootDomain: string; operatorCertificate: boolean } {
+  return { rootDomain: env.rootDomain, operatorCertificate: env.nginx.tls !== undefined };
 }
 
 /** <dataDir>/acme: the account key (0600) and certificates/<host>/ (0700). */
@@ -20,11 +24,11 @@ export function certificateStore(env: Pick<Env, "dataDir">): CertificateStore {
 }
 
 /** The complete pairs on disk for these hosts: what nginx may be pointed at. */
-export function issuedCertificates(store: CertificateStore, hosts: readonly string[]): Record<string, HostCertificatePaths> {
-  const out: Record<string, HostCertificatePaths> = {};
+export function issuedCertificates(store: CertificateStore, hosts: readonly string[]): Record<string, HostCertificatePaths & { serial: string }> {
+  const out: Record<string, HostCertificatePaths & { serial: string }> = {};
   for (const host of hosts) {
     const c = store.get(host);
-    if (c) out[host] = { certPath: c.certPath, keyPath: c.keyPath };
+    if (c) out[host] = { certPath: c.certPath, keyPath: c.keyPath, serial: c.serialNumber };
   }
   return out;
 }

@@ -43,34 +43,42 @@ export interface CertificateIssuer {
 }
 
 const RATE_LIMITED = "urn:ietf:params:acme:error:rateLimited";
-const seen = new AsyncLocalStorage<FailureHint>();
+
+interface Seen extends FailureHint {
+  /** a request that got no answer: ECONNREFUSED, ENOTFOUND, a TLS error… */
+  networkError?: string;
+}
+const seen = new AsyncLocalStorage<Seen>();
 let hooked = false;
 
 // acme-client's one axios instance: record the CA's Retry-After and problem
-// type for the issuance whose request it was.
+// type (and a request that got no answer) for the issuance whose request it
+// was. Our handler goes first: acme-client's own rejects with a TypeError
+// instead of the network error once its retries are off (src/axios.js
+// reads error.response.config when there was no response).
 function hookAxios(): void {
   if (hooked) return;
   hooked = true;
   // acme-client's own setting (src/axios.js), not in its types.
   const defaults = acmeAxios.defaults as typeof acmeAxios.defaults & { acmeSettings?: { retryMaxAttempts: number } };
   if (defaults.acmeSettings) defaults.acmeSettings.retryMaxAttempts = 0;
-  const note = (status: number | undefined, headers: Record<string, unknown> | undefined, data: unknown) => {
-    const hint = seen.getStore();
-    if (!hint || status === undefined || status < 400) return;
-    const ra = parseRetryAfter(typeof headers?.["retry-after"] === "string" ? headers["retry-after"] : undefined, new Date());
-    if (ra !== undefined) hint.retryAfterMs = ra;
-    if (typeof data === "object" && data !== null && (data as { type?: unknown }).type === RATE_LIMITED) hint.rateLimited = true;
-  };
   acmeAxios.interceptors.response.use(
-    (r) => {
-      note(r.status, r.headers as Record<string, unknown>, r.data);
-      return r;
-    },
-    (err: { response?: { status?: number; headers?: Record<string, unknown>; data?: unknown } }) => {
-      note(err.response?.status, err.response?.headers, err.response?.data);
+    undefined,
+    (err: { code?: unknown; response?: { status?: number; headers?: Record<string, unknown>; data?: unknown } }) => {
+      const hint = seen.getStore();
+      const r = err.response;
+      if (hint && !r) hint.networkError = typeof err.code === "string" ? err.code : "no answer";
+      if (hint && r?.status !== undefined && r.status >= 400) {
+        const ra = parseRetryAfter(typeof r.headers?.["retry-after"] === "string" ? r.headers["retry-after"] : undefined, new Date());
+        if (ra !== undefined) hint.retryAfterMs = ra;
+        if (typeof r.data === "object" && r.data !== null && (r.data as { type?: unknown }).type === RATE_LIMITED) hint.rateLimited = true;
+      }
       return Promise.reject(err);
     },
   );
+  const handlers = acmeAxios.interceptors.response.handlers;
+  const ours = handlers?.pop();
+  if (handlers && ours) handlers.unshift(ours);
 }
 
 /** The account key, made on first use (0600; two processes: the first link wins). */
@@ -96,7 +104,10 @@ function describe(err: unknown): string {
   const e = err as { message?: unknown; code?: unknown };
   const msg = typeof e.message === "string" && e.message ? e.message : String(err);
   const code = typeof e.code === "string" && !msg.includes(e.code) ? ` (${e.code})` : "";
-  return (msg + code).replace(/-----BEGIN[\s\S]*?-----END[^-]*-----/g, "[PEM]").replace(/\s+/g, " ").slice(0, 500);
+  return (msg + code)
+    .replace(/-----BEGIN[\s\S]*?-----END[^-]*-----/g, "[PEM]")
+    .replace(/\s+/g, " ")
+    .slice(0, 500);
 }
 
 export class AcmeIssuer implements CertificateIssuer {
@@ -108,12 +119,19 @@ export class AcmeIssuer implements CertificateIssuer {
   }
 
   private async account(): Promise<Client> {
-    this.client ??= new Client({ directoryUrl: this.opts.directoryUrl, accountKey: await loadOrCreateAccountKey(this.opts.accountKeyPath) });
+    this.client ??= new Client({
+      directoryUrl: this.opts.directoryUrl,
+      accountKey: await loadOrCreateAccountKey(this.opts.accountKeyPath),
+      // Polling a pending order or authorization: from half a second (acme-client's 5 s made each issue take ~9 s), up to 10 s apart.
+      backoffMin: 500,
+      backoffMax: 10_000,
+      backoffAttempts: 12,
+    });
     return this.client;
   }
 
   issue(hostname: string): Promise<Issued> {
-    const hint: FailureHint = {};
+    const hint: Seen = {};
     return seen.run(hint, async () => {
       try {
         const client = await this.account();
@@ -132,7 +150,9 @@ export class AcmeIssuer implements CertificateIssuer {
         });
         return { chainPem, keyPem: key.toString("utf8") };
       } catch (err) {
-        throw new AcmeIssueError(describe(err), { ...hint });
+        const { networkError, ...rest } = hint;
+        const message = networkError ? `cannot reach the CA at ${new URL(this.opts.directoryUrl).origin} (${networkError})` : describe(err);
+        throw new AcmeIssueError(message, rest);
       }
     });
   }

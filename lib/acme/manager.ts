@@ -132,13 +132,26 @@ export class AcmeManager {
     for (const hostname of wanted) {
       const row = rows.get(hostname);
       const disk = store.get(hostname);
-      const state = { notBefore: disk?.notBefore ?? null, notAfter: disk?.notAfter ?? null, failures: row?.failures ?? 0, nextAttemptAt: row?.nextAttemptAt ?? null };
+      const state = {
+        notBefore: disk?.notBefore ?? null,
+        notAfter: disk?.notAfter ?? null,
+        failures: row?.failures ?? 0,
+        nextAttemptAt: row?.nextAttemptAt ?? null,
+      };
       const now = this.now();
       if (!isDue(state, now)) continue;
       try {
         const issued = await this.opts.issuer.issue(hostname);
         const saved = store.save(hostname, issued.chainPem, issued.keyPem);
-        const data = { notBefore: saved.notBefore, notAfter: saved.notAfter, issuedAt: now, failures: 0, lastError: null, lastErrorAt: null, nextAttemptAt: null };
+        const data = {
+          notBefore: saved.notBefore,
+          notAfter: saved.notAfter,
+          issuedAt: now,
+          failures: 0,
+          lastError: null,
+          lastErrorAt: null,
+          nextAttemptAt: null,
+        };
         await db.certificate.upsert({ where: { hostname }, create: { hostname, ...data }, update: data });
         report.issued.push(hostname);
         this.log.info(`[supafleet] certificate ${disk ? "renewed" : "issued"} for ${hostname}, valid until ${saved.notAfter.toISOString()}`);

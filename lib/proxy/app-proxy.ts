@@ -6,7 +6,8 @@ import type { Db } from "@/lib/db/client";
 import type { Env } from "@/lib/env";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import { renderNginxConfig, type ProxyProject, type ProxySettings } from "@/lib/proxy/render-nginx-config";
-import { certificateStore, hostsNeedingCertificates, issuedCertificates } from "@/lib/acme/hosts";
+import { certificateHostsOf, certificateStore, hostsNeedingCertificates, issuedCertificates } from "@/lib/acme/hosts";
+import type { CertificateStore } from "@/lib/acme/certificate-store";
 import { STATUS } from "@/lib/domain";
 
 /** nginx's activity log, beside its other logs (the master opens it as root). */
@@ -41,12 +42,9 @@ export function loadProxyProjects(db: Db) {
 }
 
 /** With ACME on: each render points nginx at the complete certificate pairs on disk for the hosts it serves. */
-export function withIssuedCertificates(env: Env): typeof renderNginxConfig {
-  if (!env.acme) return renderNginxConfig;
-  const store = certificateStore(env);
+export function renderWithCertificates(store: CertificateStore, hostsFor: (refs: string[]) => string[]): typeof renderNginxConfig {
   return (projects: ProxyProject[], settings: ProxySettings) => {
-    const hosts = hostsNeedingCertificates(env, projects.map((p) => p.ref));
-    const acme = settings.acme ? { ...settings.acme, certificates: issuedCertificates(store, hosts) } : undefined;
+    const acme = settings.acme ? { ...settings.acme, certificates: issuedCertificates(store, hostsFor(projects.map((p) => p.ref))) } : undefined;
     return renderNginxConfig(projects, { ...settings, acme });
   };
 }
@@ -60,7 +58,7 @@ export function createProxy(env: Env, db: Db): { apply(): Promise<unknown> } {
         siteConfPath: env.nginx.siteConf,
         loadProjects: loadProxyProjects(db),
         settings: proxySettings(env),
-        render: withIssuedCertificates(env),
+        render: env.acme ? renderWithCertificates(certificateStore(env), (refs) => hostsNeedingCertificates(certificateHostsOf(env), refs)) : undefined,
       })
     : { apply: async () => ({ changed: false, projects: 0, durationMs: 0, disabled: true }) };
 }

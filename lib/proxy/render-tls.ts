@@ -20,13 +20,14 @@ export interface TlsSettings {
   /** The operator's own certificate, for the root domain and every name under it. */
   tls?: { certPath: string; keyPath: string; httpsListen: Listen };
   /** Automatic certificates: where the app answers HTTP-01, the HTTPS port, and the certificates issued so far by host name. */
-  acme?: { httpsListen: Listen; certificates: Readonly<Record<string, { certPath: string; keyPath: string }>> };
+  acme?: { httpsListen: Listen; certificates: Readonly<Record<string, { certPath: string; keyPath: string; serial?: string }>> };
   /** The app, which answers /.well-known/acme-challenge/<token> at /api/acme/challenge/<token>. */
   appUpstream: { host: string; port: number };
 }
 
 const PATH = /^\/[A-Za-z0-9._\/-]*$/;
 const ADDRESS = /^[A-Za-z0-9.-]{1,253}$/;
+const SERIAL = /^[0-9A-Fa-f]{1,64}$/;
 
 function checkPath(p: string, what: string): string {
   if (!PATH.test(p) || p.includes("..")) throw new InvalidProxyInputError(`${what} is not a safe absolute path: ${JSON.stringify(p)}`);
@@ -71,9 +72,11 @@ export function planTls(s: TlsSettings): TlsPlan {
       const cert = certFor(name);
       if (acme && cert) {
         if (!secured.includes(name)) secured.push(name);
+        if (cert.serial !== undefined && !SERIAL.test(cert.serial)) throw new InvalidProxyInputError(`certificate serial of ${name} is not hex`);
+        // The serial changes the file on renewal, so the applier reloads and nginx reads the new pair (same paths).
         return `${listenLine(acme.httpsListen, " ssl")}
   ssl_certificate ${checkPath(cert.certPath, `certificate path of ${name}`)};
-  ssl_certificate_key ${checkPath(cert.keyPath, `key path of ${name}`)};`;
+  ssl_certificate_key ${checkPath(cert.keyPath, `key path of ${name}`)};${cert.serial ? `\n  # serial ${cert.serial}` : ""}`;
       }
       return acme ? `${listenLine(s.httpListen)}\n  ${challengeLocation(s)}` : listenLine(s.httpListen);
     },
