@@ -29,7 +29,7 @@ export interface CertificateState {
   nextAttemptAt: Date | null;
 }
 
-/** Renew once two thirds of the lifetime has passed (Let's Encrypt's advice: day 60 of 90). */
+/** Renew once two thirds of the lifetime has passed: day 60 of a 90-day certificate, with a month left for retries. */
 export function renewalDue(notBefore: Date, notAfter: Date): Date {
   const life = notAfter.getTime() - notBefore.getTime();
   return new Date(notBefore.getTime() + Math.floor((life * 2) / 3));
