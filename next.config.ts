@@ -15,6 +15,8 @@ const nextConfig: NextConfig = {
     "cpu-features",
     "@node-rs/argon2",
     "rate-limiter-flexible",
+    // lib/acme/issuer.ts hooks acme-client's own axios instance: one copy from node_modules, not a bundled one per route.
+    "acme-client",
   ],
   poweredByHeader: false,
   // nginx compresses (nginx/nginx.conf: gzip). Next's own compression wraps

@@ -11,6 +11,7 @@ import { bool, commaList, keyedList } from "@/lib/env-common";
 import { backupEnvOf, backupEnvShape, checkBackupEnv, type BackupEnv } from "@/lib/env-backups";
 import { limitsEnvOf, limitsEnvShape, type LimitsEnv } from "@/lib/env-limits";
 import { checkMailEnv, mailEnvOf, mailEnvShape, type MailEnv } from "@/lib/env-mail";
+import { acmeEnvOf, acmeEnvShape, checkAcmeEnv, type AcmeEnv } from "@/lib/env-acme";
 
 const HOSTNAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 // "service", "service@template-version" (one version only) or "*".
@@ -136,6 +137,7 @@ export const envSchema = z
     ...limitsEnvShape,
     ...backupEnvShape,
     ...mailEnvShape,
+    ...acmeEnvShape,
   })
   .superRefine((e, ctx) => {
     if ((e.SUPAFLEET_ADMIN_EMAIL === undefined) !== (e.SUPAFLEET_ADMIN_PASSWORD === undefined)) {
@@ -150,6 +152,7 @@ export const envSchema = z
     }
     checkBackupEnv(e, ctx);
     checkMailEnv(e, ctx);
+    checkAcmeEnv(e, ctx);
     if (e.NODE_ENV === "production" && e.SUPAFLEET_MASTER_KEY === undefined) {
       ctx.addIssue({
         code: "custom",
@@ -214,6 +217,8 @@ export interface Env extends LimitsEnv {
   backups: BackupEnv;
   /** The platform's own SMTP settings; undefined: no mail, sign-ups unverified. */
   mail: MailEnv | undefined;
+  /** Automatic certificates for the panel and projects; undefined: none (lib/acme). */
+  acme: AcmeEnv | undefined;
 }
 
 /** Pure: parse a given environment. Throws ConfigError naming each bad variable. */
@@ -274,6 +279,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     ...limitsEnvOf(e),
     backups: backupEnvOf(e, dataDir),
     mail: mailEnvOf(e),
+    acme: acmeEnvOf(e),
   };
 }
 

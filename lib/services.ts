@@ -9,7 +9,7 @@
 // Each part is built on first use: the database and the limiter are needed
 // before the installation id is known (lib/startup.ts reads it from the
 // database), the runtime only after.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createDockerClient } from "@/lib/docker/client";
 import { loadOrCreatePoolerCa } from "@/lib/crypto/pooler-ca";
@@ -38,6 +38,11 @@ import { PlanService } from "@/lib/admin/plans";
 import { SettingsService } from "@/lib/settings/service";
 import { TokenService } from "@/lib/tokens/service";
 import { UserService } from "@/lib/users/service";
+import { AcmeManager } from "@/lib/acme/manager";
+import { AcmeIssuer } from "@/lib/acme/issuer";
+import { challengeBoard } from "@/lib/acme/challenges";
+import { acmeDir, certificateHostsOf, certificateStore, hostsNeedingCertificates } from "@/lib/acme/hosts";
+import { STATUS } from "@/lib/domain";
 
 /** The account side: users, tokens, settings and the admin's tools, all on the one database. */
 export interface AccountServices {
@@ -52,6 +57,8 @@ interface Root {
   db?: Db;
   limiter?: RateLimiter;
   proxy?: ProxyNotifier;
+  nginx?: ProxyNotifier;
+  acme?: AcmeManager | null;
   installationId?: string;
   core?: ProjectCore;
   projects?: ProjectService;
@@ -84,6 +91,66 @@ export function getRateLimiter(): RateLimiter {
   return r.limiter;
 }
 
+/** nginx itself (or the no-op when it is off). */
+function nginxProxy(): ProxyNotifier {
+  const r = root();
+  return (r.nginx ??= createProxy(getEnv(), getDb()));
+}
+
+/** The proxy the services notify: nginx, and with ACME on, a look at the certificates a new host may now need. */
+function getProxy(): ProxyNotifier {
+  const r = root();
+  if (!r.proxy) {
+    const inner = nginxProxy();
+    r.proxy = {
+      apply: async () => {
+        const result = await inner.apply();
+        getAcmeManager()?.kick();
+        return result;
+      },
+    };
+  }
+  return r.proxy;
+}
+
+/**
+ * Automatic certificates (SUPAFLEET_ACME_DIRECTORY): one manager per process,
+ * or null when ACME is off or nginx is not Supafleet's.
+ */
+export function getAcmeManager(): AcmeManager | null {
+  const r = root();
+  if (r.acme === undefined) {
+    const env = getEnv();
+    if (!env.acme || !env.nginx.enabled) {
+      r.acme = null;
+    } else {
+      const db = getDb();
+      const acme = env.acme;
+      r.acme = new AcmeManager({
+        db,
+        store: certificateStore(env),
+        issuer: new AcmeIssuer({
+          directoryUrl: acme.directoryUrl,
+          email: acme.email,
+          accountKeyPath: join(acmeDir(env), "account.key"),
+          caBundlePem: acme.caBundlePath ? readFileSync(acme.caBundlePath, "utf8") : undefined,
+          board: challengeBoard(),
+        }),
+        wantedHosts: async () => {
+          const rows = await db.project.findMany({ where: { status: { not: STATUS.REMOVED } }, select: { ref: true } });
+          return hostsNeedingCertificates(
+            certificateHostsOf(env),
+            rows.map((p) => p.ref),
+          );
+        },
+        // nginx directly: going through getProxy() would kick the manager again.
+        applyProxy: () => nginxProxy().apply(),
+      });
+    }
+  }
+  return r.acme;
+}
+
 /** Called once by lib/startup.ts with the id from the database, before anything uses the runtime. */
 export function setInstallationId(id: string): void {
   const r = root();
@@ -106,7 +173,7 @@ function core(): ProjectCore {
             helperImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides),
             dbSeed: env.dbSeed,
           });
-    r.proxy ??= createProxy(env, db);
+    const proxy = getProxy();
     const config = {
       portRange: env.portRange,
       masterKey: getMasterKey(env),
@@ -125,7 +192,7 @@ function core(): ProjectCore {
       // Where the engine keeps volumes, when Supafleet can see it (it runs on the host); else its own data folder.
       diskPath: existsSync("/var/lib/docker") ? "/var/lib/docker" : env.dataDir,
     };
-    r.core = projectCore(db, provisioner, r.proxy, config, {
+    r.core = projectCore(db, provisioner, proxy, config, {
       activity: env.nginx.enabled ? new NginxActivityLog(activityLogPath(env), env.rootDomain) : undefined,
       limiter: getRateLimiter(),
     });

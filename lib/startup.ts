@@ -9,7 +9,7 @@ import { installEgressBoot } from "@/lib/network/egress-boot";
 import { getMasterKey, getAuthSecret } from "@/lib/server-keys";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { describeError } from "@/lib/errors";
-import { getAccountServices, getBackupService, getDb, getProjectService, setInstallationId } from "@/lib/services";
+import { getAccountServices, getAcmeManager, getBackupService, getDb, getProjectService, setInstallationId } from "@/lib/services";
 
 let started: Promise<void> | undefined;
 
@@ -56,6 +56,8 @@ export function runStartup(): Promise<void> {
     // From here on, status follows the engine whether or not anyone watches.
     getProjectService().startMonitor();
     if (env.backups.schedule) getBackupService().startScheduler();
+    // Certificates for the panel and every project: the first look now, then every minute.
+    getAcmeManager()?.start();
   })();
   return started;
 }

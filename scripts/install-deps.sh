@@ -20,6 +20,8 @@ if [ "$mode" = "test" ]; then
   have_cmd debootstrap || need+=(debootstrap)
   # A local image registry: the image-pull tests pull from it (no Docker Hub here).
   have_cmd docker-registry || need+=(docker-registry)
+  # Let's Encrypt's ACME test CA: the automatic-certificate tests issue from it.
+  have_cmd pebble || need+=(pebble)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fi
 

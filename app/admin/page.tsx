@@ -15,6 +15,7 @@ import { UpgradeAll } from "@/components/admin/upgrade-all";
 import { NodesPanel } from "@/components/admin/nodes-panel";
 import { PlansPanel } from "@/components/admin/plans-panel";
 import { BackupsAdmin } from "@/components/admin/backups-admin";
+import { CertificatesCard } from "@/components/admin/certificates-card";
 import { TitledCard } from "@/components/ui/card";
 import { AccountsNotice } from "@/components/admin/accounts-notice";
 import { SearchBox } from "@/components/ui/input";
@@ -51,6 +52,15 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
             <SettingsForm initial={c.settings} />
           </TitledCard>
         </div>
+        {!(c.certificates.ok && c.certificates.value === null) && (
+          <TitledCard title="Certificates (ACME)" data-testid="certificates-admin">
+            {c.certificates.ok ? (
+              <CertificatesCard certificates={c.certificates.value ?? []} />
+            ) : (
+              <Unreadable what="certificates" error={c.certificates.error} />
+            )}
+          </TitledCard>
+        )}
         {c.pending.total > 0 && (
           <TitledCard title={`Waiting for approval (${c.pending.total})`} data-testid="pending-users">
             <PendingUsersTable users={c.pending.users} />

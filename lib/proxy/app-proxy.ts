@@ -5,7 +5,9 @@ import { dirname, join, resolve } from "node:path";
 import type { Db } from "@/lib/db/client";
 import type { Env } from "@/lib/env";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
-import type { ProxySettings } from "@/lib/proxy/render-nginx-config";
+import { renderNginxConfig, type ProxyProject, type ProxySettings } from "@/lib/proxy/render-nginx-config";
+import { certificateHostsOf, certificateStore, hostsNeedingCertificates, issuedCertificates } from "@/lib/acme/hosts";
+import type { CertificateStore } from "@/lib/acme/certificate-store";
 import { STATUS } from "@/lib/domain";
 
 /** nginx's activity log, beside its other logs (the master opens it as root). */
@@ -20,6 +22,8 @@ export function proxySettings(env: Env): ProxySettings {
     appUpstream: { host: "127.0.0.1", port: env.appPort },
     httpListen: { port: env.nginx.httpPort },
     tls: env.nginx.tls ? { ...env.nginx.tls, httpsListen: { port: env.nginx.httpsPort } } : undefined,
+    // The certificates themselves are read at each render (withIssuedCertificates).
+    acme: env.acme ? { httpsListen: { port: env.nginx.httpsPort }, certificates: {} } : undefined,
     pagesDir: resolve(process.cwd(), "nginx/pages"),
     clientMaxBodySize: env.nginx.uploadLimit,
     activityLog: activityLogPath(env),
@@ -37,6 +41,14 @@ export function loadProxyProjects(db: Db) {
   };
 }
 
+/** With ACME on: each render points nginx at the complete certificate pairs on disk for the hosts it serves. */
+export function renderWithCertificates(store: CertificateStore, hostsFor: (refs: string[]) => string[]): typeof renderNginxConfig {
+  return (projects: ProxyProject[], settings: ProxySettings) => {
+    const acme = settings.acme ? { ...settings.acme, certificates: issuedCertificates(store, hostsFor(projects.map((p) => p.ref))) } : undefined;
+    return renderNginxConfig(projects, { ...settings, acme });
+  };
+}
+
 /** The process's proxy: nginx when it is enabled, else a no-op. Built once by the composition root (lib/services.ts). */
 export function createProxy(env: Env, db: Db): { apply(): Promise<unknown> } {
   return env.nginx.enabled
@@ -46,6 +58,7 @@ export function createProxy(env: Env, db: Db): { apply(): Promise<unknown> } {
         siteConfPath: env.nginx.siteConf,
         loadProjects: loadProxyProjects(db),
         settings: proxySettings(env),
+        render: env.acme ? renderWithCertificates(certificateStore(env), (refs) => hostsNeedingCertificates(certificateHostsOf(env), refs)) : undefined,
       })
     : { apply: async () => ({ changed: false, projects: 0, durationMs: 0, disabled: true }) };
 }

@@ -11,7 +11,7 @@
 // block, or the map's variables for a shared one.
 import { WAKE_GATE_HEADER, WAKE_HOLD_MS, WAKE_URI_HEADER } from "@/lib/proxy/wake-protocol";
 import { gatedLimits } from "@/lib/proxy/nginx-limits";
-import { host, listen, port } from "@/lib/proxy/nginx-values";
+import { host, port } from "@/lib/proxy/nginx-values";
 import type { ProxySettings } from "@/lib/proxy/proxy-types";
 
 // A routed project whose gateway does not answer is usually starting or
@@ -42,14 +42,6 @@ export const PROXY_HEADERS = `    proxy_http_version 1.1;
     proxy_set_header X-Forwarded-Proto $scheme;
     proxy_set_header X-Forwarded-Host $host;
     proxy_set_header X-Forwarded-Port $server_port;`;
-
-export function listens(s: ProxySettings): string {
-  return s.tls
-    ? `${listen(s.tls.httpsListen, "HTTPS listen", " ssl")}
-  ssl_certificate ${s.tls.certPath};
-  ssl_certificate_key ${s.tls.keyPath};`
-    : listen(s.httpListen, "HTTP listen");
-}
 
 export function appOrigin(s: ProxySettings): string {
   return `http://${host(s.appUpstream.host, "app host")}:${port(s.appUpstream.port, "app port")}`;
@@ -129,9 +121,10 @@ function unavailableLocations(t: BlockTarget, s: ProxySettings, inner = ""): str
  * the wake gate when `gated`. Renders a project's own block (literal target,
  * its names) and the shared gated block (SHARED_TARGET, every gated name).
  */
-export function projectServer(names: readonly string[], t: BlockTarget, gated: boolean, s: ProxySettings): string {
+/** `listens`: the block's listen lines from lib/proxy/render-tls.ts (HTTP, or HTTPS with the names' certificate). */
+export function projectServer(names: readonly string[], t: BlockTarget, gated: boolean, s: ProxySettings, listens: string): string {
   return `server {
-  ${listens(s)}
+  ${listens}
 ${names.map((n) => `  server_name ${n};`).join("\n")}${activity(s, "  ")}
   client_max_body_size ${s.clientMaxBodySize};${gatewayLocation(t, gated, gated ? gatedLimits(s.limits) : "")}${gated ? wakeLocations(t, s) : ""}${unavailableLocations(t, s)}
 }`;
@@ -158,6 +151,22 @@ function statusLocations(name: string, status: 503 | 404, page: string, json: st
   location = /__supafleet_${name}_json { internal; default_type application/json;${retry} return ${status} '${json}'; }`;
 }
 
+/** The paused page for a paused project whose name has a certificate of its own (the wildcard block speaks plain HTTP). */
+export function pausedServer(name: string, s: ProxySettings, listens: string): string {
+  return `server {
+  ${listens}
+  server_name ${name};
+  location / { rewrite ^ /__supafleet_paused last; }${statusLocations(
+    "paused",
+    503,
+    "paused.html",
+    `{"code":503,"message":"Project ${REF_VAR} is paused. Resume it from the Supafleet dashboard."}`,
+    s,
+    true,
+  )}
+}`;
+}
+
 /**
  * Every other name under the domain. A running project's name maps to its
  * gateway and is proxied like an own block; a paused one gets the paused
@@ -166,7 +175,7 @@ function statusLocations(name: string, status: 503 | 404, page: string, json: st
  * again for the location rewritten to, so they keep nginx's default limit
  * as their own blocks had, and a project's request keeps its original URI.
  */
-export function wildcardServer(s: ProxySettings): string {
+export function wildcardServer(s: ProxySettings, listens: string): string {
   const body = `\n    client_max_body_size ${s.clientMaxBodySize};`;
   const dispatch = `
     if (${ROUTE_VAR} = "") { rewrite ^ /__supafleet_not_found last; }
@@ -174,7 +183,7 @@ export function wildcardServer(s: ProxySettings): string {
   // Reached by error_page after the request's body went to the gateway: the same limit and log as location /.
   const inner = ` client_max_body_size ${s.clientMaxBodySize};${s.activityLog ? ` access_log ${s.activityLog} sf_activity buffer=16k flush=5s;` : ""}`;
   return `server {
-  ${listens(s)}
+  ${listens}
   server_name *.${s.rootDomain};${gatewayLocation(SHARED_TARGET, false, dispatch)}${unavailableLocations(SHARED_TARGET, s, inner)}${statusLocations(
     "paused",
     503,

@@ -1,6 +1,7 @@
 // What the nginx renderer is given: the projects as the database knows them,
 // and the installation's settings (lib/proxy/app-proxy.ts builds both).
 import type { ProxyLimits } from "@/lib/proxy/nginx-limits";
+import type { TlsSettings } from "@/lib/proxy/render-tls";
 
 export interface ProxyProject {
   ref: string;
@@ -18,6 +19,8 @@ export interface ProxySettings {
   appUpstream: { host: string; port: number };
   httpListen: { host?: string; port: number };
   tls?: { certPath: string; keyPath: string; httpsListen: { host?: string; port: number } };
+  /** Certificates Supafleet issued itself, per host name (lib/proxy/render-tls.ts); the operator's `tls` wins where set. */
+  acme?: TlsSettings["acme"];
   /** absolute directory holding paused.html, not-found.html, unavailable.html */
   pagesDir: string;
   /** Where every project request is logged as "<msec> <host>" (lib/proxy/activity.ts): the idle clock. */

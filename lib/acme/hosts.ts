@@ -1,0 +1,34 @@
+// Which host names get an automatic certificate, and where its files are.
+import { join } from "node:path";
+import type { Env } from "@/lib/env";
+import { CertificateStore, type HostCertificatePaths } from "@/lib/acme/certificate-store";
+import { projectAddress } from "@/lib/stack/address";
+
+/** The panel's domain and every live project's <ref>.<domain>; none where the operator's own certificate covers them. */
+export function hostsNeedingCertificates(s: { rootDomain: string; operatorCertificate: boolean }, refs: readonly string[]): string[] {
+  if (s.operatorCertificate) return [];
+  return [s.rootDomain, ...refs.map((ref) => projectAddress(ref, { rootDomain: s.rootDomain, publicScheme: "https" }).host)];
+}
+
+export function certificateHostsOf(env: Pick<Env, "rootDomain" | "nginx">): { rootDomain: string; operatorCertificate: boolean } {
+  return { rootDomain: env.rootDomain, operatorCertificate: env.nginx.tls !== undefined };
+}
+
+/** <dataDir>/acme: the account key (0600) and certificates/<host>/ (0700). */
+export function acmeDir(env: Pick<Env, "dataDir">): string {
+  return join(env.dataDir, "acme");
+}
+
+export function certificateStore(env: Pick<Env, "dataDir">): CertificateStore {
+  return new CertificateStore(join(acmeDir(env), "certificates"));
+}
+
+/** The complete pairs on disk for these hosts: what nginx may be pointed at. */
+export function issuedCertificates(store: CertificateStore, hosts: readonly string[]): Record<string, HostCertificatePaths & { serial: string }> {
+  const out: Record<string, HostCertificatePaths & { serial: string }> = {};
+  for (const host of hosts) {
+    const c = store.get(host);
+    if (c) out[host] = { certPath: c.certPath, keyPath: c.keyPath, serial: c.serialNumber };
+  }
+  return out;
+}
