@@ -16,6 +16,7 @@ import { configWriteOperations } from "@/lib/api/config-write-operations";
 import { updatePostgresConfigBodySchema, updateStorageConfigBodySchema } from "@/lib/api/config-write-schemas";
 import { ConfigWriteApi, type ConfigWriteProjects } from "@/lib/api/config-write-api";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
+import { settingText } from "@/lib/api/settings-api";
 import { createRoleSql, MAX_LIVE_ROLES, scramVerifier, sweepSql } from "@/lib/projects/login-roles";
 import { alterSystemSql, parseTenantSettings } from "@/lib/projects/postgres-settings";
 import type { TokenPrincipal } from "@/lib/tokens/service";
@@ -131,6 +132,13 @@ describe("responses fit upstream's schemas; requests are held to the allow-lists
     expect(() => parseTenantSettings({ statement_timeout: "0" })).toThrow(ValidationError);
     expect(() => parseTenantSettings({ work_mem: "2GB" })).toThrow(ValidationError);
     expect(() => parseTenantSettings({ statement_timeout: "1.5ms" })).toThrow(ValidationError);
+    // GET and PUT report pg_settings.reset_val with its unit, in a form Postgres and PUT accept back.
+    expect([settingText("90000", "ms"), settingText("16384", "8kB"), settingText("8192", "kB"), settingText("on", null)]).toEqual([
+      "90000ms",
+      "131072kB",
+      "8192kB",
+      "on",
+    ]);
     expect(parseTenantSettings({ statement_timeout: "2min", work_mem: "4MB", maintenance_work_mem: "64MB" })).toEqual([
       ["statement_timeout", 120_000],
       ["work_mem", 4096],
