@@ -9,6 +9,8 @@ import { op } from "@/lib/api/operation";
 import { noQuery, refParams } from "@/lib/api/schemas";
 import { postgresConfigSchema } from "@/lib/api/settings-schemas";
 import {
+  analyticsResponseSchema,
+  logsQuerySchema,
   createRoleBodySchema,
   createRoleResponseSchema,
   deleteRolesResponseSchema,
@@ -80,5 +82,21 @@ export const configWriteOperations = {
     body: updatePostgresConfigBodySchema,
     success: { status: 200, description: "The settings as the database now reports them.", schema: postgresConfigSchema },
     errors: [400, 404, 409],
+  }),
+  getProjectLogs: op({
+    method: "GET",
+    path: "/v1/projects/{ref}/analytics/endpoints/logs.all",
+    operationId: "v1-get-project-logs",
+    summary: "Gets project's logs",
+    description:
+      "The project's containers' own logs for simple queries (see sql): the rows carry id, timestamp (microseconds) and event_message. " +
+      "Supafleet does not query Logflare, with analytics on or off. The range is at most 24 hours (the last minute by default); at most 5000 lines per container are read. " +
+      OWNER_ONLY,
+    tag: "Analytics",
+    auth: true,
+    params: refParams,
+    query: logsQuerySchema,
+    success: { status: 200, description: "The rows.", schema: analyticsResponseSchema },
+    errors: [400, 404],
   }),
 };

@@ -102,3 +102,21 @@ export const updatePostgresConfigBodySchema = z
   })
   .register(apiRegistry, { id: "UpdatePostgresConfigBody" });
 export type UpdatePostgresConfigBody = z.output<typeof updatePostgresConfigBodySchema>;
+
+export const logsQuerySchema = z.strictObject({
+  sql: z
+    .string()
+    .max(4096)
+    .optional()
+    .register(apiRegistry, {
+      description:
+        "One simple select over one source (edge_logs, postgres_logs, auth_logs, postgrest_logs, storage_logs, realtime_logs, function_logs, function_edge_logs, supavisor_logs): " +
+        "columns id, timestamp, event_message; where only on timestamp; order by timestamp; limit ≤ 1000. Anything else is a 400 naming it. Default: edge_logs.",
+    }),
+  iso_timestamp_start: z.string().max(40).optional(),
+  iso_timestamp_end: z.string().max(40).optional(),
+});
+
+export const analyticsResponseSchema = z
+  .object({ result: z.array(z.unknown()), error: z.string().optional() })
+  .register(apiRegistry, { id: "AnalyticsResponse" });
