@@ -408,6 +408,18 @@ describe("the Management API with real clients", () => {
     await expect(connectAs(login.password).connect()).rejects.toThrow(/password authentication failed|does not exist/);
     expectError(await call("POST", `/v1/projects/${ref}/cli/login-role`, { token: aliceToken, body: { read_only: "yes" } }), 400, /read_only/);
 
+    // Logs: the db container's own lines for a simple query; anything else is a 400 naming it.
+    const since = new Date(Date.now() - 23 * 3600_000).toISOString();
+    const logsOf = (sql: string) =>
+      call("GET", `/v1/projects/${ref}/analytics/endpoints/logs.all?sql=${encodeURIComponent(sql)}&iso_timestamp_start=${since}`, { token: aliceToken });
+    const logs = await logsOf("select timestamp, event_message from postgres_logs order by timestamp desc limit 5");
+    expect(logs.status, logs.text).toBe(200);
+    const logRowsSeen = (logs.json as { result: Array<{ timestamp: number; event_message: string }> }).result;
+    expect(logRowsSeen.length).toBeGreaterThan(0);
+    expect(logRowsSeen.length).toBeLessThanOrEqual(5);
+    expect(logRowsSeen[0]).toEqual({ timestamp: expect.any(Number), event_message: expect.any(String) });
+    expectError(await logsOf("select id from edge_logs cross join unnest(metadata) as m"), 400, /not one simple select/);
+
     // Postgres settings: the allow-list, applied with a reload; anything else named in a 400.
     const tuned = await call("PUT", `/v1/projects/${ref}/config/database/postgres`, { token: aliceToken, body: { statement_timeout: "90s", work_mem: "8MB" } });
     expect(tuned.status, tuned.text).toBe(200);
