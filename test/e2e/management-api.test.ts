@@ -484,27 +484,6 @@ describe("the Management API with real clients", () => {
       expect(JSON.parse(await run("projects", "list", "-o", "json"))).toEqual(expect.arrayContaining([expect.objectContaining({ ref })]));
       expect(await run("projects", "api-keys", "--project-ref", ref)).toContain("service_role");
       expect(await run("orgs", "list")).toContain(orgSlug);
-      // projects create and delete through the CLI itself: the delete cancels the create and leaves nothing.
-      const made = JSON.parse(
-        await run(
-          "projects",
-          "create",
-          "Made by the CLI",
-          "--org-id",
-          orgSlug,
-          "--db-password",
-          "unused-by-supafleet-1",
-          "--region",
-          "us-east-1",
-          "-o",
-          "json",
-        ),
-      ) as { ref: string; name: string };
-      expect(made).toMatchObject({ name: "Made by the CLI", ref: expect.stringMatching(/^[a-z]{20}$/) });
-      created.push({ ref: made.ref, token: () => aliceToken });
-      await run("projects", "delete", made.ref);
-      expect(JSON.parse(await run("projects", "list", "-o", "json"))).not.toEqual(expect.arrayContaining([expect.objectContaining({ ref: made.ref })]));
-      expect(await labelled(made.ref)).toBe(0);
 
       // link caches the pooler's session URL (no database password needed for that).
       await run("link", "--project-ref", ref);
@@ -546,6 +525,28 @@ describe("the Management API with real clients", () => {
 
       expect(await run("gen", "types", "typescript", "--project-id", ref)).toContain("cli_widgets");
       await run("backups", "list", "--project-ref", ref);
+      // projects create and delete through the CLI itself, after the function test (a second stack coming up
+      // slows the functions restart on a loaded machine): the delete cancels the create and leaves nothing.
+      const made = JSON.parse(
+        await run(
+          "projects",
+          "create",
+          "Made by the CLI",
+          "--org-id",
+          orgSlug,
+          "--db-password",
+          "unused-by-supafleet-1",
+          "--region",
+          "us-east-1",
+          "-o",
+          "json",
+        ),
+      ) as { ref: string; name: string };
+      expect(made).toMatchObject({ name: "Made by the CLI", ref: expect.stringMatching(/^[a-z]{20}$/) });
+      created.push({ ref: made.ref, token: () => aliceToken });
+      await run("projects", "delete", made.ref);
+      expect(JSON.parse(await run("projects", "list", "-o", "json"))).not.toEqual(expect.arrayContaining([expect.objectContaining({ ref: made.ref })]));
+      expect(await labelled(made.ref)).toBe(0);
 
       // Migrations with an explicit --db-url (the session port; see the README for why not --linked).
       const row = await db.project.findUniqueOrThrow({ where: { ref }, include: { ports: true } });
