@@ -108,6 +108,10 @@ export const EVENT = {
   functionsRestartSucceeded: "function_secrets.applied",
   functionsRestartFailed: "function_secrets.apply_failed",
   functionDeployed: "function.deployed",
+  // Storage's file size limit changed by the owner (Management API): storage restarts alone.
+  storageSettingsSaved: "storage_settings.saved",
+  storageRestartSucceeded: "storage_settings.applied",
+  storageRestartFailed: "storage_settings.apply_failed",
   functionDeleted: "function.deleted",
   // Backups (lib/backups): a backup's steps, and a restore's (into the same
   // project, a clone, or a deleted project brought back).

@@ -20,6 +20,8 @@ import { authSettingsFromPatch, v1AuthConfig, type V1AuthConfig } from "@/lib/ap
 import { runSql, type QueryLimits, type QueryTarget, DEFAULT_QUERY_LIMITS } from "@/lib/api/database-query";
 import { SettingsApi, type BackupLister } from "@/lib/api/settings-api";
 import { QueryGate, type QueryConcurrency } from "@/lib/api/query-gate";
+import { ConfigWriteApi } from "@/lib/api/config-write-api";
+import { LogsApi } from "@/lib/api/logs-api";
 import { serviceHealth, type V1ServiceHealth } from "@/lib/api/health";
 import type { BulkUpdateFunctionBody, CreateSecretBody, DeployMetadata, V1Function, V1Secret } from "@/lib/api/function-schemas";
 import { deployMetadataSchema } from "@/lib/api/function-schemas";
@@ -67,6 +69,10 @@ export class ManagementApi {
   private readonly queries: QueryGate;
   /** Profile, organization, rename, backups, connection and configuration reads, migrations. */
   readonly settings: SettingsApi;
+  /** The CLI's login roles, Storage's file size limit, the allow-listed Postgres settings. */
+  readonly writes: ConfigWriteApi;
+  /** GET …/analytics/endpoints/logs.all, from the containers' logs. */
+  readonly logs: LogsApi;
 
   constructor(
     private readonly projects: ProjectService,
@@ -74,6 +80,8 @@ export class ManagementApi {
   ) {
     this.queries = new QueryGate(config.queryConcurrency);
     this.settings = new SettingsApi(projects, { backups: config.backups, withDatabase: (p, ref, fn) => this.withDatabase(p, ref, fn) });
+    this.logs = new LogsApi(projects, (userId, fn) => this.queries.run(userId, fn));
+    this.writes = new ConfigWriteApi(projects, { gate: (userId, fn) => this.queries.run(userId, fn), settings: this.settings });
   }
 
   private scope(p: TokenPrincipal) {

@@ -20,6 +20,7 @@ const TAGS: Record<ApiOperation["tag"], string> = {
   Storage: "A project's Storage settings.",
   "Edge Functions": "A project's Edge Functions: deploy, list, read and delete them.",
   Billing: "Add-ons (Supafleet sells none).",
+  Analytics: "A project's logs, from its containers.",
   Meta: "This document.",
 };
 const COMPONENTS = "#/components/schemas/";

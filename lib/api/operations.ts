@@ -25,6 +25,7 @@ import {
 import { functionOperations } from "@/lib/api/function-operations";
 import { settingsOperations } from "@/lib/api/settings-operations";
 import { featureOperations } from "@/lib/api/feature-operations";
+import { configWriteOperations } from "@/lib/api/config-write-operations";
 
 export type { ApiOperation, HttpMethod } from "@/lib/api/operation";
 
@@ -196,6 +197,7 @@ export const operations = {
   ...functionOperations,
   ...settingsOperations,
   ...featureOperations,
+  ...configWriteOperations,
   openApiDocument: op({
     method: "GET",
     path: "/v1/openapi.json",

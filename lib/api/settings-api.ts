@@ -47,6 +47,14 @@ const TYPES_MAX_BYTES = 16 * 1024 * 1024;
 
 const BACKUP_STATUS = { RUNNING: "PENDING", SUCCEEDED: "COMPLETED", FAILED: "FAILED" } as const;
 
+/** A pg_settings value with its unit, as Postgres accepts it back: "90000" ms → "90000ms", "16384" 8kB → "131072kB" (pure). */
+export function settingText(value: string, unit: string | null): string {
+  if (!unit || !/^-?\d+$/.test(value)) return value;
+  const m = /^(\d+)(kB|MB)$/.exec(unit);
+  if (m && m[1] !== "1") return `${Number(value) * Number(m[1])}${m[2]}`;
+  return `${value}${m ? m[2] : unit}`;
+}
+
 export class SettingsApi {
   constructor(
     private readonly projects: SettingsProjects,
@@ -139,13 +147,15 @@ export class SettingsApi {
 
   async postgresConfig(p: TokenPrincipal, ref: string): Promise<z.output<typeof postgresConfigSchema>> {
     const names = [...POSTGRES_CONFIG_STRING_KEYS, ...POSTGRES_CONFIG_INT_KEYS];
+    // reset_val: the value a session starts with (the server's, the database's or the role's), not the
+    // SQL runner's own SET statement_timeout for this session, so a change through PUT shows here.
     const rows = await this.deps.withDatabase(p, ref, (target, limits) =>
-      runSql(target, { query: "SELECT name, current_setting(name) AS value FROM pg_settings WHERE name = ANY($1::text[])", parameters: [names] }, limits),
+      runSql(target, { query: "SELECT name, reset_val, unit FROM pg_settings WHERE name = ANY($1::text[])", parameters: [names] }, limits),
     );
     const out: Record<string, string | number> = {};
     for (const r of rows) {
       const name = String(r.name);
-      const value = String(r.value);
+      const value = settingText(String(r.reset_val), r.unit == null ? null : String(r.unit));
       if ((POSTGRES_CONFIG_INT_KEYS as readonly string[]).includes(name)) out[name] = Number.parseInt(value, 10);
       else out[name] = value;
     }

@@ -114,7 +114,8 @@ export const postgresConfigSchema = z
   })
   .register(apiRegistry, {
     id: "PostgresConfigResponse",
-    description: "The running database's settings (read from it); Supafleet does not change them through the API.",
+    description:
+      "The settings a new session of the running database starts with (pg_settings.reset_val, with its unit); PUT changes statement_timeout, work_mem and maintenance_work_mem.",
   });
 
 export const migrationListSchema = z

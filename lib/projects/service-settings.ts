@@ -1,5 +1,5 @@
-// Settings that one service of the stack alone reads: Auth settings (auth) and
-// Edge Function secrets (functions). A save is recorded; when the project runs,
+// Settings that one service of the stack alone reads: Auth settings (auth),
+// Edge Function secrets (functions) and the file size limit (storage). A save is recorded; when the project runs,
 // only that service is made again from the new spec (the caller schedules it
 // under the project's job lock); a paused project gets them at its next start.
 import { ACTIVE_STATUSES, EVENT, isStatusIn, type EventKind } from "@/lib/domain";
@@ -8,7 +8,7 @@ import { PROJECT_FOR_SPEC, setStatus, specFor, type ProjectContext } from "@/lib
 import { projectEventSink, recordEvent } from "@/lib/projects/events";
 
 export interface ServiceSettings {
-  service: "auth" | "functions";
+  service: "auth" | "functions" | "storage";
   /** What is saved, as the event log names it. */
   what: string;
   saved: EventKind;
@@ -38,6 +38,16 @@ export const FUNCTION_SECRETS: ServiceSettings = {
   applyFailed: EVENT.functionsRestartFailed,
   appliedMessage: "functions runs with the new secrets",
   failedReason: "Functions did not come back with the new secrets",
+};
+
+export const STORAGE_SETTINGS: ServiceSettings = {
+  service: "storage",
+  what: "Storage file size limit",
+  saved: EVENT.storageSettingsSaved,
+  applied: EVENT.storageRestartSucceeded,
+  applyFailed: EVENT.storageRestartFailed,
+  appliedMessage: "storage runs with the new file size limit",
+  failedReason: "Storage did not come back with the new file size limit",
 };
 
 /** Records a save; true when the project runs, so the caller makes the service again now. */

@@ -31,6 +31,8 @@ import * as authSettings from "@/lib/projects/auth-settings";
 import * as functionSecrets from "@/lib/projects/function-secrets";
 import * as edgeFunctions from "@/lib/projects/edge-functions";
 import * as projectSettings from "@/lib/projects/project-settings";
+import * as loginRoles from "@/lib/projects/login-roles";
+import * as postgresSettings from "@/lib/projects/postgres-settings";
 import type { LogLine, NodeView, Provisioner, ServiceStatus } from "@/lib/projects/provisioner";
 import * as queries from "@/lib/projects/queries";
 import { eventFeed } from "@/lib/projects/event-feed";
@@ -171,6 +173,13 @@ export class ProjectService {
   }
   renameProject = (actor: SessionUser, input: unknown) => projectSettings.renameProject(this.ctx, actor, input);
   storageLimits = (actor: SessionUser, ref: string) => projectSettings.storageLimits(this.ctx, actor, ref);
+  /** Owner only: a temporary database login for the Supabase CLI (lib/projects/login-roles.ts). */
+  createLoginRole = (actor: SessionUser, ref: string, readOnly: boolean) => loginRoles.createLoginRole(this.ctx, actor, ref, readOnly);
+  deleteLoginRoles = (actor: SessionUser, ref: string) => loginRoles.deleteLoginRoles(this.ctx, actor, ref);
+  /** Owner only: Storage's file size limit within the plan's (restarts storage alone), and the allow-listed Postgres settings. */
+  setFileSizeLimit = (actor: SessionUser, ref: string, bytes: number) => projectSettings.setFileSizeLimit(this.ctx, actor, ref, bytes);
+  applyPostgresSettings = (actor: SessionUser, ref: string, values: postgresSettings.PostgresTenantValues) =>
+    postgresSettings.applyPostgresSettings(this.ctx, actor, ref, values);
   getAuthSettings = (actor: SessionUser, ref: string) => authSettings.getAuthSettings(this.ctx, actor, ref);
   saveAuthSettings = (actor: SessionUser, ref: string, input: unknown) => authSettings.saveAuthSettings(this.ctx, actor, ref, input);
   // Edge Functions and their secrets: owner only, as Auth settings.

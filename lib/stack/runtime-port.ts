@@ -195,6 +195,7 @@ const UNSUPPORTED = {
   backups: "Backups, restores and clones are",
   upgrades: "Postgres major upgrades are",
   functions: "Deploying Edge Functions through the Management API is",
+  "database access": "CLI login roles and Postgres settings through the API are",
 } as const;
 
 function unsupported(p: Runtime, feature: keyof typeof UNSUPPORTED): InvalidStateError {
@@ -202,7 +203,7 @@ function unsupported(p: Runtime, feature: keyof typeof UNSUPPORTED): InvalidStat
 }
 
 /** The engine's data port, or the refusal a feature that needs it gives (nothing was touched). */
-export function dataOpsOf(p: Provisioner, feature: "backups" | "upgrades"): DataOps {
+export function dataOpsOf(p: Provisioner, feature: "backups" | "upgrades" | "database access"): DataOps {
   if (!p.data) throw unsupported(p, feature);
   return p.data;
 }

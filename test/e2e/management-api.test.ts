@@ -11,6 +11,7 @@ import { decodeJwt } from "jose";
 import type { Browser, Page } from "playwright-core";
 import { SupabaseManagementAPI, SupabaseManagementAPIError } from "supabase-management-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
 import { z } from "zod";
 import { createDb, type Db } from "@/lib/db/client";
 import {
@@ -381,6 +382,56 @@ describe("the Management API with real clients", () => {
     expect((await get(`/v1/projects/${ref}/config/database/postgres`)).max_connections).toEqual(expect.any(Number));
     expect(await get(`/v1/projects/${ref}/branches`)).toEqual([]);
 
+    // The CLI's temporary login role: through the project's pooler port as <role>.<ref>, stepping
+    // down to postgres as the CLI does (apps/cli-go/internal/utils/connect.go SET_SESSION_ROLE).
+    const made = await call("POST", `/v1/projects/${ref}/cli/login-role`, { token: aliceToken, body: { read_only: false } });
+    expect(made.status, made.text).toBe(201);
+    const login = made.json as { role: string; password: string; ttl_seconds: number };
+    expect(login.role).toMatch(/^cli_login_[a-f0-9]{16}$/);
+    expect(login.ttl_seconds).toBeGreaterThan(0);
+    const ports = await db.project.findUniqueOrThrow({ where: { ref }, include: { ports: true } });
+    const sessionPort = ports.ports.find((l) => l.purpose === "POSTGRES")!.port;
+    const connectAs = (password: string) =>
+      new pg.Client({ host: "127.0.0.1", port: sessionPort, user: `${login.role}.${ref}`, password, database: "postgres", connectionTimeoutMillis: 10_000 });
+    const asRole = connectAs(login.password);
+    await asRole.connect();
+    try {
+      await asRole.query("SET SESSION ROLE postgres");
+      expect((await asRole.query("select current_user as u")).rows).toEqual([{ u: "postgres" }]);
+    } finally {
+      await asRole.end();
+    }
+    await expect(connectAs(`${login.password}x`).connect()).rejects.toThrow(/password authentication failed/);
+    const dropped = await call("DELETE", `/v1/projects/${ref}/cli/login-role`, { token: aliceToken });
+    expect(dropped.status, dropped.text).toBe(200);
+    expect(dropped.json).toEqual({ message: "ok" });
+    await expect(connectAs(login.password).connect()).rejects.toThrow(/password authentication failed|does not exist/);
+    expectError(await call("POST", `/v1/projects/${ref}/cli/login-role`, { token: aliceToken, body: { read_only: "yes" } }), 400, /read_only/);
+
+    // Logs: the db container's own lines for a simple query; anything else is a 400 naming it.
+    const since = new Date(Date.now() - 23 * 3600_000).toISOString();
+    const logsOf = (sql: string) =>
+      call("GET", `/v1/projects/${ref}/analytics/endpoints/logs.all?sql=${encodeURIComponent(sql)}&iso_timestamp_start=${since}`, { token: aliceToken });
+    const logs = await logsOf("select timestamp, event_message from postgres_logs order by timestamp desc limit 5");
+    expect(logs.status, logs.text).toBe(200);
+    const logRowsSeen = (logs.json as { result: Array<{ timestamp: number; event_message: string }> }).result;
+    expect(logRowsSeen.length).toBeGreaterThan(0);
+    expect(logRowsSeen.length).toBeLessThanOrEqual(5);
+    expect(logRowsSeen[0]).toEqual({ timestamp: expect.any(Number), event_message: expect.any(String) });
+    expectError(await logsOf("select id from edge_logs cross join unnest(metadata) as m"), 400, /not one simple select/);
+
+    // Postgres settings: the allow-list, applied with a reload; anything else named in a 400.
+    const tuned = await call("PUT", `/v1/projects/${ref}/config/database/postgres`, { token: aliceToken, body: { statement_timeout: "90s", work_mem: "8MB" } });
+    expect(tuned.status, tuned.text).toBe(200);
+    expect(tuned.json).toMatchObject({ statement_timeout: "90000ms", work_mem: "8192kB" });
+    expect((await get(`/v1/projects/${ref}/config/database/postgres`)).statement_timeout).toBe("90000ms");
+    expectError(
+      await call("PUT", `/v1/projects/${ref}/config/database/postgres`, { token: aliceToken, body: { max_connections: 500 } }),
+      400,
+      /max_connections/,
+    );
+    expectError(await call("PUT", `/v1/projects/${ref}/config/database/postgres`, { token: aliceToken, body: { work_mem: "64GB" } }), 400, /work_mem/);
+
     // Migrations: applied in one transaction with their row, listed as the CLI keeps them.
     const applied = await call("POST", `/v1/projects/${ref}/database/migrations`, {
       token: aliceToken,
@@ -474,6 +525,28 @@ describe("the Management API with real clients", () => {
 
       expect(await run("gen", "types", "typescript", "--project-id", ref)).toContain("cli_widgets");
       await run("backups", "list", "--project-ref", ref);
+      // projects create and delete through the CLI itself, after the function test (a second stack coming up
+      // slows the functions restart on a loaded machine): the delete cancels the create and leaves nothing.
+      const made = JSON.parse(
+        await run(
+          "projects",
+          "create",
+          "Made by the CLI",
+          "--org-id",
+          orgSlug,
+          "--db-password",
+          "unused-by-supafleet-1",
+          "--region",
+          "us-east-1",
+          "-o",
+          "json",
+        ),
+      ) as { ref: string; name: string };
+      expect(made).toMatchObject({ name: "Made by the CLI", ref: expect.stringMatching(/^[a-z]{20}$/) });
+      created.push({ ref: made.ref, token: () => aliceToken });
+      await run("projects", "delete", made.ref);
+      expect(JSON.parse(await run("projects", "list", "-o", "json"))).not.toEqual(expect.arrayContaining([expect.objectContaining({ ref: made.ref })]));
+      expect(await labelled(made.ref)).toBe(0);
 
       // Migrations with an explicit --db-url (the session port; see the README for why not --linked).
       const row = await db.project.findUniqueOrThrow({ where: { ref }, include: { ports: true } });
@@ -534,6 +607,10 @@ describe("the Management API with real clients", () => {
       ["GET", `/v1/projects/${ref}/database/migrations`],
       ["POST", `/v1/projects/${ref}/database/migrations`, { query: "drop table notes" }],
       ["GET", `/v1/projects/${ref}/readonly`],
+      ["POST", `/v1/projects/${ref}/cli/login-role`, { read_only: false }],
+      ["DELETE", `/v1/projects/${ref}/cli/login-role`],
+      ["PATCH", `/v1/projects/${ref}/config/storage`, { fileSizeLimit: 1024 * 1024 }],
+      ["PUT", `/v1/projects/${ref}/config/database/postgres`, { statement_timeout: "1s" }],
       ["GET", `/v1/organizations/${orgSlug}`],
     ];
     for (const [method, path, body] of routes) expectError(await call(method, path, { token: bobToken, body }), 404, /not found/i);
@@ -600,6 +677,34 @@ describe("the Management API with real clients", () => {
       await db.user.update({ where: { id: alicesRow.id }, data: { projectQuota: null } });
     }
     expect((await api.listAllProjects()).data).toHaveLength(1);
+  });
+
+  it("changes Storage's file size limit within the plan, remaking only the storage container", async () => {
+    const before = await stackState(ref);
+    const saved = await call("PATCH", `/v1/projects/${ref}/config/storage`, { token: aliceToken, body: { fileSizeLimit: 10 * 1024 * 1024 } });
+    expect(saved.status, saved.text).toBe(200);
+    expect(saved.headers.get("content-length")).toBe("0");
+    expect(((await call("GET", `/v1/projects/${ref}/config/storage`, { token: aliceToken })).json as { fileSizeLimit: number }).fileSizeLimit).toBe(
+      10 * 1024 * 1024,
+    );
+    expectError(await call("PATCH", `/v1/projects/${ref}/config/storage`, { token: aliceToken, body: { fileSizeLimit: 1024 ** 4 } }), 400, /fileSizeLimit/);
+    expectError(await call("PATCH", `/v1/projects/${ref}/config/storage`, { token: aliceToken, body: { fileSizeLimit: 1000 } }), 400, /fileSizeLimit/);
+    expectError(
+      await call("PATCH", `/v1/projects/${ref}/config/storage`, { token: aliceToken, body: { features: { s3Protocol: { enabled: true } } } }),
+      400,
+      /s3Protocol/,
+    );
+    let env: string[] = [];
+    let after = before;
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
+      after = await stackState(ref);
+      if (after.ids.storage === before.ids.storage) continue;
+      const info = await docker.getContainer(after.ids.storage!).inspect();
+      env = info.Config.Env;
+      if ((info.State.Health?.Status ?? (info.State.Running ? "healthy" : "starting")) === "healthy") break;
+    }
+    expect(env).toContain(`FILE_SIZE_LIMIT=${10 * 1024 * 1024}`);
+    for (const service of Object.keys(before.ids).filter((s) => s !== "storage")) expect(after.ids[service], service).toBe(before.ids[service]);
   });
 
   it("pauses and restores the project", async () => {

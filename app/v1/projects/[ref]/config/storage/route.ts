@@ -1,8 +1,8 @@
-// GET /v1/projects/{ref}/config/storage (Supabase Management API).
+// GET and PATCH /v1/projects/{ref}/config/storage (Supabase Management API).
 import { apiRoute } from "@/lib/api/handler";
 import { operations } from "@/lib/api/operations";
-import { notServed } from "@/lib/api/not-served";
 
 export const GET = apiRoute(operations.getStorageConfig, ({ api, principal, params }) => api.settings.storageConfig(principal, params.ref));
-// Upstream's other methods on this path, which Supafleet does not serve: a named 403.
-export const PATCH = notServed;
+export const PATCH = apiRoute(operations.updateStorageConfig, ({ api, principal, params, body }) =>
+  api.writes.updateStorageConfig(principal, params.ref, body),
+);

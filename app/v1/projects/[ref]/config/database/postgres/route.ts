@@ -1,8 +1,8 @@
-// GET /v1/projects/{ref}/config/database/postgres (Supabase Management API).
+// GET and PUT /v1/projects/{ref}/config/database/postgres (Supabase Management API).
 import { apiRoute } from "@/lib/api/handler";
 import { operations } from "@/lib/api/operations";
-import { notServed } from "@/lib/api/not-served";
 
 export const GET = apiRoute(operations.getPostgresConfig, ({ api, principal, params }) => api.settings.postgresConfig(principal, params.ref));
-// Upstream's other methods on this path, which Supafleet does not serve: a named 403.
-export const PUT = notServed;
+export const PUT = apiRoute(operations.updatePostgresConfig, ({ api, principal, params, body }) =>
+  api.writes.updatePostgresConfig(principal, params.ref, body),
+);
