@@ -115,6 +115,7 @@ function core(): ProjectCore {
       publicPort: env.publicPort,
       imageOverrides: env.imageOverrides,
       analytics: env.analytics,
+      walArchive: env.backups.walArchive,
       maxParallelStarts: env.maxParallelStarts,
       healthIntervalMs: env.healthIntervalMs,
       subnetPool: env.subnetPool,

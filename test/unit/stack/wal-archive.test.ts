@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { archiveCommand, DEFAULT_ARCHIVE_SETTINGS, GAP_PREFIX, walGConf } from "@/lib/backups/pitr/wal-config";
+import { archiveCommand, DEFAULT_ARCHIVE_SETTINGS, GAP_PREFIX, walGConf } from "@/lib/stack/wal-archive";
 
 function setup(max: number) {
   const root = mkdtempSync(join(tmpdir(), "sf-arch-"));

@@ -1,6 +1,6 @@
 // The database's side of point-in-time recovery: what Supafleet writes into
 // the file through which the real image takes its archiving and recovery
-// settings. Pure: text in, text out (unit-tested in test/unit/backups/pitr).
+// settings. Pure: text in, text out (unit-tested in test/unit/stack/wal-archive.test.ts).
 //
 // Upstream (supabase/postgres):
 // - Dockerfile-17 @010fb48b (and Dockerfile-15 @7db7e1a) copies
@@ -25,6 +25,7 @@
 // archive_mode needs a restart to change (PostgreSQL docs, 19.5.3), so it
 // takes effect at the project's next start.
 import { InvalidStateError } from "@/lib/errors";
+import { LABELS, METADATA_VOLUME, type FileSpec, type StackSpec } from "@/lib/stack/types";
 
 /** Where the file sits in the db container (upstream's path). */
 export const WAL_G_CONF_PATH = "/etc/postgresql-custom/wal-g.conf";
@@ -110,4 +111,38 @@ export function walGConf(s: ArchiveSettings, target?: RecoveryTarget): string {
   }
   lines.push("hot_standby = off", "");
   return lines.join("\n");
+}
+
+/** The volume key of the per-project archive: one per project, in no generation (a restore keeps it), removed with the project. */
+export const WAL_ARCHIVE_VOLUME = "wal-archive"; // as UNVERSIONED_VOLUMES in lib/stack/volumes.ts
+
+/**
+ * The spec with continuous archiving: the archive volume mounted into the db
+ * and wal-g.conf written onto db-config when the db container is made (a
+ * point-in-time restore's start adds its recovery target). Pure.
+ */
+export function withWalArchive(spec: StackSpec, s: ArchiveSettings, target?: RecoveryTarget): StackSpec {
+  const db = spec.services.find((x) => x.service === "db");
+  const meta = spec.volumes.find((v) => v.labels[LABELS.volume] === METADATA_VOLUME);
+  if (!db || !meta) return spec;
+  const name = `supafleet-${spec.ref}-${WAL_ARCHIVE_VOLUME}`;
+  const file: FileSpec = { path: WAL_G_CONF_PATH, content: walGConf(s, target), mode: 0o644, uid: 0, gid: 0 };
+  return {
+    ...spec,
+    volumes: [...spec.volumes.filter((v) => v.name !== name), { name, labels: { ...meta.labels, [LABELS.volume]: WAL_ARCHIVE_VOLUME } }],
+    services: spec.services.map((x) =>
+      x !== db
+        ? x
+        : {
+            ...x,
+            mounts: [...x.mounts.filter((m) => m.target !== ARCHIVE_MOUNT), { type: "volume" as const, source: name, target: ARCHIVE_MOUNT, readOnly: false }],
+            files: [...x.files.filter((f) => f.path !== WAL_G_CONF_PATH), file],
+          },
+    ),
+  };
+}
+
+/** The archive volume of a spec built withWalArchive, or null. */
+export function walArchiveVolume(spec: StackSpec): string | null {
+  return spec.volumes.find((v) => v.labels[LABELS.volume] === WAL_ARCHIVE_VOLUME)?.name ?? null;
 }
