@@ -189,7 +189,10 @@ export async function runRestore(b: BackupContext, restoreId: string, signal: Ab
     await b.provisioner.removeContainers(p.ref);
     await startStack(b, p, specFor(b.projects, p, { generation: r.toGeneration, recoveryTarget: target ? { time: target } : undefined }), signal);
     await commit(b, r, p);
-    if (target) await walArchiveOf(b.provisioner).removeRestoreWal(p.ref).catch(() => undefined);
+    if (target)
+      await walArchiveOf(b.provisioner)
+        .removeRestoreWal(p.ref)
+        .catch(() => undefined);
     await recordEvent(
       b.db,
       p,

@@ -46,7 +46,8 @@ export async function prepareArchiveVolume(docker: Docker, spec: StackSpec): Pro
   try {
     await c.start();
     const { StatusCode } = (await c.wait()) as { StatusCode: number };
-    if (StatusCode !== 0) throw new InvalidStateError(`Preparing the WAL archive volume failed (exit ${StatusCode}): ${await logTail(docker, c.id, 20).catch(() => "")}`);
+    if (StatusCode !== 0)
+      throw new InvalidStateError(`Preparing the WAL archive volume failed (exit ${StatusCode}): ${await logTail(docker, c.id, 20).catch(() => "")}`);
   } finally {
     await c.remove({ force: true }).catch(() => undefined);
   }

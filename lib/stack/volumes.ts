@@ -51,7 +51,9 @@ export function withGeneration(spec: StackSpec, generation: number): StackSpec {
 
 /** The spec's data volumes as key → name (metadata excluded). */
 export function dataVolumes(spec: StackSpec): Array<{ key: string; name: string; labels: Record<string, string> }> {
-  return spec.volumes.map((v) => ({ key: v.labels[LABELS.volume] ?? "", name: v.name, labels: v.labels })).filter((v) => v.key && !UNVERSIONED_VOLUMES.includes(v.key));
+  return spec.volumes
+    .map((v) => ({ key: v.labels[LABELS.volume] ?? "", name: v.name, labels: v.labels }))
+    .filter((v) => v.key && !UNVERSIONED_VOLUMES.includes(v.key));
 }
 
 /** Only the given services, with dependencies on the others dropped (to start the database alone). */

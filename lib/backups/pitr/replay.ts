@@ -30,7 +30,11 @@ export async function projectReaches(b: BackupContext, p: { id: string; stackVer
       orderBy: { startedAt: "asc" },
       select: { id: true, startedAt: true, finishedAt: true },
     }),
-    b.db.walSegment.findMany({ where: { projectId: p.id, gap: false, closedAt: { gte: since } }, orderBy: { closedAt: "asc" }, select: { name: true, closedAt: true } }),
+    b.db.walSegment.findMany({
+      where: { projectId: p.id, gap: false, closedAt: { gte: since } },
+      orderBy: { closedAt: "asc" },
+      select: { name: true, closedAt: true },
+    }),
   ]);
   const segs = segments.filter((s) => SEGMENT_NAME.test(s.name));
   const bases: BaseBackup[] = [];
@@ -67,7 +71,13 @@ function emptyBody(): Readable {
  * come together, lib/docker/data-archive.ts) come the staged WAL files and
  * recovery.signal, owned as the volume's files are.
  */
-export function withReplayEntries(b: BackupContext, ref: string, projectId: string, segments: string[], entries: AsyncIterable<ImportEntry>): AsyncIterable<ImportEntry> {
+export function withReplayEntries(
+  b: BackupContext,
+  ref: string,
+  projectId: string,
+  segments: string[],
+  entries: AsyncIterable<ImportEntry>,
+): AsyncIterable<ImportEntry> {
   const prefix = `data/${DB_VOLUME}/`;
   async function* extra(owner: { uid: number; gid: number }): AsyncGenerator<ImportEntry> {
     const history = await b.db.walSegment.findMany({ where: { projectId, gap: false, name: { endsWith: ".history" } }, select: { name: true } });

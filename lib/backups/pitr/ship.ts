@@ -138,7 +138,10 @@ export class WalShipper {
   tick(): Promise<void> {
     this.ticking ??= (async () => {
       try {
-        const projects = await this.b.db.project.findMany({ where: { status: { not: "REMOVED" }, activatedAt: { not: null } }, select: { id: true, ref: true } });
+        const projects = await this.b.db.project.findMany({
+          where: { status: { not: "REMOVED" }, activatedAt: { not: null } },
+          select: { id: true, ref: true },
+        });
         // Failures are recorded as project events (shipProject).
         for (const p of projects) await shipProject(this.b, p).catch(() => undefined);
       } catch (err) {
