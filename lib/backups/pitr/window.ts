@@ -113,32 +113,3 @@ export function planRestore(r: Reach[], asked: Date): Plan {
   }
   return best ? { kind: "nearest", reach: best.reach, target: best.target, asked } : { kind: "none" };
 }
-
-/**
- * Retention: with a window of `days`, the base backup that anchors its start
- * (the newest consistent at or before now − days; else the oldest) and
- * everything after it are kept; older base backups, and segments before the
- * anchor's first one on its timeline (or on older timelines), go.
- */
-export function prunePlan(
-  bases: BaseBackup[],
-  shipped: ShippedSegment[],
-  now: Date,
-  days: number,
-  segmentBytes = DEFAULT_SEGMENT_BYTES,
-): { backups: string[]; segments: string[] } {
-  if (!bases.length) return { backups: [], segments: [] };
-  const cutoff = now.getTime() - days * 86_400_000;
-  const sorted = [...bases].sort((a, b) => a.consistentAt.getTime() - b.consistentAt.getTime());
-  const before = sorted.filter((b) => b.consistentAt.getTime() <= cutoff);
-  const anchor = before.length ? before[before.length - 1]! : sorted[0]!;
-  const a = parseSegment(anchor.startSegment, segmentBytes);
-  const segments = shipped
-    .filter((s) => SEGMENT_NAME.test(s.name))
-    .filter((s) => {
-      const p = parseSegment(s.name, segmentBytes);
-      return p.timeline < a.timeline || (p.timeline === a.timeline && p.n < a.n);
-    })
-    .map((s) => s.name);
-  return { backups: sorted.filter((b) => b.consistentAt < anchor.consistentAt).map((b) => b.id), segments };
-}

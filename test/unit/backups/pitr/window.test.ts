@@ -1,7 +1,7 @@
 // Segment names, what each base backup reaches, the window, the choice of
 // base backup for a target, and retention.
 import { describe, expect, it } from "vitest";
-import { parseSegment, pitrWindow, planRestore, prunePlan, reaches, segmentName, type BaseBackup, type ShippedSegment } from "@/lib/backups/pitr/window";
+import { parseSegment, pitrWindow, planRestore, reaches, segmentName, type BaseBackup, type ShippedSegment } from "@/lib/backups/pitr/window";
 
 const t = (s: string) => new Date(`2026-12-07T${s}Z`);
 const seg = (n: number, tl = 1) => segmentName({ timeline: tl, n: BigInt(n) });
@@ -49,23 +49,5 @@ describe("reaches, window and plan", () => {
   it("merges overlapping reaches into one range", () => {
     const r = reaches([b1, { id: "b3", consistentAt: t("10:40:00"), startSegment: seg(2) }], all);
     expect(pitrWindow(r).ranges).toEqual([{ from: t("10:00:00"), to: t("11:00:00") }]);
-  });
-});
-
-describe("prunePlan", () => {
-  it("keeps the base backup anchoring the window start and all after it, and drops older base backups and WAL before the anchor", () => {
-    const bases: BaseBackup[] = [
-      { id: "old", consistentAt: new Date("2026-11-20T00:00:00Z"), startSegment: seg(1) },
-      { id: "anchor", consistentAt: new Date("2026-11-29T00:00:00Z"), startSegment: seg(9) },
-      { id: "new", consistentAt: new Date("2026-12-05T00:00:00Z"), startSegment: seg(20) },
-    ];
-    const segs = [1, 8, 9, 10, 21].map((n) => shipped(n, "00:00:00"));
-    const plan = prunePlan(bases, segs, new Date("2026-12-07T00:00:00Z"), 7);
-    expect(plan).toEqual({ backups: ["old"], segments: [seg(1), seg(8)] });
-  });
-
-  it("keeps everything while no base backup is older than the window", () => {
-    const bases: BaseBackup[] = [{ id: "only", consistentAt: new Date("2026-12-06T00:00:00Z"), startSegment: seg(3) }];
-    expect(prunePlan(bases, [shipped(3, "00:00:00")], new Date("2026-12-07T00:00:00Z"), 7)).toEqual({ backups: [], segments: [] });
   });
 });
