@@ -31,6 +31,7 @@ import type { BackupStore } from "@/lib/backups/store";
 import { takeBackup } from "@/lib/backups/take";
 import { pitrPreview, pitrView, requestPitrRestore, type PitrPreview, type PitrView } from "@/lib/backups/pitr/request";
 import { flushAndShip, WalShipper } from "@/lib/backups/pitr/ship";
+import { walProblems } from "@/lib/backups/pitr/admin";
 import { backupView, type BackupView } from "@/lib/backups/view";
 
 export type { BackupView } from "@/lib/backups/view";
@@ -251,6 +252,8 @@ export class BackupService {
           error: `${lastFailure.error ?? "failed"}${last?.status === "SUCCEEDED" ? " (a later backup succeeded)" : ""}`,
         });
     }
+    // Continuous archiving's gaps and shipping failures are listed with the failing backups.
+    failing.push(...(await walProblems(this.ctx)));
     return {
       storedBytes: Number(sum._sum.sizeBytes ?? 0n),
       backups: sum._count,
