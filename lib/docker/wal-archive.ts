@@ -90,9 +90,11 @@ export async function readArchived(docker: Docker, ref: string, installationId: 
   const tar = (await docker.getContainer(c).getArchive({ path: `${ARCHIVE_MOUNT}/${name}` })) as unknown as Readable;
   const ex = extract();
   tar.pipe(ex);
-  for await (const entry of ex) {
-    if (entry.header.type === "file") return entry as unknown as Readable;
-    entry.resume();
+  // next() by hand: leaving a for-await early would destroy the extractor, and the entry with it.
+  const it = ex[Symbol.asyncIterator]();
+  for (let r = await it.next(); !r.done; r = await it.next()) {
+    if (r.value.header.type === "file") return r.value as unknown as Readable;
+    r.value.resume();
   }
   throw new InvalidStateError(`${name} is not in the archive.`);
 }

@@ -46,14 +46,14 @@ export async function projectReaches(b: BackupContext, p: { id: string; stackVer
   return reaches(bases, segs);
 }
 
-/** The segments to replay for `target` from a reach: up to and including the first closed at or after it. */
-export function segmentsFor(reach: Reach, closedAt: Map<string, Date>, target: Date): string[] {
-  const out: string[] = [];
-  for (const name of reach.segments) {
-    out.push(name);
-    if ((closedAt.get(name) ?? new Date(0)) >= target) break;
-  }
-  return out;
+/**
+ * The segments to replay for `target` from a reach: all of them. Recovery stops at the first
+ * commit after the target, and which segment holds it is not known without reading the WAL;
+ * a segment closed after the target may hold none (an archive_timeout switch). Staging them all
+ * costs the copy of the WAL from the target to the reach's end (see the README's trade-off).
+ */
+export function segmentsFor(reach: Reach): string[] {
+  return [...reach.segments];
 }
 
 function decrypted(b: BackupContext, ref: string, stored: Readable): Readable {
@@ -123,7 +123,6 @@ export async function replayFor(
 ): Promise<(entries: AsyncIterable<ImportEntry>) => AsyncIterable<ImportEntry>> {
   const reach = (await projectReaches(b, p)).find((x) => x.backup.id === backupId);
   if (!reach || target < reach.from || target > reach.to) throw new InvalidStateError("The archived WAL no longer reaches the chosen point in time.");
-  const rows = await b.db.walSegment.findMany({ where: { projectId: p.id, name: { in: reach.segments } }, select: { name: true, closedAt: true } });
-  const segments = segmentsFor(reach, new Map(rows.map((r) => [r.name, r.closedAt])), target);
+  const segments = segmentsFor(reach);
   return (entries) => withReplayEntries(b, p.ref, p.id, segments, entries);
 }

@@ -70,8 +70,8 @@ export async function pitrPreview(b: BackupContext, actor: SessionUser, input: {
 
 /**
  * Restores the project to `targetTime`, which must be inside its window (the
- * page shows the nearest possible point first). A target after the newest
- * archived WAL closes the segment being written first (pg_switch_wal).
+ * page shows the nearest possible point first). With the database running,
+ * the segment being written is closed and shipped first (flushAndShip).
  */
 export async function requestPitrRestore(b: BackupContext, actor: SessionUser, input: { ref: string; targetTime: string }): Promise<ProjectSummary> {
   const found = await findOwned(b.projects, actor, input.ref);
@@ -79,14 +79,12 @@ export async function requestPitrRestore(b: BackupContext, actor: SessionUser, i
   const asked = new Date(input.targetTime);
   if (asked.getTime() > Date.now()) throw new InvalidStateError("The point in time is in the future.");
   const days = await retentionDays(b, found.ownerId);
-  let { reaches } = await windowOf(b, found, days);
-  let plan = planRestore(reaches, asked);
-  if (plan.kind !== "exact" && plan.kind !== "none" && asked > plan.reach.to) {
-    const p = await b.db.project.findUniqueOrThrow({ where: { id: found.id }, include: PROJECT_FOR_SPEC });
-    await flushAndShip(b, p);
-    reaches = (await windowOf(b, found, days)).reaches;
-    plan = planRestore(reaches, asked);
+  // What was committed until now goes to the store first, with a commit after any earlier target (flushAndShip).
+  if (b.provisioner.walArchive && (await b.provisioner.walArchive.list(found.ref)) !== null) {
+    await flushAndShip(b, await b.db.project.findUniqueOrThrow({ where: { id: found.id }, include: PROJECT_FOR_SPEC }));
   }
+  const { reaches } = await windowOf(b, found, days);
+  const plan = planRestore(reaches, asked);
   if (plan.kind === "none") throw new InvalidStateError("Nothing can be restored to a point in time yet: no backup with archived WAL.");
   if (plan.kind === "nearest") throw new InvalidStateError(`That instant cannot be restored; the nearest possible is ${plan.target.toISOString()}.`);
   return requestRestore(b, actor, { ref: input.ref, backupId: plan.reach.backup.id, targetTime: asked });

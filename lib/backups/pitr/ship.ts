@@ -12,7 +12,8 @@ import { randomUUID } from "node:crypto";
 import { pipeline } from "node:stream";
 import { createGzip } from "node:zlib";
 import { EVENT } from "@/lib/domain";
-import { describeError } from "@/lib/errors";
+import { describeError, InvalidStateError } from "@/lib/errors";
+import { SEGMENT_NAME } from "@/lib/backups/pitr/window";
 import { recordEvent } from "@/lib/projects/events";
 import { secretsOf } from "@/lib/projects/context";
 import { dataOpsOf, walArchiveOf } from "@/lib/stack/runtime-port";
@@ -100,16 +101,22 @@ export async function shipProject(b: BackupContext, p: { id: string; ref: string
  * "just now" and for tests; archive_timeout does the same on its own.
  */
 export async function flushAndShip(b: BackupContext, p: Parameters<typeof secretsOf>[1] & { id: string; ref: string }): Promise<ShipResult> {
-  await dataOpsOf(b.provisioner, "backups").runSql(p.ref, "SELECT pg_switch_wal();\n", { password: secretsOf(b.projects, p).postgresPassword });
-  // The archiver runs asynchronously: wait (bounded) until the archive holds no fewer files than before and settles.
+  // pg_walfile_name of what pg_switch_wal returns is the segment it just closed (or, with nothing
+  // written since the last switch, the last one closed before).
+  // txid_current() first: a commit record at now, so recovery to any instant until now meets a
+  // commit after it (recovery_target_time stops only at a commit; PostgreSQL docs 19.5.5).
+  const out = await dataOpsOf(b.provisioner, "backups").runSql(p.ref, "SELECT txid_current();\nSELECT pg_walfile_name(pg_switch_wal());\n", {
+    password: secretsOf(b.projects, p).postgresPassword,
+  });
+  const closed = out.trim().split("\n").at(-1)?.trim() ?? "";
+  if (!SEGMENT_NAME.test(closed)) throw new InvalidStateError(`Unexpected answer from pg_switch_wal: ${closed.slice(0, 80)}`);
+  // The archiver runs on its own: wait (bounded) until that segment is in the archive volume or already shipped.
   const ops = walArchiveOf(b.provisioner);
-  const deadline = Date.now() + 15_000;
-  let before = -1;
+  const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const n = (await ops.list(p.ref))?.length ?? 0;
-    if (n > 0 && n === before) break;
-    before = n;
-    await new Promise((r) => setTimeout(r, 500));
+    if ((await ops.list(p.ref))?.some((f) => f.name === closed)) break;
+    if (await b.db.walSegment.findUnique({ where: { projectId_name: { projectId: p.id, name: closed } } })) break;
+    await new Promise((r) => setTimeout(r, 250));
   }
   return shipProject(b, p);
 }
