@@ -6,7 +6,19 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { archiveCommand, DEFAULT_ARCHIVE_SETTINGS, GAP_PREFIX, walGConf } from "@/lib/stack/wal-archive";
+import {
+  ARCHIVE_MOUNT,
+  archiveCommand,
+  DEFAULT_ARCHIVE_SETTINGS,
+  GAP_PREFIX,
+  WAL_G_CONF_PATH,
+  walArchiveVolume,
+  walGConf,
+  withWalArchive,
+} from "@/lib/stack/wal-archive";
+import { dataVolumes, withGeneration } from "@/lib/stack/volumes";
+import { LATEST_STACK_VERSION } from "@/lib/stack/template";
+import { sampleSpec } from "@/test/support/sample-spec";
 
 function setup(max: number) {
   const root = mkdtempSync(join(tmpdir(), "sf-arch-"));
@@ -72,5 +84,21 @@ describe("walGConf", () => {
 
   it("has no single quote inside its archive_command (a postgresql.conf string)", () => {
     expect(archiveCommand(DEFAULT_ARCHIVE_SETTINGS)).not.toContain("'");
+  });
+});
+
+describe("withWalArchive", () => {
+  it("mounts one archive volume into the db, in no generation and outside the data a backup copies", async () => {
+    const spec = withWalArchive(await sampleSpec("abcdefghijklmnopqrst", LATEST_STACK_VERSION), DEFAULT_ARCHIVE_SETTINGS);
+    const name = walArchiveVolume(spec);
+    expect(name).toBe("supafleet-abcdefghijklmnopqrst-wal-archive");
+    const db = spec.services.find((x) => x.service === "db")!;
+    expect(db.mounts).toContainEqual({ type: "volume", source: name, target: ARCHIVE_MOUNT, readOnly: false });
+    expect(db.files.find((f) => f.path === WAL_G_CONF_PATH)?.content).toMatch(/^archive_mode = on$/m);
+    expect(spec.services.filter((x) => x.mounts.some((m) => m.type === "volume" && m.source === name)).map((x) => x.service)).toEqual(["db"]);
+    const moved = withGeneration(spec, 3);
+    expect(walArchiveVolume(moved)).toBe(name);
+    expect(moved.services.find((x) => x.service === "db")!.mounts.some((m) => m.type === "volume" && m.source === name)).toBe(true);
+    expect(dataVolumes(moved).map((v) => v.name)).not.toContain(name);
   });
 });
