@@ -74,10 +74,11 @@ export async function shipProject(b: BackupContext, p: { id: string; ref: string
       const tap = new HashTap();
       const body = pipeline(raw, createGzip({ level: b.config.gzipLevel }), new EncryptStream(key, p.ref, sealed), tap, () => undefined);
       await b.store.write(objectKey, body);
+      const checksum = tap.digest();
       await b.db.walSegment.upsert({
         where: { projectId_name: { projectId: p.id, name: f.name } },
-        create: { id: randomUUID(), projectId: p.id, name: f.name, objectKey, sizeBytes: f.sizeBytes, checksum: tap.digest(), closedAt: f.closedAt },
-        update: { objectKey, sizeBytes: f.sizeBytes, checksum: tap.digest(), closedAt: f.closedAt, gap: false },
+        create: { id: randomUUID(), projectId: p.id, name: f.name, objectKey, sizeBytes: f.sizeBytes, checksum, closedAt: f.closedAt },
+        update: { objectKey, sizeBytes: f.sizeBytes, checksum, closedAt: f.closedAt, gap: false },
       });
       done.push(f);
       shipped++;

@@ -45,13 +45,18 @@ async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] 
   }
 }
 
-/** Inserts one row in its own transaction; returns the server's time just after its commit. */
-async function insert(note: string): Promise<Date> {
-  const [r] = await sql<{ now: Date }>("with i as (insert into drill (note) values ($1) returning 1) select clock_timestamp() as now from i", [note]);
-  // The statement's own transaction commits after clock_timestamp(); read the clock again after it.
-  const [after] = await sql<{ now: Date }>("select clock_timestamp() as now");
-  expect(r).toBeDefined();
-  return after!.now;
+/** One connection for the timed part: a new connection per statement takes hundreds of ms here. */
+async function connect(): Promise<pg.Client> {
+  const d = await inst.service.getProjectDetails(user, ref);
+  const client = new pg.Client({ connectionString: localUrl(d.directUrl!), connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  return client;
+}
+
+/** Inserts one row in its own transaction (autocommit); returns the server's time just after its commit. */
+async function insert(c: pg.Client, note: string): Promise<Date> {
+  await c.query("insert into drill (note) values ($1)", [note]);
+  return (await c.query<{ now: Date }>("select clock_timestamp() as now")).rows[0]!.now;
 }
 
 beforeAll(async () => {
@@ -104,18 +109,23 @@ describe("point-in-time recovery drill (local store)", () => {
   });
 
   it("restores to one second before a DELETE: exactly the rows committed up to then are back", async () => {
-    for (let i = 0; i < 5; i++) {
-      kept.push(`row ${i}`);
-      await insert(`row ${i}`);
-      await sleep(150);
+    const c = await connect();
+    try {
+      for (let i = 0; i < 5; i++) {
+        kept.push(`row ${i}`);
+        await insert(c, `row ${i}`);
+        await sleep(150);
+      }
+      await sleep(1500);
+      // Committed within the last second before the DELETE: must not come back.
+      late = await insert(c, "late");
+      await sleep(400);
+      await c.query("delete from drill");
+      deleteAt = (await c.query<{ now: Date }>("select clock_timestamp() as now")).rows[0]!.now;
+      await insert(c, "after the delete");
+    } finally {
+      await c.end();
     }
-    await sleep(1500);
-    // Committed within the last second before the DELETE: must not come back.
-    late = await insert("late");
-    await sleep(400);
-    const [d] = await sql<{ now: Date }>("with d as (delete from drill returning 1) select clock_timestamp() as now");
-    deleteAt = d!.now;
-    await insert("after the delete");
     expect((await sql("select note from drill")).length).toBe(1);
 
     const target = new Date(deleteAt.getTime() - 1000);
