@@ -125,6 +125,9 @@ export const EVENT = {
   restoreRolledBack: "restore.rolled_back",
   /** Live only (not stored): how far a restore has read the backup. */
   restoreProgress: "restore.progress",
+  // Continuous WAL archiving (lib/backups/pitr): a segment the full archive volume dropped, a shipping failure.
+  walGap: "wal.gap",
+  walShipFailed: "wal.ship_failed",
   // Database disk quota (lib/projects/disk-guard.ts).
   diskWarning: "disk.warning",
   diskReadOnly: "disk.read_only",

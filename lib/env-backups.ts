@@ -27,6 +27,10 @@ export const backupEnvShape = {
   SUPAFLEET_BACKUP_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   SUPAFLEET_BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   SUPAFLEET_BACKUP_SCHEDULE: bool(true),
+  // Point-in-time recovery (lib/stack/wal-archive.ts, lib/backups/pitr): continuous WAL archiving per project.
+  SUPAFLEET_PITR: bool(false),
+  SUPAFLEET_PITR_ARCHIVE_TIMEOUT: z.coerce.number().int().min(1).max(3600).default(60),
+  SUPAFLEET_PITR_ARCHIVE_MAX_SEGMENTS: z.coerce.number().int().min(4).max(100_000).default(64),
 };
 
 type Parsed = z.infer<z.ZodObject<typeof backupEnvShape>>;
@@ -47,6 +51,8 @@ export interface BackupEnv {
     | undefined;
   /** Daily scheduled backups on. */
   schedule: boolean;
+  /** Continuous WAL archiving (point-in-time recovery); undefined: off. */
+  walArchive: { archiveTimeoutSeconds: number; maxPendingSegments: number } | undefined;
 }
 
 /** Rules across variables; called from lib/env.ts's superRefine. */
@@ -76,5 +82,8 @@ export function backupEnvOf(e: Parsed, dataDir: string): BackupEnv {
         }
       : undefined,
     schedule: e.SUPAFLEET_BACKUP_SCHEDULE,
+    walArchive: e.SUPAFLEET_PITR
+      ? { archiveTimeoutSeconds: e.SUPAFLEET_PITR_ARCHIVE_TIMEOUT, maxPendingSegments: e.SUPAFLEET_PITR_ARCHIVE_MAX_SEGMENTS }
+      : undefined,
   };
 }

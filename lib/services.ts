@@ -182,6 +182,7 @@ function core(): ProjectCore {
       publicPort: env.publicPort,
       imageOverrides: env.imageOverrides,
       analytics: env.analytics,
+      walArchive: env.backups.walArchive,
       maxParallelStarts: env.maxParallelStarts,
       healthIntervalMs: env.healthIntervalMs,
       subnetPool: env.subnetPool,

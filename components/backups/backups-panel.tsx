@@ -6,6 +6,7 @@ import { cloneBackupAction, createBackupAction, listBackupsAction, restoreBackup
 import type { BackupView } from "@/lib/backups/service";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
 import { CloneBackupDialog } from "@/components/backups/clone-backup-dialog";
+import { PitrRestore } from "@/components/backups/pitr-restore";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -72,6 +73,7 @@ export function BackupsPanel({ projectRef, projectName }: { projectRef: string; 
         </Button>
       </div>
       {error && <Alert>{error}</Alert>}
+      <PitrRestore projectRef={projectRef} projectName={projectName} />
       {backups === null ? (
         <EmptyState>Loading…</EmptyState>
       ) : backups.length === 0 ? (

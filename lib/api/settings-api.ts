@@ -9,6 +9,7 @@ import type { ProjectService } from "@/lib/projects/service";
 import type { TokenPrincipal } from "@/lib/tokens/service";
 import type { SessionUser } from "@/lib/auth/actor";
 import type { BackupView } from "@/lib/backups/view";
+import type { PitrView } from "@/lib/backups/pitr/request";
 import type { QueryLimits, QueryTarget } from "@/lib/api/database-query";
 import { runSql } from "@/lib/api/database-query";
 import { applyMigration, listMigrations } from "@/lib/api/migrations";
@@ -34,6 +35,8 @@ import { ACTIVE_STATUSES, isStatusIn } from "@/lib/domain";
 
 export interface BackupLister {
   listBackups(actor: SessionUser, ref: string): Promise<BackupView[]>;
+  pitrWindow(actor: SessionUser, ref: string): Promise<PitrView>;
+  restoreToPoint(actor: SessionUser, input: unknown): Promise<unknown>;
 }
 
 /** What this part of the API needs of the project service. */
@@ -80,15 +83,31 @@ export class SettingsApi {
     const project = await this.projects.getProjectDetails(p.user, ref);
     if (!this.deps.backups) throw new FeatureUnavailableError("Backups are not available on this server.");
     const list = await this.deps.backups.listBackups(p.user, ref);
+    const pitr = await this.deps.backups.pitrWindow(p.user, ref);
     const done = list.filter((b) => b.status === "SUCCEEDED").map((b) => Math.floor(Date.parse(b.finishedAt ?? b.startedAt) / 1000));
+    const unix = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+    // With archiving on, the dates upstream's dashboard reads as the PITR window are the window's bounds.
+    const range = pitr.ranges.length
+      ? {
+          earliest_physical_backup_date_unix: Math.ceil(Date.parse(pitr.ranges[0]!.from) / 1000),
+          latest_physical_backup_date_unix: unix(pitr.ranges.at(-1)!.to),
+        }
+      : null;
     return {
       region: project.region ?? "default",
       walg_enabled: false,
-      pitr_enabled: false,
+      pitr_enabled: pitr.enabled,
       // Supafleet's backups copy the database's files (hot or cold): physical, in upstream's words.
       backups: list.map((b) => ({ id: Date.parse(b.startedAt), is_physical_backup: true, status: BACKUP_STATUS[b.status], inserted_at: b.startedAt })),
-      physical_backup_data: done.length ? { earliest_physical_backup_date_unix: Math.min(...done), latest_physical_backup_date_unix: Math.max(...done) } : {},
+      physical_backup_data:
+        range ?? (done.length ? { earliest_physical_backup_date_unix: Math.min(...done), latest_physical_backup_date_unix: Math.max(...done) } : {}),
     };
+  }
+
+  /** Upstream's body is whole seconds; the restore goes through the owner's own checks (window, confirmation by ref). */
+  async restorePitr(p: TokenPrincipal, ref: string, body: { recovery_time_target_unix: number }): Promise<void> {
+    if (!this.deps.backups) throw new FeatureUnavailableError("Backups are not available on this server.");
+    await this.deps.backups.restoreToPoint(p.user, { ref, confirmRef: ref, targetTime: new Date(body.recovery_time_target_unix * 1000).toISOString() });
   }
 
   async addons(p: TokenPrincipal, ref: string): Promise<z.output<typeof addonsResponseSchema>> {

@@ -11,6 +11,7 @@ import { noParams, noQuery, projectRefResponseSchema, refParams } from "@/lib/ap
 import {
   addonsResponseSchema,
   backupsResponseSchema,
+  restorePitrBodySchema,
   createMigrationBodySchema,
   migrationListSchema,
   organizationSlugResponseSchema,
@@ -78,6 +79,20 @@ export const settingsOperations = {
     query: noQuery,
     success: { status: 200, description: "The backups.", schema: backupsResponseSchema },
     errors: [400, 404],
+  }),
+  restorePitr: op({
+    method: "POST",
+    path: "/v1/projects/{ref}/database/backups/restore-pitr",
+    operationId: "v1-restore-pitr-backup",
+    summary: "Restores a PITR backup for a database",
+    description: `Restores the project's database to the given second (Unix time) inside its point-in-time window (GET …/database/backups: physical_backup_data), from the nearest base backup before it with the archived WAL replayed. The project moves to the restored data only once it is healthy. ${OWNER_ONLY}`,
+    tag: "Database",
+    auth: true,
+    params: refParams,
+    query: noQuery,
+    body: restorePitrBodySchema,
+    success: { status: 201, description: "The restore started (no body, as upstream)." },
+    errors: [400, 404, 409],
   }),
   listAddons: op({
     method: "GET",

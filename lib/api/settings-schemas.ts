@@ -181,3 +181,8 @@ export const typesQuerySchema = z.strictObject({
 });
 
 export const typescriptResponseSchema = z.object({ types: z.string() }).register(apiRegistry, { id: "TypescriptResponse" });
+
+/** POST …/database/backups/restore-pitr (upstream's V1RestorePitrBody; the CLI's `backups restore --timestamp` sends it and expects 201: supabase/cli internal/backups/restore/restore.go). */
+export const restorePitrBodySchema = z
+  .strictObject({ recovery_time_target_unix: z.int().min(0).max(9007199254740991) })
+  .register(apiRegistry, { id: "V1RestorePitrBody" });

@@ -14,9 +14,11 @@ export interface BackupConfig {
   gzipLevel: number;
   /** Scheduled backups: how often the scheduler looks for due projects. */
   scheduleEveryMs: number;
+  /** How often archived WAL is shipped from the projects' archive volumes to the store (lib/backups/pitr/ship.ts). */
+  walShipEveryMs: number;
 }
 
-export const DEFAULT_BACKUP_CONFIG: BackupConfig = { gzipLevel: 1, scheduleEveryMs: 10 * 60_000 };
+export const DEFAULT_BACKUP_CONFIG: BackupConfig = { gzipLevel: 1, scheduleEveryMs: 10 * 60_000, walShipEveryMs: 15_000 };
 
 export interface BackupContext {
   db: Db;

@@ -46,7 +46,7 @@ async function restorableBackup(b: BackupContext, projectId: string, backupId: s
 export async function requestRestore(
   b: BackupContext,
   actor: SessionUser,
-  input: { ref: string; backupId: string },
+  input: { ref: string; backupId: string; targetTime?: Date },
   opts: ScopeOptions = {},
 ): Promise<ProjectSummary> {
   const { db } = b;
@@ -70,12 +70,14 @@ export async function requestRestore(
           fromGeneration: p.dataGeneration,
           toGeneration: p.dataGeneration + 1,
           previousStatus: p.status,
+          targetTime: input.targetTime ?? null,
         },
       });
       await tx.project.update({ where: { id: p.id }, data: { status: "RESTORING", statusReason: null } });
     });
     eventBus.publishStatus(p.ref, { status: "RESTORING", statusReason: null });
-    await recordEvent(db, p, "INFO", EVENT.restoreStarted, "Restoring a backup: its data will replace the project's once the restored stack is healthy", {
+    const what = input.targetTime ? `Restoring to ${input.targetTime.toISOString()}` : "Restoring a backup";
+    await recordEvent(db, p, "INFO", EVENT.restoreStarted, `${what}: its data will replace the project's once the restored stack is healthy`, {
       backupId: input.backupId,
     });
     jobs.start(p.ref, (signal) => runRestore(b, id, signal));

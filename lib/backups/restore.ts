@@ -18,7 +18,8 @@ import { openBackup, type Manifest } from "@/lib/backups/format";
 import { onlyServices } from "@/lib/stack/volumes";
 import { rotationScript } from "@/lib/backups/rotate";
 import { discardFailedCreate } from "@/lib/projects/provision";
-import { dataOpsOf } from "@/lib/stack/runtime-port";
+import { dataOpsOf, walArchiveOf, type ImportEntry } from "@/lib/stack/runtime-port";
+import { replayFor } from "@/lib/backups/pitr/replay";
 
 export interface BackupRow {
   id: string;
@@ -38,7 +39,13 @@ async function step(b: BackupContext, p: { id: string; ref: string }, message: s
 }
 
 /** Reads the backup into the spec's (new) volumes; checks every layer and the manifest. */
-export async function fillFromBackup(b: BackupContext, backup: BackupRow, spec: StackSpec, progressRef: string): Promise<Manifest> {
+export async function fillFromBackup(
+  b: BackupContext,
+  backup: BackupRow,
+  spec: StackSpec,
+  progressRef: string,
+  wrap: (entries: AsyncIterable<ImportEntry>) => AsyncIterable<ImportEntry> = (e) => e,
+): Promise<Manifest> {
   const total = Number(backup.sizeBytes ?? 0);
   const label = `Restoring the backup of ${backup.startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
   let last = 0;
@@ -56,7 +63,7 @@ export async function fillFromBackup(b: BackupContext, backup: BackupRow, spec: 
     });
     if (opened.manifest.stackVersion !== backup.stackVersion)
       throw new InvalidStateError("The backup's manifest names another template version than its record.");
-    await dataOpsOf(b.provisioner, "backups").importData(spec, opened.entries);
+    await dataOpsOf(b.provisioner, "backups").importData(spec, wrap(opened.entries));
     await opened.finish();
     publishProgress(progressRef, EVENT.restoreProgress, label, { image: label, percent: 100, status: "restored" });
     return opened.manifest;
@@ -171,20 +178,29 @@ async function commit(
 export async function runRestore(b: BackupContext, restoreId: string, signal: AbortSignal): Promise<void> {
   const { r, p, backup } = await load(b, restoreId);
   const started = Date.now();
+  // A point-in-time restore: the backup's WAL replayed to the target (lib/backups/pitr).
+  const target = r.targetTime ?? undefined;
   try {
     await step(b, p, "Reading the backup into new volumes (the project keeps running on its current data)");
-    await fillFromBackup(b, backup, specFor(b.projects, p, { generation: r.toGeneration }), p.ref);
+    const wrap = target ? await replayFor(b, p, backup.id, target) : undefined;
+    await fillFromBackup(b, backup, specFor(b.projects, p, { generation: r.toGeneration }), p.ref, wrap);
     if (signal.aborted) throw new InvalidStateError("Cancelled.");
-    await step(b, p, "Starting the project on the restored data");
+    await step(b, p, target ? `Starting the project and replaying its WAL to ${target.toISOString()}` : "Starting the project on the restored data");
     await b.provisioner.removeContainers(p.ref);
-    await startStack(b, p, specFor(b.projects, p, { generation: r.toGeneration }), signal);
+    await startStack(b, p, specFor(b.projects, p, { generation: r.toGeneration, recoveryTarget: target ? { time: target } : undefined }), signal);
     await commit(b, r, p);
+    if (target)
+      await walArchiveOf(b.provisioner)
+        .removeRestoreWal(p.ref)
+        .catch(() => undefined);
     await recordEvent(
       b.db,
       p,
       "INFO",
       EVENT.restoreSucceeded,
-      `Restored the backup of ${backup.startedAt.toISOString()} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      target
+        ? `Restored to ${target.toISOString()} (the backup of ${backup.startedAt.toISOString()} and its WAL) in ${((Date.now() - started) / 1000).toFixed(1)} s`
+        : `Restored the backup of ${backup.startedAt.toISOString()} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       { backupId: backup.id },
     );
   } catch (err) {

@@ -8,6 +8,7 @@ import { describeError } from "@/lib/errors";
 import { defaultPlanId, getSystemSettings } from "@/lib/settings/service";
 import type { BackupContext } from "@/lib/backups/context";
 import { takeBackup } from "@/lib/backups/take";
+import { pruneWal, windowAnchor } from "@/lib/backups/pitr/prune";
 import { BACKUPABLE_STATUSES, STATUS } from "@/lib/domain";
 
 const DAY = 86_400_000;
@@ -47,6 +48,7 @@ export async function pruneBackups(b: BackupContext, now = new Date()): Promise<
       await removeBackup(b, backup);
       purged++;
     }
+    await pruneWal(b, p.id, now, true);
     if (!(await db.backup.count({ where: { projectId: p.id } }))) await db.project.update({ where: { id: p.id }, data: { backupKey: null } });
   }
   const live = await db.project.findMany({
@@ -56,13 +58,16 @@ export async function pruneBackups(b: BackupContext, now = new Date()): Promise<
   for (const p of live) {
     const cutoff = new Date(now.getTime() - (await retentionDays(db, p.ownerId)) * DAY);
     const newestGood = await db.backup.findFirst({ where: { projectId: p.id, status: "SUCCEEDED" }, orderBy: { startedAt: "desc" }, select: { id: true } });
+    // With point-in-time recovery, the base backup the window starts from stays too (lib/backups/pitr/prune.ts).
+    const anchor = b.projects.config.walArchive ? await windowAnchor(b, p.id, cutoff) : null;
     const old = await db.backup.findMany({
-      where: { projectId: p.id, status: { not: "RUNNING" }, startedAt: { lt: cutoff }, id: { not: newestGood?.id ?? "" } },
+      where: { projectId: p.id, status: { not: "RUNNING" }, startedAt: { lt: cutoff }, id: { notIn: [newestGood?.id ?? "", anchor?.id ?? ""] } },
     });
     for (const backup of old) {
       await removeBackup(b, backup);
       removed++;
     }
+    await pruneWal(b, p.id, cutoff);
   }
   return { removed, purged };
 }

@@ -17,6 +17,8 @@ import {
   cloneBackupSchema,
   planRetentionSchema,
   projectRefInput,
+  pitrPreviewSchema,
+  pitrRestoreSchema,
   restoreBackupSchema,
   undeleteProjectSchema,
 } from "@/lib/validations/backup";
@@ -27,6 +29,9 @@ import { findDeleted, requestClone, requestRestore, requestUndelete } from "@/li
 import { BackupScheduler, pruneBackups } from "@/lib/backups/schedule";
 import type { BackupStore } from "@/lib/backups/store";
 import { takeBackup } from "@/lib/backups/take";
+import { pitrPreview, pitrView, requestPitrRestore, type PitrPreview, type PitrView } from "@/lib/backups/pitr/request";
+import { flushAndShip, WalShipper } from "@/lib/backups/pitr/ship";
+import { walProblems } from "@/lib/backups/pitr/admin";
 import { backupView, type BackupView } from "@/lib/backups/view";
 
 export type { BackupView } from "@/lib/backups/view";
@@ -50,6 +55,7 @@ export interface BackupAdminView {
 export class BackupService {
   readonly ctx: BackupContext;
   private scheduler: BackupScheduler | undefined;
+  private shipper: WalShipper | undefined;
 
   /** What the project service runs inside its own operations; the composition root (lib/services.ts) passes these to its constructor. */
   readonly projectHooks: ProjectHooks = {
@@ -123,6 +129,23 @@ export class BackupService {
     const stored = await this.ctx.store.read(backup.objectKey);
     const stamp = backup.startedAt.toISOString().replace(/[-:]/g, "").slice(0, 15);
     return { filename: `${p.ref}-${stamp}.tar.gz`, stream: decryptedStream(stored, this.projects.config.masterKey, p.ref, backup.checksum) };
+  }
+
+  // ---- point-in-time recovery (lib/backups/pitr) ------------------------------------
+
+  pitrWindow = (actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<PitrView> => pitrView(this.ctx, actor, ref, opts);
+  pitrPreview = (actor: SessionUser, input: unknown): Promise<PitrPreview> => pitrPreview(this.ctx, actor, parseOrThrow(pitrPreviewSchema, input));
+
+  async restoreToPoint(actor: SessionUser, input: unknown, opts: ClientOptions = {}): Promise<ProjectSummary> {
+    await chargeAttempt(this.projects.limiter, "lifecycle", actor, opts);
+    return requestPitrRestore(this.ctx, actor, parseOrThrow(pitrRestoreSchema, input));
+  }
+
+  /** One shipping pass over every project now (tests, benches); with a ref, that project's open segment is closed first. */
+  async shipWal(ref?: string): Promise<void> {
+    if (!ref) return (this.shipper ??= new WalShipper(this.ctx, this.ctx.config.walShipEveryMs)).tick();
+    const p = await this.ctx.db.project.findUniqueOrThrow({ where: { ref }, include: PROJECT_FOR_SPEC });
+    await flushAndShip(this.ctx, p);
   }
 
   // ---- deleted projects ----------------------------------------------------------
@@ -229,6 +252,8 @@ export class BackupService {
           error: `${lastFailure.error ?? "failed"}${last?.status === "SUCCEEDED" ? " (a later backup succeeded)" : ""}`,
         });
     }
+    // Continuous archiving's gaps and shipping failures are listed with the failing backups.
+    failing.push(...(await walProblems(this.ctx)));
     return {
       storedBytes: Number(sum._sum.sizeBytes ?? 0n),
       backups: sum._count,
@@ -262,11 +287,14 @@ export class BackupService {
   startScheduler(): BackupScheduler {
     this.scheduler ??= new BackupScheduler(this.ctx);
     this.scheduler.start();
+    // WAL shipping runs beside it, when archiving is on (it does nothing otherwise).
+    (this.shipper ??= new WalShipper(this.ctx, this.ctx.config.walShipEveryMs)).start();
     return this.scheduler;
   }
 
   stopScheduler(): void {
     this.scheduler?.stop();
+    this.shipper?.stop();
   }
 
   /** One scheduler pass now (tests, benches). */

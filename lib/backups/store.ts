@@ -26,10 +26,17 @@ export interface BackupStore {
   freeBytes(): Promise<number | null>;
 }
 
-const KEY = /^[0-9a-f]{16}\/[a-z]{20}\/[0-9a-f-]{36}\.sfbk$/;
+// A backup object, or a shipped WAL file (lib/backups/pitr/ship.ts) under wal/.
+const KEY = /^[0-9a-f]{16}\/[a-z]{20}\/([0-9a-f-]{36}\.sfbk|wal\/([0-9A-F]{24}|[0-9A-F]{8}\.history)\.sfwal)$/;
 
 export function objectKeyFor(installationId: string, ref: string, backupId: string): string {
   const key = `${installationId}/${ref}/${backupId}.sfbk`;
+  assertKey(key);
+  return key;
+}
+
+export function walKeyFor(installationId: string, ref: string, name: string): string {
+  const key = `${installationId}/${ref}/wal/${name}.sfwal`;
   assertKey(key);
   return key;
 }

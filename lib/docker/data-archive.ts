@@ -36,13 +36,20 @@ import { CACHE_VOLUMES, DB_VOLUME, dataVolumes } from "@/lib/stack/volumes";
 import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
 import { containerName } from "@/lib/stack/build-stack-spec";
 import type { StackSpec } from "@/lib/stack/types";
+import { RESTORE_WAL_DIR } from "@/lib/stack/wal-archive";
 import type { ExportMethod, ImportEntry } from "@/lib/stack/runtime-port";
 
 // Not part of a base backup (PostgreSQL docs 26.3.3): made again at start, or
 // must not be carried over (the live server's pid file, its replication slots).
 const SKIP_ALWAYS = ["postmaster.pid", "postmaster.opts", "backup_label", "backup_label.old", "tablespace_map"];
 const SKIP_CONTENTS_HOT = ["pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify", "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans"];
-const TAR_EXCLUDES = [...SKIP_ALWAYS.map((f) => `--exclude=./${f}`), ...SKIP_CONTENTS_HOT.map((d) => `--exclude=./${d}/*`), "--exclude=pgsql_tmp*"];
+// The WAL a point-in-time restore staged (lib/stack/wal-archive.ts RESTORE_WAL_DIR), should its removal have been cut short.
+const TAR_EXCLUDES = [
+  ...SKIP_ALWAYS.map((f) => `--exclude=./${f}`),
+  ...SKIP_CONTENTS_HOT.map((d) => `--exclude=./${d}/*`),
+  "--exclude=pgsql_tmp*",
+  `--exclude=./${RESTORE_WAL_DIR}`,
+];
 
 export const entryPrefix = (key: string) => `data/${key}/`;
 

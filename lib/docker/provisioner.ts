@@ -16,6 +16,7 @@ import { upgradeData } from "@/lib/docker/pg-upgrade";
 import { runExec } from "@/lib/docker/exec-stream";
 import { psqlCommand } from "@/lib/docker/psql-session";
 import { removeGenerationVolumes } from "@/lib/docker/volume-helper";
+import { listArchive, readArchived, removeArchived, removeRestoreWal } from "@/lib/docker/wal-archive";
 import { ResourceConflictError } from "@/lib/errors";
 import { functionVolumeOf, readFunctionDir, removeFunctionDir, writeFunctionDir } from "@/lib/docker/function-files";
 import type { DataOps, FunctionFiles, Provisioner } from "@/lib/stack/runtime-port";
@@ -62,6 +63,12 @@ export function dockerProvisioner(docker: Docker, installationId: string, opts: 
     usage: (ref) => stackUsage(docker, ref, installationId),
     volumeSizes: () => volumeSizes(docker, installationId),
     data: dockerDataOps(docker, installationId, own),
+    walArchive: {
+      list: (ref) => listArchive(docker, ref, installationId),
+      read: (ref, name) => readArchived(docker, ref, installationId, name),
+      remove: (ref, files) => removeArchived(docker, ref, installationId, files),
+      removeRestoreWal: (ref) => removeRestoreWal(docker, ref, installationId),
+    },
     functions: dockerFunctionFiles(docker, own),
   };
 }

@@ -3,6 +3,8 @@
 // the order allows), each started once its dependencies meet their
 // depends_on condition; resolves when every health-checked service is
 // healthy. It never deletes: on failure the caller removes by label.
+import { prepareArchiveVolume } from "@/lib/docker/wal-archive";
+import { walArchiveVolume } from "@/lib/stack/wal-archive";
 import type Docker from "dockerode";
 import { LABELS, type ServiceState, type StackEvent, type StackSpec } from "@/lib/stack/types";
 import { labelFilter, statusOf } from "@/lib/docker/client";
@@ -58,6 +60,8 @@ export async function applyStack(docker: Docker, spec: StackSpec, opts: ApplyOpt
   // A crash in the middle of a Postgres major upgrade can leave its helpers running on the data.
   await removeUpgradeHelpers(docker, spec.ref, spec.installationId);
   const volumes = await Promise.all(spec.volumes.map(async (v) => ({ name: v.name, state: await ensureVolume(docker, spec, v) })));
+  // A new WAL archive volume is handed to the image's postgres before the db can archive into it.
+  if (volumes.some((v) => v.name === walArchiveVolume(spec) && v.state === "created")) await prepareArchiveVolume(docker, spec);
   // The metadata goes onto the engine before any container exists, so every
   // stack that can hold data can also be rebuilt from the engine alone. A
   // volume that already existed keeps what the project service last wrote.

@@ -8,8 +8,8 @@ import type Docker from "dockerode";
 import { statusOf } from "@/lib/docker/client";
 import { ownedBy } from "@/lib/docker/resources";
 import { ResourceConflictError } from "@/lib/errors";
-import { LABELS, METADATA_VOLUME } from "@/lib/stack/types";
-import { generationOf } from "@/lib/stack/volumes";
+import { LABELS } from "@/lib/stack/types";
+import { generationOf, UNVERSIONED_VOLUMES } from "@/lib/stack/volumes";
 
 export const HELPER_MOUNT = "/supafleet-volume";
 
@@ -78,7 +78,7 @@ export async function removeGenerationVolumes(docker: Docker, ref: string, insta
     (v) =>
       ownedBy(v.Labels, ref, installationId) &&
       v.Labels?.[LABELS.volume] &&
-      v.Labels[LABELS.volume] !== METADATA_VOLUME &&
+      !UNVERSIONED_VOLUMES.includes(v.Labels[LABELS.volume]) &&
       generationOf(v.Labels) === generation,
   );
   for (const v of doomed) {

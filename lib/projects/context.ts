@@ -1,6 +1,7 @@
 // What every part of the project service shares: the database, the runtime,
 // the proxy, the settings and the job runner; and the small helpers they all
 // use (status writes, the project's URL, its secrets and its stack spec).
+import { withWalArchive, type ArchiveSettings, type RecoveryTarget } from "@/lib/stack/wal-archive";
 import type { Db } from "@/lib/db/client";
 import type { PortPurpose, ProjectStatus } from "@/lib/domain";
 import { describeError, InvalidStateError } from "@/lib/errors";
@@ -51,6 +52,8 @@ export interface ProjectServiceConfig {
   requireVerifiedEmail?: boolean;
   /** The template version new projects get; default the newest (LATEST_STACK_VERSION). Tests pin an older one to run it. */
   newProjectStackVersion?: string;
+  /** Continuous WAL archiving into a per-project volume, for point-in-time recovery (lib/stack/wal-archive.ts; SUPAFLEET_PITR_DAYS > 0). */
+  walArchive?: ArchiveSettings;
 }
 
 export interface ProxyNotifier {
@@ -132,7 +135,7 @@ export function authSettingsOf(p: { authSettings: string | null }): AuthSettings
 export function specFor(
   ctx: ProjectContext,
   p: ProjectForSpec,
-  opts: { stackVersion?: string; secrets?: ProjectSecrets; generation?: number } = {},
+  opts: { stackVersion?: string; secrets?: ProjectSecrets; generation?: number; recoveryTarget?: RecoveryTarget } = {},
 ): StackSpec {
   const port = (purpose: PortPurpose) => {
     const lease = p.ports.find((l) => l.purpose === purpose);
@@ -161,7 +164,8 @@ export function specFor(
     healthIntervalMs: ctx.config.healthIntervalMs,
   });
   const placed = p.nodeId ? { ...spec, placement: { nodeId: p.nodeId } } : spec;
-  return withGeneration(placed, opts.generation ?? p.dataGeneration);
+  const archived = ctx.config.walArchive ? withWalArchive(placed, ctx.config.walArchive, opts.recoveryTarget) : placed;
+  return withGeneration(archived, opts.generation ?? p.dataGeneration);
 }
 
 export async function applyProxy(ctx: ProjectContext): Promise<void> {

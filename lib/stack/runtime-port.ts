@@ -184,8 +184,29 @@ export interface Placement {
 }
 
 /** An engine as the project service holds it: its runtime, and the optional ports it has. */
+/** A file in a project's WAL archive volume (lib/stack/wal-archive.ts), or a gap marker for a segment it dropped. */
+export interface ArchivedFile {
+  name: string;
+  gap: boolean;
+  closedAt: Date;
+  sizeBytes: number;
+}
+
+/**
+ * The per-project WAL archive volume (lib/docker/wal-archive.ts), read
+ * through the running db container. list gives null when it is not running.
+ */
+export interface WalArchiveOps {
+  list(ref: string): Promise<ArchivedFile[] | null>;
+  read(ref: string, name: string): Promise<Readable>;
+  remove(ref: string, files: Array<{ name: string; gap: boolean }>): Promise<void>;
+  /** Removes what a point-in-time restore staged in PGDATA once it is committed. */
+  removeRestoreWal(ref: string): Promise<void>;
+}
+
 export interface Provisioner extends Runtime {
   readonly data?: DataOps;
+  readonly walArchive?: WalArchiveOps;
   readonly functions?: FunctionFiles;
   readonly placement?: Placement;
 }
@@ -196,6 +217,7 @@ const UNSUPPORTED = {
   upgrades: "Postgres major upgrades are",
   functions: "Deploying Edge Functions through the Management API is",
   "database access": "CLI login roles and Postgres settings through the API are",
+  pitr: "Point-in-time recovery is",
 } as const;
 
 function unsupported(p: Runtime, feature: keyof typeof UNSUPPORTED): InvalidStateError {
@@ -212,4 +234,10 @@ export function dataOpsOf(p: Provisioner, feature: "backups" | "upgrades" | "dat
 export function functionFilesOf(p: Provisioner): FunctionFiles {
   if (!p.functions) throw unsupported(p, "functions");
   return p.functions;
+}
+
+/** The engine's WAL archive port, or the refusal (nothing was touched). */
+export function walArchiveOf(p: Provisioner): WalArchiveOps {
+  if (!p.walArchive) throw unsupported(p, "pitr");
+  return p.walArchive;
 }

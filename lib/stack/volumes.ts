@@ -6,6 +6,9 @@
 // Pure: rewrites a StackSpec, no engine.
 import { LABELS, METADATA_VOLUME, type StackSpec } from "@/lib/stack/types";
 
+/** Volumes in no generation: the metadata, and the WAL archive (lib/stack/wal-archive.ts; named here to keep that file's imports one way). */
+export const UNVERSIONED_VOLUMES: readonly string[] = [METADATA_VOLUME, "wal-archive"];
+
 /** Label on generation ≥ 1 volumes; volumes without it are generation 0. */
 export const GENERATION_LABEL = "supafleet.generation";
 
@@ -31,7 +34,7 @@ export function withGeneration(spec: StackSpec, generation: number): StackSpec {
   const renamed = new Map<string, string>();
   const volumes = spec.volumes.map((v) => {
     const key = v.labels[LABELS.volume];
-    if (!key || key === METADATA_VOLUME) return v;
+    if (!key || UNVERSIONED_VOLUMES.includes(key)) return v;
     const name = dataVolumeName(spec.ref, key, generation);
     renamed.set(v.name, name);
     return { name, labels: { ...v.labels, [GENERATION_LABEL]: String(generation) } };
@@ -48,7 +51,9 @@ export function withGeneration(spec: StackSpec, generation: number): StackSpec {
 
 /** The spec's data volumes as key → name (metadata excluded). */
 export function dataVolumes(spec: StackSpec): Array<{ key: string; name: string; labels: Record<string, string> }> {
-  return spec.volumes.map((v) => ({ key: v.labels[LABELS.volume] ?? "", name: v.name, labels: v.labels })).filter((v) => v.key && v.key !== METADATA_VOLUME);
+  return spec.volumes
+    .map((v) => ({ key: v.labels[LABELS.volume] ?? "", name: v.name, labels: v.labels }))
+    .filter((v) => v.key && !UNVERSIONED_VOLUMES.includes(v.key));
 }
 
 /** Only the given services, with dependencies on the others dropped (to start the database alone). */

@@ -15,6 +15,16 @@ export const restoreBackupSchema = z
     path: ["confirmRef"],
   });
 
+/** A point-in-time restore: an instant (ISO 8601 with offset), confirmed by typing the ref. */
+export const pitrRestoreSchema = z
+  .object({ ref: refSchema, targetTime: z.iso.datetime({ offset: true }), confirmRef: z.string().max(64) })
+  .refine((v) => v.ref === v.confirmRef, {
+    message: "Type the project ref exactly to confirm that its data will be replaced.",
+    path: ["confirmRef"],
+  });
+
+export const pitrPreviewSchema = z.object({ ref: refSchema, targetTime: z.iso.datetime({ offset: true }) });
+
 export const cloneBackupSchema = z.object({ ref: refSchema, backupId: backupIdSchema, name: createProjectSchema.shape.name });
 
 export const undeleteProjectSchema = z.object({ ref: refSchema, backupId: backupIdSchema.optional() });

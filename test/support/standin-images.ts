@@ -17,9 +17,9 @@ const ROOT = join(process.cwd(), "test", "standins");
  * One image per service whose contract differs (templates/supabase/<version>/images.ts).
  */
 const STANDINS: Array<{ dir: string; tag: string; parent?: string; hostCa?: boolean }> = [
-  { dir: "postgres", tag: "supafleet-standin/postgres:15-r3" },
+  { dir: "postgres", tag: "supafleet-standin/postgres:15-r4" },
   // PostgreSQL 17 from Debian 13 on the 15 stand-in's files, with the 17 image's postgres uid/gid and conf.d.
-  { dir: "postgres17", tag: "supafleet-standin/postgres:17-r3", parent: "postgres" },
+  { dir: "postgres17", tag: "supafleet-standin/postgres:17-r4", parent: "postgres" },
   { dir: "common", tag: "supafleet-standin/common:2" },
   { dir: "common-wget", tag: "supafleet-standin/common-wget:2", parent: "common" },
   { dir: "common-curl", tag: "supafleet-standin/common-curl:2", parent: "common" },

@@ -3,6 +3,7 @@ import { runAction, type ActionResult } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/session";
 import { getBackupService } from "@/lib/services";
 import type { BackupView } from "@/lib/backups/service";
+import type { PitrPreview, PitrView } from "@/lib/backups/pitr/request";
 import { throttleBackups } from "@/lib/backups/throttle";
 import type { ProjectSummary } from "@/lib/projects/service";
 import { currentAddress } from "@/lib/rate-limit";
@@ -35,5 +36,21 @@ export async function cloneBackupAction(input: { ref: string; backupId: string; 
     const user = await requireUser();
     await throttleBackups("restore", user.id);
     return getBackupService().cloneBackup(user, input, { address: await currentAddress() });
+  });
+}
+
+export async function pitrWindowAction(ref: string): Promise<ActionResult<PitrView>> {
+  return runAction(async () => getBackupService().pitrWindow(await requireUser(), ref));
+}
+
+export async function pitrPreviewAction(input: { ref: string; targetTime: string }): Promise<ActionResult<PitrPreview>> {
+  return runAction(async () => getBackupService().pitrPreview(await requireUser(), input));
+}
+
+export async function restorePitrAction(input: { ref: string; targetTime: string; confirmRef: string }): Promise<ActionResult<ProjectSummary>> {
+  return runAction(async () => {
+    const user = await requireUser();
+    await throttleBackups("restore", user.id);
+    return getBackupService().restoreToPoint(user, input, { address: await currentAddress() });
   });
 }

@@ -76,7 +76,7 @@ const backupRows: BackupView[] = [
 describe("the fixture and the operation table", () => {
   it("is the cited excerpt", () => {
     expect(upstream["x-source"].commit).toBe("627e534b4f2b5f2f367e7e9a46fc4a0975a92ebe");
-    expect(Object.keys(settingsOperations).length).toBe(11);
+    expect(Object.keys(settingsOperations).length).toBe(12);
     expect(Object.keys(featureOperations).length).toBe(6);
   });
 
@@ -101,7 +101,14 @@ describe("responses fit upstream's schemas", () => {
   const noDb: WithDatabase = async () => {
     throw new Error("no database in this test");
   };
-  const api = new SettingsApi(fakeProjects(), { backups: { listBackups: async () => backupRows }, withDatabase: noDb });
+  const pitrOff = async () => ({ enabled: false, days: 7, ranges: [] });
+  const noRestore = async () => {
+    throw new Error("no restore in this test");
+  };
+  const api = new SettingsApi(fakeProjects(), {
+    backups: { listBackups: async () => backupRows, pitrWindow: pitrOff, restoreToPoint: noRestore },
+    withDatabase: noDb,
+  });
 
   it("profile and organization; another organization is a 404", () => {
     expect(check("V1ProfileResponse", api.profile(principal))).toEqual([]);
