@@ -117,6 +117,7 @@ function core(): ProjectCore {
       analytics: env.analytics,
       maxParallelStarts: env.maxParallelStarts,
       healthIntervalMs: env.healthIntervalMs,
+      frozenStopMin: env.frozenStopMin,
       subnetPool: env.subnetPool,
       dbBindAddress: env.dbBindAddress,
       requireVerifiedEmail: env.mail !== undefined,
