@@ -48,8 +48,8 @@ export function ProjectHeader() {
       <DbDiskAlert disk={project.dbDisk} />
       {s === STATUS.INACTIVE && project.sleepTier === "frozen" && (
         <Alert tone="info">
-          <span data-testid="sleep-tier">Asleep, frozen:</span> its containers are suspended with their memory kept, and its next request wakes it in
-          well under a second. If it stays idle it is stopped later, which frees its memory.
+          <span data-testid="sleep-tier">Asleep, frozen:</span> its containers are suspended with their memory kept, and its next request wakes it in well under
+          a second. If it stays idle it is stopped later, which frees its memory.
         </Alert>
       )}
       {s === STATUS.INACTIVE && project.sleepTier !== "frozen" && (

@@ -176,7 +176,9 @@ export const REPAIRS: Record<ProjectStatus, Repair | null> = {
       // else (the engine restarted, a freeze was cut short) becomes the stopped tier: data kept.
       if (freezer && (await freezer.isFrozen(p.ref))) return;
       report.drift.push(`${p.ref}: frozen in the database but its stack is not frozen whole`);
-      await attempt(`${p.ref}: stopped (was frozen)`, () => stopFrozen(ctx, p, "Its frozen stack was not whole after a restart of Supafleet; stopped, data kept"));
+      await attempt(`${p.ref}: stopped (was frozen)`, () =>
+        stopFrozen(ctx, p, "Its frozen stack was not whole after a restart of Supafleet; stopped, data kept"),
+      );
       return;
     }
     // Suspended containers without a frozen record: thawed, then stopped below like running ones.

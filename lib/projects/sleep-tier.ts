@@ -24,7 +24,6 @@ import { eventBus, recordEvent } from "@/lib/projects/events";
 /** Installation default of minutes frozen before stopped (SUPAFLEET_FROZEN_STOP_MIN). */
 export const DEFAULT_FROZEN_STOP_MIN = 1440;
 
-
 /** The tier a project sleeps in; null when it is not paused. */
 export function sleepTierOf(p: { status: string; frozenAt?: Date | null }): SleepTier | null {
   if (p.status !== STATUS.INACTIVE) return null;

@@ -36,12 +36,14 @@ export async function startWakeHarness(opts: {
   await ensureStandinImages(docker);
   const nginx = await startNginx();
   const activityLog = join(nginx.dir, "log", "activity.log");
-  let service: ProjectService | undefined;
+  // Made once the installation is: the route answers 503 until then.
+  const app$: { service?: ProjectService } = {};
   const app: Server = createServer((req, res) => {
     const ref = /^\/api\/wake\/([^/?]+)$/.exec(req.url ?? "")?.[1] ?? "";
     const headers = { get: (n: string) => (req.headers[n] as string | undefined) ?? null };
     const gone = new AbortController();
     res.on("close", () => gone.abort());
+    const service = app$.service;
     if (!service) return void res.writeHead(503).end();
     void handleWakeRequest(service, ref, { method: req.method ?? "GET", headers, signal: gone.signal }).then(
       (reply) => res.writeHead(reply.status, reply.headers).end(reply.body),
@@ -66,7 +68,9 @@ export async function startWakeHarness(opts: {
       activityLog,
     },
   });
-  service = new ProjectService(inst.db, inst.provisioner, applier, inst.config, { activity: new NginxActivityLog(activityLog, opts.domain) });
+  const service = (app$.service = new ProjectService(inst.db, inst.provisioner, applier, inst.config, {
+    activity: new NginxActivityLog(activityLog, opts.domain),
+  }));
   const u = await inst.db.user.create({ data: { id: randomUUID(), email: `owner-${randomUUID().slice(0, 8)}@example.com`, passwordHash: "x" } });
   const user: SessionUser = { id: u.id, email: u.email, name: null, role: "USER" };
   return {

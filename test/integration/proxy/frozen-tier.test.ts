@@ -27,6 +27,10 @@ beforeAll(async () => {
   [a, b] = await Promise.all(["Frost A", "Frost B"].map(async (name) => (await h.service.createProject(h.user, { name })).ref));
   await Promise.all([a, b].map((ref) => h.service.waitForIdle(ref)));
   for (const ref of [a, b]) {
+    const p = await row(ref);
+    expect(p.status, `${ref} after its create: ${p.statusReason}`).toBe("ACTIVE_HEALTHY");
+  }
+  for (const ref of [a, b]) {
     keys.set(ref, (await h.service.getProjectDetails(h.user, ref)).serviceRoleKey);
     await h.service.setIdleTimeout(h.user, { ref, minutes: 1 });
   }
@@ -135,9 +139,7 @@ describe("the frozen sleep tier through nginx", () => {
     expect(await row(b)).toMatchObject({ status: "INACTIVE", frozenAt: expect.any(Date) });
     expect(new Set(await states(b))).toEqual(new Set(["paused"]));
     // One container thawed behind Supafleet's back (or a freeze cut short): the record is settled.
-    const one = (
-      await docker.listContainers({ filters: JSON.stringify({ label: [`${LABELS.ref}=${b}`, `${LABELS.service}=rest`], status: ["paused"] }) })
-    )[0];
+    const one = (await docker.listContainers({ filters: JSON.stringify({ label: [`${LABELS.ref}=${b}`, `${LABELS.service}=rest`], status: ["paused"] }) }))[0];
     expect(one, "b's rest container, paused").toBeDefined();
     await docker.getContainer(one!.Id).unpause();
     const report = await h.inst.restart().reconcile();
