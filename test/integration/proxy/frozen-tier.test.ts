@@ -24,8 +24,11 @@ const docker = testDocker();
 
 beforeAll(async () => {
   h = await startWakeHarness({ domain: DOMAIN, portRange: { start: 56500, end: 56599 } });
-  [a, b] = await Promise.all(["Frost A", "Frost B"].map(async (name) => (await h.service.createProject(h.user, { name })).ref));
-  await Promise.all([a, b].map((ref) => h.service.waitForIdle(ref)));
+  // One create at a time: two at once on a busy host can miss their health checks' timeouts.
+  a = (await h.service.createProject(h.user, { name: "Frost A" })).ref;
+  await h.service.waitForIdle(a);
+  b = (await h.service.createProject(h.user, { name: "Frost B" })).ref;
+  await h.service.waitForIdle(b);
   for (const ref of [a, b]) {
     const p = await row(ref);
     expect(p.status, `${ref} after its create: ${p.statusReason}`).toBe("ACTIVE_HEALTHY");
