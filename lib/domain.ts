@@ -61,6 +61,15 @@ export type PortPurpose = (typeof PORT_PURPOSES)[number];
 
 export type StartMode = "create" | "resume" | "restart";
 
+/**
+ * How an INACTIVE project paused for idleness sleeps (lib/projects/sleep-tier.ts):
+ * "frozen" (containers suspended, memory kept, wakes in well under a second)
+ * or "stopped" (containers stopped, memory freed, wakes in seconds). A tier,
+ * not a status: Supabase's status word for both is INACTIVE.
+ */
+export const SLEEP_TIERS = ["frozen", "stopped"] as const;
+export type SleepTier = (typeof SLEEP_TIERS)[number];
+
 /** Why a project is paused: only an idle pause is undone by the next request. */
 export const PAUSED_BY = ["idle", "owner", "admin"] as const;
 export type PausedBy = (typeof PAUSED_BY)[number];
@@ -81,6 +90,11 @@ export const EVENT = {
   pauseFailed: "pause.failed",
   pauseIdle: "pause.idle",
   wakeRequested: "wake.requested",
+  // The frozen sleep tier (lib/projects/sleep-tier.ts).
+  sleepFrozen: "sleep.frozen",
+  sleepThawed: "sleep.thawed",
+  sleepStopped: "sleep.stopped",
+  sleepFailed: "sleep.failed",
   deleteIntent: "delete.started",
   deleteSucceeded: "delete.succeeded",
   deleteFailed: "delete.failed",

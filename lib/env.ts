@@ -106,6 +106,8 @@ export const envSchema = z
       .default("50m"),
     SUPAFLEET_MAX_PARALLEL_STARTS: z.coerce.number().int().min(1).max(1000).optional(),
     SUPAFLEET_HEALTH_INTERVAL: z.coerce.number().int().min(10).max(3600).default(30),
+    // Minutes an idle project stays frozen before it is stopped; 0 = no frozen tier.
+    SUPAFLEET_FROZEN_STOP_MIN: z.coerce.number().int().min(0).max(525_600).default(1440),
     // Unset: loopback, or all interfaces once the pooler speaks TLS (see parseEnv).
     SUPAFLEET_DB_BIND_ADDRESS: z
       .string()
@@ -210,6 +212,8 @@ export interface Env extends LimitsEnv {
   maxParallelStarts: number;
   /** Docker's steady-state health-check interval for every service (ms); starts are judged by Supafleet's own probes. */
   healthIntervalMs: number;
+  /** Installation default: minutes an idle project stays frozen (paused, memory kept) before it is stopped; 0 = stopped at once. */
+  frozenStopMin: number;
   /** Only for a database restored from before its installation id existed: the id to take back. */
   installationId: string | undefined;
   /** Believe X-Real-IP when the TCP peer is loopback (our nginx in front). */
@@ -274,6 +278,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     appPort: e.SUPAFLEET_APP_PORT,
     maxParallelStarts: e.SUPAFLEET_MAX_PARALLEL_STARTS ?? defaultMaxParallelStarts(),
     healthIntervalMs: e.SUPAFLEET_HEALTH_INTERVAL * 1000,
+    frozenStopMin: e.SUPAFLEET_FROZEN_STOP_MIN,
     installationId: e.SUPAFLEET_INSTALLATION_ID,
     trustProxy: e.SUPAFLEET_TRUST_PROXY === undefined ? e.SUPAFLEET_NGINX_ENABLED : ["true", "1", "yes"].includes(e.SUPAFLEET_TRUST_PROXY),
     ...limitsEnvOf(e),

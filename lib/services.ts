@@ -185,6 +185,7 @@ function core(): ProjectCore {
       walArchive: env.backups.walArchive,
       maxParallelStarts: env.maxParallelStarts,
       healthIntervalMs: env.healthIntervalMs,
+      frozenStopMin: env.frozenStopMin,
       subnetPool: env.subnetPool,
       dbBindAddress: env.dbBindAddress,
       requireVerifiedEmail: env.mail !== undefined,

@@ -1,8 +1,10 @@
 "use client";
 // The project's idle timeout: paused after this long without a request, and
-// woken by the next one. "Default" follows the installation's setting.
+// woken by the next one; and its frozen time: how long it sleeps frozen
+// (memory kept, wakes in well under a second) before it is stopped (memory
+// freed). "Default" follows the installation's setting.
 import { useState, useTransition } from "react";
-import { setIdleTimeoutAction } from "@/app/project/[ref]/actions";
+import { setFrozenStopAction, setIdleTimeoutAction } from "@/app/project/[ref]/actions";
 import { Select } from "@/components/ui/select";
 
 const CHOICES: Array<{ label: string; minutes: number | null }> = [
@@ -13,16 +15,38 @@ const CHOICES: Array<{ label: string; minutes: number | null }> = [
   { label: "7 days", minutes: 10080 },
 ];
 
-export function IdleSetting({ projectRef, initial, defaultMinutes }: { projectRef: string; initial: number | null; defaultMinutes: number }) {
+const SETTINGS = {
+  idle: { label: "Pause when idle for", note: "the next request wakes it", testId: "idle-setting", action: setIdleTimeoutAction, never: "Never" },
+  frozen: {
+    label: "Keep it frozen (memory kept) for",
+    note: "then it is stopped, freeing its memory",
+    testId: "frozen-stop-setting",
+    action: setFrozenStopAction,
+    never: "No frozen sleep",
+  },
+} as const;
+
+export function IdleSetting({
+  projectRef,
+  initial,
+  defaultMinutes,
+  kind = "idle",
+}: {
+  projectRef: string;
+  initial: number | null;
+  defaultMinutes: number;
+  kind?: keyof typeof SETTINGS;
+}) {
+  const setting = SETTINGS[kind];
   const [value, setValue] = useState(initial);
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const known = CHOICES.some((c) => c.minutes === value);
   return (
     <label className="flex flex-wrap items-center gap-2 text-sm text-zinc-600">
-      Pause when idle for
+      {setting.label}
       <Select
-        data-testid="idle-setting"
+        data-testid={setting.testId}
         disabled={pending}
         value={value === null ? "default" : String(value)}
         onChange={(e) => {
@@ -30,19 +54,19 @@ export function IdleSetting({ projectRef, initial, defaultMinutes }: { projectRe
           setValue(minutes);
           start(async () => {
             setError(null);
-            const res = await setIdleTimeoutAction(projectRef, minutes);
+            const res = await setting.action(projectRef, minutes);
             if (!res.ok) setError(res.message);
           });
         }}
       >
         {CHOICES.map((c) => (
           <option key={c.label} value={c.minutes === null ? "default" : String(c.minutes)}>
-            {c.minutes === null ? `Default (${defaultMinutes === 0 ? "never" : `${defaultMinutes} min`})` : c.label}
+            {c.minutes === null ? `Default (${defaultMinutes === 0 ? "never" : `${defaultMinutes} min`})` : c.minutes === 0 ? setting.never : c.label}
           </option>
         ))}
         {!known && value !== null && <option value={String(value)}>{value} minutes</option>}
       </Select>
-      <span className="text-xs text-zinc-400">the next request wakes it</span>
+      <span className="text-xs text-zinc-400">{setting.note}</span>
       {error && (
         <span role="alert" className="text-xs text-red-600">
           {error}

@@ -46,7 +46,15 @@ export function ProjectHeader() {
       {s === STATUS.INIT_FAILED && project.statusReason && <Alert>Creation failed: {project.statusReason}</Alert>}
       {s === STATUS.ACTIVE_UNHEALTHY && project.statusReason && <Alert tone="info">{project.statusReason}</Alert>}
       <DbDiskAlert disk={project.dbDisk} />
-      {s === STATUS.INACTIVE && <Alert tone="info">This project is paused. Its data is kept; resume it to start its services again.</Alert>}
+      {s === STATUS.INACTIVE && project.sleepTier === "frozen" && (
+        <Alert tone="info">
+          <span data-testid="sleep-tier">Asleep, frozen:</span> its containers are suspended with their memory kept, and its next request wakes it in well under
+          a second. If it stays idle it is stopped later, which frees its memory.
+        </Alert>
+      )}
+      {s === STATUS.INACTIVE && project.sleepTier !== "frozen" && (
+        <Alert tone="info">This project is paused. Its data is kept; resume it to start its services again.</Alert>
+      )}
     </div>
   );
 }

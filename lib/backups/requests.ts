@@ -3,6 +3,7 @@
 // a background job under the project's lock, like a create.
 import { randomUUID } from "node:crypto";
 import { EVENT, isStatusIn, RESTORABLE_STATUSES, STATUS } from "@/lib/domain";
+import { stopFrozen } from "@/lib/projects/sleep-tier";
 import { InvalidStateError, NotFoundError, QuotaExceededError } from "@/lib/errors";
 import { getSystemSettings } from "@/lib/settings/service";
 import type { SessionUser } from "@/lib/auth/actor";
@@ -56,6 +57,8 @@ export async function requestRestore(
     if (!isStatusIn(p.status, RESTORABLE_STATUSES)) throw new InvalidStateError(`A project that is ${p.status} cannot be restored now.`);
     if (jobs.has(p.ref)) throw new InvalidStateError("Something else is running for this project; try again when it is done.");
     await restorableBackup(b, p.id, input.backupId, p.stackVersion);
+    // A restore starts the stack on new volumes: a frozen one is stopped first (we hold its lock).
+    if (p.frozenAt) await stopFrozen(b.projects, p, "Stopped from its frozen sleep for a restore");
     const host = p.status === STATUS.INACTIVE ? await hostResources(b.projects.config.diskPath) : null;
     const id = randomUUID();
     await db.$transaction(async (tx) => {

@@ -18,6 +18,7 @@ import type { BackupContext } from "@/lib/backups/context";
 import { addManifest, HashTap } from "@/lib/backups/format";
 import { objectKeyFor } from "@/lib/backups/store";
 import { dataOpsOf } from "@/lib/stack/runtime-port";
+import { settleFrozen } from "@/lib/projects/sleep-tier";
 
 /** The project's backup key, made (and sealed into its row) on first use. */
 export async function projectKey(b: BackupContext, p: { id: string; ref: string }): Promise<{ key: Buffer; sealed: string }> {
@@ -48,6 +49,9 @@ export async function takeBackup(
   if (b.running.has(p.ref)) throw new ConflictError("A backup of this project is already being taken.");
   // Refused with its reason before anything is written: the owner's backup space, and the disk's floor.
   await assertBackupRoom(b, p, kind);
+  // A frozen database can neither be asked for a base backup nor read from
+  // its files consistently: it is stopped (the stopped tier) and read cold.
+  await settleFrozen(b.projects, p);
   b.running.add(p.ref);
   const { db, provisioner } = b;
   const id = randomUUID();

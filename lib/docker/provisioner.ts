@@ -1,6 +1,6 @@
 // The runtime ports (lib/stack/runtime-port.ts) on one Docker engine through
-// dockerode, for one installation: the runtime, data operations and Edge
-// Function files; one engine has no placement.
+// dockerode, for one installation: the runtime, data operations, Edge
+// Function files and the freezer; one engine has no placement.
 import type Docker from "dockerode";
 import { createDockerClient } from "@/lib/docker/client";
 import { watchContainerEvents } from "@/lib/docker/events";
@@ -9,6 +9,7 @@ import { stackUsage, volumeSizes } from "@/lib/docker/stats";
 import { readMetadata, writeMetadata } from "@/lib/docker/metadata";
 import { listEngineStacks, removeServiceContainer, removeStack, usedHostPorts, usedSubnets } from "@/lib/docker/resources";
 import { applyStack, inspectStack, stopStack } from "@/lib/docker/stack-runner";
+import { freezeStack, isFrozen, thawStack } from "@/lib/docker/freeze";
 import { containerName } from "@/lib/stack/build-stack-spec";
 import type { StackSpec } from "@/lib/stack/types";
 import { exportData, importData } from "@/lib/docker/data-archive";
@@ -50,8 +51,15 @@ export function dockerProvisioner(docker: Docker, installationId: string, opts: 
       // Makes only what is missing (the one container) and starts nothing else anew.
       await applyStack(docker, spec, { onEvent, signal, dbSeed });
     },
-    destroy: (ref) => removeStack(docker, ref, installationId, { volumes: true }),
-    removeContainers: (ref) => removeStack(docker, ref, installationId, { volumes: false }),
+    // Thawed first: a frozen container is removed like any other.
+    destroy: async (ref) => {
+      await thawStack(docker, ref, installationId);
+      return removeStack(docker, ref, installationId, { volumes: true });
+    },
+    removeContainers: async (ref) => {
+      await thawStack(docker, ref, installationId);
+      return removeStack(docker, ref, installationId, { volumes: false });
+    },
     status: (ref) => inspectStack(docker, ref, installationId),
     logs: (ref, service, logOpts) => containerLogs(docker, containerName(ref, service), logOpts),
     listStacks: () => listEngineStacks(docker),
@@ -70,6 +78,13 @@ export function dockerProvisioner(docker: Docker, installationId: string, opts: 
       removeRestoreWal: (ref) => removeRestoreWal(docker, ref, installationId),
     },
     functions: dockerFunctionFiles(docker, own),
+    freezer: {
+      freeze: async (ref) => {
+        await freezeStack(docker, ref, installationId);
+      },
+      thaw: (ref) => thawStack(docker, ref, installationId),
+      isFrozen: (ref) => isFrozen(docker, ref, installationId),
+    },
   };
 }
 

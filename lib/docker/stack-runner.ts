@@ -15,6 +15,7 @@ import { METADATA_ROLE } from "@/lib/docker/volume-helper";
 import { DEFAULT_UNHEALTHY_GRACE_MS, waitHealthy } from "@/lib/docker/readiness";
 import { removeUpgradeHelpers } from "@/lib/docker/pg-upgrade";
 import { ensureNetwork, ensureVolume, ownedBy } from "@/lib/docker/resources";
+import { thawStack } from "@/lib/docker/freeze";
 import { seedDbVolume } from "@/lib/docker/db-seed";
 import { dbSeedPlan } from "@/lib/stack/db-seed";
 import { requestPathOf, startPlan } from "@/lib/stack/start-order";
@@ -138,6 +139,9 @@ async function serviceContainers(docker: Docker, ref: string, installationId: st
  * containers made before that setting get DEFAULT_STOP_GRACE_MS.
  */
 export async function stopStack(docker: Docker, ref: string, installationId: string): Promise<number> {
+  // A frozen (paused) process cannot take its stop signal: thaw first, so each
+  // service still shuts down cleanly within its grace (lib/docker/freeze.ts).
+  await thawStack(docker, ref, installationId);
   const containers = await serviceContainers(docker, ref, installationId);
   await Promise.all(
     containers.map(async (c) => {

@@ -1,13 +1,13 @@
 // Admission: a create or resume that the host cannot fit is refused with a
 // clear message before anything is made. Every project commits its budget
-// (its plan's memory) while its containers run or start; the sum may reach
+// (its plan's memory) while its containers run, start or are frozen; the sum may reach
 // memoryCommitPercent of the host's memory (limits are ceilings, idle stacks
 // use far less). Free disk must stay above minFreeDiskMb. Runs inside the
 // create's (or resume's) transaction, after bumping the settings row, so two
 // admissions never both take the last room.
 import { statfs } from "node:fs/promises";
 import { totalmem } from "node:os";
-import { RUNNING_STATUSES } from "@/lib/domain";
+import { RUNNING_STATUSES, STATUS } from "@/lib/domain";
 import type { Plan, Prisma } from "@/lib/generated/prisma-sqlite/client";
 import { CapacityExceededError } from "@/lib/errors";
 import { defaultBudget, type ProjectBudget } from "@/lib/stack/limits";
@@ -58,11 +58,15 @@ export interface Commitment {
   minFreeDiskMb: number;
 }
 
-/** What running projects commit against what the host offers (excluding one project, e.g. the one resuming). */
+/** What running (and frozen) projects commit against what the host offers (excluding one project, e.g. the one resuming). */
 export async function commitment(tx: Tx, host: HostResources, excludeProjectId?: string): Promise<Commitment> {
   const settings = await tx.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
   const running = await tx.project.findMany({
-    where: { status: { in: [...RUNNING_STATUSES] }, ...(excludeProjectId ? { id: { not: excludeProjectId } } : {}) },
+    where: {
+      // A frozen project keeps its memory (lib/projects/sleep-tier.ts): committed as if it ran.
+      OR: [{ status: { in: [...RUNNING_STATUSES] } }, { status: STATUS.INACTIVE, frozenAt: { not: null } }],
+      ...(excludeProjectId ? { id: { not: excludeProjectId } } : {}),
+    },
     select: { memoryMb: true, milliCpus: true },
   });
   return {

@@ -48,6 +48,8 @@ export interface ProjectServiceConfig {
   subnetPool?: SubnetPool;
   /** Docker's steady-state health-check interval; default STEADY_HEALTH_INTERVAL_MS (lib/stack/healthcheck.ts; SUPAFLEET_HEALTH_INTERVAL). */
   healthIntervalMs?: number;
+  /** Minutes an idle project stays frozen before it is stopped, unless it says otherwise; 0 = no frozen tier. Default DEFAULT_FROZEN_STOP_MIN (SUPAFLEET_FROZEN_STOP_MIN). */
+  frozenStopMin?: number;
   /** With the installation's SMTP settings: only owners who confirmed their address create projects (lib/users/verification.ts). */
   requireVerifiedEmail?: boolean;
   /** The template version new projects get; default the newest (LATEST_STACK_VERSION). Tests pin an older one to run it. */

@@ -1,7 +1,9 @@
 // Auto-pause and wake. Idle means no request reached the project through
 // nginx (its activity log, lib/proxy/activity.ts) for longer than its idle
 // timeout (its own, else the installation's default; 0 = never). The sweep
-// pauses such projects, marked as paused for idleness; nginx then asks the
+// pauses such projects, marked as paused for idleness: first frozen where the
+// engine can, then stopped after a longer time (lib/projects/sleep-tier.ts);
+// an unhealthy one is stopped at once. nginx then asks the
 // app's wake gate before each of their requests (lib/projects/wake-gate.ts),
 // which starts them again: the first request wakes the project, concurrent
 // ones find it waking. A project paused by its owner or an admin stays paused,
@@ -10,12 +12,17 @@ import { ACTIVE_STATUSES, EVENT, isStatusIn, STARTING_STATUSES, STATUS } from "@
 import { isAppError, describeError } from "@/lib/errors";
 import { type ProjectContext } from "@/lib/projects/context";
 import { pauseStack, resumeStack } from "@/lib/projects/lifecycle";
+import { freezeProject, freezes, sweepFrozen, thawProject } from "@/lib/projects/sleep-tier";
 
 export interface IdleReport {
   /** projects whose activity time moved */
   seen: number;
-  /** refs paused for idleness by this sweep */
+  /** refs paused for idleness by this sweep (frozen or stopped) */
   paused: string[];
+  /** of those, the refs frozen */
+  frozen: string[];
+  /** frozen refs stopped by this sweep after their frozen time */
+  stopped: string[];
 }
 
 /** Minutes of idleness a project is allowed; 0 = never paused. */
@@ -24,7 +31,7 @@ export function effectiveIdleMinutes(project: { idleTimeoutMin: number | null },
 }
 
 export async function sweepIdle(ctx: ProjectContext, now = new Date()): Promise<IdleReport> {
-  const report: IdleReport = { seen: 0, paused: [] };
+  const report: IdleReport = { seen: 0, paused: [], frozen: [], stopped: [] };
   if (ctx.activity) {
     for (const [ref, at] of await ctx.activity.read()) {
       const r = await ctx.db.project.updateMany({
@@ -37,7 +44,7 @@ export async function sweepIdle(ctx: ProjectContext, now = new Date()): Promise<
   const settings = await ctx.db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
   const candidates = await ctx.db.project.findMany({
     where: { status: { in: [...ACTIVE_STATUSES] } },
-    select: { id: true, ref: true, idleTimeoutMin: true, lastActivityAt: true, activatedAt: true, createdAt: true },
+    select: { id: true, ref: true, idleTimeoutMin: true, frozenStopMin: true, lastActivityAt: true, activatedAt: true, createdAt: true },
   });
   for (const p of candidates) {
     const minutes = effectiveIdleMinutes(p, settings.idleTimeoutMin);
@@ -49,13 +56,19 @@ export async function sweepIdle(ctx: ProjectContext, now = new Date()): Promise<
         // Re-read under the lock: a request or an owner may have got there first.
         const fresh = await ctx.db.project.findUnique({ where: { id: p.id } });
         if (!fresh || !isStatusIn(fresh.status, ACTIVE_STATUSES) || (fresh.lastActivityAt && fresh.lastActivityAt > last)) return;
-        await pauseStack(ctx, fresh, "idle", `Paused after ${formatMinutes(minutes)} without a request; the next request wakes it`);
+        const message = `Paused after ${formatMinutes(minutes)} without a request; the next request wakes it`;
+        // A broken stack is not kept in memory: only a healthy one is frozen.
+        if (fresh.status === STATUS.ACTIVE_HEALTHY && freezes(ctx, fresh)) {
+          await freezeProject(ctx, fresh, `${message} (frozen: memory kept)`);
+          report.frozen.push(p.ref);
+        } else await pauseStack(ctx, fresh, "idle", message);
         report.paused.push(p.ref);
       });
     } catch (err) {
       console.error(`[supafleet] idle pause of ${p.ref} failed: ${describeError(err)}`);
     }
   }
+  report.stopped = await sweepFrozen(ctx, now);
   return report;
 }
 
@@ -80,6 +93,8 @@ export async function wakeProject(ctx: ProjectContext, ref: string): Promise<Wak
     if (!p) return "not_found";
     if (p.status !== STATUS.INACTIVE) return isStatusIn(p.status, ACTIVE_STATUSES) ? "awake" : "waking";
     if (p.pausedBy !== "idle" || p.owner.disabled) return "paused";
+    // Frozen: thawed in place, its memory was committed all along.
+    if (p.frozenAt && (await thawProject(ctx, p))) return "awake";
     try {
       // nginx already sends the project's requests through the wake gate to
       // its gateway (lib/proxy/render-nginx-config.ts): no reload is needed

@@ -16,6 +16,7 @@ import { leaseSubnet } from "@/lib/projects/subnets";
 import { startProvision } from "@/lib/projects/provision";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import { insertNewProject } from "@/lib/projects/new-project";
+import { makeRoom, stopFrozen, thawProject } from "@/lib/projects/sleep-tier";
 
 export async function createProject(ctx: ProjectContext, actor: SessionUser, input: unknown): Promise<ProjectSummary> {
   const data = parseOrThrow(createProjectSchema, input);
@@ -39,6 +40,7 @@ export async function retryProject(ctx: ProjectContext, actor: SessionUser, ref:
     // A retry makes an empty project; a failed clone must be cloned again instead.
     if (await ctx.db.restore.findFirst({ where: { projectId: p.id, kind: "CLONE" } }))
       throw new InvalidStateError("A clone that failed cannot be retried: delete it and clone the backup again.");
+    await makeRoom(ctx, budgetOf(p).memoryMb, p.id);
     const [held, subnetsInUse, host] = await Promise.all([
       ctx.provisioner.usedHostPorts(),
       ctx.config.subnetPool ? ctx.provisioner.usedSubnets() : [],
@@ -103,6 +105,8 @@ async function startAgain(ctx: ProjectContext, actor: SessionUser, ref: string, 
     // An administrator's pause sticks: only an administrator undoes it.
     if (mode === "resume" && p.pausedBy === "admin" && !(opts.asAdmin && actor.role === "ADMIN"))
       throw new ForbiddenError("An administrator paused this project: only an administrator can resume it.");
+    // A frozen one is thawed in place (lib/projects/sleep-tier.ts); one no longer frozen whole starts as a stopped one.
+    if (mode === "resume" && p.frozenAt && (await thawProject(ctx, p))) return summary(ctx, { ...p, status: "ACTIVE_HEALTHY", statusReason: null });
     if (mode === "resume") {
       await resumeStack(ctx, p, startEvent("resume", "requested"), "Resuming project");
     } else {
@@ -126,6 +130,8 @@ export async function resumeStack(
   message: string,
   opts: { wake?: boolean } = {},
 ): Promise<void> {
+  // Frozen projects hold memory a start may need: the longest-frozen are stopped first.
+  await makeRoom(ctx, budgetOf(p).memoryMb, p.id);
   const host = await hostResources(ctx.config.diskPath);
   await ctx.db.$transaction(async (tx) => {
     await admit(tx, host, budgetOf(p).memoryMb, p.id);
@@ -190,6 +196,8 @@ export async function deleteProject(
   await ctx.jobs.cancel(ref);
   await ctx.jobs.withLock(ref, async () => {
     try {
+      // Its final backup reads a stopped database: a frozen one is stopped first (we hold its lock).
+      if (p.frozenAt) await stopFrozen(ctx, p, "Stopped from its frozen sleep to be deleted");
       await ctx.beforeDelete?.(p);
       await finishDelete(ctx, p);
     } catch (err) {

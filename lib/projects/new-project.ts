@@ -10,6 +10,7 @@ import { getSystemSettings } from "@/lib/settings/service";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import type { ProjectCore } from "@/lib/projects/context";
 import { admit, budgetForUser, hostResources } from "@/lib/projects/admission";
+import { makeRoom } from "@/lib/projects/sleep-tier";
 import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
 import { leaseSubnet } from "@/lib/projects/subnets";
 import { generateRef } from "@/lib/projects/ref";
@@ -29,6 +30,8 @@ export interface NewProjectOptions {
 
 export async function insertNewProject(ctx: ProjectCore, ownerId: string, row: NewProject, opts: NewProjectOptions = {}) {
   const settings = await getSystemSettings(ctx.db);
+  // Frozen projects hold memory the new one may need: the longest-frozen are stopped first (lib/projects/sleep-tier.ts).
+  await makeRoom(ctx, (await ctx.db.$transaction((tx) => budgetForUser(tx, ownerId))).memoryMb);
   const secrets = await generateProjectSecrets();
   // Ports and subnets the engine's containers and networks hold, running or not, of any installation.
   const [held, subnetsInUse, host] = await Promise.all([

@@ -6,12 +6,16 @@ import type { SessionUser } from "@/lib/auth/actor";
 import type { ProjectContext } from "@/lib/projects/context";
 import { findOwned, summary, type ProjectSummary } from "@/lib/projects/queries";
 import { usageSeries, type UsagePoint } from "@/lib/projects/usage";
+import { DEFAULT_FROZEN_STOP_MIN } from "@/lib/projects/sleep-tier";
 
 export interface ProjectPageView {
   project: ProjectSummary;
   usage?: UsagePoint[];
-  /** minutes: the project's own timeout (null: the default); defaultMinutes: the installation's. */
-  idle?: { minutes: number | null; defaultMinutes: number };
+  /**
+   * minutes: the project's own timeout (null: the default); defaultMinutes: the installation's.
+   * frozen: the same for its frozen time (lib/projects/sleep-tier.ts); null when the engine cannot freeze.
+   */
+  idle?: { minutes: number | null; defaultMinutes: number; frozen: { minutes: number | null; defaultMinutes: number } | null };
 }
 
 export async function projectPageView(
@@ -22,5 +26,6 @@ export async function projectPageView(
 ): Promise<ProjectPageView> {
   const row = await findOwned(ctx, actor, ref);
   const [usage, settings] = await Promise.all([want.usage ? usageSeries(ctx, row.id) : undefined, want.idle ? getSystemSettings(ctx.db) : undefined]);
-  return { project: summary(ctx, row), usage, idle: settings && { minutes: row.idleTimeoutMin, defaultMinutes: settings.idleTimeoutMin } };
+  const frozen = ctx.provisioner.freezer ? { minutes: row.frozenStopMin, defaultMinutes: ctx.config.frozenStopMin ?? DEFAULT_FROZEN_STOP_MIN } : null;
+  return { project: summary(ctx, row), usage, idle: settings && { minutes: row.idleTimeoutMin, defaultMinutes: settings.idleTimeoutMin, frozen } };
 }

@@ -8,6 +8,7 @@ export type {
   DataUpgradeOptions,
   ExportMethod,
   FunctionFiles,
+  Freezer,
   ImportEntry,
   NodeAssignment,
   NodeView,

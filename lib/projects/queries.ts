@@ -1,7 +1,8 @@
 // Reading projects: ownership-scoped lookups and the views the app shows.
 // Nothing here changes state.
 import { DISK_READ_ONLY_PERCENT, diskState } from "@/lib/projects/disk-guard";
-import type { PortPurpose, ProjectStatus } from "@/lib/domain";
+import type { PortPurpose, ProjectStatus, SleepTier } from "@/lib/domain";
+import { sleepTierOf } from "@/lib/projects/sleep-tier";
 import { NotFoundError } from "@/lib/errors";
 import { getSystemSettings } from "@/lib/settings/service";
 import type { SessionUser } from "@/lib/auth/actor";
@@ -27,6 +28,8 @@ export interface ProjectSummary {
   /** What taking upgradeTo does beyond new containers (a new Postgres major: the data is copied); null: nothing more. */
   upgradeNote: string | null;
   owner?: { id: string; email: string };
+  /** How it sleeps when INACTIVE (lib/projects/sleep-tier.ts): frozen or stopped; null when not INACTIVE. */
+  sleepTier: SleepTier | null;
   /** The databases' size against the plan's disk quota, once measured (lib/projects/disk-guard.ts). */
   dbDisk?: {
     usedMb: number;
@@ -95,6 +98,7 @@ type SummaryRow = {
   dbSizeAt?: Date | null;
   dbDiskQuotaMb?: number | null;
   dbReadOnly?: boolean;
+  frozenAt?: Date | null;
 };
 
 export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
@@ -110,6 +114,7 @@ export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
     upgradeTo: upgradeTarget(p.stackVersion),
     upgradeBlocked: upgradeBlocked(ctx, p.stackVersion),
     upgradeNote: upgradeNote(ctx, p.stackVersion),
+    sleepTier: sleepTierOf(p),
     ...(p.owner ? { owner: { id: p.owner.id, email: p.owner.email } } : {}),
     ...(p.dbSizeMb != null && p.dbDiskQuotaMb != null && p.dbSizeAt
       ? {

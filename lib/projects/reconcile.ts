@@ -15,6 +15,7 @@ import { unsealNewest } from "@/lib/projects/metadata";
 import { dataState, discardFailedCreate, startProvision } from "@/lib/projects/provision";
 import type { EngineStack, ServiceStatus } from "@/lib/projects/provisioner";
 import { recoverOrQuarantine } from "@/lib/projects/recovery";
+import { stopFrozen } from "@/lib/projects/sleep-tier";
 import { deriveActiveStatus, expectedServices, unhealthyReason } from "@/lib/projects/status";
 
 export interface ReconcileReport {
@@ -27,7 +28,7 @@ export interface ReconcileReport {
   quarantined: string[];
 }
 
-export type KnownProject = ProjectForSpec & { status: ProjectStatus; statusReason: string | null };
+export type KnownProject = ProjectForSpec & { status: ProjectStatus; statusReason: string | null; frozenAt?: Date | null };
 
 interface RepairInput {
   ctx: ProjectContext;
@@ -112,6 +113,8 @@ const converge: Repair = async (input) => {
     }
     return;
   }
+  // A running project has no suspended container (one could be left by a freeze cut short).
+  await ctx.provisioner.freezer?.thaw(p.ref);
   const services = await ctx.provisioner.status(p.ref);
   const missing = expectedServices(ctx, p).filter((name) => !services.some((s) => s.service === name && s.state !== "missing"));
   const stopped = services.filter((s) => s.state !== "running" && s.state !== "missing").map((s) => s.service);
@@ -167,6 +170,23 @@ export const REPAIRS: Record<ProjectStatus, Repair | null> = {
     });
   },
   INACTIVE: async ({ ctx, p, stack, report, attempt }) => {
+    const freezer = ctx.provisioner.freezer;
+    if (p.frozenAt) {
+      // Frozen as the tier left it: it stays so (the idle sweep stops it in time). Anything
+      // else (the engine restarted, a freeze was cut short) becomes the stopped tier: data kept.
+      if (freezer && (await freezer.isFrozen(p.ref))) return;
+      report.drift.push(`${p.ref}: frozen in the database but its stack is not frozen whole`);
+      await attempt(`${p.ref}: stopped (was frozen)`, () =>
+        stopFrozen(ctx, p, "Its frozen stack was not whole after a restart of Supafleet; stopped, data kept"),
+      );
+      return;
+    }
+    // Suspended containers without a frozen record: thawed, then stopped below like running ones.
+    if (freezer && (await freezer.thaw(p.ref)) > 0) {
+      report.drift.push(`${p.ref}: paused but some containers frozen`);
+      await attempt(`${p.ref}: stopped again`, () => ctx.provisioner.pause(p.ref));
+      return;
+    }
     const running = stack?.containers.filter((c) => c.running && c.role === null).map((c) => c.service ?? c.name) ?? [];
     if (running.length) {
       report.drift.push(`${p.ref}: paused but running ${running.join(", ")}`);

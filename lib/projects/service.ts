@@ -10,7 +10,7 @@ import { InvalidStateError, NotFoundError, describeError } from "@/lib/errors";
 import { SERVICE_NAMES, type ServiceName } from "@/lib/stack/types";
 import type { SessionUser } from "@/lib/auth/actor";
 import { assertAdmin, parseOrThrow } from "@/lib/auth/actor";
-import { adoptionCandidateSchema, adoptStackSchema, idleTimeoutSchema, nodeDrainSchema, purgeStackSchema } from "@/lib/validations/project";
+import { adoptionCandidateSchema, adoptStackSchema, frozenStopSchema, idleTimeoutSchema, nodeDrainSchema, purgeStackSchema } from "@/lib/validations/project";
 import { sweepIdle, wakeProject } from "@/lib/projects/idle";
 import { wakeGate, type GateRequest } from "@/lib/projects/wake-gate";
 import { chargeAttempt, type CallOptions, type ClientOptions } from "@/lib/projects/throttle";
@@ -247,6 +247,13 @@ export class ProjectService {
     const { ref, minutes } = parseOrThrow(idleTimeoutSchema, input);
     const p = await queries.findOwned(this.ctx, actor, ref, opts);
     await this.ctx.db.project.update({ where: { id: p.id }, data: { idleTimeoutMin: minutes } });
+  }
+
+  /** The owner's (or admin's) frozen time for a project: minutes frozen before it is stopped, 0 = stopped at once, null = the default. */
+  async setFrozenStop(actor: SessionUser, input: unknown, opts: Scope = {}): Promise<void> {
+    const { ref, minutes } = parseOrThrow(frozenStopSchema, input);
+    const p = await queries.findOwned(this.ctx, actor, ref, opts);
+    await this.ctx.db.project.update({ where: { id: p.id }, data: { frozenStopMin: minutes } });
   }
 
   /** Measures every running project's databases against their disk quota now (the disk guard's step). */

@@ -5,6 +5,7 @@
 // the containers again from the new version's spec on the same volumes, and
 // when that stack does not come up healthy makes them again from the old spec.
 // Only a healthy new stack moves the project's recorded version.
+import { stopFrozen } from "@/lib/projects/sleep-tier";
 import { ACTIVE_STATUSES, EVENT, isStatusIn, PAUSED_STATUSES, STATUS, UPGRADABLE_STATUSES } from "@/lib/domain";
 import { InvalidStateError, describeError } from "@/lib/errors";
 import type { ProjectStatus } from "@/lib/domain";
@@ -49,6 +50,8 @@ export async function upgradeProject(ctx: ProjectContext, actor: SessionUser, re
     if (!target) throw new InvalidStateError(`The project already runs the newest template (${p.stackVersion}).`);
     const blocked = upgradeBlocked(ctx, p.stackVersion);
     if (blocked) throw new InvalidStateError(blocked);
+    // The upgrade reads a stopped stack's files: a frozen one is stopped first (we hold its lock).
+    if (p.frozenAt) await stopFrozen(ctx, p, "Stopped from its frozen sleep to be upgraded");
     const before = p.status;
     await setStatus(ctx, p.id, "RESTORING", null);
     await recordEvent(ctx.db, p, "INFO", EVENT.upgradeRequested, `Upgrading from template ${p.stackVersion} to ${target}`, {

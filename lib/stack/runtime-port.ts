@@ -7,7 +7,7 @@
 // touch anything, never learning it from a method that throws.
 //
 // Adapters: lib/docker/provisioner.ts (one Docker engine: every port but
-// placement) and lib/swarm/provisioner.ts (Docker Swarm: runtime and
+// placement; with the freezer) and lib/swarm/provisioner.ts (Docker Swarm: runtime and
 // placement). A provisioner belongs to one installation: everything that
 // changes the engine acts only on that installation's resources, and
 // listStacks is the only view of anyone else's.
@@ -183,6 +183,21 @@ export interface Placement {
   setNodeDrained(nodeId: string, drained: boolean): Promise<void>;
 }
 
+/**
+ * The frozen sleep tier (lib/projects/sleep-tier.ts): a stack's processes are
+ * suspended with their memory kept (Docker: the cgroup freezer, `docker
+ * pause`), and thawed in well under a second. An engine without it (Swarm:
+ * services have no pause) leaves it out, and idle projects are stopped at once.
+ */
+export interface Freezer {
+  /** Suspends every container of the ref; on failure none stays suspended. */
+  freeze(ref: string): Promise<void>;
+  /** Resumes every suspended container of the ref; returns how many were suspended. Safe to repeat. */
+  thaw(ref: string): Promise<number>;
+  /** The ref has containers and every one is suspended. */
+  isFrozen(ref: string): Promise<boolean>;
+}
+
 /** An engine as the project service holds it: its runtime, and the optional ports it has. */
 /** A file in a project's WAL archive volume (lib/stack/wal-archive.ts), or a gap marker for a segment it dropped. */
 export interface ArchivedFile {
@@ -209,6 +224,7 @@ export interface Provisioner extends Runtime {
   readonly walArchive?: WalArchiveOps;
   readonly functions?: FunctionFiles;
   readonly placement?: Placement;
+  readonly freezer?: Freezer;
 }
 
 /** What each feature is called when its engine lacks the port it needs (docs/scale-out.md lists them). */

@@ -62,6 +62,9 @@ export const idleTimeoutSchema = z.object({
   minutes: z.number().int().min(0).max(525_600, "Use at most a year.").nullable(),
 });
 
+/** A project's frozen time (lib/projects/sleep-tier.ts): minutes frozen before stopped (0 = stopped at once), or null for the installation's default. */
+export const frozenStopSchema = idleTimeoutSchema;
+
 /** Admin: drain a Swarm node (no new projects) or take it back. */
 export const nodeDrainSchema = z.object({
   nodeId: z.string().regex(/^[a-z0-9]{1,64}$/i, { message: "Not a Swarm node id." }),

@@ -21,6 +21,8 @@ import type { EngineStack, LogLine, OnProvisionEvent, Provisioner, Removed, Serv
 export interface FakeContainer {
   service: ServiceName;
   running: boolean;
+  /** Suspended by the freezer (only with FakeHooks.freezer). */
+  paused?: boolean;
   health: ServiceStatus["health"];
 }
 
@@ -123,6 +125,8 @@ export interface FakeHooks {
   exportData?: (spec: StackSpec) => Promise<void>;
   importEntry?: (spec: StackSpec, name: string) => Promise<void>;
   upgradeData?: (from: StackSpec, to: StackSpec) => Promise<void>;
+  /** Give the engine a freezer (the frozen sleep tier), as Docker's adapter has. */
+  freezer?: boolean;
 }
 
 function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: FakeHooks): Provisioner {
@@ -194,7 +198,10 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: Fake
     },
     async pause(ref) {
       log("pause", ref);
-      for (const c of own(ref)?.containers ?? []) c.running = false;
+      for (const c of own(ref)?.containers ?? []) {
+        c.running = false;
+        c.paused = false;
+      }
     },
     async restart(spec, opts) {
       log("restart", spec.ref);
@@ -304,5 +311,25 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: Fake
     },
     data: fakeDataOps({ engine, installationId, hooks, own, log }),
     functions: fakeFunctionOps({ installationId, own, log }),
+    ...(hooks.freezer
+      ? {
+          freezer: {
+            async freeze(ref: string) {
+              log("freeze", ref);
+              for (const c of own(ref)?.containers ?? []) if (c.running) c.paused = true;
+            },
+            async thaw(ref: string) {
+              log("thaw", ref);
+              const paused = (own(ref)?.containers ?? []).filter((c) => c.paused);
+              for (const c of paused) c.paused = false;
+              return paused.length;
+            },
+            async isFrozen(ref: string) {
+              const cs = own(ref)?.containers ?? [];
+              return cs.length > 0 && cs.every((c) => c.paused);
+            },
+          },
+        }
+      : {}),
   };
 }

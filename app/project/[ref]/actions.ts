@@ -56,6 +56,13 @@ export async function setIdleTimeoutAction(ref: string, minutes: number | null):
   });
 }
 
+export async function setFrozenStopAction(ref: string, minutes: number | null): Promise<ActionResult<undefined>> {
+  return runAction(async () => {
+    await getProjectService().setFrozenStop(await requireUser(), { ref, minutes });
+    return undefined;
+  });
+}
+
 export async function upgradeProjectAction(ref: string): Promise<ActionResult<ProjectSummary>> {
   return runAction(async () => getProjectService().upgradeProject(await requireUser(), ref));
 }

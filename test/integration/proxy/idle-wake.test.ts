@@ -49,7 +49,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
   const appPort = (app.address() as { port: number }).port;
-  const base = await openInstallation({ portRange: { start: 56400, end: 56499 }, config: { rootDomain: DOMAIN } });
+  // The stopped tier: idle projects are stopped at once, not frozen first (that tier: frozen-tier.test.ts).
+  const base = await openInstallation({ portRange: { start: 56400, end: 56499 }, config: { rootDomain: DOMAIN, frozenStopMin: 0 } });
   const applier = new NginxApplier({
     nginxBin: NGINX_BIN,
     mainConfPath: nginx.mainConfPath,

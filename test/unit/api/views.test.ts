@@ -11,6 +11,7 @@ const summary: ProjectSummary = {
   upgradeTo: null,
   upgradeBlocked: null,
   upgradeNote: null,
+  sleepTier: null,
   ref: "abcdefghijklmnopqrst",
   name: "Shop",
   region: null,

@@ -7,7 +7,10 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
   if (!idle) throw new Error("The project's idle setting was not read.");
   return (
     <TitledCard title="Auto-pause" data-testid="settings-section">
-      <IdleSetting projectRef={project.ref} initial={idle.minutes} defaultMinutes={idle.defaultMinutes} />
+      <div className="space-y-3">
+        <IdleSetting projectRef={project.ref} initial={idle.minutes} defaultMinutes={idle.defaultMinutes} />
+        {idle.frozen && <IdleSetting kind="frozen" projectRef={project.ref} initial={idle.frozen.minutes} defaultMinutes={idle.frozen.defaultMinutes} />}
+      </div>
     </TitledCard>
   );
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Project" ADD COLUMN "frozenAt" DATETIME;
+ALTER TABLE "Project" ADD COLUMN "frozenStopMin" INTEGER;

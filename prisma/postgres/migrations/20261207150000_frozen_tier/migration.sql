@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Project" ADD COLUMN     "frozenAt" TIMESTAMP(3),
+ADD COLUMN     "frozenStopMin" INTEGER;
