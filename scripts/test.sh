@@ -7,14 +7,14 @@
 #   - in the background, one after the other (one more busy core, not two):
 #     the unit and database tests in a vitest process of their own, then the
 #     checks (eslint, prettier --check, next build);
-#   - the integration tests, then the browser tests, in two lanes (two vitest
-#     processes side by side, test/support/lanes.ts): lane a holds what is
-#     engine-wide (the swarm, the live installation of
-#     test/global/live-installation.ts, which stands beside both lanes) and
-#     the files that drain or join its nodes; lane b the rest. A run given
-#     file arguments has one lane, as before. The browser tests' app server
-#     waits for the build's verdict (test/support/app-server.ts,
-#     SUPAFLEET_TEST_APP_BUILD).
+#   - in the foreground, the integration tests, then the browser tests (one
+#     vitest process, so the live installation of
+#     test/global/live-installation.ts stands beside both); with
+#     SUPAFLEET_TEST_LANES=2, in two lanes (two vitest processes side by side,
+#     test/support/lanes.ts): lane a holds what is engine-wide (the swarm, the
+#     live installation, the files that drain or join its nodes), lane b the
+#     rest. The browser tests' app server waits for the build's verdict
+#     (test/support/app-server.ts, SUPAFLEET_TEST_APP_BUILD).
 # A failed unit test or check fails the run with its output, as before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,7 +51,11 @@ status=0
 # The live installation beside the suite is part of every full run.
 export SUPAFLEET_TEST_LIVE_INSTALLATION=1
 main_args=(--project integration --project e2e --reporter=default --reporter=json)
-if [ $# -gt 0 ]; then
+# Lanes are opt-in (SUPAFLEET_TEST_LANES=2): measured on this 2-core machine,
+# two lanes made every file about twice as slow (the suite is CPU-bound, not
+# Docker-bound) and the first stack of lane b could miss its health grace
+# while lane a, the unit tests and next build started theirs (see README).
+if [ $# -gt 0 ] || [ "${SUPAFLEET_TEST_LANES:-1}" != 2 ]; then
   echo "==> integration and browser tests"
   npx vitest run "${main_args[@]}" --outputFile.json=test-artifacts/vitest.json --passWithNoTests "$@" || status=$?
 else
