@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { InvalidProxyInputError } from "@/lib/errors";
-import { renderMainConfig } from "@/lib/proxy/main-config";
 import { renderNginxConfig, type ProxySettings } from "@/lib/proxy/render-nginx-config";
+import { nginxAccepts as acceptedByNginx } from "@/test/support/nginx-accepts";
 
 const A = "aaaaaaaaaaaaaaaaaaaa";
 const B = "bbbbbbbbbbbbbbbbbbbb";
@@ -21,24 +21,7 @@ const settings: ProxySettings = {
 const tmp = mkdtempSync(join(tmpdir(), "supafleet-render-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** The real nginx parses what we render. */
-function nginxAccepts(site: string): void {
-  const sitePath = join(tmp, `site-${Math.random().toString(36).slice(2)}.conf`);
-  writeFileSync(sitePath, site);
-  const main = join(tmp, "main.conf");
-  writeFileSync(
-    main,
-    renderMainConfig({
-      siteConfPath: sitePath,
-      pidPath: join(tmp, "pid"),
-      errorLogPath: join(tmp, "err.log"),
-      accessLogPath: join(tmp, "acc.log"),
-      tempDir: tmp,
-      user: "root",
-    }),
-  );
-  execFileSync("/usr/sbin/nginx", ["-t", "-q", "-c", main], { stdio: "pipe" });
-}
+const nginxAccepts = (site: string) => acceptedByNginx(site, tmp);
 
 /** The gateway (or "paused") the route map gives a name, or null when it lists no such name. */
 function routeOf(conf: string, name: string): string | null {

@@ -1,17 +1,15 @@
 // Per-host TLS in the generated config (lib/proxy/render-tls.ts), checked on
 // the text and by the real nginx parsing it (with real certificate files).
-import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CertificateStore } from "@/lib/acme/certificate-store";
 import { issuedCertificates } from "@/lib/acme/hosts";
 import { createPoolerCa, poolerCertificate } from "@/lib/crypto/pooler-ca";
 import { InvalidProxyInputError } from "@/lib/errors";
-import { renderMainConfig } from "@/lib/proxy/main-config";
 import { renderNginxConfig, type ProxySettings } from "@/lib/proxy/render-nginx-config";
 import { planTls } from "@/lib/proxy/render-tls";
 import { tempFolder } from "@/test/support/temp-folder";
+import { nginxAccepts as acceptedByNginx } from "@/test/support/nginx-accepts";
 
 const DOMAIN = "cloud.example.com";
 const A = "aaaaaaaaaaaaaaaaaaaa";
@@ -43,23 +41,7 @@ function block(conf: string, name: string): string {
   return conf.slice(conf.lastIndexOf("server {", start), conf.indexOf("\n}\n", start));
 }
 
-function nginxAccepts(site: string): void {
-  const sitePath = join(tmp, `site-${Math.random().toString(36).slice(2)}.conf`);
-  writeFileSync(sitePath, site);
-  const main = join(tmp, "main.conf");
-  writeFileSync(
-    main,
-    renderMainConfig({
-      siteConfPath: sitePath,
-      pidPath: join(tmp, "pid"),
-      errorLogPath: join(tmp, "err.log"),
-      accessLogPath: join(tmp, "acc.log"),
-      tempDir: tmp,
-      user: "root",
-    }),
-  );
-  execFileSync("/usr/sbin/nginx", ["-t", "-q", "-c", main], { stdio: "pipe" });
-}
+const nginxAccepts = (site: string) => acceptedByNginx(site, tmp);
 
 describe("per-host TLS with automatic certificates", () => {
   const conf = renderNginxConfig(projects, { ...base, acme: acme([DOMAIN, `${A}.${DOMAIN}`, `${B}.${DOMAIN}`]) });
