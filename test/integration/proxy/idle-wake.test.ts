@@ -5,25 +5,16 @@
 // app), which starts it once however many requests race and holds API
 // clients until the gateway can answer them. A project its owner paused
 // stays paused.
-import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import { join, resolve } from "node:path";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NginxActivityLog } from "@/lib/proxy/activity";
-import { loadProxyProjects } from "@/lib/proxy/app-proxy";
-import { NginxApplier } from "@/lib/proxy/nginx-applier";
-import { ProjectService } from "@/lib/projects/service";
-import { handleWakeRequest } from "@/lib/projects/wake-http";
+import type { ProjectService } from "@/lib/projects/service";
 import type { SessionUser } from "@/lib/auth/actor";
-import { ensureDockerHost } from "@/test/support/docker-host";
-import { openInstallation, type Installation } from "@/test/support/installation";
-import { NGINX_BIN, sendViaNginx, startNginx, viaNginx, type NginxHost } from "@/test/support/nginx-host";
-import { ensureStandinImages } from "@/test/support/standin-images";
+import type { Installation } from "@/test/support/installation";
+import { sendViaNginx, viaNginx, type NginxHost } from "@/test/support/nginx-host";
+import { startWakeHarness, type WakeHarness } from "@/test/support/wake-harness";
 
 const DOMAIN = "idle.test";
 let nginx: NginxHost;
-let app: Server;
 let inst: Installation;
 let service: ProjectService;
 let user: SessionUser;
@@ -31,52 +22,16 @@ let ref: string;
 // The service role key: upstream (2026.09-r1) answers /rest/v1/ (the OpenAPI document) to that role only.
 let apiKey: string;
 
+let harness: WakeHarness | undefined;
+
 beforeAll(async () => {
-  const docker = await ensureDockerHost();
-  await ensureStandinImages(docker);
-  nginx = await startNginx();
-  const activityLog = join(nginx.dir, "log", "activity.log");
-  // The app's wake route, served by its own handler (app/api/wake/[ref]/route.ts calls the same).
-  app = createServer((req, res) => {
-    const ref = /^\/api\/wake\/([^/?]+)$/.exec(req.url ?? "")?.[1] ?? "";
-    const headers = { get: (n: string) => (req.headers[n] as string | undefined) ?? null };
-    const gone = new AbortController();
-    res.on("close", () => gone.abort());
-    void handleWakeRequest(service, ref, { method: req.method ?? "GET", headers, signal: gone.signal }).then(
-      (reply) => res.writeHead(reply.status, reply.headers).end(reply.body),
-      (err: unknown) => res.writeHead(500).end(String(err)),
-    );
-  });
-  await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
-  const appPort = (app.address() as { port: number }).port;
   // The stopped tier: idle projects are stopped at once, not frozen first (that tier: frozen-tier.test.ts).
-  const base = await openInstallation({ portRange: { start: 56400, end: 56499 }, config: { rootDomain: DOMAIN, frozenStopMin: 0 } });
-  const applier = new NginxApplier({
-    nginxBin: NGINX_BIN,
-    mainConfPath: nginx.mainConfPath,
-    siteConfPath: nginx.siteConfPath,
-    loadProjects: loadProxyProjects(base.db),
-    settings: {
-      rootDomain: DOMAIN,
-      scheme: "http",
-      appUpstream: { host: "127.0.0.1", port: appPort },
-      httpListen: { host: "127.0.0.1", port: nginx.port },
-      pagesDir: resolve("nginx/pages"),
-      clientMaxBodySize: "50m",
-      activityLog,
-    },
-  });
-  inst = base;
-  service = new ProjectService(base.db, base.provisioner, applier, base.config, { activity: new NginxActivityLog(activityLog, DOMAIN) });
-  const u = await base.db.user.create({ data: { id: randomUUID(), email: "sleepy@example.com", passwordHash: "x" } });
-  user = { id: u.id, email: u.email, name: null, role: "USER" };
+  harness = await startWakeHarness({ domain: DOMAIN, portRange: { start: 56400, end: 56499 }, config: { frozenStopMin: 0 } });
+  ({ nginx, inst, service, user } = harness);
 });
 
 afterAll(async () => {
-  if (ref) await inst.provisioner.destroy(ref).catch(() => undefined);
-  await inst?.db.$disconnect();
-  app?.close();
-  nginx?.stop();
+  await harness?.close();
 });
 
 const row = () => inst.db.project.findUniqueOrThrow({ where: { ref } });
