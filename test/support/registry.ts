@@ -6,7 +6,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import type Docker from "dockerode";
+import { pack } from "tar-stream";
 import { freePort } from "@/test/support/postgres-server";
 
 export interface Registry {
@@ -14,6 +16,12 @@ export interface Registry {
   stop(): Promise<void>;
   /** Tags a local image into the registry, pushes it, and removes the local tag (as if never pulled). */
   publish(docker: Docker, localImage: string, name: string): Promise<string>;
+  /**
+   * Builds a one-file image FROM scratch under `name`, publishes it as publish() does and
+   * returns its reference: for tests about pulls, where what the image holds does not matter
+   * (pushing a stand-in's hundreds of megabytes took about 30 s of the suite).
+   */
+  publishScratch(docker: Docker, name: string): Promise<string>;
 }
 
 const BIN = "/usr/bin/docker-registry";
@@ -43,7 +51,15 @@ export async function startRegistry(): Promise<Registry> {
     if (Date.now() > deadline) throw new Error(`docker-registry did not answer on ${host}: ${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  return {
+  const follow = (docker: Docker, stream: NodeJS.ReadableStream, what: string) =>
+    new Promise<void>((resolve, reject) =>
+      docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
+        const failed = err ?? out.find((o) => o.error);
+        if (failed) reject(new Error(`${what} failed: ${failed instanceof Error ? failed.message : failed.error}`));
+        else resolve();
+      }),
+    );
+  const registry: Registry = {
     host,
     async stop() {
       child.kill("SIGTERM");
@@ -54,16 +70,25 @@ export async function startRegistry(): Promise<Registry> {
       await docker.getImage(localImage).tag({ repo, tag });
       const ref = `${repo}:${tag}`;
       // The engine wants an X-Registry-Auth header even for a registry without auth.
-      const stream = await docker.getImage(ref).push({ authconfig: { serveraddress: host } });
-      await new Promise<void>((resolve, reject) =>
-        docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
-          const failed = err ?? out.find((o) => o.error);
-          if (failed) reject(new Error(`push of ${ref} failed: ${failed instanceof Error ? failed.message : failed.error}`));
-          else resolve();
-        }),
-      );
+      await follow(docker, await docker.getImage(ref).push({ authconfig: { serveraddress: host } }), `push of ${ref}`);
       await docker.getImage(ref).remove();
       return ref;
     },
+    async publishScratch(docker, name) {
+      const tar = pack();
+      tar.entry({ name: "Dockerfile" }, "FROM scratch\nCOPY marker /marker\n");
+      tar.entry({ name: "marker" }, `${name}\n`);
+      tar.finalize();
+      const chunks: Buffer[] = [];
+      for await (const chunk of tar) chunks.push(chunk as Buffer);
+      const local = `supafleet-scratch/${name}`;
+      await follow(docker, await docker.buildImage(Readable.from([Buffer.concat(chunks)]), { t: local, rm: true, forcerm: true }), `building ${local}`);
+      try {
+        return await registry.publish(docker, local, name);
+      } finally {
+        await docker.getImage(local).remove();
+      }
+    },
   };
+  return registry;
 }

@@ -19,8 +19,8 @@ beforeAll(async () => {
   docker = await ensureDockerHost();
   await ensureStandinImages(docker);
   registry = await startRegistry();
-  // The stand-in rest image, published under a fresh name: the host does not have it.
-  image = await registry.publish(docker, STANDIN_IMAGE_OVERRIDES.rest!, `supafleet-pulltest/rest:${randomBytes(4).toString("hex")}`);
+  // An image under a fresh name, published: the host does not have it.
+  image = await registry.publishScratch(docker, `supafleet-pulltest/rest:${randomBytes(4).toString("hex")}`);
 });
 
 afterAll(async () => {
