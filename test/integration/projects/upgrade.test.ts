@@ -80,20 +80,16 @@ async function gateway(path: string, headers: Record<string, string> = {}): Prom
 
 describe("a project on the previous template", () => {
   it("is made on 2026.02-r1 (as by the Supafleet before this one) and keeps it through a Supafleet restart and reconcile", async () => {
-    ref = (await inst.service.createProject(user, { name: "Old one" })).ref;
-    await inst.service.waitForIdle(ref);
-    // What an older Supafleet left: the previous template, no new API keys.
-    await inst.service.pauseProject(user, ref);
+    // Made by a Supafleet whose newest template was 2026.02-r1: its Postgres 15 made the database and
+    // db-config (a db-config volume takes its owner from the image that first mounts it).
+    const before = inst.restart({ config: { newProjectStackVersion: OLD } });
+    ref = (await before.createProject(user, { name: "Old one" })).ref;
+    await before.waitForIdle(ref);
+    // What an older Supafleet left: no new API keys (2026.02-r1's services never read them).
     const p = await inst.db.project.findUniqueOrThrow({ where: { ref } });
+    expect(p.stackVersion).toBe(OLD);
     const { apiKeys: _none, ...secrets } = inst.service.secretsOf(p);
-    await inst.db.project.update({ where: { ref }, data: { stackVersion: OLD, secrets: encryptSecrets(inst.config.masterKey, ref, JSON.stringify(secrets)) } });
-    await inst.provisioner.removeContainers(ref);
-    // Its database and db-config were made by 2026.02-r1's Postgres 15 (the create above made 17 ones:
-    // a db-config volume takes its owner from the image that first mounts it, and 15's postgres is not 17's).
-    await docker.getVolume(`supafleet-${ref}-db-data`).remove();
-    await docker.getVolume(`supafleet-${ref}-db-config`).remove();
-    await inst.service.resumeProject(user, ref);
-    await inst.service.waitForIdle(ref);
+    await inst.db.project.update({ where: { ref }, data: { secrets: encryptSecrets(inst.config.masterKey, ref, JSON.stringify(secrets)) } });
     expect((await inst.service.getProject(user, ref)).status).toBe("ACTIVE_HEALTHY");
     expect(await db("SHOW server_version")).toEqual([{ server_version: expect.stringMatching(/^15\./) }]);
     await db(
