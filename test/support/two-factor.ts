@@ -2,17 +2,25 @@
 // the key shown, type a code), and log in with the next unused code. The app
 // takes each time step's code once, so codes are handed out in step order.
 import type { Page } from "playwright-core";
-import { totpCode, totpKeyFromText, totpStep } from "@/lib/auth/totp";
+import { TOTP_PERIOD_SEC, TOTP_WINDOW, totpCode, totpKeyFromText, totpStep } from "@/lib/auth/totp";
 
 const lastStep = new WeakMap<Uint8Array, number>();
 
-/** A code the app has not seen yet: the current step, or the next one (waiting for it if needed). */
+/**
+ * A code the app has not seen yet, the oldest it still takes first: the app accepts
+ * TOTP_WINDOW steps either side of its clock, each step's code once and only in
+ * rising order, so three codes are at hand without waiting (the step before, this
+ * one, the next). The step before is handed out only while it has a few seconds
+ * left in the window, for the form to reach the app in time.
+ */
 export async function nextTotpCode(key: Uint8Array): Promise<string> {
   for (;;) {
-    const now = totpStep(Date.now());
-    const step = Math.max(now, (lastStep.get(key) ?? -1) + 1);
-    // The app accepts one step either side of its clock.
-    if (step <= now + 1) {
+    const t = Date.now();
+    const now = totpStep(t);
+    const leftInStepMs = (now + 1) * TOTP_PERIOD_SEC * 1000 - t;
+    const oldest = now - TOTP_WINDOW + (leftInStepMs < 8_000 ? 1 : 0);
+    const step = Math.max(oldest, (lastStep.get(key) ?? -Infinity) + 1);
+    if (step <= now + TOTP_WINDOW) {
       lastStep.set(key, step);
       return totpCode(key, step);
     }

@@ -337,4 +337,15 @@ describe.each(TEMPLATE_VERSIONS)("an app's first journey on template %s", (versi
     });
     expect(refused.status).toBe(401);
   });
+
+  it("stops Auth as GoTrue stops: on SIGTERM, gracefully, exit code 0 (not killed at the end of its grace)", async () => {
+    const docker = await ensureDockerHost();
+    const [auth] = await docker.listContainers({ filters: { label: [`${LABELS.ref}=${ref}`, `${LABELS.service}=auth`] } });
+    const container = docker.getContainer(auth!.Id);
+    await container.stop({ t: 20 });
+    // A process that ignores SIGTERM is killed with SIGKILL when the grace ends: 137.
+    expect((await container.inspect()).State.ExitCode).toBe(0);
+    const logs = (await container.logs({ stdout: true, stderr: true, tail: 5 })).toString("utf8");
+    expect(logs).toContain("received graceful shutdown signal");
+  });
 });
