@@ -38,6 +38,18 @@ export async function thawStack(docker: Docker, ref: string, installationId: str
   return paused.length;
 }
 
+/**
+ * A wake's thaw, from one listing: unpauses whatever is paused and says whether
+ * the stack was frozen whole (it has containers and every one was paused). The
+ * wake path has no time for a second listing (issue 30: a frozen wake under 0.3 s).
+ */
+export async function thawWhole(docker: Docker, ref: string, installationId: string): Promise<boolean> {
+  const all = await stackContainers(docker, ref, installationId);
+  const paused = all.filter((c) => c.State === "paused");
+  await Promise.all(paused.map((c) => ignoring([304, 404, 409], () => docker.getContainer(c.Id).unpause())));
+  return all.length > 0 && paused.length === all.length;
+}
+
 /** Whether the stack has containers and every one of them is paused: a frozen stack as the tier left it. */
 export async function isFrozen(docker: Docker, ref: string, installationId: string): Promise<boolean> {
   const all = await stackContainers(docker, ref, installationId);

@@ -9,7 +9,7 @@ import { stackUsage, volumeSizes } from "@/lib/docker/stats";
 import { readMetadata, writeMetadata } from "@/lib/docker/metadata";
 import { listEngineStacks, removeServiceContainer, removeStack, usedHostPorts, usedSubnets } from "@/lib/docker/resources";
 import { applyStack, inspectStack, stopStack } from "@/lib/docker/stack-runner";
-import { freezeStack, isFrozen, thawStack } from "@/lib/docker/freeze";
+import { freezeStack, isFrozen, thawStack, thawWhole } from "@/lib/docker/freeze";
 import { containerName } from "@/lib/stack/build-stack-spec";
 import type { StackSpec } from "@/lib/stack/types";
 import { exportData, importData } from "@/lib/docker/data-archive";
@@ -84,6 +84,7 @@ export function dockerProvisioner(docker: Docker, installationId: string, opts: 
       },
       thaw: (ref) => thawStack(docker, ref, installationId),
       isFrozen: (ref) => isFrozen(docker, ref, installationId),
+      thawWhole: (ref) => thawWhole(docker, ref, installationId),
     },
   };
 }

@@ -81,13 +81,11 @@ export async function freezeProject(ctx: ProjectCore, p: { id: string; ref: stri
  */
 export async function thawProject(ctx: ProjectCore, p: { id: string; ref: string }): Promise<boolean> {
   const freezer = ctx.provisioner.freezer;
-  if (!freezer || !(await freezer.isFrozen(p.ref))) {
-    if (freezer) await freezer.thaw(p.ref);
+  if (!freezer || !(await freezer.thawWhole(p.ref))) {
     await ctx.db.project.update({ where: { id: p.id }, data: { frozenAt: null } });
     await recordEvent(ctx.db, p, "WARN", EVENT.sleepStopped, "Its frozen stack was no longer whole; starting it as a stopped one");
     return false;
   }
-  await freezer.thaw(p.ref);
   // Healthy when frozen (only healthy projects are), and Docker's health checks resume now; the monitor watches it again.
   await ctx.db.project.update({
     where: { id: p.id },

@@ -196,6 +196,8 @@ export interface Freezer {
   thaw(ref: string): Promise<number>;
   /** The ref has containers and every one is suspended. */
   isFrozen(ref: string): Promise<boolean>;
+  /** Resumes what is suspended, in one look at the engine; true when the ref had containers and every one was suspended. */
+  thawWhole(ref: string): Promise<boolean>;
 }
 
 /** An engine as the project service holds it: its runtime, and the optional ports it has. */

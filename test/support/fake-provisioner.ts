@@ -328,6 +328,13 @@ function fakeProvisioner(engine: FakeEngine, installationId: string, hooks: Fake
               const cs = own(ref)?.containers ?? [];
               return cs.length > 0 && cs.every((c) => c.paused);
             },
+            async thawWhole(ref: string) {
+              log("thaw", ref);
+              const cs = own(ref)?.containers ?? [];
+              const whole = cs.length > 0 && cs.every((c) => c.paused);
+              for (const c of cs) c.paused = false;
+              return whole;
+            },
           },
         }
       : {}),
