@@ -14,7 +14,7 @@ import { randomUUID } from "node:crypto";
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type Docker from "dockerode";
 import { importJWK, SignJWT } from "jose";
 import { Agent, fetch as undiciFetch } from "undici";
@@ -22,13 +22,11 @@ import { afterAll, beforeAll } from "vitest";
 import type { SessionUser } from "@/lib/auth/actor";
 import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { createPoolerCa, type PoolerCa } from "@/lib/crypto/pooler-ca";
-import { loadProxyProjects } from "@/lib/proxy/app-proxy";
-import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { openInstallation, type Installation } from "@/test/support/installation";
-import { NGINX_BIN, startNginx, type NginxHost } from "@/test/support/nginx-host";
+import { startNginx, testNginxApplier, type NginxHost } from "@/test/support/nginx-host";
 import { freePort } from "@/test/support/postgres-server";
 import { ensureStandinImages } from "@/test/support/standin-images";
 
@@ -102,21 +100,7 @@ export async function startStandinProject(opts: StandinProjectOptions): Promise<
     inst = await openInstallation({
       url: `file:${join(tmp, "supafleet.db")}`,
       portRange: opts.portRange,
-      proxy: (db) =>
-        new NginxApplier({
-          nginxBin: NGINX_BIN,
-          mainConfPath: started.mainConfPath,
-          siteConfPath: started.siteConfPath,
-          loadProjects: loadProxyProjects(db),
-          settings: {
-            rootDomain: opts.domain,
-            scheme: "http",
-            appUpstream: { host: "127.0.0.1", port: appPort },
-            httpListen: { host: "127.0.0.1", port: started.port },
-            pagesDir: resolve("nginx/pages"),
-            clientMaxBodySize: "50m",
-          },
-        }),
+      proxy: (db) => testNginxApplier(started, db, { domain: opts.domain, appPort }),
       config: {
         rootDomain: opts.domain,
         publicPort: started.port,
