@@ -37,7 +37,8 @@ export async function openInstallation(opts: {
   url?: string;
   portRange: { start: number; end: number };
   masterKey?: Buffer;
-  proxy?: ProxyNotifier;
+  /** The proxy, or how to make it from the installation's database (nginx reads the projects from it). */
+  proxy?: ProxyNotifier | ((db: Db) => ProxyNotifier);
   config?: Partial<ProjectServiceConfig>;
 }): Promise<Installation> {
   const url = opts.url ?? `file:${join(mkdtempSync(join(tmpdir(), "supafleet-installation-")), "supafleet.db")}`;
@@ -56,7 +57,7 @@ export async function openInstallation(opts: {
     subnetPool: laneSubnetPool(),
     ...opts.config,
   };
-  const proxy = opts.proxy ?? { apply: async () => undefined };
+  const proxy = (typeof opts.proxy === "function" ? opts.proxy(db) : opts.proxy) ?? { apply: async () => undefined };
   return {
     db,
     url,

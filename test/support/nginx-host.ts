@@ -5,8 +5,12 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import type { Db } from "@/lib/db/client";
+import { loadProxyProjects } from "@/lib/proxy/app-proxy";
 import { renderMainConfig } from "@/lib/proxy/main-config";
+import { NginxApplier } from "@/lib/proxy/nginx-applier";
+import type { ProxySettings } from "@/lib/proxy/render-nginx-config";
 import { nginxRuntimeLayout, nginxWorker, prepareNginxRuntime } from "@/lib/proxy/nginx-runtime";
 import { freePort } from "@/test/support/postgres-server";
 
@@ -76,6 +80,25 @@ export async function startNginx(initialSite = "# empty\n"): Promise<NginxHost> 
   writeFileSync(host.siteConfPath, initialSite);
   execFileSync(NGINX_BIN, ["-c", host.mainConfPath]);
   return host;
+}
+
+/** The app's applier for a test installation: its projects from `db`, served over HTTP on `nginx`'s loopback port, the app at `appPort`. */
+export function testNginxApplier(nginx: NginxHost, db: Db, opts: { domain: string; appPort: number; settings?: Partial<ProxySettings> }): NginxApplier {
+  return new NginxApplier({
+    nginxBin: NGINX_BIN,
+    mainConfPath: nginx.mainConfPath,
+    siteConfPath: nginx.siteConfPath,
+    loadProjects: loadProxyProjects(db),
+    settings: {
+      rootDomain: opts.domain,
+      scheme: "http",
+      appUpstream: { host: "127.0.0.1", port: opts.appPort },
+      httpListen: { host: "127.0.0.1", port: nginx.port },
+      pagesDir: resolve("nginx/pages"),
+      clientMaxBodySize: "50m",
+      ...opts.settings,
+    },
+  });
 }
 
 /** An HTTP request to nginx with a chosen Host header. */

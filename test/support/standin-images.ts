@@ -33,7 +33,7 @@ const STANDINS: Array<{ dir: string; tag: string; parent?: string; hostCa?: bool
   { dir: "storage", tag: "supafleet-standin/storage:3", parent: "common-wget", hostCa: true },
   { dir: "imgproxy", tag: "supafleet-standin/imgproxy:2", parent: "common" },
   // Real Deno and vendored jose from the npm registry (test/standins/functions).
-  { dir: "functions", tag: "supafleet-standin/functions:3", parent: "common", hostCa: true },
+  { dir: "functions", tag: "supafleet-standin/functions:4", parent: "common", hostCa: true },
   { dir: "analytics", tag: "supafleet-standin/analytics:2", parent: "common-curl" },
   { dir: "vector", tag: "supafleet-standin/vector:2", parent: "common-wget" },
   { dir: "supavisor", tag: "supafleet-standin/supavisor:2", parent: "common-curl" },

@@ -4,17 +4,15 @@
 // tests and benches drive requests through, by subdomain.
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { NginxActivityLog } from "@/lib/proxy/activity";
-import { loadProxyProjects } from "@/lib/proxy/app-proxy";
-import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import { ProjectService } from "@/lib/projects/service";
 import type { ProjectServiceConfig } from "@/lib/projects/context";
 import { handleWakeRequest } from "@/lib/projects/wake-http";
 import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { openInstallation, type Installation } from "@/test/support/installation";
-import { NGINX_BIN, startNginx, type NginxHost } from "@/test/support/nginx-host";
+import { startNginx, testNginxApplier, type NginxHost } from "@/test/support/nginx-host";
 import { ensureStandinImages } from "@/test/support/standin-images";
 
 export interface WakeHarness {
@@ -53,21 +51,7 @@ export async function startWakeHarness(opts: {
   await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
   const appPort = (app.address() as { port: number }).port;
   const inst = await openInstallation({ portRange: opts.portRange, config: { rootDomain: opts.domain, ...opts.config } });
-  const applier = new NginxApplier({
-    nginxBin: NGINX_BIN,
-    mainConfPath: nginx.mainConfPath,
-    siteConfPath: nginx.siteConfPath,
-    loadProjects: loadProxyProjects(inst.db),
-    settings: {
-      rootDomain: opts.domain,
-      scheme: "http",
-      appUpstream: { host: "127.0.0.1", port: appPort },
-      httpListen: { host: "127.0.0.1", port: nginx.port },
-      pagesDir: resolve("nginx/pages"),
-      clientMaxBodySize: "50m",
-      activityLog,
-    },
-  });
+  const applier = testNginxApplier(nginx, inst.db, { domain: opts.domain, appPort, settings: { activityLog } });
   const service = (app$.service = new ProjectService(inst.db, inst.provisioner, applier, inst.config, {
     activity: new NginxActivityLog(activityLog, opts.domain),
   }));

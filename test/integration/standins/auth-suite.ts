@@ -1,42 +1,26 @@
-// The GoTrue double (test/standins/auth) behind a real project: one project
-// of a template version on the stand-ins (one test file per version), reached through a real nginx by
-// subdomain, its Auth settings saved with an SMTP catcher as the mail server;
-// then what an app does with @supabase/supabase-js: sign up, read the mail,
-// follow the link, sign in, get the user, refresh, and the errors GoTrue gives.
-import { createHmac, createPublicKey, randomBytes, randomUUID, timingSafeEqual, verify, type JsonWebKey } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+// The GoTrue double (test/standins/auth) behind a real project: a project of
+// a template version on the stand-ins (test/support/standin-project.ts; the
+// newest template's is shared with the other suites of
+// newest-template.test.ts, the previous one's is auth-2026-02.test.ts's own),
+// reached through a real nginx by subdomain, its Auth settings saved with an
+// SMTP catcher as the mail server; then what an app does with
+// @supabase/supabase-js: sign up, read the mail, follow the link, sign in, get
+// the user, refresh, and the errors GoTrue gives. Saving the settings
+// recreates the project's auth container and turns e-mail confirmation on:
+// on a shared project this suite runs last.
+import { createHmac, createPublicKey, randomBytes, timingSafeEqual, verify, type JsonWebKey } from "node:crypto";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
-import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
-import { ensureInstallationId } from "@/lib/installation/service";
-import { createDockerProvisioner } from "@/lib/docker/provisioner";
-import type { Provisioner } from "@/lib/projects/provisioner";
-import { ProjectService } from "@/lib/projects/service";
-import { loadProxyProjects } from "@/lib/proxy/app-proxy";
-import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import { LABELS } from "@/lib/stack/types";
-import type { SessionUser } from "@/lib/auth/actor";
-import { ensureDockerHost } from "@/test/support/docker-host";
-import { NGINX_BIN, startNginx, type NginxHost } from "@/test/support/nginx-host";
-import { freePort } from "@/test/support/postgres-server";
+import type { StandinProject } from "@/test/support/standin-project";
 import { startSmtpCatcher, type SmtpCatcher } from "@/test/support/smtp-catcher";
-import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
 
-/** The whole file's suite for one template version (a project each). */
-export function authDoubleSuite(version: string): void {
-  const DOMAIN = "auth-double.test";
+/** The suite for one template version, on `project` (of that version). */
+export function authDoubleSuite(version: string, project: () => StandinProject): void {
   const SITE = "http://localhost:3000";
   const SMTP = { user: "mailer", pass: `pw-${randomBytes(6).toString("hex")}` };
-  const tmp = mkdtempSync(join(tmpdir(), "supafleet-auth-double-"));
-  let nginx: NginxHost;
-  let db: Db;
   let smtp: SmtpCatcher;
-  let provisioner: Provisioner | undefined;
-  let ref: string | undefined;
+  let ref: string;
   let publicUrl: string;
   let anonKey: string;
   let serviceKey: string;
@@ -44,9 +28,7 @@ export function authDoubleSuite(version: string): void {
   let jwtSecret: string;
   // GOTRUE_JWT_ISSUER as the template sets it (2026.02-r1 sets none: no iss claim, RegisteredClaims omitempty).
   let issuer: string | undefined;
-  const dispatcher = new Agent({ connect: { lookup: (_h, _o, cb) => cb(null, [{ address: "127.0.0.1", family: 4 }]) } });
-  const projectFetch = ((input: string | URL, init?: RequestInit) =>
-    undiciFetch(input, { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as typeof fetch;
+  const projectFetch: typeof fetch = (input, init) => project().fetch(input, init);
   // Realtime is not used here, but supabase-js on Node 20 wants a WebSocket class when it is made.
   class NoRealtime {
     constructor() {
@@ -77,87 +59,47 @@ export function authDoubleSuite(version: string): void {
     return { header, payload: JSON.parse(Buffer.from(p!, "base64url").toString()) as Record<string, unknown>, valid };
   }
 
-  beforeAll(async () => {
-    const docker = await ensureDockerHost();
-    await ensureStandinImages(docker);
-    nginx = await startNginx();
-    smtp = await startSmtpCatcher(SMTP);
-    const url = `file:${join(tmp, "supafleet.db")}`;
-    await migrate(url);
-    db = createDb(url);
-    const installationId = await ensureInstallationId(db);
-    provisioner = createDockerProvisioner("/var/run/docker.sock", installationId);
-    const applier = new NginxApplier({
-      nginxBin: NGINX_BIN,
-      mainConfPath: nginx.mainConfPath,
-      siteConfPath: nginx.siteConfPath,
-      loadProjects: loadProxyProjects(db),
-      settings: {
-        rootDomain: DOMAIN,
-        scheme: "http",
-        appUpstream: { host: "127.0.0.1", port: await freePort() },
-        httpListen: { host: "127.0.0.1", port: nginx.port },
-        pagesDir: resolve("nginx/pages"),
-        clientMaxBodySize: "50m",
-      },
-    });
-    const service = new ProjectService(db, provisioner, applier, {
-      // Its own ports per version: the two files may run at once.
-      portRange: version === "2026.02-r1" ? { start: 55750, end: 55799 } : { start: 55700, end: 55749 },
-      masterKey: randomBytes(32),
-      rootDomain: DOMAIN,
-      publicScheme: "http",
-      publicPort: nginx.port,
-      newProjectStackVersion: version,
-      imageOverrides: STANDIN_IMAGE_OVERRIDES,
-    });
-    const u = await db.user.create({ data: { id: randomUUID(), email: "owner@example.com", passwordHash: "x", projectQuota: 1 } });
-    const owner: SessionUser = { id: u.id, email: u.email, name: null, role: "USER" };
-    ref = (await service.createProject(owner, { name: "Auth double" })).ref;
-    await service.waitForIdle(ref);
-    const created = await service.getProject(owner, ref);
-    expect(created.status, created.statusReason ?? "").toBe("ACTIVE_HEALTHY");
-    ({ anonKey, serviceRoleKey: serviceKey } = await service.getProjectDetails(owner, ref));
-    publicUrl = `http://${ref}.${DOMAIN}:${nginx.port}`;
-    // The catcher on the host, as the auth container reaches it: its network's gateway.
-    const [auth] = await docker.listContainers({ all: true, filters: { label: [`${LABELS.ref}=${ref}`, `${LABELS.service}=auth`] } });
-    const nets = Object.values((await docker.getContainer(auth!.Id).inspect()).NetworkSettings.Networks);
-    const gateway = nets.map((n) => n.Gateway).find(Boolean);
-    expect(gateway, "the auth container's network gateway").toBeTruthy();
-    await service.saveAuthSettings(owner, ref, {
-      siteUrl: SITE,
-      redirectUrls: [`${SITE}/**`],
-      confirmEmail: true,
-      smtp: { host: gateway, port: smtp.port, user: SMTP.user, password: SMTP.pass, senderEmail: "noreply@example.com", senderName: "Auth Double" },
-    });
-    await service.waitForIdle(ref);
-    const saved = await service.getProject(owner, ref);
-    expect(saved.status, saved.statusReason ?? "").toBe("ACTIVE_HEALTHY");
-    const [rest] = await docker.listContainers({ filters: { label: [`${LABELS.ref}=${ref}`, `${LABELS.service}=rest`] } });
-    const env = (await docker.getContainer(rest!.Id).inspect()).Config.Env ?? [];
-    // PostgREST's key: the project's JWKS where the version has asymmetric keys, else the JWT secret.
-    const pgrst = env.find((e) => e.startsWith("PGRST_JWT_SECRET="))!.slice("PGRST_JWT_SECRET=".length);
-    jwks = pgrst.startsWith("{") ? (JSON.parse(pgrst) as { keys: JsonWebKey[] }) : null;
-    jwtSecret = pgrst;
-    const [authC] = await docker.listContainers({ filters: { label: [`${LABELS.ref}=${ref}`, `${LABELS.service}=auth`] } });
-    const authEnv = (await docker.getContainer(authC!.Id).inspect()).Config.Env ?? [];
-    if (jwks) jwtSecret = authEnv.find((e) => e.startsWith("GOTRUE_JWT_SECRET="))!.slice("GOTRUE_JWT_SECRET=".length);
-    issuer = authEnv.find((e) => e.startsWith("GOTRUE_JWT_ISSUER="))?.slice("GOTRUE_JWT_ISSUER=".length);
-  }, 600_000);
-
-  afterAll(async () => {
-    if (ref) await provisioner?.destroy(ref).catch(() => undefined);
-    await smtp?.close();
-    await db?.$disconnect();
-    nginx?.stop();
-    await dispatcher.close();
-    rmSync(tmp, { recursive: true, force: true });
-  });
-
   describe(`the Auth double on a ${version} project, through nginx by subdomain`, () => {
     const email = `user-${randomBytes(4).toString("hex")}@example.com`;
     const password = "correct horse battery";
     let link: string;
+
+    beforeAll(async () => {
+      const p = project();
+      const { docker, owner } = p;
+      const service = p.inst.service;
+      ({ ref, anonKey, serviceRoleKey: serviceKey } = p);
+      publicUrl = p.url;
+      smtp = await startSmtpCatcher(SMTP);
+      // The catcher on the host, as the auth container reaches it: its network's gateway.
+      const [auth] = await docker.listContainers({ all: true, filters: { label: [`${LABELS.ref}=${ref}`, `${LABELS.service}=auth`] } });
+      const nets = Object.values((await docker.getContainer(auth!.Id).inspect()).NetworkSettings.Networks);
+      const gateway = nets.map((n) => n.Gateway).find(Boolean);
+      expect(gateway, "the auth container's network gateway").toBeTruthy();
+      await service.saveAuthSettings(owner, ref, {
+        siteUrl: SITE,
+        redirectUrls: [`${SITE}/**`],
+        confirmEmail: true,
+        smtp: { host: gateway, port: smtp.port, user: SMTP.user, password: SMTP.pass, senderEmail: "noreply@example.com", senderName: "Auth Double" },
+      });
+      await service.waitForIdle(ref);
+      const saved = await service.getProject(owner, ref);
+      expect(saved.status, saved.statusReason ?? "").toBe("ACTIVE_HEALTHY");
+      const [rest] = await docker.listContainers({ filters: { label: [`${LABELS.ref}=${ref}`, `${LABELS.service}=rest`] } });
+      const env = (await docker.getContainer(rest!.Id).inspect()).Config.Env ?? [];
+      // PostgREST's key: the project's JWKS where the version has asymmetric keys, else the JWT secret.
+      const pgrst = env.find((e) => e.startsWith("PGRST_JWT_SECRET="))!.slice("PGRST_JWT_SECRET=".length);
+      jwks = pgrst.startsWith("{") ? (JSON.parse(pgrst) as { keys: JsonWebKey[] }) : null;
+      jwtSecret = pgrst;
+      const [authC] = await docker.listContainers({ filters: { label: [`${LABELS.ref}=${ref}`, `${LABELS.service}=auth`] } });
+      const authEnv = (await docker.getContainer(authC!.Id).inspect()).Config.Env ?? [];
+      if (jwks) jwtSecret = authEnv.find((e) => e.startsWith("GOTRUE_JWT_SECRET="))!.slice("GOTRUE_JWT_SECRET=".length);
+      issuer = authEnv.find((e) => e.startsWith("GOTRUE_JWT_ISSUER="))?.slice("GOTRUE_JWT_ISSUER=".length);
+    }, 600_000);
+
+    afterAll(async () => {
+      await smtp?.close();
+    });
 
     it("answers as a double, with the project's settings", async () => {
       const res = await projectFetch(`${publicUrl}/auth/v1/settings`, { headers: { apikey: anonKey } });

@@ -1,33 +1,12 @@
-// One stand-in project on the newest template for the REST stand-in's test,
-// set up as test/integration/smoke/smoke.test.ts sets up its own: a real
-// nginx by subdomain, the template's gateway, the real postgres-meta (/pg/)
-// and a real PostgreSQL. Also signs users' access tokens the way GoTrue does.
-import { randomBytes, randomUUID } from "node:crypto";
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+// What the REST stand-in's suite (rest-suite.ts) asks of its project
+// (test/support/standin-project.ts): requests to /rest/v1 and /pg/ through
+// nginx and the template's gateway, supabase-js, and users' access tokens
+// signed the way GoTrue signs them.
+import { randomUUID } from "node:crypto";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
-import { importJWK, SignJWT } from "jose";
-import { Agent, fetch as undiciFetch, WebSocket } from "undici";
-import { decryptSecrets } from "@/lib/crypto/secret-box";
-import { createDb, type Db } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
-import { ensureInstallationId } from "@/lib/installation/service";
-import { createDockerProvisioner } from "@/lib/docker/provisioner";
-import type { Provisioner } from "@/lib/projects/provisioner";
-import { ProjectService } from "@/lib/projects/service";
-import { loadProxyProjects } from "@/lib/proxy/app-proxy";
-import { NginxApplier } from "@/lib/proxy/nginx-applier";
-import type { ProjectSecrets } from "@/lib/stack/secrets";
-import { LATEST_STACK_VERSION } from "@/lib/stack/template";
-import type { SessionUser } from "@/lib/auth/actor";
-import { ensureDockerHost } from "@/test/support/docker-host";
-import { NGINX_BIN, startNginx, type NginxHost } from "@/test/support/nginx-host";
-import { freePort } from "@/test/support/postgres-server";
-import { ensureStandinImages, STANDIN_IMAGE_OVERRIDES } from "@/test/support/standin-images";
+import { WebSocket } from "undici";
+import type { StandinProject } from "@/test/support/standin-project";
 
-const DOMAIN = "rest-standin.test";
 type RealtimeTransport = NonNullable<NonNullable<NonNullable<Parameters<typeof createClient>[2]>["realtime"]>["transport"]>;
 
 export interface Answer {
@@ -48,93 +27,21 @@ export interface RestInit {
 }
 
 export class RestProject {
-  url = "";
-  anonKey = "";
-  serviceKey = "";
-  private secrets: ProjectSecrets | undefined;
-  private readonly masterKey = randomBytes(32);
-  private readonly tmp = mkdtempSync(join(tmpdir(), "supafleet-rest-standin-"));
-  private nginx: NginxHost | undefined;
-  private db: Db | undefined;
-  private provisioner: Provisioner | undefined;
-  private ref: string | undefined;
-  private host = "";
-  // Connections for the project's host go to nginx on loopback; the URL and Host stay the project's.
-  private readonly dispatcher = new Agent({
-    connect: {
-      lookup: (hostname, options, cb) => {
-        if (hostname.toLowerCase() !== this.host) return dnsLookup(hostname, options, cb as never);
-        if (options.all) (cb as (e: null, a: LookupAddress[]) => void)(null, [{ address: "127.0.0.1", family: 4 }]);
-        else (cb as (e: null, a: string, f: number) => void)(null, "127.0.0.1", 4);
-      },
-    },
-  });
-  readonly fetch = ((input: string | URL | Request, init?: RequestInit) =>
-    undiciFetch(input as string, { ...(init as object), dispatcher: this.dispatcher } as never)) as unknown as typeof fetch;
+  constructor(private readonly project: () => StandinProject) {}
 
-  async start(): Promise<void> {
-    const docker = await ensureDockerHost();
-    await ensureStandinImages(docker);
-    this.nginx = await startNginx();
-    const appPort = await freePort();
-    const dbUrl = `file:${join(this.tmp, "supafleet.db")}`;
-    await migrate(dbUrl);
-    const db = (this.db = createDb(dbUrl));
-    const installationId = await ensureInstallationId(db);
-    this.provisioner = createDockerProvisioner("/var/run/docker.sock", installationId);
-    const applier = new NginxApplier({
-      nginxBin: NGINX_BIN,
-      mainConfPath: this.nginx.mainConfPath,
-      siteConfPath: this.nginx.siteConfPath,
-      loadProjects: loadProxyProjects(db),
-      settings: {
-        rootDomain: DOMAIN,
-        scheme: "http",
-        appUpstream: { host: "127.0.0.1", port: appPort },
-        httpListen: { host: "127.0.0.1", port: this.nginx.port },
-        pagesDir: resolve("nginx/pages"),
-        clientMaxBodySize: "50m",
-      },
-    });
-    const service = new ProjectService(db, this.provisioner, applier, {
-      portRange: { start: 55700, end: 55799 },
-      masterKey: this.masterKey,
-      rootDomain: DOMAIN,
-      publicScheme: "http",
-      imageOverrides: STANDIN_IMAGE_OVERRIDES,
-    });
-    const u = await db.user.create({ data: { id: randomUUID(), email: "rest@example.com", passwordHash: "x", projectQuota: 1 } });
-    const user: SessionUser = { id: u.id, email: u.email, name: null, role: "USER" };
-    const ref = (this.ref = (await service.createProject(user, { name: "Rest stand-in" })).ref);
-    await service.waitForIdle(ref);
-    const project = await db.project.findUniqueOrThrow({ where: { ref } });
-    if (project.status !== "ACTIVE_HEALTHY") throw new Error(`project is ${project.status}: ${project.statusReason}`);
-    if (project.stackVersion !== LATEST_STACK_VERSION)
-      throw new Error(`project is on ${project.stackVersion}, not the newest template ${LATEST_STACK_VERSION}`);
-    this.secrets = JSON.parse(decryptSecrets(this.masterKey, ref, project.secrets)) as ProjectSecrets;
-    const details = await service.getProjectDetails(user, ref);
-    this.anonKey = details.anonKey;
-    this.serviceKey = details.serviceRoleKey;
-    this.host = `${ref}.${DOMAIN}`;
-    this.url = `http://${this.host}:${this.nginx.port}`;
-  }
-
-  async stop(): Promise<void> {
-    if (this.ref) await this.provisioner?.destroy(this.ref).catch(() => undefined);
-    await this.db?.$disconnect();
-    this.nginx?.stop();
-    await this.dispatcher.close();
-    rmSync(this.tmp, { recursive: true, force: true });
+  get url(): string {
+    return this.project().url;
   }
 
   /** A request to /rest/v1 through nginx and the gateway, its body parsed when it is JSON. */
   async rest(path: string, init: RestInit = {}): Promise<Answer> {
-    const key = init.key ?? this.anonKey;
+    const p = this.project();
+    const key = init.key ?? p.anonKey;
     const headers: Record<string, string> = { apikey: key, ...init.headers };
     const token = init.token === undefined ? key : init.token;
     if (token !== null) headers.authorization = `Bearer ${token}`;
     if (init.body !== undefined) headers["content-type"] = "application/json";
-    const res = await this.fetch(`${this.url}/rest/v1${path}`, {
+    const res = await p.fetch(`${p.url}/rest/v1${path}`, {
       method: init.method ?? "GET",
       headers,
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
@@ -151,9 +58,10 @@ export class RestProject {
 
   /** SQL through /pg/ (the real postgres-meta) with the service key, as scripts/smoke.mjs does. */
   async pgQuery(query: string): Promise<unknown> {
-    const res = await this.fetch(`${this.url}/pg/query`, {
+    const p = this.project();
+    const res = await p.fetch(`${p.url}/pg/query`, {
       method: "POST",
-      headers: { apikey: this.serviceKey, authorization: `Bearer ${this.serviceKey}`, "content-type": "application/json" },
+      headers: { apikey: p.serviceRoleKey, authorization: `Bearer ${p.serviceRoleKey}`, "content-type": "application/json" },
       body: JSON.stringify({ query }),
     });
     const text = await res.text();
@@ -163,8 +71,9 @@ export class RestProject {
 
   /** supabase-js with the anon key, and a user's access token when given. */
   client(token: string | null): SupabaseClient {
-    return createClient(this.url, this.anonKey, {
-      global: { fetch: this.fetch },
+    const p = this.project();
+    return createClient(p.url, p.anonKey, {
+      global: { fetch: p.fetch },
       auth: { persistSession: false, autoRefreshToken: false },
       // Node 20 has no global WebSocket; supabase-js's realtime client wants one (unused here).
       realtime: { transport: WebSocket as unknown as RealtimeTransport },
@@ -194,16 +103,12 @@ export class RestProject {
   }
 
   /** HS256 with the project's JWT secret (the legacy way; another secret when given). */
-  async signHs256(claims: Record<string, unknown>, secret?: string): Promise<string> {
-    return new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(new TextEncoder().encode(secret ?? this.secrets!.jwtSecret));
+  signHs256(claims: Record<string, unknown>, secret?: string): Promise<string> {
+    return this.project().signHs256(claims, secret);
   }
 
-  /** ES256 with the project's signing key (JWT_KEYS' EC key, its kid in the header), as GoTrue signs with GOTRUE_JWT_KEYS. */
-  async signEs256(claims: Record<string, unknown>): Promise<string> {
-    const keys = JSON.parse(this.secrets!.apiKeys!.jwtKeys) as Array<{ kty: string; kid?: string; crv?: string; x?: string; y?: string; d?: string }>;
-    const ec = keys.find((k) => k.kty === "EC");
-    if (!ec?.kid) throw new Error("the project has no EC signing key");
-    const key = await importJWK({ kty: "EC", crv: ec.crv, x: ec.x, y: ec.y, d: ec.d }, "ES256");
-    return new SignJWT(claims).setProtectedHeader({ alg: "ES256", typ: "JWT", kid: ec.kid }).sign(key);
+  /** ES256 with the project's signing key, as GoTrue signs with GOTRUE_JWT_KEYS. */
+  signEs256(claims: Record<string, unknown>): Promise<string> {
+    return this.project().signEs256(claims);
   }
 }

@@ -41,8 +41,9 @@ interface Live {
 
 const pool = new Map<string, Promise<Live>>();
 
-function pipeLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): void {
-  void (async () => {
+/** Calls onLine for each line; resolves once the stream has ended and every line was handed on. */
+function pipeLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
+  return (async () => {
     let rest = "";
     for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
       const lines = (rest + chunk).split("\n");
@@ -101,7 +102,7 @@ function boot(servicePath: string, env: Record<string, string>, memoryLimitMb: n
       } else resolve(live);
     };
     const bootTimer = setTimeout(() => settle(new InvalidWorkerCreation("worker did not respond in time")), BOOT_TIMEOUT_MS);
-    pipeLines(child.stdout, (line) => {
+    const stdoutRead = pipeLines(child.stdout, (line) => {
       if (line.startsWith(`${nonce} ready `)) {
         live.port = Number(line.slice(nonce.length + 7));
         settle(null);
@@ -109,13 +110,17 @@ function boot(servicePath: string, env: Record<string, string>, memoryLimitMb: n
         settle(new InvalidWorkerCreation(`worker boot error: ${JSON.parse(line.slice(nonce.length + 12)) as string}`));
       } else console.log(line);
     });
-    pipeLines(child.stderr, (line) => {
+    const stderrRead = pipeLines(child.stderr, (line) => {
       stderrTail = `${stderrTail}\n${line}`.slice(-2000);
       console.error(line);
     });
-    void child.status.then((status) => {
+    void child.status.then(async (status) => {
       live.exited = true;
       pool.delete(key);
+      // The exit can be seen before the last lines the worker wrote (its
+      // boot-error line, written just before it exits) are read: read them
+      // first, so a boot error is told in its own words, not as an exit code.
+      await Promise.allSettled([stdoutRead, stderrRead]);
       // Deno's own start-up errors (before user-worker.ts runs) end up here.
       settle(new InvalidWorkerCreation(`worker boot error: ${stderrTail.trim() || `exited with code ${status.code}`}`));
     });
