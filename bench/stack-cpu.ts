@@ -52,7 +52,8 @@ async function main(): Promise<void> {
     const total = rows.reduce((s, [, ms]) => s + ms, 0);
     console.log(`start: ${wall} ms wall; containers ${Math.round(total)} ms CPU`);
     for (const [svc, ms] of rows) console.log(`  ${svc.padEnd(10)} ${String(Math.round(ms)).padStart(6)} ms CPU`);
-    for (const e of engines) console.log(`  ${e.padEnd(10)} ${String(Math.round(processCpuMs(e) - before[e]!)).padStart(6)} ms CPU (whole engine, the start's time)`);
+    for (const e of engines)
+      console.log(`  ${e.padEnd(10)} ${String(Math.round(processCpuMs(e) - before[e]!)).padStart(6)} ms CPU (whole engine, the start's time)`);
     // Then a pause (stopStack): when each container had exited, from the stop's start.
     const s0 = Date.now();
     await stopStack(docker, ref, installationId);
