@@ -54,8 +54,7 @@ export async function checkRecords(dns: DnsLookup, hostname: string, target: str
   const problems: string[] = [];
   try {
     const cnames = (await dns.resolveCname(hostname)).map(norm);
-    if (!cnames.includes(norm(target)))
-      problems.push(`The CNAME record of ${hostname} points to ${cnames.join(", ") || "nothing"}, not to ${target}.`);
+    if (!cnames.includes(norm(target))) problems.push(`The CNAME record of ${hostname} points to ${cnames.join(", ") || "nothing"}, not to ${target}.`);
   } catch (err) {
     problems.push(`CNAME ${hostname}: ${lookupProblem(err, "CNAME")}`);
   }
@@ -63,7 +62,8 @@ export async function checkRecords(dns: DnsLookup, hostname: string, target: str
   try {
     // A TXT record may come in several strings (RFC 7208 §3.3): joined, as they are meant.
     const values = (await dns.resolveTxt(name)).map((chunks) => chunks.join(""));
-    if (!values.includes(token)) problems.push(`The TXT record ${name} does not hold the ownership token shown (found ${values.length} other value${values.length === 1 ? "" : "s"}).`);
+    if (!values.includes(token))
+      problems.push(`The TXT record ${name} does not hold the ownership token shown (found ${values.length} other value${values.length === 1 ? "" : "s"}).`);
   } catch (err) {
     problems.push(`TXT ${name}: ${lookupProblem(err, "TXT")}`);
   }

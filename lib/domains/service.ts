@@ -61,7 +61,16 @@ const RESTARTED: ServiceSettings[] = (["auth", "storage"] as const).map((service
   failedReason: `${service === "auth" ? "Auth" : "Storage"} did not come back with the new public URL`,
 }));
 
-type Row = { ref: string; hostname: string; status: string; txtToken: string; lastError: string | null; createdAt: Date; verifiedAt: Date | null; activatedAt: Date | null };
+type Row = {
+  ref: string;
+  hostname: string;
+  status: string;
+  txtToken: string;
+  lastError: string | null;
+  createdAt: Date;
+  verifiedAt: Date | null;
+  activatedAt: Date | null;
+};
 
 export class CustomDomainService {
   constructor(
