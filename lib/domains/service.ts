@@ -17,8 +17,11 @@ import { findOwned } from "@/lib/projects/queries";
 import { applySettings, type ServiceSettings } from "@/lib/projects/service-settings";
 import { projectAddress, projectPublicUrl } from "@/lib/stack/address";
 import { customHostnameSchema } from "@/lib/validations/custom-domain";
-import { checkRecords, newOwnershipToken, recordsFor, type DnsLookup, type DnsRecord } from "@/lib/domains/records";
-import { HOSTNAME_STATUS, isHostnameStatus, settledStatus, type CustomHostnameStatus } from "@/lib/domains/status";
+import { checkRecords, newOwnershipToken, recordsFor, type DnsLookup } from "@/lib/domains/records";
+import { HOSTNAME_STATUS, isHostnameStatus, settledStatus } from "@/lib/domains/status";
+import type { CustomDomainView } from "@/lib/domains/view";
+
+export type { CustomDomainView } from "@/lib/domains/view";
 
 export interface CertificateSource {
   /** The installation issues certificates itself (SUPAFLEET_ACME_DIRECTORY). */
@@ -32,22 +35,6 @@ export interface CertificateSource {
 export interface CustomDomainDeps {
   dns: DnsLookup;
   certificates: CertificateSource;
-}
-
-export interface CustomDomainView {
-  ref: string;
-  hostname: string;
-  status: CustomHostnameStatus;
-  /** <ref>.<domain>: what the CNAME points at. */
-  target: string;
-  records: DnsRecord[];
-  /** What the last verification did not find; null when it found everything (or none ran yet). */
-  lastError: string | null;
-  /** The URL the project is reached at once active. */
-  url: string;
-  createdAt: Date;
-  verifiedAt: Date | null;
-  activatedAt: Date | null;
 }
 
 // Auth and Storage take the public URL from the spec (lib/projects/context.ts specFor): each is made again alone.
