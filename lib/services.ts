@@ -234,6 +234,7 @@ export function getCustomDomainService(): CustomDomainService {
     const store = env.acme ? certificateStore(env) : null;
     r.domains = new CustomDomainService(core(), {
       dns: dnsResolver(env.dnsResolver),
+      verifyLimiter: new MemoryWindowLimiter({ points: 10, windowMs: 60_000 }),
       certificates: {
         acme: store !== null && env.nginx.enabled && !env.nginx.tls,
         issued: (hostname) => store?.get(hostname) != null,

@@ -10,7 +10,8 @@
 import type { SessionUser } from "@/lib/auth/actor";
 import { parseOrThrow } from "@/lib/auth/actor";
 import { ACTIVE_STATUSES, EVENT, isStatusIn } from "@/lib/domain";
-import { ConflictError, InvalidStateError, NotFoundError } from "@/lib/errors";
+import { ConflictError, InvalidStateError, NotFoundError, RateLimitedError } from "@/lib/errors";
+import type { RequestLimiter } from "@/lib/api/rate-limit";
 import { applyProxy, type ProjectContext } from "@/lib/projects/context";
 import { recordEvent } from "@/lib/projects/events";
 import { findOwned } from "@/lib/projects/queries";
@@ -35,6 +36,8 @@ export interface CertificateSource {
 export interface CustomDomainDeps {
   dns: DnsLookup;
   certificates: CertificateSource;
+  /** Verifications per project: each one is two lookups at the configured resolver (the composition root allows 10 a minute). */
+  verifyLimiter?: RequestLimiter;
 }
 
 // Auth and Storage take the public URL from the spec (lib/projects/context.ts specFor): each is made again alone.
@@ -154,6 +157,8 @@ export class CustomDomainService {
     return this.ctx.jobs.withLock(ref, async () => {
       const row = await this.owned(actor, ref);
       if (row.status !== HOSTNAME_STATUS.initiated) return this.view(await this.settle(row));
+      const decision = await this.deps.verifyLimiter?.consume(`custom-domain-verify:${ref}`);
+      if (decision && !decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, "DNS verifications of this project");
       const check = await checkRecords(this.deps.dns, row.hostname, this.target(ref), row.txtToken);
       if (!check.ok) {
         const message = check.problems.join(" ");
