@@ -136,8 +136,11 @@ export class CustomDomainService {
         const row = current
           ? await this.ctx.db.customDomain.update({ where: { ref }, data })
           : await this.ctx.db.customDomain.create({ data: { ref, ...data } });
-        // A replaced claim that was verified had a route for its certificate: gone now.
-        if (current) await applyProxy(this.ctx);
+        // A replaced claim that was verified had a route and a certificate: both go.
+        if (current) {
+          await applyProxy(this.ctx);
+          this.deps.certificates.kick();
+        }
         return this.view(row);
       } catch (err) {
         // Another project took it between the look and the write (the unique index decided).
