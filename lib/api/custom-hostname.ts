@@ -1,5 +1,12 @@
 // A custom hostname in upstream's UpdateCustomHostnameResponse shape (the
 // fields Supabase fills from its certificate provider, filled from ours). Pure.
+// The Supabase CLI's `domains` commands print from it (supabase/cli
+// apps/cli-go/internal/hostnames/common.go PrintStatus, @1d1e7191): for
+// 2_initiated and 3_challenge_verified they show the ONE record in
+// ssl.validation_records as the TXT record to create (a list of another length
+// is an error to them), and ssl.status "initializing" as "request
+// re-verification in a few seconds", which is what 3_challenge_verified means
+// here (the certificate is being issued).
 import type { z } from "zod";
 import type { updateCustomHostnameResponseSchema } from "@/lib/api/custom-hostname-operations";
 import { HOSTNAME_STATUS } from "@/lib/domains/status";
@@ -21,9 +28,9 @@ export function v1CustomHostname(v: CustomDomainView): V1CustomHostname {
         id: v.ref,
         hostname: v.hostname,
         ssl: {
-          status: certified ? "active" : v.status === HOSTNAME_STATUS.verified ? "pending_issuance" : "pending_validation",
-          // The certificate is validated by HTTP-01 through the CNAME: no TXT record of the CA's to create.
-          validation_records: [],
+          status: certified ? "active" : v.status === HOSTNAME_STATUS.verified ? "initializing" : "pending_validation",
+          // Our ownership record, where the CLI looks; once verified there is nothing outstanding.
+          validation_records: v.status === HOSTNAME_STATUS.initiated ? [{ txt_name: txt.name, txt_value: txt.value }] : [],
         },
         ownership_verification: { type: "txt", name: txt.name, value: txt.value },
         custom_origin_server: v.target,
