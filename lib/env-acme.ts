@@ -20,7 +20,9 @@ export const acmeEnvShape = {
   // Where custom hostnames' DNS records are looked up (lib/domains/resolver.ts): "ip" or "ip:port", "[ipv6]:port"; unset: the system's resolvers.
   SUPAFLEET_DNS_RESOLVER: z
     .string()
-    .regex(/^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-fA-F:]+\](:\d{1,5})?)$/, { message: "must be an IP address with an optional port: 192.0.2.53 or 192.0.2.53:5353" })
+    .regex(/^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-fA-F:]+\](:\d{1,5})?)$/, {
+      message: "must be an IP address with an optional port: 192.0.2.53 or 192.0.2.53:5353",
+    })
     .optional(),
 };
 
