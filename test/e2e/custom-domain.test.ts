@@ -16,6 +16,7 @@ import { startApp, type AppServer } from "@/test/support/app-server";
 import { createProjectInBrowser, launchBrowser, signUp } from "@/test/support/browser";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { startPebble, type Pebble } from "@/test/support/pebble";
+import { startSupabaseCli, type SupabaseCliFront } from "@/test/support/supabase-cli";
 import { freePort } from "@/test/support/postgres-server";
 import { ensureStandinImages, STANDIN_OVERRIDES_ENV } from "@/test/support/standin-images";
 import { tempFolder } from "@/test/support/temp-folder";
@@ -27,6 +28,7 @@ let docker: Docker;
 let page: Page;
 let pebble: Pebble;
 let ref: string;
+let cli: SupabaseCliFront | undefined;
 
 beforeAll(async () => {
   docker = await ensureDockerHost();
@@ -40,6 +42,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
+  cli?.stop();
   await browser?.close();
   await app?.stop();
   await pebble?.stop();
@@ -113,7 +116,47 @@ describe("a custom domain in the browser", () => {
     await expect
       .poll(async () => (await serviceEnv("auth").catch(() => null))?.env.API_EXTERNAL_URL, { timeout: 120_000 })
       .toBe(`http://${ref}.localhost/auth/v1`);
+    // Storage is made again after auth: the project is free again once it runs the old URL.
+    await expect
+      .poll(async () => (await serviceEnv("storage").catch(() => null))?.env.STORAGE_PUBLIC_URL, { timeout: 120_000 })
+      .toBe(`http://${ref}.localhost`);
     await page.reload();
     await page.waitForSelector("[data-testid=custom-domain-input]");
   }, 300_000);
+
+  it("the Supabase CLI's domains commands (get, reverify, activate, delete) work against it", async () => {
+    // A token from the account page, as a user makes one.
+    await page.goto(`${app.url}/account/tokens`);
+    await page.fill("#field-name", "cli");
+    await page.click("button:has-text('Create token')");
+    const token = ((await (await page.waitForSelector("[data-testid=new-token]")).textContent()) ?? "").trim();
+    cli = await startSupabaseCli({ appPort: app.port, token, projects: async () => [] });
+    const run = async (...args: string[]) => {
+      const r = await cli!.run([...args, "--project-ref", ref]);
+      expect(r.code, `supabase ${args.join(" ")}\n${r.stdout}\n${r.stderr}`).toBe(0);
+      return r.stdout + r.stderr;
+    };
+    // `domains create` checks the CNAME itself over Cloudflare's DNS-over-HTTPS (supabase/cli
+    // apps/cli-go/internal/utils/api.go ResolveCNAME), which this machine cannot reach: the API's initialize instead.
+    const init = await fetch(`${cli.apiUrl}/v1/projects/${ref}/custom-hostname/initialize`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ custom_hostname: HOST }),
+    });
+    expect(init.status).toBe(201);
+    const txt = ((await init.json()) as { data: { result: { ownership_verification: { name: string; value: string } } } }).data.result.ownership_verification;
+    expect(await run("domains", "get")).toContain(`${txt.name} TXT -> ${txt.value}`);
+    await pebble.dns.clearTxt(txt.name);
+    await pebble.dns.setTxt(txt.name, txt.value);
+    expect(await run("domains", "reverify")).toContain("ready for activation");
+    expect(await run("domains", "activate")).toContain(`Project is now accessible at ${HOST}`);
+    expect(JSON.parse(await cli.run(["domains", "get", "-o", "json", "--project-ref", ref]).then((r) => r.stdout))).toMatchObject({
+      status: "5_services_reconfigured",
+      custom_hostname: HOST,
+    });
+    await run("domains", "delete");
+    const gone = await cli.run(["domains", "get", "--project-ref", ref]);
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toContain("no custom hostname");
+  }, 600_000);
 });
