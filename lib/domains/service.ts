@@ -194,7 +194,6 @@ export class CustomDomainService {
             ? `The certificate for ${row.hostname} is not issued yet; try again in a minute.`
             : `Verify the DNS records of ${row.hostname} first.`,
         );
-      if (this.ctx.jobs.has(ref)) throw new InvalidStateError("The project is busy (starting, upgrading or applying settings); try again when it is done.");
       const active = await this.ctx.db.customDomain.update({ where: { ref }, data: { status: HOSTNAME_STATUS.active, activatedAt: new Date() } });
       await applyProxy(this.ctx);
       await this.restartPublicServices(p, `Custom domain ${row.hostname} activated`);
@@ -207,8 +206,6 @@ export class CustomDomainService {
     await this.ctx.jobs.withLock(ref, async () => {
       const p = await findOwned(this.ctx, actor, ref);
       const row = await this.owned(actor, ref);
-      if (row.status === HOSTNAME_STATUS.active && this.ctx.jobs.has(ref))
-        throw new InvalidStateError("The project is busy (starting, upgrading or applying settings); try again when it is done.");
       await this.ctx.db.customDomain.delete({ where: { ref } });
       await applyProxy(this.ctx);
       this.deps.certificates.kick();
@@ -216,7 +213,8 @@ export class CustomDomainService {
     });
   }
 
-  // Under the caller's lock: the job queues behind it and makes auth, then storage, again from the spec as the row now says.
+  // Under the caller's lock (a project's jobs run under it too, so none is running now): the job queues
+  // behind it and makes auth, then storage, again from the spec as the row says when it runs.
   private async restartPublicServices(p: { id: string; ref: string; status: string }, what: string): Promise<void> {
     const running = isStatusIn(p.status, ACTIVE_STATUSES);
     await recordEvent(
