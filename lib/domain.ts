@@ -127,6 +127,10 @@ export const EVENT = {
   storageRestartSucceeded: "storage_settings.applied",
   storageRestartFailed: "storage_settings.apply_failed",
   functionDeleted: "function.deleted",
+  // A custom hostname (lib/domains) activated or deleted: auth and storage restart alone with the new public URL.
+  customDomainChanged: "custom_domain.changed",
+  customDomainApplied: "custom_domain.applied",
+  customDomainApplyFailed: "custom_domain.apply_failed",
   // Backups (lib/backups): a backup's steps, and a restore's (into the same
   // project, a clone, or a deleted project brought back).
   backupStarted: "backup.started",

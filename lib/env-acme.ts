@@ -17,6 +17,13 @@ export const acmeEnvShape = {
     .string()
     .refine((v) => isAbsolute(v), { message: "must be an absolute path to a PEM file" })
     .optional(),
+  // Where custom hostnames' DNS records are looked up (lib/domains/resolver.ts): "ip" or "ip:port", "[ipv6]:port"; unset: the system's resolvers.
+  SUPAFLEET_DNS_RESOLVER: z
+    .string()
+    .regex(/^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-fA-F:]+\](:\d{1,5})?)$/, {
+      message: "must be an IP address with an optional port: 192.0.2.53 or 192.0.2.53:5353",
+    })
+    .optional(),
 };
 
 type Parsed = z.infer<z.ZodObject<typeof acmeEnvShape>>;
@@ -35,6 +42,11 @@ export function checkAcmeEnv(e: Parsed, ctx: z.RefinementCtx): void {
   if (e.SUPAFLEET_ACME_DIRECTORY === undefined && (e.SUPAFLEET_ACME_EMAIL !== undefined || e.SUPAFLEET_ACME_CA_BUNDLE !== undefined)) {
     ctx.addIssue({ code: "custom", path: ["SUPAFLEET_ACME_DIRECTORY"], message: "is required when SUPAFLEET_ACME_EMAIL or SUPAFLEET_ACME_CA_BUNDLE is set" });
   }
+}
+
+/** The DNS server custom hostnames are verified with; undefined: the system's. */
+export function dnsResolverOf(e: Parsed): string | undefined {
+  return e.SUPAFLEET_DNS_RESOLVER;
 }
 
 export function acmeEnvOf(e: Parsed): AcmeEnv | undefined {

@@ -11,7 +11,7 @@ import { bool, commaList, keyedList } from "@/lib/env-common";
 import { backupEnvOf, backupEnvShape, checkBackupEnv, type BackupEnv } from "@/lib/env-backups";
 import { limitsEnvOf, limitsEnvShape, type LimitsEnv } from "@/lib/env-limits";
 import { checkMailEnv, mailEnvOf, mailEnvShape, type MailEnv } from "@/lib/env-mail";
-import { acmeEnvOf, acmeEnvShape, checkAcmeEnv, type AcmeEnv } from "@/lib/env-acme";
+import { acmeEnvOf, acmeEnvShape, checkAcmeEnv, dnsResolverOf, type AcmeEnv } from "@/lib/env-acme";
 
 const HOSTNAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 // "service", "service@template-version" (one version only) or "*".
@@ -223,6 +223,8 @@ export interface Env extends LimitsEnv {
   mail: MailEnv | undefined;
   /** Automatic certificates for the panel and projects; undefined: none (lib/acme). */
   acme: AcmeEnv | undefined;
+  /** The DNS server custom hostnames are verified with (SUPAFLEET_DNS_RESOLVER); undefined: the system's. */
+  dnsResolver: string | undefined;
 }
 
 /** Pure: parse a given environment. Throws ConfigError naming each bad variable. */
@@ -285,6 +287,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     backups: backupEnvOf(e, dataDir),
     mail: mailEnvOf(e),
     acme: acmeEnvOf(e),
+    dnsResolver: dnsResolverOf(e),
   };
 }
 

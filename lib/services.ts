@@ -39,6 +39,9 @@ import { SettingsService } from "@/lib/settings/service";
 import { TokenService } from "@/lib/tokens/service";
 import { UserService } from "@/lib/users/service";
 import { AcmeManager } from "@/lib/acme/manager";
+import { activeCustomHostMap, verifiedCustomHosts } from "@/lib/domains/hosts";
+import { CustomDomainService } from "@/lib/domains/service";
+import { dnsResolver } from "@/lib/domains/resolver";
 import { AcmeIssuer } from "@/lib/acme/issuer";
 import { challengeBoard } from "@/lib/acme/challenges";
 import { acmeDir, certificateHostsOf, certificateStore, hostsNeedingCertificates } from "@/lib/acme/hosts";
@@ -65,6 +68,7 @@ interface Root {
   backups?: BackupService;
   images?: ImagePuller;
   accounts?: AccountServices;
+  domains?: CustomDomainService;
 }
 
 // The Management API's parts keep their own key: test/unit/api/function-routes.test.ts puts a recorder there.
@@ -141,6 +145,7 @@ export function getAcmeManager(): AcmeManager | null {
           return hostsNeedingCertificates(
             certificateHostsOf(env),
             rows.map((p) => p.ref),
+            await verifiedCustomHosts(db),
           );
         },
         // nginx directly: going through getProxy() would kick the manager again.
@@ -195,7 +200,7 @@ function core(): ProjectCore {
       diskPath: existsSync("/var/lib/docker") ? "/var/lib/docker" : env.dataDir,
     };
     r.core = projectCore(db, provisioner, proxy, config, {
-      activity: env.nginx.enabled ? new NginxActivityLog(activityLogPath(env), env.rootDomain) : undefined,
+      activity: env.nginx.enabled ? new NginxActivityLog(activityLogPath(env), env.rootDomain, undefined, () => activeCustomHostMap(db)) : undefined,
       limiter: getRateLimiter(),
     });
   }
@@ -219,6 +224,25 @@ export function getProjectService(): ProjectService {
     r.projects = new ProjectService(db, provisioner, proxy, config, { ...shared, hooks: getBackupService().projectHooks });
   }
   return r.projects;
+}
+
+/** Custom hostnames (lib/domains): verified with the configured resolver, certified by the ACME manager. */
+export function getCustomDomainService(): CustomDomainService {
+  const r = root();
+  if (!r.domains) {
+    const env = getEnv();
+    const store = env.acme ? certificateStore(env) : null;
+    r.domains = new CustomDomainService(core(), {
+      dns: dnsResolver(env.dnsResolver),
+      verifyLimiter: new MemoryWindowLimiter({ points: 10, windowMs: 60_000 }),
+      certificates: {
+        acme: store !== null && env.nginx.enabled && !env.nginx.tls,
+        issued: (hostname) => store?.get(hostname) != null,
+        kick: () => getAcmeManager()?.kick(),
+      },
+    });
+  }
+  return r.domains;
 }
 
 /** The process's one image puller: one pull at a time, whichever bundle asks. */

@@ -4,10 +4,18 @@ import type { Env } from "@/lib/env";
 import { CertificateStore, type HostCertificatePaths } from "@/lib/acme/certificate-store";
 import { projectAddress } from "@/lib/stack/address";
 
-/** The panel's domain and every live project's <ref>.<domain>; none where the operator's own certificate covers them. */
-export function hostsNeedingCertificates(s: { rootDomain: string; operatorCertificate: boolean }, refs: readonly string[]): string[] {
+/**
+ * The panel's domain, every live project's <ref>.<domain> and the verified
+ * custom hostnames (lib/domains); none where the operator's own certificate
+ * covers them (it wins everywhere, so custom hostnames are then served with it).
+ */
+export function hostsNeedingCertificates(
+  s: { rootDomain: string; operatorCertificate: boolean },
+  refs: readonly string[],
+  customHosts: readonly string[] = [],
+): string[] {
   if (s.operatorCertificate) return [];
-  return [s.rootDomain, ...refs.map((ref) => projectAddress(ref, { rootDomain: s.rootDomain, publicScheme: "https" }).host)];
+  return [s.rootDomain, ...refs.map((ref) => projectAddress(ref, { rootDomain: s.rootDomain, publicScheme: "https" }).host), ...customHosts];
 }
 
 export function certificateHostsOf(env: Pick<Env, "rootDomain" | "nginx">): { rootDomain: string; operatorCertificate: boolean } {

@@ -21,6 +21,7 @@ const TAGS: Record<ApiOperation["tag"], string> = {
   "Edge Functions": "A project's Edge Functions: deploy, list, read and delete them.",
   Billing: "Add-ons (Supafleet sells none).",
   Analytics: "A project's logs, from its containers.",
+  Domains: "A project's custom hostname: DNS records, verification, certificate and activation.",
   Meta: "This document.",
 };
 const COMPONENTS = "#/components/schemas/";

@@ -11,7 +11,7 @@ export interface ApiOperation<P extends z.ZodType = z.ZodType, Q extends z.ZodTy
   operationId: string;
   summary: string;
   description?: string;
-  tag: "Projects" | "Organizations" | "Profile" | "Database" | "Secrets" | "Auth" | "Storage" | "Edge Functions" | "Billing" | "Analytics" | "Meta";
+  tag: "Projects" | "Organizations" | "Profile" | "Database" | "Secrets" | "Auth" | "Storage" | "Edge Functions" | "Billing" | "Analytics" | "Domains" | "Meta";
   /** false only for the document itself. */
   auth: boolean;
   params: P;

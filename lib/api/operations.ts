@@ -26,6 +26,7 @@ import { functionOperations } from "@/lib/api/function-operations";
 import { settingsOperations } from "@/lib/api/settings-operations";
 import { featureOperations } from "@/lib/api/feature-operations";
 import { configWriteOperations } from "@/lib/api/config-write-operations";
+import { customHostnameOperations } from "@/lib/api/custom-hostname-operations";
 
 export type { ApiOperation, HttpMethod } from "@/lib/api/operation";
 
@@ -198,6 +199,7 @@ export const operations = {
   ...settingsOperations,
   ...featureOperations,
   ...configWriteOperations,
+  ...customHostnameOperations,
   openApiDocument: op({
     method: "GET",
     path: "/v1/openapi.json",

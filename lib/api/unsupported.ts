@@ -8,7 +8,7 @@ import { UPSTREAM_OPERATIONS, type UpstreamOperation } from "@/lib/api/upstream-
 /** What a Supafleet user reads for each upstream tag (the operation's group). */
 const FEATURE_OF_TAG: Record<string, string> = {
   Environments: "branching (preview branches and action runs)",
-  Domains: "custom domains and vanity subdomains",
+  Domains: "vanity subdomains",
   OAuth: "OAuth apps for the Management API",
   Billing: "billing add-ons",
   Advisors: "the database advisors",

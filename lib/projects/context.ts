@@ -7,7 +7,9 @@ import type { PortPurpose, ProjectStatus } from "@/lib/domain";
 import { describeError, InvalidStateError } from "@/lib/errors";
 import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { poolerCertificate, poolerHostNames, type PoolerCa } from "@/lib/crypto/pooler-ca";
-import { projectAddress } from "@/lib/stack/address";
+import { projectAddress, projectHosts, projectPublicUrl } from "@/lib/stack/address";
+import { siteUrlFollowing, withExternalHosts } from "@/lib/stack/custom-host";
+import { HOSTNAME_STATUS } from "@/lib/domains/status";
 import { buildStackSpec } from "@/lib/stack/build-stack-spec";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
 import type { AuthSettings } from "@/lib/stack/auth-config";
@@ -108,9 +110,23 @@ export interface ProjectForSpec extends ProjectRecord {
   dataGeneration: number;
   /** Swarm only: the node it is pinned to (lib/projects/provision.ts places it). */
   nodeId?: string | null;
+  /** Its custom hostname (lib/domains); only an active one changes the stack. */
+  customDomain?: { hostname: string; status: string } | null;
 }
 
-export const PROJECT_FOR_SPEC = { ports: true, subnet: true, owner: { select: { id: true, email: true } } } as const;
+export const PROJECT_FOR_SPEC = {
+  ports: true,
+  subnet: true,
+  owner: { select: { id: true, email: true } },
+  customDomain: { select: { hostname: true, status: true } },
+} as const;
+
+const ACTIVE_HOSTNAME: string = HOSTNAME_STATUS.active;
+
+/** The project's active custom hostname, or null. */
+export function activeCustomHost(p: Pick<ProjectForSpec, "customDomain">): string | null {
+  return p.customDomain?.status === ACTIVE_HOSTNAME ? p.customDomain.hostname : null;
+}
 
 export async function setStatus(ctx: ProjectContext, id: string, status: ProjectStatus, reason: string | null): Promise<void> {
   const p = await ctx.db.project.update({ where: { id }, data: { status, statusReason: reason }, select: { ref: true } });
@@ -145,13 +161,16 @@ export function specFor(
     return lease.port;
   };
   const address = projectAddress(p.ref, ctx.config);
-  const spec = buildStackSpec({
+  // An active custom hostname becomes the project's public URL (Auth's, Storage's), and Auth answers for both hosts.
+  const customHost = activeCustomHost(p);
+  const publicUrl = projectPublicUrl(p.ref, ctx.config, customHost);
+  const built = buildStackSpec({
     ref: p.ref,
     installationId: ctx.provisioner.installationId,
     sealedMetadata: sealedMetadataOf(ctx, p),
     stackVersion: opts.stackVersion ?? p.stackVersion,
     secrets: opts.secrets ?? secretsOf(ctx, p),
-    auth: authSettingsOf(p),
+    auth: siteUrlFollowing(authSettingsOf(p), address.url, customHost ? publicUrl : null),
     functionSecrets: functionSecretValues(ctx.config.masterKey, p.ref, p.functionSecrets ?? null),
     analytics: ctx.config.analytics ?? false,
     ports: { kongHttp: port("KONG_HTTP"), postgres: port("POSTGRES"), pooler: port("POOLER") },
@@ -161,10 +180,11 @@ export function specFor(
     dbBindAddress: ctx.config.dbBindAddress,
     // The project's own names only: <ref>.<domain>, and db.<ref>.<domain> where the Supabase CLI dials.
     poolerTls: ctx.config.poolerCa ? poolerCertificate(ctx.config.poolerCa, poolerHostNames(address.host)) : undefined,
-    publicUrl: address.url,
+    publicUrl,
     imageOverrides: ctx.config.imageOverrides,
     healthIntervalMs: ctx.config.healthIntervalMs,
   });
+  const spec = withExternalHosts(built, projectHosts(p.ref, ctx.config, customHost));
   const placed = p.nodeId ? { ...spec, placement: { nodeId: p.nodeId } } : spec;
   const archived = ctx.config.walArchive ? withWalArchive(placed, ctx.config.walArchive, opts.recoveryTarget) : placed;
   return withGeneration(archived, opts.generation ?? p.dataGeneration);

@@ -15,14 +15,14 @@ export interface ActivitySource {
 /** The log_format the renderer declares for the activity log. */
 export const ACTIVITY_LOG_FORMAT = "$msec $host";
 
-/** Parses activity lines into the latest time per ref of `rootDomain` (pure; unit-tested). */
-export function parseActivity(text: string, rootDomain: string): Map<string, Date> {
+/** Parses activity lines into the latest time per ref of `rootDomain` or of an active custom hostname (pure; unit-tested). */
+export function parseActivity(text: string, rootDomain: string, customHosts?: ReadonlyMap<string, string>): Map<string, Date> {
   const latest = new Map<string, Date>();
   for (const line of text.split("\n")) {
     const m = /^(\d+(?:\.\d+)?) (\S+)$/.exec(line.trim());
     if (!m) continue;
     // The inverse of the address rule the server names were rendered with.
-    const ref = refOfHost(m[2]!, { rootDomain });
+    const ref = refOfHost(m[2]!, { rootDomain }, customHosts);
     if (!ref) continue;
     const at = new Date(Math.round(Number(m[1]) * 1000));
     const prev = latest.get(ref);
@@ -38,6 +38,8 @@ export class NginxActivityLog implements ActivitySource {
     private readonly path: string,
     private readonly rootDomain: string,
     private readonly emptyAtBytes = 8 * 1024 * 1024,
+    /** Active custom hostnames to their refs (lib/domains), read at each read: a custom host's requests count for its project. */
+    private readonly customHosts?: () => Promise<ReadonlyMap<string, string>>,
   ) {}
 
   async read(): Promise<Map<string, Date>> {
@@ -67,6 +69,6 @@ export class NginxActivityLog implements ActivitySource {
       await truncate(this.path, 0);
       this.offset = 0;
     }
-    return parseActivity(text, this.rootDomain);
+    return parseActivity(text, this.rootDomain, this.customHosts ? await this.customHosts() : undefined);
   }
 }

@@ -9,6 +9,7 @@ import { renderNginxConfig, type ProxyProject, type ProxySettings } from "@/lib/
 import { certificateHostsOf, certificateStore, hostsNeedingCertificates, issuedCertificates } from "@/lib/acme/hosts";
 import type { CertificateStore } from "@/lib/acme/certificate-store";
 import { STATUS } from "@/lib/domain";
+import { proxyCustomHost } from "@/lib/domains/hosts";
 
 /** nginx's activity log, beside its other logs (the master opens it as root). */
 export function activityLogPath(env: Env): string {
@@ -35,16 +36,31 @@ export function loadProxyProjects(db: Db) {
   return async () => {
     const rows = await db.project.findMany({
       where: { status: { not: STATUS.REMOVED } },
-      select: { ref: true, status: true, pausedBy: true, nodeAddress: true, ports: { where: { purpose: "KONG_HTTP" }, select: { port: true } } },
+      select: {
+        ref: true,
+        status: true,
+        pausedBy: true,
+        nodeAddress: true,
+        ports: { where: { purpose: "KONG_HTTP" }, select: { port: true } },
+        customDomain: { select: { hostname: true, status: true } },
+      },
     });
-    return rows.map((r) => ({ ref: r.ref, status: r.status, pausedBy: r.pausedBy, kongPort: r.ports[0]?.port ?? null, upstreamHost: r.nodeAddress }));
+    return rows.map((r) => ({
+      ref: r.ref,
+      status: r.status,
+      pausedBy: r.pausedBy,
+      kongPort: r.ports[0]?.port ?? null,
+      upstreamHost: r.nodeAddress,
+      customHost: proxyCustomHost(r.customDomain),
+    }));
   };
 }
 
-/** With ACME on: each render points nginx at the complete certificate pairs on disk for the hosts it serves. */
+/** With ACME on: each render points nginx at the complete certificate pairs on disk for the hosts it serves (custom hostnames too). */
 export function renderWithCertificates(store: CertificateStore, hostsFor: (refs: string[]) => string[]): typeof renderNginxConfig {
   return (projects: ProxyProject[], settings: ProxySettings) => {
-    const acme = settings.acme ? { ...settings.acme, certificates: issuedCertificates(store, hostsFor(projects.map((p) => p.ref))) } : undefined;
+    const hosts = [...hostsFor(projects.map((p) => p.ref)), ...projects.flatMap((p) => (p.customHost ? [p.customHost.hostname] : []))];
+    const acme = settings.acme ? { ...settings.acme, certificates: issuedCertificates(store, hosts) } : undefined;
     return renderNginxConfig(projects, { ...settings, acme });
   };
 }

@@ -11,6 +11,12 @@ export interface ProxyProject {
   pausedBy?: string | null;
   /** The Swarm node address its gateway is published on; null/undefined: this host (127.0.0.1). */
   upstreamHost?: string | null;
+  /**
+   * Its custom hostname (lib/domains), once verified: `active` serves the
+   * project there; before that nginx only answers the CA's HTTP-01 requests
+   * for it, so its certificate can be issued before activation.
+   */
+  customHost?: { hostname: string; active: boolean } | null;
 }
 
 export interface ProxySettings {

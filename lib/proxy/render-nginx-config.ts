@@ -29,7 +29,7 @@ import { host, isHostname, isIpv4, listen, path, port, size } from "@/lib/proxy/
 import type { ProxyProject, ProxySettings } from "@/lib/proxy/proxy-types";
 import { REF_PATTERN } from "@/lib/validations/project";
 import { projectAddress } from "@/lib/stack/address";
-import { planTls } from "@/lib/proxy/render-tls";
+import { challengeLocation, planTls, type TlsPlan } from "@/lib/proxy/render-tls";
 
 export type { ProxyProject, ProxySettings } from "@/lib/proxy/proxy-types";
 export { UNAVAILABLE_RETRY_S } from "@/lib/proxy/nginx-project-blocks";
@@ -55,6 +55,14 @@ function validate(projects: ProxyProject[], s: ProxySettings): void {
     seen.add(p.ref);
     if (p.kongPort !== null) port(p.kongPort, `gateway port of ${p.ref}`);
     if (p.upstreamHost) host(p.upstreamHost, `node address of ${p.ref}`);
+    if (p.customHost) {
+      const h = p.customHost.hostname;
+      // Checked when the owner typed it (lib/validations/custom-domain.ts); again here, as every value that reaches the file.
+      if (!isHostname(h) || isIpv4(h) || !h.includes(".") || h === s.rootDomain || h.endsWith(`.${s.rootDomain}`))
+        throw new InvalidProxyInputError(`custom hostname of ${p.ref} is not a hostname outside ${s.rootDomain}: ${JSON.stringify(h)}`);
+      if (seen.has(h)) throw new InvalidProxyInputError(`custom hostname ${h} appears twice`);
+      seen.add(h);
+    }
   }
 }
 
@@ -72,6 +80,39 @@ export function projectRoute(p: ProxyProject, s: Pick<ProxySettings, "rootDomain
     return { kind: gated ? "gated" : "routed", ref: p.ref, name, upstream: `${upstreamHost}:${p.kongPort}`, ownServer: !isIpv4(upstreamHost) || certified };
   }
   return isStatusIn(p.status, PAUSED_STATUSES) ? { kind: "paused", ref: p.ref, name, ownServer: certified } : null;
+}
+
+/**
+ * A project's custom hostname: once active, a block of its own serving the
+ * project (the paused page while it is paused); verified but not active, only
+ * the CA's HTTP-01 requests on port 80 (with ACME on), so the certificate is
+ * there before activation. Nothing for a project with no route.
+ */
+function customHostServers(projects: ProxyProject[], routes: ProjectRoute[], s: ProxySettings, tls: TlsPlan): string[] {
+  const out: string[] = [];
+  const byRef = new Map(routes.map((r) => [r.ref, r]));
+  for (const p of [...projects].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))) {
+    const custom = p.customHost;
+    const r = byRef.get(p.ref);
+    if (!custom || !r) continue;
+    const name = custom.hostname;
+    if (!custom.active) {
+      if (s.acme && !s.tls)
+        out.push(`server {
+  ${listen(s.httpListen, "HTTP listen")}
+  server_name ${name};
+  ${challengeLocation(s)}
+  location / { return 404; }
+}`);
+      continue;
+    }
+    out.push(
+      r.kind === "paused"
+        ? pausedServer(name, s, tls.listen(name))
+        : projectServer([name], { ref: r.ref, upstream: r.upstream }, r.kind === "gated", s, tls.listen(name)),
+    );
+  }
+  return out;
 }
 
 /**
@@ -164,6 +205,8 @@ ${PROXY_HEADERS}
           ? pausedServer(r.name, s, tls.listen(r.name))
           : projectServer([r.name], { ref: r.ref, upstream: r.upstream }, r.kind === "gated", s, tls.listen(r.name)),
       );
+  // Custom hostnames (lib/domains): their own blocks, with their own certificates.
+  out.push(...customHostServers(projects, routes, s, tls));
   // The shared blocks hold only names without a certificate of their own: plain HTTP (or the operator's certificate).
   const wildcard = `*.${domain}`;
   const gated = routes.filter((r) => r.kind === "gated" && !r.ownServer).map((r) => r.name);

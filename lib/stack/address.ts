@@ -33,9 +33,30 @@ export function projectAddress(ref: string, s: AddressSettings): ProjectAddress 
   return { host, url: originOf(s.publicScheme, host, s.publicPort) };
 }
 
-/** The ref a request's Host names (any case, with or without a port), or null when it names no project of this installation. */
-export function refOfHost(hostHeader: string, s: Pick<AddressSettings, "rootDomain">): string | null {
+/**
+ * Every public host of a project, its own first: <ref>.<domain>, then its
+ * active custom hostname (lib/domains), if any. The nginx server names, the
+ * certificates and the hosts Auth answers for (GOTRUE_MAILER_EXTERNAL_HOSTS) are these.
+ */
+export function projectHosts(ref: string, s: AddressSettings, customHost?: string | null): string[] {
+  const own = projectAddress(ref, s).host;
+  return customHost && customHost !== own ? [own, customHost] : [own];
+}
+
+/** The URL users are given for a project: its active custom hostname's when it has one (Supabase's rule once a custom domain is active). */
+export function projectPublicUrl(ref: string, s: AddressSettings, customHost?: string | null): string {
+  return customHost ? originOf(s.publicScheme, customHost, s.publicPort) : projectAddress(ref, s).url;
+}
+
+/**
+ * The ref a request's Host names (any case, with or without a port), or null
+ * when it names no project of this installation. `customHosts` maps active
+ * custom hostnames to their refs.
+ */
+export function refOfHost(hostHeader: string, s: Pick<AddressSettings, "rootDomain">, customHosts?: ReadonlyMap<string, string>): string | null {
   const host = hostHeader.trim().toLowerCase().replace(/:\d+$/, "");
+  const custom = customHosts?.get(host);
+  if (custom !== undefined) return custom;
   const suffix = `.${s.rootDomain.toLowerCase()}`;
   if (!host.endsWith(suffix)) return null;
   const ref = host.slice(0, -suffix.length);

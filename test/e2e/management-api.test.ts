@@ -461,8 +461,14 @@ describe("the Management API with real clients", () => {
 
     // An upstream operation Supafleet does not serve: named, after the token is checked; an unknown path stays a plain 404.
     expectError(await call("POST", `/v1/projects/${ref}/branches`, { token: aliceToken, body: {} }), 403, /v1-create-a-branch/);
-    expectError(await call("GET", `/v1/projects/${ref}/custom-hostname`, { token: aliceToken }), 403, /custom domains.*v1-get-hostname-config/);
-    expectError(await call("GET", `/v1/projects/${ref}/custom-hostname`), 401);
+    expectError(
+      await call("POST", `/v1/projects/${ref}/vanity-subdomain/activate`, { token: aliceToken, body: {} }),
+      403,
+      /vanity subdomains.*v1-activate-vanity-subdomain-config/,
+    );
+    expectError(await call("POST", `/v1/projects/${ref}/vanity-subdomain/activate`, { body: {} }), 401);
+    // Custom hostnames are served (lib/domains): a project without one says so.
+    expectError(await call("GET", `/v1/projects/${ref}/custom-hostname`, { token: aliceToken }), 404, /no custom hostname/);
     expectError(await call("GET", "/v1/no-such-endpoint", { token: aliceToken }), 404);
   });
 

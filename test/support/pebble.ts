@@ -16,7 +16,33 @@ export interface Pebble {
   listenerCaPem: string;
   /** The root of the certificates Pebble issues. */
   rootPem(): Promise<string>;
+  /** pebble-challtestsrv's DNS server ("127.0.0.1:<port>"), which Pebble resolves with: a real DNS server to look records up at. */
+  dnsServer: string;
+  /** Its mock records, through its management API (/set-txt, /clear-txt, /set-cname, /clear-cname in Debian's pebble 2.4.0). */
+  dns: DnsRecords;
   stop(): Promise<void>;
+}
+
+export interface DnsRecords {
+  setTxt(host: string, value: string): Promise<void>;
+  clearTxt(host: string): Promise<void>;
+  setCname(host: string, target: string): Promise<void>;
+  clearCname(host: string): Promise<void>;
+}
+
+function dnsRecords(mgmt: string): DnsRecords {
+  const post = async (path: string, body: Record<string, string>) => {
+    const r = await fetch(`${mgmt}${path}`, { method: "POST", body: JSON.stringify(body) });
+    if (!r.ok) throw new Error(`pebble-challtestsrv ${path} answered ${r.status}: ${await r.text()}`);
+  };
+  // Fully qualified, as the management API stores them.
+  const fq = (h: string) => (h.endsWith(".") ? h : `${h}.`);
+  return {
+    setTxt: (host, value) => post("/set-txt", { host: fq(host), value }),
+    clearTxt: (host) => post("/clear-txt", { host: fq(host) }),
+    setCname: (host, target) => post("/set-cname", { host: fq(host), target: fq(target) }),
+    clearCname: (host) => post("/clear-cname", { host: fq(host) }),
+  };
 }
 
 function get(url: string, ca: string): Promise<{ status: number; body: string }> {
@@ -127,6 +153,8 @@ export async function startPebble(dir: string, httpPort: number): Promise<Pebble
       if (r.status !== 200) throw new Error(`pebble's /roots/0 answered ${r.status}`);
       return r.body;
     },
+    dnsServer: `127.0.0.1:${dnsPort}`,
+    dns: dnsRecords(`http://127.0.0.1:${challMgmtPort}`),
     stop,
   };
 }

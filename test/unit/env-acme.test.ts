@@ -30,3 +30,16 @@ describe("ACME settings", () => {
     );
   });
 });
+
+describe("the DNS resolver custom hostnames are verified with", () => {
+  it("is the system's by default, or an IP address with an optional port", () => {
+    expect(parseEnv(base).dnsResolver).toBeUndefined();
+    expect(parseEnv({ ...base, SUPAFLEET_DNS_RESOLVER: "192.0.2.53" }).dnsResolver).toBe("192.0.2.53");
+    expect(parseEnv({ ...base, SUPAFLEET_DNS_RESOLVER: "127.0.0.1:5353" }).dnsResolver).toBe("127.0.0.1:5353");
+    expect(parseEnv({ ...base, SUPAFLEET_DNS_RESOLVER: "[2001:db8::53]:53" }).dnsResolver).toBe("[2001:db8::53]:53");
+  });
+
+  it.each(["dns.example.com", "192.0.2.53:port", "1.2.3.4;rm", "http://1.1.1.1"])("refuses %j, naming the variable", (v) => {
+    expect(() => parseEnv({ ...base, SUPAFLEET_DNS_RESOLVER: v })).toThrow(/SUPAFLEET_DNS_RESOLVER: must be an IP address/);
+  });
+});
