@@ -86,7 +86,7 @@ export class BackupService {
 
   /** The project page's panel: the backups, and whether one can be taken now (read each time: the status moves). */
   async backupsPanel(actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<{ backups: BackupView[]; canBackUp: boolean }> {
-    const p = await findOwned(this.projects, actor, ref, opts);
+    const p = await findOwned(this.projects, actor, ref, { ...opts, action: "project.read" });
     const rows = await this.ctx.db.backup.findMany({ where: { projectId: p.id }, orderBy: { startedAt: "desc" }, take: 200 });
     return {
       backups: rows.map((r) => backupView(r, p.stackVersion, this.projects.config.imageOverrides)),
@@ -122,7 +122,8 @@ export class BackupService {
   /** The decrypted backup (.tar.gz), only for the project's owner (not even an admin: it is the owner's data). */
   async download(actor: SessionUser, input: unknown): Promise<{ filename: string; stream: Readable }> {
     const { ref, backupId } = parseOrThrow(backupInput, input);
-    const p = await findOwned(this.projects, actor, ref);
+    // The decrypted data: for those who may reveal the project's secrets.
+    const p = await findOwned(this.projects, actor, ref, { action: "project.secrets" });
     const backup = await this.ctx.db.backup.findFirst({ where: { id: backupId, projectId: p.id } });
     if (!backup) throw new NotFoundError("Backup not found.");
     if (backup.status !== "SUCCEEDED") throw new InvalidStateError("Only a finished backup can be downloaded.");

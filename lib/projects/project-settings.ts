@@ -27,7 +27,7 @@ export async function renameProject(ctx: ProjectContext, actor: SessionUser, inp
 
 /** Storage's limits for the project (owner only). */
 export async function storageLimits(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<{ fileSizeLimitBytes: number }> {
-  const p = await findOwned(ctx, actor, ref);
+  const p = await findOwned(ctx, actor, ref, { action: "project.read" });
   // The same number the stack spec gives Storage as FILE_SIZE_LIMIT.
   return { fileSizeLimitBytes: p.fileSizeLimitMb != null ? p.fileSizeLimitMb * 1024 * 1024 : DEFAULT_FILE_SIZE_LIMIT_BYTES };
 }

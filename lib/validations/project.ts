@@ -21,6 +21,13 @@ export const createProjectSchema = z.object({
     .regex(/^[a-z0-9-]*$/, "Use lowercase letters, digits and - only.")
     .optional()
     .transform((v) => (v ? v : undefined)),
+  /** The organization's slug; unsaid: the creator's personal organization. */
+  organization: z
+    .string()
+    .max(64)
+    .regex(/^[\w-]*$/, "Not a valid organization slug.")
+    .optional()
+    .transform((v) => (v ? v : undefined)),
 });
 export type CreateProjectInput = z.infer<typeof createProjectSchema>;
 
