@@ -162,11 +162,7 @@ export class NoFreeSubnetError extends appError("no_free_subnet", 503, (pool: st
 }) {}
 
 /** An organization must keep at least one Owner (Supabase's rule, lib/orgs/service.ts). */
-export class LastOwnerError extends appError(
-  "last_owner",
-  409,
-  () => "An organization must keep at least one Owner: make someone else Owner first.",
-) {}
+export class LastOwnerError extends appError("last_owner", 409, () => "An organization must keep at least one Owner: make someone else Owner first.") {}
 
 export class InvalidStateError extends appError("invalid_state", 409, (message: string) => message) {}
 

@@ -13,8 +13,14 @@ import { ConflictError, InvalidStateError, LastOwnerError, NotFoundError, QuotaE
 import { parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 import { ensurePersonalOrganization, requireRole, roleIn, type OrgDb } from "@/lib/orgs/membership";
 import { MAX_OWNED_ORGANIZATIONS, memberChangeAction, type OrgAction } from "@/lib/orgs/permissions";
-import { addMemberSchema, changeRoleSchema, createOrganizationSchema, orgSlugSchema, removeMemberSchema } from "@/lib/validations/organization";
-
+import {
+  addMemberSchema,
+  changeRoleSchema,
+  createOrganizationSchema,
+  orgSlugSchema,
+  removeMemberSchema,
+  renameOrganizationSchema,
+} from "@/lib/validations/organization";
 
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
 
@@ -73,6 +79,14 @@ export class OrganizationService {
   async get(actor: SessionUser, slug: string): Promise<OrganizationView> {
     const org = await this.find(actor, slug, "org.read");
     return view(org, org.role, actor.id);
+  }
+
+  /** Renames it: an organization setting, Owners only (the slug stays). */
+  async rename(actor: SessionUser, input: unknown): Promise<OrganizationView> {
+    const { slug, name } = parseOrThrow(renameOrganizationSchema, input);
+    const org = await this.find(actor, slug, "org.update");
+    const renamed = await this.db.organization.update({ where: { id: org.id }, data: { name } });
+    return view(renamed, org.role, actor.id);
   }
 
   async listMembers(actor: SessionUser, slug: string): Promise<MemberView[]> {

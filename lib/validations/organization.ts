@@ -2,7 +2,10 @@ import { z } from "zod";
 import { ORG_ROLES } from "@/lib/domain";
 
 /** An organization's slug: a user's id (personal organizations) or 20 random letters; upstream's pattern, bounded. */
-export const orgSlugSchema = z.string().max(64).regex(/^[\w-]+$/, "Not a valid organization slug.");
+export const orgSlugSchema = z
+  .string()
+  .max(64)
+  .regex(/^[\w-]+$/, "Not a valid organization slug.");
 
 /** An organization's display name: the project name's rule (upstream allows up to 256 characters). */
 export const orgNameSchema = z
@@ -15,6 +18,8 @@ export const orgNameSchema = z
 export const orgRoleSchema = z.enum(ORG_ROLES, "Not a role.");
 
 export const createOrganizationSchema = z.object({ name: orgNameSchema });
+
+export const renameOrganizationSchema = z.object({ slug: orgSlugSchema, name: orgNameSchema });
 
 export const addMemberSchema = z.object({
   slug: orgSlugSchema,
