@@ -6,6 +6,7 @@ import type { Readable } from "node:stream";
 import { InvalidStateError, NotFoundError } from "@/lib/errors";
 import { BACKUPABLE_STATUSES, isStatusIn, STATUS } from "@/lib/domain";
 import { PROJECT_FOR_SPEC, type ProjectCore, type ProjectHooks } from "@/lib/projects/context";
+import { projectAccessWhere } from "@/lib/orgs/access";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import type { ProjectService } from "@/lib/projects/service";
 import { chargeAttempt, type CallOptions, type ClientOptions } from "@/lib/projects/throttle";
@@ -186,7 +187,8 @@ export class BackupService {
         status: "REMOVED",
         removedAt: { gte: since },
         backups: { some: { status: "SUCCEEDED" } },
-        ...(actor.role === "ADMIN" ? {} : { ownerId: actor.id }),
+        // Who may bring one back: its organization's Owners and Administrators (an undelete is a restore).
+        ...(actor.role === "ADMIN" ? {} : { AND: [projectAccessWhere(actor.id, "project.settings")] }),
       },
       include: { owner: { select: { id: true, email: true } }, _count: { select: { backups: { where: { status: "SUCCEEDED" } } } } },
       orderBy: { removedAt: "desc" },
@@ -212,7 +214,7 @@ export class BackupService {
   /** The actor's projects whose latest scheduled backup failed. */
   async failingBackups(actor: SessionUser): Promise<Array<{ ref: string; name: string; at: string; error: string }>> {
     const projects = await this.ctx.db.project.findMany({
-      where: { ownerId: actor.id, status: { not: STATUS.REMOVED } },
+      where: { AND: [projectAccessWhere(actor.id, "project.read")], status: { not: STATUS.REMOVED } },
       select: { id: true, ref: true, name: true },
     });
     const out = [];
