@@ -1,0 +1,34 @@
+"use server";
+// Organizations and members: each action checks the session, and the
+// service checks the role (lib/orgs/service.ts); nothing is decided here.
+import { runAction, type ActionResult } from "@/lib/actions";
+import { requireUser } from "@/lib/auth/session";
+import { getAccountServices } from "@/lib/services";
+
+export async function createOrganizationAction(input: { name: string }): Promise<ActionResult<{ slug: string }>> {
+  return runAction(async () => {
+    const org = await getAccountServices().organizations.create(await requireUser(), input);
+    return { slug: org.slug };
+  });
+}
+
+export async function addMemberAction(input: { slug: string; email: string; role: string }): Promise<ActionResult> {
+  return runAction(async () => {
+    await getAccountServices().organizations.addMember(await requireUser(), input);
+    return undefined;
+  });
+}
+
+export async function changeRoleAction(input: { slug: string; userId: string; role: string }): Promise<ActionResult> {
+  return runAction(async () => {
+    await getAccountServices().organizations.changeRole(await requireUser(), input);
+    return undefined;
+  });
+}
+
+export async function removeMemberAction(input: { slug: string; userId: string }): Promise<ActionResult> {
+  return runAction(async () => {
+    await getAccountServices().organizations.removeMember(await requireUser(), input);
+    return undefined;
+  });
+}
