@@ -131,6 +131,7 @@ export const EVENT = {
   upgradeRollbackFailed: "upgrade.rollback_failed",
   authSettingsSaved: "auth_settings.saved",
   projectRenamed: "project.renamed",
+  projectTransferred: "project.transferred",
   authRestartSucceeded: "auth_settings.applied",
   authRestartFailed: "auth_settings.apply_failed",
   // Edge Functions (Management API): secrets saved (functions restarts alone), deploys and deletes.

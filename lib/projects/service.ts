@@ -178,6 +178,7 @@ export class ProjectService {
     return this.ctx.db.project.count({ where: { status: { not: STATUS.REMOVED }, stackVersion: { not: LATEST_STACK_VERSION } } });
   }
   renameProject = (actor: SessionUser, input: unknown) => projectSettings.renameProject(this.ctx, actor, input);
+  transferProject = (actor: SessionUser, input: unknown) => projectSettings.transferProject(this.ctx, actor, input);
   storageLimits = (actor: SessionUser, ref: string) => projectSettings.storageLimits(this.ctx, actor, ref);
   /** Owner only: a temporary database login for the Supabase CLI (lib/projects/login-roles.ts). */
   createLoginRole = (actor: SessionUser, ref: string, readOnly: boolean) => loginRoles.createLoginRole(this.ctx, actor, ref, readOnly);

@@ -29,6 +29,16 @@ export const createProjectSchema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined)),
 });
+/** Move a project to another organization (its slug). */
+export const transferProjectSchema = z.object({
+  ref: refSchema,
+  organization: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[\w-]+$/, "Not a valid organization slug."),
+});
+
 export type CreateProjectInput = z.infer<typeof createProjectSchema>;
 
 export const deleteProjectSchema = z.object({ ref: refSchema, confirmRef: z.string() }).refine((v) => v.ref === v.confirmRef, {

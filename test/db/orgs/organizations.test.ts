@@ -149,3 +149,28 @@ describe("the Management API's organization operations", () => {
     await expect(api.createProject({ ...as(dev), address: "127.0.0.1" }, { ...body, organization_slug: owner.id })).rejects.toThrow(NotFoundError);
   });
 });
+
+describe("moving a project between organizations", () => {
+  it("needs Owner or Administrator in both, and changes who may act on it, not the project", async () => {
+    const [owner, admin, dev] = [await user({ projectQuota: 2 }), await user(), await user()];
+    const a = await orgs.create(owner, { name: "From" });
+    const b = await orgs.create(owner, { name: "To" });
+    const { ref } = await fx.service.createProject(owner, { name: "Moving", organization: a.slug });
+    await fx.service.waitForAllJobs();
+    const before = await fx.service.getProjectDetails(owner, ref);
+    await orgs.addMember(owner, { slug: a.slug, email: admin.email, role: "ADMINISTRATOR" });
+    await orgs.addMember(owner, { slug: b.slug, email: admin.email, role: "DEVELOPER" });
+    await orgs.addMember(owner, { slug: a.slug, email: dev.email, role: "DEVELOPER" });
+    // Administrator here, only Developer there: refused; a Developer may not move it at all.
+    await expect(fx.service.transferProject(admin, { ref, organization: b.slug })).rejects.toThrow(ForbiddenError);
+    await expect(fx.service.transferProject(dev, { ref, organization: b.slug })).rejects.toThrow(ForbiddenError);
+    await expect(fx.service.transferProject(owner, { ref, organization: "nowhere" })).rejects.toThrow(NotFoundError);
+    await fx.service.transferProject(owner, { ref, organization: b.slug });
+    const after = await fx.service.getProjectDetails(owner, ref);
+    expect(after.organizationId).toBe(b.slug);
+    expect({ ...after, organizationId: undefined }).toEqual({ ...before, organizationId: undefined });
+    // A's Developer lost it; B's Developer (admin) now runs it.
+    await expect(fx.service.getProject(dev, ref)).rejects.toThrow(NotFoundError);
+    expect((await fx.service.getProjectDetails(admin, ref)).ref).toBe(ref);
+  });
+});
