@@ -70,12 +70,12 @@ async function findFunction(ctx: ProjectContext, projectId: string, slug: string
 }
 
 export async function listFunctions(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<EdgeFunctionRow[]> {
-  const p = await findOwned(ctx, actor, ref, { action: "project.content" });
+  const p = await findOwned(ctx, actor, ref, { action: "project.read" });
   return ctx.db.edgeFunction.findMany({ where: { projectId: p.id }, orderBy: { slug: "asc" } });
 }
 
 export async function getFunction(ctx: ProjectContext, actor: SessionUser, ref: string, slug: string): Promise<EdgeFunctionRow> {
-  const p = await findOwned(ctx, actor, ref, { action: "project.content" });
+  const p = await findOwned(ctx, actor, ref, { action: "project.read" });
   return findFunction(ctx, p.id, slug);
 }
 
