@@ -94,9 +94,9 @@ export function scopeWhere(actor: SessionUser, ref: string, opts: ScopeOptions =
  * actor may see it (a member whose role does not allow the action), else
  * NotFound, also for "exists but not yours", which says nothing about it.
  */
-export async function refusal(ctx: ProjectContext, actor: SessionUser, ref: string, removed = false): Promise<Error> {
+export async function refusal(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<Error> {
   const seen = await ctx.db.project.findFirst({
-    where: { ...scopeWhere(actor, ref, { action: "project.read" }), status: removed ? STATUS.REMOVED : { not: STATUS.REMOVED } },
+    where: { ...scopeWhere(actor, ref, { action: "project.read" }), status: { not: STATUS.REMOVED } },
     select: { id: true },
   });
   return seen ? new ForbiddenError("Your role in this project's organization does not allow that.") : new NotFoundError("Project not found.");
