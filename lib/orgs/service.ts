@@ -9,7 +9,7 @@
 import { randomInt } from "node:crypto";
 import { ORG_ROLES, type OrgRole } from "@/lib/domain";
 import type { Db } from "@/lib/db/client";
-import { ConflictError, InvalidStateError, LastOwnerError, NotFoundError, QuotaExceededError } from "@/lib/errors";
+import { ConflictError, InvalidStateError, LastOwnerError, NotFoundError, OrganizationLimitError } from "@/lib/errors";
 import { parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 import { ensurePersonalOrganization, requireRole, roleIn, type OrgDb } from "@/lib/orgs/membership";
 import { MAX_OWNED_ORGANIZATIONS, memberChangeAction, type OrgAction } from "@/lib/orgs/permissions";
@@ -59,7 +59,7 @@ export class OrganizationService {
   async create(actor: SessionUser, input: unknown): Promise<OrganizationView> {
     const { name } = parseOrThrow(createOrganizationSchema, input);
     const owned = await this.db.membership.count({ where: { userId: actor.id, role: "OWNER", organizationId: { not: actor.id } } });
-    if (owned >= MAX_OWNED_ORGANIZATIONS) throw new QuotaExceededError(MAX_OWNED_ORGANIZATIONS);
+    if (owned >= MAX_OWNED_ORGANIZATIONS) throw new OrganizationLimitError(MAX_OWNED_ORGANIZATIONS);
     const slug = newSlug();
     const org = await this.db.organization.create({
       data: { id: slug, slug, name, memberships: { create: { userId: actor.id, role: "OWNER" } } },

@@ -3,7 +3,7 @@
 // SQLite database and the strict fake engine.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ForbiddenError, InvalidStateError, LastOwnerError, NotFoundError, QuotaExceededError, ValidationError } from "@/lib/errors";
+import { ForbiddenError, InvalidStateError, LastOwnerError, NotFoundError, OrganizationLimitError, ValidationError } from "@/lib/errors";
 import { OrganizationService } from "@/lib/orgs/service";
 import { MAX_OWNED_ORGANIZATIONS } from "@/lib/orgs/permissions";
 import { ManagementApi } from "@/lib/api/management-api";
@@ -106,7 +106,7 @@ describe("organizations", () => {
   it(`caps the organizations one user owns at ${MAX_OWNED_ORGANIZATIONS}`, async () => {
     const a = await user();
     for (let i = 0; i < MAX_OWNED_ORGANIZATIONS; i++) await orgs.create(a, { name: `Org ${i}` });
-    await expect(orgs.create(a, { name: "One too many" })).rejects.toThrow(QuotaExceededError);
+    await expect(orgs.create(a, { name: "One too many" })).rejects.toThrow(OrganizationLimitError);
   });
 });
 
