@@ -30,3 +30,11 @@ export const addMemberSchema = z.object({
 export const changeRoleSchema = z.object({ slug: orgSlugSchema, userId: z.string().min(1).max(64), role: orgRoleSchema });
 
 export const removeMemberSchema = z.object({ slug: orgSlugSchema, userId: z.string().min(1).max(64) });
+
+/** Invite an address with a role: the same fields as adding a member. */
+export const inviteSchema = addMemberSchema;
+
+export const revokeInvitationSchema = z.object({ slug: orgSlugSchema, id: z.uuid("Not an invitation id.") });
+
+/** An invitation link's token: 32 random bytes, base64url. */
+export const invitationTokenSchema = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "Not an invitation link.") });
