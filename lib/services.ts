@@ -36,6 +36,7 @@ import type { ApiRuntime } from "@/lib/api";
 import { AdminService } from "@/lib/admin/service";
 import { PlanService } from "@/lib/admin/plans";
 import { OrganizationService } from "@/lib/orgs/service";
+import { InvitationService } from "@/lib/orgs/invitations";
 import { SettingsService } from "@/lib/settings/service";
 import { TokenService } from "@/lib/tokens/service";
 import { UserService } from "@/lib/users/service";
@@ -53,6 +54,7 @@ export interface AccountServices {
   admin: AdminService;
   plans: PlanService;
   organizations: OrganizationService;
+  invitations: InvitationService;
 }
 
 interface Root {
@@ -246,6 +248,7 @@ export function getAccountServices(): AccountServices {
       admin: new AdminService(db, limiter, { dataDir: env.dataDir, portRange: env.portRange, subnetPool: env.subnetPool }),
       plans: new PlanService(db),
       organizations: new OrganizationService(db),
+      invitations: new InvitationService(db),
     };
   }
   return r.accounts;

@@ -4,6 +4,7 @@
 import { runAction, type ActionResult } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/session";
 import { getAccountServices } from "@/lib/services";
+import { getEnv, publicAppUrl } from "@/lib/env";
 
 export async function createOrganizationAction(input: { name: string }): Promise<ActionResult<{ slug: string }>> {
   return runAction(async () => {
@@ -30,5 +31,27 @@ export async function removeMemberAction(input: { slug: string; userId: string }
   return runAction(async () => {
     await getAccountServices().organizations.removeMember(await requireUser(), input);
     return undefined;
+  });
+}
+
+/** The invitation's link, shown to the inviter this once to pass on (mailing it through SMTP is to come). */
+export async function inviteAction(input: { slug: string; email: string; role: string }): Promise<ActionResult<{ link: string }>> {
+  return runAction(async () => {
+    const { token } = await getAccountServices().invitations.invite(await requireUser(), input);
+    return { link: `${publicAppUrl(getEnv())}/invitations/accept?token=${token}` };
+  });
+}
+
+export async function revokeInvitationAction(input: { slug: string; id: string }): Promise<ActionResult> {
+  return runAction(async () => {
+    await getAccountServices().invitations.revoke(await requireUser(), input);
+    return undefined;
+  });
+}
+
+export async function acceptInvitationAction(input: { token: string }): Promise<ActionResult<{ slug: string }>> {
+  return runAction(async () => {
+    const { slug } = await getAccountServices().invitations.accept(await requireUser(), input);
+    return { slug };
   });
 }

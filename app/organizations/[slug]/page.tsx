@@ -7,6 +7,7 @@ import { ORG_ROLE_NAMES } from "@/lib/domain";
 import { allows } from "@/lib/orgs/permissions";
 import { SiteHeader } from "@/components/site-header";
 import { AddMemberForm, MemberList } from "@/components/orgs/member-manager";
+import { InviteForm, PendingInvitations } from "@/components/orgs/invitations";
 import { StatusBadge } from "@/components/projects/status-badge";
 import { TitledCard } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -25,6 +26,7 @@ export default async function OrganizationPage({ params }: { params: Promise<{ s
   });
   const [members, projects] = await Promise.all([orgs.listMembers(user, slug), getProjectService().listProjects(user, { organizationId: org.id })]);
   const rights = { manage: allows(org.role, "members.manage"), manageOwners: allows(org.role, "members.manageOwners") };
+  const invitations = rights.manage ? await getAccountServices().invitations.list(user, slug) : [];
   return (
     <>
       <SiteHeader user={user} />
@@ -62,7 +64,13 @@ export default async function OrganizationPage({ params }: { params: Promise<{ s
           <MemberList slug={org.slug} members={members} rights={rights} viewerId={user.id} personal={org.personal} />
         </TitledCard>
         {rights.manage && (
-          <TitledCard title="Add a member">
+          <TitledCard title="Invite by email">
+            <InviteForm slug={org.slug} mayInviteOwners={rights.manageOwners} />
+            <PendingInvitations slug={org.slug} invitations={invitations} />
+          </TitledCard>
+        )}
+        {rights.manage && (
+          <TitledCard title="Add an existing account">
             <AddMemberForm slug={org.slug} rights={rights} />
           </TitledCard>
         )}
