@@ -4,7 +4,7 @@
 // from the new spec when the project runs; a paused project gets them at its
 // next start. Nothing else of the stack is touched.
 import { STATUS } from "@/lib/domain";
-import { InvalidStateError, NotFoundError } from "@/lib/errors";
+import { InvalidStateError } from "@/lib/errors";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { DEFAULT_AUTH_SETTINGS, type AuthSettings } from "@/lib/stack/auth-config";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
