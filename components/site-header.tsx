@@ -16,6 +16,9 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
               <Link href="/dashboard" className="text-zinc-600 hover:text-zinc-900">
                 Projects
               </Link>
+              <Link href="/organizations" className="text-zinc-600 hover:text-zinc-900">
+                Organizations
+              </Link>
               <Link href="/account/tokens" className="text-zinc-600 hover:text-zinc-900">
                 Access tokens
               </Link>

@@ -55,6 +55,22 @@ export const isStatusIn = (status: string, group: readonly ProjectStatus[]): boo
 export const ROLES = ["USER", "ADMIN"] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * A member's role in an organization, strongest first: Supabase's four
+ * (https://supabase.com/docs/guides/platform/access-control). What each may
+ * do is lib/orgs/permissions.ts.
+ */
+export const ORG_ROLES = ["OWNER", "ADMINISTRATOR", "DEVELOPER", "READ_ONLY"] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+
+/** The role's name as Supabase's dashboard and Management API (role_name) spell it. */
+export const ORG_ROLE_NAMES: { readonly [K in OrgRole]: string } = {
+  OWNER: "Owner",
+  ADMINISTRATOR: "Administrator",
+  DEVELOPER: "Developer",
+  READ_ONLY: "Read-only",
+};
+
 /** What a project's leased host port is for: its gateway, its database (Supavisor session mode), its pooler (transaction mode). */
 export const PORT_PURPOSES = ["KONG_HTTP", "POSTGRES", "POOLER"] as const;
 export type PortPurpose = (typeof PORT_PURPOSES)[number];
@@ -115,6 +131,7 @@ export const EVENT = {
   upgradeRollbackFailed: "upgrade.rollback_failed",
   authSettingsSaved: "auth_settings.saved",
   projectRenamed: "project.renamed",
+  projectTransferred: "project.transferred",
   authRestartSucceeded: "auth_settings.applied",
   authRestartFailed: "auth_settings.apply_failed",
   // Edge Functions (Management API): secrets saved (functions restarts alone), deploys and deletes.

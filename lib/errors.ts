@@ -161,6 +161,15 @@ export class NoFreeSubnetError extends appError("no_free_subnet", 503, (pool: st
   exposed: true,
 }) {}
 
+export class OrganizationLimitError extends appError(
+  "organization_limit",
+  403,
+  (limit: number) => `You own ${limit} organizations besides your personal one, the most one account may. Delete or hand one over first.`,
+) {}
+
+/** An organization must keep at least one Owner (Supabase's rule, lib/orgs/service.ts). */
+export class LastOwnerError extends appError("last_owner", 409, () => "An organization must keep at least one Owner: make someone else Owner first.") {}
+
 export class InvalidStateError extends appError("invalid_state", 409, (message: string) => message) {}
 
 // ---- Management API (/v1) -------------------------------------------------------

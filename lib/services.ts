@@ -35,6 +35,8 @@ import { MemoryWindowLimiter } from "@/lib/api/rate-limit";
 import type { ApiRuntime } from "@/lib/api";
 import { AdminService } from "@/lib/admin/service";
 import { PlanService } from "@/lib/admin/plans";
+import { OrganizationService } from "@/lib/orgs/service";
+import { InvitationService } from "@/lib/orgs/invitations";
 import { SettingsService } from "@/lib/settings/service";
 import { TokenService } from "@/lib/tokens/service";
 import { UserService } from "@/lib/users/service";
@@ -54,6 +56,8 @@ export interface AccountServices {
   settings: SettingsService;
   admin: AdminService;
   plans: PlanService;
+  organizations: OrganizationService;
+  invitations: InvitationService;
 }
 
 interface Root {
@@ -267,6 +271,8 @@ export function getAccountServices(): AccountServices {
       settings: new SettingsService(db),
       admin: new AdminService(db, limiter, { dataDir: env.dataDir, portRange: env.portRange, subnetPool: env.subnetPool }),
       plans: new PlanService(db),
+      organizations: new OrganizationService(db),
+      invitations: new InvitationService(db),
     };
   }
   return r.accounts;
@@ -284,6 +290,7 @@ export function getApiRuntime(): ApiRuntime {
         databaseHost: "127.0.0.1",
         functionMaxBytes: env.functionMaxBytes,
         backups: getBackupService(),
+        organizations: getAccountServices().organizations,
       }),
       limiter: new MemoryWindowLimiter({ points: env.apiRateLimit, windowMs: 60_000 }),
     };

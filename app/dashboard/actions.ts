@@ -4,7 +4,7 @@ import { requireUser } from "@/lib/auth/session";
 import { getProjectService } from "@/lib/services";
 import { currentAddress } from "@/lib/rate-limit";
 
-export async function createProjectAction(input: { name: string; region?: string }): Promise<ActionResult<{ ref: string }>> {
+export async function createProjectAction(input: { name: string; region?: string; organization?: string }): Promise<ActionResult<{ ref: string }>> {
   return runAction(async () => {
     const user = await requireUser();
     // The service charges the per-account and per-address create limits, for every door alike.

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
-import { getBackupService, getProjectService } from "@/lib/services";
+import { getAccountServices, getBackupService, getProjectService } from "@/lib/services";
+import { allows } from "@/lib/orgs/permissions";
 import { SiteHeader } from "@/components/site-header";
 import { StatusBadge } from "@/components/projects/status-badge";
 import { NewProjectDialog } from "@/components/projects/new-project-dialog";
@@ -19,12 +20,15 @@ export default async function DashboardPage() {
   if (!user) redirect("/login?callbackUrl=/dashboard");
   const service = getProjectService();
   const backups = getBackupService();
-  const [projects, quota, failing, deleted] = await Promise.all([
+  const [projects, quota, failing, deleted, orgs] = await Promise.all([
     service.listProjects(user),
     service.quotaFor(user),
     backups.failingBackups(user),
     backups.listDeleted({ ...user, role: "USER" }),
+    getAccountServices().organizations.listMine(user),
   ]);
+  // Where the user may create projects: the dialog offers these (the service checks again).
+  const creatable = orgs.filter((o) => allows(o.role, "project.create")).map((o) => ({ slug: o.slug, name: o.personal ? `${o.name} (personal)` : o.name }));
   const full = quota.used >= quota.limit;
   return (
     <>
@@ -37,7 +41,7 @@ export default async function DashboardPage() {
               {quota.used} of {quota.limit} projects{full ? " · limit reached" : ""}
             </p>
           </div>
-          <NewProjectDialog notice={full ? "Project limit reached" : undefined} />
+          <NewProjectDialog notice={full ? "Project limit reached" : undefined} organizations={creatable} />
         </div>
         <VerifyEmailBanner userId={user.id} email={user.email} />
         {failing.length > 0 && (

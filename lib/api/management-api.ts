@@ -29,13 +29,17 @@ import { functionBodyResponse, v1Function } from "@/lib/api/functions";
 import { parseInput, readBoundedBody } from "@/lib/api/request";
 import { multipartBoundary, parseDeployForm } from "@/lib/functions/multipart";
 import { MAX_FILES } from "@/lib/functions/layout";
+import { OrganizationService } from "@/lib/orgs/service";
+import type { CreateOrganizationBody } from "@/lib/api/schemas";
 import {
-  organizationOf,
-  organizationSlugOf,
+  v1Member,
+  v1Organization,
   v1Project,
   v1ProjectRef,
   v1ProjectWithDatabase,
   type V1Organization,
+  type V1OrganizationDetail,
+  type V1OrganizationMember,
   type V1Project,
   type V1ProjectRef,
   type V1ProjectWithDatabase,
@@ -53,6 +57,8 @@ export interface ManagementApiConfig {
   queryConcurrency?: QueryConcurrency;
   /** The project's backups (GET …/database/backups); without it that operation says backups are not available. */
   backups?: BackupLister;
+  /** Organizations and members; without it, one is built on the project service's database. */
+  organizations?: OrganizationService;
 }
 
 /** A token's principal and the client's address key (lib/rate-limit/client-ip.ts), for the service's throttles. */
@@ -67,6 +73,7 @@ const PAGE = 100;
 
 export class ManagementApi {
   private readonly queries: QueryGate;
+  private readonly orgs: OrganizationService;
   /** Profile, organization, rename, backups, connection and configuration reads, migrations. */
   readonly settings: SettingsApi;
   /** The CLI's login roles, Storage's file size limit, the allow-listed Postgres settings. */
@@ -79,6 +86,7 @@ export class ManagementApi {
     private readonly config: ManagementApiConfig,
   ) {
     this.queries = new QueryGate(config.queryConcurrency);
+    this.orgs = config.organizations ?? new OrganizationService(projects.database);
     this.settings = new SettingsApi(projects, { backups: config.backups, withDatabase: (p, ref, fn) => this.withDatabase(p, ref, fn) });
     this.logs = new LogsApi(projects, (userId, fn) => this.queries.run(userId, fn));
     this.writes = new ConfigWriteApi(projects, { gate: (userId, fn) => this.queries.run(userId, fn), settings: this.settings });
@@ -93,38 +101,55 @@ export class ManagementApi {
     return { asAdmin: p.admin, address: p.address };
   }
 
-  listOrganizations(p: TokenPrincipal): V1Organization[] {
-    return [organizationOf(p.user)];
+  // ---- organizations: a token acts with its owner's role in each (lib/orgs/permissions.ts) ----
+
+  async listOrganizations(p: TokenPrincipal): Promise<V1Organization[]> {
+    return (await this.orgs.listMine(p.user)).map(v1Organization);
+  }
+
+  async createOrganization(p: TokenPrincipal, body: CreateOrganizationBody): Promise<V1Organization> {
+    return v1Organization(await this.orgs.create(p.user, body));
+  }
+
+  async getOrganization(p: TokenPrincipal, slug: string): Promise<V1OrganizationDetail> {
+    const org = await this.orgs.get(p.user, slug);
+    return { id: org.slug, name: org.name, opt_in_tags: [], allowed_release_channels: ["ga"] };
+  }
+
+  async listOrganizationMembers(p: TokenPrincipal, slug: string): Promise<V1OrganizationMember[]> {
+    return (await this.orgs.listMembers(p.user, slug)).map(v1Member);
   }
 
   async listProjects(p: TokenPrincipal): Promise<V1ProjectWithDatabase[]> {
     if (!p.admin) {
       const own = await this.projects.listProjects(p.user);
-      return own.map((s) => v1ProjectWithDatabase(s, p.user.id, this.config.dbImage));
+      return own.map((s) => v1ProjectWithDatabase(s, s.organizationId ?? p.user.id, this.config.dbImage));
     }
     const out: V1ProjectWithDatabase[] = [];
     // Bounded by the number of projects; pages keep each query small.
     for (let skip = 0; ; skip += PAGE) {
       const page = await this.projects.listAllProjects(p.user, { take: PAGE, skip });
-      for (const s of page.projects) out.push(v1ProjectWithDatabase(s, s.owner?.id ?? p.user.id, this.config.dbImage));
+      for (const s of page.projects) out.push(v1ProjectWithDatabase(s, s.organizationId ?? s.owner?.id ?? p.user.id, this.config.dbImage));
       if (page.projects.length < PAGE || skip + PAGE >= page.total) break;
     }
     return out;
   }
 
   async createProject(p: ApiCaller, body: CreateProjectBody): Promise<V1Project> {
-    const mine = organizationSlugOf(p.user.id);
-    // Projects are made in the caller's own organization, admin or not.
-    if (body.organization_slug !== mine || (body.organization_id !== undefined && body.organization_id !== mine)) {
-      throw new NotFoundError("Organization not found.");
-    }
-    const created = await this.projects.createProject(p.user, { name: body.name, region: body.region ?? body.region_selection?.code }, { address: p.address });
-    return v1Project(created, p.user.id);
+    // In an organization where the caller's role may create projects, admin or not (the id, deprecated, is the same value).
+    if (body.organization_id !== undefined && body.organization_id !== body.organization_slug) throw new NotFoundError("Organization not found.");
+    const org = await this.orgs.require(p.user, body.organization_slug, "project.create");
+    const created = await this.projects.createProject(
+      p.user,
+      { name: body.name, region: body.region ?? body.region_selection?.code, organization: org.id },
+      { address: p.address },
+    );
+    return v1Project(created, org.slug);
   }
 
   async getProject(p: TokenPrincipal, ref: string): Promise<V1ProjectWithDatabase> {
     const s = await this.projects.getProjectWithOwner(p.user, ref, this.scope(p));
-    return v1ProjectWithDatabase(s, s.owner.id, this.config.dbImage);
+    return v1ProjectWithDatabase(s, s.organizationId ?? s.owner.id, this.config.dbImage);
   }
 
   async deleteProject(p: ApiCaller, ref: string): Promise<V1ProjectRef> {

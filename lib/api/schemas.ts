@@ -52,6 +52,22 @@ export const organizationSchema = z
   })
   .register(apiRegistry, { id: "OrganizationResponseV1" });
 
+// Upstream's CreateOrganizationV1: a name of up to 256 characters; Supafleet's rule for names is lib/validations/organization.ts.
+export const createOrganizationBodySchema = z
+  .strictObject({ name: z.string().max(256) })
+  .register(apiRegistry, { id: "CreateOrganizationV1", description: "The new organization's name (2–64 letters, digits, spaces and . _ ' & @ -)." });
+export type CreateOrganizationBody = z.output<typeof createOrganizationBodySchema>;
+
+export const organizationMemberSchema = z
+  .object({
+    user_id: z.string(),
+    user_name: z.string().register(apiRegistry, { description: "The member's name, or the email address when none is set." }),
+    email: z.string().optional(),
+    role_name: z.string().register(apiRegistry, { description: "Owner, Administrator, Developer or Read-only." }),
+    mfa_enabled: z.boolean(),
+  })
+  .register(apiRegistry, { id: "V1OrganizationMemberResponse" });
+
 // ---- projects -------------------------------------------------------------------
 
 const projectFields = {

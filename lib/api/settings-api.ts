@@ -68,6 +68,7 @@ export class SettingsApi {
     return { gotrue_id: p.user.id, primary_email: p.user.email, username: p.user.name?.trim() || p.user.email };
   }
 
+  /** The caller's personal organization only (the route serves every organization: ManagementApi.getOrganization). */
   organization(p: TokenPrincipal, slug: string): z.output<typeof organizationSlugResponseSchema> {
     const own = organizationOf(p.user);
     if (slug !== own.slug) throw new NotFoundError("Organization not found.");

@@ -45,7 +45,7 @@ export const settingsOperations = {
     path: "/v1/organizations/{slug}",
     operationId: "v1-get-an-organization",
     summary: "Gets information about the organization",
-    description: "Your own organization (GET /v1/organizations gives its slug); any other slug is a 404.",
+    description: "An organization the token's owner belongs to (GET /v1/organizations gives their slugs); any other slug is a 404.",
     tag: "Organizations",
     auth: true,
     params: slugParams,

@@ -3,14 +3,19 @@
 import type { z } from "zod";
 import type { ProjectSummary } from "@/lib/projects/service";
 import type { SessionUser } from "@/lib/auth/actor";
-import type { organizationSchema, projectRefResponseSchema, projectSchema, projectWithDatabaseSchema } from "@/lib/api/schemas";
+import type { organizationMemberSchema, organizationSchema, projectRefResponseSchema, projectSchema, projectWithDatabaseSchema } from "@/lib/api/schemas";
+import type { organizationSlugResponseSchema } from "@/lib/api/settings-schemas";
+import type { MemberView, OrganizationView } from "@/lib/orgs/service";
+import { ORG_ROLE_NAMES } from "@/lib/domain";
 
 export type V1Organization = z.output<typeof organizationSchema>;
+export type V1OrganizationDetail = z.output<typeof organizationSlugResponseSchema>;
+export type V1OrganizationMember = z.output<typeof organizationMemberSchema>;
 export type V1Project = z.output<typeof projectSchema>;
 export type V1ProjectWithDatabase = z.output<typeof projectWithDatabaseSchema>;
 export type V1ProjectRef = z.output<typeof projectRefResponseSchema>;
 
-/** One organization per user: the slug is the user's id, which never changes. */
+/** A user's personal organization: its slug is the user's id, which never changes (lib/orgs/service.ts). */
 export function organizationSlugOf(userId: string): string {
   return userId;
 }
@@ -20,8 +25,18 @@ export function organizationOf(user: SessionUser): V1Organization {
   return { id: slug, slug, name: user.name?.trim() || user.email };
 }
 
-export function v1Project(p: ProjectSummary, ownerId: string): V1Project {
-  const slug = organizationSlugOf(ownerId);
+/** An organization the caller belongs to; the deprecated id is the slug, as upstream documents it. */
+export function v1Organization(o: OrganizationView): V1Organization {
+  return { id: o.slug, slug: o.slug, name: o.name };
+}
+
+export function v1Member(m: MemberView): V1OrganizationMember {
+  return { user_id: m.userId, user_name: m.name?.trim() || m.email, email: m.email, role_name: ORG_ROLE_NAMES[m.role], mfa_enabled: m.mfaEnabled };
+}
+
+/** The project in upstream's shape; `organization` is its organization's slug (a personal organization's is its user's id). */
+export function v1Project(p: ProjectSummary, organization: string): V1Project {
+  const slug = organizationSlugOf(organization);
   return {
     id: p.ref,
     ref: p.ref,
@@ -43,10 +58,10 @@ export function databaseInfo(dbImage: string): { version: string; postgres_engin
   return { version, postgres_engine: version.split(".")[0]! };
 }
 
-export function v1ProjectWithDatabase(p: ProjectSummary, ownerId: string, dbImage: string): V1ProjectWithDatabase {
+export function v1ProjectWithDatabase(p: ProjectSummary, organization: string, dbImage: string): V1ProjectWithDatabase {
   const info = databaseInfo(dbImage);
   return {
-    ...v1Project(p, ownerId),
+    ...v1Project(p, organization),
     database: { host: new URL(p.apiUrl).hostname, version: info.version, postgres_engine: info.postgres_engine, release_channel: "ga" },
   };
 }

@@ -101,7 +101,8 @@ export async function requestClone(b: BackupContext, actor: SessionUser, input: 
   const project = await insertNewProject(
     b.projects,
     actor.id,
-    { name: input.name, region: source.region, stackVersion: backupRow.stackVersion },
+    // In the source's organization, if the actor may create projects there.
+    { name: input.name, region: source.region, stackVersion: backupRow.stackVersion, organizationId: source.organizationId ?? source.ownerId },
     {
       alsoWrite: async (tx, projectId) => {
         await tx.restore.create({

@@ -6,6 +6,7 @@ import type { Readable } from "node:stream";
 import { InvalidStateError, NotFoundError } from "@/lib/errors";
 import { BACKUPABLE_STATUSES, isStatusIn, STATUS } from "@/lib/domain";
 import { PROJECT_FOR_SPEC, type ProjectCore, type ProjectHooks } from "@/lib/projects/context";
+import { projectAccessWhere } from "@/lib/orgs/access";
 import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import type { ProjectService } from "@/lib/projects/service";
 import { chargeAttempt, type CallOptions, type ClientOptions } from "@/lib/projects/throttle";
@@ -86,7 +87,7 @@ export class BackupService {
 
   /** The project page's panel: the backups, and whether one can be taken now (read each time: the status moves). */
   async backupsPanel(actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<{ backups: BackupView[]; canBackUp: boolean }> {
-    const p = await findOwned(this.projects, actor, ref, opts);
+    const p = await findOwned(this.projects, actor, ref, { ...opts, action: "project.read" });
     const rows = await this.ctx.db.backup.findMany({ where: { projectId: p.id }, orderBy: { startedAt: "desc" }, take: 200 });
     return {
       backups: rows.map((r) => backupView(r, p.stackVersion, this.projects.config.imageOverrides)),
@@ -122,7 +123,8 @@ export class BackupService {
   /** The decrypted backup (.tar.gz), only for the project's owner (not even an admin: it is the owner's data). */
   async download(actor: SessionUser, input: unknown): Promise<{ filename: string; stream: Readable }> {
     const { ref, backupId } = parseOrThrow(backupInput, input);
-    const p = await findOwned(this.projects, actor, ref);
+    // The decrypted data: for those who may reveal the project's secrets.
+    const p = await findOwned(this.projects, actor, ref, { action: "project.secrets" });
     const backup = await this.ctx.db.backup.findFirst({ where: { id: backupId, projectId: p.id } });
     if (!backup) throw new NotFoundError("Backup not found.");
     if (backup.status !== "SUCCEEDED") throw new InvalidStateError("Only a finished backup can be downloaded.");
@@ -185,7 +187,8 @@ export class BackupService {
         status: "REMOVED",
         removedAt: { gte: since },
         backups: { some: { status: "SUCCEEDED" } },
-        ...(actor.role === "ADMIN" ? {} : { ownerId: actor.id }),
+        // Who may bring one back: its organization's Owners and Administrators (an undelete is a restore).
+        ...(actor.role === "ADMIN" ? {} : { AND: [projectAccessWhere(actor.id, "project.settings")] }),
       },
       include: { owner: { select: { id: true, email: true } }, _count: { select: { backups: { where: { status: "SUCCEEDED" } } } } },
       orderBy: { removedAt: "desc" },
@@ -211,7 +214,7 @@ export class BackupService {
   /** The actor's projects whose latest scheduled backup failed. */
   async failingBackups(actor: SessionUser): Promise<Array<{ ref: string; name: string; at: string; error: string }>> {
     const projects = await this.ctx.db.project.findMany({
-      where: { ownerId: actor.id, status: { not: STATUS.REMOVED } },
+      where: { AND: [projectAccessWhere(actor.id, "project.read")], status: { not: STATUS.REMOVED } },
       select: { id: true, ref: true, name: true },
     });
     const out = [];

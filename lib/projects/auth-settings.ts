@@ -4,7 +4,7 @@
 // from the new spec when the project runs; a paused project gets them at its
 // next start. Nothing else of the stack is touched.
 import { STATUS } from "@/lib/domain";
-import { InvalidStateError, NotFoundError } from "@/lib/errors";
+import { InvalidStateError } from "@/lib/errors";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import { DEFAULT_AUTH_SETTINGS, type AuthSettings } from "@/lib/stack/auth-config";
 import type { ProjectSecrets } from "@/lib/stack/secrets";
@@ -13,7 +13,7 @@ import { parseOrThrow } from "@/lib/auth/actor";
 import { authSettingsSchema } from "@/lib/validations/auth-settings";
 import { authSettingsOf, secretsOf, type ProjectContext } from "@/lib/projects/context";
 import { applySettings, AUTH_SETTINGS, recordSettingsSaved } from "@/lib/projects/service-settings";
-import { findOwned, scopeWhere } from "@/lib/projects/queries";
+import { findOwned, refusal, scopeWhere } from "@/lib/projects/queries";
 
 export interface AuthSettingsView {
   settings: AuthSettings;
@@ -26,7 +26,7 @@ export interface AuthSettingsView {
 /** The owner's view (never the admin console: it holds the SMTP account). */
 export async function getAuthSettings(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<AuthSettingsView> {
   const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref), status: { not: STATUS.REMOVED } } });
-  if (!p) throw new NotFoundError("Project not found.");
+  if (!p) throw await refusal(ctx, actor, ref);
   const secrets = secretsOf(ctx, p);
   return { settings: authSettingsOf(p) ?? DEFAULT_AUTH_SETTINGS, smtpPasswordSet: Boolean(secrets.smtpPassword), applied: !ctx.jobs.has(ref) };
 }

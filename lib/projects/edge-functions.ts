@@ -59,7 +59,7 @@ function functionLock<T>(ctx: ProjectContext, ref: string, fn: () => Promise<T>)
 }
 
 async function ownedForSpec(ctx: ProjectContext, actor: SessionUser, ref: string) {
-  const owned = await findOwned(ctx, actor, ref);
+  const owned = await findOwned(ctx, actor, ref, { action: "project.content" });
   return ctx.db.project.findUniqueOrThrow({ where: { id: owned.id }, include: PROJECT_FOR_SPEC });
 }
 
@@ -70,12 +70,12 @@ async function findFunction(ctx: ProjectContext, projectId: string, slug: string
 }
 
 export async function listFunctions(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<EdgeFunctionRow[]> {
-  const p = await findOwned(ctx, actor, ref);
+  const p = await findOwned(ctx, actor, ref, { action: "project.read" });
   return ctx.db.edgeFunction.findMany({ where: { projectId: p.id }, orderBy: { slug: "asc" } });
 }
 
 export async function getFunction(ctx: ProjectContext, actor: SessionUser, ref: string, slug: string): Promise<EdgeFunctionRow> {
-  const p = await findOwned(ctx, actor, ref);
+  const p = await findOwned(ctx, actor, ref, { action: "project.read" });
   return findFunction(ctx, p.id, slug);
 }
 

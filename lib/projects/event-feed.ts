@@ -24,7 +24,7 @@ export interface EventFeed {
 }
 
 export async function eventFeed(ctx: ProjectContext, actor: SessionUser, ref: string, opts: { afterId?: number } = {}): Promise<EventFeed> {
-  const project = queries.summary(ctx, await queries.findOwned(ctx, actor, ref));
+  const project = queries.summary(ctx, await queries.findOwned(ctx, actor, ref, { action: "project.read" }));
   const stored = await queries.listEvents(ctx, actor, ref, { afterId: opts.afterId });
   return {
     project,

@@ -27,7 +27,7 @@ export interface FunctionSecretView {
 }
 
 export async function listFunctionSecrets(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<FunctionSecretView[]> {
-  const p = await findOwned(ctx, actor, ref);
+  const p = await findOwned(ctx, actor, ref, { action: "project.content" });
   const secrets = openFunctionSecrets(ctx.config.masterKey, p.ref, p.functionSecrets);
   return Object.entries(secrets)
     .map(([name, s]) => ({ name, digest: secretDigest(s.value), updatedAt: s.updatedAt }))
@@ -75,7 +75,7 @@ type OwnedProject = Awaited<ReturnType<typeof findOwned>>;
 
 async function change(ctx: ProjectContext, actor: SessionUser, ref: string, edit: (p: OwnedProject, secrets: FunctionSecrets) => boolean): Promise<void> {
   await ctx.jobs.withLock(ref, async () => {
-    const p = await findOwned(ctx, actor, ref);
+    const p = await findOwned(ctx, actor, ref, { action: "project.content" });
     // A restart for earlier secrets may be under way: this save queues behind it. Anything else (a start, an upgrade) is refused.
     if (ctx.jobs.has(ref) && !onlyFunctionsRestartRuns(ctx, ref))
       throw new InvalidStateError("The project is busy (starting, upgrading or applying settings); try again when it is done.");

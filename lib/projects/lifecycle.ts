@@ -24,7 +24,12 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
     ctx,
     actor.id,
     // New projects get the newest template (unless configured otherwise); they keep it until upgraded.
-    { name: data.name, region: data.region ?? null, stackVersion: ctx.config.newProjectStackVersion ?? LATEST_STACK_VERSION },
+    {
+      name: data.name,
+      region: data.region ?? null,
+      stackVersion: ctx.config.newProjectStackVersion ?? LATEST_STACK_VERSION,
+      organizationId: data.organization,
+    },
     { checkPlacement: true },
   );
   await recordEvent(ctx.db, project, "INFO", EVENT.createRequested, `Project “${project.name}” requested`);
@@ -35,7 +40,7 @@ export async function createProject(ctx: ProjectContext, actor: SessionUser, inp
 /** INIT_FAILED → COMING_UP again, with fresh port leases. */
 export async function retryProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {
   return ctx.jobs.withLock(ref, async () => {
-    const p = await findOwned(ctx, actor, ref, opts);
+    const p = await findOwned(ctx, actor, ref, { ...opts, action: "project.run" });
     if (p.status !== STATUS.INIT_FAILED) throw new InvalidStateError("Only a project whose creation failed can be retried.");
     // A retry makes an empty project; a failed clone must be cloned again instead.
     if (await ctx.db.restore.findFirst({ where: { projectId: p.id, kind: "CLONE" } }))
@@ -65,7 +70,7 @@ export async function retryProject(ctx: ProjectContext, actor: SessionUser, ref:
 
 export async function pauseProject(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<ProjectSummary> {
   return ctx.jobs.withLock(ref, async () => {
-    const p = await findOwned(ctx, actor, ref, opts);
+    const p = await findOwned(ctx, actor, ref, { ...opts, action: "project.run" });
     if (!isStatusIn(p.status, ACTIVE_STATUSES)) throw new InvalidStateError(`A project that is ${p.status} cannot be paused.`);
     const by: PausedBy = opts.asAdmin && actor.role === "ADMIN" && p.ownerId !== actor.id ? "admin" : "owner";
     await pauseStack(ctx, p, by, by === "admin" ? "Paused by an administrator" : "Project paused");
@@ -99,7 +104,7 @@ export async function pauseStack(ctx: ProjectContext, p: { id: string; ref: stri
 
 async function startAgain(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions, mode: "resume" | "restart"): Promise<ProjectSummary> {
   return ctx.jobs.withLock(ref, async () => {
-    const p = await findOwned(ctx, actor, ref, opts);
+    const p = await findOwned(ctx, actor, ref, { ...opts, action: "project.run" });
     const allowed = mode === "resume" ? p.status === STATUS.INACTIVE : isStatusIn(p.status, ACTIVE_STATUSES);
     if (!allowed) throw new InvalidStateError(`A project that is ${p.status} cannot be ${mode === "resume" ? "resumed" : "restarted"}.`);
     // An administrator's pause sticks: only an administrator undoes it.
@@ -190,7 +195,7 @@ export async function deleteProject(
   opts: ScopeOptions = {},
 ): Promise<void> {
   const { ref } = parseOrThrow(deleteProjectSchema, input);
-  const p = await findOwned(ctx, actor, ref, opts);
+  const p = await findOwned(ctx, actor, ref, { ...opts, action: "project.delete" });
   await recordEvent(ctx.db, p, "INFO", EVENT.deleteIntent, "Deleting project: containers, volumes, network, ports");
   // A create or resume in flight is cancelled first; it rolls itself back.
   await ctx.jobs.cancel(ref);

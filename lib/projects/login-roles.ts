@@ -105,7 +105,7 @@ function runningProject(p: { status: string; ref: string }): void {
 
 /** Owner only, as SQL through the API. */
 export async function createLoginRole(ctx: ProjectContext, actor: SessionUser, ref: string, readOnly: boolean): Promise<LoginRole> {
-  const p = await findOwned(ctx, actor, ref);
+  const p = await findOwned(ctx, actor, ref, { action: "project.secrets" });
   runningProject(p);
   const role = `${LOGIN_ROLE_PREFIX}${randomBytes(8).toString("hex")}`;
   const password = randomBytes(24).toString("base64url");
@@ -125,7 +125,7 @@ export async function createLoginRole(ctx: ProjectContext, actor: SessionUser, r
 
 /** Drops every CLI login role of the project; idempotent. */
 export async function deleteLoginRoles(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<void> {
-  const p = await findOwned(ctx, actor, ref);
+  const p = await findOwned(ctx, actor, ref, { action: "project.secrets" });
   runningProject(p);
   await dataOpsOf(ctx.provisioner, "database access").runSql(p.ref, sweepSql(true), { password: secretsOf(ctx, p).postgresPassword });
 }

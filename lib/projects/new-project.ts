@@ -14,11 +14,14 @@ import { makeRoom } from "@/lib/projects/sleep-tier";
 import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
 import { leaseSubnet } from "@/lib/projects/subnets";
 import { generateRef } from "@/lib/projects/ref";
+import { ensurePersonalOrganization, requireRole } from "@/lib/orgs/membership";
 
 export interface NewProject {
   name: string;
   region: string | null;
   stackVersion: string;
+  /** The organization it goes in (its slug, which is its id); unsaid: the owner's personal one. */
+  organizationId?: string;
 }
 
 export interface NewProjectOptions {
@@ -53,6 +56,10 @@ export async function insertNewProject(ctx: ProjectCore, ownerId: string, row: N
       const limit = user.projectQuota ?? settings.defaultProjectQuota;
       const count = await tx.project.count({ where: { ownerId, status: { not: STATUS.REMOVED } } });
       if (count >= limit) throw new QuotaExceededError(limit);
+      // The organization's members act on it: the creator must be one who may create projects there.
+      const organizationId = row.organizationId ?? ownerId;
+      if (organizationId === ownerId) await ensurePersonalOrganization(tx, user);
+      else await requireRole(tx, organizationId, ownerId, "project.create");
       const budget = await budgetForUser(tx, ownerId);
       await admit(tx, host, budget.memoryMb);
       const created = await tx.project.create({
@@ -62,6 +69,7 @@ export async function insertNewProject(ctx: ProjectCore, ownerId: string, row: N
           name: row.name,
           region: row.region,
           ownerId,
+          organizationId,
           status: "COMING_UP",
           stackVersion: row.stackVersion,
           secrets: encryptSecrets(ctx.config.masterKey, ref, JSON.stringify(secrets)),

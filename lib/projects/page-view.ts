@@ -24,7 +24,7 @@ export async function projectPageView(
   ref: string,
   want: { usage?: boolean; idle?: boolean } = {},
 ): Promise<ProjectPageView> {
-  const row = await findOwned(ctx, actor, ref);
+  const row = await findOwned(ctx, actor, ref, { action: "project.read" });
   const [usage, settings] = await Promise.all([want.usage ? usageSeries(ctx, row.id) : undefined, want.idle ? getSystemSettings(ctx.db) : undefined]);
   const frozen = ctx.provisioner.freezer ? { minutes: row.frozenStopMin, defaultMinutes: ctx.config.frozenStopMin ?? DEFAULT_FROZEN_STOP_MIN } : null;
   return { project: summary(ctx, row), usage, idle: settings && { minutes: row.idleTimeoutMin, defaultMinutes: settings.idleTimeoutMin, frozen } };

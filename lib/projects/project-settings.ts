@@ -1,9 +1,11 @@
-// A project's own settings that are not its stack: its display name, and the
+// A project's own settings that are not its stack: its display name, its
+// organization, and the
 // per-project limits the Management API reports (Storage's file size limit,
 // fixed from the owner's plan when the project was made).
 import { EVENT } from "@/lib/domain";
 import { parseOrThrow, type SessionUser } from "@/lib/auth/actor";
-import { renameProjectSchema } from "@/lib/validations/project";
+import { renameProjectSchema, transferProjectSchema } from "@/lib/validations/project";
+import { ensurePersonalOrganization, requireRole } from "@/lib/orgs/membership";
 import { findOwned } from "@/lib/projects/queries";
 import { recordEvent } from "@/lib/projects/events";
 import type { ProjectContext } from "@/lib/projects/context";
@@ -25,9 +27,30 @@ export async function renameProject(ctx: ProjectContext, actor: SessionUser, inp
   return { ref: p.ref, name };
 }
 
+/**
+ * Moves the project to another organization: the actor must be an Owner or
+ * Administrator of both (may change its settings here, may create projects
+ * there). Only who may act on it changes: its ref, data, secrets and stack stay.
+ */
+export async function transferProject(ctx: ProjectContext, actor: SessionUser, input: unknown): Promise<{ ref: string; organizationId: string }> {
+  const { ref, organization } = parseOrThrow(transferProjectSchema, input);
+  return ctx.jobs.withLock(ref, async () => {
+    const p = await findOwned(ctx, actor, ref, { action: "project.settings" });
+    const from = p.organizationId ?? p.ownerId;
+    if (from === organization) return { ref, organizationId: from };
+    await ctx.db.$transaction(async (tx) => {
+      if (organization === actor.id) await ensurePersonalOrganization(tx, actor);
+      else await requireRole(tx, organization, actor.id, "project.create");
+      await tx.project.update({ where: { id: p.id }, data: { organizationId: organization } });
+    });
+    await recordEvent(ctx.db, p, "INFO", EVENT.projectTransferred, `Moved from organization ${from} to ${organization}.`);
+    return { ref, organizationId: organization };
+  });
+}
+
 /** Storage's limits for the project (owner only). */
 export async function storageLimits(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<{ fileSizeLimitBytes: number }> {
-  const p = await findOwned(ctx, actor, ref);
+  const p = await findOwned(ctx, actor, ref, { action: "project.read" });
   // The same number the stack spec gives Storage as FILE_SIZE_LIMIT.
   return { fileSizeLimitBytes: p.fileSizeLimitMb != null ? p.fileSizeLimitMb * 1024 * 1024 : DEFAULT_FILE_SIZE_LIMIT_BYTES };
 }

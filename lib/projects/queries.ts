@@ -3,7 +3,9 @@
 import { DISK_READ_ONLY_PERCENT, diskState } from "@/lib/projects/disk-guard";
 import type { PortPurpose, ProjectStatus, SleepTier } from "@/lib/domain";
 import { sleepTierOf } from "@/lib/projects/sleep-tier";
-import { NotFoundError } from "@/lib/errors";
+import { ForbiddenError, NotFoundError } from "@/lib/errors";
+import { projectAccessWhere } from "@/lib/orgs/access";
+import type { OrgAction } from "@/lib/orgs/permissions";
 import { getSystemSettings } from "@/lib/settings/service";
 import type { SessionUser } from "@/lib/auth/actor";
 import { refSchema } from "@/lib/validations/project";
@@ -28,6 +30,8 @@ export interface ProjectSummary {
   /** What taking upgradeTo does beyond new containers (a new Postgres major: the data is copied); null: nothing more. */
   upgradeNote: string | null;
   owner?: { id: string; email: string };
+  /** Its organization's id, which is also its slug (lib/orgs/service.ts); a row without one is in its owner's personal organization. */
+  organizationId?: string;
   /** How it sleeps when INACTIVE (lib/projects/sleep-tier.ts): frozen or stopped; null when not INACTIVE. */
   sleepTier: SleepTier | null;
   /** The databases' size against the plan's disk quota, once measured (lib/projects/disk-guard.ts). */
@@ -68,20 +72,40 @@ export interface ProjectDetails extends ProjectSummary {
 export interface ScopeOptions {
   /** Admin acting on any user's project. */
   asAdmin?: boolean;
+  /**
+   * What the actor is about to do (lib/orgs/permissions.ts): the project's
+   * organization must give them a role that allows it. Unsaid, it is
+   * "project.settings" (Owners and Administrators): a call site that forgets
+   * to say errs on the strict side.
+   */
+  action?: OrgAction;
 }
 
-/** The where-clause for one project the actor may act on: ownership is part of every query. */
+/** The where-clause for one project the actor may act on: membership with a fitting role is part of every query. */
 export function scopeWhere(actor: SessionUser, ref: string, opts: ScopeOptions = {}) {
   const parsed = refSchema.safeParse(ref);
   if (!parsed.success) throw new NotFoundError("Project not found.");
   // Only an admin acting as admin widens it.
-  return opts.asAdmin && actor.role === "ADMIN" ? { ref } : { ref, ownerId: actor.id };
+  return opts.asAdmin && actor.role === "ADMIN" ? { ref } : { ref, AND: [projectAccessWhere(actor.id, opts.action ?? "project.settings")] };
 }
 
-/** The live (not removed) project, or NotFound: also for "exists but not yours". */
+/**
+ * The error for a project the scoped query did not find: Forbidden when the
+ * actor may see it (a member whose role does not allow the action), else
+ * NotFound, also for "exists but not yours", which says nothing about it.
+ */
+export async function refusal(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<Error> {
+  const seen = await ctx.db.project.findFirst({
+    where: { ...scopeWhere(actor, ref, { action: "project.read" }), status: { not: STATUS.REMOVED } },
+    select: { id: true },
+  });
+  return seen ? new ForbiddenError("Your role in this project's organization does not allow that.") : new NotFoundError("Project not found.");
+}
+
+/** The live (not removed) project the actor may take opts.action on, or Forbidden / NotFound (refusal). */
 export async function findOwned(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}) {
   const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref, opts), status: { not: STATUS.REMOVED } } });
-  if (!p) throw new NotFoundError("Project not found.");
+  if (!p) throw await refusal(ctx, actor, ref);
   return p;
 }
 
@@ -93,6 +117,8 @@ type SummaryRow = {
   statusReason: string | null;
   createdAt: Date;
   stackVersion: string;
+  ownerId: string;
+  organizationId?: string | null;
   owner?: { id: string; email: string };
   dbSizeMb?: number | null;
   dbSizeAt?: Date | null;
@@ -115,6 +141,7 @@ export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
     upgradeBlocked: upgradeBlocked(ctx, p.stackVersion),
     upgradeNote: upgradeNote(ctx, p.stackVersion),
     sleepTier: sleepTierOf(p),
+    organizationId: p.organizationId ?? p.ownerId,
     ...(p.owner ? { owner: { id: p.owner.id, email: p.owner.email } } : {}),
     ...(p.dbSizeMb != null && p.dbDiskQuotaMb != null && p.dbSizeAt
       ? {
@@ -131,8 +158,16 @@ export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
   };
 }
 
-export async function listProjects(ctx: ProjectContext, actor: SessionUser): Promise<ProjectSummary[]> {
-  const rows = await ctx.db.project.findMany({ where: { ownerId: actor.id, status: { not: STATUS.REMOVED } }, orderBy: { createdAt: "desc" } });
+/** Every live project of every organization the actor belongs to (opts.organizationId: of that one only). */
+export async function listProjects(ctx: ProjectContext, actor: SessionUser, opts: { organizationId?: string } = {}): Promise<ProjectSummary[]> {
+  const rows = await ctx.db.project.findMany({
+    where: {
+      AND: [projectAccessWhere(actor.id, "project.read")],
+      status: { not: STATUS.REMOVED },
+      ...(opts.organizationId ? { organizationId: opts.organizationId } : {}),
+    },
+    orderBy: { createdAt: "desc" },
+  });
   return rows.map((r) => summary(ctx, r));
 }
 
@@ -170,10 +205,13 @@ export async function listAllProjects(
   return { total, projects: rows.map((r) => summary(ctx, r)) };
 }
 
-/** Keys and connection strings: the owner only (never the admin console). */
+/** Keys and connection strings: members whose role may reveal secrets (never the admin console). */
 export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<ProjectDetails> {
-  const p = await ctx.db.project.findFirst({ where: { ...scopeWhere(actor, ref), status: { not: STATUS.REMOVED } }, include: { ports: true } });
-  if (!p) throw new NotFoundError("Project not found.");
+  const p = await ctx.db.project.findFirst({
+    where: { ...scopeWhere(actor, ref, { action: "project.secrets" }), status: { not: STATUS.REMOVED } },
+    include: { ports: true },
+  });
+  if (!p) throw await refusal(ctx, actor, ref);
   const s = secretsOf(ctx, p);
   const port = (purpose: PortPurpose) => p.ports.find((l) => l.purpose === purpose)?.port ?? null;
   const dbPort = port("POSTGRES");
@@ -207,7 +245,7 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
 }
 
 export async function listEvents(ctx: ProjectContext, actor: SessionUser, ref: string, opts: ScopeOptions & { afterId?: number; take?: number } = {}) {
-  const p = await ctx.db.project.findFirst({ where: scopeWhere(actor, ref, opts), select: { id: true } });
+  const p = await ctx.db.project.findFirst({ where: scopeWhere(actor, ref, { ...opts, action: "project.read" }), select: { id: true } });
   if (!p) throw new NotFoundError("Project not found.");
   const rows = await ctx.db.projectEvent.findMany({
     where: { projectId: p.id, ...(opts.afterId ? { id: { gt: opts.afterId } } : {}) },

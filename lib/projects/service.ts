@@ -82,6 +82,11 @@ export class ProjectService {
     return this.ctx.config;
   }
 
+  /** The database, for a sibling service that reads the same rows (the Management API's organizations when none is given). */
+  get database(): Db {
+    return this.ctx.db;
+  }
+
   /**
    * For a sibling service built by hand on this one (tests, benches: `new
    * BackupService(projects, store)`): its hooks run inside this service's
@@ -96,7 +101,7 @@ export class ProjectService {
 
   // ---- reading ------------------------------------------------------------------
 
-  listProjects = (actor: SessionUser) => queries.listProjects(this.ctx, actor);
+  listProjects = (actor: SessionUser, opts?: { organizationId?: string }) => queries.listProjects(this.ctx, actor, opts);
   quotaFor = (actor: SessionUser) => queries.quotaFor(this.ctx, actor);
   listAllProjects = (actor: SessionUser, opts?: { query?: string; take?: number; skip?: number }) => queries.listAllProjects(this.ctx, actor, opts);
   getProjectDetails = (actor: SessionUser, ref: string) => queries.getProjectDetails(this.ctx, actor, ref);
@@ -105,16 +110,17 @@ export class ProjectService {
   eventFeed = (actor: SessionUser, ref: string, opts?: { afterId?: number }) => eventFeed(this.ctx, actor, ref, opts);
 
   async getProject(actor: SessionUser, ref: string, opts: Scope = {}): Promise<queries.ProjectSummary> {
-    return queries.summary(this.ctx, await queries.findOwned(this.ctx, actor, ref, opts));
+    return queries.summary(this.ctx, await queries.findOwned(this.ctx, actor, ref, { action: "project.read", ...opts }));
   }
 
   async serviceStatus(actor: SessionUser, ref: string, opts: Scope = {}): Promise<ServiceStatus[]> {
-    await queries.findOwned(this.ctx, actor, ref, opts);
+    await queries.findOwned(this.ctx, actor, ref, { ...opts, action: "project.read" });
     return this.ctx.provisioner.status(ref);
   }
 
   async logs(actor: SessionUser, ref: string, service: string, opts: { tail: number; follow: boolean; signal?: AbortSignal }): Promise<AsyncIterable<LogLine>> {
-    await queries.findOwned(this.ctx, actor, ref);
+    // Logs may carry what the project's users send: content, not for Read-only members.
+    await queries.findOwned(this.ctx, actor, ref, { action: "project.content" });
     if (!(SERVICE_NAMES as readonly string[]).includes(service)) throw new NotFoundError("Unknown service.");
     return this.ctx.provisioner.logs(ref, service as ServiceName, opts);
   }
@@ -172,6 +178,7 @@ export class ProjectService {
     return this.ctx.db.project.count({ where: { status: { not: STATUS.REMOVED }, stackVersion: { not: LATEST_STACK_VERSION } } });
   }
   renameProject = (actor: SessionUser, input: unknown) => projectSettings.renameProject(this.ctx, actor, input);
+  transferProject = (actor: SessionUser, input: unknown) => projectSettings.transferProject(this.ctx, actor, input);
   storageLimits = (actor: SessionUser, ref: string) => projectSettings.storageLimits(this.ctx, actor, ref);
   /** Owner only: a temporary database login for the Supabase CLI (lib/projects/login-roles.ts). */
   createLoginRole = (actor: SessionUser, ref: string, readOnly: boolean) => loginRoles.createLoginRole(this.ctx, actor, ref, readOnly);
@@ -188,7 +195,7 @@ export class ProjectService {
     functionSecrets.setFunctionSecrets(this.ctx, actor, ref, items);
   deleteFunctionSecrets = (actor: SessionUser, ref: string, names: string[]) => functionSecrets.deleteFunctionSecrets(this.ctx, actor, ref, names);
   /** The owner's project, for checks before a deploy's body is read. */
-  getFunctionsProject = (actor: SessionUser, ref: string) => queries.findOwned(this.ctx, actor, ref).then(() => undefined);
+  getFunctionsProject = (actor: SessionUser, ref: string) => queries.findOwned(this.ctx, actor, ref, { action: "project.content" }).then(() => undefined);
   listFunctions = (actor: SessionUser, ref: string) => edgeFunctions.listFunctions(this.ctx, actor, ref);
   getFunction = (actor: SessionUser, ref: string, slug: string) => edgeFunctions.getFunction(this.ctx, actor, ref, slug);
   readFunctionFiles = (actor: SessionUser, ref: string, slug: string, maxBytes: number) =>
@@ -239,7 +246,7 @@ export class ProjectService {
 
   /** The project's own idle timeout (null: the default). */
   async idleTimeoutOf(actor: SessionUser, ref: string): Promise<number | null> {
-    return (await queries.findOwned(this.ctx, actor, ref)).idleTimeoutMin;
+    return (await queries.findOwned(this.ctx, actor, ref, { action: "project.read" })).idleTimeoutMin;
   }
 
   /** The owner's (or admin's) idle timeout for a project: minutes, 0 = never, null = the default. */
@@ -328,9 +335,9 @@ export class ProjectService {
 
   // ---- Management API (lib/api) ---------------------------------------------------
 
-  /** getProject plus the owner: the API names every project's organization, which is its owner's. */
+  /** getProject plus the owner (the API names every project's organization: summary.organizationId). */
   async getProjectWithOwner(actor: SessionUser, ref: string, opts: Scope = {}): Promise<queries.ProjectSummary & { owner: { id: string; email: string } }> {
-    const p = await queries.findOwned(this.ctx, actor, ref, opts);
+    const p = await queries.findOwned(this.ctx, actor, ref, { action: "project.read", ...opts });
     const owner = await this.ctx.db.user.findUniqueOrThrow({ where: { id: p.ownerId }, select: { id: true, email: true } });
     return { ...queries.summary(this.ctx, p), owner };
   }

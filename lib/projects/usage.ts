@@ -98,7 +98,7 @@ function point(s: { at: Date; cpuCentiPct: number; memoryMb: number; netRxKb: nu
 
 /** The project's last 24 hours, oldest first (owner only). */
 export async function usageOf(ctx: ProjectContext, actor: SessionUser, ref: string): Promise<UsagePoint[]> {
-  return usageSeries(ctx, (await findOwned(ctx, actor, ref)).id);
+  return usageSeries(ctx, (await findOwned(ctx, actor, ref, { action: "project.read" })).id);
 }
 
 /** A project's last 24 hours by its id: for callers that checked ownership already. */

@@ -7,6 +7,7 @@ import type { RateLimiter, ScopedKey } from "@/lib/rate-limit/limiter";
 import { getSystemSettings } from "@/lib/settings/service";
 import { signInSchema, signUpSchema } from "@/lib/validations/auth";
 import { parseOrThrow, type SessionUser } from "@/lib/auth/actor";
+import { ensurePersonalOrganization } from "@/lib/orgs/membership";
 
 export type { Role } from "@/lib/domain";
 
@@ -44,6 +45,8 @@ export async function signUp(db: Db, input: unknown, client: ClientContext): Pro
     const user = await db.user.create({
       data: { id: randomUUID(), email: data.email, name: data.name ?? null, passwordHash, pendingApproval: settings.signupRequiresApproval },
     });
+    // Every account has its personal organization (lib/orgs), its projects' home unless it picks another.
+    await ensurePersonalOrganization(db, user);
     return { ...toSessionUser(user), pendingApproval: user.pendingApproval };
   } catch (err) {
     await slot.refund();

@@ -21,7 +21,24 @@ export const createProjectSchema = z.object({
     .regex(/^[a-z0-9-]*$/, "Use lowercase letters, digits and - only.")
     .optional()
     .transform((v) => (v ? v : undefined)),
+  /** The organization's slug; unsaid: the creator's personal organization. */
+  organization: z
+    .string()
+    .max(64)
+    .regex(/^[\w-]*$/, "Not a valid organization slug.")
+    .optional()
+    .transform((v) => (v ? v : undefined)),
 });
+/** Move a project to another organization (its slug). */
+export const transferProjectSchema = z.object({
+  ref: refSchema,
+  organization: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[\w-]+$/, "Not a valid organization slug."),
+});
+
 export type CreateProjectInput = z.infer<typeof createProjectSchema>;
 
 export const deleteProjectSchema = z.object({ ref: refSchema, confirmRef: z.string() }).refine((v) => v.ref === v.confirmRef, {

@@ -43,7 +43,7 @@ export async function retentionDays(b: BackupContext, ownerId: string): Promise<
 }
 
 export async function pitrView(b: BackupContext, actor: SessionUser, ref: string, opts: ScopeOptions = {}): Promise<PitrView> {
-  const p = await findOwned(b.projects, actor, ref, opts);
+  const p = await findOwned(b.projects, actor, ref, { ...opts, action: "project.read" });
   const enabled = !!b.projects.config.walArchive && !!b.provisioner.walArchive;
   const days = await retentionDays(b, p.ownerId);
   if (!enabled) return { enabled, days, ranges: [] };
@@ -52,7 +52,7 @@ export async function pitrView(b: BackupContext, actor: SessionUser, ref: string
 }
 
 export async function pitrPreview(b: BackupContext, actor: SessionUser, input: { ref: string; targetTime: string }): Promise<PitrPreview> {
-  const p = await findOwned(b.projects, actor, input.ref);
+  const p = await findOwned(b.projects, actor, input.ref, { action: "project.read" });
   if (!b.projects.config.walArchive) throw new InvalidStateError("Point-in-time recovery is not enabled on this installation.");
   const asked = new Date(input.targetTime);
   const { reaches } = await windowOf(b, p, await retentionDays(b, p.ownerId));

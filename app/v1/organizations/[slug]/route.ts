@@ -2,4 +2,4 @@
 import { apiRoute } from "@/lib/api/handler";
 import { operations } from "@/lib/api/operations";
 
-export const GET = apiRoute(operations.getOrganization, async ({ api, principal, params }) => api.settings.organization(principal, params.slug));
+export const GET = apiRoute(operations.getOrganization, async ({ api, principal, params }) => api.getOrganization(principal, params.slug));
