@@ -97,8 +97,9 @@ export class CustomDomainService {
     return this.ctx.db.customDomain.update({ where: { ref: row.ref }, data: { status: next } });
   }
 
-  private async owned(actor: SessionUser, ref: string): Promise<Row> {
-    await findOwned(this.ctx, actor, ref);
+  /** The project's hostname row, for someone whose role allows `action` on the project (lib/orgs/permissions.ts). */
+  private async owned(actor: SessionUser, ref: string, action: "project.read" | "project.settings"): Promise<Row> {
+    await findOwned(this.ctx, actor, ref, { action });
     const row = await this.ctx.db.customDomain.findUnique({ where: { ref } });
     if (!row) throw new NotFoundError("This project has no custom hostname. Add one first.");
     return row;
@@ -106,12 +107,12 @@ export class CustomDomainService {
 
   /** The project's custom hostname and where it is in the flow (v1-get-hostname-config). */
   async get(actor: SessionUser, ref: string): Promise<CustomDomainView> {
-    return this.view(await this.settle(await this.owned(actor, ref)));
+    return this.view(await this.settle(await this.owned(actor, ref, "project.read")));
   }
 
   /** The project's custom hostname, or null when it has none (the project page). */
   async find(actor: SessionUser, ref: string): Promise<CustomDomainView | null> {
-    await findOwned(this.ctx, actor, ref);
+    await findOwned(this.ctx, actor, ref, { action: "project.read" });
     const row = await this.ctx.db.customDomain.findUnique({ where: { ref } });
     return row ? this.view(await this.settle(row)) : null;
   }
@@ -124,7 +125,7 @@ export class CustomDomainService {
   async initialize(actor: SessionUser, ref: string, input: unknown): Promise<CustomDomainView> {
     const { custom_hostname: hostname } = parseOrThrow(customHostnameSchema(this.ctx.config.rootDomain), input);
     return this.ctx.jobs.withLock(ref, async () => {
-      await findOwned(this.ctx, actor, ref);
+      await findOwned(this.ctx, actor, ref, { action: "project.settings" });
       const current = await this.ctx.db.customDomain.findUnique({ where: { ref } });
       if (current?.hostname === hostname) return this.view(await this.settle(current));
       if (current?.status === HOSTNAME_STATUS.active)
@@ -158,7 +159,7 @@ export class CustomDomainService {
    */
   async reverify(actor: SessionUser, ref: string): Promise<CustomDomainView> {
     return this.ctx.jobs.withLock(ref, async () => {
-      const row = await this.owned(actor, ref);
+      const row = await this.owned(actor, ref, "project.settings");
       if (row.status !== HOSTNAME_STATUS.initiated) return this.view(await this.settle(row));
       const decision = await this.deps.verifyLimiter?.consume(`custom-domain-verify:${ref}`);
       if (decision && !decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, "DNS verifications of this project");
@@ -185,8 +186,8 @@ export class CustomDomainService {
    */
   async activate(actor: SessionUser, ref: string): Promise<CustomDomainView> {
     return this.ctx.jobs.withLock(ref, async () => {
-      const p = await findOwned(this.ctx, actor, ref);
-      const row = await this.owned(actor, ref).then((r) => this.settle(r));
+      const p = await findOwned(this.ctx, actor, ref, { action: "project.settings" });
+      const row = await this.owned(actor, ref, "project.settings").then((r) => this.settle(r));
       if (row.status === HOSTNAME_STATUS.active) return this.view(row);
       if (row.status !== HOSTNAME_STATUS.originReady)
         throw new InvalidStateError(
@@ -204,8 +205,8 @@ export class CustomDomainService {
   /** Reverses everything (v1-Delete hostname config): the route, the certificate (the manager drops it), the public URL. */
   async remove(actor: SessionUser, ref: string): Promise<void> {
     await this.ctx.jobs.withLock(ref, async () => {
-      const p = await findOwned(this.ctx, actor, ref);
-      const row = await this.owned(actor, ref);
+      const p = await findOwned(this.ctx, actor, ref, { action: "project.settings" });
+      const row = await this.owned(actor, ref, "project.settings");
       await this.ctx.db.customDomain.delete({ where: { ref } });
       await applyProxy(this.ctx);
       this.deps.certificates.kick();
