@@ -10,7 +10,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
-import { Select } from "@/components/ui/select";
+import { FormError, RoleSelect, SubmitCell } from "@/components/orgs/role-form-parts";
 
 /** Invite by email; the link is shown here to pass on (valid 24 hours, for that address only). */
 export function InviteForm({ slug, mayInviteOwners }: { slug: string; mayInviteOwners: boolean }) {
@@ -52,29 +52,10 @@ export function InviteForm({ slug, mayInviteOwners }: { slug: string; mayInviteO
         </div>
       )}
       <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-[2fr_1fr_auto] sm:items-start" noValidate data-testid="invite">
-        {error && (
-          <div className="sm:col-span-3">
-            <Alert>{error}</Alert>
-          </div>
-        )}
+        <FormError error={error} />
         <Field label="Email" name="email" type="email" placeholder="dev@example.com" required errors={fieldErrors.email} />
-        <div className="space-y-1.5">
-          <label htmlFor="field-invite-role" className="block text-sm font-medium text-zinc-700">
-            Role
-          </label>
-          <Select id="field-invite-role" name="role" defaultValue="DEVELOPER" className="block w-full py-2">
-            {ORG_ROLES.filter((r) => mayInviteOwners || r !== "OWNER").map((r) => (
-              <option key={r} value={r}>
-                {ORG_ROLE_NAMES[r]}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div className="pt-6">
-          <Button type="submit" variant="brand" disabled={pending}>
-            {pending ? "Inviting…" : "Invite"}
-          </Button>
-        </div>
+        <RoleSelect id="field-invite-role" roles={ORG_ROLES.filter((r) => mayInviteOwners || r !== "OWNER")} />
+        <SubmitCell pending={pending} label="Invite" pendingLabel="Inviting…" />
       </form>
     </div>
   );

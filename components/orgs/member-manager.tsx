@@ -6,11 +6,11 @@ import { ORG_ROLE_NAMES, ORG_ROLES, type OrgRole } from "@/lib/domain";
 import type { MemberView } from "@/lib/orgs/service";
 import { addMemberSchema } from "@/lib/validations/organization";
 import { useFieldErrors } from "@/components/hooks/use-field-errors";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/select";
 import { EmptyState } from "@/components/ui/empty-state";
+import { FormError, RoleSelect, SubmitCell } from "@/components/orgs/role-form-parts";
 import { Table, TableBody, TableCell, TableHeader, TableRow } from "@/components/ui/table";
 
 /** What the viewer may do here, decided on the server from their role (the actions check again). */
@@ -43,29 +43,10 @@ export function AddMemberForm({ slug, rights }: { slug: string; rights: MemberRi
 
   return (
     <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-[2fr_1fr_auto] sm:items-start" noValidate data-testid="add-member">
-      {error && (
-        <div className="sm:col-span-3">
-          <Alert>{error}</Alert>
-        </div>
-      )}
+      <FormError error={error} />
       <Field label="Email of an existing account" name="email" type="email" placeholder="dev@example.com" required errors={fieldErrors.email} />
-      <div className="space-y-1.5">
-        <label htmlFor="field-role" className="block text-sm font-medium text-zinc-700">
-          Role
-        </label>
-        <Select id="field-role" name="role" defaultValue="DEVELOPER" className="block w-full py-2">
-          {assignable(rights).map((r) => (
-            <option key={r} value={r}>
-              {ORG_ROLE_NAMES[r]}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <div className="pt-6">
-        <Button type="submit" variant="brand" disabled={pending}>
-          {pending ? "Adding…" : "Add member"}
-        </Button>
-      </div>
+      <RoleSelect id="field-role" roles={assignable(rights)} />
+      <SubmitCell pending={pending} label="Add member" pendingLabel="Adding…" />
     </form>
   );
 }
