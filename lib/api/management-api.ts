@@ -29,7 +29,7 @@ import { functionBodyResponse, v1Function } from "@/lib/api/functions";
 import { parseInput, readBoundedBody } from "@/lib/api/request";
 import { multipartBoundary, parseDeployForm } from "@/lib/functions/multipart";
 import { MAX_FILES } from "@/lib/functions/layout";
-import { OrganizationService } from "@/lib/orgs/service";
+import type { OrganizationService } from "@/lib/orgs/service";
 import type { CreateOrganizationBody } from "@/lib/api/schemas";
 import {
   v1Member,
@@ -57,8 +57,8 @@ export interface ManagementApiConfig {
   queryConcurrency?: QueryConcurrency;
   /** The project's backups (GET …/database/backups); without it that operation says backups are not available. */
   backups?: BackupLister;
-  /** Organizations and members; without it, one is built on the project service's database. */
-  organizations?: OrganizationService;
+  /** Organizations and members (the composition root's OrganizationService). */
+  organizations: OrganizationService;
 }
 
 /** A token's principal and the client's address key (lib/rate-limit/client-ip.ts), for the service's throttles. */
@@ -86,7 +86,7 @@ export class ManagementApi {
     private readonly config: ManagementApiConfig,
   ) {
     this.queries = new QueryGate(config.queryConcurrency);
-    this.orgs = config.organizations ?? new OrganizationService(projects.database);
+    this.orgs = config.organizations;
     this.settings = new SettingsApi(projects, { backups: config.backups, withDatabase: (p, ref, fn) => this.withDatabase(p, ref, fn) });
     this.logs = new LogsApi(projects, (userId, fn) => this.queries.run(userId, fn));
     this.writes = new ConfigWriteApi(projects, { gate: (userId, fn) => this.queries.run(userId, fn), settings: this.settings });

@@ -82,11 +82,6 @@ export class ProjectService {
     return this.ctx.config;
   }
 
-  /** The database, for a sibling service that reads the same rows (the Management API's organizations when none is given). */
-  get database(): Db {
-    return this.ctx.db;
-  }
-
   /**
    * For a sibling service built by hand on this one (tests, benches: `new
    * BackupService(projects, store)`): its hooks run inside this service's

@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { RateLimitedError } from "@/lib/errors";
 import { ManagementApi, type ApiCaller } from "@/lib/api/management-api";
+import { OrganizationService } from "@/lib/orgs/service";
 import { organizationSlugOf } from "@/lib/api/views";
 import type { ProjectService } from "@/lib/projects/service";
 import { RateLimiter } from "@/lib/rate-limit/limiter";
@@ -70,7 +71,8 @@ async function outcome(p: Promise<unknown>): Promise<string> {
 }
 
 const caller = (user: SessionUser, address: string, admin = false): ApiCaller => ({ user, tokenId: randomUUID(), admin, address });
-const apiOf = (service: ProjectService) => new ManagementApi(service, { dbImage: "supabase/postgres:17.6.1.054", databaseHost: "127.0.0.1" });
+const apiOf = (service: ProjectService) =>
+  new ManagementApi(service, { dbImage: "supabase/postgres:17.6.1.054", databaseHost: "127.0.0.1", organizations: new OrganizationService(db) });
 const body = (user: SessionUser, name: string) => ({ name, organization_slug: organizationSlugOf(user.id), db_pass: "a-long-db-password" });
 
 describe("creates", () => {

@@ -14,6 +14,7 @@ import { extract } from "tar-stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { ManagementApi } from "@/lib/api/management-api";
+import { OrganizationService } from "@/lib/orgs/service";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { secretDigest } from "@/lib/functions/secrets";
 import { multipartBoundary, parseDeployForm } from "@/lib/functions/multipart";
@@ -95,7 +96,12 @@ export function functionsApiSuite(project: () => StandinProject): void {
     const p = project();
     ({ docker, ref } = p);
     ({ db, service } = p.inst);
-    api = new ManagementApi(service, { dbImage: "supabase/postgres:17.6.1.136", databaseHost: "127.0.0.1", functionMaxBytes: 64 * 1024 });
+    api = new ManagementApi(service, {
+      dbImage: "supabase/postgres:17.6.1.136",
+      databaseHost: "127.0.0.1",
+      functionMaxBytes: 64 * 1024,
+      organizations: new OrganizationService(db),
+    });
     owner = { user: p.owner, tokenId: randomUUID(), admin: false };
     stranger = await principal("fn-admin@example.com", true);
   });

@@ -10,6 +10,7 @@
 // its table "notes" is a name no other suite there uses.
 import { beforeAll, describe, expect, it } from "vitest";
 import { ManagementApi } from "@/lib/api/management-api";
+import { OrganizationService } from "@/lib/orgs/service";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from "@/lib/api/database-query";
 import { isAppError, type AppError, type RateLimitedError } from "@/lib/errors";
 import type { TokenPrincipal } from "@/lib/tokens/service";
@@ -27,7 +28,13 @@ export function sqlBoundsSuite(project: () => StandinProject): void {
   let ref: string | undefined;
 
   function api(concurrency = { perUser: 2, overall: 8 }, limits = LIMITS): ManagementApi {
-    return new ManagementApi(inst.service, { dbImage: "unused", databaseHost: "127.0.0.1", queryLimits: limits, queryConcurrency: concurrency });
+    return new ManagementApi(inst.service, {
+      dbImage: "unused",
+      databaseHost: "127.0.0.1",
+      queryLimits: limits,
+      queryConcurrency: concurrency,
+      organizations: new OrganizationService(inst.db),
+    });
   }
 
   function token(tokenId: string): TokenPrincipal {
