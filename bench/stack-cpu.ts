@@ -4,7 +4,10 @@
 // plus the engine's own (dockerd and containerd) over the same start. CPU
 // seconds do not depend on the machine's load the way wall time does, so this
 // says which services make a start slow on 2 cores. Then a stop (a pause), with
-// when each container exited.
+// when each container exited. Between the two, the same stack idle for
+// IDLE_MS after a settle of SETTLE_MS: what a running project costs the host
+// per second with nobody using it (its own timers, and the engine's health
+// checks, which run in dockerd/containerd and in the container's cgroup).
 // Run: npx tsx bench/stack-cpu.ts
 import { readFileSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
@@ -34,6 +37,9 @@ function processCpuMs(name: string): number {
   }, 0);
 }
 
+const SETTLE_MS = 40_000;
+const IDLE_MS = 120_000;
+
 async function main(): Promise<void> {
   const docker = await ensureDockerHost();
   await ensureStandinImages(docker);
@@ -54,6 +60,17 @@ async function main(): Promise<void> {
     for (const [svc, ms] of rows) console.log(`  ${svc.padEnd(10)} ${String(Math.round(ms)).padStart(6)} ms CPU`);
     for (const e of engines)
       console.log(`  ${e.padEnd(10)} ${String(Math.round(processCpuMs(e) - before[e]!)).padStart(6)} ms CPU (whole engine, the start's time)`);
+    // Idle: nothing calls the stack; only its own timers and the engine's health checks run.
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const idleBefore = new Map(list.map((c) => [c.Id, containerCpuMs(c.Id)]));
+    const engineBefore = Object.fromEntries(engines.map((e) => [e, processCpuMs(e)]));
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    const idle = list.map((c) => [c.Labels[LABELS.service] ?? c.Names[0]!, containerCpuMs(c.Id) - idleBefore.get(c.Id)!] as const).sort((a, b) => b[1] - a[1]);
+    const idleTotal = idle.reduce((s, [, ms]) => s + ms, 0);
+    const perMin = (ms: number) => ((ms * 60_000) / IDLE_MS / 1000).toFixed(2);
+    console.log(`idle ${IDLE_MS / 1000} s (after ${SETTLE_MS / 1000} s): containers ${perMin(idleTotal)} CPU-s per minute`);
+    for (const [svc, ms] of idle) console.log(`  ${svc.padEnd(10)} ${perMin(ms).padStart(6)} CPU-s/min`);
+    for (const e of engines) console.log(`  ${e.padEnd(10)} ${perMin(processCpuMs(e) - engineBefore[e]!).padStart(6)} CPU-s/min (whole engine)`);
     // Then a pause (stopStack): when each container had exited, from the stop's start.
     const s0 = Date.now();
     await stopStack(docker, ref, installationId);

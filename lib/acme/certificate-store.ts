@@ -79,6 +79,8 @@ export class CertificateStore {
     chmodSync(this.dir, 0o700);
     const d = join(this.dir, hostname);
     mkdirSync(d, { recursive: true, mode: 0o700 });
+    // A process killed between writing and renaming left its temporary files: nothing reads them, so they go now.
+    for (const f of readdirSync(d)) if (f.endsWith(".tmp")) rmSync(join(d, f), { force: true });
     const tmp = `.${process.pid}.${Date.now()}.tmp`;
     writeFileSync(p.keyPath + tmp, keyPem, { mode: 0o600 });
     writeFileSync(p.certPath + tmp, chainPem, { mode: 0o644 });
