@@ -70,7 +70,13 @@ export function swarmProvisioner(docker: Docker, installationId: string, opts: S
         console.warn(`[supafleet] images not checked on node ${node!.hostname}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    return applySwarmStack(docker, spec, spec.placement.nodeId, { onEvent: o.onEvent, signal: o.signal, encrypted: opts.encrypted, force });
+    return applySwarmStack(docker, spec, spec.placement.nodeId, {
+      onEvent: o.onEvent,
+      signal: o.signal,
+      encrypted: opts.encrypted,
+      force,
+      probeEngine: engine ?? undefined,
+    });
   };
   const pause = async (ref: string) => {
     await scaleSwarmStack(docker, ref, installationId, 0);
