@@ -81,26 +81,41 @@ export function checkAcmeEnv(e: Parsed, ctx: z.RefinementCtx): void {
 }
 
 function checkDns01Env(e: Parsed, ctx: z.RefinementCtx): void {
-  const set = (["SUPAFLEET_ACME_DNS_SERVER", "SUPAFLEET_ACME_DNS_ZONE", "SUPAFLEET_ACME_TSIG_KEY_NAME", "SUPAFLEET_ACME_TSIG_SECRET", "SUPAFLEET_ACME_TSIG_SECRET_FILE"] as const).filter(
-    (k) => e[k] !== undefined,
-  );
+  const set = (
+    [
+      "SUPAFLEET_ACME_DNS_SERVER",
+      "SUPAFLEET_ACME_DNS_ZONE",
+      "SUPAFLEET_ACME_TSIG_KEY_NAME",
+      "SUPAFLEET_ACME_TSIG_SECRET",
+      "SUPAFLEET_ACME_TSIG_SECRET_FILE",
+    ] as const
+  ).filter((k) => e[k] !== undefined);
   if (e.SUPAFLEET_ACME_DNS_PROVIDER === undefined) {
     if (set.length > 0) ctx.addIssue({ code: "custom", path: ["SUPAFLEET_ACME_DNS_PROVIDER"], message: `is required when ${set.join(", ")} is set (rfc2136)` });
     return;
   }
   if (e.SUPAFLEET_ACME_DIRECTORY === undefined) {
-    ctx.addIssue({ code: "custom", path: ["SUPAFLEET_ACME_DIRECTORY"], message: "is required with SUPAFLEET_ACME_DNS_PROVIDER (DNS-01 is a way to get ACME certificates)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["SUPAFLEET_ACME_DIRECTORY"],
+      message: "is required with SUPAFLEET_ACME_DNS_PROVIDER (DNS-01 is a way to get ACME certificates)",
+    });
   }
   for (const k of ["SUPAFLEET_ACME_DNS_SERVER", "SUPAFLEET_ACME_TSIG_KEY_NAME"] as const) {
     if (e[k] === undefined) ctx.addIssue({ code: "custom", path: [k], message: "is required with SUPAFLEET_ACME_DNS_PROVIDER=rfc2136" });
   }
   if ((e.SUPAFLEET_ACME_TSIG_SECRET === undefined) === (e.SUPAFLEET_ACME_TSIG_SECRET_FILE === undefined)) {
-    ctx.addIssue({ code: "custom", path: ["SUPAFLEET_ACME_TSIG_SECRET"], message: "set exactly one of SUPAFLEET_ACME_TSIG_SECRET and SUPAFLEET_ACME_TSIG_SECRET_FILE" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["SUPAFLEET_ACME_TSIG_SECRET"],
+      message: "set exactly one of SUPAFLEET_ACME_TSIG_SECRET and SUPAFLEET_ACME_TSIG_SECRET_FILE",
+    });
   }
 }
 
 function dns01EnvOf(e: Parsed, rootDomain: string): Dns01Env | undefined {
-  if (e.SUPAFLEET_ACME_DNS_PROVIDER === undefined || e.SUPAFLEET_ACME_DNS_SERVER === undefined || e.SUPAFLEET_ACME_TSIG_KEY_NAME === undefined) return undefined;
+  if (e.SUPAFLEET_ACME_DNS_PROVIDER === undefined || e.SUPAFLEET_ACME_DNS_SERVER === undefined || e.SUPAFLEET_ACME_TSIG_KEY_NAME === undefined)
+    return undefined;
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(e.SUPAFLEET_ACME_DNS_SERVER);
   return {
     provider: e.SUPAFLEET_ACME_DNS_PROVIDER,

@@ -64,7 +64,13 @@ describe("DNS-01 settings (one wildcard certificate)", () => {
       secret,
       secretFile: undefined,
     });
-    const v6 = parseEnv({ ...acme, ...dns, SUPAFLEET_ACME_DNS_SERVER: "[2001:db8::53]:5353", SUPAFLEET_ACME_DNS_ZONE: "example.com", SUPAFLEET_ACME_TSIG_SECRET_FILE: "/etc/supafleet/tsig" });
+    const v6 = parseEnv({
+      ...acme,
+      ...dns,
+      SUPAFLEET_ACME_DNS_SERVER: "[2001:db8::53]:5353",
+      SUPAFLEET_ACME_DNS_ZONE: "example.com",
+      SUPAFLEET_ACME_TSIG_SECRET_FILE: "/etc/supafleet/tsig",
+    });
     expect(v6.acme?.dns01).toMatchObject({ host: "2001:db8::53", port: 5353, zone: "example.com", secret: undefined, secretFile: "/etc/supafleet/tsig" });
   });
 
@@ -73,7 +79,9 @@ describe("DNS-01 settings (one wildcard certificate)", () => {
     expect(() => parseEnv({ ...acme, ...dns })).toThrow(/set exactly one of SUPAFLEET_ACME_TSIG_SECRET and SUPAFLEET_ACME_TSIG_SECRET_FILE/);
     expect(() => parseEnv({ ...acme, ...dns, SUPAFLEET_ACME_TSIG_SECRET: secret, SUPAFLEET_ACME_TSIG_SECRET_FILE: "/etc/x" })).toThrow(/exactly one/);
     expect(() => parseEnv({ ...acme, SUPAFLEET_ACME_DNS_SERVER: "ns1.example.com" })).toThrow(/SUPAFLEET_ACME_DNS_PROVIDER: is required/);
-    expect(() => parseEnv({ ...base, ...dns, SUPAFLEET_ACME_TSIG_SECRET: secret })).toThrow(/SUPAFLEET_ACME_DIRECTORY: is required with SUPAFLEET_ACME_DNS_PROVIDER/);
+    expect(() => parseEnv({ ...base, ...dns, SUPAFLEET_ACME_TSIG_SECRET: secret })).toThrow(
+      /SUPAFLEET_ACME_DIRECTORY: is required with SUPAFLEET_ACME_DNS_PROVIDER/,
+    );
     expect(() => parseEnv({ ...acme, ...dns, SUPAFLEET_ACME_DNS_PROVIDER: "route53", SUPAFLEET_ACME_TSIG_SECRET: secret })).toThrow(ConfigError);
     expect(() => parseEnv({ ...acme, ...dns, SUPAFLEET_ACME_TSIG_SECRET: "not base64!" })).toThrow(/SUPAFLEET_ACME_TSIG_SECRET: must be the base64/);
     expect(() => parseEnv({ ...acme, ...dns, SUPAFLEET_ACME_TSIG_SECRET: secret, SUPAFLEET_ACME_TSIG_ALGORITHM: "hmac-md5" })).toThrow(ConfigError);

@@ -17,7 +17,8 @@ export async function waitForTxt(p: DnsProvider, name: string, value: string, o:
   const until = Date.now() + o.timeoutMs;
   for (;;) {
     if (await p.hasTxt(name, value)) return;
-    if (Date.now() + o.pollMs > until) throw new Error(`the TXT record at ${name} was not visible at the DNS server within ${Math.round(o.timeoutMs / 1000)} s`);
+    if (Date.now() + o.pollMs > until)
+      throw new Error(`the TXT record at ${name} was not visible at the DNS server within ${Math.round(o.timeoutMs / 1000)} s`);
     await new Promise((r) => setTimeout(r, o.pollMs));
   }
 }

@@ -102,7 +102,8 @@ export function verifyResponse(response: Buffer, key: TsigKey, request: { id: nu
   const otherLen = response.readUInt16BE(o + 4);
   const other = response.subarray(o + 6, o + 6 + otherLen);
   if (error !== 0) {
-    const why = error === 16 ? " (wrong secret?)" : error === 17 ? " (the server does not know this key name or algorithm)" : error === 18 ? " (clocks apart?)" : "";
+    const why =
+      error === 16 ? " (wrong secret?)" : error === 17 ? " (the server does not know this key name or algorithm)" : error === 18 ? " (clocks apart?)" : "";
     throw new DnsUpdateError(`the DNS server rejected the TSIG signature: ${RCODE_NAMES[error] ?? error}${why}`);
   }
   if (tsig.name !== canonicalName(key.name) || alg.name !== ALGORITHM_NAMES[key.algorithm]) {

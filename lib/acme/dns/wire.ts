@@ -95,7 +95,7 @@ export interface ParsedMessage {
 export function readName(buf: Buffer, off: number): { name: string; next: number } {
   const labels: string[] = [];
   let next = -1;
-  for (let jumps = 0; ; ) {
+  for (let jumps = 0; ;) {
     if (off >= buf.length) throw new Error("DNS message truncated in a name");
     const len = buf[off]!;
     if (len === 0) {

@@ -60,7 +60,13 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<numbe
 }
 
 function provider(secret: Buffer): Rfc2136Provider {
-  return new Rfc2136Provider({ host: knot.host, port: knot.port, zone: DOMAIN, key: { name: knot.keyName, algorithm: "hmac-sha256", secret }, timeoutMs: 3000 });
+  return new Rfc2136Provider({
+    host: knot.host,
+    port: knot.port,
+    zone: DOMAIN,
+    key: { name: knot.keyName, algorithm: "hmac-sha256", secret },
+    timeoutMs: 3000,
+  });
 }
 
 function manager(secret: Buffer): AcmeManager {

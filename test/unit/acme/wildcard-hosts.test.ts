@@ -80,7 +80,9 @@ describe("the wildcard pair in the store", () => {
     // A stays a line of the route map (no block of its own: 10,000 projects stay one map), served by the *.<domain> block.
     expect(conf).toContain(`  ${A}.${DOMAIN} 127.0.0.1:54001;`);
     expect(conf).not.toContain(`server_name ${A}.${DOMAIN}`);
-    expect(conf).toMatch(new RegExp(`server_name [^;]*\\*\\.${DOMAIN.replaceAll(".", "\\.")}[^;]*;\\n  location \\^~ /\\.well-known/acme-challenge/[\\s\\S]*?return 308 https://`));
+    expect(conf).toMatch(
+      new RegExp(`server_name [^;]*\\*\\.${DOMAIN.replaceAll(".", "\\.")}[^;]*;\\n  location \\^~ /\\.well-known/acme-challenge/[\\s\\S]*?return 308 https://`),
+    );
     expect(() => nginxAccepts(conf, tmp)).not.toThrow();
   });
 });
