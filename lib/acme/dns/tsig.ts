@@ -87,7 +87,10 @@ export function verifyResponse(response: Buffer, key: TsigKey, request: { id: nu
   if (msg.id !== request.id) throw new DnsUpdateError(`the DNS server answered another message (id ${msg.id}, sent ${request.id})`);
   const tsig = msg.additional.at(-1);
   if (!tsig || tsig.type !== TYPE.TSIG) {
-    throw new DnsUpdateError(`the DNS server's answer (${RCODE_NAMES[msg.rcode] ?? msg.rcode}) is not TSIG-signed: is the key configured there?`);
+    // A refusal may come unsigned (a zone the server does not serve); a success never counts unsigned: anyone on the path could forge it.
+    const rcode = RCODE_NAMES[msg.rcode] ?? String(msg.rcode);
+    const hint = msg.rcode === 9 ? ": is it authoritative for the zone, and does it know the key?" : msg.rcode === 0 ? ": not trusted" : "";
+    throw new DnsUpdateError(`the DNS server answered ${rcode}, not TSIG-signed${hint}`);
   }
   const r = tsig.rdataOffset;
   const alg = readName(response, r);

@@ -7,12 +7,14 @@
 // first: a wrong TSIG secret is refused, backs off, and writes nothing.
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createServer as createTcpServer, type Socket } from "node:net";
 import { request as httpsRequest } from "node:https";
 import type { TLSSocket } from "node:tls";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { challengeBoard } from "@/lib/acme/challenges";
 import { CertificateStore } from "@/lib/acme/certificate-store";
+import { waitForTxt } from "@/lib/acme/dns/provider";
 import { exchangeTcp, Rfc2136Provider } from "@/lib/acme/dns/rfc2136";
 import { buildTxtQuery, parseMessage, txtValues } from "@/lib/acme/dns/wire";
 import { hostsNeedingCertificates } from "@/lib/acme/hosts";
@@ -189,4 +191,51 @@ describe("one wildcard certificate over DNS-01 (Knot with RFC 2136 + TSIG, Pebbl
     expect((await manager(Buffer.from(knot.secret, "base64")).tick()).issued).toEqual([]);
     expect(await viaTls(`${B}.${DOMAIN}`)).toMatchObject({ status: 200, body: "project B", serial: store.get(WILDCARD)!.serialNumber });
   }, 60_000);
+});
+
+describe("the RFC 2136 provider's bounds, against the same Knot", () => {
+  it("a record that never shows is a bounded wait with a clear error", async () => {
+    const started = Date.now();
+    await expect(
+      waitForTxt(provider(Buffer.from(knot.secret, "base64")), `_acme-challenge.${DOMAIN}`, "never-added", { timeoutMs: 600, pollMs: 100 }),
+    ).rejects.toThrow(/_acme-challenge\.fleet\.test was not visible at the DNS server within 1 s/);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("an update outside the key's zone is refused by the server (NOTAUTH, unsigned) and named", async () => {
+    const other = new Rfc2136Provider({
+      host: knot.host,
+      port: knot.port,
+      zone: "other.test",
+      key: { name: knot.keyName, algorithm: "hmac-sha256", secret: Buffer.from(knot.secret, "base64") },
+    });
+    await expect(other.addTxt("_acme-challenge.other.test", "x")).rejects.toThrow(/answered NOTAUTH, not TSIG-signed: is it authoritative for the zone/);
+  });
+
+  it("a server that is down or silent fails within the timeout, naming where", async () => {
+    const down = new Rfc2136Provider({
+      host: "127.0.0.1",
+      port: await freePort(),
+      zone: DOMAIN,
+      key: { name: "k.", algorithm: "hmac-sha256", secret: Buffer.alloc(32) },
+    });
+    await expect(down.addTxt(`_acme-challenge.${DOMAIN}`, "x")).rejects.toThrow(/cannot reach the DNS server at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    const held: Socket[] = [];
+    const silent = createTcpServer((c) => held.push(c));
+    const port = await freePort();
+    await new Promise<void>((r) => silent.listen(port, "127.0.0.1", r));
+    try {
+      const mute = new Rfc2136Provider({
+        host: "127.0.0.1",
+        port,
+        zone: DOMAIN,
+        key: { name: "k.", algorithm: "hmac-sha256", secret: Buffer.alloc(32) },
+        timeoutMs: 300,
+      });
+      await expect(mute.addTxt(`_acme-challenge.${DOMAIN}`, "x")).rejects.toThrow(/did not answer within 300 ms/);
+    } finally {
+      held.forEach((c) => c.destroy());
+      await new Promise((r) => silent.close(r));
+    }
+  });
 });
