@@ -20,6 +20,7 @@ import { buildTxtQuery, parseMessage, txtValues } from "@/lib/acme/dns/wire";
 import { hostsNeedingCertificates } from "@/lib/acme/hosts";
 import { AcmeIssuer } from "@/lib/acme/issuer";
 import { AcmeManager } from "@/lib/acme/manager";
+import { renewalDue } from "@/lib/acme/schedule";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { STATUS } from "@/lib/domain";
@@ -183,6 +184,18 @@ describe("one wildcard certificate over DNS-01 (Knot with RFC 2136 + TSIG, Pebbl
     expect(redirect.status).toBe(308);
     expect(redirect.headers.get("location")).toBe(`https://${A}.${DOMAIN}/rest/v1/x`);
     expect(await challengeRecords()).toEqual([]);
+  }, 60_000);
+
+  it("renews the wildcard over DNS-01 once two thirds of its lifetime has passed; nginx serves the new one", async () => {
+    const before = store.get(WILDCARD)!;
+    clock = renewalDue(before.notBefore, before.notAfter).getTime() + 1000;
+    const report = await manager(Buffer.from(knot.secret, "base64")).tick();
+    expect(report).toMatchObject({ issued: [WILDCARD], failed: [] });
+    const after = store.get(WILDCARD)!;
+    expect(after.serialNumber).not.toBe(before.serialNumber);
+    expect((await viaTls(`${A}.${DOMAIN}`)).serial).toBe(after.serialNumber);
+    expect(await challengeRecords()).toEqual([]);
+    clock = Date.now();
   }, 60_000);
 
   it("a new project is served over HTTPS with the same certificate at once: nothing more is issued", async () => {
