@@ -286,7 +286,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     ...limitsEnvOf(e),
     backups: backupEnvOf(e, dataDir),
     mail: mailEnvOf(e),
-    acme: acmeEnvOf(e),
+    acme: acmeEnvOf(e, e.SUPAFLEET_ROOT_DOMAIN),
     dnsResolver: dnsResolverOf(e),
   };
 }

@@ -46,6 +46,7 @@ import { CustomDomainService } from "@/lib/domains/service";
 import { dnsResolver } from "@/lib/domains/resolver";
 import { AcmeIssuer } from "@/lib/acme/issuer";
 import { challengeBoard } from "@/lib/acme/challenges";
+import { dnsProviderOf } from "@/lib/acme/dns/from-env";
 import { acmeDir, certificateHostsOf, certificateStore, hostsNeedingCertificates } from "@/lib/acme/hosts";
 import { STATUS } from "@/lib/domain";
 
@@ -143,6 +144,7 @@ export function getAcmeManager(): AcmeManager | null {
           accountKeyPath: join(acmeDir(env), "account.key"),
           caBundlePem: acme.caBundlePath ? readFileSync(acme.caBundlePath, "utf8") : undefined,
           board: challengeBoard(),
+          dns01: acme.dns01 ? { provider: dnsProviderOf(acme.dns01) } : undefined,
         }),
         wantedHosts: async () => {
           const rows = await db.project.findMany({ where: { status: { not: STATUS.REMOVED } }, select: { ref: true } });

@@ -22,6 +22,8 @@ if [ "$mode" = "test" ]; then
   have_cmd docker-registry || need+=(docker-registry)
   # Let's Encrypt's ACME test CA: the automatic-certificate tests issue from it.
   have_cmd pebble || need+=(pebble)
+  # An authoritative DNS server taking RFC 2136 updates: the DNS-01 wildcard test issues through it.
+  have_cmd knotd || need+=(knot)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fi
 

@@ -11,6 +11,21 @@ import { InvalidProxyInputError } from "@/lib/errors";
 // Lowercase DNS names only: the name becomes a directory and an nginx server_name.
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$|^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/** A wildcard certificate's directory (DNS-01): "*" is no name for a directory nginx is pointed at. */
+const WILDCARD_DIR = "_wildcard.";
+
+/** The directory a certificate's name is kept in: the host name, or _wildcard.<domain> for *.<domain>. */
+function dirName(name: string): string {
+  return name.startsWith("*.") ? WILDCARD_DIR + checkHostname(name.slice(2)) : checkHostname(name);
+}
+
+/** Whether the certificate serves `name`: for *.<domain>, both <domain> and any one label under it. */
+function names(cert: X509Certificate, name: string): boolean {
+  if (!name.startsWith("*.")) return cert.checkHost(name) !== undefined;
+  const domain = name.slice(2);
+  return cert.checkHost(domain) !== undefined && cert.checkHost(`wildcard-check.${domain}`) !== undefined;
+}
+
 export interface HostCertificatePaths {
   certPath: string;
   keyPath: string;
@@ -46,7 +61,7 @@ export class CertificateStore {
   constructor(readonly dir: string) {}
 
   paths(hostname: string): HostCertificatePaths {
-    const d = join(this.dir, checkHostname(hostname));
+    const d = join(this.dir, dirName(hostname));
     return { certPath: join(d, "fullchain.pem"), keyPath: join(d, "privkey.pem") };
   }
 
@@ -74,10 +89,10 @@ export class CertificateStore {
     const p = this.paths(hostname);
     const cert = new X509Certificate(chainPem);
     if (!cert.checkPrivateKey(createPrivateKey(keyPem))) throw new Error(`the certificate issued for ${hostname} does not match its key`);
-    if (!cert.checkHost(hostname)) throw new Error(`the certificate issued for ${hostname} does not name it`);
+    if (!names(cert, hostname)) throw new Error(`the certificate issued for ${hostname} does not name it`);
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     chmodSync(this.dir, 0o700);
-    const d = join(this.dir, hostname);
+    const d = join(this.dir, dirName(hostname));
     mkdirSync(d, { recursive: true, mode: 0o700 });
     // A process killed between writing and renaming left its temporary files: nothing reads them, so they go now.
     for (const f of readdirSync(d)) if (f.endsWith(".tmp")) rmSync(join(d, f), { force: true });
@@ -95,14 +110,15 @@ export class CertificateStore {
 
   remove(hostname: string): void {
     this.checked.delete(hostname);
-    rmSync(join(this.dir, checkHostname(hostname)), { recursive: true, force: true });
+    rmSync(join(this.dir, dirName(hostname)), { recursive: true, force: true });
   }
 
-  /** Host names with a complete, matching pair on disk. */
+  /** Host names (and *.<domain> for a wildcard) with a complete, matching pair on disk. */
   list(): StoredCertificate[] {
     if (!existsSync(this.dir)) return [];
     return readdirSync(this.dir)
-      .filter((name) => HOSTNAME.test(name))
+      .map((name) => (name.startsWith(WILDCARD_DIR) ? `*.${name.slice(WILDCARD_DIR.length)}` : name))
+      .filter((name) => HOSTNAME.test(name.replace(/^\*\./, "")))
       .map((name) => this.get(name))
       .filter((c): c is StoredCertificate => c !== null);
   }

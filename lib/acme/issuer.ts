@@ -11,6 +11,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } 
 import { dirname } from "node:path";
 import { Client, axios as acmeAxios, crypto as acmeCrypto } from "acme-client";
 import type { ChallengeBoard } from "@/lib/acme/challenges";
+import { dns01Handlers, type Dns01Options } from "@/lib/acme/dns/challenge";
 import { parseRetryAfter, type FailureHint } from "@/lib/acme/schedule";
 
 export interface IssuerOptions {
@@ -20,6 +21,8 @@ export interface IssuerOptions {
   /** extra CAs trusted for the directory's TLS (a private CA); PEM */
   caBundlePem?: string;
   board: ChallengeBoard;
+  /** DNS-01 for wildcard names (*.<domain>); without it only HTTP-01 names can be issued. */
+  dns01?: Dns01Options;
 }
 
 export interface Issued {
@@ -136,18 +139,28 @@ export class AcmeIssuer implements CertificateIssuer {
       try {
         const client = await this.account();
         const key = await acmeCrypto.createPrivateEcdsaKey("P-256");
-        const [, csr] = await acmeCrypto.createCsr({ commonName: hostname, altNames: [hostname] }, key);
+        const wildcard = hostname.startsWith("*.");
+        // A wildcard certificate names its domain too: the panel is served with it (lib/acme/hosts.ts).
+        const altNames = wildcard ? [hostname, hostname.slice(2)] : [hostname];
+        const [, csr] = await acmeCrypto.createCsr({ commonName: hostname, altNames }, key);
         const board = this.opts.board;
-        const chainPem = await client.auto({
-          csr,
-          email: this.opts.email,
-          termsOfServiceAgreed: true,
-          challengePriority: ["http-01"],
-          // The CA checks; acme-client's own pre-check would fetch port 80 from here, which a NAT or a test port defeats.
-          skipChallengeVerification: true,
-          challengeCreateFn: async (_authz, challenge, keyAuthorization) => board.put(challenge.token, keyAuthorization),
-          challengeRemoveFn: async (_authz, challenge) => board.take(challenge.token),
-        });
+        if (wildcard && !this.opts.dns01) throw new Error(`${hostname} needs DNS-01 (SUPAFLEET_ACME_DNS_PROVIDER), which is not configured`);
+        const dns = this.opts.dns01 ? dns01Handlers(this.opts.dns01) : null;
+        const chainPem = await client
+          .auto({
+            csr,
+            email: this.opts.email,
+            termsOfServiceAgreed: true,
+            // CAs accept only DNS-01 for a wildcard (RFC 8555 §7.1.3); its bare domain is proven the same way, in the same zone.
+            challengePriority: wildcard ? ["dns-01"] : ["http-01"],
+            // The CA checks; acme-client's own pre-check would fetch port 80 from here, which a NAT or a test port defeats.
+            skipChallengeVerification: true,
+            challengeCreateFn: async (authz, challenge, keyAuthorization) =>
+              challenge.type === "dns-01" && dns ? dns.create(authz.identifier.value, keyAuthorization) : board.put(challenge.token, keyAuthorization),
+            challengeRemoveFn: async (authz, challenge, keyAuthorization) =>
+              challenge.type === "dns-01" && dns ? dns.remove(authz.identifier.value, keyAuthorization) : board.take(challenge.token),
+          })
+          .finally(() => dns?.sweep());
         return { chainPem, keyPem: key.toString("utf8") };
       } catch (err) {
         const { networkError, ...rest } = hint;

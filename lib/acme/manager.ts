@@ -167,6 +167,8 @@ export class AcmeManager {
         this.log.warn(`[supafleet] certificate for ${hostname} failed (${failures} in a row), next attempt ${nextAttemptAt.toISOString()}: ${error}`);
       }
     }
+    // Removed pairs must leave nginx's config even when nothing new was issued (e.g. per-host certificates replaced by a DNS-01 wildcard that failed).
+    if (report.removed.length > 0 && report.issued.length === 0) await this.opts.applyProxy();
     return report;
   }
 }

@@ -61,7 +61,13 @@ export interface TlsPlan {
 export function planTls(s: TlsSettings): TlsPlan {
   const secured: string[] = [];
   const acme = s.acme;
-  const certFor = (name: string) => (acme && Object.hasOwn(acme.certificates, name) ? acme.certificates[name] : undefined);
+  // A name's own certificate, else a wildcard one label up (*.<domain> from DNS-01, lib/acme/hosts.ts).
+  const certFor = (name: string) => {
+    if (!acme) return undefined;
+    const wildcard = name.startsWith("*.") ? null : `*.${name.slice(name.indexOf(".") + 1)}`;
+    if (Object.hasOwn(acme.certificates, name)) return acme.certificates[name];
+    return wildcard && name.includes(".") && Object.hasOwn(acme.certificates, wildcard) ? acme.certificates[wildcard] : undefined;
+  };
   return {
     listen(name) {
       if (s.tls) {

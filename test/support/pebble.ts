@@ -75,8 +75,12 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await gone;
 }
 
-/** Pebble validating HTTP-01 on `httpPort` of 127.0.0.1. */
-export async function startPebble(dir: string, httpPort: number): Promise<Pebble> {
+/**
+ * Pebble validating HTTP-01 on `httpPort` of 127.0.0.1. `resolver`: the DNS
+ * server Pebble looks names and DNS-01 records up at instead of
+ * pebble-challtestsrv (e.g. test/support/knot.ts's, "127.0.0.1:<port>").
+ */
+export async function startPebble(dir: string, httpPort: number, opts: { resolver?: string } = {}): Promise<Pebble> {
   for (const bin of ["/usr/bin/pebble", "/usr/bin/pebble-challtestsrv", "/usr/bin/openssl"]) {
     if (!existsSync(bin)) throw new Error(`${bin} not found: apt-get install pebble openssl (scripts/install-deps.sh test)`);
   }
@@ -127,7 +131,7 @@ export async function startPebble(dir: string, httpPort: number): Promise<Pebble
   );
   // No random sleeps or nonce rejections: the test's time goes to issuing, and a failure is a real one.
   const pebbleEnv = { ...process.env, PEBBLE_VA_NOSLEEP: "1", PEBBLE_WFE_NONCEREJECT: "0" };
-  const ca = spawnLogged("/usr/bin/pebble", ["-config", configPath, "-dnsserver", `127.0.0.1:${dnsPort}`], pebbleEnv, log);
+  const ca = spawnLogged("/usr/bin/pebble", ["-config", configPath, "-dnsserver", opts.resolver ?? `127.0.0.1:${dnsPort}`], pebbleEnv, log);
   const listenerCaPem = readFileSync(certPath, "utf8");
   const directoryUrl = `https://127.0.0.1:${acmePort}/dir`;
   const stop = async () => {
