@@ -16,6 +16,7 @@ import { startApp, type AppServer } from "@/test/support/app-server";
 import { createProjectInBrowser, launchBrowser, signUp } from "@/test/support/browser";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { startPebble, type Pebble } from "@/test/support/pebble";
+import { startCloudflareDoh, type CloudflareDoh } from "@/test/support/cloudflare-doh";
 import { startSupabaseCli, type SupabaseCliFront } from "@/test/support/supabase-cli";
 import { freePort } from "@/test/support/postgres-server";
 import { ensureStandinImages, STANDIN_OVERRIDES_ENV } from "@/test/support/standin-images";
@@ -29,6 +30,7 @@ let page: Page;
 let pebble: Pebble;
 let ref: string;
 let cli: SupabaseCliFront | undefined;
+let doh: CloudflareDoh | undefined;
 
 beforeAll(async () => {
   docker = await ensureDockerHost();
@@ -43,6 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   cli?.stop();
+  await doh?.stop();
   await browser?.close();
   await app?.stop();
   await pebble?.stop();
@@ -124,7 +127,7 @@ describe("a custom domain in the browser", () => {
     await page.waitForSelector("[data-testid=custom-domain-input]");
   }, 300_000);
 
-  it("the Supabase CLI's domains commands (get, reverify, activate, delete) work against it", async () => {
+  it("the Supabase CLI's domains commands (create, get, reverify, activate, delete) work against it", async () => {
     // A token from the account page, as a user makes one.
     await page.goto(`${app.url}/account/tokens`);
     await page.fill("#field-name", "cli");
@@ -136,15 +139,17 @@ describe("a custom domain in the browser", () => {
       expect(r.code, `supabase ${args.join(" ")}\n${r.stdout}\n${r.stderr}`).toBe(0);
       return r.stdout + r.stderr;
     };
-    // `domains create` checks the CNAME itself over Cloudflare's DNS-over-HTTPS (supabase/cli
-    // apps/cli-go/internal/utils/api.go ResolveCNAME), which this machine cannot reach: the API's initialize instead.
-    const init = await fetch(`${cli.apiUrl}/v1/projects/${ref}/custom-hostname/initialize`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ custom_hostname: HOST }),
-    });
-    expect(init.status).toBe(201);
-    const txt = ((await init.json()) as { data: { result: { ownership_verification: { name: string; value: string } } } }).data.result.ownership_verification;
+    // `domains create` checks the CNAME itself over Cloudflare's DNS-over-HTTPS, which this machine cannot
+    // reach: through test/support/cloudflare-doh.ts (a double for 1.1.1.1 that answers from the test's DNS server).
+    doh = await startCloudflareDoh(tempFolder("custom-domain-doh"), pebble.dnsServer);
+    const refused = await cli.run(["domains", "create", "--custom-hostname", "no-cname.example.net", "--project-ref", ref], doh.env);
+    expect(refused.code, refused.stdout).not.toBe(0);
+    expect(refused.stderr).toContain("expected custom hostname 'no-cname.example.net' to have a CNAME record pointing to your project");
+    const created = await cli.run(["domains", "create", "--custom-hostname", HOST, "-o", "json", "--project-ref", ref], doh.env);
+    expect(created.code, `supabase domains create\n${created.stdout}\n${created.stderr}`).toBe(0);
+    expect(doh.queries).toContainEqual({ name: HOST, type: "5" });
+    const txt = (JSON.parse(created.stdout) as { data: { result: { ownership_verification: { name: string; value: string } } } }).data.result
+      .ownership_verification;
     expect(await run("domains", "get")).toContain(`${txt.name} TXT -> ${txt.value}`);
     await pebble.dns.clearTxt(txt.name);
     await pebble.dns.setTxt(txt.name, txt.value);

@@ -25,7 +25,8 @@ export interface SupabaseCliFront {
   apiUrl: string;
   /** A project directory for functions and migrations (supabase/ under it). */
   workdir: string;
-  run(args: string[]): Promise<CliResult>;
+  /** `env`: more variables for this run only (e.g. test/support/cloudflare-doh.ts's proxy). */
+  run(args: string[], env?: Record<string, string>): Promise<CliResult>;
   stop(): void;
 }
 
@@ -69,9 +70,9 @@ export async function startSupabaseCli(opts: { appPort: number; token: string; p
     nginx,
     apiUrl,
     workdir,
-    run: (args) =>
+    run: (args, extra = {}) =>
       new Promise<CliResult>((done, fail) => {
-        const child = spawn(BIN, [...args, "--workdir", workdir, "--yes"], { cwd: workdir, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(BIN, [...args, "--workdir", workdir, "--yes"], { cwd: workdir, env: { ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
