@@ -12,7 +12,7 @@ import type { z } from "zod";
 import { ValidationError } from "@/lib/errors";
 import type { AuthSettingsView } from "@/lib/projects/auth-settings";
 import { authSettingsSchema, type AuthSettingsInput, type AuthSettingsParsed } from "@/lib/validations/auth-settings";
-import type { authConfigSchema, AuthConfigField, UpdateAuthConfigBody } from "@/lib/api/schemas";
+import type { authConfigSchema, AuthConfigField, UpdateAuthConfigBody } from "@/lib/api/auth-config-schemas";
 
 export type V1AuthConfig = z.output<typeof authConfigSchema>;
 

@@ -14,7 +14,8 @@ import { ACTIVE_STATUSES, isStatusIn, TRANSITIONAL_STATUSES } from "@/lib/domain
 import { NotFoundError, InvalidStateError } from "@/lib/errors";
 import type { ProjectService } from "@/lib/projects/service";
 import type { TokenPrincipal } from "@/lib/tokens/service";
-import type { CreateProjectBody, HealthServiceName, RunQueryBody, UpdateAuthConfigBody } from "@/lib/api/schemas";
+import type { CreateProjectBody, HealthServiceName, RunQueryBody } from "@/lib/api/schemas";
+import type { UpdateAuthConfigBody } from "@/lib/api/auth-config-schemas";
 import { projectKeys, v1ApiKeys, type V1ApiKey } from "@/lib/api/api-keys";
 import { authSettingsFromPatch, v1AuthConfig, type V1AuthConfig } from "@/lib/api/auth-config";
 import { runSql, type QueryLimits, type QueryTarget, DEFAULT_QUERY_LIMITS } from "@/lib/api/database-query";

@@ -7,7 +7,6 @@ import { op, type ApiOperation } from "@/lib/api/operation";
 import {
   apiKeySchema,
   apiKeysQuerySchema,
-  authConfigSchema,
   createProjectBodySchema,
   healthQuerySchema,
   noParams,
@@ -22,8 +21,8 @@ import {
   refParams,
   runQueryBodySchema,
   serviceHealthSchema,
-  updateAuthConfigBodySchema,
 } from "@/lib/api/schemas";
+import { authConfigSchema, updateAuthConfigBodySchema } from "@/lib/api/auth-config-schemas";
 import { slugParams } from "@/lib/api/settings-schemas";
 import { MAX_OWNED_ORGANIZATIONS } from "@/lib/orgs/permissions";
 import { functionOperations } from "@/lib/api/function-operations";

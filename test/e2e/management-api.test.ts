@@ -16,7 +16,6 @@ import { z } from "zod";
 import { createDb, type Db } from "@/lib/db/client";
 import {
   apiKeySchema,
-  authConfigSchema,
   errorSchema,
   organizationSchema,
   projectRefResponseSchema,
@@ -24,6 +23,7 @@ import {
   projectWithDatabaseSchema,
   serviceHealthSchema,
 } from "@/lib/api/schemas";
+import { authConfigSchema } from "@/lib/api/auth-config-schemas";
 import { allOperations } from "@/lib/api/operations";
 import { LABELS } from "@/lib/stack/types";
 import { startApp, type AppServer } from "@/test/support/app-server";

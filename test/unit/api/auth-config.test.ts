@@ -7,7 +7,7 @@ import type { AuthSettingsView } from "@/lib/projects/auth-settings";
 import { DEFAULT_AUTH_SETTINGS } from "@/lib/stack/auth-config";
 import { authSettingsFromPatch, v1AuthConfig } from "@/lib/api/auth-config";
 import { parseInput } from "@/lib/api/request";
-import { AUTH_CONFIG_FIELDS, authConfigSchema, updateAuthConfigBodySchema, type UpdateAuthConfigBody } from "@/lib/api/schemas";
+import { AUTH_CONFIG_FIELDS, authConfigSchema, updateAuthConfigBodySchema, type UpdateAuthConfigBody } from "@/lib/api/auth-config-schemas";
 
 const fresh: AuthSettingsView = { settings: DEFAULT_AUTH_SETTINGS, smtpPasswordSet: false, applied: true };
 const withSmtp: AuthSettingsView = {

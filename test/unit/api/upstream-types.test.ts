@@ -24,15 +24,8 @@ import type { z } from "zod";
 import type { V1ApiKey } from "@/lib/api/api-keys";
 import type { V1AuthConfig } from "@/lib/api/auth-config";
 import type { V1ServiceHealth } from "@/lib/api/health";
-import {
-  AUTH_CONFIG_FIELDS,
-  createProjectBodySchema,
-  HEALTH_SERVICES,
-  PROJECT_STATUSES,
-  SERVICE_HEALTH_STATUSES,
-  updateAuthConfigBodySchema,
-  type runQueryBodySchema,
-} from "@/lib/api/schemas";
+import { createProjectBodySchema, HEALTH_SERVICES, PROJECT_STATUSES, SERVICE_HEALTH_STATUSES, type runQueryBodySchema } from "@/lib/api/schemas";
+import { AUTH_CONFIG_FIELDS, updateAuthConfigBodySchema } from "@/lib/api/auth-config-schemas";
 import type { V1Organization, V1Project, V1ProjectRef, V1ProjectWithDatabase } from "@/lib/api/views";
 
 describe("responses have the upstream shapes", () => {
