@@ -1,13 +1,12 @@
 // The backup service: one object for app/ and tests. Backups, restores and
 // clones of a project; deleted projects kept by their final backup and
-// brought back; the schedule; the admin's views. Ownership is checked here
+// brought back; the schedule; the admin's views (lib/backups/admin-views.ts). Ownership is checked here
 // the way the project service checks it (lib/projects/queries.ts).
 import type { Readable } from "node:stream";
 import { InvalidStateError, NotFoundError } from "@/lib/errors";
-import { BACKUPABLE_STATUSES, isStatusIn, STATUS } from "@/lib/domain";
+import { BACKUPABLE_STATUSES, isStatusIn } from "@/lib/domain";
 import { PROJECT_FOR_SPEC, type ProjectCore, type ProjectHooks } from "@/lib/projects/context";
-import { projectAccessWhere } from "@/lib/orgs/access";
-import { findOwned, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
+import { findOwned, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import type { ProjectService } from "@/lib/projects/service";
 import { chargeAttempt, type CallOptions, type ClientOptions } from "@/lib/projects/throttle";
 import { getSystemSettings, updateSystemSettings } from "@/lib/settings/service";
@@ -32,26 +31,11 @@ import type { BackupStore } from "@/lib/backups/store";
 import { takeBackup } from "@/lib/backups/take";
 import { pitrPreview, pitrView, requestPitrRestore, type PitrPreview, type PitrView } from "@/lib/backups/pitr/request";
 import { flushAndShip, WalShipper } from "@/lib/backups/pitr/ship";
-import { walProblems } from "@/lib/backups/pitr/admin";
 import { backupView, type BackupView } from "@/lib/backups/view";
+import { backupAdminView, failingBackupsOf, listDeletedProjects, type BackupAdminView, type DeletedProjectView } from "@/lib/backups/admin-views";
+export type { BackupAdminView, DeletedProjectView } from "@/lib/backups/admin-views";
 
 export type { BackupView } from "@/lib/backups/view";
-
-export interface DeletedProjectView extends ProjectSummary {
-  removedAt: string;
-  purgeAt: string;
-  backups: number;
-}
-
-export interface BackupAdminView {
-  storedBytes: number;
-  backups: number;
-  target: string;
-  failing: Array<{ ref: string; name: string; ownerEmail: string; at: string; error: string }>;
-  settings: { backupRetentionDays: number; softDeleteDays: number };
-  plans: Array<{ id: string; name: string; backupRetentionDays: number | null }>;
-  deleted: DeletedProjectView[];
-}
 
 export class BackupService {
   readonly ctx: BackupContext;
@@ -179,27 +163,8 @@ export class BackupService {
     return { kind: "taken", id: await takeBackup(this.ctx, row, "MANUAL") };
   }
 
-  async listDeleted(actor: SessionUser): Promise<DeletedProjectView[]> {
-    const settings = await getSystemSettings(this.ctx.db);
-    const since = new Date(Date.now() - settings.softDeleteDays * 86_400_000);
-    const rows = await this.ctx.db.project.findMany({
-      where: {
-        status: "REMOVED",
-        removedAt: { gte: since },
-        backups: { some: { status: "SUCCEEDED" } },
-        // Who may bring one back: its organization's Owners and Administrators (an undelete is a restore).
-        ...(actor.role === "ADMIN" ? {} : { AND: [projectAccessWhere(actor.id, "project.settings")] }),
-      },
-      include: { owner: { select: { id: true, email: true } }, _count: { select: { backups: { where: { status: "SUCCEEDED" } } } } },
-      orderBy: { removedAt: "desc" },
-      take: 100,
-    });
-    return rows.map((p) => ({
-      ...summary(this.projects, p),
-      removedAt: p.removedAt!.toISOString(),
-      purgeAt: new Date(p.removedAt!.getTime() + settings.softDeleteDays * 86_400_000).toISOString(),
-      backups: p._count.backups,
-    }));
+  listDeleted(actor: SessionUser): Promise<DeletedProjectView[]> {
+    return listDeletedProjects(this.ctx, actor);
   }
 
   async undeleteProject(actor: SessionUser, input: unknown, opts: CallOptions = {}): Promise<ProjectSummary> {
@@ -212,60 +177,12 @@ export class BackupService {
   // ---- dashboard and admin ----------------------------------------------------------
 
   /** The actor's projects whose latest scheduled backup failed. */
-  async failingBackups(actor: SessionUser): Promise<Array<{ ref: string; name: string; at: string; error: string }>> {
-    const projects = await this.ctx.db.project.findMany({
-      where: { AND: [projectAccessWhere(actor.id, "project.read")], status: { not: STATUS.REMOVED } },
-      select: { id: true, ref: true, name: true },
-    });
-    const out = [];
-    for (const p of projects) {
-      const last = await this.ctx.db.backup.findFirst({
-        where: { projectId: p.id, kind: "SCHEDULED", status: { not: "RUNNING" } },
-        orderBy: { startedAt: "desc" },
-      });
-      if (last?.status === "FAILED") out.push({ ref: p.ref, name: p.name, at: last.startedAt.toISOString(), error: last.error ?? "failed" });
-    }
-    return out;
+  failingBackups(actor: SessionUser): Promise<Array<{ ref: string; name: string; at: string; error: string }>> {
+    return failingBackupsOf(this.ctx, actor);
   }
 
-  async adminView(actor: SessionUser): Promise<BackupAdminView> {
-    assertAdmin(actor);
-    const { db } = this.ctx;
-    const [sum, settings, deleted, plans] = await Promise.all([
-      db.backup.aggregate({ where: { status: "SUCCEEDED" }, _sum: { sizeBytes: true }, _count: true }),
-      getSystemSettings(db),
-      this.listDeleted(actor),
-      db.plan.findMany({ orderBy: { memoryMb: "asc" }, select: { id: true, name: true, backupRetentionDays: true } }),
-    ]);
-    const projects = await db.project.findMany({
-      where: { status: { not: STATUS.REMOVED }, backups: { some: { status: "FAILED" } } },
-      include: { owner: { select: { email: true } } },
-      take: 200,
-    });
-    const failing = [];
-    for (const p of projects) {
-      const last = await db.backup.findFirst({ where: { projectId: p.id, status: { not: "RUNNING" } }, orderBy: { startedAt: "desc" } });
-      const lastFailure = await db.backup.findFirst({ where: { projectId: p.id, status: "FAILED" }, orderBy: { startedAt: "desc" } });
-      if (lastFailure)
-        failing.push({
-          ref: p.ref,
-          name: p.name,
-          ownerEmail: p.owner.email,
-          at: lastFailure.startedAt.toISOString(),
-          error: `${lastFailure.error ?? "failed"}${last?.status === "SUCCEEDED" ? " (a later backup succeeded)" : ""}`,
-        });
-    }
-    // Continuous archiving's gaps and shipping failures are listed with the failing backups.
-    failing.push(...(await walProblems(this.ctx)));
-    return {
-      storedBytes: Number(sum._sum.sizeBytes ?? 0n),
-      backups: sum._count,
-      target: this.ctx.store.kind,
-      failing,
-      settings: { backupRetentionDays: settings.backupRetentionDays, softDeleteDays: settings.softDeleteDays },
-      plans,
-      deleted,
-    };
+  adminView(actor: SessionUser): Promise<BackupAdminView> {
+    return backupAdminView(this.ctx, actor);
   }
 
   async saveSettings(actor: SessionUser, input: unknown): Promise<void> {
