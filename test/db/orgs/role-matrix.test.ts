@@ -136,6 +136,23 @@ describe("the role matrix", () => {
     });
   }
 
+  it("is what the project page offers each role, and a stranger gets no page: 404", async () => {
+    for (const role of ORG_ROLES) {
+      const { can } = await fx.service.pageView(members[role], ref);
+      const allowed = (a: OrgAction) => EXPECTED[a][role];
+      expect(can).toEqual({
+        role,
+        run: allowed("project.run"),
+        secrets: allowed("project.secrets"),
+        content: allowed("project.content"),
+        settings: allowed("project.settings"),
+        delete: allowed("project.delete"),
+        members: allowed("members.manage"),
+      });
+    }
+    await expect(fx.service.pageView(stranger, ref)).rejects.toThrow(NotFoundError);
+  });
+
   it("left the shared project as it was", async () => {
     const p = await fx.service.getProject(members.OWNER, ref);
     expect({ name: p.name, status: p.status, organizationId: p.organizationId }).toEqual({ name: "Shared", status: "ACTIVE_HEALTHY", organizationId: slug });
