@@ -17,7 +17,9 @@ export interface TransferTarget {
 
 export function TransferCard({ projectRef, targets }: { projectRef: string; targets: TransferTarget[] }) {
   const router = useRouter();
-  const [target, setTarget] = useState(targets[0]?.slug ?? "");
+  const [picked, setTarget] = useState(targets[0]?.slug ?? "");
+  // After a move the list is read again: a choice no longer in it falls back to the first.
+  const target = targets.some((t) => t.slug === picked) ? picked : (targets[0]?.slug ?? "");
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
   const [pending, start] = useTransition();
   if (targets.length === 0) {
