@@ -153,6 +153,16 @@ describe("the role matrix", () => {
     await expect(fx.service.pageView(stranger, ref)).rejects.toThrow(NotFoundError);
   });
 
+  it("is asked again by open streams: a member removed mid-stream may no longer read it", async () => {
+    const leaving = await addUser(fx.db, "leaving@example.com");
+    await orgs.addMember(members.OWNER, { slug, email: leaving.email, role: "READ_ONLY" });
+    expect(await fx.service.mayStill(leaving, ref, "project.read")).toBe(true);
+    expect(await fx.service.mayStill(leaving, ref, "project.content")).toBe(false);
+    await orgs.removeMember(members.OWNER, { slug, userId: leaving.id });
+    expect(await fx.service.mayStill(leaving, ref, "project.read")).toBe(false);
+    expect(await fx.service.mayStill(stranger, ref, "project.read")).toBe(false);
+  });
+
   it("left the shared project as it was", async () => {
     const p = await fx.service.getProject(members.OWNER, ref);
     expect({ name: p.name, status: p.status, organizationId: p.organizationId }).toEqual({ name: "Shared", status: "ACTIVE_HEALTHY", organizationId: slug });
