@@ -273,7 +273,7 @@ export function getAccountServices(): AccountServices {
       settings: new SettingsService(db),
       admin: new AdminService(db, limiter, { dataDir: env.dataDir, portRange: env.portRange, subnetPool: env.subnetPool }),
       plans: new PlanService(db),
-      organizations: new OrganizationService(db),
+      organizations: new OrganizationService(db, limiter),
       invitations: new InvitationService(db),
     };
   }

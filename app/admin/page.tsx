@@ -9,6 +9,7 @@ import { SettingsForm } from "@/components/admin/settings-form";
 import { CapacityCard } from "@/components/admin/capacity-card";
 import { PendingUsersTable, UsersTable } from "@/components/admin/user-tables";
 import { AdminProjectsTable, TopConsumersTable } from "@/components/admin/project-tables";
+import { OrganizationsTable } from "@/components/admin/organizations-table";
 import { EngineStacks } from "@/components/admin/engine-stacks";
 import { ImagesPanel } from "@/components/admin/images-panel";
 import { UpgradeAll } from "@/components/admin/upgrade-all";
@@ -36,8 +37,8 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   // Non-admins get the same answer as a page that does not exist.
   if (user.role !== "ADMIN") notFound();
   await redirectAdminWithoutTotp(user);
-  const { q, pq } = await searchParams;
-  const c = await loadAdminConsole(user, { q, pq });
+  const { q, pq, oq } = await searchParams;
+  const c = await loadAdminConsole(user, { q, pq, oq });
   // A Swarm-less installation has no nodes to show (null), which is not an error.
   const showNodes = !(c.nodes.ok && c.nodes.value === null);
   return (
@@ -71,6 +72,13 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         </TitledCard>
         <TitledCard title={`Projects (${c.projects.total})`} actions={<SearchBox name="pq" defaultValue={pq} placeholder="Search ref, name, owner" />}>
           <AdminProjectsTable projects={c.projects.projects} />
+        </TitledCard>
+        <TitledCard
+          title={`Organizations (${c.organizations.total})`}
+          actions={<SearchBox name="oq" defaultValue={oq} placeholder="Search slug, name" />}
+          data-testid="organizations-admin"
+        >
+          <OrganizationsTable organizations={c.organizations.organizations} />
         </TitledCard>
         <TitledCard title="Top consumers (latest sample)" data-testid="top-consumers">
           <TopConsumersTable consumers={c.consumers} />

@@ -4,6 +4,8 @@ import { usePolling } from "@/components/hooks/use-polling";
 import { useRouter } from "next/navigation";
 import { cloneBackupAction, createBackupAction, listBackupsAction, restoreBackupAction } from "@/app/project/[ref]/backup-actions";
 import type { BackupView } from "@/lib/backups/service";
+import type { ProjectCapabilities } from "@/lib/orgs/capabilities";
+import { RoleNote } from "@/components/projects/role-note";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
 import { CloneBackupDialog } from "@/components/backups/clone-backup-dialog";
 import { PitrRestore } from "@/components/backups/pitr-restore";
@@ -33,8 +35,11 @@ const STATUS_STYLE: Record<BackupView["status"], string> = {
 
 const KIND_LABEL: Record<BackupView["kind"], string> = { SCHEDULED: "daily", MANUAL: "on demand", FINAL: "final" };
 
-/** The project's backups: take one now, restore one (typed confirmation), clone one, download one. */
-export function BackupsPanel({ projectRef, projectName }: { projectRef: string; projectName: string }) {
+/**
+ * The project's backups: take one now, restore one (typed confirmation), clone
+ * one (roles that may change its settings), download one (roles that may reveal its secrets).
+ */
+export function BackupsPanel({ projectRef, projectName, can }: { projectRef: string; projectName: string; can: ProjectCapabilities }) {
   const router = useRouter();
   const [backups, setBackups] = useState<BackupView[] | null>(null);
   // From the server with the list (every 5 s): the project's status moves while the page is open.
@@ -68,12 +73,15 @@ export function BackupsPanel({ projectRef, projectName }: { projectRef: string; 
         <p className="text-sm text-zinc-600">
           Daily backups of the database (roles included) and Storage files, encrypted. Restoring replaces the project’s data once the restored stack is healthy.
         </p>
-        <Button variant="secondary" disabled={pending || !canBackUp} onClick={backUpNow} data-testid="backup-now">
-          {pending ? "Backing up…" : "Back up now"}
-        </Button>
+        {can.settings && (
+          <Button variant="secondary" disabled={pending || !canBackUp} onClick={backUpNow} data-testid="backup-now">
+            {pending ? "Backing up…" : "Back up now"}
+          </Button>
+        )}
       </div>
+      {!can.settings && <RoleNote role={can.role} what="taking, restoring or cloning backups" />}
       {error && <Alert>{error}</Alert>}
-      <PitrRestore projectRef={projectRef} projectName={projectName} />
+      {can.settings && <PitrRestore projectRef={projectRef} projectName={projectName} />}
       {backups === null ? (
         <EmptyState>Loading…</EmptyState>
       ) : backups.length === 0 ? (
@@ -96,14 +104,16 @@ export function BackupsPanel({ projectRef, projectName }: { projectRef: string; 
                 <TableCell>
                   {b.status === "SUCCEEDED" && (
                     <div className="flex justify-end gap-2">
-                      <a
-                        className="rounded-md px-2 py-1 text-sm font-medium text-brand-700 hover:underline"
-                        href={`/api/projects/${projectRef}/backups/${b.id}/download`}
-                        data-testid="backup-download"
-                      >
-                        Download
-                      </a>
-                      {b.restorable ? (
+                      {can.secrets && (
+                        <a
+                          className="rounded-md px-2 py-1 text-sm font-medium text-brand-700 hover:underline"
+                          href={`/api/projects/${projectRef}/backups/${b.id}/download`}
+                          data-testid="backup-download"
+                        >
+                          Download
+                        </a>
+                      )}
+                      {!can.settings ? null : b.restorable ? (
                         <>
                           <CloneBackupDialog
                             sourceName={projectName}

@@ -19,7 +19,8 @@ const STEP: Record<CustomDomainView["status"], string> = {
   "5_services_reconfigured": "Active",
 };
 
-export function CustomDomainCard({ projectRef, initial }: { projectRef: string; initial: CustomDomainView | null }) {
+/** readOnly: the hostname and its records are shown, but the viewer's role may not change them. */
+export function CustomDomainCard({ projectRef, initial, readOnly = false }: { projectRef: string; initial: CustomDomainView | null; readOnly?: boolean }) {
   const [view, setView] = useState(initial);
   const [hostname, setHostname] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -33,6 +34,7 @@ export function CustomDomainCard({ projectRef, initial }: { projectRef: string; 
       else setError([res.message, ...Object.values(res.fieldErrors ?? {}).flat()].join(" "));
     });
 
+  if (!view && readOnly) return <p className="text-sm text-zinc-500">No custom domain.</p>;
   if (!view) {
     return (
       <form
@@ -87,36 +89,38 @@ export function CustomDomainCard({ projectRef, initial }: { projectRef: string; 
       )}
       {view.lastError && view.status === "2_initiated" && <Alert tone="info">{view.lastError}</Alert>}
       {error && <Alert>{error}</Alert>}
-      <div className="flex flex-wrap gap-2">
-        {(view.status === "2_initiated" || view.status === "3_challenge_verified") && (
+      {!readOnly && (
+        <div className="flex flex-wrap gap-2">
+          {(view.status === "2_initiated" || view.status === "3_challenge_verified") && (
+            <Button
+              variant="secondary"
+              disabled={pending}
+              data-testid="custom-domain-verify"
+              onClick={() => run(() => verifyCustomDomainAction(projectRef), setView)}
+            >
+              Verify
+            </Button>
+          )}
+          {view.status === "4_origin_setup_completed" && (
+            <Button disabled={pending} data-testid="custom-domain-activate" onClick={() => run(() => activateCustomDomainAction(projectRef), setView)}>
+              Activate
+            </Button>
+          )}
           <Button
-            variant="secondary"
+            variant="danger"
             disabled={pending}
-            data-testid="custom-domain-verify"
-            onClick={() => run(() => verifyCustomDomainAction(projectRef), setView)}
+            data-testid="custom-domain-delete"
+            onClick={() =>
+              run(
+                () => deleteCustomDomainAction(projectRef),
+                () => setView(null),
+              )
+            }
           >
-            Verify
+            Delete
           </Button>
-        )}
-        {view.status === "4_origin_setup_completed" && (
-          <Button disabled={pending} data-testid="custom-domain-activate" onClick={() => run(() => activateCustomDomainAction(projectRef), setView)}>
-            Activate
-          </Button>
-        )}
-        <Button
-          variant="danger"
-          disabled={pending}
-          data-testid="custom-domain-delete"
-          onClick={() =>
-            run(
-              () => deleteCustomDomainAction(projectRef),
-              () => setView(null),
-            )
-          }
-        >
-          Delete
-        </Button>
-      </div>
+        </div>
+      )}
       {view.status === "5_services_reconfigured" && <p className="text-xs text-zinc-500">The project answers at {view.url}; Auth and Storage use it.</p>}
     </div>
   );

@@ -31,11 +31,14 @@ export function IdleSetting({
   initial,
   defaultMinutes,
   kind = "idle",
+  readOnly = false,
 }: {
   projectRef: string;
   initial: number | null;
   defaultMinutes: number;
   kind?: keyof typeof SETTINGS;
+  /** Shown but not changeable: the viewer's role may not change the project's settings. */
+  readOnly?: boolean;
 }) {
   const setting = SETTINGS[kind];
   const [value, setValue] = useState(initial);
@@ -47,7 +50,7 @@ export function IdleSetting({
       {setting.label}
       <Select
         data-testid={setting.testId}
-        disabled={pending}
+        disabled={pending || readOnly}
         value={value === null ? "default" : String(value)}
         onChange={(e) => {
           const minutes = e.target.value === "default" ? null : Number(e.target.value);

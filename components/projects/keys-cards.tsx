@@ -1,15 +1,17 @@
 "use client";
 // The API and database sections: the project URL, keys, connection strings
-// and Studio's login, masked until the owner reveals them. Revealed once,
+// and Studio's login, masked until a member whose role allows it reveals them. Revealed once,
 // they stay revealed across sections (the layout holds them).
 import { useProjectLive } from "@/components/projects/project-live";
 import { SecretRow, ValueRow } from "@/components/projects/section";
 import { TitledCard } from "@/components/ui/card";
 import { Button } from "@/components/ui/button";
+import { RoleNote } from "@/components/projects/role-note";
 
 function RevealButton() {
-  const { secrets, reveal } = useProjectLive();
+  const { secrets, reveal, can } = useProjectLive();
   if (secrets) return null;
+  if (!can.secrets) return <RoleNote role={can.role} what="revealing keys and passwords" />;
   return (
     <Button variant="secondary" onClick={reveal} data-testid="reveal">
       Reveal keys and passwords

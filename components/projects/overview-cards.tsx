@@ -2,6 +2,7 @@
 // The overview's live cards: provisioning progress while the project comes
 // up (or after it failed), and its services as the engine reports them.
 import { isStatusIn, TRANSITIONAL_STATUSES, STATUS } from "@/lib/domain";
+import { RoleNote } from "@/components/projects/role-note";
 import { useProjectLive } from "@/components/projects/project-live";
 import { ServicesTable } from "@/components/projects/services-table";
 import { LogViewer } from "@/components/projects/log-viewer";
@@ -56,10 +57,11 @@ export function ServicesCard() {
 }
 
 export function LogsCard() {
-  const { project } = useProjectLive();
+  const { project, can } = useProjectLive();
   return (
     <TitledCard title="Logs">
-      <LogViewer projectRef={project.ref} status={project.status} />
+      {/* Logs may carry what the project's users send: content (lib/projects/service.ts logs). */}
+      {can.content ? <LogViewer projectRef={project.ref} status={project.status} /> : <RoleNote role={can.role} what="reading the services' logs" />}
     </TitledCard>
   );
 }

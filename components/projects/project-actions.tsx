@@ -1,9 +1,11 @@
 "use client";
-// The owner's actions on the whole project, in the header of every section:
-// pause, restart, resume, retry, upgrade, delete.
+// The actions on the whole project, in the header of every section: pause,
+// restart, resume, retry (role may run it), upgrade (may change its settings),
+// delete (may delete it). Those the viewer's role does not allow are left out.
 import { useState } from "react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { ACTIVE_STATUSES, isStatusIn, STATUS } from "@/lib/domain";
+import { ACTIVE_STATUSES, isStatusIn, ORG_ROLE_NAMES, STATUS } from "@/lib/domain";
 import {
   deleteProjectAction,
   pauseProjectAction,
@@ -20,10 +22,10 @@ import { Button } from "@/components/ui/button";
 
 export function ProjectActions() {
   const router = useRouter();
-  const { project, setProject, setError, refreshServices } = useProjectLive();
+  const { project, can, setProject, setError, refreshServices } = useProjectLive();
   const [pending, setPending] = useState<string | null>(null);
   const { ref, status: s } = project;
-  const active = isStatusIn(s, ACTIVE_STATUSES);
+  const active = isStatusIn(s, ACTIVE_STATUSES) && can.run;
 
   async function act(name: string, fn: () => Promise<ActionResult<ProjectSummary>>) {
     setPending(name);
@@ -47,33 +49,46 @@ export function ProjectActions() {
           Restart
         </Button>
       )}
-      {s === STATUS.INACTIVE && (
+      {s === STATUS.INACTIVE && can.run && (
         <Button variant="brand" disabled={!!pending} onClick={() => act("resume", () => resumeProjectAction(ref))}>
           {pending === "resume" ? "Resuming…" : "Resume"}
         </Button>
       )}
-      {s === STATUS.INIT_FAILED && (
+      {s === STATUS.INIT_FAILED && can.run && (
         <Button variant="brand" disabled={!!pending} onClick={() => act("retry", () => retryProjectAction(ref))}>
           Retry
         </Button>
       )}
-      {project.upgradeTo && !project.upgradeBlocked && (active || s === STATUS.INACTIVE) && (
+      {can.settings && project.upgradeTo && !project.upgradeBlocked && (isStatusIn(s, ACTIVE_STATUSES) || s === STATUS.INACTIVE) && (
         <Button variant="secondary" disabled={!!pending} onClick={() => act("upgrade", () => upgradeProjectAction(ref))} data-testid="upgrade">
           {pending === "upgrade" ? "Upgrading…" : `Upgrade to ${project.upgradeTo}`}
         </Button>
       )}
-      <DeleteProjectDialog
-        projectRef={ref}
-        name={project.name}
-        onDelete={async (confirmRef) => {
-          const res = await deleteProjectAction({ ref, confirmRef });
-          if (res.ok) {
-            router.push("/dashboard");
-            router.refresh();
-          }
-          return res;
-        }}
-      />
+      {can.delete && (
+        <DeleteProjectDialog
+          projectRef={ref}
+          name={project.name}
+          onDelete={async (confirmRef) => {
+            const res = await deleteProjectAction({ ref, confirmRef });
+            if (res.ok) {
+              router.push("/dashboard");
+              router.refresh();
+            }
+            return res;
+          }}
+        />
+      )}
+      <span className="self-center text-xs text-zinc-500" data-testid="viewer-role">
+        Your role: {ORG_ROLE_NAMES[can.role]}
+        {can.members && project.organizationId && (
+          <>
+            {" · "}
+            <Link href={`/organizations/${encodeURIComponent(project.organizationId)}`} className="underline" data-testid="manage-members">
+              Members
+            </Link>
+          </>
+        )}
+      </span>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { usePolling } from "@/components/hooks/use-polling";
 import { revealProjectSecretsAction, serviceStatusAction } from "@/app/project/[ref]/actions";
 import type { ProjectDetails, ProjectSummary } from "@/lib/projects/service";
 import type { ServiceStatus } from "@/lib/projects/provisioner";
+import type { ProjectCapabilities } from "@/lib/orgs/capabilities";
 
 export interface EventView {
   id: number | null;
@@ -24,6 +25,8 @@ export interface Progress {
 
 interface ProjectLive {
   project: ProjectSummary;
+  /** What the viewer's role allows (from the server's page view): controls for the rest are left out. */
+  can: ProjectCapabilities;
   setProject: (p: ProjectSummary) => void;
   events: EventView[];
   progress: Progress;
@@ -68,7 +71,7 @@ function useEventStream(ref: string, setProject: (p: ProjectSummary) => void) {
   return { events, progress };
 }
 
-export function ProjectLiveProvider({ initial, children }: { initial: ProjectSummary; children: ReactNode }) {
+export function ProjectLiveProvider({ initial, can, children }: { initial: ProjectSummary; can: ProjectCapabilities; children: ReactNode }) {
   const ref = initial.ref;
   const [project, setProject] = useState(initial);
   const [services, setServices] = useState<ServiceStatus[]>([]);
@@ -93,8 +96,8 @@ export function ProjectLiveProvider({ initial, children }: { initial: ProjectSum
   }, [ref]);
 
   const live = useMemo(
-    () => ({ project, setProject, events, progress, services, refreshServices, secrets, reveal, error, setError }),
-    [project, events, progress, services, refreshServices, secrets, reveal, error],
+    () => ({ project, can, setProject, events, progress, services, refreshServices, secrets, reveal, error, setError }),
+    [project, can, events, progress, services, refreshServices, secrets, reveal, error],
   );
   return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
 }

@@ -31,17 +31,18 @@ async function certificatesView(actor: SessionUser): Promise<CertificateRow[] | 
   return (await acme.list()).map((c) => ({ ...c, level: expiryLevel(c.notAfter, now) }));
 }
 
-export async function loadAdminConsole(actor: SessionUser, search: { q?: string; pq?: string }) {
+export async function loadAdminConsole(actor: SessionUser, search: { q?: string; pq?: string; oq?: string }) {
   const { admin, plans: planService } = getAccountServices();
   const service = getProjectService();
   // These check the actor is an admin, so nothing below runs for anyone else.
-  const [users, pending, projects, settings, capacity, plans] = await Promise.all([
+  const [users, pending, projects, settings, capacity, plans, organizations] = await Promise.all([
     admin.listUsers(actor, { query: search.q }),
     admin.listPendingUsers(actor),
     service.listAllProjects(actor, { query: search.pq, take: 100 }),
     admin.getSettings(actor),
     admin.hostCapacity(actor),
     planService.list(actor),
+    admin.listOrganizations(actor, { query: search.oq }),
   ]);
   const [consumers, backups, behindLatest, engine, nodes, images, certificates] = await Promise.all([
     service.topConsumers(actor, 10),
@@ -56,6 +57,7 @@ export async function loadAdminConsole(actor: SessionUser, search: { q?: string;
     users,
     pending,
     projects,
+    organizations,
     settings,
     capacity,
     plans,

@@ -12,6 +12,7 @@ import { poolSize, type SubnetPool } from "@/lib/net/cidr";
 import type { RateLimiter } from "@/lib/rate-limit/limiter";
 import { assertAdmin, parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 import { PORT_PURPOSES } from "@/lib/stack/types";
+import { listOrganizations } from "@/lib/admin/organizations";
 import { approveSchema, setDisabledSchema, setQuotaSchema, setRoleSchema, settingsSchema, userSearchSchema } from "@/lib/validations/admin";
 
 export interface AdminUserRow {
@@ -215,4 +216,5 @@ export class AdminService {
   getSettings = (actor: SessionUser) => getSettings(this.db, actor);
   saveSettings = (actor: SessionUser, input: unknown) => saveSettings(this.db, actor, input);
   hostCapacity = (actor: SessionUser) => getHostCapacity(this.db, actor, this.host);
+  listOrganizations = (actor: SessionUser, input: unknown) => listOrganizations(this.db, actor, input);
 }

@@ -13,6 +13,7 @@ import { ConflictError, InvalidStateError, LastOwnerError, NotFoundError, Organi
 import { parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 import { ensurePersonalOrganization, requireRole, roleIn, type OrgDb } from "@/lib/orgs/membership";
 import { MAX_OWNED_ORGANIZATIONS, memberChangeAction, type OrgAction } from "@/lib/orgs/permissions";
+import { chargeAddMember, type MemberLimiter } from "@/lib/orgs/throttle";
 import {
   addMemberSchema,
   changeRoleSchema,
@@ -53,7 +54,11 @@ function newSlug(): string {
 const byRole = (a: { role: OrgRole }, b: { role: OrgRole }) => ORG_ROLES.indexOf(a.role) - ORG_ROLES.indexOf(b.role);
 
 export class OrganizationService {
-  constructor(private readonly db: Db) {}
+  /** limiter: the installation's (lib/services.ts); a test that does not exercise the caps may leave it out. */
+  constructor(
+    private readonly db: Db,
+    private readonly limiter?: MemberLimiter,
+  ) {}
 
   /** Creates an organization; its creator becomes its Owner. */
   async create(actor: SessionUser, input: unknown): Promise<OrganizationView> {
@@ -115,7 +120,10 @@ export class OrganizationService {
    */
   async addMember(actor: SessionUser, input: unknown): Promise<MemberView> {
     const { slug, email, role } = parseOrThrow(addMemberSchema, input);
+    // Its answer tells whether an address has an account: capped per person and per organization (lib/orgs/throttle.ts).
+    if (this.limiter) await chargeAddMember(this.limiter, "user", actor.id);
     const org = await this.find(actor, slug, memberChangeAction(null, role));
+    if (this.limiter) await chargeAddMember(this.limiter, "organization", org.id);
     const user = await this.db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, disabled: true, totpEnabledAt: true } });
     if (!user || user.disabled) throw new NotFoundError("No account with this email.");
     const existing = await roleIn(this.db, org.id, user.id);

@@ -7,9 +7,13 @@ import type { ProjectContext } from "@/lib/projects/context";
 import { findOwned, summary, type ProjectSummary } from "@/lib/projects/queries";
 import { usageSeries, type UsagePoint } from "@/lib/projects/usage";
 import { DEFAULT_FROZEN_STOP_MIN } from "@/lib/projects/sleep-tier";
+import { roleIn } from "@/lib/orgs/membership";
+import { projectCapabilities, type ProjectCapabilities } from "@/lib/orgs/capabilities";
 
 export interface ProjectPageView {
   project: ProjectSummary;
+  /** What the viewer's role lets them do here: the page hides the rest (the server checks each action anyway). */
+  can: ProjectCapabilities;
   usage?: UsagePoint[];
   /**
    * minutes: the project's own timeout (null: the default); defaultMinutes: the installation's.
@@ -25,7 +29,13 @@ export async function projectPageView(
   want: { usage?: boolean; idle?: boolean } = {},
 ): Promise<ProjectPageView> {
   const row = await findOwned(ctx, actor, ref, { action: "project.read" });
-  const [usage, settings] = await Promise.all([want.usage ? usageSeries(ctx, row.id) : undefined, want.idle ? getSystemSettings(ctx.db) : undefined]);
+  const [role, usage, settings] = await Promise.all([
+    roleIn(ctx.db, row.organizationId ?? row.ownerId, actor.id),
+    want.usage ? usageSeries(ctx, row.id) : undefined,
+    want.idle ? getSystemSettings(ctx.db) : undefined,
+  ]);
   const frozen = ctx.provisioner.freezer ? { minutes: row.frozenStopMin, defaultMinutes: ctx.config.frozenStopMin ?? DEFAULT_FROZEN_STOP_MIN } : null;
-  return { project: summary(ctx, row), usage, idle: settings && { minutes: row.idleTimeoutMin, defaultMinutes: settings.idleTimeoutMin, frozen } };
+  // findOwned found it through a membership, so a role exists; if a removal raced it, offer nothing.
+  const can = projectCapabilities(role ?? "READ_ONLY");
+  return { project: summary(ctx, row), can, usage, idle: settings && { minutes: row.idleTimeoutMin, defaultMinutes: settings.idleTimeoutMin, frozen } };
 }

@@ -6,7 +6,8 @@
 import type { Db } from "@/lib/db/client";
 import { LATEST_STACK_VERSION } from "@/lib/stack/template";
 import type { ProjectStatus } from "@/lib/domain";
-import { InvalidStateError, NotFoundError, describeError } from "@/lib/errors";
+import { InvalidStateError, NotFoundError, describeError, isAppError } from "@/lib/errors";
+import type { OrgAction } from "@/lib/orgs/permissions";
 import { SERVICE_NAMES, type ServiceName } from "@/lib/stack/types";
 import type { SessionUser } from "@/lib/auth/actor";
 import { assertAdmin, parseOrThrow } from "@/lib/auth/actor";
@@ -106,6 +107,17 @@ export class ProjectService {
 
   async getProject(actor: SessionUser, ref: string, opts: Scope = {}): Promise<queries.ProjectSummary> {
     return queries.summary(this.ctx, await queries.findOwned(this.ctx, actor, ref, { action: "project.read", ...opts }));
+  }
+
+  /** Whether the actor may still take `action` on the project: an open stream asks this again and again, so a removed member's ends. */
+  async mayStill(actor: SessionUser, ref: string, action: OrgAction): Promise<boolean> {
+    return queries.findOwned(this.ctx, actor, ref, { action }).then(
+      () => true,
+      (err: unknown) => {
+        if (isAppError(err, "not_found") || isAppError(err, "forbidden")) return false;
+        throw err;
+      },
+    );
   }
 
   async serviceStatus(actor: SessionUser, ref: string, opts: Scope = {}): Promise<ServiceStatus[]> {

@@ -1,6 +1,7 @@
 // The product in a browser: create a project and watch it come up, use its
 // keys, pause/resume, delete; a second user can neither see nor act on it;
-// the admin sets quotas and disables users. Stand-in images, real engine.
+// the admin sets quotas and disables users; the project moves into a team
+// whose invited Developer works on it until removed. Stand-in images, real engine.
 import type Docker from "dockerode";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -183,6 +184,65 @@ describe("projects in the browser", () => {
     await snap(bob, "projects-12-disabled-user");
     // A non-admin gets no admin console
     expect((await alice.goto(`${app.url}/admin`))?.status()).toBe(404);
+  });
+
+  it("moves the project into a team, where an invited Developer works on it until removed, then loses it at once", async () => {
+    // Alice makes an organization and moves her project into it (Settings → Move to another organization).
+    await alice.goto(`${app.url}/organizations`);
+    await alice.fill("[data-testid=new-organization] input[name=name]", "Team");
+    await alice.click("[data-testid=new-organization] button[type=submit]");
+    await alice.waitForURL(/\/organizations\/[a-z]{20}$/);
+    const slug = alice.url().split("/").pop()!;
+    await alice.goto(`${app.url}/project/${refA}/settings`);
+    await alice.selectOption("[data-testid=transfer-target]", slug);
+    await alice.click("[data-testid=transfer-submit]");
+    await expect.poll(() => alice.locator("[data-testid=transfer] [role=status]").textContent()).toBe("Moved to Team.");
+    await snap(alice, "projects-15-moved-to-team");
+    // She invites Dave as a Developer; the link is shown to pass on (no SMTP here).
+    await alice.goto(`${app.url}/organizations/${slug}`);
+    await alice.fill("[data-testid=invite] input[name=email]", "dave@example.com");
+    await alice.selectOption("#field-invite-role", "DEVELOPER");
+    await alice.click("[data-testid=invite] button[type=submit]");
+    const link = new URL((await (await alice.waitForSelector("[data-testid=invitation-link]")).textContent())!);
+    const dave = await newPage();
+    await signUp(dave, app.url, "dave@example.com", "dave-password-1");
+    await dave.goto(`${app.url}/invitations/accept${link.search}`);
+    await dave.click("[data-testid=accept-invitation]");
+    await dave.waitForURL(`**/organizations/${slug}`);
+    expect(await dave.textContent("[data-testid=my-role]")).toBe("Developer");
+    // As a Developer: the project runs for him and he may reveal its keys, but neither delete it nor change its settings.
+    await dave.goto(`${app.url}/project/${refA}`);
+    await waitForStatus(dave, "ACTIVE_HEALTHY", 30_000);
+    expect(await dave.textContent("[data-testid=viewer-role]")).toBe("Your role: Developer");
+    expect(await dave.locator("button:has-text('Restart')").count()).toBe(1);
+    expect(await dave.locator("button:has-text('Delete')").count()).toBe(0);
+    await dave.click("[data-testid=nav-api]");
+    await dave.click("[data-testid=reveal]");
+    await expect.poll(() => dave.textContent("[data-testid=anon-key]")).toMatch(/^eyJ/);
+    await dave.click("[data-testid=nav-settings]");
+    await dave.waitForSelector("[data-testid=settings-section]");
+    expect(await dave.isDisabled("[data-testid=idle-setting]")).toBe(true);
+    expect(await dave.textContent("[data-testid=role-note]")).toBe(
+      "Your role in this project's organization (Developer) does not allow changing the project's settings.",
+    );
+    expect(await dave.locator("[data-testid=transfer-section]").count()).toBe(0);
+    await snap(dave, "projects-16-developer-settings");
+    // His Management API token acts with his role.
+    await dave.goto(`${app.url}/account/tokens`);
+    await dave.fill("#field-name", "dave's token");
+    await dave.click("button:has-text('Create token')");
+    const token = (await (await dave.waitForSelector("[data-testid=new-token]")).textContent())!;
+    const viaApi = () => fetch(`${app.url}/v1/projects/${refA}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    expect(await viaApi()).toBe(200);
+    // Alice removes him: his very next page, route and API call find nothing.
+    await alice.goto(`${app.url}/organizations/${slug}`);
+    const row = alice.locator("[data-testid=member-row]", { hasText: "dave@example.com" });
+    await alice.click(`[data-testid=remove-${await row.getAttribute("data-user-id")}]`);
+    await expect.poll(() => row.count()).toBe(0);
+    expect((await dave.goto(`${app.url}/project/${refA}`))?.status()).toBe(404);
+    expect((await dave.request.get(`${app.url}/api/projects/${refA}/events`)).status()).toBe(404);
+    expect(await viaApi()).toBe(404);
+    await snap(dave, "projects-17-removed");
   });
 
   it("deletes the project after typing its ref, leaving nothing on the engine", async () => {

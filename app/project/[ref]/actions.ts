@@ -74,3 +74,11 @@ export async function getAuthSettingsAction(ref: string): Promise<ActionResult<A
 export async function saveAuthSettingsAction(ref: string, input: unknown): Promise<ActionResult<AuthSettingsView>> {
   return runAction(async () => getProjectService().saveAuthSettings(await requireUser(), ref, input));
 }
+
+/** Moves the project to another organization: the service checks Owner or Administrator on both sides. */
+export async function transferProjectAction(input: { ref: string; organization: string }): Promise<ActionResult<{ organizationId: string }>> {
+  return runAction(async () => {
+    const { organizationId } = await getProjectService().transferProject(await requireUser(), input);
+    return { organizationId };
+  });
+}

@@ -7,11 +7,11 @@ import { ProjectNav } from "@/components/projects/project-nav";
 import { ownedProject } from "./access";
 
 // The frame of every project section: the live header (status from the event
-// stream, the owner's actions) and the sidebar. Each section page checks the
+// stream, the actions the viewer's role allows) and the sidebar. Each section page checks the
 // user and the ownership again itself.
 export default async function ProjectLayout({ children, params }: { children: ReactNode; params: Promise<{ ref: string }> }) {
   const { ref } = await params;
-  const { user, project } = await ownedProject(ref, "");
+  const { user, project, can } = await ownedProject(ref, "");
   return (
     <>
       <SiteHeader user={user} />
@@ -19,7 +19,7 @@ export default async function ProjectLayout({ children, params }: { children: Re
         <Link href="/dashboard" className="text-sm text-zinc-500 hover:text-zinc-800">
           ← Projects
         </Link>
-        <ProjectLiveProvider key={ref} initial={project}>
+        <ProjectLiveProvider key={ref} initial={project} can={can}>
           <div className="mt-4">
             <ProjectHeader />
           </div>

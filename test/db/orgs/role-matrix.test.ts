@@ -136,8 +136,81 @@ describe("the role matrix", () => {
     });
   }
 
+  it("is what the project page offers each role, and a stranger gets no page: 404", async () => {
+    for (const role of ORG_ROLES) {
+      const { can } = await fx.service.pageView(members[role], ref);
+      const allowed = (a: OrgAction) => EXPECTED[a][role];
+      expect(can).toEqual({
+        role,
+        run: allowed("project.run"),
+        secrets: allowed("project.secrets"),
+        content: allowed("project.content"),
+        settings: allowed("project.settings"),
+        delete: allowed("project.delete"),
+        members: allowed("members.manage"),
+      });
+    }
+    await expect(fx.service.pageView(stranger, ref)).rejects.toThrow(NotFoundError);
+  });
+
+  it("is asked again by open streams: a member removed mid-stream may no longer read it", async () => {
+    const leaving = await addUser(fx.db, "leaving@example.com");
+    await orgs.addMember(members.OWNER, { slug, email: leaving.email, role: "READ_ONLY" });
+    expect(await fx.service.mayStill(leaving, ref, "project.read")).toBe(true);
+    expect(await fx.service.mayStill(leaving, ref, "project.content")).toBe(false);
+    await orgs.removeMember(members.OWNER, { slug, userId: leaving.id });
+    expect(await fx.service.mayStill(leaving, ref, "project.read")).toBe(false);
+    expect(await fx.service.mayStill(stranger, ref, "project.read")).toBe(false);
+  });
+
   it("left the shared project as it was", async () => {
     const p = await fx.service.getProject(members.OWNER, ref);
     expect({ name: p.name, status: p.status, organizationId: p.organizationId }).toEqual({ name: "Shared", status: "ACTIVE_HEALTHY", organizationId: slug });
+  });
+});
+
+// Moving a project (lib/projects/project-settings.ts transferProject): it needs
+// project.settings where it is and project.create where it goes, so Owner or
+// Administrator on both sides (Supabase's page: transferring projects out is
+// an Owner's and an Administrator's). Every role here × every role there.
+const MAY_MOVE: Record<OrgRole, boolean> = { OWNER: Y, ADMINISTRATOR: Y, DEVELOPER: N, READ_ONLY: N };
+
+describe("moving a project, role here × role there", () => {
+  let target: string;
+  const movers = {} as Record<string, SessionUser>;
+  beforeAll(async () => {
+    target = (await orgs.create(members.OWNER, { name: "Elsewhere" })).slug;
+    for (const here of ORG_ROLES)
+      for (const there of ORG_ROLES) {
+        const u = await addUser(fx.db, `move-${here}-${there}@example.com`.toLowerCase());
+        await orgs.addMember(members.OWNER, { slug, email: u.email, role: here });
+        await orgs.addMember(members.OWNER, { slug: target, email: u.email, role: there });
+        movers[`${here}>${there}`] = u;
+      }
+  });
+
+  for (const here of ORG_ROLES)
+    for (const there of ORG_ROLES) {
+      const allowed = MAY_MOVE[here] && MAY_MOVE[there];
+      it(`${here} here, ${there} there ${allowed ? "may" : "may not"} move it`, async () => {
+        const call = fx.service.transferProject(movers[`${here}>${there}`], { ref, organization: target });
+        if (!allowed) return expect(call).rejects.toThrow(ForbiddenError);
+        await expect(call).resolves.toEqual({ ref, organizationId: target });
+        expect((await fx.service.getProject(members.OWNER, ref)).organizationId).toBe(target);
+        await fx.service.transferProject(members.OWNER, { ref, organization: slug });
+      });
+    }
+
+  it("an Owner here may not move it into an organization they are not in, and learns nothing of it: 404", async () => {
+    const foreign = (await orgs.create(stranger, { name: "Not theirs" })).slug;
+    await expect(fx.service.transferProject(members.OWNER, { ref, organization: foreign })).rejects.toThrow(NotFoundError);
+  });
+
+  it("a stranger may not move it: 404", async () => {
+    await expect(fx.service.transferProject(stranger, { ref, organization: target })).rejects.toThrow(NotFoundError);
+  });
+
+  it("left it where it was", async () => {
+    expect((await fx.service.getProject(members.OWNER, ref)).organizationId).toBe(slug);
   });
 });

@@ -1,12 +1,14 @@
 import { AuthSettingsForm } from "@/components/projects/auth-settings-form";
+import { RoleNote } from "@/components/projects/role-note";
 import { TitledCard } from "@/components/ui/card";
 import { ownedProject } from "../access";
 
 export default async function ProjectAuthPage({ params }: { params: Promise<{ ref: string }> }) {
-  const { project } = await ownedProject((await params).ref, "auth");
+  const { project, can } = await ownedProject((await params).ref, "auth");
   return (
     <TitledCard title="Auth settings" data-testid="auth-section">
-      <AuthSettingsForm projectRef={project.ref} />
+      {/* The settings hold the SMTP account: only roles that may change them read them. */}
+      {can.settings ? <AuthSettingsForm projectRef={project.ref} /> : <RoleNote role={can.role} what="reading or changing Auth settings" />}
     </TitledCard>
   );
 }

@@ -3,10 +3,10 @@ import { TitledCard } from "@/components/ui/card";
 import { ownedProject } from "../access";
 
 export default async function ProjectBackupsPage({ params }: { params: Promise<{ ref: string }> }) {
-  const { project } = await ownedProject((await params).ref, "backups");
+  const { project, can } = await ownedProject((await params).ref, "backups");
   return (
     <TitledCard title="Backups">
-      <BackupsPanel projectRef={project.ref} projectName={project.name} />
+      <BackupsPanel projectRef={project.ref} projectName={project.name} can={can} />
     </TitledCard>
   );
 }

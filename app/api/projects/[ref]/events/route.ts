@@ -1,6 +1,6 @@
 // Live provisioning progress: stored events after ?after=<id>, then live ones,
 // plus every status change as it is written (the monitor and the lifecycle
-// write status; this route only reads). Owner only.
+// write status; this route only reads). Members whose role allows it.
 import type { NextRequest } from "next/server";
 import { errorJson } from "@/lib/actions";
 import { isStillActive, requireUser } from "@/lib/auth/session";
@@ -16,7 +16,11 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ ref: string
     const after = Number(req.nextUrl.searchParams.get("after") ?? 0) || undefined;
     const feed = await getProjectService().eventFeed(user, ref, { afterId: after });
     slot = acquireStreamSlot(user.id, getEnv().streamsPerUser);
-    const opts = { onClose: slot.release, stillAllowed: () => isStillActive(user.id) };
+    // Re-checked while open: a disabled account or a removed member loses the stream too.
+    const opts = {
+      onClose: slot.release,
+      stillAllowed: async () => (await isStillActive(user.id)) && (await getProjectService().mayStill(user, ref, "project.read")),
+    };
     return sseResponse(
       req.signal,
       (send) => {

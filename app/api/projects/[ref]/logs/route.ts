@@ -1,4 +1,4 @@
-// A service's log, tail then follow, as server-sent events. Owner only.
+// A service's log, tail then follow, as server-sent events. Members whose role allows it.
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { errorJson } from "@/lib/actions";
@@ -26,7 +26,11 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ ref: string
     slot = acquireStreamSlot(user.id, getEnv().streamsPerUser);
     req.signal.addEventListener("abort", () => abort.abort(), { once: true });
     const lines = await getProjectService().logs(user, ref, q.data.service, { tail: q.data.tail, follow: q.data.follow === "1", signal: abort.signal });
-    const opts = { onClose: slot.release, stillAllowed: () => isStillActive(user.id) };
+    // Re-checked while open: a disabled account or a removed member loses the stream too.
+    const opts = {
+      onClose: slot.release,
+      stillAllowed: async () => (await isStillActive(user.id)) && (await getProjectService().mayStill(user, ref, "project.content")),
+    };
     return sseResponse(
       req.signal,
       (send, close) => {
