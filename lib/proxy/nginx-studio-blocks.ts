@@ -95,7 +95,6 @@ export function studioLocations(ref: string, gated: boolean, appOrigin: string, 
   const wake = gated
     ? `
     proxy_set_header ${WAKE_GATE_HEADER} 1;
-    proxy_set_header ${WAKE_URI_HEADER} $request_uri;
     proxy_read_timeout ${Math.ceil(WAKE_HOLD_MS / 1000) + 15}s;`
     : "";
   return `
@@ -107,7 +106,8 @@ ${proxyHeaders}
     proxy_pass_request_body off;
     proxy_set_header Content-Length "";
     proxy_set_header Cookie "";
-    proxy_set_header ${STUDIO_SESSION_HEADER} ${COOKIE_VAR};${wake}
+    proxy_set_header ${STUDIO_SESSION_HEADER} ${COOKIE_VAR};
+    proxy_set_header ${WAKE_URI_HEADER} $request_uri;${wake}
   }
   location = ${STUDIO_SESSION_PATH} {${limits}
     rewrite ^ /api/studio/session/${ref} break;

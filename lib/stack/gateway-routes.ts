@@ -25,3 +25,21 @@ export const GATEWAY_API_PREFIXES = [
 export function isGatewayApiPath(path: string): boolean {
   return GATEWAY_API_PREFIXES.some((p) => path.startsWith(p));
 }
+
+/**
+ * May the Studio gate hand the gateway's credential to a request whose raw
+ * target (nginx's $request_uri) is this? nginx picks the location on the
+ * decoded, normalised path; a gateway might route the raw one. So the raw
+ * path must be plain: no dot segments, doubled slashes, backslashes or
+ * encoded dots, slashes or backslashes, and not an API route in any letter
+ * case. Studio's own paths are all plain; anything else goes on without the
+ * credential (the gateway's basic auth still applies).
+ */
+export function isPlainStudioTarget(rawTarget: string): boolean {
+  const path = rawTarget.split("?", 1)[0] ?? "";
+  if (!path.startsWith("/") || path.includes("//") || path.includes("\\")) return false;
+  if (/%(?:2e|2f|5c)/i.test(path)) return false;
+  if (path.split("/").some((seg) => seg === "." || seg === "..")) return false;
+  const lower = path.toLowerCase();
+  return !GATEWAY_API_PREFIXES.some((p) => lower.startsWith(p.toLowerCase()));
+}

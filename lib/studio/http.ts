@@ -9,7 +9,8 @@
 import { z } from "zod";
 import { isAppError, RateLimitedError } from "@/lib/errors";
 import { STUDIO_COOKIE, STUDIO_CREDENTIAL_HEADER, STUDIO_SESSION_HEADER } from "@/lib/proxy/studio-protocol";
-import { WAKE_GATE_HEADER } from "@/lib/proxy/wake-protocol";
+import { WAKE_GATE_HEADER, WAKE_URI_HEADER } from "@/lib/proxy/wake-protocol";
+import { isPlainStudioTarget } from "@/lib/stack/gateway-routes";
 import { handleWakeRequest, type WakeHttpRequest, type WakeHttpService, type WakeReply } from "@/lib/projects/wake-http";
 import type { StudioService } from "@/lib/studio/service";
 
@@ -37,9 +38,11 @@ export async function handleStudioGate(
     if (w.status !== 204) return w;
   }
   const token = req.headers.get(STUDIO_SESSION_HEADER) ?? "";
+  // The raw target must be one the gateway routes to Studio too (lib/stack/gateway-routes.ts).
+  const plain = isPlainStudioTarget(req.headers.get(WAKE_URI_HEADER) ?? "");
   let credential: string | null = null;
   try {
-    credential = token ? await studio.gate(rawRef, hostOf(req.headers), token) : null;
+    credential = token && plain ? await studio.gate(rawRef, hostOf(req.headers), token) : null;
   } catch (err) {
     // Fail closed: without the credential the gateway's own basic auth still stands.
     console.warn("[supafleet] studio gate failed:", err instanceof Error ? err.message : err);

@@ -181,7 +181,7 @@ describe("the Studio routes' handlers", () => {
     expect(cookie).toMatch(/^supafleet_studio=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=28800; HttpOnly; SameSite=Lax; Secure$/);
     expect(cookie).not.toMatch(/Domain=/i);
     const token = /^supafleet_studio=([^;]+)/.exec(cookie)?.[1] ?? "";
-    const gate = await handleStudioGate(studio, noWake, t.ref, { method: "GET", headers: headers({ host: t.host, [STUDIO_SESSION_HEADER]: token }) });
+    const gate = await handleStudioGate(studio, noWake, t.ref, { method: "GET", headers: headers({ host: t.host, [STUDIO_SESSION_HEADER]: token, "x-supafleet-original-uri": "/project/default" }) });
     expect(gate.status).toBe(204);
     expect(gate.headers[STUDIO_CREDENTIAL_HEADER]).toBe(t.basic);
     // The same ticket again: a page saying so, no cookie.
@@ -202,16 +202,22 @@ describe("the Studio routes' handlers", () => {
     };
     const held = await handleStudioGate(studio, asleep, t.ref, {
       method: "GET",
-      headers: headers({ host: t.host, [STUDIO_SESSION_HEADER]: token, "x-supafleet-wake-gate": "1" }),
+      headers: headers({ host: t.host, [STUDIO_SESSION_HEADER]: token, "x-supafleet-wake-gate": "1", "x-supafleet-original-uri": "/" }),
     });
     expect(held.status).toBe(403);
     expect(held.headers[STUDIO_CREDENTIAL_HEADER]).toBeUndefined();
     const awake = { ...asleep, wakeGate: () => Promise.resolve({ pass: true as const }) };
     const passed = await handleStudioGate(studio, awake, t.ref, {
       method: "GET",
-      headers: headers({ host: t.host, [STUDIO_SESSION_HEADER]: token, "x-supafleet-wake-gate": "1" }),
+      headers: headers({ host: t.host, [STUDIO_SESSION_HEADER]: token, "x-supafleet-wake-gate": "1", "x-supafleet-original-uri": "/" }),
     });
     expect(passed.status).toBe(204);
     expect(passed.headers[STUDIO_CREDENTIAL_HEADER]).toBe(t.basic);
+    // A raw target a gateway could route to an API gets no credential, whatever nginx made of it.
+    for (const uri of ["/functions/v1/../../x", "/%2e%2e/functions/v1/f", "//functions/v1/f", "/REST/v1/t", undefined]) {
+      const h: Record<string, string> = { host: t.host, [STUDIO_SESSION_HEADER]: token };
+      if (uri) h["x-supafleet-original-uri"] = uri;
+      expect((await handleStudioGate(studio, noWake, t.ref, { method: "GET", headers: headers(h) })).headers[STUDIO_CREDENTIAL_HEADER], uri).toBeUndefined();
+    }
   });
 });
