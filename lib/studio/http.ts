@@ -27,12 +27,7 @@ function hostOf(headers: { get(name: string): string | null }): string {
   return (headers.get("host") ?? "").toLowerCase().replace(/:\d+$/, "");
 }
 
-export async function handleStudioGate(
-  studio: Pick<StudioService, "gate">,
-  wake: WakeHttpService,
-  rawRef: string,
-  req: WakeHttpRequest,
-): Promise<WakeReply> {
+export async function handleStudioGate(studio: Pick<StudioService, "gate">, wake: WakeHttpService, rawRef: string, req: WakeHttpRequest): Promise<WakeReply> {
   if (req.headers.get(WAKE_GATE_HEADER) === "1") {
     const w = await handleWakeRequest(wake, rawRef, req);
     if (w.status !== 204) return w;
@@ -74,7 +69,11 @@ export async function handleStudioSession(
   try {
     const { token, maxAgeSec } = await studio.startSession(rawRef, hostOf(req.headers), ticket.data, req.clientKey);
     // The ticket stays out of any Referer Studio's first page might send.
-    return { status: 303, headers: { ...NO_STORE, location: "/", "set-cookie": studioCookie(token, maxAgeSec, req.secure), "referrer-policy": "no-referrer" }, body: "" };
+    return {
+      status: 303,
+      headers: { ...NO_STORE, location: "/", "set-cookie": studioCookie(token, maxAgeSec, req.secure), "referrer-policy": "no-referrer" },
+      body: "",
+    };
   } catch (err) {
     if (err instanceof RateLimitedError) return page(429, err.message, { "retry-after": String(err.retryAfterSeconds) });
     if (isAppError(err, "forbidden")) return page(403, err.message);

@@ -98,7 +98,9 @@ export class StudioService {
         where: { ref, status: { not: STATUS.REMOVED }, AND: [projectAccessWhere(actor.id, "project.read")] },
         select: { id: true },
       });
-      throw seen ? new ForbiddenError("Your role in this organization does not open Studio: it needs Developer or higher.") : new NotFoundError("Project not found.");
+      throw seen
+        ? new ForbiddenError("Your role in this organization does not open Studio: it needs Developer or higher.")
+        : new NotFoundError("Project not found.");
     }
     const { host, url } = projectAddress(ref, this.config);
     const { token } = await signStudioTicket(this.key, { userId: actor.id, ref, host }, this.now());

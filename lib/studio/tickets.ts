@@ -22,7 +22,11 @@ export function studioTicketKey(masterKey: Buffer): Uint8Array {
   return new Uint8Array(hkdfSync("sha256", masterKey, Buffer.alloc(0), "supafleet-studio-ticket-v1", 32));
 }
 
-export async function signStudioTicket(key: Uint8Array, c: Omit<StudioTicketClaims, "ticketId">, now = Date.now()): Promise<{ token: string; ticketId: string }> {
+export async function signStudioTicket(
+  key: Uint8Array,
+  c: Omit<StudioTicketClaims, "ticketId">,
+  now = Date.now(),
+): Promise<{ token: string; ticketId: string }> {
   const ticketId = randomBytes(16).toString("base64url");
   const iat = Math.floor(now / 1000);
   const token = await new SignJWT({ ref: c.ref, host: c.host })

@@ -30,7 +30,12 @@ const rules = Object.fromEntries(Object.entries(DEFAULT_RULES).map(([k, v]) => [
 beforeAll(async () => {
   db = (await openTestDb(dir)).db;
   orgs = new OrganizationService(db);
-  studio = new StudioService(db, { rootDomain: DOMAIN, publicScheme: "https", masterKey }, new RateLimiter(db, { rules, maxBlockSec: DEFAULT_MAX_BLOCK_SEC }), () => clock);
+  studio = new StudioService(
+    db,
+    { rootDomain: DOMAIN, publicScheme: "https", masterKey },
+    new RateLimiter(db, { rules, maxBlockSec: DEFAULT_MAX_BLOCK_SEC }),
+    () => clock,
+  );
 });
 afterAll(async () => {
   await db.$disconnect();
@@ -181,14 +186,19 @@ describe("the Studio routes' handlers", () => {
     expect(cookie).toMatch(/^supafleet_studio=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=28800; HttpOnly; SameSite=Lax; Secure$/);
     expect(cookie).not.toMatch(/Domain=/i);
     const token = /^supafleet_studio=([^;]+)/.exec(cookie)?.[1] ?? "";
-    const gate = await handleStudioGate(studio, noWake, t.ref, { method: "GET", headers: headers({ host: t.host, [STUDIO_SESSION_HEADER]: token, "x-supafleet-original-uri": "/project/default" }) });
+    const gate = await handleStudioGate(studio, noWake, t.ref, {
+      method: "GET",
+      headers: headers({ host: t.host, [STUDIO_SESSION_HEADER]: token, "x-supafleet-original-uri": "/project/default" }),
+    });
     expect(gate.status).toBe(204);
     expect(gate.headers[STUDIO_CREDENTIAL_HEADER]).toBe(t.basic);
     // The same ticket again: a page saying so, no cookie.
     const again = await handleStudioSession(studio, t.ref, { headers: headers({ host: t.host }), ticket: ticketOf(url), clientKey: "h1", secure: true });
     expect(again.status).toBe(403);
     expect(again.headers["set-cookie"]).toBeUndefined();
-    expect((await handleStudioSession(studio, t.ref, { headers: headers({ host: t.host }), ticket: "<script>", clientKey: "h1", secure: true })).status).toBe(400);
+    expect((await handleStudioSession(studio, t.ref, { headers: headers({ host: t.host }), ticket: "<script>", clientKey: "h1", secure: true })).status).toBe(
+      400,
+    );
   });
 
   it("passes a request without a valid session on unchanged (no credential), and lets the wake gate decide first on a sleeping project", async () => {

@@ -29,9 +29,7 @@ function envoyRoutes(): Route[] {
     resources: { filter_chains: { filters: { typed_config: { route_config?: { virtual_hosts: { routes: EnvoyRoute[] }[] } } }[] }[] }[];
   };
   const hosts = doc.resources.flatMap((r) => r.filter_chains.flatMap((c) => c.filters.flatMap((f) => f.typed_config.route_config?.virtual_hosts ?? [])));
-  return hosts.flatMap((h) =>
-    h.routes.map((r) => ({ prefix: r.match.prefix ?? r.match.path ?? "", studio: r.route?.cluster === "studio" })),
-  );
+  return hosts.flatMap((h) => h.routes.map((r) => ({ prefix: r.match.prefix ?? r.match.path ?? "", studio: r.route?.cluster === "studio" })));
 }
 
 describe.each([
