@@ -167,6 +167,22 @@ describe("Studio through nginx", () => {
     expect(appAsked.slice(asked)).toEqual([`/api/studio/gate/${REF}`]);
   });
 
+  it("costs Studio requests one app subrequest each (measured, printed)", async () => {
+    const timed = async (path: string, headers: Record<string, string>) => {
+      const t0 = performance.now();
+      for (let i = 0; i < 100; i++) await viaNginx(nginx.port, HOST, path, headers);
+      return (performance.now() - t0) / 100;
+    };
+    const asked = appAsked.length;
+    const gated = await timed("/project/default", { cookie: `supafleet_studio=${token}` });
+    expect(appAsked.length - asked).toBe(100);
+    const plain = await timed("/rest/v1/t", { cookie: `supafleet_studio=${token}` });
+    expect(appAsked.length - asked).toBe(100);
+    console.info(
+      `studio gate: ${gated.toFixed(2)} ms per Studio request with the cookie, ${plain.toFixed(2)} ms per API request (100 sequential each, through nginx)`,
+    );
+  });
+
   it("closes Studio at the next request after the member's removal", async () => {
     const second = await signIn(dev);
     expect((await atGateway("/", { cookie: `supafleet_studio=${second}` })).headers.authorization).toBe(BASIC);
