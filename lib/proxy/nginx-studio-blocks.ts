@@ -96,7 +96,8 @@ export function studioLocations(ref: string, gated: boolean, appOrigin: string, 
     ? `
     proxy_set_header ${WAKE_GATE_HEADER} 1;
     proxy_read_timeout ${Math.ceil(WAKE_HOLD_MS / 1000) + 15}s;`
-    : "";
+    : // A client's own copy of the wake header must not make an awake project's gate run the wake gate.
+      `\n    proxy_set_header ${WAKE_GATE_HEADER} "";`;
   return `
   location = /__supafleet_studio_gate {
     internal;${shortcut}

@@ -80,7 +80,7 @@ describe("the Studio gate in nginx's config", () => {
     expect(gate).toContain("proxy_set_header x-supafleet-original-uri $request_uri;");
     expect(gate).toContain('proxy_set_header Cookie "";');
     expect(gate).toContain("proxy_pass_request_body off;");
-    expect(gate).not.toContain("x-supafleet-wake-gate");
+    expect(gate).toContain('proxy_set_header x-supafleet-wake-gate "";');
     // The handoff goes to the app, limited as the app is.
     const handoff = location(wild, "= /__supafleet/studio-session");
     expect(handoff).toContain("rewrite ^ /api/studio/session/$sf_ref break;");
