@@ -49,6 +49,7 @@ import { challengeBoard } from "@/lib/acme/challenges";
 import { dnsProviderOf } from "@/lib/acme/dns/from-env";
 import { acmeDir, certificateHostsOf, certificateStore, hostsNeedingCertificates } from "@/lib/acme/hosts";
 import { STATUS } from "@/lib/domain";
+import { StudioService } from "@/lib/studio/service";
 
 /** The account side: users, tokens, settings and the admin's tools, all on the one database. */
 export interface AccountServices {
@@ -74,6 +75,7 @@ interface Root {
   images?: ImagePuller;
   accounts?: AccountServices;
   domains?: CustomDomainService;
+  studio?: StudioService;
 }
 
 // The Management API's parts keep their own key: test/unit/api/function-routes.test.ts puts a recorder there.
@@ -230,6 +232,20 @@ export function getProjectService(): ProjectService {
     r.projects = new ProjectService(db, provisioner, proxy, config, { ...shared, hooks: getBackupService().projectHooks });
   }
   return r.projects;
+}
+
+/** Studio sign-in by the Supafleet session (lib/studio/service.ts). */
+export function getStudioService(): StudioService {
+  const r = root();
+  if (!r.studio) {
+    const env = getEnv();
+    r.studio = new StudioService(
+      getDb(),
+      { rootDomain: env.rootDomain, publicScheme: env.publicScheme, publicPort: env.publicPort, masterKey: getMasterKey(env) },
+      getRateLimiter(),
+    );
+  }
+  return r.studio;
 }
 
 /** Custom hostnames (lib/domains): verified with the configured resolver, certified by the ACME manager. */

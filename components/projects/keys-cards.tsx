@@ -84,12 +84,19 @@ export function StudioCard() {
   const { project, secrets } = useProjectLive();
   return (
     <TitledCard title="Studio">
+      {/* A plain form POST: the panel mints a one-minute ticket and sends the browser to the project's host with it (lib/studio/service.ts). */}
+      <form method="post" action={`/api/projects/${project.ref}/studio`} target="_blank" className="mb-4">
+        <Button type="submit" data-testid="open-studio">
+          Open Studio
+        </Button>
+        <p className="mt-2 text-sm text-zinc-600">Signs you in with your Supafleet account (Developer role or higher).</p>
+      </form>
       <p className="mb-3 text-sm text-zinc-600">
-        Open{" "}
+        Operators can also open{" "}
         <a className="font-medium text-brand-700 underline" href={project.apiUrl} target="_blank" rel="noreferrer">
           Supabase Studio
         </a>{" "}
-        and sign in with:
+        directly and sign in with:
       </p>
       <div className="space-y-3">
         <SecretRow label="Username" value={secrets?.dashboardUsername} revealed={!!secrets} testId="studio-user" />

@@ -10,7 +10,8 @@
 // Values are checked by the caller; `BlockTarget` holds literals for an own
 // block, or the map's variables for a shared one.
 import { WAKE_GATE_HEADER, WAKE_HOLD_MS, WAKE_URI_HEADER } from "@/lib/proxy/wake-protocol";
-import { gatedLimits } from "@/lib/proxy/nginx-limits";
+import { appLimits, gatedLimits } from "@/lib/proxy/nginx-limits";
+import { API_LOCATION_MATCH, STRIP_STUDIO_COOKIE, studioGate, studioLocations } from "@/lib/proxy/nginx-studio-blocks";
 import { host, port } from "@/lib/proxy/nginx-values";
 import type { ProxySettings } from "@/lib/proxy/proxy-types";
 
@@ -88,15 +89,15 @@ ${PROXY_HEADERS}
   }`;
 }
 
-/** `location /` to the gateway; `head` goes first in it (the wildcard's dispatch, its own limits and log). */
-function gatewayLocation(t: BlockTarget, gated: boolean, head: string): string {
+/** A location to the gateway; `head` goes first in it (the wildcard's dispatch, its own limits and log), then `gate`. */
+function gatewayLocation(match: string, t: BlockTarget, gate: string, head: string): string {
   return `
-  location / {${head}${gated ? WAKE_GATE : ""}
+  location ${match} {${head}${gate}
     proxy_pass http://${t.upstream};${
       // nginx's implicit "proxy_redirect default" (gateway-absolute Location headers made relative) is off for a variable proxy_pass: said explicitly.
       t.upstream.startsWith("$") ? `\n    proxy_redirect http://${t.upstream}/ /;` : ""
     }
-${PROXY_HEADERS}
+${PROXY_HEADERS}${STRIP_STUDIO_COOKIE}
     proxy_request_buffering off;
     proxy_buffering off;
     proxy_read_timeout 3600s;
@@ -108,6 +109,19 @@ ${PROXY_HEADERS}
     # keep the method, and nginx answers a POST to a static file with 405).
     error_page 502 504 =503 /__supafleet_unavailable_$sf_reply;
   }`;
+}
+
+/**
+ * The gateway's locations: its API prefixes (behind the wake gate when
+ * `gated`), and Studio, everything else, behind the Studio gate (which is
+ * the wake gate too when `gated`; lib/proxy/nginx-studio-blocks.ts).
+ */
+function gatewayLocations(t: BlockTarget, gated: boolean, head: string, s: ProxySettings): string {
+  return (
+    gatewayLocation(API_LOCATION_MATCH, t, gated ? WAKE_GATE : "", head) +
+    gatewayLocation("/", t, studioGate(gated), head) +
+    studioLocations(t.ref, gated, appOrigin(s), PROXY_HEADERS, appLimits(s.limits))
+  );
 }
 
 function unavailableLocations(t: BlockTarget, s: ProxySettings, inner = ""): string {
@@ -126,7 +140,7 @@ export function projectServer(names: readonly string[], t: BlockTarget, gated: b
   return `server {
   ${listens}
 ${names.map((n) => `  server_name ${n};`).join("\n")}${activity(s, "  ")}
-  client_max_body_size ${s.clientMaxBodySize};${gatewayLocation(t, gated, gated ? gatedLimits(s.limits) : "")}${gated ? wakeLocations(t, s) : ""}${unavailableLocations(t, s)}
+  client_max_body_size ${s.clientMaxBodySize};${gatewayLocations(t, gated, gated ? gatedLimits(s.limits) : "", s)}${gated ? wakeLocations(t, s) : ""}${unavailableLocations(t, s)}
 }`;
 }
 
@@ -184,7 +198,7 @@ export function wildcardServer(s: ProxySettings, listens: string): string {
   const inner = ` client_max_body_size ${s.clientMaxBodySize};${s.activityLog ? ` access_log ${s.activityLog} sf_activity buffer=16k flush=5s;` : ""}`;
   return `server {
   ${listens}
-  server_name *.${s.rootDomain};${gatewayLocation(SHARED_TARGET, false, dispatch)}${unavailableLocations(SHARED_TARGET, s, inner)}${statusLocations(
+  server_name *.${s.rootDomain};${gatewayLocations(SHARED_TARGET, false, dispatch, s)}${unavailableLocations(SHARED_TARGET, s, inner)}${statusLocations(
     "paused",
     503,
     "paused.html",

@@ -25,6 +25,7 @@ import {
   SHARED_TARGET,
   wildcardServer,
 } from "@/lib/proxy/nginx-project-blocks";
+import { studioMaps } from "@/lib/proxy/nginx-studio-blocks";
 import { host, isHostname, isIpv4, listen, path, port, size } from "@/lib/proxy/nginx-values";
 import type { ProxyProject, ProxySettings } from "@/lib/proxy/proxy-types";
 import { REF_PATTERN } from "@/lib/validations/project";
@@ -158,6 +159,7 @@ export function renderNginxConfig(projects: ProxyProject[], settings: ProxySetti
     "map $http_upgrade $sf_connection_upgrade {\n  default upgrade;\n  ''      close;\n}",
     // API clients (an apikey header, or asking for JSON) get JSON status answers, browsers HTML.
     'map "$http_apikey|$http_accept" $sf_reply {\n  default html;\n  "~^[^|]+\\|" json;\n  "~*\\|.*application/json" json;\n}',
+    studioMaps(),
     "geo $sf_loopback {\n  default 0;\n  127.0.0.0/8 1;\n  ::1 1;\n}",
     ...limitZones(s.limits),
     ...(s.activityLog ? [`log_format sf_activity '${ACTIVITY_LOG_FORMAT}';`] : []),
@@ -189,6 +191,8 @@ export function renderNginxConfig(projects: ProxyProject[], settings: ProxySetti
   ${tls.listen(domain)}
   server_name ${domain};
   client_max_body_size 10m;${s.tls ? '\n  add_header Strict-Transport-Security "max-age=31536000" always;' : ""}
+  # Asked by project blocks' subrequests only (lib/proxy/nginx-studio-blocks.ts), never from outside.
+  location ^~ /api/studio/gate/ { return 404; }
   location / {${appLimits(s.limits)}
     proxy_pass ${appOrigin(s)};
 ${PROXY_HEADERS}

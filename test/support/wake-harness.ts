@@ -9,6 +9,10 @@ import { NginxActivityLog } from "@/lib/proxy/activity";
 import { ProjectService } from "@/lib/projects/service";
 import type { ProjectServiceConfig } from "@/lib/projects/context";
 import { handleWakeRequest } from "@/lib/projects/wake-http";
+import { RateLimiter } from "@/lib/rate-limit/limiter";
+import { DEFAULT_MAX_BLOCK_SEC, DEFAULT_RULES, parseRule, type RateLimitName, type RateLimitRule } from "@/lib/rate-limit/rules";
+import { handleStudioGate } from "@/lib/studio/http";
+import { StudioService } from "@/lib/studio/service";
 import type { SessionUser } from "@/lib/auth/actor";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { openInstallation, type Installation } from "@/test/support/installation";
@@ -35,15 +39,18 @@ export async function startWakeHarness(opts: {
   const nginx = await startNginx();
   const activityLog = join(nginx.dir, "log", "activity.log");
   // Made once the installation is: the route answers 503 until then.
-  const app$: { service?: ProjectService } = {};
+  const app$: { service?: ProjectService; studio?: StudioService } = {};
   const app: Server = createServer((req, res) => {
-    const ref = /^\/api\/wake\/([^/?]+)$/.exec(req.url ?? "")?.[1] ?? "";
+    // Studio's gate is the wake gate on a sleeping project's Studio paths (lib/proxy/nginx-studio-blocks.ts).
+    const studioRef = /^\/api\/studio\/gate\/([^/?]+)/.exec(req.url ?? "")?.[1];
+    const ref = studioRef ?? /^\/api\/wake\/([^/?]+)$/.exec(req.url ?? "")?.[1] ?? "";
     const headers = { get: (n: string) => (req.headers[n] as string | undefined) ?? null };
     const gone = new AbortController();
     res.on("close", () => gone.abort());
-    const service = app$.service;
-    if (!service) return void res.writeHead(503).end();
-    void handleWakeRequest(service, ref, { method: req.method ?? "GET", headers, signal: gone.signal }).then(
+    const { service, studio } = app$;
+    if (!service || !studio) return void res.writeHead(503).end();
+    const request = { method: req.method ?? "GET", headers, signal: gone.signal };
+    void (studioRef !== undefined ? handleStudioGate(studio, service, ref, request) : handleWakeRequest(service, ref, request)).then(
       (reply) => res.writeHead(reply.status, reply.headers).end(reply.body),
       (err: unknown) => res.writeHead(500).end(String(err)),
     );
@@ -52,6 +59,12 @@ export async function startWakeHarness(opts: {
   const appPort = (app.address() as { port: number }).port;
   const inst = await openInstallation({ portRange: opts.portRange, config: { rootDomain: opts.domain, ...opts.config } });
   const applier = testNginxApplier(nginx, inst.db, { domain: opts.domain, appPort, settings: { activityLog } });
+  const rules = Object.fromEntries(Object.entries(DEFAULT_RULES).map(([k, v]) => [k, parseRule(v) as RateLimitRule])) as Record<RateLimitName, RateLimitRule>;
+  app$.studio = new StudioService(
+    inst.db,
+    { rootDomain: opts.domain, publicScheme: "http", masterKey: inst.config.masterKey },
+    new RateLimiter(inst.db, { rules, maxBlockSec: DEFAULT_MAX_BLOCK_SEC }),
+  );
   const service = (app$.service = new ProjectService(inst.db, inst.provisioner, applier, inst.config, {
     activity: new NginxActivityLog(activityLog, opts.domain),
   }));

@@ -164,7 +164,8 @@ describe("renderNginxConfig", () => {
     expect(routeOf(withActivity, "rrrrrrrrrrrrrrrrrrrr.cloud.example.com")).toBe("127.0.0.1:54300");
     expect(withActivity).not.toContain("server_name uuuuuuuuuuuuuuuuuuuu.cloud.example.com;");
     expect(withActivity).not.toContain("server_name rrrrrrrrrrrrrrrrrrrr.cloud.example.com;");
-    expect(serverBlockFor(withActivity, "*.cloud.example.com")).not.toContain("auth_request");
+    // The wildcard's only subrequest is Studio's gate (test/unit/proxy/studio-blocks.test.ts), never the wake gate.
+    expect(serverBlockFor(withActivity, "*.cloud.example.com")).not.toContain("__supafleet_wake_gate");
     expect(routeOf(withActivity, "oooooooooooooooooooo.cloud.example.com")).toBe("paused");
     expect(withActivity).toContain("log_format sf_activity '$msec $host';");
     // Running projects are logged; unknown names (an empty route) are not, paused ones end in locations without the log.
@@ -204,7 +205,11 @@ describe("renderNginxConfig", () => {
     expect(gated).toContain("limit_conn sf_gated_conn 32;");
     expect(gated).toContain("limit_req_status 429;");
     // A running project's own API is its gateway's business.
-    expect(serverBlockFor(limited, "*.cloud.example.com")).not.toContain("limit_");
+    // Only the Studio handoff (a request to the app) is limited there.
+    const wildcard = serverBlockFor(limited, "*.cloud.example.com");
+    const handoff = wildcard.indexOf("location = /__supafleet/studio-session {");
+    expect(handoff).toBeGreaterThan(-1);
+    expect(wildcard.slice(0, handoff) + wildcard.slice(wildcard.indexOf("\n  }", handoff))).not.toContain("limit_");
     nginxAccepts(limited);
     // Without limits (tests that build their own settings): none rendered.
     expect(conf).not.toContain("limit_");
