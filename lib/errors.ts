@@ -1,58 +1,12 @@
 // Typed errors. Services throw these; app/ maps them to HTTP status and user
-// messages with toHttpError() — the only place that knows about HTTP.
-
-// Next.js can load this module more than once (instrumentation, pages and
-// actions are separate bundles) while sharing the services on globalThis, so
-// `instanceof` across bundles is unreliable. A registered symbol is not.
+// messages with toHttpError() — the only place that knows about HTTP. The base
+// class is lib/app-error.ts; the runtime adapters' errors are in
+// lib/runtime-errors.ts, re-exported here.
 import { randomUUID } from "node:crypto";
+import { AppError, appError, describeError, isAppError } from "@/lib/app-error";
 
-const BRAND = Symbol.for("supafleet.app-error");
-
-/** True for any AppError, from whichever copy of this module it came. */
-export function isAppError(err: unknown, code?: string): err is AppError {
-  if (typeof err !== "object" || err === null || (err as Record<symbol, unknown>)[BRAND] !== true) return false;
-  return code === undefined || (err as AppError).code === code;
-}
-
-export class AppError extends Error {
-  readonly [BRAND] = true;
-  readonly code: string;
-  readonly status: number;
-  /** Safe to show to the user (never contains secrets). */
-  readonly publicMessage: string;
-  /** A 5xx whose message is written for users (the host is full), shown instead of the generic one. */
-  readonly exposed: boolean;
-
-  constructor(code: string, status: number, message: string, options?: { cause?: unknown; exposed?: boolean }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-    this.status = status;
-    this.publicMessage = message;
-    this.exposed = options?.exposed ?? false;
-  }
-}
-
-/**
- * The base of an error that is only its code, status and message: `message`
- * takes the constructor's arguments (with their defaults) and writes the
- * sentence. Each error is still its own named class: `name`, `instanceof` and
- * the constructor's parameters are as if it were written out.
- */
-function appError<A extends unknown[]>(code: string, status: number, message: (...args: A) => string, options?: { exposed?: boolean }) {
-  return class extends AppError {
-    constructor(...args: A) {
-      super(code, status, message(...args), options);
-    }
-  };
-}
-
-/** A message safe for users and logs: our own errors speak for themselves; others are cut short. */
-export function describeError(err: unknown): string {
-  if (isAppError(err)) return err.publicMessage;
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.length > 500 ? `${msg.slice(0, 500)}…` : msg;
-}
+export { AppError, describeError, isAppError };
+export * from "@/lib/runtime-errors";
 
 // ---- input, auth, ownership -------------------------------------------------
 
@@ -250,75 +204,3 @@ function clientError(err: AppError): HttpError {
   }
   return { status: err.status, code: err.code, message: err.publicMessage };
 }
-
-// ---- Docker runtime -------------------------------------------------------------
-
-export class DockerUnavailableError extends appError("docker_unavailable", 503, (detail: string) => `The Docker engine is not reachable: ${detail}`) {}
-
-export class ImagePullError extends AppError {
-  readonly image: string;
-  constructor(image: string, reason: string) {
-    super("image_pull_failed", 502, `Image ${image} could not be pulled: ${reason}`);
-    this.image = image;
-  }
-}
-
-/** A project's own service answered a call of Supafleet's with an error (e.g. postgres-meta's type generator). */
-export class UpstreamServiceError extends appError(
-  "upstream_service_error",
-  502,
-  (service: string, detail: string) => `The project's ${service} answered with an error: ${detail}`,
-  { exposed: true },
-) {}
-
-export class ServiceUnhealthyError extends appError(
-  "service_unhealthy",
-  502,
-  (service: string, output: string) => `Service ${service} failed its health check${output ? `: ${output}` : "."}`,
-) {}
-
-export class ServiceExitedError extends appError(
-  "service_exited",
-  502,
-  (service: string, exitCode: number, logTail: string) => `Service ${service} exited with code ${exitCode}${logTail ? `. Last log lines:\n${logTail}` : "."}`,
-) {}
-
-export class StackTimeoutError extends appError(
-  "stack_timeout",
-  504,
-  (waitingFor: string[], seconds: number) => `The stack was not healthy after ${seconds} s; still waiting for: ${waitingFor.join(", ")}.`,
-) {}
-
-export class ResourceConflictError extends appError("resource_conflict", 409, (message: string) => message) {}
-
-/** A Swarm node that holds a project stopped reporting: its tasks' states are stale. */
-export class NodeUnavailableError extends appError(
-  "node_unavailable",
-  503,
-  (node: string, state: string) => `Swarm node ${node} is ${state}; the state of the projects on it is unknown until it reports again.`,
-) {}
-
-// ---- proxy (nginx) ------------------------------------------------------------------
-
-export class InvalidProxyInputError extends appError("invalid_proxy_input", 500, (message: string) => `Refusing to render nginx config: ${message}`) {}
-
-export class NginxConfigInvalidError extends AppError {
-  readonly nginxOutput: string;
-  constructor(output: string) {
-    super("nginx_config_invalid", 500, `nginx rejected the generated config; the previous one stays live. ${output.slice(0, 1000)}`);
-    this.nginxOutput = output;
-  }
-}
-
-/** The reload was signalled but nginx did not serve the new config in time; the new file stays (the next apply re-checks). */
-export class NginxNotServingError extends appError(
-  "nginx_not_serving",
-  500,
-  (output: string) => `nginx did not serve the new config in time; the file is in place and the next change applies it again. ${output.slice(0, 1000)}`,
-) {}
-
-export class NginxReloadError extends appError(
-  "nginx_reload_failed",
-  500,
-  (output: string) => `nginx reload failed; the previous config was restored. ${output.slice(0, 1000)}`,
-) {}
