@@ -48,6 +48,8 @@ import { AcmeIssuer } from "@/lib/acme/issuer";
 import { challengeBoard } from "@/lib/acme/challenges";
 import { acmeDir, certificateHostsOf, certificateStore, hostsNeedingCertificates } from "@/lib/acme/hosts";
 import { STATUS } from "@/lib/domain";
+import { AuditLog } from "@/lib/audit/log";
+import { BACKUP_RULES, DOMAIN_RULES, INVITATION_RULES, ORGANIZATION_RULES, PROJECT_RULES, audited } from "@/lib/audit/recorders";
 
 /** The account side: users, tokens, settings and the admin's tools, all on the one database. */
 export interface AccountServices {
@@ -73,6 +75,7 @@ interface Root {
   images?: ImagePuller;
   accounts?: AccountServices;
   domains?: CustomDomainService;
+  audit?: AuditLog;
 }
 
 // The Management API's parts keep their own key: test/unit/api/function-routes.test.ts puts a recorder there.
@@ -80,6 +83,21 @@ const g = globalThis as unknown as { supafleetRoot?: Root; supafleetApi?: ApiRun
 const root = (): Root => (g.supafleetRoot ??= {});
 
 const PRUNE_EVERY_MS = 10 * 60_000;
+
+const AUDIT_SWEEP_EVERY_MS = 60 * 60_000;
+
+/** The organizations' audit log; entries past SUPAFLEET_AUDIT_RETENTION_DAYS are pruned in the background. */
+export function getAuditLog(): AuditLog {
+  const r = root();
+  if (!r.audit) {
+    const log = new AuditLog(getDb(), { retentionDays: getEnv().auditRetentionDays });
+    r.audit = log;
+    setInterval(() => {
+      log.prune().catch((err: unknown) => console.warn("[supafleet] audit log prune failed:", err instanceof Error ? err.message : err));
+    }, AUDIT_SWEEP_EVERY_MS).unref();
+  }
+  return r.audit;
+}
 
 /** The process's database client. */
 export function getDb(): Db {
@@ -217,7 +235,7 @@ export function backupStoreFromEnv(): BackupStore {
 }
 
 export function getBackupService(): BackupService {
-  return (root().backups ??= new BackupService(core(), backupStoreFromEnv()));
+  return (root().backups ??= audited(new BackupService(core(), backupStoreFromEnv()), BACKUP_RULES, getDb(), getAuditLog()));
 }
 
 /** The project service, with the backup service's hooks: a delete keeps a final backup, an upgrade a backup on the old template. */
@@ -225,7 +243,7 @@ export function getProjectService(): ProjectService {
   const r = root();
   if (!r.projects) {
     const { db, provisioner, proxy, config, ...shared } = core();
-    r.projects = new ProjectService(db, provisioner, proxy, config, { ...shared, hooks: getBackupService().projectHooks });
+    r.projects = audited(new ProjectService(db, provisioner, proxy, config, { ...shared, hooks: getBackupService().projectHooks }), PROJECT_RULES, db, getAuditLog());
   }
   return r.projects;
 }
@@ -236,7 +254,7 @@ export function getCustomDomainService(): CustomDomainService {
   if (!r.domains) {
     const env = getEnv();
     const store = env.acme ? certificateStore(env) : null;
-    r.domains = new CustomDomainService(core(), {
+    const domains = new CustomDomainService(core(), {
       dns: dnsResolver(env.dnsResolver),
       verifyLimiter: new MemoryWindowLimiter({ points: 10, windowMs: 60_000 }),
       certificates: {
@@ -245,6 +263,7 @@ export function getCustomDomainService(): CustomDomainService {
         kick: () => getAcmeManager()?.kick(),
       },
     });
+    r.domains = audited(domains, DOMAIN_RULES, getDb(), getAuditLog());
   }
   return r.domains;
 }
@@ -271,8 +290,8 @@ export function getAccountServices(): AccountServices {
       settings: new SettingsService(db),
       admin: new AdminService(db, limiter, { dataDir: env.dataDir, portRange: env.portRange, subnetPool: env.subnetPool }),
       plans: new PlanService(db),
-      organizations: new OrganizationService(db),
-      invitations: new InvitationService(db),
+      organizations: audited(new OrganizationService(db), ORGANIZATION_RULES, db, getAuditLog()),
+      invitations: audited(new InvitationService(db), INVITATION_RULES, db, getAuditLog()),
     };
   }
   return r.accounts;
