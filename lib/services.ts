@@ -243,7 +243,12 @@ export function getProjectService(): ProjectService {
   const r = root();
   if (!r.projects) {
     const { db, provisioner, proxy, config, ...shared } = core();
-    r.projects = audited(new ProjectService(db, provisioner, proxy, config, { ...shared, hooks: getBackupService().projectHooks }), PROJECT_RULES, db, getAuditLog());
+    r.projects = audited(
+      new ProjectService(db, provisioner, proxy, config, { ...shared, hooks: getBackupService().projectHooks }),
+      PROJECT_RULES,
+      db,
+      getAuditLog(),
+    );
   }
   return r.projects;
 }

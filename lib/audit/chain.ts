@@ -152,7 +152,8 @@ export function verifyAuditExport(lines: readonly string[], opts: { expectedHead
     prev = e;
   }
   const head = prev ? { seq: prev.seq, hash: prev.hash } : null;
-  if (JSON.stringify(header.head) !== JSON.stringify(head)) return fail(rows.length, "The last entry is not the header's head: entries were removed at the end.");
+  if (JSON.stringify(header.head) !== JSON.stringify(head))
+    return fail(rows.length, "The last entry is not the header's head: entries were removed at the end.");
   if (header.anchor && !prev) return fail(rows.length, "The header names an anchor but no entry follows.");
   if (opts.expectedHead !== undefined && !hashes.has(opts.expectedHead)) return fail(rows.length, "The expected head hash is not in the export.");
   return { ok: true, entries: rows.length - 1, first: header.anchor, head };

@@ -191,7 +191,11 @@ export class AuditLog {
     const orgs = await this.db.auditEntry.groupBy({ by: ["organizationId"], where: { at: { lt: cutoff } }, _max: { seq: true } });
     let removed = 0;
     for (const o of orgs) {
-      const kept = await this.db.auditEntry.findFirst({ where: { organizationId: o.organizationId, at: { gte: cutoff } }, orderBy: { seq: "asc" }, select: { seq: true } });
+      const kept = await this.db.auditEntry.findFirst({
+        where: { organizationId: o.organizationId, at: { gte: cutoff } },
+        orderBy: { seq: "asc" },
+        select: { seq: true },
+      });
       const newest = await this.head(o.organizationId);
       const keepFrom = kept?.seq ?? newest?.seq ?? 0;
       const r = await this.db.auditEntry.deleteMany({ where: { organizationId: o.organizationId, seq: { lt: keepFrom } } });

@@ -21,7 +21,14 @@ import type { BackupService } from "@/lib/backups/service";
 import type { CustomDomainService } from "@/lib/domains/service";
 import type { OrganizationService } from "@/lib/orgs/service";
 import type { InvitationService } from "@/lib/orgs/invitations";
-import { addMemberSchema, changeRoleSchema, inviteSchema, removeMemberSchema, renameOrganizationSchema, revokeInvitationSchema } from "@/lib/validations/organization";
+import {
+  addMemberSchema,
+  changeRoleSchema,
+  inviteSchema,
+  removeMemberSchema,
+  renameOrganizationSchema,
+  revokeInvitationSchema,
+} from "@/lib/validations/organization";
 import { renameProjectSchema, transferProjectSchema } from "@/lib/validations/project";
 import { cloneBackupSchema, projectRefInput } from "@/lib/validations/backup";
 
@@ -88,7 +95,10 @@ export const PROJECT_RULES: Rules<ProjectService> = {
       const { ref } = transferProjectSchema.parse(args[1]);
       const to = z.object({ organizationId: z.string() }).parse(result).organizationId;
       if (from === to) return [];
-      return [...one(from as string | null, "project.transferred_out", ref, { to }), ...one(to, "project.transferred_in", ref, { from: from as string | null })];
+      return [
+        ...one(from as string | null, "project.transferred_out", ref, { to }),
+        ...one(to, "project.transferred_in", ref, { from: from as string | null }),
+      ];
     },
   },
 };
@@ -96,7 +106,8 @@ export const PROJECT_RULES: Rules<ProjectService> = {
 export const BACKUP_RULES: Rules<BackupService> = {
   createBackup: {
     before: (db, args) => orgOfRef(db, refIn(args)),
-    after: async (_db, args, result, org) => one(org as string | null, "backup.created", refIn(args), { backup: z.object({ id: z.string() }).parse(result).id }),
+    after: async (_db, args, result, org) =>
+      one(org as string | null, "backup.created", refIn(args), { backup: z.object({ id: z.string() }).parse(result).id }),
   },
   restoreBackup: {
     before: (db, args) => orgOfRef(db, refIn(args)),
@@ -231,11 +242,16 @@ export function audited<T extends object>(service: T, rules: Rules<T>, db: Db, l
       const rule = typeof prop === "string" ? (rules as Record<string, Rule | undefined>)[prop] : undefined;
       if (!rule || typeof value !== "function") return value;
       return async (...args: unknown[]) => {
-        const before = rule.before ? await Promise.resolve(args).then((a) => rule.before!(db, a)).catch(() => null) : undefined;
+        const before = rule.before
+          ? await Promise.resolve(args)
+              .then((a) => rule.before!(db, a))
+              .catch(() => null)
+          : undefined;
         const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         try {
           const actor = actorOf(args);
-          for (const draft of await rule.after(db, args, result, before)) await log.append({ id: actor.id, email: actor.email, via: actor.via ?? "web" }, draft);
+          for (const draft of await rule.after(db, args, result, before))
+            await log.append({ id: actor.id, email: actor.email, via: actor.via ?? "web" }, draft);
         } catch (err) {
           console.error(`[supafleet] audit: could not record ${String(prop)}: ${describeError(err)}`);
         }

@@ -28,14 +28,20 @@ function chain(n: number, startSeq = 1, startPrev: string | null = null): AuditL
 
 function exportOf(entries: AuditLine[], anchor = entries[0] ? { seq: entries[0].seq, prevHash: entries[0].prevHash } : null): string[] {
   const last = entries[entries.length - 1];
-  const header = { format: AUDIT_FORMAT, organization: "acme", exportedAt: "2026-12-08T00:00:00.000Z", anchor, head: last ? { seq: last.seq, hash: last.hash } : null };
+  const header = {
+    format: AUDIT_FORMAT,
+    organization: "acme",
+    exportedAt: "2026-12-08T00:00:00.000Z",
+    anchor,
+    head: last ? { seq: last.seq, hash: last.hash } : null,
+  };
   return [JSON.stringify(header), ...entries.map((e) => JSON.stringify(e))];
 }
 
 describe("canonicalJson", () => {
   it("sorts keys at every depth, drops undefined members and writes no whitespace", () => {
     expect(canonicalJson({ b: 1, a: { d: [1, "x", null], c: true }, z: undefined })).toBe('{"a":{"c":true,"d":[1,"x",null]},"b":1}');
-    expect(canonicalJson({ "é": "ü", "\u0000": "\n" })).toBe('{"\\u0000":"\\n","é":"ü"}');
+    expect(canonicalJson({ é: "ü", "\u0000": "\n" })).toBe('{"\\u0000":"\\n","é":"ü"}');
   });
 
   it("refuses what JSON cannot carry faithfully", () => {
@@ -105,7 +111,10 @@ describe("verifyAuditExport", () => {
     end.pop();
     expect(verifyAuditExport(end)).toMatchObject({ ok: false, reason: expect.stringMatching(/head/) });
     // A head noted before is missing from an export cut short and rebuilt with a fitting header.
-    expect(verifyAuditExport(exportOf(entries.slice(0, 5)), { expectedHead: entries[5]!.hash })).toMatchObject({ ok: false, reason: expect.stringMatching(/expected head/) });
+    expect(verifyAuditExport(exportOf(entries.slice(0, 5)), { expectedHead: entries[5]!.hash })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/expected head/),
+    });
   });
 
   it("detects reordered lines", () => {
@@ -119,6 +128,10 @@ describe("verifyAuditExport", () => {
     expect(verifyAuditExport(["{}"])).toMatchObject({ ok: false, line: 1 });
     expect(verifyAuditExport([...exportOf(entries), "not json"])).toMatchObject({ ok: false, line: 8 });
     const other = { ...entries[0]!, organization: "other" };
-    expect(verifyAuditExport([exportOf(entries)[0]!, JSON.stringify(other)])).toMatchObject({ ok: false, line: 2, reason: expect.stringMatching(/another organization/) });
+    expect(verifyAuditExport([exportOf(entries)[0]!, JSON.stringify(other)])).toMatchObject({
+      ok: false,
+      line: 2,
+      reason: expect.stringMatching(/another organization/),
+    });
   });
 });
