@@ -14,7 +14,8 @@ import { join } from "node:path";
 import { createDockerClient } from "@/lib/docker/client";
 import { loadOrCreatePoolerCa } from "@/lib/crypto/pooler-ca";
 import { createDb, type Db } from "@/lib/db/client";
-import { getEnv } from "@/lib/env";
+import { getEnv, publicAppUrl } from "@/lib/env";
+import { mailerFor } from "@/lib/mail/mailer";
 import { ConfigError } from "@/lib/errors";
 import { getMasterKey } from "@/lib/server-keys";
 import { activityLogPath, createProxy } from "@/lib/proxy/app-proxy";
@@ -296,7 +297,12 @@ export function getAccountServices(): AccountServices {
       admin: new AdminService(db, limiter, { dataDir: env.dataDir, portRange: env.portRange, subnetPool: env.subnetPool }),
       plans: new PlanService(db),
       organizations: audited(new OrganizationService(db), ORGANIZATION_RULES, db, getAuditLog()),
-      invitations: audited(new InvitationService(db), INVITATION_RULES, db, getAuditLog()),
+      invitations: audited(
+        new InvitationService(db, { mailer: mailerFor(env.mail), publicUrl: publicAppUrl(env), limiter, perOrg: env.invitesPerOrg }),
+        INVITATION_RULES,
+        db,
+        getAuditLog(),
+      ),
     };
   }
   return r.accounts;
