@@ -50,7 +50,7 @@ import { challengeBoard } from "@/lib/acme/challenges";
 import { acmeDir, certificateHostsOf, certificateStore, hostsNeedingCertificates } from "@/lib/acme/hosts";
 import { STATUS } from "@/lib/domain";
 import { AuditLog } from "@/lib/audit/log";
-import { BACKUP_RULES, DOMAIN_RULES, INVITATION_RULES, ORGANIZATION_RULES, PROJECT_RULES, audited } from "@/lib/audit/recorders";
+import { BACKUP_RULES, DOMAIN_RULES, INVITATION_RULES, MANAGEMENT_API_RULES, ORGANIZATION_RULES, PROJECT_RULES, audited } from "@/lib/audit/recorders";
 
 /** The account side: users, tokens, settings and the admin's tools, all on the one database. */
 export interface AccountServices {
@@ -314,14 +314,19 @@ export function getApiRuntime(): ApiRuntime {
     const env = getEnv();
     g.supafleetApi = {
       db: getDb(),
-      api: new ManagementApi(getProjectService(), {
-        dbImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides),
-        // Each project's Supavisor publishes its POSTGRES port on the host (lib/docker).
-        databaseHost: "127.0.0.1",
-        functionMaxBytes: env.functionMaxBytes,
-        backups: getBackupService(),
-        organizations: getAccountServices().organizations,
-      }),
+      api: audited(
+        new ManagementApi(getProjectService(), {
+          dbImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides),
+          // Each project's Supavisor publishes its POSTGRES port on the host (lib/docker).
+          databaseHost: "127.0.0.1",
+          functionMaxBytes: env.functionMaxBytes,
+          backups: getBackupService(),
+          organizations: getAccountServices().organizations,
+        }),
+        MANAGEMENT_API_RULES,
+        getDb(),
+        getAuditLog(),
+      ),
       limiter: new MemoryWindowLimiter({ points: env.apiRateLimit, windowMs: 60_000 }),
     };
   }

@@ -18,6 +18,7 @@ import type { AuditAction } from "@/lib/audit/actions";
 import type { AuditDraft, AuditLog } from "@/lib/audit/log";
 import type { ProjectService } from "@/lib/projects/service";
 import type { BackupService } from "@/lib/backups/service";
+import type { ManagementApi } from "@/lib/api/management-api";
 import type { CustomDomainService } from "@/lib/domains/service";
 import type { OrganizationService } from "@/lib/orgs/service";
 import type { InvitationService } from "@/lib/orgs/invitations";
@@ -34,6 +35,8 @@ import { cloneBackupSchema, projectRefInput } from "@/lib/validations/backup";
 
 type Args = readonly unknown[];
 interface Rule {
+  /** Who acted: the first argument (a SessionUser) unless said otherwise. */
+  actor?: (args: Args) => SessionUser;
   /** Read before the call what it may remove or move (a project's organization, a member's address). */
   before?: (db: Db, args: Args) => Promise<unknown>;
   after: (db: Db, args: Args, result: unknown, before: unknown) => Promise<AuditDraft[]>;
@@ -81,7 +84,7 @@ export const PROJECT_RULES: Rules<ProjectService> = {
   pauseProject: projectRule("project.paused", refArg),
   resumeProject: projectRule("project.resumed", refArg),
   restartProject: projectRule("project.restarted", refArg),
-  getProjectDetails: projectRule("project.secrets_revealed", refArg),
+  revealSecrets: projectRule("project.secrets_revealed", refArg),
   renameProject: {
     before: (db, args) => orgOfRef(db, renameProjectSchema.parse(args[1]).ref),
     after: async (_db, args, _r, org) => {
@@ -100,6 +103,15 @@ export const PROJECT_RULES: Rules<ProjectService> = {
         ...one(to, "project.transferred_in", ref, { from: from as string | null }),
       ];
     },
+  },
+};
+
+/** The Management API's key read (GET /v1/projects/{ref}/api-keys): it hands out the service_role key. The caller is a token's principal. */
+export const MANAGEMENT_API_RULES: Rules<ManagementApi> = {
+  apiKeys: {
+    actor: (args) => z.object({ user: z.custom<SessionUser>((u) => typeof u === "object" && u !== null) }).parse(args[0]).user,
+    before: (db, args) => orgOfRef(db, z.string().parse(args[1])),
+    after: async (_db, args, _r, org) => one(org as string | null, "project.secrets_revealed", z.string().parse(args[1]), { reveal: args[2] === true }),
   },
 };
 
@@ -249,7 +261,7 @@ export function audited<T extends object>(service: T, rules: Rules<T>, db: Db, l
           : undefined;
         const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         try {
-          const actor = actorOf(args);
+          const actor = (rule.actor ?? actorOf)(args);
           for (const draft of await rule.after(db, args, result, before))
             await log.append({ id: actor.id, email: actor.email, via: actor.via ?? "web" }, draft);
         } catch (err) {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ForbiddenError } from "@/lib/errors";
 import { AuditLog } from "@/lib/audit/log";
 import { verifyAuditExport } from "@/lib/audit/chain";
-import { INVITATION_RULES, ORGANIZATION_RULES, PROJECT_RULES, audited } from "@/lib/audit/recorders";
+import { INVITATION_RULES, MANAGEMENT_API_RULES, ORGANIZATION_RULES, PROJECT_RULES, audited } from "@/lib/audit/recorders";
 import { OrganizationService } from "@/lib/orgs/service";
 import { InvitationService } from "@/lib/orgs/invitations";
 import { ManagementApi } from "@/lib/api/management-api";
@@ -32,7 +32,12 @@ beforeAll(async () => {
   projects = audited(fx.service, PROJECT_RULES, fx.db, log);
   orgs = audited(new OrganizationService(fx.db), ORGANIZATION_RULES, fx.db, log);
   invites = audited(new InvitationService(fx.db), INVITATION_RULES, fx.db, log);
-  api = new ManagementApi(projects, { dbImage: "supabase/postgres:17.6.1.054", databaseHost: "127.0.0.1", organizations: orgs });
+  api = audited(
+    new ManagementApi(projects, { dbImage: "supabase/postgres:17.6.1.054", databaseHost: "127.0.0.1", organizations: orgs }),
+    MANAGEMENT_API_RULES,
+    fx.db,
+    log,
+  );
   owner = await addUser(fx.db, "owner@example.com", { projectQuota: 10 });
   dev = await addUser(fx.db, "dev@example.com", { projectQuota: 10 });
   invitee = await addUser(fx.db, "invitee@example.com");
@@ -61,6 +66,10 @@ describe("the audit hook point", () => {
     await projects.waitForAllJobs();
     // The Management API acts as the token's owner, marked as via the API (lib/tokens/service.ts authenticateToken).
     const keys = await api.apiKeys({ user: { ...dev, via: "api" }, tokenId: "t", admin: false }, ref, true);
+    // The dashboard's "Reveal".
+    await projects.revealSecrets(owner, ref);
+    // Reads that only check access (the settings API's) are not reveals.
+    await projects.getProjectDetails(owner, ref);
     await projects.renameProject(owner, { ref, name: "Shop 2" });
     // Refused: nothing recorded.
     await expect(projects.deleteProject(dev, { ref, confirmRef: ref })).rejects.toThrow(ForbiddenError);
@@ -84,6 +93,7 @@ describe("the audit hook point", () => {
       ["project.paused", dev.email, "web", ref],
       ["project.resumed", dev.email, "web", ref],
       ["project.secrets_revealed", dev.email, "api", ref],
+      ["project.secrets_revealed", owner.email, "web", ref],
       ["project.renamed", owner.email, "web", ref],
       ["project.transferred_out", owner.email, "web", ref],
       ["member.removed", owner.email, "web", dev.email],
@@ -110,6 +120,6 @@ describe("the audit hook point", () => {
 
     const lines: string[] = [];
     for await (const l of await log.exportLines(owner, slug)) lines.push(l);
-    expect(verifyAuditExport(lines.join("").split("\n"))).toMatchObject({ ok: true, entries: 15 });
+    expect(verifyAuditExport(lines.join("").split("\n"))).toMatchObject({ ok: true, entries: 16 });
   });
 });
