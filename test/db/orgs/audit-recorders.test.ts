@@ -7,11 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ForbiddenError } from "@/lib/errors";
 import { AuditLog } from "@/lib/audit/log";
 import { verifyAuditExport } from "@/lib/audit/chain";
-import { INVITATION_RULES, MANAGEMENT_API_RULES, ORGANIZATION_RULES, PROJECT_RULES, audited } from "@/lib/audit/recorders";
+import { BACKUP_RULES, DOMAIN_RULES, INVITATION_RULES, MANAGEMENT_API_RULES, ORGANIZATION_RULES, PROJECT_RULES, audited } from "@/lib/audit/recorders";
 import { OrganizationService } from "@/lib/orgs/service";
 import { InvitationService } from "@/lib/orgs/invitations";
 import { ManagementApi } from "@/lib/api/management-api";
 import type { ProjectService } from "@/lib/projects/service";
+import type { BackupService } from "@/lib/backups/service";
+import type { CustomDomainService } from "@/lib/domains/service";
 import type { SessionUser } from "@/lib/auth/actor";
 import { addUser, projectServiceFixture, tempFolder, type ProjectFixture } from "@/test/support/project-service-fixture";
 
@@ -121,5 +123,55 @@ describe("the audit hook point", () => {
     const lines: string[] = [];
     for await (const l of await log.exportLines(owner, slug)) lines.push(l);
     expect(verifyAuditExport(lines.join("").split("\n"))).toMatchObject({ ok: true, entries: 16 });
+  });
+
+  // Backups and custom domains start stacks and need DNS: here the recording
+  // alone is checked, over stand-ins of the two services that answer as the
+  // real ones do (same methods, same results), one of them failing.
+  it("records backups, restores, clones and custom domains, and nothing for a failed call", async () => {
+    const { ref } = await projects.createProject(owner, { name: "Backed up" });
+    await projects.waitForAllJobs();
+    const clone = await projects.createProject(owner, { name: "Clone" });
+    await projects.waitForAllJobs();
+    const backupId = "0b0b0b0b-0000-4000-8000-000000000001";
+    const backupsStandIn = {
+      createBackup: async () => ({ id: backupId }),
+      restoreBackup: async () => ({ ref }),
+      restoreToPoint: async () => ({ ref }),
+      cloneBackup: async () => ({ ref: clone.ref }),
+      undeleteProject: async () => {
+        throw new ForbiddenError("no");
+      },
+    } as unknown as BackupService;
+    const domainsStandIn = {
+      initialize: async () => ({ ref, hostname: "api.example.org" }),
+      activate: async () => ({ ref, hostname: "api.example.org" }),
+      remove: async () => undefined,
+    } as unknown as CustomDomainService;
+    await fx.db.customDomain.create({ data: { ref, hostname: "api.example.org", status: "5_services_reconfigured", txtToken: "t" } });
+    const backups = audited(backupsStandIn, BACKUP_RULES, fx.db, log);
+    const domains = audited(domainsStandIn, DOMAIN_RULES, fx.db, log);
+    await backups.createBackup(owner, { ref });
+    await backups.restoreBackup(owner, { ref, backupId, confirmRef: ref });
+    await backups.restoreToPoint(owner, { ref, targetTime: "2026-12-07T20:00:00Z", confirmRef: ref });
+    await backups.cloneBackup(owner, { ref, backupId, name: "Clone" });
+    await expect(backups.undeleteProject(owner, { ref })).rejects.toThrow(ForbiddenError);
+    await domains.initialize(owner, ref, { custom_hostname: "api.example.org" });
+    await domains.activate(owner, ref);
+    await domains.remove(owner, ref);
+    const page = await log.page(owner, owner.id);
+    const recent = page.entries
+      .slice(0, 7)
+      .reverse()
+      .map((e) => [e.action, e.target, e.data]);
+    expect(recent).toEqual([
+      ["backup.created", ref, { backup: backupId }],
+      ["backup.restored", ref, { backup: backupId }],
+      ["backup.restored_to_point", ref, { targetTime: "2026-12-07T20:00:00Z" }],
+      ["backup.cloned", clone.ref, { from: ref, backup: backupId }],
+      ["domain.added", ref, { hostname: "api.example.org" }],
+      ["domain.activated", ref, { hostname: "api.example.org" }],
+      ["domain.removed", ref, { hostname: "api.example.org" }],
+    ]);
   });
 });
