@@ -10,6 +10,7 @@ import { originOf } from "@/lib/stack/address";
 import { bool, commaList, keyedList } from "@/lib/env-common";
 import { backupEnvOf, backupEnvShape, checkBackupEnv, type BackupEnv } from "@/lib/env-backups";
 import { limitsEnvOf, limitsEnvShape, type LimitsEnv } from "@/lib/env-limits";
+import { orgsEnvOf, orgsEnvShape, type OrgsEnv } from "@/lib/env-orgs";
 import { checkMailEnv, mailEnvOf, mailEnvShape, type MailEnv } from "@/lib/env-mail";
 import { acmeEnvOf, acmeEnvShape, checkAcmeEnv, dnsResolverOf, type AcmeEnv } from "@/lib/env-acme";
 
@@ -137,6 +138,7 @@ export const envSchema = z
     // Believe X-Real-IP from a loopback peer (our nginx). Default: on when nginx is.
     SUPAFLEET_TRUST_PROXY: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
     ...limitsEnvShape,
+    ...orgsEnvShape,
     ...backupEnvShape,
     ...mailEnvShape,
     ...acmeEnvShape,
@@ -166,7 +168,7 @@ export const envSchema = z
 
 type Parsed = z.output<typeof envSchema>;
 
-export interface Env extends LimitsEnv {
+export interface Env extends LimitsEnv, OrgsEnv {
   nodeEnv: Parsed["NODE_ENV"];
   dataDir: string;
   databaseUrl: string;
@@ -284,6 +286,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     installationId: e.SUPAFLEET_INSTALLATION_ID,
     trustProxy: e.SUPAFLEET_TRUST_PROXY === undefined ? e.SUPAFLEET_NGINX_ENABLED : ["true", "1", "yes"].includes(e.SUPAFLEET_TRUST_PROXY),
     ...limitsEnvOf(e),
+    ...orgsEnvOf(e),
     backups: backupEnvOf(e, dataDir),
     mail: mailEnvOf(e),
     acme: acmeEnvOf(e, e.SUPAFLEET_ROOT_DOMAIN),

@@ -14,7 +14,8 @@ import { join } from "node:path";
 import { createDockerClient } from "@/lib/docker/client";
 import { loadOrCreatePoolerCa } from "@/lib/crypto/pooler-ca";
 import { createDb, type Db } from "@/lib/db/client";
-import { getEnv } from "@/lib/env";
+import { getEnv, publicAppUrl } from "@/lib/env";
+import { mailerFor } from "@/lib/mail/mailer";
 import { ConfigError } from "@/lib/errors";
 import { getMasterKey } from "@/lib/server-keys";
 import { activityLogPath, createProxy } from "@/lib/proxy/app-proxy";
@@ -50,6 +51,8 @@ import { dnsProviderOf } from "@/lib/acme/dns/from-env";
 import { acmeDir, certificateHostsOf, certificateStore, hostsNeedingCertificates } from "@/lib/acme/hosts";
 import { STATUS } from "@/lib/domain";
 import { StudioService } from "@/lib/studio/service";
+import { AuditLog } from "@/lib/audit/log";
+import { BACKUP_RULES, DOMAIN_RULES, INVITATION_RULES, MANAGEMENT_API_RULES, ORGANIZATION_RULES, PROJECT_RULES, audited } from "@/lib/audit/recorders";
 
 /** The account side: users, tokens, settings and the admin's tools, all on the one database. */
 export interface AccountServices {
@@ -76,6 +79,7 @@ interface Root {
   accounts?: AccountServices;
   domains?: CustomDomainService;
   studio?: StudioService;
+  audit?: AuditLog;
 }
 
 // The Management API's parts keep their own key: test/unit/api/function-routes.test.ts puts a recorder there.
@@ -83,6 +87,21 @@ const g = globalThis as unknown as { supafleetRoot?: Root; supafleetApi?: ApiRun
 const root = (): Root => (g.supafleetRoot ??= {});
 
 const PRUNE_EVERY_MS = 10 * 60_000;
+
+const AUDIT_SWEEP_EVERY_MS = 60 * 60_000;
+
+/** The organizations' audit log; entries past SUPAFLEET_AUDIT_RETENTION_DAYS are pruned in the background. */
+export function getAuditLog(): AuditLog {
+  const r = root();
+  if (!r.audit) {
+    const log = new AuditLog(getDb(), { retentionDays: getEnv().auditRetentionDays });
+    r.audit = log;
+    setInterval(() => {
+      log.prune().catch((err: unknown) => console.warn("[supafleet] audit log prune failed:", err instanceof Error ? err.message : err));
+    }, AUDIT_SWEEP_EVERY_MS).unref();
+  }
+  return r.audit;
+}
 
 /** The process's database client. */
 export function getDb(): Db {
@@ -221,7 +240,7 @@ export function backupStoreFromEnv(): BackupStore {
 }
 
 export function getBackupService(): BackupService {
-  return (root().backups ??= new BackupService(core(), backupStoreFromEnv()));
+  return (root().backups ??= audited(new BackupService(core(), backupStoreFromEnv()), BACKUP_RULES, getDb(), getAuditLog()));
 }
 
 /** The project service, with the backup service's hooks: a delete keeps a final backup, an upgrade a backup on the old template. */
@@ -229,7 +248,12 @@ export function getProjectService(): ProjectService {
   const r = root();
   if (!r.projects) {
     const { db, provisioner, proxy, config, ...shared } = core();
-    r.projects = new ProjectService(db, provisioner, proxy, config, { ...shared, hooks: getBackupService().projectHooks });
+    r.projects = audited(
+      new ProjectService(db, provisioner, proxy, config, { ...shared, hooks: getBackupService().projectHooks }),
+      PROJECT_RULES,
+      db,
+      getAuditLog(),
+    );
   }
   return r.projects;
 }
@@ -254,7 +278,7 @@ export function getCustomDomainService(): CustomDomainService {
   if (!r.domains) {
     const env = getEnv();
     const store = env.acme ? certificateStore(env) : null;
-    r.domains = new CustomDomainService(core(), {
+    const domains = new CustomDomainService(core(), {
       dns: dnsResolver(env.dnsResolver),
       verifyLimiter: new MemoryWindowLimiter({ points: 10, windowMs: 60_000 }),
       certificates: {
@@ -263,6 +287,7 @@ export function getCustomDomainService(): CustomDomainService {
         kick: () => getAcmeManager()?.kick(),
       },
     });
+    r.domains = audited(domains, DOMAIN_RULES, getDb(), getAuditLog());
   }
   return r.domains;
 }
@@ -289,8 +314,13 @@ export function getAccountServices(): AccountServices {
       settings: new SettingsService(db),
       admin: new AdminService(db, limiter, { dataDir: env.dataDir, portRange: env.portRange, subnetPool: env.subnetPool }),
       plans: new PlanService(db),
-      organizations: new OrganizationService(db, limiter),
-      invitations: new InvitationService(db),
+      organizations: audited(new OrganizationService(db, limiter), ORGANIZATION_RULES, db, getAuditLog()),
+      invitations: audited(
+        new InvitationService(db, { mailer: mailerFor(env.mail), publicUrl: publicAppUrl(env), limiter, perOrg: env.invitesPerOrg }),
+        INVITATION_RULES,
+        db,
+        getAuditLog(),
+      ),
     };
   }
   return r.accounts;
@@ -302,14 +332,19 @@ export function getApiRuntime(): ApiRuntime {
     const env = getEnv();
     g.supafleetApi = {
       db: getDb(),
-      api: new ManagementApi(getProjectService(), {
-        dbImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides),
-        // Each project's Supavisor publishes its POSTGRES port on the host (lib/docker).
-        databaseHost: "127.0.0.1",
-        functionMaxBytes: env.functionMaxBytes,
-        backups: getBackupService(),
-        organizations: getAccountServices().organizations,
-      }),
+      api: audited(
+        new ManagementApi(getProjectService(), {
+          dbImage: templateImage(LATEST_STACK_VERSION, "db", env.imageOverrides),
+          // Each project's Supavisor publishes its POSTGRES port on the host (lib/docker).
+          databaseHost: "127.0.0.1",
+          functionMaxBytes: env.functionMaxBytes,
+          backups: getBackupService(),
+          organizations: getAccountServices().organizations,
+        }),
+        MANAGEMENT_API_RULES,
+        getDb(),
+        getAuditLog(),
+      ),
       limiter: new MemoryWindowLimiter({ points: env.apiRateLimit, windowMs: 60_000 }),
     };
   }

@@ -4,7 +4,6 @@
 import { runAction, type ActionResult } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/session";
 import { getAccountServices } from "@/lib/services";
-import { getEnv, publicAppUrl } from "@/lib/env";
 
 export async function createOrganizationAction(input: { name: string }): Promise<ActionResult<{ slug: string }>> {
   return runAction(async () => {
@@ -34,11 +33,15 @@ export async function removeMemberAction(input: { slug: string; userId: string }
   });
 }
 
-/** The invitation's link, shown to the inviter this once to pass on (mailing it through SMTP is to come). */
-export async function inviteAction(input: { slug: string; email: string; role: string }): Promise<ActionResult<{ link: string }>> {
+/** With SMTP the invitation is mailed and the link stays secret; without (or when the mail failed) the inviter gets the link to pass on. */
+export async function inviteAction(input: {
+  slug: string;
+  email: string;
+  role: string;
+}): Promise<ActionResult<{ link: string | null; mailedTo: string | null }>> {
   return runAction(async () => {
-    const { token } = await getAccountServices().invitations.invite(await requireUser(), input);
-    return { link: `${publicAppUrl(getEnv())}/invitations/accept?token=${token}` };
+    const sent = await getAccountServices().invitations.invite(await requireUser(), input);
+    return sent.mailed ? { link: null, mailedTo: String(input.email).trim().toLowerCase() } : { link: sent.link, mailedTo: null };
   });
 }
 

@@ -12,11 +12,12 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
 import { FormError, RoleSelect, SubmitCell } from "@/components/orgs/role-form-parts";
 
-/** Invite by email; the link is shown here to pass on (valid 24 hours, for that address only). */
+/** Invite by email: mailed through the installation's SMTP, or else the link is shown here to pass on (valid 24 hours, for that address only). */
 export function InviteForm({ slug, mayInviteOwners }: { slug: string; mayInviteOwners: boolean }) {
   const router = useRouter();
   const { pending, setPending, error, setError, fieldErrors, setFieldErrors, showRefusal, checkFields } = useFieldErrors();
   const [link, setLink] = useState<string | null>(null);
+  const [mailedTo, setMailedTo] = useState<string | null>(null);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -28,20 +29,28 @@ export function InviteForm({ slug, mayInviteOwners }: { slug: string; mayInviteO
     setError(null);
     setFieldErrors({});
     setLink(null);
+    setMailedTo(null);
     const res = await inviteAction(input);
     setPending(false);
     if (!res.ok) return showRefusal(res);
     form.reset();
     setLink(res.data.link);
+    setMailedTo(res.data.mailedTo);
     router.refresh();
   }
 
   return (
     <div className="space-y-4">
+      {mailedTo && (
+        <p className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm font-medium text-emerald-900" data-testid="invitation-mailed">
+          Invitation mailed to {mailedTo}. The link in it works for 24 hours, and only for that address.
+        </p>
+      )}
       {link && (
         <div className="space-y-2 rounded-md border border-emerald-200 bg-emerald-50 p-3" data-testid="invitation-box">
           <p className="text-sm font-medium text-emerald-900">
-            Send this link to the invitee. It is shown once, works for 24 hours, and only for their address.
+            No mail was sent (this installation has no SMTP, or its server refused the mail): send this link to the invitee. It is shown once, works for 24
+            hours, and only for their address.
           </p>
           <div className="flex items-center gap-2">
             <code className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1 font-mono text-sm" data-testid="invitation-link">

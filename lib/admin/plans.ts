@@ -8,6 +8,7 @@ import { NotFoundError, ValidationError } from "@/lib/errors";
 import { assertAdmin, parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 import { deletePlanSchema, planSchema, setUserPlanSchema } from "@/lib/validations/admin";
 import { STATUS } from "@/lib/domain";
+import { setOrganizationLimits } from "@/lib/admin/org-limits";
 
 export interface PlanView {
   id: string;
@@ -107,4 +108,6 @@ export class PlanService {
   save = (actor: SessionUser, input: unknown) => savePlan(this.db, actor, input);
   delete = (actor: SessionUser, input: unknown) => deletePlan(this.db, actor, input);
   setUserPlan = (actor: SessionUser, input: unknown) => setUserPlan(this.db, actor, input);
+  /** An organization's project quota and plan (lib/admin/org-limits.ts). */
+  setOrganizationLimits = (actor: SessionUser, input: unknown) => setOrganizationLimits(this.db, actor, input);
 }

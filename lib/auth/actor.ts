@@ -11,6 +11,8 @@ export interface SessionUser {
   email: string;
   name: string | null;
   role: Role;
+  /** Set when the owner of an API token acts through the Management API (the audit log says so). */
+  via?: "api";
 }
 
 /** Throws unless the actor is an administrator. */

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { EVENT, isStatusIn, RESTORABLE_STATUSES, STATUS } from "@/lib/domain";
 import { stopFrozen } from "@/lib/projects/sleep-tier";
-import { InvalidStateError, NotFoundError, QuotaExceededError } from "@/lib/errors";
+import { InvalidStateError, NotFoundError } from "@/lib/errors";
 import { getSystemSettings } from "@/lib/settings/service";
 import type { SessionUser } from "@/lib/auth/actor";
 import { admit, budgetOf, hostResources } from "@/lib/projects/admission";
@@ -12,6 +12,8 @@ import { eventBus, recordEvent } from "@/lib/projects/events";
 import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
 import { findOwned, scopeWhere, summary, type ProjectSummary, type ScopeOptions } from "@/lib/projects/queries";
 import { insertNewProject } from "@/lib/projects/new-project";
+import { assertOrgQuota } from "@/lib/projects/org-quota";
+import { ensurePersonalOrganization } from "@/lib/orgs/membership";
 import { leaseSubnet } from "@/lib/projects/subnets";
 import type { BackupContext } from "@/lib/backups/context";
 import { runClone, runRestore } from "@/lib/backups/restore";
@@ -145,7 +147,6 @@ export async function requestUndelete(
     if (!backup) throw new NotFoundError("This project has no backup to bring it back from.");
     // Back on the template the backup was taken with (the project may have been upgraded after it).
     await restorableBackup(b, p.id, backup.id, backup.stackVersion);
-    const settings = await getSystemSettings(db);
     const [held, subnetsInUse, host] = await Promise.all([
       provisioner.usedHostPorts(),
       config.subnetPool ? provisioner.usedSubnets() : [],
@@ -155,8 +156,10 @@ export async function requestUndelete(
     await retryOnUnique(() =>
       db.$transaction(async (tx) => {
         const owner = await tx.user.update({ where: { id: p.ownerId }, data: { quotaVersion: { increment: 1 } } });
-        const limit = owner.projectQuota ?? settings.defaultProjectQuota;
-        if ((await tx.project.count({ where: { ownerId: p.ownerId, status: { not: STATUS.REMOVED } } })) >= limit) throw new QuotaExceededError(limit);
+        // Back in its organization, within that organization's quota (lib/projects/org-quota.ts).
+        const organizationId = p.organizationId ?? p.ownerId;
+        if (organizationId === p.ownerId) await ensurePersonalOrganization(tx, owner);
+        await assertOrgQuota(tx, organizationId);
         await admit(tx, host, budgetOf(p).memoryMb, p.id);
         await leasePorts(tx, p.id, config.portRange, held);
         if (config.subnetPool) await leaseSubnet(tx, p.id, config.subnetPool, subnetsInUse);

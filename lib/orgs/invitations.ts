@@ -1,6 +1,8 @@
 // Invitations to an organization (issue 31): a manager invites an address
-// with a role; the link's token is shown once (and, with SMTP, mailed: to
-// come); the account with that address accepts it while signed in, once,
+// with a role; with the installation's SMTP the link is mailed to the
+// invitee, without it (or when the mail fails) it is shown once to the
+// inviter to pass on; invitations per organization are capped by a rate
+// limit (SUPAFLEET_LIMIT_INVITES_ORG); the account with that address accepts it while signed in, once,
 // within INVITATION_TTL_MS; a manager may revoke it before. Only the token's
 // SHA-256 is stored (lib/tokens/format.ts says why a fast hash is enough for
 // 256 random bits).
@@ -12,6 +14,31 @@ import { parseOrThrow, type SessionUser } from "@/lib/auth/actor";
 import { requireRole, roleIn } from "@/lib/orgs/membership";
 import { memberChangeAction } from "@/lib/orgs/permissions";
 import { inviteSchema, invitationTokenSchema, revokeInvitationSchema } from "@/lib/validations/organization";
+import type { Mailer } from "@/lib/mail/mailer";
+import { invitationLink, invitationMail } from "@/lib/mail/org-mails";
+import type { RateLimiter } from "@/lib/rate-limit/limiter";
+import { ORG_ROLE_NAMES } from "@/lib/domain";
+
+/** What invitations need besides the database; each part optional (tests, installations without SMTP). */
+export interface InvitationDeps {
+  /** The installation's SMTP: invitations are mailed when it is set. */
+  mailer?: Mailer;
+  /** The public address the link starts with (lib/env.ts publicAppUrl). */
+  publicUrl?: string;
+  /** With `perOrg`: invitations one organization may send per window. */
+  limiter?: RateLimiter;
+  perOrg?: { points: number; windowSec: number };
+}
+
+export interface InvitationSent {
+  id: string;
+  /** The link's secret: the caller shows it only when `mailed` is false. */
+  token: string;
+  link: string;
+  expiresAt: string;
+  /** The mail reached the installation's SMTP server. */
+  mailed: boolean;
+}
 
 /** Supabase's invitations are valid for 24 hours (https://supabase.com/docs/guides/platform/access-control). */
 export const INVITATION_TTL_MS = 24 * 60 * 60 * 1000;
@@ -29,22 +56,46 @@ export interface InvitationView {
 const hash = (token: string) => createHash("sha256").update(token).digest("hex");
 
 export class InvitationService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly deps: InvitationDeps = {},
+  ) {}
 
-  /** Invites `email` with `role`; returns the link's token, shown this once. Inviting an Owner is for Owners. */
-  async invite(actor: SessionUser, input: unknown, now = new Date()): Promise<{ id: string; token: string; expiresAt: string }> {
+  /** Invites `email` with `role`, mailing the link when SMTP is set; inviting an Owner is for Owners. */
+  async invite(actor: SessionUser, input: unknown, now = new Date()): Promise<InvitationSent> {
     const { slug, email, role } = parseOrThrow(inviteSchema, input);
     const org = await this.organization(actor, slug, role);
     const member = await this.db.membership.findFirst({ where: { organizationId: org.id, user: { email } }, select: { userId: true } });
     if (member) throw new ConflictError("This person is already a member.");
     const pending = await this.db.invitation.count({ where: { organizationId: org.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } } });
     if (pending >= MAX_PENDING_INVITATIONS) throw new ConflictError(`This organization has ${MAX_PENDING_INVITATIONS} open invitations; revoke some first.`);
+    const { limiter, perOrg } = this.deps;
+    // Per organization, not per inviter: its managers together send at most this many (mail to strangers is a loop they could run).
+    if (limiter && perOrg) await limiter.consumeCap("invite-org", org.id, perOrg.points, perOrg.windowSec, "invitations from this organization");
     const token = randomBytes(32).toString("base64url");
     const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
     const row = await this.db.invitation.create({
       data: { id: randomUUID(), organizationId: org.id, email, role, tokenHash: hash(token), invitedById: actor.id, expiresAt },
     });
-    return { id: row.id, token, expiresAt: expiresAt.toISOString() };
+    const link = invitationLink(this.deps.publicUrl ?? "", token);
+    const mailed = await this.mail(actor, org.id, email, role, link, expiresAt);
+    return { id: row.id, token, link, expiresAt: expiresAt.toISOString(), mailed };
+  }
+
+  /** Mails the link; false without SMTP or when the server refused it (the inviter then gets the link). */
+  private async mail(actor: SessionUser, orgId: string, email: string, role: OrgRole, link: string, expiresAt: Date): Promise<boolean> {
+    const mailer = this.deps.mailer;
+    if (!mailer) return false;
+    const org = await this.db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { name: true } });
+    const what = { organization: org.name, role: ORG_ROLE_NAMES[role], inviter: actor.name?.trim() || actor.email, expiresAt: expiresAt.toISOString() };
+    try {
+      await mailer.send(invitationMail(email, link, what));
+      return true;
+    } catch (err) {
+      // The address is the invitee's; the token is not logged.
+      console.warn(`[supafleet] invitation mail not sent: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
   }
 
   /** The open invitations of an organization, for its managers. */

@@ -1,15 +1,14 @@
 // A new project's row, for a create and for a clone of a backup
-// (lib/backups/requests.ts): fresh secrets and ref, the owner's quota and the
-// host's admission checked, ports and subnet leased, all in one transaction.
+// (lib/backups/requests.ts): fresh secrets and ref, the organization's quota
+// (lib/projects/org-quota.ts) and the host's admission checked, ports and subnet leased, all in one transaction.
 import { randomUUID } from "node:crypto";
-import { STATUS } from "@/lib/domain";
-import { AccountDisabledError, QuotaExceededError } from "@/lib/errors";
+import { AccountDisabledError } from "@/lib/errors";
 import { encryptSecrets } from "@/lib/crypto/secret-box";
 import type { Prisma } from "@/lib/generated/prisma-sqlite/client";
-import { getSystemSettings } from "@/lib/settings/service";
 import { generateProjectSecrets } from "@/lib/stack/secrets";
 import type { ProjectCore } from "@/lib/projects/context";
-import { admit, budgetForUser, hostResources } from "@/lib/projects/admission";
+import { admit, hostResources } from "@/lib/projects/admission";
+import { assertOrgQuota, budgetForOrganization } from "@/lib/projects/org-quota";
 import { makeRoom } from "@/lib/projects/sleep-tier";
 import { leasePorts, retryOnUnique } from "@/lib/projects/leases";
 import { leaseSubnet } from "@/lib/projects/subnets";
@@ -32,9 +31,9 @@ export interface NewProjectOptions {
 }
 
 export async function insertNewProject(ctx: ProjectCore, ownerId: string, row: NewProject, opts: NewProjectOptions = {}) {
-  const settings = await getSystemSettings(ctx.db);
+  const organizationId = row.organizationId ?? ownerId;
   // Frozen projects hold memory the new one may need: the longest-frozen are stopped first (lib/projects/sleep-tier.ts).
-  await makeRoom(ctx, (await ctx.db.$transaction((tx) => budgetForUser(tx, ownerId))).memoryMb);
+  await makeRoom(ctx, (await ctx.db.$transaction((tx) => budgetForOrganization(tx, organizationId))).memoryMb);
   const secrets = await generateProjectSecrets();
   // Ports and subnets the engine's containers and networks hold, running or not, of any installation.
   const [held, subnetsInUse, host] = await Promise.all([
@@ -49,18 +48,15 @@ export async function insertNewProject(ctx: ProjectCore, ownerId: string, row: N
   return retryOnUnique(() => {
     const ref = generateRef();
     return ctx.db.$transaction(async (tx) => {
-      // Bumping the owner's row first takes its write lock: a second
-      // create by the same user waits here, then counts this project.
       const user = await tx.user.update({ where: { id: ownerId }, data: { quotaVersion: { increment: 1 } } });
       if (user.disabled) throw new AccountDisabledError();
-      const limit = user.projectQuota ?? settings.defaultProjectQuota;
-      const count = await tx.project.count({ where: { ownerId, status: { not: STATUS.REMOVED } } });
-      if (count >= limit) throw new QuotaExceededError(limit);
       // The organization's members act on it: the creator must be one who may create projects there.
-      const organizationId = row.organizationId ?? ownerId;
       if (organizationId === ownerId) await ensurePersonalOrganization(tx, user);
       else await requireRole(tx, organizationId, ownerId, "project.create");
-      const budget = await budgetForUser(tx, ownerId);
+      // Bumping the organization's row takes its write lock: a second create
+      // in it, by anyone, waits here, then counts this project.
+      await assertOrgQuota(tx, organizationId);
+      const budget = await budgetForOrganization(tx, organizationId);
       await admit(tx, host, budget.memoryMb);
       const created = await tx.project.create({
         data: {

@@ -6,13 +6,13 @@ import { sleepTierOf } from "@/lib/projects/sleep-tier";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { projectAccessWhere } from "@/lib/orgs/access";
 import type { OrgAction } from "@/lib/orgs/permissions";
-import { getSystemSettings } from "@/lib/settings/service";
 import type { SessionUser } from "@/lib/auth/actor";
 import { refSchema } from "@/lib/validations/project";
 import { secretsOf, type ProjectContext } from "@/lib/projects/context";
 import { projectAddress } from "@/lib/stack/address";
 import { upgradeBlocked, upgradeNote, upgradeTarget } from "@/lib/projects/upgrade-plan";
 import { STATUS } from "@/lib/domain";
+import { orgLimits, orgProjectCount } from "@/lib/projects/org-quota";
 
 export interface ProjectSummary {
   ref: string;
@@ -172,13 +172,10 @@ export async function listProjects(ctx: ProjectContext, actor: SessionUser, opts
 }
 
 /** "2 of 3 projects": what the user has and may have. */
+/** Projects in the actor's personal organization against its quota (the dashboard's figure; lib/projects/org-quota.ts). */
 export async function quotaFor(ctx: ProjectContext, actor: SessionUser): Promise<{ used: number; limit: number }> {
-  const [user, settings, used] = await Promise.all([
-    ctx.db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { projectQuota: true } }),
-    getSystemSettings(ctx.db),
-    ctx.db.project.count({ where: { ownerId: actor.id, status: { not: STATUS.REMOVED } } }),
-  ]);
-  return { used, limit: user.projectQuota ?? settings.defaultProjectQuota };
+  const limits = await orgLimits(ctx.db, actor.id);
+  return { used: await orgProjectCount(ctx.db, actor.id, limits.personal), limit: limits.projectQuota };
 }
 
 export async function listAllProjects(

@@ -101,6 +101,8 @@ export class ProjectService {
   quotaFor = (actor: SessionUser) => queries.quotaFor(this.ctx, actor);
   listAllProjects = (actor: SessionUser, opts?: { query?: string; take?: number; skip?: number }) => queries.listAllProjects(this.ctx, actor, opts);
   getProjectDetails = (actor: SessionUser, ref: string) => queries.getProjectDetails(this.ctx, actor, ref);
+  /** The same, asked for to show a person the keys ("Reveal"): the audit log records these (lib/audit/recorders.ts), not every check that reads them. */
+  revealSecrets = (actor: SessionUser, ref: string) => queries.getProjectDetails(this.ctx, actor, ref);
   listEvents = (actor: SessionUser, ref: string, opts?: Scope & { afterId?: number; take?: number }) => queries.listEvents(this.ctx, actor, ref, opts);
   /** The project page's live feed: the project, stored events after `afterId`, then live progress and status changes. */
   eventFeed = (actor: SessionUser, ref: string, opts?: { afterId?: number }) => eventFeed(this.ctx, actor, ref, opts);

@@ -142,7 +142,7 @@ export async function authenticateToken(db: Db, authorization: string | null, no
     // Conditional, so parallel requests of one token write once between them.
     await db.apiToken.updateMany({ where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: cutoff } }] }, data: { lastUsedAt: now } });
   }
-  return { user, tokenId: row.id, admin: row.admin && user.role === "ADMIN" };
+  return { user: { ...user, via: "api" }, tokenId: row.id, admin: row.admin && user.role === "ADMIN" };
 }
 
 /** Personal access tokens on the process's database; built by the composition root (lib/services.ts). */

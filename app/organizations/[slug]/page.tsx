@@ -41,7 +41,10 @@ export default async function OrganizationPage({ params }: { params: Promise<{ s
             {org.name}
           </h1>
           <p className="mt-1 text-sm text-zinc-500">
-            <span className="font-mono">{org.slug}</span> · your role: <span data-testid="my-role">{ORG_ROLE_NAMES[org.role]}</span>
+            <span className="font-mono">{org.slug}</span> · your role: <span data-testid="my-role">{ORG_ROLE_NAMES[org.role]}</span> ·{" "}
+            <Link href={`/organizations/${encodeURIComponent(org.slug)}/audit`} className="underline">
+              Audit log
+            </Link>
           </p>
         </div>
         <TitledCard title="Projects">

@@ -36,7 +36,7 @@ export async function deleteProjectAction(input: { ref: string; confirmRef: stri
 
 /** Keys and passwords are fetched on "Reveal", so they are not in the page's HTML. */
 export async function revealProjectSecretsAction(ref: string): Promise<ActionResult<ProjectDetails>> {
-  return runAction(async () => getProjectService().getProjectDetails(await requireUser(), ref));
+  return runAction(async () => getProjectService().revealSecrets(await requireUser(), ref));
 }
 
 export async function serviceStatusAction(ref: string): Promise<ActionResult<{ project: ProjectSummary; services: ServiceStatus[] }>> {
