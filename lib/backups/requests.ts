@@ -159,7 +159,7 @@ export async function requestUndelete(
         // Back in its organization, within that organization's quota (lib/projects/org-quota.ts).
         const organizationId = p.organizationId ?? p.ownerId;
         if (organizationId === p.ownerId) await ensurePersonalOrganization(tx, owner);
-        await assertOrgQuota(tx, organizationId);
+        await assertOrgQuota(tx, organizationId, p.ownerId);
         await admit(tx, host, budgetOf(p).memoryMb, p.id);
         await leasePorts(tx, p.id, config.portRange, held);
         if (config.subnetPool) await leaseSubnet(tx, p.id, config.subnetPool, subnetsInUse);

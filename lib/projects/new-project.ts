@@ -55,7 +55,7 @@ export async function insertNewProject(ctx: ProjectCore, ownerId: string, row: N
       else await requireRole(tx, organizationId, ownerId, "project.create");
       // Bumping the organization's row takes its write lock: a second create
       // in it, by anyone, waits here, then counts this project.
-      await assertOrgQuota(tx, organizationId);
+      await assertOrgQuota(tx, organizationId, ownerId);
       const budget = await budgetForOrganization(tx, organizationId);
       await admit(tx, host, budget.memoryMb);
       const created = await tx.project.create({

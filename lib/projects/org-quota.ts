@@ -18,6 +18,8 @@ export interface OrgLimits {
   personal: boolean;
   /** Projects it may hold (not counting removed ones). */
   projectQuota: number;
+  /** An administrator set this organization's quota (not a personal one's, not the default). */
+  granted: boolean;
 }
 
 /** The organization's project quota: its user's for a personal one, else its own, else the installation's default. */
@@ -28,8 +30,8 @@ export async function orgLimits(tx: Tx, organizationId: string): Promise<OrgLimi
     tx.systemSettings.findUnique({ where: { id: 1 }, select: { defaultProjectQuota: true } }),
   ]);
   const fallback = settings?.defaultProjectQuota ?? 2;
-  if (user) return { personal: true, projectQuota: user.projectQuota ?? fallback };
-  return { personal: false, projectQuota: org?.projectQuota ?? fallback };
+  if (user) return { personal: true, projectQuota: user.projectQuota ?? fallback, granted: false };
+  return { personal: false, projectQuota: org?.projectQuota ?? fallback, granted: org?.projectQuota != null };
 }
 
 /** Projects that count against the organization (a row without one is in its owner's personal organization). */
@@ -47,11 +49,22 @@ export async function orgProjectCount(tx: Tx, organizationId: string, personal: 
  * organization's row first: inside a transaction that takes its write lock,
  * so two members creating at once are serialised and the second counts the
  * first's project. The row must exist (ensurePersonalOrganization first).
+ *
+ * In an organization on the installation's defaults (no quota granted by an
+ * administrator) the creator's own quota also holds, over every project they
+ * created in any organization: anyone may make organizations (up to
+ * MAX_OWNED_ORGANIZATIONS), so without it one sign-up could hold twenty
+ * organizations' default quotas. The caller has bumped the creator's row
+ * (their creates are serialised too).
  */
-export async function assertOrgQuota(tx: Tx, organizationId: string): Promise<void> {
+export async function assertOrgQuota(tx: Tx, organizationId: string, creatorId: string): Promise<void> {
   await tx.organization.update({ where: { id: organizationId }, data: { quotaVersion: { increment: 1 } } });
   const limits = await orgLimits(tx, organizationId);
   if ((await orgProjectCount(tx, organizationId, limits.personal)) >= limits.projectQuota) throw new QuotaExceededError(limits.projectQuota);
+  if (limits.personal || limits.granted) return;
+  const own = await orgLimits(tx, creatorId);
+  const created = await tx.project.count({ where: { ownerId: creatorId, status: { not: STATUS.REMOVED } } });
+  if (created >= own.projectQuota) throw new QuotaExceededError(own.projectQuota);
 }
 
 /** The plan an organization's new projects run on: a personal one's user's (lib/projects/admission.ts), else its own, else the default plan. */

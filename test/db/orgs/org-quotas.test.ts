@@ -43,6 +43,24 @@ async function team(quota: number) {
 const live = (organizationId: string) => fx.db.project.count({ where: { organizationId, status: { not: STATUS.REMOVED } } });
 
 describe("quotas per organization", () => {
+  it("in organizations on the defaults the creator's own quota also holds, so twenty organizations are not twenty quotas", async () => {
+    const maker = await addUser(fx.db, `maker-${++n}@example.com`, { projectQuota: 2 });
+    const a = await orgs.create(maker, { name: `Side ${n}a` });
+    const b = await orgs.create(maker, { name: `Side ${n}b` });
+    await fx.service.createProject(maker, { name: "A1", organization: a.slug });
+    await fx.service.createProject(maker, { name: "B1", organization: b.slug });
+    // Both organizations have room by their own (default) quota; the creator has none left.
+    await expect(fx.service.createProject(maker, { name: "B2", organization: b.slug })).rejects.toThrow(/Project limit reached \(2\)/);
+    expect(await live(b.slug)).toBe(1);
+    // An organization an administrator granted a quota to counts only against that quota.
+    await plans.setOrganizationLimits(admin, { slug: b.slug, projectQuota: 3, planId: null });
+    await expect(fx.service.createProject(maker, { name: "B2", organization: b.slug })).resolves.toMatchObject({ name: "B2" });
+    await fx.service.waitForAllJobs();
+    // The host's capacity is shared with the next tests.
+    for (const p of await fx.db.project.findMany({ where: { ownerId: maker.id } })) await fx.service.deleteProject(maker, { ref: p.ref, confirmRef: p.ref });
+    await fx.service.waitForAllJobs();
+  });
+
   it("two members creating in one organization share its quota", async () => {
     const { owner, member, slug } = await team(2);
     await fx.service.createProject(owner, { name: "One", organization: slug });
