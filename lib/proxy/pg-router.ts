@@ -164,7 +164,9 @@ export class PgRouter {
     }
     const answer = await withDeadline(this.opts.route(serverName), this.limits.routeMs);
     if (client.destroyed) return;
-    if (!answer || answer.kind === "refuse") return refuseInTls(client, answer ? "unrecognized_name" : "internal_error");
+    // A host this installation does not serve: unrecognized_name; a project that cannot take connections now: handshake_failure.
+    if (!answer) return refuseInTls(client, "internal_error");
+    if (answer.kind === "refuse") return refuseInTls(client, answer.reason === "unknown_host" ? "unrecognized_name" : "handshake_failure");
     const upstream = await this.connectUpstream(answer.host, answer.port).catch((err: unknown) => {
       this.opts.warn?.(`Postgres front door: the pooler for ${serverName} at ${answer.host}:${answer.port} did not accept TLS: ${String(err)}`);
       return null;
@@ -281,7 +283,7 @@ function refuseBeforeTls(client: Socket, sqlState: string, message: string): voi
   client.destroySoon();
 }
 
-function refuseInTls(client: Socket, alert: "unrecognized_name" | "internal_error"): void {
+function refuseInTls(client: Socket, alert: "unrecognized_name" | "handshake_failure" | "internal_error"): void {
   if (client.destroyed) return;
   client.end(tlsAlert(alert));
   client.destroySoon();
