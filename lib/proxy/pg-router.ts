@@ -85,6 +85,12 @@ export class PgRouter {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** The port it listens on (0 before start). */
+  get port(): number {
+    const a = this.server?.address();
+    return a && typeof a === "object" ? a.port : 0;
+  }
+
   /** Open client connections (for tests and the admin's figures). */
   get connections(): number {
     return this.open;
