@@ -2,17 +2,18 @@
 // (lib/proxy/pg-router.ts) is for, from the TLS server name the client
 // dialled: `<ref>.<domain>`, `db.<ref>.<domain>` (where the Supabase CLI and
 // Supabase's own connection strings point), or the project's active custom
-// hostname. A project asleep for idleness is woken as an HTTP request would
-// wake it (lib/projects/wake-gate.ts), and the connection waits for it.
+// hostname. A project asleep for idleness is woken as an HTTP request wakes
+// it (lib/projects/idle.ts wakeProject: once, however many connections race),
+// and the router keeps trying its pooler while it starts.
 import { ACTIVE_STATUSES, isStatusIn, STATUS } from "@/lib/domain";
 import { HOSTNAME_STATUS } from "@/lib/domains/status";
 import type { ProjectContext } from "@/lib/projects/context";
-import { wakeGate } from "@/lib/projects/wake-gate";
+import { wakeProject } from "@/lib/projects/idle";
 import { refOfHost } from "@/lib/stack/address";
 import type { PgRouteAnswer } from "@/lib/proxy/pg-router";
 
-// Not a path any HTTP service answers: the gate then waits for every service (the pooler included) to be up.
-const WAKE_URI = "/postgres";
+/** How long a connection to a waking project keeps trying its pooler (a wake on the stand-ins takes 5-30 s). */
+export const PG_WAKE_MS = 60_000;
 
 /** The ref a server name names, or null. */
 export async function refOfServerName(ctx: ProjectContext, serverName: string): Promise<string | null> {
@@ -37,10 +38,11 @@ export async function pgRoute(ctx: ProjectContext, serverName: string, upstreamH
   if (!ref) return { kind: "refuse", reason: "unknown_host" };
   const p = await ctx.db.project.findFirst({ where: { ref, status: { not: STATUS.REMOVED } }, select: { status: true, ports: true } });
   if (!p) return { kind: "refuse", reason: "unknown_host" };
-  if (!isStatusIn(p.status, ACTIVE_STATUSES)) {
-    const gate = await wakeGate(ctx, ref, { api: true, uri: WAKE_URI }, wakeMs);
-    if (!gate.pass) return { kind: "refuse", reason: "unavailable" };
-  }
   const port = p.ports.find((l) => l.purpose === "POSTGRES")?.port;
-  return port ? { kind: "route", host: upstreamHost, port } : { kind: "refuse", reason: "unavailable" };
+  if (!port) return { kind: "refuse", reason: "unavailable" };
+  if (isStatusIn(p.status, ACTIVE_STATUSES)) return { kind: "route", host: upstreamHost, port };
+  const state = await wakeProject(ctx, ref);
+  if (state === "awake") return { kind: "route", host: upstreamHost, port };
+  if (state === "waking") return { kind: "route", host: upstreamHost, port, retryMs: wakeMs ?? PG_WAKE_MS };
+  return { kind: "refuse", reason: "unavailable" };
 }

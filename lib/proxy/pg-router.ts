@@ -13,10 +13,13 @@
 // gets a Postgres ErrorResponse (before TLS) or a TLS alert (mid-handshake),
 // then the socket is closed.
 import net, { type AddressInfo, type Socket } from "node:net";
+import { Opening } from "@/lib/proxy/pg-opening";
 import { classifyOpening, errorResponse, MAX_OPENING_BYTES, parseClientHello, sslRequest, tlsAlert } from "@/lib/proxy/pg-sni";
 
 /** Where a server name leads: a pooler to connect to, or a refusal the client hears as a TLS alert. */
-export type PgRouteAnswer = { kind: "route"; host: string; port: number } | { kind: "refuse"; reason: "unknown_host" | "unavailable" };
+export type PgRouteAnswer =
+  /** `retryMs`: the project is waking; its pooler may refuse for that long yet, so the router tries again until then. */
+  { kind: "route"; host: string; port: number; retryMs?: number } | { kind: "refuse"; reason: "unknown_host" | "unavailable" };
 
 export interface PgRouterLimits {
   /** Open connections from one source address. */
@@ -47,6 +50,8 @@ export interface PgRouterOptions {
   /** Problems worth an operator's eye (a pooler that does not answer); strangers' bad input is not logged. */
   warn?: (line: string) => void;
 }
+
+const RETRY_MS = 500;
 
 const NO_TLS_MESSAGE =
   "Supafleet's Postgres port routes by TLS server name: connect with sslmode=require (or stronger) to <ref>.<domain>, or use the project's own pooler port";
@@ -173,7 +178,7 @@ export class PgRouter {
     // A host this installation does not serve: unrecognized_name; a project that cannot take connections now: handshake_failure.
     if (!answer) return refuseInTls(client, "internal_error");
     if (answer.kind === "refuse") return refuseInTls(client, answer.reason === "unknown_host" ? "unrecognized_name" : "handshake_failure");
-    const upstream = await this.connectUpstream(answer.host, answer.port).catch((err: unknown) => {
+    const upstream = await this.upstreamFor(answer, () => client.destroyed).catch((err: unknown) => {
       this.opts.warn?.(`Postgres front door: the pooler for ${serverName} at ${answer.host}:${answer.port} did not accept TLS: ${String(err)}`);
       return null;
     });
@@ -187,6 +192,19 @@ export class PgRouter {
     client.resume();
   }
 
+  /** The pooler's connection; for a waking project, tried again every half second until `retryMs` has passed. */
+  private async upstreamFor(answer: { host: string; port: number; retryMs?: number }, gone: () => boolean): Promise<Socket> {
+    const deadline = Date.now() + (answer.retryMs ?? 0);
+    for (;;) {
+      try {
+        return await this.connectUpstream(answer.host, answer.port);
+      } catch (err) {
+        if (gone() || Date.now() + RETRY_MS >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
+    }
+  }
+
   /** Connects to a pooler and has it agree to TLS ('S' to our SSLRequest). */
   private connectUpstream(host: string, port: number): Promise<Socket> {
     return new Promise<Socket>((resolve, reject) => {
@@ -198,89 +216,20 @@ export class PgRouter {
       };
       const timer = setTimeout(() => fail("no answer in time"), this.limits.upstreamMs);
       upstream.once("error", (err) => fail(err.message));
+      // A published port whose container is not listening yet accepts and closes at once.
+      upstream.once("close", () => fail("closed before answering"));
       upstream.once("connect", () => upstream.write(sslRequest()));
       upstream.once("data", (d: Buffer) => {
         // Exactly 'S', and nothing after it before the handshake (CVE-2021-23222's lesson: no bytes may ride along).
         if (d.length !== 1 || d[0] !== 0x53) return fail(`answered ${JSON.stringify(d.subarray(0, 1).toString("latin1"))} instead of 'S'`);
         clearTimeout(timer);
         upstream.removeAllListeners("error");
+        upstream.removeAllListeners("close");
         upstream.on("error", () => upstream.destroy());
         upstream.pause();
         resolve(upstream);
       });
     });
-  }
-}
-
-/** The client's first bytes, read with one deadline for the whole opening and a bound on what is kept. */
-class Opening {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  private waiter: { need: number; resolve: (b: Buffer) => void; reject: (e: Error) => void } | undefined;
-  private failed: Error | undefined;
-  private readonly timer: NodeJS.Timeout;
-  private readonly onData = (d: Buffer) => {
-    this.chunks.push(d);
-    this.size += d.length;
-    if (this.size > MAX_OPENING_BYTES + 8) return this.fail(new Error("too much before a hello"));
-    this.wake();
-  };
-  private readonly onEnd = () => this.fail(new Error("the client left"));
-
-  constructor(
-    private readonly socket: Socket,
-    ms: number,
-  ) {
-    this.timer = setTimeout(() => this.fail(new Error("no hello in time")), ms);
-    socket.on("data", this.onData);
-    socket.once("end", this.onEnd);
-    socket.once("close", this.onEnd);
-  }
-
-  get buffered(): number {
-    return this.size;
-  }
-
-  get bytes(): Buffer {
-    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
-    return this.chunks[0] ?? Buffer.alloc(0);
-  }
-
-  consume(n: number): void {
-    const rest = this.bytes.subarray(n);
-    this.chunks = rest.length ? [rest] : [];
-    this.size = rest.length;
-  }
-
-  /** Resolves once `need` bytes are buffered. */
-  atLeast(need: number): Promise<Buffer> {
-    if (this.failed) return Promise.reject(this.failed);
-    if (this.size >= need) return Promise.resolve(this.bytes);
-    return new Promise((resolve, reject) => {
-      this.waiter = { need, resolve, reject };
-    });
-  }
-
-  done(): void {
-    clearTimeout(this.timer);
-    this.socket.off("data", this.onData);
-    this.socket.off("end", this.onEnd);
-    this.socket.off("close", this.onEnd);
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    if (w && this.size >= w.need) {
-      this.waiter = undefined;
-      w.resolve(this.bytes);
-    }
-  }
-
-  private fail(err: Error): void {
-    this.failed ??= err;
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.reject(err);
   }
 }
 

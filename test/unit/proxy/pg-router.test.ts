@@ -14,7 +14,7 @@ const ca = createPoolerCa();
 const cert = poolerCertificate(ca, ["abcdefghijklmnopqrst.example.test", "db.abcdefghijklmnopqrst.example.test"]);
 
 /** A pooler double: 'S' (or `answer`) to the SSLRequest, then TLS, then it says which name the client dialled. */
-async function startPooler(answer = "S"): Promise<{ port: number; close(): void }> {
+async function startPooler(answer = "S", listenPort = 0): Promise<{ port: number; close(): void }> {
   const server = net.createServer((raw) => {
     raw.once("data", (d: Buffer) => {
       if (!d.equals(sslRequest())) return void raw.destroy();
@@ -26,7 +26,7 @@ async function startPooler(answer = "S"): Promise<{ port: number; close(): void 
     });
     raw.on("error", () => undefined);
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise<void>((r) => server.listen(listenPort, "127.0.0.1", r));
   return { port: (server.address() as AddressInfo).port, close: () => server.close() };
 }
 
@@ -133,6 +133,25 @@ describe("the shared Postgres port", () => {
         await expect(viaSslRequest(port, "abcdefghijklmnopqrst.example.test")).rejects.toThrow(/internal error/i);
       },
     );
+  });
+
+  it("keeps trying the pooler of a waking project until it answers", async () => {
+    // A port nothing listens on yet: the pooler comes up 700 ms after the client arrives.
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+    const later = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const route = async (): Promise<PgRouteAnswer> => ({ kind: "route", host: "127.0.0.1", port: later, retryMs: 5_000 });
+    await withRouter(route, {}, async (port) => {
+      let late: { port: number; close(): void } | undefined;
+      const timer = setTimeout(() => void startPooler("S", later).then((p) => (late = p)), 700);
+      try {
+        expect(await viaSslRequest(port, "abcdefghijklmnopqrst.example.test")).toBe("pooler saw abcdefghijklmnopqrst.example.test");
+      } finally {
+        clearTimeout(timer);
+        late?.close();
+      }
+    });
   });
 
   it("caps the connections of one address", async () => {
