@@ -8,10 +8,13 @@
 // (PostgreSQL protocol docs, "SSL Session Encryption"). PostgreSQL 17 clients
 // may skip the request and open with the ClientHello ("direct" TLS,
 // sslnegotiation=direct, with ALPN "postgresql"). The ClientHello's
-// server_name extension (RFC 6066 §3) names the host the client dialled:
-// pgx, which the Supabase CLI uses, sends it by default (jackc/pgconn
-// config.go, configTLS: `sslsni` defaults to "1" and sets tls.Config.ServerName
-// to any host that is not an IP literal), as libpq does since PostgreSQL 14.
+// server_name extension (RFC 6066 §3) names the host the client dialled.
+// Clients send it by default: pgx as the Supabase CLI's Go code uses it
+// (jackc/pgconn v1.14.3, pinned in supabase/cli apps/cli-go/go.mod @627e534b;
+// config.go configTLS: `sslsni` defaults to "1" and sets tls.Config.ServerName
+// to any host that is not an IP literal), node-postgres as the CLI's npm build
+// 2.117.0 bundles it (Connection.upgradeToSSL sets `servername` for any host
+// that is not an IP), and libpq since PostgreSQL 14 (`sslsni=1`).
 
 export const SSL_REQUEST_CODE = 80877103;
 export const GSSENC_REQUEST_CODE = 80877104;
