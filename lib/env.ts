@@ -13,6 +13,7 @@ import { limitsEnvOf, limitsEnvShape, type LimitsEnv } from "@/lib/env-limits";
 import { orgsEnvOf, orgsEnvShape, type OrgsEnv } from "@/lib/env-orgs";
 import { checkMailEnv, mailEnvOf, mailEnvShape, type MailEnv } from "@/lib/env-mail";
 import { acmeEnvOf, acmeEnvShape, checkAcmeEnv, dnsResolverOf, type AcmeEnv } from "@/lib/env-acme";
+import { pgRouterEnvOf, pgRouterEnvShape, type PgRouterEnv } from "@/lib/env-pg";
 
 const HOSTNAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 // "service", "service@template-version" (one version only) or "*".
@@ -142,6 +143,7 @@ export const envSchema = z
     ...backupEnvShape,
     ...mailEnvShape,
     ...acmeEnvShape,
+    ...pgRouterEnvShape,
   })
   .superRefine((e, ctx) => {
     if ((e.SUPAFLEET_ADMIN_EMAIL === undefined) !== (e.SUPAFLEET_ADMIN_PASSWORD === undefined)) {
@@ -227,6 +229,8 @@ export interface Env extends LimitsEnv, OrgsEnv {
   acme: AcmeEnv | undefined;
   /** The DNS server custom hostnames are verified with (SUPAFLEET_DNS_RESOLVER); undefined: the system's. */
   dnsResolver: string | undefined;
+  /** The shared Postgres port routing by TLS server name (lib/proxy/pg-router.ts); undefined: off. Turns the pooler CA on. */
+  pgRouter: PgRouterEnv | undefined;
 }
 
 /** Pure: parse a given environment. Throws ConfigError naming each bad variable. */
@@ -291,6 +295,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     mail: mailEnvOf(e),
     acme: acmeEnvOf(e, e.SUPAFLEET_ROOT_DOMAIN),
     dnsResolver: dnsResolverOf(e),
+    pgRouter: pgRouterEnvOf(e),
   };
 }
 

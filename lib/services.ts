@@ -53,6 +53,7 @@ import { STATUS } from "@/lib/domain";
 import { StudioService } from "@/lib/studio/service";
 import { AuditLog } from "@/lib/audit/log";
 import { BACKUP_RULES, DOMAIN_RULES, INVITATION_RULES, MANAGEMENT_API_RULES, ORGANIZATION_RULES, PROJECT_RULES, audited } from "@/lib/audit/recorders";
+import { PgRouter } from "@/lib/proxy/pg-router";
 
 /** The account side: users, tokens, settings and the admin's tools, all on the one database. */
 export interface AccountServices {
@@ -80,6 +81,7 @@ interface Root {
   domains?: CustomDomainService;
   studio?: StudioService;
   audit?: AuditLog;
+  pgRouter?: PgRouter | null;
 }
 
 // The Management API's parts keep their own key: test/unit/api/function-routes.test.ts puts a recorder there.
@@ -221,8 +223,10 @@ function core(): ProjectCore {
       subnetPool: env.subnetPool,
       dbBindAddress: env.dbBindAddress,
       requireVerifiedEmail: env.mail !== undefined,
-      // With TLS for the site, Postgres gets TLS too, under the installation's pooler CA (kept beside the data).
-      poolerCa: env.nginx.tls ? loadOrCreatePoolerCa(join(env.dataDir, "pooler-ca")) : undefined,
+      // With TLS for the site or the shared Postgres port (which passes TLS through), Postgres gets TLS too,
+      // under the installation's pooler CA (kept beside the data).
+      poolerCa: env.nginx.tls || env.pgRouter ? loadOrCreatePoolerCa(join(env.dataDir, "pooler-ca")) : undefined,
+      pgRouterPort: env.pgRouter?.port,
       // Where the engine keeps volumes, when Supafleet can see it (it runs on the host); else its own data folder.
       diskPath: existsSync("/var/lib/docker") ? "/var/lib/docker" : env.dataDir,
     };
@@ -270,6 +274,24 @@ export function getStudioService(): StudioService {
     );
   }
   return r.studio;
+}
+
+/** The shared Postgres port (SUPAFLEET_PG_ROUTER), or null when it is off. lib/startup.ts starts it. */
+export function getPgRouter(): PgRouter | null {
+  const r = root();
+  if (r.pgRouter === undefined) {
+    const env = getEnv();
+    // The projects' ports listen on dbBindAddress; all interfaces include loopback.
+    const upstream = env.dbBindAddress === "0.0.0.0" ? "127.0.0.1" : env.dbBindAddress;
+    r.pgRouter = env.pgRouter
+      ? new PgRouter({
+          listen: env.pgRouter,
+          route: (serverName) => getProjectService().pgRoute(serverName, upstream),
+          warn: (line) => console.warn(`[supafleet] ${line}`),
+        })
+      : null;
+  }
+  return r.pgRouter;
 }
 
 /** Custom hostnames (lib/domains): verified with the configured resolver, certified by the ACME manager. */

@@ -9,7 +9,7 @@ import { installEgressBoot } from "@/lib/network/egress-boot";
 import { getMasterKey, getAuthSecret } from "@/lib/server-keys";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { describeError } from "@/lib/errors";
-import { getAccountServices, getAcmeManager, getBackupService, getDb, getProjectService, setInstallationId } from "@/lib/services";
+import { getAccountServices, getAcmeManager, getBackupService, getDb, getPgRouter, getProjectService, setInstallationId } from "@/lib/services";
 
 let started: Promise<void> | undefined;
 
@@ -58,6 +58,18 @@ export function runStartup(): Promise<void> {
     if (env.backups.schedule) getBackupService().startScheduler();
     // Certificates for the panel and every project: the first look now, then every minute.
     getAcmeManager()?.start();
+    // The shared Postgres port: a port already taken (a Postgres of the host's own on 5432) must not keep the panel down.
+    const pgRouter = getPgRouter();
+    const listen = env.pgRouter;
+    if (pgRouter && listen) {
+      await pgRouter.start().then(
+        (a) => console.info(`[supafleet] Postgres front door on ${a.address}:${a.port} (routes by TLS server name)`),
+        (err: unknown) =>
+          console.error(
+            `[supafleet] Postgres front door could not listen on ${listen.host}:${listen.port}: ${describeError(err)}; set SUPAFLEET_PG_ROUTER to another port, or off`,
+          ),
+      );
+    }
   })();
   return started;
 }

@@ -139,8 +139,11 @@ export class SettingsApi {
     // Session mode first: the CLI caches the first PRIMARY entry's URL for migrations, which it
     // runs in session mode (apps/cli-go/internal/link/link.go updatePoolerConfig rewrites upstream's
     // :6543 to :5432; Supafleet's ports are per project, so the session entry must come first).
+    // With the shared Postgres port on, the session entry is <ref>.<domain>:5432, where the CLI dials
+    // whatever the URL says (apps/cli-go/internal/utils/connect.go GetPoolerConfig sets Port = 5432).
+    // Upstream's strings carry no sslmode: the CLI insists on TLS itself (ConnectByUrl drops non-TLS fallbacks).
     const out = [];
-    if (d.dbPort) out.push(entry(d.dbPort, "session"));
+    if (d.publicDbPort) out.push(entry(d.publicDbPort, "session"));
     if (d.poolerPort) out.push(entry(d.poolerPort, "transaction"));
     return out;
   }

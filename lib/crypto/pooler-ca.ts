@@ -82,9 +82,14 @@ export function loadOrCreatePoolerCa(dir: string): PoolerCa {
   return ca;
 }
 
-/** The names a project's pooler answers for: its host (lib/stack/address.ts), and db.<host> where the Supabase CLI dials Postgres. */
-export function poolerHostNames(projectHost: string): string[] {
-  return [projectHost, `db.${projectHost}`];
+/**
+ * The names a project's pooler answers for: its host (lib/stack/address.ts),
+ * db.<host> where the Supabase CLI dials Postgres, and its active custom
+ * hostname (issue 29: "its own host: `<ref>.<domain>`, or the custom host").
+ * The certificate changes with the custom host, and the pooler is made again then (lib/domains/service.ts).
+ */
+export function poolerHostNames(projectHost: string, customHost?: string | null): string[] {
+  return customHost && customHost !== projectHost ? [projectHost, `db.${projectHost}`, customHost] : [projectHost, `db.${projectHost}`];
 }
 
 /** The P-256 key of a project's certificate, derived from the CA key and the names. */

@@ -41,15 +41,19 @@ export interface CustomDomainDeps {
 }
 
 // Auth and Storage take the public URL from the spec (lib/projects/context.ts specFor): each is made again alone.
-const RESTARTED: ServiceSettings[] = (["auth", "storage"] as const).map((service) => ({
+// With the pooler CA, so does the pooler: its certificate names the active custom hostname (lib/crypto/pooler-ca.ts).
+const restarted = (service: "auth" | "storage" | "supavisor"): ServiceSettings => ({
   service,
   what: "Custom domain",
   saved: EVENT.customDomainChanged,
   applied: EVENT.customDomainApplied,
   applyFailed: EVENT.customDomainApplyFailed,
-  appliedMessage: `${service} runs with the project's new public URL`,
-  failedReason: `${service === "auth" ? "Auth" : "Storage"} did not come back with the new public URL`,
-}));
+  appliedMessage: service === "supavisor" ? "the pooler serves a certificate for the project's hosts" : `${service} runs with the project's new public URL`,
+  failedReason:
+    service === "supavisor"
+      ? "The pooler did not come back with its new certificate"
+      : `${service === "auth" ? "Auth" : "Storage"} did not come back with the new public URL`,
+});
 
 type Row = {
   ref: string;
@@ -218,16 +222,17 @@ export class CustomDomainService {
   // behind it and makes auth, then storage, again from the spec as the row says when it runs.
   private async restartPublicServices(p: { id: string; ref: string; status: string }, what: string): Promise<void> {
     const running = isStatusIn(p.status, ACTIVE_STATUSES);
+    const services = this.ctx.config.poolerCa ? (["auth", "storage", "supavisor"] as const) : (["auth", "storage"] as const);
     await recordEvent(
       this.ctx.db,
       p,
       "INFO",
       EVENT.customDomainChanged,
-      running ? `${what}; restarting auth and storage only` : `${what}; it applies when the project starts`,
+      running ? `${what}; restarting ${services.join(", ")} only` : `${what}; it applies when the project starts`,
     );
     if (!running) return;
     this.ctx.jobs.start(p.ref, async (signal) => {
-      for (const s of RESTARTED) await applySettings(this.ctx, p.id, s, signal);
+      for (const s of services) await applySettings(this.ctx, p.id, restarted(s), signal);
     });
   }
 }

@@ -44,6 +44,12 @@ export interface ProjectServiceConfig {
    * the installation's key), and connection strings ask for TLS.
    */
   poolerCa?: PoolerCa;
+  /**
+   * The shared Postgres port (lib/proxy/pg-router.ts), when it is on: session
+   * connection strings name `<ref>.<domain>:<port>` there instead of the
+   * project's own port. Needs `poolerCa` (the router passes TLS through).
+   */
+  pgRouterPort?: number;
   /** The filesystem the engine keeps volumes on (admission checks its free space); unset: not checked. */
   diskPath?: string;
   /** Where project networks get their subnets; without it Docker's default pools decide (about 30 networks). */
@@ -178,8 +184,8 @@ export function specFor(
     budget: budgetOf(p),
     fileSizeLimitBytes: p.fileSizeLimitMb ? p.fileSizeLimitMb * 1024 * 1024 : undefined,
     dbBindAddress: ctx.config.dbBindAddress,
-    // The project's own names only: <ref>.<domain>, and db.<ref>.<domain> where the Supabase CLI dials.
-    poolerTls: ctx.config.poolerCa ? poolerCertificate(ctx.config.poolerCa, poolerHostNames(address.host)) : undefined,
+    // The project's own names only: <ref>.<domain>, db.<ref>.<domain> where the Supabase CLI dials, and its active custom hostname.
+    poolerTls: ctx.config.poolerCa ? poolerCertificate(ctx.config.poolerCa, poolerHostNames(address.host, customHost)) : undefined,
     publicUrl,
     imageOverrides: ctx.config.imageOverrides,
     healthIntervalMs: ctx.config.healthIntervalMs,

@@ -55,7 +55,10 @@ export interface ProjectDetails extends ProjectSummary {
   secretKey: string | null;
   jwksUrl: string;
   dbHost: string;
+  /** The project's own session-mode port on this host. */
   dbPort: number | null;
+  /** The port session connection strings name: the shared Postgres port when it is on (lib/proxy/pg-router.ts), else dbPort. */
+  publicDbPort: number | null;
   poolerPort: number | null;
   /** The gateway's port on the host (127.0.0.1; nginx routes the project's address to it). */
   gatewayPort: number | null;
@@ -213,6 +216,8 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
   const port = (purpose: PortPurpose) => p.ports.find((l) => l.purpose === purpose)?.port ?? null;
   const dbPort = port("POSTGRES");
   const poolerPort = port("POOLER");
+  // The shared port routes by TLS server name to this project's session pooler.
+  const publicDbPort = dbPort && ctx.config.pgRouterPort && ctx.config.poolerCa ? ctx.config.pgRouterPort : dbPort;
   const { host, url } = projectAddress(p.ref, ctx.config);
   const pw = encodeURIComponent(s.postgresPassword);
   // With the pooler CA the pooler speaks TLS; clients should insist on it.
@@ -227,12 +232,13 @@ export async function getProjectDetails(ctx: ProjectContext, actor: SessionUser,
     jwksUrl: `${url}/auth/v1/.well-known/jwks.json`,
     dbHost: host,
     dbPort,
+    publicDbPort,
     poolerPort,
     gatewayPort: port("KONG_HTTP"),
     dbPassword: s.postgresPassword,
     // Both go through Supavisor, as upstream publishes them: session mode
     // (5432, behaves like a direct connection) and transaction mode (6543).
-    directUrl: dbPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${dbPort}/postgres${params}` : null,
+    directUrl: publicDbPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${publicDbPort}/postgres${params}` : null,
     poolerUrl: poolerPort ? `postgresql://postgres.${p.ref}:${pw}@${host}:${poolerPort}/postgres${params}` : null,
     studioUrl: url,
     dbCaCertificate: ctx.config.poolerCa?.certPem ?? null,

@@ -8,7 +8,7 @@ import { PROJECT_FOR_SPEC, setStatus, specFor, type ProjectContext } from "@/lib
 import { projectEventSink, recordEvent } from "@/lib/projects/events";
 
 export interface ServiceSettings {
-  service: "auth" | "functions" | "storage";
+  service: "auth" | "functions" | "storage" | "supavisor";
   /** What is saved, as the event log names it. */
   what: string;
   saved: EventKind;

@@ -14,6 +14,7 @@ import { assertAdmin, parseOrThrow } from "@/lib/auth/actor";
 import { adoptionCandidateSchema, adoptStackSchema, frozenStopSchema, idleTimeoutSchema, nodeDrainSchema, purgeStackSchema } from "@/lib/validations/project";
 import { sweepIdle, wakeProject } from "@/lib/projects/idle";
 import { wakeGate, type GateRequest } from "@/lib/projects/wake-gate";
+import { pgRoute } from "@/lib/projects/pg-route";
 import { chargeAttempt, type CallOptions, type ClientOptions } from "@/lib/projects/throttle";
 import {
   applyProxy,
@@ -252,6 +253,8 @@ export class ProjectService {
   wakeProject = (ref: string) => wakeProject(this.ctx, ref);
   /** nginx asks before each request to a project asleep or waking: pass it to the gateway, or not (yet). */
   wakeGate = (ref: string, req: GateRequest, holdMs?: number) => wakeGate(this.ctx, ref, req, holdMs);
+  /** The shared Postgres port asks where a TLS server name leads (lib/projects/pg-route.ts); a sleeping project is woken. */
+  pgRoute = (serverName: string, upstreamHost: string, wakeMs?: number) => pgRoute(this.ctx, serverName, upstreamHost, wakeMs);
 
   /** The project's own idle timeout (null: the default). */
   async idleTimeoutOf(actor: SessionUser, ref: string): Promise<number | null> {

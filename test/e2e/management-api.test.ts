@@ -31,6 +31,7 @@ import { launchBrowser, signUp, snap } from "@/test/support/browser";
 import { ensureDockerHost } from "@/test/support/docker-host";
 import { ensureStandinImages, STANDIN_OVERRIDES_ENV } from "@/test/support/standin-images";
 import { startSupabaseCli, type SupabaseCliFront } from "@/test/support/supabase-cli";
+import { addHostsEntries, assertPortFree } from "@/test/support/etc-hosts";
 import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -45,7 +46,11 @@ let db: Db;
 beforeAll(async () => {
   docker = await ensureDockerHost();
   await ensureStandinImages(docker);
+  // The Supabase CLI dials the pooler host on 5432 whatever port it is given (README, "Use the Supabase CLI"):
+  // the shared Postgres port must be 5432 here, on loopback.
+  await assertPortFree(5432, "127.0.0.1", "the Supabase CLI test needs the shared Postgres port there");
   app = await startApp({
+    SUPAFLEET_PG_ROUTER: "127.0.0.1:5432",
     SUPAFLEET_IMAGE_OVERRIDES: STANDIN_OVERRIDES_ENV,
     SUPAFLEET_PORT_RANGE: "55800-55899",
     SUPAFLEET_ADMIN_EMAIL: "root@example.com",
@@ -377,6 +382,8 @@ describe("the Management API with real clients", () => {
     }>;
     expect(pooler.map((p) => p.pool_mode)).toEqual(["session", "transaction"]);
     expect(pooler[0]!.connection_string).toContain(`postgres.${ref}:[YOUR-PASSWORD]@`);
+    // Session mode through the shared Postgres port, as upstream's pooler host answers on 5432.
+    expect(pooler[0]!.connection_string).toBe(`postgresql://postgres.${ref}:[YOUR-PASSWORD]@${ref}.localhost:5432/postgres`);
     expect(await get(`/v1/projects/${ref}/config/storage`)).toMatchObject({ fileSizeLimit: expect.any(Number) });
     expect(await get(`/v1/projects/${ref}/billing/addons`)).toEqual({ selected_addons: [], available_addons: [] });
     expect((await get(`/v1/projects/${ref}/config/database/postgres`)).max_connections).toEqual(expect.any(Number));
@@ -491,12 +498,11 @@ describe("the Management API with real clients", () => {
       expect(await run("projects", "api-keys", "--project-ref", ref)).toContain("service_role");
       expect(await run("orgs", "list")).toContain(orgSlug);
 
-      // link caches the pooler's session URL (no database password needed for that).
+      // link caches the pooler's session URL (no database password needed for that): the shared Postgres port.
+      expect(app.logs()).toContain("Postgres front door on 127.0.0.1:5432");
       await run("link", "--project-ref", ref);
       expect(readFileSync(join(cli.workdir, "supabase", ".temp", "project-ref"), "utf8")).toBe(ref);
-      expect(readFileSync(join(cli.workdir, "supabase", ".temp", "pooler-url"), "utf8")).toMatch(
-        new RegExp(`^postgresql://postgres\\.${ref}@${ref}\\.localhost:\\d+/postgres$`),
-      );
+      expect(readFileSync(join(cli.workdir, "supabase", ".temp", "pooler-url"), "utf8")).toBe(`postgresql://postgres.${ref}@${ref}.localhost:5432/postgres`);
 
       await run("secrets", "set", "CLI_SECRET=from-the-cli", "--project-ref", ref);
       expect(await run("secrets", "list", "--project-ref", ref)).toContain("CLI_SECRET");
@@ -554,11 +560,15 @@ describe("the Management API with real clients", () => {
       expect(JSON.parse(await run("projects", "list", "-o", "json"))).not.toEqual(expect.arrayContaining([expect.objectContaining({ ref: made.ref })]));
       expect(await labelled(made.ref)).toBe(0);
 
-      // Migrations with an explicit --db-url (the session port; see the README for why not --linked).
+      // Migrations: fetch with an explicit --db-url (the project's own session port), then push and list
+      // --linked, as the CLI does them: to <ref>.localhost:5432 over TLS (through the shared Postgres port,
+      // by server name, to the project's pooler with its own certificate), as a temporary login role it
+      // asks the API for (no database password given).
       const row = await db.project.findUniqueOrThrow({ where: { ref }, include: { ports: true } });
       const password = (JSON.parse(decryptSecrets(Buffer.from(app.env.SUPAFLEET_MASTER_KEY!, "base64"), ref, row.secrets)) as { postgresPassword: string })
         .postgresPassword;
       const dbPort = row.ports.find((l) => l.purpose === "POSTGRES")!.port;
+      expect(dbPort).not.toBe(5432);
       const dbUrl = `postgresql://postgres.${ref}:${encodeURIComponent(password)}@127.0.0.1:${dbPort}/postgres?sslmode=disable`;
       mkdirSync(join(cli.workdir, "supabase", "migrations"), { recursive: true });
       // Named as `supabase migration new` names it: now, so after what the history holds.
@@ -567,8 +577,14 @@ describe("the Management API with real clients", () => {
       // The history already holds the migration the API applied (the test above): a user fetches it first, or db push refuses.
       await run("migration", "fetch", "--db-url", dbUrl);
       expect(readdirSync(join(cli.workdir, "supabase", "migrations")).some((f) => f.includes("cli_widgets"))).toBe(true);
-      await run("db", "push", "--db-url", dbUrl);
-      expect(await run("migration", "list", "--db-url", dbUrl)).toContain(gadgets);
+      // The CLI resolves the pooler host with getaddrinfo, which knows no *.localhost here.
+      const unhost = addHostsEntries([`${ref}.localhost`]);
+      try {
+        await run("db", "push", "--linked");
+        expect(await run("migration", "list", "--linked")).toContain(gadgets);
+      } finally {
+        unhost();
+      }
       // The same history the API reads.
       const history = (await call("GET", `/v1/projects/${ref}/database/migrations`, { token: aliceToken })).json as Array<{ version: string }>;
       expect(history.map((m) => m.version)).toContain(gadgets);

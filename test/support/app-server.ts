@@ -56,6 +56,8 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<A
     SUPAFLEET_EGRESS_RULES: "false",
     // Its lane's subnet pool (test/support/lanes.ts): apps of two lanes never lease from one pool.
     SUPAFLEET_SUBNET_POOL: laneSubnetPool().cidr,
+    // The shared Postgres port (5432 with HTTPS) is one per machine: only a test that asks for it gets it.
+    SUPAFLEET_PG_ROUTER: "off",
     ...extraEnv,
   };
   let output = "";

@@ -34,6 +34,21 @@ describe("parseEnv", () => {
     expect(errorOf({ SUPAFLEET_DB_BIND_ADDRESS: "example.org" })).toMatch(/SUPAFLEET_DB_BIND_ADDRESS.*IPv4/);
   });
 
+  it("opens the shared Postgres port on 5432 once the site speaks HTTPS, unless told otherwise", () => {
+    expect(parseEnv({}, "/srv").pgRouter).toBeUndefined();
+    expect(parseEnv({ SUPAFLEET_TLS_CERT: "/c/a", SUPAFLEET_TLS_KEY: "/c/b" }, "/srv").pgRouter).toEqual({ host: "0.0.0.0", port: 5432 });
+    expect(parseEnv({ SUPAFLEET_ACME_DIRECTORY: "https://acme.example/dir", SUPAFLEET_ACME_EMAIL: "ops@example.com" }, "/srv").pgRouter).toEqual({
+      host: "0.0.0.0",
+      port: 5432,
+    });
+    expect(parseEnv({ SUPAFLEET_TLS_CERT: "/c/a", SUPAFLEET_TLS_KEY: "/c/b", SUPAFLEET_PG_ROUTER: "off" }, "/srv").pgRouter).toBeUndefined();
+    expect(parseEnv({ SUPAFLEET_PG_ROUTER: "6432" }, "/srv").pgRouter).toEqual({ host: "0.0.0.0", port: 6432 });
+    expect(parseEnv({ SUPAFLEET_PG_ROUTER: "127.0.0.1:5432" }, "/srv").pgRouter).toEqual({ host: "127.0.0.1", port: 5432 });
+    for (const bad of ["0", "65536", "localhost:5432", "300.1.1.1:5432", "on", "5432,5433"]) {
+      expect(errorOf({ SUPAFLEET_PG_ROUTER: bad }), bad).toMatch(/SUPAFLEET_PG_ROUTER.*off, a port/);
+    }
+  });
+
   it("limits each client in nginx by default, on the app and on gated projects, and names a bad limit's variable", () => {
     expect(parseEnv({}, "/srv").nginxLimits).toEqual({
       app: { ratePerSec: 30, burst: 200, connections: 64 },

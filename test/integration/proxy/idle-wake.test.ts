@@ -4,8 +4,12 @@
 // same handler served by a small HTTP server standing in for the Next.js
 // app), which starts it once however many requests race and holds API
 // clients until the gateway can answer them. A project its owner paused
-// stays paused.
+// stays paused. The shared Postgres port (lib/proxy/pg-router.ts) wakes an
+// idle project too, and holds the connection until the pooler answers.
 import { readFileSync } from "node:fs";
+import pg from "pg";
+import { createPoolerCa } from "@/lib/crypto/pooler-ca";
+import { PgRouter } from "@/lib/proxy/pg-router";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProjectService } from "@/lib/projects/service";
 import type { SessionUser } from "@/lib/auth/actor";
@@ -23,14 +27,20 @@ let ref: string;
 let apiKey: string;
 
 let harness: WakeHarness | undefined;
+// The pooler speaks TLS (the shared port passes TLS through): an installation with the shared Postgres port has a pooler CA.
+const poolerCa = createPoolerCa();
+let router: PgRouter | undefined;
 
 beforeAll(async () => {
   // The stopped tier: idle projects are stopped at once, not frozen first (that tier: frozen-tier.test.ts).
-  harness = await startWakeHarness({ domain: DOMAIN, portRange: { start: 56400, end: 56499 }, config: { frozenStopMin: 0 } });
+  harness = await startWakeHarness({ domain: DOMAIN, portRange: { start: 56400, end: 56499 }, config: { frozenStopMin: 0, poolerCa } });
   ({ nginx, inst, service, user } = harness);
+  router = new PgRouter({ listen: { host: "127.0.0.1", port: 0 }, route: (name) => service.pgRoute(name, "127.0.0.1") });
+  await router.start();
 });
 
 afterAll(async () => {
+  await router?.stop();
   await harness?.close();
 });
 
@@ -103,12 +113,49 @@ describe("auto-pause and wake through nginx", () => {
     expect((await viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/", { apikey: apiKey })).status).toBe(200);
   });
 
+  it("wakes an idle project for a Postgres connection through the shared port, and holds it until the pooler answers", async () => {
+    const report = await service.sweepIdle(new Date(Date.now() + 5 * 60_000));
+    expect(report.paused).toEqual([ref]);
+    expect(await row()).toMatchObject({ status: "INACTIVE", pausedBy: "idle" });
+    const d = await service.getProjectDetails(user, ref);
+    const t0 = Date.now();
+    const c = pgClient(d.dbPassword);
+    await c.connect();
+    try {
+      expect((await c.query("select current_user as u")).rows).toEqual([{ u: "postgres" }]);
+    } finally {
+      await c.end();
+    }
+    console.info(`wake: a Postgres connection through the shared port answered ${Date.now() - t0} ms after it opened`);
+    await service.waitForIdle(ref);
+    const after = await row();
+    expect({ status: after.status, pausedBy: after.pausedBy }, after.statusReason ?? "").toEqual({ status: "ACTIVE_HEALTHY", pausedBy: null });
+  });
+
   it("leaves a project its owner paused on the paused page", async () => {
     await service.pauseProject(user, ref);
     const r = await viaNginx(nginx.port, `${ref}.${DOMAIN}`, "/rest/v1/", { apikey: apiKey });
     expect(r.status).toBe(503);
     expect(JSON.parse(r.body).message).toContain("paused");
     expect((await row()).status).toBe("INACTIVE");
-    expect((await service.listEvents(user, ref)).filter((e) => e.kind === "wake.requested")).toHaveLength(1);
+    // Nor does a Postgres connection wake it: the shared port refuses it (a handshake_failure alert).
+    const c = pgClient("x");
+    await expect(c.connect()).rejects.toThrow(/handshake failure|alert/i);
+    await c.end().catch(() => undefined);
+    expect((await service.listEvents(user, ref)).filter((e) => e.kind === "wake.requested")).toHaveLength(2);
+    expect((await row()).status).toBe("INACTIVE");
   });
 });
+
+/** node-postgres through the shared port, verify-full for the project's host. */
+function pgClient(password: string): pg.Client {
+  return new pg.Client({
+    host: "127.0.0.1",
+    port: router!.port,
+    user: `postgres.${ref}`,
+    password,
+    database: "postgres",
+    connectionTimeoutMillis: 40_000,
+    ssl: { ca: poolerCa.certPem, servername: `${ref}.${DOMAIN}`, rejectUnauthorized: true },
+  });
+}

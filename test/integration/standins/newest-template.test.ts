@@ -2,7 +2,7 @@
 // their own things in it (issue 27: a stack takes 15-30 s to make, these
 // suites a few seconds each): the stand-ins (REST, Storage, Functions, Auth),
 // the Management API's functions and SQL endpoint, scripts/smoke.mjs, and the
-// pooler's TLS. Each suite keeps its describe and test names; the project and
+// pooler's TLS and the shared Postgres port in front of it. Each suite keeps its describe and test names; the project and
 // its nginx come from test/support/standin-project.ts and are removed at the
 // end. Every suite uses names of its own (tables, buckets, functions,
 // secrets), so none depends on another's leftovers. The order matters only
@@ -13,6 +13,7 @@
 import { functionsApiSuite } from "@/test/integration/api/functions-suite";
 import { sqlBoundsSuite } from "@/test/integration/api/sql-bounds-suite";
 import { poolerTlsSuite } from "@/test/integration/projects/pooler-tls-suite";
+import { pgRouterSuite } from "@/test/integration/projects/pg-router-suite";
 import { smokeSuite } from "@/test/integration/smoke/smoke-suite";
 import { authDoubleSuite } from "@/test/integration/standins/auth-suite";
 import { functionsStandinSuite } from "@/test/integration/standins/functions-suite";
@@ -26,6 +27,7 @@ restStandinSuite(project);
 storageStandinSuite(project);
 functionsStandinSuite(project);
 poolerTlsSuite(project);
+pgRouterSuite(project);
 smokeSuite(project);
 functionsApiSuite(project);
 sqlBoundsSuite(project);

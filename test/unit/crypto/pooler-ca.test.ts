@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, createServer } from "node:tls";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPoolerCa, loadOrCreatePoolerCa, poolerCertificate } from "@/lib/crypto/pooler-ca";
+import { createPoolerCa, loadOrCreatePoolerCa, poolerCertificate, poolerHostNames } from "@/lib/crypto/pooler-ca";
 
 const dir = mkdtempSync(join(tmpdir(), "supafleet-pooler-ca-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,5 +66,19 @@ describe("the pooler CA", () => {
     const b = poolerCertificate(ca, ["b.example.com"]);
     expect(b.keyPem).not.toBe(a.keyPem);
     expect(new X509Certificate(b.certPem).serialNumber).not.toBe(new X509Certificate(a.certPem).serialNumber);
+  });
+});
+
+describe("a project's pooler names", () => {
+  it("are its host, db.<host>, and its active custom hostname when it has one", async () => {
+    expect(poolerHostNames("abcdefghijklmnopqrst.example.com")).toEqual(["abcdefghijklmnopqrst.example.com", "db.abcdefghijklmnopqrst.example.com"]);
+    const names = poolerHostNames("abcdefghijklmnopqrst.example.com", "db.customer.org");
+    expect(names).toEqual(["abcdefghijklmnopqrst.example.com", "db.abcdefghijklmnopqrst.example.com", "db.customer.org"]);
+    // A TLS client dialling the custom host verifies the project's certificate under the pooler CA.
+    const ca = createPoolerCa();
+    expect(await handshake(poolerCertificate(ca, names), ca.certPem, "db.customer.org")).toBe("ok");
+    await expect(handshake(poolerCertificate(ca, poolerHostNames("abcdefghijklmnopqrst.example.com")), ca.certPem, "db.customer.org")).rejects.toThrow(
+      /altnames|Hostname/i,
+    );
   });
 });
