@@ -50,10 +50,8 @@ import { challengeBoard } from "@/lib/acme/challenges";
 import { dnsProviderOf } from "@/lib/acme/dns/from-env";
 import { acmeDir, certificateHostsOf, certificateStore, hostsNeedingCertificates } from "@/lib/acme/hosts";
 import { STATUS } from "@/lib/domain";
-import { StudioService } from "@/lib/studio/service";
 import { AuditLog } from "@/lib/audit/log";
 import { BACKUP_RULES, DOMAIN_RULES, INVITATION_RULES, MANAGEMENT_API_RULES, ORGANIZATION_RULES, PROJECT_RULES, audited } from "@/lib/audit/recorders";
-import { PgRouter } from "@/lib/proxy/pg-router";
 
 /** The account side: users, tokens, settings and the admin's tools, all on the one database. */
 export interface AccountServices {
@@ -79,9 +77,7 @@ interface Root {
   images?: ImagePuller;
   accounts?: AccountServices;
   domains?: CustomDomainService;
-  studio?: StudioService;
   audit?: AuditLog;
-  pgRouter?: PgRouter | null;
 }
 
 // The Management API's parts keep their own key: test/unit/api/function-routes.test.ts puts a recorder there.
@@ -260,38 +256,6 @@ export function getProjectService(): ProjectService {
     );
   }
   return r.projects;
-}
-
-/** Studio sign-in by the Supafleet session (lib/studio/service.ts). */
-export function getStudioService(): StudioService {
-  const r = root();
-  if (!r.studio) {
-    const env = getEnv();
-    r.studio = new StudioService(
-      getDb(),
-      { rootDomain: env.rootDomain, publicScheme: env.publicScheme, publicPort: env.publicPort, masterKey: getMasterKey(env) },
-      getRateLimiter(),
-    );
-  }
-  return r.studio;
-}
-
-/** The shared Postgres port (SUPAFLEET_PG_ROUTER), or null when it is off. lib/startup.ts starts it. */
-export function getPgRouter(): PgRouter | null {
-  const r = root();
-  if (r.pgRouter === undefined) {
-    const env = getEnv();
-    // The projects' ports listen on dbBindAddress; all interfaces include loopback.
-    const upstream = env.dbBindAddress === "0.0.0.0" ? "127.0.0.1" : env.dbBindAddress;
-    r.pgRouter = env.pgRouter
-      ? new PgRouter({
-          listen: env.pgRouter,
-          route: (serverName) => getProjectService().pgRoute(serverName, upstream),
-          warn: (line) => console.warn(`[supafleet] ${line}`),
-        })
-      : null;
-  }
-  return r.pgRouter;
 }
 
 /** Custom hostnames (lib/domains): verified with the configured resolver, certified by the ACME manager. */

@@ -9,7 +9,8 @@ import { installEgressBoot } from "@/lib/network/egress-boot";
 import { getMasterKey, getAuthSecret } from "@/lib/server-keys";
 import { ensureInstallationId } from "@/lib/installation/service";
 import { describeError } from "@/lib/errors";
-import { getAccountServices, getAcmeManager, getBackupService, getDb, getPgRouter, getProjectService, setInstallationId } from "@/lib/services";
+import { getAccountServices, getAcmeManager, getBackupService, getDb, getProjectService, setInstallationId } from "@/lib/services";
+import { getPgRouter } from "@/lib/services-access";
 
 let started: Promise<void> | undefined;
 

@@ -5,7 +5,7 @@
 import type { NextRequest } from "next/server";
 import { errorJson } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/session";
-import { getStudioService } from "@/lib/services";
+import { getStudioService } from "@/lib/services-access";
 
 export async function POST(_req: NextRequest, ctx: { params: Promise<{ ref: string }> }): Promise<Response> {
   const { ref } = await ctx.params;

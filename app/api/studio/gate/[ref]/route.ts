@@ -5,7 +5,8 @@
 // credential only for a live Studio session of someone allowed now, which
 // is someone who may reveal the project's dashboard password anyway.
 import type { NextRequest } from "next/server";
-import { getProjectService, getStudioService } from "@/lib/services";
+import { getProjectService } from "@/lib/services";
+import { getStudioService } from "@/lib/services-access";
 import { handleStudioGate } from "@/lib/studio/http";
 
 async function handle(req: NextRequest, ctx: { params: Promise<{ ref: string }> }): Promise<Response> {

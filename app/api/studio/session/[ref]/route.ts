@@ -4,7 +4,7 @@
 import type { NextRequest } from "next/server";
 import { getEnv } from "@/lib/env";
 import { addressOf } from "@/lib/rate-limit";
-import { getStudioService } from "@/lib/services";
+import { getStudioService } from "@/lib/services-access";
 import { handleStudioSession } from "@/lib/studio/http";
 
 export async function GET(req: NextRequest, ctx: { params: Promise<{ ref: string }> }): Promise<Response> {
