@@ -14,6 +14,11 @@ export interface WakeReply {
   body: string;
 }
 
+/** A reply to nginx's subrequest or its follow-up, as the route handler's Response (a 204 carries no body). */
+export function wakeReplyResponse(reply: WakeReply): Response {
+  return new Response(reply.status === 204 || !reply.body ? null : reply.body, { status: reply.status, headers: reply.headers });
+}
+
 const RETRY_SECONDS = 3;
 
 const MESSAGES: Record<WakeState, { status: number; message: string; retry: boolean }> = {

@@ -10,18 +10,12 @@
 // own address would not.
 import type { NextRequest } from "next/server";
 import { getProjectService } from "@/lib/services";
-import { handleWakeRequest } from "@/lib/projects/wake-http";
+import { handleWakeRequest, wakeReplyResponse } from "@/lib/projects/wake-http";
 
 async function handle(req: NextRequest, ctx: { params: Promise<{ ref: string }> }): Promise<Response> {
   const { ref } = await ctx.params;
-  const reply = await handleWakeRequest(getProjectService(), ref, req);
-  return new Response(reply.status === 204 || !reply.body ? null : reply.body, { status: reply.status, headers: reply.headers });
+  return wakeReplyResponse(await handleWakeRequest(getProjectService(), ref, req));
 }
 
-export const GET = handle;
-export const POST = handle;
-export const PUT = handle;
-export const PATCH = handle;
-export const DELETE = handle;
-export const HEAD = handle;
-export const OPTIONS = handle;
+// nginx sends every method of the original request here.
+export { handle as GET, handle as POST, handle as PUT, handle as PATCH, handle as DELETE, handle as HEAD, handle as OPTIONS };

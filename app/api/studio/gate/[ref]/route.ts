@@ -8,17 +8,12 @@ import type { NextRequest } from "next/server";
 import { getProjectService } from "@/lib/services";
 import { getStudioService } from "@/lib/services-access";
 import { handleStudioGate } from "@/lib/studio/http";
+import { wakeReplyResponse } from "@/lib/projects/wake-http";
 
 async function handle(req: NextRequest, ctx: { params: Promise<{ ref: string }> }): Promise<Response> {
   const { ref } = await ctx.params;
-  const reply = await handleStudioGate(getStudioService(), getProjectService(), ref, req);
-  return new Response(reply.status === 204 || !reply.body ? null : reply.body, { status: reply.status, headers: reply.headers });
+  return wakeReplyResponse(await handleStudioGate(getStudioService(), getProjectService(), ref, req));
 }
 
-export const GET = handle;
-export const POST = handle;
-export const PUT = handle;
-export const PATCH = handle;
-export const DELETE = handle;
-export const HEAD = handle;
-export const OPTIONS = handle;
+// The subrequest keeps the original request's method.
+export { handle as GET, handle as POST, handle as PUT, handle as PATCH, handle as DELETE, handle as HEAD, handle as OPTIONS };
