@@ -2,7 +2,7 @@
 // signed response, so neither an update nor its answer can be forged or
 // replayed on the way. Pure functions of the bytes, the key and the clock.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { CLASS, RCODE_NAMES, TYPE, canonicalName, encodeName, parseMessage, readName } from "@/lib/acme/dns/wire";
+import { CLASS, RCODE_NAMES, TYPE, canonicalName, encodeName, parseMessage, readName, u16 } from "@/lib/acme/dns/wire";
 
 export interface TsigKey {
   /** the key's name, as the server knows it (e.g. "acme-update.") */
@@ -16,12 +16,6 @@ export interface TsigKey {
 export const FUDGE_SECONDS = 300;
 
 const ALGORITHM_NAMES: Record<TsigKey["algorithm"], string> = { "hmac-sha256": "hmac-sha256" };
-
-function u16(n: number): Buffer {
-  const b = Buffer.alloc(2);
-  b.writeUInt16BE(n);
-  return b;
-}
 
 function u48(n: number): Buffer {
   const b = Buffer.alloc(6);

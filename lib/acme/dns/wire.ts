@@ -24,7 +24,8 @@ export function encodeName(name: string): Buffer {
   return Buffer.concat([...parts.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, "ascii")])), Buffer.from([0])]);
 }
 
-function u16(n: number): Buffer {
+/** A 16-bit big-endian field (DNS wire format, RFC 1035 §4.1). */
+export function u16(n: number): Buffer {
   const b = Buffer.alloc(2);
   b.writeUInt16BE(n);
   return b;
