@@ -45,6 +45,8 @@ function details(over: Partial<ProjectDetails> = {}): ProjectDetails {
     status: "ACTIVE_HEALTHY",
     dbHost: `${REF}.example.test`,
     dbPort: 54012,
+    // Without the shared Postgres port, the session pooler's own port (lib/projects/queries.ts getProjectDetails).
+    publicDbPort: 54012,
     poolerPort: 54013,
     ...over,
   } as ProjectDetails;
