@@ -9,7 +9,7 @@ export interface SwarmTask {
   DesiredState?: string;
   CreatedAt?: string;
   UpdatedAt?: string;
-  Status?: { State?: string; Err?: string; Timestamp?: string; ContainerStatus?: { ContainerID?: string; ExitCode?: number } };
+  Status?: { State?: string; Err?: string; Timestamp?: string; ContainerStatus?: { ExitCode?: number } };
 }
 
 export interface SwarmServiceInfo {

@@ -70,13 +70,7 @@ export function swarmProvisioner(docker: Docker, installationId: string, opts: S
         console.warn(`[supafleet] images not checked on node ${node!.hostname}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    return applySwarmStack(docker, spec, spec.placement.nodeId, {
-      onEvent: o.onEvent,
-      signal: o.signal,
-      encrypted: opts.encrypted,
-      force,
-      probeEngine: engine ?? undefined,
-    });
+    return applySwarmStack(docker, spec, spec.placement.nodeId, { onEvent: o.onEvent, signal: o.signal, encrypted: opts.encrypted, force });
   };
   const pause = async (ref: string) => {
     await scaleSwarmStack(docker, ref, installationId, 0);

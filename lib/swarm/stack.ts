@@ -7,7 +7,6 @@ import type Docker from "dockerode";
 import { InvalidStateError, ResourceConflictError } from "@/lib/errors";
 import type { ServiceName, StackEvent, StackSpec } from "@/lib/stack/types";
 import { labelFilter, statusOf } from "@/lib/docker/client";
-import { probeOnce } from "@/lib/docker/probe";
 import { dependencyOrder, runGraph } from "@/lib/stack/run-graph";
 import {
   buildSwarmServiceSpecs,
@@ -28,8 +27,6 @@ export interface SwarmApplyOptions extends SwarmBuildOptions {
   pollMs?: number;
   /** Update this service even when its spec did not change (a new task from the same spec). */
   force?: ServiceName;
-  /** The pinned node's engine, where Supafleet reaches it: each service's check runs there as soon as its task starts. */
-  probeEngine?: Docker;
 }
 
 export async function ensureSwarmNetwork(docker: Docker, spec: StackSpec, body: Docker.NetworkCreateOptions): Promise<void> {
@@ -154,10 +151,7 @@ export async function applySwarmStack(docker: Docker, spec: StackSpec, nodeId: s
       const { id, changed } = await ensureService(docker, spec, svc, withConfigIds(svc, configIds), opts.force === svc.service);
       run.started();
       emit({ kind: "service.started", service: svc.service, message: `${svc.service} started` });
-      const check = spec.services.find((s) => s.service === svc.service)?.healthcheck;
-      const engine = opts.probeEngine;
-      const probe = engine && check ? async (containerId: string) => (await probeOnce(engine, containerId, check.test, check.timeoutMs)).ok : undefined;
-      await waitTaskRunning(docker, svc.service, id, { deadline: run.deadline, timeoutMs, pollMs, since: changed ? since : "", failed: run.failed, probe });
+      await waitTaskRunning(docker, svc.service, id, { deadline: run.deadline, timeoutMs, pollMs, since: changed ? since : "", failed: run.failed });
       emit({ kind: "service.healthy", service: svc.service, message: `${svc.service} healthy` });
     },
     { timeoutMs, deadline, signal: opts.signal, emit },

@@ -28,8 +28,6 @@ export async function nodeStates(docker: Docker): Promise<Map<string, string>> {
 
 /** Swarm task states in the words ServiceState uses (docker inspect's). */
 const TASK_TO_CONTAINER: Record<string, string> = {
-  // The container runs; Swarm waits for its health check's first pass.
-  starting: "running",
   running: "running",
   complete: "exited",
   failed: "exited",
@@ -58,10 +56,9 @@ export function serviceStateOf(svc: SwarmServiceInfo, tasks: SwarmTask[], nodes:
   const taskState = current.Status?.State ?? "pending";
   const state = TASK_TO_CONTAINER[taskState] ?? "created";
   const hasCheck = Boolean(svc.Spec.TaskTemplate && "ContainerSpec" in svc.Spec.TaskTemplate && svc.Spec.TaskTemplate.ContainerSpec?.HealthCheck);
-  // Swarm reports a task with a health check "running" only once the check has passed
-  // ("starting" until then, as the engine's health does), and shuts it down when it turns
-  // unhealthy: running means healthy.
-  const health = !hasCheck ? "none" : taskState === "running" ? "healthy" : "starting";
+  // Swarm reports a task with a health check "running" only once the check has passed,
+  // and shuts it down when it turns unhealthy: running means healthy.
+  const health = !hasCheck ? "none" : state === "running" ? "healthy" : "starting";
   return {
     ...base,
     state,
@@ -80,22 +77,15 @@ export async function inspectSwarmStack(docker: Docker, ref: string, installatio
 /** Failed tasks a start tolerates before giving up (Swarm restarts a failing task on its own). */
 export const MAX_FAILED_TASKS = 3;
 
-/** The service's own health check, run now in a task's container (where Supafleet reaches the node's engine). */
-export type TaskProbe = (containerId: string) => Promise<boolean>;
-
 /**
  * Resolves when the service's current task runs (past its health check).
- * Fails when its tasks keep failing, or at the deadline. With a probe, a
- * task still "starting" counts once the check passes when run now: Swarm
- * waits for the engine's first scheduled check, which Docker 20.10 runs one
- * interval after the start (no start interval), so every level of the
- * dependency order waited 5 s more than the service needed.
+ * Fails when its tasks keep failing, or at the deadline.
  */
 export async function waitTaskRunning(
   docker: Docker,
   service: string,
   serviceId: string,
-  opts: { deadline: number; timeoutMs: number; pollMs: number; since: string; failed: () => unknown; probe?: TaskProbe },
+  opts: { deadline: number; timeoutMs: number; pollMs: number; since: string; failed: () => unknown },
 ): Promise<void> {
   for (;;) {
     const stop = opts.failed();
@@ -103,8 +93,6 @@ export async function waitTaskRunning(
     // Only tasks of this start: an older failure (before a pause) says nothing now.
     const tasks = (await tasksOf(docker, serviceId)).filter((t) => (t.CreatedAt ?? "") >= opts.since);
     if (tasks.some((t) => t.DesiredState === "running" && t.Status?.State === "running")) return;
-    const starting = tasks.find((t) => t.DesiredState === "running" && t.Status?.State === "starting")?.Status?.ContainerStatus?.ContainerID;
-    if (starting && opts.probe && (await opts.probe(starting))) return;
     const failures = tasks.filter((t) => t.Status?.State === "failed" || t.Status?.State === "rejected");
     if (failures.length >= MAX_FAILED_TASKS) {
       const last = failures[0]!;

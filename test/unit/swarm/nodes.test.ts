@@ -103,14 +103,9 @@ describe("serviceStateOf", () => {
     );
     expect(s).toMatchObject({ service: "db", state: "running", health: "healthy", startedAt: "2026-12-01T00:00:00Z" });
   });
-  it("a task still starting runs, its health starting (as the engine says before its first check); a paused service (0 replicas) is exited", () => {
-    // A start ends once each service's own check passes, often before Swarm's first scheduled one
-    // (lib/swarm/tasks.ts waitTaskRunning): the project is healthy then, on Swarm as on one engine.
+  it("a task still starting is not running; a paused service (0 replicas) is exited", () => {
     expect(
       serviceStateOf(service("aaaaaaaaaaaaaaaaaaaa", "a", 1), [{ ID: "t1", NodeID: "a", DesiredState: "running", Status: { State: "starting" } }], ready),
-    ).toMatchObject({ state: "running", health: "starting" });
-    expect(
-      serviceStateOf(service("aaaaaaaaaaaaaaaaaaaa", "a", 1), [{ ID: "t1", NodeID: "a", DesiredState: "running", Status: { State: "preparing" } }], ready),
     ).toMatchObject({ state: "created", health: "starting" });
     expect(serviceStateOf(service("aaaaaaaaaaaaaaaaaaaa", "a", 1, { replicas: 0 }), [], ready)).toMatchObject({ state: "exited" });
   });
