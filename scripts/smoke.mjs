@@ -159,9 +159,15 @@ await check("create a table through /pg/ (postgres-meta) with the service key", 
 });
 
 await check("insert and select through REST", async () => {
-  const ins = await admin.from(table).insert({ note: "hello" }).select();
-  standinGuard();
   if (!tableReady) throw new Error("needs the table from the /pg/ check");
+  // PostgREST reloads its schema cache after `notify pgrst` on its own listener, not
+  // within the notifying statement: until then the new table is PGRST205. Wait for it, bounded.
+  let ins = await admin.from(table).insert({ note: "hello" }).select();
+  for (let i = 0; i < 20 && ins.error?.code === "PGRST205"; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    ins = await admin.from(table).insert({ note: "hello" }).select();
+  }
+  standinGuard();
   if (ins.error) throw new Error(`insert: ${ins.error.message}`);
   const sel = await anon.from(table).select("note").eq("note", "hello");
   standinGuard();
