@@ -34,21 +34,35 @@ export function budgetOf(p: { memoryMb: number | null; milliCpus: number | null 
   return { memoryMb: p.memoryMb ?? d.memoryMb, cpus: p.milliCpus !== null ? p.milliCpus / 1000 : d.cpus };
 }
 
-/** The plan a user's projects run on: their own, else the installation's default plan; null: neither (the template's default budget). */
-export async function effectivePlan(tx: Tx, userId: string): Promise<Plan | null> {
-  const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { plan: true } });
-  if (user.plan) return user.plan;
+/** The installation's default plan, if an administrator chose one. */
+export async function defaultPlan(tx: Tx): Promise<Plan | null> {
   const settings = await tx.systemSettings.findUnique({ where: { id: 1 }, select: { defaultPlanId: true } });
   return settings?.defaultPlanId ? tx.plan.findUnique({ where: { id: settings.defaultPlanId } }) : null;
 }
 
-/** The budget a new project of this user gets: their plan, else the default plan, else the template's (fileSizeLimitMb null: upstream's default). */
-export async function budgetForUser(tx: Tx, userId: string): Promise<{ memoryMb: number; milliCpus: number; fileSizeLimitMb: number | null }> {
-  const plan = await effectivePlan(tx, userId);
+/** The plan a user's projects run on: their own, else the installation's default plan; null: neither (the template's default budget). */
+export async function effectivePlan(tx: Tx, userId: string): Promise<Plan | null> {
+  const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { plan: true } });
+  return user.plan ?? defaultPlan(tx);
+}
+
+export interface NewProjectBudget {
+  memoryMb: number;
+  milliCpus: number;
+  fileSizeLimitMb: number | null;
+}
+
+/** A new project's budget from a plan; without one, the template's (fileSizeLimitMb null: upstream's default). */
+export function planBudget(plan: Pick<Plan, "memoryMb" | "milliCpus" | "fileSizeLimitMb"> | null): NewProjectBudget {
   const d = defaultBudget();
   return plan
     ? { memoryMb: plan.memoryMb, milliCpus: plan.milliCpus, fileSizeLimitMb: plan.fileSizeLimitMb }
     : { memoryMb: d.memoryMb, milliCpus: Math.round(d.cpus * 1000), fileSizeLimitMb: null };
+}
+
+/** The budget a new project of this user gets: their plan, else the default plan, else the template's. */
+export async function budgetForUser(tx: Tx, userId: string): Promise<NewProjectBudget> {
+  return planBudget(await effectivePlan(tx, userId));
 }
 
 export interface Commitment {

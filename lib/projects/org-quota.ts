@@ -9,8 +9,7 @@
 import { STATUS } from "@/lib/domain";
 import type { Plan, Prisma } from "@/lib/generated/prisma-sqlite/client";
 import { QuotaExceededError } from "@/lib/errors";
-import { defaultBudget } from "@/lib/stack/limits";
-import { effectivePlan } from "@/lib/projects/admission";
+import { defaultPlan, effectivePlan, planBudget, type NewProjectBudget } from "@/lib/projects/admission";
 
 type Tx = Prisma.TransactionClient;
 
@@ -72,16 +71,10 @@ export async function orgPlan(tx: Tx, organizationId: string): Promise<Plan | nu
   if (await tx.user.findUnique({ where: { id: organizationId }, select: { id: true } })) return effectivePlan(tx, organizationId);
   const org = await tx.organization.findUnique({ where: { id: organizationId }, select: { planId: true } });
   const own = org?.planId ? await tx.plan.findUnique({ where: { id: org.planId } }) : null;
-  if (own) return own;
-  const settings = await tx.systemSettings.findUnique({ where: { id: 1 }, select: { defaultPlanId: true } });
-  return settings?.defaultPlanId ? tx.plan.findUnique({ where: { id: settings.defaultPlanId } }) : null;
+  return own ?? defaultPlan(tx);
 }
 
 /** The budget a new project in the organization gets (as lib/projects/admission.ts budgetForUser, per organization). */
-export async function budgetForOrganization(tx: Tx, organizationId: string): Promise<{ memoryMb: number; milliCpus: number; fileSizeLimitMb: number | null }> {
-  const plan = await orgPlan(tx, organizationId);
-  const d = defaultBudget();
-  return plan
-    ? { memoryMb: plan.memoryMb, milliCpus: plan.milliCpus, fileSizeLimitMb: plan.fileSizeLimitMb }
-    : { memoryMb: d.memoryMb, milliCpus: Math.round(d.cpus * 1000), fileSizeLimitMb: null };
+export async function budgetForOrganization(tx: Tx, organizationId: string): Promise<NewProjectBudget> {
+  return planBudget(await orgPlan(tx, organizationId));
 }

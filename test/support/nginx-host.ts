@@ -148,3 +148,21 @@ export async function sendViaNginx(
     req.end(body);
   });
 }
+
+/**
+ * An HTTPS GET to nginx's TLS port for `host` (SNI and Host), trusting only `ca`: what a client that
+ * validates against the test CA's root sees, with the served certificate's serial and names.
+ */
+export async function viaNginxTls(port: number, host: string, ca: string): Promise<{ status: number; body: string; serial: string; altNames: string }> {
+  const { request } = await import("node:https");
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, servername: host, headers: { host }, ca, agent: false }, (res) => {
+      let body = "";
+      const peer = (res.socket as import("node:tls").TLSSocket).getPeerCertificate();
+      res.on("data", (d: Buffer) => (body += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, serial: peer.serialNumber, altNames: peer.subjectaltname ?? "" }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}

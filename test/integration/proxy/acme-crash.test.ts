@@ -10,8 +10,6 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { request as httpsRequest } from "node:https";
-import type { TLSSocket } from "node:tls";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CertificateStore } from "@/lib/acme/certificate-store";
@@ -19,7 +17,7 @@ import { issuedCertificates } from "@/lib/acme/hosts";
 import type { TickReport } from "@/lib/acme/manager";
 import { migrate } from "@/lib/db/migrate";
 import type { AcmeChildConfig } from "@/test/support/acme-app-child";
-import { NGINX_BIN, startNginx, viaNginx, type NginxHost } from "@/test/support/nginx-host";
+import { NGINX_BIN, startNginx, viaNginx, viaNginxTls, type NginxHost } from "@/test/support/nginx-host";
 import { startPebble, type Pebble } from "@/test/support/pebble";
 import { freePort } from "@/test/support/postgres-server";
 import { tempFolder } from "@/test/support/temp-folder";
@@ -90,18 +88,7 @@ function nginxConsistent(): void {
   }
 }
 
-function viaTls(host: string): Promise<{ status: number; body: string; serial: string }> {
-  return new Promise((res, rej) => {
-    const req = httpsRequest({ host: "127.0.0.1", port: cfg.nginx.httpsPort, servername: host, headers: { host }, ca: root, agent: false }, (r) => {
-      let body = "";
-      const serial = (r.socket as TLSSocket).getPeerCertificate().serialNumber;
-      r.on("data", (d: Buffer) => (body += d.toString()));
-      r.on("end", () => res({ status: r.statusCode ?? 0, body, serial }));
-    });
-    req.on("error", rej);
-    req.end();
-  });
-}
+const viaTls = (host: string) => viaNginxTls(cfg.nginx.httpsPort, host, root);
 
 beforeAll(async () => {
   nginx = await startNginx();

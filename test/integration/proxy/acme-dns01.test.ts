@@ -8,8 +8,6 @@
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createTcpServer, type Socket } from "node:net";
-import { request as httpsRequest } from "node:https";
-import type { TLSSocket } from "node:tls";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { challengeBoard } from "@/lib/acme/challenges";
@@ -28,7 +26,7 @@ import { renderWithCertificates } from "@/lib/proxy/app-proxy";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import type { ProxyProject } from "@/lib/proxy/render-nginx-config";
 import { startKnot, type Knot } from "@/test/support/knot";
-import { startNginx, viaNginx, type NginxHost } from "@/test/support/nginx-host";
+import { startNginx, viaNginx, viaNginxTls, type NginxHost } from "@/test/support/nginx-host";
 import { startPebble, type Pebble } from "@/test/support/pebble";
 import { freePort } from "@/test/support/postgres-server";
 import { tempFolder } from "@/test/support/temp-folder";
@@ -97,18 +95,7 @@ async function challengeRecords(): Promise<string[]> {
   return txtValues(parseMessage(await exchangeTcp(knot.host, knot.port, buildTxtQuery(4242, name), 3000)), name);
 }
 
-function viaTls(host: string): Promise<{ status: number; body: string; serial: string; altNames: string }> {
-  return new Promise((res, rej) => {
-    const req = httpsRequest({ host: "127.0.0.1", port: httpsPort, servername: host, headers: { host }, ca: root, agent: false }, (r) => {
-      let body = "";
-      const peer = (r.socket as TLSSocket).getPeerCertificate();
-      r.on("data", (d: Buffer) => (body += d.toString()));
-      r.on("end", () => res({ status: r.statusCode ?? 0, body, serial: peer.serialNumber, altNames: peer.subjectaltname ?? "" }));
-    });
-    req.on("error", rej);
-    req.end();
-  });
-}
+const viaTls = (host: string) => viaNginxTls(httpsPort, host, root);
 
 beforeAll(async () => {
   nginx = await startNginx();

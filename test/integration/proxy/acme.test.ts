@@ -7,7 +7,6 @@
 // plain HTTP servers (routing itself is test/integration/proxy/routing.test.ts's).
 import { statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { challengeBoard, challengeReply } from "@/lib/acme/challenges";
@@ -22,7 +21,7 @@ import { STATUS } from "@/lib/domain";
 import { renderWithCertificates } from "@/lib/proxy/app-proxy";
 import { NginxApplier } from "@/lib/proxy/nginx-applier";
 import type { ProxyProject } from "@/lib/proxy/render-nginx-config";
-import { startNginx, viaNginx, type NginxHost } from "@/test/support/nginx-host";
+import { startNginx, viaNginx, viaNginxTls, type NginxHost } from "@/test/support/nginx-host";
 import { startPebble, type Pebble } from "@/test/support/pebble";
 import { freePort } from "@/test/support/postgres-server";
 import { tempFolder } from "@/test/support/temp-folder";
@@ -71,19 +70,7 @@ function manager(directoryUrl: string): AcmeManager {
   });
 }
 
-/** An HTTPS request to nginx for `host`, validated against Pebble's root only; with the served certificate's serial. */
-function viaTls(host: string): Promise<{ status: number; body: string; serial: string }> {
-  return new Promise((res, rej) => {
-    const req = httpsRequest({ host: "127.0.0.1", port: httpsPort, servername: host, headers: { host }, ca: root, agent: false }, (r) => {
-      let body = "";
-      const serial = (r.socket as import("node:tls").TLSSocket).getPeerCertificate().serialNumber;
-      r.on("data", (d: Buffer) => (body += d.toString()));
-      r.on("end", () => res({ status: r.statusCode ?? 0, body, serial }));
-    });
-    req.on("error", rej);
-    req.end();
-  });
-}
+const viaTls = (host: string) => viaNginxTls(httpsPort, host, root);
 
 beforeAll(async () => {
   nginx = await startNginx();
