@@ -18,14 +18,15 @@ export const PG_WAKE_MS = 60_000;
 /** The ref a server name names, or null. */
 export async function refOfServerName(ctx: ProjectContext, serverName: string): Promise<string | null> {
   const name = serverName.toLowerCase();
+  // The project's own names first, without a query: no custom hostname lies under the installation's
+  // domain (lib/validations/custom-domain.ts rules it out), so the two never overlap.
+  const own = refOfHost(name, ctx.config) ?? (name.startsWith("db.") ? refOfHost(name.slice(3), ctx.config) : null);
+  if (own) return own;
   const custom = await ctx.db.customDomain.findFirst({
     where: { hostname: name, status: HOSTNAME_STATUS.active, project: { status: { not: STATUS.REMOVED } } },
     select: { ref: true },
   });
-  if (custom) return custom.ref;
-  const own = refOfHost(name, ctx.config);
-  if (own) return own;
-  return name.startsWith("db.") ? refOfHost(name.slice(3), ctx.config) : null;
+  return custom?.ref ?? null;
 }
 
 /**
