@@ -32,6 +32,7 @@ import {
 } from "@/lib/validations/organization";
 import { renameProjectSchema, transferProjectSchema } from "@/lib/validations/project";
 import { cloneBackupSchema, projectRefInput } from "@/lib/validations/backup";
+import { organizationOf } from "@/lib/orgs/access";
 
 type Args = readonly unknown[];
 interface Rule {
@@ -50,7 +51,7 @@ const refOut = (result: unknown) => z.object({ ref: z.string() }).parse(result).
 /** A project's organization (a row without one is in its owner's personal organization). */
 async function orgOfRef(db: Db, ref: string): Promise<string | null> {
   const p = await db.project.findUnique({ where: { ref }, select: { organizationId: true, ownerId: true } });
-  return p ? (p.organizationId ?? p.ownerId) : null;
+  return p ? organizationOf(p) : null;
 }
 
 async function orgOfSlug(db: Db, slug: string): Promise<string | null> {

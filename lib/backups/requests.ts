@@ -18,6 +18,7 @@ import { leaseSubnet } from "@/lib/projects/subnets";
 import type { BackupContext } from "@/lib/backups/context";
 import { runClone, runRestore } from "@/lib/backups/restore";
 import { isTemplateVersion, templateImage } from "@/lib/stack/template";
+import { organizationOf } from "@/lib/orgs/access";
 
 /**
  * Whether a backup can go back into a stack of the given template version: a
@@ -104,7 +105,7 @@ export async function requestClone(b: BackupContext, actor: SessionUser, input: 
     b.projects,
     actor.id,
     // In the source's organization, if the actor may create projects there.
-    { name: input.name, region: source.region, stackVersion: backupRow.stackVersion, organizationId: source.organizationId ?? source.ownerId },
+    { name: input.name, region: source.region, stackVersion: backupRow.stackVersion, organizationId: organizationOf(source) },
     {
       alsoWrite: async (tx, projectId) => {
         await tx.restore.create({
@@ -157,7 +158,7 @@ export async function requestUndelete(
       db.$transaction(async (tx) => {
         const owner = await tx.user.update({ where: { id: p.ownerId }, data: { quotaVersion: { increment: 1 } } });
         // Back in its organization, within that organization's quota (lib/projects/org-quota.ts).
-        const organizationId = p.organizationId ?? p.ownerId;
+        const organizationId = organizationOf(p);
         if (organizationId === p.ownerId) await ensurePersonalOrganization(tx, owner);
         await assertOrgQuota(tx, organizationId, p.ownerId);
         await admit(tx, host, budgetOf(p).memoryMb, p.id);

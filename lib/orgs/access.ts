@@ -7,6 +7,11 @@
 import type { OrgRole } from "@/lib/domain";
 import { rolesFor, type OrgAction } from "@/lib/orgs/permissions";
 
+/** A project's organization: a row written without one is in its owner's personal organization (whose id is the owner's). */
+export function organizationOf(p: { organizationId?: string | null; ownerId: string }): string {
+  return p.organizationId ?? p.ownerId;
+}
+
 /** The Prisma where-fragment: projects `userId` may take `action` on. */
 export function projectAccessWhere(userId: string, action: OrgAction) {
   return {

@@ -9,6 +9,7 @@ import { usageSeries, type UsagePoint } from "@/lib/projects/usage";
 import { DEFAULT_FROZEN_STOP_MIN } from "@/lib/projects/sleep-tier";
 import { roleIn } from "@/lib/orgs/membership";
 import { projectCapabilities, type ProjectCapabilities } from "@/lib/orgs/capabilities";
+import { organizationOf } from "@/lib/orgs/access";
 
 export interface ProjectPageView {
   project: ProjectSummary;
@@ -30,7 +31,7 @@ export async function projectPageView(
 ): Promise<ProjectPageView> {
   const row = await findOwned(ctx, actor, ref, { action: "project.read" });
   const [role, usage, settings] = await Promise.all([
-    roleIn(ctx.db, row.organizationId ?? row.ownerId, actor.id),
+    roleIn(ctx.db, organizationOf(row), actor.id),
     want.usage ? usageSeries(ctx, row.id) : undefined,
     want.idle ? getSystemSettings(ctx.db) : undefined,
   ]);

@@ -13,6 +13,7 @@ import { DEFAULT_FILE_SIZE_LIMIT_BYTES } from "@/lib/stack/build-stack-spec";
 import { InvalidStateError, ValidationError } from "@/lib/errors";
 import { budgetForUser } from "@/lib/projects/admission";
 import { applySettings, recordSettingsSaved, STORAGE_SETTINGS } from "@/lib/projects/service-settings";
+import { organizationOf } from "@/lib/orgs/access";
 
 const MIB = 1024 * 1024;
 
@@ -36,7 +37,7 @@ export async function transferProject(ctx: ProjectContext, actor: SessionUser, i
   const { ref, organization } = parseOrThrow(transferProjectSchema, input);
   return ctx.jobs.withLock(ref, async () => {
     const p = await findOwned(ctx, actor, ref, { action: "project.settings" });
-    const from = p.organizationId ?? p.ownerId;
+    const from = organizationOf(p);
     if (from === organization) return { ref, organizationId: from };
     await ctx.db.$transaction(async (tx) => {
       if (organization === actor.id) await ensurePersonalOrganization(tx, actor);

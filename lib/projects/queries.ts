@@ -4,7 +4,7 @@ import { DISK_READ_ONLY_PERCENT, diskState } from "@/lib/projects/disk-guard";
 import type { PortPurpose, ProjectStatus, SleepTier } from "@/lib/domain";
 import { sleepTierOf } from "@/lib/projects/sleep-tier";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
-import { projectAccessWhere } from "@/lib/orgs/access";
+import { organizationOf, projectAccessWhere } from "@/lib/orgs/access";
 import type { OrgAction } from "@/lib/orgs/permissions";
 import type { SessionUser } from "@/lib/auth/actor";
 import { refSchema } from "@/lib/validations/project";
@@ -144,7 +144,7 @@ export function summary(ctx: ProjectContext, p: SummaryRow): ProjectSummary {
     upgradeBlocked: upgradeBlocked(ctx, p.stackVersion),
     upgradeNote: upgradeNote(ctx, p.stackVersion),
     sleepTier: sleepTierOf(p),
-    organizationId: p.organizationId ?? p.ownerId,
+    organizationId: organizationOf(p),
     ...(p.owner ? { owner: { id: p.owner.id, email: p.owner.email } } : {}),
     ...(p.dbSizeMb != null && p.dbDiskQuotaMb != null && p.dbSizeAt
       ? {
