@@ -5,13 +5,12 @@ import { withWalArchive, type ArchiveSettings, type RecoveryTarget } from "@/lib
 import type { Db } from "@/lib/db/client";
 import type { PortPurpose, ProjectStatus } from "@/lib/domain";
 import { describeError, InvalidStateError } from "@/lib/errors";
-import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { poolerCertificate, poolerHostNames, type PoolerCa } from "@/lib/crypto/pooler-ca";
 import { projectAddress, projectHosts, projectPublicUrl } from "@/lib/stack/address";
 import { siteUrlFollowing, withExternalHosts } from "@/lib/stack/custom-host";
 import { HOSTNAME_STATUS } from "@/lib/domains/status";
 import { buildStackSpec } from "@/lib/stack/build-stack-spec";
-import type { ProjectSecrets } from "@/lib/stack/secrets";
+import { openProjectSecrets, type ProjectSecrets } from "@/lib/stack/secrets";
 import type { AuthSettings } from "@/lib/stack/auth-config";
 import type { StackSpec } from "@/lib/stack/types";
 import type { JobRunner } from "@/lib/projects/jobs";
@@ -140,7 +139,7 @@ export async function setStatus(ctx: ProjectContext, id: string, status: Project
 }
 
 export function secretsOf(ctx: ProjectContext, p: { ref: string; secrets: string }): ProjectSecrets {
-  return JSON.parse(decryptSecrets(ctx.config.masterKey, p.ref, p.secrets)) as ProjectSecrets;
+  return openProjectSecrets(ctx.config.masterKey, p);
 }
 
 export function sealedMetadataOf(ctx: ProjectContext, p: ProjectForSpec): string {

@@ -4,6 +4,7 @@
 // them and no other project does.
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
+import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
 
 export interface ProjectSecrets {
@@ -140,4 +141,9 @@ export async function verifyProjectKey(jwtSecret: string, key: string): Promise<
   } catch {
     throw new InvalidProjectKeyError();
   }
+}
+
+/** A project's secrets as the database keeps them: sealed with the master key, bound to the ref (lib/crypto/secret-box.ts). */
+export function openProjectSecrets(masterKey: Buffer, p: { ref: string; secrets: string }): ProjectSecrets {
+  return JSON.parse(decryptSecrets(masterKey, p.ref, p.secrets)) as ProjectSecrets;
 }

@@ -27,13 +27,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import type { SessionUser } from "@/lib/auth/actor";
-import { decryptSecrets } from "@/lib/crypto/secret-box";
 import { STATUS } from "@/lib/domain";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { projectAccessWhere } from "@/lib/orgs/access";
 import type { OrgAction } from "@/lib/orgs/permissions";
 import { STUDIO_SESSION_PATH } from "@/lib/proxy/studio-protocol";
 import { projectAddress, type AddressSettings } from "@/lib/stack/address";
+import { openProjectSecrets } from "@/lib/stack/secrets";
 import { refSchema } from "@/lib/validations/project";
 import { signStudioTicket, studioTicketKey, verifyStudioTicket } from "@/lib/studio/tickets";
 
@@ -163,7 +163,7 @@ export class StudioService {
     const user = await this.activeUser(s.userId, s.sessionVersion);
     const project = user ? await this.allowed(user.id, s.ref) : null;
     if (!project) return drop().then(() => null);
-    const secrets = JSON.parse(decryptSecrets(this.config.masterKey, project.ref, project.secrets)) as { dashboardUsername: string; dashboardPassword: string };
+    const secrets = openProjectSecrets(this.config.masterKey, project);
     return `Basic ${Buffer.from(`${secrets.dashboardUsername}:${secrets.dashboardPassword}`).toString("base64")}`;
   }
 }
